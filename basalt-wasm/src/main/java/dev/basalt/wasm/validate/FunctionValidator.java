@@ -670,7 +670,7 @@ final class FunctionValidator {
             case GLOBAL_SET -> {
                 GlobalType g = mv.global(x, mv.globals.size());
                 if (!g.mutable()) {
-                    throw err("global is immutable");
+                    throw err("immutable global " + x);
                 }
                 pop(g.type());
             }

@@ -106,21 +106,22 @@ final class ModuleValidator {
             memories.add(m);
         }
         collectDeclaredRefs();
-        // Globals may refer in their initialisers to imported and previously defined globals.
-        for (Global g : module.globals()) {
-            validateValType(g.type().type());
-            constExpr(g.init(), g.type().type(), globals.size());
-            globals.add(g.type());
-        }
+        // The table section precedes the global section: table initialisers see only imported globals.
         for (Table t : module.tables()) {
             validateTableType(t.type());
             if (t.init().isPresent()) {
-                constExpr(t.init().get(), t.type().elementType(), globals.size());
+                constExpr(t.init().get(), t.type().elementType(), importedGlobals);
             } else if (!t.type().elementType().nullable()) {
                 throw invalid("type mismatch: table of non-nullable type " + t.type().elementType()
                         + " needs an initializer");
             }
             tables.add(t.type());
+        }
+        // Globals may refer in their initialisers to imported and previously defined globals.
+        for (Global g : module.globals()) {
+            validateValType(g.type().type());
+            constExpr(g.init(), g.type().type(), globals.size());
+            globals.add(g.type());
         }
         validateExports();
         if (module.start().isPresent()) {

@@ -114,7 +114,7 @@ class ValidatorTest {
                 invalid("unknown local", "unknown local 0", () -> module().func(I32, new Index(Opcode.LOCAL_GET, 0)).build()),
                 invalid("unknown function", "unknown function 5", () -> module().func(NONE, new Index(Opcode.CALL, 5)).build()),
                 invalid("unknown global", "unknown global 0", () -> module().func(I32, new Index(Opcode.GLOBAL_GET, 0)).build()),
-                invalid("global is immutable", "global is immutable", () -> {
+                invalid("immutable global", "immutable global", () -> {
                     TestModules m = module();
                     m.globals.add(new Global(new GlobalType(NumType.I32, false), Expression.of(i32(0))));
                     return m.func(NONE, i32(1), new Index(Opcode.GLOBAL_SET, 0)).build();
