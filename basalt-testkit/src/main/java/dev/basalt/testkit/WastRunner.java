@@ -1,0 +1,493 @@
+package dev.basalt.testkit;
+
+import dev.basalt.testkit.ExecutionBackend.Failure;
+import dev.basalt.testkit.ExecutionBackend.FailureKind;
+import dev.basalt.testkit.ExecutionBackend.Instance;
+import dev.basalt.testkit.ExecutionBackend.Session;
+import dev.basalt.wasm.InvalidException;
+import dev.basalt.wasm.MalformedException;
+import dev.basalt.wasm.WasmModule;
+import dev.basalt.wasm.wast.Action;
+import dev.basalt.wasm.wast.Directive;
+import dev.basalt.wasm.wast.ModuleSource;
+import dev.basalt.wasm.wast.WastScript;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs WAST scripts directive by directive and says what became of each: the runner behind {@code basalt wast} and
+ * the JUnit spec suite.
+ *
+ * <p>What each directive asserts:
+ * <ul>
+ *   <li>{@code (module ...)}: the module parses (text with the WAT parser, {@code binary} with the binary reader,
+ *       {@code quote} with the WAT parser) and validates, and, when the backend executes, instantiates.</li>
+ *   <li>{@code assert_malformed}: parsing throws {@link MalformedException}.</li>
+ *   <li>{@code assert_invalid}: parsing succeeds and validation throws {@link InvalidException}.</li>
+ *   <li>Everything that needs execution goes through the {@link ExecutionBackend}; with {@link NoExecution} it is
+ *       skipped (the modules it names are still parsed and validated).</li>
+ * </ul>
+ * Malformed and invalid modules are decided by the exception's kind; when its message does not start with the
+ * text the script expects, the directive still passes and the {@link Outcome#note()} says so. Trap messages are
+ * compared too, because for traps the message is the kind.
+ *
+ * <p>A runner is stateless and may run several scripts at once on different threads.
+ */
+public final class WastRunner {
+    private final Frontend frontend;
+    private final ExecutionBackend backend;
+
+    public WastRunner(Frontend frontend, ExecutionBackend backend) {
+        this.frontend = java.util.Objects.requireNonNull(frontend, "frontend");
+        this.backend = java.util.Objects.requireNonNull(backend, "backend");
+    }
+
+    /** A runner on Basalt's own parsers and validator. */
+    public static WastRunner standard(ExecutionBackend backend) {
+        return new WastRunner(Frontend.standard(), backend);
+    }
+
+    public ExecutionBackend backend() {
+        return backend;
+    }
+
+    /** Reads, parses and runs the script at {@code file}; {@code displayName} names it in the result. */
+    public ScriptResult run(Path file, String displayName) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            return new ScriptResult(displayName, List.of(Outcome.failed(0, "script", "cannot read " + file + ": " + e)));
+        }
+        return run(displayName, content);
+    }
+
+    /** Parses and runs a script; a script that does not parse gives a single failed outcome at line 0. */
+    public ScriptResult run(String fileName, byte[] content) {
+        WastScript script;
+        try {
+            script = frontend.parseScript(fileName, content);
+        } catch (Throwable t) {
+            return new ScriptResult(fileName, List.of(Outcome.failed(0, "script",
+                    "the script does not parse: " + describe(t), unexpected(t))));
+        }
+        return run(script);
+    }
+
+    public ScriptResult run(WastScript script) {
+        List<Outcome> outcomes = new ArrayList<>(script.directives().size());
+        try (Run run = new Run()) {
+            for (Directive d : script.directives()) {
+                outcomes.add(run.execute(d));
+            }
+        }
+        return new ScriptResult(script.fileName(), outcomes);
+    }
+
+    /** The directive's keyword as the script spells it. */
+    public static String kind(Directive d) {
+        return switch (d) {
+            case Directive.Module m -> m.definition() ? "module definition" : "module";
+            case Directive.ModuleInstance ignored -> "module instance";
+            case Directive.Register ignored -> "register";
+            case Directive.ActionDirective a -> a.action() instanceof Action.Get ? "get" : "invoke";
+            case Directive.AssertReturn ignored -> "assert_return";
+            case Directive.AssertTrap ignored -> "assert_trap";
+            case Directive.AssertModuleTrap ignored -> "assert_trap";
+            case Directive.AssertExhaustion ignored -> "assert_exhaustion";
+            case Directive.AssertException ignored -> "assert_exception";
+            case Directive.AssertMalformed m -> m.custom() ? "assert_malformed_custom" : "assert_malformed";
+            case Directive.AssertInvalid i -> i.custom() ? "assert_invalid_custom" : "assert_invalid";
+            case Directive.AssertUnlinkable ignored -> "assert_unlinkable";
+        };
+    }
+
+    /** Parses a module as the script gives it (no validation). */
+    WasmModule parse(ModuleSource source) {
+        return switch (source) {
+            case ModuleSource.Text t -> frontend.parseText(t.text());
+            case ModuleSource.Binary b -> frontend.decode(b.bytes());
+            case ModuleSource.Quote q -> frontend.parseText(quotedModuleText(q.text()));
+        };
+    }
+
+    /**
+     * The module text of {@code (module quote "...")}. Like the spec interpreter, a quoted text may be a whole
+     * {@code (module ...)} form or just its fields; only the latter is wrapped.
+     */
+    static String quotedModuleText(String text) {
+        int i = skipBlankAndComments(text, 0);
+        if (text.startsWith("(module", i)
+                && (i + 7 == text.length() || isDelimiter(text.charAt(i + 7)))) {
+            return text;
+        }
+        return "(module " + text + ")";
+    }
+
+    private static boolean isDelimiter(char c) {
+        return Character.isWhitespace(c) || c == '(' || c == ')' || c == ';' || c == '"';
+    }
+
+    private static int skipBlankAndComments(String s, int i) {
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (s.startsWith(";;", i)) {
+                int nl = s.indexOf('\n', i);
+                i = nl < 0 ? s.length() : nl + 1;
+            } else if (s.startsWith("(;", i)) {
+                int depth = 0;
+                while (i < s.length()) {
+                    if (s.startsWith("(;", i)) {
+                        depth++;
+                        i += 2;
+                    } else if (s.startsWith(";)", i)) {
+                        i += 2;
+                        if (--depth == 0) {
+                            break;
+                        }
+                    } else {
+                        i++;
+                    }
+                }
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+
+    /** The state of one script run: its backend session, named instances and module definitions. */
+    private final class Run implements AutoCloseable {
+        private Session session;
+        private final Map<String, Instance> instances = new HashMap<>();
+        private final Map<String, WasmModule> definitions = new HashMap<>();
+        private WasmModule lastDefinition;
+        private Instance current;
+        /** Line of the last module directive that failed to give an instance, for clearer follow-on failures. */
+        private int currentFailedAt;
+
+        Outcome execute(Directive d) {
+            String kind = kind(d);
+            try {
+                return switch (d) {
+                    case Directive.Module m -> module(m, kind);
+                    case Directive.ModuleInstance mi -> moduleInstance(mi, kind);
+                    case Directive.Register r -> register(r, kind);
+                    case Directive.ActionDirective a -> action(a, kind);
+                    case Directive.AssertReturn ar -> assertReturn(ar, kind);
+                    case Directive.AssertTrap at -> expectFailure(at.line(), kind, at.action(), FailureKind.TRAP,
+                            at.message());
+                    case Directive.AssertExhaustion ae -> expectFailure(ae.line(), kind, ae.action(),
+                            FailureKind.EXHAUSTION, ae.message());
+                    case Directive.AssertException ae -> expectFailure(ae.line(), kind, ae.action(),
+                            FailureKind.EXCEPTION, null);
+                    case Directive.AssertModuleTrap mt -> expectInstantiationFailure(mt.line(), kind, mt.module(),
+                            FailureKind.TRAP, mt.message());
+                    case Directive.AssertUnlinkable au -> expectInstantiationFailure(au.line(), kind, au.module(),
+                            FailureKind.UNLINKABLE, au.message());
+                    case Directive.AssertMalformed am -> assertMalformed(am, kind);
+                    case Directive.AssertInvalid ai -> assertInvalid(ai, kind);
+                };
+            } catch (Throwable t) {
+                // a bug in the runner or backend; keep going with the next directive
+                return Outcome.failed(d.line(), kind, "unexpected " + describe(t), t);
+            }
+        }
+
+        private Outcome module(Directive.Module m, String kind) {
+            WasmModule module;
+            try {
+                module = parse(m.source());
+            } catch (Throwable t) {
+                noCurrent(m.line());
+                return Outcome.failed(m.line(), kind, "the module does not parse: " + describe(t), unexpected(t));
+            }
+            try {
+                frontend.validate(module);
+            } catch (Throwable t) {
+                noCurrent(m.line());
+                return Outcome.failed(m.line(), kind, "the module does not validate: " + describe(t), unexpected(t));
+            }
+            if (m.definition()) {
+                lastDefinition = module;
+                m.source().id().ifPresent(id -> definitions.put(id, module));
+                return Outcome.passed(m.line(), kind);
+            }
+            if (!backend.executes()) {
+                return Outcome.passed(m.line(), kind);
+            }
+            return instantiate(m.line(), kind, module, m.source().id());
+        }
+
+        private Outcome moduleInstance(Directive.ModuleInstance mi, String kind) {
+            WasmModule module = mi.module().isPresent() ? definitions.get(mi.module().get()) : lastDefinition;
+            if (module == null) {
+                return Outcome.failed(mi.line(), kind, "no module definition " + mi.module().orElse("(none so far)"));
+            }
+            if (!backend.executes()) {
+                return skippedForNoEngine(mi.line(), kind);
+            }
+            return instantiate(mi.line(), kind, module, mi.instance());
+        }
+
+        private Outcome instantiate(int line, String kind, WasmModule module, Optional<String> name) {
+            Instance instance;
+            try {
+                instance = session().instantiate(module, name);
+            } catch (Throwable t) {
+                noCurrent(line);
+                return Outcome.failed(line, kind, "instantiation failed: " + describeFailure(t), unexpected(t));
+            }
+            current = instance;
+            name.ifPresent(n -> instances.put(n, instance));
+            return Outcome.passed(line, kind);
+        }
+
+        private Outcome register(Directive.Register r, String kind) {
+            if (!backend.executes()) {
+                return skippedForNoEngine(r.line(), kind);
+            }
+            session().register(r.as(), instance(r.module()));
+            return Outcome.passed(r.line(), kind);
+        }
+
+        private Outcome action(Directive.ActionDirective a, String kind) {
+            if (!backend.executes()) {
+                return skippedForNoEngine(a.line(), kind);
+            }
+            try {
+                perform(a.action());
+            } catch (Throwable t) {
+                return Outcome.failed(a.line(), kind, describeAction(a.action()) + " failed: " + describeFailure(t),
+                        unexpected(t));
+            }
+            return Outcome.passed(a.line(), kind);
+        }
+
+        private Outcome assertReturn(Directive.AssertReturn ar, String kind) {
+            if (!backend.executes()) {
+                return skippedForNoEngine(ar.line(), kind);
+            }
+            List<Value> results;
+            try {
+                results = perform(ar.action());
+            } catch (Throwable t) {
+                return Outcome.failed(ar.line(), kind, describeAction(ar.action()) + " failed: " + describeFailure(t),
+                        unexpected(t));
+            }
+            Optional<String> mismatch = ResultMatcher.mismatch(ar.expected(), results);
+            return mismatch.map(why -> Outcome.failed(ar.line(), kind, describeAction(ar.action()) + ": " + why))
+                    .orElseGet(() -> Outcome.passed(ar.line(), kind));
+        }
+
+        private Outcome expectFailure(int line, String kind, Action action, FailureKind expected, String message) {
+            if (!backend.executes()) {
+                return skippedForNoEngine(line, kind);
+            }
+            List<Value> results;
+            try {
+                results = perform(action);
+            } catch (Throwable t) {
+                return judgeFailure(line, kind, t, expected, message);
+            }
+            return Outcome.failed(line, kind, describeAction(action) + ": expected " + expectation(expected, message)
+                    + ", got results " + ResultMatcher.describeValues(results));
+        }
+
+        private Outcome expectInstantiationFailure(int line, String kind, ModuleSource source, FailureKind expected,
+                                                   String message) {
+            WasmModule module;
+            try {
+                module = parse(source);
+                frontend.validate(module);
+            } catch (Throwable t) {
+                return Outcome.failed(line, kind, "the module should be valid, but: " + describe(t), unexpected(t));
+            }
+            if (!backend.executes()) {
+                return skippedForNoEngine(line, kind);
+            }
+            try {
+                // such a module never becomes the current one, whatever happens
+                session().instantiate(module, source.id());
+            } catch (Throwable t) {
+                return judgeFailure(line, kind, t, expected, message);
+            }
+            return Outcome.failed(line, kind, "expected " + expectation(expected, message)
+                    + ", but the module instantiated");
+        }
+
+        private Outcome judgeFailure(int line, String kind, Throwable t, FailureKind expected, String message) {
+            Failure failure = backend.classify(t);
+            if (failure.kind() != expected) {
+                return Outcome.failed(line, kind, "expected " + expectation(expected, message) + ", got "
+                        + failure.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + failure.message(),
+                        failure.kind() == FailureKind.OTHER ? t : null);
+            }
+            if (message == null || messagesAgree(message, failure.message())) {
+                return Outcome.passed(line, kind);
+            }
+            if (expected == FailureKind.UNLINKABLE) {
+                // link errors are decided by kind; engines word the details differently
+                return Outcome.passed(line, kind, Optional.of(messageNote(message, failure.message())));
+            }
+            return Outcome.failed(line, kind, "expected " + expectation(expected, message) + ", got "
+                    + failure.kind().name().toLowerCase(java.util.Locale.ROOT) + " \"" + failure.message() + "\"");
+        }
+
+        private Outcome assertMalformed(Directive.AssertMalformed am, String kind) {
+            try {
+                parse(am.module());
+            } catch (MalformedException e) {
+                return passedWithMessageCheck(am.line(), kind, am.message(), e.reason());
+            } catch (Throwable t) {
+                return Outcome.failed(am.line(), kind, "expected malformed \"" + am.message() + "\", got "
+                        + describe(t), unexpected(t));
+            }
+            return Outcome.failed(am.line(), kind, "expected malformed \"" + am.message() + "\", but the module parsed");
+        }
+
+        private Outcome assertInvalid(Directive.AssertInvalid ai, String kind) {
+            WasmModule module;
+            try {
+                module = parse(ai.module());
+            } catch (InvalidException e) {
+                // a text parser may resolve and reject some things (e.g. inline type uses) before validation
+                return passedWithMessageCheck(ai.line(), kind, ai.message(), e.reason());
+            } catch (Throwable t) {
+                return Outcome.failed(ai.line(), kind, "expected invalid \"" + ai.message()
+                        + "\", but the module does not parse: " + describe(t), unexpected(t));
+            }
+            try {
+                frontend.validate(module);
+            } catch (InvalidException e) {
+                return passedWithMessageCheck(ai.line(), kind, ai.message(), e.reason());
+            } catch (Throwable t) {
+                return Outcome.failed(ai.line(), kind, "expected invalid \"" + ai.message() + "\", got "
+                        + describe(t), unexpected(t));
+            }
+            return Outcome.failed(ai.line(), kind, "expected invalid \"" + ai.message() + "\", but the module validated");
+        }
+
+        private List<Value> perform(Action action) {
+            Instance target = instance(action.module());
+            return switch (action) {
+                case Action.Invoke inv -> target.invoke(inv.name(), inv.args());
+                case Action.Get get -> List.of(target.get(get.name()));
+            };
+        }
+
+        private Instance instance(Optional<String> name) {
+            if (name.isPresent()) {
+                Instance named = instances.get(name.get());
+                if (named == null) {
+                    throw new IllegalStateException("no module instance named " + name.get());
+                }
+                return named;
+            }
+            if (current == null) {
+                throw new IllegalStateException(currentFailedAt > 0
+                        ? "no current module instance (the module at line " + currentFailedAt + " failed)"
+                        : "no module instance yet");
+            }
+            return current;
+        }
+
+        private void noCurrent(int failedAt) {
+            current = null;
+            currentFailedAt = failedAt;
+        }
+
+        private Session session() {
+            if (session == null) {
+                session = backend.openSession();
+            }
+            return session;
+        }
+
+        private String describeFailure(Throwable t) {
+            Failure f = backend.classify(t);
+            return f.kind() == FailureKind.OTHER ? describe(t)
+                    : f.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + f.message();
+        }
+
+        @Override
+        public void close() {
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    private static Outcome skippedForNoEngine(int line, String kind) {
+        return Outcome.skipped(line, kind, NoExecution.SKIP_REASON);
+    }
+
+    private static Outcome passedWithMessageCheck(int line, String kind, String expected, String actual) {
+        return messagesAgree(expected, actual) ? Outcome.passed(line, kind)
+                : Outcome.passed(line, kind, Optional.of(messageNote(expected, actual)));
+    }
+
+    /**
+     * The spec interpreter's rule: the actual message starts with the expected text. Also accepted: the actual
+     * message is a non-empty prefix of the expected one (e.g. "uninitialized element" for "uninitialized element 2"),
+     * since the kind is what the wording identifies.
+     */
+    static boolean messagesAgree(String expected, String actual) {
+        if (actual == null) {
+            return expected.isEmpty();
+        }
+        return actual.startsWith(expected) || (!actual.isEmpty() && expected.startsWith(actual));
+    }
+
+    private static String messageNote(String expected, String actual) {
+        return "message differs: expected \"" + expected + "\", got \"" + actual + "\"";
+    }
+
+    private static String expectation(FailureKind kind, String message) {
+        String what = switch (kind) {
+            case TRAP -> "trap";
+            case EXHAUSTION -> "exhaustion";
+            case EXCEPTION -> "an uncaught exception";
+            case UNLINKABLE -> "link error";
+            case OTHER -> "failure";
+        };
+        return message == null ? what : what + " \"" + message + "\"";
+    }
+
+    private static String describeAction(Action action) {
+        String target = action.module().map(m -> m + " ").orElse("");
+        return switch (action) {
+            case Action.Invoke inv -> "invoke " + target + "\"" + inv.name() + "\""
+                    + (inv.args().isEmpty() ? "" : inv.args().stream().map(ResultMatcher::describe)
+                    .collect(java.util.stream.Collectors.joining(" ", " ", "")));
+            case Action.Get get -> "get " + target + "\"" + get.name() + "\"";
+        };
+    }
+
+    /** A one-line description: Basalt's own exceptions by their message, anything else with its class. */
+    static String describe(Throwable t) {
+        if (t instanceof MalformedException e) {
+            return "malformed: " + e.getMessage();
+        }
+        if (t instanceof InvalidException e) {
+            return "invalid: " + e.getMessage();
+        }
+        if (t instanceof dev.basalt.wasm.BasaltException || t instanceof UnsupportedOperationException) {
+            return t.getMessage();
+        }
+        return "crash: " + t;
+    }
+
+    /** The throwable worth a stack trace in verbose output: anything but Basalt's own exceptions. */
+    private static Throwable unexpected(Throwable t) {
+        return t instanceof dev.basalt.wasm.BasaltException ? null : t;
+    }
+}
