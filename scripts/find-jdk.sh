@@ -10,26 +10,39 @@ basalt_java_major() {
 }
 
 basalt_find_jdk() {
-  local need=21 cand best="" best_v=0 v
+  local need=21 cand best="" best_v=0 v seen=""
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
     v=$(basalt_java_major "$JAVA_HOME/bin/java")
     if [ -n "$v" ] && [ "$v" -ge "$need" ]; then return 0; fi
+    seen="$seen $JAVA_HOME (Java ${v:-?})"
   fi
   for cand in /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
     [ -x "$cand/bin/javac" ] || continue
     v=$(basalt_java_major "$cand/bin/java")
     [ -n "$v" ] || continue
+    seen="$seen $cand (Java $v)"
     if [ "$v" -ge "$need" ] && [ "$v" -gt "$best_v" ]; then best="$cand"; best_v=$v; fi
   done
   if [ -z "$best" ] && command -v javac >/dev/null 2>&1; then
     cand=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
     v=$(basalt_java_major "$cand/bin/java")
-    if [ -n "$v" ] && [ "$v" -ge "$need" ]; then best="$cand"; fi
+    if [ -n "$v" ] && [ "$v" -ge "$need" ]; then
+      best="$cand"
+    else
+      case "$seen" in *" $cand ("*) ;; *) seen="$seen $cand (Java ${v:-?}, on PATH)" ;; esac
+    fi
   fi
   if [ -z "$best" ]; then
-    echo "basalt: needs a JDK $need or newer (javac included), and found none." >&2
-    echo "  Looked at \$JAVA_HOME (${JAVA_HOME:-unset}), /usr/lib/jvm/*, /opt/java/* and javac on PATH." >&2
-    echo "  Install one, e.g. 'apt-get install openjdk-21-jdk-headless' (Debian/Ubuntu), or set JAVA_HOME." >&2
+    {
+      echo "basalt: needs a JDK $need or newer (with javac) and found none."
+      echo "  Looked at \$JAVA_HOME (${JAVA_HOME:-unset}), /usr/lib/jvm/*, /opt/java/*, /opt/jdk* and javac on PATH."
+      [ -n "$seen" ] && echo "  Found only:$seen"
+      echo "  To fix, install a JDK >= $need and run again, or point JAVA_HOME at one:"
+      echo "    - Debian 13, Ubuntu 24.04 and newer: apt-get install openjdk-21-jdk-headless"
+      echo "    - Debian 12 (bookworm) has no openjdk-21 package: install Eclipse Temurin 21 or newer"
+      echo "      (package temurin-21-jdk from Adoptium's apt repository, or unpack its tarball under /opt/java)"
+      echo "    - any other JDK >= $need: export JAVA_HOME=/path/to/jdk"
+    } >&2
     exit 1
   fi
   export JAVA_HOME="$best"

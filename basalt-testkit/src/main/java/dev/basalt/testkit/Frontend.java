@@ -20,6 +20,9 @@ public interface Frontend {
     /** Decodes a binary module. */
     WasmModule decode(byte[] bytes);
 
+    /** Encodes a module as a binary (for sizes in {@code basalt inspect} and round-trip tests). */
+    byte[] encode(WasmModule module);
+
     /** Validates a module, throwing {@link dev.basalt.wasm.InvalidException} if it is not valid. */
     void validate(WasmModule module);
 

@@ -5,6 +5,8 @@ import dev.basalt.wasm.wast.WastScript;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Basalt's parsers and validator, bound by name while they are being written in parallel: each entry point is
@@ -20,10 +22,23 @@ final class StandardFrontend implements Frontend {
             MethodType.methodType(WasmModule.class, String.class), "the WAT parser");
     private final Entry binaryReader = new Entry("dev.basalt.wasm.binary.BinaryReader", "read",
             MethodType.methodType(WasmModule.class, byte[].class), "the binary reader");
+    private final Entry binaryWriter = new Entry("dev.basalt.wasm.binary.BinaryWriter", "write",
+            MethodType.methodType(byte[].class, WasmModule.class), "the binary writer");
     private final Entry validator = new Entry("dev.basalt.wasm.validate.Validator", "validate",
             MethodType.methodType(void.class, WasmModule.class), "the validator");
 
     private StandardFrontend() {
+    }
+
+    /** The pieces this build lacks, e.g. "the validator"; empty once all of them are in. */
+    List<String> missingPieces() {
+        List<String> missing = new ArrayList<>();
+        for (Entry e : List.of(scriptParser, watParser, binaryReader, binaryWriter, validator)) {
+            if (!e.available()) {
+                missing.add(e.what);
+            }
+        }
+        return missing;
     }
 
     @Override
@@ -60,6 +75,17 @@ final class StandardFrontend implements Frontend {
     }
 
     @Override
+    public byte[] encode(WasmModule module) {
+        try {
+            return (byte[]) binaryWriter.handle().invoke(module);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
     public void validate(WasmModule module) {
         try {
             validator.handle().invoke(module);
@@ -83,6 +109,15 @@ final class StandardFrontend implements Frontend {
             this.method = method;
             this.type = type;
             this.what = what;
+        }
+
+        boolean available() {
+            try {
+                handle();
+                return true;
+            } catch (UnsupportedOperationException e) {
+                return false;
+            }
         }
 
         MethodHandle handle() {

@@ -55,6 +55,11 @@ class WastRunnerTest {
         }
 
         @Override
+        public byte[] encode(WasmModule module) {
+            throw new UnsupportedOperationException("not needed by the runner");
+        }
+
+        @Override
         public void validate(WasmModule module) {
             if (!module.customSections().isEmpty()) {
                 throw new InvalidException("type mismatch", 0, 12);

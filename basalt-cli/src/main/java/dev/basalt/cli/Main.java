@@ -1,0 +1,110 @@
+package dev.basalt.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code basalt} command. Subcommands live in their own classes; this class wires them up and turns every
+ * error into a one-line message (a stack trace only with {@code --debug}).
+ *
+ * <p>Exit codes: 0 success, 1 the command ran and found a problem (a failed assertion, an invalid module),
+ * 2 the command line was wrong or a file could not be read.
+ */
+@Command(name = "basalt", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "WebAssembly for the JVM.",
+        subcommands = {WastCommand.class, ValidateCommand.class, InspectCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+    static final int OK = 0;
+    static final int PROBLEM = 1;
+    static final int USAGE = 2;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of unexpected errors.")
+    boolean debug;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns the exit code; output goes to {@code out} and {@code err}. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(t -> t instanceof CliException c ? c.exitCode : PROBLEM);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("basalt: " + ex.getMessage());
+            err.println("Try 'basalt " + (ex.getCommandLine() == cl ? "" : ex.getCommandLine().getCommandName() + " ")
+                    + "--help'.");
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof CliException c) {
+                err.println("basalt: " + c.getMessage());
+                return c.exitCode;
+            }
+            err.println("basalt: " + oneLine(ex));
+            if (main.debug) {
+                ex.printStackTrace(err);
+            } else if (!(ex instanceof dev.basalt.wasm.BasaltException || ex instanceof UnsupportedOperationException)) {
+                err.println("(run with --debug for the stack trace)");
+            }
+            return PROBLEM;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** An error message without the exception's class name for Basalt's own exceptions. */
+    static String oneLine(Throwable t) {
+        if (t instanceof dev.basalt.wasm.MalformedException m) {
+            return "malformed: " + m.getMessage();
+        }
+        if (t instanceof dev.basalt.wasm.InvalidException i) {
+            return "invalid: " + i.getMessage();
+        }
+        if (t instanceof dev.basalt.wasm.BasaltException || t instanceof UnsupportedOperationException) {
+            return t.getMessage();
+        }
+        return "internal error: " + t;
+    }
+
+    /** The version from the build. */
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"basalt " + version() + " (Java " + Runtime.version() + ")"};
+        }
+    }
+
+    /** A failure the user caused or should act on, with a ready message and exit code. */
+    static final class CliException extends RuntimeException {
+        final int exitCode;
+
+        CliException(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+}
