@@ -1,6 +1,9 @@
 package dev.basalt.testkit;
 
 import dev.basalt.wasm.WasmModule;
+import dev.basalt.wasm.binary.BinaryReader;
+import dev.basalt.wasm.binary.BinaryWriter;
+import dev.basalt.wasm.validate.Validator;
 import dev.basalt.wasm.wast.WastScript;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -9,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Basalt's parsers and validator, bound by name while they are being written in parallel: each entry point is
- * looked up once, and a piece that is not on this branch yet fails with a clear message instead of breaking the
- * build. Calls go straight through (a method handle does not wrap what the target throws).
+ * Basalt's parsers, binary writer and validator. The text parsers are bound by name while they are being written
+ * in parallel: each is looked up once, and one that is not in the build yet fails with a clear message instead of
+ * breaking the build. Calls go straight through (a method handle does not wrap what the target throws).
  */
 final class StandardFrontend implements Frontend {
     static final StandardFrontend INSTANCE = new StandardFrontend();
@@ -20,12 +23,6 @@ final class StandardFrontend implements Frontend {
             MethodType.methodType(WastScript.class, String.class, byte[].class), "the WAST script parser");
     private final Entry watParser = new Entry("dev.basalt.wasm.text.WatParser", "parseModule",
             MethodType.methodType(WasmModule.class, String.class), "the WAT parser");
-    private final Entry binaryReader = new Entry("dev.basalt.wasm.binary.BinaryReader", "read",
-            MethodType.methodType(WasmModule.class, byte[].class), "the binary reader");
-    private final Entry binaryWriter = new Entry("dev.basalt.wasm.binary.BinaryWriter", "write",
-            MethodType.methodType(byte[].class, WasmModule.class), "the binary writer");
-    private final Entry validator = new Entry("dev.basalt.wasm.validate.Validator", "validate",
-            MethodType.methodType(void.class, WasmModule.class), "the validator");
 
     private StandardFrontend() {
     }
@@ -33,7 +30,7 @@ final class StandardFrontend implements Frontend {
     /** The pieces this build lacks, e.g. "the validator"; empty once all of them are in. */
     List<String> missingPieces() {
         List<String> missing = new ArrayList<>();
-        for (Entry e : List.of(scriptParser, watParser, binaryReader, binaryWriter, validator)) {
+        for (Entry e : List.of(scriptParser, watParser)) {
             if (!e.available()) {
                 missing.add(e.what);
             }
@@ -65,35 +62,17 @@ final class StandardFrontend implements Frontend {
 
     @Override
     public WasmModule decode(byte[] bytes) {
-        try {
-            return (WasmModule) binaryReader.handle().invoke(bytes);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        return BinaryReader.read(bytes);
     }
 
     @Override
     public byte[] encode(WasmModule module) {
-        try {
-            return (byte[]) binaryWriter.handle().invoke(module);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        return BinaryWriter.write(module);
     }
 
     @Override
     public void validate(WasmModule module) {
-        try {
-            validator.handle().invoke(module);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        Validator.validate(module);
     }
 
     /** One static entry point, resolved on first use. */
