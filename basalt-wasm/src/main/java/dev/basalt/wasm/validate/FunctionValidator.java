@@ -397,6 +397,10 @@ final class FunctionValidator {
 
     private void instruction(Instruction ins) {
         Opcode op = ins.opcode();
+        if (!carrierOf(op.imm()).isInstance(ins)) {
+            // Only a hand-built module can get here; parsers always pick the record the opcode's immediates fix.
+            throw err("malformed instruction: " + op.mnemonic() + " carried by " + ins.getClass().getSimpleName());
+        }
         switch (op.imm()) {
             case MEMARG -> {
                 memoryAccess(op, ((Instruction.Memory) ins).memArg());
@@ -489,10 +493,13 @@ final class FunctionValidator {
             }
             case END -> {
                 Frame f = popCtrl();
-                if (f.opcode == Opcode.IF) {
+                if (f.opcode == Opcode.IF && !types.allSubtypes(f.start, f.end)) {
                     // An if without else passes its params through: they must match its results.
-                    pushVals(f.start);
-                    popVals(f.end);
+                    StringBuilder sb = new StringBuilder("type mismatch: if without else requires ");
+                    appendTypes(sb, f.end);
+                    sb.append(" but its parameters are ");
+                    appendTypes(sb, f.start);
+                    throw err(sb.toString());
                 }
                 if (csp > 0) {
                     pushVals(f.end);
@@ -944,6 +951,31 @@ final class FunctionValidator {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The {@link Instruction} record that carries the immediates of this kind (see {@link Opcode.Imm}). */
+    private static Class<? extends Instruction> carrierOf(Opcode.Imm imm) {
+        return switch (imm) {
+            case NONE, ZERO_BYTE -> Instruction.Simple.class;
+            case BLOCK_TYPE -> Instruction.Block.class;
+            case LABEL -> Instruction.Branch.class;
+            case BR_TABLE -> Instruction.BranchTable.class;
+            case INDEX -> Instruction.Index.class;
+            case INDEX_PAIR -> Instruction.IndexPair.class;
+            case MEMARG -> Instruction.Memory.class;
+            case MEMARG_LANE -> Instruction.MemoryLane.class;
+            case LANE -> Instruction.Lane.class;
+            case SHUFFLE -> Instruction.Shuffle.class;
+            case I32 -> Instruction.I32Const.class;
+            case I64 -> Instruction.I64Const.class;
+            case F32 -> Instruction.F32Const.class;
+            case F64 -> Instruction.F64Const.class;
+            case V128 -> Instruction.V128Const.class;
+            case SELECT_TYPES -> Instruction.SelectTyped.class;
+            case HEAP_TYPE -> Instruction.HeapTypeInstr.class;
+            case BR_ON_CAST -> Instruction.BrOnCast.class;
+            case TRY_TABLE -> Instruction.TryTable.class;
+        };
+    }
 
     private void returnCall(CompositeType.Func callee) {
         popVals(callee.params());
