@@ -1,0 +1,169 @@
+package dev.basalt.wasm.text;
+
+import dev.basalt.wasm.MalformedException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A position in a token list with the helpers a recursive-descent parser needs, plus the matching-parenthesis
+ * table (computed once, iteratively) so that forms can be skipped or bounded without recursion.
+ */
+class TokenCursor {
+    final String source;
+    final List<Token> tokens;
+    /** For each LPAR token index, the index of its matching RPAR (or the EOF index if unbalanced); -1 otherwise. */
+    final int[] matching;
+    int p;
+
+    TokenCursor(String source, List<Token> tokens) {
+        this.source = source;
+        this.tokens = tokens;
+        this.matching = new int[tokens.size()];
+        int[] stack = new int[16];
+        int sp = 0;
+        int eof = tokens.size() - 1;
+        for (int i = 0; i < tokens.size(); i++) {
+            matching[i] = -1;
+            Token.Kind k = tokens.get(i).kind();
+            if (k == Token.Kind.LPAR) {
+                if (sp == stack.length) {
+                    stack = java.util.Arrays.copyOf(stack, sp * 2);
+                }
+                stack[sp++] = i;
+            } else if (k == Token.Kind.RPAR && sp > 0) {
+                matching[stack[--sp]] = i;
+            }
+        }
+        while (sp > 0) {
+            matching[stack[--sp]] = eof;
+        }
+    }
+
+    Token peek() {
+        return tokens.get(p);
+    }
+
+    Token peek(int k) {
+        int i = p + k;
+        return i < tokens.size() ? tokens.get(i) : tokens.get(tokens.size() - 1);
+    }
+
+    Token next() {
+        Token t = tokens.get(p);
+        if (t.kind() != Token.Kind.EOF) {
+            p++;
+        }
+        return t;
+    }
+
+    boolean atKeyword(String kw) {
+        return peek().isKeyword(kw);
+    }
+
+    /** Whether the next tokens are {@code ( kw}. */
+    boolean atForm(String kw) {
+        return peek().is(Token.Kind.LPAR) && peek(1).isKeyword(kw);
+    }
+
+    boolean at(Token.Kind kind) {
+        return peek().is(kind);
+    }
+
+    MalformedException error(Token t, String message) {
+        return new MalformedException(message + " at " + Lexer.position(source, t.start()), t.start());
+    }
+
+    MalformedException unexpected(Token t) {
+        if (t.is(Token.Kind.EOF)) {
+            return error(t, "unexpected end of input");
+        }
+        return error(t, "unexpected token");
+    }
+
+    void expect(Token.Kind kind) {
+        Token t = peek();
+        if (!t.is(kind)) {
+            throw unexpected(t);
+        }
+        p++;
+    }
+
+    void expectKeyword(String kw) {
+        Token t = peek();
+        if (!t.isKeyword(kw)) {
+            throw unexpected(t);
+        }
+        p++;
+    }
+
+    /** Consumes {@code ( kw}. */
+    void enterForm(String kw) {
+        expect(Token.Kind.LPAR);
+        expectKeyword(kw);
+    }
+
+    String optionalId() {
+        if (peek().is(Token.Kind.ID)) {
+            return next().idName();
+        }
+        return null;
+    }
+
+    byte[] string() {
+        Token t = peek();
+        if (!t.is(Token.Kind.STRING)) {
+            throw unexpected(t);
+        }
+        p++;
+        return t.bytes();
+    }
+
+    /** A string that must be valid UTF-8 (names). */
+    String name() {
+        Token t = peek();
+        byte[] b = string();
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            throw error(t, "malformed UTF-8 encoding");
+        }
+    }
+
+    /** An unsigned 32-bit nat literal. */
+    int u32() {
+        Token t = peek();
+        if (!t.is(Token.Kind.NAT)) {
+            throw unexpected(t);
+        }
+        p++;
+        try {
+            long v = Numbers.parseU64(t.text());
+            if (Long.compareUnsigned(v, 0xFFFFFFFFL) > 0) {
+                throw error(t, "i32 constant out of range");
+            }
+            return (int) v;
+        } catch (Numbers.NumberException e) {
+            throw error(t, "i32 constant out of range");
+        }
+    }
+
+    /** An unsigned 64-bit nat literal. */
+    long u64() {
+        Token t = peek();
+        if (!t.is(Token.Kind.NAT)) {
+            throw unexpected(t);
+        }
+        p++;
+        try {
+            return Numbers.parseU64(t.text());
+        } catch (Numbers.NumberException e) {
+            throw error(t, "i64 constant out of range");
+        }
+    }
+}

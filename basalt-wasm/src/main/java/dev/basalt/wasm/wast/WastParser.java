@@ -1,0 +1,503 @@
+package dev.basalt.wasm.wast;
+
+import dev.basalt.wasm.AbsHeapType;
+import dev.basalt.wasm.HeapType;
+import dev.basalt.wasm.MalformedException;
+import dev.basalt.wasm.NumType;
+import dev.basalt.wasm.text.Lexer;
+import dev.basalt.wasm.text.Numbers;
+import dev.basalt.wasm.text.Token;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Parses a WAST script (the spec testsuite's format) into a {@link WastScript}.
+ *
+ * <p>Modules are not parsed here: an inline {@code (module ...)} keeps its exact source text
+ * ({@link ModuleSource.Text}), so that a runner parses it when it needs it and {@code assert_malformed} sees exactly
+ * that module's error. Parsing is iterative where input controls the depth (module forms are skipped with a
+ * precomputed parenthesis table) and depth-limited elsewhere ({@code either} nesting), so hostile input only ever
+ * raises {@link MalformedException}.
+ *
+ * {@snippet :
+ * WastScript script = WastParser.parse("i32.wast", Files.readAllBytes(path));
+ * }
+ */
+public final class WastParser {
+    private static final int MAX_RESULT_NESTING = 64;
+
+    private final String fileName;
+    private final String source;
+    private final List<Token> tokens;
+    private final int[] matching;
+    private final int[] lineStarts;
+    private int p;
+
+    private WastParser(String fileName, String source) {
+        this.fileName = fileName;
+        this.source = source;
+        Lexer.Result lexed;
+        try {
+            lexed = Lexer.lex(source);
+        } catch (MalformedException e) {
+            throw new MalformedException(fileName + ": " + e.reason(), e.offset());
+        }
+        this.tokens = lexed.tokens();
+        this.matching = new int[tokens.size()];
+        int[] stack = new int[64];
+        int sp = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            matching[i] = -1;
+            Token.Kind k = tokens.get(i).kind();
+            if (k == Token.Kind.LPAR) {
+                if (sp == stack.length) {
+                    stack = java.util.Arrays.copyOf(stack, sp * 2);
+                }
+                stack[sp++] = i;
+            } else if (k == Token.Kind.RPAR && sp > 0) {
+                matching[stack[--sp]] = i;
+            }
+        }
+        this.lineStarts = Lexer.lineStarts(source);
+    }
+
+    /** Parses a script; {@code content} is the file's bytes (UTF-8). */
+    public static WastScript parse(String fileName, byte[] content) {
+        return parse(fileName, Lexer.decode(content));
+    }
+
+    /** Parses a script from text. */
+    public static WastScript parse(String fileName, String text) {
+        return new WastParser(fileName, text).script();
+    }
+
+    private static final java.util.Set<String> MODULE_FIELDS = java.util.Set.of("type", "rec", "import", "func",
+            "table", "memory", "global", "tag", "export", "start", "elem", "data");
+
+    private WastScript script() {
+        if (peek().is(Token.Kind.LPAR) && peek(1).is(Token.Kind.KEYWORD) && MODULE_FIELDS.contains(peek(1).text())) {
+            // A file that is a bare module (its fields without the enclosing (module ...)), as the spec allows.
+            return new WastScript(fileName, List.of(new Directive.Module(line(peek()),
+                    new ModuleSource.Text(Optional.empty(), source), false)));
+        }
+        List<Directive> directives = new ArrayList<>();
+        while (!peek().is(Token.Kind.EOF)) {
+            directives.add(directive());
+        }
+        return new WastScript(fileName, directives);
+    }
+
+    // ---- cursor ----
+
+    private Token peek() {
+        return tokens.get(p);
+    }
+
+    private Token peek(int k) {
+        return tokens.get(Math.min(p + k, tokens.size() - 1));
+    }
+
+    private Token next() {
+        Token t = tokens.get(p);
+        if (!t.is(Token.Kind.EOF)) {
+            p++;
+        }
+        return t;
+    }
+
+    private boolean atForm(String kw) {
+        return peek().is(Token.Kind.LPAR) && peek(1).isKeyword(kw);
+    }
+
+    private MalformedException error(Token t, String message) {
+        return new MalformedException(message + " at " + fileName + ":" + Lexer.position(source, t.start()),
+                t.start());
+    }
+
+    private MalformedException unexpected(Token t) {
+        return error(t, t.is(Token.Kind.EOF) ? "unexpected end of input" : "unexpected token");
+    }
+
+    private void expect(Token.Kind kind) {
+        if (!peek().is(kind)) {
+            throw unexpected(peek());
+        }
+        p++;
+    }
+
+    private String string() {
+        Token t = peek();
+        if (!t.is(Token.Kind.STRING)) {
+            throw unexpected(t);
+        }
+        p++;
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(t.bytes())).toString();
+        } catch (CharacterCodingException e) {
+            throw error(t, "malformed UTF-8 encoding");
+        }
+    }
+
+    private Optional<String> optionalId() {
+        if (peek().is(Token.Kind.ID)) {
+            return Optional.of(next().idName());
+        }
+        return Optional.empty();
+    }
+
+    private int line(Token t) {
+        return Lexer.line(lineStarts, t.start());
+    }
+
+    // ---- directives ----
+
+    private Directive directive() {
+        Token open = peek();
+        if (!open.is(Token.Kind.LPAR)) {
+            throw unexpected(open);
+        }
+        Token kw = peek(1);
+        if (!kw.is(Token.Kind.KEYWORD)) {
+            throw unexpected(kw);
+        }
+        int line = line(open);
+        switch (kw.text()) {
+            case "module" -> {
+                if (peek(2).isKeyword("instance")) {
+                    p += 3;
+                    Optional<String> instance = optionalId();
+                    Optional<String> module = optionalId();
+                    expect(Token.Kind.RPAR);
+                    return new Directive.ModuleInstance(line, instance, module);
+                }
+                boolean definition = peek(2).isKeyword("definition");
+                return new Directive.Module(line, module(), definition);
+            }
+            case "register" -> {
+                p += 2;
+                String as = string();
+                Optional<String> module = optionalId();
+                expect(Token.Kind.RPAR);
+                return new Directive.Register(line, as, module);
+            }
+            case "invoke", "get" -> {
+                return new Directive.ActionDirective(line, action());
+            }
+            case "assert_return" -> {
+                p += 2;
+                Action a = action();
+                List<WastResult> results = new ArrayList<>();
+                while (!peek().is(Token.Kind.RPAR)) {
+                    results.add(result(0));
+                }
+                expect(Token.Kind.RPAR);
+                return new Directive.AssertReturn(line, a, results);
+            }
+            case "assert_trap" -> {
+                p += 2;
+                if (atForm("module")) {
+                    ModuleSource m = module();
+                    String msg = string();
+                    expect(Token.Kind.RPAR);
+                    return new Directive.AssertModuleTrap(line, m, msg);
+                }
+                Action a = action();
+                String msg = string();
+                expect(Token.Kind.RPAR);
+                return new Directive.AssertTrap(line, a, msg);
+            }
+            case "assert_exhaustion" -> {
+                p += 2;
+                Action a = action();
+                String msg = string();
+                expect(Token.Kind.RPAR);
+                return new Directive.AssertExhaustion(line, a, msg);
+            }
+            case "assert_exception" -> {
+                p += 2;
+                Action a = action();
+                expect(Token.Kind.RPAR);
+                return new Directive.AssertException(line, a);
+            }
+            case "assert_malformed", "assert_malformed_custom" -> {
+                p += 2;
+                ModuleSource m = module();
+                String msg = string();
+                expect(Token.Kind.RPAR);
+                return new Directive.AssertMalformed(line, m, msg, kw.text().endsWith("_custom"));
+            }
+            case "assert_invalid", "assert_invalid_custom" -> {
+                p += 2;
+                ModuleSource m = module();
+                String msg = string();
+                expect(Token.Kind.RPAR);
+                return new Directive.AssertInvalid(line, m, msg, kw.text().endsWith("_custom"));
+            }
+            case "assert_unlinkable" -> {
+                p += 2;
+                ModuleSource m = module();
+                String msg = string();
+                expect(Token.Kind.RPAR);
+                return new Directive.AssertUnlinkable(line, m, msg);
+            }
+            default -> throw unexpected(kw);
+        }
+    }
+
+    /** {@code (module definition? $id? ...)} in its text, binary or quote form. */
+    private ModuleSource module() {
+        Token open = peek();
+        if (!atForm("module")) {
+            throw unexpected(peek().is(Token.Kind.LPAR) ? peek(1) : peek());
+        }
+        int end = matching[p];
+        if (end < 0) {
+            throw error(open, "unexpected end of input");
+        }
+        p += 2;
+        if (peek().isKeyword("definition")) {
+            p++;
+        }
+        Optional<String> id = optionalId();
+        if (peek().isKeyword("binary") || peek().isKeyword("quote")) {
+            boolean binary = next().text().equals("binary");
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            while (peek().is(Token.Kind.STRING)) {
+                bytes.writeBytes(next().bytes());
+            }
+            expect(Token.Kind.RPAR);
+            if (binary) {
+                return new ModuleSource.Binary(id, bytes.toByteArray());
+            }
+            return new ModuleSource.Quote(id, Lexer.decode(bytes.toByteArray()));
+        }
+        Token close = tokens.get(end);
+        p = end + 1;
+        return new ModuleSource.Text(id, source.substring(open.start(), close.end()));
+    }
+
+    private Action action() {
+        Token open = peek();
+        if (atForm("invoke")) {
+            p += 2;
+            Optional<String> module = optionalId();
+            String name = string();
+            List<WastValue> args = new ArrayList<>();
+            while (!peek().is(Token.Kind.RPAR)) {
+                args.add(value());
+            }
+            expect(Token.Kind.RPAR);
+            return new Action.Invoke(module, name, args);
+        }
+        if (atForm("get")) {
+            p += 2;
+            Optional<String> module = optionalId();
+            String name = string();
+            expect(Token.Kind.RPAR);
+            return new Action.Get(module, name);
+        }
+        throw unexpected(open.is(Token.Kind.LPAR) ? peek(1) : open);
+    }
+
+    // ---- values and results ----
+
+    private WastValue value() {
+        expect(Token.Kind.LPAR);
+        Token kw = next();
+        if (!kw.is(Token.Kind.KEYWORD)) {
+            throw unexpected(kw);
+        }
+        WastValue v = switch (kw.text()) {
+            case "i32.const" -> new WastValue.I32((int) intLiteral(32));
+            case "i64.const" -> new WastValue.I64(intLiteral(64));
+            case "f32.const" -> new WastValue.F32(f32(next()));
+            case "f64.const" -> new WastValue.F64(f64(next()));
+            case "v128.const" -> {
+                Token shape = next();
+                int n = Numbers.laneCount(shape.text());
+                if (n < 0) {
+                    throw unexpected(shape);
+                }
+                List<String> lanes = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    lanes.add(literalToken().text());
+                }
+                try {
+                    yield new WastValue.Vec(Numbers.v128(shape.text(), lanes));
+                } catch (Numbers.NumberException e) {
+                    throw error(shape, e.getMessage());
+                }
+            }
+            case "ref.null" -> new WastValue.RefNull(heapType());
+            case "ref.extern" -> new WastValue.RefExtern(u64());
+            case "ref.host" -> new WastValue.RefHost(u64());
+            default -> throw unexpected(kw);
+        };
+        expect(Token.Kind.RPAR);
+        return v;
+    }
+
+    private WastResult result(int depth) {
+        if (depth > MAX_RESULT_NESTING) {
+            throw error(peek(), "result patterns nested too deeply");
+        }
+        expect(Token.Kind.LPAR);
+        Token kw = next();
+        if (!kw.is(Token.Kind.KEYWORD)) {
+            throw unexpected(kw);
+        }
+        WastResult r;
+        switch (kw.text()) {
+            case "i32.const" -> r = new WastResult.Exact(new WastValue.I32((int) intLiteral(32)));
+            case "i64.const" -> r = new WastResult.Exact(new WastValue.I64(intLiteral(64)));
+            case "f32.const" -> r = floatResult(NumType.F32, next());
+            case "f64.const" -> r = floatResult(NumType.F64, next());
+            case "v128.const" -> r = vecResult();
+            case "ref.null" -> {
+                HeapType ht = peek().is(Token.Kind.RPAR) ? null : heapType();
+                r = new WastResult.RefNull(ht);
+            }
+            case "ref.extern", "ref.host" -> {
+                String kind = kw.text().substring(4);
+                r = peek().is(Token.Kind.NAT) ? new WastResult.RefHostId(kind, u64()) : new WastResult.RefKind(kind);
+            }
+            case "either" -> {
+                List<List<WastResult>> alternatives = new ArrayList<>();
+                while (!peek().is(Token.Kind.RPAR)) {
+                    alternatives.add(List.of(result(depth + 1)));
+                }
+                r = new WastResult.Either(alternatives);
+            }
+            default -> {
+                if (kw.text().startsWith("ref.") && peek().is(Token.Kind.RPAR)) {
+                    r = new WastResult.RefKind(kw.text().substring(4));
+                } else {
+                    throw unexpected(kw);
+                }
+            }
+        }
+        if (!peek().is(Token.Kind.RPAR)) {
+            throw unexpected(peek());
+        }
+        p++;
+        return r;
+    }
+
+    private WastResult floatResult(NumType type, Token t) {
+        if (t.isKeyword("nan:canonical") || t.isKeyword("nan:arithmetic")) {
+            return new WastResult.Nan(type, t.text().equals("nan:canonical"));
+        }
+        return new WastResult.Exact(type == NumType.F32 ? new WastValue.F32(f32(t)) : new WastValue.F64(f64(t)));
+    }
+
+    private WastResult vecResult() {
+        Token shape = next();
+        int n = Numbers.laneCount(shape.text());
+        if (n < 0) {
+            throw unexpected(shape);
+        }
+        List<Token> lanes = new ArrayList<>();
+        boolean hasPattern = false;
+        for (int i = 0; i < n; i++) {
+            Token t = literalToken();
+            hasPattern |= t.text().equals("nan:canonical") || t.text().equals("nan:arithmetic");
+            lanes.add(t);
+        }
+        if (!hasPattern) {
+            try {
+                return new WastResult.Exact(new WastValue.Vec(
+                        Numbers.v128(shape.text(), lanes.stream().map(Token::text).toList())));
+            } catch (Numbers.NumberException e) {
+                throw error(shape, e.getMessage());
+            }
+        }
+        List<WastResult> results = new ArrayList<>();
+        for (Token t : lanes) {
+            switch (shape.text()) {
+                case "f32x4" -> results.add(floatResult(NumType.F32, t));
+                case "f64x2" -> results.add(floatResult(NumType.F64, t));
+                default -> throw error(t, "NaN pattern with non-float type");
+            }
+        }
+        return new WastResult.VecLanes(shape.text(), results);
+    }
+
+    private Token literalToken() {
+        Token t = peek();
+        boolean ok = t.isNumber() || t.is(Token.Kind.KEYWORD)
+                && (t.text().equals("inf") || t.text().equals("nan") || t.text().startsWith("nan:"));
+        if (!ok) {
+            throw error(t, "wrong number of lane literals");
+        }
+        return next();
+    }
+
+    private HeapType heapType() {
+        Token t = next();
+        if (t.is(Token.Kind.KEYWORD)) {
+            for (AbsHeapType a : AbsHeapType.values()) {
+                if (a.text().equals(t.text())) {
+                    return a;
+                }
+            }
+        }
+        if (t.is(Token.Kind.NAT)) {
+            p--;
+            long v = u64();
+            if (v > Integer.MAX_VALUE) {
+                throw error(t, "constant out of range");
+            }
+            return HeapType.concrete((int) v);
+        }
+        throw unexpected(t);
+    }
+
+    private long u64() {
+        Token t = next();
+        if (!t.is(Token.Kind.NAT)) {
+            throw unexpected(t);
+        }
+        try {
+            return Numbers.parseU64(t.text());
+        } catch (Numbers.NumberException e) {
+            throw error(t, e.getMessage());
+        }
+    }
+
+    private long intLiteral(int bits) {
+        Token t = next();
+        if (!t.is(Token.Kind.NAT) && !t.is(Token.Kind.INT)) {
+            throw unexpected(t);
+        }
+        try {
+            return Numbers.parseInt(t.text(), bits);
+        } catch (Numbers.NumberException e) {
+            throw error(t, e.getMessage());
+        }
+    }
+
+    private int f32(Token t) {
+        try {
+            return Numbers.parseF32(t.text());
+        } catch (Numbers.NumberException e) {
+            throw error(t, e.getMessage());
+        }
+    }
+
+    private long f64(Token t) {
+        try {
+            return Numbers.parseF64(t.text());
+        } catch (Numbers.NumberException e) {
+            throw error(t, e.getMessage());
+        }
+    }
+}
