@@ -123,8 +123,14 @@ public final class WatParser {
             }
             moduleName = c.optionalId();
             if (c.atKeyword("binary")) {
-                throw c.error(c.peek(), "binary modules are decoded by dev.basalt.wasm.binary.BinaryReader, "
-                        + "not by the text parser");
+                c.p++;
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                while (c.at(Token.Kind.STRING)) {
+                    bytes.writeBytes(c.string());
+                }
+                c.expect(Token.Kind.RPAR);
+                c.expect(Token.Kind.EOF);
+                return dev.basalt.wasm.binary.BinaryReader.read(bytes.toByteArray());
             }
             if (c.atKeyword("quote")) {
                 c.p++;

@@ -6,7 +6,8 @@
  * imports/exports and type uses, folded instructions, symbolic labels and indices, inline element and data
  * segments, ...) and producing a name section from the symbolic identifiers. {@link dev.basalt.wasm.text.Lexer}
  * and {@link dev.basalt.wasm.text.Token} are shared with the WAST parser in {@code dev.basalt.wasm.wast};
- * {@link dev.basalt.wasm.text.Numbers} converts literals. Errors are
+ * {@link dev.basalt.wasm.text.Numbers} converts literals; {@link dev.basalt.wasm.text.WatPrinter} goes the other
+ * way, from a module to text. Parse errors are
  * {@link dev.basalt.wasm.MalformedException}s worded like the reference interpreter's, with a line:column.
  *
  * {@snippet :
