@@ -1,0 +1,775 @@
+package dev.basalt.internal.memory;
+
+import dev.basalt.Trap;
+import dev.basalt.TrapKind;
+import dev.basalt.wasm.MemoryType;
+import dev.basalt.wasm.V128;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One WebAssembly linear memory: a byte array addressed from 0, sized in pages of 64 KiB or (custom page sizes)
+ * 1 byte, optionally shared between threads and optionally 64-bit addressed.
+ *
+ * <h2>Addresses</h2>
+ * Every access takes the dynamic address and the instruction's static offset as <em>unsigned</em> longs: an engine
+ * passes {@code Integer.toUnsignedLong(addr)} for 32-bit memories and the raw i64 for 64-bit ones. The effective
+ * address {@code address + offset} is computed without wrapping (a sum beyond 2^64 is out of bounds, never a small
+ * address), and the access traps with {@link TrapKind#OUT_OF_BOUNDS_MEMORY_ACCESS} unless all its bytes lie below
+ * the current size. Values are little-endian. The plain loads and stores are tiny so that HotSpot inlines them
+ * into the interpreter loop and into compiled code.
+ *
+ * <h2>Size limits</h2>
+ * A memory is one Java {@code byte[]}, so no memory holds more than {@link #MAX_BYTES} (just under 2 GiB), whatever
+ * its type allows; {@code memory.grow} beyond that returns -1, as it does beyond the type's maximum and beyond the
+ * byte cap the runtime passes in (the store's memory limit).
+ *
+ * <h2>Threads</h2>
+ * A non-shared memory belongs to one store and is used by one thread at a time; it grows by copying into a larger
+ * array. A shared memory may be used by many threads at once, so its array must never be replaced: it is
+ * allocated at its <em>reservation</em> — the smallest of its maximum, the byte cap given at creation and
+ * {@link #MAX_BYTES} — when created, and growing only moves the size. Plain loads and stores are unordered (Wasm
+ * allows that for non-atomic accesses), atomics are sequentially consistent ({@link VarHandle} volatile modes; the
+ * 8- and 16-bit read-modify-writes run a compare-and-set loop on the containing aligned 32-bit word), and
+ * {@link #wait32}/{@link #wait64}/{@link #notify} block and wake real Java threads through a per-memory wait queue.
+ * A thread interrupted while waiting stops with {@link TrapKind#INTERRUPTED} (its interrupt flag stays set).
+ *
+ * @see <a href="https://webassembly.github.io/spec/core/exec/runtime.html#memory-instances">Memory instances</a>
+ */
+public final class LinearMemory {
+    /** The most bytes one memory can hold: the backing array (plus alignment slack) must stay a valid Java array. */
+    public static final long MAX_BYTES = 0x7FFF_FFE0L;
+
+    /** Return value of {@code memory.atomic.wait*}: woken by notify. */
+    public static final int WAIT_OK = 0;
+    /** Return value of {@code memory.atomic.wait*}: the value did not match the expected one. */
+    public static final int WAIT_NOT_EQUAL = 1;
+    /** Return value of {@code memory.atomic.wait*}: the timeout elapsed. */
+    public static final int WAIT_TIMED_OUT = 2;
+
+    /** Read-modify-write operations of {@code *.atomic.rmw*}; {@code cmpxchg} has its own methods. */
+    public static final int RMW_ADD = 0;
+    public static final int RMW_SUB = 1;
+    public static final int RMW_AND = 2;
+    public static final int RMW_OR = 3;
+    public static final int RMW_XOR = 4;
+    public static final int RMW_XCHG = 5;
+
+    private static final VarHandle BYTE = MethodHandles.arrayElementVarHandle(byte[].class);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BYTE_SIZE;
+
+    /**
+     * Array index of Wasm address 0. Atomic accesses through a byte-array view need naturally aligned
+     * <em>machine</em> addresses; on HotSpot's default layout the byte[] payload starts 8-aligned and this is 0, but
+     * with other object layouts (e.g. compact object headers) it is not, so address 0 is shifted to the first
+     * 8-aligned index. It is a constant, so the JIT folds the addition.
+     */
+    private static final int BASE = findAlignedBase();
+
+    static {
+        try {
+            BYTE_SIZE = MethodHandles.lookup().findVarHandle(LinearMemory.class, "byteSize", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static int findAlignedBase() {
+        byte[] probe = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            try {
+                LONG.compareAndSet(probe, i, 0L, 0L);
+                return i;
+            } catch (IllegalStateException misaligned) {
+                // try the next index
+            }
+        }
+        throw new ExceptionInInitializerError("no 8-aligned index in a byte[]");
+    }
+
+    private final MemoryType type;
+    private final int pageSizeLog2;
+    private final boolean shared;
+    /** The largest size in pages this memory can ever reach (type maximum, creation cap, array limit). */
+    private final long maxPages;
+    /** The backing array: BASE slack, then the memory, then zeros up to a multiple of 8. Replaced on grow (unshared). */
+    private byte[] bytes;
+    /** Current size in bytes. Shared memories publish growth with release and re-read it with acquire on a miss. */
+    private long byteSize;
+    /** Wait queues of a shared memory, by effective address; guarded by {@link #waitLock}. */
+    private final Map<Long, ArrayDeque<Waiter>> waiters;
+    private final ReentrantLock waitLock;
+
+    private LinearMemory(MemoryType type, long maxPages, byte[] bytes, long byteSize) {
+        this.type = type;
+        this.pageSizeLog2 = type.pageSizeLog2();
+        this.shared = type.shared();
+        this.maxPages = maxPages;
+        this.bytes = bytes;
+        this.byteSize = byteSize;
+        this.waiters = shared ? new HashMap<>() : null;
+        this.waitLock = shared ? new ReentrantLock() : null;
+    }
+
+    /**
+     * Creates a memory of the type's minimum size.
+     *
+     * @param type the memory type (limits in pages, shared, 64-bit, page size)
+     * @param byteCap the most bytes this memory may ever hold (the store's limit); {@code Long.MAX_VALUE} for none
+     * @throws MemoryLimitException if the minimum exceeds the cap or {@link #MAX_BYTES}, or the JVM cannot allocate it
+     */
+    public static LinearMemory create(MemoryType type, long byteCap) {
+        int log2 = type.pageSizeLog2();
+        if (log2 != 0 && log2 != 16) {
+            throw new IllegalArgumentException("page size must be 1 or 65536, got 2^" + log2);
+        }
+        long maxPages = Math.min(Math.max(0, byteCap), MAX_BYTES) >>> log2;
+        if (type.limits().max().isPresent() && Long.compareUnsigned(type.limits().max().getAsLong(), maxPages) < 0) {
+            maxPages = type.limits().max().getAsLong();
+        }
+        long minPages = type.limits().min();
+        if (Long.compareUnsigned(minPages, maxPages) > 0) {
+            throw new MemoryLimitException("memory minimum size of " + Long.toUnsignedString(minPages)
+                    + " pages exceeds memory limits (at most " + maxPages + " pages of " + (1L << log2) + " bytes)");
+        }
+        long byteSize = minPages << log2;
+        long capacityBytes = type.shared() ? maxPages << log2 : byteSize;
+        byte[] array;
+        try {
+            array = new byte[arrayLength(capacityBytes)];
+        } catch (OutOfMemoryError e) {
+            throw new MemoryLimitException("cannot allocate a memory of " + capacityBytes + " bytes: " + e.getMessage());
+        }
+        return new LinearMemory(type, maxPages, array, byteSize);
+    }
+
+    /** Creates a memory with no cap beyond the type and {@link #MAX_BYTES}. */
+    public static LinearMemory create(MemoryType type) {
+        return create(type, Long.MAX_VALUE);
+    }
+
+    /** Array length for a memory of {@code bytes} bytes: BASE slack plus the size rounded up to 8 (for word CAS). */
+    private static int arrayLength(long bytes) {
+        return (int) (BASE + ((bytes + 7) & ~7L));
+    }
+
+    // ================================================================== properties
+
+    public MemoryType type() {
+        return type;
+    }
+
+    public boolean isShared() {
+        return shared;
+    }
+
+    public boolean is64() {
+        return type.is64();
+    }
+
+    /** Page size in bytes (1 or 65536). */
+    public long pageSize() {
+        return 1L << pageSizeLog2;
+    }
+
+    /** {@code memory.size}: the current size in pages. */
+    public long size() {
+        return currentByteSize() >>> pageSizeLog2;
+    }
+
+    /** The current size in bytes. */
+    public long byteSize() {
+        return currentByteSize();
+    }
+
+    /** The most pages this memory can reach (type maximum, creation cap and {@link #MAX_BYTES} applied). */
+    public long maxPages() {
+        return maxPages;
+    }
+
+    private long currentByteSize() {
+        return shared ? (long) BYTE_SIZE.getAcquire(this) : byteSize;
+    }
+
+    // ================================================================== growth
+
+    /**
+     * {@code memory.grow}: adds {@code deltaPages} (unsigned) zeroed pages. Returns the old size in pages, or -1 if
+     * the new size would exceed the type's maximum, {@code byteCap}, {@link #MAX_BYTES} (or the reservation of a
+     * shared memory), or the JVM cannot allocate it. Growing by 0 always succeeds.
+     *
+     * @param byteCap the most bytes the memory may hold after growing (the store's remaining budget plus the
+     *     current size); {@code Long.MAX_VALUE} for no cap
+     */
+    public long grow(long deltaPages, long byteCap) {
+        synchronized (this) {
+            long oldBytes = byteSize;
+            long oldPages = oldBytes >>> pageSizeLog2;
+            if (deltaPages == 0) {
+                return oldPages;
+            }
+            long limitPages = Math.min(maxPages, Math.max(0, byteCap) >>> pageSizeLog2);
+            if (limitPages < oldPages || Long.compareUnsigned(deltaPages, limitPages - oldPages) > 0) {
+                return -1;
+            }
+            long newBytes = (oldPages + deltaPages) << pageSizeLog2;
+            if (shared) {
+                // the reservation already holds zeros past the old size; publish the new size to other threads
+                BYTE_SIZE.setRelease(this, newBytes);
+            } else {
+                try {
+                    bytes = Arrays.copyOf(bytes, arrayLength(newBytes));
+                } catch (OutOfMemoryError e) {
+                    return -1;
+                }
+                byteSize = newBytes;
+            }
+            return oldPages;
+        }
+    }
+
+    /** {@code memory.grow} with no cap beyond the type and {@link #MAX_BYTES}. */
+    public long grow(long deltaPages) {
+        return grow(deltaPages, Long.MAX_VALUE);
+    }
+
+    // ================================================================== bounds checks
+
+    /**
+     * The array index of an access of {@code width} bytes at {@code address + offset} (both unsigned), or a trap.
+     * Any operand or sum with the sign bit set is at least 2^63, hence out of bounds.
+     */
+    private int index(long address, long offset, int width) {
+        long ea = address + offset;
+        if ((address | offset | ea) < 0 || ea > byteSize - width) {
+            return slowIndex(address, offset, width);
+        }
+        return (int) ea + BASE;
+    }
+
+    /** Miss path: a shared memory may have been grown by another thread since this thread last read its size. */
+    private int slowIndex(long address, long offset, int width) {
+        long ea = address + offset;
+        if (shared && (address | offset | ea) >= 0 && ea <= (long) BYTE_SIZE.getAcquire(this) - width) {
+            return (int) ea + BASE;
+        }
+        throw outOfBounds();
+    }
+
+    private static Trap outOfBounds() {
+        return new Trap(TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS);
+    }
+
+    /** Checks that {@code [start, start + length)} (unsigned) lies within the memory; returns the array index. */
+    private int rangeIndex(long start, long length) {
+        long size = currentByteSize();
+        if (Long.compareUnsigned(start, size) > 0 || Long.compareUnsigned(length, size - start) > 0) {
+            throw outOfBounds();
+        }
+        return (int) start + BASE;
+    }
+
+    // ================================================================== plain loads
+
+    /** {@code i32.load}. */
+    public int i32Load(long address, long offset) {
+        return (int) INT.get(bytes, index(address, offset, 4));
+    }
+
+    /** {@code i32.load8_s} (also {@code i64.load8_s} after widening). */
+    public int i32Load8S(long address, long offset) {
+        return bytes[index(address, offset, 1)];
+    }
+
+    /** {@code i32.load8_u}. */
+    public int i32Load8U(long address, long offset) {
+        return bytes[index(address, offset, 1)] & 0xFF;
+    }
+
+    /** {@code i32.load16_s}. */
+    public int i32Load16S(long address, long offset) {
+        return (short) SHORT.get(bytes, index(address, offset, 2));
+    }
+
+    /** {@code i32.load16_u}. */
+    public int i32Load16U(long address, long offset) {
+        return (short) SHORT.get(bytes, index(address, offset, 2)) & 0xFFFF;
+    }
+
+    /** {@code i64.load}. */
+    public long i64Load(long address, long offset) {
+        return (long) LONG.get(bytes, index(address, offset, 8));
+    }
+
+    /** {@code i64.load8_s}. */
+    public long i64Load8S(long address, long offset) {
+        return bytes[index(address, offset, 1)];
+    }
+
+    /** {@code i64.load8_u}. */
+    public long i64Load8U(long address, long offset) {
+        return bytes[index(address, offset, 1)] & 0xFFL;
+    }
+
+    /** {@code i64.load16_s}. */
+    public long i64Load16S(long address, long offset) {
+        return (short) SHORT.get(bytes, index(address, offset, 2));
+    }
+
+    /** {@code i64.load16_u}. */
+    public long i64Load16U(long address, long offset) {
+        return (short) SHORT.get(bytes, index(address, offset, 2)) & 0xFFFFL;
+    }
+
+    /** {@code i64.load32_s}. */
+    public long i64Load32S(long address, long offset) {
+        return (int) INT.get(bytes, index(address, offset, 4));
+    }
+
+    /** {@code i64.load32_u}. */
+    public long i64Load32U(long address, long offset) {
+        return (int) INT.get(bytes, index(address, offset, 4)) & 0xFFFF_FFFFL;
+    }
+
+    /** {@code f32.load} (raw bits kept). */
+    public float f32Load(long address, long offset) {
+        return Float.intBitsToFloat(i32Load(address, offset));
+    }
+
+    /** {@code f64.load} (raw bits kept). */
+    public double f64Load(long address, long offset) {
+        return Double.longBitsToDouble(i64Load(address, offset));
+    }
+
+    /** {@code v128.load}. */
+    public V128 v128Load(long address, long offset) {
+        int i = index(address, offset, 16);
+        byte[] b = bytes;
+        return new V128((long) LONG.get(b, i), (long) LONG.get(b, i + 8));
+    }
+
+    // ================================================================== plain stores
+
+    /** {@code i32.store}. */
+    public void i32Store(long address, long offset, int value) {
+        INT.set(bytes, index(address, offset, 4), value);
+    }
+
+    /** {@code i32.store8} / {@code i64.store8}: the low 8 bits. */
+    public void i32Store8(long address, long offset, int value) {
+        bytes[index(address, offset, 1)] = (byte) value;
+    }
+
+    /** {@code i32.store16} / {@code i64.store16}: the low 16 bits. */
+    public void i32Store16(long address, long offset, int value) {
+        SHORT.set(bytes, index(address, offset, 2), (short) value);
+    }
+
+    /** {@code i64.store}. */
+    public void i64Store(long address, long offset, long value) {
+        LONG.set(bytes, index(address, offset, 8), value);
+    }
+
+    /** {@code i64.store8}. */
+    public void i64Store8(long address, long offset, long value) {
+        bytes[index(address, offset, 1)] = (byte) value;
+    }
+
+    /** {@code i64.store16}. */
+    public void i64Store16(long address, long offset, long value) {
+        SHORT.set(bytes, index(address, offset, 2), (short) value);
+    }
+
+    /** {@code i64.store32}. */
+    public void i64Store32(long address, long offset, long value) {
+        INT.set(bytes, index(address, offset, 4), (int) value);
+    }
+
+    /** {@code f32.store} (raw bits kept). */
+    public void f32Store(long address, long offset, float value) {
+        i32Store(address, offset, Float.floatToRawIntBits(value));
+    }
+
+    /** {@code f64.store} (raw bits kept). */
+    public void f64Store(long address, long offset, double value) {
+        i64Store(address, offset, Double.doubleToRawLongBits(value));
+    }
+
+    /** {@code v128.store}. */
+    public void v128Store(long address, long offset, V128 value) {
+        int i = index(address, offset, 16);
+        byte[] b = bytes;
+        LONG.set(b, i, value.lo());
+        LONG.set(b, i + 8, value.hi());
+    }
+
+    // ================================================================== bulk memory
+
+    /** {@code memory.fill}: traps before writing anything if {@code [dst, dst + length)} is out of bounds. */
+    public void fill(long dst, int value, long length) {
+        int from = rangeIndex(dst, length);
+        Arrays.fill(bytes, from, from + (int) length, (byte) value);
+    }
+
+    /** {@code memory.copy} within this memory; overlapping ranges copy as if through a temporary buffer. */
+    public void copy(long dst, long src, long length) {
+        int from = rangeIndex(src, length);
+        int to = rangeIndex(dst, length);
+        System.arraycopy(bytes, from, bytes, to, (int) length);
+    }
+
+    /** {@code memory.copy} from another memory (multi-memory) into this one. */
+    public void copyFrom(LinearMemory source, long dst, long src, long length) {
+        int from = source.rangeIndex(src, length);
+        int to = rangeIndex(dst, length);
+        System.arraycopy(source.bytes, from, bytes, to, (int) length);
+    }
+
+    /**
+     * {@code memory.init} (and active data segments): copies {@code data[srcOffset, srcOffset + length)} to
+     * {@code dst}. A dropped segment is passed as an empty array. Traps before writing if either range is out of
+     * bounds.
+     */
+    public void init(long dst, byte[] data, long srcOffset, long length) {
+        if (Long.compareUnsigned(srcOffset, data.length) > 0
+                || Long.compareUnsigned(length, data.length - srcOffset) > 0) {
+            throw outOfBounds();
+        }
+        int to = rangeIndex(dst, length);
+        System.arraycopy(data, (int) srcOffset, bytes, to, (int) length);
+    }
+
+    /** Host access: copies {@code length} bytes at {@code address} into {@code dst[dstOffset...]}. */
+    public void read(long address, byte[] dst, int dstOffset, int length) {
+        int from = rangeIndex(address, length);
+        System.arraycopy(bytes, from, dst, dstOffset, length);
+    }
+
+    /** Host access: the {@code length} bytes at {@code address} as a new array. */
+    public byte[] read(long address, int length) {
+        byte[] out = new byte[length];
+        read(address, out, 0, length);
+        return out;
+    }
+
+    /** Host access: copies {@code src[srcOffset, srcOffset + length)} to {@code address}. */
+    public void write(long address, byte[] src, int srcOffset, int length) {
+        int to = rangeIndex(address, length);
+        System.arraycopy(src, srcOffset, bytes, to, length);
+    }
+
+    /** Host access: copies all of {@code src} to {@code address}. */
+    public void write(long address, byte[] src) {
+        write(address, src, 0, src.length);
+    }
+
+    // ================================================================== atomics
+
+    /** Index of an atomic access: alignment is checked first ("unaligned atomic"), then bounds. */
+    private int atomicIndex(long address, long offset, int width) {
+        if (((address + offset) & (width - 1)) != 0) {
+            throw new Trap(TrapKind.UNALIGNED_ATOMIC);
+        }
+        return index(address, offset, width);
+    }
+
+    /** {@code i32.atomic.load8_u} / {@code i64.atomic.load8_u}: zero-extended. */
+    public int atomicLoad8(long address, long offset) {
+        return (byte) BYTE.getVolatile(bytes, atomicIndex(address, offset, 1)) & 0xFF;
+    }
+
+    /** {@code i32.atomic.load16_u} / {@code i64.atomic.load16_u}: zero-extended. */
+    public int atomicLoad16(long address, long offset) {
+        return (short) SHORT.getVolatile(bytes, atomicIndex(address, offset, 2)) & 0xFFFF;
+    }
+
+    /** {@code i32.atomic.load} / {@code i64.atomic.load32_u} (zero-extend for the latter). */
+    public int atomicLoad32(long address, long offset) {
+        return (int) INT.getVolatile(bytes, atomicIndex(address, offset, 4));
+    }
+
+    /** {@code i64.atomic.load}. */
+    public long atomicLoad64(long address, long offset) {
+        return (long) LONG.getVolatile(bytes, atomicIndex(address, offset, 8));
+    }
+
+    /** {@code i32.atomic.store8} / {@code i64.atomic.store8}: the low 8 bits. */
+    public void atomicStore8(long address, long offset, int value) {
+        BYTE.setVolatile(bytes, atomicIndex(address, offset, 1), (byte) value);
+    }
+
+    /** {@code i32.atomic.store16} / {@code i64.atomic.store16}: the low 16 bits. */
+    public void atomicStore16(long address, long offset, int value) {
+        SHORT.setVolatile(bytes, atomicIndex(address, offset, 2), (short) value);
+    }
+
+    /** {@code i32.atomic.store} / {@code i64.atomic.store32}. */
+    public void atomicStore32(long address, long offset, int value) {
+        INT.setVolatile(bytes, atomicIndex(address, offset, 4), value);
+    }
+
+    /** {@code i64.atomic.store}. */
+    public void atomicStore64(long address, long offset, long value) {
+        LONG.setVolatile(bytes, atomicIndex(address, offset, 8), value);
+    }
+
+    private static int applyRmw(int op, int old, int operand) {
+        return switch (op) {
+            case RMW_ADD -> old + operand;
+            case RMW_SUB -> old - operand;
+            case RMW_AND -> old & operand;
+            case RMW_OR -> old | operand;
+            case RMW_XOR -> old ^ operand;
+            case RMW_XCHG -> operand;
+            default -> throw new IllegalArgumentException("rmw op " + op);
+        };
+    }
+
+    /**
+     * Atomically applies {@code op} to the {@code bits}-wide (8 or 16) field at array index {@code i} through a
+     * compare-and-set loop on the aligned 32-bit word containing it; returns the old field, zero-extended.
+     */
+    private int narrowRmw(int i, int bits, int op, int operand) {
+        byte[] b = bytes;
+        int word = ((i - BASE) & ~3) + BASE;
+        int shift = ((i - BASE) & 3) << 3;
+        int mask = (int) ((1L << bits) - 1);
+        while (true) {
+            int current = (int) INT.getVolatile(b, word);
+            int old = (current >>> shift) & mask;
+            int updated = (current & ~(mask << shift)) | ((applyRmw(op, old, operand) & mask) << shift);
+            if (INT.compareAndSet(b, word, current, updated)) {
+                return old;
+            }
+        }
+    }
+
+    /** Compare-and-exchange of a narrow field (expected already wrapped to {@code bits}); returns the old field. */
+    private int narrowCmpxchg(int i, int bits, int expected, int replacement) {
+        byte[] b = bytes;
+        int word = ((i - BASE) & ~3) + BASE;
+        int shift = ((i - BASE) & 3) << 3;
+        int mask = (int) ((1L << bits) - 1);
+        while (true) {
+            int current = (int) INT.getVolatile(b, word);
+            int old = (current >>> shift) & mask;
+            if (old != expected) {
+                return old;
+            }
+            int updated = (current & ~(mask << shift)) | ((replacement & mask) << shift);
+            if (INT.compareAndSet(b, word, current, updated)) {
+                return old;
+            }
+        }
+    }
+
+    /** {@code i32.atomic.rmw8.<op>_u} / {@code i64.atomic.rmw8.<op>_u}: returns the old byte, zero-extended. */
+    public int atomicRmw8(int op, long address, long offset, int operand) {
+        return narrowRmw(atomicIndex(address, offset, 1), 8, op, operand);
+    }
+
+    /** {@code i32.atomic.rmw16.<op>_u} / {@code i64.atomic.rmw16.<op>_u}: returns the old value, zero-extended. */
+    public int atomicRmw16(int op, long address, long offset, int operand) {
+        return narrowRmw(atomicIndex(address, offset, 2), 16, op, operand);
+    }
+
+    /** {@code i32.atomic.rmw.<op>} / {@code i64.atomic.rmw32.<op>_u}: returns the old value. */
+    public int atomicRmw32(int op, long address, long offset, int operand) {
+        int i = atomicIndex(address, offset, 4);
+        byte[] b = bytes;
+        return switch (op) {
+            case RMW_ADD -> (int) INT.getAndAdd(b, i, operand);
+            case RMW_SUB -> (int) INT.getAndAdd(b, i, -operand);
+            case RMW_AND -> (int) INT.getAndBitwiseAnd(b, i, operand);
+            case RMW_OR -> (int) INT.getAndBitwiseOr(b, i, operand);
+            case RMW_XOR -> (int) INT.getAndBitwiseXor(b, i, operand);
+            case RMW_XCHG -> (int) INT.getAndSet(b, i, operand);
+            default -> throw new IllegalArgumentException("rmw op " + op);
+        };
+    }
+
+    /** {@code i64.atomic.rmw.<op>}: returns the old value. */
+    public long atomicRmw64(int op, long address, long offset, long operand) {
+        int i = atomicIndex(address, offset, 8);
+        byte[] b = bytes;
+        return switch (op) {
+            case RMW_ADD -> (long) LONG.getAndAdd(b, i, operand);
+            case RMW_SUB -> (long) LONG.getAndAdd(b, i, -operand);
+            case RMW_AND -> (long) LONG.getAndBitwiseAnd(b, i, operand);
+            case RMW_OR -> (long) LONG.getAndBitwiseOr(b, i, operand);
+            case RMW_XOR -> (long) LONG.getAndBitwiseXor(b, i, operand);
+            case RMW_XCHG -> (long) LONG.getAndSet(b, i, operand);
+            default -> throw new IllegalArgumentException("rmw op " + op);
+        };
+    }
+
+    /**
+     * {@code i32.atomic.rmw8.cmpxchg_u} / {@code i64.atomic.rmw8.cmpxchg_u}: the expected value is wrapped to 8
+     * bits; the replacement is stored (low 8 bits) if the byte equals it. Returns the old byte, zero-extended.
+     */
+    public int atomicCmpxchg8(long address, long offset, int expected, int replacement) {
+        return narrowCmpxchg(atomicIndex(address, offset, 1), 8, expected & 0xFF, replacement);
+    }
+
+    /** {@code i32.atomic.rmw16.cmpxchg_u} / {@code i64.atomic.rmw16.cmpxchg_u}. */
+    public int atomicCmpxchg16(long address, long offset, int expected, int replacement) {
+        return narrowCmpxchg(atomicIndex(address, offset, 2), 16, expected & 0xFFFF, replacement);
+    }
+
+    /** {@code i32.atomic.rmw.cmpxchg} / {@code i64.atomic.rmw32.cmpxchg_u}. */
+    public int atomicCmpxchg32(long address, long offset, int expected, int replacement) {
+        return (int) INT.compareAndExchange(bytes, atomicIndex(address, offset, 4), expected, replacement);
+    }
+
+    /** {@code i64.atomic.rmw.cmpxchg}. */
+    public long atomicCmpxchg64(long address, long offset, long expected, long replacement) {
+        return (long) LONG.compareAndExchange(bytes, atomicIndex(address, offset, 8), expected, replacement);
+    }
+
+    // ================================================================== wait / notify
+
+    /** A thread blocked in wait; {@code notified} and the queue are guarded by {@link #waitLock}. */
+    private static final class Waiter {
+        final Condition condition;
+        boolean notified;
+
+        Waiter(Condition condition) {
+            this.condition = condition;
+        }
+    }
+
+    /**
+     * {@code memory.atomic.wait32}: if the i32 at the address equals {@code expected}, blocks until notified
+     * ({@link #WAIT_OK}) or until {@code timeoutNanos} elapse ({@link #WAIT_TIMED_OUT}; negative waits forever);
+     * otherwise returns {@link #WAIT_NOT_EQUAL} at once. Traps on misalignment, out of bounds, and with "expected
+     * shared memory" on a non-shared memory.
+     */
+    public int wait32(long address, long offset, int expected, long timeoutNanos) {
+        int i = atomicIndex(address, offset, 4);
+        requireShared();
+        waitLock.lock();
+        try {
+            if ((int) INT.getVolatile(bytes, i) != expected) {
+                return WAIT_NOT_EQUAL;
+            }
+            return block(address + offset, timeoutNanos);
+        } finally {
+            waitLock.unlock();
+        }
+    }
+
+    /** {@code memory.atomic.wait64}: as {@link #wait32} for an i64. */
+    public int wait64(long address, long offset, long expected, long timeoutNanos) {
+        int i = atomicIndex(address, offset, 8);
+        requireShared();
+        waitLock.lock();
+        try {
+            if ((long) LONG.getVolatile(bytes, i) != expected) {
+                return WAIT_NOT_EQUAL;
+            }
+            return block(address + offset, timeoutNanos);
+        } finally {
+            waitLock.unlock();
+        }
+    }
+
+    private void requireShared() {
+        if (!shared) {
+            throw new Trap(TrapKind.EXPECTED_SHARED_MEMORY);
+        }
+    }
+
+    /** Enqueues the current thread at {@code ea} and waits; called with {@link #waitLock} held. */
+    private int block(long ea, long timeoutNanos) {
+        Waiter self = new Waiter(waitLock.newCondition());
+        ArrayDeque<Waiter> queue = waiters.computeIfAbsent(ea, k -> new ArrayDeque<>());
+        queue.addLast(self);
+        long remaining = timeoutNanos;
+        try {
+            while (!self.notified) {
+                if (timeoutNanos < 0) {
+                    self.condition.await();
+                } else {
+                    if (remaining <= 0) {
+                        dequeue(ea, self);
+                        return WAIT_TIMED_OUT;
+                    }
+                    remaining = self.condition.awaitNanos(remaining);
+                }
+            }
+            return WAIT_OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (self.notified) {
+                return WAIT_OK;
+            }
+            dequeue(ea, self);
+            throw new Trap(TrapKind.INTERRUPTED, "while waiting in memory.atomic.wait");
+        }
+    }
+
+    private void dequeue(long ea, Waiter waiter) {
+        ArrayDeque<Waiter> queue = waiters.get(ea);
+        if (queue != null) {
+            queue.remove(waiter);
+            if (queue.isEmpty()) {
+                waiters.remove(ea);
+            }
+        }
+    }
+
+    /**
+     * {@code memory.atomic.notify}: wakes up to {@code count} (unsigned) threads waiting at the address, oldest
+     * first, and returns how many it woke. On a non-shared memory nobody can wait, so it returns 0 (after the
+     * alignment and bounds checks).
+     */
+    public int notify(long address, long offset, int count) {
+        atomicIndex(address, offset, 4);
+        if (!shared) {
+            return 0;
+        }
+        long limit = Integer.toUnsignedLong(count);
+        long ea = address + offset;
+        waitLock.lock();
+        try {
+            ArrayDeque<Waiter> queue = waiters.get(ea);
+            int woken = 0;
+            while (queue != null && woken < limit && !queue.isEmpty()) {
+                Waiter w = queue.pollFirst();
+                w.notified = true;
+                w.condition.signal();
+                woken++;
+            }
+            if (queue != null && queue.isEmpty()) {
+                waiters.remove(ea);
+            }
+            return woken;
+        } finally {
+            waitLock.unlock();
+        }
+    }
+
+    /** Number of threads currently waiting at {@code address} (for tests and diagnostics). */
+    public int waiterCount(long address) {
+        if (!shared) {
+            return 0;
+        }
+        waitLock.lock();
+        try {
+            ArrayDeque<Waiter> queue = waiters.get(address);
+            return queue == null ? 0 : queue.size();
+        } finally {
+            waitLock.unlock();
+        }
+    }
+}
