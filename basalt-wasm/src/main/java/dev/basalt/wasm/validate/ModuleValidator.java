@@ -232,14 +232,15 @@ final class ModuleValidator {
             throw invalid("invalid custom page size");
         }
         Limits l = m.limits();
-        // The whole memory must be addressable: at most 2^32 bytes (i32) or 2^64 bytes (i64).
+        // The whole memory must be addressable: at most 2^32 bytes (i32) or 2^64 bytes (i64), and the page count
+        // itself must fit the address type (which matters for one-byte pages: at most 2^32-1 / 2^64-1 pages).
         int addressBits = m.is64() ? 64 : 32;
         int pageBits = addressBits - m.pageSizeLog2();
-        boolean tooBig = pageBits < 64 && (Long.compareUnsigned(l.min(), 1L << pageBits) > 0
-                || (l.max().isPresent() && Long.compareUnsigned(l.max().getAsLong(), 1L << pageBits) > 0));
-        if (tooBig) {
-            throw invalid("memory size must be at most " + (m.is64() || m.pageSizeLog2() != 16
-                    ? Long.toUnsignedString(1L << pageBits) + " pages" : "65536 pages (4GiB)"));
+        long maxPages = pageBits < addressBits ? 1L << pageBits : (addressBits == 64 ? -1L : (1L << 32) - 1);
+        if (Long.compareUnsigned(l.min(), maxPages) > 0
+                || (l.max().isPresent() && Long.compareUnsigned(l.max().getAsLong(), maxPages) > 0)) {
+            throw invalid("memory size must be at most " + (!m.is64() && m.pageSizeLog2() == 16
+                    ? "65536 pages (4GiB)" : Long.toUnsignedString(maxPages) + " pages"));
         }
         checkMinMax(l);
         if (m.shared() && l.max().isEmpty()) {
