@@ -177,7 +177,7 @@ public final class BinaryReader {
             case 9 -> elementSection();
             case 10 -> codeSection();
             case 11 -> dataSection();
-            case 12 -> dataCount = OptionalInt.of(ByteReader.clamp(in.u32()));
+            case 12 -> dataCount = OptionalInt.of(in.index());
             case 13 -> tagSection();
             default -> throw new IllegalStateException("unreachable section id " + id);
         }
@@ -342,6 +342,7 @@ public final class BinaryReader {
         int at = in.pos();
         long v = in.s33();
         if (v >= 0) {
+            // HeapType.Concrete needs a non-negative int; beyond 2^31 the index is out of range either way.
             return HeapType.concrete(ByteReader.clamp(v));
         }
         AbsHeapType abs = v >= -64 ? AbsHeapType.fromCode((int) v & 0x7F) : null;
@@ -793,7 +794,7 @@ public final class BinaryReader {
         if (index < 0) {
             throw in.errorAt(at, "malformed block type");
         }
-        return new BlockType.TypeIndex(ByteReader.clamp(index));
+        return new BlockType.TypeIndex((int) index);
     }
 
     private MemArg memArg() {

@@ -342,7 +342,7 @@ public final class BinaryWriter {
     static void heapType(ByteWriter w, HeapType h) {
         switch (h) {
             case AbsHeapType a -> w.u8(a.code());
-            case HeapType.Concrete c -> w.signed(c.typeIndex());
+            case HeapType.Concrete c -> w.signed(c.typeIndex()); // s33, non-negative
         }
     }
 
@@ -502,7 +502,7 @@ public final class BinaryWriter {
         switch (t) {
             case BlockType.Empty e -> w.u8(0x40);
             case BlockType.Value v -> valType(w, v.type());
-            case BlockType.TypeIndex i -> w.signed(i.typeIndex());
+            case BlockType.TypeIndex i -> w.signed(Integer.toUnsignedLong(i.typeIndex())); // s33, non-negative
         }
     }
 

@@ -184,14 +184,15 @@ final class ByteReader {
     }
 
     /**
-     * An index (u32). Indices that do not fit a non-negative {@code int} are clamped to {@link Integer#MAX_VALUE}:
-     * no index space can be that large, so the module stays invalid (the validator reports an unknown index)
-     * while every consumer can compare indices as plain ints.
+     * An index (u32) as an {@code int} holding its bit pattern, the convention of the whole model: indices of
+     * 2^31 and above come out negative, and every consumer compares them unsigned (or rejects negatives as
+     * unknown), since no index space can be that large.
      */
     int index() {
-        return clamp(u32());
+        return (int) u32();
     }
 
+    /** A u32 clamped to {@link Integer#MAX_VALUE}, for the few places the model needs a non-negative int. */
     static int clamp(long u32) {
         return u32 > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) u32;
     }

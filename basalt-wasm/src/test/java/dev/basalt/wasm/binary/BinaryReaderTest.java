@@ -185,7 +185,7 @@ class BinaryReaderTest {
     void outOfRangeIndicesAreNotMalformed() {
         WasmModule m = BinaryReader.read(module(TYPE_VOID, ONE_FUNC, code("00 10 e3 00 20 ff ff ff ff 0f 0b")));
         assertThat(m.functions().get(0).body().instructions()).containsExactly(
-                new Instruction.Index(Opcode.CALL, 99), new Instruction.Index(Opcode.LOCAL_GET, Integer.MAX_VALUE));
+                new Instruction.Index(Opcode.CALL, 99), new Instruction.Index(Opcode.LOCAL_GET, -1));
     }
 
     @Test

@@ -86,11 +86,12 @@ class ByteReaderTest {
     }
 
     @Test
-    void indicesBeyondIntRangeAreClamped() {
-        assertThat(reader(0xFF, 0xFF, 0xFF, 0xFF, 0x0F).index()).isEqualTo(Integer.MAX_VALUE);
-        assertThat(reader(0x80, 0x80, 0x80, 0x80, 0x08).index()).isEqualTo(Integer.MAX_VALUE);
+    void indicesKeepTheirU32BitPattern() {
+        assertThat(reader(0xFF, 0xFF, 0xFF, 0xFF, 0x0F).index()).isEqualTo(-1);
+        assertThat(reader(0x80, 0x80, 0x80, 0x80, 0x08).index()).isEqualTo(Integer.MIN_VALUE);
         assertThat(reader(0xFF, 0xFF, 0xFF, 0xFF, 0x07).index()).isEqualTo(Integer.MAX_VALUE);
         assertThat(reader(0x05).index()).isEqualTo(5);
+        assertThat(ByteReader.clamp(0xFFFF_FFFFL)).isEqualTo(Integer.MAX_VALUE);
     }
 
     @Test

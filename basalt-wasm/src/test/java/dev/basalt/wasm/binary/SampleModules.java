@@ -46,7 +46,8 @@ final class SampleModules {
 
     private static final BlockType[] BLOCK_TYPES = {
         BlockType.EMPTY, new BlockType.Value(NumType.F64), new BlockType.TypeIndex(1),
-        new BlockType.Value(RefType.nonNull(HeapType.concrete(70))), new BlockType.TypeIndex(200)
+        new BlockType.Value(RefType.nonNull(HeapType.concrete(70))), new BlockType.TypeIndex(200),
+        new BlockType.TypeIndex(-2) // u32 0xFFFFFFFE as an int bit pattern
     };
 
     /** One instruction of the given opcode with non-trivial immediates of its kind. */
@@ -57,7 +58,7 @@ final class SampleModules {
             case LABEL -> new Instruction.Branch(op, variant % 300);
             case BR_TABLE -> new Instruction.BranchTable(List.of(0, 1, 128), 2);
             case INDEX -> new Instruction.Index(op, 127 + variant);
-            case INDEX_PAIR -> new Instruction.IndexPair(op, variant, 1000 + variant);
+            case INDEX_PAIR -> new Instruction.IndexPair(op, variant, -1 - variant); // second index >= 2^31
             case MEMARG -> new Instruction.Memory(op, new MemArg(variant % 4, variant % 2 == 0 ? 0 : -1L, variant % 3));
             case MEMARG_LANE -> new Instruction.MemoryLane(op, new MemArg(1, 1L << 40, variant % 2), 15);
             case LANE -> new Instruction.Lane(op, variant % 16);
