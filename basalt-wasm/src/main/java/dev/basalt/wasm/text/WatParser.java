@@ -1243,6 +1243,13 @@ public final class WatParser {
                     throw c.error(at, "@metadata.code.branch_hint annotation: duplicate annotation");
                 }
                 lastHint = a.tokenIndex();
+                Token target = at.is(Token.Kind.LPAR) ? c.tokens.get(a.tokenIndex() + 1) : at;
+                if (!target.isKeyword("if") && !target.isKeyword("br_if")) {
+                    // well-formed, but a hint only means something on a branch: a validation error
+                    throw new dev.basalt.wasm.InvalidException(
+                            "@metadata.code.branch_hint annotation: invalid target at "
+                                    + Lexer.position(c.source, at.start()));
+                }
             }
         }
     }
