@@ -152,6 +152,25 @@ public final class TypeSpace {
         return resolve(a) == resolve(b);
     }
 
+    /**
+     * Whether a value whose defined type is {@code actual} (from any module, e.g. a struct or function reference at
+     * run time) matches heap type {@code target} of this module: what {@code ref.test}, {@code ref.cast},
+     * {@code br_on_cast} and {@code call_indirect} check.
+     */
+    public boolean isSubtype(DefinedType actual, HeapType target) {
+        return heapSub(actual, resolve(target));
+    }
+
+    /** Heap subtyping across modules: {@code a} in {@code sa}'s terms, {@code b} in {@code sb}'s terms. */
+    public static boolean isSubtype(HeapType a, TypeSpace sa, HeapType b, TypeSpace sb) {
+        return heapSub(sa.resolve(a), sb.resolve(b));
+    }
+
+    /** Subtyping between abstract heap types (e.g. {@code i31 <: eq}, {@code nofunc <: func}). */
+    public static boolean isSubtype(AbsHeapType a, AbsHeapType b) {
+        return heapSub(a, b);
+    }
+
     private Object resolve(HeapType h) {
         return h instanceof HeapType.Concrete c ? defined[c.typeIndex()] : h;
     }

@@ -114,6 +114,24 @@ class TypeSpaceTest {
         assertThat(TypeSpace.isSubtype(refNull(2), a, ref(0), b)).isFalse();
     }
 
+    @Test
+    void runtimeValueTypeMatchesHeapTypesOfAnotherModule() {
+        List<RecGroup> chain = List.of(RecGroup.single(struct(false, List.of())),
+                RecGroup.single(struct(false, List.of(0), imm(NumType.I32))));
+        TypeSpace producer = TypeSpace.of(chain);
+        TypeSpace consumer = TypeSpace.of(List.of(RecGroup.single(SubType.of(new CompositeType.Func(List.of(),
+                List.of()))), chain.get(0), RecGroup.single(struct(false, List.of(1), imm(NumType.I32)))));
+        DefinedType value = producer.defined(1);
+        assertThat(consumer.isSubtype(value, HeapType.concrete(2))).isTrue();
+        assertThat(consumer.isSubtype(value, HeapType.concrete(1))).isTrue();
+        assertThat(consumer.isSubtype(value, AbsHeapType.EQ)).isTrue();
+        assertThat(consumer.isSubtype(value, HeapType.concrete(0))).isFalse();
+        assertThat(consumer.isSubtype(producer.defined(0), HeapType.concrete(2))).isFalse();
+        assertThat(TypeSpace.isSubtype(HeapType.concrete(1), producer, HeapType.concrete(2), consumer)).isTrue();
+        assertThat(TypeSpace.isSubtype(AbsHeapType.I31, AbsHeapType.ANY)).isTrue();
+        assertThat(TypeSpace.isSubtype(AbsHeapType.NOEXTERN, AbsHeapType.ANY)).isFalse();
+    }
+
     record HeapCase(String name, HeapType a, HeapType b, boolean expected) {
     }
 
