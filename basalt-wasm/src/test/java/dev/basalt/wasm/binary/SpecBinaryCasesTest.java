@@ -22,8 +22,10 @@ import org.junit.jupiter.api.TestFactory;
 class SpecBinaryCasesTest {
 
     /**
-     * Malformed cases that contradict a proposal Basalt implements: core binary.wast forbids memory limits flag
-     * 0x08, which the custom-page-sizes proposal uses for the page size.
+     * Malformed cases whose wording contradicts a proposal Basalt implements. Core binary.wast:660 expects
+     * "malformed limits flags" for memory flags 0x08, which the custom-page-sizes proposal defines (a page size
+     * follows); the module is still rejected, but as "unexpected end of section or function" where the page size
+     * is missing.
      */
     private static final List<String> KNOWN_CONFLICTS = List.of("binary.wast:660");
 
