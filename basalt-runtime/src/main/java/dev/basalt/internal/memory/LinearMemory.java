@@ -36,16 +36,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * array. A shared memory may be used by many threads at once, so its array must never be replaced: it is
  * allocated at its <em>reservation</em> — the smallest of its maximum, the byte cap given at creation and
  * {@link #MAX_BYTES} — when created, and growing only moves the size. Plain loads and stores are unordered (Wasm
- * allows that for non-atomic accesses), atomics are sequentially consistent ({@link VarHandle} volatile modes; the
- * 8- and 16-bit read-modify-writes run a compare-and-set loop on the containing aligned 32-bit word), and
+ * allows that for non-atomic accesses). Atomics are sequentially consistent: each runs inside the monitor of the
+ * 8-byte word it touches (64 striped monitors per memory; an aligned atomic never crosses such a word, so
+ * overlapping atomics always share a monitor, and monitor order gives a single total order). Monitors rather than
+ * {@link VarHandle} atomic modes, because since JDK 22 byte-array views no longer support atomic access modes
+ * (heap byte arrays are not guaranteed to be aligned), and {@code java.lang.foreign} is a preview API in Java 21.
  * {@link #wait32}/{@link #wait64}/{@link #notify} block and wake real Java threads through a per-memory wait queue.
  * A thread interrupted while waiting stops with {@link TrapKind#INTERRUPTED} (its interrupt flag stays set).
  *
  * @see <a href="https://webassembly.github.io/spec/core/exec/runtime.html#memory-instances">Memory instances</a>
  */
 public final class LinearMemory {
-    /** The most bytes one memory can hold: the backing array (plus alignment slack) must stay a valid Java array. */
-    public static final long MAX_BYTES = 0x7FFF_FFE0L;
+    /** The most bytes one memory can hold: its backing array must be a valid Java array (just under 2 GiB). */
+    public static final long MAX_BYTES = 0x7FFF_FFF0L;
 
     /** Return value of {@code memory.atomic.wait*}: woken by notify. */
     public static final int WAIT_OK = 0;
@@ -62,19 +65,11 @@ public final class LinearMemory {
     public static final int RMW_XOR = 4;
     public static final int RMW_XCHG = 5;
 
-    private static final VarHandle BYTE = MethodHandles.arrayElementVarHandle(byte[].class);
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle BYTE_SIZE;
-
-    /**
-     * Array index of Wasm address 0. Atomic accesses through a byte-array view need naturally aligned
-     * <em>machine</em> addresses; on HotSpot's default layout the byte[] payload starts 8-aligned and this is 0, but
-     * with other object layouts (e.g. compact object headers) it is not, so address 0 is shifted to the first
-     * 8-aligned index. It is a constant, so the JIT folds the addition.
-     */
-    private static final int BASE = findAlignedBase();
+    private static final int ATOMIC_STRIPES = 64;
 
     static {
         try {
@@ -84,31 +79,23 @@ public final class LinearMemory {
         }
     }
 
-    private static int findAlignedBase() {
-        byte[] probe = new byte[16];
-        for (int i = 0; i < 8; i++) {
-            try {
-                LONG.compareAndSet(probe, i, 0L, 0L);
-                return i;
-            } catch (IllegalStateException misaligned) {
-                // try the next index
-            }
-        }
-        throw new ExceptionInInitializerError("no 8-aligned index in a byte[]");
-    }
-
     private final MemoryType type;
     private final int pageSizeLog2;
     private final boolean shared;
     /** The largest size in pages this memory can ever reach (type maximum, creation cap, array limit). */
     private final long maxPages;
-    /** The backing array: BASE slack, then the memory, then zeros up to a multiple of 8. Replaced on grow (unshared). */
+    /** The backing array, exactly the current size (unshared; replaced on grow) or the reservation (shared). */
     private byte[] bytes;
     /** Current size in bytes. Shared memories publish growth with release and re-read it with acquire on a miss. */
     private long byteSize;
     /** Wait queues of a shared memory, by effective address; guarded by {@link #waitLock}. */
     private final Map<Long, ArrayDeque<Waiter>> waiters;
     private final ReentrantLock waitLock;
+    /**
+     * Locks that make the atomics of a shared memory atomic: an aligned atomic access never crosses an 8-byte
+     * boundary, so all atomics that overlap use the lock of the same 8-byte word ({@code ea >>> 3}, striped).
+     */
+    private final Object[] atomicStripes;
 
     private LinearMemory(MemoryType type, long maxPages, byte[] bytes, long byteSize) {
         this.type = type;
@@ -119,6 +106,12 @@ public final class LinearMemory {
         this.byteSize = byteSize;
         this.waiters = shared ? new HashMap<>() : null;
         this.waitLock = shared ? new ReentrantLock() : null;
+        this.atomicStripes = shared ? new Object[ATOMIC_STRIPES] : null;
+        if (shared) {
+            for (int i = 0; i < ATOMIC_STRIPES; i++) {
+                atomicStripes[i] = new Object();
+            }
+        }
     }
 
     /**
@@ -158,9 +151,8 @@ public final class LinearMemory {
         return create(type, Long.MAX_VALUE);
     }
 
-    /** Array length for a memory of {@code bytes} bytes: BASE slack plus the size rounded up to 8 (for word CAS). */
     private static int arrayLength(long bytes) {
-        return (int) (BASE + ((bytes + 7) & ~7L));
+        return (int) bytes;
     }
 
     // ================================================================== properties
@@ -254,14 +246,14 @@ public final class LinearMemory {
         if ((address | offset | ea) < 0 || ea > byteSize - width) {
             return slowIndex(address, offset, width);
         }
-        return (int) ea + BASE;
+        return (int) ea;
     }
 
     /** Miss path: a shared memory may have been grown by another thread since this thread last read its size. */
     private int slowIndex(long address, long offset, int width) {
         long ea = address + offset;
         if (shared && (address | offset | ea) >= 0 && ea <= (long) BYTE_SIZE.getAcquire(this) - width) {
-            return (int) ea + BASE;
+            return (int) ea;
         }
         throw outOfBounds();
     }
@@ -276,7 +268,7 @@ public final class LinearMemory {
         if (Long.compareUnsigned(start, size) > 0 || Long.compareUnsigned(length, size - start) > 0) {
             throw outOfBounds();
         }
-        return (int) start + BASE;
+        return (int) start;
     }
 
     // ================================================================== plain loads
@@ -483,44 +475,101 @@ public final class LinearMemory {
         return index(address, offset, width);
     }
 
+    /** The lock guarding atomics on the 8-byte word holding array index {@code i} (shared memories only). */
+    private Object stripe(int i) {
+        return atomicStripes[(i >>> 3) & (ATOMIC_STRIPES - 1)];
+    }
+
     /** {@code i32.atomic.load8_u} / {@code i64.atomic.load8_u}: zero-extended. */
     public int atomicLoad8(long address, long offset) {
-        return (byte) BYTE.getVolatile(bytes, atomicIndex(address, offset, 1)) & 0xFF;
+        int i = atomicIndex(address, offset, 1);
+        if (!shared) {
+            return bytes[i] & 0xFF;
+        }
+        synchronized (stripe(i)) {
+            return bytes[i] & 0xFF;
+        }
     }
 
     /** {@code i32.atomic.load16_u} / {@code i64.atomic.load16_u}: zero-extended. */
     public int atomicLoad16(long address, long offset) {
-        return (short) SHORT.getVolatile(bytes, atomicIndex(address, offset, 2)) & 0xFFFF;
+        int i = atomicIndex(address, offset, 2);
+        if (!shared) {
+            return (short) SHORT.get(bytes, i) & 0xFFFF;
+        }
+        synchronized (stripe(i)) {
+            return (short) SHORT.get(bytes, i) & 0xFFFF;
+        }
     }
 
     /** {@code i32.atomic.load} / {@code i64.atomic.load32_u} (zero-extend for the latter). */
     public int atomicLoad32(long address, long offset) {
-        return (int) INT.getVolatile(bytes, atomicIndex(address, offset, 4));
+        int i = atomicIndex(address, offset, 4);
+        if (!shared) {
+            return (int) INT.get(bytes, i);
+        }
+        synchronized (stripe(i)) {
+            return (int) INT.get(bytes, i);
+        }
     }
 
     /** {@code i64.atomic.load}. */
     public long atomicLoad64(long address, long offset) {
-        return (long) LONG.getVolatile(bytes, atomicIndex(address, offset, 8));
+        int i = atomicIndex(address, offset, 8);
+        if (!shared) {
+            return (long) LONG.get(bytes, i);
+        }
+        synchronized (stripe(i)) {
+            return (long) LONG.get(bytes, i);
+        }
     }
 
     /** {@code i32.atomic.store8} / {@code i64.atomic.store8}: the low 8 bits. */
     public void atomicStore8(long address, long offset, int value) {
-        BYTE.setVolatile(bytes, atomicIndex(address, offset, 1), (byte) value);
+        int i = atomicIndex(address, offset, 1);
+        if (!shared) {
+            bytes[i] = (byte) value;
+            return;
+        }
+        synchronized (stripe(i)) {
+            bytes[i] = (byte) value;
+        }
     }
 
     /** {@code i32.atomic.store16} / {@code i64.atomic.store16}: the low 16 bits. */
     public void atomicStore16(long address, long offset, int value) {
-        SHORT.setVolatile(bytes, atomicIndex(address, offset, 2), (short) value);
+        int i = atomicIndex(address, offset, 2);
+        if (!shared) {
+            SHORT.set(bytes, i, (short) value);
+            return;
+        }
+        synchronized (stripe(i)) {
+            SHORT.set(bytes, i, (short) value);
+        }
     }
 
     /** {@code i32.atomic.store} / {@code i64.atomic.store32}. */
     public void atomicStore32(long address, long offset, int value) {
-        INT.setVolatile(bytes, atomicIndex(address, offset, 4), value);
+        int i = atomicIndex(address, offset, 4);
+        if (!shared) {
+            INT.set(bytes, i, value);
+            return;
+        }
+        synchronized (stripe(i)) {
+            INT.set(bytes, i, value);
+        }
     }
 
     /** {@code i64.atomic.store}. */
     public void atomicStore64(long address, long offset, long value) {
-        LONG.setVolatile(bytes, atomicIndex(address, offset, 8), value);
+        int i = atomicIndex(address, offset, 8);
+        if (!shared) {
+            LONG.set(bytes, i, value);
+            return;
+        }
+        synchronized (stripe(i)) {
+            LONG.set(bytes, i, value);
+        }
     }
 
     private static int applyRmw(int op, int old, int operand) {
@@ -535,82 +584,87 @@ public final class LinearMemory {
         };
     }
 
-    /**
-     * Atomically applies {@code op} to the {@code bits}-wide (8 or 16) field at array index {@code i} through a
-     * compare-and-set loop on the aligned 32-bit word containing it; returns the old field, zero-extended.
-     */
-    private int narrowRmw(int i, int bits, int op, int operand) {
-        byte[] b = bytes;
-        int word = ((i - BASE) & ~3) + BASE;
-        int shift = ((i - BASE) & 3) << 3;
-        int mask = (int) ((1L << bits) - 1);
-        while (true) {
-            int current = (int) INT.getVolatile(b, word);
-            int old = (current >>> shift) & mask;
-            int updated = (current & ~(mask << shift)) | ((applyRmw(op, old, operand) & mask) << shift);
-            if (INT.compareAndSet(b, word, current, updated)) {
-                return old;
-            }
-        }
+    private static long applyRmw(int op, long old, long operand) {
+        return switch (op) {
+            case RMW_ADD -> old + operand;
+            case RMW_SUB -> old - operand;
+            case RMW_AND -> old & operand;
+            case RMW_OR -> old | operand;
+            case RMW_XOR -> old ^ operand;
+            case RMW_XCHG -> operand;
+            default -> throw new IllegalArgumentException("rmw op " + op);
+        };
     }
 
-    /** Compare-and-exchange of a narrow field (expected already wrapped to {@code bits}); returns the old field. */
-    private int narrowCmpxchg(int i, int bits, int expected, int replacement) {
-        byte[] b = bytes;
-        int word = ((i - BASE) & ~3) + BASE;
-        int shift = ((i - BASE) & 3) << 3;
-        int mask = (int) ((1L << bits) - 1);
-        while (true) {
-            int current = (int) INT.getVolatile(b, word);
-            int old = (current >>> shift) & mask;
-            if (old != expected) {
-                return old;
-            }
-            int updated = (current & ~(mask << shift)) | ((replacement & mask) << shift);
-            if (INT.compareAndSet(b, word, current, updated)) {
-                return old;
-            }
-        }
+    // The read-modify-writes below do the read, the operation and the write inside the word's lock (shared) or
+    // directly (unshared: one thread at a time).
+
+    private int rmw8(int i, int op, int operand) {
+        int old = bytes[i] & 0xFF;
+        bytes[i] = (byte) applyRmw(op, old, operand);
+        return old;
+    }
+
+    private int rmw16(int i, int op, int operand) {
+        int old = (short) SHORT.get(bytes, i) & 0xFFFF;
+        SHORT.set(bytes, i, (short) applyRmw(op, old, operand));
+        return old;
+    }
+
+    private int rmw32(int i, int op, int operand) {
+        int old = (int) INT.get(bytes, i);
+        INT.set(bytes, i, applyRmw(op, old, operand));
+        return old;
+    }
+
+    private long rmw64(int i, int op, long operand) {
+        long old = (long) LONG.get(bytes, i);
+        LONG.set(bytes, i, applyRmw(op, old, operand));
+        return old;
     }
 
     /** {@code i32.atomic.rmw8.<op>_u} / {@code i64.atomic.rmw8.<op>_u}: returns the old byte, zero-extended. */
     public int atomicRmw8(int op, long address, long offset, int operand) {
-        return narrowRmw(atomicIndex(address, offset, 1), 8, op, operand);
+        int i = atomicIndex(address, offset, 1);
+        if (!shared) {
+            return rmw8(i, op, operand);
+        }
+        synchronized (stripe(i)) {
+            return rmw8(i, op, operand);
+        }
     }
 
     /** {@code i32.atomic.rmw16.<op>_u} / {@code i64.atomic.rmw16.<op>_u}: returns the old value, zero-extended. */
     public int atomicRmw16(int op, long address, long offset, int operand) {
-        return narrowRmw(atomicIndex(address, offset, 2), 16, op, operand);
+        int i = atomicIndex(address, offset, 2);
+        if (!shared) {
+            return rmw16(i, op, operand);
+        }
+        synchronized (stripe(i)) {
+            return rmw16(i, op, operand);
+        }
     }
 
     /** {@code i32.atomic.rmw.<op>} / {@code i64.atomic.rmw32.<op>_u}: returns the old value. */
     public int atomicRmw32(int op, long address, long offset, int operand) {
         int i = atomicIndex(address, offset, 4);
-        byte[] b = bytes;
-        return switch (op) {
-            case RMW_ADD -> (int) INT.getAndAdd(b, i, operand);
-            case RMW_SUB -> (int) INT.getAndAdd(b, i, -operand);
-            case RMW_AND -> (int) INT.getAndBitwiseAnd(b, i, operand);
-            case RMW_OR -> (int) INT.getAndBitwiseOr(b, i, operand);
-            case RMW_XOR -> (int) INT.getAndBitwiseXor(b, i, operand);
-            case RMW_XCHG -> (int) INT.getAndSet(b, i, operand);
-            default -> throw new IllegalArgumentException("rmw op " + op);
-        };
+        if (!shared) {
+            return rmw32(i, op, operand);
+        }
+        synchronized (stripe(i)) {
+            return rmw32(i, op, operand);
+        }
     }
 
     /** {@code i64.atomic.rmw.<op>}: returns the old value. */
     public long atomicRmw64(int op, long address, long offset, long operand) {
         int i = atomicIndex(address, offset, 8);
-        byte[] b = bytes;
-        return switch (op) {
-            case RMW_ADD -> (long) LONG.getAndAdd(b, i, operand);
-            case RMW_SUB -> (long) LONG.getAndAdd(b, i, -operand);
-            case RMW_AND -> (long) LONG.getAndBitwiseAnd(b, i, operand);
-            case RMW_OR -> (long) LONG.getAndBitwiseOr(b, i, operand);
-            case RMW_XOR -> (long) LONG.getAndBitwiseXor(b, i, operand);
-            case RMW_XCHG -> (long) LONG.getAndSet(b, i, operand);
-            default -> throw new IllegalArgumentException("rmw op " + op);
-        };
+        if (!shared) {
+            return rmw64(i, op, operand);
+        }
+        synchronized (stripe(i)) {
+            return rmw64(i, op, operand);
+        }
     }
 
     /**
@@ -618,22 +672,78 @@ public final class LinearMemory {
      * bits; the replacement is stored (low 8 bits) if the byte equals it. Returns the old byte, zero-extended.
      */
     public int atomicCmpxchg8(long address, long offset, int expected, int replacement) {
-        return narrowCmpxchg(atomicIndex(address, offset, 1), 8, expected & 0xFF, replacement);
+        int i = atomicIndex(address, offset, 1);
+        if (!shared) {
+            return cmpxchg8(i, expected, replacement);
+        }
+        synchronized (stripe(i)) {
+            return cmpxchg8(i, expected, replacement);
+        }
     }
 
-    /** {@code i32.atomic.rmw16.cmpxchg_u} / {@code i64.atomic.rmw16.cmpxchg_u}. */
+    private int cmpxchg8(int i, int expected, int replacement) {
+        int old = bytes[i] & 0xFF;
+        if (old == (expected & 0xFF)) {
+            bytes[i] = (byte) replacement;
+        }
+        return old;
+    }
+
+    /** {@code i32.atomic.rmw16.cmpxchg_u} / {@code i64.atomic.rmw16.cmpxchg_u}: expected wrapped to 16 bits. */
     public int atomicCmpxchg16(long address, long offset, int expected, int replacement) {
-        return narrowCmpxchg(atomicIndex(address, offset, 2), 16, expected & 0xFFFF, replacement);
+        int i = atomicIndex(address, offset, 2);
+        if (!shared) {
+            return cmpxchg16(i, expected, replacement);
+        }
+        synchronized (stripe(i)) {
+            return cmpxchg16(i, expected, replacement);
+        }
+    }
+
+    private int cmpxchg16(int i, int expected, int replacement) {
+        int old = (short) SHORT.get(bytes, i) & 0xFFFF;
+        if (old == (expected & 0xFFFF)) {
+            SHORT.set(bytes, i, (short) replacement);
+        }
+        return old;
     }
 
     /** {@code i32.atomic.rmw.cmpxchg} / {@code i64.atomic.rmw32.cmpxchg_u}. */
     public int atomicCmpxchg32(long address, long offset, int expected, int replacement) {
-        return (int) INT.compareAndExchange(bytes, atomicIndex(address, offset, 4), expected, replacement);
+        int i = atomicIndex(address, offset, 4);
+        if (!shared) {
+            return cmpxchg32(i, expected, replacement);
+        }
+        synchronized (stripe(i)) {
+            return cmpxchg32(i, expected, replacement);
+        }
+    }
+
+    private int cmpxchg32(int i, int expected, int replacement) {
+        int old = (int) INT.get(bytes, i);
+        if (old == expected) {
+            INT.set(bytes, i, replacement);
+        }
+        return old;
     }
 
     /** {@code i64.atomic.rmw.cmpxchg}. */
     public long atomicCmpxchg64(long address, long offset, long expected, long replacement) {
-        return (long) LONG.compareAndExchange(bytes, atomicIndex(address, offset, 8), expected, replacement);
+        int i = atomicIndex(address, offset, 8);
+        if (!shared) {
+            return cmpxchg64(i, expected, replacement);
+        }
+        synchronized (stripe(i)) {
+            return cmpxchg64(i, expected, replacement);
+        }
+    }
+
+    private long cmpxchg64(int i, long expected, long replacement) {
+        long old = (long) LONG.get(bytes, i);
+        if (old == expected) {
+            LONG.set(bytes, i, replacement);
+        }
+        return old;
     }
 
     // ================================================================== wait / notify
@@ -655,11 +765,11 @@ public final class LinearMemory {
      * shared memory" on a non-shared memory.
      */
     public int wait32(long address, long offset, int expected, long timeoutNanos) {
-        int i = atomicIndex(address, offset, 4);
+        atomicIndex(address, offset, 4);
         requireShared();
         waitLock.lock();
         try {
-            if ((int) INT.getVolatile(bytes, i) != expected) {
+            if (atomicLoad32(address, offset) != expected) {
                 return WAIT_NOT_EQUAL;
             }
             return block(address + offset, timeoutNanos);
@@ -670,11 +780,11 @@ public final class LinearMemory {
 
     /** {@code memory.atomic.wait64}: as {@link #wait32} for an i64. */
     public int wait64(long address, long offset, long expected, long timeoutNanos) {
-        int i = atomicIndex(address, offset, 8);
+        atomicIndex(address, offset, 8);
         requireShared();
         waitLock.lock();
         try {
-            if ((long) LONG.getVolatile(bytes, i) != expected) {
+            if (atomicLoad64(address, offset) != expected) {
                 return WAIT_NOT_EQUAL;
             }
             return block(address + offset, timeoutNanos);
