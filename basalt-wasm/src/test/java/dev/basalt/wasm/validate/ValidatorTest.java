@@ -325,6 +325,120 @@ class ValidatorTest {
                             new ElementSegment.Active(0, Expression.of(i32(0)))));
                     return m.build();
                 }),
+                valid("legacy try/catch/catch_all with rethrow", () -> {
+                    TestModules m = module();
+                    m.tags.add(new TagType(m.funcType(I32, NONE)));
+                    return m.func(I32, new Block(Opcode.TRY, new BlockType.Value(NumType.I32)), i32(1),
+                            new Index(Opcode.CATCH, 0), op(Opcode.CATCH_ALL), new Branch(Opcode.RETHROW, 0),
+                            op(Opcode.END)).build();
+                }),
+                invalid("legacy catch must produce the try's results", "type mismatch", () -> {
+                    TestModules m = module();
+                    m.tags.add(new TagType(m.funcType(List.of(NumType.I64), NONE)));
+                    return m.func(I32, new Block(Opcode.TRY, new BlockType.Value(NumType.I32)), i32(1),
+                            new Index(Opcode.CATCH, 0), op(Opcode.END)).build();
+                }),
+                valid("legacy delegate to an outer label", () -> module().func(NONE,
+                        new Block(Opcode.BLOCK, BlockType.EMPTY), new Block(Opcode.TRY, BlockType.EMPTY),
+                        new Branch(Opcode.DELEGATE, 0), op(Opcode.END)).build()),
+                invalid("legacy delegate to a missing label", "unknown label", () -> module().func(NONE,
+                        new Block(Opcode.TRY, BlockType.EMPTY), new Branch(Opcode.DELEGATE, 1)).build()),
+                valid("try_table catch_all_ref and throw_ref", () -> module().func(NONE,
+                        new Block(Opcode.BLOCK, new BlockType.Value(RefType.nonNull(AbsHeapType.EXN))),
+                        new Instruction.TryTable(BlockType.EMPTY, List.of(new Instruction.Catch(
+                                Instruction.CatchKind.CATCH_ALL_REF, -1, 0))),
+                        op(Opcode.END), op(Opcode.UNREACHABLE), op(Opcode.END), op(Opcode.THROW_REF)).build()),
+                invalid("unknown tag", "unknown tag 0", () -> module().func(NONE, new Index(Opcode.THROW, 0)).build()),
+                valid("call_ref and return_call_ref", () -> {
+                    TestModules m = module();
+                    int t = m.funcType(I32, I32);
+                    m.functions.add(new Function(t, List.of(), Expression.of(new Index(Opcode.LOCAL_GET, 0))));
+                    m.exports.add(new Export("f", ExternKind.FUNC, 0));
+                    m.func(I32, i32(1), new Index(Opcode.REF_FUNC, 0), new Index(Opcode.CALL_REF, t),
+                            new Index(Opcode.REF_FUNC, 0), new Index(Opcode.RETURN_CALL_REF, t));
+                    return m.build();
+                }),
+                invalid("call_ref of the wrong function type", "type mismatch", () -> {
+                    TestModules m = module();
+                    int t = m.funcType(I32, I32);
+                    int u = m.funcType(NONE, NONE);
+                    m.functions.add(new Function(u, List.of(), Expression.of()));
+                    m.exports.add(new Export("f", ExternKind.FUNC, 0));
+                    return m.func(I32, i32(1), new Index(Opcode.REF_FUNC, 0), new Index(Opcode.CALL_REF, t)).build();
+                }),
+                valid("br_on_non_null passes the non-null reference", () -> module().func(
+                        List.of(RefType.nonNull(AbsHeapType.ANY)),
+                        new Block(Opcode.BLOCK, new BlockType.Value(RefType.nonNull(AbsHeapType.ANY))),
+                        new Instruction.HeapTypeInstr(Opcode.REF_NULL, AbsHeapType.ANY),
+                        new Branch(Opcode.BR_ON_NON_NULL, 0), op(Opcode.UNREACHABLE), op(Opcode.END)).build()),
+                invalid("br_on_non_null to a label without reference", "type mismatch", () -> module().func(NONE,
+                        new Block(Opcode.BLOCK, BlockType.EMPTY),
+                        new Instruction.HeapTypeInstr(Opcode.REF_NULL, AbsHeapType.ANY),
+                        new Branch(Opcode.BR_ON_NON_NULL, 0), op(Opcode.END)).build()),
+                valid("ref.as_non_null on a polymorphic stack yields (ref bot), usable as any reference", () -> module()
+                        .func(List.of(RefType.nonNull(AbsHeapType.FUNC)), op(Opcode.UNREACHABLE),
+                                op(Opcode.REF_AS_NON_NULL)).build()),
+                invalid("(ref bot) is not a number", "type mismatch", () -> module().func(I32,
+                        op(Opcode.UNREACHABLE), op(Opcode.REF_AS_NON_NULL), i32(1), op(Opcode.I32_ADD)).build()),
+                invalid("ref.test operand must be in the target's hierarchy", "type mismatch", () -> module().func(I32,
+                        new Instruction.HeapTypeInstr(Opcode.REF_NULL, AbsHeapType.EXTERN),
+                        new Instruction.HeapTypeInstr(Opcode.REF_TEST, AbsHeapType.I31)).build()),
+                valid("any.convert_extern keeps non-nullness", () -> module().func(
+                        List.of(RefType.nonNull(AbsHeapType.ANY)),
+                        new Instruction.HeapTypeInstr(Opcode.REF_NULL, AbsHeapType.EXTERN), op(Opcode.REF_AS_NON_NULL),
+                        op(Opcode.ANY_CONVERT_EXTERN)).build()),
+                invalid("any.convert_extern keeps nullability", "type mismatch", () -> module().func(
+                        List.of(RefType.nonNull(AbsHeapType.ANY)),
+                        new Instruction.HeapTypeInstr(Opcode.REF_NULL, AbsHeapType.EXTERN),
+                        op(Opcode.ANY_CONVERT_EXTERN)).build()),
+                valid("memory.copy between i32 and i64 memories uses i32 for the length", () -> module()
+                        .memory(MEM1).memory(new MemoryType(Limits.of(1), false, true, 16))
+                        .func(NONE, new I64Const(0), i32(0), i32(0), new IndexPair(Opcode.MEMORY_COPY, 1, 0)).build()),
+                invalid("table64 address is i64", "type mismatch", () -> {
+                    TestModules m = module();
+                    m.tables.add(new dev.basalt.wasm.Table(new dev.basalt.wasm.TableType(RefType.FUNCREF,
+                            Limits.of(1), true), java.util.Optional.empty()));
+                    return m.func(NONE, i32(0), new Index(Opcode.TABLE_GET, 0), op(Opcode.DROP)).build();
+                }),
+                invalid("table of non-nullable type needs an initializer", "type mismatch", () -> {
+                    TestModules m = module();
+                    m.tables.add(new dev.basalt.wasm.Table(new dev.basalt.wasm.TableType(
+                            RefType.nonNull(AbsHeapType.FUNC), Limits.of(1), false), java.util.Optional.empty()));
+                    return m.build();
+                }),
+                invalid("i32 table limits", "table size", () -> {
+                    TestModules m = module();
+                    m.tables.add(new dev.basalt.wasm.Table(new dev.basalt.wasm.TableType(RefType.FUNCREF,
+                            Limits.of(1L << 32), false), java.util.Optional.empty()));
+                    return m.build();
+                }),
+                invalid("array.new_data of a reference array", "array type is not numeric or vector", () -> {
+                    TestModules m = module();
+                    int a = m.type(SubType.of(new CompositeType.Array(new FieldType(RefType.ANYREF, false))));
+                    m.data.add(new dev.basalt.wasm.DataSegment(new byte[0], new dev.basalt.wasm.DataSegment.Passive()));
+                    return m.func(NONE, i32(0), i32(0), new IndexPair(Opcode.ARRAY_NEW_DATA, a, 0),
+                            op(Opcode.DROP)).build();
+                }),
+                invalid("struct.new_default with a non-defaultable field", "type mismatch", () -> {
+                    TestModules m = module();
+                    int s = m.type(SubType.of(new CompositeType.Struct(List.of(new FieldType(
+                            RefType.nonNull(AbsHeapType.ANY), false)))));
+                    return m.func(NONE, new Index(Opcode.STRUCT_NEW_DEFAULT, s), op(Opcode.DROP)).build();
+                }),
+                valid("typed select of references", () -> module().func(List.of(RefType.FUNCREF),
+                        new Instruction.HeapTypeInstr(Opcode.REF_NULL, AbsHeapType.FUNC),
+                        new Instruction.HeapTypeInstr(Opcode.REF_NULL, AbsHeapType.NOFUNC), i32(0),
+                        new Instruction.SelectTyped(List.of(RefType.FUNCREF))).build()),
+                valid("br_table on a polymorphic stack", () -> module().func(I32,
+                        new Block(Opcode.BLOCK, new BlockType.Value(NumType.I32)), op(Opcode.UNREACHABLE),
+                        new Instruction.BranchTable(List.of(0, 0), 1), op(Opcode.END)).build()),
+                invalid("constant expression with a mutable global", "constant expression required", () -> {
+                    TestModules m = module();
+                    m.globals.add(new Global(new GlobalType(NumType.I32, true), Expression.of(i32(1))));
+                    m.globals.add(new Global(new GlobalType(NumType.I32, false),
+                            Expression.of(new Index(Opcode.GLOBAL_GET, 0))));
+                    return m.build();
+                }),
                 invalid("unknown elem segment", "unknown elem segment 0",
                         () -> module().func(NONE, new Index(Opcode.ELEM_DROP, 0)).build()),
                 invalid("too many locals", "too many locals", () -> module().func(NONE, NONE,
