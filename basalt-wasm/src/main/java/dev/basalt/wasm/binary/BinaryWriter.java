@@ -44,7 +44,9 @@ import java.util.List;
  * ({@link CustomSection#precedingSectionId()}). For any module {@code m} decoded by {@link BinaryReader},
  * {@code BinaryReader.read(BinaryWriter.write(m)).equals(m)}.
  *
- * <p>The writer does not validate; it encodes whatever the model holds. It is stateless and thread-safe.
+ * <p>The writer does not validate; it encodes whatever the model holds, and throws
+ * {@link IllegalArgumentException} only for a value the binary format cannot express at all (a lane index above
+ * 255, an alignment exponent above 63, a negative page size exponent). It is stateless and thread-safe.
  *
  * {@snippet :
  * byte[] bytes = BinaryWriter.write(module);
@@ -87,7 +89,17 @@ public final class BinaryWriter {
             }
             customSectionsAfter(id);
         }
+        // A place that names no known section (e.g. a text-format "after last") means the end of the module.
+        for (CustomSection c : module.customSections()) {
+            if (!isKnownPlace(c.precedingSectionId())) {
+                writeCustomSection(c);
+            }
+        }
         return out.toByteArray();
+    }
+
+    private static boolean isKnownPlace(int precedingSectionId) {
+        return precedingSectionId >= 0 && precedingSectionId <= 13;
     }
 
     private static boolean isVectorSection(int id) {
@@ -101,13 +113,17 @@ public final class BinaryWriter {
     private void customSectionsAfter(int id) {
         for (CustomSection c : module.customSections()) {
             if (c.precedingSectionId() == id) {
-                ByteWriter content = new ByteWriter();
-                content.name(c.name());
-                content.bytes(c.data());
-                out.u8(0);
-                out.sized(content);
+                writeCustomSection(c);
             }
         }
+    }
+
+    private void writeCustomSection(CustomSection c) {
+        ByteWriter content = new ByteWriter();
+        content.name(c.name());
+        content.bytes(c.data());
+        out.u8(0);
+        out.sized(content);
     }
 
     /** The content of section {@code id}, or null when the section is omitted. */
@@ -365,6 +381,9 @@ public final class BinaryWriter {
         int flags = (m.shared() ? 0x02 : 0) | (m.is64() ? 0x04 : 0) | (customPageSize ? 0x08 : 0);
         limits(w, flags, m.limits());
         if (customPageSize) {
+            if (m.pageSizeLog2() < 0) {
+                throw new IllegalArgumentException("page size exponent not encodable: " + m.pageSizeLog2());
+            }
             w.u32(m.pageSizeLog2());
         }
     }
@@ -467,9 +486,9 @@ public final class BinaryWriter {
             case Instruction.Memory m -> memArg(w, m.memArg());
             case Instruction.MemoryLane m -> {
                 memArg(w, m.memArg());
-                w.u8(m.lane());
+                w.u8(lane(m.lane()));
             }
-            case Instruction.Lane l -> w.u8(l.lane());
+            case Instruction.Lane l -> w.u8(lane(l.lane()));
             case Instruction.Shuffle s -> w.bytes(s.lanes().toBytes());
             case Instruction.I32Const c -> w.signed(c.value());
             case Instruction.I64Const c -> w.signed(c.value());
@@ -498,6 +517,13 @@ public final class BinaryWriter {
         }
     }
 
+    private static int lane(int lane) {
+        if (lane < 0 || lane > 255) {
+            throw new IllegalArgumentException("lane index not encodable in a byte: " + lane);
+        }
+        return lane;
+    }
+
     private static void blockType(ByteWriter w, BlockType t) {
         switch (t) {
             case BlockType.Empty e -> w.u8(0x40);
@@ -507,6 +533,9 @@ public final class BinaryWriter {
     }
 
     private static void memArg(ByteWriter w, MemArg m) {
+        if (m.alignLog2() < 0 || m.alignLog2() > 63) {
+            throw new IllegalArgumentException("alignment exponent not encodable: " + m.alignLog2());
+        }
         if (m.memory() != 0) {
             w.u32(m.alignLog2() | 0x40);
             w.u32(m.memory());

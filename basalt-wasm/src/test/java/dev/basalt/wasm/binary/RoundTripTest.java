@@ -1,12 +1,18 @@
 package dev.basalt.wasm.binary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.basalt.wasm.CustomSection;
 import dev.basalt.wasm.Expression;
 import dev.basalt.wasm.Instruction;
+import dev.basalt.wasm.MemArg;
 import dev.basalt.wasm.Opcode;
 import dev.basalt.wasm.WasmModule;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +57,27 @@ class RoundTripTest {
             assertThat(bytes[at] & 0xFF).as("instruction %d (%s)", i, op)
                     .isEqualTo(op.prefix() == 0 ? op.code() : op.prefix());
         }
+    }
+
+    @Test
+    void customSectionsWithAnUnknownPlaceGoLast() {
+        WasmModule m = new WasmModule(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), OptionalInt.empty(), List.of(), OptionalInt.empty(), List.of(),
+                List.of(new CustomSection("end", new byte[] {7}, 127), new CustomSection("start", new byte[0], 0)),
+                Optional.empty());
+        byte[] bytes = BinaryWriter.write(m);
+        assertThat(BinaryReader.read(bytes).customSections()).extracting(CustomSection::name)
+                .containsExactly("start", "end");
+    }
+
+    @Test
+    void unencodableImmediatesAreRejected() {
+        assertThatThrownBy(() -> BinaryWriter.instruction(new ByteWriter(),
+                new Instruction.Lane(Opcode.I8X16_EXTRACT_LANE_S, 256)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lane");
+        assertThatThrownBy(() -> BinaryWriter.instruction(new ByteWriter(),
+                new Instruction.Memory(Opcode.I32_LOAD, new MemArg(64, 0, 0))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alignment");
     }
 
     @Test
