@@ -146,6 +146,11 @@ final class FunctionValidator {
                 throw err("operators remaining after end of function");
             }
             Instruction ins = code.get(pc);
+            if (!carrierOf(ins.opcode().imm()).isInstance(ins)) {
+                // Only a hand-built module gets here; parsers always pick the record the opcode's immediates fix.
+                throw err("malformed instruction: " + ins.opcode().mnemonic() + " carried by "
+                        + ins.getClass().getSimpleName());
+            }
             if (constant) {
                 checkConstant(ins);
             }
@@ -397,10 +402,6 @@ final class FunctionValidator {
 
     private void instruction(Instruction ins) {
         Opcode op = ins.opcode();
-        if (!carrierOf(op.imm()).isInstance(ins)) {
-            // Only a hand-built module can get here; parsers always pick the record the opcode's immediates fix.
-            throw err("malformed instruction: " + op.mnemonic() + " carried by " + ins.getClass().getSimpleName());
-        }
         switch (op.imm()) {
             case MEMARG -> {
                 memoryAccess(op, ((Instruction.Memory) ins).memArg());

@@ -111,6 +111,13 @@ class ValidatorTest {
                         op(Opcode.END)).build()),
                 invalid("instruction record does not fit the opcode", "malformed instruction",
                         () -> module().func(NONE, op(Opcode.I32_LOAD)).build()),
+                invalid("instruction record does not fit the opcode in a constant expression",
+                        "malformed instruction", () -> {
+                            TestModules m = module();
+                            m.globals.add(new Global(new GlobalType(NumType.I32, false),
+                                    Expression.of(op(Opcode.GLOBAL_GET))));
+                            return m.build();
+                        }),
                 valid("if else", () -> module().func(I32, i32(1), new Block(Opcode.IF,
                         new BlockType.Value(NumType.I32)), i32(2), op(Opcode.ELSE), i32(3), op(Opcode.END)).build()),
                 invalid("br_table arity", "type mismatch", () -> module().func(NONE,
