@@ -27,6 +27,8 @@ public enum TrapKind {
     OUT_OF_FUEL("all fuel consumed"),
     INTERRUPTED("interrupted"),
     DEADLINE_EXCEEDED("deadline exceeded"),
+    /** A guest-controlled allocation (GC array, table, stack) was larger than the JVM could provide. */
+    ALLOCATION_TOO_LARGE("allocation too large"),
     /** A host function threw something that is not a Basalt exception; the cause is attached. */
     HOST_ERROR("host function failed");
 

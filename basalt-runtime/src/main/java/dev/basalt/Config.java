@@ -1,0 +1,117 @@
+package dev.basalt;
+
+/**
+ * Immutable engine configuration: execution strategy, default limits for stores and sandbox defaults.
+ * Build one with {@link #builder()}; {@link #defaults()} is the configuration of {@link Engine#create()}.
+ *
+ * {@snippet :
+ * Config config = Config.builder().maxCallDepth(5_000).maxMemoryBytes(64L << 20).build();
+ * Engine engine = Engine.create(config);
+ * }
+ */
+public final class Config {
+    /** How modules are executed. Only the interpreter exists today; the others fall back to it. */
+    public enum Strategy {
+        INTERPRETER, COMPILER, AUTO
+    }
+
+    private final Strategy strategy;
+    private final int maxCallDepth;
+    private final long maxMemoryBytes;
+    private final long maxTableElements;
+    private final int maxInstances;
+
+    private Config(Builder b) {
+        this.strategy = b.strategy;
+        this.maxCallDepth = b.maxCallDepth;
+        this.maxMemoryBytes = b.maxMemoryBytes;
+        this.maxTableElements = b.maxTableElements;
+        this.maxInstances = b.maxInstances;
+    }
+
+    public static Config defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.strategy = strategy;
+        b.maxCallDepth = maxCallDepth;
+        b.maxMemoryBytes = maxMemoryBytes;
+        b.maxTableElements = maxTableElements;
+        b.maxInstances = maxInstances;
+        return b;
+    }
+
+    public Strategy strategy() {
+        return strategy;
+    }
+
+    /** Wasm frames allowed on one store's call stack before "call stack exhausted". */
+    public int maxCallDepth() {
+        return maxCallDepth;
+    }
+
+    /** Default per-memory byte cap of new stores. */
+    public long maxMemoryBytes() {
+        return maxMemoryBytes;
+    }
+
+    /** Default per-table element cap of new stores. */
+    public long maxTableElements() {
+        return maxTableElements;
+    }
+
+    /** Default cap on instances per store. */
+    public int maxInstances() {
+        return maxInstances;
+    }
+
+    /** Builder of {@link Config}. */
+    public static final class Builder {
+        private Strategy strategy = Strategy.INTERPRETER;
+        private int maxCallDepth = 10_000;
+        private long maxMemoryBytes = Long.MAX_VALUE;
+        private long maxTableElements = 10_000_000;
+        private int maxInstances = 10_000;
+
+        private Builder() {
+        }
+
+        public Builder strategy(Strategy s) {
+            this.strategy = java.util.Objects.requireNonNull(s);
+            return this;
+        }
+
+        public Builder maxCallDepth(int depth) {
+            if (depth < 1) {
+                throw new IllegalArgumentException("max call depth must be positive");
+            }
+            this.maxCallDepth = depth;
+            return this;
+        }
+
+        public Builder maxMemoryBytes(long bytes) {
+            this.maxMemoryBytes = bytes;
+            return this;
+        }
+
+        public Builder maxTableElements(long elements) {
+            this.maxTableElements = elements;
+            return this;
+        }
+
+        public Builder maxInstances(int instances) {
+            this.maxInstances = instances;
+            return this;
+        }
+
+        public Config build() {
+            return new Config(this);
+        }
+    }
+}

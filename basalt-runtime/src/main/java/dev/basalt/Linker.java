@@ -1,0 +1,78 @@
+package dev.basalt;
+
+import dev.basalt.internal.runtime.FunctionInstance;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Names to externs: the imports available to modules instantiated through it. Define host functions and other
+ * instances' exports once, then {@link #instantiatePre(Module)} resolves a module's imports once and
+ * {@link InstancePre#instantiate(Store)} creates instances cheaply.
+ *
+ * {@snippet :
+ * Linker<Void> linker = Linker.create(engine);
+ * linker.defineHostFunction("env", "log", FuncType.of(List.of(NumType.I32), List.of()),
+ *         (caller, args) -> { System.out.println(((Val.I32) args[0]).value()); return new Val[0]; });
+ * Instance instance = linker.instantiate(store, module);
+ * }
+ */
+public final class Linker<T> {
+    private final Engine engine;
+    /** "module\0name" to Extern (store-bound handles) or FunctionInstance (store-independent host functions). */
+    private final Map<String, Object> definitions = new HashMap<>();
+
+    private Linker(Engine engine) {
+        this.engine = engine;
+    }
+
+    public static <T> Linker<T> create(Engine engine) {
+        return new Linker<>(engine);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    private static String key(String module, String name) {
+        return module + '\0' + name;
+    }
+
+    public Linker<T> define(String module, String name, Extern extern) {
+        definitions.put(key(module, name), extern);
+        return this;
+    }
+
+    /** Defines a host function; it can be used from any store of this linker's engine. */
+    public Linker<T> defineHostFunction(String module, String name, FuncType type, HostFunction<T> fn) {
+        FunctionInstance f = new FunctionInstance(engine.types().funcType(type.params(), type.results()),
+                Calls.host(type, fn), module + "." + name);
+        definitions.put(key(module, name), f);
+        return this;
+    }
+
+    /** Defines every export of {@code instance} under the module name {@code name}. */
+    public Linker<T> defineInstance(String name, Instance instance) {
+        for (Map.Entry<String, Extern> e : instance.exports().entrySet()) {
+            define(name, e.getKey(), e.getValue());
+        }
+        return this;
+    }
+
+    /** The definition of an import, as the engine-side object. */
+    Optional<Object> resolve(String module, String name) {
+        Object d = definitions.get(key(module, name));
+        if (d instanceof Extern e) {
+            return Optional.of(Values.unwrap(e));
+        }
+        return Optional.ofNullable(d);
+    }
+
+    public InstancePre<T> instantiatePre(Module module) {
+        return new InstancePre<>(this, module);
+    }
+
+    public Instance instantiate(Store<T> store, Module module) {
+        return instantiatePre(module).instantiate(store);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.basalt;
+
+import dev.basalt.internal.interpreter.CompiledModule;
+import dev.basalt.internal.runtime.DefinedType;
+import dev.basalt.wasm.Export;
+import dev.basalt.wasm.Import;
+import dev.basalt.wasm.WasmModule;
+import dev.basalt.wasm.binary.BinaryReader;
+import dev.basalt.wasm.types.TypeSpace;
+import dev.basalt.wasm.validate.Validator;
+import java.util.List;
+
+/**
+ * A compiled WebAssembly module: parsed, validated and translated once, immutable and thread-safe. Instantiate it
+ * with a {@link Linker} in a {@link Store}, as often as needed.
+ *
+ * {@snippet :
+ * Module module = Module.compile(engine, Files.readAllBytes(Path.of("app.wasm")));
+ * }
+ */
+public final class Module {
+    private final Engine engine;
+    private final WasmModule wasm;
+    final TypeSpace space;
+    final DefinedType[] types;
+    final CompiledModule compiled;
+
+    private Module(Engine engine, WasmModule wasm) {
+        this.engine = engine;
+        this.wasm = wasm;
+        this.space = Validator.validateAndGetTypes(wasm);
+        this.types = engine.types().canonicalize(space);
+        this.compiled = CompiledModule.translate(wasm);
+    }
+
+    /**
+     * Decodes, validates and translates a binary module.
+     *
+     * @throws dev.basalt.wasm.MalformedException if the bytes are not a well-formed module
+     * @throws dev.basalt.wasm.InvalidException if the module does not validate
+     */
+    public static Module compile(Engine engine, byte[] wasm) {
+        return new Module(engine, BinaryReader.read(wasm));
+    }
+
+    /** Validates and translates an already parsed module (from the binary reader or the text parser). */
+    public static Module fromModel(Engine engine, WasmModule module) {
+        return new Module(engine, module);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** The module as parsed. */
+    public WasmModule wasm() {
+        return wasm;
+    }
+
+    public List<Import> imports() {
+        return wasm.imports();
+    }
+
+    public List<Export> exports() {
+        return wasm.exports();
+    }
+}

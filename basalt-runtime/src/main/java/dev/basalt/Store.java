@@ -1,0 +1,133 @@
+package dev.basalt;
+
+import dev.basalt.internal.runtime.StoreState;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Owns the mutable state of the instances created in it (memories, tables, globals, the value stack) plus a
+ * host data object {@code T}. Sandbox controls live here: fuel, interruption from another thread, a deadline,
+ * and resource limits. A store is used by one thread at a time; {@link #interrupt()} may be called from any
+ * thread. After a trap the store stays usable.
+ *
+ * <p>Fuel versus deadline: fuel is deterministic (the same program stops at the same point every run) and is
+ * charged at function entries and loop iterations in proportion to the instructions executed; a deadline or
+ * {@link #interrupt()} costs nothing per instruction beyond one flag check at the same points, but where the
+ * program stops depends on timing.
+ *
+ * {@snippet :
+ * Store<Void> store = Store.create(engine);
+ * store.setFuel(1_000_000);
+ * }
+ */
+public final class Store<T> {
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "basalt-deadline");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Engine engine;
+    private T data;
+    final StoreState state;
+    private ScheduledFuture<?> deadline;
+
+    private Store(Engine engine, T data, Limits limits) {
+        this.engine = engine;
+        this.data = data;
+        this.state = new StoreState(engine.config().maxCallDepth(), limits.maxMemoryBytes, limits.maxTableElements,
+                limits.maxInstances);
+        this.state.owner = this;
+    }
+
+    public static Store<Void> create(Engine engine) {
+        return new Store<>(engine, null, Limits.of(engine.config()));
+    }
+
+    public static <T> Store<T> create(Engine engine, T data) {
+        return new Store<>(engine, data, Limits.of(engine.config()));
+    }
+
+    /** A store with its own resource limits (each memory at most {@code maxMemoryBytes}, ...). */
+    public static <T> Store<T> create(Engine engine, T data, Limits limits) {
+        return new Store<>(engine, data, limits);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public T data() {
+        return data;
+    }
+
+    public void setData(T data) {
+        this.data = data;
+    }
+
+    /** Turns fuel metering on with {@code fuel} units; execution traps with "all fuel consumed" when it runs out. */
+    public void setFuel(long fuel) {
+        if (fuel < 0) {
+            throw new IllegalArgumentException("negative fuel");
+        }
+        state.fuelEnabled = true;
+        state.fuel = fuel;
+    }
+
+    /** Remaining fuel, or empty when fuel metering is off. */
+    public java.util.OptionalLong getFuel() {
+        return state.fuelEnabled ? java.util.OptionalLong.of(Math.max(0, state.fuel)) : java.util.OptionalLong.empty();
+    }
+
+    /** Turns fuel metering off. */
+    public void disableFuel() {
+        state.fuelEnabled = false;
+        state.fuel = Long.MAX_VALUE;
+    }
+
+    /**
+     * Asks running Wasm code to stop: it traps with "interrupted" at the next loop iteration or call. Callable from
+     * any thread. If nothing is running, the next call traps.
+     */
+    public void interrupt() {
+        state.interrupt = TrapKind.INTERRUPTED.ordinal() + 1;
+    }
+
+    /** Clears a pending interrupt or deadline trap that has not fired yet. */
+    public void clearInterrupt() {
+        state.interrupt = 0;
+    }
+
+    /**
+     * Arms a deadline: Wasm code still running {@code timeout} from now traps with "deadline exceeded". Replaces a
+     * previous deadline.
+     */
+    public synchronized void setDeadline(Duration timeout) {
+        cancelDeadline();
+        WeakReference<StoreState> ref = new WeakReference<>(state);
+        deadline = TIMER.schedule(() -> {
+            StoreState s = ref.get();
+            if (s != null) {
+                s.interrupt = TrapKind.DEADLINE_EXCEEDED.ordinal() + 1;
+            }
+        }, Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+    }
+
+    public synchronized void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    /** Per-store resource limits. */
+    public record Limits(long maxMemoryBytes, long maxTableElements, int maxInstances) {
+        public static Limits of(Config config) {
+            return new Limits(config.maxMemoryBytes(), config.maxTableElements(), config.maxInstances());
+        }
+    }
+}

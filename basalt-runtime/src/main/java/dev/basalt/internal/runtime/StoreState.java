@@ -1,0 +1,105 @@
+package dev.basalt.internal.runtime;
+
+import dev.basalt.Trap;
+import dev.basalt.TrapKind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Everything mutable that a {@code Store} owns for execution: the interpreter's value stack (three parallel
+ * arrays: numbers / low v128 halves, high v128 halves, references), the Wasm call stack used for depth limits
+ * and backtraces, fuel, the interrupt flag and the resource limits. Used by one thread at a time (like the
+ * store); only {@link #interrupt} is written from other threads.
+ */
+public final class StoreState {
+    private static final int INITIAL_SLOTS = 1024;
+
+    public long[] stack = new long[INITIAL_SLOTS];
+    public long[] his = new long[INITIAL_SLOTS];
+    public Object[] refs = new Object[INITIAL_SLOTS];
+    /** Current top of the value stack while host code runs (re-entrant calls push above it). */
+    public int top;
+
+    public FunctionInstance[] frames = new FunctionInstance[64];
+    public int depth;
+    public final int maxDepth;
+
+    /** Remaining fuel; {@link Long#MAX_VALUE} (never reached in practice) when fuel is off. */
+    public long fuel = Long.MAX_VALUE;
+    public boolean fuelEnabled;
+    /** 0 = run; else the ordinal + 1 of the TrapKind to raise at the next check. Written by other threads. */
+    public volatile int interrupt;
+
+    public final long maxMemoryBytes;
+    public final long maxTableElements;
+    public final int maxInstances;
+    public int instanceCount;
+
+    /** The embedder's object for the owning store (a {@code Store<T>}); host calls get it through {@code Caller}. */
+    public Object owner;
+
+    public StoreState(int maxDepth, long maxMemoryBytes, long maxTableElements, int maxInstances) {
+        this.maxDepth = maxDepth;
+        this.maxMemoryBytes = maxMemoryBytes;
+        this.maxTableElements = maxTableElements;
+        this.maxInstances = maxInstances;
+    }
+
+    /** Makes room for {@code slots} values from {@code base}. */
+    public void ensureStack(int needed) {
+        if (needed <= stack.length) {
+            return;
+        }
+        long want = Math.max((long) stack.length * 2, (long) needed + 64);
+        if (want > Integer.MAX_VALUE - 16) {
+            throw new Trap(TrapKind.CALL_STACK_EXHAUSTED);
+        }
+        try {
+            stack = Arrays.copyOf(stack, (int) want);
+            his = Arrays.copyOf(his, (int) want);
+            refs = Arrays.copyOf(refs, (int) want);
+        } catch (OutOfMemoryError e) {
+            throw new Trap(TrapKind.CALL_STACK_EXHAUSTED);
+        }
+    }
+
+    /** Records entry into {@code f}; traps when the call depth limit is reached. */
+    public void enter(FunctionInstance f) {
+        int d = ++depth;
+        if (d >= frames.length) {
+            if (d > maxDepth) {
+                depth--;
+                throw new Trap(TrapKind.CALL_STACK_EXHAUSTED);
+            }
+            frames = Arrays.copyOf(frames, Math.min(frames.length * 2, maxDepth + 2));
+        }
+        frames[d] = f;
+    }
+
+    /** Called when fuel went negative or an interrupt is pending: raises the matching trap. */
+    public void poll() {
+        int i = interrupt;
+        if (i != 0) {
+            interrupt = 0;
+            throw new Trap(TrapKind.values()[i - 1]);
+        }
+        if (fuel < 0) {
+            fuel = 0;
+            throw new Trap(TrapKind.OUT_OF_FUEL);
+        }
+    }
+
+    /** The Wasm frames from the current depth down to {@code baseDepth} (exclusive), innermost first. */
+    public List<Trap.Frame> backtrace(int baseDepth) {
+        List<Trap.Frame> out = new ArrayList<>();
+        int limit = 256;
+        for (int d = Math.min(depth, frames.length - 1); d > baseDepth && out.size() < limit; d--) {
+            FunctionInstance f = frames[d];
+            if (f != null) {
+                out.add(f.frame());
+            }
+        }
+        return out;
+    }
+}
