@@ -232,6 +232,26 @@ final class SimdDispatch {
             case I32X4_TRUNC_SAT_F64X2_U_ZERO -> put(s, hs, b, SimdOps.i32x4TruncSatF64x2UZero(v(s, hs, b)));
             case F64X2_CONVERT_LOW_I32X4_S -> put(s, hs, b, SimdOps.f64x2ConvertLowI32x4S(v(s, hs, b)));
             case F64X2_CONVERT_LOW_I32X4_U -> put(s, hs, b, SimdOps.f64x2ConvertLowI32x4U(v(s, hs, b)));
+            case I8X16_RELAXED_SWIZZLE -> put(s, hs, b, SimdOps.i8x16RelaxedSwizzle(v(s, hs, b), v(s, hs, b + 1)));
+            case I32X4_RELAXED_TRUNC_F32X4_S -> put(s, hs, b, SimdOps.i32x4RelaxedTruncF32x4S(v(s, hs, b)));
+            case I32X4_RELAXED_TRUNC_F32X4_U -> put(s, hs, b, SimdOps.i32x4RelaxedTruncF32x4U(v(s, hs, b)));
+            case I32X4_RELAXED_TRUNC_F64X2_S_ZERO -> put(s, hs, b, SimdOps.i32x4RelaxedTruncF64x2SZero(v(s, hs, b)));
+            case I32X4_RELAXED_TRUNC_F64X2_U_ZERO -> put(s, hs, b, SimdOps.i32x4RelaxedTruncF64x2UZero(v(s, hs, b)));
+            case F32X4_RELAXED_MADD -> put(s, hs, b, SimdOps.f32x4RelaxedMadd(v(s, hs, b), v(s, hs, b + 1), v(s, hs, b + 2)));
+            case F32X4_RELAXED_NMADD -> put(s, hs, b, SimdOps.f32x4RelaxedNmadd(v(s, hs, b), v(s, hs, b + 1), v(s, hs, b + 2)));
+            case F64X2_RELAXED_MADD -> put(s, hs, b, SimdOps.f64x2RelaxedMadd(v(s, hs, b), v(s, hs, b + 1), v(s, hs, b + 2)));
+            case F64X2_RELAXED_NMADD -> put(s, hs, b, SimdOps.f64x2RelaxedNmadd(v(s, hs, b), v(s, hs, b + 1), v(s, hs, b + 2)));
+            case I8X16_RELAXED_LANESELECT -> put(s, hs, b, SimdOps.i8x16RelaxedLaneselect(v(s, hs, b), v(s, hs, b + 1), v(s, hs, b + 2)));
+            case I16X8_RELAXED_LANESELECT -> put(s, hs, b, SimdOps.i16x8RelaxedLaneselect(v(s, hs, b), v(s, hs, b + 1), v(s, hs, b + 2)));
+            case I32X4_RELAXED_LANESELECT -> put(s, hs, b, SimdOps.i32x4RelaxedLaneselect(v(s, hs, b), v(s, hs, b + 1), v(s, hs, b + 2)));
+            case I64X2_RELAXED_LANESELECT -> put(s, hs, b, SimdOps.i64x2RelaxedLaneselect(v(s, hs, b), v(s, hs, b + 1), v(s, hs, b + 2)));
+            case F32X4_RELAXED_MIN -> put(s, hs, b, SimdOps.f32x4RelaxedMin(v(s, hs, b), v(s, hs, b + 1)));
+            case F32X4_RELAXED_MAX -> put(s, hs, b, SimdOps.f32x4RelaxedMax(v(s, hs, b), v(s, hs, b + 1)));
+            case F64X2_RELAXED_MIN -> put(s, hs, b, SimdOps.f64x2RelaxedMin(v(s, hs, b), v(s, hs, b + 1)));
+            case F64X2_RELAXED_MAX -> put(s, hs, b, SimdOps.f64x2RelaxedMax(v(s, hs, b), v(s, hs, b + 1)));
+            case I16X8_RELAXED_Q15MULR_S -> put(s, hs, b, SimdOps.i16x8RelaxedQ15mulrS(v(s, hs, b), v(s, hs, b + 1)));
+            case I16X8_RELAXED_DOT_I8X16_I7X16_S -> put(s, hs, b, SimdOps.i16x8RelaxedDotI8x16I7x16S(v(s, hs, b), v(s, hs, b + 1)));
+            case I32X4_RELAXED_DOT_I8X16_I7X16_ADD_S -> put(s, hs, b, SimdOps.i32x4RelaxedDotI8x16I7x16AddS(v(s, hs, b), v(s, hs, b + 1), v(s, hs, b + 2)));
             default -> throw new IllegalStateException("not a SIMD instruction: " + op);
         }
         return b + op.results().size();

@@ -24,9 +24,12 @@ public final class TableInstance {
         this.type = type;
         this.store = store;
         long declaredMax = type.limits().max().orElse(type.is64() ? Long.MAX_VALUE : 0xFFFF_FFFFL);
+        if (declaredMax < 0) {
+            declaredMax = Long.MAX_VALUE; // an unsigned 64-bit maximum beyond 2^63
+        }
         this.max = Math.min(declaredMax, Integer.MAX_VALUE - 8);
         long min = type.limits().min();
-        if (min > max || min > store.maxTableElements) {
+        if (min < 0 || min > max || min > store.maxTableElements) {
             throw new Trap(TrapKind.OUT_OF_BOUNDS_TABLE_ACCESS, "table minimum size " + min + " exceeds the store limit");
         }
         try {
