@@ -6,6 +6,7 @@ import dev.basalt.wasm.Export;
 import dev.basalt.wasm.Import;
 import dev.basalt.wasm.WasmModule;
 import dev.basalt.wasm.binary.BinaryReader;
+import dev.basalt.wasm.text.WatParser;
 import dev.basalt.wasm.types.TypeSpace;
 import dev.basalt.wasm.validate.Validator;
 import java.util.List;
@@ -41,6 +42,16 @@ public final class Module {
      */
     public static Module compile(Engine engine, byte[] wasm) {
         return new Module(engine, BinaryReader.read(wasm));
+    }
+
+    /**
+     * Parses, validates and translates a module in the text format ({@code (module ...)}).
+     *
+     * @throws dev.basalt.wasm.MalformedException if the text is not a well-formed module
+     * @throws dev.basalt.wasm.InvalidException if the module does not validate
+     */
+    public static Module fromWat(Engine engine, String wat) {
+        return new Module(engine, WatParser.parseModule(wat));
     }
 
     /** Validates and translates an already parsed module (from the binary reader or the text parser). */

@@ -1,0 +1,146 @@
+package dev.basalt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Each sandbox limit traps cleanly, and the store and engine stay usable afterwards. */
+class SandboxTest {
+    private static final String LOOPS = """
+            (module
+              (func (export "spin") (loop $l (br $l)))
+              (func (export "sum") (param i32) (result i32) (local i32)
+                (block $done (loop $l
+                  (br_if $done (i32.eqz (local.get 0)))
+                  (local.set 1 (i32.add (local.get 1) (local.get 0)))
+                  (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                  (br $l)))
+                (local.get 1))
+              (func $rec (export "recurse") (param i32) (result i32) (i32.add (call $rec (local.get 0)) (i32.const 1)))
+              (memory (export "memory") 1)
+              (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))
+            """;
+
+    private final Engine engine = Engine.create();
+    private final Module module = Module.fromWat(engine, LOOPS);
+
+    private Instance instantiate(Store<Void> store) {
+        return Linker.<Void>create(engine).instantiate(store, module);
+    }
+
+    private static void assertTrap(Runnable r, TrapKind kind) {
+        assertThatThrownBy(r::run).isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(kind));
+    }
+
+    @Test
+    void fuelStopsAnInfiniteLoopDeterministically() {
+        Store<Void> store = Store.create(engine);
+        Instance inst = instantiate(store);
+        store.setFuel(10_000);
+        assertTrap(() -> inst.getFunc("spin").orElseThrow().call(), TrapKind.OUT_OF_FUEL);
+        assertThat(store.getFuel()).hasValue(0);
+
+        // The same work costs the same fuel every time.
+        long[] used = new long[2];
+        for (int i = 0; i < 2; i++) {
+            store.setFuel(1_000_000);
+            assertThat(inst.getFunc("sum").orElseThrow().callI32(100)).isEqualTo(5050);
+            used[i] = 1_000_000 - store.getFuel().orElseThrow();
+        }
+        assertThat(used[0]).isPositive().isEqualTo(used[1]);
+        store.setFuel(used[0] - 1);
+        assertTrap(() -> inst.getFunc("sum").orElseThrow().callI32(100), TrapKind.OUT_OF_FUEL);
+    }
+
+    @Test
+    void interruptFromAnotherThreadStopsAnInfiniteLoopWithin100ms() throws Exception {
+        Store<Void> store = Store.create(engine);
+        Instance inst = instantiate(store);
+        ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
+        AtomicLong interruptedAt = new AtomicLong();
+        try {
+            exec.schedule(() -> {
+                interruptedAt.set(System.nanoTime());
+                store.interrupt();
+            }, 50, TimeUnit.MILLISECONDS);
+            assertTrap(() -> inst.getFunc("spin").orElseThrow().call(), TrapKind.INTERRUPTED);
+            long latencyMs = (System.nanoTime() - interruptedAt.get()) / 1_000_000;
+            assertThat(latencyMs).isLessThan(100);
+        } finally {
+            exec.shutdownNow();
+        }
+        // Usable afterwards.
+        assertThat(inst.getFunc("sum").orElseThrow().callI32(10)).isEqualTo(55);
+    }
+
+    @Test
+    void deadlineStopsAnInfiniteLoop() {
+        Store<Void> store = Store.create(engine);
+        Instance inst = instantiate(store);
+        long start = System.nanoTime();
+        store.setDeadline(Duration.ofMillis(50));
+        assertTrap(() -> inst.getFunc("spin").orElseThrow().call(), TrapKind.DEADLINE_EXCEEDED);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000);
+        assertThat(inst.getFunc("sum").orElseThrow().callI32(3)).isEqualTo(6);
+    }
+
+    @Test
+    void memoryGrowthIsCappedPerStore() {
+        Store<Void> store = Store.create(engine, null, new Store.Limits(4 * 65536, 1000, 10));
+        Instance inst = instantiate(store);
+        Func grow = inst.getFunc("grow").orElseThrow();
+        assertThat(grow.callI32(3)).isEqualTo(1);
+        assertThat(grow.callI32(1)).isEqualTo(-1);
+        assertThat(inst.getMemory("memory").orElseThrow().pages()).isEqualTo(4);
+        Module big = Module.fromWat(engine, "(module (memory 5))");
+        assertThatThrownBy(() -> Linker.<Void>create(engine).instantiate(store, big))
+                .isInstanceOf(UnlinkableException.class);
+    }
+
+    @Test
+    void deepRecursionTrapsAsCallStackExhausted() {
+        Store<Void> store = Store.create(engine);
+        Instance inst = instantiate(store);
+        assertTrap(() -> inst.getFunc("recurse").orElseThrow().call(Val.i32(0)), TrapKind.CALL_STACK_EXHAUSTED);
+        assertThat(inst.getFunc("sum").orElseThrow().callI32(4)).isEqualTo(10);
+    }
+
+    @Test
+    void deepRecursionOnASmallJavaStackStillTraps() throws Exception {
+        Engine deep = Engine.create(Config.builder().maxCallDepth(1_000_000).build());
+        Module m = Module.fromWat(deep, LOOPS);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = new Thread(null, () -> {
+            Store<Void> store = Store.create(deep);
+            Instance inst = Linker.<Void>create(deep).instantiate(store, m);
+            try {
+                inst.getFunc("recurse").orElseThrow().call(Val.i32(0));
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        }, "small-stack", 256 * 1024);
+        t.start();
+        t.join();
+        assertThat(thrown.get()).isInstanceOfSatisfying(Trap.class,
+                trap -> assertThat(trap.kind()).isEqualTo(TrapKind.CALL_STACK_EXHAUSTED));
+    }
+
+    @Test
+    void engineAndStoreStayUsableAfterTraps() {
+        Store<Void> store = Store.create(engine);
+        Instance inst = instantiate(store);
+        for (int i = 0; i < 3; i++) {
+            assertTrap(() -> inst.getFunc("recurse").orElseThrow().call(Val.i32(0)), TrapKind.CALL_STACK_EXHAUSTED);
+            assertThat(inst.getFunc("sum").orElseThrow().callI32(100)).isEqualTo(5050);
+        }
+        Store<Void> other = Store.create(engine);
+        assertThat(instantiate(other).getFunc("sum").orElseThrow().callI32(2)).isEqualTo(3);
+    }
+}
