@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "basalt", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WebAssembly for the JVM.",
-        subcommands = {WastCommand.class, ValidateCommand.class, InspectCommand.class,
+        subcommands = {RunCommand.class, WastCommand.class, ValidateCommand.class, InspectCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     static final int OK = 0;
