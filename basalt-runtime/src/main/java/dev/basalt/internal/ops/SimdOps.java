@@ -349,110 +349,858 @@ public final class SimdOps {
         return ((x - ONES16) & ~x & HIGH16) != 0;
     }
 
-    // ================================================================== generic lane helpers
-    // Operation selectors; every public caller passes a constant, so the switch folds after inlining.
+    // ================================================================== lane-wise helpers (generated shape)
+    // One small method per operation and lane width, so that HotSpot inlines each into its caller.
 
-    private static final int ADD_SAT_S = 0;
-    private static final int ADD_SAT_U = 1;
-    private static final int SUB_SAT_S = 2;
-    private static final int SUB_SAT_U = 3;
-    private static final int MIN_S = 4;
-    private static final int MIN_U = 5;
-    private static final int MAX_S = 6;
-    private static final int MAX_U = 7;
-    private static final int AVGR_U = 8;
-    private static final int ABS = 9;
-    private static final int NEG = 10;
-    private static final int POPCNT = 11;
-    private static final int NE = 12;
-    private static final int LT_S = 13;
-    private static final int LT_U = 14;
-    private static final int GT_S = 15;
-    private static final int GT_U = 16;
-    private static final int LE_S = 17;
-    private static final int LE_U = 18;
-    private static final int GE_S = 19;
-    private static final int GE_U = 20;
-    private static final int MUL = 21;
-    private static final int SHR_S = 22;
-    private static final int Q15MULR_SAT = 23;
-    private static final int EQ = 24;
-
-    /**
-     * One integer lane operation. {@code a}, {@code b}: lane values sign-extended; {@code bits}: lane width. The
-     * caller keeps the low {@code bits} bits of the result.
-     */
-    private static long laneOp(int op, long a, long b, int bits) {
-        long mask = bits == 64 ? -1L : (1L << bits) - 1;
-        long ua = a & mask;
-        long ub = b & mask;
-        long smax = mask >>> 1;
-        long smin = ~smax;
-        return switch (op) {
-            case ADD_SAT_S -> Math.max(smin, Math.min(smax, a + b));
-            case ADD_SAT_U -> Math.min(mask, ua + ub);
-            case SUB_SAT_S -> Math.max(smin, Math.min(smax, a - b));
-            case SUB_SAT_U -> Math.max(0, ua - ub);
-            case MIN_S -> Math.min(a, b);
-            case MIN_U -> Math.min(ua, ub);
-            case MAX_S -> Math.max(a, b);
-            case MAX_U -> Math.max(ua, ub);
-            case AVGR_U -> (ua + ub + 1) >>> 1;
-            case ABS -> Math.abs(a);
-            case NEG -> -a;
-            case POPCNT -> Long.bitCount(ua);
-            case MUL -> a * b;
-            case SHR_S -> a >> b;
-            case Q15MULR_SAT -> Math.max(smin, Math.min(smax, (a * b + 0x4000) >> 15));
-            case EQ -> a == b ? -1 : 0;
-            case NE -> a != b ? -1 : 0;
-            case LT_S -> a < b ? -1 : 0;
-            case LT_U -> Long.compareUnsigned(ua, ub) < 0 ? -1 : 0;
-            case GT_S -> a > b ? -1 : 0;
-            case GT_U -> Long.compareUnsigned(ua, ub) > 0 ? -1 : 0;
-            case LE_S -> a <= b ? -1 : 0;
-            case LE_U -> Long.compareUnsigned(ua, ub) <= 0 ? -1 : 0;
-            case GE_S -> a >= b ? -1 : 0;
-            case GE_U -> Long.compareUnsigned(ua, ub) >= 0 ? -1 : 0;
-            default -> throw new IllegalStateException("lane op " + op);
-        };
-    }
-
-    private static long map8(int op, long x, long y) {
+    private static long abs8(long x, long y) {
         long r = 0;
         for (int s = 0; s < 64; s += 8) {
-            r |= (laneOp(op, (byte) (x >>> s), (byte) (y >>> s), 8) & 0xFF) << s;
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            r |= ((Math.abs(a)) & 0xFFL) << s;
         }
         return r;
     }
 
-    private static long map16(int op, long x, long y) {
+    private static long addSatS8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            r |= ((Math.max(-128, Math.min(127, a + b))) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long addSatU8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            int ua = a & 0xFF;
+            int ub = b & 0xFF;
+            r |= ((Math.min(0xFF, ua + ub)) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long avgrU8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            int ua = a & 0xFF;
+            int ub = b & 0xFF;
+            r |= (((ua + ub + 1) >>> 1) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long geS8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            r |= ((a >= b ? -1 : 0) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long geU8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            int ua = a & 0xFF;
+            int ub = b & 0xFF;
+            r |= ((ua >= ub ? -1 : 0) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long gtS8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            r |= ((a > b ? -1 : 0) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long gtU8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            int ua = a & 0xFF;
+            int ub = b & 0xFF;
+            r |= ((ua > ub ? -1 : 0) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long leS8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            r |= ((a <= b ? -1 : 0) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long leU8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            int ua = a & 0xFF;
+            int ub = b & 0xFF;
+            r |= ((ua <= ub ? -1 : 0) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long ltS8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            r |= ((a < b ? -1 : 0) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long ltU8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            int ua = a & 0xFF;
+            int ub = b & 0xFF;
+            r |= ((ua < ub ? -1 : 0) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long maxS8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            r |= ((Math.max(a, b)) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long maxU8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            int ua = a & 0xFF;
+            int ub = b & 0xFF;
+            r |= ((Math.max(ua, ub)) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long minS8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            r |= ((Math.min(a, b)) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long minU8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            int ua = a & 0xFF;
+            int ub = b & 0xFF;
+            r |= ((Math.min(ua, ub)) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long subSatS8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            r |= ((Math.max(-128, Math.min(127, a - b))) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long subSatU8(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 8) {
+            int a = (byte) (x >>> s);
+            int b = (byte) (y >>> s);
+            int ua = a & 0xFF;
+            int ub = b & 0xFF;
+            r |= ((Math.max(0, ua - ub)) & 0xFFL) << s;
+        }
+        return r;
+    }
+
+    private static long abs16(long x, long y) {
         long r = 0;
         for (int s = 0; s < 64; s += 16) {
-            r |= (laneOp(op, (short) (x >>> s), (short) (y >>> s), 16) & 0xFFFF) << s;
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            r |= ((Math.abs(a)) & 0xFFFFL) << s;
         }
         return r;
     }
 
-    private static long map32(int op, long x, long y) {
-        return (laneOp(op, (int) x, (int) y, 32) & MASK32)
-                | (laneOp(op, (int) (x >>> 32), (int) (y >>> 32), 32) << 32);
+    private static long addSatS16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            r |= ((Math.max(-32768, Math.min(32767, a + b))) & 0xFFFFL) << s;
+        }
+        return r;
     }
 
-    private static V128 lanes8(int op, V128 a, V128 b) {
-        return new V128(map8(op, a.lo(), b.lo()), map8(op, a.hi(), b.hi()));
+    private static long addSatU16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            int ua = a & 0xFFFF;
+            int ub = b & 0xFFFF;
+            r |= ((Math.min(0xFFFF, ua + ub)) & 0xFFFFL) << s;
+        }
+        return r;
     }
 
-    private static V128 lanes16(int op, V128 a, V128 b) {
-        return new V128(map16(op, a.lo(), b.lo()), map16(op, a.hi(), b.hi()));
+    private static long avgrU16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            int ua = a & 0xFFFF;
+            int ub = b & 0xFFFF;
+            r |= (((ua + ub + 1) >>> 1) & 0xFFFFL) << s;
+        }
+        return r;
     }
 
-    private static V128 lanes32(int op, V128 a, V128 b) {
-        return new V128(map32(op, a.lo(), b.lo()), map32(op, a.hi(), b.hi()));
+    private static long geS16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            r |= ((a >= b ? -1 : 0) & 0xFFFFL) << s;
+        }
+        return r;
     }
 
-    private static V128 lanes64(int op, V128 a, V128 b) {
-        return new V128(laneOp(op, a.lo(), b.lo(), 64), laneOp(op, a.hi(), b.hi(), 64));
+    private static long geU16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            int ua = a & 0xFFFF;
+            int ub = b & 0xFFFF;
+            r |= ((ua >= ub ? -1 : 0) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long gtS16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            r |= ((a > b ? -1 : 0) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long gtU16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            int ua = a & 0xFFFF;
+            int ub = b & 0xFFFF;
+            r |= ((ua > ub ? -1 : 0) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long leS16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            r |= ((a <= b ? -1 : 0) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long leU16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            int ua = a & 0xFFFF;
+            int ub = b & 0xFFFF;
+            r |= ((ua <= ub ? -1 : 0) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long ltS16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            r |= ((a < b ? -1 : 0) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long ltU16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            int ua = a & 0xFFFF;
+            int ub = b & 0xFFFF;
+            r |= ((ua < ub ? -1 : 0) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long maxS16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            r |= ((Math.max(a, b)) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long maxU16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            int ua = a & 0xFFFF;
+            int ub = b & 0xFFFF;
+            r |= ((Math.max(ua, ub)) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long minS16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            r |= ((Math.min(a, b)) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long minU16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            int ua = a & 0xFFFF;
+            int ub = b & 0xFFFF;
+            r |= ((Math.min(ua, ub)) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long mul16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            r |= ((a * b) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long q15mulrSat16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            r |= ((Math.max(-32768, Math.min(32767, (a * b + 0x4000) >> 15))) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long subSatS16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            r |= ((Math.max(-32768, Math.min(32767, a - b))) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long subSatU16(long x, long y) {
+        long r = 0;
+        for (int s = 0; s < 64; s += 16) {
+            int a = (short) (x >>> s);
+            int b = (short) (y >>> s);
+            int ua = a & 0xFFFF;
+            int ub = b & 0xFFFF;
+            r |= ((Math.max(0, ua - ub)) & 0xFFFFL) << s;
+        }
+        return r;
+    }
+
+    private static long abs32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (Math.abs(a)) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (Math.abs(a)) << 32);
+    }
+
+    private static long geS32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (a >= b ? -1 : 0) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (a >= b ? -1 : 0) << 32);
+    }
+
+    private static long geU32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (Integer.compareUnsigned(a, b) >= 0 ? -1 : 0) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (Integer.compareUnsigned(a, b) >= 0 ? -1 : 0) << 32);
+    }
+
+    private static long gtS32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (a > b ? -1 : 0) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (a > b ? -1 : 0) << 32);
+    }
+
+    private static long gtU32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (Integer.compareUnsigned(a, b) > 0 ? -1 : 0) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (Integer.compareUnsigned(a, b) > 0 ? -1 : 0) << 32);
+    }
+
+    private static long leS32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (a <= b ? -1 : 0) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (a <= b ? -1 : 0) << 32);
+    }
+
+    private static long leU32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (Integer.compareUnsigned(a, b) <= 0 ? -1 : 0) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (Integer.compareUnsigned(a, b) <= 0 ? -1 : 0) << 32);
+    }
+
+    private static long ltS32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (a < b ? -1 : 0) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (a < b ? -1 : 0) << 32);
+    }
+
+    private static long ltU32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (Integer.compareUnsigned(a, b) < 0 ? -1 : 0) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (Integer.compareUnsigned(a, b) < 0 ? -1 : 0) << 32);
+    }
+
+    private static long maxS32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (Math.max(a, b)) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (Math.max(a, b)) << 32);
+    }
+
+    private static long maxU32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (Integer.compareUnsigned(a, b) > 0 ? a : b) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (Integer.compareUnsigned(a, b) > 0 ? a : b) << 32);
+    }
+
+    private static long minS32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (Math.min(a, b)) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (Math.min(a, b)) << 32);
+    }
+
+    private static long minU32(long x, long y) {
+        int a = (int) x;
+        int b = (int) y;
+        long lo = (Integer.compareUnsigned(a, b) < 0 ? a : b) & MASK32;
+        a = (int) (x >>> 32);
+        b = (int) (y >>> 32);
+        return lo | ((long) (Integer.compareUnsigned(a, b) < 0 ? a : b) << 32);
+    }
+
+    private static int addF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return Float.floatToRawIntBits(a + b);
+    }
+
+    private static long addF32(long x, long y) {
+        return (addF32Lane((int) x, (int) y) & MASK32)
+                | ((long) addF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int ceilF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        return Float.floatToRawIntBits(NumericOps.f32Ceil(a));
+    }
+
+    private static long ceilF32(long x, long y) {
+        return (ceilF32Lane((int) x, (int) y) & MASK32)
+                | ((long) ceilF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int divF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return Float.floatToRawIntBits(a / b);
+    }
+
+    private static long divF32(long x, long y) {
+        return (divF32Lane((int) x, (int) y) & MASK32)
+                | ((long) divF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int eqF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return a == b ? -1 : 0;
+    }
+
+    private static long eqF32(long x, long y) {
+        return (eqF32Lane((int) x, (int) y) & MASK32)
+                | ((long) eqF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int floorF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        return Float.floatToRawIntBits(NumericOps.f32Floor(a));
+    }
+
+    private static long floorF32(long x, long y) {
+        return (floorF32Lane((int) x, (int) y) & MASK32)
+                | ((long) floorF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int geF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return a >= b ? -1 : 0;
+    }
+
+    private static long geF32(long x, long y) {
+        return (geF32Lane((int) x, (int) y) & MASK32)
+                | ((long) geF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int gtF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return a > b ? -1 : 0;
+    }
+
+    private static long gtF32(long x, long y) {
+        return (gtF32Lane((int) x, (int) y) & MASK32)
+                | ((long) gtF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int leF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return a <= b ? -1 : 0;
+    }
+
+    private static long leF32(long x, long y) {
+        return (leF32Lane((int) x, (int) y) & MASK32)
+                | ((long) leF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int ltF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return a < b ? -1 : 0;
+    }
+
+    private static long ltF32(long x, long y) {
+        return (ltF32Lane((int) x, (int) y) & MASK32)
+                | ((long) ltF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int maxF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return Float.floatToRawIntBits(NumericOps.f32Max(a, b));
+    }
+
+    private static long maxF32(long x, long y) {
+        return (maxF32Lane((int) x, (int) y) & MASK32)
+                | ((long) maxF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int minF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return Float.floatToRawIntBits(NumericOps.f32Min(a, b));
+    }
+
+    private static long minF32(long x, long y) {
+        return (minF32Lane((int) x, (int) y) & MASK32)
+                | ((long) minF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int mulF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return Float.floatToRawIntBits(a * b);
+    }
+
+    private static long mulF32(long x, long y) {
+        return (mulF32Lane((int) x, (int) y) & MASK32)
+                | ((long) mulF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int neF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return a != b ? -1 : 0;
+    }
+
+    private static long neF32(long x, long y) {
+        return (neF32Lane((int) x, (int) y) & MASK32)
+                | ((long) neF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int nearestF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        return Float.floatToRawIntBits(NumericOps.f32Nearest(a));
+    }
+
+    private static long nearestF32(long x, long y) {
+        return (nearestF32Lane((int) x, (int) y) & MASK32)
+                | ((long) nearestF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int pmaxF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return a < b ? ib : ia;
+    }
+
+    private static long pmaxF32(long x, long y) {
+        return (pmaxF32Lane((int) x, (int) y) & MASK32)
+                | ((long) pmaxF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int pminF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return b < a ? ib : ia;
+    }
+
+    private static long pminF32(long x, long y) {
+        return (pminF32Lane((int) x, (int) y) & MASK32)
+                | ((long) pminF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int sqrtF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        return Float.floatToRawIntBits(NumericOps.f32Sqrt(a));
+    }
+
+    private static long sqrtF32(long x, long y) {
+        return (sqrtF32Lane((int) x, (int) y) & MASK32)
+                | ((long) sqrtF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int subF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        float b = Float.intBitsToFloat(ib);
+        return Float.floatToRawIntBits(a - b);
+    }
+
+    private static long subF32(long x, long y) {
+        return (subF32Lane((int) x, (int) y) & MASK32)
+                | ((long) subF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static int truncF32Lane(int ia, int ib) {
+        float a = Float.intBitsToFloat(ia);
+        return Float.floatToRawIntBits(NumericOps.f32Trunc(a));
+    }
+
+    private static long truncF32(long x, long y) {
+        return (truncF32Lane((int) x, (int) y) & MASK32)
+                | ((long) truncF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
+    }
+
+    private static long addF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return Double.doubleToRawLongBits(a + b);
+    }
+
+    private static long ceilF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return Double.doubleToRawLongBits(NumericOps.f64Ceil(a));
+    }
+
+    private static long divF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return Double.doubleToRawLongBits(a / b);
+    }
+
+    private static long eqF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return a == b ? -1L : 0;
+    }
+
+    private static long floorF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return Double.doubleToRawLongBits(NumericOps.f64Floor(a));
+    }
+
+    private static long geF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return a >= b ? -1L : 0;
+    }
+
+    private static long gtF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return a > b ? -1L : 0;
+    }
+
+    private static long leF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return a <= b ? -1L : 0;
+    }
+
+    private static long ltF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return a < b ? -1L : 0;
+    }
+
+    private static long maxF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return Double.doubleToRawLongBits(NumericOps.f64Max(a, b));
+    }
+
+    private static long minF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return Double.doubleToRawLongBits(NumericOps.f64Min(a, b));
+    }
+
+    private static long mulF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return Double.doubleToRawLongBits(a * b);
+    }
+
+    private static long neF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return a != b ? -1L : 0;
+    }
+
+    private static long nearestF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return Double.doubleToRawLongBits(NumericOps.f64Nearest(a));
+    }
+
+    private static long pmaxF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return a < b ? y : x;
+    }
+
+    private static long pminF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return b < a ? y : x;
+    }
+
+    private static long sqrtF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return Double.doubleToRawLongBits(NumericOps.f64Sqrt(a));
+    }
+
+    private static long subF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return Double.doubleToRawLongBits(a - b);
+    }
+
+    private static long truncF64(long x, long y) {
+        double a = Double.longBitsToDouble(x);
+        double b = Double.longBitsToDouble(y);
+        return Double.doubleToRawLongBits(NumericOps.f64Trunc(a));
     }
 
     // ================================================================== i8x16
@@ -469,52 +1217,52 @@ public final class SimdOps {
 
     /** {@code i8x16.add_sat_s}. */
     public static V128 i8x16AddSatS(V128 a, V128 b) {
-        return lanes8(ADD_SAT_S, a, b);
+        return new V128(addSatS8(a.lo(), b.lo()), addSatS8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.add_sat_u}. */
     public static V128 i8x16AddSatU(V128 a, V128 b) {
-        return lanes8(ADD_SAT_U, a, b);
+        return new V128(addSatU8(a.lo(), b.lo()), addSatU8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.sub_sat_s}. */
     public static V128 i8x16SubSatS(V128 a, V128 b) {
-        return lanes8(SUB_SAT_S, a, b);
+        return new V128(subSatS8(a.lo(), b.lo()), subSatS8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.sub_sat_u}. */
     public static V128 i8x16SubSatU(V128 a, V128 b) {
-        return lanes8(SUB_SAT_U, a, b);
+        return new V128(subSatU8(a.lo(), b.lo()), subSatU8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.min_s}. */
     public static V128 i8x16MinS(V128 a, V128 b) {
-        return lanes8(MIN_S, a, b);
+        return new V128(minS8(a.lo(), b.lo()), minS8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.min_u}. */
     public static V128 i8x16MinU(V128 a, V128 b) {
-        return lanes8(MIN_U, a, b);
+        return new V128(minU8(a.lo(), b.lo()), minU8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.max_s}. */
     public static V128 i8x16MaxS(V128 a, V128 b) {
-        return lanes8(MAX_S, a, b);
+        return new V128(maxS8(a.lo(), b.lo()), maxS8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.max_u}. */
     public static V128 i8x16MaxU(V128 a, V128 b) {
-        return lanes8(MAX_U, a, b);
+        return new V128(maxU8(a.lo(), b.lo()), maxU8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.avgr_u}: {@code (a + b + 1) / 2}, unsigned. */
     public static V128 i8x16AvgrU(V128 a, V128 b) {
-        return lanes8(AVGR_U, a, b);
+        return new V128(avgrU8(a.lo(), b.lo()), avgrU8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.abs} (abs(-128) = -128). */
     public static V128 i8x16Abs(V128 a) {
-        return lanes8(ABS, a, a);
+        return new V128(abs8(a.lo(), a.lo()), abs8(a.hi(), a.hi()));
     }
 
     /** {@code i8x16.neg}. */
@@ -608,42 +1356,42 @@ public final class SimdOps {
 
     /** {@code i8x16.lt_s}. */
     public static V128 i8x16LtS(V128 a, V128 b) {
-        return lanes8(LT_S, a, b);
+        return new V128(ltS8(a.lo(), b.lo()), ltS8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.lt_u}. */
     public static V128 i8x16LtU(V128 a, V128 b) {
-        return lanes8(LT_U, a, b);
+        return new V128(ltU8(a.lo(), b.lo()), ltU8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.gt_s}. */
     public static V128 i8x16GtS(V128 a, V128 b) {
-        return lanes8(GT_S, a, b);
+        return new V128(gtS8(a.lo(), b.lo()), gtS8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.gt_u}. */
     public static V128 i8x16GtU(V128 a, V128 b) {
-        return lanes8(GT_U, a, b);
+        return new V128(gtU8(a.lo(), b.lo()), gtU8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.le_s}. */
     public static V128 i8x16LeS(V128 a, V128 b) {
-        return lanes8(LE_S, a, b);
+        return new V128(leS8(a.lo(), b.lo()), leS8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.le_u}. */
     public static V128 i8x16LeU(V128 a, V128 b) {
-        return lanes8(LE_U, a, b);
+        return new V128(leU8(a.lo(), b.lo()), leU8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.ge_s}. */
     public static V128 i8x16GeS(V128 a, V128 b) {
-        return lanes8(GE_S, a, b);
+        return new V128(geS8(a.lo(), b.lo()), geS8(a.hi(), b.hi()));
     }
 
     /** {@code i8x16.ge_u}. */
     public static V128 i8x16GeU(V128 a, V128 b) {
-        return lanes8(GE_U, a, b);
+        return new V128(geU8(a.lo(), b.lo()), geU8(a.hi(), b.hi()));
     }
 
     // ================================================================== i16x8
@@ -660,57 +1408,57 @@ public final class SimdOps {
 
     /** {@code i16x8.mul} (low 16 bits of the product). */
     public static V128 i16x8Mul(V128 a, V128 b) {
-        return lanes16(MUL, a, b);
+        return new V128(mul16(a.lo(), b.lo()), mul16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.add_sat_s}. */
     public static V128 i16x8AddSatS(V128 a, V128 b) {
-        return lanes16(ADD_SAT_S, a, b);
+        return new V128(addSatS16(a.lo(), b.lo()), addSatS16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.add_sat_u}. */
     public static V128 i16x8AddSatU(V128 a, V128 b) {
-        return lanes16(ADD_SAT_U, a, b);
+        return new V128(addSatU16(a.lo(), b.lo()), addSatU16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.sub_sat_s}. */
     public static V128 i16x8SubSatS(V128 a, V128 b) {
-        return lanes16(SUB_SAT_S, a, b);
+        return new V128(subSatS16(a.lo(), b.lo()), subSatS16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.sub_sat_u}. */
     public static V128 i16x8SubSatU(V128 a, V128 b) {
-        return lanes16(SUB_SAT_U, a, b);
+        return new V128(subSatU16(a.lo(), b.lo()), subSatU16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.min_s}. */
     public static V128 i16x8MinS(V128 a, V128 b) {
-        return lanes16(MIN_S, a, b);
+        return new V128(minS16(a.lo(), b.lo()), minS16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.min_u}. */
     public static V128 i16x8MinU(V128 a, V128 b) {
-        return lanes16(MIN_U, a, b);
+        return new V128(minU16(a.lo(), b.lo()), minU16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.max_s}. */
     public static V128 i16x8MaxS(V128 a, V128 b) {
-        return lanes16(MAX_S, a, b);
+        return new V128(maxS16(a.lo(), b.lo()), maxS16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.max_u}. */
     public static V128 i16x8MaxU(V128 a, V128 b) {
-        return lanes16(MAX_U, a, b);
+        return new V128(maxU16(a.lo(), b.lo()), maxU16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.avgr_u}. */
     public static V128 i16x8AvgrU(V128 a, V128 b) {
-        return lanes16(AVGR_U, a, b);
+        return new V128(avgrU16(a.lo(), b.lo()), avgrU16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.q15mulr_sat_s}: {@code sat16((a * b + 0x4000) >> 15)}. */
     public static V128 i16x8Q15mulrSatS(V128 a, V128 b) {
-        return lanes16(Q15MULR_SAT, a, b);
+        return new V128(q15mulrSat16(a.lo(), b.lo()), q15mulrSat16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.relaxed_q15mulr_s}: fixed as {@link #i16x8Q15mulrSatS}. */
@@ -720,7 +1468,7 @@ public final class SimdOps {
 
     /** {@code i16x8.abs}. */
     public static V128 i16x8Abs(V128 a) {
-        return lanes16(ABS, a, a);
+        return new V128(abs16(a.lo(), a.lo()), abs16(a.hi(), a.hi()));
     }
 
     /** {@code i16x8.neg}. */
@@ -891,42 +1639,42 @@ public final class SimdOps {
 
     /** {@code i16x8.lt_s}. */
     public static V128 i16x8LtS(V128 a, V128 b) {
-        return lanes16(LT_S, a, b);
+        return new V128(ltS16(a.lo(), b.lo()), ltS16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.lt_u}. */
     public static V128 i16x8LtU(V128 a, V128 b) {
-        return lanes16(LT_U, a, b);
+        return new V128(ltU16(a.lo(), b.lo()), ltU16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.gt_s}. */
     public static V128 i16x8GtS(V128 a, V128 b) {
-        return lanes16(GT_S, a, b);
+        return new V128(gtS16(a.lo(), b.lo()), gtS16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.gt_u}. */
     public static V128 i16x8GtU(V128 a, V128 b) {
-        return lanes16(GT_U, a, b);
+        return new V128(gtU16(a.lo(), b.lo()), gtU16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.le_s}. */
     public static V128 i16x8LeS(V128 a, V128 b) {
-        return lanes16(LE_S, a, b);
+        return new V128(leS16(a.lo(), b.lo()), leS16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.le_u}. */
     public static V128 i16x8LeU(V128 a, V128 b) {
-        return lanes16(LE_U, a, b);
+        return new V128(leU16(a.lo(), b.lo()), leU16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.ge_s}. */
     public static V128 i16x8GeS(V128 a, V128 b) {
-        return lanes16(GE_S, a, b);
+        return new V128(geS16(a.lo(), b.lo()), geS16(a.hi(), b.hi()));
     }
 
     /** {@code i16x8.ge_u}. */
     public static V128 i16x8GeU(V128 a, V128 b) {
-        return lanes16(GE_U, a, b);
+        return new V128(geU16(a.lo(), b.lo()), geU16(a.hi(), b.hi()));
     }
 
     // ================================================================== i32x4
@@ -952,27 +1700,27 @@ public final class SimdOps {
 
     /** {@code i32x4.min_s}. */
     public static V128 i32x4MinS(V128 a, V128 b) {
-        return lanes32(MIN_S, a, b);
+        return new V128(minS32(a.lo(), b.lo()), minS32(a.hi(), b.hi()));
     }
 
     /** {@code i32x4.min_u}. */
     public static V128 i32x4MinU(V128 a, V128 b) {
-        return lanes32(MIN_U, a, b);
+        return new V128(minU32(a.lo(), b.lo()), minU32(a.hi(), b.hi()));
     }
 
     /** {@code i32x4.max_s}. */
     public static V128 i32x4MaxS(V128 a, V128 b) {
-        return lanes32(MAX_S, a, b);
+        return new V128(maxS32(a.lo(), b.lo()), maxS32(a.hi(), b.hi()));
     }
 
     /** {@code i32x4.max_u}. */
     public static V128 i32x4MaxU(V128 a, V128 b) {
-        return lanes32(MAX_U, a, b);
+        return new V128(maxU32(a.lo(), b.lo()), maxU32(a.hi(), b.hi()));
     }
 
     /** {@code i32x4.abs}. */
     public static V128 i32x4Abs(V128 a) {
-        return lanes32(ABS, a, a);
+        return new V128(abs32(a.lo(), a.lo()), abs32(a.hi(), a.hi()));
     }
 
     /** {@code i32x4.neg}. */
@@ -1127,42 +1875,42 @@ public final class SimdOps {
 
     /** {@code i32x4.lt_s}. */
     public static V128 i32x4LtS(V128 a, V128 b) {
-        return lanes32(LT_S, a, b);
+        return new V128(ltS32(a.lo(), b.lo()), ltS32(a.hi(), b.hi()));
     }
 
     /** {@code i32x4.lt_u}. */
     public static V128 i32x4LtU(V128 a, V128 b) {
-        return lanes32(LT_U, a, b);
+        return new V128(ltU32(a.lo(), b.lo()), ltU32(a.hi(), b.hi()));
     }
 
     /** {@code i32x4.gt_s}. */
     public static V128 i32x4GtS(V128 a, V128 b) {
-        return lanes32(GT_S, a, b);
+        return new V128(gtS32(a.lo(), b.lo()), gtS32(a.hi(), b.hi()));
     }
 
     /** {@code i32x4.gt_u}. */
     public static V128 i32x4GtU(V128 a, V128 b) {
-        return lanes32(GT_U, a, b);
+        return new V128(gtU32(a.lo(), b.lo()), gtU32(a.hi(), b.hi()));
     }
 
     /** {@code i32x4.le_s}. */
     public static V128 i32x4LeS(V128 a, V128 b) {
-        return lanes32(LE_S, a, b);
+        return new V128(leS32(a.lo(), b.lo()), leS32(a.hi(), b.hi()));
     }
 
     /** {@code i32x4.le_u}. */
     public static V128 i32x4LeU(V128 a, V128 b) {
-        return lanes32(LE_U, a, b);
+        return new V128(leU32(a.lo(), b.lo()), leU32(a.hi(), b.hi()));
     }
 
     /** {@code i32x4.ge_s}. */
     public static V128 i32x4GeS(V128 a, V128 b) {
-        return lanes32(GE_S, a, b);
+        return new V128(geS32(a.lo(), b.lo()), geS32(a.hi(), b.hi()));
     }
 
     /** {@code i32x4.ge_u}. */
     public static V128 i32x4GeU(V128 a, V128 b) {
-        return lanes32(GE_U, a, b);
+        return new V128(geU32(a.lo(), b.lo()), geU32(a.hi(), b.hi()));
     }
 
     // ================================================================== i64x2
@@ -1269,154 +2017,64 @@ public final class SimdOps {
 
     /** {@code i64x2.lt_s}. */
     public static V128 i64x2LtS(V128 a, V128 b) {
-        return lanes64(LT_S, a, b);
+        return new V128(a.lo() < b.lo() ? -1L : 0L, a.hi() < b.hi() ? -1L : 0L);
     }
 
     /** {@code i64x2.gt_s}. */
     public static V128 i64x2GtS(V128 a, V128 b) {
-        return lanes64(GT_S, a, b);
+        return new V128(a.lo() > b.lo() ? -1L : 0L, a.hi() > b.hi() ? -1L : 0L);
     }
 
     /** {@code i64x2.le_s}. */
     public static V128 i64x2LeS(V128 a, V128 b) {
-        return lanes64(LE_S, a, b);
+        return new V128(a.lo() <= b.lo() ? -1L : 0L, a.hi() <= b.hi() ? -1L : 0L);
     }
 
     /** {@code i64x2.ge_s}. */
     public static V128 i64x2GeS(V128 a, V128 b) {
-        return lanes64(GE_S, a, b);
-    }
-
-    // ================================================================== float lane helpers
-
-    private static final int F_ADD = 0;
-    private static final int F_SUB = 1;
-    private static final int F_MUL = 2;
-    private static final int F_DIV = 3;
-    private static final int F_MIN = 4;
-    private static final int F_MAX = 5;
-    private static final int F_PMIN = 6;
-    private static final int F_PMAX = 7;
-    private static final int F_SQRT = 8;
-    private static final int F_CEIL = 9;
-    private static final int F_FLOOR = 10;
-    private static final int F_TRUNC = 11;
-    private static final int F_NEAREST = 12;
-    private static final int F_EQ = 13;
-    private static final int F_NE = 14;
-    private static final int F_LT = 15;
-    private static final int F_GT = 16;
-    private static final int F_LE = 17;
-    private static final int F_GE = 18;
-
-    /** One f32 lane operation on raw bits; comparisons give all-ones or zero. */
-    private static int f32Op(int op, int ia, int ib) {
-        float a = Float.intBitsToFloat(ia);
-        float b = Float.intBitsToFloat(ib);
-        return switch (op) {
-            case F_ADD -> Float.floatToRawIntBits(a + b);
-            case F_SUB -> Float.floatToRawIntBits(a - b);
-            case F_MUL -> Float.floatToRawIntBits(a * b);
-            case F_DIV -> Float.floatToRawIntBits(a / b);
-            case F_MIN -> Float.floatToRawIntBits(NumericOps.f32Min(a, b));
-            case F_MAX -> Float.floatToRawIntBits(NumericOps.f32Max(a, b));
-            case F_PMIN -> b < a ? ib : ia;
-            case F_PMAX -> a < b ? ib : ia;
-            case F_SQRT -> Float.floatToRawIntBits(NumericOps.f32Sqrt(a));
-            case F_CEIL -> Float.floatToRawIntBits(NumericOps.f32Ceil(a));
-            case F_FLOOR -> Float.floatToRawIntBits(NumericOps.f32Floor(a));
-            case F_TRUNC -> Float.floatToRawIntBits(NumericOps.f32Trunc(a));
-            case F_NEAREST -> Float.floatToRawIntBits(NumericOps.f32Nearest(a));
-            case F_EQ -> a == b ? -1 : 0;
-            case F_NE -> a != b ? -1 : 0;
-            case F_LT -> a < b ? -1 : 0;
-            case F_GT -> a > b ? -1 : 0;
-            case F_LE -> a <= b ? -1 : 0;
-            case F_GE -> a >= b ? -1 : 0;
-            default -> throw new IllegalStateException("f32 op " + op);
-        };
-    }
-
-    /** One f64 lane operation on raw bits. */
-    private static long f64Op(int op, long ia, long ib) {
-        double a = Double.longBitsToDouble(ia);
-        double b = Double.longBitsToDouble(ib);
-        return switch (op) {
-            case F_ADD -> Double.doubleToRawLongBits(a + b);
-            case F_SUB -> Double.doubleToRawLongBits(a - b);
-            case F_MUL -> Double.doubleToRawLongBits(a * b);
-            case F_DIV -> Double.doubleToRawLongBits(a / b);
-            case F_MIN -> Double.doubleToRawLongBits(NumericOps.f64Min(a, b));
-            case F_MAX -> Double.doubleToRawLongBits(NumericOps.f64Max(a, b));
-            case F_PMIN -> b < a ? ib : ia;
-            case F_PMAX -> a < b ? ib : ia;
-            case F_SQRT -> Double.doubleToRawLongBits(Math.sqrt(a));
-            case F_CEIL -> Double.doubleToRawLongBits(NumericOps.f64Ceil(a));
-            case F_FLOOR -> Double.doubleToRawLongBits(NumericOps.f64Floor(a));
-            case F_TRUNC -> Double.doubleToRawLongBits(NumericOps.f64Trunc(a));
-            case F_NEAREST -> Double.doubleToRawLongBits(NumericOps.f64Nearest(a));
-            case F_EQ -> a == b ? -1L : 0L;
-            case F_NE -> a != b ? -1L : 0L;
-            case F_LT -> a < b ? -1L : 0L;
-            case F_GT -> a > b ? -1L : 0L;
-            case F_LE -> a <= b ? -1L : 0L;
-            case F_GE -> a >= b ? -1L : 0L;
-            default -> throw new IllegalStateException("f64 op " + op);
-        };
-    }
-
-    private static long mapF32(int op, long x, long y) {
-        return (f32Op(op, (int) x, (int) y) & MASK32) | ((long) f32Op(op, (int) (x >>> 32), (int) (y >>> 32)) << 32);
-    }
-
-    private static V128 lanesF32(int op, V128 a, V128 b) {
-        return new V128(mapF32(op, a.lo(), b.lo()), mapF32(op, a.hi(), b.hi()));
-    }
-
-    private static V128 lanesF64(int op, V128 a, V128 b) {
-        return new V128(f64Op(op, a.lo(), b.lo()), f64Op(op, a.hi(), b.hi()));
+        return new V128(a.lo() >= b.lo() ? -1L : 0L, a.hi() >= b.hi() ? -1L : 0L);
     }
 
     // ================================================================== f32x4
 
     /** {@code f32x4.add}. */
     public static V128 f32x4Add(V128 a, V128 b) {
-        return lanesF32(F_ADD, a, b);
+        return new V128(addF32(a.lo(), b.lo()), addF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.sub}. */
     public static V128 f32x4Sub(V128 a, V128 b) {
-        return lanesF32(F_SUB, a, b);
+        return new V128(subF32(a.lo(), b.lo()), subF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.mul}. */
     public static V128 f32x4Mul(V128 a, V128 b) {
-        return lanesF32(F_MUL, a, b);
+        return new V128(mulF32(a.lo(), b.lo()), mulF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.div}. */
     public static V128 f32x4Div(V128 a, V128 b) {
-        return lanesF32(F_DIV, a, b);
+        return new V128(divF32(a.lo(), b.lo()), divF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.min}. */
     public static V128 f32x4Min(V128 a, V128 b) {
-        return lanesF32(F_MIN, a, b);
+        return new V128(minF32(a.lo(), b.lo()), minF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.max}. */
     public static V128 f32x4Max(V128 a, V128 b) {
-        return lanesF32(F_MAX, a, b);
+        return new V128(maxF32(a.lo(), b.lo()), maxF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.pmin}: {@code b < a ? b : a}. */
     public static V128 f32x4Pmin(V128 a, V128 b) {
-        return lanesF32(F_PMIN, a, b);
+        return new V128(pminF32(a.lo(), b.lo()), pminF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.pmax}: {@code a < b ? b : a}. */
     public static V128 f32x4Pmax(V128 a, V128 b) {
-        return lanesF32(F_PMAX, a, b);
+        return new V128(pmaxF32(a.lo(), b.lo()), pmaxF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.relaxed_min}: fixed as {@link #f32x4Min}. */
@@ -1431,27 +2089,27 @@ public final class SimdOps {
 
     /** {@code f32x4.sqrt}. */
     public static V128 f32x4Sqrt(V128 a) {
-        return lanesF32(F_SQRT, a, a);
+        return new V128(sqrtF32(a.lo(), a.lo()), sqrtF32(a.hi(), a.hi()));
     }
 
     /** {@code f32x4.ceil}. */
     public static V128 f32x4Ceil(V128 a) {
-        return lanesF32(F_CEIL, a, a);
+        return new V128(ceilF32(a.lo(), a.lo()), ceilF32(a.hi(), a.hi()));
     }
 
     /** {@code f32x4.floor}. */
     public static V128 f32x4Floor(V128 a) {
-        return lanesF32(F_FLOOR, a, a);
+        return new V128(floorF32(a.lo(), a.lo()), floorF32(a.hi(), a.hi()));
     }
 
     /** {@code f32x4.trunc}. */
     public static V128 f32x4Trunc(V128 a) {
-        return lanesF32(F_TRUNC, a, a);
+        return new V128(truncF32(a.lo(), a.lo()), truncF32(a.hi(), a.hi()));
     }
 
     /** {@code f32x4.nearest}. */
     public static V128 f32x4Nearest(V128 a) {
-        return lanesF32(F_NEAREST, a, a);
+        return new V128(nearestF32(a.lo(), a.lo()), nearestF32(a.hi(), a.hi()));
     }
 
     /** {@code f32x4.abs}: clears the sign bits (payloads kept). */
@@ -1466,32 +2124,32 @@ public final class SimdOps {
 
     /** {@code f32x4.eq}. */
     public static V128 f32x4Eq(V128 a, V128 b) {
-        return lanesF32(F_EQ, a, b);
+        return new V128(eqF32(a.lo(), b.lo()), eqF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.ne}. */
     public static V128 f32x4Ne(V128 a, V128 b) {
-        return lanesF32(F_NE, a, b);
+        return new V128(neF32(a.lo(), b.lo()), neF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.lt}. */
     public static V128 f32x4Lt(V128 a, V128 b) {
-        return lanesF32(F_LT, a, b);
+        return new V128(ltF32(a.lo(), b.lo()), ltF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.gt}. */
     public static V128 f32x4Gt(V128 a, V128 b) {
-        return lanesF32(F_GT, a, b);
+        return new V128(gtF32(a.lo(), b.lo()), gtF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.le}. */
     public static V128 f32x4Le(V128 a, V128 b) {
-        return lanesF32(F_LE, a, b);
+        return new V128(leF32(a.lo(), b.lo()), leF32(a.hi(), b.hi()));
     }
 
     /** {@code f32x4.ge}. */
     public static V128 f32x4Ge(V128 a, V128 b) {
-        return lanesF32(F_GE, a, b);
+        return new V128(geF32(a.lo(), b.lo()), geF32(a.hi(), b.hi()));
     }
 
     private static long fmaF32(long x, long y, long z, boolean negate) {
@@ -1519,42 +2177,42 @@ public final class SimdOps {
 
     /** {@code f64x2.add}. */
     public static V128 f64x2Add(V128 a, V128 b) {
-        return lanesF64(F_ADD, a, b);
+        return new V128(addF64(a.lo(), b.lo()), addF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.sub}. */
     public static V128 f64x2Sub(V128 a, V128 b) {
-        return lanesF64(F_SUB, a, b);
+        return new V128(subF64(a.lo(), b.lo()), subF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.mul}. */
     public static V128 f64x2Mul(V128 a, V128 b) {
-        return lanesF64(F_MUL, a, b);
+        return new V128(mulF64(a.lo(), b.lo()), mulF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.div}. */
     public static V128 f64x2Div(V128 a, V128 b) {
-        return lanesF64(F_DIV, a, b);
+        return new V128(divF64(a.lo(), b.lo()), divF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.min}. */
     public static V128 f64x2Min(V128 a, V128 b) {
-        return lanesF64(F_MIN, a, b);
+        return new V128(minF64(a.lo(), b.lo()), minF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.max}. */
     public static V128 f64x2Max(V128 a, V128 b) {
-        return lanesF64(F_MAX, a, b);
+        return new V128(maxF64(a.lo(), b.lo()), maxF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.pmin}. */
     public static V128 f64x2Pmin(V128 a, V128 b) {
-        return lanesF64(F_PMIN, a, b);
+        return new V128(pminF64(a.lo(), b.lo()), pminF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.pmax}. */
     public static V128 f64x2Pmax(V128 a, V128 b) {
-        return lanesF64(F_PMAX, a, b);
+        return new V128(pmaxF64(a.lo(), b.lo()), pmaxF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.relaxed_min}: fixed as {@link #f64x2Min}. */
@@ -1569,27 +2227,27 @@ public final class SimdOps {
 
     /** {@code f64x2.sqrt}. */
     public static V128 f64x2Sqrt(V128 a) {
-        return lanesF64(F_SQRT, a, a);
+        return new V128(sqrtF64(a.lo(), a.lo()), sqrtF64(a.hi(), a.hi()));
     }
 
     /** {@code f64x2.ceil}. */
     public static V128 f64x2Ceil(V128 a) {
-        return lanesF64(F_CEIL, a, a);
+        return new V128(ceilF64(a.lo(), a.lo()), ceilF64(a.hi(), a.hi()));
     }
 
     /** {@code f64x2.floor}. */
     public static V128 f64x2Floor(V128 a) {
-        return lanesF64(F_FLOOR, a, a);
+        return new V128(floorF64(a.lo(), a.lo()), floorF64(a.hi(), a.hi()));
     }
 
     /** {@code f64x2.trunc}. */
     public static V128 f64x2Trunc(V128 a) {
-        return lanesF64(F_TRUNC, a, a);
+        return new V128(truncF64(a.lo(), a.lo()), truncF64(a.hi(), a.hi()));
     }
 
     /** {@code f64x2.nearest}. */
     public static V128 f64x2Nearest(V128 a) {
-        return lanesF64(F_NEAREST, a, a);
+        return new V128(nearestF64(a.lo(), a.lo()), nearestF64(a.hi(), a.hi()));
     }
 
     /** {@code f64x2.abs}. */
@@ -1604,32 +2262,32 @@ public final class SimdOps {
 
     /** {@code f64x2.eq}. */
     public static V128 f64x2Eq(V128 a, V128 b) {
-        return lanesF64(F_EQ, a, b);
+        return new V128(eqF64(a.lo(), b.lo()), eqF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.ne}. */
     public static V128 f64x2Ne(V128 a, V128 b) {
-        return lanesF64(F_NE, a, b);
+        return new V128(neF64(a.lo(), b.lo()), neF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.lt}. */
     public static V128 f64x2Lt(V128 a, V128 b) {
-        return lanesF64(F_LT, a, b);
+        return new V128(ltF64(a.lo(), b.lo()), ltF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.gt}. */
     public static V128 f64x2Gt(V128 a, V128 b) {
-        return lanesF64(F_GT, a, b);
+        return new V128(gtF64(a.lo(), b.lo()), gtF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.le}. */
     public static V128 f64x2Le(V128 a, V128 b) {
-        return lanesF64(F_LE, a, b);
+        return new V128(leF64(a.lo(), b.lo()), leF64(a.hi(), b.hi()));
     }
 
     /** {@code f64x2.ge}. */
     public static V128 f64x2Ge(V128 a, V128 b) {
-        return lanesF64(F_GE, a, b);
+        return new V128(geF64(a.lo(), b.lo()), geF64(a.hi(), b.hi()));
     }
 
     private static long fmaF64(long x, long y, long z, boolean negate) {
