@@ -6,8 +6,10 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A minimal reader for the parts of the spec testsuite's {@code .wast} scripts that these tests use: top-level
@@ -37,9 +39,19 @@ final class SpecScript {
     record Value(String type, Object value, String[] lanePatterns) {
     }
 
-    /** One directive: the export name, arguments, and either expected results (alternatives) or a trap message. */
-    record Case(String file, int line, String function, List<Value> args, List<List<Value>> expectedAlternatives,
-            String trapMessage) {
+    /**
+     * What an export does when its body is exactly one instruction applied to its parameters in order:
+     * {@code (func (export "x") (param v128 v128) (result v128) (i8x16.shuffle 0 1 ... (local.get 0) (local.get 1)))}.
+     */
+    record SingleInstruction(String mnemonic, List<Long> immediates) {
+    }
+
+    /**
+     * One directive: the export name, what it does if that is one instruction (else null), arguments, and either
+     * expected results (alternatives) or a trap message.
+     */
+    record Case(String file, int line, String function, SingleInstruction instruction, List<Value> args,
+            List<List<Value>> expectedAlternatives, String trapMessage) {
         String name() {
             return file + ":" + line + " " + function;
         }
@@ -73,11 +85,16 @@ final class SpecScript {
         List<Sexp> top = parse(text);
         List<Case> cases = new ArrayList<>();
         String name = file.getFileName().toString();
+        Map<String, SingleInstruction> exports = new HashMap<>();
         for (Sexp s : top) {
             if (!(s instanceof SList list)) {
                 continue;
             }
             String head = list.head();
+            if (head.equals("module")) {
+                exports = singleInstructionExports(list);
+                continue;
+            }
             if (!head.equals("assert_return") && !head.equals("assert_trap")) {
                 continue;
             }
@@ -100,7 +117,7 @@ final class SpecScript {
             }
             if (head.equals("assert_trap")) {
                 Atom msg = (Atom) list.items().get(2);
-                cases.add(new Case(name, list.line(), fn.text(), args, List.of(), msg.text()));
+                cases.add(new Case(name, list.line(), fn.text(), exports.get(fn.text()), args, List.of(), msg.text()));
                 continue;
             }
             List<List<Value>> alternatives = new ArrayList<>();
@@ -125,9 +142,63 @@ final class SpecScript {
             if (alternatives.isEmpty()) {
                 alternatives.add(results);
             }
-            cases.add(new Case(name, list.line(), fn.text(), args, alternatives, null));
+            cases.add(new Case(name, list.line(), fn.text(), exports.get(fn.text()), args, alternatives, null));
         }
         return cases;
+    }
+
+    /** Exports of a module whose body is one instruction over its parameters, by export name. */
+    private static Map<String, SingleInstruction> singleInstructionExports(SList module) {
+        Map<String, SingleInstruction> out = new HashMap<>();
+        for (Sexp item : module.items()) {
+            if (!(item instanceof SList func) || !func.head().equals("func")) {
+                continue;
+            }
+            String export = null;
+            int params = 0;
+            List<SList> body = new ArrayList<>();
+            for (Sexp part : func.items().subList(1, func.items().size())) {
+                if (part instanceof SList l) {
+                    switch (l.head()) {
+                        case "export" -> export = ((Atom) l.items().get(1)).text();
+                        case "param" -> params += (int) l.items().stream()
+                                .skip(1).filter(x -> x instanceof Atom a && !a.text().startsWith("$")).count();
+                        case "result", "type", "local" -> {
+                        }
+                        default -> body.add(l);
+                    }
+                } else if (part instanceof Atom a && !a.text().startsWith("$")) {
+                    body.add(null); // a flat instruction: not the folded single-instruction shape
+                }
+            }
+            if (export == null || body.size() != 1 || body.get(0) == null) {
+                continue;
+            }
+            SingleInstruction instruction = singleInstruction(body.get(0), params);
+            if (instruction != null) {
+                out.put(export, instruction);
+            }
+        }
+        return out;
+    }
+
+    private static SingleInstruction singleInstruction(SList expr, int params) {
+        List<Long> immediates = new ArrayList<>();
+        int nextLocal = 0;
+        for (Sexp operand : expr.items().subList(1, expr.items().size())) {
+            if (operand instanceof Atom a) {
+                if (nextLocal > 0 || !a.text().matches("-?[0-9]+")) {
+                    return null;
+                }
+                immediates.add(Long.parseLong(a.text()));
+            } else if (operand instanceof SList l && l.head().equals("local.get") && l.items().size() == 2
+                    && l.items().get(1) instanceof Atom idx && idx.text().equals(Integer.toString(nextLocal))) {
+                nextLocal++;
+            } else {
+                return null;
+            }
+        }
+        return nextLocal == params ? new SingleInstruction(expr.head(), List.copyOf(immediates)) : null;
     }
 
     // ------------------------------------------------------------------ s-expressions
