@@ -697,6 +697,15 @@ public final class BinaryReader {
         }
     }
 
+    /** Immediate-free instructions are values, so one shared instance per opcode saves most allocations. */
+    private static final Instruction.Simple[] SIMPLE = new Instruction.Simple[Opcode.values().length];
+
+    static {
+        for (Opcode op : Opcode.values()) {
+            SIMPLE[op.ordinal()] = new Instruction.Simple(op);
+        }
+    }
+
     private Instruction instruction(int b, int at) {
         Opcode op;
         if (b == 0xFB || b == 0xFC || b == 0xFD || b == 0xFE) {
@@ -712,13 +721,13 @@ public final class BinaryReader {
             }
         }
         return switch (op.imm()) {
-            case NONE -> new Instruction.Simple(op);
+            case NONE -> SIMPLE[op.ordinal()];
             case ZERO_BYTE -> {
                 int zeroAt = in.pos();
                 if (in.u8() != 0) {
                     throw in.errorAt(zeroAt, "zero byte expected");
                 }
-                yield new Instruction.Simple(op);
+                yield SIMPLE[op.ordinal()];
             }
             case BLOCK_TYPE -> new Instruction.Block(op, blockType());
             case LABEL -> new Instruction.Branch(op, in.index());
