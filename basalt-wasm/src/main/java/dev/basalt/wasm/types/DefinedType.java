@@ -8,7 +8,8 @@ import java.util.Optional;
  * <p>Under Wasm's iso-recursive type equivalence two defined types are equal iff their recursion groups are
  * structurally identical (internal references compared by position inside the group, external ones by canonical
  * identity) and they sit at the same position in their group. Basalt interns every recursion group in one
- * process-wide table ({@link TypeSpace}), so equal types are represented by <em>the same object</em>: compare
+ * process-wide table ({@link TypeSpace}), so equal types are represented by <em>the same object</em> (for as long
+ * as any of them is reachable; the table holds groups weakly): compare
  * {@code DefinedType}s with {@code ==} (or {@link #equals}, which is identity). This holds across modules, which is
  * what {@code call_indirect}, {@code ref.cast}/{@code ref.test} and import type checks need.
  *
@@ -27,7 +28,8 @@ public final class DefinedType {
         FUNC, STRUCT, ARRAY
     }
 
-    private final Object group;
+    /** Strong reference on purpose: it keeps the group interned while this type is reachable. */
+    private final TypeCanonicalizer.CanonicalGroup group;
     private final int indexInGroup;
     private final Kind kind;
     private final boolean isFinal;
@@ -35,7 +37,7 @@ public final class DefinedType {
     private final int depth;
     private final long serial;
 
-    DefinedType(Object group, int indexInGroup, Kind kind, boolean isFinal, DefinedType supertype, long serial) {
+    DefinedType(TypeCanonicalizer.CanonicalGroup group, int indexInGroup, Kind kind, boolean isFinal, DefinedType supertype, long serial) {
         this.group = group;
         this.indexInGroup = indexInGroup;
         this.kind = kind;

@@ -7,6 +7,9 @@ import dev.basalt.wasm.RefType;
 import dev.basalt.wasm.StorageType;
 import dev.basalt.wasm.SubType;
 import dev.basalt.wasm.ValType;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,12 +22,51 @@ import java.util.function.IntFunction;
  * <p>A recursion group is turned into a flat token list ({@link GroupKey}) in which every reference to a type of the
  * same group is an {@link Internal} position and every reference to an earlier type is that type's canonical
  * {@link DefinedType} object (identity-compared). Two groups are iso-recursively equivalent exactly when their token
- * lists are equal, so a {@link ConcurrentHashMap} keyed by the token list interns them. Entries are never removed:
- * the table grows with the number of <em>distinct</em> type groups a process sees, not with the number of modules.
+ * lists are equal, so a {@link ConcurrentHashMap} keyed by the token list interns them.
+ *
+ * <p>The table holds groups weakly: every {@link DefinedType} points to its {@link CanonicalGroup}, so a group stays
+ * interned exactly as long as some type of it is reachable (from a module, an engine, a runtime value, or a later
+ * group that refers to it through its key). A server that loads many different modules over time therefore does not
+ * accumulate their types. Cleared entries are expunged on the next interning.
  */
 final class TypeCanonicalizer {
-    private static final ConcurrentHashMap<GroupKey, DefinedType[]> GROUPS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<GroupKey, GroupRef> GROUPS = new ConcurrentHashMap<>();
+    private static final ReferenceQueue<CanonicalGroup> CLEARED = new ReferenceQueue<>();
     private static final AtomicLong SERIAL = new AtomicLong();
+
+    /** One interned recursion group: the object all its types keep alive. */
+    static final class CanonicalGroup {
+        final GroupKey key;
+        final DefinedType[] types;
+
+        CanonicalGroup(GroupKey key, int size) {
+            this.key = key;
+            this.types = new DefinedType[size];
+        }
+    }
+
+    /** The table's weak reference to a group, remembering its key so that the entry can be removed. */
+    private static final class GroupRef extends WeakReference<CanonicalGroup> {
+        final GroupKey key;
+
+        GroupRef(CanonicalGroup group) {
+            super(group, CLEARED);
+            this.key = group.key;
+        }
+    }
+
+    /** The number of groups currently interned (for tests and diagnostics). */
+    static int internedGroups() {
+        expunge();
+        return GROUPS.size();
+    }
+
+    private static void expunge() {
+        for (Reference<? extends CanonicalGroup> r; (r = CLEARED.poll()) != null; ) {
+            GroupRef g = (GroupRef) r;
+            GROUPS.remove(g.key, g);
+        }
+    }
 
     private TypeCanonicalizer() {
     }
@@ -90,12 +132,28 @@ final class TypeCanonicalizer {
             }
         }
         GroupKey key = new GroupKey(List.copyOf(tokens));
-        return GROUPS.computeIfAbsent(key, k -> build(k, types, base, earlier));
+        expunge();
+        while (true) {
+            GroupRef ref = GROUPS.get(key);
+            CanonicalGroup existing = ref == null ? null : ref.get();
+            if (existing != null) {
+                return existing.types;
+            }
+            CanonicalGroup created = build(key, types, base, earlier);
+            GroupRef createdRef = new GroupRef(created);
+            boolean won = ref == null ? GROUPS.putIfAbsent(key, createdRef) == null
+                    : GROUPS.replace(key, ref, createdRef);
+            if (won) {
+                return created.types;
+            }
+            // Another thread interned the group meanwhile (or replaced a cleared entry): use its types.
+        }
     }
 
-    private static DefinedType[] build(GroupKey key, List<SubType> types, int base, IntFunction<DefinedType> earlier) {
+    private static CanonicalGroup build(GroupKey key, List<SubType> types, int base, IntFunction<DefinedType> earlier) {
         long serial = SERIAL.incrementAndGet();
-        DefinedType[] out = new DefinedType[types.size()];
+        CanonicalGroup group = new CanonicalGroup(key, types.size());
+        DefinedType[] out = group.types;
         for (int i = 0; i < out.length; i++) {
             SubType st = types.get(i);
             DefinedType sup = null;
@@ -108,9 +166,9 @@ final class TypeCanonicalizer {
                 case CompositeType.Struct s -> DefinedType.Kind.STRUCT;
                 case CompositeType.Array a -> DefinedType.Kind.ARRAY;
             };
-            out[i] = new DefinedType(key, i, kind, st.isFinal(), sup, serial);
+            out[i] = new DefinedType(group, i, kind, st.isFinal(), sup, serial);
         }
-        return out;
+        return group;
     }
 
     private static Object storageToken(StorageType t, int base, int n, IntFunction<DefinedType> earlier) {

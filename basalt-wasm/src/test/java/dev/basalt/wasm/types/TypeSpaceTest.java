@@ -229,6 +229,34 @@ class TypeSpaceTest {
     }
 
     @Test
+    void unreachableGroupsLeaveTheTable() throws InterruptedException {
+        int before = TypeCanonicalizer.internedGroups();
+        for (int i = 0; i < 200; i++) {
+            // 200 distinct groups (struct with i+1 fields), dropped right away.
+            FieldType[] fields = new FieldType[i + 1];
+            java.util.Arrays.fill(fields, imm(NumType.F64));
+            TypeSpace.of(List.of(RecGroup.single(struct(false, List.of(), fields))));
+        }
+        assertThat(TypeCanonicalizer.internedGroups()).isGreaterThanOrEqualTo(before + 1);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (TypeCanonicalizer.internedGroups() > before + 100 && System.currentTimeMillis() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(TypeCanonicalizer.internedGroups()).isLessThanOrEqualTo(before + 100);
+    }
+
+    @Test
+    void aReachableTypeKeepsItsIdentity() {
+        RecGroup g = RecGroup.single(struct(false, List.of(), imm(PackedType.I8), mut(PackedType.I16)));
+        DefinedType kept = TypeSpace.of(List.of(g)).defined(0);
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        assertThat(TypeSpace.of(List.of(g)).defined(0)).isSameAs(kept);
+    }
+
+    @Test
     void canonicalizationIsThreadSafe() throws Exception {
         // A group shape no other test uses, interned concurrently: everyone must get the same object.
         List<RecGroup> groups = List.of(new RecGroup(List.of(
