@@ -1,0 +1,120 @@
+package dev.basalt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    /** (module (type (func (result i32))) (func (export "f") (type 0) i32.const 42) (@custom "note" "\01\02")). */
+    static final byte[] VALID = {0, 'a', 's', 'm', 1, 0, 0, 0,
+        1, 5, 1, 0x60, 0, 1, 0x7f,
+        3, 2, 1, 0,
+        7, 5, 1, 1, 'f', 0, 0,
+        10, 6, 1, 4, 0, 0x41, 42, 0x0b,
+        0, 7, 4, 'n', 'o', 't', 'e', 1, 2};
+    /** The same function returning an i64 where the type says i32. */
+    static final byte[] INVALID = {0, 'a', 's', 'm', 1, 0, 0, 0,
+        1, 5, 1, 0x60, 0, 1, 0x7f,
+        3, 2, 1, 0,
+        10, 6, 1, 4, 0, 0x42, 42, 0x0b};
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path write(String name, byte[] bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    @Test
+    void versionNamesTheBuild() {
+        Run r = run("--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("basalt 0.");
+    }
+
+    @Test
+    void validateSaysValidOrGivesTheErrorInOneLine() throws IOException {
+        Run ok = run("validate", write("ok.wasm", VALID).toString());
+        assertThat(ok.code()).isZero();
+        assertThat(ok.out()).isEqualTo("valid\n");
+
+        Run bad = run("validate", write("bad.wasm", INVALID).toString());
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.out()).contains("invalid: type mismatch").doesNotContain("Exception").hasLineCount(1);
+
+        Run truncated = run("validate", write("cut.wasm", java.util.Arrays.copyOf(VALID, 20)).toString());
+        assertThat(truncated.code()).isEqualTo(1);
+        assertThat(truncated.out()).contains("malformed: ").hasLineCount(1);
+    }
+
+    @Test
+    void inspectListsSectionsAndContents() throws IOException {
+        Run r = run("inspect", write("m.wasm", VALID).toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out())
+                .contains("binary module, 43 bytes")
+                .containsPattern("type +5 bytes at 0x8")
+                .containsPattern("code +6 bytes at 0x1a")
+                .containsPattern("custom \"note\" +7 bytes")
+                .contains("0: (func (result i32))")
+                .contains("\"f\" func 0")
+                .contains("functions: 1 (0 imported, 1 defined)")
+                .contains("\"note\" 2 bytes");
+    }
+
+    @Test
+    void inspectWatPrintsTheModule() throws IOException {
+        Run r = run("inspect", "--wat", write("m.wasm", VALID).toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("""
+                (module
+                  (type (func (result i32)))
+                  (func (type 0)
+                    i32.const 42
+                  )
+                  (export "f" (func 0))
+                  (@custom "note" (after code) "\\01\\02")
+                )
+                """);
+    }
+
+    @Test
+    void usageErrorsAreOneLineWithExitCode2() {
+        Run missing = run("validate", dir.resolve("nope.wasm").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("basalt: no such file: ").hasLineCount(1);
+
+        Run engine = run("wast", "--engine", "warp-drive", dir.toString());
+        assertThat(engine.code()).isEqualTo(2);
+        assertThat(engine.err()).contains("engine 'warp-drive' is not available").contains("none");
+
+        Run unknown = run("frobnicate");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unmatched argument").contains("basalt --help");
+    }
+
+    @Test
+    void wastOverNoScriptsEndsWithTheTotalsLine() {
+        Run r = run("wast", "--engine", "none", dir.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("0 passed, 0 failed, 0 skipped\n");
+    }
+}
