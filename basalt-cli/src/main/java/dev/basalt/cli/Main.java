@@ -53,7 +53,7 @@ public final class Main {
             err.println("basalt: " + oneLine(ex));
             if (main.debug) {
                 ex.printStackTrace(err);
-            } else if (!(ex instanceof dev.basalt.wasm.BasaltException || ex instanceof UnsupportedOperationException)) {
+            } else if (!(ex instanceof dev.basalt.wasm.BasaltException)) {
                 err.println("(run with --debug for the stack trace)");
             }
             return PROBLEM;
@@ -72,7 +72,7 @@ public final class Main {
         if (t instanceof dev.basalt.wasm.InvalidException i) {
             return "invalid: " + i.getMessage();
         }
-        if (t instanceof dev.basalt.wasm.BasaltException || t instanceof UnsupportedOperationException) {
+        if (t instanceof dev.basalt.wasm.BasaltException) {
             return t.getMessage();
         }
         return "internal error: " + t;

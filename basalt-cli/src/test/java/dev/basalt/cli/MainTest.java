@@ -87,7 +87,7 @@ class MainTest {
         assertThat(r.out()).isEqualTo("""
                 (module
                   (type (func (result i32)))
-                  (func (type 0)
+                  (func (type 0) (result i32)
                     i32.const 42
                   )
                   (export "f" (func 0))

@@ -480,7 +480,7 @@ public final class WastRunner {
         if (t instanceof InvalidException e) {
             return "invalid: " + e.getMessage();
         }
-        if (t instanceof dev.basalt.wasm.BasaltException || t instanceof UnsupportedOperationException) {
+        if (t instanceof dev.basalt.wasm.BasaltException) {
             return t.getMessage();
         }
         return "crash: " + t;

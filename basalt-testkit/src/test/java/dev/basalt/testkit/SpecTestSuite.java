@@ -44,13 +44,6 @@ class SpecTestSuite {
             // a visible skipped test rather than an empty factory
             return Stream.of(DynamicTest.dynamicTest("spec testsuite absent", () -> Assumptions.abort(msg)));
         }
-        List<String> missing = StandardFrontend.INSTANCE.missingPieces();
-        if (!missing.isEmpty()) {
-            String msg = "SKIPPING the spec testsuite: this build lacks " + String.join(", ", missing);
-            System.err.println(msg);
-            return Stream.of(DynamicTest.dynamicTest("spec testsuite needs the whole front end",
-                    () -> Assumptions.abort(msg)));
-        }
         List<SpecSuite.Script> scripts = suite.get().scripts();
         pool = Executors.newFixedThreadPool(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
                 r -> {

@@ -52,10 +52,12 @@ import java.util.Set;
  * <p>What the text format cannot say, and so does not survive a print/parse round trip:
  * <ul>
  *   <li>the name section itself beyond the identifiers printed (labels, field names and names that are not valid
- *       identifiers are dropped; parameter names too, since functions are printed with {@code (type N)});</li>
+ *       identifiers or not unique are dropped);</li>
  *   <li>how the binary grouped locals (the text lists locals one by one; a parser merges adjacent runs of one
  *       type);</li>
  *   <li>whether a data count section was present (a text module has one exactly when a parser decides);</li>
+ *   <li>the list order of custom sections placed at different spots: the printer writes them in binary order,
+ *       where a module parsed from text lists them in the order the text gave them;</li>
  *   <li>byte offsets of instructions (they take no part in equality anyway).</li>
  * </ul>
  * Custom sections are printed as {@code (@custom "name" (after section) "bytes")} annotations.
@@ -486,12 +488,25 @@ public final class WatPrinter {
         currentFunction = index;
         line().append("(func").append(defId(NameSection.FUNCTIONS, index)).append(' ');
         typeUse(f.typeIndex());
-        int params = types.size() > f.typeIndex() && f.typeIndex() >= 0
-                && types.get(f.typeIndex()).composite() instanceof CompositeType.Func ft ? ft.params().size() : 0;
-        int local = params;
+        Map<Integer, String> names = localIds.get(index);
+        int local = 0;
+        if (f.typeIndex() >= 0 && f.typeIndex() < types.size()
+                && types.get(f.typeIndex()).composite() instanceof CompositeType.Func ft) {
+            // the signature again, inline, so that parameters can carry their names
+            for (ValType p : ft.params()) {
+                out.append(" (param ");
+                String id = names == null ? null : names.get(local);
+                if (id != null) {
+                    out.append(id).append(' ');
+                }
+                valType(p);
+                out.append(')');
+                local++;
+            }
+            results(ft.results());
+        }
         for (Locals l : f.locals()) {
             for (int i = 0; i < l.count(); i++, local++) {
-                Map<Integer, String> names = localIds.get(index);
                 String id = names == null ? null : names.get(local);
                 out.append(" (local ");
                 if (id != null) {

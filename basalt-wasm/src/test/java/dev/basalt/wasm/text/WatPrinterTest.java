@@ -139,7 +139,7 @@ class WatPrinterTest {
         assertThat(WatPrinter.print(m)).isEqualTo("""
                 (module
                   (type (func (param i32) (result i32)))
-                  (func (type 0) (local f32) (local f32)
+                  (func (type 0) (param i32) (result i32) (local f32) (local f32)
                     block (result i32)
                       local.get 0
                       if
@@ -191,7 +191,7 @@ class WatPrinterTest {
                 List.of(), Optional.of(names));
         String wat = WatPrinter.print(m);
         assertThat(wat).startsWith("(module $mod\n  (type $t (func (param i32) (result i32)))\n");
-        assertThat(wat).contains("(func $fac (type $t) (local $acc i32)\n");
+        assertThat(wat).contains("(func $fac (type $t) (param $n i32) (result i32) (local $acc i32)\n");
         assertThat(wat).contains("    local.get $acc\n    call $fac\n    global.get 0\n    global.get $g1\n");
         assertThat(wat).contains("(global $g1 i32 (i32.const 0))");
         assertThat(wat).contains("(export \"fac\" (func $fac))");
