@@ -27,7 +27,10 @@ public sealed interface WastResult {
         }
     }
 
-    /** {@code (ref.null ht)} matches any null reference (the heap type is informational). */
+    /**
+     * {@code (ref.null ht)} matches any null reference (the heap type is informational; null when the script
+     * writes a bare {@code (ref.null)}).
+     */
     record RefNull(HeapType heapType) implements WastResult {
     }
 
