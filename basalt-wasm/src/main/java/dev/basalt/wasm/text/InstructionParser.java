@@ -399,7 +399,7 @@ final class InstructionParser {
         }
         Opcode op = Opcode.ofMnemonic(m);
         if (op == null) {
-            throw c.error(t, "unknown operator " + m);
+            throw c.unexpected(t);
         }
         if (op == Opcode.SELECT) {
             List<ValType> types = new ArrayList<>();
@@ -439,11 +439,24 @@ final class InstructionParser {
             case SHUFFLE -> {
                 byte[] lanes = new byte[16];
                 for (int i = 0; i < 16; i++) {
-                    if (!c.at(Token.Kind.NAT)) {
-                        throw c.error(c.peek(), c.at(Token.Kind.INT) || c.at(Token.Kind.FLOAT)
-                                ? "malformed lane index" : "invalid lane length");
+                    Token lane = c.peek();
+                    if (!isLiteral(lane)) {
+                        throw c.error(lane, "invalid lane length");
                     }
-                    lanes[i] = (byte) lane();
+                    c.p++;
+                    long v = -1;
+                    try {
+                        v = lane.is(Token.Kind.NAT) ? Numbers.parseU64(lane.text()) : -1;
+                    } catch (Numbers.NumberException e) {
+                        v = -1;
+                    }
+                    if (v < 0 || v > 255) {
+                        throw c.error(lane, "i8 constant out of range");
+                    }
+                    lanes[i] = (byte) v;
+                }
+                if (isLiteral(c.peek())) {
+                    throw c.error(c.peek(), "invalid lane length");
                 }
                 yield new Instruction.Shuffle(V128.ofBytes(lanes));
             }
@@ -636,7 +649,7 @@ final class InstructionParser {
             Token t = c.next();
             String v = t.text().substring(7);
             if (Numbers.classify(v) != Token.Kind.NAT) {
-                throw c.unexpected(t);
+                throw c.unexpected(t); // not a keyword at all: "unknown operator"
             }
             try {
                 offset = Numbers.parseU64(v);
@@ -664,6 +677,7 @@ final class InstructionParser {
         return new MemArg(align, offset, memory);
     }
 
+    /** A lane index: a u8 nat. */
     private int lane() {
         Token t = c.peek();
         if (!t.is(Token.Kind.NAT)) {
@@ -673,12 +687,17 @@ final class InstructionParser {
         try {
             long v = Numbers.parseU64(t.text());
             if (v > 255) {
-                throw c.error(t, "malformed lane index");
+                throw c.error(t, "i8 constant out of range");
             }
             return (int) v;
         } catch (Numbers.NumberException e) {
-            throw c.error(t, "malformed lane index");
+            throw c.error(t, "i8 constant out of range");
         }
+    }
+
+    private static boolean isLiteral(Token t) {
+        return t.isNumber() || t.is(Token.Kind.KEYWORD)
+                && (t.text().equals("inf") || t.text().equals("nan") || t.text().startsWith("nan:"));
     }
 
     // ---- literals ----
@@ -697,8 +716,7 @@ final class InstructionParser {
 
     private Token floatToken() {
         Token t = c.next();
-        if (t.isNumber() || t.is(Token.Kind.KEYWORD)
-                && (t.text().equals("inf") || t.text().equals("nan") || t.text().startsWith("nan:"))) {
+        if (isLiteral(t) && (!t.is(Token.Kind.KEYWORD) || TokenCursor.isKnownKeyword(t.text()))) {
             return t;
         }
         throw c.unexpected(t);
@@ -731,12 +749,16 @@ final class InstructionParser {
         List<String> texts = new ArrayList<>(lanes);
         for (int i = 0; i < lanes; i++) {
             Token t = c.peek();
-            boolean literal = t.isNumber() || t.is(Token.Kind.KEYWORD)
-                    && (t.text().equals("inf") || t.text().equals("nan") || t.text().startsWith("nan:"));
-            if (!literal) {
+            if (!isLiteral(t) || t.is(Token.Kind.KEYWORD) && !TokenCursor.isKnownKeyword(t.text())) {
+                if (t.is(Token.Kind.RESERVED) || t.is(Token.Kind.KEYWORD)) {
+                    throw c.unexpected(t);
+                }
                 throw c.error(t, "wrong number of lane literals");
             }
             texts.add(c.next().text());
+        }
+        if (isLiteral(c.peek())) {
+            throw c.error(c.peek(), "wrong number of lane literals");
         }
         try {
             return Numbers.v128(shape.text(), texts);

@@ -76,11 +76,42 @@ class TokenCursor {
         return new MalformedException(message + " at " + Lexer.position(source, t.start()), t.start());
     }
 
+    /**
+     * The error for a token that does not fit. Like the reference interpreter, whose lexer knows every keyword,
+     * a word that is no keyword at all is an "unknown operator" rather than an "unexpected token".
+     */
     MalformedException unexpected(Token t) {
         if (t.is(Token.Kind.EOF)) {
             return error(t, "unexpected end of input");
         }
+        if (t.is(Token.Kind.RESERVED) || t.is(Token.Kind.KEYWORD) && !isKnownKeyword(t.text())) {
+            return error(t, "unknown operator " + t.text());
+        }
         return error(t, "unexpected token");
+    }
+
+    private static final java.util.Set<String> SYNTAX_KEYWORDS = java.util.Set.of(
+            "module", "definition", "binary", "quote", "type", "rec", "sub", "final", "func", "struct", "array",
+            "field", "mut", "param", "result", "local", "import", "export", "table", "memory", "global", "tag",
+            "start", "elem", "data", "item", "offset", "declare", "shared", "unshared", "pagesize", "then", "else",
+            "end", "do", "catch", "catch_ref", "catch_all", "catch_all_ref", "delegate", "ref", "null", "i8", "i16",
+            "i32", "i64", "f32", "f64", "v128", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2", "inf", "nan",
+            "extern", "any", "eq", "i31", "exn", "none", "nofunc", "noextern", "noexn", "funcref", "externref",
+            "anyref", "eqref", "i31ref", "structref", "arrayref", "exnref", "nullref", "nullfuncref",
+            "nullexternref", "nullexnref", "block", "loop", "if", "try", "try_table");
+
+    static boolean isKnownKeyword(String kw) {
+        if (SYNTAX_KEYWORDS.contains(kw) || dev.basalt.wasm.Opcode.ofMnemonic(kw) != null) {
+            return true;
+        }
+        if (kw.startsWith("offset=")) {
+            return Numbers.classify(kw.substring(7)) == Token.Kind.NAT;
+        }
+        if (kw.startsWith("align=")) {
+            return Numbers.classify(kw.substring(6)) == Token.Kind.NAT;
+        }
+        return kw.equals("nan:canonical") || kw.equals("nan:arithmetic")
+                || kw.startsWith("nan:") && Numbers.classify(kw) != null;
     }
 
     void expect(Token.Kind kind) {

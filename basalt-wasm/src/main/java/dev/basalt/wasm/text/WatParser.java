@@ -634,6 +634,9 @@ public final class WatParser {
             }
             c.expect(Token.Kind.RPAR);
         }
+        if (c.atForm("param") || c.atForm("type")) {
+            throw c.unexpected(c.peek(1));
+        }
         if (explicit != null) {
             CompositeType.Func ft = funcTypeAt(explicit);
             if (params.isEmpty() && results.isEmpty()) {
@@ -1177,14 +1180,18 @@ public final class WatParser {
             int i = 1;
             int preceding = precedingSection(a.tokenIndex(), fields);
             if (i < body.size() && body.get(i).is(Token.Kind.LPAR)) {
-                if (i + 3 >= body.size() || !body.get(i + 1).is(Token.Kind.KEYWORD)
-                        || !body.get(i + 2).is(Token.Kind.KEYWORD) || !body.get(i + 3).is(Token.Kind.RPAR)) {
+                if (i + 1 >= body.size() || !(body.get(i + 1).isKeyword("before")
+                        || body.get(i + 1).isKeyword("after"))) {
                     throw c.error(body.get(i), "@custom annotation: malformed placement");
                 }
                 String where = body.get(i + 1).text();
-                Integer section = SECTION_IDS.get(body.get(i + 2).text());
-                if (section == null || !(where.equals("before") || where.equals("after"))) {
+                Integer section = i + 2 < body.size() && body.get(i + 2).is(Token.Kind.KEYWORD)
+                        ? SECTION_IDS.get(body.get(i + 2).text()) : null;
+                if (section == null) {
                     throw c.error(body.get(i), "@custom annotation: malformed section kind");
+                }
+                if (i + 3 >= body.size() || !body.get(i + 3).is(Token.Kind.RPAR)) {
+                    throw c.error(body.get(i), "@custom annotation: malformed placement");
                 }
                 preceding = where.equals("after") ? section : Math.max(0, section - 1);
                 i += 4;

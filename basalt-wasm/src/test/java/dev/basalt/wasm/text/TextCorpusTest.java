@@ -138,7 +138,7 @@ class TextCorpusTest {
                 scripts, textModules, quoteModules, malformedRejected, malformedQuotes, failures.size());
         System.out.printf("  %d rejections with the reference wording, %d with other wording%n", sameMessage,
                 otherMessages.size());
-        otherMessages.stream().limit(100).forEach(s -> System.out.println("  wording: " + s));
+        otherMessages.stream().limit(1000).forEach(s -> System.out.println("  wording: " + s));
         acceptedMalformed.forEach(s -> System.out.println("  accepted malformed: " + s));
         failures.stream().limit(200).forEach(s -> System.out.println("  FAIL " + s));
         assertThat(failures).isEmpty();
