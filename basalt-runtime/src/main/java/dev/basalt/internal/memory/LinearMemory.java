@@ -2,6 +2,7 @@ package dev.basalt.internal.memory;
 
 import dev.basalt.Trap;
 import dev.basalt.TrapKind;
+import dev.basalt.internal.ops.SimdOps;
 import dev.basalt.wasm.MemoryType;
 import dev.basalt.wasm.V128;
 import java.lang.invoke.MethodHandles;
@@ -403,6 +404,109 @@ public final class LinearMemory {
         byte[] b = bytes;
         LONG.set(b, i, value.lo());
         LONG.set(b, i + 8, value.hi());
+    }
+
+    // ================================================================== SIMD loads and stores
+    // The vector memory instructions in one place: a bounds-checked scalar access plus the SimdOps lane helper.
+
+    /** {@code v128.load8x8_s}. */
+    public V128 v128Load8x8S(long address, long offset) {
+        return SimdOps.load8x8S(i64Load(address, offset));
+    }
+
+    /** {@code v128.load8x8_u}. */
+    public V128 v128Load8x8U(long address, long offset) {
+        return SimdOps.load8x8U(i64Load(address, offset));
+    }
+
+    /** {@code v128.load16x4_s}. */
+    public V128 v128Load16x4S(long address, long offset) {
+        return SimdOps.load16x4S(i64Load(address, offset));
+    }
+
+    /** {@code v128.load16x4_u}. */
+    public V128 v128Load16x4U(long address, long offset) {
+        return SimdOps.load16x4U(i64Load(address, offset));
+    }
+
+    /** {@code v128.load32x2_s}. */
+    public V128 v128Load32x2S(long address, long offset) {
+        return SimdOps.load32x2S(i64Load(address, offset));
+    }
+
+    /** {@code v128.load32x2_u}. */
+    public V128 v128Load32x2U(long address, long offset) {
+        return SimdOps.load32x2U(i64Load(address, offset));
+    }
+
+    /** {@code v128.load8_splat}. */
+    public V128 v128Load8Splat(long address, long offset) {
+        return SimdOps.load8Splat(i32Load8U(address, offset));
+    }
+
+    /** {@code v128.load16_splat}. */
+    public V128 v128Load16Splat(long address, long offset) {
+        return SimdOps.load16Splat(i32Load16U(address, offset));
+    }
+
+    /** {@code v128.load32_splat}. */
+    public V128 v128Load32Splat(long address, long offset) {
+        return SimdOps.load32Splat(i32Load(address, offset));
+    }
+
+    /** {@code v128.load64_splat}. */
+    public V128 v128Load64Splat(long address, long offset) {
+        return SimdOps.load64Splat(i64Load(address, offset));
+    }
+
+    /** {@code v128.load32_zero}. */
+    public V128 v128Load32Zero(long address, long offset) {
+        return SimdOps.load32Zero(i32Load(address, offset));
+    }
+
+    /** {@code v128.load64_zero}. */
+    public V128 v128Load64Zero(long address, long offset) {
+        return SimdOps.load64Zero(i64Load(address, offset));
+    }
+
+    /** {@code v128.load8_lane}: {@code vector} with lane {@code lane} replaced by the loaded byte. */
+    public V128 v128Load8Lane(long address, long offset, V128 vector, int lane) {
+        return SimdOps.i8x16ReplaceLane(vector, lane, i32Load8U(address, offset));
+    }
+
+    /** {@code v128.load16_lane}. */
+    public V128 v128Load16Lane(long address, long offset, V128 vector, int lane) {
+        return SimdOps.i16x8ReplaceLane(vector, lane, i32Load16U(address, offset));
+    }
+
+    /** {@code v128.load32_lane}. */
+    public V128 v128Load32Lane(long address, long offset, V128 vector, int lane) {
+        return SimdOps.i32x4ReplaceLane(vector, lane, i32Load(address, offset));
+    }
+
+    /** {@code v128.load64_lane}. */
+    public V128 v128Load64Lane(long address, long offset, V128 vector, int lane) {
+        return SimdOps.i64x2ReplaceLane(vector, lane, i64Load(address, offset));
+    }
+
+    /** {@code v128.store8_lane}: stores byte lane {@code lane} of {@code vector}. */
+    public void v128Store8Lane(long address, long offset, V128 vector, int lane) {
+        i32Store8(address, offset, SimdOps.i8x16ExtractLaneU(vector, lane));
+    }
+
+    /** {@code v128.store16_lane}. */
+    public void v128Store16Lane(long address, long offset, V128 vector, int lane) {
+        i32Store16(address, offset, SimdOps.i16x8ExtractLaneU(vector, lane));
+    }
+
+    /** {@code v128.store32_lane}. */
+    public void v128Store32Lane(long address, long offset, V128 vector, int lane) {
+        i32Store(address, offset, SimdOps.i32x4ExtractLane(vector, lane));
+    }
+
+    /** {@code v128.store64_lane}. */
+    public void v128Store64Lane(long address, long offset, V128 vector, int lane) {
+        i64Store(address, offset, SimdOps.i64x2ExtractLane(vector, lane));
     }
 
     // ================================================================== bulk memory

@@ -16,11 +16,12 @@ import dev.basalt.wasm.V128;
  * call site, so that HotSpot folds the selection once it inlines them.
  *
  * <h2>Memory instructions</h2>
- * Linear memory does the bounds-checked access ({@code LinearMemory.v128Load}, {@code i64Load}, ...); the helpers
- * here turn the loaded bytes into a vector: {@link #load8x8S} and friends take the loaded i64 (the 8 bytes, little
- * endian), {@link #load8Splat}/{@link #load32Zero} etc. take the loaded scalar. {@code v128.loadN_lane} is a scalar
- * load followed by {@code replace_lane}; {@code v128.storeN_lane} is {@code extract_lane} (unsigned) followed by a
- * scalar store.
+ * Every vector memory instruction is a method of {@code LinearMemory} named like the others here
+ * ({@code v128Load8x8S}, {@code v128Load32Zero}, {@code v128Load16Lane}, {@code v128Store8Lane}, ...): a
+ * bounds-checked scalar access followed by one of the helpers below, which turn loaded bytes into a vector:
+ * {@link #load8x8S} and friends take the loaded i64 (8 bytes, little endian), {@link #load8Splat},
+ * {@link #load32Zero} etc. take the loaded scalar; lane loads and stores are {@code replace_lane} /
+ * {@code extract_lane}.
  *
  * <h2>Floating point</h2>
  * Lane arithmetic uses Java float/double operators, with the same NaN argument as {@link NumericOps}: {@code min},

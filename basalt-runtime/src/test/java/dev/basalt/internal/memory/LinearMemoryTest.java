@@ -128,6 +128,56 @@ class LinearMemoryTest {
         m.init(0, new byte[0], 0, 0); // a dropped segment with length 0 is fine
     }
 
+    @Test
+    void everyVectorMemoryInstructionHasAMethod() {
+        // the Opcode table's SIMD memory instructions, by name, against LinearMemory's public methods
+        java.util.Set<String> methods = new java.util.HashSet<>();
+        for (java.lang.reflect.Method method : LinearMemory.class.getMethods()) {
+            methods.add(method.getName());
+        }
+        List<String> missing = new ArrayList<>();
+        for (dev.basalt.wasm.Opcode op : dev.basalt.wasm.Opcode.values()) {
+            if (op.prefix() == 0xFD && (op.imm() == dev.basalt.wasm.Opcode.Imm.MEMARG
+                    || op.imm() == dev.basalt.wasm.Opcode.Imm.MEMARG_LANE)) {
+                String name = dev.basalt.internal.ops.SpecConformanceTestAccess.methodName(op.mnemonic());
+                if (!methods.contains(name)) {
+                    missing.add(op.mnemonic() + " -> " + name);
+                }
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void vectorLoadsAndStores() {
+        LinearMemory m = memory(1, 1);
+        m.write(0, new byte[] {(byte) 0x80, 0x7F, 1, (byte) 0xFF, 2, 3, 4, 5, 6, 7});
+        assertThat(m.v128Load8x8S(0, 0)).isEqualTo(new V128(0xFFFF_0001_007F_FF80L, 0x0005_0004_0003_0002L));
+        assertThat(m.v128Load8x8U(0, 0)).isEqualTo(new V128(0x00FF_0001_007F_0080L, 0x0005_0004_0003_0002L));
+        assertThat(m.v128Load16x4S(0, 0)).isEqualTo(new V128(0xFFFF_FF01_0000_7F80L, 0x0000_0504_0000_0302L));
+        assertThat(m.v128Load32x2U(4, 0)).isEqualTo(new V128(0x0504_0302L, 0x0706L));
+        assertThat(m.v128Load8Splat(0, 3)).isEqualTo(new V128(-1L, -1L));
+        assertThat(m.v128Load16Splat(1, 0)).isEqualTo(new V128(0x017F_017F_017F_017FL, 0x017F_017F_017F_017FL));
+        assertThat(m.v128Load32Zero(0, 4)).isEqualTo(new V128(0x0504_0302L, 0));
+        assertThat(m.v128Load64Zero(0, 0)).isEqualTo(new V128(0x0504_0302_FF01_7F80L, 0));
+        assertThat(m.v128Load64Splat(0, 0)).isEqualTo(new V128(0x0504_0302_FF01_7F80L, 0x0504_0302_FF01_7F80L));
+        assertThat(m.v128Load32Splat(0, 0)).isEqualTo(new V128(0xFF01_7F80_FF01_7F80L, 0xFF01_7F80_FF01_7F80L));
+        V128 v = m.v128Load8Lane(3, 0, V128.ZERO, 9);
+        assertThat(v).isEqualTo(new V128(0, 0xFF00));
+        assertThat(m.v128Load16Lane(0, 0, v, 0)).isEqualTo(new V128(0x7F80, 0xFF00));
+        assertThat(m.v128Load32Lane(0, 4, V128.ZERO, 3)).isEqualTo(new V128(0, 0x0504_0302L << 32));
+        assertThat(m.v128Load64Lane(0, 0, V128.ZERO, 1)).isEqualTo(new V128(0, 0x0504_0302_FF01_7F80L));
+        V128 pattern = new V128(0x0706_0504_0302_0100L, 0x0F0E_0D0C_0B0A_0908L);
+        m.v128Store8Lane(100, 0, pattern, 13);
+        m.v128Store16Lane(101, 0, pattern, 1);
+        m.v128Store32Lane(103, 0, pattern, 2);
+        m.v128Store64Lane(107, 0, pattern, 0);
+        assertThat(m.read(100, 15)).containsExactly(13, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 4, 5, 6, 7);
+        assertTrap(() -> m.v128Load8x8S(PAGE - 7, 0), TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS);
+        assertTrap(() -> m.v128Store64Lane(PAGE - 4, 0, pattern, 1), TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS);
+        assertTrap(() -> m.v128Load32Lane(-4L, 0, pattern, 1), TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS);
+    }
+
     // ------------------------------------------------------------------ grow and limits
 
     @Test
