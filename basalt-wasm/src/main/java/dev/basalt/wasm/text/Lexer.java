@@ -437,7 +437,8 @@ public final class Lexer {
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
                 pos++;
             } else if (c == ';' && pos + 1 < len && src.charAt(pos + 1) == ';') {
-                while (pos < len && src.charAt(pos) != '\n') {
+                // a line comment ends at a line feed or a carriage return, whichever comes first
+                while (pos < len && src.charAt(pos) != '\n' && src.charAt(pos) != '\r') {
                     checkCommentChar(src.charAt(pos));
                     pos++;
                 }
