@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -869,6 +870,15 @@ public final class LinearMemory {
      * shared memory" on a non-shared memory.
      */
     public int wait32(long address, long offset, int expected, long timeoutNanos) {
+        return wait32(address, offset, expected, timeoutNanos, null);
+    }
+
+    /**
+     * {@link #wait32} that runs {@code poll} about every {@value #POLL_INTERVAL_MILLIS} ms while blocked, so that an
+     * engine can stop a waiting thread (store interruption, deadline) by throwing from it; the thread leaves the
+     * queue before the exception propagates.
+     */
+    public int wait32(long address, long offset, int expected, long timeoutNanos, Runnable poll) {
         atomicIndex(address, offset, 4);
         requireShared();
         waitLock.lock();
@@ -876,7 +886,7 @@ public final class LinearMemory {
             if (atomicLoad32(address, offset) != expected) {
                 return WAIT_NOT_EQUAL;
             }
-            return block(address + offset, timeoutNanos);
+            return block(address + offset, timeoutNanos, poll);
         } finally {
             waitLock.unlock();
         }
@@ -884,6 +894,11 @@ public final class LinearMemory {
 
     /** {@code memory.atomic.wait64}: as {@link #wait32} for an i64. */
     public int wait64(long address, long offset, long expected, long timeoutNanos) {
+        return wait64(address, offset, expected, timeoutNanos, null);
+    }
+
+    /** {@link #wait64} with a {@code poll} hook, as {@link #wait32(long, long, int, long, Runnable)}. */
+    public int wait64(long address, long offset, long expected, long timeoutNanos, Runnable poll) {
         atomicIndex(address, offset, 8);
         requireShared();
         waitLock.lock();
@@ -891,7 +906,7 @@ public final class LinearMemory {
             if (atomicLoad64(address, offset) != expected) {
                 return WAIT_NOT_EQUAL;
             }
-            return block(address + offset, timeoutNanos);
+            return block(address + offset, timeoutNanos, poll);
         } finally {
             waitLock.unlock();
         }
@@ -903,22 +918,34 @@ public final class LinearMemory {
         }
     }
 
+    /** How often a blocked wait runs its poll hook. */
+    public static final long POLL_INTERVAL_MILLIS = 10;
+
     /** Enqueues the current thread at {@code ea} and waits; called with {@link #waitLock} held. */
-    private int block(long ea, long timeoutNanos) {
+    private int block(long ea, long timeoutNanos, Runnable poll) {
         Waiter self = new Waiter(waitLock.newCondition());
         ArrayDeque<Waiter> queue = waiters.computeIfAbsent(ea, k -> new ArrayDeque<>());
         queue.addLast(self);
-        long remaining = timeoutNanos;
+        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+        long slice = poll == null ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(POLL_INTERVAL_MILLIS);
         try {
             while (!self.notified) {
-                if (timeoutNanos < 0) {
-                    self.condition.await();
-                } else {
+                long wait = slice;
+                if (timeoutNanos >= 0) {
+                    long remaining = deadline - System.nanoTime();
                     if (remaining <= 0) {
                         dequeue(ea, self);
                         return WAIT_TIMED_OUT;
                     }
-                    remaining = self.condition.awaitNanos(remaining);
+                    wait = Math.min(wait, remaining);
+                }
+                if (wait == Long.MAX_VALUE) {
+                    self.condition.await();
+                } else {
+                    self.condition.awaitNanos(wait);
+                }
+                if (!self.notified && poll != null) {
+                    poll.run();
                 }
             }
             return WAIT_OK;
@@ -929,6 +956,11 @@ public final class LinearMemory {
             }
             dequeue(ea, self);
             throw new Trap(TrapKind.INTERRUPTED, "while waiting in memory.atomic.wait");
+        } catch (RuntimeException | Error e) {
+            if (!self.notified) {
+                dequeue(ea, self);
+            }
+            throw e;
         }
     }
 

@@ -456,6 +456,38 @@ class LinearMemoryTest {
 
     @Test
     @Timeout(20)
+    void aPollHookCanStopAnEndlessWait() throws Exception {
+        LinearMemory m = shared(1, 1);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Runnable poll = () -> {
+            if (stop.get()) {
+                throw new Trap(TrapKind.INTERRUPTED);
+            }
+        };
+        Thread t = new Thread(() -> {
+            try {
+                m.wait64(8, 0, 0L, -1, poll);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        t.start();
+        awaitWaiters(m, 8, 1);
+        long start = System.nanoTime();
+        stop.set(true);
+        t.join(10_000);
+        assertThat(t.isAlive()).isFalse();
+        assertThat(System.nanoTime() - start).as("stopped promptly").isLessThan(TimeUnit.SECONDS.toNanos(2));
+        assertThat(thrown.get()).isInstanceOfSatisfying(Trap.class,
+                trap -> assertThat(trap.kind()).isEqualTo(TrapKind.INTERRUPTED));
+        assertThat(m.waiterCount(8)).isZero();
+        // a poll that never fires does not disturb timeouts or notification
+        assertThat(m.wait32(0, 0, 0, TimeUnit.MILLISECONDS.toNanos(30), () -> { })).isEqualTo(LinearMemory.WAIT_TIMED_OUT);
+    }
+
+    @Test
+    @Timeout(20)
     void growthOfASharedMemoryIsVisibleToOtherThreads() throws Exception {
         LinearMemory m = shared(1, 4);
         assertThat(m.grow(2)).isEqualTo(1);
