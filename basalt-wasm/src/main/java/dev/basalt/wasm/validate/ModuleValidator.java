@@ -18,7 +18,6 @@ import dev.basalt.wasm.InvalidException;
 import dev.basalt.wasm.Limits;
 import dev.basalt.wasm.Locals;
 import dev.basalt.wasm.MemoryType;
-import dev.basalt.wasm.NumType;
 import dev.basalt.wasm.Opcode;
 import dev.basalt.wasm.RefType;
 import dev.basalt.wasm.StorageType;
@@ -28,7 +27,6 @@ import dev.basalt.wasm.TableType;
 import dev.basalt.wasm.TagType;
 import dev.basalt.wasm.ValType;
 import dev.basalt.wasm.WasmModule;
-import dev.basalt.wasm.types.DefinedType;
 import dev.basalt.wasm.types.TypeSpace;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -406,10 +404,6 @@ final class ModuleValidator {
         return !(t instanceof RefType);
     }
 
-    DefinedType.Kind kindOf(int typeIndex) {
-        return types.defined(typeIndex).kind();
-    }
-
     /** params + declared locals of {@code f}, checked against {@link #MAX_LOCALS} before anything is allocated. */
     ValType[] localTypes(CompositeType.Func ft, Function f) {
         long total = ft.params().size() + f.localCount();
@@ -428,9 +422,5 @@ final class ModuleValidator {
             }
         }
         return out;
-    }
-
-    static boolean isNum(ValType t) {
-        return t instanceof NumType;
     }
 }
