@@ -373,28 +373,16 @@ public final class SimdOps {
         return r;
     }
 
+    /** Unsigned saturating byte add: the wrapped sum, or 0xFF where a byte carried out. */
     private static long addSatU8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            int ua = a & 0xFF;
-            int ub = b & 0xFF;
-            r |= ((Math.min(0xFF, ua + ub)) & 0xFFL) << s;
-        }
-        return r;
+        long sum = add8(x, y);
+        long carries = ((x & y) | ((x | y) & ~sum)) & HIGH8;
+        return sum | ((carries >>> 7) * 0xFF);
     }
 
+    /** Rounding byte average: (x | y) - ((x ^ y) >> 1) per byte, which never borrows. */
     private static long avgrU8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            int ua = a & 0xFF;
-            int ub = b & 0xFF;
-            r |= (((ua + ub + 1) >>> 1) & 0xFFL) << s;
-        }
-        return r;
+        return (x | y) - (((x ^ y) >>> 1) & LOW7);
     }
 
     private static long geS8(long x, long y) {
@@ -495,16 +483,9 @@ public final class SimdOps {
         return r;
     }
 
+    /** Unsigned byte maximum: y + sat(x - y), per byte without carries. */
     private static long maxU8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            int ua = a & 0xFF;
-            int ub = b & 0xFF;
-            r |= ((Math.max(ua, ub)) & 0xFFL) << s;
-        }
-        return r;
+        return add8(y, subSatU8(x, y));
     }
 
     private static long minS8(long x, long y) {
@@ -517,16 +498,9 @@ public final class SimdOps {
         return r;
     }
 
+    /** Unsigned byte minimum: x - sat(x - y), per byte without borrows. */
     private static long minU8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            int ua = a & 0xFF;
-            int ub = b & 0xFF;
-            r |= ((Math.min(ua, ub)) & 0xFFL) << s;
-        }
-        return r;
+        return sub8(x, subSatU8(x, y));
     }
 
     private static long subSatS8(long x, long y) {
@@ -539,16 +513,11 @@ public final class SimdOps {
         return r;
     }
 
+    /** Unsigned saturating byte subtract: the wrapped difference, or 0 where a byte borrowed. */
     private static long subSatU8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            int ua = a & 0xFF;
-            int ub = b & 0xFF;
-            r |= ((Math.max(0, ua - ub)) & 0xFFL) << s;
-        }
-        return r;
+        long diff = sub8(x, y);
+        long borrows = ((~x & y) | (~(x ^ y) & diff)) & HIGH8;
+        return diff & ~((borrows >>> 7) * 0xFF);
     }
 
     private static long abs16(long x, long y) {
