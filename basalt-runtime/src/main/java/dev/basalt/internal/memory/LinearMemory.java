@@ -554,6 +554,7 @@ public final class LinearMemory {
 
     /** Host access: the {@code length} bytes at {@code address} as a new array. */
     public byte[] read(long address, int length) {
+        rangeIndex(address, Integer.toUnsignedLong(length)); // check before allocating: length is host-chosen
         byte[] out = new byte[length];
         read(address, out, 0, length);
         return out;

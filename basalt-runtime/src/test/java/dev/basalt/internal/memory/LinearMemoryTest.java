@@ -95,7 +95,8 @@ class LinearMemoryTest {
                 oob("init destination beyond end", m -> m.init(end - 1, new byte[4], 0, 2)),
                 oob("init source beyond segment", m -> m.init(0, new byte[4], 3, 2)),
                 oob("init from dropped segment", m -> m.init(0, new byte[0], 0, 1)),
-                oob("host read past end", m -> m.read(end - 1, 2)));
+                oob("host read past end", m -> m.read(end - 1, 2)),
+                oob("host read of a negative length", m -> m.read(0, -1)));
     }
 
     private static Arguments oob(String name, Consumer<LinearMemory> action) {
