@@ -117,4 +117,44 @@ class MainTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("0 passed, 0 failed, 0 skipped\n");
     }
+
+    private static final String SCRIPT = """
+            (module
+              (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+              (func (export "boom") unreachable))
+            (assert_return (invoke "add" (i32.const 2) (i32.const 3)) (i32.const 5))
+            (assert_return (invoke "add" (i32.const 2) (i32.const 2)) (i32.const 5))
+            (assert_trap (invoke "boom") "unreachable")
+            (assert_malformed (module quote "(func (i32.const))") "unexpected token")
+            (assert_invalid (module (func (result i32) (i64.const 1))) "unknown operator")
+            """;
+
+    @Test
+    void wastReportsEachFileFailuresWithLinesAndTheTotals() throws IOException {
+        Path script = write("t.wast", SCRIPT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Run r = run("wast", "--engine", "interpreter", script.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).isEqualTo(script + ": 5 passed, 1 failed, 0 skipped\n"
+                + "  " + script + ":5 assert_return: invoke \"add\" (i32.const 2) (i32.const 2): result 0: "
+                + "expected (i32.const 5), got (i32.const 4)\n"
+                + "5 passed, 1 failed, 0 skipped\n");
+    }
+
+    @Test
+    void wastWithoutAnEngineSkipsExecutionAndVerboseShowsMessageMismatches() throws IOException {
+        Path script = write("t.wast", SCRIPT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Run r = run("wast", "--engine", "none", "-v", script.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith(script + ": 3 passed, 0 failed, 3 skipped\n")
+                .contains(script + ":8 assert_invalid (passed): message differs: expected \"unknown operator\", got \"type mismatch")
+                .endsWith("3 passed, 0 failed, 3 skipped\n");
+    }
+
+    @Test
+    void theExampleScriptPasses() {
+        Path example = Path.of("..", "examples", "hello.wast");
+        Run r = run("wast", example.toString());
+        assertThat(r.out()).endsWith("9 passed, 0 failed, 0 skipped\n");
+        assertThat(r.code()).isZero();
+    }
 }
