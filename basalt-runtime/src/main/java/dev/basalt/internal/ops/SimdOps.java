@@ -342,6 +342,11 @@ public final class SimdOps {
         return r;
     }
 
+    /** Bits of {@code a} where {@code mask} is set, else of {@code b}. */
+    private static long select(long mask, long a, long b) {
+        return (a & mask) | (b & ~mask);
+    }
+
     private static boolean hasZeroByte(long x) {
         return ((x - ONES8) & ~x & HIGH8) != 0;
     }
@@ -386,101 +391,47 @@ public final class SimdOps {
     }
 
     private static long geS8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            r |= ((a >= b ? -1 : 0) & 0xFFL) << s;
-        }
-        return r;
+        return ~below8(x ^ HIGH8, y ^ HIGH8);
     }
 
     private static long geU8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            int ua = a & 0xFF;
-            int ub = b & 0xFF;
-            r |= ((ua >= ub ? -1 : 0) & 0xFFL) << s;
-        }
-        return r;
+        return ~below8(x, y);
     }
 
     private static long gtS8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            r |= ((a > b ? -1 : 0) & 0xFFL) << s;
-        }
-        return r;
+        return below8(y ^ HIGH8, x ^ HIGH8);
     }
 
     private static long gtU8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            int ua = a & 0xFF;
-            int ub = b & 0xFF;
-            r |= ((ua > ub ? -1 : 0) & 0xFFL) << s;
-        }
-        return r;
+        return below8(y, x);
     }
 
     private static long leS8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            r |= ((a <= b ? -1 : 0) & 0xFFL) << s;
-        }
-        return r;
+        return ~below8(y ^ HIGH8, x ^ HIGH8);
     }
 
     private static long leU8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            int ua = a & 0xFF;
-            int ub = b & 0xFF;
-            r |= ((ua <= ub ? -1 : 0) & 0xFFL) << s;
-        }
-        return r;
+        return ~below8(y, x);
     }
 
+    /** Signed order is unsigned order with the sign bits flipped. */
     private static long ltS8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            r |= ((a < b ? -1 : 0) & 0xFFL) << s;
-        }
-        return r;
+        return below8(x ^ HIGH8, y ^ HIGH8);
     }
 
+    /** All ones in the lanes where x < y (unsigned): the borrow out of each lane of x - y. */
+    private static long below8(long x, long y) {
+        long diff = sub8(x, y);
+        return ((((~x & y) | (~(x ^ y) & diff)) & HIGH8) >>> 7) * 0xFF;
+    }
+
+    /** All ones in the lanes where x < y, unsigned. */
     private static long ltU8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            int ua = a & 0xFF;
-            int ub = b & 0xFF;
-            r |= ((ua < ub ? -1 : 0) & 0xFFL) << s;
-        }
-        return r;
+        return below8(x, y);
     }
 
     private static long maxS8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            r |= ((Math.max(a, b)) & 0xFFL) << s;
-        }
-        return r;
+        return select(below8(x ^ HIGH8, y ^ HIGH8), y, x);
     }
 
     /** Unsigned byte maximum: y + sat(x - y), per byte without carries. */
@@ -489,13 +440,7 @@ public final class SimdOps {
     }
 
     private static long minS8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            r |= ((Math.min(a, b)) & 0xFFL) << s;
-        }
-        return r;
+        return select(below8(x ^ HIGH8, y ^ HIGH8), x, y);
     }
 
     /** Unsigned byte minimum: x - sat(x - y), per byte without borrows. */
@@ -541,159 +486,69 @@ public final class SimdOps {
     }
 
     private static long addSatU16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            int ua = a & 0xFFFF;
-            int ub = b & 0xFFFF;
-            r |= ((Math.min(0xFFFF, ua + ub)) & 0xFFFFL) << s;
-        }
-        return r;
+        long sum = add16(x, y);
+        long carries = ((x & y) | ((x | y) & ~sum)) & HIGH16;
+        return sum | ((carries >>> 15) * 0xFFFF);
     }
 
     private static long avgrU16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            int ua = a & 0xFFFF;
-            int ub = b & 0xFFFF;
-            r |= (((ua + ub + 1) >>> 1) & 0xFFFFL) << s;
-        }
-        return r;
+        return (x | y) - (((x ^ y) >>> 1) & ~HIGH16);
     }
 
     private static long geS16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            r |= ((a >= b ? -1 : 0) & 0xFFFFL) << s;
-        }
-        return r;
+        return ~below16(x ^ HIGH16, y ^ HIGH16);
     }
 
     private static long geU16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            int ua = a & 0xFFFF;
-            int ub = b & 0xFFFF;
-            r |= ((ua >= ub ? -1 : 0) & 0xFFFFL) << s;
-        }
-        return r;
+        return ~below16(x, y);
     }
 
     private static long gtS16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            r |= ((a > b ? -1 : 0) & 0xFFFFL) << s;
-        }
-        return r;
+        return below16(y ^ HIGH16, x ^ HIGH16);
     }
 
     private static long gtU16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            int ua = a & 0xFFFF;
-            int ub = b & 0xFFFF;
-            r |= ((ua > ub ? -1 : 0) & 0xFFFFL) << s;
-        }
-        return r;
+        return below16(y, x);
     }
 
     private static long leS16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            r |= ((a <= b ? -1 : 0) & 0xFFFFL) << s;
-        }
-        return r;
+        return ~below16(y ^ HIGH16, x ^ HIGH16);
     }
 
     private static long leU16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            int ua = a & 0xFFFF;
-            int ub = b & 0xFFFF;
-            r |= ((ua <= ub ? -1 : 0) & 0xFFFFL) << s;
-        }
-        return r;
+        return ~below16(y, x);
     }
 
+    /** Signed order is unsigned order with the sign bits flipped. */
     private static long ltS16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            r |= ((a < b ? -1 : 0) & 0xFFFFL) << s;
-        }
-        return r;
+        return below16(x ^ HIGH16, y ^ HIGH16);
     }
 
+    /** All ones in the lanes where x < y (unsigned): the borrow out of each lane of x - y. */
+    private static long below16(long x, long y) {
+        long diff = sub16(x, y);
+        return ((((~x & y) | (~(x ^ y) & diff)) & HIGH16) >>> 15) * 0xFFFF;
+    }
+
+    /** All ones in the lanes where x < y, unsigned. */
     private static long ltU16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            int ua = a & 0xFFFF;
-            int ub = b & 0xFFFF;
-            r |= ((ua < ub ? -1 : 0) & 0xFFFFL) << s;
-        }
-        return r;
+        return below16(x, y);
     }
 
     private static long maxS16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            r |= ((Math.max(a, b)) & 0xFFFFL) << s;
-        }
-        return r;
+        return select(below16(x ^ HIGH16, y ^ HIGH16), y, x);
     }
 
     private static long maxU16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            int ua = a & 0xFFFF;
-            int ub = b & 0xFFFF;
-            r |= ((Math.max(ua, ub)) & 0xFFFFL) << s;
-        }
-        return r;
+        return select(below16(x, y), y, x);
     }
 
     private static long minS16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            r |= ((Math.min(a, b)) & 0xFFFFL) << s;
-        }
-        return r;
+        return select(below16(x ^ HIGH16, y ^ HIGH16), x, y);
     }
 
     private static long minU16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            int ua = a & 0xFFFF;
-            int ub = b & 0xFFFF;
-            r |= ((Math.min(ua, ub)) & 0xFFFFL) << s;
-        }
-        return r;
+        return select(below16(x, y), x, y);
     }
 
     private static long mul16(long x, long y) {
@@ -727,15 +582,7 @@ public final class SimdOps {
     }
 
     private static long subSatU16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            int ua = a & 0xFFFF;
-            int ub = b & 0xFFFF;
-            r |= ((Math.max(0, ua - ub)) & 0xFFFFL) << s;
-        }
-        return r;
+        return sub16(x, y) & ~below16(x, y);
     }
 
     private static long abs32(long x, long y) {
