@@ -1,0 +1,75 @@
+package dev.basalt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCommandTest {
+    private static final String WAT = """
+            (module
+              (func $fac (export "fac") (param i64) (result i64)
+                (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+                  (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+              (func (export "pair") (param i32 f64) (result f64 i32) (local.get 1) (local.get 0))
+              (func $spin (export "spin") (loop $l (br $l)))
+              (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+              (memory 1))
+            """;
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private Result run(String... args) throws IOException {
+        Path file = dir.resolve("m.wat");
+        Files.writeString(file, WAT);
+        String[] full = new String[args.length + 2];
+        full[0] = "run";
+        full[1] = file.toString();
+        System.arraycopy(args, 0, full, 2, args.length);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(full, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void invokesAnExportAndPrintsEachResult() throws IOException {
+        assertThat(run("--invoke", "fac", "20")).isEqualTo(new Result(0, "2432902008176640000\n", ""));
+        Result pair = run("--invoke", "pair", "-7", "2.5");
+        assertThat(pair.code()).isZero();
+        assertThat(pair.out()).isEqualTo("2.5\n-7\n");
+    }
+
+    @Test
+    void fuelAndTimeoutStopARunawayLoopWithABacktrace() throws IOException {
+        Result fuel = run("--invoke", "spin", "--fuel", "1000");
+        assertThat(fuel.code()).isEqualTo(1);
+        assertThat(fuel.err()).startsWith("wasm trap: all fuel consumed").contains("wasm backtrace:").contains("spin");
+        Result timeout = run("--invoke", "spin", "--timeout", "100ms");
+        assertThat(timeout.code()).isEqualTo(1);
+        assertThat(timeout.err()).startsWith("wasm trap: deadline exceeded");
+    }
+
+    @Test
+    void maxMemoryCapsGrowth() throws IOException {
+        assertThat(run("--invoke", "grow", "1", "--max-memory", "128KiB").out()).isEqualTo("1\n");
+        assertThat(run("--invoke", "grow", "2", "--max-memory", "128KiB").out()).isEqualTo("-1\n");
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() throws IOException {
+        assertThat(run("--invoke", "fac").code()).isEqualTo(2);
+        assertThat(run("--invoke", "fac", "x").code()).isEqualTo(2);
+        assertThat(run("--invoke", "nope").code()).isEqualTo(2);
+        assertThat(run("--invoke", "spin", "--timeout", "soon").code()).isEqualTo(2);
+    }
+}
