@@ -319,6 +319,34 @@ public final class Interpreter {
                                 sp = ColdOps.exec(m, inst, code, pc, s, hs, rs, sp);
                                 pc += 2 + code[pc + 1];
                             }
+                            // ---- superinstructions (see Translator's peephole) ----
+                            case Op.LOCAL_GET2 -> {
+                                s[sp] = s[fp + code[pc]];
+                                s[sp + 1] = s[fp + code[pc + 1]];
+                                sp += 2;
+                                pc += 2;
+                            }
+                            case Op.I32_ADD_IMM -> s[sp - 1] = (int) s[sp - 1] + code[pc++];
+                            case Op.JMP_IF_I32_EQ -> { sp -= 2; pc = (int) s[sp] == (int) s[sp + 1] ? code[pc] : pc + 1; }
+                            case Op.JMP_IF_I32_NE -> { sp -= 2; pc = (int) s[sp] != (int) s[sp + 1] ? code[pc] : pc + 1; }
+                            case Op.JMP_IF_I32_LT_S -> { sp -= 2; pc = (int) s[sp] < (int) s[sp + 1] ? code[pc] : pc + 1; }
+                            case Op.JMP_IF_I32_LT_U -> { sp -= 2; pc = Integer.compareUnsigned((int) s[sp], (int) s[sp + 1]) < 0 ? code[pc] : pc + 1; }
+                            case Op.JMP_IF_I32_GT_S -> { sp -= 2; pc = (int) s[sp] > (int) s[sp + 1] ? code[pc] : pc + 1; }
+                            case Op.JMP_IF_I32_GT_U -> { sp -= 2; pc = Integer.compareUnsigned((int) s[sp], (int) s[sp + 1]) > 0 ? code[pc] : pc + 1; }
+                            case Op.JMP_IF_I32_LE_S -> { sp -= 2; pc = (int) s[sp] <= (int) s[sp + 1] ? code[pc] : pc + 1; }
+                            case Op.JMP_IF_I32_LE_U -> { sp -= 2; pc = Integer.compareUnsigned((int) s[sp], (int) s[sp + 1]) <= 0 ? code[pc] : pc + 1; }
+                            case Op.JMP_IF_I32_GE_S -> { sp -= 2; pc = (int) s[sp] >= (int) s[sp + 1] ? code[pc] : pc + 1; }
+                            case Op.JMP_IF_I32_GE_U -> { sp -= 2; pc = Integer.compareUnsigned((int) s[sp], (int) s[sp + 1]) >= 0 ? code[pc] : pc + 1; }
+                            case Op.JMP_UNLESS_I32_EQ -> { sp -= 2; pc = (int) s[sp] == (int) s[sp + 1] ? pc + 1 : code[pc]; }
+                            case Op.JMP_UNLESS_I32_NE -> { sp -= 2; pc = (int) s[sp] != (int) s[sp + 1] ? pc + 1 : code[pc]; }
+                            case Op.JMP_UNLESS_I32_LT_S -> { sp -= 2; pc = (int) s[sp] < (int) s[sp + 1] ? pc + 1 : code[pc]; }
+                            case Op.JMP_UNLESS_I32_LT_U -> { sp -= 2; pc = Integer.compareUnsigned((int) s[sp], (int) s[sp + 1]) < 0 ? pc + 1 : code[pc]; }
+                            case Op.JMP_UNLESS_I32_GT_S -> { sp -= 2; pc = (int) s[sp] > (int) s[sp + 1] ? pc + 1 : code[pc]; }
+                            case Op.JMP_UNLESS_I32_GT_U -> { sp -= 2; pc = Integer.compareUnsigned((int) s[sp], (int) s[sp + 1]) > 0 ? pc + 1 : code[pc]; }
+                            case Op.JMP_UNLESS_I32_LE_S -> { sp -= 2; pc = (int) s[sp] <= (int) s[sp + 1] ? pc + 1 : code[pc]; }
+                            case Op.JMP_UNLESS_I32_LE_U -> { sp -= 2; pc = Integer.compareUnsigned((int) s[sp], (int) s[sp + 1]) <= 0 ? pc + 1 : code[pc]; }
+                            case Op.JMP_UNLESS_I32_GE_S -> { sp -= 2; pc = (int) s[sp] >= (int) s[sp + 1] ? pc + 1 : code[pc]; }
+                            case Op.JMP_UNLESS_I32_GE_U -> { sp -= 2; pc = Integer.compareUnsigned((int) s[sp], (int) s[sp + 1]) >= 0 ? pc + 1 : code[pc]; }
                             // ---- numeric ----
                             case Op.I32_EQZ -> s[sp - 1] = (int) s[sp - 1] == 0 ? 1 : 0;
                             case Op.I32_EQ -> { sp--; s[sp - 1] = (int) s[sp - 1] == (int) s[sp] ? 1 : 0; }

@@ -215,7 +215,29 @@ final class Op {
     static final int I64_TRUNC_SAT_F32_U = 202;
     static final int I64_TRUNC_SAT_F64_S = 203;
     static final int I64_TRUNC_SAT_F64_U = 204;
-    static final int COUNT = 205;
+    static final int LOCAL_GET2 = 205;
+    static final int I32_ADD_IMM = 206;
+    static final int JMP_IF_I32_EQ = 207;
+    static final int JMP_IF_I32_NE = 208;
+    static final int JMP_IF_I32_LT_S = 209;
+    static final int JMP_IF_I32_LT_U = 210;
+    static final int JMP_IF_I32_GT_S = 211;
+    static final int JMP_IF_I32_GT_U = 212;
+    static final int JMP_IF_I32_LE_S = 213;
+    static final int JMP_IF_I32_LE_U = 214;
+    static final int JMP_IF_I32_GE_S = 215;
+    static final int JMP_IF_I32_GE_U = 216;
+    static final int JMP_UNLESS_I32_EQ = 217;
+    static final int JMP_UNLESS_I32_NE = 218;
+    static final int JMP_UNLESS_I32_LT_S = 219;
+    static final int JMP_UNLESS_I32_LT_U = 220;
+    static final int JMP_UNLESS_I32_GT_S = 221;
+    static final int JMP_UNLESS_I32_GT_U = 222;
+    static final int JMP_UNLESS_I32_LE_S = 223;
+    static final int JMP_UNLESS_I32_LE_U = 224;
+    static final int JMP_UNLESS_I32_GE_S = 225;
+    static final int JMP_UNLESS_I32_GE_U = 226;
+    static final int COUNT = 227;
 
     /** Numeric instructions without immediates, by Wasm constant name, executed inline by the hot loop. */
     static final String[] NUMERIC = {
@@ -357,6 +379,12 @@ final class Op {
         "I64_TRUNC_SAT_F64_U",
     };
     static final int FIRST_NUMERIC = 69;
+
+    /** Superinstructions made by the translator's peephole: an i32 comparison fused with the conditional jump after it. */
+    static final int FIRST_JMP_IF_CMP = JMP_IF_I32_EQ;
+    static final int FIRST_JMP_UNLESS_CMP = JMP_UNLESS_I32_EQ;
+    /** The i32 comparisons that fuse with a following conditional jump, in the order of the fused opcodes. */
+    static final int[] FUSABLE_CMPS = {I32_EQ, I32_NE, I32_LT_S, I32_LT_U, I32_GT_S, I32_GT_U, I32_LE_S, I32_LE_U, I32_GE_S, I32_GE_U};
 
     static final String[] NAMES = {
         "UNREACHABLE",
@@ -564,5 +592,27 @@ final class Op {
         "I64_TRUNC_SAT_F32_U",
         "I64_TRUNC_SAT_F64_S",
         "I64_TRUNC_SAT_F64_U",
+        "LOCAL_GET2",
+        "I32_ADD_IMM",
+        "JMP_IF_I32_EQ",
+        "JMP_IF_I32_NE",
+        "JMP_IF_I32_LT_S",
+        "JMP_IF_I32_LT_U",
+        "JMP_IF_I32_GT_S",
+        "JMP_IF_I32_GT_U",
+        "JMP_IF_I32_LE_S",
+        "JMP_IF_I32_LE_U",
+        "JMP_IF_I32_GE_S",
+        "JMP_IF_I32_GE_U",
+        "JMP_UNLESS_I32_EQ",
+        "JMP_UNLESS_I32_NE",
+        "JMP_UNLESS_I32_LT_S",
+        "JMP_UNLESS_I32_LT_U",
+        "JMP_UNLESS_I32_GT_S",
+        "JMP_UNLESS_I32_GT_U",
+        "JMP_UNLESS_I32_LE_S",
+        "JMP_UNLESS_I32_LE_U",
+        "JMP_UNLESS_I32_GE_S",
+        "JMP_UNLESS_I32_GE_U",
     };
 }

@@ -10,6 +10,7 @@ import dev.basalt.wasm.HeapType;
 import dev.basalt.wasm.Import;
 import dev.basalt.wasm.ImportDesc;
 import dev.basalt.wasm.Instruction;
+import dev.basalt.wasm.InvalidException;
 import dev.basalt.wasm.Locals;
 import dev.basalt.wasm.MemArg;
 import dev.basalt.wasm.MemoryType;
@@ -69,6 +70,9 @@ final class Translator {
         HOT_MEMORY.put("I64_STORE16", Op.I32_STORE16);
     }
 
+    /** Implementation limit on parameters plus locals of one function (each is a stack slot of the frame). */
+    static final int MAX_LOCALS = 1_000_000;
+
     /** Value kinds as the stack stores them. */
     static final int NUM = 0;
     static final int V128 = 1;
@@ -124,8 +128,9 @@ final class Translator {
         CompositeType.Func type = funcType(f.typeIndex());
         List<ValType> locals = new ArrayList<>(type.params());
         long declared = f.localCount();
-        if (declared + locals.size() > 1_000_000) {
-            throw new IllegalArgumentException("too many locals");
+        if (declared + locals.size() > MAX_LOCALS) {
+            throw new InvalidException("too many locals: function " + funcIndex + " declares " + declared
+                    + " (this implementation supports " + MAX_LOCALS + ")");
         }
         for (Locals l : f.locals()) {
             for (int i = 0; i < l.count(); i++) {
@@ -203,6 +208,14 @@ final class Translator {
         private int nextHidden;
         private int entryFuel;
         private Frame fuelFrame;
+        /**
+         * Peephole state: what the previous instruction emitted and where, if it may be fused with the next one.
+         * Reset by every instruction that does not set it, so nothing is fused across a label (block ends, else,
+         * loop headers, catch clauses) or a handler boundary.
+         */
+        private int lastKind;
+        private int lastStart;
+        private int lastOp;
 
         Body(List<ValType> locals, int paramCount, int resultCount, int funcIndex) {
             this.locals = locals;
@@ -304,6 +317,8 @@ final class Translator {
         void step(Instruction in) {
             Opcode op = in.opcode();
             String name = op.name();
+            int prevKind = lastKind;
+            lastKind = P_NONE;
             if (top().unreachable) {
                 switch (name) {
                     case "BLOCK", "LOOP", "IF", "TRY", "TRY_TABLE" -> {
@@ -347,7 +362,7 @@ final class Translator {
                 case "IF" -> {
                     adjust(1, 0);
                     Frame f = push(F_IF, ((Instruction.Block) in).type());
-                    emit(Op.JMP_UNLESS);
+                    emitConditionalJump(prevKind, false);
                     f.elsePatch = pc;
                     emit(0);
                 }
@@ -365,12 +380,12 @@ final class Translator {
                 }
                 case "END" -> endFrame();
                 case "BR" -> {
-                    branch(((Instruction.Branch) in).label(), false);
+                    branch(((Instruction.Branch) in).label(), false, P_NONE);
                     markUnreachable();
                 }
                 case "BR_IF" -> {
                     adjust(1, 0);
-                    branch(((Instruction.Branch) in).label(), true);
+                    branch(((Instruction.Branch) in).label(), true, prevKind);
                 }
                 case "BR_TABLE" -> {
                     Instruction.BranchTable bt = (Instruction.BranchTable) in;
@@ -437,7 +452,17 @@ final class Translator {
                 case "LOCAL_GET" -> {
                     int i = ((Instruction.Index) in).index();
                     adjust(0, 1);
-                    emit(localOp(i, Op.LOCAL_GET, Op.LOCAL_GET_V128, Op.LOCAL_GET_REF), i);
+                    int opc = localOp(i, Op.LOCAL_GET, Op.LOCAL_GET_V128, Op.LOCAL_GET_REF);
+                    if (opc == Op.LOCAL_GET && prevKind == P_LOCAL_GET && lastStart == pc - 2) {
+                        code[lastStart] = Op.LOCAL_GET2;
+                        emit(i);
+                    } else {
+                        if (opc == Op.LOCAL_GET) {
+                            lastKind = P_LOCAL_GET;
+                            lastStart = pc;
+                        }
+                        emit(opc, i);
+                    }
                 }
                 case "LOCAL_SET" -> {
                     int i = ((Instruction.Index) in).index();
@@ -462,6 +487,8 @@ final class Translator {
                 }
                 case "I32_CONST" -> {
                     adjust(0, 1);
+                    lastKind = P_CONST;
+                    lastStart = pc;
                     emit(Op.I32_CONST, ((Instruction.I32Const) in).value());
                 }
                 case "F32_CONST" -> {
@@ -556,7 +583,7 @@ final class Translator {
                     emit(Op.RETHROW, label(((Instruction.Branch) in).label()).exnSlot);
                     markUnreachable();
                 }
-                default -> other(in, op, name);
+                default -> other(in, op, name, prevKind);
             }
         }
 
@@ -572,17 +599,25 @@ final class Translator {
         }
 
         /** Emits an unconditional or conditional branch to label {@code depth} (the condition already popped). */
-        private void branch(int depth, boolean conditional) {
+        private void branch(int depth, boolean conditional, int prevKind) {
             Frame f = label(depth);
             int arity = f.labelArity();
             if (f.kind == F_FUNC) {
-                emit(conditional ? Op.JMP_IF : Op.JMP);
+                if (conditional) {
+                    emitConditionalJump(prevKind, true);
+                } else {
+                    emit(Op.JMP);
+                }
                 f.addPatch(pc);
                 emit(0);
                 return;
             }
             if (height - arity == f.startHeight) {
-                emit(conditional ? Op.JMP_IF : Op.JMP);
+                if (conditional) {
+                    emitConditionalJump(prevKind, true);
+                } else {
+                    emit(Op.JMP);
+                }
                 target(f);
             } else {
                 emit(conditional ? Op.BR_IF : Op.BR);
@@ -590,6 +625,28 @@ final class Translator {
                 emit(arity);
                 emit(f.startHeight);
             }
+        }
+
+        /**
+         * Emits the opcode of a jump taken if the condition is non-zero ({@code ifTrue}) or zero; the caller emits the
+         * target. When the condition was just computed by an i32 comparison (or eqz), the comparison is folded in.
+         */
+        private void emitConditionalJump(int prevKind, boolean ifTrue) {
+            if (prevKind == P_CMP && lastStart == pc - 1) {
+                pc = lastStart;
+                if (lastOp == Op.I32_EQZ) {
+                    emit(ifTrue ? Op.JMP_UNLESS : Op.JMP_IF);
+                    return;
+                }
+                for (int i = 0; i < Op.FUSABLE_CMPS.length; i++) {
+                    if (Op.FUSABLE_CMPS[i] == lastOp) {
+                        emit((ifTrue ? Op.FIRST_JMP_IF_CMP : Op.FIRST_JMP_UNLESS_CMP) + i);
+                        return;
+                    }
+                }
+                throw new IllegalStateException("not a fusable comparison: " + lastOp);
+            }
+            emit(ifTrue ? Op.JMP_IF : Op.JMP_UNLESS);
         }
 
         /** br_on_* layout: op, target, arity, height, then {@code extra} more immediates written by the caller. */
@@ -726,7 +783,7 @@ final class Translator {
             }
         }
 
-        private void other(Instruction in, Opcode op, String name) {
+        private void other(Instruction in, Opcode op, String name, int prevKind) {
             Opcode.Imm imm = op.imm();
             if (imm == Opcode.Imm.MEMARG || imm == Opcode.Imm.MEMARG_LANE) {
                 memory(in, op, name);
@@ -740,6 +797,18 @@ final class Translator {
                     // i32 values are read as the low 32 bits of their slot and floats are kept as raw bits,
                     // so these instructions do nothing at run time.
                     return;
+                }
+                if ((numeric == Op.I32_ADD || numeric == Op.I32_SUB) && prevKind == P_CONST && lastStart == pc - 2) {
+                    code[lastStart] = Op.I32_ADD_IMM;
+                    if (numeric == Op.I32_SUB) {
+                        code[lastStart + 1] = -code[lastStart + 1];
+                    }
+                    return;
+                }
+                if (numeric == Op.I32_EQZ || isFusableCompare(numeric)) {
+                    lastKind = P_CMP;
+                    lastStart = pc;
+                    lastOp = numeric;
                 }
                 emit(numeric);
                 return;
@@ -860,6 +929,20 @@ final class Translator {
                 }
             }
         }
+    }
+
+    private static final int P_NONE = 0;
+    private static final int P_CONST = 1;
+    private static final int P_LOCAL_GET = 2;
+    private static final int P_CMP = 3;
+
+    private static boolean isFusableCompare(int op) {
+        for (int c : Op.FUSABLE_CMPS) {
+            if (c == op) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Heap types as one int: a type index (>= 0) or -(1 + ordinal of the abstract heap type). */
