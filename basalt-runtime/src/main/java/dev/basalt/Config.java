@@ -1,5 +1,7 @@
 package dev.basalt;
 
+import dev.basalt.wasm.Features;
+
 /**
  * Immutable engine configuration: execution strategy, default limits for stores and sandbox defaults.
  * Build one with {@link #builder()}; {@link #defaults()} is the configuration of {@link Engine#create()}.
@@ -20,6 +22,7 @@ public final class Config {
     private final long maxMemoryBytes;
     private final long maxTableElements;
     private final int maxInstances;
+    private final Features features;
 
     private Config(Builder b) {
         this.strategy = b.strategy;
@@ -27,6 +30,7 @@ public final class Config {
         this.maxMemoryBytes = b.maxMemoryBytes;
         this.maxTableElements = b.maxTableElements;
         this.maxInstances = b.maxInstances;
+        this.features = b.features;
     }
 
     public static Config defaults() {
@@ -44,6 +48,7 @@ public final class Config {
         b.maxMemoryBytes = maxMemoryBytes;
         b.maxTableElements = maxTableElements;
         b.maxInstances = maxInstances;
+        b.features = features;
         return b;
     }
 
@@ -67,6 +72,11 @@ public final class Config {
     }
 
     /** Default cap on instances per store. */
+    /** The WebAssembly features modules compiled with this configuration may use (default: all of Wasm 3.0). */
+    public Features features() {
+        return features;
+    }
+
     public int maxInstances() {
         return maxInstances;
     }
@@ -78,6 +88,7 @@ public final class Config {
         private long maxMemoryBytes = Long.MAX_VALUE;
         private long maxTableElements = 10_000_000;
         private int maxInstances = 10_000;
+        private Features features = Features.wasm3();
 
         private Builder() {
         }
@@ -102,6 +113,12 @@ public final class Config {
 
         public Builder maxTableElements(long elements) {
             this.maxTableElements = elements;
+            return this;
+        }
+
+        /** Accept only these features when compiling modules (see {@link Features}). */
+        public Builder features(Features features) {
+            this.features = java.util.Objects.requireNonNull(features);
             return this;
         }
 

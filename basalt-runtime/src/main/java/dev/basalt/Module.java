@@ -29,7 +29,7 @@ public final class Module {
     private Module(Engine engine, WasmModule wasm) {
         this.engine = engine;
         this.wasm = wasm;
-        this.space = Validator.validateAndGetTypes(wasm);
+        this.space = Validator.validateAndGetTypes(wasm, engine.config().features());
         this.types = engine.types().canonicalize(space);
         this.compiled = CompiledModule.translate(wasm);
     }

@@ -1,5 +1,6 @@
 package dev.basalt.testkit;
 
+import dev.basalt.wasm.Features;
 import dev.basalt.wasm.WasmModule;
 import dev.basalt.wasm.wast.WastScript;
 
@@ -17,6 +18,11 @@ public interface Frontend {
     /** Parses a WAT module, {@code (module ...)} included. */
     WasmModule parseText(String text);
 
+    /** Parses a WAT module accepting only {@code features}; frontends without feature switches ignore them. */
+    default WasmModule parseText(String text, Features features) {
+        return parseText(text);
+    }
+
     /** Decodes a binary module. */
     WasmModule decode(byte[] bytes);
 
@@ -25,6 +31,11 @@ public interface Frontend {
 
     /** Validates a module, throwing {@link dev.basalt.wasm.InvalidException} if it is not valid. */
     void validate(WasmModule module);
+
+    /** Validates a module accepting only {@code features}; frontends without feature switches ignore them. */
+    default void validate(WasmModule module, Features features) {
+        validate(module);
+    }
 
     /** Basalt's own parsers and validator. */
     static Frontend standard() {

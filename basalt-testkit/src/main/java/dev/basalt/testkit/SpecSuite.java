@@ -1,5 +1,6 @@
 package dev.basalt.testkit;
 
+import dev.basalt.wasm.Features;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -86,5 +87,16 @@ public record SpecSuite(Path root) {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The features a script of the testsuite is written for. Everything is Wasm 3.0 except the threads proposal's
+     * scripts, which were written against Wasm 1.0 and assert that several memories, several tables and 64-bit
+     * limits are rejected ({@link Features#threadsProposalBaseline()}); Wasm 3.0's own scripts assert the opposite.
+     * {@code fileName} is the script's path as the runner names it (relative or not).
+     */
+    public static Features featuresFor(String fileName) {
+        String path = fileName.replace('\\', '/');
+        return path.contains("proposals/threads/") ? Features.threadsProposalBaseline() : Features.wasm3();
     }
 }

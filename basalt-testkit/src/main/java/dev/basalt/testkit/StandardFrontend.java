@@ -1,5 +1,6 @@
 package dev.basalt.testkit;
 
+import dev.basalt.wasm.Features;
 import dev.basalt.wasm.WasmModule;
 import dev.basalt.wasm.binary.BinaryReader;
 import dev.basalt.wasm.binary.BinaryWriter;
@@ -26,6 +27,11 @@ final class StandardFrontend implements Frontend {
     }
 
     @Override
+    public WasmModule parseText(String text, Features features) {
+        return WatParser.parseModule(text, features);
+    }
+
+    @Override
     public WasmModule decode(byte[] bytes) {
         return BinaryReader.read(bytes);
     }
@@ -38,5 +44,10 @@ final class StandardFrontend implements Frontend {
     @Override
     public void validate(WasmModule module) {
         Validator.validate(module);
+    }
+
+    @Override
+    public void validate(WasmModule module, Features features) {
+        Validator.validate(module, features);
     }
 }

@@ -6,6 +6,7 @@ import dev.basalt.testkit.ExecutionBackend.Instance;
 import dev.basalt.testkit.ExecutionBackend.Session;
 import dev.basalt.wasm.InvalidException;
 import dev.basalt.wasm.MalformedException;
+import dev.basalt.wasm.Features;
 import dev.basalt.wasm.WasmModule;
 import dev.basalt.wasm.wast.Action;
 import dev.basalt.wasm.wast.Directive;
@@ -82,7 +83,7 @@ public final class WastRunner {
 
     public ScriptResult run(WastScript script) {
         List<Outcome> outcomes = new ArrayList<>(script.directives().size());
-        try (Run run = new Run()) {
+        try (Run run = new Run(SpecSuite.featuresFor(script.fileName()))) {
             for (Directive d : script.directives()) {
                 outcomes.add(run.execute(d));
             }
@@ -108,12 +109,17 @@ public final class WastRunner {
         };
     }
 
-    /** Parses a module as the script gives it (no validation). */
+    /** Parses a module as the script gives it (no validation), with Wasm 3.0's features. */
     WasmModule parse(ModuleSource source) {
+        return parse(source, Features.wasm3());
+    }
+
+    /** Parses a module as the script gives it (no validation), accepting only {@code features}. */
+    WasmModule parse(ModuleSource source, Features features) {
         return switch (source) {
-            case ModuleSource.Text t -> frontend.parseText(t.text());
+            case ModuleSource.Text t -> frontend.parseText(t.text(), features);
             case ModuleSource.Binary b -> frontend.decode(b.bytes());
-            case ModuleSource.Quote q -> frontend.parseText(quotedModuleText(q.text()));
+            case ModuleSource.Quote q -> frontend.parseText(quotedModuleText(q.text()), features);
         };
     }
 
@@ -173,6 +179,12 @@ public final class WastRunner {
         private Instance current;
         /** Line of the last module directive that failed to give an instance, for clearer follow-on failures. */
         private int currentFailedAt;
+        /** What the script's modules may use (see {@link SpecSuite#featuresFor}). */
+        private final Features features;
+
+        Run(Features features) {
+            this.features = features;
+        }
 
         Outcome execute(Directive d) {
             String kind = kind(d);
@@ -205,13 +217,13 @@ public final class WastRunner {
         private Outcome module(Directive.Module m, String kind) {
             WasmModule module;
             try {
-                module = parse(m.source());
+                module = parse(m.source(), features);
             } catch (Throwable t) {
                 noCurrent(m.line());
                 return Outcome.failed(m.line(), kind, "the module does not parse: " + describe(t), unexpected(t));
             }
             try {
-                frontend.validate(module);
+                frontend.validate(module, features);
             } catch (Throwable t) {
                 noCurrent(m.line());
                 return Outcome.failed(m.line(), kind, "the module does not validate: " + describe(t), unexpected(t));
@@ -306,8 +318,8 @@ public final class WastRunner {
                                                    String message) {
             WasmModule module;
             try {
-                module = parse(source);
-                frontend.validate(module);
+                module = parse(source, features);
+                frontend.validate(module, features);
             } catch (Throwable t) {
                 return Outcome.failed(line, kind, "the module should be valid, but: " + describe(t), unexpected(t));
             }
@@ -344,7 +356,7 @@ public final class WastRunner {
 
         private Outcome assertMalformed(Directive.AssertMalformed am, String kind) {
             try {
-                parse(am.module());
+                parse(am.module(), features);
             } catch (MalformedException e) {
                 return passedWithMessageCheck(am.line(), kind, am.message(), e.reason());
             } catch (Throwable t) {
@@ -357,7 +369,7 @@ public final class WastRunner {
         private Outcome assertInvalid(Directive.AssertInvalid ai, String kind) {
             WasmModule module;
             try {
-                module = parse(ai.module());
+                module = parse(ai.module(), features);
             } catch (InvalidException e) {
                 // a text parser may resolve and reject some things (e.g. inline type uses) before validation
                 return passedWithMessageCheck(ai.line(), kind, ai.message(), e.reason());
@@ -366,7 +378,7 @@ public final class WastRunner {
                         + "\", but the module does not parse: " + describe(t), unexpected(t));
             }
             try {
-                frontend.validate(module);
+                frontend.validate(module, features);
             } catch (InvalidException e) {
                 return passedWithMessageCheck(ai.line(), kind, ai.message(), e.reason());
             } catch (Throwable t) {

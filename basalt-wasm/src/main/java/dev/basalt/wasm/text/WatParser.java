@@ -16,6 +16,7 @@ import dev.basalt.wasm.HeapType;
 import dev.basalt.wasm.Import;
 import dev.basalt.wasm.ImportDesc;
 import dev.basalt.wasm.Instruction;
+import dev.basalt.wasm.Features;
 import dev.basalt.wasm.Limits;
 import dev.basalt.wasm.Locals;
 import dev.basalt.wasm.MemoryType;
@@ -59,6 +60,7 @@ import java.util.TreeMap;
  */
 public final class WatParser {
     private final TokenCursor c;
+    private final Features features;
     private final List<Lexer.Annotation> annotations;
 
     // ---- index spaces ----
@@ -94,14 +96,20 @@ public final class WatParser {
     private int trailingParens;
 
 
-    private WatParser(Lexer.Result lexed) {
+    private WatParser(Lexer.Result lexed, Features features) {
         this.c = new TokenCursor(lexed.source(), lexed.tokens());
         this.annotations = lexed.annotations();
+        this.features = features;
     }
 
     /** Parses a module from source text. */
     public static WasmModule parseModule(String text) {
-        return new WatParser(Lexer.lex(text)).module();
+        return parseModule(text, Features.wasm3());
+    }
+
+    /** Parses a module from source text, accepting only the given features. */
+    public static WasmModule parseModule(String text, Features features) {
+        return new WatParser(Lexer.lex(text), features).module();
     }
 
     /** Parses a module from source bytes (UTF-8; bytes that are not are reported where they occur). */
@@ -858,13 +866,25 @@ public final class WatParser {
         return false;
     }
 
-    /** Limits are read as u64 whatever the address type: the validator reports sizes out of range. */
+    /**
+     * Limits are read as u64 whatever the address type: the validator reports sizes out of range. Without
+     * memory64 the text grammar has only u32 limits, so a larger number is malformed.
+     */
     private Limits limits(boolean is64) {
-        long min = c.u64();
+        long min = limit();
         if (c.at(Token.Kind.NAT)) {
-            return Limits.of(min, c.u64());
+            return Limits.of(min, limit());
         }
         return Limits.of(min);
+    }
+
+    private long limit() {
+        Token t = c.peek();
+        long value = c.u64();
+        if (!features.has(Features.Feature.MEMORY64) && Long.compareUnsigned(value, 0xFFFF_FFFFL) > 0) {
+            throw c.error(t, "i32 constant out of range");
+        }
+        return value;
     }
 
     private TableType tableType() {

@@ -7,6 +7,7 @@ import dev.basalt.wasm.Export;
 import dev.basalt.wasm.Expression;
 import dev.basalt.wasm.ExternKind;
 import dev.basalt.wasm.FieldType;
+import dev.basalt.wasm.Features;
 import dev.basalt.wasm.Function;
 import dev.basalt.wasm.Global;
 import dev.basalt.wasm.GlobalType;
@@ -43,6 +44,7 @@ final class ModuleValidator {
     static final long MAX_LOCALS = 50_000;
 
     final WasmModule module;
+    final Features features;
     TypeSpace types;
     /** Type index of every function, imports first. */
     final List<Integer> funcTypes = new ArrayList<>();
@@ -55,8 +57,36 @@ final class ModuleValidator {
     int importedGlobals;
     private FunctionValidator constValidator;
 
-    ModuleValidator(WasmModule module) {
+    ModuleValidator(WasmModule module, Features features) {
         this.module = module;
+        this.features = features;
+    }
+
+    /** What switched-off features forbid at module level (see {@link Features.Feature}). */
+    private void checkFeatureCounts() {
+        if (!features.has(Features.Feature.MULTI_MEMORY) && module.memoryCount() > 1) {
+            throw invalid("multiple memories");
+        }
+        if (!features.has(Features.Feature.MULTI_TABLE) && module.tableCount() > 1) {
+            throw invalid("multiple tables");
+        }
+        if (!features.has(Features.Feature.MEMORY64)) {
+            for (MemoryType m : memories) {
+                if (m.is64()) {
+                    throw invalid("memory64 is not enabled: i64 memory");
+                }
+            }
+            for (Import imp : module.imports()) {
+                if (imp.desc() instanceof ImportDesc.Table t && t.type().is64()) {
+                    throw invalid("memory64 is not enabled: i64 table");
+                }
+            }
+            for (Table t : module.tables()) {
+                if (t.type().is64()) {
+                    throw invalid("memory64 is not enabled: i64 table");
+                }
+            }
+        }
     }
 
     static InvalidException invalid(String reason) {
@@ -103,6 +133,7 @@ final class ModuleValidator {
             validateMemoryType(m);
             memories.add(m);
         }
+        checkFeatureCounts();
         collectDeclaredRefs();
         // The table section precedes the global section: table initialisers see only imported globals.
         for (Table t : module.tables()) {

@@ -1,5 +1,6 @@
 package dev.basalt.wasm.validate;
 
+import dev.basalt.wasm.Features;
 import dev.basalt.wasm.InvalidException;
 import dev.basalt.wasm.WasmModule;
 import dev.basalt.wasm.types.TypeSpace;
@@ -34,7 +35,16 @@ public final class Validator {
      * @throws InvalidException if it does not validate
      */
     public static void validate(WasmModule module) {
-        validateAndGetTypes(module);
+        validateAndGetTypes(module, Features.wasm3());
+    }
+
+    /**
+     * Validates {@code module} accepting only the given features.
+     *
+     * @throws InvalidException if it does not validate
+     */
+    public static void validate(WasmModule module, Features features) {
+        validateAndGetTypes(module, features);
     }
 
     /**
@@ -43,6 +53,11 @@ public final class Validator {
      * @throws InvalidException if it does not validate
      */
     public static TypeSpace validateAndGetTypes(WasmModule module) {
-        return new ModuleValidator(module).validate();
+        return validateAndGetTypes(module, Features.wasm3());
+    }
+
+    /** As {@link #validateAndGetTypes(WasmModule)}, accepting only the given features. */
+    public static TypeSpace validateAndGetTypes(WasmModule module, Features features) {
+        return new ModuleValidator(module, features).validate();
     }
 }
