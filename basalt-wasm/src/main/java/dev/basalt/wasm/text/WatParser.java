@@ -35,7 +35,6 @@ import dev.basalt.wasm.WasmModule;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -805,8 +804,6 @@ public final class WatParser {
     private int memoryCounter;
     private int globalCounter;
     private int tagCounter;
-    private int elemCounter;
-    private int dataCounter;
 
     private void tableField() {
         c.enterForm("table");
@@ -842,7 +839,6 @@ public final class WatParser {
             Expression offset = is64 ? Expression.of(new Instruction.I64Const(0))
                     : Expression.of(new Instruction.I32Const(0));
             elementSegments.add(new ElementSegment(rt, items, new ElementSegment.Active(index, offset)));
-            elemCounter++;
             return;
         }
         Limits limits = limits(is64);
@@ -953,7 +949,6 @@ public final class WatParser {
             Expression offset = is64 ? Expression.of(new Instruction.I64Const(0))
                     : Expression.of(new Instruction.I32Const(0));
             dataSegments.add(new DataSegment(bytes.toByteArray(), new DataSegment.Active(index, offset)));
-            dataCounter++;
             return;
         }
         c.p = save;
@@ -1085,12 +1080,14 @@ public final class WatParser {
 
     private static final RefType REF_FUNC_NON_NULL = RefType.nonNull(AbsHeapType.FUNC);
 
+    /**
+     * {@code (elem id? (declare | (table x)? offset)? elemlist)} where elemlist is {@code func x*} or
+     * {@code reftype elemexpr*}; an active segment may also list bare function indices, as in the MVP.
+     */
     private void elemField() {
         c.enterForm("elem");
         c.optionalId();
-        elemCounter++;
         ElementSegment.Mode mode;
-        boolean legacyFuncList = false;
         if (c.atKeyword("declare")) {
             c.p++;
             mode = new ElementSegment.Declarative();
@@ -1101,39 +1098,29 @@ public final class WatParser {
                 table = tables.resolve(c, c.next());
                 c.expect(Token.Kind.RPAR);
             } else {
-                table = tables.resolve(c, c.next());
+                table = tables.resolve(c, c.next()); // MVP syntax: a bare table index
             }
             mode = new ElementSegment.Active(table, offsetExpr());
-        } else if (c.atForm("offset") || c.at(Token.Kind.LPAR) && !atValType()) {
+        } else if (c.at(Token.Kind.LPAR) && !atValType()) {
             mode = new ElementSegment.Active(0, offsetExpr());
-            legacyFuncList = true;
         } else {
             mode = new ElementSegment.Passive();
         }
         RefType type;
         List<Expression> items = new ArrayList<>();
-        if (c.atKeyword("func")) {
-            c.p++;
-            type = REF_FUNC_NON_NULL;
-            while (c.at(Token.Kind.NAT) || c.at(Token.Kind.ID)) {
-                items.add(refFunc(funcs.resolve(c, c.next())));
-            }
-        } else if (atValType()) {
+        if (atValType()) {
             type = refType();
             while (c.at(Token.Kind.LPAR)) {
                 items.add(elemExpr());
             }
         } else {
-            if (!legacyFuncList && !(mode instanceof ElementSegment.Active)) {
-                // passive and declarative segments need 'func' or a type; allow the function list anyway when
-                // it is empty so that (elem) parses as an empty passive segment of funcref.
-                if (!c.at(Token.Kind.RPAR)) {
-                    throw c.unexpected(c.peek());
-                }
-                type = RefType.FUNCREF;
-            } else {
-                type = REF_FUNC_NON_NULL;
+            if (c.atKeyword("func")) {
+                c.p++;
+            } else if (!(mode instanceof ElementSegment.Active) && !c.at(Token.Kind.RPAR)) {
+                throw c.unexpected(c.peek());
             }
+            // 'func x*' (and its MVP abbreviation) denotes non-null function references
+            type = REF_FUNC_NON_NULL;
             while (c.at(Token.Kind.NAT) || c.at(Token.Kind.ID)) {
                 items.add(refFunc(funcs.resolve(c, c.next())));
             }
@@ -1145,7 +1132,6 @@ public final class WatParser {
     private void dataField() {
         c.enterForm("data");
         c.optionalId();
-        dataCounter++;
         DataSegment.Mode mode;
         if (c.atForm("memory") || c.at(Token.Kind.NAT) || c.at(Token.Kind.ID)) {
             int mem;
@@ -1198,22 +1184,30 @@ public final class WatParser {
                 throw c.error(body.get(0), "@custom annotation: malformed UTF-8 encoding");
             }
             int i = 1;
-            int preceding = precedingSection(a.tokenIndex(), fields);
+            int preceding = AFTER_LAST; // the default placement is (after last)
             if (i < body.size() && body.get(i).is(Token.Kind.LPAR)) {
                 if (i + 1 >= body.size() || !(body.get(i + 1).isKeyword("before")
                         || body.get(i + 1).isKeyword("after"))) {
                     throw c.error(body.get(i), "@custom annotation: malformed placement");
                 }
-                String where = body.get(i + 1).text();
-                Integer section = i + 2 < body.size() && body.get(i + 2).is(Token.Kind.KEYWORD)
-                        ? SECTION_IDS.get(body.get(i + 2).text()) : null;
-                if (section == null) {
+                boolean after = body.get(i + 1).text().equals("after");
+                String sectionName = i + 2 < body.size() && body.get(i + 2).is(Token.Kind.KEYWORD)
+                        ? body.get(i + 2).text() : "";
+                int position = SECTION_ORDER.indexOf(sectionName);
+                boolean edge = after ? sectionName.equals("last") : sectionName.equals("first");
+                if (position < 0 && !edge) {
                     throw c.error(body.get(i), "@custom annotation: malformed section kind");
                 }
                 if (i + 3 >= body.size() || !body.get(i + 3).is(Token.Kind.RPAR)) {
                     throw c.error(body.get(i), "@custom annotation: malformed placement");
                 }
-                preceding = where.equals("after") ? section : Math.max(0, section - 1);
+                if (edge) {
+                    preceding = after ? AFTER_LAST : 0;
+                } else if (after) {
+                    preceding = SECTION_IDS.get(sectionName);
+                } else {
+                    preceding = position == 0 ? 0 : SECTION_IDS.get(SECTION_ORDER.get(position - 1));
+                }
                 i += 4;
             }
             ByteArrayOutputStream data = new ByteArrayOutputStream();
@@ -1281,53 +1275,18 @@ public final class WatParser {
         }
     }
 
-    private static final Map<String, Integer> SECTION_IDS = new LinkedHashMap<>();
+    /** A custom section's place after all known sections ({@code (after last)}), as the binary writer reads it. */
+    private static final int AFTER_LAST = 127;
 
-    static {
-        SECTION_IDS.put("type", 1);
-        SECTION_IDS.put("import", 2);
-        SECTION_IDS.put("func", 3);
-        SECTION_IDS.put("table", 4);
-        SECTION_IDS.put("memory", 5);
-        SECTION_IDS.put("global", 6);
-        SECTION_IDS.put("export", 7);
-        SECTION_IDS.put("start", 8);
-        SECTION_IDS.put("elem", 9);
-        SECTION_IDS.put("code", 10);
-        SECTION_IDS.put("data", 11);
-        SECTION_IDS.put("datacount", 12);
-        SECTION_IDS.put("tag", 13);
-        SECTION_IDS.put("first", 0);
-        SECTION_IDS.put("last", 127);
-    }
+    /** Section ids by text name. */
+    private static final Map<String, Integer> SECTION_IDS = Map.ofEntries(Map.entry("type", 1),
+            Map.entry("import", 2), Map.entry("func", 3), Map.entry("table", 4), Map.entry("memory", 5),
+            Map.entry("global", 6), Map.entry("export", 7), Map.entry("start", 8), Map.entry("elem", 9),
+            Map.entry("code", 10), Map.entry("data", 11), Map.entry("datacount", 12), Map.entry("tag", 13));
 
-    /** The id of the last known section produced by the fields before token index {@code at} (0 if none). */
-    private int precedingSection(int at, List<Integer> fields) {
-        int last = 0;
-        for (int f : fields) {
-            if (f >= at) {
-                break;
-            }
-            Integer id = switch (c.tokens.get(f + 1).text()) {
-                case "type", "rec" -> 1;
-                case "import" -> 2;
-                case "func" -> 10;
-                case "table" -> 4;
-                case "memory" -> 5;
-                case "global" -> 6;
-                case "export" -> 7;
-                case "start" -> 8;
-                case "elem" -> 9;
-                case "data" -> 11;
-                case "tag" -> 13;
-                default -> null;
-            };
-            if (id != null && id > last) {
-                last = id;
-            }
-        }
-        return last;
-    }
+    /** The order of the known sections in a binary module, which differs from their ids (tag, datacount). */
+    private static final List<String> SECTION_ORDER = List.of("type", "import", "func", "table", "memory", "tag",
+            "global", "export", "start", "elem", "datacount", "code", "data");
 
     // =====================================================================================================
     // Shared with the instruction parser

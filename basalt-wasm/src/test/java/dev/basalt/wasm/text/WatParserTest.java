@@ -561,13 +561,18 @@ class WatParserTest {
                 (module (@name "Mod")
                   (@custom "meta" (after func) "a" "b")
                   (func (@name "first") (@unknown stuff (nested)) nop)
+                  (@custom "before-global" (before global) "")
+                  (@custom "first" (before first))
                   (@custom "tail" "z"))
                 """);
         assertThat(m.names().orElseThrow().moduleName()).contains("Mod");
         assertThat(m.names().orElseThrow().functionName(0)).contains("first");
-        assertThat(m.customSections()).extracting(dev.basalt.wasm.CustomSection::name).containsExactly("meta", "tail");
+        assertThat(m.customSections()).extracting(dev.basalt.wasm.CustomSection::name)
+                .containsExactly("meta", "before-global", "first", "tail");
         assertThat(m.customSections().get(0).data()).containsExactly('a', 'b');
-        assertThat(m.customSections().get(0).precedingSectionId()).isEqualTo(3);
+        // placements as the id of the section the custom section follows in the binary; tag (13) precedes global
+        assertThat(m.customSections()).extracting(dev.basalt.wasm.CustomSection::precedingSectionId)
+                .containsExactly(3, 13, 0, 127);
         malformed("(func (@custom \"x\"))", "misplaced @custom annotation");
         malformed("(func) (@name \"M\")", "misplaced @name annotation");
     }
