@@ -214,6 +214,7 @@ public final class WatParser {
         }
         customAnnotations(fields, fieldsEnd);
         otherAnnotations(bodyStart, fields);
+        placeAfterLast();
         // Implicit types are appended after all explicit definitions, each a rec group of its own.
         int explicitCount = 0;
         for (RecGroup g : recGroups) {
@@ -1222,6 +1223,21 @@ public final class WatParser {
     }
 
     /**
+     * Gives {@code (after last)} custom sections the id of the module's last section in binary order, so that the
+     * model says where they stand as a decoded binary would: the data count section (always present in a parsed
+     * text module), then code, then data.
+     */
+    private void placeAfterLast() {
+        int last = !dataSegments.isEmpty() ? 11 : !functions.isEmpty() ? 10 : 12;
+        for (int i = 0; i < customSections.size(); i++) {
+            CustomSection cs = customSections.get(i);
+            if (cs.precedingSectionId() == AFTER_LAST) {
+                customSections.set(i, new CustomSection(cs.name(), cs.data(), last));
+            }
+        }
+    }
+
+    /**
      * {@code (@name "...")} right after a module's or a definition's keyword and id names it in the name section;
      * {@code @metadata.code.branch_hint} must stand in a function body, at most one per instruction. Other
      * annotations are ignored.
@@ -1275,8 +1291,8 @@ public final class WatParser {
         }
     }
 
-    /** A custom section's place after all known sections ({@code (after last)}), as the binary writer reads it. */
-    private static final int AFTER_LAST = 127;
+    /** Marks {@code (after last)} until the module's last section is known. */
+    private static final int AFTER_LAST = -1;
 
     /** Section ids by text name. */
     private static final Map<String, Integer> SECTION_IDS = Map.ofEntries(Map.entry("type", 1),
