@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 final class WitLexer {
     enum Kind { ID, INTEGER, VERSION, EQ, COMMA, COLON, SEMI, LPAREN, RPAREN, LBRACE, RBRACE, LT, GT, STAR, ARROW,
-        SLASH, DOT, AT, UNDERSCORE, EOF }
+        SLASH, DOT, AT, UNDERSCORE, STRING, EOF }
 
     /**
      * A token. {@code escaped} is set for {@code %name} identifiers (never keywords); {@code docs} is the doc
@@ -94,6 +94,17 @@ final class WitLexer {
                 String text = src.substring(start, pos);
                 boolean digits = text.chars().allMatch(ch -> ch >= '0' && ch <= '9');
                 out.add(new Token(digits ? Kind.INTEGER : Kind.VERSION, text, false, span, doc, space));
+            } else if (c == '"') {
+                // string literals only appear in `@external-id("...")`, which the parser rejects with a clear message
+                int start = pos++;
+                while (pos < src.length() && src.charAt(pos) != '"' && src.charAt(pos) != '\n') {
+                    pos += src.charAt(pos) == '\\' && pos + 1 < src.length() ? 2 : 1;
+                }
+                if (pos >= src.length() || src.charAt(pos) != '"') {
+                    throw new WitException(span, "unterminated string literal");
+                }
+                pos++;
+                out.add(new Token(Kind.STRING, src.substring(start, pos), false, span, doc, space));
             } else if (c == '%' || idChar(c)) {
                 boolean escaped = c == '%';
                 if (escaped) {

@@ -322,8 +322,18 @@ public final class WitParser {
         return items;
     }
 
+    /** A keyword where a name is expected ({@code record: func();}) gets a message that says how to escape it. */
+    private void rejectKeywordName() {
+        Token t = peek();
+        if (t.kind() == Kind.ID && !t.escaped() && KEYWORDS.contains(t.text()) && peek(1).kind() == Kind.COLON) {
+            throw new WitException(t.span(), "`" + t.text() + "` is a keyword; write `%" + t.text()
+                    + "` to use it as a name");
+        }
+    }
+
     private InterfaceItem interfaceItem() {
         Attrs attrs = attrs();
+        rejectKeywordName();
         if (atKeyword("use")) {
             return use(attrs);
         }
@@ -374,7 +384,7 @@ public final class WitParser {
                 Ident f = ident();
                 expect(Kind.COLON, "`:`");
                 return new Field(docs, f, type(0));
-            }, true);
+            }, "record", "field");
             return Optional.of(new RecordDecl(attrs, name, fields));
         }
         if (eatKeyword("variant")) {
@@ -388,16 +398,16 @@ public final class WitParser {
                     expect(Kind.RPAREN, "`)`");
                 }
                 return new Case(docs, c, payload);
-            }, false);
+            }, "variant", "case");
             return Optional.of(new VariantDecl(attrs, name, cases));
         }
         if (eatKeyword("enum")) {
             Ident name = ident();
-            return Optional.of(new EnumDecl(attrs, name, list(this::label, false)));
+            return Optional.of(new EnumDecl(attrs, name, list(this::label, "enum", "case")));
         }
         if (eatKeyword("flags")) {
             Ident name = ident();
-            return Optional.of(new FlagsDecl(attrs, name, list(this::label, true)));
+            return Optional.of(new FlagsDecl(attrs, name, list(this::label, "flags", "flag")));
         }
         if (eatKeyword("resource")) {
             Ident name = ident();
@@ -421,8 +431,8 @@ public final class WitParser {
         return new Label(docs, ident());
     }
 
-    /** {@code { item (, item)* ,? }}; {@code mayBeEmpty} for records and flags, which the grammar lets be empty. */
-    private <T> List<T> list(java.util.function.Supplier<T> item, boolean mayBeEmpty) {
+    /** {@code { item (, item)* ,? }} with at least one item ({@code what} names the item for the error). */
+    private <T> List<T> list(java.util.function.Supplier<T> item, String keyword, String what) {
         Token open = expect(Kind.LBRACE, "`{`");
         List<T> out = new ArrayList<>();
         while (peek().kind() != Kind.RBRACE) {
@@ -432,8 +442,8 @@ public final class WitParser {
             }
         }
         expect(Kind.RBRACE, "`,` or `}`");
-        if (out.isEmpty() && !mayBeEmpty) {
-            throw new WitException(open.span(), "this definition needs at least one case");
+        if (out.isEmpty()) {
+            throw new WitException(open.span(), "`" + keyword + "` needs at least one " + what);
         }
         return out;
     }
@@ -646,8 +656,16 @@ public final class WitParser {
     /** What follows {@code import}/{@code export}. */
     private Extern extern() {
         // `name: func`, `name: interface {`, `name: path;` versus the path forms `name;` and `ns:pkg/name;`
+        rejectKeywordName();
         if (peek(1).kind() == Kind.COLON) {
             Token third = peek(2);
+            if (!peek(1).spaceBefore() && !third.spaceBefore() && third.kind() == Kind.ID
+                    && peek(3).kind() != Kind.SLASH) {
+                throw new WitException(peek().span(), "`" + peek().text() + ":" + third.text()
+                        + "` names a package, not an interface: write `" + peek().text() + ":" + third.text()
+                        + "/name` for one of its interfaces, or `" + peek().text() + ": " + third.text()
+                        + "` for a plain name");
+            }
             boolean foreignPath = peek(3).kind() == Kind.SLASH && third.kind() == Kind.ID;
             if (!foreignPath) {
                 Ident name = ident();

@@ -517,6 +517,7 @@ final class WitResolver {
             final Map<TypeId, TypeDecl> pending = new LinkedHashMap<>();
             final List<Function> resourceFunctions = new ArrayList<>();
             final List<Map.Entry<Ident, TypeId>> handleChecks = new ArrayList<>();
+            boolean bodiesDone;
 
             TypeScope(TypeDef.Owner owner) {
                 this.owner = owner;
@@ -592,17 +593,23 @@ final class WitResolver {
                             stability(td.attrs()), kind));
                 }
                 checkCycles();
+                bodiesDone = true;
                 for (Map.Entry<Ident, TypeId> h : handleChecks) {
-                    TypeId def = definition(h.getValue());
-                    if (!(types.get(def.index()).kind() instanceof TypeDef.Resource)) {
-                        throw new WitException(h.getKey().span(), "type `" + h.getKey().name()
-                                + "` is not a resource, so it cannot be used in `own<...>` or `borrow<...>`");
-                    }
+                    checkResource(h.getKey(), h.getValue());
                 }
                 for (Map.Entry<TypeId, TypeDecl> e : pending.entrySet()) {
                     if (e.getValue() instanceof ResourceDecl r) {
                         resourceFunctions(e.getKey(), r);
                     }
+                }
+            }
+
+            /** Handles name resources; checked once every body is known (aliases may come later in the text). */
+            private void checkResource(Ident name, TypeId t) {
+                TypeId def = definition(t);
+                if (!(types.get(def.index()).kind() instanceof TypeDef.Resource)) {
+                    throw new WitException(name.span(), "type `" + name.name()
+                            + "` is not a resource, so it cannot be used in `own<...>` or `borrow<...>`");
                 }
             }
 
@@ -721,7 +728,11 @@ final class WitResolver {
                     }
                     case TypeExpr.Handle h -> {
                         TypeId r = lookup(h.resource());
-                        handleChecks.add(Map.entry(h.resource(), r));
+                        if (bodiesDone) {
+                            checkResource(h.resource(), r);
+                        } else {
+                            handleChecks.add(Map.entry(h.resource(), r));
+                        }
                         yield new WitType.Handle(h.borrow(), r);
                     }
                     case TypeExpr.FutureOf f -> new WitType.FutureOf(f.payload().map(this::type));
