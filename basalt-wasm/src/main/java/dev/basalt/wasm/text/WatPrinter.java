@@ -37,10 +37,8 @@ import dev.basalt.wasm.WasmModule;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Prints a {@link WasmModule} as WebAssembly text (WAT), such that the WAT parser reads it back to an equal module.
@@ -111,41 +109,24 @@ public final class WatPrinter {
     // ---- names ----
 
     private void collectIds(NameSection names) {
-        names.nameMaps().forEach((subsection, map) -> {
-            Map<Integer, String> valid = new HashMap<>();
-            Set<String> seen = new HashSet<>();
-            Set<String> duplicated = new HashSet<>();
-            map.forEach((index, name) -> {
-                if (!seen.add(name)) {
-                    duplicated.add(name);
-                }
-            });
-            map.forEach((index, name) -> {
-                if (isIdentifier(name) && !duplicated.contains(name)) {
-                    valid.put(index, "$" + name);
-                }
-            });
-            ids.put(subsection, valid);
-        });
+        names.nameMaps().forEach((subsection, map) -> ids.put(subsection, printableIds(map)));
         Map<Integer, Map<Integer, String>> locals = names.indirectNameMaps().get(NameSection.LOCALS);
         if (locals != null) {
-            locals.forEach((function, map) -> {
-                Map<Integer, String> valid = new HashMap<>();
-                Set<String> seen = new HashSet<>();
-                Set<String> duplicated = new HashSet<>();
-                map.values().forEach(n -> {
-                    if (!seen.add(n)) {
-                        duplicated.add(n);
-                    }
-                });
-                map.forEach((index, name) -> {
-                    if (isIdentifier(name) && !duplicated.contains(name)) {
-                        valid.put(index, "$" + name);
-                    }
-                });
-                localIds.put(function, valid);
-            });
+            locals.forEach((function, map) -> localIds.put(function, printableIds(map)));
         }
+    }
+
+    /** The names of one index space that can be printed as {@code $id}: valid identifiers that no other entry has. */
+    private static Map<Integer, String> printableIds(Map<Integer, String> names) {
+        Map<String, Integer> uses = new HashMap<>();
+        names.values().forEach(n -> uses.merge(n, 1, Integer::sum));
+        Map<Integer, String> printable = new HashMap<>();
+        names.forEach((index, name) -> {
+            if (isIdentifier(name) && uses.get(name) == 1) {
+                printable.put(index, "$" + name);
+            }
+        });
+        return printable;
     }
 
     /** Whether {@code $name} is a plain identifier token: printable ASCII without spaces and delimiters. */
