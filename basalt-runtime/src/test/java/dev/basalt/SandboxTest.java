@@ -81,6 +81,20 @@ class SandboxTest {
     }
 
     @Test
+    void deadlineStopsABlockedAtomicWait() {
+        Module waiting = Module.fromWat(engine, """
+                (module (memory 1 1 shared)
+                  (func (export "wait") (result i32) (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1))))
+                """);
+        Store<Void> store = Store.create(engine);
+        Instance inst = Linker.<Void>create(engine).instantiate(store, waiting);
+        long start = System.nanoTime();
+        store.setDeadline(Duration.ofMillis(50));
+        assertTrap(() -> inst.getFunc("wait").orElseThrow().call(), TrapKind.DEADLINE_EXCEEDED);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000);
+    }
+
+    @Test
     void deadlineStopsAnInfiniteLoop() {
         Store<Void> store = Store.create(engine);
         Instance inst = instantiate(store);

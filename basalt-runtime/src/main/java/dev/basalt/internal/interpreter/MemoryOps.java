@@ -107,8 +107,8 @@ final class MemoryOps {
             case I32_ATOMIC_STORE8, I64_ATOMIC_STORE8 -> mem.atomicStore8(a, off, (int) s[vi]);
             case I32_ATOMIC_STORE16, I64_ATOMIC_STORE16 -> mem.atomicStore16(a, off, (int) s[vi]);
             case MEMORY_ATOMIC_NOTIFY -> s[ai] = mem.notify(a, off, (int) s[vi]);
-            case MEMORY_ATOMIC_WAIT32 -> s[ai] = mem.wait32(a, off, (int) s[vi], s[vi + 1]);
-            case MEMORY_ATOMIC_WAIT64 -> s[ai] = mem.wait64(a, off, s[vi], s[vi + 1]);
+            case MEMORY_ATOMIC_WAIT32 -> s[ai] = mem.wait32(a, off, (int) s[vi], s[vi + 1], m.poller);
+            case MEMORY_ATOMIC_WAIT64 -> s[ai] = mem.wait64(a, off, s[vi], s[vi + 1], m.poller);
             default -> throw new IllegalStateException("not a memory instruction: " + op);
         }
         return ai + op.results().size();

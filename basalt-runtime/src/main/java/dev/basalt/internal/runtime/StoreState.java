@@ -77,6 +77,9 @@ public final class StoreState {
         frames[d] = f;
     }
 
+    /** {@link #poll} as a hook for blocking operations (atomic waits), so interrupts and deadlines stop them. */
+    public final Runnable poller = this::poll;
+
     /** Called when fuel went negative or an interrupt is pending: raises the matching trap. */
     public void poll() {
         int i = interrupt;
