@@ -368,14 +368,11 @@ public final class SimdOps {
         return r;
     }
 
+    /** Signed saturating add: where a lane overflowed (operands alike in sign, sum not), MAX or MIN by x's sign. */
     private static long addSatS8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            r |= ((Math.max(-128, Math.min(127, a + b))) & 0xFFL) << s;
-        }
-        return r;
+        long sum = add8(x, y);
+        long overflow = (((~(x ^ y) & (x ^ sum)) & HIGH8) >>> 7) * 0xFF;
+        return select(overflow, LOW7 + ((x & HIGH8) >>> 7), sum);
     }
 
     /** Unsigned saturating byte add: the wrapped sum, or 0xFF where a byte carried out. */
@@ -448,14 +445,11 @@ public final class SimdOps {
         return sub8(x, subSatU8(x, y));
     }
 
+    /** Signed saturating subtract: overflow where the operands differ in sign and the result's sign is not x's. */
     private static long subSatS8(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 8) {
-            int a = (byte) (x >>> s);
-            int b = (byte) (y >>> s);
-            r |= ((Math.max(-128, Math.min(127, a - b))) & 0xFFL) << s;
-        }
-        return r;
+        long diff = sub8(x, y);
+        long overflow = ((((x ^ y) & (x ^ diff)) & HIGH8) >>> 7) * 0xFF;
+        return select(overflow, LOW7 + ((x & HIGH8) >>> 7), diff);
     }
 
     /** Unsigned saturating byte subtract: the wrapped difference, or 0 where a byte borrowed. */
@@ -475,14 +469,11 @@ public final class SimdOps {
         return r;
     }
 
+    /** Signed saturating add: where a lane overflowed (operands alike in sign, sum not), MAX or MIN by x's sign. */
     private static long addSatS16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            r |= ((Math.max(-32768, Math.min(32767, a + b))) & 0xFFFFL) << s;
-        }
-        return r;
+        long sum = add16(x, y);
+        long overflow = (((~(x ^ y) & (x ^ sum)) & HIGH16) >>> 15) * 0xFFFF;
+        return select(overflow, ~HIGH16 + ((x & HIGH16) >>> 15), sum);
     }
 
     private static long addSatU16(long x, long y) {
@@ -571,14 +562,11 @@ public final class SimdOps {
         return r;
     }
 
+    /** Signed saturating subtract: overflow where the operands differ in sign and the result's sign is not x's. */
     private static long subSatS16(long x, long y) {
-        long r = 0;
-        for (int s = 0; s < 64; s += 16) {
-            int a = (short) (x >>> s);
-            int b = (short) (y >>> s);
-            r |= ((Math.max(-32768, Math.min(32767, a - b))) & 0xFFFFL) << s;
-        }
-        return r;
+        long diff = sub16(x, y);
+        long overflow = ((((x ^ y) & (x ^ diff)) & HIGH16) >>> 15) * 0xFFFF;
+        return select(overflow, ~HIGH16 + ((x & HIGH16) >>> 15), diff);
     }
 
     private static long subSatU16(long x, long y) {
