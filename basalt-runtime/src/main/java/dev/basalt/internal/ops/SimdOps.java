@@ -11,9 +11,9 @@ import dev.basalt.wasm.V128;
  * <p>Method names are the mnemonic in camel case: {@code i8x16.add_sat_s} is {@link #i8x16AddSatS},
  * {@code i16x8.extadd_pairwise_i8x16_s} is {@link #i16x8ExtaddPairwiseI8x16S}, {@code v128.any_true} is
  * {@link #v128AnyTrue}. Lane immediates are {@code int} parameters; shift counts are taken modulo the lane width.
- * The common operations (bitwise, add/sub, equality, shifts, splats, lanes) work on the two longs directly with
- * SWAR arithmetic; the rest go lane by lane through small helpers whose operation selector is a constant at every
- * call site, so that HotSpot folds the selection once it inlines them.
+ * The common operations work on the two longs directly with SWAR arithmetic (bitwise, add/sub, comparisons,
+ * min/max and saturating add/sub of i8x16 and i16x8, shifts, splats, lanes, bitmask, popcnt); the rest go lane by
+ * lane, each through its own small private method (one per operation and lane width) so that HotSpot inlines it.
  *
  * <h2>Memory instructions</h2>
  * Every vector memory instruction is a method of {@code LinearMemory} named like the others here
