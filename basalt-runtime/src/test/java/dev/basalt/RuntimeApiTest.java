@@ -160,4 +160,34 @@ class RuntimeApiTest {
         assertThat(t.grow(3, new Val.FuncRef(null))).isEqualTo(2);
         assertThat(t.size()).isEqualTo(5);
     }
+
+    @Test
+    void wasmExceptionsPassThroughHostFunctionsAndReentrantCalls() {
+        Store<Void> store = Store.create(engine);
+        Linker<Void> linker = Linker.create(engine);
+        Instance[] self = new Instance[1];
+        // The host function calls back into Wasm, which throws; the exception crosses the host frame.
+        linker.defineHostFunction("env", "callback", FuncType.of(List.of(), List.of()), (caller, args) -> {
+            self[0].getFunc("thrower").orElseThrow().call();
+            return new Val[0];
+        });
+        linker.defineHostFunction("env", "fail", FuncType.of(List.of(), List.of()), (caller, args) -> {
+            throw new IllegalStateException("host bug");
+        });
+        self[0] = linker.instantiate(store, Module.fromWat(engine, """
+                (module (import "env" "callback" (func $cb)) (import "env" "fail" (func $fail))
+                        (tag $e (param i32))
+                        (func (export "thrower") (throw $e (i32.const 7)))
+                        (func (export "run") (result i32)
+                          (block $h (result i32) (try_table (catch $e $h) (call $cb)) (i32.const -1)))
+                        (func (export "failing") (call $fail)))
+                """));
+        assertThat(self[0].getFunc("run").orElseThrow().callI32()).isEqualTo(7);
+        assertThatThrownBy(() -> self[0].getFunc("failing").orElseThrow().call())
+                .isInstanceOfSatisfying(Trap.class, t -> {
+                    assertThat(t.kind()).isEqualTo(TrapKind.HOST_ERROR);
+                    assertThat(t.getCause()).hasMessage("host bug");
+                    assertThat(t.backtrace()).extracting(Trap.Frame::functionIndex).containsExactly(4);
+                });
+    }
 }
