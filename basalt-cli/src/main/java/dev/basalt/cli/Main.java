@@ -28,7 +28,11 @@ public final class Main {
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of unexpected errors.")
     boolean debug;
 
+    /** True when running as the process's own command: guests then use the real stdin/stdout/stderr. */
+    static boolean systemStdio;
+
     public static void main(String[] args) {
+        systemStdio = true;
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

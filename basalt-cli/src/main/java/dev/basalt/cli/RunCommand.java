@@ -10,6 +10,10 @@ import dev.basalt.Store;
 import dev.basalt.Trap;
 import dev.basalt.Val;
 import dev.basalt.WasmException;
+import dev.basalt.wasi.WasiConfig;
+import dev.basalt.wasi.WasiContext;
+import dev.basalt.wasi.WasiExitException;
+import dev.basalt.wasi.WasiPreview1;
 import dev.basalt.wasm.NumType;
 import dev.basalt.wasm.ValType;
 import java.nio.file.Path;
@@ -26,19 +30,31 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code basalt run FILE [--invoke NAME] [ARGS...]}: instantiates a module (binary or text) and calls an export,
- * printing each result on its own line. A trap prints the trap and its Wasm backtrace to stderr.
+ * {@code basalt run [OPTIONS] FILE [ARGS...]}: runs a module (binary or text). Without {@code --invoke} the module is
+ * a WASI command: {@code _start} runs with ARGS as its command-line arguments (argv[0] is FILE's name), and the
+ * process exit code is the guest's {@code proc_exit} code. With {@code --invoke NAME} the export NAME is called with
+ * ARGS as its Wasm arguments and each result is printed on its own line. WASI imports are always available, with
+ * only the capabilities granted by the options ({@code --dir}, {@code --env}, {@code --inherit-env},
+ * {@code --listen}). A trap prints the trap and its Wasm backtrace to stderr; the exit code is then
+ * {@value #TRAP_EXIT} for a command (as wasmtime: 128 + SIGABRT) and 1 with {@code --invoke}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Instantiate a module and call an export (default: _start if exported), printing its results.")
+        description = {"Run a WASI command (_start, ARGS become its arguments) or, with --invoke, call an export "
+                + "(ARGS become its Wasm arguments) and print its results.",
+                "Exit code: the guest's proc_exit code; " + RunCommand.TRAP_EXIT + " after a trap of a command, 1 after a "
+                        + "trap with --invoke, 2 for usage errors."})
 final class RunCommand implements Callable<Integer> {
+    /** The exit code after a trap of a WASI command: 128 + SIGABRT, what wasmtime reports. */
+    static final int TRAP_EXIT = 134;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "A .wasm or .wat module.")
     Path file;
 
-    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments of the invoked function.")
+    @Parameters(index = "1..*", paramLabel = "ARGS",
+            description = "Arguments of the WASI command, or of the function given by --invoke.")
     List<String> args = new ArrayList<>();
 
     @Option(names = "--invoke", paramLabel = "NAME", description = "The exported function to call.")
@@ -56,6 +72,25 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "ENGINE", description = "Execution engine: interpreter (the default).")
     String engineName = "interpreter";
 
+    @Option(names = "--dir", paramLabel = "HOST[::GUEST][:ro]",
+            description = {"Grant the host directory HOST to the guest as GUEST (default: the same path as given).",
+                    "A trailing :ro makes it read-only, e.g. --dir out::/out --dir data::/data:ro."})
+    List<String> dirs = new ArrayList<>();
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Set an environment variable of the guest.")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--inherit-env", description = "Give the guest the whole host environment (--env takes precedence).")
+    boolean inheritEnv;
+
+    @Option(names = "--listen", paramLabel = "ADDR",
+            description = "Pre-open a TCP socket listening on HOST:PORT (after the directories), for sock_accept.")
+    List<String> listen = new ArrayList<>();
+
+    @Option(names = "--preload", paramLabel = "NAME=FILE",
+            description = "Instantiate FILE first and link its exports as imports under the module name NAME.")
+    List<String> preload = new ArrayList<>();
+
     @Override
     public Integer call() {
         if (!engineName.equals("interpreter")) {
@@ -67,47 +102,145 @@ final class RunCommand implements Callable<Integer> {
         }
         Engine engine = Engine.create(config.build());
         Module module = Module.fromModel(engine, ModuleFiles.parse(ModuleFiles.read(file)));
-        Store<Void> store = Store.create(engine);
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        WasiContext wasi;
+        try {
+            wasi = WasiContext.create(wasiConfig(out, err));
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new Main.CliException(e.getMessage(), Main.USAGE);
+        }
+        Store<WasiContext> store = Store.create(engine, wasi);
         if (fuel != null) {
             store.setFuel(fuel);
         }
         if (timeout != null) {
             store.setDeadline(parseDuration(timeout));
         }
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
+        Linker<WasiContext> linker = Linker.create(engine);
+        WasiPreview1.addToLinker(linker, ctx -> ctx);
         try {
-            Instance instance = Linker.<Void>create(engine).instantiate(store, module);
-            String name = invoke;
-            if (name == null) {
-                if (instance.getFunc("_start").isEmpty()) {
+            for (String p : preload) {
+                int eq = p.indexOf('=');
+                if (eq <= 0) {
+                    throw new Main.CliException("--preload wants NAME=FILE, got " + p, Main.USAGE);
+                }
+                Path preloadFile = Path.of(p.substring(eq + 1));
+                Module m = Module.fromModel(engine, ModuleFiles.parse(ModuleFiles.read(preloadFile)));
+                Instance preloaded = linker.instantiate(store, m);
+                linker.defineInstance(p.substring(0, eq), preloaded);
+            }
+            Instance instance = linker.instantiate(store, module);
+            if (invoke == null) {
+                if (instance.getFunc("_start").isEmpty() && instance.getFunc("_initialize").isEmpty()) {
                     return Main.OK;
                 }
-                name = "_start";
+                return WasiPreview1.runCommand(instance);
             }
-            String target = name;
-            Func func = instance.getFunc(name).orElseThrow(
-                    () -> new Main.CliException("no exported function named " + target, Main.USAGE));
-            List<ValType> params = func.type().params();
-            if (params.size() != args.size()) {
-                throw new Main.CliException(name + " takes " + params.size() + " arguments, got " + args.size(), Main.USAGE);
-            }
-            Val[] in = new Val[params.size()];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = parseArg(params.get(i), args.get(i));
-            }
-            for (Val v : func.call(in)) {
-                out.println(format(v));
-            }
-            return Main.OK;
+            return invoke(instance, out);
+        } catch (WasiExitException e) {
+            return e.exitCode();
         } catch (Trap t) {
+            wasi.flush();
             err.println(t.describe());
-            return Main.PROBLEM;
+            return invoke == null ? TRAP_EXIT : Main.PROBLEM;
         } catch (WasmException e) {
             err.println("wasm exception: uncaught exception with payload " + e.payload());
-            return Main.PROBLEM;
+            return invoke == null ? TRAP_EXIT : Main.PROBLEM;
         } finally {
             store.cancelDeadline();
+            wasi.close();
+        }
+    }
+
+    private int invoke(Instance instance, java.io.PrintWriter out) {
+        String name = invoke;
+        Func func = instance.getFunc(name).orElseThrow(
+                () -> new Main.CliException("no exported function named " + name, Main.USAGE));
+        List<ValType> params = func.type().params();
+        if (params.size() != args.size()) {
+            throw new Main.CliException(name + " takes " + params.size() + " arguments, got " + args.size(), Main.USAGE);
+        }
+        Val[] in = new Val[params.size()];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = parseArg(params.get(i), args.get(i));
+        }
+        for (Val v : func.call(in)) {
+            out.println(format(v));
+        }
+        return Main.OK;
+    }
+
+    /** The capabilities the options grant. Stdio is the process's own unless output goes to in-memory writers. */
+    private WasiConfig wasiConfig(java.io.PrintWriter out, java.io.PrintWriter err) {
+        WasiConfig.Builder b = WasiConfig.builder();
+        b.args(file.getFileName().toString());
+        if (invoke == null) {
+            b.args(args);
+        }
+        for (String e : env) {
+            int eq = e.indexOf('=');
+            if (eq <= 0) {
+                throw new Main.CliException("--env wants NAME=VALUE, got " + e, Main.USAGE);
+            }
+            b.env(e.substring(0, eq), e.substring(eq + 1));
+        }
+        if (inheritEnv) {
+            b.inheritEnv();
+        }
+        for (String d : dirs) {
+            boolean readOnly = d.endsWith(":ro") && !d.endsWith("::ro");
+            String spec = readOnly ? d.substring(0, d.length() - 3) : d;
+            int sep = spec.indexOf("::");
+            String host = sep < 0 ? spec : spec.substring(0, sep);
+            String guest = sep < 0 ? spec : spec.substring(sep + 2);
+            if (host.isEmpty() || guest.isEmpty()) {
+                throw new Main.CliException("--dir wants HOST[::GUEST][:ro], got " + d, Main.USAGE);
+            }
+            b.preopenDir(Path.of(host), guest, readOnly);
+        }
+        for (String l : listen) {
+            int colon = l.lastIndexOf(':');
+            try {
+                String host = colon <= 0 ? "127.0.0.1" : l.substring(0, colon);
+                int port = Integer.parseInt(l.substring(colon + 1));
+                b.listen(new java.net.InetSocketAddress(host, port));
+            } catch (IllegalArgumentException e) {
+                throw new Main.CliException("--listen wants HOST:PORT, got " + l, Main.USAGE);
+            }
+        }
+        if (Main.systemStdio) {
+            b.inheritStdio();
+        } else {
+            b.stdout(new WriterOutputStream(out)).stderr(new WriterOutputStream(err));
+        }
+        return b.build();
+    }
+
+    /** Guest output into a writer (tests, embedding of the CLI): bytes decoded as UTF-8. */
+    private static final class WriterOutputStream extends java.io.OutputStream {
+        private final java.io.PrintWriter writer;
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+        WriterOutputStream(java.io.PrintWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void write(int b) {
+            pending.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            pending.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            writer.print(pending.toString(java.nio.charset.StandardCharsets.UTF_8));
+            writer.flush();
+            pending.reset();
         }
     }
 

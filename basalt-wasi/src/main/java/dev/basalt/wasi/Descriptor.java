@@ -1,0 +1,206 @@
+package dev.basalt.wasi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An open file descriptor of a {@link WasiContext}: what it refers to, its rights and its fd flags. The kinds are
+ * stdio streams, regular files, directories (always inside a pre-opened directory), pre-opened listening sockets
+ * and sockets accepted from them.
+ */
+abstract sealed class Descriptor {
+    /** The {@code rights} this descriptor grants ({@code fs_rights_base}). */
+    long rightsBase;
+    /** Rights that descriptors opened through this one may get ({@code fs_rights_inheriting}). */
+    long rightsInheriting;
+    /** {@code fdflags}: append, dsync, nonblock, rsync, sync. */
+    int fdflags;
+
+    Descriptor(long rightsBase, long rightsInheriting) {
+        this.rightsBase = rightsBase;
+        this.rightsInheriting = rightsInheriting;
+    }
+
+    abstract int filetype();
+
+    void close() throws IOException {
+    }
+
+    /** Fails with {@code ENOTCAPABLE} unless this descriptor has all of {@code rights}. */
+    void require(long rights) {
+        if ((rightsBase & rights) != rights) {
+            throw Errno.fail(Errno.NOTCAPABLE);
+        }
+    }
+
+    /** One of stdin, stdout, stderr: a Java stream, not seekable. */
+    static final class Stream extends Descriptor {
+        final InputStream in;
+        final OutputStream out;
+        final boolean terminal;
+
+        Stream(InputStream in, OutputStream out, boolean terminal) {
+            super(in != null ? Rights.STDIN : Rights.STDOUT, 0);
+            this.in = in;
+            this.out = out;
+            this.terminal = terminal;
+        }
+
+        @Override
+        int filetype() {
+            // wasi-libc's isatty() asks for a character device without seek rights: that makes stdout line-buffered.
+            return terminal ? Abi.FILETYPE_CHARACTER_DEVICE : Abi.FILETYPE_UNKNOWN;
+        }
+    }
+
+    /** A regular file opened by {@code path_open}. */
+    static final class File extends Descriptor {
+        final FileChannel channel;
+        final Path hostPath;
+
+        File(FileChannel channel, Path hostPath, long rightsBase, long rightsInheriting) {
+            super(rightsBase, rightsInheriting);
+            this.channel = channel;
+            this.hostPath = hostPath;
+        }
+
+        @Override
+        int filetype() {
+            return Abi.FILETYPE_REGULAR_FILE;
+        }
+
+        @Override
+        void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /**
+     * A directory inside a pre-open: the pre-open's canonical host root plus the path below it as checked
+     * components (no {@code ..}, no symlinks), so every lookup starts from a place known to be inside.
+     */
+    static final class Directory extends Descriptor {
+        final Preopen root;
+        final List<String> components;
+        /** The listing taken when {@code fd_readdir} last started over (cookie 0); later cookies index it. */
+        List<Sandbox.DirEntry> listing;
+
+        Directory(Preopen root, List<String> components, long rightsBase, long rightsInheriting) {
+            super(rightsBase, rightsInheriting);
+            this.root = root;
+            this.components = List.copyOf(components);
+        }
+
+        Path hostPath() {
+            return Sandbox.hostPath(root, components);
+        }
+
+        boolean isPreopen() {
+            return components.isEmpty() && root.preopenedAs(this);
+        }
+
+        @Override
+        int filetype() {
+            return Abi.FILETYPE_DIRECTORY;
+        }
+    }
+
+    /** A pre-opened directory grant: host directory, the name the guest sees, read-only or not. */
+    static final class Preopen {
+        final Path hostRoot;
+        final String guestPath;
+        final boolean readOnly;
+        private Directory descriptor;
+
+        Preopen(Path hostRoot, String guestPath, boolean readOnly) {
+            this.hostRoot = hostRoot;
+            this.guestPath = guestPath;
+            this.readOnly = readOnly;
+        }
+
+        Directory open() {
+            descriptor = new Directory(this, List.of(), readOnly ? Rights.DIR_BASE_READ_ONLY : Rights.DIR_BASE,
+                    readOnly ? Rights.INHERITING_READ_ONLY : Rights.INHERITING);
+            return descriptor;
+        }
+
+        boolean preopenedAs(Directory d) {
+            return d == descriptor;
+        }
+    }
+
+    /** A pre-opened listening TCP socket ({@code sock_accept}). */
+    static final class Listener extends Descriptor {
+        final ServerSocketChannel channel;
+        final Selector selector;
+
+        /** The host channel is always non-blocking; blocking guest calls wait on {@link #selector}. */
+        Listener(ServerSocketChannel channel) throws IOException {
+            super(Rights.LISTENER, 0);
+            this.channel = channel;
+            channel.configureBlocking(false);
+            this.selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_ACCEPT);
+        }
+
+        /** Waits up to {@code millis} (0: just look) for a pending connection; true if there is one. */
+        boolean await(long millis) throws IOException {
+            selector.selectedKeys().clear();
+            return (millis == 0 ? selector.selectNow() : selector.select(millis)) > 0;
+        }
+
+        @Override
+        int filetype() {
+            return Abi.FILETYPE_SOCKET_STREAM;
+        }
+
+        @Override
+        void close() throws IOException {
+            selector.close();
+            channel.close();
+        }
+    }
+
+    /** A connection accepted from a {@link Listener}. */
+    static final class Socket extends Descriptor {
+        final SocketChannel channel;
+        final Selector selector;
+        final SelectionKey key;
+
+        /** Non-blocking on the host like {@link Listener}; {@link #await} implements the guest's blocking mode. */
+        Socket(SocketChannel channel) throws IOException {
+            super(Rights.SOCKET, 0);
+            this.channel = channel;
+            channel.configureBlocking(false);
+            this.selector = Selector.open();
+            this.key = channel.register(selector, SelectionKey.OP_READ);
+        }
+
+        /** Waits up to {@code millis} until {@code op} is ready; true if it is. */
+        boolean await(int op, long millis) throws IOException {
+            key.interestOps(op);
+            selector.selectedKeys().clear();
+            int n = millis == 0 ? selector.selectNow() : selector.select(millis);
+            return n > 0 && (key.readyOps() & op) != 0;
+        }
+
+        @Override
+        int filetype() {
+            return Abi.FILETYPE_SOCKET_STREAM;
+        }
+
+        @Override
+        void close() throws IOException {
+            selector.close();
+            channel.close();
+        }
+    }
+}

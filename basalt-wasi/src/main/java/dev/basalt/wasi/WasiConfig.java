@@ -1,0 +1,252 @@
+package dev.basalt.wasi;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * The capabilities a WASI guest is granted, immutable: arguments, environment, pre-opened directories (each
+ * possibly read-only), pre-opened listening sockets, where stdio goes, and the clock and random sources. Nothing
+ * is granted by default: no files, no environment, no sockets, empty stdin, stdout and stderr discarded. Create
+ * a {@link WasiContext} from it for each guest instance.
+ *
+ * {@snippet :
+ * WasiConfig config = WasiConfig.builder()
+ *         .args("app", "--verbose")
+ *         .env("LANG", "C")
+ *         .preopenDir(Path.of("data"), "/data", true)   // read-only
+ *         .inheritStdio()
+ *         .build();
+ * }
+ */
+public final class WasiConfig {
+    /** A directory grant: {@code host} appears to the guest as {@code guestPath}. */
+    public record DirGrant(Path host, String guestPath, boolean readOnly) {
+        public DirGrant {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(guestPath, "guestPath");
+        }
+    }
+
+    /** Where a stdio stream comes from or goes to. */
+    public sealed interface Stdio {
+        /** The host process's own stream. */
+        record Inherit() implements Stdio {
+        }
+
+        /** Nothing to read, or output discarded. */
+        record Closed() implements Stdio {
+        }
+
+        /** A stream supplied per context (called once by each {@link WasiContext#create}). */
+        record Streams(Supplier<InputStream> in, Supplier<OutputStream> out) implements Stdio {
+        }
+    }
+
+    private final List<String> args;
+    private final Map<String, String> env;
+    private final List<DirGrant> dirs;
+    private final List<InetSocketAddress> listen;
+    private final Stdio stdin;
+    private final Stdio stdout;
+    private final Stdio stderr;
+    private final WasiClock clock;
+    private final Supplier<RandomGenerator> random;
+
+    private WasiConfig(Builder b) {
+        this.args = List.copyOf(b.args);
+        this.env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+        this.dirs = List.copyOf(b.dirs);
+        this.listen = List.copyOf(b.listen);
+        this.stdin = b.stdin;
+        this.stdout = b.stdout;
+        this.stderr = b.stderr;
+        this.clock = b.clock;
+        this.random = b.random;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public List<String> args() {
+        return args;
+    }
+
+    /** The environment in the order given (inherited variables first if {@link Builder#inheritEnv()}). */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public List<DirGrant> dirs() {
+        return dirs;
+    }
+
+    public List<InetSocketAddress> listenAddresses() {
+        return listen;
+    }
+
+    public Stdio stdin() {
+        return stdin;
+    }
+
+    public Stdio stdout() {
+        return stdout;
+    }
+
+    public Stdio stderr() {
+        return stderr;
+    }
+
+    public WasiClock clock() {
+        return clock;
+    }
+
+    RandomGenerator newRandom() {
+        return random.get();
+    }
+
+    /** Builder of {@link WasiConfig}; not thread-safe. */
+    public static final class Builder {
+        private final List<String> args = new ArrayList<>();
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final List<DirGrant> dirs = new ArrayList<>();
+        private final List<InetSocketAddress> listen = new ArrayList<>();
+        private Stdio stdin = new Stdio.Closed();
+        private Stdio stdout = new Stdio.Closed();
+        private Stdio stderr = new Stdio.Closed();
+        private WasiClock clock = WasiClock.system();
+        private Supplier<RandomGenerator> random = SecureRandom::new;
+
+        private Builder() {
+        }
+
+        /** Appends program arguments; by convention the first is the program name. */
+        public Builder args(String... values) {
+            return args(List.of(values));
+        }
+
+        public Builder args(List<String> values) {
+            for (String a : values) {
+                args.add(Objects.requireNonNull(a));
+            }
+            return this;
+        }
+
+        /** Sets one environment variable (a later value for the same key replaces the earlier one). */
+        public Builder env(String key, String value) {
+            if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("not a valid environment variable: " + key);
+            }
+            env.put(key, value);
+            return this;
+        }
+
+        /** Adds every variable of the host process's environment (explicit {@link #env} calls take precedence). */
+        public Builder inheritEnv() {
+            for (Map.Entry<String, String> e : System.getenv().entrySet()) {
+                env.putIfAbsent(e.getKey(), e.getValue());
+            }
+            return this;
+        }
+
+        /** Grants {@code host} (which must be a directory) to the guest under the name {@code guestPath}. */
+        public Builder preopenDir(Path host, String guestPath, boolean readOnly) {
+            dirs.add(new DirGrant(host, guestPath, readOnly));
+            return this;
+        }
+
+        public Builder preopenDir(Path host, String guestPath) {
+            return preopenDir(host, guestPath, false);
+        }
+
+        /** Pre-opens a TCP socket listening on {@code address} (port 0 picks a free port) for {@code sock_accept}. */
+        public Builder listen(InetSocketAddress address) {
+            listen.add(Objects.requireNonNull(address));
+            return this;
+        }
+
+        /** The host's stdin, stdout and stderr. */
+        public Builder inheritStdio() {
+            stdin = new Stdio.Inherit();
+            stdout = new Stdio.Inherit();
+            stderr = new Stdio.Inherit();
+            return this;
+        }
+
+        public Builder stdin(Stdio s) {
+            stdin = Objects.requireNonNull(s);
+            return this;
+        }
+
+        public Builder stdout(Stdio s) {
+            stdout = Objects.requireNonNull(s);
+            return this;
+        }
+
+        public Builder stderr(Stdio s) {
+            stderr = Objects.requireNonNull(s);
+            return this;
+        }
+
+        /** The guest reads these bytes from stdin (each context gets its own copy). */
+        public Builder stdin(byte[] bytes) {
+            byte[] copy = bytes.clone();
+            stdin = new Stdio.Streams(() -> new java.io.ByteArrayInputStream(copy), null);
+            return this;
+        }
+
+        /** The guest's stdin is {@code in} (shared by every context made from this config). */
+        public Builder stdin(InputStream in) {
+            stdin = new Stdio.Streams(() -> in, null);
+            return this;
+        }
+
+        /** The guest's stdout goes to {@code out} (shared by every context made from this config). */
+        public Builder stdout(OutputStream out) {
+            stdout = new Stdio.Streams(null, () -> out);
+            return this;
+        }
+
+        public Builder stderr(OutputStream out) {
+            stderr = new Stdio.Streams(null, () -> out);
+            return this;
+        }
+
+        public Builder clock(WasiClock c) {
+            clock = Objects.requireNonNull(c);
+            return this;
+        }
+
+        /** The source of {@code random_get}: a fresh generator per context (default: {@link SecureRandom}). */
+        public Builder random(Supplier<RandomGenerator> source) {
+            random = Objects.requireNonNull(source);
+            return this;
+        }
+
+        /** A seeded, reproducible {@code random_get} for tests. */
+        public Builder deterministicRandom(long seed) {
+            random = () -> new java.util.SplittableRandom(seed);
+            return this;
+        }
+
+        public WasiConfig build() {
+            return new WasiConfig(this);
+        }
+    }
+
+    /** The directory grant with exactly this guest path, if any. */
+    public Optional<DirGrant> dir(String guestPath) {
+        return dirs.stream().filter(d -> d.guestPath().equals(guestPath)).findFirst();
+    }
+}
