@@ -5,7 +5,6 @@ import dev.basalt.Memory;
 import dev.basalt.Trap;
 import dev.basalt.TrapKind;
 import dev.basalt.Val;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -1042,8 +1041,8 @@ final class Preview1 {
     /**
      * Waits until at least one subscription is ready and reports every ready one. Clock subscriptions become
      * deadlines on the monotonic clock (an absolute realtime timeout is converted at entry). Regular files are
-     * always ready; stdin is ready when bytes are available (an in-memory stdin always is: reading it never
-     * blocks); stdout and stderr are always writable; sockets ask their selector.
+     * always ready; stdin is always readable (see below); stdout and stderr are always writable; sockets ask their
+     * selector.
      */
     static int pollOneoff(Call c) throws IOException {
         int in = c.i(0);
@@ -1168,11 +1167,9 @@ final class Preview1 {
                 if (st.in == null) {
                     return new Event(s.userdata(), Errno.BADF, s.type(), 0, 0);
                 }
-                int available = st.in.available();
-                if (available > 0 || !(st.in instanceof FileInputStream)) {
-                    return new Event(s.userdata(), 0, s.type(), available, 0);
-                }
-                return null;
+                // Java cannot tell "no data yet" from "end of input" on the process's stdin without reading, so
+                // stdin is reported readable, like a pipe at EOF; in-memory stdin never blocks anyway.
+                return new Event(s.userdata(), 0, s.type(), st.in.available(), 0);
             }
             case Descriptor.Listener l -> {
                 return read && l.await(0) ? new Event(s.userdata(), 0, s.type(), 1, 0)

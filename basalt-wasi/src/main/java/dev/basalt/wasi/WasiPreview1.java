@@ -149,7 +149,7 @@ public final class WasiPreview1 {
         def(d, "path_filestat_get", "iiiii", Preview1::pathFilestatGet);
         def(d, "path_filestat_set_times", "iiiiIIi", Preview1::pathFilestatSetTimes);
         def(d, "path_link", "iiiiiii", Preview1::pathLink);
-        def(d, "path_open", "iiiiIIii", Preview1::pathOpen);
+        def(d, "path_open", "iiiiiIIii", Preview1::pathOpen);
         def(d, "path_readlink", "iiiiii", Preview1::pathReadlink);
         def(d, "path_remove_directory", "iii", Preview1::pathRemoveDirectory);
         def(d, "path_rename", "iiiiii", Preview1::pathRename);
