@@ -109,11 +109,6 @@ public final class WastRunner {
         };
     }
 
-    /** Parses a module as the script gives it (no validation), with Wasm 3.0's features. */
-    WasmModule parse(ModuleSource source) {
-        return parse(source, Features.wasm3());
-    }
-
     /** Parses a module as the script gives it (no validation), accepting only {@code features}. */
     WasmModule parse(ModuleSource source, Features features) {
         return switch (source) {
