@@ -40,6 +40,8 @@ public final class Main {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
+        // `basalt run prog.wasm --verbose`: options basalt does not know belong to the guest (use -- for the rest).
+        cl.getSubcommands().get("run").setUnmatchedOptionsArePositionalParams(true);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(t -> t instanceof CliException c ? c.exitCode : PROBLEM);

@@ -1,0 +1,129 @@
+package dev.basalt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code basalt run} as a WASI command runner: arguments, environment, directories, exit codes, traps, preload. */
+class RunWasiTest {
+    /** Writes "hi\n", then the value of the first environment variable if any, and exits with argc. */
+    private static final String HELLO = """
+            (module
+              (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes (param i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "environ_sizes_get" (func $env_sizes (param i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "environ_get" (func $env_get (param i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+              (memory (export "memory") 1)
+              (data (i32.const 16) "hi\\n")
+              (func $print (param $ptr i32) (param $len i32)
+                (i32.store (i32.const 0) (local.get $ptr))
+                (i32.store (i32.const 4) (local.get $len))
+                (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+              (func (export "_start")
+                (call $print (i32.const 16) (i32.const 3))
+                (drop (call $env_sizes (i32.const 32) (i32.const 36)))
+                (if (i32.load (i32.const 32))
+                  (then
+                    (drop (call $env_get (i32.const 40) (i32.const 100)))
+                    ;; one variable: print it without its NUL
+                    (call $print (i32.const 100) (i32.sub (i32.load (i32.const 36)) (i32.const 1)))))
+                (drop (call $args_sizes (i32.const 32) (i32.const 36)))
+                (call $exit (i32.load (i32.const 32)))))
+            """;
+
+    /** Creates "made.txt" in the first pre-open (fd 3) and exits with path_open's errno. */
+    private static final String CREATE = """
+            (module
+              (import "wasi_snapshot_preview1" "path_open"
+                (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+              (memory (export "memory") 1)
+              (data (i32.const 16) "made.txt")
+              (func (export "_start")
+                (call $exit (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 8) (i32.const 1)
+                  (i64.const 0x40) (i64.const 0) (i32.const 0) (i32.const 64)))))
+            """;
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private Result run(String wat, String... args) throws IOException {
+        Path file = dir.resolve("prog.wat");
+        Files.writeString(file, wat);
+        List<String> full = new ArrayList<>(List.of("run"));
+        for (String a : args) {
+            full.add(a.equals("FILE") ? file.toString() : a);
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(full.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void argumentsEnvironmentAndExitCode() throws IOException {
+        assertThat(run(HELLO, "FILE")).isEqualTo(new Result(1, "hi\n", ""));
+        assertThat(run(HELLO, "FILE", "a", "--b")).isEqualTo(new Result(3, "hi\n", ""));
+        assertThat(run(HELLO, "FILE", "--", "--env", "x")).isEqualTo(new Result(3, "hi\n", ""));
+        assertThat(run(HELLO, "--env", "K=v=1", "FILE", "x")).isEqualTo(new Result(2, "hi\nK=v=1", ""));
+        assertThat(run(HELLO, "--env", "novalue", "FILE").code()).isEqualTo(2);
+    }
+
+    @Test
+    void directoriesReadWriteAndReadOnly() throws IOException {
+        Path data = Files.createDirectory(dir.resolve("data"));
+        assertThat(run(CREATE, "--dir", data + "::/data:ro", "FILE").code()).isEqualTo(76); // ENOTCAPABLE
+        assertThat(Files.exists(data.resolve("made.txt"))).isFalse();
+        assertThat(run(CREATE, "--dir", data + "::/data", "FILE").code()).isZero();
+        assertThat(Files.exists(data.resolve("made.txt"))).isTrue();
+        assertThat(run(CREATE, "FILE").code()).isEqualTo(8); // no pre-open: EBADF
+        Result missing = run(CREATE, "--dir", dir.resolve("nope") + "::/x", "FILE");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("cannot pre-open");
+    }
+
+    @Test
+    void aTrapPrintsTheBacktraceAndExits134() throws IOException {
+        Result r = run("""
+                (module (func $inner unreachable) (func $start (export "_start") (call $inner)))
+                """, "FILE");
+        assertThat(r.code()).isEqualTo(134);
+        assertThat(r.err()).startsWith("wasm trap: unreachable").contains("wasm backtrace:").contains("inner")
+                .contains("start");
+    }
+
+    @Test
+    void preloadLinksAnotherModulesExports() throws IOException {
+        Path lib = dir.resolve("lib.wat");
+        Files.writeString(lib, "(module (func (export \"add\") (param i32 i32) (result i32) "
+                + "(i32.add (local.get 0) (local.get 1))))");
+        String main = """
+                (module
+                  (import "lib" "add" (func $add (param i32 i32) (result i32)))
+                  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+                  (func (export "_start") (call $exit (call $add (i32.const 2) (i32.const 3)))))
+                """;
+        assertThat(run(main, "--preload", "lib=" + lib, "FILE").code()).isEqualTo(5);
+        assertThat(run(main, "FILE").code()).isEqualTo(1); // unlinkable without it
+        assertThat(run(main, "--preload", "nolib", "FILE").code()).isEqualTo(2);
+    }
+
+    @Test
+    void fuelStopsACommand() throws IOException {
+        Result r = run("(module (func (export \"_start\") (loop $l (br $l))))", "--fuel", "10000", "FILE");
+        assertThat(r.code()).isEqualTo(134);
+        assertThat(r.err()).startsWith("wasm trap: all fuel consumed");
+    }
+}
