@@ -1,6 +1,7 @@
 package dev.basalt;
 
 import dev.basalt.internal.interpreter.Interpreter;
+import dev.basalt.internal.runtime.DefinedType;
 import dev.basalt.internal.runtime.ExnObject;
 import dev.basalt.internal.runtime.FunctionInstance;
 import dev.basalt.internal.runtime.HostCode;
@@ -35,9 +36,10 @@ final class Calls {
         }
         run(store, fn, base);
         List<ValType> results = fn.type.func().results();
+        DefinedType[] types = fn.instance == null ? null : fn.instance.types;
         Val[] out = new Val[results.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = Values.fromSlot(results.get(i), m.stack[base + i], m.his[base + i], m.refs[base + i], store);
+            out[i] = Values.fromSlot(results.get(i), m.stack[base + i], m.his[base + i], m.refs[base + i], store, types);
             m.refs[base + i] = null;
         }
         return out;
@@ -86,7 +88,7 @@ final class Calls {
         List<Val> payload = new ArrayList<>();
         List<ValType> types = exn.tag.type.func().params();
         for (int i = 0; i < types.size(); i++) {
-            payload.add(Values.fromSlot(types.get(i), exn.values[i], exn.his[i], exn.refs[i], store));
+            payload.add(Values.fromSlot(types.get(i), exn.values[i], exn.his[i], exn.refs[i], store, null));
         }
         return new WasmException(new Tag(exn.tag), payload, exn);
     }
@@ -100,7 +102,7 @@ final class Calls {
             Store<T> store = (Store<T>) m.owner;
             Val[] args = new Val[params.size()];
             for (int i = 0; i < args.length; i++) {
-                args[i] = Values.fromSlot(params.get(i), m.stack[base + i], m.his[base + i], m.refs[base + i], store);
+                args[i] = Values.fromSlot(params.get(i), m.stack[base + i], m.his[base + i], m.refs[base + i], store, null);
             }
             Val[] out;
             int depth = m.depth;

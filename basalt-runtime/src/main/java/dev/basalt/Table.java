@@ -27,7 +27,7 @@ public final class Table implements Extern {
     }
 
     public Val get(long index) {
-        return Values.fromRef(table.type.elementType(), table.get(index), store);
+        return Values.fromRef(table.type.elementType(), table.get(index), store, table.ownerTypes);
     }
 
     public void set(long index, Val value) {

@@ -1,6 +1,7 @@
 package dev.basalt;
 
 import dev.basalt.internal.memory.LinearMemory;
+import dev.basalt.internal.runtime.DefinedType;
 import dev.basalt.internal.runtime.ExnObject;
 import dev.basalt.internal.runtime.FunctionInstance;
 import dev.basalt.internal.runtime.GlobalInstance;
@@ -42,7 +43,7 @@ final class Values {
         };
     }
 
-    static Val fromSlot(ValType t, long v, long hi, Object ref, Store<?> store) {
+    static Val fromSlot(ValType t, long v, long hi, Object ref, Store<?> store, DefinedType[] types) {
         if (t instanceof NumType n) {
             return switch (n) {
                 case I32 -> new Val.I32((int) v);
@@ -52,11 +53,14 @@ final class Values {
                 case V128 -> new Val.V128(v, hi);
             };
         }
-        return fromRef((RefType) t, ref, store);
+        return fromRef((RefType) t, ref, store, types);
     }
 
-    /** A reference as a {@link Val} of the right hierarchy for a slot of type {@code t}. */
-    static Val fromRef(RefType t, Object ref, Store<?> store) {
+    /**
+     * A reference as a {@link Val} of the right hierarchy for a slot of type {@code t}; {@code types} are the types
+     * of the module that declared {@code t} (to tell a null of a concrete function type from a null struct), or null.
+     */
+    static Val fromRef(RefType t, Object ref, Store<?> store, DefinedType[] types) {
         HeapType h = t.heapType();
         if (ref instanceof FunctionInstance f) {
             return new Val.FuncRef(func(f, store));
@@ -72,7 +76,11 @@ final class Values {
                 default -> new Val.AnyRef(ref);
             };
         }
-        // A concrete type: funcs were handled above, so this is a struct or array (or null of such a type).
+        // A concrete type: non-null functions were handled above.
+        int index = ((HeapType.Concrete) h).typeIndex();
+        if (ref == null && types != null && index < types.length && types[index].isFunc()) {
+            return new Val.FuncRef(null);
+        }
         return new Val.AnyRef(ref);
     }
 
@@ -96,7 +104,7 @@ final class Values {
     }
 
     static Val fromGlobal(GlobalInstance g, Store<?> store) {
-        return fromSlot(g.type.type(), g.value, g.hi, g.ref, store);
+        return fromSlot(g.type.type(), g.value, g.hi, g.ref, store, g.ownerTypes);
     }
 
     /** The public handle of an engine-side extern (FunctionInstance, LinearMemory, ...). */

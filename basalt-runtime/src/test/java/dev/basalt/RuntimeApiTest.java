@@ -190,4 +190,29 @@ class RuntimeApiTest {
                     assertThat(t.backtrace()).extracting(Trap.Frame::functionIndex).containsExactly(4);
                 });
     }
+
+    @Test
+    void referencesComeBackInTheirHierarchy() {
+        Store<Void> store = Store.create(engine);
+        Instance inst = instantiate(store, """
+                (module (type $f (func)) (type $s (struct (field i32)))
+                        (func $g (export "g"))
+                        (func (export "nullTyped") (result (ref null $f)) (ref.null $f))
+                        (func (export "someFunc") (result (ref null $f)) (ref.func $g))
+                        (func (export "struct") (result anyref) (struct.new $s (i32.const 1)))
+                        (func (export "i31") (result i31ref) (ref.i31 (i32.const -5)))
+                        (func (export "ext") (param externref) (result anyref) (any.convert_extern (local.get 0)))
+                        (elem declare func $g))
+                """);
+        assertThat(inst.getFunc("nullTyped").orElseThrow().call()).containsExactly(new Val.FuncRef(null));
+        assertThat(inst.getFunc("someFunc").orElseThrow().call())
+                .containsExactly(new Val.FuncRef(inst.getFunc("g").orElseThrow()));
+        Val.AnyRef s = (Val.AnyRef) inst.getFunc("struct").orElseThrow().call()[0];
+        assertThat(s.kind()).hasValue(Val.AnyRef.Kind.STRUCT);
+        Val.AnyRef i = (Val.AnyRef) inst.getFunc("i31").orElseThrow().call()[0];
+        assertThat(i.i31()).hasValue(-5);
+        Object host = new Object();
+        Val.AnyRef h = (Val.AnyRef) inst.getFunc("ext").orElseThrow().call(Val.externRef(host))[0];
+        assertThat(h.host()).containsSame(host);
+    }
 }
