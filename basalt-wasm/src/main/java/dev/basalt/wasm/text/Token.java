@@ -1,7 +1,5 @@
 package dev.basalt.wasm.text;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * One token of the WebAssembly text format.
  *
@@ -83,11 +81,6 @@ public final class Token {
     /** Whether this is a number literal token (nat, int or float, not the bare inf/nan keywords). */
     public boolean isNumber() {
         return kind == Kind.NAT || kind == Kind.INT || kind == Kind.FLOAT;
-    }
-
-    /** The string contents as text, for strings that are known to be UTF-8 (else replacement characters). */
-    public String stringValue() {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -591,7 +591,9 @@ public final class WatParser {
             c.p++;
             return a;
         }
-        return HeapType.concrete(typeIndex());
+        int index = typeIndex();
+        // As in the binary reader: a u32 index beyond int range stays out of range for any real module.
+        return HeapType.concrete(index < 0 ? Integer.MAX_VALUE : index);
     }
 
     int typeIndex() {

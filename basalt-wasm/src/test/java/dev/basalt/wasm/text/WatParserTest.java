@@ -520,6 +520,12 @@ class WatParserTest {
     }
 
     @Test
+    void hugeTypeIndicesInHeapTypesStayOutOfRange() {
+        assertThat(parse("(global (ref null 4294967295) (ref.null 4294967295))").globals().get(0).type().type())
+                .isEqualTo(RefType.nullable(HeapType.concrete(Integer.MAX_VALUE)));
+    }
+
+    @Test
     void unboundAndDuplicateIdentifiers() {
         malformed("(func (call $nope))", "unknown function $nope");
         malformed("(func (local.get $x) drop)", "unknown local $x");
