@@ -43,14 +43,37 @@ final class WitResolver {
     /** One package before resolution: the files (scopes) that contribute to it. */
     private record Unresolved(PackageName name, Optional<String> docs, List<Scope> scopes, String where) {}
 
-    /** The items of one file (or one nested block) and its top-level {@code use}s. */
-    private record Scope(List<TopItem> items) {}
+    /**
+     * The items of one file (or one nested block) and its top-level {@code use}s. Compared by identity: it keys
+     * maps, and hashing a whole syntax tree per lookup would make resolution quadratic.
+     */
+    private static final class Scope {
+        private final List<TopItem> items;
+
+        Scope(List<TopItem> items) {
+            this.items = items;
+        }
+
+        List<TopItem> items() {
+            return items;
+        }
+    }
 
     private record Named(Object decl, Scope scope, Span span) {}
 
     // ---- packages
 
     WitLoader.Loaded resolve(List<WitLoader.Group> rootGroups, List<WitLoader.Group> depGroups) {
+        try {
+            return resolveGroups(rootGroups, depGroups);
+        } catch (StackOverflowError e) {
+            // dependency chains are walked recursively; a chain deeper than the thread's stack is not a crash
+            throw new WitException("WIT definitions nest too deeply to resolve (use/include chains of this depth are"
+                    + " not supported on this thread's stack)");
+        }
+    }
+
+    private WitLoader.Loaded resolveGroups(List<WitLoader.Group> rootGroups, List<WitLoader.Group> depGroups) {
         Map<PackageName, Unresolved> pool = new LinkedHashMap<>();
         List<PackageName> rootNames = new ArrayList<>();
         List<Unresolved> nested = new ArrayList<>();
@@ -273,6 +296,7 @@ final class WitResolver {
         final Map<Scope, Map<String, UsePath>> topUses = new HashMap<>();
         final Map<String, InterfaceId> ifaceIds = new LinkedHashMap<>();
         final Map<String, WorldId> worldIds = new LinkedHashMap<>();
+        final Set<String> onPath = new HashSet<>();
 
         PackageResolver(Unresolved u, Map<PackageName, Unresolved> pool, PackageId id) {
             this.u = u;
@@ -377,13 +401,14 @@ final class WitResolver {
             if (done.contains(name)) {
                 return;
             }
-            if (path.contains(name)) {
+            if (onPath.contains(name)) {
                 Named n = items.get(name);
                 throw new WitException(n.span(), "interface `" + name + "` depends on itself through `use`: "
                         + String.join(" -> ", path.subList(path.indexOf(name), path.size())) + " -> " + name);
             }
             Named n = items.get(name);
             path.add(name);
+            onPath.add(name);
             for (InterfaceItem it : ((InterfaceDecl) n.decl()).items()) {
                 if (it instanceof Use use && enabled(use.attrs())) {
                     Optional<String> target = localTarget(use.path(), n.scope());
@@ -393,6 +418,7 @@ final class WitResolver {
                     }
                 }
             }
+            onPath.remove(name);
             path.removeLast();
             done.add(name);
             order.add(name);
