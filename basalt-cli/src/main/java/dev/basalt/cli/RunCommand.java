@@ -165,6 +165,10 @@ final class RunCommand implements Callable<Integer> {
         for (int i = 0; i < in.length; i++) {
             in[i] = parseArg(params.get(i), args.get(i));
         }
+        // A WASI reactor initialises itself (libc, constructors) before any other export may be called.
+        if (!name.equals("_initialize")) {
+            instance.getFunc("_initialize").ifPresent(init -> init.call());
+        }
         for (Val v : func.call(in)) {
             out.println(format(v));
         }

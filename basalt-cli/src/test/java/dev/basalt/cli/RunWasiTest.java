@@ -126,4 +126,15 @@ class RunWasiTest {
         assertThat(r.code()).isEqualTo(134);
         assertThat(r.err()).startsWith("wasm trap: all fuel consumed");
     }
+
+    @Test
+    void invokeInitialisesAReactorFirst() throws IOException {
+        String reactor = """
+                (module
+                  (global $ready (mut i32) (i32.const 0))
+                  (func (export "_initialize") (global.set $ready (i32.const 40)))
+                  (func (export "answer") (param i32) (result i32) (i32.add (global.get $ready) (local.get 0))))
+                """;
+        assertThat(run(reactor, "--invoke", "answer", "FILE", "2")).isEqualTo(new Result(0, "42\n", ""));
+    }
 }

@@ -1074,8 +1074,11 @@ final class Preview1 {
                         error = Errno.INVAL;
                         deadline = start;
                     } else if ((flags & Abi.SUBCLOCKFLAGS_ABSTIME) != 0) {
-                        long remaining = timeout - now(c.ctx, id);
-                        deadline = start + Math.max(0, remaining);
+                        // Both are u64: a deadline already passed fires now, one beyond 2^62 ns never fires.
+                        long current = now(c.ctx, id);
+                        long remaining = Long.compareUnsigned(timeout, current) <= 0 ? 0 : timeout - current;
+                        deadline = Long.compareUnsigned(remaining, Long.MAX_VALUE / 2) > 0
+                                ? Long.MAX_VALUE : start + remaining;
                     } else {
                         deadline = Long.compareUnsigned(timeout, Long.MAX_VALUE / 2) > 0
                                 ? Long.MAX_VALUE : start + timeout;
