@@ -42,7 +42,7 @@ public final class WasiPreview1 {
 
     /** A function body: returns the errno. */
     @FunctionalInterface
-    private interface Body {
+    interface Body {
         int call(Preview1.Call c) throws IOException;
     }
 
@@ -103,20 +103,23 @@ public final class WasiPreview1 {
             return Errno.ACCES;
         } catch (UnsupportedOperationException e) {
             return Errno.NOTSUP;
-        } catch (java.nio.file.InvalidPathException e) {
-            return Errno.INVAL;
         } catch (java.nio.channels.NotYetConnectedException e) {
             return Errno.NOTCONN;
+        } catch (java.nio.channels.NonReadableChannelException | java.nio.channels.NonWritableChannelException e) {
+            return Errno.BADF;
+        } catch (IllegalArgumentException e) {
+            // invalid host path text, or a position beyond what the host file API takes (offset overflow)
+            return Errno.INVAL;
         } catch (java.io.UncheckedIOException e) {
             return Errno.of(e.getCause());
         }
     }
 
-    private record Definition(String name, FuncType type, Body body) {
+    record Definition(String name, FuncType type, Body body) {
     }
 
     /** Signatures in witx order, parameters spelled i (i32) and I (i64); every function returns an i32 errno. */
-    private static List<Definition> definitions() {
+    static List<Definition> definitions() {
         List<Definition> d = new ArrayList<>();
         def(d, "args_get", "ii", Preview1::argsGet);
         def(d, "args_sizes_get", "ii", Preview1::argsSizesGet);
