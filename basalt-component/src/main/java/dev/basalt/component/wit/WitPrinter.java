@@ -86,11 +86,17 @@ public final class WitPrinter {
             gates(world.stability());
             line("world " + id(world.name()) + " {");
             indent++;
+            List<Function> worldFunctions = new ArrayList<>();
             for (WorldItem item : world.imports()) {
-                worldItem("import", item);
+                if (item instanceof WorldItem.FunctionItem fi) {
+                    worldFunctions.add(fi.function());
+                }
+            }
+            for (WorldItem item : world.imports()) {
+                worldItem("import", item, worldFunctions);
             }
             for (WorldItem item : world.exports()) {
-                worldItem("export", item);
+                worldItem("export", item, worldFunctions);
             }
             indent--;
             line("}");
@@ -123,9 +129,12 @@ public final class WitPrinter {
         indent--;
     }
 
-    private void worldItem(String direction, WorldItem item) {
+    private void worldItem(String direction, WorldItem item, List<Function> worldFunctions) {
         switch (item) {
-            case WorldItem.TypeItem ti -> typeDef(ti.id(), List.of());
+            case WorldItem.TypeItem ti -> typeDef(ti.id(), worldFunctions);
+            case WorldItem.FunctionItem fi when !(fi.function().kind() instanceof Function.Kind.Freestanding) -> {
+                // printed inside its resource's block
+            }
             case WorldItem.FunctionItem fi -> {
                 docs(fi.function().docs());
                 gates(fi.function().stability());

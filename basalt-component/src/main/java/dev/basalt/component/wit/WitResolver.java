@@ -385,8 +385,12 @@ final class WitResolver {
             switch (path) {
                 case UsePath.Local l -> {
                     UsePath viaUse = topUses.get(scope).get(l.name().name());
+                    if (viaUse instanceof UsePath.Local target) {
+                        // `use x as y;` at the top level names package item `x`; it is not looked up again
+                        return Optional.of(target.name().name());
+                    }
                     if (viaUse != null) {
-                        return viaUse instanceof UsePath.Local ? localTarget(viaUse, scope) : localTarget(viaUse, scope);
+                        return localTarget(viaUse, scope);
                     }
                     return Optional.of(l.name().name());
                 }
@@ -876,6 +880,10 @@ final class WitResolver {
                 }
             }
             ts.resolveBodies();
+            for (Function f : ts.resourceFunctions) {
+                // functions of resources defined in the world are imports, like the resources themselves
+                imports.add(new WorldItem.FunctionItem(new WorldKey.Name(f.name()), f), decl.name().span());
+            }
             imports.finishFunctions(ts);
             exports.finishFunctions(ts);
             List<WorldItem> elaboratedImports = elaborate(imports, exports);

@@ -246,6 +246,26 @@ class WitSyntaxTest {
                 assertThat(c.r().type(sz.id()).kind()).isInstanceOf(TypeDef.Use.class);
                 assertThat(c.r().type(sz.id()).owner()).isInstanceOf(TypeDef.Owner.OfWorld.class);
             }),
+            new Case("resources defined in a world import their functions", """
+                    package a:b;
+                    world w {
+                      resource r { constructor(); get: func() -> u32; }
+                      import f: func(x: borrow<r>);
+                      export g: func() -> r;
+                    }""", c -> {
+                assertThat(c.imports("w")).containsExactly("r", "f", "[constructor]r", "[method]r.get");
+                assertThat(c.exports("w")).containsExactly("g");
+            }),
+            new Case("top-level use renames a local interface", """
+                    package a:b;
+                    use types as t;
+                    use t as types2;
+                    interface types { type x = u8; }
+                    interface i { use t.{x}; }
+                    world w { import t; }""", c -> {
+                assertThat(c.imports("w")).containsExactly("a:b/types");
+                assertThat(c.type("i", "x").kind()).isInstanceOf(TypeDef.Use.class);
+            }),
             new Case("include with rename and interface de-duplication", """
                     package a:b;
                     interface x {}
