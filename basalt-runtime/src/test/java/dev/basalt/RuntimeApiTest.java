@@ -215,4 +215,26 @@ class RuntimeApiTest {
         Val.AnyRef h = (Val.AnyRef) inst.getFunc("ext").orElseThrow().call(Val.externRef(host))[0];
         assertThat(h.host()).containsSame(host);
     }
+
+    @Test
+    void backtracesOfBinaryModulesCarryByteOffsets() {
+        byte[] wasm = dev.basalt.wasm.binary.BinaryWriter.write(dev.basalt.wasm.text.WatParser.parseModule("""
+                (module (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+                        (func (export "run") (result i32) (call $inner (i32.const 0))))
+                """));
+        Store<Void> store = Store.create(engine);
+        Instance inst = Linker.<Void>create(engine).instantiate(store, Module.compile(engine, wasm));
+        assertThatThrownBy(() -> inst.getFunc("run").orElseThrow().call())
+                .isInstanceOfSatisfying(Trap.class, t -> {
+                    assertThat(t.kind()).isEqualTo(TrapKind.INTEGER_DIVIDE_BY_ZERO);
+                    assertThat(t.backtrace()).hasSize(2);
+                    long inner = t.backtrace().get(0).offset();
+                    long outer = t.backtrace().get(1).offset();
+                    assertThat(inner).isPositive().isLessThan(wasm.length);
+                    assertThat(outer).isGreaterThan(inner).isLessThan(wasm.length);
+                    // The offsets point at the trapping instruction and at the call.
+                    assertThat(wasm[(int) inner] & 0xFF).isEqualTo(0x6E);
+                    assertThat(wasm[(int) outer] & 0xFF).isEqualTo(0x10);
+                });
+    }
 }

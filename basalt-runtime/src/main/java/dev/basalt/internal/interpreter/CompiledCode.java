@@ -8,7 +8,7 @@ package dev.basalt.internal.interpreter;
  * slots (the caught exception of each legacy {@code try}), then the operand stack. {@link #maxHeight} bounds the
  * whole frame so the hot loop never checks for stack overflow. Results are returned at {@code fp}.
  */
-final class CompiledCode {
+final class CompiledCode implements dev.basalt.internal.runtime.CodeOffsets {
     final int[] code;
     final int paramCount;
     final int resultCount;
@@ -20,9 +20,14 @@ final class CompiledCode {
     /** Fuel charged on entry: the instructions of the body outside loops. */
     final int entryFuel;
     final int funcIndex;
+    /** Code positions where Wasm instructions start (ascending) and their module byte offsets; empty if unknown. */
+    private final int[] opPcs;
+    private final int[] opOffsets;
 
     CompiledCode(int[] code, int paramCount, int resultCount, int frameSlots, int maxHeight, Handler[] handlers,
-                 int entryFuel, int funcIndex) {
+                 int entryFuel, int funcIndex, int[] opPcs, int[] opOffsets) {
+        this.opPcs = opPcs;
+        this.opOffsets = opOffsets;
         this.code = code;
         this.paramCount = paramCount;
         this.resultCount = resultCount;
@@ -31,6 +36,24 @@ final class CompiledCode {
         this.handlers = handlers;
         this.entryFuel = entryFuel;
         this.funcIndex = funcIndex;
+    }
+
+    /** {@inheritDoc} The program counter has already moved past the instruction that was executing. */
+    @Override
+    public long byteOffset(int pc) {
+        int lo = 0;
+        int hi = opPcs.length - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (opPcs[mid] < pc) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found < 0 ? -1 : opOffsets[found];
     }
 
     /**

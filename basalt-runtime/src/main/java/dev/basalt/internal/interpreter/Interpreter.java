@@ -442,6 +442,9 @@ public final class Interpreter {
                             default -> sp = Numeric.exec(code[pc - 1], s, sp);
                         }
                     }
+                } catch (Trap t) {
+                    m.notePc(myDepth, pc);
+                    throw t;
                 } catch (WasmThrow t) {
                     CompiledCode.Handler[] hs0 = cc.handlers;
                     if (hs0.length == 0) {

@@ -239,8 +239,14 @@ final class Translator {
             fn.results = resultCount;
             fn.scope = -1;
             frames.add(fn);
-            for (Instruction in : body.instructions()) {
-                step(in);
+            List<Instruction> ins = body.instructions();
+            boolean offsets = body.offsetOf(0) >= 0;
+            for (int i = 0; i < ins.size(); i++) {
+                int before = pc;
+                step(ins.get(i));
+                if (offsets && pc > before) {
+                    recordOffset(before, body.offsetOf(i));
+                }
             }
             // The body's implicit end.
             if (!frames.isEmpty()) {
@@ -248,7 +254,25 @@ final class Translator {
             }
             emit(Op.RETURN);
             return new CompiledCode(Arrays.copyOf(code, pc), paramCount, resultCount, locals.size() + hiddenSlots,
-                    maxHeight + 8, handlers.toArray(new CompiledCode.Handler[0]), Math.max(1, entryFuel), funcIndex);
+                    maxHeight + 8, handlers.toArray(new CompiledCode.Handler[0]), Math.max(1, entryFuel), funcIndex,
+                    Arrays.copyOf(opPcs, opCount), Arrays.copyOf(opOffsets, opCount));
+        }
+
+        private int[] opPcs = new int[0];
+        private int[] opOffsets = new int[0];
+        private int opCount;
+
+        /** Remembers that the instruction at module offset {@code offset} starts at code position {@code at}. */
+        private void recordOffset(int at, int offset) {
+            if (opCount > 0 && opPcs[opCount - 1] >= at) {
+                return; // a peephole fusion moved this instruction into the previous one
+            }
+            if (opCount == opPcs.length) {
+                opPcs = Arrays.copyOf(opPcs, Math.max(16, opCount * 2));
+                opOffsets = Arrays.copyOf(opOffsets, opPcs.length);
+            }
+            opPcs[opCount] = at;
+            opOffsets[opCount++] = offset;
         }
 
         private Frame top() {

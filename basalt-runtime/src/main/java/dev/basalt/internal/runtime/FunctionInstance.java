@@ -37,9 +37,9 @@ public final class FunctionInstance {
         this.name = name;
     }
 
-    Trap.Frame frame() {
+    Trap.Frame frame(long offset) {
         String module = instance == null ? "<host>" : instance.moduleName;
-        return new Trap.Frame(module, index, name, -1);
+        return new Trap.Frame(module, index, name, offset);
     }
 
     @Override

@@ -22,6 +22,8 @@ public final class StoreState {
     public int top;
 
     public FunctionInstance[] frames = new FunctionInstance[64];
+    /** Per frame, the code position where a trap passed through it (filled while a trap unwinds). */
+    public int[] framePcs = new int[64];
     public int depth;
     public final int maxDepth;
 
@@ -73,6 +75,7 @@ public final class StoreState {
                 throw new Trap(TrapKind.CALL_STACK_EXHAUSTED);
             }
             frames = Arrays.copyOf(frames, Math.min(frames.length * 2, maxDepth + 2));
+            framePcs = Arrays.copyOf(framePcs, frames.length);
         }
         frames[d] = f;
     }
@@ -93,6 +96,13 @@ public final class StoreState {
         }
     }
 
+    /** Called by the interpreter for each of its frames that a trap unwinds through. */
+    public void notePc(int depth, int pc) {
+        if (depth >= 0 && depth < framePcs.length) {
+            framePcs[depth] = pc;
+        }
+    }
+
     /** The Wasm frames from the current depth down to {@code baseDepth} (exclusive), innermost first. */
     public List<Trap.Frame> backtrace(int baseDepth) {
         List<Trap.Frame> out = new ArrayList<>();
@@ -100,7 +110,7 @@ public final class StoreState {
         for (int d = Math.min(depth, frames.length - 1); d > baseDepth && out.size() < limit; d--) {
             FunctionInstance f = frames[d];
             if (f != null) {
-                out.add(f.frame());
+                out.add(f.frame(f.code instanceof CodeOffsets c ? c.byteOffset(framePcs[d]) : -1));
             }
         }
         return out;
