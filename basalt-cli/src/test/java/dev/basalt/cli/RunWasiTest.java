@@ -137,4 +137,23 @@ class RunWasiTest {
                 """;
         assertThat(run(reactor, "--invoke", "answer", "FILE", "2")).isEqualTo(new Result(0, "42\n", ""));
     }
+
+    @Test
+    void listenPreopensASocketAndInheritEnvPassesTheHostEnvironment() throws IOException {
+        String filetypeOfFd3 = """
+                (module
+                  (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $st (param i32 i32) (result i32)))
+                  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+                  (memory (export "memory") 1)
+                  (func (export "_start")
+                    (drop (call $st (i32.const 3) (i32.const 0)))
+                    (call $exit (i32.load8_u (i32.const 0)))))
+                """;
+        assertThat(run(filetypeOfFd3, "--listen", "127.0.0.1:0", "FILE").code()).isEqualTo(6); // socket_stream
+        assertThat(run(filetypeOfFd3, "FILE").code()).isZero(); // nothing granted: fd 3 does not exist
+        assertThat(run(filetypeOfFd3, "--listen", "127.0.0.1:notaport", "FILE").code()).isEqualTo(2);
+        Result inherited = run(HELLO, "--inherit-env", "FILE");
+        assertThat(inherited.code()).isEqualTo(1);
+        assertThat(inherited.out().length() > 3).isEqualTo(!System.getenv().isEmpty());
+    }
 }
