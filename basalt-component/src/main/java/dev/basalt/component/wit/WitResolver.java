@@ -304,7 +304,63 @@ final class WitResolver {
             this.id = id;
         }
 
+        /** WIT.md: "If a package contains a feature gate, its version must be specified". */
+        void requireVersionForGates() {
+            if (u.name().version().isPresent()) {
+                return;
+            }
+            List<Attrs> all = new ArrayList<>();
+            for (Scope s : u.scopes()) {
+                for (TopItem item : s.items()) {
+                    switch (item) {
+                        case InterfaceDecl i -> {
+                            all.add(i.attrs());
+                            collectAttrs(i.items(), all);
+                        }
+                        case WorldDecl w -> {
+                            all.add(w.attrs());
+                            for (WitAst.WorldItem wi : w.items()) {
+                                switch (wi) {
+                                    case Use use -> all.add(use.attrs());
+                                    case Include inc -> all.add(inc.attrs());
+                                    case ImportExport ie -> {
+                                        all.add(ie.attrs());
+                                        if (ie.extern() instanceof Extern.Inline in) {
+                                            collectAttrs(in.items(), all);
+                                        }
+                                    }
+                                    case TypeDecl td -> collectAttrs(List.of(td), all);
+                                }
+                            }
+                        }
+                        case TopUse tu -> { }
+                    }
+                }
+            }
+            for (Attrs a : all) {
+                if (!a.gates().isEmpty()) {
+                    throw new WitException(a.gates().getFirst().span(), "package `" + u.name()
+                            + "` uses feature gates, so it needs a version (`package " + u.name() + "@x.y.z;`)");
+                }
+            }
+        }
+
+        private static void collectAttrs(List<? extends InterfaceItem> items, List<Attrs> out) {
+            for (InterfaceItem item : items) {
+                switch (item) {
+                    case Use use -> out.add(use.attrs());
+                    case FuncDecl f -> out.add(f.attrs());
+                    case ResourceDecl r -> {
+                        out.add(r.attrs());
+                        r.funcs().forEach(f -> out.add(f.attrs()));
+                    }
+                    case TypeDecl td -> out.add(td.attrs());
+                }
+            }
+        }
+
         void run() {
+            requireVersionForGates();
             Map<String, String> lower = new HashMap<>();
             for (Scope s : u.scopes()) {
                 for (TopItem item : s.items()) {

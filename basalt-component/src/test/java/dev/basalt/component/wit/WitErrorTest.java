@@ -57,6 +57,8 @@ class WitErrorTest {
                     "duplicate `@since` gate", "1:44"),
             new Case("gate without version field", "package a:b@1.0.0; @since(feature = x) interface i {}",
                     "expected `version`", "1:27"),
+            new Case("gates in a package without version", "package a:b;\ninterface i { @since(version = 1.0.0) f: func(); }",
+                    "package `a:b` uses feature gates, so it needs a version", "2:15"),
             // types
             new Case("empty record", "package a:b; interface i { record r {} }", "`record` needs at least one field",
                     "1:37"),
