@@ -64,6 +64,9 @@ final class InstructionParser {
     private final WatParser.FunctionContext locals;
     private final List<String> labels = new ArrayList<>();
     private final List<Instruction> out = new ArrayList<>();
+    /** Label names by the ordinal of their block-like instruction in the body (the name section's label index). */
+    private final Map<Integer, String> labelNames = new java.util.TreeMap<>();
+    private int labelOrdinal;
 
     InstructionParser(WatParser module, TokenCursor cursor, WatParser.FunctionContext locals) {
         this.module = module;
@@ -113,8 +116,18 @@ final class InstructionParser {
         return new Expression(out);
     }
 
+    /** Enters the label scope of a block-like instruction; called right where that instruction is emitted. */
     private void pushLabel(String label) {
         labels.add(label);
+        int ordinal = labelOrdinal++;
+        if (label != null) {
+            labelNames.put(ordinal, label);
+        }
+    }
+
+    /** The names of the labels seen so far, by label index as the name section counts them. */
+    Map<Integer, String> labelNames() {
+        return labelNames;
     }
 
     private void popLabel() {

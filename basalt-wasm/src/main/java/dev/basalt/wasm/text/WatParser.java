@@ -90,6 +90,7 @@ public final class WatParser {
     private final List<DataSegment> dataSegments = new ArrayList<>();
     private final List<CustomSection> customSections = new ArrayList<>();
     private final Map<Integer, Map<Integer, String>> localNames = new TreeMap<>();
+    private final Map<Integer, Map<Integer, String>> labelNames = new TreeMap<>();
     private String moduleName;
     /** 1 when parsing the inner module of {@code (module (module ...))}, as quote modules may give. */
     private int trailingParens;
@@ -241,6 +242,9 @@ public final class WatParser {
         Map<Integer, Map<Integer, Map<Integer, String>>> indirect = new HashMap<>();
         if (!localNames.isEmpty()) {
             indirect.put(NameSection.LOCALS, localNames);
+        }
+        if (!labelNames.isEmpty()) {
+            indirect.put(NameSection.LABELS, labelNames);
         }
         Map<Integer, Map<Integer, String>> fields = new TreeMap<>();
         for (var e : fieldNames.entrySet()) {
@@ -781,8 +785,12 @@ public final class WatParser {
             }
             c.expect(Token.Kind.RPAR);
         }
-        Expression body = new InstructionParser(this, c, fc).expression(-1);
+        InstructionParser instructions = new InstructionParser(this, c, fc);
+        Expression body = instructions.expression(-1);
         c.expect(Token.Kind.RPAR);
+        if (!instructions.labelNames().isEmpty()) {
+            labelNames.put(index, instructions.labelNames());
+        }
         if (!fc.names.isEmpty()) {
             Map<Integer, String> byIndex = new TreeMap<>();
             fc.names.forEach((n, i) -> byIndex.put(i, n));

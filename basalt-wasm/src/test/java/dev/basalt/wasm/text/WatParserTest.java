@@ -191,6 +191,13 @@ class WatParserTest {
     }
 
     @Test
+    void labelNamesAreNumberedByBlockInstructionOrder() {
+        WasmModule m = parse("(func) (func (block $a (loop (if $c (i32.const 0) (then (block $d))))) block $e end)");
+        assertThat(m.names().orElseThrow().indirectNameMaps().get(NameSection.LABELS))
+                .isEqualTo(java.util.Map.of(1, java.util.Map.of(0, "a", 2, "c", 3, "d", 4, "e")));
+    }
+
+    @Test
     void shadowedLabelsResolveToTheInnermost() {
         List<Instruction> b = body("(func (block $l (block $l (br $l))))", 0);
         assertThat(b.get(2)).isEqualTo(new Branch(Opcode.BR, 0));
