@@ -50,3 +50,7 @@ basalt_find_jdk() {
 
 basalt_find_jdk
 export PATH="$JAVA_HOME/bin:$PATH"
+# JDK 24+ warns on every Maven start that Maven's own libraries use sun.misc.Unsafe; that noise is not ours.
+if [ "$(basalt_java_major "$JAVA_HOME/bin/java")" -ge 24 ] 2>/dev/null; then
+  case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
+fi
