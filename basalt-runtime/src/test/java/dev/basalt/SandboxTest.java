@@ -63,6 +63,20 @@ class SandboxTest {
     void interruptFromAnotherThreadStopsAnInfiniteLoopWithin100ms() throws Exception {
         Store<Void> store = Store.create(engine);
         Instance inst = instantiate(store);
+        // The bound is on the engine's reaction time, which a loaded machine (CI shares 2 cores) can stretch by
+        // descheduling either thread once: the best of three attempts must be within 100 ms, every attempt must
+        // stop the loop at all.
+        long best = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 3 && best >= 100; attempt++) {
+            best = Math.min(best, interruptLatencyMs(store, inst));
+            store.clearInterrupt();
+        }
+        assertThat(best).as("milliseconds from interrupt() to the trap, best of three").isLessThan(100);
+        // Usable afterwards.
+        assertThat(inst.getFunc("sum").orElseThrow().callI32(10)).isEqualTo(55);
+    }
+
+    private static long interruptLatencyMs(Store<Void> store, Instance inst) {
         ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
         AtomicLong interruptedAt = new AtomicLong();
         try {
@@ -71,13 +85,10 @@ class SandboxTest {
                 store.interrupt();
             }, 50, TimeUnit.MILLISECONDS);
             assertTrap(() -> inst.getFunc("spin").orElseThrow().call(), TrapKind.INTERRUPTED);
-            long latencyMs = (System.nanoTime() - interruptedAt.get()) / 1_000_000;
-            assertThat(latencyMs).isLessThan(100);
+            return (System.nanoTime() - interruptedAt.get()) / 1_000_000;
         } finally {
             exec.shutdownNow();
         }
-        // Usable afterwards.
-        assertThat(inst.getFunc("sum").orElseThrow().callI32(10)).isEqualTo(55);
     }
 
     @Test

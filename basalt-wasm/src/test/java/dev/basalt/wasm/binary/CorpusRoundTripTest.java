@@ -1,5 +1,6 @@
 package dev.basalt.wasm.binary;
 
+import dev.basalt.wasm.SpecTestsuite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.wasm.BasaltException;
@@ -29,14 +30,14 @@ class CorpusRoundTripTest {
 
     @Test
     void everyModuleOfTheSuiteSurvivesWriteAndRead() throws IOException {
-        Path suite = WastBinaryCases.suiteDir();
+        Path suite = SpecTestsuite.dir();
         Assumptions.assumeTrue(suite != null,
                 "SKIPPED: spec testsuite not found (set BASALT_WASM_TESTSUITE or -Dbasalt.shared)");
         int text = 0;
         int binary = 0;
         int unparsable = 0;
         List<String> failures = new ArrayList<>();
-        for (Path file : WastBinaryCases.wastFiles(suite)) {
+        for (Path file : SpecTestsuite.wastFiles(suite)) {
             String name = suite.relativize(file).toString();
             WastScript script = WastParser.parse(name, Files.readAllBytes(file));
             for (Directive d : script.directives()) {

@@ -1,5 +1,6 @@
 package dev.basalt.wasm.binary;
 
+import dev.basalt.wasm.SpecTestsuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -27,7 +28,7 @@ class HostileInputTest {
         for (WasmModule m : SampleModules.seeds()) {
             seeds.add(BinaryWriter.write(m));
         }
-        Path suite = WastBinaryCases.suiteDir();
+        Path suite = SpecTestsuite.dir();
         if (suite != null) {
             // a few real-world shaped modules from the suite too
             for (WastBinaryCases.Case c : WastBinaryCases.cases(suite, suite.resolve("binary.wast"))) {

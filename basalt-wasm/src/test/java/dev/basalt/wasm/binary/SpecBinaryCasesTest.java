@@ -1,5 +1,6 @@
 package dev.basalt.wasm.binary;
 
+import dev.basalt.wasm.SpecTestsuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -31,11 +32,11 @@ class SpecBinaryCasesTest {
 
     @TestFactory
     Stream<DynamicTest> binaryModulesOfTheSuite() throws IOException {
-        Path suite = WastBinaryCases.suiteDir();
+        Path suite = SpecTestsuite.dir();
         Assumptions.assumeTrue(suite != null,
                 "spec testsuite not found: set BASALT_WASM_TESTSUITE or the basalt.shared system property");
         List<DynamicTest> tests = new ArrayList<>();
-        for (Path file : WastBinaryCases.wastFiles(suite)) {
+        for (Path file : SpecTestsuite.wastFiles(suite)) {
             for (WastBinaryCases.Case c : WastBinaryCases.cases(suite, file)) {
                 if (KNOWN_CONFLICTS.contains(c.name())) {
                     continue;

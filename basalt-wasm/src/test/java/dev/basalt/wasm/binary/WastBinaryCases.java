@@ -27,25 +27,6 @@ final class WastBinaryCases {
     private WastBinaryCases() {
     }
 
-    /** The testsuite directory, or null when it is not available. */
-    static Path suiteDir() {
-        String env = System.getenv("BASALT_WASM_TESTSUITE");
-        if (env != null && Files.isDirectory(Path.of(env))) {
-            return Path.of(env);
-        }
-        String shared = System.getProperty("basalt.shared");
-        if (shared != null && Files.isDirectory(Path.of(shared, "wasm-testsuite"))) {
-            return Path.of(shared, "wasm-testsuite");
-        }
-        return null;
-    }
-
-    static List<Path> wastFiles(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> p.toString().endsWith(".wast")).sorted().toList();
-        }
-    }
-
     static List<Case> cases(Path suite, Path file) throws IOException {
         String name = suite.relativize(file).toString();
         List<Case> out = new ArrayList<>();

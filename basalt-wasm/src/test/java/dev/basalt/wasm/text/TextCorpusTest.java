@@ -1,5 +1,6 @@
 package dev.basalt.wasm.text;
 
+import dev.basalt.wasm.SpecTestsuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -23,39 +24,12 @@ import org.junit.jupiter.api.Test;
  * {@code (module quote ...)} inside {@code assert_malformed} must be rejected with a {@link MalformedException}.
  */
 class TextCorpusTest {
-    /**
-     * Malformed-module assertions we deliberately do not follow, keyed by file:line, with the reason. The threads
-     * proposal's memory.wast predates Wasm 3.0, whose own memory.wast makes the same over-large 32-bit limits a
-     * validation error ("memory size") instead of a parse error; we follow Wasm 3.0.
-     */
-    private static final java.util.Map<String, String> KNOWN_DIVERGENCES = java.util.Map.of(
-            "proposals/threads/memory.wast:83", "Wasm 3.0 memory.wast: limits beyond u32 are invalid, not malformed",
-            "proposals/threads/memory.wast:87", "Wasm 3.0 memory.wast: limits beyond u32 are invalid, not malformed",
-            "proposals/threads/memory.wast:91", "Wasm 3.0 memory.wast: limits beyond u32 are invalid, not malformed");
-
-    static Path testsuite() {
-        String env = System.getenv("BASALT_WASM_TESTSUITE");
-        if (env != null && Files.isDirectory(Path.of(env))) {
-            return Path.of(env);
-        }
-        String shared = System.getProperty("basalt.shared");
-        if (shared != null && Files.isDirectory(Path.of(shared, "wasm-testsuite"))) {
-            return Path.of(shared, "wasm-testsuite");
-        }
-        return null;
-    }
-
-    static List<Path> wastFiles(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(f -> f.toString().endsWith(".wast")).sorted().toList();
-        }
-    }
 
     @Test
     void parsesEveryScriptAndModuleOfTheTestsuite() throws IOException {
-        Path root = testsuite();
+        Path root = SpecTestsuite.dir();
         assumeTrue(root != null, "SKIPPED: spec testsuite not found (set -Dbasalt.shared or BASALT_WASM_TESTSUITE)");
-        List<Path> files = wastFiles(root);
+        List<Path> files = SpecTestsuite.wastFiles(root);
         assertThat(files).hasSizeGreaterThan(100);
         List<String> failures = new ArrayList<>();
         List<String> acceptedMalformed = new ArrayList<>();
@@ -105,8 +79,8 @@ class TextCorpusTest {
                     quoteModules++;
                 }
                 try {
-                    WatParser.parseModule(text);
-                    if (mustFail && !KNOWN_DIVERGENCES.containsKey(name + ":" + d.line())) {
+                    WatParser.parseModule(text, SpecTestsuite.features(name));
+                    if (mustFail) {
                         acceptedMalformed.add(name + ":" + d.line() + " expected \""
                                 + ((Directive.AssertMalformed) d).message() + "\"");
                     }

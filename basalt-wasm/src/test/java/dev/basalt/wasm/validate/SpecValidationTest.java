@@ -1,5 +1,6 @@
 package dev.basalt.wasm.validate;
 
+import dev.basalt.wasm.SpecTestsuite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -46,38 +47,6 @@ class SpecValidationTest {
     /** Per file: [passed, failed, aborted (parse error or skip)]. */
     private static final Map<String, int[]> COUNTS = new ConcurrentHashMap<>();
 
-    static Path suiteDir() {
-        String env = System.getenv("BASALT_WASM_TESTSUITE");
-        if (env != null && Files.isDirectory(Path.of(env))) {
-            return Path.of(env);
-        }
-        String shared = System.getProperty("basalt.shared");
-        if (shared != null && Files.isDirectory(Path.of(shared, "wasm-testsuite"))) {
-            return Path.of(shared, "wasm-testsuite");
-        }
-        return null;
-    }
-
-    static List<Path> wastFiles(Path root) throws IOException {
-        List<Path> dirs = new ArrayList<>(List.of(root, root.resolve("custom"), root.resolve("legacy")));
-        Path proposals = root.resolve("proposals");
-        if (Files.isDirectory(proposals)) {
-            try (Stream<Path> s = Files.list(proposals)) {
-                s.filter(Files::isDirectory).sorted().forEach(dirs::add);
-            }
-        }
-        List<Path> files = new ArrayList<>();
-        for (Path d : dirs) {
-            if (!Files.isDirectory(d)) {
-                continue;
-            }
-            try (Stream<Path> s = Files.list(d)) {
-                s.filter(p -> p.toString().endsWith(".wast")).sorted().forEach(files::add);
-            }
-        }
-        return files;
-    }
-
     static Map<String, String> skips() throws IOException {
         Map<String, String> skips = new HashMap<>();
         try (InputStream in = SpecValidationTest.class.getResourceAsStream("validation-skips.txt")) {
@@ -99,7 +68,7 @@ class SpecValidationTest {
 
     @TestFactory
     Stream<DynamicNode> specSuite() throws IOException {
-        Path root = suiteDir();
+        Path root = SpecTestsuite.dir();
         if (root == null) {
             String why = "SKIPPED: wasm-testsuite not found (set -Dbasalt.shared or BASALT_WASM_TESTSUITE); "
                     + "the spec validation suite did not run";
@@ -108,7 +77,7 @@ class SpecValidationTest {
         }
         Map<String, String> skips = skips();
         List<DynamicNode> files = new ArrayList<>();
-        for (Path file : wastFiles(root)) {
+        for (Path file : SpecTestsuite.wastFiles(root)) {
             String rel = root.relativize(file).toString().replace('\\', '/');
             files.add(DynamicContainer.dynamicContainer(rel, Stream.of(0).flatMap(x -> directives(file, rel, skips))));
         }
@@ -159,8 +128,8 @@ class SpecValidationTest {
         WasmModule module;
         try {
             module = switch (source) {
-                case ModuleSource.Text t -> WatParser.parseModule(t.text(), features(rel));
-                case ModuleSource.Quote q -> WatParser.parseModule("(module " + q.text() + ")", features(rel));
+                case ModuleSource.Text t -> WatParser.parseModule(t.text(), SpecTestsuite.features(rel));
+                case ModuleSource.Quote q -> WatParser.parseModule("(module " + q.text() + ")", SpecTestsuite.features(rel));
                 case ModuleSource.Binary b -> BinaryReader.read(b.bytes());
             };
         } catch (BasaltException e) {
@@ -168,7 +137,7 @@ class SpecValidationTest {
             throw new TestAbortedException("module does not parse: " + e.getMessage());
         }
         try {
-            Validator.validate(module, features(rel));
+            Validator.validate(module, SpecTestsuite.features(rel));
             if (expected != null) {
                 count(rel, 1);
                 fail("expected invalid module (\"" + expected + "\") but it validated");
@@ -184,14 +153,6 @@ class SpecValidationTest {
             assertThat(e.reason()).as("reason of the InvalidException").startsWith(expected);
         }
         count(rel, 0);
-    }
-
-    /**
-     * The threads proposal's scripts were written against Wasm 1.0 and assert that several memories, several
-     * tables and 64-bit limits are rejected; everything else is Wasm 3.0 (as the testkit's SpecSuite.featuresFor).
-     */
-    private static Features features(String rel) {
-        return rel.startsWith("proposals/threads/") ? Features.threadsProposalBaseline() : Features.wasm3();
     }
 
     private static void count(String file, int slot) {
