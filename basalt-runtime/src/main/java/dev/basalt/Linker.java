@@ -1,6 +1,9 @@
 package dev.basalt;
 
 import dev.basalt.internal.runtime.FunctionInstance;
+import dev.basalt.wasm.CompositeType;
+import dev.basalt.wasm.Import;
+import dev.basalt.wasm.ImportDesc;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +58,41 @@ public final class Linker<T> {
     public Linker<T> defineInstance(String name, Instance instance) {
         for (Map.Entry<String, Extern> e : instance.exports().entrySet()) {
             define(name, e.getKey(), e.getValue());
+        }
+        return this;
+    }
+
+    /**
+     * Defines every function import of {@code module} from the import module {@code moduleName} that this linker
+     * does not define yet as a host function that traps when called. For guests that import more than a host
+     * provides but never call the rest on the paths the host uses (e.g. Ruby's JavaScript-interop imports in a
+     * JVM host); instantiation then succeeds and a call traps with {@link TrapKind#HOST_ERROR}, naming the import.
+     * Imports of other kinds (memories, tables, globals, tags) are left undefined: they cannot trap.
+     */
+    public Linker<T> defineUnknownImportsAsTraps(Module module, String moduleName) {
+        java.util.Objects.requireNonNull(moduleName, "moduleName");
+        return defineUndefinedFunctionImportsAsTraps(module, moduleName);
+    }
+
+    /** As {@link #defineUnknownImportsAsTraps(Module, String)}, for the function imports of every import module. */
+    public Linker<T> defineUnknownImportsAsTraps(Module module) {
+        return defineUndefinedFunctionImportsAsTraps(module, null);
+    }
+
+    private Linker<T> defineUndefinedFunctionImportsAsTraps(Module module, String onlyModule) {
+        var types = module.wasm().types();
+        for (Import im : module.imports()) {
+            if (!(im.desc() instanceof ImportDesc.Func f)
+                    || (onlyModule != null && !onlyModule.equals(im.module()))
+                    || definitions.containsKey(key(im.module(), im.name()))) {
+                continue;
+            }
+            // The module was validated, so the index names a function type.
+            CompositeType.Func sig = (CompositeType.Func) types.get(f.typeIndex()).composite();
+            String what = "unknown import " + im.module() + "." + im.name() + " was called";
+            defineHostFunction(im.module(), im.name(), FuncType.of(sig.params(), sig.results()), (caller, args) -> {
+                throw new Trap(TrapKind.HOST_ERROR, what);
+            });
         }
         return this;
     }
