@@ -4,7 +4,8 @@
  * <p>Main types: {@link dev.basalt.testkit.WastRunner} (runs a script, one {@link dev.basalt.testkit.Outcome} per
  * directive), {@link dev.basalt.testkit.ExecutionBackend} (the seam to an engine; {@link
  * dev.basalt.testkit.NoExecution} while there is none), {@link dev.basalt.testkit.ResultMatcher}
- * ({@code assert_return} patterns), {@link dev.basalt.testkit.SpecSuite} (where the suite is, which scripts it has).
+ * ({@code assert_return} patterns), {@link dev.basalt.testkit.SpecSuite} (where the suite is, which scripts it has),
+ * {@link dev.basalt.testkit.NpmPackages} (where the npm packages with real programs for tests are installed).
  *
  * {@snippet :
  * WastRunner runner = WastRunner.standard(ExecutionBackends.preferred());
