@@ -182,6 +182,10 @@ public final class WastParser {
                 boolean definition = peek(2).isKeyword("definition");
                 return new Directive.Module(line, module(), definition);
             }
+            case "component" -> {
+                boolean definition = peek(2).isKeyword("definition");
+                return new Directive.Module(line, module(), definition);
+            }
             case "register" -> {
                 p += 2;
                 String as = string();
@@ -253,9 +257,15 @@ public final class WastParser {
         }
     }
 
-    /** {@code (module definition? $id? ...)} in its text, binary or quote form. */
+    /**
+     * {@code (module definition? $id? ...)} in its text, binary or quote form, or a
+     * {@code (component definition? $id? ...)}.
+     */
     private ModuleSource module() {
         Token open = peek();
+        if (atForm("component")) {
+            return component();
+        }
         if (!atForm("module")) {
             throw unexpected(peek().is(Token.Kind.LPAR) ? peek(1) : peek());
         }
@@ -283,6 +293,32 @@ public final class WastParser {
         Token close = tokens.get(end);
         p = end + 1;
         return new ModuleSource.Text(id, source.substring(open.start(), close.end()));
+    }
+
+    /** {@code (component definition? $id? ...)}: kept as source text, plus the bytes of the binary form. */
+    private ModuleSource component() {
+        Token open = peek();
+        int end = matching[p];
+        if (end < 0) {
+            throw error(open, "unexpected end of input");
+        }
+        p += 2;
+        if (peek().isKeyword("definition")) {
+            p++;
+        }
+        Optional<String> id = optionalId();
+        Optional<byte[]> binary = Optional.empty();
+        if (peek().isKeyword("binary")) {
+            p++;
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            while (peek().is(Token.Kind.STRING)) {
+                bytes.writeBytes(next().bytes());
+            }
+            binary = Optional.of(bytes.toByteArray());
+        }
+        Token close = tokens.get(end);
+        p = end + 1;
+        return new ModuleSource.Component(id, source.substring(open.start(), close.end()), binary);
     }
 
     private Action action() {

@@ -66,6 +66,7 @@ class TextCorpusTest {
                     case ModuleSource.Text t -> t.text();
                     case ModuleSource.Quote q -> "(module " + q.text() + ")";
                     case ModuleSource.Binary b -> null;
+                    case ModuleSource.Component c -> null;
                 };
                 if (text == null) {
                     continue;

@@ -131,6 +131,7 @@ class SpecValidationTest {
                 case ModuleSource.Text t -> WatParser.parseModule(t.text(), SpecTestsuite.features(rel));
                 case ModuleSource.Quote q -> WatParser.parseModule("(module " + q.text() + ")", SpecTestsuite.features(rel));
                 case ModuleSource.Binary b -> BinaryReader.read(b.bytes());
+                case ModuleSource.Component c -> throw new IllegalStateException("a component in the core suite: " + c);
             };
         } catch (BasaltException e) {
             count(rel, 2);
