@@ -1,0 +1,5 @@
+package dev.basalt.component.model;
+
+/** {@code import ::= na:<nameattributes> et:<externtype>}. */
+public record Import(ExternName name, ExternType type) {
+}
