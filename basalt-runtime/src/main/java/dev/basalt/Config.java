@@ -12,7 +12,12 @@ import dev.basalt.wasm.Features;
  * }
  */
 public final class Config {
-    /** How modules are executed. Only the interpreter exists today; the others fall back to it. */
+    /**
+     * How modules are executed. {@code INTERPRETER} (the default) is built in; {@code COMPILER} needs the
+     * {@code basalt-compiler} module on the class path (found through {@link dev.basalt.spi.ExecutionEngine}) and
+     * fails module compilation when a module uses an instruction it does not support yet; {@code AUTO} runs the
+     * interpreter for now.
+     */
     public enum Strategy {
         INTERPRETER, COMPILER, AUTO
     }

@@ -15,8 +15,30 @@ public final class Engine {
     private final Config config;
     private final TypeRegistry types = new TypeRegistry();
 
+    /** The engine of {@link Config#strategy()}; empty for the interpreter (also AUTO, for now). */
+    private final java.util.Optional<dev.basalt.spi.ExecutionEngine> executionEngine;
+
     private Engine(Config config) {
         this.config = config;
+        this.executionEngine = findExecutionEngine(config.strategy());
+    }
+
+    private static java.util.Optional<dev.basalt.spi.ExecutionEngine> findExecutionEngine(Config.Strategy strategy) {
+        if (strategy != Config.Strategy.COMPILER) {
+            return java.util.Optional.empty();
+        }
+        for (dev.basalt.spi.ExecutionEngine e : java.util.ServiceLoader.load(dev.basalt.spi.ExecutionEngine.class,
+                Engine.class.getClassLoader())) {
+            if (e.strategy() == strategy) {
+                return java.util.Optional.of(e);
+            }
+        }
+        throw new IllegalStateException("strategy " + strategy + " needs an execution engine on the class path"
+                + " (add the basalt-compiler module)");
+    }
+
+    java.util.Optional<dev.basalt.spi.ExecutionEngine> executionEngine() {
+        return executionEngine;
     }
 
     public static Engine create() {

@@ -188,7 +188,9 @@ final class Instantiator {
         for (Function f : w.functions()) {
             int index = fi;
             String fname = names == null ? null : names.functionName(index).orElse(null);
-            inst.funcs[fi++] = cm.function(inst, index, types[f.typeIndex()], fname);
+            inst.funcs[fi++] = module.code != null
+                    ? module.code.function(inst, index, types[f.typeIndex()], fname)
+                    : cm.function(inst, index, types[f.typeIndex()], fname);
         }
         for (var tag : w.tags()) {
             inst.tags[tgi++] = new TagInstance(types[tag.typeIndex()]);

@@ -2,6 +2,7 @@ package dev.basalt;
 
 import dev.basalt.internal.interpreter.CompiledModule;
 import dev.basalt.internal.runtime.DefinedType;
+import dev.basalt.spi.ModuleCode;
 import dev.basalt.wasm.Export;
 import dev.basalt.wasm.Import;
 import dev.basalt.wasm.WasmModule;
@@ -25,13 +26,17 @@ public final class Module {
     final TypeSpace space;
     final DefinedType[] types;
     final CompiledModule compiled;
+    /** The selected engine's code, or null when the interpreter runs the module. */
+    final ModuleCode code;
 
     private Module(Engine engine, WasmModule wasm) {
         this.engine = engine;
         this.wasm = wasm;
         this.space = Validator.validateAndGetTypes(wasm, engine.config().features());
         this.types = engine.types().canonicalize(space);
+        // The interpreter's translation is kept under every strategy: it evaluates constant expressions.
         this.compiled = CompiledModule.translate(wasm);
+        this.code = engine.executionEngine().map(e -> e.compile(wasm)).orElse(null);
     }
 
     /**
@@ -39,6 +44,7 @@ public final class Module {
      *
      * @throws dev.basalt.wasm.MalformedException if the bytes are not a well-formed module
      * @throws dev.basalt.wasm.InvalidException if the module does not validate
+     * @throws dev.basalt.spi.UnsupportedCodeException if the configured engine cannot translate the module yet
      */
     public static Module compile(Engine engine, byte[] wasm) {
         return new Module(engine, BinaryReader.read(wasm));

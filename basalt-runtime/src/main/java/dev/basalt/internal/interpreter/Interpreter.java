@@ -512,7 +512,11 @@ public final class Interpreter {
         }
     }
 
-    static FunctionInstance indirect(ModuleInstance inst, int typeIndex, int tableIndex, long rawIndex) {
+    /**
+     * The function at {@code rawIndex} of table {@code tableIndex}, checked against type {@code typeIndex}: the
+     * {@code call_indirect} lookup, shared with the compiler so both engines trap alike.
+     */
+    public static FunctionInstance indirect(ModuleInstance inst, int typeIndex, int tableIndex, long rawIndex) {
         TableInstance t = inst.tables[tableIndex];
         long i = t.type.is64() ? rawIndex : rawIndex & 0xFFFF_FFFFL;
         if (i < 0 || i >= t.size) {

@@ -28,6 +28,19 @@ public final class FunctionInstance {
         this.name = name;
     }
 
+    /**
+     * A function of {@code instance} whose code an execution engine made: invoked through {@code host} like a host
+     * function, but it belongs to the instance (backtraces, {@code ref.func} identity).
+     */
+    public FunctionInstance(DefinedType type, HostCode host, ModuleInstance instance, int index, String name) {
+        this.type = type;
+        this.code = null;
+        this.instance = instance;
+        this.host = host;
+        this.index = index;
+        this.name = name;
+    }
+
     public FunctionInstance(DefinedType type, HostCode host, String name) {
         this.type = type;
         this.code = null;

@@ -1,0 +1,183 @@
+package dev.basalt.compiler;
+
+import dev.basalt.spi.UnsupportedCodeException;
+import dev.basalt.wasm.CompositeType;
+import dev.basalt.wasm.ExternKind;
+import dev.basalt.wasm.Function;
+import dev.basalt.wasm.Import;
+import dev.basalt.wasm.ImportDesc;
+import dev.basalt.wasm.MemoryType;
+import dev.basalt.wasm.NumType;
+import dev.basalt.wasm.TableType;
+import dev.basalt.wasm.ValType;
+import dev.basalt.wasm.WasmModule;
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodTooLargeException;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Generates the class of one module: a static method {@code f<index>} per defined function (parameters, then the
+ * {@code ModuleInstance}) and the {@link Invoker} bridge that the runtime calls.
+ *
+ * <p>Value types map to JVM types one to one: i32 {@code int}, i64 {@code long}, f32 {@code float}, f64
+ * {@code double} (written here as the descriptor characters I, J, F, D).
+ */
+final class ModuleCompiler {
+    static final String INST = "dev/basalt/internal/runtime/ModuleInstance";
+    static final String STORE = "dev/basalt/internal/runtime/StoreState";
+
+    final WasmModule module;
+    final String className;
+    final int importedFuncs;
+    /** Per function (index space): its type. */
+    final List<CompositeType.Func> funcTypes = new ArrayList<>();
+    final List<ValType> globalTypes = new ArrayList<>();
+    final List<MemoryType> memoryTypes = new ArrayList<>();
+    final List<TableType> tableTypes = new ArrayList<>();
+
+    ModuleCompiler(WasmModule module, String className) {
+        this.module = module;
+        this.className = className;
+        this.importedFuncs = module.importCount(ExternKind.FUNC);
+        for (Import im : module.imports()) {
+            switch (im.desc()) {
+                case ImportDesc.Func f -> funcTypes.add(funcType(f.typeIndex()));
+                case ImportDesc.Global g -> globalTypes.add(g.type().type());
+                case ImportDesc.Memory mem -> memoryTypes.add(mem.type());
+                case ImportDesc.Table t -> tableTypes.add(t.type());
+                default -> {
+                }
+            }
+        }
+        for (Function f : module.functions()) {
+            funcTypes.add(funcType(f.typeIndex()));
+        }
+        module.globals().forEach(g -> globalTypes.add(g.type().type()));
+        memoryTypes.addAll(module.memories());
+        module.tables().forEach(t -> tableTypes.add(t.type()));
+    }
+
+    CompositeType.Func funcType(int typeIndex) {
+        return (CompositeType.Func) module.types().get(typeIndex).composite();
+    }
+
+    byte[] compile() {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                // Generated code only merges identical reference types; never load classes to find out.
+                return a.equals(b) ? a : "java/lang/Object";
+            }
+        };
+        cw.visit(Opcodes.V21, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, className, null,
+                "java/lang/Object", new String[] {"dev/basalt/compiler/Invoker"});
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        List<Function> functions = module.functions();
+        for (int i = 0; i < functions.size(); i++) {
+            int index = importedFuncs + i;
+            new FunctionCompiler(this, cw, index, functions.get(i)).compile();
+        }
+        emitInvoker(cw, functions.size());
+        cw.visitEnd();
+        try {
+            return cw.toByteArray();
+        } catch (MethodTooLargeException e) {
+            // Splitting large functions into several methods is not done yet.
+            String m = e.getMethodName();
+            int index = m.startsWith("f") ? Integer.parseInt(m.substring(1)) : -1;
+            throw new UnsupportedCodeException(JvmCompiler.NAME, index,
+                    "(function body over the JVM's 64 KB method limit)");
+        }
+    }
+
+    static String methodName(int funcIndex) {
+        return "f" + funcIndex;
+    }
+
+    /** The JVM descriptor of a function's static method, or null if a parameter or result type is unsupported. */
+    String descriptor(int funcIndex) {
+        CompositeType.Func t = funcTypes.get(funcIndex);
+        StringBuilder sb = new StringBuilder("(");
+        for (ValType p : t.params()) {
+            sb.append(jvmType(p));
+        }
+        sb.append('L').append(INST).append(";)");
+        sb.append(t.results().isEmpty() ? "V" : String.valueOf(jvmType(t.results().get(0))));
+        return sb.toString();
+    }
+
+    /** The descriptor character of a value type, or 0 when the compiler does not support the type yet. */
+    static char jvmType(ValType t) {
+        if (t instanceof NumType n) {
+            return switch (n) {
+                case I32 -> 'I';
+                case I64 -> 'J';
+                case F32 -> 'F';
+                case F64 -> 'D';
+                case V128 -> 0;
+            };
+        }
+        return 0;
+    }
+
+    /** Bridge: {@code invoke(definedIndex, m, inst, base)} unpacks arguments from the value stack and calls. */
+    private void emitInvoker(ClassWriter cw, int count) {
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "invoke", "(IL" + STORE + ";L" + INST + ";I)V", null,
+                null);
+        mv.visitCode();
+        Label dflt = new Label();
+        Label[] cases = new Label[count];
+        for (int i = 0; i < count; i++) {
+            cases[i] = new Label();
+        }
+        mv.visitVarInsn(Opcodes.ILOAD, 1);
+        if (count > 0) {
+            mv.visitTableSwitchInsn(0, count - 1, dflt, cases);
+        } else {
+            mv.visitJumpInsn(Opcodes.GOTO, dflt);
+        }
+        for (int i = 0; i < count; i++) {
+            int index = importedFuncs + i;
+            CompositeType.Func t = funcTypes.get(index);
+            mv.visitLabel(cases[i]);
+            for (int p = 0; p < t.params().size(); p++) {
+                mv.visitVarInsn(Opcodes.ALOAD, 2);
+                mv.visitFieldInsn(Opcodes.GETFIELD, STORE, "stack", "[J");
+                mv.visitVarInsn(Opcodes.ILOAD, 4);
+                FunctionCompiler.pushInt(mv, p);
+                mv.visitInsn(Opcodes.IADD);
+                mv.visitInsn(Opcodes.LALOAD);
+                FunctionCompiler.fromSlot(mv, jvmType(t.params().get(p)));
+            }
+            mv.visitVarInsn(Opcodes.ALOAD, 3);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, className, methodName(index), descriptor(index), false);
+            if (!t.results().isEmpty()) {
+                FunctionCompiler.toSlot(mv, jvmType(t.results().get(0)));
+                mv.visitVarInsn(Opcodes.LSTORE, 5);
+                mv.visitVarInsn(Opcodes.ALOAD, 2);
+                mv.visitFieldInsn(Opcodes.GETFIELD, STORE, "stack", "[J");
+                mv.visitVarInsn(Opcodes.ILOAD, 4);
+                mv.visitVarInsn(Opcodes.LLOAD, 5);
+                mv.visitInsn(Opcodes.LASTORE);
+            }
+            mv.visitInsn(Opcodes.RETURN);
+        }
+        mv.visitLabel(dflt);
+        mv.visitTypeInsn(Opcodes.NEW, "java/lang/IllegalArgumentException");
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "()V", false);
+        mv.visitInsn(Opcodes.ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+}

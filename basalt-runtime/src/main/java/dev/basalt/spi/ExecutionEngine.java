@@ -1,0 +1,29 @@
+package dev.basalt.spi;
+
+import dev.basalt.Config;
+import dev.basalt.wasm.WasmModule;
+
+/**
+ * An execution engine other than the built-in interpreter, found with {@link java.util.ServiceLoader} when a
+ * {@link Config} selects its {@link #strategy()}. The runtime does not depend on any engine module: adding
+ * {@code basalt-compiler} to the class path is what makes {@link Config.Strategy#COMPILER} available.
+ *
+ * <p>Implementations are stateless or thread-safe: one instance serves every {@link dev.basalt.Engine}.
+ * {@link #compile} runs once per {@link dev.basalt.Module}, after validation, and must either translate every
+ * defined function or throw {@link UnsupportedCodeException}; silently leaving functions to the interpreter is
+ * not allowed.
+ */
+public interface ExecutionEngine {
+    /** The strategy this engine implements (never {@link Config.Strategy#INTERPRETER}, which is built in). */
+    Config.Strategy strategy();
+
+    /** A short name for diagnostics, e.g. {@code "compiler"}. */
+    String name();
+
+    /**
+     * Translates the defined functions of a validated module.
+     *
+     * @throws UnsupportedCodeException if a function uses something this engine cannot translate yet
+     */
+    ModuleCode compile(WasmModule module);
+}

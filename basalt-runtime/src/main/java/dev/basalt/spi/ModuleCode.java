@@ -1,0 +1,19 @@
+package dev.basalt.spi;
+
+import dev.basalt.internal.runtime.DefinedType;
+import dev.basalt.internal.runtime.FunctionInstance;
+import dev.basalt.internal.runtime.ModuleInstance;
+
+/**
+ * The code of one module as an {@link ExecutionEngine} translated it: immutable, shared by every instance of the
+ * module. The instantiator asks it for the {@link FunctionInstance} of each defined function.
+ *
+ * <p>Calling convention: the returned function instance is invoked like a host function, through
+ * {@link FunctionInstance#host}, with its arguments on the store's value stack at {@code base} and its results
+ * written back there; it must record itself on the store's call stack ({@code StoreState.enter}) for depth limits
+ * and backtraces, and charge fuel and poll interruption as the interpreter does.
+ */
+public interface ModuleCode {
+    /** The function instance of defined function {@code index} (in the function index space) of {@code inst}. */
+    FunctionInstance function(ModuleInstance inst, int index, DefinedType type, String name);
+}
