@@ -56,6 +56,14 @@ public interface ExecutionBackend {
     }
 
     /** The script's world: instances and registered names. */
+    /**
+     * Whether {@code t}, thrown while instantiating a module, means this engine cannot run the module yet (a known
+     * engine limit, not a wrong result): the reason the runner reports the directives as skipped with.
+     */
+    default java.util.Optional<String> unsupported(Throwable t) {
+        return java.util.Optional.empty();
+    }
+
     interface Session extends AutoCloseable {
         /**
          * Instantiates a validated module, resolving its imports against "spectest" and the registered names.

@@ -13,7 +13,7 @@ public final class ExecutionBackends {
 
     /** Every backend, the preferred executing one first, {@link NoExecution} last. */
     public static List<ExecutionBackend> all() {
-        return List.of(RuntimeBackend.INSTANCE, NoExecution.INSTANCE);
+        return List.of(RuntimeBackend.INSTANCE, RuntimeBackend.COMPILER, NoExecution.INSTANCE);
     }
 
     public static Optional<ExecutionBackend> byName(String name) {

@@ -1,5 +1,6 @@
 package dev.basalt.testkit;
 
+import dev.basalt.Config;
 import dev.basalt.Engine;
 import dev.basalt.Func;
 import dev.basalt.FuncType;
@@ -17,6 +18,7 @@ import dev.basalt.wasm.GlobalType;
 import dev.basalt.wasm.Limits;
 import dev.basalt.wasm.MemoryType;
 import dev.basalt.wasm.NumType;
+import dev.basalt.spi.UnsupportedCodeException;
 import dev.basalt.wasm.RefType;
 import dev.basalt.wasm.TableType;
 import dev.basalt.wasm.ValType;
@@ -27,15 +29,39 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs WAST scripts on Basalt's runtime (the interpreter): one {@link Store} and {@link Linker} per script, with
+ * Runs WAST scripts on Basalt's runtime (the interpreter, or the compiler): one {@link Store} and {@link Linker} per script, with
  * the spec harness module {@code spectest} defined in the linker.
  */
 public final class RuntimeBackend implements ExecutionBackend {
-    public static final RuntimeBackend INSTANCE = new RuntimeBackend();
+    /** The interpreter ({@link Config.Strategy#INTERPRETER}). */
+    public static final RuntimeBackend INSTANCE = new RuntimeBackend("interpreter", Config.Strategy.INTERPRETER);
+    /** The compiler ({@link Config.Strategy#COMPILER}); modules it cannot translate yet are skipped, not passed. */
+    public static final RuntimeBackend COMPILER = new RuntimeBackend("compiler", Config.Strategy.COMPILER);
 
-    private final Engine engine = Engine.create();
+    private final String name;
+    private final Config.Strategy strategy;
+    private volatile Engine engine;
 
-    private RuntimeBackend() {
+    private RuntimeBackend(String name, Config.Strategy strategy) {
+        this.name = name;
+        this.strategy = strategy;
+    }
+
+    /** Created on first use, so that listing backends never needs the compiler on the class path. */
+    private Engine engine() {
+        Engine e = engine;
+        if (e == null) {
+            e = Engine.create(Config.builder().strategy(strategy).build());
+            engine = e;
+        }
+        return e;
+    }
+
+    @Override
+    public java.util.Optional<String> unsupported(Throwable t) {
+        return t instanceof UnsupportedCodeException u
+                ? java.util.Optional.of(u.engine() + ": unsupported instruction " + u.instruction())
+                : java.util.Optional.empty();
     }
 
     /** A host reference made by the script: {@code (ref.extern n)} / {@code (ref.host n)}; equal iff same n. */
@@ -44,7 +70,7 @@ public final class RuntimeBackend implements ExecutionBackend {
 
     @Override
     public String name() {
-        return "interpreter";
+        return name;
     }
 
     @Override
@@ -67,8 +93,8 @@ public final class RuntimeBackend implements ExecutionBackend {
     }
 
     private final class RuntimeSession implements Session {
-        private final Store<Void> store = Store.create(engine);
-        private final Linker<Void> linker = Linker.create(engine);
+        private final Store<Void> store = Store.create(engine());
+        private final Linker<Void> linker = Linker.create(engine());
 
         RuntimeSession() {
             defineSpectest();
@@ -101,7 +127,7 @@ public final class RuntimeBackend implements ExecutionBackend {
 
         @Override
         public Instance instantiate(WasmModule module, Optional<String> name) {
-            Module m = Module.fromModel(engine, module);
+            Module m = Module.fromModel(engine(), module);
             return new RuntimeInstance(linker.instantiate(store, m));
         }
 

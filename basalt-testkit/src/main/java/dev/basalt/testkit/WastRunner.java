@@ -188,6 +188,12 @@ public final class WastRunner {
         private Instance current;
         /** Line of the last module directive that failed to give an instance, for clearer follow-on failures. */
         private int currentFailedAt;
+        /** Why the current instance is missing when the engine could not run its module; null otherwise. */
+        private String currentSkipped;
+        /** Named instances whose module the engine could not run, with the reason. */
+        private final Map<String, String> skippedInstances = new HashMap<>();
+        /** Registered names of such instances, with the reason. */
+        private final Map<String, String> skippedRegistrations = new HashMap<>();
         /** What the script's modules may use (see {@link SpecSuite#featuresFor}). */
         private final Features features;
 
@@ -268,10 +274,20 @@ public final class WastRunner {
                 instance = session().instantiate(module, name);
             } catch (Throwable t) {
                 noCurrent(line);
+                Optional<String> skip = unsupported(t, module);
+                if (skip.isPresent()) {
+                    currentSkipped = skip.get();
+                    name.ifPresent(n -> skippedInstances.put(n, skip.get()));
+                    return Outcome.skipped(line, kind, skip.get());
+                }
                 return Outcome.failed(line, kind, "instantiation failed: " + describeFailure(t), unexpected(t));
             }
             current = instance;
-            name.ifPresent(n -> instances.put(n, instance));
+            currentSkipped = null;
+            name.ifPresent(n -> {
+                instances.put(n, instance);
+                skippedInstances.remove(n);
+            });
             return Outcome.passed(line, kind);
         }
 
@@ -279,6 +295,12 @@ public final class WastRunner {
             if (!backend.executes()) {
                 return skippedForNoEngine(r.line(), kind);
             }
+            Optional<String> skip = skipReason(r.module());
+            if (skip.isPresent()) {
+                skippedRegistrations.put(r.as(), skip.get());
+                return Outcome.skipped(r.line(), kind, skip.get());
+            }
+            skippedRegistrations.remove(r.as());
             session().register(r.as(), instance(r.module()));
             return Outcome.passed(r.line(), kind);
         }
@@ -286,6 +308,10 @@ public final class WastRunner {
         private Outcome action(Directive.ActionDirective a, String kind) {
             if (!backend.executes()) {
                 return skippedForNoEngine(a.line(), kind);
+            }
+            Optional<String> skip = skipReason(a.action().module());
+            if (skip.isPresent()) {
+                return Outcome.skipped(a.line(), kind, skip.get());
             }
             try {
                 perform(a.action());
@@ -299,6 +325,10 @@ public final class WastRunner {
         private Outcome assertReturn(Directive.AssertReturn ar, String kind) {
             if (!backend.executes()) {
                 return skippedForNoEngine(ar.line(), kind);
+            }
+            Optional<String> skip = skipReason(ar.action().module());
+            if (skip.isPresent()) {
+                return Outcome.skipped(ar.line(), kind, skip.get());
             }
             List<Value> results;
             try {
@@ -315,6 +345,10 @@ public final class WastRunner {
         private Outcome expectFailure(int line, String kind, Action action, FailureKind expected, String message) {
             if (!backend.executes()) {
                 return skippedForNoEngine(line, kind);
+            }
+            Optional<String> skip = skipReason(action.module());
+            if (skip.isPresent()) {
+                return Outcome.skipped(line, kind, skip.get());
             }
             List<Value> results;
             try {
@@ -342,6 +376,10 @@ public final class WastRunner {
                 // such a module never becomes the current one, whatever happens
                 session().instantiate(module, source.id());
             } catch (Throwable t) {
+                Optional<String> skip = unsupported(t, module);
+                if (skip.isPresent()) {
+                    return Outcome.skipped(line, kind, skip.get());
+                }
                 return judgeFailure(line, kind, t, expected, message);
             }
             return Outcome.failed(line, kind, "expected " + expectation(expected, message)
@@ -427,6 +465,30 @@ public final class WastRunner {
         private void noCurrent(int failedAt) {
             current = null;
             currentFailedAt = failedAt;
+            currentSkipped = null;
+        }
+
+        /**
+         * Why directives on the instance {@code name} (or the current one) are skipped: the engine could not run its
+         * module (an engine limit, never counted as passed); empty when they run.
+         */
+        private Optional<String> skipReason(Optional<String> name) {
+            return Optional.ofNullable(name.isPresent() ? skippedInstances.get(name.get()) : currentSkipped);
+        }
+
+        /** The engine's skip reason for {@code t}, or that of a skipped registration {@code module} imports from. */
+        private Optional<String> unsupported(Throwable t, WasmModule module) {
+            Optional<String> own = backend.unsupported(t);
+            if (own.isPresent()) {
+                return own;
+            }
+            for (var im : module.imports()) {
+                String reason = skippedRegistrations.get(im.module());
+                if (reason != null) {
+                    return Optional.of(reason);
+                }
+            }
+            return Optional.empty();
         }
 
         private Session session() {

@@ -72,7 +72,10 @@ class SpecTestSuite {
         return DynamicTest.dynamicTest(prefix + ":" + o.line() + " " + o.kind(), () -> {
             Optional<String> known = SKIPS.reason(engine, script.name(), o.line());
             Outcome.Status counted = known.isPresent() && !o.passed() ? Outcome.Status.SKIPPED : o.status();
-            record(script.folder(), counted);
+            record(engine + "/" + script.folder(), counted);
+            if (counted == Outcome.Status.SKIPPED && known.isEmpty()) {
+                recordSkip(engine, o.reason());
+            }
             if (known.isPresent()) {
                 if (o.passed()) {
                     fail("listed in spec-skips.txt (" + known.get() + ") but passes now: remove the entry");
@@ -110,6 +113,13 @@ class SpecTestSuite {
         }
     }
 
+    /** Skip reasons per engine, for the summary: what keeps each engine from running the whole suite. */
+    private static final Map<String, Map<String, Integer>> SKIP_REASONS = new java.util.TreeMap<>();
+
+    private static synchronized void recordSkip(String engine, String reason) {
+        SKIP_REASONS.computeIfAbsent(engine, e -> new java.util.HashMap<>()).merge(reason, 1, Integer::sum);
+    }
+
     private static synchronized void record(String folder, Outcome.Status status) {
         COUNTS.merge(folder, Counts.ZERO.plus(status), Counts::plus);
     }
@@ -122,13 +132,20 @@ class SpecTestSuite {
         if (COUNTS.isEmpty()) {
             return;
         }
-        StringBuilder sb = new StringBuilder("\nSpec testsuite by folder:\n");
+        StringBuilder sb = new StringBuilder("\nSpec testsuite by engine/folder:\n");
         sb.append(String.format("  %-28s %8s %8s %8s%n", "folder", "passed", "failed", "skipped"));
         Counts total = Counts.ZERO;
         for (Map.Entry<String, Counts> e : COUNTS.entrySet()) {
             Counts c = e.getValue();
             sb.append(String.format("  %-28s %8d %8d %8d%n", e.getKey(), c.passed(), c.failed(), c.skipped()));
             total = total.plus(c);
+        }
+        for (Map.Entry<String, Map<String, Integer>> e : SKIP_REASONS.entrySet()) {
+            sb.append("Most frequent skip reasons, ").append(e.getKey()).append(":\n");
+            e.getValue().entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .limit(15)
+                    .forEach(r -> sb.append(String.format("  %8d  %s%n", r.getValue(), r.getKey())));
         }
         List<String> unused = SKIPS.unusedKeys();
         if (!unused.isEmpty()) {
