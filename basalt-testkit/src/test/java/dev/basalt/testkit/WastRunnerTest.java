@@ -159,6 +159,23 @@ class WastRunnerTest {
     }
 
     @Test
+    void componentBinaryFormsAreDecodedAndTheRestSkipped() {
+        String script = """
+                (component binary "\\00asm\\0d\\00\\01\\00")
+                (assert_malformed (component binary "\\00asm\\0d\\00\\01\\00\\0d\\00") "malformed section id")
+                (assert_malformed (component binary "\\00asm\\0d\\00\\01\\00") "malformed section id")
+                (component binary "\\00asm\\0d\\00")
+                (component (core module))
+                """;
+        ScriptResult r = new WastRunner(Frontend.standard(), NoExecution.INSTANCE)
+                .run("c.wast", script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.outcomes()).extracting(Outcome::status).containsExactly(Outcome.Status.SKIPPED,
+                Outcome.Status.PASSED, Outcome.Status.FAILED, Outcome.Status.FAILED, Outcome.Status.SKIPPED);
+        assertThat(r.outcomes().get(2).reason()).contains("but the component decoded");
+        assertThat(r.outcomes().get(3).reason()).contains("does not decode").contains("unexpected end-of-file");
+    }
+
+    @Test
     void aScriptThatDoesNotParseIsOneFailure() {
         ScriptResult r = new WastRunner(frontend, NoExecution.INSTANCE).run("bad.wast", new byte[0]);
         assertThat(r.outcomes()).singleElement().satisfies(o -> {

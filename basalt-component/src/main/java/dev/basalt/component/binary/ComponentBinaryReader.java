@@ -74,10 +74,10 @@ public final class ComponentBinaryReader {
         try {
             module = BinaryReader.read(bytes);
         } catch (MalformedException e) {
-            // the core spec's wording first; wasm-tools (which the component suite quotes) says "section out of
-            // order" for a section after its successor
+            // inside a component the component suite's wording (wasm-tools') comes first: it says "section out of
+            // order" where the core spec says "unexpected content after last section"
             String reason = e.reason().startsWith("unexpected content after last section")
-                    ? e.reason() + " (section out of order)" : e.reason();
+                    ? "section out of order (" + e.reason() + ")" : e.reason();
             throw new MalformedException(reason, e.offset() < 0 ? -1 : offset + e.offset());
         }
         return new CoreModule(bytes, module);
