@@ -143,9 +143,9 @@ public final class EmbeddedRuby implements AutoCloseable {
      */
     public int eval(String code) {
         int[] str = lowerString(code + "\n$stdout.flush");
-        int returnArea = evalStringProtect.callI32(str[0], str[1]);
+        long returnArea = Integer.toUnsignedLong(evalStringProtect.callI32(str[0], str[1]));
         int handle = memory.readInt(returnArea);
-        int state = memory.readInt(returnArea + 4L);
+        int state = memory.readInt(returnArea + 4);
         // The guest keeps the value alive until the host drops its handle.
         dropRubyValue.callRaw(handles.remove(handle));
         wasi.flush();
