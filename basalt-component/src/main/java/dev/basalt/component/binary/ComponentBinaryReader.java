@@ -285,7 +285,7 @@ public final class ComponentBinaryReader {
     }
 
     private static Optional<ValType> optionalValType(Cursor in) {
-        return in.bool("optional value type")
+        return in.bool()
                 ? Optional.of(valType(in)) : Optional.empty();
     }
 
@@ -357,7 +357,7 @@ public final class ComponentBinaryReader {
             }
             case 0x3f -> {
                 int rep = in.u8();
-                OptionalInt dtor = in.bool("optional resource destructor") ? OptionalInt.of(in.u32())
+                OptionalInt dtor = in.bool() ? OptionalInt.of(in.u32())
                         : OptionalInt.empty();
                 yield new TypeDef.Resource(rep, dtor);
             }
@@ -406,8 +406,8 @@ public final class ComponentBinaryReader {
                 int bpos = in.pos;
                 int bound = in.u8();
                 yield switch (bound) {
-                    case 0x00 -> new ExternType.Value(true, in.u32(), null);
-                    case 0x01 -> new ExternType.Value(false, 0, valType(in));
+                    case 0x00 -> new ExternType.ValueEq(in.u32());
+                    case 0x01 -> new ExternType.Value(valType(in));
                     default -> throw in.errorAt(bpos, invalidLeading(bound, "value bound"));
                 };
             }
@@ -574,14 +574,14 @@ public final class ComponentBinaryReader {
             // a type index and the async? flag
             case 0x11, 0x12, 0x18, 0x19 -> {
                 int t = in.u32();
-                yield new Canon.Builtin(op, List.of(t, in.bool("async") ? 1 : 0), List.of());
+                yield new Canon.Builtin(op, List.of(t, in.bool() ? 1 : 0), List.of());
             }
             // the async? or cancel? flag alone
             case 0x06, 0x0c, 0x29, 0x2a, 0x2b, 0x2c, 0x2d ->
-                    new Canon.Builtin(op, List.of(in.bool("cancel") ? 1 : 0), List.of());
+                    new Canon.Builtin(op, List.of(in.bool() ? 1 : 0), List.of());
             // cancel? and a memory index
             case 0x20, 0x21 -> {
-                int c = in.bool("cancel") ? 1 : 0;
+                int c = in.bool() ? 1 : 0;
                 yield new Canon.Builtin(op, List.of(c, in.u32()), List.of());
             }
             // task.return: result list and options
@@ -614,15 +614,15 @@ public final class ComponentBinaryReader {
                 yield new Canon.Builtin(op, List.of(ft, in.u32()), List.of());
             }
             case 0x40 -> {
-                int sh = in.bool("shared") ? 1 : 0;
+                int sh = in.bool() ? 1 : 0;
                 yield new Canon.Builtin(op, List.of(sh, in.u32()), List.of());
             }
             case 0x41 -> {
-                int sh = in.bool("shared") ? 1 : 0;
+                int sh = in.bool() ? 1 : 0;
                 int ft = in.u32();
                 yield new Canon.Builtin(op, List.of(sh, ft, in.u32()), List.of());
             }
-            case 0x42 -> new Canon.Builtin(op, List.of(in.bool("shared") ? 1 : 0), List.of());
+            case 0x42 -> new Canon.Builtin(op, List.of(in.bool() ? 1 : 0), List.of());
             default -> throw in.errorAt(pos, invalidLeading(op, "canonical function"));
         };
     }
@@ -827,7 +827,8 @@ public final class ComponentBinaryReader {
             }
         }
 
-        boolean bool(String what) {
+        /** A {@code 0x00}/{@code 0x01} flag byte (async?, cancel?, shared?, optional presence). */
+        boolean bool() {
             int b = u8();
             return switch (b) {
                 case 0 -> false;

@@ -336,13 +336,13 @@ public final class ComponentBinaryWriter {
             }
             case ExternType.Value v -> {
                 out.write(0x02);
-                if (v.eq()) {
-                    out.write(0x00);
-                    Leb.writeU32(out, v.valueIndex());
-                } else {
-                    out.write(0x01);
-                    valType(out, v.type());
-                }
+                out.write(0x01);
+                valType(out, v.type());
+            }
+            case ExternType.ValueEq v -> {
+                out.write(0x02);
+                out.write(0x00);
+                Leb.writeU32(out, v.value());
             }
             case ExternType.Type t -> {
                 out.write(0x03);

@@ -9,8 +9,12 @@ public sealed interface ExternType {
     record Func(int type) implements ExternType {
     }
 
-    /** {@code (value b)} 🪙: {@code eq} bounds give a value index, else a value type. */
-    record Value(boolean eq, int valueIndex, ValType type) implements ExternType {
+    /** {@code (value t)} 🪙: a value of type {@code t}. */
+    record Value(ValType type) implements ExternType {
+    }
+
+    /** {@code (value (eq i))} 🪙: the same value as value {@code i}. */
+    record ValueEq(int value) implements ExternType {
     }
 
     /** {@code (type (eq i))}, or with {@code subResource} {@code (type (sub resource))}. */

@@ -53,6 +53,11 @@ class ComponentBinaryRoundTripTest {
                         new CoreType.OuterTypeAlias(1, 0))))));
         TypeDef.ComponentType ctype = new TypeDef.ComponentType(List.of(
                 new Decl.ImportDecl(ExternName.of("x"), new ExternType.Func(0)),
+                new Decl.ImportDecl(ExternName.of("v"), new ExternType.Value(STRING)),
+                new Decl.ExportDecl(ExternName.of("w"), new ExternType.ValueEq(0)),
+                new Decl.ExportDecl(ExternName.of("m"), new ExternType.CoreModule(0)),
+                new Decl.ExportDecl(ExternName.of("c"), new ExternType.ComponentT(0)),
+                new Decl.ExportDecl(ExternName.of("t"), new ExternType.Type(false, 3)),
                 new Decl.AliasDecl(new Alias.Outer(Sort.TYPE, 1, 0))));
         List<TypeDef> types = List.of(
                 new TypeDef.Func(false, List.of(new TypeDef.Param("a", U32)), Optional.of(U32)),
