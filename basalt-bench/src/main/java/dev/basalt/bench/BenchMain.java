@@ -21,7 +21,7 @@ public final class BenchMain {
         int warmup = 3;
         int iterations = 5;
         List<String> only = List.of();
-        List<String> runtimes = List.of("basalt-interp", "endive-interp");
+        List<String> runtimes = List.of("basalt-compiler", "basalt-interp", "endive-interp");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
@@ -30,7 +30,7 @@ public final class BenchMain {
                 case "--runtimes" -> runtimes = Arrays.asList(args[++i].split(","));
                 default -> {
                     System.err.println("usage: basalt-bench [--warmup N] [--iterations N] [--only w1,w2] [--runtimes "
-                            + "basalt-interp,endive-interp]");
+                            + "basalt-compiler,basalt-interp,endive-interp]");
                     System.exit(2);
                 }
             }
@@ -38,6 +38,7 @@ public final class BenchMain {
         List<Runner> runners = new ArrayList<>();
         for (String r : runtimes) {
             runners.add(switch (r) {
+                case "basalt-compiler" -> new BasaltCompilerRunner();
                 case "basalt-interp" -> new BasaltInterpreterRunner();
                 case "endive-interp" -> new EndiveInterpreterRunner();
                 default -> throw new IllegalArgumentException("unknown runtime " + r);
@@ -81,6 +82,10 @@ public final class BenchMain {
             if (basalt != null && endive != null) {
                 line.append(String.format(Locale.ROOT, "  endive/basalt %.2fx", endive / basalt));
             }
+            Double compiled = row.get("basalt-compiler");
+            if (compiled != null && basalt != null) {
+                line.append(String.format(Locale.ROOT, "  interp/compiler %.2fx", basalt / compiled));
+            }
             System.out.println(line);
         }
         if (runtimes.contains("basalt-interp") && runtimes.contains("endive-interp") && !medians.isEmpty()) {
@@ -93,6 +98,14 @@ public final class BenchMain {
             }
             System.out.printf(Locale.ROOT, "geomean endive/basalt interpreter speed-up: %.2fx (worst workload %.2fx)%n",
                     Math.exp(logSum / medians.size()), worst);
+        }
+        if (runtimes.contains("basalt-interp") && runtimes.contains("basalt-compiler") && !medians.isEmpty()) {
+            double logSum = 0;
+            for (Map<String, Double> row : medians.values()) {
+                logSum += Math.log(row.get("basalt-interp") / row.get("basalt-compiler"));
+            }
+            System.out.printf(Locale.ROOT, "geomean basalt compiler speed-up over the interpreter: %.2fx%n",
+                    Math.exp(logSum / medians.size()));
         }
         if (!allCorrect) {
             System.out.println("some results differ from native: see above");
