@@ -1,0 +1,47 @@
+package dev.basalt.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compiler backend in the runner: modules it translates run; directives on modules it cannot translate yet
+ * (and on instances registered from them) are SKIPPED with the compiler's reason, never passed.
+ */
+class CompilerBackendTest {
+    private static ScriptResult run(String script) {
+        return WastRunner.standard(RuntimeBackend.COMPILER).run("c.wast", script.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void supportedModulesRun() {
+        ScriptResult r = run("""
+                (module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
+                (assert_return (invoke "add" (i32.const 2) (i32.const 3)) (i32.const 5))
+                (assert_return (invoke "add" (i32.const 2) (i32.const 3)) (i32.const 6))
+                """);
+        assertThat(r.outcomes()).extracting(Outcome::status)
+                .containsExactly(Outcome.Status.PASSED, Outcome.Status.PASSED, Outcome.Status.FAILED);
+    }
+
+    @Test
+    void unsupportedModulesAreSkippedWithTheReason() {
+        ScriptResult r = run("""
+                (module $v (func (export "lane") (result i32) (i32x4.extract_lane 0 (v128.const i32x4 7 0 0 0))))
+                (assert_return (invoke "lane") (i32.const 7))
+                (assert_return (invoke $v "lane") (i32.const 8))
+                (register "v" $v)
+                (module (import "v" "lane" (func (result i32))))
+                (module (func (export "one") (result i32) (i32.const 1)))
+                (assert_return (invoke "one") (i32.const 1))
+                """);
+        List<Outcome> o = r.outcomes();
+        assertThat(o).extracting(Outcome::status).containsExactly(Outcome.Status.SKIPPED, Outcome.Status.SKIPPED,
+                Outcome.Status.SKIPPED, Outcome.Status.SKIPPED, Outcome.Status.SKIPPED, Outcome.Status.PASSED,
+                Outcome.Status.PASSED);
+        assertThat(o.get(0).reason()).isEqualTo("compiler: unsupported instruction v128.const");
+        assertThat(o.subList(1, 5)).allSatisfy(x -> assertThat(x.reason()).isEqualTo(o.get(0).reason()));
+    }
+}
