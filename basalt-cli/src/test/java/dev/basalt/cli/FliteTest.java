@@ -2,7 +2,15 @@ package dev.basalt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.basalt.Config;
+import dev.basalt.Engine;
+import dev.basalt.Linker;
+import dev.basalt.Module;
+import dev.basalt.Store;
 import dev.basalt.testkit.NpmPackages;
+import dev.basalt.wasi.WasiConfig;
+import dev.basalt.wasi.WasiContext;
+import dev.basalt.wasi.WasiPreview1;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -54,6 +62,28 @@ class FliteTest {
         assertThat(firstDifference)
                 .as("first differing byte of hello.wav (%d bytes) vs node's (%d bytes)", wav.length, golden.length)
                 .isEqualTo(-1);
+    }
+
+    /** The compiler engine (not yet selectable in {@code basalt run}) through the embedding API: the same WAV. */
+    @Test
+    void theCompilerEngineSpeaksTheSameWav() throws IOException {
+        Path flite = fliteOrSkip();
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.COMPILER).build());
+        long start = System.nanoTime();
+        Module module = Module.compile(engine, Files.readAllBytes(flite));
+        long compiled = System.nanoTime();
+        Linker<WasiContext> linker = Linker.create(engine);
+        WasiPreview1.addToLinker(linker, ctx -> ctx);
+        WasiConfig config = WasiConfig.builder().args("flite.wasm", "-t", "Hello from Basalt", "-o", "/out/hello.wav")
+                .preopenDir(out, "/out", false).build();
+        try (WasiContext wasi = WasiContext.create(config)) {
+            assertThat(WasiPreview1.runCommand(linker.instantiate(Store.create(engine, wasi), module))).isZero();
+        }
+        System.err.printf("FliteTest: compiler engine: compile %d ms, run %d ms%n", (compiled - start) / 1_000_000,
+                (System.nanoTime() - compiled) / 1_000_000);
+        byte[] wav = Files.readAllBytes(out.resolve("hello.wav"));
+        assertThat(Arrays.mismatch(wav, golden())).as("first differing byte vs node's WAV").isEqualTo(-1);
     }
 
     @Test
