@@ -487,6 +487,37 @@ final class FunctionCompiler implements Opcodes {
                 mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "fill", "(JIJ)V", false);
                 nextSlot = mark;
             }
+            case "MEMORY_INIT" -> {
+                Instruction.IndexPair p = (Instruction.IndexPair) in;
+                int m = p.second();
+                char at = mc.memoryTypes.get(m).is64() ? 'J' : 'I';
+                int mark = nextSlot;
+                int len = newTemp('I');
+                int src = newTemp('I');
+                int dst = newTemp(at);
+                sp -= 3;
+                mv.visitVarInsn(ISTORE, len);
+                mv.visitVarInsn(ISTORE, src);
+                mv.visitVarInsn(opStore(at), dst);
+                memory(m);
+                loadAddress(at, dst);
+                mv.visitVarInsn(ALOAD, instSlot);
+                mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "datas", "[[B");
+                pushInt(mv, p.first());
+                mv.visitInsn(AALOAD);
+                loadAddress('I', src);
+                loadAddress('I', len);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "init", "(J[BJJ)V", false);
+                nextSlot = mark;
+            }
+            case "DATA_DROP" -> {
+                mv.visitVarInsn(ALOAD, instSlot);
+                mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "datas", "[[B");
+                pushInt(mv, ((Instruction.Index) in).index());
+                mv.visitInsn(ICONST_0);
+                mv.visitIntInsn(NEWARRAY, T_BYTE);
+                mv.visitInsn(AASTORE);
+            }
             case "MEMORY_COPY" -> {
                 Instruction.IndexPair p = (Instruction.IndexPair) in;
                 boolean dst64 = mc.memoryTypes.get(p.first()).is64();

@@ -98,6 +98,22 @@ class CompilerTest {
     }
 
     @Test
+    void memoryInitAndDataDrop() {
+        Instance c = instantiate(COMPILER, """
+                (module (memory 1) (data $d "\\01\\02\\03\\04")
+                  (func (export "init") (param i32 i32 i32) (memory.init $d (local.get 0) (local.get 1) (local.get 2)))
+                  (func (export "drop") (data.drop $d))
+                  (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))
+                """);
+        c.getFunc("init").orElseThrow().call(dev.basalt.Val.i32(16), dev.basalt.Val.i32(1), dev.basalt.Val.i32(3));
+        assertThat(c.getFunc("load").orElseThrow().callI32(16)).isEqualTo(0x00040302);
+        c.getFunc("drop").orElseThrow().call();
+        assertThatThrownBy(() -> c.getFunc("init").orElseThrow().call(dev.basalt.Val.i32(0), dev.basalt.Val.i32(0),
+                dev.basalt.Val.i32(1))).isInstanceOfSatisfying(Trap.class,
+                t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS));
+    }
+
+    @Test
     void fuelRunsOutInLoops() {
         Engine engine = COMPILER;
         Module m = Module.fromWat(engine, LOOPS);
