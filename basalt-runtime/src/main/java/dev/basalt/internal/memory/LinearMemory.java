@@ -221,10 +221,21 @@ public final class LinearMemory {
                 // the reservation already holds zeros past the old size; publish the new size to other threads
                 BYTE_SIZE.setRelease(this, newBytes);
             } else {
-                try {
-                    bytes = Arrays.copyOf(bytes, arrayLength(newBytes));
-                } catch (OutOfMemoryError e) {
-                    return -1;
+                if (newBytes > bytes.length) {
+                    // Grow the backing array geometrically: programs that grow a page at a time would otherwise
+                    // copy the whole memory on every memory.grow (quadratic). Bytes past byteSize stay zero and
+                    // out of reach, since every bounds check uses byteSize, never the array's length.
+                    long ceiling = Math.min(limitPages << pageSizeLog2, MAX_BYTES);
+                    long capacity = Math.max(newBytes, Math.min(ceiling, bytes.length + (bytes.length >> 1)));
+                    try {
+                        bytes = Arrays.copyOf(bytes, arrayLength(capacity));
+                    } catch (OutOfMemoryError e) {
+                        try {
+                            bytes = Arrays.copyOf(bytes, arrayLength(newBytes));
+                        } catch (OutOfMemoryError again) {
+                            return -1;
+                        }
+                    }
                 }
                 byteSize = newBytes;
             }

@@ -198,6 +198,26 @@ class LinearMemoryTest {
     }
 
     @Test
+    void pageByPageGrowthKeepsDataAndTrapsJustPastTheLogicalSize() {
+        // The backing array grows ahead of the memory (geometrically); what a guest can reach must not.
+        LinearMemory m = LinearMemory.create(new MemoryType(Limits.of(1, 200)));
+        for (int page = 1; page < 100; page++) {
+            m.i32Store((long) page * PAGE - 4, 0, page);
+            assertThat(m.grow(1)).isEqualTo(page);
+            long size = m.byteSize();
+            assertThat(size).isEqualTo((page + 1L) * PAGE);
+            assertThat(m.i32Load(size - 4, 0)).as("new page is zeroed").isZero();
+            assertThatThrownBy(() -> m.i32Load(size - 3, 0)).isInstanceOf(Trap.class);
+            assertThatThrownBy(() -> m.i32Load8U(size, 0)).isInstanceOf(Trap.class);
+        }
+        for (int page = 1; page < 100; page++) {
+            assertThat(m.i32Load((long) page * PAGE - 4, 0)).isEqualTo(page);
+        }
+        assertThat(m.grow(101)).as("beyond the type maximum").isEqualTo(-1);
+        assertThat(m.grow(100)).isEqualTo(100);
+    }
+
+    @Test
     void growHonoursTheByteCapAndTheArrayLimit() {
         LinearMemory m = LinearMemory.create(new MemoryType(Limits.of(1)));
         assertThat(m.grow(1, 2 * PAGE)).isEqualTo(1);
