@@ -1,6 +1,7 @@
 package dev.basalt.compiler;
 
 import dev.basalt.internal.memory.LinearMemory;
+import dev.basalt.internal.runtime.DeadCode;
 import dev.basalt.internal.ops.NumericOps;
 import dev.basalt.spi.UnsupportedCodeException;
 import dev.basalt.wasm.BlockType;
@@ -216,31 +217,12 @@ final class FunctionCompiler implements Opcodes {
         List<Instruction> body = function.body().instructions();
         List<int[]> frames = new ArrayList<>(); // {kind, fuel, unreachable, loopInstr}
         frames.add(new int[] {K_FUNC, 0, 0, -1});
-        int skip = 0;
+        DeadCode deadCode = new DeadCode();
         for (int i = 0; i < body.size() && !frames.isEmpty(); i++) {
             String name = body.get(i).opcode().name();
             int[] top = frames.get(frames.size() - 1);
-            if (top[2] != 0) {
-                switch (name) {
-                    case "BLOCK", "LOOP", "IF", "TRY", "TRY_TABLE" -> {
-                        skip++;
-                        continue;
-                    }
-                    case "END", "DELEGATE" -> {
-                        if (skip > 0) {
-                            skip--;
-                            continue;
-                        }
-                    }
-                    case "ELSE", "CATCH", "CATCH_ALL" -> {
-                        if (skip > 0) {
-                            continue;
-                        }
-                    }
-                    default -> {
-                        continue;
-                    }
-                }
+            if (top[2] != 0 && deadCode.skip(body.get(i).opcode())) {
+                continue;
             }
             int[] loop = null;
             for (int k = frames.size() - 1; k >= 0; k--) {

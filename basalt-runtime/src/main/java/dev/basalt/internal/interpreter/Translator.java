@@ -1,5 +1,6 @@
 package dev.basalt.internal.interpreter;
 
+import dev.basalt.internal.runtime.DeadCode;
 import dev.basalt.wasm.AbsHeapType;
 import dev.basalt.wasm.BlockType;
 import dev.basalt.wasm.CompositeType;
@@ -203,7 +204,7 @@ final class Translator {
         private int maxHeight;
         private final List<Frame> frames = new ArrayList<>();
         private final List<CompiledCode.Handler> handlers = new ArrayList<>();
-        private int skipDepth;
+        private final DeadCode deadCode = new DeadCode();
         private int hiddenSlots;
         private int nextHidden;
         private int entryFuel;
@@ -343,27 +344,8 @@ final class Translator {
             String name = op.name();
             int prevKind = lastKind;
             lastKind = P_NONE;
-            if (top().unreachable) {
-                switch (name) {
-                    case "BLOCK", "LOOP", "IF", "TRY", "TRY_TABLE" -> {
-                        skipDepth++;
-                        return;
-                    }
-                    case "END", "DELEGATE" -> {
-                        if (skipDepth > 0) {
-                            skipDepth--;
-                            return;
-                        }
-                    }
-                    case "ELSE", "CATCH", "CATCH_ALL" -> {
-                        if (skipDepth > 0) {
-                            return;
-                        }
-                    }
-                    default -> {
-                        return;
-                    }
-                }
+            if (top().unreachable && deadCode.skip(op)) {
+                return;
             }
             countFuel();
             switch (name) {
