@@ -15,14 +15,16 @@ import dev.basalt.wasm.AbsHeapType;
  * {@link FunctionInstance}; structs, arrays and i31 are {@link StructObject}, {@link ArrayObject}, {@link I31Ref};
  * exceptions are {@code ExnObject}; any other object is a host reference ({@code externref}, or an {@code anyref}
  * after {@code any.convert_extern}, which keeps the same object so that converting back restores it).
+ *
+ * <p>Public so that the compiler's generated code runs the same tests as the interpreter; not API.
  */
-final class Casts {
+public final class Casts {
     private static final AbsHeapType[] ABS = AbsHeapType.values();
 
     private Casts() {
     }
 
-    static boolean test(Object v, int heapCode, boolean nullable, ModuleInstance inst) {
+    public static boolean test(Object v, int heapCode, boolean nullable, ModuleInstance inst) {
         if (v == null) {
             return nullable;
         }
@@ -51,7 +53,7 @@ final class Casts {
         };
     }
 
-    static boolean refEq(Object a, Object b) {
+    public static boolean refEq(Object a, Object b) {
         if (a == b) {
             return true;
         }

@@ -66,14 +66,7 @@ final class ColdOps {
             }
             case ColdOp.TABLE_INIT -> {
                 TableInstance t = inst.tables[i1];
-                Object[] seg = inst.elems[i0];
-                long d = idx(t, s[sp - 3]);
-                long so = s[sp - 2] & 0xFFFF_FFFFL;
-                long n = s[sp - 1] & 0xFFFF_FFFFL;
-                if (so + n > seg.length || d < 0 || d + n > t.size) {
-                    throw new Trap(TrapKind.OUT_OF_BOUNDS_TABLE_ACCESS);
-                }
-                System.arraycopy(seg, (int) so, t.elements, (int) d, (int) n);
+                t.init(idx(t, s[sp - 3]), inst.elems[i0], s[sp - 2] & 0xFFFF_FFFFL, s[sp - 1] & 0xFFFF_FFFFL);
                 return sp - 3;
             }
             case ColdOp.ELEM_DROP -> {

@@ -89,4 +89,15 @@ public final class TableInstance {
         }
         System.arraycopy(src.elements, (int) s, dst.elements, (int) d, (int) len);
     }
+
+    /**
+     * {@code table.init}: copies {@code n} references of element segment {@code seg} from {@code s} to {@code d};
+     * {@code s} and {@code n} are unsigned 32-bit values, {@code d} an index already widened for the table type.
+     */
+    public void init(long d, Object[] seg, long s, long n) {
+        if (s + n > seg.length || d < 0 || d > size - n) { // d may be Long.MAX_VALUE: no d + n
+            throw new Trap(TrapKind.OUT_OF_BOUNDS_TABLE_ACCESS);
+        }
+        System.arraycopy(seg, (int) s, elements, (int) d, (int) n);
+    }
 }
