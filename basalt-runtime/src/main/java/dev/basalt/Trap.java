@@ -34,6 +34,21 @@ public final class Trap extends BasaltException {
         this.backtrace = List.copyOf(backtrace);
     }
 
+    private Trap(TrapKind kind, String message, boolean verbatim) {
+        super(message);
+        this.kind = kind;
+        this.backtrace = List.of();
+    }
+
+    /**
+     * A trap whose message is exactly {@code message}, without the kind's wording in front: for traps whose
+     * conventional wording is not the kind's (the component model's canonical-ABI traps use wasmtime's wording,
+     * "unknown handle index 3", which the component testsuite expects as a prefix).
+     */
+    public static Trap withMessage(TrapKind kind, String message) {
+        return new Trap(kind, message, true);
+    }
+
     public Trap(TrapKind kind, Throwable cause) {
         super(kind.message() + ": " + cause, cause);
         this.kind = kind;

@@ -29,6 +29,11 @@ public enum TrapKind {
     DEADLINE_EXCEEDED("deadline exceeded"),
     /** A guest-controlled allocation (GC array, table, stack) was larger than the JVM could provide. */
     ALLOCATION_TOO_LARGE("allocation too large"),
+    /**
+     * A rule of the component model was broken at run time (canonical ABI: bad pointer, alignment, encoding,
+     * discriminant, handle; reentrance). Such traps carry their own message ({@link Trap#withMessage}).
+     */
+    COMPONENT("component model trap"),
     /** A host function threw something that is not a Basalt exception; the cause is attached. */
     HOST_ERROR("host function failed");
 
