@@ -1,0 +1,28 @@
+package dev.basalt.component;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A component function type: named parameters and at most one (unnamed) result. */
+public record ComponentFuncType(List<Param> params, Optional<ValueType> result) {
+    public ComponentFuncType {
+        params = List.copyOf(params);
+    }
+
+    public record Param(String name, ValueType type) {
+    }
+
+    public static ComponentFuncType of(List<Param> params, ValueType result) {
+        return new ComponentFuncType(params, Optional.ofNullable(result));
+    }
+
+    /** The parameter types in order. */
+    public List<ValueType> paramTypes() {
+        return params.stream().map(Param::type).toList();
+    }
+
+    /** The result types: empty or one. */
+    public List<ValueType> resultTypes() {
+        return result.map(List::of).orElse(List.of());
+    }
+}
