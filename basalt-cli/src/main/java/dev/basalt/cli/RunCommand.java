@@ -69,7 +69,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-memory", paramLabel = "SIZE", description = "Cap each linear memory, e.g. 64MiB, 1GiB, 65536.")
     String maxMemory;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", description = "Execution engine: interpreter (the default).")
+    @Option(names = "--engine", paramLabel = "ENGINE",
+            description = {"Execution engine: interpreter (the default), compiler (JVM bytecode, compiled before the",
+                    "program starts) or auto (Config.Strategy.AUTO)."})
     String engineName = "interpreter";
 
     @Option(names = "--dir", paramLabel = "HOST[::GUEST][:ro]",
@@ -93,10 +95,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!engineName.equals("interpreter")) {
-            throw new Main.CliException("unknown engine: " + engineName + " (available: interpreter)", Main.USAGE);
-        }
-        Config.Builder config = Config.builder().strategy(Config.Strategy.INTERPRETER);
+        Config.Builder config = Config.builder().strategy(strategy(engineName));
         if (maxMemory != null) {
             config.maxMemoryBytes(parseSize(maxMemory));
         }
@@ -151,6 +150,17 @@ final class RunCommand implements Callable<Integer> {
             store.cancelDeadline();
             wasi.close();
         }
+    }
+
+    /** The strategy an {@code --engine} name selects. */
+    static Config.Strategy strategy(String engineName) {
+        return switch (engineName) {
+            case "interpreter" -> Config.Strategy.INTERPRETER;
+            case "compiler" -> Config.Strategy.COMPILER;
+            case "auto" -> Config.Strategy.AUTO;
+            default -> throw new Main.CliException(
+                    "unknown engine: " + engineName + " (available: interpreter, compiler, auto)", Main.USAGE);
+        };
     }
 
     private int invoke(Instance instance, java.io.PrintWriter out) {

@@ -72,4 +72,52 @@ class RunCommandTest {
         assertThat(run("--invoke", "nope").code()).isEqualTo(2);
         assertThat(run("--invoke", "spin", "--timeout", "soon").code()).isEqualTo(2);
     }
+
+    @Test
+    void engineSelectsTheInterpreterTheCompilerOrAuto() throws IOException {
+        String wat = """
+                (module
+                  (func $fac (export "fac") (param i64) (result i64)
+                    (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+                      (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+                  (func $boom (export "boom") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0))))
+                """;
+        for (String engine : new String[] {"interpreter", "compiler", "auto"}) {
+            assertThat(runWat(wat, "--engine", engine, "--invoke", "fac", "20"))
+                    .isEqualTo(new Result(0, "2432902008176640000\n", ""));
+            Result trap = runWat(wat, "--engine", engine, "--invoke", "boom", "0");
+            assertThat(trap.code()).isEqualTo(1);
+            assertThat(trap.err()).startsWith("wasm trap: integer divide by zero").contains("boom");
+        }
+        Result unknown = run("--engine", "jit", "--invoke", "fac", "1");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown engine: jit (available: interpreter, compiler, auto)");
+    }
+
+    @Test
+    void aModuleTheCompilerCannotTranslateIsAnErrorNotAFallback() throws IOException {
+        // The compiler names what it cannot do (here a function with two results); nothing runs interpreted.
+        Result r = runWat("(module (func (export \"pair\") (result i32 i32) (i32.const 1) (i32.const 2)))",
+                "--engine", "compiler", "--invoke", "pair");
+        if (r.code() == 0) {
+            // The compiler has learnt multi-value results since this test was written: then it must agree.
+            assertThat(r.out()).isEqualTo("1\n2\n");
+        } else {
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).startsWith("basalt: compiler: unsupported instruction");
+        }
+    }
+
+    private Result runWat(String wat, String... args) throws IOException {
+        Path file = dir.resolve("other.wat");
+        Files.writeString(file, wat);
+        String[] full = new String[args.length + 2];
+        full[0] = "run";
+        full[1] = file.toString();
+        System.arraycopy(args, 0, full, 2, args.length);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(full, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
 }

@@ -9,10 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code basalt run} as a WASI command runner: arguments, environment, directories, exit codes, traps, preload. */
+/**
+ * {@code basalt run} as a WASI command runner: arguments, environment, directories, exit codes, traps, preload;
+ * each on every engine ({@code --engine}).
+ */
 class RunWasiTest {
     /** Writes "hi\n", then the value of the first environment variable if any, and exits with argc. */
     private static final String HELLO = """
@@ -59,10 +63,12 @@ class RunWasiTest {
     private record Result(int code, String out, String err) {
     }
 
+    private String engine;
+
     private Result run(String wat, String... args) throws IOException {
         Path file = dir.resolve("prog.wat");
         Files.writeString(file, wat);
-        List<String> full = new ArrayList<>(List.of("run"));
+        List<String> full = new ArrayList<>(List.of("run", "--engine", engine));
         for (String a : args) {
             full.add(a.equals("FILE") ? file.toString() : a);
         }
@@ -72,8 +78,10 @@ class RunWasiTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    @Test
-    void argumentsEnvironmentAndExitCode() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "compiler", "auto"})
+    void argumentsEnvironmentAndExitCode(String engine) throws IOException {
+        this.engine = engine;
         assertThat(run(HELLO, "FILE")).isEqualTo(new Result(1, "hi\n", ""));
         assertThat(run(HELLO, "FILE", "a", "--b")).isEqualTo(new Result(3, "hi\n", ""));
         assertThat(run(HELLO, "FILE", "--", "--env", "x")).isEqualTo(new Result(3, "hi\n", ""));
@@ -81,8 +89,10 @@ class RunWasiTest {
         assertThat(run(HELLO, "--env", "novalue", "FILE").code()).isEqualTo(2);
     }
 
-    @Test
-    void directoriesReadWriteAndReadOnly() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "compiler", "auto"})
+    void directoriesReadWriteAndReadOnly(String engine) throws IOException {
+        this.engine = engine;
         Path data = Files.createDirectory(dir.resolve("data"));
         assertThat(run(CREATE, "--dir", data + "::/data:ro", "FILE").code()).isEqualTo(76); // ENOTCAPABLE
         assertThat(Files.exists(data.resolve("made.txt"))).isFalse();
@@ -94,8 +104,10 @@ class RunWasiTest {
         assertThat(missing.err()).contains("cannot pre-open");
     }
 
-    @Test
-    void aTrapPrintsTheBacktraceAndExits134() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "compiler", "auto"})
+    void aTrapPrintsTheBacktraceAndExits134(String engine) throws IOException {
+        this.engine = engine;
         Result r = run("""
                 (module (func $inner unreachable) (func $start (export "_start") (call $inner)))
                 """, "FILE");
@@ -104,8 +116,10 @@ class RunWasiTest {
                 .contains("start");
     }
 
-    @Test
-    void preloadLinksAnotherModulesExports() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "compiler", "auto"})
+    void preloadLinksAnotherModulesExports(String engine) throws IOException {
+        this.engine = engine;
         Path lib = dir.resolve("lib.wat");
         Files.writeString(lib, "(module (func (export \"add\") (param i32 i32) (result i32) "
                 + "(i32.add (local.get 0) (local.get 1))))");
@@ -120,15 +134,19 @@ class RunWasiTest {
         assertThat(run(main, "--preload", "nolib", "FILE").code()).isEqualTo(2);
     }
 
-    @Test
-    void fuelStopsACommand() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "compiler", "auto"})
+    void fuelStopsACommand(String engine) throws IOException {
+        this.engine = engine;
         Result r = run("(module (func (export \"_start\") (loop $l (br $l))))", "--fuel", "10000", "FILE");
         assertThat(r.code()).isEqualTo(134);
         assertThat(r.err()).startsWith("wasm trap: all fuel consumed");
     }
 
-    @Test
-    void invokeInitialisesAReactorFirst() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "compiler", "auto"})
+    void invokeInitialisesAReactorFirst(String engine) throws IOException {
+        this.engine = engine;
         String reactor = """
                 (module
                   (global $ready (mut i32) (i32.const 0))
@@ -138,8 +156,10 @@ class RunWasiTest {
         assertThat(run(reactor, "--invoke", "answer", "FILE", "2")).isEqualTo(new Result(0, "42\n", ""));
     }
 
-    @Test
-    void listenPreopensASocketAndInheritEnvPassesTheHostEnvironment() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "compiler", "auto"})
+    void listenPreopensASocketAndInheritEnvPassesTheHostEnvironment(String engine) throws IOException {
+        this.engine = engine;
         String filetypeOfFd3 = """
                 (module
                   (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $st (param i32 i32) (result i32)))

@@ -3,6 +3,7 @@ package dev.basalt.wasi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.basalt.Config;
 import dev.basalt.Engine;
 import dev.basalt.Linker;
 import dev.basalt.Module;
@@ -26,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,9 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
  * embedding API with in-memory stdio and temporary directories. Each program checks WASI results itself (a FAIL
  * line per failed check, exit code 1); these tests assert the exit code, the sections reached, exact output where
  * it is deterministic, and what happened on the host file system.
+ *
+ * <p>Every test runs on both engines (the interpreter and the compiler), so each WASI function and each sandbox
+ * rule is proven on both: the host functions are the same, but the guest's code, its traps and backtraces differ.
  */
 class WasiProgramsTest {
-    private static final Engine ENGINE = Engine.create();
+    private static final Map<Config.Strategy, Engine> ENGINES = new ConcurrentHashMap<>();
     private static final Map<String, Module> MODULES = new ConcurrentHashMap<>();
 
     @TempDir
@@ -45,11 +50,15 @@ class WasiProgramsTest {
     record Run(int exit, String out, String err) {
     }
 
-    static Module module(String name) {
-        return MODULES.computeIfAbsent(name, n -> {
-            try (InputStream in = WasiProgramsTest.class.getResourceAsStream("/wasi/" + n + ".wasm")) {
-                assertThat(in).as("fixture " + n).isNotNull();
-                return Module.compile(ENGINE, in.readAllBytes());
+    static Engine engine(Config.Strategy strategy) {
+        return ENGINES.computeIfAbsent(strategy, s -> Engine.create(Config.builder().strategy(s).build()));
+    }
+
+    static Module module(Config.Strategy strategy, String name) {
+        return MODULES.computeIfAbsent(strategy + "/" + name, key -> {
+            try (InputStream in = WasiProgramsTest.class.getResourceAsStream("/wasi/" + name + ".wasm")) {
+                assertThat(in).as("fixture " + name).isNotNull();
+                return Module.compile(engine(strategy), in.readAllBytes());
             } catch (IOException e) {
                 throw new AssertionError(e);
             }
@@ -57,15 +66,16 @@ class WasiProgramsTest {
     }
 
     /** Runs fixture {@code name} with the capabilities of {@code config} plus in-memory stdout/stderr. */
-    static Run run(String name, WasiConfig.Builder config) {
+    static Run run(Config.Strategy strategy, String name, WasiConfig.Builder config) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         config.stdout(out).stderr(err);
-        Linker<WasiContext> linker = Linker.create(ENGINE);
+        Engine engine = engine(strategy);
+        Linker<WasiContext> linker = Linker.create(engine);
         WasiPreview1.addToLinker(linker, ctx -> ctx);
         try (WasiContext wasi = WasiContext.create(config.build())) {
-            Store<WasiContext> store = Store.create(ENGINE, wasi);
-            int exit = WasiPreview1.runCommand(linker.instantiate(store, module(name)));
+            Store<WasiContext> store = Store.create(engine, wasi);
+            int exit = WasiPreview1.runCommand(linker.instantiate(store, module(strategy, name)));
             wasi.flush();
             return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         }
@@ -79,18 +89,20 @@ class WasiProgramsTest {
         assertThat(r.exit()).as(r.out()).isZero();
     }
 
-    @Test
-    void helloSeesExactlyItsArgumentsAndEnvironment() {
-        Run r = run("hello", WasiConfig.builder().args("hello", "big", "world").env("GREETING", "hi"));
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void helloSeesExactlyItsArgumentsAndEnvironment(Config.Strategy engine) {
+        Run r = run(engine, "hello", WasiConfig.builder().args("hello", "big", "world").env("GREETING", "hi"));
         assertThat(r).isEqualTo(new Run(0, "hello big world\nGREETING=hi\n", ""));
-        Run bare = run("hello", WasiConfig.builder().args("hello", "x"));
+        Run bare = run(engine, "hello", WasiConfig.builder().args("hello", "x"));
         assertThat(bare).isEqualTo(new Run(3, "hello x\n", ""));
     }
 
-    @Test
-    void filesAndDirectories() throws IOException {
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void filesAndDirectories(Config.Strategy engine) throws IOException {
         Path work = Files.createDirectory(tmp.resolve("work"));
-        Run r = run("fs", WasiConfig.builder().args("fs").preopenDir(work, "/work"));
+        Run r = run(engine, "fs", WasiConfig.builder().args("fs").preopenDir(work, "/work"));
         assertPassed(r, "files", "dirs", "errors");
         assertThat(r.out()).contains("readdir: ./ ../ f.txt g.txt h/ \n");
         assertThat(Files.readString(work.resolve("a.txt"))).isEqualTo("one two");
@@ -103,8 +115,9 @@ class WasiProgramsTest {
         }
     }
 
-    @Test
-    void noEscapeFromPreopensAndReadOnlyMeansReadOnly() throws IOException {
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void noEscapeFromPreopensAndReadOnlyMeansReadOnly(Config.Strategy engine) throws IOException {
         Path sandbox = Files.createDirectories(tmp.resolve("sandbox/sub"));
         sandbox = sandbox.getParent();
         Path ro = Files.createDirectory(tmp.resolve("ro"));
@@ -114,7 +127,7 @@ class WasiProgramsTest {
         Files.createSymbolicLink(sandbox.resolve("escape"), Path.of("../outside"));
         Files.createSymbolicLink(sandbox.resolve("abs"), outside.resolve("secret.txt").toAbsolutePath());
         Files.createSymbolicLink(sandbox.resolve("inner"), Path.of("sub"));
-        Run r = run("sandbox", WasiConfig.builder().args("sandbox").preopenDir(sandbox, "/sandbox")
+        Run r = run(engine, "sandbox", WasiConfig.builder().args("sandbox").preopenDir(sandbox, "/sandbox")
                 .preopenDir(ro, "/ro", true));
         assertPassed(r, "dotdot", "symlinks", "rename", "readonly");
         assertThat(Files.readString(outside.resolve("secret.txt"))).isEqualTo("secret");
@@ -140,9 +153,10 @@ class WasiProgramsTest {
                 .deterministicRandom(42);
     }
 
-    @Test
-    void stdioClocksRandomPollAndProc() {
-        Run r = run("misc", misc("misc", "a b"));
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void stdioClocksRandomPollAndProc(Config.Strategy engine) {
+        Run r = run(engine, "misc", misc("misc", "a b"));
         assertPassed(r, "args", "stdio", "clocks", "random", "poll", "proc");
         byte[] expected = new byte[8];
         new SplittableRandom(42).nextBytes(expected);
@@ -155,19 +169,21 @@ class WasiProgramsTest {
         assertThat(r.err()).isEqualTo("to stderr\n");
     }
 
-    @Test
-    void exitCodesFromProcExitAndProcRaise() {
-        assertThat(run("misc", misc("misc", "exit", "7")).exit()).isEqualTo(7);
-        assertThat(run("misc", misc("misc", "exit", "0")).exit()).isZero();
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void exitCodesFromProcExitAndProcRaise(Config.Strategy engine) {
+        assertThat(run(engine, "misc", misc("misc", "exit", "7")).exit()).isEqualTo(7);
+        assertThat(run(engine, "misc", misc("misc", "exit", "0")).exit()).isZero();
         // proc_raise(term) ends the guest like a killed process: 128 + 15
-        Run raised = run("misc", misc("misc", "raise"));
+        Run raised = run(engine, "misc", misc("misc", "raise"));
         assertThat(raised.exit()).isEqualTo(143);
         assertThat(raised.out()).contains("ok proc\n");
     }
 
-    @Test
-    void aTrapCarriesItsWasmBacktrace() {
-        assertThatThrownBy(() -> run("misc", misc("misc", "trap")))
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void aTrapCarriesItsWasmBacktrace(Config.Strategy engine) {
+        assertThatThrownBy(() -> run(engine, "misc", misc("misc", "trap")))
                 .isInstanceOfSatisfying(Trap.class, t -> {
                     assertThat(t.kind()).isEqualTo(TrapKind.UNREACHABLE);
                     assertThat(t.backtrace()).isNotEmpty();
@@ -176,19 +192,20 @@ class WasiProgramsTest {
                 });
     }
 
-    @Test
-    void preopenedSocketsAcceptReceiveSendShutdown() throws Exception {
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void preopenedSocketsAcceptReceiveSendShutdown(Config.Strategy engine) throws Exception {
         WasiConfig.Builder config = WasiConfig.builder().args("sock")
                 .listen(new InetSocketAddress("127.0.0.1", 0)).listen(new InetSocketAddress("127.0.0.1", 0));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         config.stdout(out);
-        Linker<WasiContext> linker = Linker.create(ENGINE);
+        Linker<WasiContext> linker = Linker.create(engine(engine));
         WasiPreview1.addToLinker(linker, ctx -> ctx);
         try (WasiContext wasi = WasiContext.create(config.build())) {
             List<InetSocketAddress> addresses = wasi.listenAddresses();
             assertThat(addresses).hasSize(2);
             CompletableFuture<Integer> guest = CompletableFuture.supplyAsync(
-                    () -> WasiPreview1.runCommand(linker.instantiate(Store.create(ENGINE, wasi), module("sock"))));
+                    () -> WasiPreview1.runCommand(linker.instantiate(Store.create(engine(engine), wasi), module(engine, "sock"))));
             try (Socket client = new Socket(addresses.get(0).getAddress(), addresses.get(0).getPort())) {
                 client.setSoTimeout(30_000);
                 OutputStream o = client.getOutputStream();
