@@ -24,7 +24,8 @@ import org.objectweb.asm.Opcodes;
  * {@code ModuleInstance}) and the {@link Invoker} bridge that the runtime calls.
  *
  * <p>Value types map to JVM types one to one: i32 {@code int}, i64 {@code long}, f32 {@code float}, f64
- * {@code double} (written here as the descriptor characters I, J, F, D).
+ * {@code double}, every reference type {@code java.lang.Object} exactly as the interpreter stores references
+ * (written here as the descriptor characters I, J, F, D, L).
  */
 final class ModuleCompiler {
     static final String INST = "dev/basalt/internal/runtime/ModuleInstance";
@@ -109,11 +110,17 @@ final class ModuleCompiler {
         CompositeType.Func t = funcTypes.get(funcIndex);
         StringBuilder sb = new StringBuilder("(");
         for (ValType p : t.params()) {
-            sb.append(jvmType(p));
+            sb.append(descriptor(jvmType(p)));
         }
         sb.append('L').append(INST).append(";)");
-        sb.append(t.results().isEmpty() ? "V" : String.valueOf(jvmType(t.results().get(0))));
+        // Several results are returned through the store's value stack (see CallCodegen).
+        sb.append(t.results().size() != 1 ? "V" : descriptor(jvmType(t.results().get(0))));
         return sb.toString();
+    }
+
+    /** The JVM field descriptor of a value-type character: references are {@code java.lang.Object}. */
+    static String descriptor(char c) {
+        return c == 'L' ? "Ljava/lang/Object;" : String.valueOf(c);
     }
 
     /** The descriptor character of a value type, or 0 when the compiler does not support the type yet. */
@@ -127,7 +134,8 @@ final class ModuleCompiler {
                 case V128 -> 0;
             };
         }
-        return 0;
+        // Every reference type is the object the interpreter keeps in its reference slots (null = ref.null).
+        return 'L';
     }
 
     /** Bridge: {@code invoke(definedIndex, m, inst, base)} unpacks arguments from the value stack and calls. */
@@ -151,24 +159,21 @@ final class ModuleCompiler {
             CompositeType.Func t = funcTypes.get(index);
             mv.visitLabel(cases[i]);
             for (int p = 0; p < t.params().size(); p++) {
-                mv.visitVarInsn(Opcodes.ALOAD, 2);
-                mv.visitFieldInsn(Opcodes.GETFIELD, STORE, "stack", "[J");
-                mv.visitVarInsn(Opcodes.ILOAD, 4);
-                FunctionCompiler.pushInt(mv, p);
-                mv.visitInsn(Opcodes.IADD);
-                mv.visitInsn(Opcodes.LALOAD);
-                FunctionCompiler.fromSlot(mv, jvmType(t.params().get(p)));
+                ValueStack.load(mv, 2, 4, p, jvmType(t.params().get(p)));
             }
             mv.visitVarInsn(Opcodes.ALOAD, 3);
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, className, methodName(index), descriptor(index), false);
-            if (!t.results().isEmpty()) {
-                FunctionCompiler.toSlot(mv, jvmType(t.results().get(0)));
-                mv.visitVarInsn(Opcodes.LSTORE, 5);
+            if (t.results().size() == 1) {
+                char r = jvmType(t.results().get(0));
+                mv.visitVarInsn(FunctionCompiler.opStore(r), 5);
+                ValueStack.store(mv, 2, 4, 0, r, 5);
+            } else if (t.results().size() > 1) {
+                // The method left its results at the store's top; the runtime expects them at base.
                 mv.visitVarInsn(Opcodes.ALOAD, 2);
-                mv.visitFieldInsn(Opcodes.GETFIELD, STORE, "stack", "[J");
                 mv.visitVarInsn(Opcodes.ILOAD, 4);
-                mv.visitVarInsn(Opcodes.LLOAD, 5);
-                mv.visitInsn(Opcodes.LASTORE);
+                FunctionCompiler.pushInt(mv, t.results().size());
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/basalt/compiler/Support", "moveResults",
+                        "(L" + STORE + ";II)V", false);
             }
             mv.visitInsn(Opcodes.RETURN);
         }

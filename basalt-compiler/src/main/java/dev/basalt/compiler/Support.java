@@ -51,6 +51,31 @@ public final class Support {
         invoke(m, inst, Interpreter.indirect(inst, typeIndex, tableIndex, rawIndex), base);
     }
 
+    /** {@code call_ref}: traps on null, then calls the function with its arguments at {@code base}. */
+    public static void callRef(StoreState m, ModuleInstance inst, Object ref, int base) {
+        if (ref == null) {
+            throw new Trap(TrapKind.NULL_FUNCTION_REFERENCE);
+        }
+        invoke(m, inst, (FunctionInstance) ref, base);
+    }
+
+    public static Trap nullReference() {
+        return new Trap(TrapKind.NULL_REFERENCE);
+    }
+
+    /**
+     * Moves {@code n} results that a function with several results left at the store's {@code top} down to
+     * {@code base} (the runtime's convention); {@code base <= top}, so a forward copy is safe.
+     */
+    public static void moveResults(StoreState m, int base, int n) {
+        int from = m.top;
+        if (from != base) {
+            System.arraycopy(m.stack, from, m.stack, base, n);
+            System.arraycopy(m.his, from, m.his, base, n);
+            System.arraycopy(m.refs, from, m.refs, base, n);
+        }
+    }
+
     private static void invoke(StoreState m, ModuleInstance caller, FunctionInstance f, int base) {
         m.top = base + f.type.paramCount;
         try {
