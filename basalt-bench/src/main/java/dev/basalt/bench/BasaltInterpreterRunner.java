@@ -1,30 +1,15 @@
 package dev.basalt.bench;
 
 import dev.basalt.Config;
-import dev.basalt.Engine;
-import dev.basalt.Func;
-import dev.basalt.InstancePre;
-import dev.basalt.Linker;
-import dev.basalt.Module;
-import dev.basalt.Store;
 
 /** Basalt's interpreter. */
-final class BasaltInterpreterRunner implements Runner {
-    private final Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.INTERPRETER).build());
-
-    @Override
-    public String name() {
-        return "basalt-interp";
+final class BasaltInterpreterRunner extends BasaltRunner {
+    BasaltInterpreterRunner() {
+        super("basalt-interp", Config.Strategy.INTERPRETER);
     }
 
     @Override
-    public Prepared prepare(byte[] wasm) {
-        Module module = Module.compile(engine, wasm);
-        InstancePre<Void> pre = Linker.<Void>create(engine).instantiatePre(module);
-        return () -> {
-            Store<Void> store = Store.create(engine);
-            Func run = pre.instantiate(store).getFunc("run").orElseThrow();
-            return run.callI64();
-        };
+    public boolean slow() {
+        return true;
     }
 }

@@ -1,19 +1,26 @@
 package dev.basalt.bench;
 
-import run.endive.runtime.Instance;
 import run.endive.wasm.Parser;
 import run.endive.wasm.WasmModule;
 
-/** Endive (formerly Chicory), its interpreter: the baseline issue 3 measures against. */
-final class EndiveInterpreterRunner implements Runner {
+/** Endive 1.0.1 (formerly Chicory), its interpreter. Compile = {@link Parser#parse}. */
+final class EndiveInterpreterRunner extends JvmRunner {
     @Override
     public String name() {
         return "endive-interp";
     }
 
     @Override
-    public Prepared prepare(byte[] wasm) {
+    public boolean slow() {
+        return true;
+    }
+
+    @Override
+    Compiled compile(byte[] wasm) {
         WasmModule module = Parser.parse(wasm);
-        return () -> Instance.builder(module).build().export("run").apply()[0];
+        return () -> {
+            var export = run.endive.runtime.Instance.builder(module).build().export("run");
+            return () -> export.apply()[0];
+        };
     }
 }

@@ -1,16 +1,14 @@
 package dev.basalt.bench;
 
-/**
- * One runtime under test. {@link #prepare} does the once-per-module work (decode, validate, compile);
- * {@link Prepared#runOnce} instantiates afresh (so the workload starts from its initial memory) and calls
- * {@code run}, returning its result.
- */
+/** One runtime under test: measures a workload with the given numbers of warm-up and measured calls. */
 public interface Runner {
+    /** The column name, e.g. {@code basalt-compiler}, {@code v8}, {@code native}. */
     String name();
 
-    Prepared prepare(byte[] wasm);
-
-    interface Prepared {
-        long runOnce();
+    /** Interpreters: measured with fewer iterations (see BenchMain's {@code --slow-iterations}). */
+    default boolean slow() {
+        return false;
     }
+
+    Measurement measure(Workload workload, int warmup, int iterations);
 }

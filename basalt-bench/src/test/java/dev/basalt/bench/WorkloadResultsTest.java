@@ -13,10 +13,18 @@ import org.junit.jupiter.api.TestFactory;
 class WorkloadResultsTest {
     @TestFactory
     List<DynamicTest> basaltInterpreterMatchesNative() {
-        Runner basalt = new BasaltInterpreterRunner();
+        return matchesNative(new BasaltInterpreterRunner());
+    }
+
+    @TestFactory
+    List<DynamicTest> basaltCompilerMatchesNative() {
+        return matchesNative(new BasaltCompilerRunner());
+    }
+
+    private static List<DynamicTest> matchesNative(JvmRunner runner) {
         return Workload.all().stream()
                 .map(w -> DynamicTest.dynamicTest(w.name(),
-                        () -> assertThat(basalt.prepare(w.wasm()).runOnce()).isEqualTo(w.expected())))
+                        () -> assertThat(runner.runOnce(w.wasm())).isEqualTo(w.expected())))
                 .toList();
     }
 }

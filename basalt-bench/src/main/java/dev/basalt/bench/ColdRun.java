@@ -1,0 +1,68 @@
+package dev.basalt.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Basalt's compiler from a cold JVM: a fresh JVM compiles, instantiates and calls {@code run} once, so the figure
+ * includes loading Basalt's own classes and HotSpot starting on generated code, which a steady-state median hides.
+ * {@link #main} is the child's side; the runner in the parent starts it {@code repeats} times and takes the medians.
+ */
+public final class ColdRun extends ProcessRunner {
+    private final int repeats;
+
+    ColdRun(int repeats) {
+        this.repeats = repeats;
+    }
+
+    @Override
+    public String name() {
+        return "basalt-compiler-cold";
+    }
+
+    /** Child: {@code ColdRun WORKLOAD}. Prints compile_ns, instantiate_ns, run_ns and result, as ProcessRunner reads. */
+    public static void main(String[] args) {
+        Workload w = Workload.all().stream().filter(x -> x.name().equals(args[0])).findFirst().orElseThrow();
+        JvmRunner runner = new BasaltCompilerRunner();
+        long t0 = System.nanoTime();
+        JvmRunner.Compiled compiled = runner.compile(w.wasm());
+        long t1 = System.nanoTime();
+        JvmRunner.Instance instance = compiled.instantiate();
+        long t2 = System.nanoTime();
+        long result = instance.run();
+        long t3 = System.nanoTime();
+        System.out.println("compile_ns " + (t1 - t0));
+        System.out.println("instantiate_ns " + (t2 - t1));
+        System.out.println("run_ns " + (t3 - t2));
+        System.out.println("result " + result);
+    }
+
+    @Override
+    List<String> command(Workload workload, int warmup, int iterations) {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
+                "java").toString());
+        return List.of(java, "-Xss16m", "-cp", System.getProperty("java.class.path"), ColdRun.class.getName(),
+                workload.name());
+    }
+
+    /** Runs the fresh JVM {@code repeats} times; medians of compile, instantiate and first run. */
+    @Override
+    public Measurement measure(Workload workload, int warmup, int iterations) {
+        List<Measurement> runs = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) {
+            Measurement m = super.measure(workload, 0, 1);
+            if (m.failure() != null) {
+                return m;
+            }
+            runs.add(m);
+        }
+        List<Long> results = new ArrayList<>();
+        runs.forEach(m -> m.results().stream().filter(r -> !results.contains(r)).forEach(results::add));
+        double first = Measurement.median(runs.stream().mapToDouble(Measurement::runMs).toArray());
+        return new Measurement(Measurement.median(runs.stream().mapToDouble(Measurement::compileMs).toArray()),
+                Measurement.median(runs.stream().mapToDouble(Measurement::instantiateMs).toArray()), first, first,
+                results, null);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.basalt.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A runtime outside this JVM (native code, node), measured by a child process that times itself and prints lines
+ * {@code compile_ns T}, {@code instantiate_ns T}, {@code run_ns T} and {@code result R} (see
+ * {@code src/main/native/bench-main.c} and {@code src/main/resources/node/run-wasm.mjs}).
+ */
+abstract class ProcessRunner implements Runner {
+    private static final long TIMEOUT_MINUTES = 20;
+
+    /** The command that measures {@code workload}. */
+    abstract List<String> command(Workload workload, int warmup, int iterations) throws IOException;
+
+    @Override
+    public Measurement measure(Workload workload, int warmup, int iterations) {
+        try {
+            return parse(run(command(workload, warmup, iterations)));
+        } catch (IOException e) {
+            return Measurement.failed(e.getMessage());
+        }
+    }
+
+    static String run(List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException(command.get(0) + " timed out");
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " exited with " + p.exitValue() + ": " + out.strip());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Reads the child's lines; medians of the repeated ones. Unknown lines are an error (they would hide one). */
+    static Measurement parse(String output) throws IOException {
+        double compile = Double.NaN;
+        List<Double> instantiate = new ArrayList<>();
+        List<Double> run = new ArrayList<>();
+        List<Long> results = new ArrayList<>();
+        for (String line : output.strip().split("\n")) {
+            String[] kv = line.strip().split(" ", 2);
+            if (kv.length != 2) {
+                throw new IOException("unexpected output: " + line);
+            }
+            try {
+                switch (kv[0]) {
+                    case "compile_ns" -> compile = Long.parseLong(kv[1]) / 1e6;
+                    case "instantiate_ns" -> instantiate.add(Long.parseLong(kv[1]) / 1e6);
+                    case "run_ns" -> run.add(Long.parseLong(kv[1]) / 1e6);
+                    case "result" -> {
+                        long r = Long.parseLong(kv[1]);
+                        if (!results.contains(r)) {
+                            results.add(r);
+                        }
+                    }
+                    default -> throw new IOException("unexpected output: " + line);
+                }
+            } catch (NumberFormatException e) {
+                throw new IOException("unexpected output: " + line, e);
+            }
+        }
+        if (run.isEmpty() || results.isEmpty()) {
+            throw new IOException("no measurements in output: " + output.strip());
+        }
+        double[] runs = run.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] insts = instantiate.stream().mapToDouble(Double::doubleValue).toArray();
+        return new Measurement(compile, Measurement.median(insts), runs[0], Measurement.median(runs), results, null);
+    }
+}

@@ -1,0 +1,38 @@
+// Native harness for a workload (linked with one src/main/c/NAME.c): times run() in-process the way the JVM
+// runners and the node runner do, so that "x native" compares like with like.
+//   NAME                    prints run()'s result (what expected.properties records)
+//   NAME WARMUP ITERATIONS  runs WARMUP untimed calls, then ITERATIONS timed ones, printing one line each:
+//                           "result R", then "run_ns T" per measured call
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+long long run(void);
+
+static long long now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 3) {
+        printf("%lld\n", run());
+        return 0;
+    }
+    int warmup = atoi(argv[1]), iterations = atoi(argv[2]);
+    long long first = run();
+    printf("result %lld\n", first);
+    for (int i = 1; i < warmup; i++) {
+        long long r = run();
+        if (r != first) printf("result %lld\n", r);
+    }
+    for (int i = 0; i < iterations; i++) {
+        long long t0 = now_ns();
+        long long r = run();
+        long long t1 = now_ns();
+        if (r != first) printf("result %lld\n", r);
+        printf("run_ns %lld\n", t1 - t0);
+    }
+    return 0;
+}
