@@ -39,10 +39,12 @@ final class FunctionCompiler implements Opcodes {
     private static final Map<String, Method> NUMERIC_OPS = publicStatics(NumericOps.class);
     private static final Map<String, Method> MEMORY_OPS = publicMethods(LinearMemory.class);
 
-    private static final int K_FUNC = 0;
-    private static final int K_BLOCK = 1;
-    private static final int K_LOOP = 2;
-    private static final int K_IF = 3;
+    static final int K_FUNC = 0;
+    static final int K_BLOCK = 1;
+    static final int K_LOOP = 2;
+    static final int K_IF = 3;
+    /** try_table or legacy try: branches treat it as a block; {@link ExceptionCodegen} keeps the rest. */
+    static final int K_TRY = 4;
 
     final ModuleCompiler mc;
     private final ClassWriter cw;
@@ -74,6 +76,7 @@ final class FunctionCompiler implements Opcodes {
     private final RefCodegen refs = new RefCodegen(this);
     private final TableCodegen tables = new TableCodegen(this);
     final CallCodegen calls = new CallCodegen(this);
+    private final ExceptionCodegen exceptions = new ExceptionCodegen(this);
 
     static final class Ctl {
         int kind;
@@ -135,6 +138,7 @@ final class FunctionCompiler implements Opcodes {
         if (!mc.memoryTypes.isEmpty()) {
             memSlot = nextSlot++;
         }
+        exceptions.reserveSlots(function.body().instructions());
         countFuel();
         mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, ModuleCompiler.methodName(funcIndex), mc.descriptor(funcIndex),
                 null, null);
@@ -154,6 +158,7 @@ final class FunctionCompiler implements Opcodes {
         if (!ctls.isEmpty()) {
             end();
         }
+        exceptions.emitHandlers();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
@@ -205,6 +210,7 @@ final class FunctionCompiler implements Opcodes {
         mv.visitInsn(AALOAD);
         mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.STORE, "enter",
                 "(Ldev/basalt/internal/runtime/FunctionInstance;)V", false);
+        exceptions.prologue();
         charge(Math.max(1, entryFuel));
     }
 
@@ -244,7 +250,7 @@ final class FunctionCompiler implements Opcodes {
                 case "BLOCK", "IF", "TRY", "TRY_TABLE" -> frames.add(new int[] {K_BLOCK, 0, 0, -1});
                 case "LOOP" -> frames.add(new int[] {K_LOOP, 1, 0, i});
                 case "ELSE", "CATCH", "CATCH_ALL" -> top[2] = 0;
-                case "END" -> {
+                case "END", "DELEGATE" -> {
                     int[] f = frames.remove(frames.size() - 1);
                     if (f[0] == K_LOOP) {
                         loopFuel.put(f[3], Math.max(1, f[1]));
@@ -544,7 +550,7 @@ final class FunctionCompiler implements Opcodes {
                 nextSlot = mark;
             }
             default -> {
-                if (atomics.emit(in) || refs.emit(in) || tables.emit(in) || calls.emit(in)) {
+                if (atomics.emit(in) || refs.emit(in) || tables.emit(in) || calls.emit(in) || exceptions.emit(in)) {
                     return;
                 }
                 if (in instanceof Instruction.Memory m && memoryAccess(name, m.memArg())) {
@@ -569,9 +575,30 @@ final class FunctionCompiler implements Opcodes {
     }
 
     private void block(String name, Instruction.Block b, int index) {
+        if (name.equals("IF")) {
+            pop();
+        }
+        Ctl c = openBlock(b.type(), name.equals("BLOCK") ? K_BLOCK : name.equals("LOOP") ? K_LOOP : K_IF);
+        switch (name) {
+            case "BLOCK" -> c.target = c.end;
+            case "LOOP" -> {
+                c.target = new Label();
+                mv.visitLabel(c.target);
+                charge(loopFuel.getOrDefault(index, 1));
+            }
+            default -> {
+                c.target = c.end;
+                c.elseLabel = new Label();
+                mv.visitJumpInsn(IFEQ, c.elseLabel);
+            }
+        }
+    }
+
+    /** Opens a control frame of {@code kind} whose parameters are on the stack; its branch target is its end. */
+    Ctl openBlock(BlockType bt, int kind) {
         char[] params;
         char[] results;
-        switch (b.type()) {
+        switch (bt) {
             case BlockType.Empty e -> {
                 params = new char[0];
                 results = new char[0];
@@ -586,36 +613,18 @@ final class FunctionCompiler implements Opcodes {
                 results = types(ft.results());
             }
         }
-        if (name.equals("IF")) {
-            pop();
-        }
         Ctl c = new Ctl();
+        c.kind = kind;
         c.params = params;
         c.results = results;
         c.height = sp - params.length;
         c.end = new Label();
-        switch (name) {
-            case "BLOCK" -> {
-                c.kind = K_BLOCK;
-                c.target = c.end;
-            }
-            case "LOOP" -> {
-                c.kind = K_LOOP;
-                c.target = new Label();
-                mv.visitLabel(c.target);
-                charge(loopFuel.getOrDefault(index, 1));
-            }
-            default -> {
-                c.kind = K_IF;
-                c.target = c.end;
-                c.elseLabel = new Label();
-                mv.visitJumpInsn(IFEQ, c.elseLabel);
-            }
-        }
+        c.target = c.end;
         ctls.add(c);
+        return c;
     }
 
-    private void end() {
+    void end() {
         Ctl c = ctls.remove(ctls.size() - 1);
         if (c.kind == K_FUNC) {
             if (!c.unreachable) {
@@ -625,6 +634,9 @@ final class FunctionCompiler implements Opcodes {
         }
         if (c.kind == K_IF && !c.hasElse) {
             mv.visitLabel(c.elseLabel);
+        }
+        if (c.kind == K_TRY) {
+            exceptions.end(c);
         }
         mv.visitLabel(c.end);
         sp = c.height;
@@ -687,7 +699,7 @@ final class FunctionCompiler implements Opcodes {
         emitReturn(ctls.get(0));
     }
 
-    private void emitReturn(Ctl func) {
+    void emitReturn(Ctl func) {
         // The frame leaves the store's call stack; values under the result are left on the JVM stack (allowed).
         mv.visitVarInsn(ALOAD, storeSlot);
         mv.visitInsn(DUP);
