@@ -15,6 +15,18 @@ public final class Func implements Extern {
         this.store = store;
     }
 
+    /**
+     * A host function bound to {@code store}, usable as an import of modules instantiated in that store (define it
+     * in a {@link Linker}) — for hosts that build functions per store, such as the component runtime's lowered
+     * functions. Store-independent host functions are better defined with {@link Linker#defineHostFunction}.
+     */
+    public static <T> Func create(Store<T> store, FuncType type, String name, HostFunction<T> fn) {
+        var engine = store.engine();
+        FunctionInstance f = new FunctionInstance(engine.types().funcType(type.params(), type.results()),
+                Calls.host(type, fn), name);
+        return Values.func(f, store);
+    }
+
     public FuncType type() {
         var f = fn.type.func();
         return new FuncType(f.params(), f.results());
