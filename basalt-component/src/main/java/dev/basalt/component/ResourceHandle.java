@@ -12,16 +12,31 @@ import java.util.Objects;
 public final class ResourceHandle {
     private final ResourceType type;
     private final int rep;
+    private final boolean owned;
     private boolean live = true;
 
-    private ResourceHandle(ResourceType type, int rep) {
+    private ResourceHandle(ResourceType type, int rep, boolean owned) {
         this.type = Objects.requireNonNull(type, "type");
         this.rep = rep;
+        this.owned = owned;
     }
 
     /** A new owned handle to the resource {@code rep} of {@code type}. */
     public static ResourceHandle own(ResourceType type, int rep) {
-        return new ResourceHandle(type, rep);
+        return new ResourceHandle(type, rep, true);
+    }
+
+    /**
+     * A borrowed handle, as a host function receives a {@code borrow<R>} argument: valid for the duration of the
+     * call; it can be lent on but neither moved nor dropped.
+     */
+    public static ResourceHandle lent(ResourceType type, int rep) {
+        return new ResourceHandle(type, rep, false);
+    }
+
+    /** Whether this handle owns its resource (false for a borrow received by a host function). */
+    public boolean isOwned() {
+        return owned;
     }
 
     public ResourceType type() {
@@ -43,6 +58,9 @@ public final class ResourceHandle {
      * was already moved or dropped.
      */
     public synchronized void consume() {
+        if (!owned) {
+            throw new ComponentException("a borrowed handle of " + type + " cannot be moved or dropped");
+        }
         if (!live) {
             throw new ComponentException("resource handle of " + type + " (rep " + rep + ") was already moved or dropped");
         }

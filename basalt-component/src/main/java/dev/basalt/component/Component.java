@@ -1,0 +1,90 @@
+package dev.basalt.component;
+
+import dev.basalt.Engine;
+import dev.basalt.Module;
+import dev.basalt.component.binary.ComponentBinaryReader;
+import dev.basalt.component.model.CoreModule;
+import dev.basalt.component.model.ExternName;
+import dev.basalt.component.model.Section;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A compiled component: its binary model plus every core module inside it (at any nesting depth) validated and
+ * translated once by the engine. Immutable and reusable: instantiate it with a {@link ComponentLinker}, any number
+ * of times, in any store of the same engine.
+ */
+public final class Component {
+    private final Engine engine;
+    private final dev.basalt.component.model.Component model;
+    private final IdentityHashMap<CoreModule, Module> modules = new IdentityHashMap<>();
+
+    private Component(Engine engine, dev.basalt.component.model.Component model) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.model = Objects.requireNonNull(model, "model");
+        compileModules(model);
+    }
+
+    /**
+     * Decodes a component binary and compiles its core modules.
+     *
+     * @throws dev.basalt.wasm.MalformedException if the bytes are not a well-formed component
+     * @throws dev.basalt.wasm.InvalidException if an embedded core module does not validate
+     */
+    public static Component compile(Engine engine, byte[] bytes) {
+        return new Component(engine, ComponentBinaryReader.read(bytes));
+    }
+
+    /** Compiles a component given as a model (from the binary reader, the text parser, or built in code). */
+    public static Component fromModel(Engine engine, dev.basalt.component.model.Component model) {
+        return new Component(engine, model);
+    }
+
+    private void compileModules(dev.basalt.component.model.Component c) {
+        for (Section s : c.sections()) {
+            switch (s) {
+                case Section.CoreModuleSection m -> modules.put(m.module(), Module.fromModel(engine, m.module().module()));
+                case Section.Components nested -> compileModules(nested.component());
+                default -> {
+                }
+            }
+        }
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public dev.basalt.component.model.Component model() {
+        return model;
+    }
+
+    /** The names of the component's imports, in order. */
+    public List<String> importNames() {
+        List<String> names = new ArrayList<>();
+        for (Section s : model.sections()) {
+            if (s instanceof Section.Imports is) {
+                is.imports().forEach(i -> names.add(i.name().name()));
+            }
+        }
+        return names;
+    }
+
+    /** The names of the component's exports, in order. */
+    public List<String> exportNames() {
+        List<String> names = new ArrayList<>();
+        for (Section s : model.sections()) {
+            if (s instanceof Section.Exports es) {
+                es.exports().stream().map(e -> e.name()).map(ExternName::name).forEach(names::add);
+            }
+        }
+        return names;
+    }
+
+    /** The compiled core modules by their model objects (identity), for the instantiator. */
+    IdentityHashMap<CoreModule, Module> modules() {
+        return modules;
+    }
+}

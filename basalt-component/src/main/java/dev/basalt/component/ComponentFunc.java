@@ -1,0 +1,64 @@
+package dev.basalt.component;
+
+import dev.basalt.Store;
+import dev.basalt.component.internal.runtime.FuncInst;
+import dev.basalt.component.internal.runtime.Lifted;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An exported component function of a {@link ComponentInstance}, called with dynamic values. Arguments are checked
+ * against {@link #type()} while they are lowered ({@link ComponentException} on a mismatch, before any guest code
+ * runs for scalar arguments); guest faults are {@link dev.basalt.Trap}s, after which the instance cannot be entered
+ * again. Post-return runs before {@link #call} returns.
+ */
+public final class ComponentFunc {
+    private final FuncInst fn;
+    private final Store<?> store;
+    private final String name;
+
+    ComponentFunc(FuncInst fn, Store<?> store, String name) {
+        this.fn = fn;
+        this.store = store;
+        this.name = name;
+    }
+
+    public ComponentFuncType type() {
+        return fn.type();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Calls the function; returns its results (empty, or the one result). */
+    public List<ComponentValue> call(ComponentValue... args) {
+        return call(Arrays.asList(args));
+    }
+
+    public List<ComponentValue> call(List<ComponentValue> args) {
+        if (args.size() != fn.type().params().size()) {
+            throw new ComponentException("function `" + name + "` takes " + fn.type().params().size()
+                    + " arguments, " + args.size() + " given");
+        }
+        Lifted[] results = new Lifted[1];
+        fn.call(null, () -> Lifted.of(List.copyOf(args)), r -> results[0] = r);
+        return results[0].values();
+    }
+
+    /** Calls a function with at most one result and returns it, if any. */
+    public Optional<ComponentValue> callOne(ComponentValue... args) {
+        List<ComponentValue> r = call(args);
+        return r.isEmpty() ? Optional.empty() : Optional.of(r.getFirst());
+    }
+
+    Store<?> store() {
+        return store;
+    }
+
+    @Override
+    public String toString() {
+        return "ComponentFunc[" + name + ": " + fn.type() + "]";
+    }
+}

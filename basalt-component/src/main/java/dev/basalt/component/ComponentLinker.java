@@ -1,0 +1,279 @@
+package dev.basalt.component;
+
+import dev.basalt.Engine;
+import dev.basalt.Module;
+import dev.basalt.Store;
+import dev.basalt.component.internal.runtime.HostFunc;
+import dev.basalt.component.internal.runtime.Instantiator;
+import dev.basalt.component.wit.SemVer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Names to definitions that satisfy component imports: host functions (Java, with dynamic values), host resource
+ * types, instances of other components (composition), components and core modules — at the top level or inside
+ * named instances ({@link #instance(String)}, typically an interface such as {@code "wasi:cli/stdout@0.2.0"}).
+ *
+ * <p>Interface names with a version match semver-compatibly, as wasmtime does: an import
+ * {@code "a:b/c@1.2.0"} is satisfied by a definition {@code "a:b/c@1.5.1"} (same major version; for {@code 0.x}
+ * the same minor; {@code 0.0.x} exactly; never pre-releases); the highest compatible definition wins, an exact
+ * match first.
+ *
+ * {@snippet :
+ * ComponentLinker<Void> linker = ComponentLinker.create(engine);
+ * linker.instance("example:host/log").defineFunction("log",
+ *         ComponentFuncType.of(List.of(new ComponentFuncType.Param("msg", ValueType.STRING)), null),
+ *         (store, args) -> { System.out.println(((ComponentValue.Str) args.get(0)).value()); return List.of(); });
+ * ComponentInstance instance = linker.instantiate(store, component);
+ * }
+ */
+public final class ComponentLinker<T> {
+    private final Engine engine;
+    private final LinkerInstance<T> root = new LinkerInstance<>("");
+
+    private ComponentLinker(Engine engine) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+    }
+
+    public static <T> ComponentLinker<T> create(Engine engine) {
+        return new ComponentLinker<>(engine);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** The top level: definitions here satisfy the component's own imports. */
+    public LinkerInstance<T> root() {
+        return root;
+    }
+
+    /** The instance {@code name} at the top level, created empty if absent. */
+    public LinkerInstance<T> instance(String name) {
+        return root.instance(name);
+    }
+
+    public ComponentLinker<T> defineFunction(String name, ComponentFuncType type, ComponentHostFunction<T> fn) {
+        root.defineFunction(name, type, fn);
+        return this;
+    }
+
+    public ComponentLinker<T> defineResource(String name, ResourceType type) {
+        root.defineResource(name, type);
+        return this;
+    }
+
+    /** Satisfies import {@code name} with an instance of another component (or one it exports). */
+    public ComponentLinker<T> defineInstance(String name, ComponentInstance instance) {
+        root.defineInstance(name, instance);
+        return this;
+    }
+
+    public ComponentLinker<T> defineComponent(String name, Component component) {
+        root.defineComponent(name, component);
+        return this;
+    }
+
+    public ComponentLinker<T> defineModule(String name, Module module) {
+        root.defineModule(name, module);
+        return this;
+    }
+
+    /**
+     * Checks that every import of {@code component} has a definition of the right kind, once; instantiating the
+     * result is then only the instance's own work.
+     *
+     * @throws ComponentException naming the first import that is missing or of the wrong kind
+     */
+    public ComponentInstancePre<T> instantiatePre(Component component) {
+        if (component.engine() != engine) {
+            throw new ComponentException("the component was compiled for a different engine than the linker's");
+        }
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        for (var section : component.model().sections()) {
+            if (section instanceof dev.basalt.component.model.Section.Imports is) {
+                for (var im : is.imports()) {
+                    String name = im.name().name();
+                    Object d = root.lookup(name).orElseThrow(() -> new ComponentException(
+                            "missing import `" + name + "`: nothing of that name (or a semver-compatible version) is defined in the linker"));
+                    checkKind(name, Instantiator.sortOf(im.type()), d);
+                    resolved.put(name, d);
+                }
+            }
+        }
+        return new ComponentInstancePre<>(component, resolved);
+    }
+
+    public ComponentInstance instantiate(Store<T> store, Component component) {
+        return instantiatePre(component).instantiate(store);
+    }
+
+    private static void checkKind(String name, dev.basalt.component.model.Sort sort, Object d) {
+        boolean ok = switch (sort) {
+            case FUNC -> d instanceof HostDefinition<?>;
+            case INSTANCE -> d instanceof LinkerInstance<?> || d instanceof ComponentInstance;
+            case TYPE -> d instanceof ResourceType;
+            case COMPONENT -> d instanceof Component;
+            case CORE_MODULE -> d instanceof Module;
+            default -> false;
+        };
+        if (!ok) {
+            throw new ComponentException("import `" + name + "` expects a " + sort.name().toLowerCase().replace('_', ' ')
+                    + " but the linker defines " + kindOf(d));
+        }
+    }
+
+    static String kindOf(Object d) {
+        return switch (d) {
+            case HostDefinition<?> h -> "a function";
+            case LinkerInstance<?> i -> "an instance";
+            case ComponentInstance i -> "an instance";
+            case ResourceType r -> "a resource type";
+            case Component c -> "a component";
+            case Module m -> "a core module";
+            default -> d.getClass().getSimpleName();
+        };
+    }
+
+    record HostDefinition<T>(ComponentFuncType type, ComponentHostFunction<T> fn) {
+    }
+
+    /** A named group of definitions (an instance import such as an interface). */
+    public static final class LinkerInstance<T> {
+        private final String path;
+        private final Map<String, Object> definitions = new LinkedHashMap<>();
+
+        LinkerInstance(String path) {
+            this.path = path;
+        }
+
+        private void put(String name, Object d) {
+            Objects.requireNonNull(name, "name");
+            if (definitions.containsKey(name)) {
+                throw new ComponentException("`" + (path.isEmpty() ? name : path + "/" + name)
+                        + "` is already defined in this linker");
+            }
+            definitions.put(name, Objects.requireNonNull(d));
+        }
+
+        public LinkerInstance<T> defineFunction(String name, ComponentFuncType type, ComponentHostFunction<T> fn) {
+            put(name, new HostDefinition<>(Objects.requireNonNull(type, "type"), Objects.requireNonNull(fn, "fn")));
+            return this;
+        }
+
+        public LinkerInstance<T> defineResource(String name, ResourceType type) {
+            put(name, type);
+            return this;
+        }
+
+        public LinkerInstance<T> defineInstance(String name, ComponentInstance instance) {
+            put(name, instance);
+            return this;
+        }
+
+        public LinkerInstance<T> defineComponent(String name, Component component) {
+            put(name, component);
+            return this;
+        }
+
+        public LinkerInstance<T> defineModule(String name, Module module) {
+            put(name, module);
+            return this;
+        }
+
+        /** The nested instance {@code name}, created empty if absent. */
+        @SuppressWarnings("unchecked")
+        public LinkerInstance<T> instance(String name) {
+            Object d = definitions.get(name);
+            if (d == null) {
+                LinkerInstance<T> i = new LinkerInstance<>(path.isEmpty() ? name : path + "/" + name);
+                definitions.put(name, i);
+                return i;
+            }
+            if (d instanceof LinkerInstance<?> i) {
+                return (LinkerInstance<T>) i;
+            }
+            throw new ComponentException("`" + name + "` is already defined as " + kindOf(d));
+        }
+
+        /** The definition for import {@code name}: exact, else the highest semver-compatible version. */
+        Optional<Object> lookup(String name) {
+            Object exact = definitions.get(name);
+            if (exact != null) {
+                return Optional.of(exact);
+            }
+            int at = name.lastIndexOf('@');
+            if (at < 0) {
+                return Optional.empty();
+            }
+            String base = name.substring(0, at);
+            Optional<SemVer> wanted = SemVer.parse(name.substring(at + 1));
+            if (wanted.isEmpty()) {
+                return Optional.empty();
+            }
+            SemVer best = null;
+            Object found = null;
+            for (Map.Entry<String, Object> e : definitions.entrySet()) {
+                String k = e.getKey();
+                int kat = k.lastIndexOf('@');
+                if (kat < 0 || !k.substring(0, kat).equals(base)) {
+                    continue;
+                }
+                Optional<SemVer> v = SemVer.parse(k.substring(kat + 1));
+                if (v.isPresent() && sameTrack(wanted.get(), v.get()) && (best == null || v.get().compareTo(best) > 0)) {
+                    best = v.get();
+                    found = e.getValue();
+                }
+            }
+            return Optional.ofNullable(found);
+        }
+
+        /** Semver-compatible in either direction: same major (0.x: same minor; 0.0.x: same patch), no pre-release. */
+        private static boolean sameTrack(SemVer a, SemVer b) {
+            if (!a.pre().isEmpty() || !b.pre().isEmpty()) {
+                return false;
+            }
+            if (a.major() != b.major()) {
+                return false;
+            }
+            if (a.major() != 0) {
+                return true;
+            }
+            if (a.minor() != b.minor()) {
+                return false;
+            }
+            return a.minor() != 0 || a.patch() == b.patch();
+        }
+
+        /** This instance's definitions as the runtime value an import receives, bound to {@code store}. */
+        Instantiator.InstanceValue bind(Store<T> store) {
+            Map<String, Object> exports = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : definitions.entrySet()) {
+                exports.put(e.getKey(), bindDefinition(e.getValue(), store, path.isEmpty() ? e.getKey() : path + "/" + e.getKey()));
+            }
+            return new Instantiator.InstanceValue(exports);
+        }
+    }
+
+    /** The runtime value of one linker definition in {@code store}. */
+    @SuppressWarnings("unchecked")
+    static <T> Object bindDefinition(Object d, Store<T> store, String name) {
+        return switch (d) {
+            case HostDefinition<?> h -> {
+                HostDefinition<T> def = (HostDefinition<T>) h;
+                yield new HostFunc(name, def.type(), args -> def.fn().call(store, args));
+            }
+            case LinkerInstance<?> i -> ((LinkerInstance<T>) i).bind(store);
+            case ComponentInstance ci -> {
+                if (ci.store() != store) {
+                    throw new ComponentException("the instance given for `" + name + "` belongs to a different store");
+                }
+                yield ci.value();
+            }
+            case Component c -> new Instantiator.Closure(c.model(), null, c.modules());
+            default -> d;
+        };
+    }
+}

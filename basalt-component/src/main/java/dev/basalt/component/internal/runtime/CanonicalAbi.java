@@ -1,0 +1,1177 @@
+package dev.basalt.component.internal.runtime;
+
+import dev.basalt.component.ComponentException;
+import dev.basalt.component.ComponentValue;
+import dev.basalt.component.ResourceHandle;
+import dev.basalt.component.ResourceType;
+import dev.basalt.component.ValueType;
+import dev.basalt.component.internal.runtime.AbiOptions.StringEncoding;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The canonical ABI's value rules (CanonicalABI.md "Alignment" to "Lifting and Lowering Values"), written to follow
+ * the Python definitions function by function: {@code alignment}, {@code elem_size}, {@code load}, {@code store},
+ * {@code flatten_type}, {@code lift_flat}, {@code lower_flat}, {@code lift_flat_values}, {@code lower_flat_values}.
+ * Specialised types (tuple, enum, option, result) are despecialised on the fly by {@link #cases} and
+ * {@link #fieldTypes}. Core values are passed as longs: i32 and f32 zero-extended in the low 32 bits (f32 as its
+ * bits), i64 and f64 as 64 bits — the representation of {@code Func.callRaw}, which makes the {@code join}
+ * coercions of variants plain masks.
+ */
+final class CanonicalAbi {
+    static final int MAX_FLAT_PARAMS = 16;
+    static final int MAX_FLAT_RESULTS = 1;
+    static final long MAX_STRING_BYTE_LENGTH = (1L << 28) - 1;
+    static final long MAX_LIST_BYTE_LENGTH = (1L << 28) - 1;
+    static final long UTF16_TAG = 1L << 31;
+    static final int CANONICAL_FLOAT32_NAN = 0x7fc00000;
+    static final long CANONICAL_FLOAT64_NAN = 0x7ff8000000000000L;
+
+    enum CoreType {
+        I32, I64, F32, F64
+    }
+
+    private CanonicalAbi() {
+    }
+
+    // ---- despecialisation -------------------------------------------------------------------------------------
+
+    /** The cases of a variant-like type (variant, enum, option, result), or null. */
+    static List<ValueType.Case> cases(ValueType t) {
+        return switch (t) {
+            case ValueType.VariantType v -> v.cases();
+            case ValueType.EnumType e -> e.labels().stream().map(l -> new ValueType.Case(l, Optional.empty())).toList();
+            case ValueType.OptionType o -> List.of(new ValueType.Case("none", Optional.empty()),
+                    new ValueType.Case("some", Optional.of(o.type())));
+            case ValueType.ResultType r -> List.of(new ValueType.Case("ok", r.ok()), new ValueType.Case("error", r.error()));
+            default -> null;
+        };
+    }
+
+    /** The field types of a record-like type (record, tuple), or null. */
+    static List<ValueType> fieldTypes(ValueType t) {
+        return switch (t) {
+            case ValueType.RecordType r -> r.fields().stream().map(ValueType.Field::type).toList();
+            case ValueType.TupleType tt -> tt.types();
+            default -> null;
+        };
+    }
+
+    // ---- alignment and size -----------------------------------------------------------------------------------
+
+    static int alignment(ValueType t) {
+        switch (t) {
+            case ValueType.Primitive p -> {
+                return switch (p.type()) {
+                    case BOOL, S8, U8 -> 1;
+                    case S16, U16 -> 2;
+                    case S32, U32, F32, CHAR, STRING, ERROR_CONTEXT -> 4;
+                    case S64, U64, F64 -> 8;
+                };
+            }
+            case ValueType.ListType l -> {
+                return l.length().isPresent() ? alignment(l.element()) : 4;
+            }
+            case ValueType.FlagsType f -> {
+                return flagsSize(f.labels().size());
+            }
+            case ValueType.OwnType o -> {
+                return 4;
+            }
+            case ValueType.BorrowType b -> {
+                return 4;
+            }
+            default -> {
+                List<ValueType> fields = fieldTypes(t);
+                if (fields != null) {
+                    int a = 1;
+                    for (ValueType f : fields) {
+                        a = Math.max(a, alignment(f));
+                    }
+                    return a;
+                }
+                List<ValueType.Case> cases = cases(t);
+                return Math.max(discriminantSize(cases.size()), maxCaseAlignment(cases));
+            }
+        }
+    }
+
+    static int discriminantSize(int n) {
+        if (n <= 0x100) {
+            return 1;
+        }
+        return n <= 0x10000 ? 2 : 4;
+    }
+
+    static int maxCaseAlignment(List<ValueType.Case> cases) {
+        int a = 1;
+        for (ValueType.Case c : cases) {
+            if (c.type().isPresent()) {
+                a = Math.max(a, alignment(c.type().get()));
+            }
+        }
+        return a;
+    }
+
+    static int flagsSize(int n) {
+        if (n <= 8) {
+            return 1;
+        }
+        return n <= 16 ? 2 : 4;
+    }
+
+    static long alignTo(long ptr, int alignment) {
+        return (ptr + alignment - 1) / alignment * alignment;
+    }
+
+    static long elemSize(ValueType t) {
+        switch (t) {
+            case ValueType.Primitive p -> {
+                return switch (p.type()) {
+                    case BOOL, S8, U8 -> 1;
+                    case S16, U16 -> 2;
+                    case S32, U32, F32, CHAR, ERROR_CONTEXT -> 4;
+                    case S64, U64, F64, STRING -> 8;
+                };
+            }
+            case ValueType.ListType l -> {
+                return l.length().isPresent() ? l.length().getAsInt() * elemSize(l.element()) : 8;
+            }
+            case ValueType.FlagsType f -> {
+                return flagsSize(f.labels().size());
+            }
+            case ValueType.OwnType o -> {
+                return 4;
+            }
+            case ValueType.BorrowType b -> {
+                return 4;
+            }
+            default -> {
+                List<ValueType> fields = fieldTypes(t);
+                if (fields != null) {
+                    long s = 0;
+                    for (ValueType f : fields) {
+                        s = alignTo(s, alignment(f));
+                        s += elemSize(f);
+                    }
+                    return alignTo(s, alignment(t));
+                }
+                List<ValueType.Case> cases = cases(t);
+                long s = discriminantSize(cases.size());
+                s = alignTo(s, maxCaseAlignment(cases));
+                long cs = 0;
+                for (ValueType.Case c : cases) {
+                    if (c.type().isPresent()) {
+                        cs = Math.max(cs, elemSize(c.type().get()));
+                    }
+                }
+                s += cs;
+                return alignTo(s, alignment(t));
+            }
+        }
+    }
+
+    // ---- loading ----------------------------------------------------------------------------------------------
+
+    static ComponentValue load(AbiContext cx, long ptr, ValueType t) {
+        switch (t) {
+            case ValueType.Primitive p -> {
+                return switch (p.type()) {
+                    case BOOL -> new ComponentValue.Bool(cx.loadInt(ptr, 1) != 0);
+                    case U8 -> new ComponentValue.U8((int) cx.loadInt(ptr, 1));
+                    case U16 -> new ComponentValue.U16((int) cx.loadInt(ptr, 2));
+                    case U32 -> new ComponentValue.U32(cx.loadInt(ptr, 4));
+                    case U64 -> new ComponentValue.U64(cx.loadInt(ptr, 8));
+                    case S8 -> new ComponentValue.S8((byte) cx.loadInt(ptr, 1));
+                    case S16 -> new ComponentValue.S16((short) cx.loadInt(ptr, 2));
+                    case S32 -> new ComponentValue.S32((int) cx.loadInt(ptr, 4));
+                    case S64 -> new ComponentValue.S64(cx.loadInt(ptr, 8));
+                    case F32 -> f32FromBits((int) cx.loadInt(ptr, 4));
+                    case F64 -> f64FromBits(cx.loadInt(ptr, 8));
+                    case CHAR -> convertI32ToChar(cx.loadInt(ptr, 4));
+                    case STRING -> loadString(cx, ptr);
+                    case ERROR_CONTEXT -> throw errorContextUnsupported();
+                };
+            }
+            case ValueType.ListType l -> {
+                if (l.length().isPresent()) {
+                    return new ComponentValue.ListValue(loadListFromValidRange(cx, ptr, l.length().getAsInt(), l.element()));
+                }
+                long begin = cx.loadInt(ptr, 4);
+                long length = cx.loadInt(ptr + 4, 4);
+                return new ComponentValue.ListValue(loadListFromRange(cx, begin, length, l.element()));
+            }
+            case ValueType.FlagsType f -> {
+                return unpackFlags(cx.loadInt(ptr, flagsSize(f.labels().size())), f.labels());
+            }
+            case ValueType.OwnType o -> {
+                return liftOwn(cx, (int) cx.loadInt(ptr, 4), o.resource());
+            }
+            case ValueType.BorrowType b -> {
+                return liftBorrow(cx, (int) cx.loadInt(ptr, 4), b.resource());
+            }
+            default -> {
+                List<ValueType> fields = fieldTypes(t);
+                if (fields != null) {
+                    List<ComponentValue> values = new ArrayList<>(fields.size());
+                    for (ValueType f : fields) {
+                        ptr = alignTo(ptr, alignment(f));
+                        values.add(load(cx, ptr, f));
+                        ptr += elemSize(f);
+                    }
+                    return makeRecord(t, values);
+                }
+                List<ValueType.Case> cases = cases(t);
+                int discSize = discriminantSize(cases.size());
+                long caseIndex = cx.loadInt(ptr, discSize);
+                ptr += discSize;
+                Traps.trapIf(caseIndex >= cases.size(), "invalid variant discriminant");
+                ValueType.Case c = cases.get((int) caseIndex);
+                ptr = alignTo(ptr, maxCaseAlignment(cases));
+                ComponentValue payload = c.type().isEmpty() ? null : load(cx, ptr, c.type().get());
+                return makeCase(t, (int) caseIndex, c, payload);
+            }
+        }
+    }
+
+    static ComponentValue.F32 f32FromBits(int bits) {
+        float f = Float.intBitsToFloat(bits);
+        return new ComponentValue.F32(Float.isNaN(f) ? Float.intBitsToFloat(CANONICAL_FLOAT32_NAN) : f);
+    }
+
+    static ComponentValue.F64 f64FromBits(long bits) {
+        double d = Double.longBitsToDouble(bits);
+        return new ComponentValue.F64(Double.isNaN(d) ? Double.longBitsToDouble(CANONICAL_FLOAT64_NAN) : d);
+    }
+
+    static ComponentValue.Char convertI32ToChar(long i) {
+        Traps.trapIf(i >= 0x110000 || (i >= 0xD800 && i <= 0xDFFF), "invalid `char` bit pattern");
+        return new ComponentValue.Char((int) i);
+    }
+
+    static RuntimeException errorContextUnsupported() {
+        return Traps.trap("error-context values are not supported (the async part of the component model is not implemented)");
+    }
+
+    static ComponentValue loadString(AbiContext cx, long ptr) {
+        long begin = cx.loadInt(ptr, 4);
+        long taggedCodeUnits = cx.loadInt(ptr + 4, 4);
+        return loadStringFromRange(cx, begin, taggedCodeUnits);
+    }
+
+    static ComponentValue loadStringFromRange(AbiContext cx, long ptr, long taggedCodeUnits) {
+        int alignment;
+        long byteLength;
+        StringEncoding encoding;
+        switch (cx.opts.encoding()) {
+            case UTF8 -> {
+                alignment = 1;
+                byteLength = taggedCodeUnits;
+                encoding = StringEncoding.UTF8;
+            }
+            case UTF16 -> {
+                alignment = 2;
+                byteLength = 2 * taggedCodeUnits;
+                encoding = StringEncoding.UTF16;
+            }
+            default -> {
+                alignment = 2;
+                if ((taggedCodeUnits & UTF16_TAG) != 0) {
+                    byteLength = 2 * (taggedCodeUnits ^ UTF16_TAG);
+                    encoding = StringEncoding.UTF16;
+                } else {
+                    byteLength = taggedCodeUnits;
+                    encoding = StringEncoding.LATIN1_UTF16;
+                }
+            }
+        }
+        if (byteLength > MAX_STRING_BYTE_LENGTH) {
+            throw Traps.trap(cx.hostPeer ? "string pointer/length out of bounds of memory" : "string content out-of-bounds");
+        }
+        cx.checkRange(ptr, alignment, byteLength, "string");
+        byte[] bytes = cx.read(ptr, byteLength);
+        String s = switch (encoding) {
+            case UTF8 -> decodeUtf8(bytes);
+            case UTF16 -> decodeUtf16(bytes);
+            case LATIN1_UTF16 -> new String(bytes, StandardCharsets.ISO_8859_1);
+        };
+        ComponentValue.Str v = new ComponentValue.Str(s);
+        cx.hints.put(v, new StringHint(cx.opts.encoding(), taggedCodeUnits));
+        return v;
+    }
+
+    /** Strict UTF-8 (no surrogates, no overlong forms), with Rust's error wording, as wasmtime reports it. */
+    static String decodeUtf8(byte[] b) {
+        StringBuilder sb = new StringBuilder(b.length);
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int b0 = b[i] & 0xff;
+            if (b0 < 0x80) {
+                sb.append((char) b0);
+                i++;
+                continue;
+            }
+            int need;
+            int lo = 0x80;
+            int hi = 0xbf;
+            int cp;
+            if (b0 >= 0xc2 && b0 <= 0xdf) {
+                need = 1;
+                cp = b0 & 0x1f;
+            } else if (b0 >= 0xe0 && b0 <= 0xef) {
+                need = 2;
+                cp = b0 & 0x0f;
+                if (b0 == 0xe0) {
+                    lo = 0xa0;
+                } else if (b0 == 0xed) {
+                    hi = 0x9f;
+                }
+            } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+                need = 3;
+                cp = b0 & 0x07;
+                if (b0 == 0xf0) {
+                    lo = 0x90;
+                } else if (b0 == 0xf4) {
+                    hi = 0x8f;
+                }
+            } else {
+                throw Traps.trap("invalid utf-8 sequence of 1 bytes from index " + i);
+            }
+            for (int k = 1; k <= need; k++) {
+                if (i + k >= n) {
+                    throw Traps.trap("incomplete utf-8 byte sequence from index " + i);
+                }
+                int bk = b[i + k] & 0xff;
+                int min = k == 1 ? lo : 0x80;
+                int max = k == 1 ? hi : 0xbf;
+                if (bk < min || bk > max) {
+                    throw Traps.trap("invalid utf-8 sequence of " + k + " bytes from index " + i);
+                }
+                cp = cp << 6 | (bk & 0x3f);
+            }
+            sb.appendCodePoint(cp);
+            i += need + 1;
+        }
+        return sb.toString();
+    }
+
+    static String decodeUtf16(byte[] b) {
+        int n = b.length / 2;
+        char[] chars = new char[n];
+        for (int i = 0; i < n; i++) {
+            chars[i] = (char) ((b[2 * i] & 0xff) | (b[2 * i + 1] & 0xff) << 8);
+        }
+        for (int i = 0; i < n; i++) {
+            char c = chars[i];
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < n && Character.isLowSurrogate(chars[i + 1])) {
+                    i++;
+                    continue;
+                }
+                throw Traps.trap("invalid utf-16: lone surrogate found");
+            }
+            if (Character.isLowSurrogate(c)) {
+                throw Traps.trap("invalid utf-16: lone surrogate found");
+            }
+        }
+        return new String(chars);
+    }
+
+    static List<ComponentValue> loadListFromRange(AbiContext cx, long ptr, long length, ValueType elemType) {
+        long size = elemSize(elemType);
+        if (length * size > MAX_LIST_BYTE_LENGTH) {
+            throw Traps.trap(cx.hostPeer ? "list pointer/length out of bounds of memory" : "list content out-of-bounds");
+        }
+        cx.checkRange(ptr, alignment(elemType), length * size, "list");
+        return loadListFromValidRange(cx, ptr, (int) length, elemType);
+    }
+
+    static List<ComponentValue> loadListFromValidRange(AbiContext cx, long ptr, int length, ValueType elemType) {
+        long size = elemSize(elemType);
+        List<ComponentValue> a = new ArrayList<>(Math.min(length, 1 << 16));
+        for (int i = 0; i < length; i++) {
+            a.add(load(cx, ptr + i * size, elemType));
+        }
+        return a;
+    }
+
+    static ComponentValue.FlagsValue unpackFlags(long i, List<String> labels) {
+        Set<String> set = new LinkedHashSet<>();
+        for (String l : labels) {
+            if ((i & 1) != 0) {
+                set.add(l);
+            }
+            i >>>= 1;
+        }
+        return new ComponentValue.FlagsValue(set);
+    }
+
+    static ComponentValue liftOwn(AbiContext cx, int i, ResourceType rt) {
+        HandleEntry h = cx.inst.handles.remove(i);
+        checkHandleType(i, h, rt);
+        Traps.trapIf(h.numLends != 0, Traps.LENT);
+        Traps.trapIf(!h.own, "handle index " + Integer.toUnsignedString(i) + " is a borrow where an own handle was expected");
+        return new ComponentValue.Own(ResourceHandle.own(rt, h.rep));
+    }
+
+    static ComponentValue liftBorrow(AbiContext cx, int i, ResourceType rt) {
+        HandleEntry h = cx.inst.handles.get(i);
+        checkHandleType(i, h, rt);
+        if (cx.subtask != null) {
+            cx.subtask.addLender(h);
+        }
+        return new ComponentValue.Borrow(ResourceHandle.lent(rt, h.rep));
+    }
+
+    static void checkHandleType(int i, HandleEntry h, ResourceType expected) {
+        if (h.type != expected) {
+            String e = describe(expected);
+            String f = describe(h.type);
+            throw Traps.trap("handle index " + Integer.toUnsignedString(i) + " used with the wrong type, expected " + e
+                    + " but found " + (e.equals(f) ? "a different " + f : f));
+        }
+    }
+
+    private static String describe(ResourceType t) {
+        return t.isHost() ? "host-defined resource" : "guest-defined resource";
+    }
+
+    // ---- storing ----------------------------------------------------------------------------------------------
+
+    static void store(AbiContext cx, ComponentValue v, ValueType t, long ptr) {
+        switch (t) {
+            case ValueType.Primitive p -> {
+                switch (p.type()) {
+                    case BOOL -> cx.storeInt(ptr, expect(v, ComponentValue.Bool.class, t).value() ? 1 : 0, 1);
+                    case U8 -> cx.storeInt(ptr, expect(v, ComponentValue.U8.class, t).value(), 1);
+                    case U16 -> cx.storeInt(ptr, expect(v, ComponentValue.U16.class, t).value(), 2);
+                    case U32 -> cx.storeInt(ptr, expect(v, ComponentValue.U32.class, t).value(), 4);
+                    case U64 -> cx.storeInt(ptr, expect(v, ComponentValue.U64.class, t).value(), 8);
+                    case S8 -> cx.storeInt(ptr, expect(v, ComponentValue.S8.class, t).value(), 1);
+                    case S16 -> cx.storeInt(ptr, expect(v, ComponentValue.S16.class, t).value(), 2);
+                    case S32 -> cx.storeInt(ptr, expect(v, ComponentValue.S32.class, t).value(), 4);
+                    case S64 -> cx.storeInt(ptr, expect(v, ComponentValue.S64.class, t).value(), 8);
+                    case F32 -> cx.storeInt(ptr, f32Bits(expect(v, ComponentValue.F32.class, t).value()), 4);
+                    case F64 -> cx.storeInt(ptr, f64Bits(expect(v, ComponentValue.F64.class, t).value()), 8);
+                    case CHAR -> cx.storeInt(ptr, expect(v, ComponentValue.Char.class, t).codePoint(), 4);
+                    case STRING -> {
+                        long[] r = storeStringIntoRange(cx, expect(v, ComponentValue.Str.class, t));
+                        cx.storeInt(ptr, r[0], 4);
+                        cx.storeInt(ptr + 4, r[1], 4);
+                    }
+                    case ERROR_CONTEXT -> throw errorContextUnsupported();
+                }
+            }
+            case ValueType.ListType l -> {
+                List<ComponentValue> elements = listElements(v, l);
+                if (l.length().isPresent()) {
+                    storeListIntoValidRange(cx, elements, ptr, l.element());
+                    return;
+                }
+                long[] r = storeListIntoRange(cx, elements, l.element());
+                cx.storeInt(ptr, r[0], 4);
+                cx.storeInt(ptr + 4, r[1], 4);
+            }
+            case ValueType.FlagsType f -> cx.storeInt(ptr, packFlags(v, f), flagsSize(f.labels().size()));
+            case ValueType.OwnType o -> cx.storeInt(ptr, lowerOwn(cx, v, o), 4);
+            case ValueType.BorrowType b -> cx.storeInt(ptr, lowerBorrow(cx, v, b), 4);
+            default -> {
+                List<ValueType> fields = fieldTypes(t);
+                if (fields != null) {
+                    List<ComponentValue> values = recordValues(v, t);
+                    for (int i = 0; i < fields.size(); i++) {
+                        ValueType f = fields.get(i);
+                        ptr = alignTo(ptr, alignment(f));
+                        store(cx, values.get(i), f, ptr);
+                        ptr += elemSize(f);
+                    }
+                    return;
+                }
+                List<ValueType.Case> cases = cases(t);
+                CaseValue cv = matchCase(v, t, cases);
+                int discSize = discriminantSize(cases.size());
+                cx.storeInt(ptr, cv.index, discSize);
+                ptr += discSize;
+                ptr = alignTo(ptr, maxCaseAlignment(cases));
+                ValueType.Case c = cases.get(cv.index);
+                if (c.type().isPresent()) {
+                    store(cx, cv.payload, c.type().get(), ptr);
+                }
+            }
+        }
+    }
+
+    /** NaNs are lowered as the canonical NaN (allowed by CanonicalABI.md, and deterministic). */
+    static long f32Bits(float f) {
+        return Integer.toUnsignedLong(Float.isNaN(f) ? CANONICAL_FLOAT32_NAN : Float.floatToRawIntBits(f));
+    }
+
+    static long f64Bits(double d) {
+        return Double.isNaN(d) ? CANONICAL_FLOAT64_NAN : Double.doubleToRawLongBits(d);
+    }
+
+    static long[] storeListIntoRange(AbiContext cx, List<ComponentValue> v, ValueType elemType) {
+        long byteLength = v.size() * elemSize(elemType);
+        int alignment = alignment(elemType);
+        long ptr = cx.allocate(alignment, byteLength);
+        cx.checkAllocation(ptr, alignment, byteLength, "list");
+        storeListIntoValidRange(cx, v, ptr, elemType);
+        return new long[] {ptr, v.size()};
+    }
+
+    static void storeListIntoValidRange(AbiContext cx, List<ComponentValue> v, long ptr, ValueType elemType) {
+        long size = elemSize(elemType);
+        for (int i = 0; i < v.size(); i++) {
+            store(cx, v.get(i), elemType, ptr + i * size);
+        }
+    }
+
+    static long packFlags(ComponentValue v, ValueType.FlagsType t) {
+        ComponentValue.FlagsValue f = expect(v, ComponentValue.FlagsValue.class, t);
+        long i = 0;
+        int shift = 0;
+        for (String l : t.labels()) {
+            if (f.labels().contains(l)) {
+                i |= 1L << shift;
+            }
+            shift++;
+        }
+        for (String l : f.labels()) {
+            if (!t.labels().contains(l)) {
+                throw new ComponentException("type mismatch: flag `" + l + "` is not a label of " + t);
+            }
+        }
+        return i;
+    }
+
+    static long lowerOwn(AbiContext cx, ComponentValue v, ValueType.OwnType t) {
+        ResourceHandle handle = expect(v, ComponentValue.Own.class, t).handle();
+        checkResource(handle, t.resource());
+        handle.consume();
+        return Integer.toUnsignedLong(cx.inst.handles.add(new HandleEntry(t.resource(), handle.rep(), true, null)));
+    }
+
+    static long lowerBorrow(AbiContext cx, ComponentValue v, ValueType.BorrowType t) {
+        ResourceHandle handle = switch (v) {
+            case ComponentValue.Borrow b -> b.handle();
+            case ComponentValue.Own o -> o.handle();
+            default -> throw mismatch(t, v);
+        };
+        checkResource(handle, t.resource());
+        handle.checkLive();
+        if (t.resource().owner() == cx.inst) {
+            return Integer.toUnsignedLong(handle.rep());
+        }
+        HandleEntry h = new HandleEntry(t.resource(), handle.rep(), false, cx.task);
+        cx.task.numBorrows++;
+        return Integer.toUnsignedLong(cx.inst.handles.add(h));
+    }
+
+    private static void checkResource(ResourceHandle handle, ResourceType expected) {
+        if (handle.type() != expected) {
+            throw new ComponentException("type mismatch: a handle of " + handle.type() + " where " + expected
+                    + " was expected");
+        }
+    }
+
+    // ---- strings ----------------------------------------------------------------------------------------------
+
+    /** {@code store_string_into_range}: returns {ptr, tagged code units}. */
+    static long[] storeStringIntoRange(AbiContext cx, ComponentValue.Str v) {
+        String src = v.value();
+        StringHint hint = cx.hints.get(v);
+        if (hint == null) {
+            checkUnicode(src);
+            hint = new StringHint(StringEncoding.UTF8, utf8Length(src));
+        }
+        StringEncoding srcEncoding = hint.encoding();
+        long srcTagged = hint.taggedCodeUnits();
+        // 'utf8', 'utf16' or 'latin1' (the latin1+utf16 source split by its tag)
+        String srcSimple;
+        long srcCodeUnits;
+        if (srcEncoding == StringEncoding.LATIN1_UTF16) {
+            if ((srcTagged & UTF16_TAG) != 0) {
+                srcSimple = "utf16";
+                srcCodeUnits = srcTagged ^ UTF16_TAG;
+            } else {
+                srcSimple = "latin1";
+                srcCodeUnits = srcTagged;
+            }
+        } else {
+            srcSimple = srcEncoding == StringEncoding.UTF8 ? "utf8" : "utf16";
+            srcCodeUnits = srcTagged;
+        }
+        return switch (cx.opts.encoding()) {
+            case UTF8 -> switch (srcSimple) {
+                case "utf8" -> storeStringCopy(cx, src.getBytes(StandardCharsets.UTF_8), srcCodeUnits, 1, 1);
+                case "utf16" -> storeStringToUtf8(cx, src, srcCodeUnits, srcCodeUnits * 3);
+                default -> storeStringToUtf8(cx, src, srcCodeUnits, srcCodeUnits * 2);
+            };
+            case UTF16 -> switch (srcSimple) {
+                case "utf8" -> storeUtf8ToUtf16(cx, src, srcCodeUnits);
+                default -> storeStringCopy(cx, src.getBytes(StandardCharsets.UTF_16LE), srcCodeUnits, 2, 2);
+            };
+            case LATIN1_UTF16 -> {
+                if (srcEncoding != StringEncoding.LATIN1_UTF16) {
+                    yield storeStringToLatin1OrUtf16(cx, src, srcCodeUnits);
+                }
+                if (srcSimple.equals("latin1")) {
+                    yield storeStringCopy(cx, src.getBytes(StandardCharsets.ISO_8859_1), srcCodeUnits, 1, 2);
+                }
+                yield storeProbablyUtf16ToLatin1OrUtf16(cx, src, srcCodeUnits);
+            }
+        };
+    }
+
+    private static void checkUnicode(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new ComponentException("string is not valid Unicode: unpaired surrogate at index " + i);
+            }
+        }
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            i += Character.charCount(cp);
+        }
+        return n;
+    }
+
+    private static long[] storeStringCopy(AbiContext cx, byte[] encoded, long srcCodeUnits, int dstCodeUnitSize,
+            int dstAlignment) {
+        long dstByteLength = dstCodeUnitSize * srcCodeUnits;
+        long ptr = cx.allocate(dstAlignment, dstByteLength);
+        cx.checkAllocation(ptr, dstAlignment, dstByteLength, "string");
+        cx.write(ptr, encoded);
+        return new long[] {ptr, srcCodeUnits};
+    }
+
+    private static long[] storeStringToUtf8(AbiContext cx, String src, long srcCodeUnits, long worstCaseSize) {
+        long ptr = cx.allocate(1, srcCodeUnits);
+        cx.checkAllocation(ptr, 1, srcCodeUnits, "string");
+        int i = 0;
+        for (int k = 0; k < src.length(); ) {
+            int cp = src.codePointAt(k);
+            k += Character.charCount(cp);
+            if (cp < 0x80) {
+                cx.write(ptr + i, new byte[] {(byte) cp});
+                i++;
+                continue;
+            }
+            ptr = cx.reallocate(ptr, srcCodeUnits, 1, worstCaseSize);
+            cx.checkAllocation(ptr, 1, worstCaseSize, "string");
+            byte[] encoded = src.getBytes(StandardCharsets.UTF_8);
+            cx.write(ptr + i, java.util.Arrays.copyOfRange(encoded, i, encoded.length));
+            if (worstCaseSize > encoded.length) {
+                ptr = cx.reallocate(ptr, worstCaseSize, 1, encoded.length);
+                cx.checkAllocation(ptr, 1, encoded.length, "string");
+            }
+            return new long[] {ptr, encoded.length};
+        }
+        return new long[] {ptr, srcCodeUnits};
+    }
+
+    private static long[] storeUtf8ToUtf16(AbiContext cx, String src, long srcCodeUnits) {
+        long worstCaseSize = 2 * srcCodeUnits;
+        long ptr = cx.allocate(2, worstCaseSize);
+        cx.checkAllocation(ptr, 2, worstCaseSize, "string");
+        byte[] encoded = src.getBytes(StandardCharsets.UTF_16LE);
+        cx.write(ptr, encoded);
+        if (encoded.length < worstCaseSize) {
+            ptr = cx.reallocate(ptr, worstCaseSize, 2, encoded.length);
+            cx.checkAllocation(ptr, 2, encoded.length, "string");
+        }
+        return new long[] {ptr, encoded.length / 2};
+    }
+
+    private static long[] storeStringToLatin1OrUtf16(AbiContext cx, String src, long srcCodeUnits) {
+        long ptr = cx.allocate(2, srcCodeUnits);
+        cx.checkAllocation(ptr, 2, srcCodeUnits, "string");
+        int dstByteLength = 0;
+        for (int k = 0; k < src.length(); ) {
+            int cp = src.codePointAt(k);
+            k += Character.charCount(cp);
+            if (cp < 0x100) {
+                cx.write(ptr + dstByteLength, new byte[] {(byte) cp});
+                dstByteLength++;
+                continue;
+            }
+            long worstCaseSize = 2 * srcCodeUnits;
+            ptr = cx.reallocate(ptr, srcCodeUnits, 2, worstCaseSize);
+            cx.checkAllocation(ptr, 2, worstCaseSize, "string");
+            byte[] latin1 = cx.read(ptr, dstByteLength);
+            byte[] inflated = new byte[2 * dstByteLength];
+            for (int j = 0; j < dstByteLength; j++) {
+                inflated[2 * j] = latin1[j];
+            }
+            cx.write(ptr, inflated);
+            byte[] encoded = src.getBytes(StandardCharsets.UTF_16LE);
+            cx.write(ptr + 2L * dstByteLength, java.util.Arrays.copyOfRange(encoded, 2 * dstByteLength, encoded.length));
+            if (worstCaseSize > encoded.length) {
+                ptr = cx.reallocate(ptr, worstCaseSize, 2, encoded.length);
+                cx.checkAllocation(ptr, 2, encoded.length, "string");
+            }
+            return new long[] {ptr, (encoded.length / 2) | UTF16_TAG};
+        }
+        if (dstByteLength < srcCodeUnits) {
+            ptr = cx.reallocate(ptr, srcCodeUnits, 2, dstByteLength);
+            cx.checkAllocation(ptr, 2, dstByteLength, "string");
+        }
+        return new long[] {ptr, dstByteLength};
+    }
+
+    private static long[] storeProbablyUtf16ToLatin1OrUtf16(AbiContext cx, String src, long srcCodeUnits) {
+        long srcByteLength = 2 * srcCodeUnits;
+        long ptr = cx.allocate(2, srcByteLength);
+        cx.checkAllocation(ptr, 2, srcByteLength, "string");
+        byte[] encoded = src.getBytes(StandardCharsets.UTF_16LE);
+        cx.write(ptr, encoded);
+        if (src.codePoints().anyMatch(c -> c >= 0x100)) {
+            return new long[] {ptr, (encoded.length / 2) | UTF16_TAG};
+        }
+        int latin1Size = encoded.length / 2;
+        byte[] latin1 = new byte[latin1Size];
+        for (int i = 0; i < latin1Size; i++) {
+            latin1[i] = encoded[2 * i];
+        }
+        cx.write(ptr, latin1);
+        ptr = cx.reallocate(ptr, srcByteLength, 1, latin1Size);
+        cx.checkAllocation(ptr, 1, latin1Size, "string");
+        return new long[] {ptr, latin1Size};
+    }
+
+    // ---- flattening -------------------------------------------------------------------------------------------
+
+    static List<CoreType> flattenTypes(List<ValueType> ts) {
+        List<CoreType> flat = new ArrayList<>();
+        for (ValueType t : ts) {
+            flattenType(t, flat);
+        }
+        return flat;
+    }
+
+    static List<CoreType> flattenType(ValueType t) {
+        List<CoreType> flat = new ArrayList<>();
+        flattenType(t, flat);
+        return flat;
+    }
+
+    static void flattenType(ValueType t, List<CoreType> out) {
+        switch (t) {
+            case ValueType.Primitive p -> {
+                switch (p.type()) {
+                    case S64, U64 -> out.add(CoreType.I64);
+                    case F32 -> out.add(CoreType.F32);
+                    case F64 -> out.add(CoreType.F64);
+                    case STRING -> {
+                        out.add(CoreType.I32);
+                        out.add(CoreType.I32);
+                    }
+                    default -> out.add(CoreType.I32);
+                }
+            }
+            case ValueType.ListType l -> {
+                if (l.length().isPresent()) {
+                    for (int i = 0; i < l.length().getAsInt(); i++) {
+                        flattenType(l.element(), out);
+                    }
+                } else {
+                    out.add(CoreType.I32);
+                    out.add(CoreType.I32);
+                }
+            }
+            case ValueType.FlagsType f -> out.add(CoreType.I32);
+            case ValueType.OwnType o -> out.add(CoreType.I32);
+            case ValueType.BorrowType b -> out.add(CoreType.I32);
+            default -> {
+                List<ValueType> fields = fieldTypes(t);
+                if (fields != null) {
+                    for (ValueType f : fields) {
+                        flattenType(f, out);
+                    }
+                    return;
+                }
+                out.addAll(flattenVariant(cases(t)));
+            }
+        }
+    }
+
+    static List<CoreType> flattenVariant(List<ValueType.Case> cases) {
+        List<CoreType> flat = new ArrayList<>();
+        for (ValueType.Case c : cases) {
+            if (c.type().isPresent()) {
+                List<CoreType> ft = flattenType(c.type().get());
+                for (int i = 0; i < ft.size(); i++) {
+                    if (i < flat.size()) {
+                        flat.set(i, join(flat.get(i), ft.get(i)));
+                    } else {
+                        flat.add(ft.get(i));
+                    }
+                }
+            }
+        }
+        List<CoreType> result = new ArrayList<>(flat.size() + 1);
+        result.add(CoreType.I32);
+        result.addAll(flat);
+        return result;
+    }
+
+    static CoreType join(CoreType a, CoreType b) {
+        if (a == b) {
+            return a;
+        }
+        if ((a == CoreType.I32 && b == CoreType.F32) || (a == CoreType.F32 && b == CoreType.I32)) {
+            return CoreType.I32;
+        }
+        return CoreType.I64;
+    }
+
+    // ---- flat lifting -----------------------------------------------------------------------------------------
+
+    /** CanonicalABI.md {@code CoreValueIter} over core values in the long representation. */
+    static final class CoreValueIter {
+        private final long[] values;
+        private int i;
+
+        CoreValueIter(long[] values) {
+            this.values = values;
+        }
+
+        long next(CoreType t) {
+            if (i >= values.length) {
+                throw new IllegalStateException("canonical ABI: fewer core values than the flattened type needs");
+            }
+            long v = values[i++];
+            return t == CoreType.I32 || t == CoreType.F32 ? v & 0xffff_ffffL : v;
+        }
+    }
+
+    /** Where a flat lift reads its next core value from: the plain iterator, or a variant's coercing view. */
+    interface FlatSource {
+        long next(CoreType want);
+    }
+
+    static ComponentValue liftFlat(AbiContext cx, FlatSource vi, ValueType t) {
+        switch (t) {
+            case ValueType.Primitive p -> {
+                return switch (p.type()) {
+                    case BOOL -> new ComponentValue.Bool(vi.next(CoreType.I32) != 0);
+                    case U8 -> new ComponentValue.U8((int) (vi.next(CoreType.I32) & 0xff));
+                    case U16 -> new ComponentValue.U16((int) (vi.next(CoreType.I32) & 0xffff));
+                    case U32 -> new ComponentValue.U32(vi.next(CoreType.I32));
+                    case U64 -> new ComponentValue.U64(vi.next(CoreType.I64));
+                    case S8 -> new ComponentValue.S8((byte) vi.next(CoreType.I32));
+                    case S16 -> new ComponentValue.S16((short) vi.next(CoreType.I32));
+                    case S32 -> new ComponentValue.S32((int) vi.next(CoreType.I32));
+                    case S64 -> new ComponentValue.S64(vi.next(CoreType.I64));
+                    case F32 -> f32FromBits((int) vi.next(CoreType.F32));
+                    case F64 -> f64FromBits(vi.next(CoreType.F64));
+                    case CHAR -> convertI32ToChar(vi.next(CoreType.I32));
+                    case STRING -> {
+                        long ptr = vi.next(CoreType.I32);
+                        long packedLength = vi.next(CoreType.I32);
+                        yield loadStringFromRange(cx, ptr, packedLength);
+                    }
+                    case ERROR_CONTEXT -> throw errorContextUnsupported();
+                };
+            }
+            case ValueType.ListType l -> {
+                if (l.length().isPresent()) {
+                    List<ComponentValue> a = new ArrayList<>();
+                    for (int i = 0; i < l.length().getAsInt(); i++) {
+                        a.add(liftFlat(cx, vi, l.element()));
+                    }
+                    return new ComponentValue.ListValue(a);
+                }
+                long ptr = vi.next(CoreType.I32);
+                long length = vi.next(CoreType.I32);
+                return new ComponentValue.ListValue(loadListFromRange(cx, ptr, length, l.element()));
+            }
+            case ValueType.FlagsType f -> {
+                return unpackFlags(vi.next(CoreType.I32), f.labels());
+            }
+            case ValueType.OwnType o -> {
+                return liftOwn(cx, (int) vi.next(CoreType.I32), o.resource());
+            }
+            case ValueType.BorrowType b -> {
+                return liftBorrow(cx, (int) vi.next(CoreType.I32), b.resource());
+            }
+            default -> {
+                List<ValueType> fields = fieldTypes(t);
+                if (fields != null) {
+                    List<ComponentValue> values = new ArrayList<>(fields.size());
+                    for (ValueType f : fields) {
+                        values.add(liftFlat(cx, vi, f));
+                    }
+                    return makeRecord(t, values);
+                }
+                List<ValueType.Case> cases = cases(t);
+                List<CoreType> flatTypes = flattenVariant(cases);
+                flatTypes.removeFirst();
+                long caseIndex = vi.next(CoreType.I32);
+                Traps.trapIf(caseIndex >= cases.size(), "invalid variant discriminant");
+                int[] pos = {0};
+                FlatSource coerce = want -> {
+                    CoreType have = flatTypes.get(pos[0]++);
+                    long x = vi.next(have);
+                    // bits are kept as bits, so every join coercion is at most a wrap to the low 32 bits
+                    return want == CoreType.I32 || want == CoreType.F32 ? x & 0xffff_ffffL : x;
+                };
+                ValueType.Case c = cases.get((int) caseIndex);
+                ComponentValue payload = c.type().isEmpty() ? null : liftFlat(cx, coerce, c.type().get());
+                while (pos[0] < flatTypes.size()) {
+                    vi.next(flatTypes.get(pos[0]++));
+                }
+                return makeCase(t, (int) caseIndex, c, payload);
+            }
+        }
+    }
+
+    // ---- flat lowering ----------------------------------------------------------------------------------------
+
+    static void lowerFlat(AbiContext cx, ComponentValue v, ValueType t, List<Long> out) {
+        switch (t) {
+            case ValueType.Primitive p -> {
+                switch (p.type()) {
+                    case BOOL -> out.add(expect(v, ComponentValue.Bool.class, t).value() ? 1L : 0L);
+                    case U8 -> out.add((long) expect(v, ComponentValue.U8.class, t).value());
+                    case U16 -> out.add((long) expect(v, ComponentValue.U16.class, t).value());
+                    case U32 -> out.add(expect(v, ComponentValue.U32.class, t).value());
+                    case U64 -> out.add(expect(v, ComponentValue.U64.class, t).value());
+                    case S8 -> out.add(Integer.toUnsignedLong(expect(v, ComponentValue.S8.class, t).value()));
+                    case S16 -> out.add(Integer.toUnsignedLong(expect(v, ComponentValue.S16.class, t).value()));
+                    case S32 -> out.add(Integer.toUnsignedLong(expect(v, ComponentValue.S32.class, t).value()));
+                    case S64 -> out.add(expect(v, ComponentValue.S64.class, t).value());
+                    case F32 -> out.add(f32Bits(expect(v, ComponentValue.F32.class, t).value()));
+                    case F64 -> out.add(f64Bits(expect(v, ComponentValue.F64.class, t).value()));
+                    case CHAR -> out.add((long) expect(v, ComponentValue.Char.class, t).codePoint());
+                    case STRING -> {
+                        long[] r = storeStringIntoRange(cx, expect(v, ComponentValue.Str.class, t));
+                        out.add(r[0]);
+                        out.add(r[1]);
+                    }
+                    case ERROR_CONTEXT -> throw errorContextUnsupported();
+                }
+            }
+            case ValueType.ListType l -> {
+                List<ComponentValue> elements = listElements(v, l);
+                if (l.length().isPresent()) {
+                    for (ComponentValue e : elements) {
+                        lowerFlat(cx, e, l.element(), out);
+                    }
+                    return;
+                }
+                long[] r = storeListIntoRange(cx, elements, l.element());
+                out.add(r[0]);
+                out.add(r[1]);
+            }
+            case ValueType.FlagsType f -> out.add(packFlags(v, f));
+            case ValueType.OwnType o -> out.add(lowerOwn(cx, v, o));
+            case ValueType.BorrowType b -> out.add(lowerBorrow(cx, v, b));
+            default -> {
+                List<ValueType> fields = fieldTypes(t);
+                if (fields != null) {
+                    List<ComponentValue> values = recordValues(v, t);
+                    for (int i = 0; i < fields.size(); i++) {
+                        lowerFlat(cx, values.get(i), fields.get(i), out);
+                    }
+                    return;
+                }
+                List<ValueType.Case> cases = cases(t);
+                CaseValue cv = matchCase(v, t, cases);
+                List<CoreType> flatTypes = flattenVariant(cases);
+                out.add((long) cv.index);
+                int payloadCount = 0;
+                ValueType.Case c = cases.get(cv.index);
+                if (c.type().isPresent()) {
+                    int before = out.size();
+                    lowerFlat(cx, cv.payload, c.type().get(), out);
+                    // the join coercions (f32->i32, i32->i64, f32->i64, f64->i64) are identities on bits
+                    payloadCount = out.size() - before;
+                }
+                for (int i = payloadCount; i < flatTypes.size() - 1; i++) {
+                    out.add(0L);
+                }
+            }
+        }
+    }
+
+    // ---- lifting and lowering values --------------------------------------------------------------------------
+
+    static List<ComponentValue> liftFlatValues(AbiContext cx, int maxFlat, CoreValueIter vi, List<ValueType> ts) {
+        List<CoreType> flatTypes = flattenTypes(ts);
+        List<ComponentValue> result = new ArrayList<>(ts.size());
+        if (flatTypes.size() > maxFlat) {
+            long ptr = vi.next(CoreType.I32);
+            ValueType.TupleType tuple = new ValueType.TupleType(ts);
+            checkSpillPointer(cx, ptr, tuple);
+            ComponentValue.TupleValue v = (ComponentValue.TupleValue) load(cx, ptr, tuple);
+            result.addAll(v.elements());
+        } else {
+            for (ValueType t : ts) {
+                result.add(liftFlat(cx, vi::next, t));
+            }
+        }
+        return result;
+    }
+
+    static long[] lowerFlatValues(AbiContext cx, int maxFlat, List<ComponentValue> vs, List<ValueType> ts,
+            CoreValueIter outParam) {
+        if (vs.size() != ts.size()) {
+            throw new ComponentException("type mismatch: expected " + ts.size() + " values, found " + vs.size());
+        }
+        List<CoreType> flatTypes = flattenTypes(ts);
+        List<Long> flat = new ArrayList<>();
+        if (flatTypes.size() > maxFlat) {
+            ValueType.TupleType tuple = new ValueType.TupleType(ts);
+            long ptr;
+            if (outParam == null) {
+                int alignment = alignment(tuple);
+                long size = elemSize(tuple);
+                ptr = cx.allocate(alignment, size);
+                cx.checkAllocation(ptr, alignment, size, "list");
+                flat.add(ptr);
+            } else {
+                ptr = outParam.next(CoreType.I32);
+                checkSpillPointer(cx, ptr, tuple);
+            }
+            store(cx, new ComponentValue.TupleValue(vs), tuple, ptr);
+        } else {
+            for (int i = 0; i < vs.size(); i++) {
+                lowerFlat(cx, vs.get(i), ts.get(i), flat);
+            }
+        }
+        long[] r = new long[flat.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = flat.get(i);
+        }
+        return r;
+    }
+
+    private static void checkSpillPointer(AbiContext cx, long ptr, ValueType.TupleType tuple) {
+        Traps.trapIf(ptr % alignment(tuple) != 0, Traps.UNALIGNED);
+        Traps.trapIf(ptr + elemSize(tuple) > cx.memLength(), "pointer out of bounds of memory");
+    }
+
+    // ---- values by type ---------------------------------------------------------------------------------------
+
+    record CaseValue(int index, ComponentValue payload) {
+    }
+
+    static ComponentValue makeRecord(ValueType t, List<ComponentValue> values) {
+        if (t instanceof ValueType.RecordType r) {
+            List<ComponentValue.Field> fields = new ArrayList<>(values.size());
+            for (int i = 0; i < values.size(); i++) {
+                fields.add(new ComponentValue.Field(r.fields().get(i).name(), values.get(i)));
+            }
+            return new ComponentValue.RecordValue(fields);
+        }
+        return new ComponentValue.TupleValue(values);
+    }
+
+    static ComponentValue makeCase(ValueType t, int index, ValueType.Case c, ComponentValue payload) {
+        Optional<ComponentValue> p = Optional.ofNullable(payload);
+        return switch (t) {
+            case ValueType.EnumType e -> new ComponentValue.EnumValue(c.name());
+            case ValueType.OptionType o -> new ComponentValue.OptionValue(p);
+            case ValueType.ResultType r -> new ComponentValue.ResultValue(index == 0, p);
+            default -> new ComponentValue.VariantValue(c.name(), p);
+        };
+    }
+
+    /** The field values of a record or tuple value in the order of type {@code t}. */
+    static List<ComponentValue> recordValues(ComponentValue v, ValueType t) {
+        if (t instanceof ValueType.RecordType r && v instanceof ComponentValue.RecordValue rv) {
+            if (rv.fields().size() != r.fields().size()) {
+                throw mismatch(t, v);
+            }
+            List<ComponentValue> values = new ArrayList<>(r.fields().size());
+            for (ValueType.Field f : r.fields()) {
+                values.add(rv.get(f.name()).orElseThrow(() -> new ComponentException(
+                        "type mismatch: record value has no field `" + f.name() + "`")));
+            }
+            return values;
+        }
+        if (t instanceof ValueType.TupleType tt && v instanceof ComponentValue.TupleValue tv
+                && tv.elements().size() == tt.types().size()) {
+            return tv.elements();
+        }
+        throw mismatch(t, v);
+    }
+
+    static List<ComponentValue> listElements(ComponentValue v, ValueType.ListType t) {
+        if (!(v instanceof ComponentValue.ListValue l)) {
+            throw mismatch(t, v);
+        }
+        if (t.length().isPresent() && l.elements().size() != t.length().getAsInt()) {
+            throw new ComponentException("type mismatch: expected a list of " + t.length().getAsInt()
+                    + " elements, found " + l.elements().size());
+        }
+        return l.elements();
+    }
+
+    /** {@code match_case}; options and results also accept variant values with their case names. */
+    static CaseValue matchCase(ComponentValue v, ValueType t, List<ValueType.Case> cases) {
+        int index;
+        Optional<ComponentValue> payload;
+        switch (v) {
+            case ComponentValue.VariantValue vv -> {
+                index = indexOf(cases, vv.caseName());
+                payload = vv.payload();
+            }
+            case ComponentValue.EnumValue ev when t instanceof ValueType.EnumType -> {
+                index = indexOf(cases, ev.label());
+                payload = Optional.empty();
+            }
+            case ComponentValue.OptionValue ov when t instanceof ValueType.OptionType -> {
+                index = ov.value().isPresent() ? 1 : 0;
+                payload = ov.value();
+            }
+            case ComponentValue.ResultValue rv when t instanceof ValueType.ResultType -> {
+                index = rv.ok() ? 0 : 1;
+                payload = rv.payload();
+            }
+            default -> throw mismatch(t, v);
+        }
+        if (index < 0) {
+            throw new ComponentException("type mismatch: " + v + " is not a case of " + t);
+        }
+        if (cases.get(index).type().isPresent() != payload.isPresent()) {
+            throw new ComponentException("type mismatch: case `" + cases.get(index).name() + "` of " + t
+                    + (payload.isPresent() ? " has no payload" : " needs a payload"));
+        }
+        return new CaseValue(index, payload.orElse(null));
+    }
+
+    private static int indexOf(List<ValueType.Case> cases, String name) {
+        for (int i = 0; i < cases.size(); i++) {
+            if (cases.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static <V extends ComponentValue> V expect(ComponentValue v, Class<V> c, ValueType t) {
+        if (!c.isInstance(v)) {
+            throw mismatch(t, v);
+        }
+        return c.cast(v);
+    }
+
+    static ComponentException mismatch(ValueType t, ComponentValue v) {
+        return new ComponentException("type mismatch: expected " + t + ", found " + v);
+    }
+}

@@ -1,0 +1,505 @@
+package dev.basalt.component.internal.runtime;
+
+import dev.basalt.Extern;
+import dev.basalt.Func;
+import dev.basalt.Global;
+import dev.basalt.Instance;
+import dev.basalt.Linker;
+import dev.basalt.Memory;
+import dev.basalt.Module;
+import dev.basalt.Store;
+import dev.basalt.Table;
+import dev.basalt.Tag;
+import dev.basalt.component.ComponentException;
+import dev.basalt.component.ComponentFuncType;
+import dev.basalt.component.ResourceType;
+import dev.basalt.component.ValueType;
+import dev.basalt.component.model.Alias;
+import dev.basalt.component.model.Canon;
+import dev.basalt.component.model.CanonOpt;
+import dev.basalt.component.model.Component;
+import dev.basalt.component.model.CoreInstance;
+import dev.basalt.component.model.CoreModule;
+import dev.basalt.component.model.Export;
+import dev.basalt.component.model.ExternType;
+import dev.basalt.component.model.Import;
+import dev.basalt.component.model.Section;
+import dev.basalt.component.model.Sort;
+import dev.basalt.component.model.TypeDef;
+import dev.basalt.wasm.ImportDesc;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
+
+/**
+ * Instantiates a component (Explainer.md "Instance Definitions"): walks its sections in order, building the index
+ * spaces of one instance — core modules are instantiated with basalt-runtime's {@link Linker}, {@code canon}
+ * definitions become {@link LiftedFunc}s and core functions ({@link CoreFuncs}), resource type definitions make
+ * fresh {@link ResourceType}s, nested components are closures over the enclosing index spaces (so outer aliases
+ * see what their parent instance was given), and imports come from the resolver.
+ */
+public final class Instantiator {
+    /** A component definition together with the index spaces its outer aliases refer to. */
+    public record Closure(Component component, Scope outer, Map<CoreModule, Module> modules) {
+    }
+
+    /** A component instance as a value: its exports by name (funcs, types, instances, components, modules). */
+    public record InstanceValue(Map<String, Object> exports) {
+    }
+
+    /** A type in a type index space that is not a value, function or resource type (kept for imports). */
+    record DeclaredType(TypeDef def) {
+    }
+
+    /** The index spaces of one component instance (or, while it is built, of the component being instantiated). */
+    public static final class Scope {
+        final Scope outer;
+        final List<Func> coreFuncs = new ArrayList<>();
+        final List<Table> coreTables = new ArrayList<>();
+        final List<Memory> coreMemories = new ArrayList<>();
+        final List<Global> coreGlobals = new ArrayList<>();
+        final List<Tag> coreTags = new ArrayList<>();
+        final List<Object> coreTypes = new ArrayList<>();
+        final List<Module> coreModules = new ArrayList<>();
+        final List<Map<String, Extern>> coreInstances = new ArrayList<>();
+        final List<FuncInst> funcs = new ArrayList<>();
+        final List<Object> types = new ArrayList<>();
+        final List<Closure> components = new ArrayList<>();
+        final List<InstanceValue> instances = new ArrayList<>();
+
+        Scope(Scope outer) {
+            this.outer = outer;
+        }
+
+        List<?> space(Sort sort) {
+            return switch (sort) {
+                case CORE_FUNC -> coreFuncs;
+                case CORE_TABLE -> coreTables;
+                case CORE_MEMORY -> coreMemories;
+                case CORE_GLOBAL -> coreGlobals;
+                case CORE_TAG -> coreTags;
+                case CORE_TYPE -> coreTypes;
+                case CORE_MODULE -> coreModules;
+                case CORE_INSTANCE -> coreInstances;
+                case FUNC -> funcs;
+                case TYPE -> types;
+                case COMPONENT -> components;
+                case INSTANCE -> instances;
+                case VALUE -> throw unsupported("component values (🪙)");
+            };
+        }
+
+        Object get(Sort sort, int index) {
+            List<?> s = space(sort);
+            if (index < 0 || index >= s.size()) {
+                throw new ComponentException("unknown " + sort.name().toLowerCase().replace('_', ' ') + " " + index);
+            }
+            return s.get(index);
+        }
+
+        @SuppressWarnings("unchecked")
+        void add(Sort sort, Object value) {
+            Object checked = switch (sort) {
+                case CORE_FUNC -> as(value, Func.class, sort);
+                case CORE_TABLE -> as(value, Table.class, sort);
+                case CORE_MEMORY -> as(value, Memory.class, sort);
+                case CORE_GLOBAL -> as(value, Global.class, sort);
+                case CORE_TAG -> as(value, Tag.class, sort);
+                case CORE_MODULE -> as(value, Module.class, sort);
+                case CORE_INSTANCE -> as(value, Map.class, sort);
+                case FUNC -> as(value, FuncInst.class, sort);
+                case COMPONENT -> as(value, Closure.class, sort);
+                case INSTANCE -> as(value, InstanceValue.class, sort);
+                case CORE_TYPE, TYPE -> value;
+                case VALUE -> throw unsupported("component values (🪙)");
+            };
+            ((List<Object>) space(sort)).add(checked);
+        }
+
+        private static Object as(Object value, Class<?> c, Sort sort) {
+            if (!c.isInstance(value)) {
+                throw new ComponentException("expected a " + sort.name().toLowerCase().replace('_', ' ') + ", found "
+                        + describe(value));
+            }
+            return value;
+        }
+    }
+
+    private final Store<?> store;
+
+    public Instantiator(Store<?> store) {
+        this.store = store;
+    }
+
+    static ComponentException unsupported(String what) {
+        return new ComponentException("not supported: " + what);
+    }
+
+    static String describe(Object v) {
+        return switch (v) {
+            case null -> "nothing";
+            case FuncInst f -> "a function";
+            case InstanceValue i -> "an instance";
+            case Closure c -> "a component";
+            case Module m -> "a core module";
+            case ResourceType r -> "a resource type";
+            case ValueType t -> "a value type";
+            case ComponentFuncType t -> "a function type";
+            case Func f -> "a core function";
+            case Memory m -> "a core memory";
+            case Table t -> "a core table";
+            case Global g -> "a core global";
+            case Tag t -> "a core tag";
+            case Map<?, ?> m -> "a core instance";
+            default -> v.getClass().getSimpleName();
+        };
+    }
+
+    /**
+     * Instantiates {@code closure}; {@code imports} gives the value of each import by name (null if missing).
+     * {@code parent} is the instantiating component instance (null for the host).
+     */
+    public InstanceValue instantiate(Closure closure, Function<String, Object> imports, RuntimeInstance parent,
+            String name) {
+        RuntimeInstance inst = new RuntimeInstance(store, parent, name);
+        Scope scope = new Scope(closure.outer());
+        Map<String, Object> exports = new LinkedHashMap<>();
+        for (Section section : closure.component().sections()) {
+            switch (section) {
+                case Section.Custom c -> {
+                }
+                case Section.CoreModuleSection m -> scope.coreModules.add(compiled(closure, m.module()));
+                case Section.CoreInstances ci -> {
+                    for (CoreInstance i : ci.instances()) {
+                        scope.coreInstances.add(coreInstance(scope, i));
+                    }
+                }
+                case Section.CoreTypes ct -> scope.coreTypes.addAll(ct.types());
+                case Section.Components c -> scope.components.add(new Closure(c.component(), scope, closure.modules()));
+                case Section.Instances is -> {
+                    for (dev.basalt.component.model.Instance i : is.instances()) {
+                        scope.instances.add(instance(scope, i, inst));
+                    }
+                }
+                case Section.Aliases as -> {
+                    for (Alias a : as.aliases()) {
+                        scope.add(a.sort(), alias(scope, a));
+                    }
+                }
+                case Section.Types ts -> {
+                    for (TypeDef t : ts.types()) {
+                        scope.types.add(defineType(scope, t, inst));
+                    }
+                }
+                case Section.Canons cs -> {
+                    for (Canon c : cs.canons()) {
+                        canon(scope, c, inst);
+                    }
+                }
+                case Section.StartSection s -> throw unsupported("component start functions (🪙)");
+                case Section.Imports is -> {
+                    for (Import im : is.imports()) {
+                        Object v = imports.apply(im.name().name());
+                        if (v == null) {
+                            throw new ComponentException("missing import `" + im.name().name() + "`");
+                        }
+                        scope.add(sortOf(im.type()), checkImport(im, v));
+                    }
+                }
+                case Section.Exports es -> {
+                    for (Export e : es.exports()) {
+                        Object v = scope.get(e.sort(), e.index());
+                        exports.put(e.name().name(), v);
+                        scope.add(e.sort(), v);
+                    }
+                }
+                case Section.Values v -> throw unsupported("component values (🪙)");
+            }
+        }
+        return new InstanceValue(exports);
+    }
+
+    private static Module compiled(Closure closure, CoreModule m) {
+        Module compiled = closure.modules().get(m);
+        if (compiled == null) {
+            throw new IllegalStateException("core module not compiled with its component");
+        }
+        return compiled;
+    }
+
+    /** The index space an import of type {@code t} adds to. */
+    public static Sort sortOf(ExternType t) {
+        return switch (t) {
+            case ExternType.CoreModule m -> Sort.CORE_MODULE;
+            case ExternType.Func f -> Sort.FUNC;
+            case ExternType.Value v -> Sort.VALUE;
+            case ExternType.ValueEq v -> Sort.VALUE;
+            case ExternType.Type ty -> Sort.TYPE;
+            case ExternType.ComponentT c -> Sort.COMPONENT;
+            case ExternType.InstanceT i -> Sort.INSTANCE;
+        };
+    }
+
+    private static Object checkImport(Import im, Object v) {
+        Sort sort = sortOf(im.type());
+        boolean ok = switch (sort) {
+            case CORE_MODULE -> v instanceof Module;
+            case FUNC -> v instanceof FuncInst;
+            case TYPE -> v instanceof ResourceType || v instanceof ValueType || v instanceof ComponentFuncType
+                    || v instanceof DeclaredType;
+            case COMPONENT -> v instanceof Closure;
+            case INSTANCE -> v instanceof InstanceValue;
+            default -> false;
+        };
+        if (!ok) {
+            throw new ComponentException("import `" + im.name().name() + "` expects "
+                    + sort.name().toLowerCase().replace('_', ' ') + ", found " + describe(v));
+        }
+        return v;
+    }
+
+    // ---- core instances ---------------------------------------------------------------------------------------
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Map<String, Extern> coreInstance(Scope scope, CoreInstance ci) {
+        switch (ci) {
+            case CoreInstance.Instantiate in -> {
+                Module module = (Module) scope.get(Sort.CORE_MODULE, in.module());
+                Map<String, Map<String, Extern>> args = new LinkedHashMap<>();
+                for (CoreInstance.Arg a : in.args()) {
+                    args.put(a.name(), (Map<String, Extern>) scope.get(Sort.CORE_INSTANCE, a.instance()));
+                }
+                Linker linker = Linker.create(store.engine());
+                for (dev.basalt.wasm.Import im : module.imports()) {
+                    Map<String, Extern> from = args.get(im.module());
+                    if (from == null) {
+                        throw new ComponentException("core module import `" + im.module() + "` `" + im.name()
+                                + "`: no instance `" + im.module() + "` given to instantiate");
+                    }
+                    Extern e = from.get(im.name());
+                    if (e == null) {
+                        throw new ComponentException("core module import `" + im.module() + "` `" + im.name()
+                                + "`: the instance has no export `" + im.name() + "`");
+                    }
+                    checkCoreKind(im, e);
+                    linker.define(im.module(), im.name(), e);
+                }
+                Instance instance = linker.instantiate((Store) store, module);
+                return instance.exports();
+            }
+            case CoreInstance.FromExports fe -> {
+                Map<String, Extern> exports = new LinkedHashMap<>();
+                for (CoreInstance.InlineExport e : fe.exports()) {
+                    exports.put(e.name(), (Extern) scope.get(e.sort(), e.index()));
+                }
+                return exports;
+            }
+        }
+    }
+
+    private static void checkCoreKind(dev.basalt.wasm.Import im, Extern e) {
+        boolean ok = switch (im.desc()) {
+            case ImportDesc.Func f -> e instanceof Func;
+            case ImportDesc.Table t -> e instanceof Table;
+            case ImportDesc.Memory m -> e instanceof Memory;
+            case ImportDesc.Global g -> e instanceof Global;
+            case ImportDesc.Tag t -> e instanceof Tag;
+        };
+        if (!ok) {
+            throw new ComponentException("core module import `" + im.module() + "` `" + im.name() + "` is given "
+                    + describe(e));
+        }
+    }
+
+    // ---- component instances and aliases ----------------------------------------------------------------------
+
+    private InstanceValue instance(Scope scope, dev.basalt.component.model.Instance i, RuntimeInstance parent) {
+        switch (i) {
+            case dev.basalt.component.model.Instance.Instantiate in -> {
+                Closure closure = (Closure) scope.get(Sort.COMPONENT, in.component());
+                Map<String, Object> args = new LinkedHashMap<>();
+                for (dev.basalt.component.model.Instance.Arg a : in.args()) {
+                    args.put(a.name(), scope.get(a.sort(), a.index()));
+                }
+                return instantiate(closure, args::get, parent, "instance " + scope.instances.size());
+            }
+            case dev.basalt.component.model.Instance.FromExports fe -> {
+                Map<String, Object> exports = new LinkedHashMap<>();
+                for (dev.basalt.component.model.Instance.InlineExport e : fe.exports()) {
+                    exports.put(e.name().name(), scope.get(e.sort(), e.index()));
+                }
+                return new InstanceValue(exports);
+            }
+        }
+    }
+
+    private static Object alias(Scope scope, Alias a) {
+        switch (a) {
+            case Alias.InstanceExport ie -> {
+                InstanceValue instance = (InstanceValue) scope.get(Sort.INSTANCE, ie.instance());
+                Object v = instance.exports().get(ie.name());
+                if (v == null) {
+                    throw new ComponentException("instance " + ie.instance() + " has no export `" + ie.name() + "`");
+                }
+                return v;
+            }
+            case Alias.CoreInstanceExport ce -> {
+                @SuppressWarnings("unchecked")
+                Map<String, Extern> instance = (Map<String, Extern>) scope.get(Sort.CORE_INSTANCE, ce.instance());
+                Extern v = instance.get(ce.name());
+                if (v == null) {
+                    throw new ComponentException("core instance " + ce.instance() + " has no export `" + ce.name() + "`");
+                }
+                return v;
+            }
+            case Alias.Outer o -> {
+                Scope s = scope;
+                for (int k = 0; k < o.count(); k++) {
+                    s = s.outer;
+                    if (s == null) {
+                        throw new ComponentException("outer alias count " + o.count() + " is beyond the outermost component");
+                    }
+                }
+                return s.get(o.sort(), o.index());
+            }
+        }
+    }
+
+    // ---- types ------------------------------------------------------------------------------------------------
+
+    private Object defineType(Scope scope, TypeDef t, RuntimeInstance inst) {
+        return switch (t) {
+            case TypeDef.Resource r -> {
+                ResourceType[] self = new ResourceType[1];
+                // the host drops an owned handle of this type through the same path as a guest's resource.drop
+                self[0] = ResourceType.guest("resource " + scope.types.size(), inst,
+                        rep -> CoreFuncs.destroy(self[0], rep, null));
+                if (r.destructor().isPresent()) {
+                    inst.addDestructor(self[0], (Func) scope.get(Sort.CORE_FUNC, r.destructor().getAsInt()));
+                }
+                yield self[0];
+            }
+            case TypeDef.Func f -> resolveFunc(scope, f);
+            case TypeDef.ComponentType c -> new DeclaredType(c);
+            case TypeDef.InstanceType i -> new DeclaredType(i);
+            default -> resolveValueType(scope, t);
+        };
+    }
+
+    static ComponentFuncType resolveFunc(Scope scope, TypeDef.Func f) {
+        if (f.async()) {
+            throw unsupported("async function types (🔀)");
+        }
+        List<ComponentFuncType.Param> params = new ArrayList<>();
+        for (TypeDef.Param p : f.params()) {
+            params.add(new ComponentFuncType.Param(p.name(), resolve(scope, p.type())));
+        }
+        return new ComponentFuncType(params, f.result().map(r -> resolve(scope, r)));
+    }
+
+    static ValueType resolve(Scope scope, dev.basalt.component.model.ValType t) {
+        return switch (t) {
+            case dev.basalt.component.model.ValType.Primitive p -> new ValueType.Primitive(p.type());
+            case dev.basalt.component.model.ValType.Indexed i -> {
+                Object v = scope.get(Sort.TYPE, i.index());
+                if (v instanceof ValueType vt) {
+                    yield vt;
+                }
+                throw new ComponentException("type " + i.index() + " is " + describe(v) + ", not a value type");
+            }
+        };
+    }
+
+    private static Optional<ValueType> resolve(Scope scope, Optional<dev.basalt.component.model.ValType> t) {
+        return t.map(x -> resolve(scope, x));
+    }
+
+    static ValueType resolveValueType(Scope scope, TypeDef t) {
+        return switch (t) {
+            case TypeDef.Prim p -> new ValueType.Primitive(p.type());
+            case TypeDef.Record r -> new ValueType.RecordType(r.fields().stream()
+                    .map(f -> new ValueType.Field(f.name(), resolve(scope, f.type()))).toList());
+            case TypeDef.Variant v -> new ValueType.VariantType(v.cases().stream()
+                    .map(c -> new ValueType.Case(c.name(), resolve(scope, c.type()))).toList());
+            case TypeDef.ListOf l -> new ValueType.ListType(resolve(scope, l.element()), l.length());
+            case TypeDef.Tuple tu -> new ValueType.TupleType(tu.types().stream().map(x -> resolve(scope, x)).toList());
+            case TypeDef.Flags f -> new ValueType.FlagsType(f.labels());
+            case TypeDef.Enum e -> new ValueType.EnumType(e.labels());
+            case TypeDef.OptionOf o -> new ValueType.OptionType(resolve(scope, o.type()));
+            case TypeDef.ResultOf r -> new ValueType.ResultType(resolve(scope, r.ok()), resolve(scope, r.error()));
+            case TypeDef.Own o -> new ValueType.OwnType(resource(scope, o.resource()));
+            case TypeDef.Borrow b -> new ValueType.BorrowType(resource(scope, b.resource()));
+            case TypeDef.MapOf m -> new ValueType.ListType(new ValueType.TupleType(
+                    List.of(resolve(scope, m.key()), resolve(scope, m.value()))), OptionalInt.empty());
+            case TypeDef.StreamOf s -> throw unsupported("stream types (🔀)");
+            case TypeDef.FutureOf f -> throw unsupported("future types (🔀)");
+            default -> throw new ComponentException("not a value type: " + t);
+        };
+    }
+
+    private static ResourceType resource(Scope scope, int index) {
+        Object v = scope.get(Sort.TYPE, index);
+        if (v instanceof ResourceType rt) {
+            return rt;
+        }
+        throw new ComponentException("type " + index + " is " + describe(v) + ", not a resource type");
+    }
+
+    // ---- canonical definitions --------------------------------------------------------------------------------
+
+    private void canon(Scope scope, Canon c, RuntimeInstance inst) {
+        switch (c) {
+            case Canon.Lift l -> {
+                Func core = (Func) scope.get(Sort.CORE_FUNC, l.coreFunc());
+                Object t = scope.get(Sort.TYPE, l.type());
+                if (!(t instanceof ComponentFuncType ft)) {
+                    throw new ComponentException("canon lift: type " + l.type() + " is " + describe(t)
+                            + ", not a function type");
+                }
+                AbiOptions opts = options(scope, l.options());
+                if (!core.type().equals(CoreFuncs.liftedType(ft))) {
+                    throw new ComponentException("canon lift: core function type " + core.type()
+                            + " does not match the flattened type " + CoreFuncs.liftedType(ft));
+                }
+                scope.funcs.add(new LiftedFunc(core, ft, opts, inst));
+            }
+            case Canon.Lower l -> {
+                FuncInst callee = (FuncInst) scope.get(Sort.FUNC, l.func());
+                AbiOptions opts = options(scope, l.options());
+                scope.coreFuncs.add(CoreFuncs.lower(store, callee, opts, inst, "lowered " + l.func()));
+            }
+            case Canon.ResourceNew r -> scope.coreFuncs.add(CoreFuncs.resourceNew(store, resource(scope, r.resource()), inst));
+            case Canon.ResourceDrop r -> scope.coreFuncs.add(CoreFuncs.resourceDrop(store, resource(scope, r.resource()), inst));
+            case Canon.ResourceRep r -> scope.coreFuncs.add(CoreFuncs.resourceRep(store, resource(scope, r.resource()), inst));
+            case Canon.Builtin b -> throw unsupported("canon built-in 0x" + Integer.toHexString(b.opcode())
+                    + " (async, error-context and thread built-ins are not implemented)");
+        }
+    }
+
+    private static AbiOptions options(Scope scope, List<CanonOpt> opts) {
+        AbiOptions.StringEncoding encoding = AbiOptions.StringEncoding.UTF8;
+        Memory memory = null;
+        Func realloc = null;
+        Func postReturn = null;
+        for (CanonOpt o : opts) {
+            switch (o) {
+                case CanonOpt.StringEncoding e -> encoding = switch (e) {
+                    case UTF8 -> AbiOptions.StringEncoding.UTF8;
+                    case UTF16 -> AbiOptions.StringEncoding.UTF16;
+                    case LATIN1_UTF16 -> AbiOptions.StringEncoding.LATIN1_UTF16;
+                };
+                case CanonOpt.Memory m -> memory = (Memory) scope.get(Sort.CORE_MEMORY, m.memory());
+                case CanonOpt.Realloc r -> realloc = (Func) scope.get(Sort.CORE_FUNC, r.func());
+                case CanonOpt.PostReturn p -> postReturn = (Func) scope.get(Sort.CORE_FUNC, p.func());
+                case CanonOpt.Async a -> throw unsupported("the async canonical option (🔀)");
+                case CanonOpt.Callback cb -> throw unsupported("the callback canonical option (🔀)");
+            }
+        }
+        return new AbiOptions(encoding, memory, realloc, postReturn);
+    }
+}

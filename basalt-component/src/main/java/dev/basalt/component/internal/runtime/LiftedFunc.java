@@ -1,0 +1,56 @@
+package dev.basalt.component.internal.runtime;
+
+import dev.basalt.Func;
+import dev.basalt.component.ComponentFuncType;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * {@code canon lift} (CanonicalABI.md {@code Store.lift} and {@code canon_lift}, synchronous): enter the instance
+ * (no reentrance), lower the arguments into the callee, call the core function, lift its results, check that every
+ * borrow lowered into the callee was dropped, hand the results to the caller, then run post-return with
+ * {@code may_leave} cleared. A trap leaves the entered instances unenterable: a trapped component instance is
+ * not run again ("cannot enter component instance").
+ */
+public final class LiftedFunc implements FuncInst {
+    private final Func core;
+    private final ComponentFuncType type;
+    private final AbiOptions opts;
+    private final RuntimeInstance inst;
+
+    public LiftedFunc(Func core, ComponentFuncType type, AbiOptions opts, RuntimeInstance inst) {
+        this.core = core;
+        this.type = type;
+        this.opts = opts;
+        this.inst = inst;
+    }
+
+    @Override
+    public ComponentFuncType type() {
+        return type;
+    }
+
+    @Override
+    public void call(RuntimeInstance caller, Supplier<Lifted> onStart, Consumer<Lifted> onResolve) {
+        List<RuntimeInstance> entered = inst.enter(caller);
+        Task task = new Task();
+        AbiContext cx = new AbiContext(opts, inst, task, null, caller == null);
+        Lifted args = onStart.get();
+        cx.hints = args.hints();
+        long[] flatArgs = CanonicalAbi.lowerFlatValues(cx, CanonicalAbi.MAX_FLAT_PARAMS, args.values(),
+                type.paramTypes(), null);
+        long[] flatResults = core.callRaw(flatArgs);
+        AbiContext rx = new AbiContext(opts, inst, task, null, caller == null);
+        List<dev.basalt.component.ComponentValue> results = CanonicalAbi.liftFlatValues(rx,
+                CanonicalAbi.MAX_FLAT_RESULTS, new CanonicalAbi.CoreValueIter(flatResults), type.resultTypes());
+        Traps.trapIf(task.numBorrows > 0, Traps.BORROWS_REMAIN);
+        onResolve.accept(new Lifted(results, rx.hints));
+        if (opts.postReturn() != null) {
+            inst.mayLeave = false;
+            opts.postReturn().callRaw(flatResults);
+            inst.mayLeave = true;
+        }
+        RuntimeInstance.leave(entered);
+    }
+}

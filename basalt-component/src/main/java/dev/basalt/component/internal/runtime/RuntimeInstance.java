@@ -1,0 +1,91 @@
+package dev.basalt.component.internal.runtime;
+
+import dev.basalt.Store;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CanonicalABI.md {@code ComponentInstance}: the run-time state of one component instance — its handle table,
+ * the {@code may_enter} flag that forbids reentrance (Component Invariant #2) and {@code may_leave}, cleared while
+ * {@code realloc} and {@code post-return} run. {@code parent} is the instance whose {@code instance} definition
+ * created this one (null for instances the host created).
+ */
+public final class RuntimeInstance {
+    private final Store<?> store;
+    private final RuntimeInstance parent;
+    private final String name;
+    public final HandleTable handles = new HandleTable();
+    /** Core destructor functions of the resource types this instance defined (types without one are absent). */
+    final java.util.IdentityHashMap<dev.basalt.component.ResourceType, dev.basalt.Func> destructors =
+            new java.util.IdentityHashMap<>();
+    boolean mayEnter = true;
+    boolean mayLeave = true;
+
+    public RuntimeInstance(Store<?> store, RuntimeInstance parent, String name) {
+        this.store = store;
+        this.parent = parent;
+        this.name = name;
+    }
+
+    public Store<?> store() {
+        return store;
+    }
+
+    public RuntimeInstance parent() {
+        return parent;
+    }
+
+    public void addDestructor(dev.basalt.component.ResourceType type, dev.basalt.Func dtor) {
+        destructors.put(type, dtor);
+    }
+
+    public boolean mayLeave() {
+        return mayLeave;
+    }
+
+    /** The instances entered when {@code caller} (null: the host) calls into this one. */
+    List<RuntimeInstance> enteringSet(RuntimeInstance caller) {
+        List<RuntimeInstance> callerChain = caller == null ? List.of() : caller.selfAndAncestors();
+        List<RuntimeInstance> result = new ArrayList<>(4);
+        for (RuntimeInstance i : selfAndAncestors()) {
+            if (!callerChain.contains(i)) {
+                result.add(i);
+            }
+        }
+        return result;
+    }
+
+    List<RuntimeInstance> selfAndAncestors() {
+        List<RuntimeInstance> s = new ArrayList<>(4);
+        for (RuntimeInstance i = this; i != null; i = i.parent) {
+            s.add(i);
+        }
+        return s;
+    }
+
+    /**
+     * Enters this instance from {@code caller}, trapping with "cannot enter component instance" if that would
+     * reenter an instance already on the stack. Returns the entered set, to be given to {@link #leave}.
+     */
+    List<RuntimeInstance> enter(RuntimeInstance caller) {
+        List<RuntimeInstance> set = enteringSet(caller);
+        for (RuntimeInstance i : set) {
+            Traps.trapIf(!i.mayEnter, Traps.CANNOT_ENTER);
+        }
+        for (RuntimeInstance i : set) {
+            i.mayEnter = false;
+        }
+        return set;
+    }
+
+    static void leave(List<RuntimeInstance> entered) {
+        for (RuntimeInstance i : entered) {
+            i.mayEnter = true;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "component instance " + name;
+    }
+}
