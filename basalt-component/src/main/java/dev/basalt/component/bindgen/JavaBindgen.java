@@ -1,0 +1,840 @@
+package dev.basalt.component.bindgen;
+
+import dev.basalt.component.ComponentException;
+import dev.basalt.component.wit.Function;
+import dev.basalt.component.wit.Resolve;
+import dev.basalt.component.wit.TypeDef;
+import dev.basalt.component.wit.WitType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Generates typed Java bindings for a WIT world: one Java file per interface the world uses (and one for the world
+ * itself), each holding
+ * <ul>
+ *   <li>the interface's types: records as Java records, variants as sealed interfaces with a record per case,
+ *       enums as Java enums, flags as an enum used in an {@code EnumSet}, resources as {@code AutoCloseable}
+ *       classes around a {@link dev.basalt.component.ResourceHandle}; {@code option} is {@code Optional},
+ *       {@code result} {@link dev.basalt.component.binding.Result}, {@code tuple}
+ *       {@link dev.basalt.component.binding.Tuples}, {@code list<u8>} {@code byte[]}, other lists {@code List};</li>
+ *   <li>for an imported interface, {@code Imports} (what the host implements) and {@code register}, which defines
+ *       the implementation through a {@link dev.basalt.component.binding.HostRegistrar};</li>
+ *   <li>for an exported interface, {@code Exports}: typed methods that call the component through a
+ *       {@link dev.basalt.component.binding.ComponentCaller}, and methods on exported resources.</li>
+ * </ul>
+ * Every named type has {@code lower} (Java to {@link dev.basalt.component.ComponentValue}) and {@code lift} (back,
+ * with the shape checked). Names: types in PascalCase, functions and fields in camelCase, enum constants in
+ * UPPER_SNAKE_CASE; a name that is a Java keyword or clashes with a name the generated code uses gets a trailing
+ * underscore. Async types ({@code future}, {@code stream}, {@code error-context}) and {@code map} are rejected with
+ * a {@link ComponentException} naming the function or type.
+ */
+public final class JavaBindgen {
+    /** {@code javaPackage}: the package of the generated classes. */
+    public record Options(String javaPackage) {
+    }
+
+    private static final Set<String> JAVA_KEYWORDS = Set.of("abstract", "assert", "boolean", "break", "byte", "case",
+            "catch", "char", "class", "const", "continue", "default", "do", "double", "else", "enum", "extends", "final",
+            "finally", "float", "for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long",
+            "native", "new", "package", "private", "protected", "public", "return", "short", "static", "strictfp",
+            "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try", "void", "volatile",
+            "while", "true", "false", "null", "var", "record", "yield", "sealed", "permits", "_");
+    /** Simple names the generated code refers to; generated types must not shadow them. */
+    private static final Set<String> RESERVED_TYPES = Set.of("String", "Object", "List", "Optional", "EnumSet",
+            "Result", "ComponentValue", "Bindings", "ComponentCaller", "HostRegistrar", "ResourceHandle",
+            "ComponentException", "Tuples", "Override", "Void", "Boolean", "Byte", "Short", "Integer", "Long", "Float",
+            "Double", "Character", "Math", "Objects", "Imports", "Exports", "AutoCloseable", "Exception");
+    /** Names of parameters and locals the generated methods use. */
+    private static final Set<String> RESERVED_VALUES = Set.of("caller", "impl", "args", "registrar", "v", "f",
+            "result", "handle");
+
+    /** Not every file uses every import, and lambdas name values they do not all read. */
+    private static final String SUPPRESS = "@SuppressWarnings(\"unused\")";
+
+    private final Resolve resolve;
+    private final Resolve.World world;
+    private final Options options;
+    /** Java class per interface (and null key for the world itself). */
+    private final Map<Resolve.InterfaceId, String> interfaceClass = new LinkedHashMap<>();
+    private final Map<Resolve.InterfaceId, String> importedAs = new HashMap<>();
+    private final Map<Resolve.InterfaceId, String> exportedAs = new HashMap<>();
+    private final String worldClass;
+
+    private JavaBindgen(Resolve resolve, Resolve.WorldId worldId, Options options) {
+        this.resolve = resolve;
+        this.world = resolve.world(worldId);
+        this.options = options;
+        for (Resolve.WorldItem item : world.imports()) {
+            if (item instanceof Resolve.WorldItem.InterfaceItem i) {
+                importedAs.put(i.id(), resolve.keyNameOf(item));
+                interfaceClass.put(i.id(), null);
+            }
+        }
+        for (Resolve.WorldItem item : world.exports()) {
+            if (item instanceof Resolve.WorldItem.InterfaceItem i) {
+                exportedAs.put(i.id(), resolve.keyNameOf(item));
+                interfaceClass.put(i.id(), null);
+            }
+        }
+        // Types may refer to interfaces the world does not list (through `use`): they get classes with types only.
+        for (int i = 0; i < resolve.types().size(); i++) {
+            if (resolve.types().get(i).owner() instanceof TypeDef.Owner.OfInterface o && isUsed(o.id())) {
+                interfaceClass.putIfAbsent(o.id(), null);
+            }
+        }
+        Set<String> taken = new HashSet<>();
+        Map<String, Integer> simpleCount = new HashMap<>();
+        for (Resolve.InterfaceId id : interfaceClass.keySet()) {
+            simpleCount.merge(simpleName(id), 1, Integer::sum);
+        }
+        for (Resolve.InterfaceId id : interfaceClass.keySet()) {
+            String name = simpleName(id);
+            if (simpleCount.get(name) > 1) {
+                Resolve.Interface iface = resolve.iface(id);
+                var pkg = resolve.pkg(iface.pkg()).name();
+                name = pascal(pkg.namespace()) + pascal(pkg.name()) + name;
+            }
+            interfaceClass.put(id, unique(typeName(name), taken));
+        }
+        this.worldClass = unique(typeName(pascal(world.name())), taken);
+    }
+
+    /**
+     * Generates the bindings of {@code world}: file paths relative to a source root ({@code com/example/Api.java})
+     * mapped to their Java source, in a stable order.
+     */
+    public static Map<String, String> generate(Resolve resolve, Resolve.WorldId world, Options options) {
+        return new JavaBindgen(resolve, world, options).generateAll();
+    }
+
+    private boolean isUsed(Resolve.InterfaceId id) {
+        // An interface is used when the world refers to it directly; types reached only through `use` chains are
+        // handled by giving every interface that owns a referenced definition a class (see typeRef).
+        return importedAs.containsKey(id) || exportedAs.containsKey(id);
+    }
+
+    private String simpleName(Resolve.InterfaceId id) {
+        Resolve.Interface iface = resolve.iface(id);
+        String key = iface.name().orElseGet(() -> importedAs.getOrDefault(id, exportedAs.getOrDefault(id, "inline")));
+        return pascal(key);
+    }
+
+    private static String unique(String name, Set<String> taken) {
+        String n = name;
+        for (int i = 2; !taken.add(n); i++) {
+            n = name + i;
+        }
+        return n;
+    }
+
+    private Map<String, String> generateAll() {
+        Map<String, String> out = new TreeMap<>();
+        // Generating may discover interfaces owning `use`d definitions; iterate until no new class appears.
+        Set<Resolve.InterfaceId> done = new HashSet<>();
+        String dir = options.javaPackage().replace('.', '/');
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (Resolve.InterfaceId id : List.copyOf(interfaceClass.keySet())) {
+                if (done.add(id)) {
+                    out.put(dir + "/" + interfaceClass.get(id) + ".java", interfaceFile(id));
+                    progress = true;
+                }
+            }
+        }
+        out.put(dir + "/" + worldClass + ".java", worldFile());
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Files
+
+    private String interfaceFile(Resolve.InterfaceId id) {
+        Resolve.Interface iface = resolve.iface(id);
+        String cls = interfaceClass.get(id);
+        String instance = importedAs.getOrDefault(id, exportedAs.getOrDefault(id, resolve.interfaceName(id)));
+        Source s = header();
+        s.line("/** Bindings for the WIT interface {@code " + javadoc(instance) + "}" + docs(iface.docs()) + " */");
+        s.line(SUPPRESS);
+        s.open("public final class " + cls);
+        s.line("/** The instance name of this interface in the world. */");
+        s.line("public static final String NAME = " + literal(instance) + ";");
+        s.blank();
+        s.open("private " + cls + "()").close();
+        for (Resolve.TypeId t : iface.types()) {
+            typeDefinition(s, t, exportedAs.containsKey(id));
+        }
+        List<Function> functions = iface.functions();
+        if (importedAs.containsKey(id)) {
+            imports(s, functions);
+        }
+        if (exportedAs.containsKey(id)) {
+            exports(s, functions);
+        }
+        s.close();
+        return s.toString();
+    }
+
+    private String worldFile() {
+        Source s = header();
+        s.line("/** Bindings for the WIT world {@code " + javadoc(world.name()) + "}" + docs(world.docs()) + " */");
+        s.line(SUPPRESS);
+        s.open("public final class " + worldClass);
+        s.line("/** World-level functions are called and defined under the empty instance name. */");
+        s.line("public static final String NAME = \"\";");
+        s.blank();
+        s.open("private " + worldClass + "()").close();
+        for (Resolve.WorldItem item : world.imports()) {
+            if (item instanceof Resolve.WorldItem.TypeItem t && resolve.type(t.id()).owner()
+                    instanceof TypeDef.Owner.OfWorld) {
+                typeDefinition(s, t.id(), false);
+            }
+        }
+        List<Function> imported = new ArrayList<>();
+        List<Function> exported = new ArrayList<>();
+        for (Resolve.WorldItem item : world.imports()) {
+            if (item instanceof Resolve.WorldItem.FunctionItem f) {
+                imported.add(f.function());
+            }
+        }
+        for (Resolve.WorldItem item : world.exports()) {
+            if (item instanceof Resolve.WorldItem.FunctionItem f) {
+                exported.add(f.function());
+            }
+        }
+        if (!imported.isEmpty()) {
+            imports(s, imported);
+        }
+        if (!exported.isEmpty()) {
+            exports(s, exported);
+        }
+        s.blank();
+        s.line("/** The interfaces of this world: imports the host implements, exports it calls. */");
+        s.open("public static String describe()");
+        StringBuilder text = new StringBuilder();
+        for (Resolve.WorldItem item : world.imports()) {
+            if (!(item instanceof Resolve.WorldItem.TypeItem)) {
+                text.append("import ").append(resolve.keyNameOf(item)).append("\\n");
+            }
+        }
+        for (Resolve.WorldItem item : world.exports()) {
+            text.append("export ").append(resolve.keyNameOf(item)).append("\\n");
+        }
+        s.line("return \"" + text + "\";");
+        s.close();
+        s.close();
+        return s.toString();
+    }
+
+    private Source header() {
+        Source s = new Source();
+        s.line("// Generated by basalt bindgen from WIT. Do not edit: regenerate instead.");
+        s.line("package " + options.javaPackage() + ";");
+        s.blank();
+        for (String imp : List.of("dev.basalt.component.ComponentException", "dev.basalt.component.ComponentValue",
+                "dev.basalt.component.ResourceHandle", "dev.basalt.component.binding.Bindings",
+                "dev.basalt.component.binding.ComponentCaller", "dev.basalt.component.binding.HostRegistrar",
+                "dev.basalt.component.binding.Result", "dev.basalt.component.binding.Tuples", "java.util.EnumSet",
+                "java.util.List", "java.util.Optional")) {
+            s.line("import " + imp + ";");
+        }
+        s.blank();
+        return s;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Types
+
+    private void typeDefinition(Source s, Resolve.TypeId id, boolean exported) {
+        TypeDef def = resolve.type(id);
+        String name = typeName(pascal(def.name()));
+        switch (def.kind()) {
+            case TypeDef.Use u -> {
+                // A `use`d name: code refers to the defining interface's type.
+            }
+            case TypeDef.Alias a -> {
+                // Java has no type aliases: uses of the alias name the target type.
+            }
+            case TypeDef.Record r -> {
+                s.blank();
+                s.line("/** WIT record {@code " + def.name() + "}" + docs(def.docs()) + " */");
+                List<String> components = new ArrayList<>();
+                for (TypeDef.Field f : r.fields()) {
+                    components.add(javaType(f.type(), false) + " " + valueName(f.name()));
+                }
+                s.open("public record " + name + "(" + String.join(", ", components) + ")");
+                s.open("public static ComponentValue lower(" + name + " v)");
+                List<String> fields = new ArrayList<>();
+                for (TypeDef.Field f : r.fields()) {
+                    fields.add("ComponentValue.field(" + literal(f.name()) + ", "
+                            + lowerExpr(f.type(), "v." + valueName(f.name()) + "()", 1) + ")");
+                }
+                s.line("return ComponentValue.record(" + String.join(", ", fields) + ");");
+                s.close();
+                s.blank();
+                s.open("public static " + name + " lift(ComponentValue v, ComponentCaller caller)");
+                StringBuilder names = new StringBuilder();
+                for (TypeDef.Field f : r.fields()) {
+                    names.append(", ").append(literal(f.name()));
+                }
+                s.line("List<ComponentValue> f = Bindings.record(v" + names + ");");
+                List<String> args = new ArrayList<>();
+                for (int i = 0; i < r.fields().size(); i++) {
+                    args.add(liftExpr(r.fields().get(i).type(), "f.get(" + i + ")", 1));
+                }
+                s.line("return new " + name + "(" + String.join(", ", args) + ");");
+                s.close();
+                s.close();
+            }
+            case TypeDef.Variant v -> variant(s, def, name, v);
+            case TypeDef.Enum e -> labelsEnum(s, def, name, e.cases(), false);
+            case TypeDef.Flags f -> labelsEnum(s, def, name, f.flags(), true);
+            case TypeDef.Resource r -> resource(s, id, def, name, exported);
+        }
+    }
+
+    private void variant(Source s, TypeDef def, String name, TypeDef.Variant v) {
+        s.blank();
+        s.line("/** WIT variant {@code " + def.name() + "}" + docs(def.docs()) + " */");
+        s.open("public sealed interface " + name);
+        List<String> caseNames = new ArrayList<>();
+        Set<String> taken = new HashSet<>(Set.of(name));
+        for (TypeDef.Case c : v.cases()) {
+            String caseName = unique(typeName(pascal(c.name())), taken);
+            caseNames.add(caseName);
+            s.line("/** Case {@code " + c.name() + "}" + docs(c.docs()) + " */");
+            String component = c.type().map(t -> javaType(t, false) + " value").orElse("");
+            s.open("record " + caseName + "(" + component + ") implements " + name).close();
+        }
+        s.blank();
+        s.open("static ComponentValue lower(" + name + " v)");
+        s.open("return switch (v)");
+        for (int i = 0; i < v.cases().size(); i++) {
+            TypeDef.Case c = v.cases().get(i);
+            String payload = c.type().map(t -> ", " + lowerExpr(t, "x.value()", 1)).orElse("");
+            s.line("case " + caseNames.get(i) + " x -> ComponentValue.variant(" + literal(c.name()) + payload + ");");
+        }
+        s.closeWith("};");
+        s.close();
+        s.blank();
+        s.open("static " + name + " lift(ComponentValue v, ComponentCaller caller)");
+        s.line("ComponentValue.VariantValue x = Bindings.as(ComponentValue.VariantValue.class, v, "
+                + literal("variant " + def.name()) + ");");
+        s.open("return switch (x.caseName())");
+        for (int i = 0; i < v.cases().size(); i++) {
+            TypeDef.Case c = v.cases().get(i);
+            String payload = c.type().map(t -> liftExpr(t,
+                    "x.payload().orElseThrow(() -> new ComponentException(\"case " + c.name() + " needs a payload\"))",
+                    1)).orElse("");
+            s.line("case " + literal(c.name()) + " -> new " + caseNames.get(i) + "(" + payload + ");");
+        }
+        s.line("default -> throw new ComponentException(\"unknown case \" + x.caseName() + \" of variant "
+                + def.name() + "\");");
+        s.closeWith("};");
+        s.close();
+        s.close();
+    }
+
+    private void labelsEnum(Source s, TypeDef def, String name, List<TypeDef.Label> labels, boolean flags) {
+        s.blank();
+        s.line("/** WIT " + (flags ? "flags" : "enum") + " {@code " + def.name() + "}" + docs(def.docs())
+                + (flags ? " (values are {@code EnumSet<" + name + ">})" : "") + " */");
+        s.open("public enum " + name);
+        Set<String> taken = new HashSet<>();
+        for (int i = 0; i < labels.size(); i++) {
+            String constant = unique(constantName(labels.get(i).name()), taken);
+            s.line(constant + "(" + literal(labels.get(i).name()) + ")" + (i + 1 < labels.size() ? "," : ";"));
+        }
+        if (labels.isEmpty()) {
+            s.line(";");
+        }
+        s.blank();
+        s.line("private final String label;");
+        s.blank();
+        s.open(name + "(String label)");
+        s.line("this.label = label;");
+        s.close();
+        s.blank();
+        s.line("/** The name in WIT. */");
+        s.open("public String label()");
+        s.line("return label;");
+        s.close();
+        s.blank();
+        s.open("static " + name + " of(String label)");
+        s.open("for (" + name + " c : values())");
+        s.open("if (c.label.equals(label))");
+        s.line("return c;");
+        s.close();
+        s.close();
+        s.line("throw new ComponentException(\"unknown " + (flags ? "flag" : "case") + " \" + label + \" of "
+                + def.name() + "\");");
+        s.close();
+        s.blank();
+        if (flags) {
+            s.open("public static ComponentValue lowerSet(EnumSet<" + name + "> v)");
+            s.line("return ComponentValue.flags(v.stream().map(" + name + "::label).toArray(String[]::new));");
+            s.close();
+            s.blank();
+            s.open("public static EnumSet<" + name + "> liftSet(ComponentValue v, ComponentCaller caller)");
+            s.line("EnumSet<" + name + "> out = EnumSet.noneOf(" + name + ".class);");
+            s.line("Bindings.as(ComponentValue.FlagsValue.class, v, " + literal("flags " + def.name())
+                    + ").labels().forEach(l -> out.add(of(l)));");
+            s.line("return out;");
+        } else {
+            s.open("public static ComponentValue lower(" + name + " v)");
+            s.line("return ComponentValue.enumValue(v.label);");
+            s.close();
+            s.blank();
+            s.open("public static " + name + " lift(ComponentValue v, ComponentCaller caller)");
+            s.line("return of(Bindings.as(ComponentValue.EnumValue.class, v, " + literal("enum " + def.name())
+                    + ").label());");
+        }
+        s.close();
+        s.close();
+    }
+
+    private void resource(Source s, Resolve.TypeId id, TypeDef def, String name, boolean exported) {
+        s.blank();
+        s.line("/**");
+        s.line(" * WIT resource {@code " + def.name() + "}" + docs(def.docs()) + " {@link #close()} drops the handle");
+        s.line(" * (running the resource's destructor when the host owns it).");
+        s.line(" */");
+        s.open("public static final class " + name + " implements AutoCloseable");
+        s.line("private final ResourceHandle handle;");
+        s.line("/** How to call the resource's methods: the exporting component, or null for a host resource. */");
+        s.line("private final ComponentCaller caller;");
+        s.blank();
+        s.open("public " + name + "(ResourceHandle handle, ComponentCaller caller)");
+        s.line("this.handle = java.util.Objects.requireNonNull(handle, \"handle\");");
+        s.line("this.caller = caller;");
+        s.close();
+        s.blank();
+        s.open("public ResourceHandle handle()");
+        s.line("return handle;");
+        s.close();
+        s.blank();
+        s.line("@Override");
+        s.open("public void close()");
+        s.open("if (handle.isLive())");
+        s.line("handle.drop();");
+        s.close();
+        s.close();
+        s.blank();
+        s.open("public static " + name + " lift(ComponentValue v, ComponentCaller caller)");
+        s.open("return switch (v)");
+        s.line("case ComponentValue.Own o -> new " + name + "(o.handle(), caller);");
+        s.line("case ComponentValue.Borrow b -> new " + name + "(b.handle(), caller);");
+        s.line("default -> throw new ComponentException(\"expected a handle to " + def.name() + ", got \" + v);");
+        s.closeWith("};");
+        s.close();
+        if (exported) {
+            Resolve.InterfaceId owner = ((TypeDef.Owner.OfInterface) def.owner()).id();
+            for (Function fn : resolve.iface(owner).functions()) {
+                if (fn.kind() instanceof Function.Kind.Method m && resolve.definition(m.resource()).equals(id)) {
+                    s.blank();
+                    List<Function.Param> rest = fn.params().subList(1, fn.params().size());
+                    s.open("public " + returnType(fn) + " " + valueName(camel(fn.itemName())) + "("
+                            + params(rest) + ")");
+                    s.open("if (this.caller == null)");
+                    s.line("throw new ComponentException(\"" + fn.name() + ": this " + def.name()
+                            + " is not a component's resource\");");
+                    s.close();
+                    List<String> lowered = new ArrayList<>();
+                    lowered.add("ComponentValue.borrow(handle)");
+                    for (Function.Param p : rest) {
+                        lowered.add(lowerExpr(p.type(), valueName(p.name()), 1));
+                    }
+                    callAndReturn(s, fn, "this.caller", lowered);
+                    s.close();
+                }
+            }
+        }
+        s.close();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Functions
+
+    private void imports(Source s, List<Function> functions) {
+        s.blank();
+        s.line("/** What the host implements for this import. */");
+        s.open("public interface Imports");
+        for (Function fn : functions) {
+            checkSupported(fn);
+            List<String> ps = new ArrayList<>();
+            if (fn.kind() instanceof Function.Kind.Method) {
+                ps.add(javaType(fn.params().getFirst().type(), false) + " self");
+                ps.add(params(fn.params().subList(1, fn.params().size())));
+            } else {
+                ps.add(params(fn.params()));
+            }
+            s.line(docs(fn.docs()).isEmpty() ? "/** {@code " + fn.name() + "} */"
+                    : "/**" + docs(fn.docs()) + " */");
+            s.line(returnType(fn) + " " + importMethodName(fn) + "(" + String.join(", ",
+                    ps.stream().filter(p -> !p.isEmpty()).toList()) + ");");
+        }
+        s.close();
+        s.blank();
+        s.line("/** Defines every function of {@code impl} under {@link #NAME}. */");
+        s.open("public static void register(HostRegistrar registrar, Imports impl)");
+        s.line("ComponentCaller caller = null;");
+        for (Function fn : functions) {
+            s.open("registrar.define(NAME, " + literal(fn.name()) + ", args ->");
+            s.line("Bindings.arguments(args, " + fn.params().size() + ", " + literal(fn.name()) + ");");
+            List<String> lifted = new ArrayList<>();
+            for (int i = 0; i < fn.params().size(); i++) {
+                lifted.add(liftExpr(fn.params().get(i).type(), "args.get(" + i + ")", 1));
+            }
+            String call = "impl." + importMethodName(fn) + "(" + String.join(", ", lifted) + ")";
+            if (fn.result().isPresent()) {
+                s.line(javaType(fn.result().get(), false) + " result = " + call + ";");
+                s.line("return Optional.of(" + lowerExpr(fn.result().get(), "result", 1) + ");");
+            } else {
+                s.line(call + ";");
+                s.line("return Optional.empty();");
+            }
+            s.closeWith("});");
+        }
+        s.close();
+    }
+
+    private void exports(Source s, List<Function> functions) {
+        s.blank();
+        s.line("/** Calls this export of a component instance. */");
+        s.open("public static final class Exports");
+        s.line("private final ComponentCaller caller;");
+        s.blank();
+        s.open("public Exports(ComponentCaller caller)");
+        s.line("this.caller = java.util.Objects.requireNonNull(caller, \"caller\");");
+        s.close();
+        for (Function fn : functions) {
+            checkSupported(fn);
+            if (fn.kind() instanceof Function.Kind.Method) {
+                continue; // a method of the resource class
+            }
+            s.blank();
+            s.line(docs(fn.docs()).isEmpty() ? "/** {@code " + fn.name() + "} */" : "/**" + docs(fn.docs()) + " */");
+            s.open("public " + returnType(fn) + " " + importMethodName(fn) + "(" + params(fn.params()) + ")");
+            List<String> lowered = new ArrayList<>();
+            for (Function.Param p : fn.params()) {
+                lowered.add(lowerExpr(p.type(), valueName(p.name()), 1));
+            }
+            callAndReturn(s, fn, "this.caller", lowered);
+            s.close();
+        }
+        s.close();
+    }
+
+    private void callAndReturn(Source s, Function fn, String caller, List<String> lowered) {
+        String call = caller + ".call(NAME, " + literal(fn.name()) + ", List.of(" + String.join(", ", lowered) + "))";
+        if (fn.result().isPresent()) {
+            s.line("ComponentCaller caller = " + caller + ";");
+            s.line("ComponentValue result = Bindings.result(" + call + ", " + literal(fn.name()) + ");");
+            s.line("return " + liftExpr(fn.result().get(), "result", 1) + ";");
+        } else {
+            s.line(call + ";");
+        }
+    }
+
+    private String importMethodName(Function fn) {
+        return switch (fn.kind()) {
+            case Function.Kind.Freestanding f -> valueName(camel(fn.name()));
+            case Function.Kind.Constructor c -> valueName("new" + pascal(resolve.type(c.resource()).name()));
+            case Function.Kind.Method m -> valueName(camel(resolve.type(m.resource()).name() + "-" + fn.itemName()));
+            case Function.Kind.Static st -> valueName(camel(resolve.type(st.resource()).name() + "-" + fn.itemName()));
+        };
+    }
+
+    private String returnType(Function fn) {
+        return fn.result().map(t -> javaType(t, false)).orElse("void");
+    }
+
+    private String params(List<Function.Param> params) {
+        List<String> out = new ArrayList<>();
+        for (Function.Param p : params) {
+            out.add(javaType(p.type(), false) + " " + valueName(p.name()));
+        }
+        return String.join(", ", out);
+    }
+
+    private void checkSupported(Function fn) {
+        if (fn.async()) {
+            throw new ComponentException("bindgen: " + fn.name() + " is async; async functions are not supported yet");
+        }
+        fn.params().forEach(p -> checkSupported(p.type(), fn.name()));
+        fn.result().ifPresent(t -> checkSupported(t, fn.name()));
+    }
+
+    private void checkSupported(WitType t, String where) {
+        switch (t) {
+            case WitType.Primitive p when p == WitType.Primitive.ERROR_CONTEXT -> throw unsupported("error-context", where);
+            case WitType.MapOf m -> throw unsupported("map", where);
+            case WitType.FutureOf fu -> throw unsupported("future", where);
+            case WitType.StreamOf st -> throw unsupported("stream", where);
+            default -> {
+            }
+        }
+    }
+
+    private static ComponentException unsupported(String what, String where) {
+        return new ComponentException("bindgen: " + where + " uses " + what + ", which has no Java binding yet");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Java types and conversions
+
+    private String javaType(WitType t, boolean boxed) {
+        return switch (t) {
+            case WitType.Primitive p -> switch (p) {
+                case BOOL -> boxed ? "Boolean" : "boolean";
+                case S8, U8 -> boxed ? "Byte" : "byte";
+                case S16, U16 -> boxed ? "Short" : "short";
+                case S32, U32, CHAR -> boxed ? "Integer" : "int";
+                case S64, U64 -> boxed ? "Long" : "long";
+                case F32 -> boxed ? "Float" : "float";
+                case F64 -> boxed ? "Double" : "double";
+                case STRING -> "String";
+                case ERROR_CONTEXT -> throw unsupported("error-context", "a type");
+            };
+            case WitType.Ref r -> named(r.id(), boxed);
+            case WitType.ListOf l -> isByte(l.element()) ? "byte[]" : "List<" + javaType(l.element(), true) + ">";
+            case WitType.FixedListOf l -> "List<" + javaType(l.element(), true) + ">";
+            case WitType.OptionOf o -> "Optional<" + javaType(o.inner(), true) + ">";
+            case WitType.ResultOf r -> "Result<" + r.ok().map(x -> javaType(x, true)).orElse("Void") + ", "
+                    + r.err().map(x -> javaType(x, true)).orElse("Void") + ">";
+            case WitType.TupleOf tu -> {
+                if (tu.types().isEmpty() || tu.types().size() > 10) {
+                    throw new ComponentException("bindgen: tuples of " + tu.types().size()
+                            + " elements have no Java binding (1 to 10 do)");
+                }
+                yield "Tuples.Of" + tu.types().size() + "<" + String.join(", ",
+                        tu.types().stream().map(x -> javaType(x, true)).toList()) + ">";
+            }
+            case WitType.Handle h -> named(h.resource(), boxed);
+            case WitType.MapOf m -> throw unsupported("map", "a type");
+            case WitType.FutureOf f -> throw unsupported("future", "a type");
+            case WitType.StreamOf st -> throw unsupported("stream", "a type");
+        };
+    }
+
+    private static boolean isByte(WitType t) {
+        return t == WitType.Primitive.U8 || t == WitType.Primitive.S8;
+    }
+
+    private String named(Resolve.TypeId id, boolean boxed) {
+        Resolve.TypeId defId = resolve.definition(id);
+        TypeDef def = resolve.type(defId);
+        if (def.kind() instanceof TypeDef.Alias a) {
+            return javaType(a.target(), boxed);
+        }
+        String qualified = ownerClass(def) + "." + typeName(pascal(def.name()));
+        return def.kind() instanceof TypeDef.Flags ? "EnumSet<" + qualified + ">" : qualified;
+    }
+
+    private String ownerClass(TypeDef def) {
+        return switch (def.owner()) {
+            case TypeDef.Owner.OfInterface o -> interfaceClass.computeIfAbsent(o.id(), id -> {
+                Set<String> taken = new HashSet<>(interfaceClass.values());
+                taken.add(worldClass);
+                return unique(typeName(simpleName(id)), taken);
+            });
+            case TypeDef.Owner.OfWorld w -> worldClass;
+        };
+    }
+
+    private String lowerExpr(WitType t, String x, int depth) {
+        String e = "e" + depth;
+        return switch (t) {
+            case WitType.Primitive p -> switch (p) {
+                case BOOL -> "ComponentValue.bool(" + x + ")";
+                case S8 -> "ComponentValue.s8(" + x + ")";
+                case U8 -> "Bindings.lowerU8(" + x + ")";
+                case S16 -> "ComponentValue.s16(" + x + ")";
+                case U16 -> "Bindings.lowerU16(" + x + ")";
+                case S32 -> "ComponentValue.s32(" + x + ")";
+                case U32 -> "Bindings.lowerU32(" + x + ")";
+                case S64 -> "ComponentValue.s64(" + x + ")";
+                case U64 -> "ComponentValue.u64(" + x + ")";
+                case F32 -> "ComponentValue.f32(" + x + ")";
+                case F64 -> "ComponentValue.f64(" + x + ")";
+                case CHAR -> "ComponentValue.character(" + x + ")";
+                case STRING -> "ComponentValue.string(" + x + ")";
+                case ERROR_CONTEXT -> throw unsupported("error-context", "a type");
+            };
+            case WitType.Ref r -> {
+                TypeDef def = resolve.type(resolve.definition(r.id()));
+                if (def.kind() instanceof TypeDef.Alias a) {
+                    yield lowerExpr(a.target(), x, depth);
+                }
+                if (def.kind() instanceof TypeDef.Resource) {
+                    yield "ComponentValue.own(" + x + ".handle())"; // a bare resource name is an owned handle
+                }
+                String cls = ownerClass(def) + "." + typeName(pascal(def.name()));
+                yield cls + (def.kind() instanceof TypeDef.Flags ? ".lowerSet(" : ".lower(") + x + ")";
+            }
+            case WitType.ListOf l -> isByte(l.element())
+                    ? "Bindings.lowerBytes(" + x + ", " + (l.element() == WitType.Primitive.U8) + ")"
+                    : "Bindings.lowerList(" + x + ", " + e + " -> " + lowerExpr(l.element(), e, depth + 1) + ")";
+            case WitType.FixedListOf l -> "Bindings.lowerList(" + x + ", " + e + " -> "
+                    + lowerExpr(l.element(), e, depth + 1) + ")";
+            case WitType.OptionOf o -> "Bindings.lowerOption(" + x + ", " + e + " -> "
+                    + lowerExpr(o.inner(), e, depth + 1) + ")";
+            case WitType.ResultOf r -> "Bindings.lowerResult(" + x + ", "
+                    + r.ok().map(ok -> e + " -> " + lowerExpr(ok, e, depth + 1)).orElse("null") + ", "
+                    + r.err().map(err -> e + " -> " + lowerExpr(err, e, depth + 1)).orElse("null") + ")";
+            case WitType.TupleOf tu -> {
+                List<String> parts = new ArrayList<>();
+                for (int i = 0; i < tu.types().size(); i++) {
+                    parts.add(lowerExpr(tu.types().get(i), x + ".a" + i + "()", depth + 1));
+                }
+                yield "ComponentValue.tuple(" + String.join(", ", parts) + ")";
+            }
+            case WitType.Handle h -> (h.borrow() ? "ComponentValue.borrow(" : "ComponentValue.own(") + x + ".handle())";
+            case WitType.MapOf m -> throw unsupported("map", "a type");
+            case WitType.FutureOf f -> throw unsupported("future", "a type");
+            case WitType.StreamOf st -> throw unsupported("stream", "a type");
+        };
+    }
+
+    private String liftExpr(WitType t, String v, int depth) {
+        String e = "e" + depth;
+        return switch (t) {
+            case WitType.Primitive p -> switch (p) {
+                case ERROR_CONTEXT -> throw unsupported("error-context", "a type");
+                default -> "Bindings.lift" + pascal(p.wit()) + "(" + v + ")";
+            };
+            case WitType.Ref r -> {
+                TypeDef def = resolve.type(resolve.definition(r.id()));
+                if (def.kind() instanceof TypeDef.Alias a) {
+                    yield liftExpr(a.target(), v, depth);
+                }
+                String cls = ownerClass(def) + "." + typeName(pascal(def.name()));
+                yield cls + (def.kind() instanceof TypeDef.Flags ? ".liftSet(" : ".lift(") + v + ", caller)";
+            }
+            case WitType.ListOf l -> isByte(l.element())
+                    ? "Bindings.liftBytes(" + v + ", " + (l.element() == WitType.Primitive.U8) + ")"
+                    : "Bindings.<" + javaType(l.element(), true) + ">liftList(" + v + ", " + e + " -> "
+                            + liftExpr(l.element(), e, depth + 1) + ")";
+            case WitType.FixedListOf l -> "Bindings.<" + javaType(l.element(), true) + ">liftList(" + v + ", " + e
+                    + " -> " + liftExpr(l.element(), e, depth + 1) + ")";
+            case WitType.OptionOf o -> "Bindings.<" + javaType(o.inner(), true) + ">liftOption(" + v + ", " + e
+                    + " -> " + liftExpr(o.inner(), e, depth + 1) + ")";
+            case WitType.ResultOf r -> "Bindings.<" + r.ok().map(x -> javaType(x, true)).orElse("Void") + ", "
+                    + r.err().map(x -> javaType(x, true)).orElse("Void") + ">liftResult(" + v + ", "
+                    + r.ok().map(ok -> e + " -> " + liftExpr(ok, e, depth + 1)).orElse("null") + ", "
+                    + r.err().map(err -> e + " -> " + liftExpr(err, e, depth + 1)).orElse("null") + ")";
+            case WitType.TupleOf tu -> {
+                List<String> parts = new ArrayList<>();
+                for (int i = 0; i < tu.types().size(); i++) {
+                    parts.add(liftExpr(tu.types().get(i),
+                            "Bindings.tuple(" + v + ", " + tu.types().size() + ").get(" + i + ")", depth + 1));
+                }
+                yield "new " + javaType(tu, true) + "(" + String.join(", ", parts) + ")";
+            }
+            case WitType.Handle h -> named(h.resource(), false) + ".lift(" + v + ", caller)";
+            case WitType.MapOf m -> throw unsupported("map", "a type");
+            case WitType.FutureOf f -> throw unsupported("future", "a type");
+            case WitType.StreamOf st -> throw unsupported("stream", "a type");
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Names and text
+
+    static String pascal(String kebab) {
+        StringBuilder sb = new StringBuilder();
+        for (String word : kebab.split("[^A-Za-z0-9]+")) {
+            if (!word.isEmpty()) {
+                sb.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1).toLowerCase(Locale.ROOT));
+            }
+        }
+        if (sb.isEmpty() || !Character.isJavaIdentifierStart(sb.charAt(0))) {
+            sb.insert(0, 'X');
+        }
+        return sb.toString();
+    }
+
+    static String camel(String kebab) {
+        String p = pascal(kebab);
+        return Character.toLowerCase(p.charAt(0)) + p.substring(1);
+    }
+
+    private static String constantName(String kebab) {
+        String c = kebab.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+        return Character.isJavaIdentifierStart(c.charAt(0)) ? c : "_" + c;
+    }
+
+    private static String typeName(String pascal) {
+        return RESERVED_TYPES.contains(pascal) ? pascal + "_" : pascal;
+    }
+
+    private static String valueName(String name) {
+        String n = name.contains("-") ? camel(name) : name;
+        return JAVA_KEYWORDS.contains(n) || RESERVED_VALUES.contains(n) ? n + "_" : n;
+    }
+
+    private static String literal(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                default -> sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    private static String javadoc(String s) {
+        return s.replace("*/", "*&#47;").replace("@", "&#64;").replace("{", "&#123;").replace("}", "&#125;");
+    }
+
+    private static String docs(Optional<String> docs) {
+        return docs.map(d -> ": " + javadoc(d.strip().replace('\n', ' '))).orElse("");
+    }
+
+    /** Indented Java text. */
+    private static final class Source {
+        private final StringBuilder sb = new StringBuilder();
+        private int indent;
+
+        Source line(String text) {
+            sb.append("    ".repeat(indent)).append(text).append('\n');
+            return this;
+        }
+
+        Source blank() {
+            sb.append('\n');
+            return this;
+        }
+
+        Source open(String head) {
+            line(head + " {");
+            indent++;
+            return this;
+        }
+
+        Source close() {
+            return closeWith("}");
+        }
+
+        Source closeWith(String text) {
+            indent--;
+            return line(text);
+        }
+
+        @Override
+        public String toString() {
+            return sb.toString();
+        }
+    }
+}
