@@ -38,8 +38,16 @@ public final class LiftedFunc implements FuncInst {
         AbiContext cx = new AbiContext(opts, inst, task, null, caller == null);
         Lifted args = onStart.get();
         cx.hints = args.hints();
-        long[] flatArgs = CanonicalAbi.lowerFlatValues(cx, CanonicalAbi.MAX_FLAT_PARAMS, args.values(),
-                type.paramTypes(), null);
+        long[] flatArgs;
+        try {
+            flatArgs = CanonicalAbi.lowerFlatValues(cx, CanonicalAbi.MAX_FLAT_PARAMS, args.values(),
+                    type.paramTypes(), null);
+        } catch (dev.basalt.component.ComponentException e) {
+            // a host value that does not match the type: the embedder's mistake, not the guest's; the instance
+            // stays usable (handles already moved into it by earlier arguments stay there)
+            RuntimeInstance.leave(entered);
+            throw e;
+        }
         long[] flatResults = core.callRaw(flatArgs);
         AbiContext rx = new AbiContext(opts, inst, task, null, caller == null);
         List<dev.basalt.component.ComponentValue> results = CanonicalAbi.liftFlatValues(rx,
