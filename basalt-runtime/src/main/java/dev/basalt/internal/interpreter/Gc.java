@@ -11,8 +11,12 @@ import dev.basalt.internal.runtime.StructObject;
  * GC struct and array instructions. Objects are plain Java objects ({@link StructObject}, {@link ArrayObject})
  * that the JVM's collector manages; packed fields are stored masked to their width and sign- or zero-extended on
  * read.
+ *
+ * <p>The public methods take plain values (lengths, indices and offsets as unsigned 32-bit values in a long) and
+ * are shared with the compiler's generated code, so that allocation limits, null checks, bounds checks and segment
+ * access trap alike on both engines; not API.
  */
-final class Gc {
+public final class Gc {
     /** Arrays longer than this trap instead of attempting the allocation. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
@@ -48,7 +52,7 @@ final class Gc {
             }
             case ColdOp.ARRAY_NEW -> {
                 DefinedType t = inst.types[i0];
-                ArrayObject a = newArray(t, s[sp - 1]);
+                ArrayObject a = newArray(t, s[sp - 1] & 0xFFFF_FFFFL);
                 byte k = t.kinds[0];
                 for (int i = 0; i < a.length; i++) {
                     store(k, a.values, a.his, a.refs, i, s, hs, rs, sp - 2);
@@ -57,7 +61,7 @@ final class Gc {
                 return sp - 1;
             }
             case ColdOp.ARRAY_NEW_DEFAULT -> {
-                rs[sp - 1] = newArray(inst.types[i0], s[sp - 1]);
+                rs[sp - 1] = newArray(inst.types[i0], s[sp - 1] & 0xFFFF_FFFFL);
                 return sp;
             }
             case ColdOp.ARRAY_NEW_FIXED -> {
@@ -71,30 +75,11 @@ final class Gc {
                 return base + 1;
             }
             case ColdOp.ARRAY_NEW_DATA -> {
-                DefinedType t = inst.types[i0];
-                byte[] data = inst.datas[i1];
-                long off = s[sp - 2] & 0xFFFF_FFFFL;
-                long n = s[sp - 1] & 0xFFFF_FFFFL;
-                int size = t.byteSizes[0];
-                if (off + n * size > data.length) {
-                    throw new Trap(TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS);
-                }
-                ArrayObject a = newArray(t, n);
-                fromData(a, 0, data, (int) off, (int) n);
-                rs[sp - 2] = a;
+                rs[sp - 2] = arrayNewData(inst, i0, i1, s[sp - 2] & 0xFFFF_FFFFL, s[sp - 1] & 0xFFFF_FFFFL);
                 return sp - 1;
             }
             case ColdOp.ARRAY_NEW_ELEM -> {
-                DefinedType t = inst.types[i0];
-                Object[] seg = inst.elems[i1];
-                long off = s[sp - 2] & 0xFFFF_FFFFL;
-                long n = s[sp - 1] & 0xFFFF_FFFFL;
-                if (off + n > seg.length) {
-                    throw new Trap(TrapKind.OUT_OF_BOUNDS_TABLE_ACCESS);
-                }
-                ArrayObject a = newArray(t, n);
-                System.arraycopy(seg, (int) off, a.refs, 0, (int) n);
-                rs[sp - 2] = a;
+                rs[sp - 2] = arrayNewElem(inst, i0, i1, s[sp - 2] & 0xFFFF_FFFFL, s[sp - 1] & 0xFFFF_FFFFL);
                 return sp - 1;
             }
             case ColdOp.ARRAY_GET, ColdOp.ARRAY_GET_S, ColdOp.ARRAY_GET_U -> {
@@ -114,77 +99,137 @@ final class Gc {
                 return sp;
             }
             case ColdOp.ARRAY_FILL -> {
-                ArrayObject a = array(rs[sp - 4]);
-                long d = s[sp - 3] & 0xFFFF_FFFFL;
-                long n = s[sp - 1] & 0xFFFF_FFFFL;
-                if (d + n > a.length) {
-                    throw new Trap(TrapKind.OUT_OF_BOUNDS_ARRAY_ACCESS);
-                }
-                for (int i = (int) d; i < d + n; i++) {
-                    store(a.type.kinds[0], a.values, a.his, a.refs, i, s, hs, rs, sp - 2);
-                }
+                arrayFill(rs[sp - 4], s[sp - 3] & 0xFFFF_FFFFL, s[sp - 2], hs[sp - 2], rs[sp - 2],
+                        s[sp - 1] & 0xFFFF_FFFFL);
                 return sp - 4;
             }
             case ColdOp.ARRAY_COPY -> {
-                ArrayObject d = array(rs[sp - 5]);
-                long di = s[sp - 4] & 0xFFFF_FFFFL;
-                ArrayObject src = array(rs[sp - 3]);
-                long si = s[sp - 2] & 0xFFFF_FFFFL;
-                long n = s[sp - 1] & 0xFFFF_FFFFL;
-                if (di + n > d.length || si + n > src.length) {
-                    throw new Trap(TrapKind.OUT_OF_BOUNDS_ARRAY_ACCESS);
-                }
-                if (d.values != null) {
-                    System.arraycopy(src.values, (int) si, d.values, (int) di, (int) n);
-                }
-                if (d.his != null) {
-                    System.arraycopy(src.his, (int) si, d.his, (int) di, (int) n);
-                }
-                if (d.refs != null) {
-                    System.arraycopy(src.refs, (int) si, d.refs, (int) di, (int) n);
-                }
+                arrayCopy(rs[sp - 5], s[sp - 4] & 0xFFFF_FFFFL, rs[sp - 3], s[sp - 2] & 0xFFFF_FFFFL,
+                        s[sp - 1] & 0xFFFF_FFFFL);
                 return sp - 5;
             }
             case ColdOp.ARRAY_INIT_DATA -> {
-                ArrayObject a = array(rs[sp - 4]);
-                long d = s[sp - 3] & 0xFFFF_FFFFL;
-                long off = s[sp - 2] & 0xFFFF_FFFFL;
-                long n = s[sp - 1] & 0xFFFF_FFFFL;
-                byte[] data = inst.datas[i1];
-                if (d + n > a.length) {
-                    throw new Trap(TrapKind.OUT_OF_BOUNDS_ARRAY_ACCESS);
-                }
-                if (off + n * a.type.byteSizes[0] > data.length) {
-                    throw new Trap(TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS);
-                }
-                fromData(a, (int) d, data, (int) off, (int) n);
+                arrayInitData(inst, i1, rs[sp - 4], s[sp - 3] & 0xFFFF_FFFFL, s[sp - 2] & 0xFFFF_FFFFL,
+                        s[sp - 1] & 0xFFFF_FFFFL);
                 return sp - 4;
             }
             case ColdOp.ARRAY_INIT_ELEM -> {
-                ArrayObject a = array(rs[sp - 4]);
-                long d = s[sp - 3] & 0xFFFF_FFFFL;
-                long off = s[sp - 2] & 0xFFFF_FFFFL;
-                long n = s[sp - 1] & 0xFFFF_FFFFL;
-                Object[] seg = inst.elems[i1];
-                if (d + n > a.length) {
-                    throw new Trap(TrapKind.OUT_OF_BOUNDS_ARRAY_ACCESS);
-                }
-                if (off + n > seg.length) {
-                    throw new Trap(TrapKind.OUT_OF_BOUNDS_TABLE_ACCESS);
-                }
-                System.arraycopy(seg, (int) off, a.refs, (int) d, (int) n);
+                arrayInitElem(inst, i1, rs[sp - 4], s[sp - 3] & 0xFFFF_FFFFL, s[sp - 2] & 0xFFFF_FFFFL,
+                        s[sp - 1] & 0xFFFF_FFFFL);
                 return sp - 4;
             }
             default -> throw new IllegalStateException("bad cold instruction " + id);
         }
     }
 
-    private static StructObject newStruct(DefinedType t) {
+    /** {@code array.new_data}: {@code n} elements read from data segment {@code dataIndex} at {@code off}. */
+    public static ArrayObject arrayNewData(ModuleInstance inst, int typeIndex, int dataIndex, long off, long n) {
+        DefinedType t = inst.types[typeIndex];
+        byte[] data = inst.datas[dataIndex];
+        int size = t.byteSizes[0];
+        if (off + n * size > data.length) {
+            throw new Trap(TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS);
+        }
+        ArrayObject a = newArray(t, n);
+        fromData(a, 0, data, (int) off, (int) n);
+        return a;
+    }
+
+    /** {@code array.new_elem}: {@code n} references of element segment {@code elemIndex} from {@code off}. */
+    public static ArrayObject arrayNewElem(ModuleInstance inst, int typeIndex, int elemIndex, long off, long n) {
+        DefinedType t = inst.types[typeIndex];
+        Object[] seg = inst.elems[elemIndex];
+        if (off + n > seg.length) {
+            throw new Trap(TrapKind.OUT_OF_BOUNDS_TABLE_ACCESS);
+        }
+        ArrayObject a = newArray(t, n);
+        System.arraycopy(seg, (int) off, a.refs, 0, (int) n);
+        return a;
+    }
+
+    /**
+     * {@code array.fill} of {@code n} elements from {@code d}: the value is {@code value} (numbers, packed values,
+     * low v128 half), {@code hi} (high v128 half) or {@code ref}, as the element kind requires.
+     */
+    public static void arrayFill(Object array, long d, long value, long hi, Object ref, long n) {
+        ArrayObject a = array(array);
+        if (d + n > a.length) {
+            throw new Trap(TrapKind.OUT_OF_BOUNDS_ARRAY_ACCESS);
+        }
+        byte k = a.type.kinds[0];
+        int from = (int) d;
+        int to = (int) (d + n);
+        switch (k) {
+            case DefinedType.K_REF -> java.util.Arrays.fill(a.refs, from, to, ref);
+            case DefinedType.K_V128 -> {
+                java.util.Arrays.fill(a.values, from, to, value);
+                java.util.Arrays.fill(a.his, from, to, hi);
+            }
+            default -> java.util.Arrays.fill(a.values, from, to, pack(k, value));
+        }
+    }
+
+    /** {@code array.copy}: {@code n} elements (overlapping ranges allowed). */
+    public static void arrayCopy(Object dst, long di, Object src, long si, long n) {
+        ArrayObject d = array(dst);
+        ArrayObject s = array(src);
+        if (di + n > d.length || si + n > s.length) {
+            throw new Trap(TrapKind.OUT_OF_BOUNDS_ARRAY_ACCESS);
+        }
+        if (d.values != null) {
+            System.arraycopy(s.values, (int) si, d.values, (int) di, (int) n);
+        }
+        if (d.his != null) {
+            System.arraycopy(s.his, (int) si, d.his, (int) di, (int) n);
+        }
+        if (d.refs != null) {
+            System.arraycopy(s.refs, (int) si, d.refs, (int) di, (int) n);
+        }
+    }
+
+    /** {@code array.init_data}: {@code n} elements at {@code d} from data segment {@code dataIndex} at {@code off}. */
+    public static void arrayInitData(ModuleInstance inst, int dataIndex, Object array, long d, long off, long n) {
+        ArrayObject a = array(array);
+        byte[] data = inst.datas[dataIndex];
+        if (d + n > a.length) {
+            throw new Trap(TrapKind.OUT_OF_BOUNDS_ARRAY_ACCESS);
+        }
+        if (off + n * a.type.byteSizes[0] > data.length) {
+            throw new Trap(TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS);
+        }
+        fromData(a, (int) d, data, (int) off, (int) n);
+    }
+
+    /** {@code array.init_elem}: {@code n} references at {@code d} from element segment {@code elemIndex}. */
+    public static void arrayInitElem(ModuleInstance inst, int elemIndex, Object array, long d, long off, long n) {
+        ArrayObject a = array(array);
+        Object[] seg = inst.elems[elemIndex];
+        if (d + n > a.length) {
+            throw new Trap(TrapKind.OUT_OF_BOUNDS_ARRAY_ACCESS);
+        }
+        if (off + n > seg.length) {
+            throw new Trap(TrapKind.OUT_OF_BOUNDS_TABLE_ACCESS);
+        }
+        System.arraycopy(seg, (int) off, a.refs, (int) d, (int) n);
+    }
+
+    /** A numeric value as a field or element of kind {@code k} stores it: packed kinds masked to their width. */
+    public static long pack(byte k, long value) {
+        return switch (k) {
+            case DefinedType.K_I8 -> value & 0xFF;
+            case DefinedType.K_I16 -> value & 0xFFFF;
+            default -> value;
+        };
+    }
+
+    /** {@code struct.new_default}, and the allocation of {@code struct.new} before its fields are stored. */
+    public static StructObject newStruct(DefinedType t) {
         int n = t.kinds.length;
         return new StructObject(t, new long[n], t.hasV128 ? new long[n] : null, t.hasRef ? new Object[n] : null);
     }
 
-    private static ArrayObject newArray(DefinedType t, long length) {
+    /** {@code array.new_default}, and the allocation of the other {@code array.new} forms ({@code length} unsigned). */
+    public static ArrayObject newArray(DefinedType t, long length) {
         if (length > MAX_ARRAY) {
             throw new Trap(TrapKind.ALLOCATION_TOO_LARGE, "array of " + length + " elements");
         }
@@ -198,21 +243,24 @@ final class Gc {
         }
     }
 
-    private static StructObject struct(Object r) {
+    /** The struct a {@code struct.get/set} operand refers to; traps on null. */
+    public static StructObject struct(Object r) {
         if (r == null) {
             throw new Trap(TrapKind.NULL_STRUCTURE_REFERENCE);
         }
         return (StructObject) r;
     }
 
-    private static ArrayObject array(Object r) {
+    /** The array an {@code array.*} operand refers to; traps on null. */
+    public static ArrayObject array(Object r) {
         if (r == null) {
             throw new Trap(TrapKind.NULL_ARRAY_REFERENCE);
         }
         return (ArrayObject) r;
     }
 
-    private static int index(ArrayObject a, long raw) {
+    /** An element index of {@code a} ({@code raw}'s low 32 bits, unsigned); traps when out of bounds. */
+    public static int index(ArrayObject a, long raw) {
         long i = raw & 0xFFFF_FFFFL;
         if (i >= a.length) {
             throw new Trap(TrapKind.OUT_OF_BOUNDS_ARRAY_ACCESS);
