@@ -120,7 +120,8 @@ public final class ComponentLinker<T> {
             default -> false;
         };
         if (!ok) {
-            throw new ComponentException("import `" + name + "` expects a " + sort.name().toLowerCase().replace('_', ' ')
+            String what = sort.name().toLowerCase().replace('_', ' ');
+            throw new ComponentException("import `" + name + "` expects " + (what.startsWith("i") ? "an " : "a ") + what
                     + " but the linker defines " + kindOf(d));
         }
     }
