@@ -15,8 +15,11 @@ public final class Config {
     /**
      * How modules are executed. {@code INTERPRETER} (the default) is built in; {@code COMPILER} needs the
      * {@code basalt-compiler} module on the class path (found through {@link dev.basalt.spi.ExecutionEngine}) and
-     * fails module compilation when a module uses an instruction it does not support yet; {@code AUTO} runs the
-     * interpreter for now.
+     * fails module compilation when a module uses an instruction it does not support yet. {@code AUTO} starts every
+     * module in the interpreter (fast start, also for large modules) and, when the compiler is on the class path,
+     * compiles the functions that get hot ({@link #tierUpThreshold()}) on a background thread of the
+     * {@link Engine}; later calls of such a function run its compiled code. Functions the compiler cannot translate
+     * yet stay interpreted under {@code AUTO} (where {@code COMPILER} fails).
      */
     public enum Strategy {
         INTERPRETER, COMPILER, AUTO
@@ -28,8 +31,10 @@ public final class Config {
     private final long maxTableElements;
     private final int maxInstances;
     private final Features features;
+    private final int tierUpThreshold;
 
     private Config(Builder b) {
+        this.tierUpThreshold = b.tierUpThreshold;
         this.strategy = b.strategy;
         this.maxCallDepth = b.maxCallDepth;
         this.maxMemoryBytes = b.maxMemoryBytes;
@@ -54,6 +59,7 @@ public final class Config {
         b.maxTableElements = maxTableElements;
         b.maxInstances = maxInstances;
         b.features = features;
+        b.tierUpThreshold = tierUpThreshold;
         return b;
     }
 
@@ -76,14 +82,22 @@ public final class Config {
         return maxTableElements;
     }
 
-    /** Default cap on instances per store. */
     /** The WebAssembly features modules compiled with this configuration may use (default: all of Wasm 3.0). */
     public Features features() {
         return features;
     }
 
+    /** Default cap on instances per store. */
     public int maxInstances() {
         return maxInstances;
+    }
+
+    /**
+     * Under {@link Strategy#AUTO}: calls plus loop iterations after which a function is compiled in the background
+     * (default 2,000).
+     */
+    public int tierUpThreshold() {
+        return tierUpThreshold;
     }
 
     /** Builder of {@link Config}. */
@@ -94,6 +108,7 @@ public final class Config {
         private long maxTableElements = 10_000_000;
         private int maxInstances = 10_000;
         private Features features = Features.wasm3();
+        private int tierUpThreshold = 2_000;
 
         private Builder() {
         }
@@ -124,6 +139,15 @@ public final class Config {
         /** Accept only these features when compiling modules (see {@link Features}). */
         public Builder features(Features features) {
             this.features = java.util.Objects.requireNonNull(features);
+            return this;
+        }
+
+        /** See {@link Config#tierUpThreshold()}; 1 compiles every function on its first call. */
+        public Builder tierUpThreshold(int callsAndIterations) {
+            if (callsAndIterations < 1) {
+                throw new IllegalArgumentException("tier-up threshold must be positive");
+            }
+            this.tierUpThreshold = callsAndIterations;
             return this;
         }
 

@@ -28,6 +28,8 @@ public final class Module {
     final CompiledModule compiled;
     /** The selected engine's code, or null when the interpreter runs the module. */
     final ModuleCode code;
+    /** AUTO's background compilation, or null. */
+    private final ModuleTiering tiering;
 
     private Module(Engine engine, WasmModule wasm) {
         this.engine = engine;
@@ -37,6 +39,11 @@ public final class Module {
         // The interpreter's translation is kept under every strategy: it evaluates constant expressions.
         this.compiled = CompiledModule.translate(wasm);
         this.code = engine.executionEngine().map(e -> e.compile(wasm)).orElse(null);
+        this.tiering = engine.tierEngine().map(e -> e.tier(wasm))
+                .map(t -> new ModuleTiering(engine, compiled, t)).orElse(null);
+        if (tiering != null) {
+            compiled.enableTiering(tiering, engine.config().tierUpThreshold());
+        }
     }
 
     /**
@@ -72,6 +79,18 @@ public final class Module {
     /** The module as parsed. */
     public WasmModule wasm() {
         return wasm;
+    }
+
+    /**
+     * How many of the module's defined functions run as JVM bytecode right now: all of them under
+     * {@link Config.Strategy#COMPILER}, none under {@code INTERPRETER}, and under {@code AUTO} those compiled in the
+     * background so far (see {@link Engine#awaitBackgroundCompilation}).
+     */
+    public int compiledFunctionCount() {
+        if (code != null) {
+            return wasm.functions().size();
+        }
+        return tiering == null ? 0 : compiled.tieredCount();
     }
 
     public List<Import> imports() {

@@ -46,11 +46,11 @@ final class CallCodegen implements Opcodes {
         CompositeType.Func ft = mc.funcTypes.get(callee);
         char[] params = fc.types(ft.params());
         char[] results = fc.types(ft.results());
-        if (callee >= mc.importedFuncs) {
+        String owner = mc.directOwner(callee);
+        if (owner != null) {
             fc.sp -= params.length;
             mv.visitVarInsn(ALOAD, fc.instSlot);
-            mv.visitMethodInsn(INVOKESTATIC, mc.className, ModuleCompiler.methodName(callee), mc.descriptor(callee),
-                    false);
+            mv.visitMethodInsn(INVOKESTATIC, owner, ModuleCompiler.methodName(callee), mc.descriptor(callee), false);
             if (results.length > 1) {
                 int mark = fc.nextSlot;
                 int base = fc.newTemp('I');

@@ -47,6 +47,8 @@ final class FunctionCompiler implements Opcodes {
     static final int K_TRY = 4;
 
     final ModuleCompiler mc;
+    /** Wasm byte offsets of trapping instructions as JVM line numbers (backtraces). */
+    final OffsetLines lines = new OffsetLines();
     private final ClassWriter cw;
     final int funcIndex;
     private final Function function;
@@ -314,6 +316,7 @@ final class FunctionCompiler implements Opcodes {
                 }
             }
         }
+        lines.mark(mv, in.opcode(), function.body().offsetOf(index));
         switch (in) {
             case Instruction.I32Const c -> {
                 pushInt(mv, c.value());

@@ -8,6 +8,9 @@ import dev.basalt.internal.runtime.StoreState;
  * results on the store's value stack at {@code base}) to the generated static method of a function.
  */
 public interface Invoker {
-    /** Runs defined function {@code definedIndex} (0 = the first function the module defines). */
-    void invoke(int definedIndex, StoreState m, ModuleInstance inst, int base);
+    /**
+     * Runs member {@code member} of the class: for a whole module's class the defined function of that number
+     * (0 = the first function the module defines), for a tiering batch the batch's {@code member}-th function.
+     */
+    void invoke(int member, StoreState m, ModuleInstance inst, int base);
 }

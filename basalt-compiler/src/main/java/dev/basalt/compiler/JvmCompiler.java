@@ -5,14 +5,22 @@ import dev.basalt.internal.runtime.DefinedType;
 import dev.basalt.internal.runtime.FunctionInstance;
 import dev.basalt.internal.runtime.ModuleInstance;
 import dev.basalt.spi.ExecutionEngine;
+import dev.basalt.spi.FunctionTier;
 import dev.basalt.spi.ModuleCode;
 import dev.basalt.wasm.ExternKind;
 import dev.basalt.wasm.WasmModule;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link Config.Strategy#COMPILER} engine: translates every defined function of a module to a static JVM
  * method of one generated class, defined in a class loader of its own (so the class is unloaded with the module).
+ * Under {@link Config.Strategy#AUTO} it compiles hot functions in batches ({@link #tier}).
  */
 public final class JvmCompiler implements ExecutionEngine {
     static final String NAME = "compiler";
@@ -34,10 +42,50 @@ public final class JvmCompiler implements ExecutionEngine {
     @Override
     public ModuleCode compile(WasmModule module) {
         String className = "dev/basalt/compiler/gen/WasmModule" + MODULES.incrementAndGet();
-        byte[] bytes = new ModuleCompiler(module, className).compile();
-        Invoker invoker = load(className, bytes);
-        int imported = module.importCount(ExternKind.FUNC);
-        return new Code(invoker, imported);
+        ModuleCompiler mc = new ModuleCompiler(module, className);
+        byte[] bytes = mc.compile();
+        return load(module, className, bytes, mc.lineOffsets);
+    }
+
+    @Override
+    public FunctionTier tier(WasmModule module) {
+        return new JvmTier(module, "dev/basalt/compiler/gen/WasmModule" + MODULES.incrementAndGet());
+    }
+
+    @Override
+    public String codeFingerprint() {
+        return CodeFingerprint.get();
+    }
+
+    @Override
+    public ModuleCode load(WasmModule module, byte[] artifact) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(artifact))) {
+            String className = in.readUTF();
+            int members = in.readInt();
+            int defined = module.functions().size();
+            if (members != defined) {
+                throw new IllegalArgumentException("compiled code has " + members + " functions, the module " + defined);
+            }
+            int[][] lines = new int[members][];
+            for (int i = 0; i < members; i++) {
+                int n = in.readInt();
+                if (n < 0 || n > OffsetLines.MAX_LINES) {
+                    throw new IllegalArgumentException("corrupt line table");
+                }
+                lines[i] = new int[n];
+                for (int k = 0; k < n; k++) {
+                    lines[i][k] = in.readInt();
+                }
+            }
+            int size = in.readInt();
+            if (size < 0 || size > in.available()) {
+                throw new IllegalArgumentException("truncated class bytes");
+            }
+            byte[] bytes = in.readNBytes(size);
+            return load(module, className, bytes, lines);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated compiled code", e);
+        }
     }
 
     /** The generated class of a module, for tests and tools (e.g. the JVM verifier, disassembly). */
@@ -45,8 +93,17 @@ public final class JvmCompiler implements ExecutionEngine {
         return new ModuleCompiler(module, "dev/basalt/compiler/gen/Inspected").compile();
     }
 
-    private static Invoker load(String className, byte[] bytes) {
-        var loader = new GeneratedLoader(JvmCompiler.class.getClassLoader());
+    private static Code load(WasmModule module, String className, byte[] bytes, int[][] lineOffsets) {
+        Invoker invoker = instantiate(new GeneratedLoader(JvmCompiler.class.getClassLoader()), className, bytes);
+        int imported = module.importCount(ExternKind.FUNC);
+        CompiledFunction[] functions = new CompiledFunction[lineOffsets.length];
+        for (int i = 0; i < functions.length; i++) {
+            functions[i] = new CompiledFunction(invoker, i, className, imported + i, lineOffsets[i]);
+        }
+        return new Code(functions, imported, className, bytes, lineOffsets);
+    }
+
+    static Invoker instantiate(GeneratedLoader loader, String className, byte[] bytes) {
         try {
             Class<?> c = loader.define(className.replace('/', '.'), bytes);
             return (Invoker) c.getConstructor().newInstance();
@@ -55,17 +112,39 @@ public final class JvmCompiler implements ExecutionEngine {
         }
     }
 
-    private record Code(Invoker invoker, int imported) implements ModuleCode {
+    private record Code(CompiledFunction[] functions, int imported, String className, byte[] classBytes,
+                        int[][] lineOffsets) implements ModuleCode {
         @Override
         public FunctionInstance function(ModuleInstance inst, int index, DefinedType type, String name) {
-            int defined = index - imported;
-            return new FunctionInstance(type, (m, caller, base) -> invoker.invoke(defined, m, inst, base), inst, index,
-                    name);
+            return new FunctionInstance(type, functions[index - imported].bind(inst), inst, index, name);
+        }
+
+        @Override
+        public byte[] artifact() {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(classBytes.length + 1024);
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeUTF(className);
+                out.writeInt(lineOffsets.length);
+                for (int[] lines : lineOffsets) {
+                    out.writeInt(lines.length);
+                    for (int offset : lines) {
+                        out.writeInt(offset);
+                    }
+                }
+                out.writeInt(classBytes.length);
+                out.write(classBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
         }
     }
 
-    /** One per module: its generated class becomes unreachable together with the module. */
-    private static final class GeneratedLoader extends ClassLoader {
+    /**
+     * One per generated class: the class becomes unreachable together with its module. Tiering chains them (each
+     * batch's loader has the previous batch's as parent) so that later batches call earlier ones directly.
+     */
+    static final class GeneratedLoader extends ClassLoader {
         GeneratedLoader(ClassLoader parent) {
             super(parent);
         }

@@ -40,10 +40,43 @@ final class ModuleCompiler {
     final List<MemoryType> memoryTypes = new ArrayList<>();
     final List<TableType> tableTypes = new ArrayList<>();
 
+    /** The functions (index space) this class defines, in the order of the {@link Invoker} bridge's cases. */
+    final int[] members;
+    /**
+     * Per function (index space): the class whose static method a {@code call} invokes directly, or null where the
+     * call goes through the runtime (imports; under tiering, functions not compiled yet).
+     */
+    final String[] owners;
+    /** Per member: the byte offsets its JVM line numbers stand for (see {@link OffsetLines}). */
+    final int[][] lineOffsets;
+
+    /** The class of a whole module: every defined function, calls between them direct. */
     ModuleCompiler(WasmModule module, String className) {
+        this(module, className, null, null);
+    }
+
+    /**
+     * The class of some defined functions ({@code members}; null for all). {@code compiledElsewhere} names, per
+     * function, the class of an earlier compilation that defines it (null entries: not compiled); calls to members
+     * and to those are direct.
+     */
+    ModuleCompiler(WasmModule module, String className, int[] members, String[] compiledElsewhere) {
         this.module = module;
         this.className = className;
         this.importedFuncs = module.importCount(ExternKind.FUNC);
+        int total = importedFuncs + module.functions().size();
+        if (members == null) {
+            members = new int[module.functions().size()];
+            for (int i = 0; i < members.length; i++) {
+                members[i] = importedFuncs + i;
+            }
+        }
+        this.members = members;
+        this.owners = compiledElsewhere != null ? compiledElsewhere.clone() : new String[total];
+        for (int m : members) {
+            owners[m] = className;
+        }
+        this.lineOffsets = new int[members.length][];
         for (Import im : module.imports()) {
             switch (im.desc()) {
                 case ImportDesc.Func f -> funcTypes.add(funcType(f.typeIndex()));
@@ -84,18 +117,20 @@ final class ModuleCompiler {
         init.visitMaxs(0, 0);
         init.visitEnd();
         List<Function> functions = module.functions();
-        for (int i = 0; i < functions.size(); i++) {
-            int index = importedFuncs + i;
-            new FunctionCompiler(this, cw, index, functions.get(i)).compile();
+        for (int k = 0; k < members.length; k++) {
+            int index = members[k];
+            FunctionCompiler fc = new FunctionCompiler(this, cw, index, functions.get(index - importedFuncs));
+            fc.compile();
+            lineOffsets[k] = fc.lines.offsets();
         }
-        emitInvoker(cw, functions.size());
+        emitInvoker(cw);
         cw.visitEnd();
         try {
             return cw.toByteArray();
         } catch (MethodTooLargeException e) {
             // Splitting large functions into several methods is not done yet.
             String m = e.getMethodName();
-            int index = m.startsWith("f") ? Integer.parseInt(m.substring(1)) : -1;
+            int index = functionOfMethod(m);
             throw new UnsupportedCodeException(JvmCompiler.NAME, index,
                     "(function body over the JVM's 64 KB method limit)");
         }
@@ -103,6 +138,29 @@ final class ModuleCompiler {
 
     static String methodName(int funcIndex) {
         return "f" + funcIndex;
+    }
+
+    /**
+     * The function a generated method belongs to: {@code f<index>} is its entry method; methods split from it are
+     * named {@code f<index>$<part>}. -1 for other methods (the bridge).
+     */
+    static int functionOfMethod(String methodName) {
+        if (methodName.length() < 2 || methodName.charAt(0) != 'f') {
+            return -1;
+        }
+        int end = 1;
+        while (end < methodName.length() && Character.isDigit(methodName.charAt(end))) {
+            end++;
+        }
+        if (end == 1 || end - 1 > 9 || (end < methodName.length() && methodName.charAt(end) != '$')) {
+            return -1;
+        }
+        return Integer.parseInt(methodName, 1, end, 10);
+    }
+
+    /** The class whose static method a direct {@code call} of {@code callee} invokes, or null: call through the runtime. */
+    String directOwner(int callee) {
+        return owners[callee];
     }
 
     /** The JVM descriptor of a function's static method, or null if a parameter or result type is unsupported. */
@@ -138,8 +196,9 @@ final class ModuleCompiler {
         return 'L';
     }
 
-    /** Bridge: {@code invoke(definedIndex, m, inst, base)} unpacks arguments from the value stack and calls. */
-    private void emitInvoker(ClassWriter cw, int count) {
+    /** Bridge: {@code invoke(member, m, inst, base)} unpacks arguments from the value stack and calls. */
+    private void emitInvoker(ClassWriter cw) {
+        int count = members.length;
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "invoke", "(IL" + STORE + ";L" + INST + ";I)V", null,
                 null);
         mv.visitCode();
@@ -155,7 +214,7 @@ final class ModuleCompiler {
             mv.visitJumpInsn(Opcodes.GOTO, dflt);
         }
         for (int i = 0; i < count; i++) {
-            int index = importedFuncs + i;
+            int index = members[i];
             CompositeType.Func t = funcTypes.get(index);
             mv.visitLabel(cases[i]);
             for (int p = 0; p < t.params().size(); p++) {

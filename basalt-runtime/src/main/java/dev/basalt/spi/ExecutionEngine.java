@@ -26,4 +26,30 @@ public interface ExecutionEngine {
      * @throws UnsupportedCodeException if a function uses something this engine cannot translate yet
      */
     ModuleCode compile(WasmModule module);
+
+    /**
+     * For {@link Config.Strategy#AUTO}: a compiler of single functions of {@code module} (validated), used in the
+     * background for the functions that get hot in the interpreter; null if this engine cannot compile functions
+     * one at a time (the module then stays interpreted).
+     */
+    default FunctionTier tier(WasmModule module) {
+        return null;
+    }
+
+    /**
+     * Identifies the code this engine generates: stored code ({@link ModuleCode#artifact()}) is only loaded by an
+     * engine with the same fingerprint. Must change whenever generated code or the runtime it calls may change.
+     */
+    default String codeFingerprint() {
+        return name();
+    }
+
+    /**
+     * Loads code that {@link ModuleCode#artifact()} stored for {@code module} (validated).
+     *
+     * @throws IllegalArgumentException if the bytes are not such code
+     */
+    default ModuleCode load(WasmModule module, byte[] artifact) {
+        throw new IllegalArgumentException(name() + " cannot load stored code");
+    }
 }

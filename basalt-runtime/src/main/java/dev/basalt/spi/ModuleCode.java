@@ -16,4 +16,12 @@ import dev.basalt.internal.runtime.ModuleInstance;
 public interface ModuleCode {
     /** The function instance of defined function {@code index} (in the function index space) of {@code inst}. */
     FunctionInstance function(ModuleInstance inst, int index, DefinedType type, String name);
+
+    /**
+     * This code as bytes that {@link ExecutionEngine#load} turns back into equivalent code (for
+     * {@code Module.serialize()}), or null if the engine cannot store its code.
+     */
+    default byte[] artifact() {
+        return null;
+    }
 }

@@ -24,6 +24,20 @@ final class CompiledCode implements dev.basalt.internal.runtime.CodeOffsets {
     private final int[] opPcs;
     private final int[] opOffsets;
 
+    /**
+     * Tiering ({@code Config.Strategy.AUTO}): counts calls and loop iterations down; reaching 0 reports the function
+     * hot to {@link #hotSink}. Updated without synchronisation on purpose: it is a heuristic, a lost update only
+     * delays the report. Without tiering it starts at 0 and wraps harmlessly.
+     */
+    int countdown;
+    /** Where hot functions are reported; null unless the module tiers up. Set before the module is used. */
+    HotFunctions hotSink;
+    /**
+     * The compiled code once tiering installed it; calls then run it. A plain field: {@link TieredCode} objects are
+     * immutable (final fields), so a racing reader sees either null (and interprets) or the complete object.
+     */
+    dev.basalt.internal.runtime.TieredCode tier;
+
     CompiledCode(int[] code, int paramCount, int resultCount, int frameSlots, int maxHeight, Handler[] handlers,
                  int entryFuel, int funcIndex, int[] opPcs, int[] opOffsets) {
         this.opPcs = opPcs;
@@ -36,6 +50,19 @@ final class CompiledCode implements dev.basalt.internal.runtime.CodeOffsets {
         this.handlers = handlers;
         this.entryFuel = entryFuel;
         this.funcIndex = funcIndex;
+    }
+
+    /** The countdown reached 0. */
+    void becameHot() {
+        HotFunctions sink = hotSink;
+        if (sink != null) {
+            sink.hot(funcIndex);
+        }
+    }
+
+    @Override
+    public dev.basalt.internal.runtime.CompiledFrames tiered() {
+        return tier;
     }
 
     /** {@inheritDoc} The program counter has already moved past the instruction that was executing. */

@@ -3,6 +3,7 @@ package dev.basalt.internal.interpreter;
 import dev.basalt.internal.runtime.DefinedType;
 import dev.basalt.internal.runtime.FunctionInstance;
 import dev.basalt.internal.runtime.ModuleInstance;
+import dev.basalt.internal.runtime.TieredCode;
 import dev.basalt.wasm.Expression;
 import dev.basalt.wasm.ExternKind;
 import dev.basalt.wasm.WasmModule;
@@ -38,6 +39,33 @@ public final class CompiledModule {
     /** The function instance of defined function {@code index} (in the function index space) for {@code inst}. */
     public FunctionInstance function(ModuleInstance inst, int index, DefinedType type, String name) {
         return new FunctionInstance(type, functions[index - importedFunctions], inst, index, name);
+    }
+
+    /**
+     * Turns on tiering: each function is reported to {@code sink} once its calls plus loop iterations reach
+     * {@code threshold}. Call before the module runs.
+     */
+    public void enableTiering(HotFunctions sink, int threshold) {
+        for (CompiledCode cc : functions) {
+            cc.hotSink = sink;
+            cc.countdown = threshold;
+        }
+    }
+
+    /** Makes later calls of function {@code index} (function index space) run {@code code}. Any thread. */
+    public void install(int index, TieredCode code) {
+        functions[index - importedFunctions].tier = code;
+    }
+
+    /** How many defined functions have tiered-up code installed. */
+    public int tieredCount() {
+        int n = 0;
+        for (CompiledCode cc : functions) {
+            if (cc.tier != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** A constant expression as a parameterless function of {@code inst}; run it with {@link Interpreter#invoke}. */

@@ -12,6 +12,7 @@ import dev.basalt.internal.runtime.ModuleInstance;
 import dev.basalt.internal.runtime.StoreState;
 import dev.basalt.internal.runtime.TableInstance;
 import dev.basalt.internal.runtime.TagInstance;
+import dev.basalt.internal.runtime.TieredCode;
 import dev.basalt.internal.runtime.WasmThrow;
 
 /**
@@ -44,6 +45,17 @@ public final class Interpreter {
         reentry:
         for (;;) {
             CompiledCode cc = (CompiledCode) fn.code;
+            TieredCode tier = cc.tier;
+            if (tier != null) {
+                // Tiered up: the compiled code runs the call and records its own frame, so step out of ours.
+                m.depth--;
+                tier.invoke(m, fn.instance, fp);
+                m.depth++;
+                return;
+            }
+            if (--cc.countdown == 0) {
+                cc.becameHot();
+            }
             ModuleInstance inst = fn.instance;
             int[] code = cc.code;
             LinearMemory mem = inst.mem0;
@@ -109,6 +121,9 @@ public final class Interpreter {
                             case Op.LOOP_HEADER -> {
                                 if ((m.fuel -= code[pc++]) < 0 | m.interrupt != 0) {
                                     m.poll();
+                                }
+                                if (--cc.countdown == 0) {
+                                    cc.becameHot();
                                 }
                             }
                             case Op.CALL -> {

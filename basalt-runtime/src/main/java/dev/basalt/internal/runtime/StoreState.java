@@ -110,9 +110,87 @@ public final class StoreState {
         for (int d = Math.min(depth, frames.length - 1); d > baseDepth && out.size() < limit; d--) {
             FunctionInstance f = frames[d];
             if (f != null) {
-                out.add(f.frame(f.code instanceof CodeOffsets c ? c.byteOffset(framePcs[d]) : -1));
+                int pc = framePcs[d];
+                long offset;
+                if (pc <= COMPILED_LINE) {
+                    CompiledFrames c = compiledFrames(f);
+                    offset = c == null ? -1 : c.offsetOfLine(COMPILED_LINE - pc);
+                } else {
+                    offset = f.code instanceof CodeOffsets c ? c.byteOffset(pc) : -1;
+                }
+                out.add(f.frame(offset));
             }
         }
         return out;
+    }
+
+    /** {@link #framePcs} value of a frame that ran compiled code at JVM line L: {@code COMPILED_LINE - L}. */
+    private static final int COMPILED_LINE = -2;
+    private static final String INTERPRETER_CLASS = "dev.basalt.internal.interpreter.Interpreter";
+
+    private static CompiledFrames compiledFrames(FunctionInstance f) {
+        if (f.host instanceof CompiledFrames c) {
+            return c;
+        }
+        return f.code instanceof CodeOffsets co ? co.tiered() : null;
+    }
+
+    private static boolean isInterpreterActivation(StackTraceElement e) {
+        return e.getMethodName().equals("execute") && e.getClassName().equals(INTERPRETER_CLASS);
+    }
+
+    /**
+     * Before {@link #backtrace}: finds where each frame that ran compiled code was, from the JVM stack trace of
+     * {@code t} (generated methods carry Wasm byte offsets as line numbers). Interpreted frames already noted their
+     * position while the trap unwound them ({@link #notePc}). The Wasm frames (innermost first) are matched in order
+     * with the JVM frames that run them: a compiled activation is its function's methods up to its entry method; an
+     * interpreted one is an {@code Interpreter.execute} frame, which also dispatches a tiered function's compiled
+     * activation through the generated class's bridge method.
+     */
+    public void noteCompiledFrames(Throwable t, int baseDepth) {
+        int top = Math.min(depth, frames.length - 1);
+        for (int d = top; d > baseDepth; d--) {
+            FunctionInstance f = frames[d];
+            if (f != null && f.code == null && f.host instanceof CompiledFrames) {
+                framePcs[d] = COMPILED_LINE;
+            }
+        }
+        StackTraceElement[] st = t.getStackTrace();
+        int j = 0;
+        for (int d = top; d > baseDepth && j < st.length; d--) {
+            FunctionInstance f = frames[d];
+            if (f == null) {
+                continue;
+            }
+            CompiledFrames c = compiledFrames(f);
+            boolean interpreted = f.code != null;
+            if (c == null && !interpreted) {
+                continue;
+            }
+            while (j < st.length && !(c != null && c.runs(st[j])) && !(interpreted && isInterpreterActivation(st[j]))) {
+                j++;
+            }
+            if (j == st.length) {
+                break;
+            }
+            if (c != null && c.runs(st[j])) {
+                framePcs[d] = COMPILED_LINE - Math.max(0, st[j].getLineNumber());
+                while (j < st.length && !c.isEntry(st[j])) {
+                    j++;
+                }
+                boolean viaBridge = j + 1 < st.length && st[j + 1].getMethodName().equals("invoke")
+                        && st[j + 1].getClassName().equals(st[j].getClassName());
+                j++;
+                if (interpreted && viaBridge) {
+                    // A tiered function entered from the interpreter: the Interpreter.execute frame that dispatched it.
+                    while (j < st.length && !isInterpreterActivation(st[j])) {
+                        j++;
+                    }
+                    j++;
+                }
+            } else {
+                j++;
+            }
+        }
     }
 }

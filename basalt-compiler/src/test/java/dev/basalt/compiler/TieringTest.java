@@ -1,0 +1,116 @@
+package dev.basalt.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.basalt.Config;
+import dev.basalt.Engine;
+import dev.basalt.Instance;
+import dev.basalt.Linker;
+import dev.basalt.Module;
+import dev.basalt.Store;
+import dev.basalt.Trap;
+import dev.basalt.TrapKind;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** {@code Config.Strategy.AUTO}: modules start interpreted, hot functions get compiled in the background. */
+class TieringTest {
+    private static Engine auto(int threshold) {
+        return Engine.create(Config.builder().strategy(Config.Strategy.AUTO).tierUpThreshold(threshold).build());
+    }
+
+    private static Instance instantiate(Module m) {
+        return Linker.<Void>create(m.engine()).instantiate(Store.create(m.engine()), m);
+    }
+
+    @Test
+    void hotFunctionsGetCompiledAndComputeTheSame() throws InterruptedException {
+        Engine engine = auto(50);
+        Module m = Module.fromWat(engine, CompilerTest.LOOPS);
+        assertThat(m.compiledFunctionCount()).isZero();
+        Instance inst = instantiate(m);
+        var fib = inst.getFunc("fib").orElseThrow();
+        assertThat(fib.callI32(5)).isEqualTo(5);
+        assertThat(m.compiledFunctionCount()).as("fib(5) makes 15 calls, under the threshold").isZero();
+        // fib(20) makes 21,891 calls: $fib gets hot while it runs; the rest of the run mixes both engines.
+        assertThat(fib.callI32(20)).isEqualTo(6765);
+        assertThat(engine.awaitBackgroundCompilation(Duration.ofSeconds(60))).isTrue();
+        assertThat(m.compiledFunctionCount()).isEqualTo(1);
+        assertThat(fib.callI32(20)).isEqualTo(6765);
+        assertThat(fib.callI32(25)).isEqualTo(75025);
+        // A loop counts too: 100 iterations of "sum" pass the threshold of 50.
+        assertThat(inst.getFunc("sum").orElseThrow().callI64(100)).isEqualTo(10100L);
+        assertThat(engine.awaitBackgroundCompilation(Duration.ofSeconds(60))).isTrue();
+        assertThat(m.compiledFunctionCount()).isEqualTo(2);
+        assertThat(inst.getFunc("sum").orElseThrow().callI64(100)).isEqualTo(10100L * 2 - 5050);
+    }
+
+    @Test
+    void everyFunctionCompiledOnFirstCallBehavesAsInterpreted() throws InterruptedException {
+        Engine engine = auto(1);
+        Module m = Module.fromWat(engine, CompilerTest.LOOPS);
+        Instance inst = instantiate(m);
+        for (String f : new String[] {"fib", "switch", "div", "fmin", "load", "sel", "grow", "g"}) {
+            inst.getFunc(f).orElseThrow();
+        }
+        inst.getFunc("fib").orElseThrow().callI32(3);
+        inst.getFunc("div").orElseThrow().callI32(1, 1);
+        inst.getFunc("load").orElseThrow().callI32(0);
+        inst.getFunc("switch").orElseThrow().callI32(0);
+        assertThat(engine.awaitBackgroundCompilation(Duration.ofSeconds(60))).isTrue();
+        assertThat(m.compiledFunctionCount()).isEqualTo(4);
+        assertThat(inst.getFunc("fib").orElseThrow().callI32(20)).isEqualTo(6765);
+        assertThat(inst.getFunc("switch").orElseThrow().callI32(1)).isEqualTo(3);
+        assertThatThrownBy(() -> inst.getFunc("div").orElseThrow().callI32(1, 0))
+                .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(TrapKind.INTEGER_DIVIDE_BY_ZERO));
+        assertThatThrownBy(() -> inst.getFunc("load").orElseThrow().callI32(65_535))
+                .isInstanceOfSatisfying(Trap.class,
+                        t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS));
+        // The store stays usable after traps in compiled code.
+        assertThat(inst.getFunc("fib").orElseThrow().callI32(10)).isEqualTo(55);
+    }
+
+    @Test
+    void functionsTheCompilerCannotTranslateStayInterpreted() throws InterruptedException {
+        // v128 is not compiled (yet): under COMPILER the module fails, under AUTO the function stays interpreted.
+        String wat = """
+                (module
+                  (func $simd (export "simd") (param i32) (result i32)
+                    (i32x4.extract_lane 1 (i32x4.splat (local.get 0))))
+                  (func (export "twice") (param i32) (result i32)
+                    (i32.add (call $simd (local.get 0)) (call $simd (local.get 0)))))
+                """;
+        Engine engine = auto(1);
+        Module m = Module.fromWat(engine, wat);
+        Instance inst = instantiate(m);
+        assertThat(inst.getFunc("twice").orElseThrow().callI32(21)).isEqualTo(42);
+        assertThat(engine.awaitBackgroundCompilation(Duration.ofSeconds(60))).isTrue();
+        boolean simdCompiles;
+        try {
+            Module.fromWat(CompilerTest.COMPILER, wat);
+            simdCompiles = true;
+        } catch (dev.basalt.spi.UnsupportedCodeException e) {
+            simdCompiles = false;
+        }
+        assertThat(m.compiledFunctionCount()).isEqualTo(simdCompiles ? 2 : 1);
+        // "twice" runs compiled and calls the interpreted "simd" through the runtime.
+        assertThat(inst.getFunc("twice").orElseThrow().callI32(4)).isEqualTo(8);
+    }
+
+    @Test
+    void fuelIsChargedAlikeBeforeAndAfterTierUp() throws InterruptedException {
+        Engine engine = auto(1);
+        Module m = Module.fromWat(engine, CompilerTest.LOOPS);
+        Store<Void> store = Store.create(engine);
+        Instance inst = Linker.<Void>create(engine).instantiate(store, m);
+        store.setFuel(1_000_000);
+        inst.getFunc("sum").orElseThrow().callI64(10);
+        long interpreted = 1_000_000 - store.getFuel().orElseThrow();
+        assertThat(engine.awaitBackgroundCompilation(Duration.ofSeconds(60))).isTrue();
+        assertThat(m.compiledFunctionCount()).isEqualTo(1);
+        store.setFuel(1_000_000);
+        inst.getFunc("sum").orElseThrow().callI64(10);
+        assertThat(1_000_000 - store.getFuel().orElseThrow()).isEqualTo(interpreted);
+    }
+}
