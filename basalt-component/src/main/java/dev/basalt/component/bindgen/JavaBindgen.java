@@ -51,7 +51,8 @@ public final class JavaBindgen {
     private static final Set<String> RESERVED_TYPES = Set.of("String", "Object", "List", "Optional", "EnumSet",
             "Result", "ComponentValue", "Bindings", "ComponentCaller", "HostRegistrar", "ResourceHandle",
             "ComponentException", "Tuples", "Override", "Void", "Boolean", "Byte", "Short", "Integer", "Long", "Float",
-            "Double", "Character", "Math", "Objects", "Imports", "Exports", "AutoCloseable", "Exception");
+            "Double", "Character", "Math", "Objects", "Imports", "Exports", "AutoCloseable", "Exception", "ValueType",
+            "ComponentFuncType", "ResourceType");
     /** Names of parameters and locals the generated methods use. */
     private static final Set<String> RESERVED_VALUES = Set.of("caller", "impl", "args", "registrar", "v", "f",
             "result", "handle");
@@ -240,7 +241,9 @@ public final class JavaBindgen {
         s.line("package " + options.javaPackage() + ";");
         s.blank();
         for (String imp : List.of("dev.basalt.component.ComponentException", "dev.basalt.component.ComponentValue",
-                "dev.basalt.component.ResourceHandle", "dev.basalt.component.binding.Bindings",
+                "dev.basalt.component.ComponentFuncType", "dev.basalt.component.ResourceHandle",
+                "dev.basalt.component.ResourceType", "dev.basalt.component.ValueType",
+                "dev.basalt.component.binding.Bindings",
                 "dev.basalt.component.binding.ComponentCaller", "dev.basalt.component.binding.HostRegistrar",
                 "dev.basalt.component.binding.Result", "dev.basalt.component.binding.Tuples", "java.util.EnumSet",
                 "java.util.List", "java.util.Optional")) {
@@ -271,6 +274,12 @@ public final class JavaBindgen {
                     components.add(javaType(f.type(), false) + " " + valueName(f.name()));
                 }
                 s.open("public record " + name + "(" + String.join(", ", components) + ")");
+                List<String> fieldTypes = new ArrayList<>();
+                for (TypeDef.Field f : r.fields()) {
+                    fieldTypes.add("ValueType.field(" + literal(f.name()) + ", " + valueTypeExpr(f.type()) + ")");
+                }
+                s.line("public static final ValueType TYPE = ValueType.record(" + String.join(", ", fieldTypes) + ");");
+                s.blank();
                 s.open("public static ComponentValue lower(" + name + " v)");
                 List<String> fields = new ArrayList<>();
                 for (TypeDef.Field f : r.fields()) {
@@ -314,6 +323,12 @@ public final class JavaBindgen {
             String component = c.type().map(t -> javaType(t, false) + " value").orElse("");
             s.open("record " + caseName + "(" + component + ") implements " + name).close();
         }
+        List<String> caseTypes = new ArrayList<>();
+        for (TypeDef.Case c : v.cases()) {
+            caseTypes.add("ValueType.caseOf(" + literal(c.name()) + ", " + c.type().map(this::valueTypeExpr).orElse("null")
+                    + ")");
+        }
+        s.line("ValueType TYPE = ValueType.variant(" + String.join(", ", caseTypes) + ");");
         s.blank();
         s.open("static ComponentValue lower(" + name + " v)");
         s.open("return switch (v)");
@@ -357,6 +372,8 @@ public final class JavaBindgen {
             s.line(";");
         }
         s.blank();
+        s.line("public static final ValueType TYPE = ValueType." + (flags ? "flags(" : "enumOf(") + String.join(", ",
+                labels.stream().map(l -> literal(l.name())).toList()) + ");");
         s.line("private final String label;");
         s.blank();
         s.open(name + "(String label)");
@@ -408,6 +425,8 @@ public final class JavaBindgen {
         s.line(" * (running the resource's destructor when the host owns it).");
         s.line(" */");
         s.open("public static final class " + name + " implements AutoCloseable");
+        s.line("/** The resource type when the host implements {@code " + def.name() + "} (an import). */");
+        s.line("public static final ResourceType TYPE = ResourceType.host(" + literal(def.name()) + ");");
         s.line("private final ResourceHandle handle;");
         s.line("/** How to call the resource's methods: the exporting component, or null for a host resource. */");
         s.line("private final ComponentCaller caller;");
@@ -487,7 +506,19 @@ public final class JavaBindgen {
         s.open("public static void register(HostRegistrar registrar, Imports impl)");
         s.line("ComponentCaller caller = null;");
         for (Function fn : functions) {
-            s.open("registrar.define(NAME, " + literal(fn.name()) + ", args ->");
+            if (fn.kind() instanceof Function.Kind.Constructor c) {
+                s.line("registrar.defineResource(NAME, " + literal(resolve.type(c.resource()).name()) + ", "
+                        + named(c.resource(), false) + ".TYPE);");
+            }
+        }
+        for (Function fn : functions) {
+            List<String> paramTypes = new ArrayList<>();
+            for (Function.Param p : fn.params()) {
+                paramTypes.add("new ComponentFuncType.Param(" + literal(p.name()) + ", " + valueTypeExpr(p.type()) + ")");
+            }
+            s.open("registrar.define(NAME, " + literal(fn.name()) + ", ComponentFuncType.of(List.of("
+                    + String.join(", ", paramTypes) + "), " + fn.result().map(this::valueTypeExpr).orElse("null")
+                    + "), args ->");
             s.line("Bindings.arguments(args, " + fn.params().size() + ", " + literal(fn.name()) + ");");
             List<String> lifted = new ArrayList<>();
             for (int i = 0; i < fn.params().size(); i++) {
@@ -647,6 +678,40 @@ public final class JavaBindgen {
                 return unique(typeName(simpleName(id)), taken);
             });
             case TypeDef.Owner.OfWorld w -> worldClass;
+        };
+    }
+
+    /** A Java expression for the {@link dev.basalt.component.ValueType} of {@code t}. */
+    private String valueTypeExpr(WitType t) {
+        return switch (t) {
+            case WitType.Primitive p -> {
+                if (p == WitType.Primitive.ERROR_CONTEXT) {
+                    throw unsupported("error-context", "a type");
+                }
+                yield "ValueType." + p.name();
+            }
+            case WitType.Ref r -> {
+                TypeDef def = resolve.type(resolve.definition(r.id()));
+                if (def.kind() instanceof TypeDef.Alias a) {
+                    yield valueTypeExpr(a.target());
+                }
+                String cls = ownerClass(def) + "." + typeName(pascal(def.name()));
+                yield def.kind() instanceof TypeDef.Resource ? "new ValueType.OwnType(" + cls + ".TYPE)" : cls + ".TYPE";
+            }
+            case WitType.ListOf l -> "ValueType.list(" + valueTypeExpr(l.element()) + ")";
+            case WitType.FixedListOf l -> "new ValueType.ListType(" + valueTypeExpr(l.element())
+                    + ", java.util.OptionalInt.of(" + l.length() + "))";
+            case WitType.OptionOf o -> "ValueType.option(" + valueTypeExpr(o.inner()) + ")";
+            case WitType.ResultOf r -> "ValueType.result(" + r.ok().map(this::valueTypeExpr).orElse("null") + ", "
+                    + r.err().map(this::valueTypeExpr).orElse("null") + ")";
+            case WitType.TupleOf tu -> "ValueType.tuple(" + String.join(", ",
+                    tu.types().stream().map(this::valueTypeExpr).toList()) + ")";
+            case WitType.Handle h -> "new ValueType." + (h.borrow() ? "BorrowType(" : "OwnType(")
+                    + ownerClass(resolve.type(resolve.definition(h.resource()))) + "."
+                    + typeName(pascal(resolve.type(resolve.definition(h.resource())).name())) + ".TYPE)";
+            case WitType.MapOf m -> throw unsupported("map", "a type");
+            case WitType.FutureOf f -> throw unsupported("future", "a type");
+            case WitType.StreamOf st -> throw unsupported("stream", "a type");
         };
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.basalt.component.ComponentException;
+import dev.basalt.component.ComponentFuncType;
+import dev.basalt.component.ValueType;
 import dev.basalt.component.ComponentValue;
 import dev.basalt.component.ResourceHandle;
 import dev.basalt.component.ResourceType;
@@ -13,13 +15,9 @@ import dev.basalt.component.binding.Result;
 import dev.basalt.component.binding.Tuples;
 import dev.basalt.component.wit.Resolve;
 import dev.basalt.component.wit.WitLoader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,14 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.tools.FileObject;
-import javax.tools.ForwardingJavaFileManager;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileManager;
-import javax.tools.JavaFileObject;
-import javax.tools.SimpleJavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +46,7 @@ class JavaBindgenTest {
         Resolve resolve = loaded.resolve();
         Resolve.WorldId world = resolve.findWorld(loaded.roots().getFirst(), "app").orElseThrow();
         generated = JavaBindgen.generate(resolve, world, new JavaBindgen.Options("example.shapes"));
-        loader = compile(generated);
+        loader = InMemoryJavac.compile(generated);
     }
 
     @Test
@@ -153,7 +143,19 @@ class JavaBindgenTest {
     @Test
     void importsLiftArgumentsForTheJavaImplementationAndLowerItsResult() throws Exception {
         Map<String, HostRegistrar.HostFunction> defined = new HashMap<>();
-        HostRegistrar registrar = (instance, function, impl) -> defined.put(instance + "#" + function, impl);
+        Map<String, String> types = new HashMap<>();
+        HostRegistrar registrar = new HostRegistrar() {
+            @Override
+            public void define(String instance, String function, ComponentFuncType type, HostFunction impl) {
+                defined.put(instance + "#" + function, impl);
+                types.put(function, type.toString());
+            }
+
+            @Override
+            public void defineResource(String instance, String name, ResourceType type) {
+                throw new AssertionError("logger defines no resources");
+            }
+        };
         List<Object> received = new ArrayList<>();
         Class<?> imports = loader.loadClass("example.shapes.Logger$Imports");
         Object impl = Proxy.newProxyInstance(loader, new Class<?>[] {imports}, (proxy, method, args) -> {
@@ -163,6 +165,10 @@ class JavaBindgenTest {
         loader.loadClass("example.shapes.Logger").getMethod("register", HostRegistrar.class, imports)
                 .invoke(null, registrar, impl);
         assertThat(defined).containsOnlyKeys("example:shapes/logger@1.0.0#log", "example:shapes/logger@1.0.0#read-file");
+        assertThat(types.get("read-file")).isEqualTo(ComponentFuncType.of(List.of(
+                new ComponentFuncType.Param("path", ValueType.STRING),
+                new ComponentFuncType.Param("mode", ValueType.flags("read", "write", "exec"))),
+                ValueType.result(ValueType.list(ValueType.U8), ValueType.STRING)).toString());
 
         Optional<ComponentValue> none = defined.get("example:shapes/logger@1.0.0#log")
                 .call(List.of(ComponentValue.string("hi"), ComponentValue.enumValue("dark-blue")));
@@ -199,45 +205,4 @@ class JavaBindgenTest {
                 .isInstanceOf(ComponentException.class).hasMessageContaining("read uses stream");
     }
 
-    /** Compiles the sources in memory against the test class path. */
-    static ClassLoader compile(Map<String, String> sources) {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        Map<String, ByteArrayOutputStream> classes = new HashMap<>();
-        List<JavaFileObject> units = new ArrayList<>();
-        sources.forEach((path, text) -> units.add(new SimpleJavaFileObject(URI.create("string:///" + path),
-                JavaFileObject.Kind.SOURCE) {
-            @Override
-            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                return text;
-            }
-        }));
-        StandardJavaFileManager standard = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8);
-        JavaFileManager files = new ForwardingJavaFileManager<>(standard) {
-            @Override
-            public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
-                    FileObject sibling) {
-                return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + ".class"), kind) {
-                    @Override
-                    public OutputStream openOutputStream() {
-                        return classes.computeIfAbsent(className, k -> new ByteArrayOutputStream());
-                    }
-                };
-            }
-        };
-        StringBuilder diagnostics = new StringBuilder();
-        boolean ok = javac.getTask(null, files, d -> diagnostics.append(d).append('\n'),
-                List.of("-classpath", System.getProperty("java.class.path"), "-Xlint:all", "-Werror",
-                        "-Xlint:-processing"), null, units).call();
-        assertThat(ok).as(diagnostics.toString()).isTrue();
-        return new ClassLoader(JavaBindgenTest.class.getClassLoader()) {
-            @Override
-            protected Class<?> findClass(String name) throws ClassNotFoundException {
-                ByteArrayOutputStream bytes = classes.get(name);
-                if (bytes == null) {
-                    throw new ClassNotFoundException(name);
-                }
-                return defineClass(name, bytes.toByteArray(), 0, bytes.size());
-            }
-        };
-    }
 }

@@ -3,7 +3,10 @@ package example.shapes;
 
 import dev.basalt.component.ComponentException;
 import dev.basalt.component.ComponentValue;
+import dev.basalt.component.ComponentFuncType;
 import dev.basalt.component.ResourceHandle;
+import dev.basalt.component.ResourceType;
+import dev.basalt.component.ValueType;
 import dev.basalt.component.binding.Bindings;
 import dev.basalt.component.binding.ComponentCaller;
 import dev.basalt.component.binding.HostRegistrar;
@@ -31,7 +34,7 @@ public final class App {
     /** Defines every function of {@code impl} under {@link #NAME}. */
     public static void register(HostRegistrar registrar, Imports impl) {
         ComponentCaller caller = null;
-        registrar.define(NAME, "clock", args -> {
+        registrar.define(NAME, "clock", ComponentFuncType.of(List.of(), ValueType.U64), args -> {
             Bindings.arguments(args, 0, "clock");
             long result = impl.clock();
             return Optional.of(ComponentValue.u64(result));

@@ -3,7 +3,10 @@ package example.shapes;
 
 import dev.basalt.component.ComponentException;
 import dev.basalt.component.ComponentValue;
+import dev.basalt.component.ComponentFuncType;
 import dev.basalt.component.ResourceHandle;
+import dev.basalt.component.ResourceType;
+import dev.basalt.component.ValueType;
 import dev.basalt.component.binding.Bindings;
 import dev.basalt.component.binding.ComponentCaller;
 import dev.basalt.component.binding.HostRegistrar;
@@ -33,12 +36,12 @@ public final class Logger {
     /** Defines every function of {@code impl} under {@link #NAME}. */
     public static void register(HostRegistrar registrar, Imports impl) {
         ComponentCaller caller = null;
-        registrar.define(NAME, "log", args -> {
+        registrar.define(NAME, "log", ComponentFuncType.of(List.of(new ComponentFuncType.Param("message", ValueType.STRING), new ComponentFuncType.Param("color", Types.Color.TYPE)), null), args -> {
             Bindings.arguments(args, 2, "log");
             impl.log(Bindings.liftString(args.get(0)), Types.Color.lift(args.get(1), caller));
             return Optional.empty();
         });
-        registrar.define(NAME, "read-file", args -> {
+        registrar.define(NAME, "read-file", ComponentFuncType.of(List.of(new ComponentFuncType.Param("path", ValueType.STRING), new ComponentFuncType.Param("mode", Types.Permissions.TYPE)), ValueType.result(ValueType.list(ValueType.U8), ValueType.STRING)), args -> {
             Bindings.arguments(args, 2, "read-file");
             Result<byte[], String> result = impl.readFile(Bindings.liftString(args.get(0)), Types.Permissions.liftSet(args.get(1), caller));
             return Optional.of(Bindings.lowerResult(result, e1 -> Bindings.lowerBytes(e1, true), e1 -> ComponentValue.string(e1)));

@@ -3,7 +3,10 @@ package example.shapes;
 
 import dev.basalt.component.ComponentException;
 import dev.basalt.component.ComponentValue;
+import dev.basalt.component.ComponentFuncType;
 import dev.basalt.component.ResourceHandle;
+import dev.basalt.component.ResourceType;
+import dev.basalt.component.ValueType;
 import dev.basalt.component.binding.Bindings;
 import dev.basalt.component.binding.ComponentCaller;
 import dev.basalt.component.binding.HostRegistrar;
@@ -24,6 +27,8 @@ public final class Types {
 
     /** WIT record {@code point} */
     public record Point(int x, int y) {
+        public static final ValueType TYPE = ValueType.record(ValueType.field("x", ValueType.S32), ValueType.field("y", ValueType.S32));
+
         public static ComponentValue lower(Point v) {
             return ComponentValue.record(ComponentValue.field("x", ComponentValue.s32(v.x())), ComponentValue.field("y", ComponentValue.s32(v.y())));
         }
@@ -45,6 +50,7 @@ public final class Types {
         /** Case {@code empty} */
         record Empty() implements Shape {
         }
+        ValueType TYPE = ValueType.variant(ValueType.caseOf("circle", ValueType.F64), ValueType.caseOf("rect", ValueType.tuple(Types.Point.TYPE, Types.Point.TYPE)), ValueType.caseOf("empty", null));
 
         static ComponentValue lower(Shape v) {
             return switch (v) {
@@ -71,6 +77,7 @@ public final class Types {
         GREEN("green"),
         DARK_BLUE("dark-blue");
 
+        public static final ValueType TYPE = ValueType.enumOf("red", "green", "dark-blue");
         private final String label;
 
         Color(String label) {
@@ -106,6 +113,7 @@ public final class Types {
         WRITE("write"),
         EXEC("exec");
 
+        public static final ValueType TYPE = ValueType.flags("read", "write", "exec");
         private final String label;
 
         Permissions(String label) {
@@ -142,6 +150,8 @@ public final class Types {
      * (running the resource's destructor when the host owns it).
      */
     public static final class Counter implements AutoCloseable {
+        /** The resource type when the host implements {@code counter} (an import). */
+        public static final ResourceType TYPE = ResourceType.host("counter");
         private final ResourceHandle handle;
         /** How to call the resource's methods: the exporting component, or null for a host resource. */
         private final ComponentCaller caller;
@@ -193,17 +203,18 @@ public final class Types {
     /** Defines every function of {@code impl} under {@link #NAME}. */
     public static void register(HostRegistrar registrar, Imports impl) {
         ComponentCaller caller = null;
-        registrar.define(NAME, "[constructor]counter", args -> {
+        registrar.defineResource(NAME, "counter", Types.Counter.TYPE);
+        registrar.define(NAME, "[constructor]counter", ComponentFuncType.of(List.of(new ComponentFuncType.Param("start", ValueType.U32)), new ValueType.OwnType(Types.Counter.TYPE)), args -> {
             Bindings.arguments(args, 1, "[constructor]counter");
             Types.Counter result = impl.newCounter(Bindings.liftU32(args.get(0)));
             return Optional.of(ComponentValue.own(result.handle()));
         });
-        registrar.define(NAME, "[method]counter.increment", args -> {
+        registrar.define(NAME, "[method]counter.increment", ComponentFuncType.of(List.of(new ComponentFuncType.Param("self", new ValueType.BorrowType(Types.Counter.TYPE)), new ComponentFuncType.Param("by", ValueType.U32)), ValueType.U32), args -> {
             Bindings.arguments(args, 2, "[method]counter.increment");
             int result = impl.counterIncrement(Types.Counter.lift(args.get(0), caller), Bindings.liftU32(args.get(1)));
             return Optional.of(Bindings.lowerU32(result));
         });
-        registrar.define(NAME, "[static]counter.total", args -> {
+        registrar.define(NAME, "[static]counter.total", ComponentFuncType.of(List.of(new ComponentFuncType.Param("counters", ValueType.list(new ValueType.BorrowType(Types.Counter.TYPE)))), ValueType.U64), args -> {
             Bindings.arguments(args, 1, "[static]counter.total");
             long result = impl.counterTotal(Bindings.<Types.Counter>liftList(args.get(0), e1 -> Types.Counter.lift(e1, caller)));
             return Optional.of(ComponentValue.u64(result));
