@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What one runtime did with one workload.
  *
- * @param compileMs     module compile time (decode, validate, translate), once per module; NaN where not measured
+ * @param compileMs     module compile time (decode, validate, translate; median of repeated compiles in a warm JVM
+ *                      for the JVM runtimes, once in a fresh process for node); NaN where not measured
  * @param instantiateMs median time to instantiate the compiled module (a fresh instance per call)
  * @param firstRunMs    the first call of {@code run} (before warm-up), so cold-ish behaviour is visible
  * @param runMs         median of the measured calls of {@code run}, instantiation excluded
