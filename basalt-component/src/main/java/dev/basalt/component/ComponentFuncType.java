@@ -21,6 +21,12 @@ public record ComponentFuncType(List<Param> params, Optional<ValueType> result) 
         return params.stream().map(Param::type).toList();
     }
 
+    @Override
+    public String toString() {
+        return "func(" + String.join(", ", params.stream().map(p -> p.name() + ": " + p.type()).toList()) + ")"
+                + result.map(r -> " -> " + r).orElse("");
+    }
+
     /** The result types: empty or one. */
     public List<ValueType> resultTypes() {
         return result.map(List::of).orElse(List.of());

@@ -40,11 +40,21 @@ public sealed interface ValueType {
         public ListType(ValueType element) {
             this(element, OptionalInt.empty());
         }
+
+        @Override
+        public String toString() {
+            return "list<" + element + (length.isPresent() ? ", " + length.getAsInt() : "") + ">";
+        }
     }
 
     record RecordType(List<Field> fields) implements ValueType {
         public RecordType {
             fields = List.copyOf(fields);
+        }
+
+        @Override
+        public String toString() {
+            return "record { " + String.join(", ", fields.stream().map(f -> f.name() + ": " + f.type()).toList()) + " }";
         }
     }
 
@@ -54,6 +64,11 @@ public sealed interface ValueType {
     record TupleType(List<ValueType> types) implements ValueType {
         public TupleType {
             types = List.copyOf(types);
+        }
+
+        @Override
+        public String toString() {
+            return "tuple<" + String.join(", ", types.stream().map(Object::toString).toList()) + ">";
         }
     }
 
@@ -71,6 +86,12 @@ public sealed interface ValueType {
             }
             return -1;
         }
+
+        @Override
+        public String toString() {
+            return "variant { " + String.join(", ", cases.stream()
+                    .map(c -> c.name() + c.type().map(t -> "(" + t + ")").orElse("")).toList()) + " }";
+        }
     }
 
     /** A variant case; {@code type} is empty for a case without payload. */
@@ -81,27 +102,60 @@ public sealed interface ValueType {
         public EnumType {
             labels = List.copyOf(labels);
         }
+
+        @Override
+        public String toString() {
+            return "enum { " + String.join(", ", labels) + " }";
+        }
     }
 
     record OptionType(ValueType type) implements ValueType {
+
+        @Override
+        public String toString() {
+            return "option<" + type + ">";
+        }
     }
 
     /** {@code result<ok, error>}; either side may be absent ({@code result}, {@code result<T>}, {@code result<_, E>}). */
     record ResultType(Optional<ValueType> ok, Optional<ValueType> error) implements ValueType {
+
+        @Override
+        public String toString() {
+            if (ok.isEmpty() && error.isEmpty()) {
+                return "result";
+            }
+            return "result<" + ok.map(Object::toString).orElse("_") + error.map(e -> ", " + e).orElse("") + ">";
+        }
     }
 
     record FlagsType(List<String> labels) implements ValueType {
         public FlagsType {
             labels = List.copyOf(labels);
         }
+
+        @Override
+        public String toString() {
+            return "flags { " + String.join(", ", labels) + " }";
+        }
     }
 
     /** {@code own<r>}. */
     record OwnType(ResourceType resource) implements ValueType {
+
+        @Override
+        public String toString() {
+            return "own<" + resource.name() + ">";
+        }
     }
 
     /** {@code borrow<r>}. */
     record BorrowType(ResourceType resource) implements ValueType {
+
+        @Override
+        public String toString() {
+            return "borrow<" + resource.name() + ">";
+        }
     }
 
     static ListType list(ValueType element) {

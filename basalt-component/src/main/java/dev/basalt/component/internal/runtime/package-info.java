@@ -1,0 +1,11 @@
+/**
+ * The component runtime behind {@code dev.basalt.component}: {@link dev.basalt.component.internal.runtime.Instantiator}
+ * walks a component's sections and builds one instance's index spaces; {@code CanonicalAbi} holds the value rules
+ * of CanonicalABI.md (load/store, lift_flat/lower_flat, strings, flattening); {@link
+ * dev.basalt.component.internal.runtime.LiftedFunc} ({@code canon lift}), {@link
+ * dev.basalt.component.internal.runtime.CoreFuncs} ({@code canon lower} and the resource built-ins) and {@link
+ * dev.basalt.component.internal.runtime.HostFunc} are the function kinds; {@link
+ * dev.basalt.component.internal.runtime.RuntimeInstance} carries the handle table and the reentrance flags. Traps use
+ * wasmtime's wording ({@link dev.basalt.component.internal.runtime.Traps}).
+ */
+package dev.basalt.component.internal.runtime;
