@@ -148,9 +148,9 @@ class ResourcesAndLinkingTest {
                 new Decl.TypeDecl(new TypeDef.Func(false, List.of(param("rep", u32)), Optional.of(idx(1)))),
                 new Decl.ExportDecl(ExternName.of("make"), new ExternType.Func(3)),
                 new Decl.TypeDecl(new TypeDef.Func(false, List.of(param("self", idx(2))), Optional.of(u32))),
-                new Decl.ExportDecl(ExternName.of("borrow-rep"), new ExternType.Func(5)),
+                new Decl.ExportDecl(ExternName.of("borrow-rep"), new ExternType.Func(4)),
                 new Decl.TypeDecl(new TypeDef.Func(false, List.of(param("r", idx(1))), Optional.empty())),
-                new Decl.ExportDecl(ExternName.of("consume"), new ExternType.Func(7)))));
+                new Decl.ExportDecl(ExternName.of("consume"), new ExternType.Func(5)))));
         int ci = b.importItem("c", new ExternType.InstanceT(it));
         int r = b.alias(Sort.TYPE, ci, "r");
         int drop = b.resourceDrop(r);
@@ -279,6 +279,20 @@ class ResourcesAndLinkingTest {
         linker.defineFunction("c", ComponentFuncType.of(List.of(), null), (s, a) -> List.of());
         assertThatThrownBy(() -> linker.instantiatePre(consumer)).isInstanceOf(ComponentException.class)
                 .hasMessageContaining("import `c` expects an instance but the linker defines a function");
+
+        ComponentLinker<Void> wrongType = ComponentLinker.create(engine);
+        wrongType.instance("example:math/ops@1.0.0").defineFunction("double",
+                ComponentFuncType.of(List.of(new ComponentFuncType.Param("x", ValueType.STRING)), ValueType.U32),
+                (s, a) -> List.of(u32(0)));
+        Component doubler = Component.fromModel(engine, doubler("example:math/ops@1.0.0"));
+        assertThatThrownBy(() -> wrongType.instantiate(Store.create(engine), doubler))
+                .isInstanceOf(ComponentException.class)
+                .hasMessage("type mismatch for import `example:math/ops@1.0.0/double`: expected func(x: u32) -> u32, "
+                        + "found func(x: string) -> u32");
+        ComponentLinker<Void> missingExport = ComponentLinker.create(engine);
+        missingExport.instance("example:math/ops@1.0.0");
+        assertThatThrownBy(() -> missingExport.instantiate(Store.create(engine), doubler))
+                .isInstanceOf(ComponentException.class).hasMessage("import `example:math/ops@1.0.0` lacks export `double`");
     }
 
     /** A component importing instance {@code name} with {@code double: func(x: u32) -> u32} and exporting run. */

@@ -208,7 +208,9 @@ public final class Instantiator {
                         if (v == null) {
                             throw new ComponentException("missing import `" + im.name().name() + "`");
                         }
-                        scope.add(sortOf(im.type()), checkImport(im, v));
+                        checkImport(im, v);
+                        checkType(scope, im.type(), v, im.name().name());
+                        scope.add(sortOf(im.type()), v);
                     }
                 }
                 case Section.Exports es -> {
@@ -261,6 +263,92 @@ public final class Instantiator {
                     + sort.name().toLowerCase().replace('_', ' ') + ", found " + describe(v));
         }
         return v;
+    }
+
+    /**
+     * Checks a provided import against its declared type, as far as the runtime can see it: function types must
+     * be equal (after resolving resource types, which compare by identity), instance types are checked export by
+     * export (extra exports are allowed: width subtyping), resource types bound by {@code (sub resource)} exports
+     * are taken from the provided instance.
+     */
+    static void checkType(Scope scope, ExternType declared, Object provided, String path) {
+        switch (declared) {
+            case ExternType.Func f -> {
+                Object t = scope.get(Sort.TYPE, f.type());
+                if (t instanceof ComponentFuncType expected && provided instanceof FuncInst fn
+                        && !expected.equals(fn.type())) {
+                    throw new ComponentException("type mismatch for import `" + path + "`: expected " + expected
+                            + ", found " + fn.type());
+                }
+            }
+            case ExternType.InstanceT it -> {
+                Object t = scope.get(Sort.TYPE, it.type());
+                if (t instanceof DeclaredType(TypeDef.InstanceType instanceType) && provided instanceof InstanceValue iv) {
+                    checkInstance(scope, instanceType.decls(), iv, path);
+                }
+            }
+            case ExternType.Type ty -> {
+                if (!ty.subResource()) {
+                    Object expected = scope.get(Sort.TYPE, ty.eqIndex());
+                    if (!expected.equals(provided)) {
+                        throw new ComponentException("type mismatch for import `" + path + "`: expected "
+                                + describe(expected) + " " + expected + ", found " + provided);
+                    }
+                } else if (!(provided instanceof ResourceType)) {
+                    throw new ComponentException("type mismatch for import `" + path + "`: expected a resource type, found "
+                            + describe(provided));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static void checkInstance(Scope outer, List<dev.basalt.component.model.Decl> decls, InstanceValue provided,
+            String path) {
+        Scope local = new Scope(outer);
+        for (dev.basalt.component.model.Decl d : decls) {
+            switch (d) {
+                case dev.basalt.component.model.Decl.CoreTypeDecl c -> local.coreTypes.add(c.type());
+                case dev.basalt.component.model.Decl.TypeDecl td -> local.types.add(switch (td.type()) {
+                    case TypeDef.Func f -> resolveFunc(local, f);
+                    case TypeDef.ComponentType c -> new DeclaredType(c);
+                    case TypeDef.InstanceType i -> new DeclaredType(i);
+                    case TypeDef.Resource r -> throw new ComponentException("a resource definition in an instance type");
+                    default -> resolveValueType(local, td.type());
+                });
+                case dev.basalt.component.model.Decl.AliasDecl a -> local.add(a.alias().sort(), alias(local, a.alias()));
+                case dev.basalt.component.model.Decl.ImportDecl im -> {
+                }
+                case dev.basalt.component.model.Decl.ExportDecl ex -> {
+                    String name = ex.name().name();
+                    Object v = provided.exports().get(name);
+                    String where = path + "/" + name;
+                    if (v == null) {
+                        throw new ComponentException("import `" + path + "` lacks export `" + name + "`");
+                    }
+                    Sort sort = sortOf(ex.type());
+                    boolean ok = switch (sort) {
+                        case FUNC -> v instanceof FuncInst;
+                        case INSTANCE -> v instanceof InstanceValue;
+                        case TYPE -> v instanceof ResourceType || v instanceof ValueType || v instanceof ComponentFuncType
+                                || v instanceof DeclaredType;
+                        case COMPONENT -> v instanceof Closure;
+                        case CORE_MODULE -> v instanceof Module;
+                        default -> true;
+                    };
+                    if (!ok) {
+                        throw new ComponentException("import `" + where + "` expects "
+                                + sort.name().toLowerCase().replace('_', ' ') + ", found " + describe(v));
+                    }
+                    checkType(local, ex.type(), v, where);
+                    if (sort == Sort.TYPE || sort == Sort.INSTANCE || sort == Sort.FUNC || sort == Sort.COMPONENT
+                            || sort == Sort.CORE_MODULE) {
+                        local.add(sort, v);
+                    }
+                }
+            }
+        }
     }
 
     // ---- core instances ---------------------------------------------------------------------------------------
