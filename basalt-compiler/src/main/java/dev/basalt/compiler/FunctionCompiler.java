@@ -79,6 +79,7 @@ final class FunctionCompiler implements Opcodes {
     private final TableCodegen tables = new TableCodegen(this);
     final CallCodegen calls = new CallCodegen(this);
     private final ExceptionCodegen exceptions = new ExceptionCodegen(this);
+    private final GcCodegen gc = new GcCodegen(this);
 
     static final class Ctl {
         int kind;
@@ -370,18 +371,7 @@ final class FunctionCompiler implements Opcodes {
                 branch(((Instruction.Branch) in).label());
                 markUnreachable();
             }
-            case "BR_IF" -> {
-                pop();
-                Ctl t = ctls.get(ctls.size() - 1 - ((Instruction.Branch) in).label());
-                Label skip = new Label();
-                if (t.kind != K_FUNC && sp - t.height - arity(t).length == 0) {
-                    mv.visitJumpInsn(IFNE, t.target);
-                } else {
-                    mv.visitJumpInsn(IFEQ, skip);
-                    branch(((Instruction.Branch) in).label());
-                    mv.visitLabel(skip);
-                }
-            }
+            case "BR_IF" -> branchIf(((Instruction.Branch) in).label());
             case "BR_TABLE" -> brTable((Instruction.BranchTable) in);
             case "RETURN" -> {
                 emitReturn();
@@ -553,7 +543,8 @@ final class FunctionCompiler implements Opcodes {
                 nextSlot = mark;
             }
             default -> {
-                if (atomics.emit(in) || refs.emit(in) || tables.emit(in) || calls.emit(in) || exceptions.emit(in)) {
+                if (atomics.emit(in) || refs.emit(in) || tables.emit(in) || calls.emit(in) || exceptions.emit(in)
+                        || gc.emit(in)) {
                     return;
                 }
                 if (in instanceof Instruction.Memory m && memoryAccess(name, m.memArg())) {
@@ -645,6 +636,20 @@ final class FunctionCompiler implements Opcodes {
         sp = c.height;
         for (char r : c.results) {
             push(r);
+        }
+    }
+
+    /** {@code br_if}: pops the condition (an i32 on the stack's top) and branches to label {@code depth} if nonzero. */
+    void branchIf(int depth) {
+        pop();
+        Ctl t = ctls.get(ctls.size() - 1 - depth);
+        Label skip = new Label();
+        if (t.kind != K_FUNC && sp - t.height - arity(t).length == 0) {
+            mv.visitJumpInsn(IFNE, t.target);
+        } else {
+            mv.visitJumpInsn(IFEQ, skip);
+            branch(depth);
+            mv.visitLabel(skip);
         }
     }
 
