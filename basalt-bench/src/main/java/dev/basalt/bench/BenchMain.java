@@ -18,13 +18,14 @@ import java.util.function.Function;
  *     [--slow-iterations N] [--cold-runs N] [--only a,b] [--runtimes x,y] [--native-dir DIR] [--node PATH]</pre>
  *
  * Runtimes: {@code native} (the same C, clang -O2), {@code v8} (node), {@code basalt-compiler},
- * {@code basalt-compiler-cold} (a fresh JVM per run), {@code basalt-interp}, {@code endive-interp}. Interpreters get
+ * {@code basalt-compiler-cold} (a fresh JVM per run), {@code basalt-auto} (tiering), {@code basalt-interp},
+ * {@code endive-interp}. Interpreters get
  * the slow warm-up and iteration counts. Each call of {@code run} gets a fresh instance; run times exclude
  * instantiation, which is its own column.
  */
 public final class BenchMain {
     static final List<String> ALL_RUNTIMES = List.of("native", "v8", "basalt-compiler", "basalt-compiler-cold",
-            "basalt-interp", "endive-interp");
+            "basalt-auto", "basalt-interp", "endive-interp");
 
     public static void main(String[] args) {
         int warmup = 5;
@@ -68,6 +69,7 @@ public final class BenchMain {
                 case "v8" -> new NodeRunner(node);
                 case "basalt-compiler" -> new BasaltCompilerRunner();
                 case "basalt-compiler-cold" -> new ColdRun(coldRuns);
+                case "basalt-auto" -> new BasaltAutoRunner();
                 case "basalt-interp" -> new BasaltInterpreterRunner();
                 case "endive-interp" -> new EndiveInterpreterRunner();
                 default -> {
@@ -81,6 +83,7 @@ public final class BenchMain {
                         + "calls (interpreters %d + %d), cold runs %d%n", Runtime.version(),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
                 NodeRunner.version(node).orElse("absent"), warmup, iterations, slowWarmup, slowIterations, coldRuns);
+        System.out.println("load average at start: " + loadAverage());
         Map<String, Map<String, Measurement>> table = new LinkedHashMap<>();
         List<String> selected = only;
         List<Workload> workloads = Workload.all().stream()
@@ -100,12 +103,23 @@ public final class BenchMain {
             }
             table.put(w.name(), row);
         }
+        System.out.println("load average at end: " + loadAverage());
         Report report = new Report(workloads, table);
         System.out.println();
         System.out.println(report.markdown());
         if (!report.allCorrect()) {
             System.out.println("Some runtimes returned results that differ from native's (WRONG above).");
             System.exit(1);
+        }
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), so a loaded machine shows in the output. */
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 
@@ -205,12 +219,19 @@ public final class BenchMain {
                 sb.append("\nModule compile time / median instantiation time, ms\n\n");
                 List<String> h2 = new ArrayList<>(List.of("workload", "size"));
                 jvmOrNode.forEach(r -> h2.add(r));
+                List<String> throughput = jvmOrNode.stream().filter(r -> r.startsWith("basalt-")).toList();
+                throughput.forEach(r -> h2.add(r + " MB/s"));
                 row(sb, h2);
                 row(sb, h2.stream().map(h -> h.equals("workload") ? "---" : "---:").toList());
                 for (Workload w : workloads) {
                     List<String> cells = new ArrayList<>(List.of(w.name(), w.wasm().length + " B"));
                     jvmOrNode.forEach(r -> cells.add(cell(w, r, Measurement::compileMs) + " / "
                             + cell(w, r, Measurement::instantiateMs)));
+                    throughput.forEach(r -> {
+                        Measurement m = get(w, r);
+                        cells.add(m.failure() != null ? "n/a" : String.format(Locale.ROOT, "%.3g",
+                                w.wasm().length / 1e6 / (m.compileMs() / 1e3)));
+                    });
                     row(sb, cells);
                 }
             }
