@@ -134,6 +134,25 @@ class ExceptionsCompilerTest {
     }
 
     @Test
+    void fuelIsChargedAsTheInterpreterCharges() {
+        // Handlers, catch clauses and delegate end blocks in the fuel count exactly as in the interpreter.
+        String[][] calls = {{"nested", "0"}, {"nested", "1"}, {"nested", "3"}, {"legacy", "5"}, {"rethrow", "6"},
+            {"delegate", "7"}, {"manyCaught", "50"}};
+        for (String[] call : calls) {
+            long[] used = new long[2];
+            Engine[] engines = {COMPILER, INTERPRETER};
+            for (int e = 0; e < 2; e++) {
+                Store<Void> store = Store.create(engines[e]);
+                store.setFuel(1_000_000);
+                Instance inst = Linker.<Void>create(engines[e]).instantiate(store, Module.fromWat(engines[e], LOCAL));
+                inst.getFunc(call[0]).orElseThrow().callI32(Integer.parseInt(call[1]));
+                used[e] = 1_000_000 - store.getFuel().orElseThrow();
+            }
+            assertThat(used[0]).as("fuel of %s(%s)", call[0], call[1]).isEqualTo(used[1]).isPositive();
+        }
+    }
+
+    @Test
     void payloadOfEveryNumericType() {
         String wat = """
                 (module
