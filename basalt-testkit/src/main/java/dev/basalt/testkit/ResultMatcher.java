@@ -81,6 +81,8 @@ public final class ResultMatcher {
                     && r.hostId().isPresent() && r.hostId().getAsLong() == e.id();
             case WastValue.RefHost h -> actual instanceof Value.Ref r && r.kind() == Value.RefKind.HOST
                     && r.hostId().isPresent() && r.hostId().getAsLong() == h.id();
+            // component values are never results of a core module
+            default -> false;
         };
     }
 
@@ -219,7 +221,30 @@ public final class ResultMatcher {
             case WastValue.RefNull n -> "(ref.null " + n.heapType() + ")";
             case WastValue.RefExtern e -> "(ref.extern " + e.id() + ")";
             case WastValue.RefHost h -> "(ref.host " + h.id() + ")";
+            case WastValue.Bool b -> "(bool.const " + b.value() + ")";
+            case WastValue.Int i -> "(" + i.type().text() + ".const " + (i.type() == WastValue.IntType.U64
+                    ? Long.toUnsignedString(i.value()) : Long.toString(i.value())) + ")";
+            case WastValue.Char c -> "(char.const \"" + Character.toString(c.codePoint()) + "\")";
+            case WastValue.Str str -> "(str.const \"" + str.value() + "\")";
+            case WastValue.ListOf l -> "(list.const" + describeAll(l.elements()) + ")";
+            case WastValue.TupleOf t -> "(tuple.const" + describeAll(t.elements()) + ")";
+            case WastValue.RecordOf r -> "(record.const" + r.fields().stream()
+                    .map(fd -> " (field \"" + fd.name() + "\" " + describe(fd.value()) + ")")
+                    .collect(java.util.stream.Collectors.joining()) + ")";
+            case WastValue.VariantOf vr -> "(variant.const \"" + vr.caseName() + "\""
+                    + vr.payload().map(x -> " " + describe(x)).orElse("") + ")";
+            case WastValue.EnumOf e -> "(enum.const \"" + e.caseName() + "\")";
+            case WastValue.OptionOf o -> o.value().map(x -> "(option.some " + describe(x) + ")")
+                    .orElse("(option.none)");
+            case WastValue.ResultOf r -> "(result." + (r.ok() ? "ok" : "err")
+                    + r.payload().map(x -> " " + describe(x)).orElse("") + ")";
+            case WastValue.FlagsOf fl -> "(flags.const" + fl.labels().stream().map(x -> " \"" + x + "\"")
+                    .collect(java.util.stream.Collectors.joining()) + ")";
         };
+    }
+
+    private static String describeAll(List<WastValue> values) {
+        return values.stream().map(x -> " " + describe(x)).collect(java.util.stream.Collectors.joining());
     }
 
     private static String floatText(int bits) {

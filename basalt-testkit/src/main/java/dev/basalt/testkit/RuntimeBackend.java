@@ -169,6 +169,8 @@ public final class RuntimeBackend implements ExecutionBackend {
             case WastValue.RefNull n -> new Val.ExternRef(null);
             case WastValue.RefExtern e -> new Val.ExternRef(new HostRef(e.id()));
             case WastValue.RefHost h -> new Val.AnyRef(new HostRef(h.id()));
+            default -> throw new IllegalArgumentException("a component value is not an argument of a core function: "
+                    + ResultMatcher.describe(v));
         };
     }
 

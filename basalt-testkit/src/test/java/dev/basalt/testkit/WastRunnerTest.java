@@ -159,20 +159,40 @@ class WastRunnerTest {
     }
 
     @Test
-    void componentBinaryFormsAreDecodedAndTheRestSkipped() {
+    void componentsAreParsedAndValidatedAndActionsOnThemSkipped() {
         String script = """
                 (component binary "\\00asm\\0d\\00\\01\\00")
                 (assert_malformed (component binary "\\00asm\\0d\\00\\01\\00\\0d\\00") "malformed section id")
                 (assert_malformed (component binary "\\00asm\\0d\\00\\01\\00") "malformed section id")
                 (component binary "\\00asm\\0d\\00")
                 (component (core module))
+                (assert_invalid (component (type (record))) "at least one field")
+                (assert_invalid (component (type (tuple u8))) "at least one")
+                (assert_malformed (component quote "(type (record (field \\"a\\" nope)))") "unexpected token")
+                (component $c (import "f" (func (param "x" u32))))
+                (assert_return (invoke "f" (u32.const 1)))
                 """;
-        ScriptResult r = new WastRunner(Frontend.standard(), NoExecution.INSTANCE)
+        ScriptResult none = new WastRunner(Frontend.standard(), NoExecution.INSTANCE)
                 .run("c.wast", script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(r.outcomes()).extracting(Outcome::status).containsExactly(Outcome.Status.SKIPPED,
-                Outcome.Status.PASSED, Outcome.Status.FAILED, Outcome.Status.FAILED, Outcome.Status.SKIPPED);
-        assertThat(r.outcomes().get(2).reason()).contains("but the component decoded");
-        assertThat(r.outcomes().get(3).reason()).contains("does not decode").contains("unexpected end-of-file");
+        assertThat(none.outcomes()).extracting(Outcome::status).containsExactly(Outcome.Status.PASSED,
+                Outcome.Status.PASSED, Outcome.Status.FAILED, Outcome.Status.FAILED, Outcome.Status.PASSED,
+                Outcome.Status.PASSED, Outcome.Status.FAILED, Outcome.Status.PASSED, Outcome.Status.PASSED,
+                Outcome.Status.SKIPPED);
+        assertThat(none.outcomes().get(2).reason()).contains("but the component parsed");
+        assertThat(none.outcomes().get(3).reason()).contains("does not parse").contains("unexpected end-of-file");
+        assertThat(none.outcomes().get(6).reason()).contains("but the component validated");
+        assertThat(none.outcomes().get(9).reason()).isEqualTo(NoExecution.SKIP_REASON);
+    }
+
+    @Test
+    void theComponentModelsAsyncScriptsAreSkippedWithTheReason() {
+        ScriptResult r = new WastRunner(Frontend.standard(), NoExecution.INSTANCE)
+                .run("component-model-tests/async/x.wast", "(component) (assert_return (invoke \"f\"))"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(r.outcomes()).hasSize(2).allSatisfy(o -> {
+            assertThat(o.skipped()).isTrue();
+            assertThat(o.reason()).isEqualTo(WastRunner.ASYNC_SKIP_REASON);
+        });
     }
 
     @Test

@@ -14,7 +14,10 @@ public sealed interface Directive {
     record Module(int line, ModuleSource source, boolean definition) implements Directive {
     }
 
-    /** {@code (module instance $I? $M?)}: instantiate a defined module. */
+    /**
+     * {@code (module instance $I? $M?)}: instantiate a defined module; also {@code (component instance $I? $C?)},
+     * which names a component definition.
+     */
     record ModuleInstance(int line, Optional<String> instance, Optional<String> module) implements Directive {
     }
 

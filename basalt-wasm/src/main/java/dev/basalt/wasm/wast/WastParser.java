@@ -183,6 +183,14 @@ public final class WastParser {
                 return new Directive.Module(line, module(), definition);
             }
             case "component" -> {
+                if (peek(2).isKeyword("instance")) {
+                    // (component instance $I $C): instantiate a component definition
+                    p += 3;
+                    Optional<String> instance = optionalId();
+                    Optional<String> module = optionalId();
+                    expect(Token.Kind.RPAR);
+                    return new Directive.ModuleInstance(line, instance, module);
+                }
                 boolean definition = peek(2).isKeyword("definition");
                 return new Directive.Module(line, module(), definition);
             }
@@ -315,6 +323,17 @@ public final class WastParser {
                 bytes.writeBytes(next().bytes());
             }
             binary = Optional.of(bytes.toByteArray());
+        } else if (peek().isKeyword("quote")) {
+            // (component quote "..."*): the strings are the component's fields
+            p++;
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            while (peek().is(Token.Kind.STRING)) {
+                bytes.writeBytes(next().bytes());
+                bytes.write(' ');
+            }
+            expect(Token.Kind.RPAR);
+            return new ModuleSource.Component(id, "(component " + Lexer.decode(bytes.toByteArray()) + ")",
+                    Optional.empty());
         }
         Token close = tokens.get(end);
         p = end + 1;
@@ -376,10 +395,140 @@ public final class WastParser {
             case "ref.null" -> new WastValue.RefNull(heapType());
             case "ref.extern" -> new WastValue.RefExtern(u64());
             case "ref.host" -> new WastValue.RefHost(u64());
-            default -> throw unexpected(kw);
+            default -> componentValue(kw, 0);
         };
         expect(Token.Kind.RPAR);
         return v;
+    }
+
+    /**
+     * The body of a component value form after its keyword ({@code u8.const 1}, {@code str.const "s"},
+     * {@code list.const (u8.const 1)*}, ...), up to but not including its closing parenthesis.
+     */
+    private WastValue componentValue(Token kw, int depth) {
+        if (depth > MAX_RESULT_NESTING) {
+            throw error(kw, "values nested too deeply");
+        }
+        return switch (kw.text()) {
+            case "bool.const" -> {
+                Token t = next();
+                if (!t.isKeyword("true") && !t.isKeyword("false")) {
+                    throw unexpected(t);
+                }
+                yield new WastValue.Bool(t.text().equals("true"));
+            }
+            case "s8.const", "u8.const", "s16.const", "u16.const", "s32.const", "u32.const", "s64.const",
+                 "u64.const" -> {
+                WastValue.IntType type = WastValue.IntType.valueOf(
+                        kw.text().substring(0, kw.text().indexOf('.')).toUpperCase(java.util.Locale.ROOT));
+                yield new WastValue.Int(type, componentInt(type));
+            }
+            case "char.const" -> {
+                Token t = peek();
+                String s = string();
+                if (s.codePointCount(0, s.length()) != 1) {
+                    throw error(t, "expected a single character");
+                }
+                yield new WastValue.Char(s.codePointAt(0));
+            }
+            case "str.const" -> new WastValue.Str(string());
+            case "list.const" -> new WastValue.ListOf(nestedValues(depth));
+            case "tuple.const" -> new WastValue.TupleOf(nestedValues(depth));
+            case "record.const" -> {
+                List<WastValue.Field> fields = new ArrayList<>();
+                while (atForm("field")) {
+                    p += 2;
+                    String name = string();
+                    // the field's value may be written with or without its own parentheses
+                    WastValue v;
+                    if (peek().is(Token.Kind.LPAR)) {
+                        v = nestedValue(depth);
+                    } else {
+                        v = componentValue(next(), depth + 1);
+                    }
+                    expect(Token.Kind.RPAR);
+                    fields.add(new WastValue.Field(name, v));
+                }
+                yield new WastValue.RecordOf(fields);
+            }
+            case "variant.const" -> {
+                String name = string();
+                Optional<WastValue> payload = peek().is(Token.Kind.RPAR) ? Optional.empty()
+                        : Optional.of(nestedValue(depth));
+                yield new WastValue.VariantOf(name, payload);
+            }
+            case "enum.const" -> new WastValue.EnumOf(string());
+            case "option.none" -> new WastValue.OptionOf(Optional.empty());
+            case "option.some" -> new WastValue.OptionOf(Optional.of(nestedValue(depth)));
+            case "result.ok", "result.err" -> new WastValue.ResultOf(kw.text().equals("result.ok"),
+                    peek().is(Token.Kind.RPAR) ? Optional.empty() : Optional.of(nestedValue(depth)));
+            case "flags.const" -> {
+                List<String> labels = new ArrayList<>();
+                while (peek().is(Token.Kind.STRING)) {
+                    labels.add(string());
+                }
+                yield new WastValue.FlagsOf(labels);
+            }
+            case "f32.const" -> new WastValue.F32(f32(next()));
+            case "f64.const" -> new WastValue.F64(f64(next()));
+            default -> throw unexpected(kw);
+        };
+    }
+
+    /** {@code (value)} inside a component value. */
+    private WastValue nestedValue(int depth) {
+        expect(Token.Kind.LPAR);
+        Token kw = next();
+        if (!kw.is(Token.Kind.KEYWORD)) {
+            throw unexpected(kw);
+        }
+        WastValue v = componentValue(kw, depth + 1);
+        expect(Token.Kind.RPAR);
+        return v;
+    }
+
+    private List<WastValue> nestedValues(int depth) {
+        List<WastValue> out = new ArrayList<>();
+        while (!peek().is(Token.Kind.RPAR)) {
+            out.add(nestedValue(depth));
+        }
+        return out;
+    }
+
+    private long componentInt(WastValue.IntType type) {
+        Token t = next();
+        if (!t.is(Token.Kind.NAT) && !t.is(Token.Kind.INT)) {
+            throw unexpected(t);
+        }
+        boolean signed = switch (type) {
+            case S8, S16, S32, S64 -> true;
+            default -> false;
+        };
+        int bits = switch (type) {
+            case S8, U8 -> 8;
+            case S16, U16 -> 16;
+            case S32, U32 -> 32;
+            case S64, U64 -> 64;
+        };
+        if (!signed && t.is(Token.Kind.INT) && t.text().startsWith("-")) {
+            throw error(t, "constant out of range");
+        }
+        long v;
+        try {
+            v = Numbers.parseInt(t.text(), bits);
+        } catch (Numbers.NumberException e) {
+            throw error(t, e.getMessage());
+        }
+        if (bits == 64) {
+            return v;
+        }
+        // Numbers.parseInt accepts both signed and unsigned spellings; normalise to the type's range
+        long mask = (1L << bits) - 1;
+        long raw = v & mask;
+        if (signed && (raw & (1L << (bits - 1))) != 0) {
+            return raw | ~mask;
+        }
+        return raw;
     }
 
     private WastResult result(int depth) {
@@ -417,7 +566,7 @@ public final class WastParser {
                 if (kw.text().startsWith("ref.") && peek().is(Token.Kind.RPAR)) {
                     r = new WastResult.RefKind(kw.text().substring(4));
                 } else {
-                    throw unexpected(kw);
+                    r = new WastResult.Exact(componentValue(kw, depth));
                 }
             }
         }
