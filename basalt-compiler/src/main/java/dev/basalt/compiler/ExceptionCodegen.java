@@ -2,10 +2,7 @@ package dev.basalt.compiler;
 
 import dev.basalt.wasm.BlockType;
 import dev.basalt.wasm.CompositeType;
-import dev.basalt.wasm.Import;
-import dev.basalt.wasm.ImportDesc;
 import dev.basalt.wasm.Instruction;
-import dev.basalt.wasm.TagType;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -296,17 +293,7 @@ final class ExceptionCodegen implements Opcodes {
     }
 
     private CompositeType.Func tagType(int tag) {
-        int imported = 0;
-        for (Import im : fc.mc.module.imports()) {
-            if (im.desc() instanceof ImportDesc.Tag t) {
-                if (imported == tag) {
-                    return fc.mc.funcType(t.type().typeIndex());
-                }
-                imported++;
-            }
-        }
-        TagType t = fc.mc.module.tags().get(tag - imported);
-        return fc.mc.funcType(t.typeIndex());
+        return fc.mc.funcType(fc.mc.tagTypes.get(tag));
     }
 
     // ------------------------------------------------------------------ handlers

@@ -45,7 +45,6 @@ final class GcCodegen implements Opcodes {
     private static final int K_REF = 4;
 
     private final FunctionCompiler fc;
-    private List<SubType> types;
 
     GcCodegen(FunctionCompiler fc) {
         this.fc = fc;
@@ -484,10 +483,7 @@ final class GcCodegen implements Opcodes {
     }
 
     private List<SubType> types() {
-        if (types == null) {
-            types = fc.mc.module.types();
-        }
-        return types;
+        return fc.mc.types;
     }
 
     private List<dev.basalt.wasm.FieldType> structFields(int typeIndex) {

@@ -8,6 +8,7 @@ import dev.basalt.wasm.Import;
 import dev.basalt.wasm.ImportDesc;
 import dev.basalt.wasm.MemoryType;
 import dev.basalt.wasm.NumType;
+import dev.basalt.wasm.SubType;
 import dev.basalt.wasm.TableType;
 import dev.basalt.wasm.ValType;
 import dev.basalt.wasm.WasmModule;
@@ -39,6 +40,10 @@ final class ModuleCompiler {
     final List<ValType> globalTypes = new ArrayList<>();
     final List<MemoryType> memoryTypes = new ArrayList<>();
     final List<TableType> tableTypes = new ArrayList<>();
+    /** The module's types, flattened once ({@code WasmModule.types()} builds a new list per call). */
+    final List<SubType> types;
+    /** Per tag (index space): its function type's index. */
+    final List<Integer> tagTypes = new ArrayList<>();
 
     /** The functions (index space) this class defines, in the order of the {@link Invoker} bridge's cases. */
     final int[] members;
@@ -63,6 +68,7 @@ final class ModuleCompiler {
     ModuleCompiler(WasmModule module, String className, int[] members, String[] compiledElsewhere) {
         this.module = module;
         this.className = className;
+        this.types = module.types();
         this.importedFuncs = module.importCount(ExternKind.FUNC);
         int total = importedFuncs + module.functions().size();
         if (members == null) {
@@ -83,8 +89,7 @@ final class ModuleCompiler {
                 case ImportDesc.Global g -> globalTypes.add(g.type().type());
                 case ImportDesc.Memory mem -> memoryTypes.add(mem.type());
                 case ImportDesc.Table t -> tableTypes.add(t.type());
-                default -> {
-                }
+                case ImportDesc.Tag t -> tagTypes.add(t.type().typeIndex());
             }
         }
         for (Function f : module.functions()) {
@@ -93,10 +98,11 @@ final class ModuleCompiler {
         module.globals().forEach(g -> globalTypes.add(g.type().type()));
         memoryTypes.addAll(module.memories());
         module.tables().forEach(t -> tableTypes.add(t.type()));
+        module.tags().forEach(t -> tagTypes.add(t.typeIndex()));
     }
 
     CompositeType.Func funcType(int typeIndex) {
-        return (CompositeType.Func) module.types().get(typeIndex).composite();
+        return (CompositeType.Func) types.get(typeIndex).composite();
     }
 
     byte[] compile() {
