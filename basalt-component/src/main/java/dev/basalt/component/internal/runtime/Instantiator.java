@@ -59,14 +59,16 @@ public final class Instantiator {
     /** The index spaces of one component instance (or, while it is built, of the component being instantiated). */
     public static final class Scope {
         final Scope outer;
-        final List<Func> coreFuncs = new ArrayList<>();
+        /** {@link Func}s, and {@link LateFunc}s for built-ins typed by the import they are given to. */
+        final List<Object> coreFuncs = new ArrayList<>();
         final List<Table> coreTables = new ArrayList<>();
         final List<Memory> coreMemories = new ArrayList<>();
         final List<Global> coreGlobals = new ArrayList<>();
         final List<Tag> coreTags = new ArrayList<>();
         final List<Object> coreTypes = new ArrayList<>();
         final List<Module> coreModules = new ArrayList<>();
-        final List<Map<String, Extern>> coreInstances = new ArrayList<>();
+        /** Core instances: export name to {@link Extern} (or {@link LateFunc}). */
+        final List<Map<String, Object>> coreInstances = new ArrayList<>();
         final List<FuncInst> funcs = new ArrayList<>();
         final List<Object> types = new ArrayList<>();
         final List<Closure> components = new ArrayList<>();
@@ -105,7 +107,7 @@ public final class Instantiator {
         @SuppressWarnings("unchecked")
         void add(Sort sort, Object value) {
             Object checked = switch (sort) {
-                case CORE_FUNC -> as(value, Func.class, sort);
+                case CORE_FUNC -> value instanceof LateFunc ? value : as(value, Func.class, sort);
                 case CORE_TABLE -> as(value, Table.class, sort);
                 case CORE_MEMORY -> as(value, Memory.class, sort);
                 case CORE_GLOBAL -> as(value, Global.class, sort);
@@ -136,8 +138,21 @@ public final class Instantiator {
         this.store = store;
     }
 
-    static ComponentException unsupported(String what) {
-        return new ComponentException("not supported: " + what);
+    static UnsupportedFeatureException unsupported(String what) {
+        return new UnsupportedFeatureException(what);
+    }
+
+    /** A type definition that needs an unsupported feature; using it raises the exception. */
+    record UnsupportedType(UnsupportedFeatureException reason) {
+    }
+
+    /** A lifted function that needs an unsupported feature (async): calling it raises the exception. */
+    record UnsupportedFunc(ComponentFuncType type, String what) implements FuncInst {
+        @Override
+        public void call(RuntimeInstance caller, java.util.function.Supplier<Lifted> onStart,
+                java.util.function.Consumer<Lifted> onResolve) {
+            throw unsupported(what);
+        }
     }
 
     static String describe(Object v) {
@@ -193,7 +208,13 @@ public final class Instantiator {
                 }
                 case Section.Types ts -> {
                     for (TypeDef t : ts.types()) {
-                        scope.types.add(defineType(scope, t, inst));
+                        Object defined;
+                        try {
+                            defined = defineType(scope, t, inst);
+                        } catch (UnsupportedFeatureException e) {
+                            defined = new UnsupportedType(e);
+                        }
+                        scope.types.add(defined);
                     }
                 }
                 case Section.Canons cs -> {
@@ -310,13 +331,21 @@ public final class Instantiator {
         for (dev.basalt.component.model.Decl d : decls) {
             switch (d) {
                 case dev.basalt.component.model.Decl.CoreTypeDecl c -> local.coreTypes.add(c.type());
-                case dev.basalt.component.model.Decl.TypeDecl td -> local.types.add(switch (td.type()) {
-                    case TypeDef.Func f -> resolveFunc(local, f);
-                    case TypeDef.ComponentType c -> new DeclaredType(c);
-                    case TypeDef.InstanceType i -> new DeclaredType(i);
-                    case TypeDef.Resource r -> throw new ComponentException("a resource definition in an instance type");
-                    default -> resolveValueType(local, td.type());
-                });
+                case dev.basalt.component.model.Decl.TypeDecl td -> {
+                    Object declared;
+                    try {
+                        declared = switch (td.type()) {
+                            case TypeDef.Func f -> resolveFunc(local, f);
+                            case TypeDef.ComponentType c -> new DeclaredType(c);
+                            case TypeDef.InstanceType i -> new DeclaredType(i);
+                            case TypeDef.Resource r -> throw new ComponentException("a resource definition in an instance type");
+                            default -> resolveValueType(local, td.type());
+                        };
+                    } catch (UnsupportedFeatureException e) {
+                        declared = new UnsupportedType(e);
+                    }
+                    local.types.add(declared);
+                }
                 case dev.basalt.component.model.Decl.AliasDecl a -> local.add(a.alias().sort(), alias(local, a.alias()));
                 case dev.basalt.component.model.Decl.ImportDecl im -> {
                 }
@@ -354,23 +383,27 @@ public final class Instantiator {
     // ---- core instances ---------------------------------------------------------------------------------------
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Map<String, Extern> coreInstance(Scope scope, CoreInstance ci) {
+    private Map<String, Object> coreInstance(Scope scope, CoreInstance ci) {
         switch (ci) {
             case CoreInstance.Instantiate in -> {
                 Module module = (Module) scope.get(Sort.CORE_MODULE, in.module());
-                Map<String, Map<String, Extern>> args = new LinkedHashMap<>();
+                Map<String, Map<String, Object>> args = new LinkedHashMap<>();
                 for (CoreInstance.Arg a : in.args()) {
-                    args.put(a.name(), (Map<String, Extern>) scope.get(Sort.CORE_INSTANCE, a.instance()));
+                    args.put(a.name(), (Map<String, Object>) scope.get(Sort.CORE_INSTANCE, a.instance()));
                 }
                 Linker linker = Linker.create(store.engine());
                 for (dev.basalt.wasm.Import im : module.imports()) {
-                    Map<String, Extern> from = args.get(im.module());
+                    Map<String, Object> from = args.get(im.module());
                     if (from == null) {
                         throw new ComponentException("core module import `" + im.module() + "` `" + im.name()
                                 + "`: no instance `" + im.module() + "` given to instantiate");
                     }
-                    Extern e = from.get(im.name());
-                    if (e == null) {
+                    Object found = from.get(im.name());
+                    if (found instanceof LateFunc late && im.desc() instanceof ImportDesc.Func fd) {
+                        var sig = (dev.basalt.wasm.CompositeType.Func) module.wasm().types().get(fd.typeIndex()).composite();
+                        found = late.bind(store, dev.basalt.FuncType.of(sig.params(), sig.results()));
+                    }
+                    if (!(found instanceof Extern e)) {
                         throw new ComponentException("core module import `" + im.module() + "` `" + im.name()
                                 + "`: the instance has no export `" + im.name() + "`");
                     }
@@ -378,12 +411,12 @@ public final class Instantiator {
                     linker.define(im.module(), im.name(), e);
                 }
                 Instance instance = linker.instantiate((Store) store, module);
-                return instance.exports();
+                return new LinkedHashMap<>(instance.exports());
             }
             case CoreInstance.FromExports fe -> {
-                Map<String, Extern> exports = new LinkedHashMap<>();
+                Map<String, Object> exports = new LinkedHashMap<>();
                 for (CoreInstance.InlineExport e : fe.exports()) {
-                    exports.put(e.name(), (Extern) scope.get(e.sort(), e.index()));
+                    exports.put(e.name(), scope.get(e.sort(), e.index()));
                 }
                 return exports;
             }
@@ -438,8 +471,8 @@ public final class Instantiator {
             }
             case Alias.CoreInstanceExport ce -> {
                 @SuppressWarnings("unchecked")
-                Map<String, Extern> instance = (Map<String, Extern>) scope.get(Sort.CORE_INSTANCE, ce.instance());
-                Extern v = instance.get(ce.name());
+                Map<String, Object> instance = (Map<String, Object>) scope.get(Sort.CORE_INSTANCE, ce.instance());
+                Object v = instance.get(ce.name());
                 if (v == null) {
                     throw new ComponentException("core instance " + ce.instance() + " has no export `" + ce.name() + "`");
                 }
@@ -498,6 +531,9 @@ public final class Instantiator {
                 if (v instanceof ValueType vt) {
                     yield vt;
                 }
+                if (v instanceof UnsupportedType u) {
+                    throw u.reason();
+                }
                 throw new ComponentException("type " + i.index() + " is " + describe(v) + ", not a value type");
             }
         };
@@ -535,6 +571,9 @@ public final class Instantiator {
         if (v instanceof ResourceType rt) {
             return rt;
         }
+        if (v instanceof UnsupportedType u) {
+            throw u.reason();
+        }
         throw new ComponentException("type " + index + " is " + describe(v) + ", not a resource type");
     }
 
@@ -543,30 +582,107 @@ public final class Instantiator {
     private void canon(Scope scope, Canon c, RuntimeInstance inst) {
         switch (c) {
             case Canon.Lift l -> {
-                Func core = (Func) scope.get(Sort.CORE_FUNC, l.coreFunc());
                 Object t = scope.get(Sort.TYPE, l.type());
+                if (t instanceof UnsupportedType u) {
+                    scope.funcs.add(new UnsupportedFunc(new ComponentFuncType(List.of(), Optional.empty()),
+                            u.reason().getMessage().substring("not supported: ".length())));
+                    return;
+                }
                 if (!(t instanceof ComponentFuncType ft)) {
                     throw new ComponentException("canon lift: type " + l.type() + " is " + describe(t)
                             + ", not a function type");
                 }
+                if (isAsync(l.options())) {
+                    scope.funcs.add(new UnsupportedFunc(ft, "async lifted functions (🔀)"));
+                    return;
+                }
+                Object core = scope.get(Sort.CORE_FUNC, l.coreFunc());
+                if (!(core instanceof Func coreFunc)) {
+                    throw unsupported("lifting a built-in that is not implemented");
+                }
                 AbiOptions opts = options(scope, l.options());
-                if (!core.type().equals(CoreFuncs.liftedType(ft))) {
-                    throw new ComponentException("canon lift: core function type " + core.type()
+                if (!coreFunc.type().equals(CoreFuncs.liftedType(ft))) {
+                    throw new ComponentException("canon lift: core function type " + coreFunc.type()
                             + " does not match the flattened type " + CoreFuncs.liftedType(ft));
                 }
-                scope.funcs.add(new LiftedFunc(core, ft, opts, inst));
+                scope.funcs.add(new LiftedFunc(coreFunc, ft, opts, inst));
             }
             case Canon.Lower l -> {
                 FuncInst callee = (FuncInst) scope.get(Sort.FUNC, l.func());
+                if (isAsync(l.options())) {
+                    scope.coreFuncs.add(notImplemented("async lowered functions (🔀)", inst, true));
+                    return;
+                }
                 AbiOptions opts = options(scope, l.options());
                 scope.coreFuncs.add(CoreFuncs.lower(store, callee, opts, inst, "lowered " + l.func()));
             }
             case Canon.ResourceNew r -> scope.coreFuncs.add(CoreFuncs.resourceNew(store, resource(scope, r.resource()), inst));
             case Canon.ResourceDrop r -> scope.coreFuncs.add(CoreFuncs.resourceDrop(store, resource(scope, r.resource()), inst));
             case Canon.ResourceRep r -> scope.coreFuncs.add(CoreFuncs.resourceRep(store, resource(scope, r.resource()), inst));
-            case Canon.Builtin b -> throw unsupported("canon built-in 0x" + Integer.toHexString(b.opcode())
-                    + " (async, error-context and thread built-ins are not implemented)");
+            case Canon.Builtin b -> scope.coreFuncs.add(builtin(b, inst));
         }
+    }
+
+    private static boolean isAsync(List<CanonOpt> opts) {
+        return opts.stream().anyMatch(o -> o instanceof CanonOpt.Async || o instanceof CanonOpt.Callback);
+    }
+
+    /**
+     * The built-ins that are meaningful without async: {@code context.get/set} (per-call storage, CanonicalABI.md
+     * "Thread" storage of the implicit thread) and {@code backpressure.inc/dec} (a counter that only matters for
+     * async entry). The rest trap when called: "cannot leave component instance" where CanonicalABI.md traps on
+     * {@code may_leave} (as during post-return), otherwise as not supported.
+     */
+    private Object builtin(Canon.Builtin b, RuntimeInstance inst) {
+        List<Integer> imm = b.immediates();
+        return switch (b.opcode()) {
+            case 0x0a -> {
+                int slot = imm.get(1);
+                checkContextSlot(slot);
+                yield Func.create(store, dev.basalt.FuncType.of(List.of(), List.of(dev.basalt.wasm.NumType.I32)),
+                        "context.get", (caller, args) -> new dev.basalt.Val[] {dev.basalt.Val.i32(inst.context[slot])});
+            }
+            case 0x0b -> {
+                int slot = imm.get(1);
+                checkContextSlot(slot);
+                yield Func.create(store, dev.basalt.FuncType.of(List.of(dev.basalt.wasm.NumType.I32), List.of()),
+                        "context.set", (caller, args) -> {
+                            inst.context[slot] = ((dev.basalt.Val.I32) args[0]).value();
+                            return new dev.basalt.Val[0];
+                        });
+            }
+            case 0x24, 0x25 -> {
+                int delta = b.opcode() == 0x24 ? 1 : -1;
+                yield Func.create(store, dev.basalt.FuncType.of(List.of(), List.of()), "backpressure", (caller, args) -> {
+                    long next = inst.backpressure + delta;
+                    Traps.trapIf(next < 0 || next > 0xffff, "backpressure counter out of range");
+                    inst.backpressure = (int) next;
+                    return new dev.basalt.Val[0];
+                });
+            }
+            default -> notImplemented("canon built-in 0x" + Integer.toHexString(b.opcode())
+                    + " (async, error-context and thread built-ins are not implemented)", inst, true);
+        };
+    }
+
+    private static void checkContextSlot(int slot) {
+        if (slot < 0 || slot >= RuntimeInstance.CONTEXT_SLOTS) {
+            throw new ComponentException("context slot " + slot + " out of range");
+        }
+    }
+
+    private static LateFunc notImplemented(String what, RuntimeInstance inst, boolean checksMayLeave) {
+        return new LateFunc(what, (caller, args) -> {
+            Traps.trapIf(checksMayLeave && !inst.mayLeave, Traps.CANNOT_LEAVE);
+            throw unsupported(what);
+        });
+    }
+
+    private static Func coreFunc(Scope scope, int index) {
+        if (scope.get(Sort.CORE_FUNC, index) instanceof Func f) {
+            return f;
+        }
+        throw unsupported("a built-in that is not implemented as realloc or post-return");
     }
 
     private static AbiOptions options(Scope scope, List<CanonOpt> opts) {
@@ -582,8 +698,8 @@ public final class Instantiator {
                     case LATIN1_UTF16 -> AbiOptions.StringEncoding.LATIN1_UTF16;
                 };
                 case CanonOpt.Memory m -> memory = (Memory) scope.get(Sort.CORE_MEMORY, m.memory());
-                case CanonOpt.Realloc r -> realloc = (Func) scope.get(Sort.CORE_FUNC, r.func());
-                case CanonOpt.PostReturn p -> postReturn = (Func) scope.get(Sort.CORE_FUNC, p.func());
+                case CanonOpt.Realloc r -> realloc = coreFunc(scope, r.func());
+                case CanonOpt.PostReturn p -> postReturn = coreFunc(scope, p.func());
                 case CanonOpt.Async a -> throw unsupported("the async canonical option (🔀)");
                 case CanonOpt.Callback cb -> throw unsupported("the callback canonical option (🔀)");
             }

@@ -34,6 +34,9 @@ public final class LiftedFunc implements FuncInst {
     @Override
     public void call(RuntimeInstance caller, Supplier<Lifted> onStart, Consumer<Lifted> onResolve) {
         List<RuntimeInstance> entered = inst.enter(caller);
+        // each call runs on a fresh implicit thread: zeroed context storage, which post-return shares
+        int[] savedContext = inst.context;
+        inst.context = new int[RuntimeInstance.CONTEXT_SLOTS];
         Task task = new Task();
         AbiContext cx = new AbiContext(opts, inst, task, null, caller == null);
         Lifted args = onStart.get();
@@ -45,6 +48,7 @@ public final class LiftedFunc implements FuncInst {
         } catch (dev.basalt.component.ComponentException e) {
             // a host value that does not match the type: the embedder's mistake, not the guest's; the instance
             // stays usable (handles already moved into it by earlier arguments stay there)
+            inst.context = savedContext;
             RuntimeInstance.leave(entered);
             throw e;
         }
@@ -59,6 +63,7 @@ public final class LiftedFunc implements FuncInst {
             opts.postReturn().callRaw(flatResults);
             inst.mayLeave = true;
         }
+        inst.context = savedContext;
         RuntimeInstance.leave(entered);
     }
 }

@@ -18,6 +18,11 @@ public final class RuntimeInstance {
     /** Core destructor functions of the resource types this instance defined (types without one are absent). */
     final java.util.IdentityHashMap<dev.basalt.component.ResourceType, dev.basalt.Func> destructors =
             new java.util.IdentityHashMap<>();
+    static final int CONTEXT_SLOTS = 2;
+    /** {@code context.get/set} storage of the running call (zeroed for each call into the instance). */
+    int[] context = new int[CONTEXT_SLOTS];
+    /** {@code backpressure.inc/dec}; without async entry it has no other effect. */
+    int backpressure;
     boolean mayEnter = true;
     boolean mayLeave = true;
 
