@@ -26,7 +26,12 @@ import org.junit.jupiter.api.Test;
  * wasmtime's wording and leave the host and other instances intact.
  */
 class CanonicalAbiTest {
-    private final Engine engine = Engine.create();
+    final Engine engine = newEngine();
+
+    /** The engine the core modules run on; the compiler variant of this test overrides it. */
+    Engine newEngine() {
+        return Engine.create();
+    }
 
     /** A core module with a memory, a bump realloc, identity functions per core type, and loads from a pointer. */
     static final String LIB = """
