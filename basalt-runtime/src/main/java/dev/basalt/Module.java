@@ -23,6 +23,8 @@ import java.util.List;
 public final class Module {
     private final Engine engine;
     private final WasmModule wasm;
+    /** The binary the module was compiled from (a private copy), or null when it came from text or a model. */
+    private final byte[] source;
     final TypeSpace space;
     final DefinedType[] types;
     final CompiledModule compiled;
@@ -31,14 +33,22 @@ public final class Module {
     /** AUTO's background compilation, or null. */
     private final ModuleTiering tiering;
 
-    private Module(Engine engine, WasmModule wasm) {
+    private Module(Engine engine, WasmModule wasm, byte[] source) {
+        this(engine, wasm, source, null);
+    }
+
+    /** {@code storedCode}: code an earlier run serialized, loaded instead of compiling (null: compile). */
+    private Module(Engine engine, WasmModule wasm, byte[] source, byte[] storedCode) {
         this.engine = engine;
         this.wasm = wasm;
+        this.source = source;
         this.space = Validator.validateAndGetTypes(wasm, engine.config().features());
         this.types = engine.types().canonicalize(space);
         // The interpreter's translation is kept under every strategy: it evaluates constant expressions.
         this.compiled = CompiledModule.translate(wasm);
-        this.code = engine.executionEngine().map(e -> e.compile(wasm)).orElse(null);
+        this.code = storedCode != null
+                ? engine.codeEngine().orElseThrow().load(wasm, storedCode)
+                : engine.executionEngine().map(e -> e.compile(wasm)).orElse(null);
         this.tiering = engine.tierEngine().map(e -> e.tier(wasm))
                 .map(t -> new ModuleTiering(engine, compiled, t)).orElse(null);
         if (tiering != null) {
@@ -54,7 +64,7 @@ public final class Module {
      * @throws dev.basalt.spi.UnsupportedCodeException if the configured engine cannot translate the module yet
      */
     public static Module compile(Engine engine, byte[] wasm) {
-        return new Module(engine, BinaryReader.read(wasm));
+        return new Module(engine, BinaryReader.read(wasm), wasm.clone());
     }
 
     /**
@@ -64,12 +74,54 @@ public final class Module {
      * @throws dev.basalt.wasm.InvalidException if the module does not validate
      */
     public static Module fromWat(Engine engine, String wat) {
-        return new Module(engine, WatParser.parseModule(wat));
+        return new Module(engine, WatParser.parseModule(wat), null);
     }
 
     /** Validates and translates an already parsed module (from the binary reader or the text parser). */
     public static Module fromModel(Engine engine, WasmModule module) {
-        return new Module(engine, module);
+        return new Module(engine, module, null);
+    }
+
+    static Module fromStored(Engine engine, WasmModule wasm, byte[] source, byte[] storedCode) {
+        return new Module(engine, wasm, source, storedCode);
+    }
+
+    /**
+     * This module in Basalt's serialized form ({@code .bwasm}): the binary module plus, under
+     * {@link Config.Strategy#COMPILER}, the generated code, so that {@link #deserialize} skips code generation. The
+     * bytes are tied to this Basalt build and to the engine's strategy and features.
+     */
+    public byte[] serialize() {
+        byte[] bytes = source != null ? source : dev.basalt.wasm.binary.BinaryWriter.write(wasm);
+        return ModuleSerializer.serialize(this, bytes);
+    }
+
+    /**
+     * Loads a module that {@link #serialize()} stored. Only load bytes from a trusted source: stored code is JVM
+     * bytecode (a checksum detects damage, not malice).
+     *
+     * @throws SerializedModuleException if the bytes are not a serialized module, are truncated or altered, or were
+     *     made by another Basalt build or for another strategy or feature set
+     */
+    public static Module deserialize(Engine engine, byte[] serialized) {
+        return ModuleSerializer.deserialize(engine, serialized);
+    }
+
+    /** Whether {@code bytes} look like {@link #serialize()}'s output rather than a binary module. */
+    public static boolean isSerialized(byte[] bytes) {
+        return ModuleSerializer.looksSerialized(bytes);
+    }
+
+    /**
+     * The key under which a code cache may store {@code wasm} compiled by {@code engine}: SHA-256 of the module
+     * bytes, the Basalt version and the engine's configuration and code-generator fingerprint. Equal keys mean
+     * {@link #serialize()} output for one is valid for the other.
+     */
+    public static String cacheKey(Engine engine, byte[] wasm) {
+        String k = ModuleSerializer.moduleHash(wasm) + "|" + ModuleSerializer.basaltVersion() + "|"
+                + ModuleSerializer.fingerprint(engine);
+        byte[] key = k.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.util.HexFormat.of().formatHex(ModuleSerializer.sha256(key, key.length));
     }
 
     public Engine engine() {
