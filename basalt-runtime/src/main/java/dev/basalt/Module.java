@@ -113,6 +113,15 @@ public final class Module {
     }
 
     /**
+     * The strategy {@code serialized} (output of {@link #serialize()}) was made for, read from its header without
+     * checking the rest; empty if the bytes do not start like a serialized module. Lets tools pick a matching
+     * {@link Config} before calling {@link #deserialize}.
+     */
+    public static java.util.Optional<Config.Strategy> serializedStrategy(byte[] serialized) {
+        return ModuleSerializer.strategy(serialized);
+    }
+
+    /**
      * The key under which a code cache may store {@code wasm} compiled by {@code engine}: SHA-256 of the module
      * bytes, the Basalt version and the engine's configuration and code-generator fingerprint. Equal keys mean
      * {@link #serialize()} output for one is valid for the other.

@@ -120,6 +120,25 @@ final class ModuleSerializer {
         return bytes.length >= MAGIC.length && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
     }
 
+    static java.util.Optional<Config.Strategy> strategy(byte[] bytes) {
+        if (!looksSerialized(bytes)) {
+            return java.util.Optional.empty();
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            in.skipNBytes(MAGIC.length + 4);
+            in.readUTF();
+            String fingerprint = in.readUTF();
+            for (Config.Strategy s : Config.Strategy.values()) {
+                if (fingerprint.startsWith("strategy=" + s.name() + ";")) {
+                    return java.util.Optional.of(s);
+                }
+            }
+        } catch (IOException e) {
+            // Truncated: no strategy to report; deserialize() will say what is wrong.
+        }
+        return java.util.Optional.empty();
+    }
+
     static Module deserialize(Engine engine, byte[] bytes) {
         if (!looksSerialized(bytes)) {
             throw new SerializedModuleException("not a serialized Basalt module (bad magic)");

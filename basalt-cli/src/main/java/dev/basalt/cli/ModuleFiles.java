@@ -27,6 +27,18 @@ final class ModuleFiles {
         return bytes.length >= 4 && bytes[0] == 0 && bytes[1] == 'a' && bytes[2] == 's' && bytes[3] == 'm';
     }
 
+    /**
+     * The module in a file's bytes: a serialized module ({@code basalt compile}'s .bwasm), a binary module (which keeps
+     * its bytes, so serializing it stores them unchanged) or WAT text.
+     */
+    static dev.basalt.Module module(dev.basalt.Engine engine, byte[] bytes) {
+        if (dev.basalt.Module.isSerialized(bytes)) {
+            return dev.basalt.Module.deserialize(engine, bytes);
+        }
+        return isBinary(bytes) ? dev.basalt.Module.compile(engine, bytes)
+                : dev.basalt.Module.fromModel(engine, parse(bytes));
+    }
+
     /** Parses (does not validate) the module in {@code bytes}. */
     static WasmModule parse(byte[] bytes) {
         Frontend frontend = Frontend.standard();

@@ -50,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "A .wasm or .wat module.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "A .wasm, .wat or .bwasm (basalt compile) module.")
     Path file;
 
     @Parameters(index = "1..*", paramLabel = "ARGS",
@@ -71,8 +71,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--engine", paramLabel = "ENGINE",
             description = {"Execution engine: interpreter (the default), compiler (JVM bytecode, compiled before the",
-                    "program starts) or auto (Config.Strategy.AUTO)."})
-    String engineName = "interpreter";
+                    "program starts) or auto (Config.Strategy.AUTO). A .bwasm file defaults to its own engine."})
+    String engineName;
+
+    @Option(names = "--no-cache", description = "Do not use the code cache (compiled modules are cached by default).")
+    boolean noCache;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Code cache directory (default: $XDG_CACHE_HOME/basalt or ~/.cache/basalt).")
+    Path cacheDir;
 
     @Option(names = "--dir", paramLabel = "HOST[::GUEST][:ro]",
             description = {"Grant the host directory HOST to the guest as GUEST (default: the same path as given).",
@@ -95,12 +102,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Config.Builder config = Config.builder().strategy(strategy(engineName));
+        byte[] bytes = ModuleFiles.read(file);
+        Config.Strategy strategy = engineName != null ? strategy(engineName)
+                : Module.serializedStrategy(bytes).orElse(Config.Strategy.INTERPRETER);
+        Config.Builder config = Config.builder().strategy(strategy);
         if (maxMemory != null) {
             config.maxMemoryBytes(parseSize(maxMemory));
         }
         Engine engine = Engine.create(config.build());
-        Module module = Module.fromModel(engine, ModuleFiles.parse(ModuleFiles.read(file)));
+        Module module = loadModule(engine, bytes);
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         WasiContext wasi;
@@ -125,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
                     throw new Main.CliException("--preload wants NAME=FILE, got " + p, Main.USAGE);
                 }
                 Path preloadFile = Path.of(p.substring(eq + 1));
-                Module m = Module.fromModel(engine, ModuleFiles.parse(ModuleFiles.read(preloadFile)));
+                Module m = loadModule(engine, ModuleFiles.read(preloadFile));
                 Instance preloaded = linker.instantiate(store, m);
                 linker.defineInstance(p.substring(0, eq), preloaded);
             }
@@ -150,6 +160,19 @@ final class RunCommand implements Callable<Integer> {
             store.cancelDeadline();
             wasi.close();
         }
+    }
+
+    /**
+     * The module in a file's bytes; modules the engine compiles to bytecode go through the code cache unless
+     * {@code --no-cache} (a serialized .bwasm is already compiled).
+     */
+    private Module loadModule(Engine engine, byte[] bytes) {
+        if (noCache || Module.isSerialized(bytes) || engine.config().strategy() != Config.Strategy.COMPILER) {
+            return ModuleFiles.module(engine, bytes);
+        }
+        Path dir = cacheDir != null ? cacheDir : CodeCache.defaultDirectory(System.getenv(),
+                System.getProperty("user.home"));
+        return new CodeCache(dir).load(engine, bytes, () -> ModuleFiles.module(engine, bytes));
     }
 
     /** The strategy an {@code --engine} name selects. */

@@ -1,0 +1,160 @@
+package dev.basalt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.basalt.Config;
+import dev.basalt.Engine;
+import dev.basalt.Module;
+import dev.basalt.wasm.binary.BinaryWriter;
+import dev.basalt.wasm.text.WatParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code basalt compile}, {@code basalt run} of .bwasm files, and the code cache of {@code basalt run}. */
+class CompileCommandTest {
+    private static final String FAC = """
+            (module
+              (func $fac (export "fac") (param i64) (result i64)
+                (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+                  (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1))))))))
+            """;
+    /** Same export, different answer: planted in the cache to show that a run really loads from it. */
+    private static final String IMPOSTOR = """
+            (module (func (export "fac") (param i64) (result i64) (i64.const 42)))
+            """;
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result basalt(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path wasm(String name, String wat) throws IOException {
+        Path file = dir.resolve(name);
+        Files.write(file, BinaryWriter.write(WatParser.parseModule(wat)));
+        return file;
+    }
+
+    @Test
+    void compiledFileRunsWithItsOwnEngine() throws IOException {
+        Path wasm = wasm("fac.wasm", FAC);
+        Result compiled = basalt("compile", wasm.toString());
+        assertThat(compiled.code()).as(compiled.err()).isZero();
+        Path bwasm = dir.resolve("fac.bwasm");
+        assertThat(Module.isSerialized(Files.readAllBytes(bwasm))).isTrue();
+        assertThat(Module.serializedStrategy(Files.readAllBytes(bwasm))).contains(Config.Strategy.COMPILER);
+        assertThat(basalt("run", bwasm.toString(), "--invoke", "fac", "20"))
+                .isEqualTo(new Result(0, "2432902008176640000\n", ""));
+        Path out = dir.resolve("other.bwasm");
+        assertThat(basalt("compile", wasm.toString(), "-o", out.toString(), "--engine", "interpreter").code()).isZero();
+        assertThat(basalt("run", out.toString(), "--invoke", "fac", "5").out()).isEqualTo("120\n");
+    }
+
+    @Test
+    void damagedOrMismatchedFilesAreRefusedWithAMessage() throws IOException {
+        Path wasm = wasm("fac.wasm", FAC);
+        Path bwasm = dir.resolve("fac.bwasm");
+        assertThat(basalt("compile", wasm.toString(), "-o", bwasm.toString()).code()).isZero();
+        byte[] good = Files.readAllBytes(bwasm);
+
+        byte[] tampered = good.clone();
+        tampered[good.length / 2] ^= 0x01;
+        Files.write(bwasm, tampered);
+        Result r = basalt("run", bwasm.toString(), "--invoke", "fac", "3");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("basalt: serialized module is corrupt").doesNotContain("internal error");
+
+        Files.write(bwasm, java.util.Arrays.copyOf(good, good.length - 40));
+        r = basalt("run", bwasm.toString(), "--invoke", "fac", "3");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("basalt: serialized module is").doesNotContain("internal error");
+
+        Files.write(bwasm, good);
+        r = basalt("run", bwasm.toString(), "--engine", "interpreter", "--invoke", "fac", "3");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("another configuration");
+    }
+
+    private List<Path> entries(Path cache) throws IOException {
+        if (!Files.isDirectory(cache)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(cache)) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void cacheStoresReusesAndReplacesDamagedEntries() throws IOException {
+        Path wasm = wasm("fac.wasm", FAC);
+        Path cache = dir.resolve("cache");
+        String[] run = {"run", "--engine", "compiler", "--cache-dir", cache.toString(), wasm.toString(),
+            "--invoke", "fac", "10"};
+        assertThat(basalt(run)).isEqualTo(new Result(0, "3628800\n", ""));
+        List<Path> entries = entries(cache);
+        assertThat(entries).hasSize(1);
+        Path entry = entries.get(0);
+        byte[] stored = Files.readAllBytes(entry);
+        assertThat(Module.isSerialized(stored)).isTrue();
+
+        // A second run loads the entry: plant another module's code under the same key and it is what runs.
+        Engine compiler = Engine.create(Config.builder().strategy(Config.Strategy.COMPILER).build());
+        Files.write(entry, Module.fromWat(compiler, IMPOSTOR).serialize());
+        assertThat(basalt(run).out()).isEqualTo("42\n");
+
+        // Damaged entries (truncated, garbage, empty) are ignored and replaced, never fatal.
+        for (byte[] damage : List.of(java.util.Arrays.copyOf(stored, stored.length / 2), "garbage".getBytes(),
+                new byte[0])) {
+            Files.write(entry, damage);
+            assertThat(basalt(run)).isEqualTo(new Result(0, "3628800\n", ""));
+            byte[] replaced = Files.readAllBytes(entry);
+            // A fresh compile (the generated class name differs, the size does not), loadable again.
+            assertThat(replaced.length).isEqualTo(stored.length);
+            assertThat(Module.deserialize(compiler, replaced).exports()).hasSize(1);
+        }
+        assertThat(entries(cache)).hasSize(1);
+    }
+
+    @Test
+    void noCacheAndTheInterpreterLeaveNoEntries() throws IOException {
+        Path wasm = wasm("fac.wasm", FAC);
+        Path cache = dir.resolve("cache");
+        assertThat(basalt("run", "--engine", "compiler", "--no-cache", "--cache-dir", cache.toString(),
+                wasm.toString(), "--invoke", "fac", "4").out()).isEqualTo("24\n");
+        assertThat(basalt("run", "--cache-dir", cache.toString(), wasm.toString(), "--invoke", "fac", "4").out())
+                .isEqualTo("24\n");
+        assertThat(entries(cache)).isEmpty();
+    }
+
+    @Test
+    void unwritableCacheOnlyCostsTheCompile() throws IOException {
+        Path wasm = wasm("fac.wasm", FAC);
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+        assertThat(basalt("run", "--engine", "compiler", "--cache-dir", notADirectory.toString(), wasm.toString(),
+                "--invoke", "fac", "4")).isEqualTo(new Result(0, "24\n", ""));
+    }
+
+    @Test
+    void defaultCacheDirectoryFollowsXdg() {
+        assertThat(CodeCache.defaultDirectory(Map.of("XDG_CACHE_HOME", "/var/cache/me"), "/home/me"))
+                .isEqualTo(Path.of("/var/cache/me/basalt"));
+        assertThat(CodeCache.defaultDirectory(Map.of(), "/home/me")).isEqualTo(Path.of("/home/me/.cache/basalt"));
+        assertThat(CodeCache.defaultDirectory(Map.of("XDG_CACHE_HOME", "relative"), "/home/me"))
+                .isEqualTo(Path.of("/home/me/.cache/basalt"));
+    }
+}
