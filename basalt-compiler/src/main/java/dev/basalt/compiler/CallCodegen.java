@@ -1,7 +1,12 @@
 package dev.basalt.compiler;
 
 import dev.basalt.wasm.CompositeType;
+import dev.basalt.wasm.Function;
 import dev.basalt.wasm.Instruction;
+import dev.basalt.wasm.WasmModule;
+import java.util.List;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
@@ -17,11 +22,31 @@ import org.objectweb.asm.Opcodes;
  *
  * <p>Calls that leave the generated class (imports, {@code call_indirect}, {@code call_ref}) use the runtime's
  * convention: arguments and results on the store's value stack (see {@link ValueStack}), through {@link Support}.
+ *
+ * <p>Tail calls ({@code return_call}, {@code return_call_indirect}, {@code return_call_ref}) must not grow the JVM
+ * stack, however long the chain (the spec tests recurse a million times through mutually tail-calling functions):
+ * <ul>
+ *   <li>A self tail call stores the arguments into the parameter locals and jumps back to just after the frame
+ *       was recorded (declared locals reset, entry fuel charged, as the interpreter re-enters a replaced frame).
+ *   <li>A tail call to a function of the module that makes no tail calls other than to itself (a "leaf") is a
+ *       plain {@code invokestatic} after the frame is popped: the leaf cannot continue the chain, so the JVM
+ *       stack grows by one frame at most.
+ *   <li>Every other tail call leaves the method: the function's body is compiled as {@code f<index>$tail}
+ *       (same parameters, returns a {@code FunctionInstance}), which writes the callee's arguments to the store's
+ *       value stack at {@code top}, pops its frame and returns the callee; a normal return writes the results
+ *       there and returns null. {@code f<index>} becomes a small wrapper that calls {@code f<index>$tail} and,
+ *       when a callee is pending, runs {@link Support#trampoline}: a loop that runs each next function of the
+ *       chain on the same JVM frame ({@link Invoker#invokeTail}; also across compiled modules), then returns the
+ *       final results.
+ * </ul>
+ * Only functions that contain such tail calls pay for the wrapper; all other calls stay direct.
  */
 final class CallCodegen implements Opcodes {
     private static final String SUPPORT = "dev/basalt/compiler/Support";
     private static final String STORE_DESC = "L" + ModuleCompiler.STORE + ";";
     private static final String INST_DESC = "L" + ModuleCompiler.INST + ";";
+
+    static final String FUNC_DESC = "Ldev/basalt/internal/runtime/FunctionInstance;";
 
     private final FunctionCompiler fc;
 
@@ -29,10 +54,130 @@ final class CallCodegen implements Opcodes {
         this.fc = fc;
     }
 
+    static String tailBodyName(int funcIndex) {
+        return ModuleCompiler.methodName(funcIndex) + "$tail";
+    }
+
+    /** Whether this function's body is a tail-call body {@code f<index>$tail} behind a wrapper (see above). */
+    boolean tailBody() {
+        return fc.mc.tailBodies[fc.funcIndex - fc.mc.importedFuncs];
+    }
+
+    /** Per defined function: whether it makes tail calls other than to itself (if not, it is a "leaf"). */
+    static boolean[] tailCallers(WasmModule module, int imported) {
+        List<Function> functions = module.functions();
+        boolean[] out = new boolean[functions.size()];
+        for (int i = 0; i < out.length; i++) {
+            int self = imported + i;
+            for (Instruction in : functions.get(i).body().instructions()) {
+                switch (in.opcode()) {
+                    case RETURN_CALL_INDIRECT, RETURN_CALL_REF -> out[i] = true;
+                    case RETURN_CALL -> out[i] |= ((Instruction.Index) in).index() != self;
+                    default -> {
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per defined function: whether its body must be a trampolined tail-call body, i.e. it has a tail call that is
+     * not to itself and not a direct call to a leaf ({@link #leafCall}). {@code owners}: per function, the class
+     * that a direct call invokes, or null.
+     */
+    static boolean[] tailBodies(WasmModule module, int imported, boolean[] tailCallers, String[] owners) {
+        List<Function> functions = module.functions();
+        boolean[] out = new boolean[functions.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!tailCallers[i]) {
+                continue;
+            }
+            int self = imported + i;
+            // Open blocks, and how many of them are try blocks: a leaf called inside one would be in its scope.
+            java.util.ArrayDeque<Boolean> blocks = new java.util.ArrayDeque<>();
+            int trys = 0;
+            for (Instruction in : functions.get(i).body().instructions()) {
+                switch (in.opcode()) {
+                    case BLOCK, LOOP, IF -> blocks.push(false);
+                    case TRY, TRY_TABLE -> {
+                        blocks.push(true);
+                        trys++;
+                    }
+                    case END, DELEGATE -> {
+                        if (!blocks.isEmpty() && blocks.pop()) {
+                            trys--;
+                        }
+                    }
+                    case RETURN_CALL_INDIRECT, RETURN_CALL_REF -> out[i] = true;
+                    case RETURN_CALL -> {
+                        int callee = ((Instruction.Index) in).index();
+                        out[i] |= callee != self && !leafCall(callee, imported, tailCallers, owners, trys > 0);
+                    }
+                    default -> {
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether a tail call to {@code callee} is a direct call: the callee is compiled (has an owner class) and a
+     * leaf, and the call is outside try blocks (whose handlers must not see the callee's exceptions). A leaf cannot
+     * continue the chain, so this adds one JVM frame at most.
+     */
+    private static boolean leafCall(int callee, int imported, boolean[] tailCallers, String[] owners,
+                                    boolean insideTry) {
+        return callee >= imported && owners[callee] != null && !tailCallers[callee - imported] && !insideTry;
+    }
+
+    /** Whether code emitted now is inside a try block (the handlers of which a callee must not be under). */
+    private boolean insideTry() {
+        for (FunctionCompiler.Ctl c : fc.ctls) {
+            if (c.kind == FunctionCompiler.K_TRY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Emits {@code in} if it belongs to this family (other than call and call_indirect); false otherwise. */
     boolean emit(Instruction in) {
         switch (in.opcode()) {
             case CALL_REF -> callRef(((Instruction.Index) in).index());
+            case RETURN_CALL -> returnCall(((Instruction.Index) in).index());
+            case RETURN_CALL_INDIRECT -> {
+                Instruction.IndexPair p = (Instruction.IndexPair) in;
+                int mark = fc.nextSlot;
+                char it = fc.pop();
+                if (it == 'I') {
+                    fc.mv.visitInsn(I2L);
+                }
+                int rawIndex = fc.newTemp('J');
+                fc.mv.visitVarInsn(LSTORE, rawIndex);
+                spillTailArguments(fc.types(fc.mc.funcType(p.first()).params()));
+                // The interpreter's type-checked lookup, while this frame is still on the Wasm call stack.
+                fc.mv.visitVarInsn(ALOAD, fc.instSlot);
+                FunctionCompiler.pushInt(fc.mv, p.first());
+                FunctionCompiler.pushInt(fc.mv, p.second());
+                fc.mv.visitVarInsn(LLOAD, rawIndex);
+                fc.mv.visitMethodInsn(INVOKESTATIC, "dev/basalt/internal/interpreter/Interpreter", "indirect",
+                        "(" + INST_DESC + "IIJ)" + FUNC_DESC, false);
+                leaveForTrampoline();
+                fc.nextSlot = mark;
+            }
+            case RETURN_CALL_REF -> {
+                int mark = fc.nextSlot;
+                fc.pop();
+                int ref = fc.newTemp('L');
+                fc.mv.visitVarInsn(ASTORE, ref);
+                spillTailArguments(fc.types(fc.mc.funcType(((Instruction.Index) in).index()).params()));
+                fc.mv.visitVarInsn(ALOAD, ref);
+                fc.mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "tailCallee", "(Ljava/lang/Object;)" + FUNC_DESC, false);
+                leaveForTrampoline();
+                fc.nextSlot = mark;
+            }
             default -> {
                 return false;
             }
@@ -101,6 +246,128 @@ final class CallCodegen implements Opcodes {
         fc.nextSlot = mark;
     }
 
+    private void returnCall(int callee) {
+        MethodVisitor mv = fc.mv;
+        ModuleCompiler mc = fc.mc;
+        if (callee == fc.funcIndex) {
+            // Self tail call: new arguments into the parameter locals, whatever lies under them dropped.
+            char[] params = fc.types(fc.type.params());
+            for (int i = params.length - 1; i >= 0; i--) {
+                fc.pop();
+                mv.visitVarInsn(FunctionCompiler.opStore(params[i]), fc.localSlots[i]);
+            }
+            while (fc.sp > 0) {
+                mv.visitInsn(FunctionCompiler.size(fc.pop()) == 2 ? POP2 : POP);
+            }
+            mv.visitJumpInsn(GOTO, fc.entry);
+        } else if (leafCall(callee, mc.importedFuncs, mc.tailCallers, mc.owners, insideTry())) {
+            // A function that cannot continue the chain: called directly once this frame is popped (outside
+            // try blocks, whose handlers must not see its exceptions: there the trampoline runs it).
+            CompositeType.Func ft = mc.funcTypes.get(callee);
+            fc.sp -= ft.params().size();
+            popFrame();
+            mv.visitVarInsn(ALOAD, fc.instSlot);
+            mv.visitMethodInsn(INVOKESTATIC, mc.directOwner(callee), ModuleCompiler.methodName(callee),
+                    mc.descriptor(callee), false);
+            char[] results = fc.types(ft.results());
+            if (results.length > 1) {
+                // Already at the store's top, where this function's results go too.
+                if (tailBody()) {
+                    mv.visitInsn(ACONST_NULL);
+                    mv.visitInsn(ARETURN);
+                } else {
+                    mv.visitInsn(RETURN);
+                }
+            } else {
+                returnValues(results);
+            }
+        } else {
+            spillTailArguments(fc.types(mc.funcTypes.get(callee).params()));
+            mv.visitVarInsn(ALOAD, fc.instSlot);
+            mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "funcs", "[" + FUNC_DESC);
+            FunctionCompiler.pushInt(mv, callee);
+            mv.visitInsn(AALOAD);
+            leaveForTrampoline();
+        }
+        fc.markUnreachable();
+    }
+
+    /** Writes a tail callee's arguments (on the JVM stack) to the store's value stack at {@code top}. */
+    private void spillTailArguments(char[] params) {
+        int mark = fc.nextSlot;
+        spillArguments(params, 0);
+        fc.nextSlot = mark;
+    }
+
+    /** With the callee on the JVM stack and its arguments at {@code top}: pops this frame and hands it over. */
+    private void leaveForTrampoline() {
+        if (!tailBody()) {
+            throw new IllegalStateException("tail call through the trampoline outside a tail-call body");
+        }
+        popFrame();
+        fc.mv.visitInsn(ARETURN);
+        fc.markUnreachable();
+    }
+
+    /** This function's frame leaves the store's call stack (as at a return). */
+    private void popFrame() {
+        MethodVisitor mv = fc.mv;
+        mv.visitVarInsn(ALOAD, fc.storeSlot);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, "depth", "I");
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(ISUB);
+        mv.visitFieldInsn(PUTFIELD, ModuleCompiler.STORE, "depth", "I");
+    }
+
+    /**
+     * The {@code f<index>} wrapper of a tail-call body: calls {@code f<index>$tail}, runs the trampoline when a
+     * callee is pending, and returns the results, found at the store's top, in the normal convention.
+     */
+    void emitWrapper(ClassWriter cw) {
+        ModuleCompiler mc = fc.mc;
+        int index = fc.funcIndex;
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, ModuleCompiler.methodName(index),
+                mc.descriptor(index), null, null);
+        mv.visitCode();
+        char[] params = fc.types(fc.type.params());
+        int slot = 0;
+        for (char p : params) {
+            mv.visitVarInsn(FunctionCompiler.opLoad(p), slot);
+            slot += FunctionCompiler.size(p);
+        }
+        int instSlot = slot;
+        mv.visitVarInsn(ALOAD, instSlot);
+        mv.visitMethodInsn(INVOKESTATIC, mc.className, tailBodyName(index), mc.tailBodyDescriptor(index), false);
+        Label done = new Label();
+        Label results = new Label();
+        mv.visitInsn(DUP);
+        mv.visitJumpInsn(IFNULL, done);
+        mv.visitVarInsn(ALOAD, instSlot);
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "trampoline", "(" + FUNC_DESC + INST_DESC + ")V", false);
+        mv.visitJumpInsn(GOTO, results);
+        mv.visitLabel(done);
+        mv.visitInsn(POP);
+        mv.visitLabel(results);
+        char[] rs = fc.types(fc.type.results());
+        if (rs.length == 1) {
+            int storeSlot = instSlot + 1;
+            int baseSlot = instSlot + 2;
+            mv.visitVarInsn(ALOAD, instSlot);
+            mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", STORE_DESC);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ASTORE, storeSlot);
+            mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, "top", "I");
+            mv.visitVarInsn(ISTORE, baseSlot);
+            ValueStack.load(mv, storeSlot, baseSlot, 0, rs[0]);
+            mv.visitInsn(returnOpcode(rs[0]));
+        } else {
+            mv.visitInsn(RETURN); // none, or several already at the store's top
+        }
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
     /** {@code call_ref}: the null check, then the call through the runtime (the type is known statically). */
     private void callRef(int typeIndex) {
         MethodVisitor mv = fc.mv;
@@ -155,22 +422,17 @@ final class CallCodegen implements Opcodes {
 
     /**
      * Leaves the function with {@code results} (on the JVM stack, the last on top): returned as they are for none
-     * or one, written to the store's value stack at {@code top} for several.
+     * or one, written to the store's value stack at {@code top} for several, and always in a tail-call body.
      */
     void returnValues(char[] results) {
         MethodVisitor mv = fc.mv;
-        if (results.length == 0) {
+        boolean tailBody = tailBody();
+        if (results.length == 0 && !tailBody) {
             mv.visitInsn(RETURN);
             return;
         }
-        if (results.length == 1) {
-            mv.visitInsn(switch (results[0]) {
-                case 'I' -> IRETURN;
-                case 'J' -> LRETURN;
-                case 'F' -> FRETURN;
-                case 'L' -> ARETURN;
-                default -> DRETURN;
-            });
+        if (results.length == 1 && !tailBody) {
+            mv.visitInsn(returnOpcode(results[0]));
             return;
         }
         int mark = fc.nextSlot;
@@ -187,7 +449,22 @@ final class CallCodegen implements Opcodes {
         for (int i = 0; i < results.length; i++) {
             ValueStack.store(mv, fc.storeSlot, base, i, results[i], temps[i]);
         }
-        mv.visitInsn(RETURN);
+        if (tailBody) {
+            mv.visitInsn(ACONST_NULL); // nothing pending: the results are at the store's top
+            mv.visitInsn(ARETURN);
+        } else {
+            mv.visitInsn(RETURN);
+        }
         fc.nextSlot = mark;
+    }
+
+    static int returnOpcode(char c) {
+        return switch (c) {
+            case 'I' -> IRETURN;
+            case 'J' -> LRETURN;
+            case 'F' -> FRETURN;
+            case 'L' -> ARETURN;
+            default -> DRETURN;
+        };
     }
 }

@@ -51,13 +51,15 @@ final class FunctionCompiler implements Opcodes {
     final OffsetLines lines = new OffsetLines();
     private final ClassWriter cw;
     final int funcIndex;
-    private final Function function;
+    final Function function;
     final CompositeType.Func type;
     MethodVisitor mv;
 
     /** JVM slot of each Wasm local, and its type. */
-    private int[] localSlots;
-    private char[] localTypes;
+    int[] localSlots;
+    char[] localTypes;
+    /** Just after the frame is recorded: where a self tail call jumps back to (locals reset, entry fuel). */
+    final Label entry = new Label();
     int instSlot;
     int storeSlot;
     private int memSlot = -1;
@@ -143,8 +145,11 @@ final class FunctionCompiler implements Opcodes {
         }
         exceptions.reserveSlots(function.body().instructions());
         countFuel();
-        mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, ModuleCompiler.methodName(funcIndex), mc.descriptor(funcIndex),
-                null, null);
+        // A body that tail-calls through the trampoline is a method of its own, behind the f<index> wrapper.
+        boolean tailBody = calls.tailBody();
+        mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC,
+                tailBody ? CallCodegen.tailBodyName(funcIndex) : ModuleCompiler.methodName(funcIndex),
+                tailBody ? mc.tailBodyDescriptor(funcIndex) : mc.descriptor(funcIndex), null, null);
         mv.visitCode();
         prologue();
         Ctl f = new Ctl();
@@ -164,6 +169,9 @@ final class FunctionCompiler implements Opcodes {
         exceptions.emitHandlers();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+        if (tailBody) {
+            calls.emitWrapper(cw);
+        }
     }
 
     char checkType(ValType t) {
@@ -187,16 +195,6 @@ final class FunctionCompiler implements Opcodes {
     }
 
     private void prologue() {
-        for (int i = type.params().size(); i < localSlots.length; i++) {
-            switch (localTypes[i]) {
-                case 'I' -> mv.visitInsn(ICONST_0);
-                case 'J' -> mv.visitInsn(LCONST_0);
-                case 'F' -> mv.visitInsn(FCONST_0);
-                case 'L' -> mv.visitInsn(ACONST_NULL);
-                default -> mv.visitInsn(DCONST_0);
-            }
-            mv.visitVarInsn(opStore(localTypes[i]), localSlots[i]);
-        }
         mv.visitVarInsn(ALOAD, instSlot);
         mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", "L" + ModuleCompiler.STORE + ";");
         mv.visitVarInsn(ASTORE, storeSlot);
@@ -214,6 +212,17 @@ final class FunctionCompiler implements Opcodes {
         mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.STORE, "enter",
                 "(Ldev/basalt/internal/runtime/FunctionInstance;)V", false);
         exceptions.prologue();
+        mv.visitLabel(entry);
+        for (int i = type.params().size(); i < localSlots.length; i++) {
+            switch (localTypes[i]) {
+                case 'I' -> mv.visitInsn(ICONST_0);
+                case 'J' -> mv.visitInsn(LCONST_0);
+                case 'F' -> mv.visitInsn(FCONST_0);
+                case 'L' -> mv.visitInsn(ACONST_NULL);
+                default -> mv.visitInsn(DCONST_0);
+            }
+            mv.visitVarInsn(opStore(localTypes[i]), localSlots[i]);
+        }
         charge(Math.max(1, entryFuel));
     }
 

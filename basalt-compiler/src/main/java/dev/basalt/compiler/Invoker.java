@@ -1,5 +1,6 @@
 package dev.basalt.compiler;
 
+import dev.basalt.internal.runtime.FunctionInstance;
 import dev.basalt.internal.runtime.ModuleInstance;
 import dev.basalt.internal.runtime.StoreState;
 
@@ -13,4 +14,11 @@ public interface Invoker {
      * (0 = the first function the module defines), for a tiering batch the batch's {@code member}-th function.
      */
     void invoke(int member, StoreState m, ModuleInstance inst, int base);
+
+    /**
+     * One step of the tail-call trampoline ({@code Support.trampoline}): runs member {@code member} with its
+     * arguments at {@code base == m.top}. Returns null when its results are at {@code base}, or the function it
+     * tail-calls, whose arguments it left at {@code base}.
+     */
+    FunctionInstance invokeTail(int member, StoreState m, ModuleInstance inst, int base);
 }

@@ -97,8 +97,12 @@ public final class JvmCompiler implements ExecutionEngine {
         Invoker invoker = instantiate(new GeneratedLoader(JvmCompiler.class.getClassLoader()), className, bytes);
         int imported = module.importCount(ExternKind.FUNC);
         CompiledFunction[] functions = new CompiledFunction[lineOffsets.length];
+        String[] owners = new String[imported + functions.length];
+        java.util.Arrays.fill(owners, imported, owners.length, className);
+        boolean[] tailBodies = CallCodegen.tailBodies(module, imported, CallCodegen.tailCallers(module, imported),
+                owners);
         for (int i = 0; i < functions.length; i++) {
-            functions[i] = new CompiledFunction(invoker, i, className, imported + i, lineOffsets[i]);
+            functions[i] = new CompiledFunction(invoker, i, className, imported + i, lineOffsets[i], tailBodies[i]);
         }
         return new Code(functions, imported, className, bytes, lineOffsets);
     }

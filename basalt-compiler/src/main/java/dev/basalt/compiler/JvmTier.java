@@ -67,7 +67,7 @@ final class JvmTier implements FunctionTier {
                 for (int k = 0; k < members.length; k++) {
                     owners[members[k]] = className;
                     installed.put(members[k], new CompiledFunction(invoker, k, className, members[k],
-                            mc.lineOffsets[k]));
+                            mc.lineOffsets[k], mc.tailBodies[members[k] - imported]));
                 }
                 return;
             } catch (UnsupportedCodeException e) {

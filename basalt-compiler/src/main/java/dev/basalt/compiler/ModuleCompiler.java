@@ -45,6 +45,11 @@ final class ModuleCompiler {
     /** Per tag (index space): its function type's index. */
     final List<Integer> tagTypes = new ArrayList<>();
 
+    /** Per defined function: whether it makes tail calls other than to itself (see {@link CallCodegen}). */
+    final boolean[] tailCallers;
+    /** Per defined function: whether its body tail-calls through the trampoline (see {@link CallCodegen}). */
+    final boolean[] tailBodies;
+
     /** The functions (index space) this class defines, in the order of the {@link Invoker} bridge's cases. */
     final int[] members;
     /**
@@ -99,6 +104,8 @@ final class ModuleCompiler {
         memoryTypes.addAll(module.memories());
         module.tables().forEach(t -> tableTypes.add(t.type()));
         module.tags().forEach(t -> tagTypes.add(t.typeIndex()));
+        tailCallers = CallCodegen.tailCallers(module, importedFuncs);
+        tailBodies = CallCodegen.tailBodies(module, importedFuncs, tailCallers, owners);
     }
 
     CompositeType.Func funcType(int typeIndex) {
@@ -129,7 +136,8 @@ final class ModuleCompiler {
             fc.compile();
             lineOffsets[k] = fc.lines.offsets();
         }
-        emitInvoker(cw);
+        emitInvoker(cw, false);
+        emitInvoker(cw, true);
         cw.visitEnd();
         try {
             return cw.toByteArray();
@@ -182,6 +190,12 @@ final class ModuleCompiler {
         return sb.toString();
     }
 
+    /** The descriptor of a tail-call body (see {@link CallCodegen}): the parameters, then the instance. */
+    String tailBodyDescriptor(int funcIndex) {
+        String d = descriptor(funcIndex);
+        return d.substring(0, d.indexOf(')') + 1) + CallCodegen.FUNC_DESC;
+    }
+
     /** The JVM field descriptor of a value-type character: references are {@code java.lang.Object}. */
     static String descriptor(char c) {
         return c == 'L' ? "Ljava/lang/Object;" : String.valueOf(c);
@@ -203,10 +217,14 @@ final class ModuleCompiler {
     }
 
     /** Bridge: {@code invoke(member, m, inst, base)} unpacks arguments from the value stack and calls. */
-    private void emitInvoker(ClassWriter cw) {
+    private void emitInvoker(ClassWriter cw, boolean tail) {
         int count = members.length;
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "invoke", "(IL" + STORE + ";L" + INST + ";I)V", null,
-                null);
+        // invokeTail (the trampoline's step, see CallCodegen): a tail-call body is run as it is and its pending
+        // callee returned; any other function runs as by invoke, and null says that nothing is pending.
+        MethodVisitor mv = tail
+                ? cw.visitMethod(Opcodes.ACC_PUBLIC, "invokeTail", "(IL" + STORE + ";L" + INST + ";I)"
+                        + CallCodegen.FUNC_DESC, null, null)
+                : cw.visitMethod(Opcodes.ACC_PUBLIC, "invoke", "(IL" + STORE + ";L" + INST + ";I)V", null, null);
         mv.visitCode();
         Label dflt = new Label();
         Label[] cases = new Label[count];
@@ -227,6 +245,12 @@ final class ModuleCompiler {
                 ValueStack.load(mv, 2, 4, p, jvmType(t.params().get(p)));
             }
             mv.visitVarInsn(Opcodes.ALOAD, 3);
+            if (tail && tailBodies[index - importedFuncs]) {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, className, CallCodegen.tailBodyName(index),
+                        tailBodyDescriptor(index), false);
+                mv.visitInsn(Opcodes.ARETURN);
+                continue;
+            }
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, className, methodName(index), descriptor(index), false);
             if (t.results().size() == 1) {
                 char r = jvmType(t.results().get(0));
@@ -240,7 +264,12 @@ final class ModuleCompiler {
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/basalt/compiler/Support", "moveResults",
                         "(L" + STORE + ";II)V", false);
             }
-            mv.visitInsn(Opcodes.RETURN);
+            if (tail) {
+                mv.visitInsn(Opcodes.ACONST_NULL);
+                mv.visitInsn(Opcodes.ARETURN);
+            } else {
+                mv.visitInsn(Opcodes.RETURN);
+            }
         }
         mv.visitLabel(dflt);
         mv.visitTypeInsn(Opcodes.NEW, "java/lang/IllegalArgumentException");

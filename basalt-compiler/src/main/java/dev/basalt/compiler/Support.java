@@ -4,6 +4,7 @@ import dev.basalt.Trap;
 import dev.basalt.TrapKind;
 import dev.basalt.internal.interpreter.Interpreter;
 import dev.basalt.internal.memory.LinearMemory;
+import dev.basalt.internal.runtime.CodeOffsets;
 import dev.basalt.internal.runtime.FunctionInstance;
 import dev.basalt.internal.runtime.ModuleInstance;
 import dev.basalt.internal.runtime.StoreState;
@@ -74,6 +75,38 @@ public final class Support {
             System.arraycopy(m.his, from, m.his, base, n);
             System.arraycopy(m.refs, from, m.refs, base, n);
         }
+    }
+
+    /**
+     * Runs a chain of tail calls that left the method of {@code caller}'s function: {@code next} and its
+     * arguments at {@code m.top}, then whatever it tail-calls in turn, each on this JVM frame, until a function
+     * returns; its results are then at {@code m.top}. Compiled functions run as one step each
+     * ({@link CompiledFunction#invokeTail}); others are called through the runtime (the interpreter runs its own
+     * tail calls in place).
+     */
+    public static void trampoline(FunctionInstance next, ModuleInstance caller) {
+        StoreState m = caller.store;
+        int base = m.top;
+        do {
+            if (next.host instanceof CompiledFunction.Bound compiled) {
+                next = compiled.invokeTail(m, base);
+            } else if (next.code instanceof CodeOffsets interpreted
+                    && interpreted.tiered() instanceof CompiledFunction tiered) {
+                // AUTO: a function the interpreter would dispatch to its compiled code anyway.
+                next = tiered.invokeTail(m, next.instance, base);
+            } else {
+                invoke(m, caller, next, base);
+                next = null;
+            }
+        } while (next != null);
+    }
+
+    /** {@code return_call_ref}: the callee, or the null trap. */
+    public static FunctionInstance tailCallee(Object ref) {
+        if (ref == null) {
+            throw new Trap(TrapKind.NULL_FUNCTION_REFERENCE);
+        }
+        return (FunctionInstance) ref;
     }
 
     private static void invoke(StoreState m, ModuleInstance caller, FunctionInstance f, int base) {
