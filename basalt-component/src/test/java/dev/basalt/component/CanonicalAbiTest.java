@@ -384,6 +384,54 @@ class CanonicalAbiTest {
     }
 
     @Test
+    void hostileTypesAreRefusedOrSpilledWithoutExpansion() {
+        // 150 nested lists: refused when the component is instantiated
+        List<TypeDef> deep = new ArrayList<>();
+        deep.add(new TypeDef.ListOf(prim(PrimValType.U8), OptionalInt.empty()));
+        for (int i = 1; i < 150; i++) {
+            deep.add(new TypeDef.ListOf(idx(i - 1), OptionalInt.empty()));
+        }
+        assertThatThrownBy(() -> echo(deep, idx(149), "ptr", null)).isInstanceOf(ComponentException.class)
+                .hasMessageContaining("type nesting is too deep");
+        // tuple<t, t> doubled 60 times: 2^60 parts when written out
+        List<TypeDef> doubling = new ArrayList<>();
+        doubling.add(new TypeDef.Tuple(List.of(prim(PrimValType.U8), prim(PrimValType.U8))));
+        for (int i = 1; i < 60; i++) {
+            doubling.add(new TypeDef.Tuple(List.of(idx(i - 1), idx(i - 1))));
+        }
+        assertThatThrownBy(() -> echo(doubling, idx(59), "ptr", null)).isInstanceOf(ComponentException.class)
+                .hasMessageContaining("type is too large");
+        // a fixed-size list of 50,000 u8 flattens to more than 16 values: spilled, never expanded into core types
+        ComponentInstance big = echo(List.of(new TypeDef.ListOf(prim(PrimValType.U8), OptionalInt.of(50_000))),
+                idx(0), "ptr", null);
+        List<ComponentValue> bytes = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            bytes.add(u8(i & 0xff));
+        }
+        assertThat(spilled(big, new ComponentValue.ListValue(bytes))).isEqualTo(new ComponentValue.ListValue(bytes));
+    }
+
+    @Test
+    void listsTooLargeToLiftTrapInsteadOfExhaustingTheHeap() {
+        // a list<u8> of 2^25 elements in a 512-page memory: within bounds, but beyond the lift budget
+        TypeDef listU8 = new TypeDef.ListOf(prim(PrimValType.U8), OptionalInt.empty());
+        var b = new TestComponentBuilder();
+        int m = b.coreModule("""
+                (module (memory (export "mem") 513)
+                  (func (export "f") (result i32)
+                    (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 0x2000000)) (i32.const 0)))
+                """);
+        int ci = b.instantiateCore(m);
+        int mem = b.coreAlias(Sort.CORE_MEMORY, ci, "mem");
+        int t = b.type(listU8);
+        b.export("f", Sort.FUNC, b.lift(b.coreAlias(Sort.CORE_FUNC, ci, "f"), b.funcType(List.of(), idx(t)),
+                new CanonOpt.Memory(mem)));
+        ComponentFunc f = ComponentLinker.<Void>create(engine).instantiate(Store.create(engine),
+                Component.fromModel(engine, b.build())).getFunc("f").orElseThrow();
+        assertTrap(f, "component value too large to lift");
+    }
+
+    @Test
     void aTrappedInstanceCannotBeEnteredAgainButTheStoreAndOtherInstancesWork() {
         var b = new TestComponentBuilder();
         int m = b.coreModule("""

@@ -19,6 +19,20 @@ final class AbiContext {
     /** Hints of strings lifted in this context (written by lifting) or to be lowered (read by lowering). */
     IdentityHashMap<ComponentValue, StringHint> hints = new IdentityHashMap<>();
 
+    /**
+     * How many list elements (and string bytes / 8) one lift may produce: a guest can describe a list of hundreds of
+     * millions of elements within its memory; lifting it would exhaust the JVM's heap, so it traps instead.
+     */
+    static final long LIFT_BUDGET = 1L << 24;
+    private long lifted;
+
+    void charge(long n) {
+        lifted += n;
+        if (lifted > LIFT_BUDGET) {
+            throw Traps.trap("component value too large to lift: more than " + LIFT_BUDGET + " list elements");
+        }
+    }
+
     AbiContext(AbiOptions opts, RuntimeInstance inst, Task task, Subtask subtask, boolean hostPeer) {
         this.opts = opts;
         this.inst = inst;

@@ -293,6 +293,7 @@ final class CanonicalAbi {
             throw Traps.trap(cx.hostPeer ? "string pointer/length out of bounds of memory" : "string content out-of-bounds");
         }
         cx.checkRange(ptr, alignment, byteLength, "string");
+        cx.charge(byteLength / 8);
         byte[] bytes = cx.read(ptr, byteLength);
         String s = switch (encoding) {
             case UTF8 -> decodeUtf8(bytes);
@@ -392,6 +393,7 @@ final class CanonicalAbi {
     }
 
     static List<ComponentValue> loadListFromValidRange(AbiContext cx, long ptr, int length, ValueType elemType) {
+        cx.charge(length);
         long size = elemSize(elemType);
         List<ComponentValue> a = new ArrayList<>(Math.min(length, 1 << 16));
         for (int i = 0; i < length; i++) {
@@ -754,65 +756,97 @@ final class CanonicalAbi {
 
     // ---- flattening -------------------------------------------------------------------------------------------
 
-    static List<CoreType> flattenTypes(List<ValueType> ts) {
+    /** Thrown (preallocated, without stack trace) when a flattening exceeds its cap. */
+    private static final RuntimeException FLAT_OVERFLOW = new RuntimeException("flat overflow", null, false, false) {
+    };
+
+    /**
+     * {@code flatten_types}, or null when the values flatten to more than {@code cap} core values (then only the
+     * fact matters: they are spilled to memory). The cap keeps hostile types such as {@code list<u8, 100000000>}
+     * from being expanded.
+     */
+    static List<CoreType> flattenTypes(List<ValueType> ts, int cap) {
         List<CoreType> flat = new ArrayList<>();
-        for (ValueType t : ts) {
-            flattenType(t, flat);
+        try {
+            for (ValueType t : ts) {
+                flattenType(t, flat, cap);
+            }
+        } catch (RuntimeException e) {
+            if (e == FLAT_OVERFLOW) {
+                return null;
+            }
+            throw e;
         }
         return flat;
     }
 
+    /** {@code flatten_type} of a type known to flatten to at most MAX_FLAT_PARAMS values. */
     static List<CoreType> flattenType(ValueType t) {
         List<CoreType> flat = new ArrayList<>();
-        flattenType(t, flat);
+        flattenType(t, flat, Integer.MAX_VALUE);
         return flat;
     }
 
-    static void flattenType(ValueType t, List<CoreType> out) {
+    private static void add(List<CoreType> out, CoreType t, int cap) {
+        if (out.size() >= cap) {
+            throw FLAT_OVERFLOW;
+        }
+        out.add(t);
+    }
+
+    static void flattenType(ValueType t, List<CoreType> out, int cap) {
         switch (t) {
             case ValueType.Primitive p -> {
                 switch (p.type()) {
-                    case S64, U64 -> out.add(CoreType.I64);
-                    case F32 -> out.add(CoreType.F32);
-                    case F64 -> out.add(CoreType.F64);
+                    case S64, U64 -> add(out, CoreType.I64, cap);
+                    case F32 -> add(out, CoreType.F32, cap);
+                    case F64 -> add(out, CoreType.F64, cap);
                     case STRING -> {
-                        out.add(CoreType.I32);
-                        out.add(CoreType.I32);
+                        add(out, CoreType.I32, cap);
+                        add(out, CoreType.I32, cap);
                     }
-                    default -> out.add(CoreType.I32);
+                    default -> add(out, CoreType.I32, cap);
                 }
             }
             case ValueType.ListType l -> {
                 if (l.length().isPresent()) {
                     for (int i = 0; i < l.length().getAsInt(); i++) {
-                        flattenType(l.element(), out);
+                        flattenType(l.element(), out, cap);
                     }
                 } else {
-                    out.add(CoreType.I32);
-                    out.add(CoreType.I32);
+                    add(out, CoreType.I32, cap);
+                    add(out, CoreType.I32, cap);
                 }
             }
-            case ValueType.FlagsType f -> out.add(CoreType.I32);
-            case ValueType.OwnType o -> out.add(CoreType.I32);
-            case ValueType.BorrowType b -> out.add(CoreType.I32);
+            case ValueType.FlagsType f -> add(out, CoreType.I32, cap);
+            case ValueType.OwnType o -> add(out, CoreType.I32, cap);
+            case ValueType.BorrowType b -> add(out, CoreType.I32, cap);
             default -> {
                 List<ValueType> fields = fieldTypes(t);
                 if (fields != null) {
                     for (ValueType f : fields) {
-                        flattenType(f, out);
+                        flattenType(f, out, cap);
                     }
                     return;
                 }
-                out.addAll(flattenVariant(cases(t)));
+                List<CoreType> v = flattenVariant(cases(t), cap);
+                for (CoreType c : v) {
+                    add(out, c, cap);
+                }
             }
         }
     }
 
     static List<CoreType> flattenVariant(List<ValueType.Case> cases) {
+        return flattenVariant(cases, Integer.MAX_VALUE);
+    }
+
+    static List<CoreType> flattenVariant(List<ValueType.Case> cases, int cap) {
         List<CoreType> flat = new ArrayList<>();
         for (ValueType.Case c : cases) {
             if (c.type().isPresent()) {
-                List<CoreType> ft = flattenType(c.type().get());
+                List<CoreType> ft = new ArrayList<>();
+                flattenType(c.type().get(), ft, cap);
                 for (int i = 0; i < ft.size(); i++) {
                     if (i < flat.size()) {
                         flat.set(i, join(flat.get(i), ft.get(i)));
@@ -889,6 +923,7 @@ final class CanonicalAbi {
             }
             case ValueType.ListType l -> {
                 if (l.length().isPresent()) {
+                    cx.charge(l.length().getAsInt());
                     List<ComponentValue> a = new ArrayList<>();
                     for (int i = 0; i < l.length().getAsInt(); i++) {
                         a.add(liftFlat(cx, vi, l.element()));
@@ -1011,9 +1046,9 @@ final class CanonicalAbi {
     // ---- lifting and lowering values --------------------------------------------------------------------------
 
     static List<ComponentValue> liftFlatValues(AbiContext cx, int maxFlat, CoreValueIter vi, List<ValueType> ts) {
-        List<CoreType> flatTypes = flattenTypes(ts);
+        List<CoreType> flatTypes = flattenTypes(ts, maxFlat);
         List<ComponentValue> result = new ArrayList<>(ts.size());
-        if (flatTypes.size() > maxFlat) {
+        if (flatTypes == null) {
             long ptr = vi.next(CoreType.I32);
             ValueType.TupleType tuple = new ValueType.TupleType(ts);
             checkSpillPointer(cx, ptr, tuple);
@@ -1032,9 +1067,9 @@ final class CanonicalAbi {
         if (vs.size() != ts.size()) {
             throw new ComponentException("type mismatch: expected " + ts.size() + " values, found " + vs.size());
         }
-        List<CoreType> flatTypes = flattenTypes(ts);
+        List<CoreType> flatTypes = flattenTypes(ts, maxFlat);
         List<Long> flat = new ArrayList<>();
-        if (flatTypes.size() > maxFlat) {
+        if (flatTypes == null) {
             ValueType.TupleType tuple = new ValueType.TupleType(ts);
             long ptr;
             if (outParam == null) {

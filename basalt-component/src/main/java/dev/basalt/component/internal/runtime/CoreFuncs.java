@@ -22,29 +22,23 @@ public final class CoreFuncs {
 
     /** {@code flatten_functype(opts, ft, 'lower')}. */
     static FuncType loweredType(ComponentFuncType ft) {
-        List<ValType> params = toCore(CanonicalAbi.flattenTypes(ft.paramTypes()));
-        List<ValType> results = toCore(CanonicalAbi.flattenTypes(ft.resultTypes()));
-        if (params.size() > CanonicalAbi.MAX_FLAT_PARAMS) {
-            params = List.of(NumType.I32);
-        }
-        if (results.size() > CanonicalAbi.MAX_FLAT_RESULTS) {
+        var flatParams = CanonicalAbi.flattenTypes(ft.paramTypes(), CanonicalAbi.MAX_FLAT_PARAMS);
+        var flatResults = CanonicalAbi.flattenTypes(ft.resultTypes(), CanonicalAbi.MAX_FLAT_RESULTS);
+        List<ValType> params = flatParams == null ? List.of(NumType.I32) : toCore(flatParams);
+        List<ValType> results = flatResults == null ? List.of() : toCore(flatResults);
+        if (flatResults == null) {
             params = new ArrayList<>(params);
             params.add(NumType.I32);
-            results = List.of();
         }
         return FuncType.of(params, results);
     }
 
     /** {@code flatten_functype(opts, ft, 'lift')}: the type a lifted core function must have. */
     public static FuncType liftedType(ComponentFuncType ft) {
-        List<ValType> params = toCore(CanonicalAbi.flattenTypes(ft.paramTypes()));
-        List<ValType> results = toCore(CanonicalAbi.flattenTypes(ft.resultTypes()));
-        if (params.size() > CanonicalAbi.MAX_FLAT_PARAMS) {
-            params = List.of(NumType.I32);
-        }
-        if (results.size() > CanonicalAbi.MAX_FLAT_RESULTS) {
-            results = List.of(NumType.I32);
-        }
+        var flatParams = CanonicalAbi.flattenTypes(ft.paramTypes(), CanonicalAbi.MAX_FLAT_PARAMS);
+        var flatResults = CanonicalAbi.flattenTypes(ft.resultTypes(), CanonicalAbi.MAX_FLAT_RESULTS);
+        List<ValType> params = flatParams == null ? List.of(NumType.I32) : toCore(flatParams);
+        List<ValType> results = flatResults == null ? List.of(NumType.I32) : toCore(flatResults);
         return FuncType.of(params, results);
     }
 

@@ -133,6 +133,7 @@ public final class Instantiator {
     }
 
     private final Store<?> store;
+    private final TypeLimits limits = new TypeLimits();
 
     public Instantiator(Store<?> store) {
         this.store = store;
@@ -339,7 +340,11 @@ public final class Instantiator {
                             case TypeDef.ComponentType c -> new DeclaredType(c);
                             case TypeDef.InstanceType i -> new DeclaredType(i);
                             case TypeDef.Resource r -> throw new ComponentException("a resource definition in an instance type");
-                            default -> resolveValueType(local, td.type());
+                            default -> {
+                                ValueType v = resolveValueType(local, td.type());
+                                new TypeLimits().check(v);
+                                yield v;
+                            }
                         };
                     } catch (UnsupportedFeatureException e) {
                         declared = new UnsupportedType(e);
@@ -508,7 +513,11 @@ public final class Instantiator {
             case TypeDef.Func f -> resolveFunc(scope, f);
             case TypeDef.ComponentType c -> new DeclaredType(c);
             case TypeDef.InstanceType i -> new DeclaredType(i);
-            default -> resolveValueType(scope, t);
+            default -> {
+                ValueType v = resolveValueType(scope, t);
+                limits.check(v);
+                yield v;
+            }
         };
     }
 
