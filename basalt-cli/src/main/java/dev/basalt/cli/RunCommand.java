@@ -110,9 +110,12 @@ final class RunCommand implements Callable<Integer> {
             config.maxMemoryBytes(parseSize(maxMemory));
         }
         Engine engine = Engine.create(config.build());
-        Module module = loadModule(engine, bytes);
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        if (ComponentRun.isComponent(bytes) || ComponentRun.isComponentText(bytes)) {
+            return ComponentRun.run(engine, bytes, invoke, args, fuel, out, err);
+        }
+        Module module = loadModule(engine, bytes);
         WasiContext wasi;
         try {
             wasi = WasiContext.create(wasiConfig(out, err));

@@ -1,0 +1,104 @@
+package dev.basalt.cli;
+
+import dev.basalt.Engine;
+import dev.basalt.Store;
+import dev.basalt.Trap;
+import dev.basalt.component.Component;
+import dev.basalt.component.ComponentFunc;
+import dev.basalt.component.ComponentInstance;
+import dev.basalt.component.ComponentLinker;
+import dev.basalt.component.ComponentValue;
+import dev.basalt.component.text.ComponentTextParser;
+import dev.basalt.component.wave.Wave;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code basalt run COMPONENT --invoke 'name(args)'}: instantiates a component and calls one export with arguments
+ * written in WAVE, printing the result in WAVE (as {@code wasmtime run --invoke} does). A function of an exported
+ * interface is named {@code interface#function}, e.g. {@code 'example:calc/api@1.0.0#add(1, 2)'}.
+ *
+ * <p>Components are told apart from core modules by the binary header (the same magic, then layer 1 instead of
+ * core version 1) or, in text, by a first form {@code (component ...)}. The host defines no imports yet (WASI 0.2 is not implemented), so a component that imports
+ * anything fails to instantiate with the linker's message naming the missing import.
+ */
+final class ComponentRun {
+    private ComponentRun() {
+    }
+
+    /** A component binary: {@code \0asm}, version 0x0d, layer 1. */
+    static boolean isComponent(byte[] bytes) {
+        return ModuleFiles.isBinary(bytes) && bytes.length >= 8 && bytes[4] == 0x0d && bytes[5] == 0
+                && bytes[6] == 1 && bytes[7] == 0;
+    }
+
+    /** Component text: the first form (after whitespace and comments) is {@code (component ...)}. */
+    static boolean isComponentText(byte[] bytes) {
+        if (ModuleFiles.isBinary(bytes)) {
+            return false;
+        }
+        String text = new String(bytes, 0, Math.min(bytes.length, 64 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (text.startsWith(";;", i)) {
+                int nl = text.indexOf('\n', i);
+                i = nl < 0 ? text.length() : nl + 1;
+            } else if (text.startsWith("(;", i)) {
+                int end = text.indexOf(";)", i);
+                i = end < 0 ? text.length() : end + 2;
+            } else {
+                return text.startsWith("(component", i);
+            }
+        }
+        return false;
+    }
+
+    /** The component in {@code bytes}, binary or text. */
+    static Component load(Engine engine, byte[] bytes) {
+        return isComponent(bytes) ? Component.compile(engine, bytes)
+                : Component.fromModel(engine, ComponentTextParser.parse(
+                        new String(bytes, java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    static int run(Engine engine, byte[] bytes, String invoke, List<String> args, Long fuel, PrintWriter out,
+            PrintWriter err) {
+        if (invoke == null) {
+            throw new Main.CliException("running a component needs --invoke 'name(args)': wasi:cli/run commands "
+                    + "need WASI 0.2, which is not implemented yet", Main.USAGE);
+        }
+        if (!args.isEmpty()) {
+            throw new Main.CliException("a component's arguments go inside --invoke, e.g. --invoke 'add(1, 2)'; "
+                    + "unexpected " + args, Main.USAGE);
+        }
+        Wave.Call call = Wave.parseCall(invoke);
+        Component component = load(engine, bytes);
+        Store<Void> store = Store.create(engine);
+        if (fuel != null) {
+            store.setFuel(fuel);
+        }
+        ComponentInstance instance = ComponentLinker.<Void>create(engine).instantiate(store, component);
+        ComponentFunc func = find(instance, call.name());
+        List<ComponentValue> values = call.arguments(func.type().paramTypes());
+        try {
+            Optional<ComponentValue> result = func.callOne(values.toArray(ComponentValue[]::new));
+            result.ifPresent(v -> out.println(Wave.print(v, func.type().result().orElseThrow())));
+            out.flush();
+            return Main.OK;
+        } catch (Trap t) {
+            err.println(t.describe());
+            return Main.PROBLEM;
+        }
+    }
+
+    private static ComponentFunc find(ComponentInstance instance, String name) {
+        int hash = name.lastIndexOf('#');
+        Optional<ComponentFunc> f = hash < 0 ? instance.getFunc(name)
+                : instance.getFunc(name.substring(0, hash), name.substring(hash + 1));
+        return f.orElseThrow(() -> new Main.CliException("the component exports no function " + name
+                + " (exports: " + instance.exportNames() + ")", Main.USAGE));
+    }
+}

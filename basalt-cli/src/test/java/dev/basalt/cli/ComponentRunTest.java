@@ -1,0 +1,107 @@
+package dev.basalt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.basalt.component.binary.ComponentBinaryWriter;
+import dev.basalt.component.text.ComponentTextParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code basalt run COMPONENT --invoke 'f(args)'}: WAVE arguments in, WAVE results out, errors as exit codes. */
+class ComponentRunTest {
+    static final String COMPONENT = """
+            (component
+              (core module $m
+                (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+                (func (export "sign") (param i32) (result i32)
+                  (if (result i32) (i32.lt_s (local.get 0) (i32.const 0)) (then (i32.const 0))
+                    (else (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1)) (else (i32.const 2))))))
+                (func (export "boom") unreachable))
+              (core instance $i (instantiate $m))
+              (type $sign (enum "negative" "zero" "positive"))
+              (export $sign-kind "sign-kind" (type $sign))
+              (func (export "add") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add")))
+              (func (export "sign") (param "x" s32) (result $sign-kind) (canon lift (core func $i "sign")))
+              (func (export "boom") (canon lift (core func $i "boom"))))
+            """;
+
+    @TempDir
+    Path dir;
+    Path component;
+
+    record Run(int code, String out, String err) {}
+
+    @BeforeEach
+    void writeComponent() throws IOException {
+        component = dir.resolve("calc.wasm");
+        Files.write(component, ComponentBinaryWriter.write(ComponentTextParser.parse(COMPONENT)));
+    }
+
+    Run run(String... args) {
+        String[] full = new String[args.length + 2];
+        full[0] = "run";
+        full[1] = component.toString();
+        System.arraycopy(args, 0, full, 2, args.length);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(full, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void invokesAnExportWithWaveArgumentsAndPrintsTheResultInWave() {
+        Run add = run("--invoke", "add(4294967295, 3)");
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(add.out()).isEqualTo("2\n");
+        assertThat(run("--invoke", "sign(-7)").out()).isEqualTo("negative\n");
+        assertThat(run("--invoke", "sign(0)").out()).isEqualTo("zero\n");
+        Run none = run("--invoke", "boom()");
+        assertThat(none.code()).isEqualTo(Main.PROBLEM);
+        assertThat(none.err()).contains("unreachable");
+    }
+
+    @Test
+    void componentTextRunsToo() throws IOException {
+        component = dir.resolve("calc.wat");
+        Files.writeString(component, ";; a component in text\n" + COMPONENT);
+        Run add = run("--invoke", "add(1, 2)");
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(add.out()).isEqualTo("3\n");
+    }
+
+    @Test
+    void aComponentWithImportsTheHostDoesNotProvideFailsToInstantiateNamingTheImport() throws IOException {
+        component = dir.resolve("needs-import.wat");
+        Files.writeString(component, """
+                (component
+                  (import "double" (func $d (param "x" u32) (result u32)))
+                  (export "again" (func $d)))
+                """);
+        Run r = run("--invoke", "again(1)");
+        assertThat(r.code()).isEqualTo(Main.PROBLEM);
+        assertThat(r.err()).contains("double");
+    }
+
+    @Test
+    void mistakesAreUsageErrorsThatSayWhatIsWrong() {
+        Run range = run("--invoke", "add(4294967296, 1)");
+        assertThat(range.code()).isEqualTo(Main.PROBLEM);
+        assertThat(range.err()).contains("expected u32 in range 0..4294967295, got 4294967296");
+        Run arity = run("--invoke", "add(1)");
+        assertThat(arity.err()).contains("add takes 2 arguments, 1 given");
+        Run missing = run("--invoke", "sub(1, 2)");
+        assertThat(missing.code()).isEqualTo(Main.USAGE);
+        assertThat(missing.err()).contains("the component exports no function sub (exports: [sign-kind, add, sign, boom])");
+        Run noInvoke = run();
+        assertThat(noInvoke.code()).isEqualTo(Main.USAGE);
+        assertThat(noInvoke.err()).contains("running a component needs --invoke");
+        Run stray = run("--invoke", "add(1, 2)", "3");
+        assertThat(stray.err()).contains("a component's arguments go inside --invoke");
+    }
+}
