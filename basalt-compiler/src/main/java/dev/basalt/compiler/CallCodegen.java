@@ -5,7 +5,7 @@ import dev.basalt.wasm.Function;
 import dev.basalt.wasm.Instruction;
 import dev.basalt.wasm.WasmModule;
 import java.util.List;
-import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -324,7 +324,7 @@ final class CallCodegen implements Opcodes {
      * The {@code f<index>} wrapper of a tail-call body: calls {@code f<index>$tail}, runs the trampoline when a
      * callee is pending, and returns the results, found at the store's top, in the normal convention.
      */
-    void emitWrapper(ClassWriter cw) {
+    void emitWrapper(ClassVisitor cw) {
         ModuleCompiler mc = fc.mc;
         int index = fc.funcIndex;
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, ModuleCompiler.methodName(index),

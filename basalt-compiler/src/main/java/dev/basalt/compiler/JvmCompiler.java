@@ -7,7 +7,9 @@ import dev.basalt.internal.runtime.ModuleInstance;
 import dev.basalt.spi.ExecutionEngine;
 import dev.basalt.spi.FunctionTier;
 import dev.basalt.spi.ModuleCode;
+import dev.basalt.spi.UnsupportedCodeException;
 import dev.basalt.wasm.ExternKind;
+import dev.basalt.wasm.Function;
 import dev.basalt.wasm.WasmModule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,7 +17,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.objectweb.asm.ClassTooLargeException;
 
 /**
  * The {@link Config.Strategy#COMPILER} engine: translates every defined function of a module to a static JVM
@@ -41,10 +46,76 @@ public final class JvmCompiler implements ExecutionEngine {
 
     @Override
     public ModuleCode compile(WasmModule module) {
-        String className = "dev/basalt/compiler/gen/WasmModule" + MODULES.incrementAndGet();
-        ModuleCompiler mc = new ModuleCompiler(module, className);
-        byte[] bytes = mc.compile();
-        return load(module, className, bytes, mc.lineOffsets);
+        return load(module, generateParts(module, "dev/basalt/compiler/gen/WasmModule" + MODULES.incrementAndGet()));
+    }
+
+    /** Instructions per generated class: keeps a class's constant pool (65,535 entries) far from full. */
+    static final int PART_INSTRUCTIONS = 200_000;
+
+    /** One generated class of a module: its members (function indices) and their line tables. */
+    record Part(String className, byte[] bytes, int[] members, int[][] lineOffsets) {
+    }
+
+    /**
+     * The classes of a whole module. A large module (CRuby: 11 MB of code, 9,000 functions) does not fit one class
+     * file, so its functions are spread over classes of about {@link #PART_INSTRUCTIONS} instructions each, named
+     * {@code baseName}, {@code baseName_1}, ...; calls between them are direct {@code invokestatic}s.
+     */
+    static List<Part> generateParts(WasmModule module, String baseName) {
+        int limit = PART_INSTRUCTIONS;
+        while (true) {
+            int[][] groups = partition(module, limit);
+            int imported = module.importCount(ExternKind.FUNC);
+            String[] owners = new String[imported + module.functions().size()];
+            String[] names = new String[groups.length];
+            for (int k = 0; k < groups.length; k++) {
+                names[k] = k == 0 ? baseName : baseName + "_" + k;
+                for (int m : groups[k]) {
+                    owners[m] = names[k];
+                }
+            }
+            try {
+                List<Part> parts = new ArrayList<>();
+                for (int k = 0; k < groups.length; k++) {
+                    ModuleCompiler mc = new ModuleCompiler(module, names[k], groups[k], owners);
+                    parts.add(new Part(names[k], mc.compile(), groups[k], mc.lineOffsets));
+                }
+                return parts;
+            } catch (ClassTooLargeException e) {
+                if (limit < 1_000) {
+                    throw new UnsupportedCodeException(NAME, -1, "(module too large for JVM class files)");
+                }
+                limit /= 4; // a part with unusually many distinct constants: smaller parts for this module
+            }
+        }
+    }
+
+    /** Defined functions in order, in groups of at most {@code limit} instructions (at least one function each). */
+    private static int[][] partition(WasmModule module, int limit) {
+        int imported = module.importCount(ExternKind.FUNC);
+        List<int[]> groups = new ArrayList<>();
+        List<Function> functions = module.functions();
+        int start = 0;
+        long size = 0;
+        for (int i = 0; i < functions.size(); i++) {
+            int n = functions.get(i).body().instructions().size();
+            if (i > start && size + n > limit) {
+                groups.add(range(imported + start, imported + i));
+                start = i;
+                size = 0;
+            }
+            size += n;
+        }
+        groups.add(range(imported + start, imported + functions.size()));
+        return groups.toArray(int[][]::new);
+    }
+
+    private static int[] range(int from, int to) {
+        int[] out = new int[to - from];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = from + i;
+        }
+        return out;
     }
 
     @Override
@@ -60,29 +131,43 @@ public final class JvmCompiler implements ExecutionEngine {
     @Override
     public ModuleCode load(WasmModule module, byte[] artifact) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(artifact))) {
-            String className = in.readUTF();
-            int members = in.readInt();
+            int partCount = in.readInt();
             int defined = module.functions().size();
-            if (members != defined) {
-                throw new IllegalArgumentException("compiled code has " + members + " functions, the module " + defined);
+            int imported = module.importCount(ExternKind.FUNC);
+            if (partCount < 1 || partCount > Math.max(1, defined)) {
+                throw new IllegalArgumentException("corrupt class count " + partCount);
             }
-            int[][] lines = new int[members][];
-            for (int i = 0; i < members; i++) {
-                int n = in.readInt();
-                if (n < 0 || n > OffsetLines.MAX_LINES) {
-                    throw new IllegalArgumentException("corrupt line table");
+            List<Part> parts = new ArrayList<>();
+            int total = 0;
+            for (int p = 0; p < partCount; p++) {
+                String className = in.readUTF();
+                int members = in.readInt();
+                if (members < 0 || members > defined - total) {
+                    throw new IllegalArgumentException("compiled code has more functions than the module's " + defined);
                 }
-                lines[i] = new int[n];
-                for (int k = 0; k < n; k++) {
-                    lines[i][k] = in.readInt();
+                int[] indices = range(imported + total, imported + total + members);
+                total += members;
+                int[][] lines = new int[members][];
+                for (int i = 0; i < members; i++) {
+                    int n = in.readInt();
+                    if (n < 0 || n > OffsetLines.MAX_LINES) {
+                        throw new IllegalArgumentException("corrupt line table");
+                    }
+                    lines[i] = new int[n];
+                    for (int k = 0; k < n; k++) {
+                        lines[i][k] = in.readInt();
+                    }
                 }
+                int size = in.readInt();
+                if (size < 0 || size > in.available()) {
+                    throw new IllegalArgumentException("truncated class bytes");
+                }
+                parts.add(new Part(className, in.readNBytes(size), indices, lines));
             }
-            int size = in.readInt();
-            if (size < 0 || size > in.available()) {
-                throw new IllegalArgumentException("truncated class bytes");
+            if (total != defined) {
+                throw new IllegalArgumentException("compiled code has " + total + " functions, the module " + defined);
             }
-            byte[] bytes = in.readNBytes(size);
-            return load(module, className, bytes, lines);
+            return load(module, parts);
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated compiled code", e);
         }
@@ -93,18 +178,38 @@ public final class JvmCompiler implements ExecutionEngine {
         return new ModuleCompiler(module, "dev/basalt/compiler/gen/Inspected").compile();
     }
 
-    private static Code load(WasmModule module, String className, byte[] bytes, int[][] lineOffsets) {
-        Invoker invoker = instantiate(new GeneratedLoader(JvmCompiler.class.getClassLoader()), className, bytes);
+    private static Code load(WasmModule module, List<Part> parts) {
+        var loader = new GeneratedLoader(JvmCompiler.class.getClassLoader());
+        // Define every class first: they call each other, and the JVM resolves those calls through this loader.
+        List<Class<?>> classes = new ArrayList<>();
+        for (Part part : parts) {
+            classes.add(loader.define(part.className().replace('/', '.'), part.bytes()));
+        }
         int imported = module.importCount(ExternKind.FUNC);
-        CompiledFunction[] functions = new CompiledFunction[lineOffsets.length];
+        CompiledFunction[] functions = new CompiledFunction[module.functions().size()];
         String[] owners = new String[imported + functions.length];
-        java.util.Arrays.fill(owners, imported, owners.length, className);
+        for (Part part : parts) {
+            for (int m : part.members()) {
+                owners[m] = part.className();
+            }
+        }
         boolean[] tailBodies = CallCodegen.tailBodies(module, imported, CallCodegen.tailCallers(module, imported),
                 owners);
-        for (int i = 0; i < functions.length; i++) {
-            functions[i] = new CompiledFunction(invoker, i, className, imported + i, lineOffsets[i], tailBodies[i]);
+        for (int p = 0; p < parts.size(); p++) {
+            Part part = parts.get(p);
+            Invoker invoker;
+            try {
+                invoker = (Invoker) classes.get(p).getConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot load generated class " + part.className(), e);
+            }
+            for (int i = 0; i < part.members().length; i++) {
+                int index = part.members()[i];
+                functions[index - imported] = new CompiledFunction(invoker, i, part.className(), index,
+                        part.lineOffsets()[i], tailBodies[index - imported]);
+            }
         }
-        return new Code(functions, imported, className, bytes, lineOffsets);
+        return new Code(functions, imported, List.copyOf(parts));
     }
 
     static Invoker instantiate(GeneratedLoader loader, String className, byte[] bytes) {
@@ -116,8 +221,7 @@ public final class JvmCompiler implements ExecutionEngine {
         }
     }
 
-    private record Code(CompiledFunction[] functions, int imported, String className, byte[] classBytes,
-                        int[][] lineOffsets) implements ModuleCode {
+    private record Code(CompiledFunction[] functions, int imported, List<Part> parts) implements ModuleCode {
         @Override
         public FunctionInstance function(ModuleInstance inst, int index, DefinedType type, String name) {
             return new FunctionInstance(type, functions[index - imported].bind(inst), inst, index, name);
@@ -125,18 +229,21 @@ public final class JvmCompiler implements ExecutionEngine {
 
         @Override
         public byte[] artifact() {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(classBytes.length + 1024);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeUTF(className);
-                out.writeInt(lineOffsets.length);
-                for (int[] lines : lineOffsets) {
-                    out.writeInt(lines.length);
-                    for (int offset : lines) {
-                        out.writeInt(offset);
+                out.writeInt(parts.size());
+                for (Part part : parts) {
+                    out.writeUTF(part.className());
+                    out.writeInt(part.lineOffsets().length);
+                    for (int[] lines : part.lineOffsets()) {
+                        out.writeInt(lines.length);
+                        for (int offset : lines) {
+                            out.writeInt(offset);
+                        }
                     }
+                    out.writeInt(part.bytes().length);
+                    out.write(part.bytes());
                 }
-                out.writeInt(classBytes.length);
-                out.write(classBytes);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -112,7 +112,37 @@ final class ModuleCompiler {
         return (CompositeType.Func) types.get(typeIndex).composite();
     }
 
+    /**
+     * Per function index: the piece budget forced by an earlier attempt whose method came out over 64 KB (see
+     * {@link MethodSplitter}); functions not in it are split only when measured over HugeMethodLimit.
+     */
+    private final java.util.Map<Integer, Integer> forcedBudgets = new java.util.HashMap<>();
+
+    /** The budget {@link MethodSplitter} must split function {@code funcIndex} with, or 0 to decide by size. */
+    int splitBudget(int funcIndex) {
+        return forcedBudgets.getOrDefault(funcIndex, 0);
+    }
+
     byte[] compile() {
+        while (true) {
+            try {
+                return generate();
+            } catch (MethodTooLargeException e) {
+                // A piece with a long stretch of code and no empty-stack point grew past 64 KB: split that function
+                // again with a smaller budget (rare; each retry regenerates the class).
+                int index = functionOfMethod(e.getMethodName());
+                int budget = forcedBudgets.getOrDefault(index, MethodSplitter.DEFAULT_BUDGET * 2) / 2;
+                if (index < 0 || budget < MethodSplitter.MIN_BUDGET) {
+                    throw new UnsupportedCodeException(JvmCompiler.NAME, index,
+                            "(function body over the JVM's 64 KB method limit even when split: a stretch of "
+                                    + "code without a point where the operand stack is empty)");
+                }
+                forcedBudgets.put(index, budget);
+            }
+        }
+    }
+
+    private byte[] generate() {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -139,15 +169,7 @@ final class ModuleCompiler {
         emitInvoker(cw, false);
         emitInvoker(cw, true);
         cw.visitEnd();
-        try {
-            return cw.toByteArray();
-        } catch (MethodTooLargeException e) {
-            // Splitting large functions into several methods is not done yet.
-            String m = e.getMethodName();
-            int index = functionOfMethod(m);
-            throw new UnsupportedCodeException(JvmCompiler.NAME, index,
-                    "(function body over the JVM's 64 KB method limit)");
-        }
+        return cw.toByteArray();
     }
 
     static String methodName(int funcIndex) {
@@ -216,35 +238,81 @@ final class ModuleCompiler {
         return 'L';
     }
 
-    /** Bridge: {@code invoke(member, m, inst, base)} unpacks arguments from the value stack and calls. */
+    /** Functions per bridge method: keeps each one far below 64 KB (and the dispatch itself small). */
+    static final int BRIDGE_CHUNK = 256;
+
+    /**
+     * Bridge: {@code invoke(member, m, inst, base)} unpacks arguments from the value stack and calls; {@code tail}:
+     * {@code invokeTail}, the trampoline's step (see CallCodegen): a tail-call body is run as it is and its pending
+     * callee returned; any other function runs as by invoke, and null says that nothing is pending. A class with
+     * more than {@link #BRIDGE_CHUNK} members gets one static bridge {@code invoke$k} / {@code invokeTail$k} per
+     * chunk of them, and the bridge itself only picks the chunk.
+     */
     private void emitInvoker(ClassWriter cw, boolean tail) {
         int count = members.length;
-        // invokeTail (the trampoline's step, see CallCodegen): a tail-call body is run as it is and its pending
-        // callee returned; any other function runs as by invoke, and null says that nothing is pending.
-        MethodVisitor mv = tail
-                ? cw.visitMethod(Opcodes.ACC_PUBLIC, "invokeTail", "(IL" + STORE + ";L" + INST + ";I)"
-                        + CallCodegen.FUNC_DESC, null, null)
-                : cw.visitMethod(Opcodes.ACC_PUBLIC, "invoke", "(IL" + STORE + ";L" + INST + ";I)V", null, null);
+        String name = tail ? "invokeTail" : "invoke";
+        String desc = "(IL" + STORE + ";L" + INST + ";I)" + (tail ? CallCodegen.FUNC_DESC : "V");
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, name, desc, null, null);
         mv.visitCode();
+        if (count <= BRIDGE_CHUNK) {
+            emitBridgeCases(mv, tail, 1, 0, count);
+            return;
+        }
+        int chunks = (count + BRIDGE_CHUNK - 1) / BRIDGE_CHUNK;
         Label dflt = new Label();
-        Label[] cases = new Label[count];
-        for (int i = 0; i < count; i++) {
-            cases[i] = new Label();
+        Label[] cases = new Label[chunks];
+        for (int k = 0; k < chunks; k++) {
+            cases[k] = new Label();
         }
         mv.visitVarInsn(Opcodes.ILOAD, 1);
-        if (count > 0) {
-            mv.visitTableSwitchInsn(0, count - 1, dflt, cases);
+        FunctionCompiler.pushInt(mv, Integer.numberOfTrailingZeros(BRIDGE_CHUNK));
+        mv.visitInsn(Opcodes.IUSHR);
+        mv.visitTableSwitchInsn(0, chunks - 1, dflt, cases);
+        for (int k = 0; k < chunks; k++) {
+            mv.visitLabel(cases[k]);
+            for (int slot = 1; slot <= 4; slot++) {
+                mv.visitVarInsn(slot == 1 || slot == 4 ? Opcodes.ILOAD : Opcodes.ALOAD, slot);
+            }
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, className, name + "$" + k, desc, false);
+            mv.visitInsn(tail ? Opcodes.ARETURN : Opcodes.RETURN);
+            MethodVisitor chunk = cw.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, name + "$" + k, desc,
+                    null, null);
+            chunk.visitCode();
+            emitBridgeCases(chunk, tail, 0, k * BRIDGE_CHUNK, Math.min(count, (k + 1) * BRIDGE_CHUNK));
+        }
+        mv.visitLabel(dflt);
+        throwIllegalArgument(mv);
+    }
+
+    /**
+     * The cases for members {@code from..to} of a bridge whose arguments (member, store, instance, base) start at
+     * JVM local {@code first}; ends the method.
+     */
+    private void emitBridgeCases(MethodVisitor mv, boolean tail, int first, int from, int to) {
+        int memberSlot = first;
+        int storeSlot = first + 1;
+        int instSlot = first + 2;
+        int baseSlot = first + 3;
+        int resultSlot = first + 4;
+        Label dflt = new Label();
+        Label[] cases = new Label[to - from];
+        for (int i = 0; i < cases.length; i++) {
+            cases[i] = new Label();
+        }
+        mv.visitVarInsn(Opcodes.ILOAD, memberSlot);
+        if (cases.length > 0) {
+            mv.visitTableSwitchInsn(from, to - 1, dflt, cases);
         } else {
             mv.visitJumpInsn(Opcodes.GOTO, dflt);
         }
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < to; i++) {
             int index = members[i];
             CompositeType.Func t = funcTypes.get(index);
-            mv.visitLabel(cases[i]);
+            mv.visitLabel(cases[i - from]);
             for (int p = 0; p < t.params().size(); p++) {
-                ValueStack.load(mv, 2, 4, p, jvmType(t.params().get(p)));
+                ValueStack.load(mv, storeSlot, baseSlot, p, jvmType(t.params().get(p)));
             }
-            mv.visitVarInsn(Opcodes.ALOAD, 3);
+            mv.visitVarInsn(Opcodes.ALOAD, instSlot);
             if (tail && tailBodies[index - importedFuncs]) {
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, className, CallCodegen.tailBodyName(index),
                         tailBodyDescriptor(index), false);
@@ -254,12 +322,12 @@ final class ModuleCompiler {
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, className, methodName(index), descriptor(index), false);
             if (t.results().size() == 1) {
                 char r = jvmType(t.results().get(0));
-                mv.visitVarInsn(FunctionCompiler.opStore(r), 5);
-                ValueStack.store(mv, 2, 4, 0, r, 5);
+                mv.visitVarInsn(FunctionCompiler.opStore(r), resultSlot);
+                ValueStack.store(mv, storeSlot, baseSlot, 0, r, resultSlot);
             } else if (t.results().size() > 1) {
                 // The method left its results at the store's top; the runtime expects them at base.
-                mv.visitVarInsn(Opcodes.ALOAD, 2);
-                mv.visitVarInsn(Opcodes.ILOAD, 4);
+                mv.visitVarInsn(Opcodes.ALOAD, storeSlot);
+                mv.visitVarInsn(Opcodes.ILOAD, baseSlot);
                 FunctionCompiler.pushInt(mv, t.results().size());
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/basalt/compiler/Support", "moveResults",
                         "(L" + STORE + ";II)V", false);
@@ -272,6 +340,10 @@ final class ModuleCompiler {
             }
         }
         mv.visitLabel(dflt);
+        throwIllegalArgument(mv);
+    }
+
+    private static void throwIllegalArgument(MethodVisitor mv) {
         mv.visitTypeInsn(Opcodes.NEW, "java/lang/IllegalArgumentException");
         mv.visitInsn(Opcodes.DUP);
         mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "()V", false);

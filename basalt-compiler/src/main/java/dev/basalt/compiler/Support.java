@@ -121,4 +121,26 @@ public final class Support {
             m.top = base;
         }
     }
+
+    /**
+     * Bootstrap of the dynamic constants that hold a split function's large {@code br_table}s (label positions,
+     * see {@link MethodSplitter}): each value one char, or {@code 0xFFFF} followed by its high and low halves.
+     */
+    public static int[] intTable(java.lang.invoke.MethodHandles.Lookup lookup, String name, Class<?> type,
+                                 String... chunks) {
+        String s = String.join("", chunks);
+        int[] out = new int[s.length()];
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            out[n++] = c != 0xFFFF ? c : (s.charAt(++i) << 16) | s.charAt(++i);
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The entry of {@code br_table} index {@code index}: the last entry (the default) when out of range. */
+    public static int brTableTarget(int index, int[] table) {
+        int last = table.length - 1;
+        return table[Integer.compareUnsigned(index, last) < 0 ? index : last];
+    }
 }

@@ -1,5 +1,6 @@
 package dev.basalt.wasi.examples;
 
+import dev.basalt.Config;
 import dev.basalt.Engine;
 import dev.basalt.Func;
 import dev.basalt.FuncType;
@@ -199,12 +200,18 @@ public final class EmbeddedRuby implements AutoCloseable {
      * the process's stdio; exits 1 after a Ruby exception.
      */
     public static void main(String[] args) throws IOException {
+        Config.Strategy strategy = Config.Strategy.INTERPRETER;
+        if (args.length > 1 && args[0].equals("--engine")) {
+            strategy = Config.Strategy.valueOf(args[1].toUpperCase(java.util.Locale.ROOT));
+            args = java.util.Arrays.copyOfRange(args, 2, args.length);
+        }
         if (args.length < 2) {
-            System.err.println("usage: EmbeddedRuby path/to/ruby+stdlib.wasm 'ruby code'...");
+            System.err.println("usage: EmbeddedRuby [--engine interpreter|compiler] path/to/ruby+stdlib.wasm "
+                    + "'ruby code'...");
             System.exit(2);
         }
         long t0 = System.nanoTime();
-        Module ruby = compile(Engine.create(), Path.of(args[0]));
+        Module ruby = compile(Engine.create(Config.builder().strategy(strategy).build()), Path.of(args[0]));
         long t1 = System.nanoTime();
         int exit = 0;
         long t2;
