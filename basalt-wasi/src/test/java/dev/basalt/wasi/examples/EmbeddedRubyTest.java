@@ -73,13 +73,18 @@ class EmbeddedRubyTest {
                 System.err.println("EmbeddedRubyTest " + message);
                 Assumptions.abort(message);
             }
+            var cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+            long c0 = cpu.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             Module module = EmbeddedRuby.compile(Engine.create(Config.builder().strategy(strategy).build()), wasm.get());
             long t1 = System.nanoTime();
+            long c1 = cpu.getCurrentThreadCpuTime();
             ruby = EmbeddedRuby.start(module, WasiConfig.builder().stdout(stdout).stderr(stderr).build());
             long t2 = System.nanoTime();
-            System.err.printf("EmbeddedRubyTest (%s): compile %d ms, _initialize + ruby-init + ruby-init-loadpath %d ms%n",
-                    strategy, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+            long c2 = cpu.getCurrentThreadCpuTime();
+            System.err.printf("EmbeddedRubyTest (%s): compile %d ms (CPU %d ms), _initialize + ruby-init + "
+                    + "ruby-init-loadpath %d ms (CPU %d ms)%n", strategy, (t1 - t0) / 1_000_000, (c1 - c0) / 1_000_000,
+                    (t2 - t1) / 1_000_000, (c2 - c1) / 1_000_000);
             assertThat(text(stderr)).as("Ruby's stderr while starting").isEmpty();
         }
 
