@@ -95,17 +95,15 @@ class RunCommandTest {
     }
 
     @Test
-    void aModuleTheCompilerCannotTranslateIsAnErrorNotAFallback() throws IOException {
-        // The compiler names what it cannot do (here a function with two results); nothing runs interpreted.
-        Result r = runWat("(module (func (export \"pair\") (result i32 i32) (i32.const 1) (i32.const 2)))",
-                "--engine", "compiler", "--invoke", "pair");
-        if (r.code() == 0) {
-            // The compiler has learnt multi-value results since this test was written: then it must agree.
-            assertThat(r.out()).isEqualTo("1\n2\n");
-        } else {
-            assertThat(r.code()).isEqualTo(1);
-            assertThat(r.err()).startsWith("basalt: compiler: unsupported instruction");
-        }
+    void theCompilerRunsTheSameModuleAsTheInterpreter() throws IOException {
+        // The default module of these tests (several results, recursion, memory) on the compiler.
+        assertThat(run("--engine", "compiler", "--invoke", "pair", "-7", "2.5"))
+                .isEqualTo(new Result(0, "2.5\n-7\n", ""));
+        assertThat(run("--engine", "compiler", "--invoke", "grow", "2", "--max-memory", "128KiB").out())
+                .isEqualTo("-1\n");
+        Result fuel = run("--engine", "compiler", "--invoke", "spin", "--fuel", "1000");
+        assertThat(fuel.code()).isEqualTo(1);
+        assertThat(fuel.err()).startsWith("wasm trap: all fuel consumed").contains("spin");
     }
 
     private Result runWat(String wat, String... args) throws IOException {
