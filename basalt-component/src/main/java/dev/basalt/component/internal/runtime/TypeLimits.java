@@ -9,8 +9,10 @@ import java.util.List;
  * Bounds on the value types a component defines, so that the recursive canonical-ABI functions stay shallow and
  * linear: at most {@link #MAX_DEPTH} levels of nesting, and at most {@link #MAX_NODES} nodes when the type is
  * written out as a tree (a type that reuses another twice, {@code tuple<t, t>}, counts it twice; doubling it a
- * hundred times would otherwise make {@code elem_size} run forever). Depths and sizes are remembered per type
- * object, so checking a type whose parts were checked is constant work per part.
+ * hundred times would otherwise make {@code elem_size} run forever). A fixed-size list counts its element once:
+ * the functions that would walk its length are bounded elsewhere (flattening is capped, lifting is budgeted).
+ * Depths and sizes are remembered per type object, so checking a type whose parts were checked is constant work
+ * per part.
  */
 final class TypeLimits {
     static final int MAX_DEPTH = 100;
@@ -41,9 +43,6 @@ final class TypeLimits {
             long[] m = measure(c);
             depth = Math.max(depth, m[0]);
             size = Math.min(Long.MAX_VALUE / 2, size + m[1]);
-        }
-        if (t instanceof ValueType.ListType l && l.length().isPresent()) {
-            size = Math.min(Long.MAX_VALUE / 2, size * Math.max(1, l.length().getAsInt()));
         }
         long[] result = {depth + 1, size + 1};
         memo.put(t, result);
