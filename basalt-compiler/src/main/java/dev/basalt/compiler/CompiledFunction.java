@@ -24,6 +24,7 @@ final class CompiledFunction implements TieredCode {
     private final String entryMethod;
     private final String partPrefix;
     private final int[] lineOffsets;
+    private final int funcIndex;
 
     CompiledFunction(Invoker invoker, int member, String internalClassName, int funcIndex, int[] lineOffsets,
                      boolean tailBody) {
@@ -34,6 +35,7 @@ final class CompiledFunction implements TieredCode {
         this.entryMethod = tailBody ? CallCodegen.tailBodyName(funcIndex) : wrapper;
         this.partPrefix = wrapper + "$";
         this.lineOffsets = lineOffsets;
+        this.funcIndex = funcIndex;
     }
 
     /** See {@link Invoker#invokeTail}. */
@@ -41,9 +43,21 @@ final class CompiledFunction implements TieredCode {
         return invoker.invokeTail(member, m, inst, base);
     }
 
+    /**
+     * Entry from the interpreter (tiering). The interpreter does not move {@code m.top} for calls between its own
+     * frames, so it may lie below the caller's values; compiled code puts the arguments of calls through the
+     * runtime and several results at {@code top}, so it is raised above this call's arguments first, as the runtime
+     * does for host calls.
+     */
     @Override
     public void invoke(StoreState m, ModuleInstance inst, int base) {
-        invoker.invoke(member, m, inst, base);
+        int top = m.top;
+        m.top = base + inst.funcs[funcIndex].type.paramCount;
+        try {
+            invoker.invoke(member, m, inst, base);
+        } finally {
+            m.top = top;
+        }
     }
 
     @Override

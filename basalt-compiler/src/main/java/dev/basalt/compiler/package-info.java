@@ -1,0 +1,12 @@
+/**
+ * The compiler engine ({@code Config.Strategy.COMPILER}, and the background tier of {@code AUTO}): WebAssembly
+ * functions translated to static methods of generated JVM classes with ASM.
+ *
+ * <p>{@link dev.basalt.compiler.JvmCompiler} is the engine (found by the runtime through {@code ServiceLoader});
+ * {@code ModuleCompiler} generates one class (its functions and the {@link dev.basalt.compiler.Invoker} bridge from
+ * the runtime's calling convention), {@code FunctionCompiler} one function, with the instruction families in classes
+ * of their own: {@code CallCodegen} (calls, several results, tail calls), {@code RefCodegen}, {@code TableCodegen},
+ * {@code ExceptionCodegen}, {@code GcCodegen}, {@code AtomicCodegen}. {@link dev.basalt.compiler.Support} holds the
+ * run-time helpers generated code calls. See the module's README for the code shape and the supported subset.
+ */
+package dev.basalt.compiler;
