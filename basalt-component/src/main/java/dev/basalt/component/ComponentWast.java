@@ -1,11 +1,15 @@
 package dev.basalt.component;
 
+import dev.basalt.Engine;
+import dev.basalt.Store;
 import dev.basalt.wasm.NumType;
 import dev.basalt.wasm.wast.WastResult;
 import dev.basalt.wasm.wast.WastValue;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,7 +17,8 @@ import java.util.Optional;
  * script ({@code (u32.const 1)}, {@code (record.const (field "a" ...))}, ...) into a {@link ComponentValue} to pass
  * to {@link ComponentFunc#call}, and {@link #matches} decides an {@code assert_return} against a result. Options,
  * results and enums also match their variant spelling ({@code (variant.const "some" v)}), since they are variants
- * (Explainer.md "Specialized value types").
+ * (Explainer.md "Specialized value types"). A {@link Session} keeps the component definitions and instances of
+ * one script, so a WAST runner needs only a few calls per directive.
  */
 public final class ComponentWast {
     private ComponentWast() {
@@ -105,4 +110,83 @@ public final class ComponentWast {
         return scriptMessage.startsWith("wasm trap: ") ? scriptMessage.substring("wasm trap: ".length()) : scriptMessage;
     }
 
+
+    /**
+     * The component state of one WAST script: definitions ({@code (component definition $C ...)}) and instances
+     * ({@code (component $I ...)}, {@code (component instance $I $C)}) by name, the current instance (the last
+     * one created), one store and a linker in which {@code (register "name" $I)} defines instances for later
+     * components. Instantiation failures are {@link ComponentException}s (unlinkable) or {@link dev.basalt.Trap}s
+     * (a core start function trapped); invocations throw {@link dev.basalt.Trap} for {@code assert_trap}.
+     * Anything the runtime does not implement (async) is an
+     * {@link dev.basalt.component.internal.runtime.UnsupportedFeatureException}, for the runner to count as skipped.
+     */
+    public static final class Session {
+        private final Engine engine;
+        private final Store<Void> store;
+        private final ComponentLinker<Void> linker;
+        private final Map<String, Component> definitions = new HashMap<>();
+        private final Map<String, ComponentInstance> instances = new HashMap<>();
+        private Component lastDefinition;
+        private ComponentInstance current;
+
+        public Session(Engine engine) {
+            this.engine = engine;
+            this.store = Store.create(engine);
+            this.linker = ComponentLinker.create(engine);
+        }
+
+        /** {@code (component definition $id? ...)}: compiles and remembers the component. */
+        public Component define(Optional<String> id, dev.basalt.component.model.Component model) {
+            Component c = Component.fromModel(engine, model);
+            lastDefinition = c;
+            id.ifPresent(n -> definitions.put(n, c));
+            return c;
+        }
+
+        /** {@code (component $id? ...)}: compiles and instantiates; the instance becomes current. */
+        public ComponentInstance instantiate(Optional<String> id, dev.basalt.component.model.Component model) {
+            Component c = Component.fromModel(engine, model);
+            return becomeCurrent(id, linker.instantiate(store, c));
+        }
+
+        /** {@code (component instance $id? $definition?)}: instantiates a definition (the last one if unnamed). */
+        public ComponentInstance instantiateDefinition(Optional<String> id, Optional<String> definition) {
+            Component c = definition.isPresent() ? definitions.get(definition.get()) : lastDefinition;
+            if (c == null) {
+                throw new ComponentException("unknown component definition " + definition.orElse("(none defined)"));
+            }
+            return becomeCurrent(id, linker.instantiate(store, c));
+        }
+
+        private ComponentInstance becomeCurrent(Optional<String> id, ComponentInstance instance) {
+            current = instance;
+            id.ifPresent(n -> instances.put(n, instance));
+            return instance;
+        }
+
+        /** Whether {@code name} names a component instance of this script. */
+        public boolean isInstance(String name) {
+            return instances.containsKey(name);
+        }
+
+        /** {@code (register "as" $id?)}: later components can import the instance as {@code as}. */
+        public void register(String as, Optional<String> instance) {
+            linker.defineInstance(as, target(instance));
+        }
+
+        /** {@code (invoke $id? "name" args*)} on a component instance. */
+        public List<ComponentValue> invoke(Optional<String> instance, String name, List<WastValue> args) {
+            ComponentFunc f = target(instance).getFunc(name).orElseThrow(() -> new ComponentException(
+                    "the component instance exports no function `" + name + "`"));
+            return f.call(toValues(args));
+        }
+
+        private ComponentInstance target(Optional<String> instance) {
+            ComponentInstance i = instance.isPresent() ? instances.get(instance.get()) : current;
+            if (i == null) {
+                throw new ComponentException("no component instance " + instance.orElse("(none instantiated)"));
+            }
+            return i;
+        }
+    }
 }

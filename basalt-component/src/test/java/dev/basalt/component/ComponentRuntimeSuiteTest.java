@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.basalt.Engine;
-import dev.basalt.Store;
 import dev.basalt.Trap;
 import dev.basalt.component.binary.ComponentBinaryReader;
 import dev.basalt.component.text.ComponentTextParser;
@@ -17,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,16 +72,10 @@ class ComponentRuntimeSuiteTest {
         assertThat(passed).as("directives passed").isGreaterThanOrEqualTo(586);
     }
 
-    /** The state of one script: component definitions and instances by name, and the current instance. */
+    /** One script's run through a {@link ComponentWast.Session}, with its tallies. */
     static final class ScriptRun {
         final String file;
-        final Engine engine = Engine.create();
-        final Store<Void> store = Store.create(engine);
-        final ComponentLinker<Void> linker = ComponentLinker.create(engine);
-        final Map<String, Component> definitions = new HashMap<>();
-        final Map<String, ComponentInstance> instances = new HashMap<>();
-        Component lastDefinition;
-        ComponentInstance current;
+        final ComponentWast.Session session = new ComponentWast.Session(Engine.create());
         int passed;
         final List<String> failures = new ArrayList<>();
         final List<String> skipped = new ArrayList<>();
@@ -114,32 +106,24 @@ class ComponentRuntimeSuiteTest {
             return s instanceof ModuleSource.Component c ? Optional.of(c) : Optional.empty();
         }
 
-        private Component compile(ModuleSource.Component c) {
-            var model = c.binary().isPresent() ? ComponentBinaryReader.read(c.binary().get())
+        private static dev.basalt.component.model.Component parse(ModuleSource.Component c) {
+            return c.binary().isPresent() ? ComponentBinaryReader.read(c.binary().get())
                     : ComponentTextParser.parse(c.text());
-            return Component.fromModel(engine, model);
         }
 
         private void directive(Directive d) {
             switch (d) {
                 case Directive.Module m when component(m.source()).isPresent() -> {
-                    Component c = compile(component(m.source()).get());
+                    var model = parse(component(m.source()).get());
                     if (m.definition()) {
-                        lastDefinition = c;
-                        m.source().id().ifPresent(id -> definitions.put(id, c));
+                        session.define(m.source().id(), model);
                         return;
                     }
-                    current = linker.instantiate(store, c);
-                    m.source().id().ifPresent(id -> instances.put(id, current));
+                    session.instantiate(m.source().id(), model);
                     passed++;
                 }
                 case Directive.ModuleInstance mi -> {
-                    Component c = mi.module().map(definitions::get).orElse(lastDefinition);
-                    if (c == null) {
-                        return;
-                    }
-                    current = linker.instantiate(store, c);
-                    mi.instance().ifPresent(id -> instances.put(id, current));
+                    session.instantiateDefinition(mi.instance(), mi.module());
                     passed++;
                 }
                 case Directive.ActionDirective a -> {
@@ -169,7 +153,7 @@ class ComponentRuntimeSuiteTest {
                 }
                 case Directive.AssertModuleTrap mt when component(mt.module()).isPresent() -> {
                     try {
-                        linker.instantiate(store, compile(component(mt.module()).get()));
+                        session.instantiate(Optional.empty(), parse(component(mt.module()).get()));
                         fail(d, "expected trap \"" + mt.message() + "\" while instantiating");
                     } catch (Trap t) {
                         if (t.getMessage().startsWith(ComponentWast.expectedTrapMessage(mt.message()))) {
@@ -181,12 +165,13 @@ class ComponentRuntimeSuiteTest {
                 }
                 case Directive.AssertUnlinkable au when component(au.module()).isPresent() -> {
                     try {
-                        linker.instantiate(store, compile(component(au.module()).get()));
+                        session.instantiate(Optional.empty(), parse(component(au.module()).get()));
                         fail(d, "expected unlinkable \"" + au.message() + "\"");
                     } catch (ComponentException e) {
                         passed++;
                     }
                 }
+                case Directive.Register r -> session.register(r.as(), r.module());
                 default -> {
                     // malformed/invalid forms are the parser's and validator's; core modules are not in these scripts
                 }
@@ -197,13 +182,7 @@ class ComponentRuntimeSuiteTest {
             if (!(action instanceof Action.Invoke inv)) {
                 throw new IllegalStateException("not an invoke: " + action);
             }
-            ComponentInstance target = inv.module().map(instances::get).orElse(current);
-            if (target == null) {
-                throw new IllegalStateException("no component instance for " + inv);
-            }
-            ComponentFunc f = target.getFunc(inv.name()).orElseThrow(() -> new IllegalStateException(
-                    "no export " + inv.name()));
-            return f.call(ComponentWast.toValues(inv.args()));
+            return session.invoke(inv.module(), inv.name(), inv.args());
         }
     }
 }
