@@ -26,6 +26,12 @@ public final class InMemoryJavac {
 
     /** Compiles the sources in memory against the test class path. */
     public static ClassLoader compile(Map<String, String> sources) {
+        return compile(sources, List.of(), List.of());
+    }
+
+    /** Compiles with extra javac options and annotation processors (given processors run even on JDK 23+). */
+    public static ClassLoader compile(Map<String, String> sources, List<String> options,
+            List<javax.annotation.processing.Processor> processors) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         Map<String, ByteArrayOutputStream> classes = new HashMap<>();
         List<JavaFileObject> units = new ArrayList<>();
@@ -41,18 +47,34 @@ public final class InMemoryJavac {
             @Override
             public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
                     FileObject sibling) {
-                return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + ".class"), kind) {
+                ByteArrayOutputStream sink = kind == JavaFileObject.Kind.CLASS
+                        ? classes.computeIfAbsent(className, k -> new ByteArrayOutputStream())
+                        : new ByteArrayOutputStream();
+                // Sources written by annotation processors are read back by javac in the next round.
+                return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + kind.extension),
+                        kind) {
                     @Override
                     public OutputStream openOutputStream() {
-                        return classes.computeIfAbsent(className, k -> new ByteArrayOutputStream());
+                        return sink;
+                    }
+
+                    @Override
+                    public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                        return sink.toString(StandardCharsets.UTF_8);
                     }
                 };
             }
         };
         StringBuilder diagnostics = new StringBuilder();
-        boolean ok = javac.getTask(null, files, d -> diagnostics.append(d).append('\n'),
-                List.of("-classpath", System.getProperty("java.class.path"), "-Xlint:all", "-Werror",
-                        "-Xlint:-processing"), null, units).call();
+        List<String> allOptions = new ArrayList<>(List.of("-classpath", System.getProperty("java.class.path"),
+                "-Xlint:all", "-Werror", "-Xlint:-processing"));
+        allOptions.addAll(options);
+        javax.tools.JavaCompiler.CompilationTask task = javac.getTask(null, files,
+                d -> diagnostics.append(d).append('\n'), allOptions, null, units);
+        if (!processors.isEmpty()) {
+            task.setProcessors(processors);
+        }
+        boolean ok = task.call();
         assertThat(ok).as(diagnostics.toString()).isTrue();
         return new ClassLoader(InMemoryJavac.class.getClassLoader()) {
             @Override
