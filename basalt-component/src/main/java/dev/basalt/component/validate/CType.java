@@ -222,9 +222,21 @@ sealed interface CType {
 
     final class InstanceT implements CType {
         final Map<String, Entity> exports;
+        /**
+         * The type entries that have a name inside this instance type (its type exports, and in a declared instance
+         * type whatever its declarators import or export), for the visibility check made when the type is used.
+         */
+        final java.util.Set<CType> named = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        /** The abstract resources its declarators introduce ({@code (sub resource)}): fresh for each import. */
+        final java.util.List<Resource> declared = new java.util.ArrayList<>();
 
         InstanceT(Map<String, Entity> exports) {
             this.exports = new LinkedHashMap<>(exports);
+            for (Entity e : exports.values()) {
+                if (e instanceof TypeE t) {
+                    named.add(t.type());
+                }
+            }
         }
 
         public String describe() {

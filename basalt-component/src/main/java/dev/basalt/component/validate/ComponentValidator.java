@@ -117,6 +117,8 @@ public final class ComponentValidator {
         final Set<CType> exportNamed = Collections.newSetFromMap(new IdentityHashMap<>());
         /** Resources defined in this component ({@code resource.new}/{@code rep} need one of these). */
         final Set<CType.Resource> localResources = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** Abstract resources introduced by {@code (sub resource)} declarators of this type scope. */
+        final List<CType.Resource> declaredResources = new ArrayList<>();
 
         State(State parent, Kind kind) {
             this.parent = parent;
@@ -258,11 +260,11 @@ public final class ComponentValidator {
                 Map<String, CoreExtern> exports = new LinkedHashMap<>();
                 for (CoreInstance.InlineExport e : fe.exports()) {
                     CoreExtern t = switch (e.sort()) {
-                        case CORE_FUNC -> new CFunc(get(s.coreFuncs, e.index(), "core func", "func"));
-                        case CORE_TABLE -> new CTable(get(s.coreTables, e.index(), "core table", "table"));
-                        case CORE_MEMORY -> new CMemory(get(s.coreMemories, e.index(), "core memory", "memory"));
-                        case CORE_GLOBAL -> new CGlobal(get(s.coreGlobals, e.index(), "core global", "global"));
-                        case CORE_TAG -> new CTag(get(s.coreTags, e.index(), "core tag", "tag"));
+                        case CORE_FUNC -> new CFunc(get(s.coreFuncs, e.index(), "function", "function"));
+                        case CORE_TABLE -> new CTable(get(s.coreTables, e.index(), "table", "table"));
+                        case CORE_MEMORY -> new CMemory(get(s.coreMemories, e.index(), "memory", "memory"));
+                        case CORE_GLOBAL -> new CGlobal(get(s.coreGlobals, e.index(), "global", "global"));
+                        case CORE_TAG -> new CTag(get(s.coreTags, e.index(), "tag", "tag"));
                         default -> throw new InvalidException("only core items may be exported from a core"
                                 + " instance");
                     };
@@ -282,25 +284,32 @@ public final class ComponentValidator {
         }
         switch (expected) {
             case CFunc e -> {
-                if (!((CFunc) actual).type().equals(e.type())) {
+                // a built-in's core type is not tracked (null): it matches any function
+                if (((CFunc) actual).type() != null && !((CFunc) actual).type().equals(e.type())) {
                     throw new InvalidException("expected: " + describeCoreFunc(e.type()) + " found: "
                             + describeCoreFunc(((CFunc) actual).type()));
                 }
             }
             case CTag e -> {
-                if (!((CTag) actual).type().equals(e.type())) {
+                if (!java.util.Objects.equals(((CTag) actual).type(), e.type())) {
                     throw new InvalidException("tag type mismatch");
                 }
             }
             case CGlobal e -> {
-                if (!((CGlobal) actual).type().equals(e.type())) {
-                    throw new InvalidException("global type mismatch");
+                GlobalType a = ((CGlobal) actual).type();
+                if (a.mutable() != e.type().mutable()) {
+                    throw new InvalidException("global types differ in mutability");
+                }
+                if (!a.type().equals(e.type().type())) {
+                    throw new InvalidException("expected global type " + coreTypes(List.of(e.type().type()))
+                            + ", found " + coreTypes(List.of(a.type())));
                 }
             }
             case CTable e -> {
                 TableType a = ((CTable) actual).type();
                 if (!a.elementType().equals(e.type().elementType()) || a.is64() != e.type().is64()) {
-                    throw new InvalidException("table element type mismatch");
+                    throw new InvalidException("expected table element type " + refText(e.type().elementType())
+                            + ", found " + refText(a.elementType()));
                 }
                 if (!limitsMatch(a.limits(), e.type().limits())) {
                     throw new InvalidException("mismatch in table limits");
@@ -328,6 +337,15 @@ public final class ComponentValidator {
                     expected.max().getAsLong()) <= 0;
         }
         return true;
+    }
+
+    private static String refText(dev.basalt.wasm.RefType t) {
+        String text = t.toString().toLowerCase(Locale.ROOT);
+        return switch (text) {
+            case "(ref null func)" -> "funcref";
+            case "(ref null extern)" -> "externref";
+            default -> text;
+        };
     }
 
     private static String describeCoreFunc(CompositeType.Func f) {
@@ -369,7 +387,8 @@ public final class ComponentValidator {
             switch (d) {
                 case CoreType.TypeDecl td -> {
                     if (!(td.type() instanceof CoreType.Rec r)) {
-                        throw new InvalidException("core module types cannot be nested");
+                        throw new InvalidException("invalid leading byte (0x50) for core type in a module type:"
+                                + " core module types cannot be nested");
                     }
                     for (SubType st : r.group().types()) {
                         types.add(st.composite());
@@ -619,7 +638,13 @@ public final class ComponentValidator {
             case TypeDef.ResultOf r -> new CType.ResultOf(valType(s, r.ok()), valType(s, r.error()));
             case TypeDef.Own o -> new CType.Handle(true, resourceRef(s, o.resource()));
             case TypeDef.Borrow b -> new CType.Handle(false, resourceRef(s, b.resource()));
-            case TypeDef.StreamOf st -> new CType.StreamOf(valType(s, st.element()));
+            case TypeDef.StreamOf st -> {
+                if (st.element().isPresent() && st.element().get() instanceof ValType.Primitive p
+                        && p.type() == PrimValType.CHAR) {
+                    throw new InvalidException("`stream<char>` is not valid at this time");
+                }
+                yield new CType.StreamOf(valType(s, st.element()));
+            }
             case TypeDef.FutureOf fu -> new CType.FutureOf(valType(s, fu.element()));
             case TypeDef.MapOf m -> new CType.MapOf(valType(s, m.key()), valType(s, m.value()));
             case TypeDef.Func f -> funcType(s, f);
@@ -633,7 +658,7 @@ public final class ComponentValidator {
                     throw new InvalidException("resources can only be represented by `i32`");
                 }
                 if (r.destructor().isPresent()) {
-                    CompositeType.Func dtor = get(s.coreFuncs, r.destructor().getAsInt(), "core func", "func");
+                    CompositeType.Func dtor = get(s.coreFuncs, r.destructor().getAsInt(), "function", "function");
                     if (dtor != null && !dtor.equals(new CompositeType.Func(List.of(i32()), List.of()))) {
                         throw new InvalidException("wrong signature for a destructor");
                     }
@@ -822,7 +847,13 @@ public final class ComponentValidator {
                         throw new InvalidException("core instance export aliases are not allowed in a type");
                     }
                     if (ad.alias() instanceof Alias.Outer o && o.sort() != Sort.TYPE && o.sort() != Sort.CORE_TYPE) {
-                        throw new InvalidException("only type aliases are allowed in a type");
+                        throw new InvalidException("outer aliases in a type declarator may only refer to types or"
+                                + " instances' types (core types and types)");
+                    }
+                    if (ad.alias() instanceof Alias.InstanceExport ie && ie.sort() != Sort.TYPE
+                            && ie.sort() != Sort.INSTANCE) {
+                        throw new InvalidException("alias export in a type declarator may only refer to types or"
+                                + " instances");
                     }
                     alias(s, ad.alias());
                 }
@@ -830,8 +861,13 @@ public final class ComponentValidator {
                 case Decl.ExportDecl ed -> exportDecl(s, ed.name(), ed.type());
             }
         }
-        return kind == Kind.COMPONENT_TYPE ? new CType.ComponentT(s.imports, s.exports)
-                : new CType.InstanceT(s.exports);
+        if (kind == Kind.COMPONENT_TYPE) {
+            return new CType.ComponentT(s.imports, s.exports);
+        }
+        CType.InstanceT it = new CType.InstanceT(s.exports);
+        it.named.addAll(s.exportNamed);
+        it.declared.addAll(s.declaredResources);
+        return it;
     }
 
     // ---- imports and exports ----
@@ -857,7 +893,9 @@ public final class ComponentValidator {
             case ExternType.ValueEq v -> new CType.ValueE(get(s.values, v.value(), "value", "value"));
             case ExternType.Type t -> {
                 if (t.subResource()) {
-                    yield new CType.TypeE(new CType.ResourceRef(new CType.Resource(null, OptionalInt.empty())));
+                    CType.Resource r = new CType.Resource(null, OptionalInt.empty());
+                    s.declaredResources.add(r);
+                    yield new CType.TypeE(new CType.ResourceRef(r));
                 }
                 yield new CType.TypeE(type(s, t.eqIndex()));
             }
@@ -882,9 +920,13 @@ public final class ComponentValidator {
         Names.Parsed parsed = checkName(s, name, true);
         Entity e = entity(s, et);
         checkAttributes(name, e);
+        checkVisible(s, e, true);
+        if (e instanceof CType.InstanceE ie) {
+            // each imported instance has resources of its own
+            e = new CType.InstanceE(freshen(ie.type(), 0));
+        }
         Entity added = addEntity(s, e, true);
-        checkAnnotated(s, name.name(), parsed, added);
-        checkVisible(s, added, true);
+        checkAnnotated(s.imports, parsed, added);
         unique(s.importNames, name.name(), "import");
         s.imports.put(name.name(), added);
     }
@@ -893,8 +935,9 @@ public final class ComponentValidator {
         Names.Parsed parsed = checkName(s, name, false);
         Entity e = entity(s, et);
         checkAttributes(name, e);
+        checkVisible(s, e, false);
         Entity added = addEntity(s, e, false);
-        checkAnnotated(s, name.name(), parsed, added);
+        checkAnnotated(s.exports, parsed, added);
         unique(s.exportNames, name.name(), "export");
         s.exports.put(name.name(), added);
     }
@@ -907,24 +950,44 @@ public final class ComponentValidator {
             try {
                 subtype(entity, ascribed, new IdentityHashMap<>(), 0);
             } catch (InvalidException ex) {
-                throw new InvalidException("type mismatch in export `" + e.name().name() + "`: " + ex.reason());
+                throw new InvalidException("ascribed type of export is not compatible with item's type: "
+                        + ex.reason());
             }
             entity = ascribed;
         }
         checkAttributes(e.name(), entity);
         checkVisible(s, entity, false);
         Entity added = addEntity(s, entity, false);
-        checkAnnotated(s, e.name().name(), parsed, added);
+        checkAnnotated(s.exports, parsed, added);
         unique(s.exportNames, e.name().name(), "export");
         s.exports.put(e.name().name(), added);
     }
 
     private static void unique(Map<String, String> seen, String name, String what) {
-        String key = name.toLowerCase(Locale.ROOT);
+        String key = uniquenessKey(name);
         String previous = seen.putIfAbsent(key, name);
         if (previous != null) {
             throw new InvalidException(what + " name `" + name + "` conflicts with previous name `" + previous + "`");
         }
+    }
+
+    /**
+     * Explainer.md "strongly-unique": names are lower-cased, {@code [method]l.l}/{@code [static]l.l} become
+     * {@code l}, and other annotations but {@code [constructor]} are stripped.
+     */
+    private static String uniquenessKey(String name) {
+        String key = name.toLowerCase(Locale.ROOT);
+        for (String prefix : new String[] {"[method]", "[static]"}) {
+            if (key.startsWith(prefix)) {
+                String rest = key.substring(prefix.length());
+                int dot = rest.indexOf('.');
+                if (dot >= 0 && rest.substring(0, dot).equals(rest.substring(dot + 1))) {
+                    return rest.substring(dot + 1);
+                }
+                return rest;
+            }
+        }
+        return key;
     }
 
     private static Names.Parsed checkName(State s, ExternName name, boolean isImport) {
@@ -936,6 +999,12 @@ public final class ComponentValidator {
     }
 
     private static void checkAttributes(ExternName name, Entity e) {
+        java.util.EnumSet<ExternName.AttributeKind> seen = java.util.EnumSet.noneOf(ExternName.AttributeKind.class);
+        for (ExternName.Attribute a : name.attributes()) {
+            if (!seen.add(a.kind())) {
+                throw new InvalidException("duplicate '" + a.kind().text() + "' option in name");
+            }
+        }
         for (ExternName.Attribute a : name.attributes()) {
             if (a.kind() == ExternName.AttributeKind.IMPLEMENTS) {
                 if (!(e instanceof CType.InstanceE)) {
@@ -1043,45 +1112,70 @@ public final class ComponentValidator {
      * must have a name in this component's imports (for imports) or imports and exports (for exports).
      */
     private void checkVisible(State s, Entity e, boolean isImport) {
-        if (s.kind != Kind.COMPONENT) {
+        if (s.kind == Kind.INSTANCE_TYPE) {
+            // instance types defer the check until they are attached to an import or export
             return;
         }
         Set<CType> named = isImport ? s.importNamed : s.exportNamed;
+        String use = isImport ? "import" : "export";
         switch (e) {
             case CType.FuncE f -> {
-                for (CType p : f.type().params) {
-                    if (!visible(p, named, 0)) {
-                        throw new InvalidException("func not valid to be used as " + (isImport ? "import" : "export"));
-                    }
-                }
-                if (f.type().result.isPresent() && !visible(f.type().result.get(), named, 0)) {
-                    throw new InvalidException("func not valid to be used as " + (isImport ? "import" : "export"));
+                if (!funcVisible(f.type(), named)) {
+                    throw new InvalidException("func not valid to be used as " + use);
                 }
             }
             case CType.TypeE t -> {
-                if (!childrenVisible(t.type(), named)) {
-                    throw new InvalidException("type not valid to be used as " + (isImport ? "import" : "export"));
+                if (!typeVisible(t.type(), named, 0)) {
+                    throw new InvalidException("type not valid to be used as " + use);
                 }
             }
             case CType.InstanceE i -> {
-                for (Entity x : i.type().exports.values()) {
-                    if (x instanceof CType.FuncE f) {
-                        for (CType p : f.type().params) {
-                            if (!visible(p, named, 0)) {
-                                throw new InvalidException("instance not valid to be used as "
-                                        + (isImport ? "import" : "export"));
-                            }
-                        }
-                        if (f.type().result.isPresent() && !visible(f.type().result.get(), named, 0)) {
-                            throw new InvalidException("instance not valid to be used as "
-                                    + (isImport ? "import" : "export"));
-                        }
-                    }
+                if (!instanceVisible(i.type(), named, 0)) {
+                    throw new InvalidException("instance not valid to be used as " + use);
                 }
             }
             default -> {
             }
         }
+    }
+
+    private static boolean funcVisible(CType.Func f, Set<CType> named) {
+        return f.params.stream().allMatch(p -> visible(p, named, 0))
+                && (f.result.isEmpty() || visible(f.result.get(), named, 0));
+    }
+
+    /** Whether a type may be imported or exported: what it refers to (not itself) has a name. */
+    private static boolean typeVisible(CType t, Set<CType> named, int depth) {
+        if (depth > MAX_DEPTH) {
+            return true;
+        }
+        return switch (t) {
+            case CType.Func f -> funcVisible(f, named);
+            case CType.InstanceT i -> instanceVisible(i, named, depth + 1);
+            case CType.ComponentT ignored -> true;
+            default -> childrenVisible(t, named);
+        };
+    }
+
+    private static boolean instanceVisible(CType.InstanceT it, Set<CType> outerNamed, int depth) {
+        if (depth > MAX_DEPTH) {
+            return true;
+        }
+        Set<CType> named = Collections.newSetFromMap(new IdentityHashMap<>());
+        named.addAll(outerNamed);
+        named.addAll(it.named);
+        for (Entity x : it.exports.values()) {
+            boolean ok = switch (x) {
+                case CType.FuncE f -> funcVisible(f.type(), named);
+                case CType.TypeE t -> typeVisible(t.type(), named, depth + 1);
+                case CType.InstanceE i -> instanceVisible(i.type(), named, depth + 1);
+                default -> true;
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean childrenVisible(CType t, Set<CType> named) {
@@ -1122,7 +1216,7 @@ public final class ComponentValidator {
      * The rules for {@code [constructor]r}, {@code [method]r.m} and {@code [static]r.s} names: {@code r} must be a
      * resource imported or exported under that name in the same scope, and the function's signature must fit.
      */
-    private void checkAnnotated(State s, String name, Names.Parsed parsed, Entity e) {
+    private void checkAnnotated(Map<String, Entity> namespace, Names.Parsed parsed, Entity e) {
         if (parsed.kind() == Names.Kind.PLAIN || parsed.kind() == Names.Kind.INTERFACE) {
             return;
         }
@@ -1140,11 +1234,9 @@ public final class ComponentValidator {
                         : r instanceof CType.ResultOf res && res.ok.isPresent()
                         && res.ok.get() instanceof CType.Handle hh2 ? hh2 : null;
                 if (h == null || !h.own) {
-                    throw new InvalidException(r instanceof CType.ResultOf
-                            ? "function should return `(own $T)` or `(result (own $T))`"
-                            : "function should return `(own $T)`");
+                    throw new InvalidException("function should return `(own $T)` or `(result (own $T))`");
                 }
-                expectResourceName(s, h.ref.resource, parsed.resource());
+                expectResourceName(namespace, h.ref, parsed.resource());
             }
             case METHOD -> {
                 if (ft.params.isEmpty()) {
@@ -1156,10 +1248,11 @@ public final class ComponentValidator {
                 if (!(ft.params.getFirst() instanceof CType.Handle h) || h.own) {
                     throw new InvalidException("function should take a first argument of `(borrow $T)`");
                 }
-                expectResourceName(s, h.ref.resource, parsed.resource());
+                expectResourceName(namespace, h.ref, parsed.resource());
             }
             case STATIC -> {
-                if (!resourceNames(s).containsKey(parsed.resource())) {
+                if (!(namespace.get(parsed.resource()) instanceof CType.TypeE t
+                        && t.type() instanceof CType.ResourceRef)) {
                     throw new InvalidException("static resource name is not known in this context");
                 }
             }
@@ -1168,23 +1261,11 @@ public final class ComponentValidator {
         }
     }
 
-    private static Map<String, CType.Resource> resourceNames(State s) {
-        Map<String, CType.Resource> out = new HashMap<>();
-        for (Map<String, Entity> m : List.of(s.imports, s.exports)) {
-            m.forEach((n, e) -> {
-                if (e instanceof CType.TypeE t && t.type() instanceof CType.ResourceRef r) {
-                    out.putIfAbsent(n, r.resource);
-                }
-            });
-        }
-        return out;
-    }
-
-    private static void expectResourceName(State s, CType.Resource resource, String expected) {
-        Map<String, CType.Resource> names = resourceNames(s);
+    /** The handle's resource entry must be the type imported/exported (in the same namespace) as {@code expected}. */
+    private static void expectResourceName(Map<String, Entity> namespace, CType.ResourceRef ref, String expected) {
         String actual = null;
-        for (Map.Entry<String, CType.Resource> e : names.entrySet()) {
-            if (e.getValue() == resource) {
+        for (Map.Entry<String, Entity> e : namespace.entrySet()) {
+            if (e.getValue() instanceof CType.TypeE t && t.type() == ref) {
                 actual = e.getKey();
                 break;
             }
@@ -1211,7 +1292,7 @@ public final class ComponentValidator {
                                 + " previous argument `" + a.name() + "`");
                     }
                 }
-                Map<CType.Resource, CType.Resource> subst = new IdentityHashMap<>();
+                Map<Object, Object> subst = new IdentityHashMap<>();
                 for (Map.Entry<String, Entity> im : ct.imports.entrySet()) {
                     Entity arg = args.get(im.getKey());
                     if (arg == null) {
@@ -1230,6 +1311,8 @@ public final class ComponentValidator {
             }
             case Instance.FromExports fe -> {
                 Map<String, Entity> exports = new LinkedHashMap<>();
+                // the resources that have a name in this instance: its type exports of named types
+                Map<String, Entity> namedTypes = new LinkedHashMap<>();
                 Map<String, String> seen = new HashMap<>();
                 for (Instance.InlineExport e : fe.exports()) {
                     Names.Parsed parsed = checkName(s, e.name(), false);
@@ -1237,10 +1320,10 @@ public final class ComponentValidator {
                     checkAttributes(e.name(), entity);
                     unique(seen, e.name().name(), "export");
                     exports.put(e.name().name(), entity);
-                    if (parsed.kind() != Names.Kind.PLAIN && parsed.kind() != Names.Kind.INTERFACE
-                            && !(entity instanceof CType.FuncE)) {
-                        throw new InvalidException("item is not a func");
+                    if (entity instanceof CType.TypeE t && s.exportNamed.contains(t.type())) {
+                        namedTypes.put(e.name().name(), entity);
                     }
+                    checkAnnotated(namedTypes, parsed, entity);
                 }
                 s.instances.add(new CType.InstanceT(exports));
             }
@@ -1252,7 +1335,7 @@ public final class ComponentValidator {
      * {@code (sub resource)} in {@code expected} are bound in {@code subst} to the actual resources (in import
      * order), and later uses of them must then be the same.
      */
-    private void subtype(Entity actual, Entity expected, Map<CType.Resource, CType.Resource> subst, int depth) {
+    private void subtype(Entity actual, Entity expected, Map<Object, Object> subst, int depth) {
         if (depth > MAX_DEPTH) {
             throw new InvalidException("type nesting too deep");
         }
@@ -1268,12 +1351,14 @@ public final class ComponentValidator {
                 if (e.type() instanceof CType.ResourceRef r && !subst.containsKey(r.resource)
                         && r.resource.owner == null) {
                     if (!(a instanceof CType.ResourceRef ar)) {
-                        throw new InvalidException("expected resource, found " + a.describe());
+                        throw new InvalidException("expected resource, found defined type");
                     }
                     subst.put(r.resource, ar.resource);
                     return;
                 }
                 typeEq(a, e.type(), subst, 0);
+                // later uses of the imported type mean the argument (which is named where it comes from)
+                subst.put(e.type(), a);
             }
             case CType.ComponentE e -> componentSubtype(((CType.ComponentE) actual).type(), e.type(), subst,
                     depth);
@@ -1282,7 +1367,7 @@ public final class ComponentValidator {
     }
 
     private void instanceSubtype(CType.InstanceT actual, CType.InstanceT expected,
-                                 Map<CType.Resource, CType.Resource> subst, int depth) {
+                                 Map<Object, Object> subst, int depth) {
         for (Map.Entry<String, Entity> ex : expected.exports.entrySet()) {
             Entity a = actual.exports.get(ex.getKey());
             if (a == null) {
@@ -1297,7 +1382,7 @@ public final class ComponentValidator {
     }
 
     private void componentSubtype(CType.ComponentT actual, CType.ComponentT expected,
-                                  Map<CType.Resource, CType.Resource> subst, int depth) {
+                                  Map<Object, Object> subst, int depth) {
         // imports are contravariant: every import of the actual component must be satisfied by the expected's
         for (Map.Entry<String, Entity> im : actual.imports.entrySet()) {
             Entity e = expected.imports.get(im.getKey());
@@ -1355,7 +1440,7 @@ public final class ComponentValidator {
         }
     }
 
-    private void funcSubtype(CType.Func actual, CType.Func expected, Map<CType.Resource, CType.Resource> subst) {
+    private void funcSubtype(CType.Func actual, CType.Func expected, Map<Object, Object> subst) {
         if (actual.async != expected.async) {
             throw new InvalidException("expected " + (expected.async ? "async" : "sync") + " function, found "
                     + (actual.async ? "async" : "sync") + " function");
@@ -1388,14 +1473,20 @@ public final class ComponentValidator {
         }
     }
 
-    private void valSubtype(CType actual, CType expected, Map<CType.Resource, CType.Resource> subst, int depth) {
+    private void valSubtype(CType actual, CType expected, Map<Object, Object> subst, int depth) {
         typeEq(actual, expected, subst, depth);
     }
 
     /** Structural type equality; {@code expected}'s resources are mapped through {@code subst}. */
-    private void typeEq(CType actual, CType expected, Map<CType.Resource, CType.Resource> subst, int depth) {
+    private void typeEq(CType actual, CType expected, Map<Object, Object> subst, int depth) {
         if (depth > MAX_DEPTH) {
             throw new InvalidException("type nesting too deep");
+        }
+        if (expected instanceof CType.ResourceRef && !(actual instanceof CType.ResourceRef)) {
+            throw new InvalidException("expected resource, found defined type");
+        }
+        if (actual instanceof CType.ResourceRef && expected.isValueType()) {
+            throw new InvalidException("expected defined type, found resource");
         }
         if (expected instanceof CType.Prim ep) {
             if (actual instanceof CType.Prim ap) {
@@ -1405,7 +1496,8 @@ public final class ComponentValidator {
                 }
                 return;
             }
-            throw new InvalidException("expected primitive, found " + actual.describe());
+            throw new InvalidException(depth == 0 ? "expected primitive, found " + actual.describe()
+                    : "expected " + ep.type().text() + ", found " + actual.describe());
         }
         if (actual instanceof CType.Prim ap && !(expected instanceof CType.Prim)) {
             throw new InvalidException("expected " + expected.describe() + ", found " + ap.type().text());
@@ -1533,7 +1625,7 @@ public final class ComponentValidator {
     }
 
     private void optionalEq(Optional<CType> actual, Optional<CType> expected,
-                            Map<CType.Resource, CType.Resource> subst, int depth, String what) {
+                            Map<Object, Object> subst, int depth, String what) {
         if (expected.isEmpty() && actual.isPresent()) {
             throw new InvalidException("expected " + what + " type to not be present");
         }
@@ -1550,18 +1642,45 @@ public final class ComponentValidator {
     }
 
     private static void resourceEq(CType.Resource actual, CType.Resource expected,
-                                   Map<CType.Resource, CType.Resource> subst) {
-        CType.Resource e = subst.getOrDefault(expected, expected);
-        if (e != actual) {
+                                   Map<Object, Object> subst) {
+        if (canonical(actual, subst) != canonical(expected, subst)) {
             throw new InvalidException("resource types are not the same");
         }
+    }
+
+    /** A copy of an instance type whose declared abstract resources (also of nested instances) are new ones. */
+    private static CType.InstanceT freshen(CType.InstanceT it, int depth) {
+        Map<Object, Object> m = new IdentityHashMap<>();
+        for (CType.Resource r : it.declared) {
+            m.put(r, new CType.Resource(null, OptionalInt.empty()));
+        }
+        Map<String, Entity> exports = new LinkedHashMap<>();
+        for (Map.Entry<String, Entity> e : it.exports.entrySet()) {
+            Entity x = m.isEmpty() ? e.getValue() : substitute(e.getValue(), m, false);
+            if (x instanceof CType.InstanceE ie && depth < MAX_DEPTH) {
+                x = new CType.InstanceE(freshen(ie.type(), depth + 1));
+            }
+            exports.put(e.getKey(), x);
+        }
+        CType.InstanceT out = new CType.InstanceT(exports);
+        out.named.addAll(it.named);
+        return out;
+    }
+
+    /** Follows resource bindings (which go both ways when component types are compared) to a representative. */
+    private static Object canonical(CType.Resource r, Map<Object, Object> subst) {
+        Object x = r;
+        for (int i = 0; i < 16 && subst.containsKey(x); i++) {
+            x = subst.get(x);
+        }
+        return x;
     }
 
     /**
      * The entity an instance exports after instantiation: imported resources replaced by the arguments, and (when
      * {@code fresh}) each resource the component exports abstractly replaced by a new one for this instance.
      */
-    private static Entity substitute(Entity e, Map<CType.Resource, CType.Resource> subst, boolean fresh) {
+    private static Entity substitute(Entity e, Map<Object, Object> subst, boolean fresh) {
         if (fresh && e instanceof CType.TypeE t && t.type() instanceof CType.ResourceRef r
                 && !subst.containsKey(r.resource)) {
             CType.Resource copy = new CType.Resource(r.resource.owner, r.resource.destructor);
@@ -1581,7 +1700,7 @@ public final class ComponentValidator {
         };
     }
 
-    private static CType subst(CType t, Map<CType.Resource, CType.Resource> s, IdentityHashMap<CType, CType> memo,
+    private static CType subst(CType t, Map<Object, Object> s, IdentityHashMap<CType, CType> memo,
                                int depth) {
         if (depth > MAX_DEPTH) {
             return t;
@@ -1589,6 +1708,9 @@ public final class ComponentValidator {
         CType done = memo.get(t);
         if (done != null) {
             return done;
+        }
+        if (s.get(t) instanceof CType bound) {
+            return bound;
         }
         CType out = switch (t) {
             case CType.Prim p -> p;
@@ -1612,7 +1734,7 @@ public final class ComponentValidator {
             case CType.Func f -> new CType.Func(f.async, f.paramNames, f.params.stream()
                     .map(x -> subst(x, s, memo, depth + 1)).toList(), f.result.map(x -> subst(x, s, memo,
                     depth + 1)));
-            case CType.ResourceRef r -> s.containsKey(r.resource) ? new CType.ResourceRef(s.get(r.resource)) : r;
+            case CType.ResourceRef r -> s.containsKey(r.resource) ? new CType.ResourceRef((CType.Resource) s.get(r.resource)) : r;
             case CType.InstanceT i -> {
                 Map<String, Entity> ex = new LinkedHashMap<>();
                 i.exports.forEach((n, x) -> ex.put(n, substitute(x, s, false)));
@@ -1748,11 +1870,22 @@ public final class ComponentValidator {
             case CType.MapOf m -> refersToResources(m.key, depth + 1) || refersToResources(m.value, depth + 1);
             case CType.StreamOf st -> st.element.isPresent() && refersToResources(st.element.get(), depth + 1);
             case CType.FutureOf fu -> fu.element.isPresent() && refersToResources(fu.element.get(), depth + 1);
-            case CType.InstanceT i -> i.exports.values().stream().anyMatch(e -> e instanceof CType.TypeE te
-                    && refersToResources(te.type(), depth + 1) || e instanceof CType.FuncE fe
-                    && refersToResources(fe.type(), depth + 1));
-            case CType.ComponentT c -> false;
+            case CType.InstanceT i -> i.exports.values().stream().anyMatch(e -> entityRefersToResources(e,
+                    depth + 1));
+            case CType.ComponentT c -> concat(List.copyOf(c.imports.values()), List.copyOf(c.exports.values()))
+                    .stream().anyMatch(e -> entityRefersToResources(e, depth + 1));
             default -> false;
+        };
+    }
+
+    private static boolean entityRefersToResources(Entity e, int depth) {
+        return switch (e) {
+            case CType.TypeE t -> refersToResources(t.type(), depth);
+            case CType.FuncE f -> refersToResources(f.type(), depth);
+            case CType.ValueE v -> refersToResources(v.type(), depth);
+            case CType.InstanceE i -> refersToResources(i.type(), depth);
+            case CType.ComponentE c -> refersToResources(c.type(), depth);
+            case CType.ModuleE ignored -> false;
         };
     }
 
@@ -1761,13 +1894,15 @@ public final class ComponentValidator {
     private void canon(State s, Canon c) {
         switch (c) {
             case Canon.Lift lift -> {
-                CompositeType.Func core = get(s.coreFuncs, lift.coreFunc(), "core func", "func");
+                CompositeType.Func core = get(s.coreFuncs, lift.coreFunc(), "function", "function");
                 CType t = type(s, lift.type());
                 if (!(t instanceof CType.Func ft)) {
                     throw new InvalidException("type index " + lift.type() + " is not a function type");
                 }
                 Options opts = options(s, lift.options(), true);
-                Flat flat = flatten(ft, true);
+                // an async lift returns its results through task.return, not through flat results
+                Flat flat = flatten(opts.async ? new CType.Func(ft.async, ft.paramNames, ft.params,
+                        Optional.empty()) : ft, true);
                 if (flat.needsMemory && opts.memory == null) {
                     throw new InvalidException("canonical option `memory` is required");
                 }
@@ -1789,7 +1924,7 @@ public final class ComponentValidator {
             case Canon.Lower lower -> {
                 CType.Func ft = get(s.funcs, lower.func(), "func", "func");
                 Options opts = options(s, lower.options(), false);
-                Flat flat = flatten(ft, false);
+                Flat flat = opts.async ? flattenAsyncLower(ft) : flatten(ft, false);
                 if (flat.needsMemory && opts.memory == null) {
                     throw new InvalidException("canonical option `memory` is required");
                 }
@@ -1880,7 +2015,7 @@ public final class ComponentValidator {
                         throw new InvalidException("canonical option `realloc` is specified more than once");
                     }
                     haveRealloc = true;
-                    realloc = get(s.coreFuncs, r.func(), "core func", "func");
+                    realloc = get(s.coreFuncs, r.func(), "function", "function");
                     dev.basalt.wasm.ValType i32 = i32();
                     if (realloc != null && !realloc.equals(new CompositeType.Func(List.of(i32, i32, i32, i32),
                             List.of(i32)))) {
@@ -1897,10 +2032,10 @@ public final class ComponentValidator {
                         throw new InvalidException("canonical option `post-return` is specified more than once");
                     }
                     havePostReturn = true;
-                    postReturn = get(s.coreFuncs, pr.func(), "core func", "func");
+                    postReturn = get(s.coreFuncs, pr.func(), "function", "function");
                 }
                 case CanonOpt.Async ignored -> async = true;
-                case CanonOpt.Callback cb -> get(s.coreFuncs, cb.func(), "core func", "func");
+                case CanonOpt.Callback cb -> get(s.coreFuncs, cb.func(), "function", "function");
             }
         }
         if (haveRealloc && memory == null) {
@@ -1966,6 +2101,29 @@ public final class ComponentValidator {
             return new Flat(params, results, needsMemory, needsRealloc);
         }
         return new Flat(params, results, needsMemory, needsRealloc);
+    }
+
+    /**
+     * CanonicalABI.md {@code flatten_functype} for an {@code async} lower: at most 4 flat parameters (else a
+     * pointer), a result pointer when there is a result, and the i32 subtask status.
+     */
+    private static Flat flattenAsyncLower(CType.Func ft) {
+        List<dev.basalt.wasm.ValType> params = new ArrayList<>();
+        for (CType p : ft.params) {
+            flat(p, params, 0);
+        }
+        boolean needsMemory = ft.params.stream().anyMatch(p -> needsMemory(p, 0));
+        if (params.size() > 4) {
+            params = new ArrayList<>(List.of(i32()));
+            needsMemory = true;
+        }
+        if (ft.result.isPresent()) {
+            params = new ArrayList<>(params);
+            params.add(i32());
+            needsMemory = true;
+        }
+        return new Flat(params, List.of(i32()), needsMemory, ft.result.isPresent() && needsMemory(ft.result.get(),
+                0));
     }
 
     /** Whether a value of this type lives (partly) in linear memory: strings and lists. */

@@ -83,13 +83,22 @@ final class Names {
             interfaceName(name, colon);
             return new Parsed(Kind.INTERFACE, null, null);
         }
-        requireKebab(name);
+        if (!isKebab(name)) {
+            throw new InvalidException("`" + name + "` is not a valid extern name: `" + name
+                    + "` is not in kebab case");
+        }
         return new Parsed(Kind.PLAIN, null, null);
     }
 
     private static void interfaceName(String name, int colon) {
         String ns = name.substring(0, colon);
-        requireKebab(ns);
+        if (ns.isEmpty()) {
+            requireKebab(ns);
+        }
+        if (!isKebab(ns)) {
+            throw new InvalidException("`" + name + "` is not a valid extern name: `" + ns
+                    + "` is not in kebab case");
+        }
         if (!ns.equals(ns.toLowerCase(java.util.Locale.ROOT))) {
             throw new InvalidException("`" + name + "` is not a valid extern name");
         }
@@ -103,7 +112,11 @@ final class Names {
         if (pkg.isEmpty()) {
             requireKebab(pkg);
         }
-        if (!isKebab(pkg) || !pkg.equals(pkg.toLowerCase(java.util.Locale.ROOT))) {
+        if (!isKebab(pkg)) {
+            throw new InvalidException("`" + name + "` is not a valid extern name: `" + pkg
+                    + "` is not in kebab case");
+        }
+        if (!pkg.equals(pkg.toLowerCase(java.util.Locale.ROOT))) {
             throw new InvalidException("`" + name + "` is not a valid extern name");
         }
         if (slash < 0) {
