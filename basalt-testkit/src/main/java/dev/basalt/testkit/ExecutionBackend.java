@@ -76,6 +76,19 @@ public interface ExecutionBackend {
         /** Makes {@code instance}'s exports importable under module name {@code as}. */
         void register(String as, Instance instance);
 
+        /**
+         * Instantiates a validated component on the component runtime (no imports are provided).
+         *
+         * @param name the component's {@code $id} in the script, if it has one
+         * @throws UnsupportedOperationException when this backend has no component runtime (the runner then skips
+         *     the component's directives)
+         * @throws RuntimeException a link error or a trap while instantiating
+         */
+        default ComponentTarget instantiateComponent(dev.basalt.component.model.Component component,
+                                                     Optional<String> name) {
+            throw new UnsupportedOperationException("component runtime");
+        }
+
         /** Releases what the session holds; the default does nothing. */
         @Override
         default void close() {
@@ -94,6 +107,17 @@ public interface ExecutionBackend {
 
         /** Reads the current value of the exported global {@code export}. */
         Value get(String export);
+    }
+
+    /** An instantiated component, as far as the runner needs it. */
+    interface ComponentTarget {
+        /**
+         * Calls the exported function {@code export} (a name of the component's exports) with component values.
+         *
+         * @return its result values (none or one)
+         * @throws RuntimeException a trap, a missing export or an argument that does not fit the function's type
+         */
+        List<WastValue> invoke(String export, List<WastValue> args);
     }
 
     /** What went wrong when a session threw. */

@@ -135,6 +135,27 @@ public final class RuntimeBackend implements ExecutionBackend {
         public void register(String as, Instance instance) {
             linker.defineInstance(as, ((RuntimeInstance) instance).instance);
         }
+
+        @Override
+        public ComponentTarget instantiateComponent(dev.basalt.component.model.Component model,
+                                                    Optional<String> name) {
+            dev.basalt.component.Component component = dev.basalt.component.Component.fromModel(engine(), model);
+            dev.basalt.component.ComponentInstance instance = dev.basalt.component.ComponentLinker.<Void>create(
+                    engine()).instantiate(store, component);
+            return (export, args) -> {
+                dev.basalt.component.ComponentFunc f = instance.getFunc(export).orElseThrow(
+                        () -> new IllegalArgumentException("no exported function " + export));
+                List<dev.basalt.component.ComponentValue> in = new ArrayList<>(args.size());
+                for (WastValue a : args) {
+                    in.add(ComponentValues.toRuntime(a));
+                }
+                List<WastValue> out = new ArrayList<>();
+                for (dev.basalt.component.ComponentValue v : f.call(in)) {
+                    out.add(ComponentValues.fromRuntime(v));
+                }
+                return out;
+            };
+        }
     }
 
     private record RuntimeInstance(dev.basalt.Instance instance) implements Instance {

@@ -238,6 +238,13 @@ public final class WastRunner {
         private final java.util.Set<String> componentInstances = new java.util.HashSet<>();
         /** Whether the last {@code definition} directive defined a component rather than a core module. */
         private boolean lastDefinitionIsComponent;
+        private Component lastComponentDefinition;
+        /** Instantiated components by name, and why named ones could not be instantiated (skipped). */
+        private final Map<String, ExecutionBackend.ComponentTarget> componentTargets = new HashMap<>();
+        private final Map<String, String> componentSkips = new HashMap<>();
+        /** The current component instance, or why there is none (skipped); both null after a failure. */
+        private ExecutionBackend.ComponentTarget currentComponent;
+        private String currentComponentSkipped;
         private WasmModule lastDefinition;
         private Instance current;
         /** Whether the last module directive defined a component (which is not instantiated yet). */
@@ -268,8 +275,7 @@ public final class WastRunner {
             if (d instanceof Directive.Module m && !m.definition()) {
                 currentIsComponent = false;
             } else if (actionsOnComponent(d)) {
-                return backend.executes() ? Outcome.skipped(d.line(), kind, COMPONENT_RUNTIME_SKIP_REASON)
-                        : skippedForNoEngine(d.line(), kind);
+                return backend.executes() ? componentAction(d, kind) : skippedForNoEngine(d.line(), kind);
             }
             try {
                 return switch (d) {
@@ -494,11 +500,20 @@ public final class WastRunner {
                     : lastDefinitionIsComponent;
         }
 
-        /** {@code (component instance $I $C)}: instantiating needs the component runtime. */
+        /** {@code (component instance $I $C)}: instantiates a component definition. */
         private Outcome componentInstance(Directive.ModuleInstance mi, String kind) {
+            Component c = mi.module().isPresent() ? componentDefinitions.get(mi.module().get())
+                    : lastComponentDefinition;
             becomesCurrentComponent(mi.instance());
-            return backend.executes() ? Outcome.skipped(mi.line(), kind, COMPONENT_RUNTIME_SKIP_REASON)
-                    : skippedForNoEngine(mi.line(), kind);
+            if (c == null) {
+                currentFailedAt = mi.line();
+                return Outcome.failed(mi.line(), kind, "no component definition "
+                        + mi.module().orElse("(none so far)"));
+            }
+            if (!backend.executes()) {
+                return skippedForNoEngine(mi.line(), kind);
+            }
+            return instantiateComponent(mi.line(), kind, c, mi.instance());
         }
 
         private void becomesCurrentComponent(Optional<String> name) {
@@ -506,10 +521,96 @@ public final class WastRunner {
             currentSkipped = null;
             currentFailedAt = 0;
             currentIsComponent = true;
+            currentComponent = null;
+            currentComponentSkipped = null;
             name.ifPresent(n -> {
                 componentInstances.add(n);
                 instances.remove(n);
+                componentTargets.remove(n);
+                componentSkips.remove(n);
             });
+        }
+
+        private Outcome instantiateComponent(int line, String kind, Component c, Optional<String> name) {
+            ExecutionBackend.ComponentTarget target;
+            try {
+                target = session().instantiateComponent(c, name);
+            } catch (UnsupportedOperationException e) {
+                currentComponentSkipped = COMPONENT_RUNTIME_SKIP_REASON;
+                name.ifPresent(n -> componentSkips.put(n, COMPONENT_RUNTIME_SKIP_REASON));
+                return Outcome.skipped(line, kind, COMPONENT_RUNTIME_SKIP_REASON);
+            } catch (Throwable t) {
+                currentFailedAt = line;
+                return Outcome.failed(line, kind, "instantiation failed: " + describeFailure(t), unexpected(t));
+            }
+            currentComponent = target;
+            name.ifPresent(n -> componentTargets.put(n, target));
+            return Outcome.passed(line, kind);
+        }
+
+        /** {@code invoke}, {@code assert_return} and {@code assert_trap} on a component instance. */
+        private Outcome componentAction(Directive d, String kind) {
+            Action action = switch (d) {
+                case Directive.ActionDirective a -> a.action();
+                case Directive.AssertReturn a -> a.action();
+                case Directive.AssertTrap a -> a.action();
+                default -> null;
+            };
+            if (action == null) {
+                return Outcome.skipped(d.line(), kind, "not supported on component instances");
+            }
+            Optional<String> target = action.module();
+            ExecutionBackend.ComponentTarget instance = target.isPresent() ? componentTargets.get(target.get())
+                    : currentComponent;
+            if (instance == null) {
+                String skip = target.isPresent() ? componentSkips.get(target.get()) : currentComponentSkipped;
+                if (skip != null) {
+                    return Outcome.skipped(d.line(), kind, skip);
+                }
+                return Outcome.failed(d.line(), kind, currentFailedAt > 0
+                        ? "no component instance (the component at line " + currentFailedAt + " failed)"
+                        : "no component instance");
+            }
+            if (!(action instanceof Action.Invoke inv)) {
+                return Outcome.failed(d.line(), kind, "components have no globals to get");
+            }
+            List<dev.basalt.wasm.wast.WastValue> results;
+            try {
+                results = instance.invoke(inv.name(), inv.args());
+            } catch (Throwable t) {
+                if (d instanceof Directive.AssertTrap at) {
+                    Failure failure = backend.classify(t);
+                    // the scripts write some traps as wasmtime prints them, "wasm trap: <message>"
+                    String expected = at.message().startsWith("wasm trap: ")
+                            ? at.message().substring("wasm trap: ".length()) : at.message();
+                    if (failure.kind() == FailureKind.TRAP && failure.message() != null
+                            && failure.message().contains(expected)) {
+                        return Outcome.passed(d.line(), kind);
+                    }
+                    return Outcome.failed(d.line(), kind, "expected trap \"" + at.message() + "\", got "
+                            + describeFailure(t), failure.kind() == FailureKind.OTHER ? t : null);
+                }
+                return Outcome.failed(d.line(), kind, describeAction(action) + " failed: " + describeFailure(t),
+                        unexpected(t));
+            }
+            String got = results.stream().map(ResultMatcher::describe)
+                    .collect(java.util.stream.Collectors.joining(" ", "[", "]"));
+            return switch (d) {
+                case Directive.AssertTrap at -> Outcome.failed(d.line(), kind, describeAction(action)
+                        + ": expected trap \"" + at.message() + "\", got results " + got);
+                case Directive.AssertReturn ar -> {
+                    boolean ok = ar.expected().size() == results.size();
+                    for (int i = 0; ok && i < results.size(); i++) {
+                        ok = ar.expected().get(i) instanceof dev.basalt.wasm.wast.WastResult.Exact e
+                                && ComponentValues.matches(e.value(), results.get(i));
+                    }
+                    yield ok ? Outcome.passed(d.line(), kind) : Outcome.failed(d.line(), kind,
+                            describeAction(action) + ": expected " + ar.expected().stream()
+                                    .map(ResultMatcher::describe).collect(java.util.stream.Collectors.joining(" ",
+                                            "[", "]")) + ", got " + got);
+                }
+                default -> Outcome.passed(d.line(), kind);
+            };
         }
 
         /**
@@ -550,6 +651,7 @@ public final class WastRunner {
             }
             if (m.definition()) {
                 lastDefinitionIsComponent = true;
+                lastComponentDefinition = c;
                 m.source().id().ifPresent(id -> componentDefinitions.put(id, c));
                 return Outcome.passed(m.line(), kind);
             }
@@ -557,7 +659,7 @@ public final class WastRunner {
             if (!backend.executes()) {
                 return Outcome.passed(m.line(), kind);
             }
-            return Outcome.skipped(m.line(), kind, COMPONENT_RUNTIME_SKIP_REASON);
+            return instantiateComponent(m.line(), kind, c, m.source().id());
         }
 
         private Outcome componentMalformed(Directive.AssertMalformed am, String kind) {
