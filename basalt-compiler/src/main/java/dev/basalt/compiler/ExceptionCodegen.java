@@ -32,14 +32,29 @@ final class ExceptionCodegen implements Opcodes {
     static final String EXN = "dev/basalt/internal/runtime/ExnObject";
     private static final String RUNTIME = "dev/basalt/compiler/ExceptionSupport";
 
+    /**
+     * More try blocks than this cannot fit in one method: each costs at least 12 bytes of code (a no-op opening
+     * its range, and a handler that stores the exception, resets the call depth and passes it on).
+     */
+    private static final int MAX_TRY_BLOCKS = 65_535 / 12;
+
     private final FunctionCompiler fc;
     /** Try blocks by their control frame. */
     private final Map<FunctionCompiler.Ctl, Try> trys = new IdentityHashMap<>();
+    /** The scope ({@link #scope}) of blocks other than try blocks, once computed; it cannot change while open. */
+    private final Map<FunctionCompiler.Ctl, Label> blockScopes = new IdentityHashMap<>();
     /** Every try block of the function, in order of appearance: their handlers are emitted after the body. */
     private final List<Try> all = new ArrayList<>();
     /** JVM locals: the exception being dispatched, and the store's call depth of this function's frame. */
     private int thrownSlot = -1;
     private int depthSlot = -1;
+    /**
+     * The exceptions caught by the open legacy try blocks, by nesting level ({@code rethrow} needs them): one array
+     * rather than a JVM local per block, so that deep nesting does not multiply the JVM frames' size.
+     */
+    private int caughtSlot = -1;
+    private int maxLegacy;
+    private int openLegacy;
 
     private static final class Try {
         boolean legacy;
@@ -56,8 +71,8 @@ final class ExceptionCodegen implements Opcodes {
         /** The operand stack beneath the block, saved on entry. */
         char[] savedTypes;
         int[] savedSlots;
-        /** Legacy try: the JVM local holding the caught exception, for {@code rethrow}. */
-        int exnSlot = -1;
+        /** Legacy try: its element of the caught-exceptions array, for {@code rethrow}. */
+        int exnIndex = -1;
         /** The first JVM local the block reserved; released at its end. */
         int mark;
         final List<Clause> clauses = new ArrayList<>();
@@ -76,18 +91,54 @@ final class ExceptionCodegen implements Opcodes {
 
     /** Reserves the dispatch locals if the body has try blocks; called before the prologue. */
     void reserveSlots(List<Instruction> body) {
+        // The deepest nesting of legacy try blocks sizes the caught-exceptions array.
+        java.util.ArrayDeque<Boolean> blocks = new java.util.ArrayDeque<>();
+        int legacy = 0;
+        int count = 0;
+        boolean any = false;
         for (Instruction in : body) {
-            String n = in.opcode().name();
-            if (n.equals("TRY") || n.equals("TRY_TABLE")) {
-                thrownSlot = fc.nextSlot++;
-                depthSlot = fc.nextSlot++;
-                return;
+            switch (in.opcode()) {
+                case BLOCK, LOOP, IF -> blocks.push(false);
+                case TRY_TABLE -> {
+                    blocks.push(false);
+                    any = true;
+                    count++;
+                }
+                case TRY -> {
+                    blocks.push(true);
+                    any = true;
+                    count++;
+                    maxLegacy = Math.max(maxLegacy, ++legacy);
+                }
+                case END, DELEGATE -> {
+                    if (!blocks.isEmpty() && blocks.pop()) {
+                        legacy--;
+                    }
+                }
+                default -> {
+                }
             }
+        }
+        if (count > MAX_TRY_BLOCKS) {
+            // Fail before generating: the JVM's frame computation over that many handlers is slow.
+            throw fc.unsupported("(function body over the JVM's 64 KB method limit)");
+        }
+        if (any) {
+            thrownSlot = fc.nextSlot++;
+            depthSlot = fc.nextSlot++;
+        }
+        if (maxLegacy > 0) {
+            caughtSlot = fc.nextSlot++;
         }
     }
 
     /** Records this frame's call depth, to restore it when a handler here catches an exception from deeper. */
     void prologue() {
+        if (caughtSlot >= 0) {
+            FunctionCompiler.pushInt(fc.mv, maxLegacy);
+            fc.mv.visitTypeInsn(ANEWARRAY, EXN);
+            fc.mv.visitVarInsn(ASTORE, caughtSlot);
+        }
         if (depthSlot >= 0) {
             fc.mv.visitVarInsn(ALOAD, fc.storeSlot);
             fc.mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, "depth", "I");
@@ -112,7 +163,9 @@ final class ExceptionCodegen implements Opcodes {
             }
             case "RETHROW" -> {
                 FunctionCompiler.Ctl c = fc.ctls.get(fc.ctls.size() - 1 - ((Instruction.Branch) in).label());
-                fc.mv.visitVarInsn(ALOAD, trys.get(c).exnSlot);
+                fc.mv.visitVarInsn(ALOAD, caughtSlot);
+                FunctionCompiler.pushInt(fc.mv, trys.get(c).exnIndex);
+                fc.mv.visitInsn(AALOAD);
                 fc.mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "rethrow", "(Ljava/lang/Object;)L" + THROW + ";", false);
                 fc.mv.visitInsn(ATHROW);
                 fc.markUnreachable();
@@ -146,7 +199,7 @@ final class ExceptionCodegen implements Opcodes {
         t.mark = fc.nextSlot;
         save(t, c);
         if (legacy) {
-            t.exnSlot = fc.newTemp('L');
+            t.exnIndex = openLegacy++;
         }
         trys.put(c, t);
         all.add(t);
@@ -190,15 +243,33 @@ final class ExceptionCodegen implements Opcodes {
         fc.nextSlot = mark;
     }
 
-    /** The handler that catches exceptions thrown inside the body of control frame {@code index}, or null. */
+    /**
+     * The handler that catches exceptions thrown inside the body of control frame {@code index}, or null. A try
+     * block answers for itself (its own handler in its body, its parent's in its catch clauses); any other block
+     * has the scope of the block around it, remembered once found, so deep nesting costs linear time in total.
+     */
     private Label scope(int index) {
-        for (int i = index; i >= 0; i--) {
-            Try t = trys.get(fc.ctls.get(i));
-            if (t != null && !t.inCatch && !t.delegate) {
-                return t.handler;
+        int i = index;
+        Label found = null;
+        for (; i >= 0; i--) {
+            FunctionCompiler.Ctl c = fc.ctls.get(i);
+            Try t = trys.get(c);
+            if (t != null) {
+                found = t.inCatch || t.delegate ? t.parent : t.handler;
+                break;
+            }
+            if (blockScopes.containsKey(c)) {
+                found = blockScopes.get(c);
+                break;
             }
         }
-        return null;
+        for (int k = Math.max(i, 0); k <= index; k++) {
+            FunctionCompiler.Ctl c = fc.ctls.get(k);
+            if (!trys.containsKey(c)) {
+                blockScopes.put(c, found);
+            }
+        }
+        return found;
     }
 
     /** Ends the try body's JVM range; called once per try, at its first catch, its delegate or its end. */
@@ -247,6 +318,9 @@ final class ExceptionCodegen implements Opcodes {
         Try t = trys.get(c);
         if (!t.inCatch && !t.delegate) {
             endRange(t);
+        }
+        if (t.legacy) {
+            openLegacy--;
         }
         fc.nextSlot = t.mark;
     }
@@ -342,8 +416,10 @@ final class ExceptionCodegen implements Opcodes {
             mv.visitVarInsn(FunctionCompiler.opLoad(t.savedTypes[i]), t.savedSlots[i]);
         }
         if (t.legacy) {
+            mv.visitVarInsn(ALOAD, caughtSlot);
+            FunctionCompiler.pushInt(mv, t.exnIndex);
             exn();
-            mv.visitVarInsn(ASTORE, t.exnSlot);
+            mv.visitInsn(AASTORE);
         }
         if (c.payload) {
             char[] types = payloadTypes(c.tag);
