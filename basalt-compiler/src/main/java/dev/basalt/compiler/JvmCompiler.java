@@ -57,7 +57,7 @@ public final class JvmCompiler implements ExecutionEngine {
     }
 
     /**
-     * The classes of a whole module. A large module (CRuby: 11 MB of code, 9,000 functions) does not fit one class
+     * The classes of a whole module. A large module (CRuby: 11 MB of code, 17,825 functions) does not fit one class
      * file, so its functions are spread over classes of about {@link #PART_INSTRUCTIONS} instructions each, named
      * {@code baseName}, {@code baseName_1}, ...; calls between them are direct {@code invokestatic}s.
      */

@@ -45,7 +45,7 @@ class EmbeddedRubyTest {
         }
     }
 
-    /** Ruby's largest functions are split into several JVM methods; its 9,000 functions into several classes. */
+    /** Ruby's largest functions are split into several JVM methods; its 17,825 functions over 30 classes. */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
