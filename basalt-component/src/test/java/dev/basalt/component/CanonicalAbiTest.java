@@ -432,6 +432,63 @@ class CanonicalAbiTest {
     }
 
     @Test
+    void randomMemoryContentsLiftToValuesOrTrapNeverAnythingElse() {
+        // f returns list<record { s: string, o: option<u32>, v: variant { a(f64), b(list<char>), c } }> read from a
+        // memory filled with pseudo-random bytes by the guest ("fill" is an LCG seeded by the host)
+        var b = new TestComponentBuilder();
+        int m = b.coreModule("""
+                (module (memory (export "mem") 1)
+                  (func (export "fill") (param $seed i32) (local $i i32)
+                    (loop $l
+                      (local.set $seed (i32.add (i32.mul (local.get $seed) (i32.const 1103515245)) (i32.const 12345)))
+                      ;; mostly zeros and small bytes, so that pointers, lengths and discriminants are often valid
+                      (i32.store8 (local.get $i)
+                        (select (i32.shr_u (local.get $seed) (i32.const 24))
+                                (select (i32.and (i32.shr_u (local.get $seed) (i32.const 16)) (i32.const 7)) (i32.const 0)
+                                        (i32.eq (i32.and (local.get $seed) (i32.const 0x600)) (i32.const 0x600)))
+                                (i32.eqz (i32.and (local.get $seed) (i32.const 0x3800)))))
+                      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (br_if $l (i32.lt_u (local.get $i) (i32.const 512))))
+                    ;; the list header: 0 to 3 records at 64
+                    (i32.store (i32.const 8) (i32.const 64))
+                    (i32.store (i32.const 12) (i32.and (i32.shr_u (local.get $seed) (i32.const 4)) (i32.const 3))))
+                  (func (export "f") (result i32) (i32.const 8)))
+                """);
+        int ci = b.instantiateCore(m);
+        int mem = b.coreAlias(Sort.CORE_MEMORY, ci, "mem");
+        int listChar = b.type(new TypeDef.ListOf(prim(PrimValType.CHAR), OptionalInt.empty()));
+        int v = b.type(new TypeDef.Variant(List.of(new TypeDef.Case("a", Optional.of(prim(PrimValType.F64))),
+                new TypeDef.Case("b", Optional.of(idx(listChar))), new TypeDef.Case("c", Optional.empty()))));
+        int opt = b.type(new TypeDef.OptionOf(prim(PrimValType.U32)));
+        int rec = b.type(new TypeDef.Record(List.of(new TypeDef.Field("s", prim(PrimValType.STRING)),
+                new TypeDef.Field("o", idx(opt)), new TypeDef.Field("v", idx(v)))));
+        int list = b.type(new TypeDef.ListOf(idx(rec), OptionalInt.empty()));
+        b.export("fill", Sort.FUNC, b.lift(b.coreAlias(Sort.CORE_FUNC, ci, "fill"),
+                b.funcType(List.of(param("seed", prim(PrimValType.U32))), null)));
+        b.export("f", Sort.FUNC, b.lift(b.coreAlias(Sort.CORE_FUNC, ci, "f"), b.funcType(List.of(), idx(list)),
+                new CanonOpt.Memory(mem)));
+        Component c = Component.fromModel(engine, b.build());
+        ComponentLinker<Void> linker = ComponentLinker.create(engine);
+        Store<Void> store = Store.create(engine);
+        ComponentInstance inst = linker.instantiate(store, c);
+        int values = 0;
+        int traps = 0;
+        for (int seed = 1; seed <= 400; seed++) {
+            inst.getFunc("fill").orElseThrow().call(u32(seed));
+            try {
+                assertThat(inst.getFunc("f").orElseThrow().call().getFirst()).isInstanceOf(ComponentValue.ListValue.class);
+                values++;
+            } catch (Trap t) {
+                assertThat(t.kind()).isEqualTo(TrapKind.COMPONENT);
+                traps++;
+                inst = linker.instantiate(store, c);
+            }
+        }
+        assertThat(values).as("seeds that lift to a value").isPositive();
+        assertThat(traps).as("seeds that trap").isPositive();
+    }
+
+    @Test
     void aTrappedInstanceCannotBeEnteredAgainButTheStoreAndOtherInstancesWork() {
         var b = new TestComponentBuilder();
         int m = b.coreModule("""
