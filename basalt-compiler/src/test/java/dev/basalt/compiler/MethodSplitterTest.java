@@ -277,6 +277,29 @@ class MethodSplitterTest {
     }
 
     @Test
+    void anInterruptStopsALoopRunningInsidePieces() throws Exception {
+        String wat = bigLoop(3_000);
+        Store<Void> store = Store.create(COMPILER);
+        Func loop = Linker.<Void>create(COMPILER).instantiate(store, Module.fromWat(COMPILER, wat)).getFunc("loop")
+                .orElseThrow();
+        Thread interrupter = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            store.interrupt();
+        });
+        interrupter.start();
+        // 2^32 - 1 iterations: only the interrupt, polled at the loop header the pieces branch back to, ends it.
+        assertThatThrownBy(() -> loop.callI64(-1)).isInstanceOfSatisfying(Trap.class, t -> {
+            assertThat(t.kind()).isEqualTo(TrapKind.INTERRUPTED);
+            assertThat(t.backtrace().stream().map(Trap.Frame::functionName).toList()).containsExactly("loop");
+        });
+        interrupter.join();
+    }
+
+    @Test
     void aTrapInsideAPieceHasTheWasmBacktrace() {
         String wat = trapping(4_000);
         assertSplit(wat, "f0");
