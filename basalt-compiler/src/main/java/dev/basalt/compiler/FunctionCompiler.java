@@ -36,6 +36,7 @@ final class FunctionCompiler implements Opcodes {
     private static final String SUPPORT = "dev/basalt/compiler/Support";
     private static final String MEMORY = "dev/basalt/internal/memory/LinearMemory";
     private static final String NUMERIC = "dev/basalt/internal/ops/NumericOps";
+    private static final String GLOBAL = "dev/basalt/internal/runtime/GlobalInstance";
     private static final Map<String, Method> NUMERIC_OPS = publicStatics(NumericOps.class);
     private static final Map<String, Method> MEMORY_OPS = publicMethods(LinearMemory.class);
 
@@ -470,7 +471,7 @@ final class FunctionCompiler implements Opcodes {
                 char c = checkType(mc.globalTypes.get(g));
                 global(g);
                 if (c == 'L') {
-                    mv.visitFieldInsn(GETFIELD, "dev/basalt/internal/runtime/GlobalInstance", "ref", "Ljava/lang/Object;");
+                    mv.visitFieldInsn(GETFIELD, GLOBAL, "ref", "Ljava/lang/Object;");
                 } else {
                     mv.visitFieldInsn(GETFIELD, "dev/basalt/internal/runtime/GlobalInstance", "value", "J");
                     fromSlot(mv, c);
@@ -484,7 +485,7 @@ final class FunctionCompiler implements Opcodes {
                 if (c == 'L') {
                     global(g);
                     mv.visitInsn(SWAP);
-                    mv.visitFieldInsn(PUTFIELD, "dev/basalt/internal/runtime/GlobalInstance", "ref", "Ljava/lang/Object;");
+                    mv.visitFieldInsn(PUTFIELD, GLOBAL, "ref", "Ljava/lang/Object;");
                     return;
                 }
                 toSlot(mv, c);

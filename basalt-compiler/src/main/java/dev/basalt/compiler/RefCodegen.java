@@ -35,7 +35,7 @@ final class RefCodegen implements Opcodes {
             }
             case REF_FUNC -> {
                 mv.visitVarInsn(ALOAD, fc.instSlot);
-                mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "funcs", "[Ldev/basalt/internal/runtime/FunctionInstance;");
+                mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "funcs", "[" + CallCodegen.FUNC_DESC);
                 FunctionCompiler.pushInt(mv, ((Instruction.Index) in).index());
                 mv.visitInsn(AALOAD);
                 fc.push('L');
