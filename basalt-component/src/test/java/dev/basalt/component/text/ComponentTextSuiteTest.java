@@ -26,15 +26,15 @@ import org.junit.jupiter.api.Test;
  * writer and reader to an equal model; text {@code assert_malformed} forms must be rejected with the expected
  * message.
  */
-class ComponentTextSuiteTest {
-    static Path suite() {
+public class ComponentTextSuiteTest {
+    public static Path suite() {
         Path root = Path.of(System.getProperty("basalt.shared", "../../shared"), "component-model-tests");
         assumeTrue(Files.isDirectory(root), "component-model-tests not found at " + root.toAbsolutePath()
                 + " (set -Dbasalt.shared); skipping");
         return root;
     }
 
-    static List<Path> scripts(Path root) throws IOException {
+    public static List<Path> scripts(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(p -> p.toString().endsWith(".wast"))
                     .filter(p -> !root.relativize(p).toString().startsWith("async"))
