@@ -89,17 +89,21 @@ public final class Support {
         int base = m.top;
         do {
             if (next.host instanceof CompiledFunction.Bound compiled) {
+                caller = compiled.inst(); // the instance of whatever it tail-calls in turn
                 next = compiled.invokeTail(m, base);
             } else if (next.code instanceof CodeOffsets interpreted
                     && interpreted.tiered() instanceof CompiledFunction tiered) {
                 // AUTO: a function the interpreter would dispatch to its compiled code anyway.
-                next = tiered.invokeTail(m, next.instance, base);
+                caller = next.instance;
+                next = tiered.invokeTail(m, caller, base);
             } else {
+                // A host function sees the function that tail-called it as its caller.
                 invoke(m, caller, next, base);
                 next = null;
             }
         } while (next != null);
     }
+
 
     /** {@code return_call_ref}: the callee, or the null trap. */
     public static FunctionInstance tailCallee(Object ref) {
