@@ -28,6 +28,11 @@ public final class ComponentFunc {
         return fn.type();
     }
 
+    /** The store of the instance this function belongs to. */
+    public Store<?> store() {
+        return store;
+    }
+
     public String name() {
         return name;
     }
@@ -51,10 +56,6 @@ public final class ComponentFunc {
     public Optional<ComponentValue> callOne(ComponentValue... args) {
         List<ComponentValue> r = call(args);
         return r.isEmpty() ? Optional.empty() : Optional.of(r.getFirst());
-    }
-
-    Store<?> store() {
-        return store;
     }
 
     @Override
