@@ -32,9 +32,11 @@ public final class Config {
     private final int maxInstances;
     private final Features features;
     private final int tierUpThreshold;
+    private final boolean compileInBackground;
 
     private Config(Builder b) {
         this.tierUpThreshold = b.tierUpThreshold;
+        this.compileInBackground = b.compileInBackground;
         this.strategy = b.strategy;
         this.maxCallDepth = b.maxCallDepth;
         this.maxMemoryBytes = b.maxMemoryBytes;
@@ -60,6 +62,7 @@ public final class Config {
         b.maxInstances = maxInstances;
         b.features = features;
         b.tierUpThreshold = tierUpThreshold;
+        b.compileInBackground = compileInBackground;
         return b;
     }
 
@@ -100,6 +103,15 @@ public final class Config {
         return tierUpThreshold;
     }
 
+    /**
+     * Under {@link Strategy#AUTO}: whether hot functions compile on the engine's background thread (the default) or
+     * on the thread that runs them, at the moment they get hot. The latter is deterministic (with a threshold of 1
+     * every function runs compiled from its second call on): for differential tests and short-lived tools.
+     */
+    public boolean compileInBackground() {
+        return compileInBackground;
+    }
+
     /** Builder of {@link Config}. */
     public static final class Builder {
         private Strategy strategy = Strategy.INTERPRETER;
@@ -109,6 +121,7 @@ public final class Config {
         private int maxInstances = 10_000;
         private Features features = Features.wasm3();
         private int tierUpThreshold = 2_000;
+        private boolean compileInBackground = true;
 
         private Builder() {
         }
@@ -148,6 +161,12 @@ public final class Config {
                 throw new IllegalArgumentException("tier-up threshold must be positive");
             }
             this.tierUpThreshold = callsAndIterations;
+            return this;
+        }
+
+        /** See {@link Config#compileInBackground()}. */
+        public Builder compileInBackground(boolean background) {
+            this.compileInBackground = background;
             return this;
         }
 

@@ -16,7 +16,6 @@ import dev.basalt.wasm.DataSegment;
 import dev.basalt.wasm.ElementSegment;
 import dev.basalt.wasm.Export;
 import dev.basalt.wasm.Expression;
-import dev.basalt.wasm.Function;
 import dev.basalt.wasm.GlobalType;
 import dev.basalt.wasm.HeapType;
 import dev.basalt.wasm.Import;
@@ -24,7 +23,6 @@ import dev.basalt.wasm.ImportDesc;
 import dev.basalt.wasm.Instruction;
 import dev.basalt.wasm.Limits;
 import dev.basalt.wasm.MemoryType;
-import dev.basalt.wasm.NameSection;
 import dev.basalt.wasm.RefType;
 import dev.basalt.wasm.TableType;
 import dev.basalt.wasm.ValType;
@@ -162,8 +160,7 @@ final class Instantiator {
         WasmModule w = module.wasm();
         CompiledModule cm = module.compiled;
         DefinedType[] types = module.types;
-        String name = w.names().flatMap(NameSection::moduleName).orElse(null);
-        ModuleInstance inst = new ModuleInstance(st, cm, types, name);
+        ModuleInstance inst = new ModuleInstance(st, cm, types, module.defined().moduleName());
         int nf = w.functionCount();
         inst.funcs = new FunctionInstance[nf];
         inst.tables = new TableInstance[w.tableCount()];
@@ -184,13 +181,12 @@ final class Instantiator {
                 case TAG -> inst.tags[tgi++] = (TagInstance) imports[i];
             }
         }
-        NameSection names = w.names().orElse(null);
-        for (Function f : w.functions()) {
+        Module.Defined defined = module.defined();
+        for (int d = 0; d < defined.types().length; d++) {
             int index = fi;
-            String fname = names == null ? null : names.functionName(index).orElse(null);
             inst.funcs[fi++] = module.code != null
-                    ? module.code.function(inst, index, types[f.typeIndex()], fname)
-                    : cm.function(inst, index, types[f.typeIndex()], fname);
+                    ? module.code.function(inst, index, defined.types()[d], defined.names()[d])
+                    : cm.function(inst, index, defined.types()[d], defined.names()[d]);
         }
         for (var tag : w.tags()) {
             inst.tags[tgi++] = new TagInstance(types[tag.typeIndex()]);

@@ -82,6 +82,33 @@ public final class Module {
         return new Module(engine, module, null);
     }
 
+    /**
+     * What every instantiation needs about the defined functions, computed once: canonical types and names (the name
+     * section is a map lookup per function otherwise).
+     */
+    record Defined(DefinedType[] types, String[] names, String moduleName) {
+    }
+
+    private volatile Defined defined;
+
+    Defined defined() {
+        Defined d = defined;
+        if (d == null) {
+            int imported = wasm.importCount(dev.basalt.wasm.ExternKind.FUNC);
+            List<dev.basalt.wasm.Function> functions = wasm.functions();
+            DefinedType[] fTypes = new DefinedType[functions.size()];
+            String[] names = new String[functions.size()];
+            dev.basalt.wasm.NameSection ns = wasm.names().orElse(null);
+            for (int i = 0; i < fTypes.length; i++) {
+                fTypes[i] = types[functions.get(i).typeIndex()];
+                names[i] = ns == null ? null : ns.functionName(imported + i).orElse(null);
+            }
+            d = new Defined(fTypes, names, ns == null ? null : ns.moduleName().orElse(null));
+            defined = d;
+        }
+        return d;
+    }
+
     static Module fromStored(Engine engine, WasmModule wasm, byte[] source, byte[] storedCode) {
         return new Module(engine, wasm, source, storedCode);
     }

@@ -17,11 +17,11 @@ final class ModuleTiering implements HotFunctions {
     private final FunctionTier tier;
 
     private final Object lock = new Object();
+    /** Held while compiling: {@link FunctionTier#compile} is never called concurrently. */
+    private final Object compileLock = new Object();
     private int[] pending = new int[16];
     private int pendingCount;
     private boolean scheduled;
-    private volatile int compiledCount;
-    private volatile int keptInterpreted;
 
     ModuleTiering(Engine engine, CompiledModule compiled, FunctionTier tier) {
         this.engine = engine;
@@ -31,6 +31,12 @@ final class ModuleTiering implements HotFunctions {
 
     @Override
     public void hot(int funcIndex) {
+        if (!engine.config().compileInBackground()) {
+            synchronized (compileLock) {
+                install(new int[] {funcIndex});
+            }
+            return;
+        }
         synchronized (lock) {
             if (pendingCount == pending.length) {
                 pending = Arrays.copyOf(pending, pendingCount * 2);
@@ -56,29 +62,25 @@ final class ModuleTiering implements HotFunctions {
                 batch = Arrays.copyOf(pending, pendingCount);
                 pendingCount = 0;
             }
-            TieredCode[] codes;
-            try {
-                codes = tier.compile(batch);
-            } catch (RuntimeException | LinkageError e) {
-                // The engine promises to isolate failures; if it does not, the batch stays interpreted.
-                codes = new TieredCode[batch.length];
+            synchronized (compileLock) {
+                install(batch);
             }
-            for (int i = 0; i < batch.length; i++) {
-                if (codes[i] != null) {
-                    compiled.install(batch[i], codes[i]);
-                } else {
-                    keptInterpreted++;
-                }
-            }
-            compiledCount = compiled.tieredCount();
         }
     }
 
-    int compiledCount() {
-        return compiledCount;
-    }
-
-    int keptInterpreted() {
-        return keptInterpreted;
+    /** Compiles and installs {@code batch}; the caller holds {@link #compileLock}. */
+    private void install(int[] batch) {
+        TieredCode[] codes;
+        try {
+            codes = tier.compile(batch);
+        } catch (RuntimeException | LinkageError e) {
+            // The engine promises to isolate failures; if it does not, the batch stays interpreted.
+            codes = new TieredCode[batch.length];
+        }
+        for (int i = 0; i < batch.length; i++) {
+            if (codes[i] != null) {
+                compiled.install(batch[i], codes[i]);
+            }
+        }
     }
 }

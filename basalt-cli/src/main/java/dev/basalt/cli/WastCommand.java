@@ -37,7 +37,7 @@ final class WastCommand implements Callable<Integer> {
     List<Path> files;
 
     @Option(names = "--engine", paramLabel = "ENGINE",
-            description = "Execution engine: interpreter, compiler or none (parse and validate only). "
+            description = "Execution engine: interpreter, compiler, auto (tiering: each function compiled at its first call) or none (parse and validate only). "
                     + "Default: the best one this build has.")
     String engine;
 

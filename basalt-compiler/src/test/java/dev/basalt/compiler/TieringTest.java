@@ -99,6 +99,32 @@ class TieringTest {
     }
 
     @Test
+    void interpretedCallerKeepsItsOperandStackAcrossACompiledCallee() {
+        // $mid runs compiled and makes a call through the runtime (call_indirect), whose arguments go on the
+        // store's value stack: they must land above the interpreted caller's frame, whose operand stack holds
+        // x * 1000 during the call (found by the spec suite's call_indirect.wast under --engine auto).
+        String wat = """
+                (module
+                  (type $t (func (param i32) (result i32)))
+                  (table funcref (elem $leaf))
+                  (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+                  (func $mid (export "mid") (param i32) (result i32)
+                    (call_indirect (type $t) (local.get 0) (i32.const 0)))
+                  (func (export "outer") (param i32) (result i32)
+                    (i32.add (i32.mul (local.get 0) (i32.const 1000)) (call $mid (local.get 0)))))
+                """;
+        Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.AUTO).tierUpThreshold(3)
+                .compileInBackground(false).build());
+        Module m = Module.fromWat(engine, wat);
+        Instance inst = instantiate(m);
+        for (int i = 0; i < 3; i++) {
+            assertThat(inst.getFunc("mid").orElseThrow().callI32(i)).isEqualTo(i + 1);
+        }
+        assertThat(m.compiledFunctionCount()).as("$mid and $leaf compiled, outer not").isEqualTo(2);
+        assertThat(inst.getFunc("outer").orElseThrow().callI32(7)).isEqualTo(7008);
+    }
+
+    @Test
     void fuelIsChargedAlikeBeforeAndAfterTierUp() throws InterruptedException {
         Engine engine = auto(1);
         Module m = Module.fromWat(engine, CompilerTest.LOOPS);

@@ -38,6 +38,13 @@ public final class RuntimeBackend implements ExecutionBackend {
     /** The compiler ({@link Config.Strategy#COMPILER}); modules it cannot translate yet are skipped, not passed. */
     public static final RuntimeBackend COMPILER = new RuntimeBackend("compiler", Config.Strategy.COMPILER);
 
+    /**
+     * Tiering ({@link Config.Strategy#AUTO}) made deterministic: every function is compiled when first called, on the
+     * calling thread, and runs compiled from its second call on; what the compiler cannot translate stays
+     * interpreted, so nothing is skipped. Checks that interpreted and compiled frames mix correctly.
+     */
+    public static final RuntimeBackend AUTO = new RuntimeBackend("auto", Config.Strategy.AUTO);
+
     private final String name;
     private final Config.Strategy strategy;
     private volatile Engine engine;
@@ -51,7 +58,11 @@ public final class RuntimeBackend implements ExecutionBackend {
     private Engine engine() {
         Engine e = engine;
         if (e == null) {
-            e = Engine.create(Config.builder().strategy(strategy).build());
+            Config.Builder config = Config.builder().strategy(strategy);
+            if (strategy == Config.Strategy.AUTO) {
+                config.tierUpThreshold(1).compileInBackground(false);
+            }
+            e = Engine.create(config.build());
             engine = e;
         }
         return e;

@@ -68,8 +68,18 @@ public final class CompiledModule {
         return n;
     }
 
-    /** A constant expression as a parameterless function of {@code inst}; run it with {@link Interpreter#invoke}. */
+    /** Translated constant expressions (global initialisers, segment offsets), by identity: once per module. */
+    private final java.util.IdentityHashMap<Expression, CompiledCode> constants = new java.util.IdentityHashMap<>();
+
+    /**
+     * A constant expression as a parameterless function of {@code inst}; run it with {@link Interpreter#invoke}. The
+     * translation does not depend on the instance, so every instantiation after the first reuses it.
+     */
     public FunctionInstance constant(ModuleInstance inst, Expression e) {
-        return new FunctionInstance(null, translator.translateConst(e), inst, -1, "<const>");
+        CompiledCode code;
+        synchronized (constants) {
+            code = constants.computeIfAbsent(e, translator::translateConst);
+        }
+        return new FunctionInstance(null, code, inst, -1, "<const>");
     }
 }
