@@ -27,6 +27,8 @@ final class JvmTier implements FunctionTier {
     private final java.util.Map<Integer, TieredCode> installed = new java.util.HashMap<>();
     private ClassLoader lastLoader = JvmCompiler.class.getClassLoader();
     private int batches;
+    /** The module-wide tables every batch shares (computed once: a batch costs the size of its functions). */
+    private ModuleCompiler shape;
 
     JvmTier(WasmModule module, String classPrefix) {
         this.module = module;
@@ -58,7 +60,10 @@ final class JvmTier implements FunctionTier {
         while (!todo.isEmpty()) {
             int[] members = todo.stream().mapToInt(Integer::intValue).toArray();
             String className = classPrefix + "T" + (++batches);
-            ModuleCompiler mc = new ModuleCompiler(module, className, members, owners);
+            if (shape == null) {
+                shape = new ModuleCompiler(module, classPrefix + "Shape", new int[0], null);
+            }
+            ModuleCompiler mc = new ModuleCompiler(shape, className, members, owners);
             try {
                 byte[] bytes = mc.compile();
                 var loader = new JvmCompiler.GeneratedLoader(lastLoader);

@@ -36,14 +36,14 @@ final class ModuleCompiler {
     final String className;
     final int importedFuncs;
     /** Per function (index space): its type. */
-    final List<CompositeType.Func> funcTypes = new ArrayList<>();
-    final List<ValType> globalTypes = new ArrayList<>();
-    final List<MemoryType> memoryTypes = new ArrayList<>();
-    final List<TableType> tableTypes = new ArrayList<>();
+    final List<CompositeType.Func> funcTypes;
+    final List<ValType> globalTypes;
+    final List<MemoryType> memoryTypes;
+    final List<TableType> tableTypes;
     /** The module's types, flattened once ({@code WasmModule.types()} builds a new list per call). */
     final List<SubType> types;
     /** Per tag (index space): its function type's index. */
-    final List<Integer> tagTypes = new ArrayList<>();
+    final List<Integer> tagTypes;
 
     /** Per defined function: whether it makes tail calls other than to itself (see {@link CallCodegen}). */
     final boolean[] tailCallers;
@@ -71,9 +71,23 @@ final class ModuleCompiler {
      * and to those are direct.
      */
     ModuleCompiler(WasmModule module, String className, int[] members, String[] compiledElsewhere) {
+        this(module, null, className, members, compiledElsewhere);
+    }
+
+    /**
+     * As above, with the module-wide tables (types, index spaces, tail callers) taken from {@code shape}, a
+     * compiler of the same module, instead of computed again: tiering compiles many small batches of one module,
+     * and each must cost the size of its functions, not of the module.
+     */
+    ModuleCompiler(ModuleCompiler shape, String className, int[] members, String[] compiledElsewhere) {
+        this(shape.module, shape, className, members, compiledElsewhere);
+    }
+
+    private ModuleCompiler(WasmModule module, ModuleCompiler shape, String className, int[] members,
+                           String[] compiledElsewhere) {
         this.module = module;
         this.className = className;
-        this.types = module.types();
+        this.types = shape != null ? shape.types : module.types();
         this.importedFuncs = module.importCount(ExternKind.FUNC);
         int total = importedFuncs + module.functions().size();
         if (members == null) {
@@ -88,6 +102,21 @@ final class ModuleCompiler {
             owners[m] = className;
         }
         this.lineOffsets = new int[members.length][];
+        if (shape != null) {
+            funcTypes = shape.funcTypes;
+            globalTypes = shape.globalTypes;
+            memoryTypes = shape.memoryTypes;
+            tableTypes = shape.tableTypes;
+            tagTypes = shape.tagTypes;
+            tailCallers = shape.tailCallers;
+            tailBodies = CallCodegen.tailBodies(module, importedFuncs, tailCallers, owners);
+            return;
+        }
+        funcTypes = new ArrayList<>();
+        globalTypes = new ArrayList<>();
+        memoryTypes = new ArrayList<>();
+        tableTypes = new ArrayList<>();
+        tagTypes = new ArrayList<>();
         for (Import im : module.imports()) {
             switch (im.desc()) {
                 case ImportDesc.Func f -> funcTypes.add(funcType(f.typeIndex()));
