@@ -94,12 +94,12 @@ public final class Store<T> {
      * any thread. If nothing is running, the next call traps.
      */
     public void interrupt() {
-        state.interrupt = TrapKind.INTERRUPTED.ordinal() + 1;
+        state.requestInterrupt(TrapKind.INTERRUPTED);
     }
 
     /** Clears a pending interrupt or deadline trap that has not fired yet. */
     public void clearInterrupt() {
-        state.interrupt = 0;
+        state.clearInterrupt();
     }
 
     /**
@@ -112,7 +112,7 @@ public final class Store<T> {
         deadline = TIMER.schedule(() -> {
             StoreState s = ref.get();
             if (s != null) {
-                s.interrupt = TrapKind.DEADLINE_EXCEEDED.ordinal() + 1;
+                s.requestInterrupt(TrapKind.DEADLINE_EXCEEDED);
             }
         }, Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
     }

@@ -18,9 +18,14 @@ public final class Support {
     private Support() {
     }
 
-    /** Charges {@code fuel} and raises a pending interrupt: the interpreter's function-entry and loop-header check. */
+    /**
+     * Charges {@code fuel} and raises a pending interrupt: the interpreter's function-entry and loop-header check.
+     * The volatile {@code interrupt} is read only while some store has an interrupt pending
+     * ({@link StoreState#anyInterruptPending}, a JIT constant): otherwise that read would be a memory barrier in
+     * every loop, keeping HotSpot from hoisting loads (memory fields, globals) out of it.
+     */
     public static void charge(StoreState m, int fuel) {
-        if ((m.fuel -= fuel) < 0 | m.interrupt != 0) {
+        if ((m.fuel -= fuel) < 0 || StoreState.anyInterruptPending() && m.interrupt != 0) {
             m.poll();
         }
     }

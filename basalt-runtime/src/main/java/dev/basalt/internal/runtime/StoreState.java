@@ -2,6 +2,9 @@ package dev.basalt.internal.runtime;
 
 import dev.basalt.Trap;
 import dev.basalt.TrapKind;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MutableCallSite;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,8 +33,71 @@ public final class StoreState {
     /** Remaining fuel; {@link Long#MAX_VALUE} (never reached in practice) when fuel is off. */
     public long fuel = Long.MAX_VALUE;
     public boolean fuelEnabled;
-    /** 0 = run; else the ordinal + 1 of the TrapKind to raise at the next check. Written by other threads. */
+    /**
+     * 0 = run; else the ordinal + 1 of the TrapKind to raise at the next check. Written by other threads, only
+     * through {@link #requestInterrupt} / {@link #clearInterrupt} / {@link #poll}, which keep
+     * {@link #anyInterruptPending} up to date.
+     */
     public volatile int interrupt;
+    /** Whether this store is counted in {@link #pendingStores}; guarded by {@link #INTERRUPTS}. */
+    private boolean counted;
+
+    /*
+     * Compiled code polls interruption at every loop header. A volatile read there is a memory barrier for the JIT:
+     * it keeps HotSpot from hoisting any memory load out of the loop. So compiled code first asks
+     * anyInterruptPending(), a constant for the JIT (the target of a MutableCallSite, folded with a dependency),
+     * and reads `interrupt` only when it is true. The flag is true while any store has an interrupt pending;
+     * flipping it deoptimises the code that folded it, and syncAll makes every thread see the new value, so an
+     * interrupt still stops a running loop.
+     */
+    private static final Object INTERRUPTS = new Object();
+    private static int pendingStores; // guarded by INTERRUPTS
+    private static final MutableCallSite PENDING_FLAG = new MutableCallSite(MethodHandles.constant(boolean.class, false));
+    private static final MethodHandle PENDING_READER = PENDING_FLAG.dynamicInvoker();
+
+    /** False when no store has an interrupt pending (then {@link #interrupt} is 0 everywhere); a JIT constant. */
+    public static boolean anyInterruptPending() {
+        try {
+            return (boolean) PENDING_READER.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Asks code running on this store to trap with {@code kind} at its next check; any thread. */
+    public void requestInterrupt(TrapKind kind) {
+        synchronized (INTERRUPTS) {
+            interrupt = kind.ordinal() + 1;
+            if (!counted) {
+                counted = true;
+                if (pendingStores++ == 0) {
+                    setPendingFlag(true);
+                }
+            }
+        }
+    }
+
+    /** Drops a pending interrupt that has not fired yet; any thread. */
+    public void clearInterrupt() {
+        synchronized (INTERRUPTS) {
+            interrupt = 0;
+            uncount();
+        }
+    }
+
+    private void uncount() {
+        if (counted) {
+            counted = false;
+            if (--pendingStores == 0) {
+                setPendingFlag(false);
+            }
+        }
+    }
+
+    private static void setPendingFlag(boolean value) {
+        PENDING_FLAG.setTarget(MethodHandles.constant(boolean.class, value));
+        MutableCallSite.syncAll(new MutableCallSite[] {PENDING_FLAG});
+    }
 
     public final long maxMemoryBytes;
     public final long maxTableElements;
@@ -85,10 +151,16 @@ public final class StoreState {
 
     /** Called when fuel went negative or an interrupt is pending: raises the matching trap. */
     public void poll() {
-        int i = interrupt;
-        if (i != 0) {
-            interrupt = 0;
-            throw new Trap(TrapKind.values()[i - 1]);
+        if (interrupt != 0) {
+            int i;
+            synchronized (INTERRUPTS) {
+                i = interrupt;
+                interrupt = 0;
+                uncount();
+            }
+            if (i != 0) {
+                throw new Trap(TrapKind.values()[i - 1]);
+            }
         }
         if (fuel < 0) {
             fuel = 0;

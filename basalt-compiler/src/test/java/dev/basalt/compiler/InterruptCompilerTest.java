@@ -1,0 +1,114 @@
+package dev.basalt.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.basalt.Instance;
+import dev.basalt.Linker;
+import dev.basalt.Module;
+import dev.basalt.Store;
+import dev.basalt.Trap;
+import dev.basalt.TrapKind;
+import dev.basalt.internal.runtime.StoreState;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Interruption of compiled code: loop headers read the store's interrupt flag only while some store has an
+ * interrupt pending (a JIT constant, see {@link StoreState#anyInterruptPending}), so these tests check that an
+ * interrupt or deadline still stops a loop that has been running (and JIT-compiled) for a while, again and again,
+ * and that stores do not see each other's interrupts.
+ */
+@Timeout(120) // a loop that never sees its interrupt must fail the test, not hang the build
+class InterruptCompilerTest {
+    // A loop whose body loads from memory and a global: the loads HotSpot may hoist once no barrier is in the way.
+    private static final String SPIN = """
+            (module
+              (memory 1)
+              (global $g (mut i32) (i32.const 0))
+              (func (export "spin")
+                (loop $l
+                  (global.set $g (i32.add (global.get $g) (i32.load (i32.const 16))))
+                  (br $l)))
+              (func (export "sum") (param $n i32) (result i32) (local $acc i32)
+                (block $out (loop $top
+                  (br_if $out (i32.eqz (local.get $n)))
+                  (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+                  (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                  (br $top)))
+                (local.get $acc)))
+            """;
+
+    private static final Module MODULE = Module.fromWat(CompilerTest.COMPILER, SPIN);
+
+    private static Instance instantiate(Store<Void> store) {
+        return Linker.<Void>create(CompilerTest.COMPILER).instantiate(store, MODULE);
+    }
+
+    private static void assertTrap(Runnable r, TrapKind kind) {
+        assertThatThrownBy(r::run).isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(kind));
+    }
+
+    @Test
+    void interruptStopsALongRunningCompiledLoopEveryTime() {
+        Store<Void> store = Store.create(CompilerTest.COMPILER);
+        Instance inst = instantiate(store);
+        ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
+        try {
+            // Several rounds: the loop runs long enough to be JIT-compiled with no interrupt pending anywhere, then
+            // the flag flips (deoptimising it), the trap clears it again, and the next round must still stop.
+            for (int round = 0; round < 4; round++) {
+                exec.schedule(store::interrupt, 300, TimeUnit.MILLISECONDS);
+                long start = System.nanoTime();
+                assertTrap(() -> inst.getFunc("spin").orElseThrow().call(), TrapKind.INTERRUPTED);
+                assertThat((System.nanoTime() - start) / 1_000_000).as("round %d, ms", round).isLessThan(10_000);
+                assertThat(inst.getFunc("sum").orElseThrow().callI32(100)).isEqualTo(5050);
+            }
+        } finally {
+            exec.shutdownNow();
+        }
+    }
+
+    @Test
+    void deadlineStopsACompiledLoop() {
+        Store<Void> store = Store.create(CompilerTest.COMPILER);
+        Instance inst = instantiate(store);
+        for (int round = 0; round < 2; round++) {
+            store.setDeadline(Duration.ofMillis(200));
+            assertTrap(() -> inst.getFunc("spin").orElseThrow().call(), TrapKind.DEADLINE_EXCEEDED);
+        }
+        assertThat(inst.getFunc("sum").orElseThrow().callI32(3)).isEqualTo(6);
+    }
+
+    @Test
+    void aPendingInterruptTrapsTheNextCallOnlyOnItsOwnStore() {
+        Store<Void> interrupted = Store.create(CompilerTest.COMPILER);
+        Store<Void> other = Store.create(CompilerTest.COMPILER);
+        Instance a = instantiate(interrupted);
+        Instance b = instantiate(other);
+        interrupted.interrupt();
+        assertThat(StoreState.anyInterruptPending()).isTrue();
+        // The flag is global, the interrupt is not: the other store runs to completion.
+        assertThat(b.getFunc("sum").orElseThrow().callI32(10)).isEqualTo(55);
+        assertTrap(() -> a.getFunc("sum").orElseThrow().callI32(10), TrapKind.INTERRUPTED);
+        // The trap consumed it.
+        assertThat(a.getFunc("sum").orElseThrow().callI32(10)).isEqualTo(55);
+
+        interrupted.interrupt();
+        interrupted.clearInterrupt();
+        assertThat(a.getFunc("sum").orElseThrow().callI32(4)).isEqualTo(10);
+    }
+
+    @Test
+    void fuelStillRunsOutWithNoInterruptPending() {
+        Store<Void> store = Store.create(CompilerTest.COMPILER);
+        Instance inst = instantiate(store);
+        store.setFuel(1_000_000);
+        assertTrap(() -> inst.getFunc("spin").orElseThrow().call(), TrapKind.OUT_OF_FUEL);
+        assertThat(store.getFuel()).hasValue(0);
+    }
+}
