@@ -3,6 +3,7 @@ package dev.basalt.internal.runtime;
 import dev.basalt.Trap;
 import dev.basalt.TrapKind;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Cleaner;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MutableCallSite;
 import java.util.ArrayList;
@@ -39,8 +40,12 @@ public final class StoreState {
      * {@link #anyInterruptPending} up to date.
      */
     public volatile int interrupt;
-    /** Whether this store is counted in {@link #pendingStores}; guarded by {@link #INTERRUPTS}. */
-    private boolean counted;
+    /**
+     * Non-null while this store is counted in {@link #pendingStores}; guarded by {@link #INTERRUPTS}. Cleaning it
+     * uncounts the store, which also happens when the store is garbage collected with its interrupt still pending
+     * (a deadline that fired on an idle, then dropped store), so such a store does not keep the flag up forever.
+     */
+    private Cleaner.Cleanable counted;
 
     /*
      * Compiled code polls interruption at every loop header. A volatile read there is a memory barrier for the JIT:
@@ -51,6 +56,7 @@ public final class StoreState {
      * interrupt still stops a running loop.
      */
     private static final Object INTERRUPTS = new Object();
+    private static final Cleaner CLEANER = Cleaner.create();
     private static int pendingStores; // guarded by INTERRUPTS
     private static final MutableCallSite PENDING_FLAG = new MutableCallSite(MethodHandles.constant(boolean.class, false));
     private static final MethodHandle PENDING_READER = PENDING_FLAG.dynamicInvoker();
@@ -68,11 +74,11 @@ public final class StoreState {
     public void requestInterrupt(TrapKind kind) {
         synchronized (INTERRUPTS) {
             interrupt = kind.ordinal() + 1;
-            if (!counted) {
-                counted = true;
+            if (counted == null) {
                 if (pendingStores++ == 0) {
                     setPendingFlag(true);
                 }
+                counted = CLEANER.register(this, StoreState::uncountOne);
             }
         }
     }
@@ -86,8 +92,15 @@ public final class StoreState {
     }
 
     private void uncount() {
-        if (counted) {
-            counted = false;
+        if (counted != null) {
+            Cleaner.Cleanable c = counted;
+            counted = null;
+            c.clean(); // runs uncountOne now, once; never again when the store is collected
+        }
+    }
+
+    private static void uncountOne() {
+        synchronized (INTERRUPTS) {
             if (--pendingStores == 0) {
                 setPendingFlag(false);
             }
