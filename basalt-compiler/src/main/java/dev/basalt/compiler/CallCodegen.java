@@ -463,7 +463,7 @@ final class CallCodegen implements Opcodes {
             case 'I' -> IRETURN;
             case 'J' -> LRETURN;
             case 'F' -> FRETURN;
-            case 'L' -> ARETURN;
+            case 'L', ModuleCompiler.V128 -> ARETURN;
             default -> DRETURN;
         };
     }

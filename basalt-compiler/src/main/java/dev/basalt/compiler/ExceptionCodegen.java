@@ -342,7 +342,11 @@ final class ExceptionCodegen implements Opcodes {
         mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "newExn", "(L" + ModuleCompiler.INST + ";I)L" + EXN + ";", false);
         for (int i = 0; i < types.length; i++) {
             mv.visitInsn(DUP);
-            if (types[i] == 'L') {
+            if (types[i] == ModuleCompiler.V128) {
+                mv.visitVarInsn(ALOAD, temps[i]);
+                FunctionCompiler.pushInt(mv, i);
+                SimdCodegen.storeToExceptionPayload(mv);
+            } else if (types[i] == 'L') {
                 mv.visitFieldInsn(GETFIELD, EXN, "refs", "[Ljava/lang/Object;");
                 FunctionCompiler.pushInt(mv, i);
                 mv.visitVarInsn(ALOAD, temps[i]);
@@ -425,7 +429,10 @@ final class ExceptionCodegen implements Opcodes {
             char[] types = payloadTypes(c.tag);
             for (int i = 0; i < types.length; i++) {
                 exn();
-                if (types[i] == 'L') {
+                if (types[i] == ModuleCompiler.V128) {
+                    FunctionCompiler.pushInt(mv, i);
+                    SimdCodegen.loadFromExceptionPayload(mv);
+                } else if (types[i] == 'L') {
                     mv.visitFieldInsn(GETFIELD, EXN, "refs", "[Ljava/lang/Object;");
                     FunctionCompiler.pushInt(mv, i);
                     mv.visitInsn(AALOAD);

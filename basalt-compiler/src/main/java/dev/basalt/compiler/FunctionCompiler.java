@@ -83,6 +83,7 @@ final class FunctionCompiler implements Opcodes {
     final CallCodegen calls = new CallCodegen(this);
     private final ExceptionCodegen exceptions = new ExceptionCodegen(this);
     private final GcCodegen gc = new GcCodegen(this);
+    private final SimdCodegen simd = new SimdCodegen(this);
 
     /**
      * Set when the function is too large for one JVM method: locals then live in a frame array and parts of the
@@ -267,6 +268,7 @@ final class FunctionCompiler implements Opcodes {
             case 'J' -> mv.visitInsn(LCONST_0);
             case 'F' -> mv.visitInsn(FCONST_0);
             case 'L' -> mv.visitInsn(ACONST_NULL);
+            case ModuleCompiler.V128 -> SimdCodegen.zero(mv);
             default -> mv.visitInsn(DCONST_0);
         }
     }
@@ -390,6 +392,11 @@ final class FunctionCompiler implements Opcodes {
                 push('D');
                 return;
             }
+            case Instruction.V128Const c -> {
+                SimdCodegen.constant(mv, c.value());
+                push(ModuleCompiler.V128);
+                return;
+            }
             default -> {
             }
         }
@@ -470,7 +477,9 @@ final class FunctionCompiler implements Opcodes {
                 int g = ((Instruction.Index) in).index();
                 char c = checkType(mc.globalTypes.get(g));
                 global(g);
-                if (c == 'L') {
+                if (c == ModuleCompiler.V128) {
+                    SimdCodegen.getGlobal(mv);
+                } else if (c == 'L') {
                     mv.visitFieldInsn(GETFIELD, GLOBAL, "ref", "Ljava/lang/Object;");
                 } else {
                     mv.visitFieldInsn(GETFIELD, "dev/basalt/internal/runtime/GlobalInstance", "value", "J");
@@ -482,6 +491,11 @@ final class FunctionCompiler implements Opcodes {
                 int g = ((Instruction.Index) in).index();
                 char c = checkType(mc.globalTypes.get(g));
                 pop();
+                if (c == ModuleCompiler.V128) {
+                    global(g);
+                    SimdCodegen.setGlobal(mv);
+                    return;
+                }
                 if (c == 'L') {
                     global(g);
                     mv.visitInsn(SWAP);
@@ -604,6 +618,10 @@ final class FunctionCompiler implements Opcodes {
                 nextSlot = mark;
             }
             default -> {
+                if (in.opcode().prefix() == SimdCodegen.PREFIX) {
+                    simd.emit(in);
+                    return;
+                }
                 if (atomics.emit(in) || refs.emit(in) || tables.emit(in) || calls.emit(in) || exceptions.emit(in)
                         || gc.emit(in)) {
                     return;
@@ -1125,7 +1143,7 @@ final class FunctionCompiler implements Opcodes {
             case 'I' -> ILOAD;
             case 'J' -> LLOAD;
             case 'F' -> FLOAD;
-            case 'L' -> ALOAD;
+            case 'L', ModuleCompiler.V128 -> ALOAD;
             default -> DLOAD;
         };
     }
@@ -1135,7 +1153,7 @@ final class FunctionCompiler implements Opcodes {
             case 'I' -> ISTORE;
             case 'J' -> LSTORE;
             case 'F' -> FSTORE;
-            case 'L' -> ASTORE;
+            case 'L', ModuleCompiler.V128 -> ASTORE;
             default -> DSTORE;
         };
     }

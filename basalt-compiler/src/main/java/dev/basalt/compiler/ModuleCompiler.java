@@ -25,12 +25,16 @@ import org.objectweb.asm.Opcodes;
  * {@code ModuleInstance}) and the {@link Invoker} bridge that the runtime calls.
  *
  * <p>Value types map to JVM types one to one: i32 {@code int}, i64 {@code long}, f32 {@code float}, f64
- * {@code double}, every reference type {@code java.lang.Object} exactly as the interpreter stores references
- * (written here as the descriptor characters I, J, F, D, L).
+ * {@code double}, v128 {@link dev.basalt.wasm.V128}, every reference type {@code java.lang.Object} exactly as
+ * the interpreter stores references (written here as the descriptor characters I, J, F, D, L, and {@link #V128}
+ * for the vector; {@link #descriptor(char)} gives the JVM descriptor).
  */
 final class ModuleCompiler {
     static final String INST = "dev/basalt/internal/runtime/ModuleInstance";
     static final String STORE = "dev/basalt/internal/runtime/StoreState";
+    /** The type character of v128 values: not a JVM descriptor character, so a missed mapping fails loudly. */
+    static final char V128 = 'X';
+    static final String V128_CLASS = "dev/basalt/wasm/V128";
 
     final WasmModule module;
     final String className;
@@ -247,9 +251,13 @@ final class ModuleCompiler {
         return d.substring(0, d.indexOf(')') + 1) + CallCodegen.FUNC_DESC;
     }
 
-    /** The JVM field descriptor of a value-type character: references are {@code java.lang.Object}. */
+    /** The JVM field descriptor of a value-type character (references {@code java.lang.Object}). */
     static String descriptor(char c) {
-        return c == 'L' ? "Ljava/lang/Object;" : String.valueOf(c);
+        return switch (c) {
+            case 'L' -> "Ljava/lang/Object;";
+            case V128 -> "L" + V128_CLASS + ";";
+            default -> String.valueOf(c);
+        };
     }
 
     /** The descriptor character of a value type, or 0 when the compiler does not support the type yet. */
@@ -260,7 +268,7 @@ final class ModuleCompiler {
                 case I64 -> 'J';
                 case F32 -> 'F';
                 case F64 -> 'D';
-                case V128 -> 0;
+                case V128 -> V128;
             };
         }
         // Every reference type is the object the interpreter keeps in its reference slots (null = ref.null).

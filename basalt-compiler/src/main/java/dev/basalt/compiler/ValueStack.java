@@ -6,7 +6,8 @@ import org.objectweb.asm.Opcodes;
 /**
  * Code that moves one value between the JVM and the store's value stack (the runtime's calling convention: the
  * interpreter's three parallel arrays of {@code StoreState}). Numbers are {@code stack} slots (i32/f32 in the low
- * 32 bits, floats as raw bits), references are {@code refs} slots, exactly as the interpreter keeps them.
+ * 32 bits, floats as raw bits), references are {@code refs} slots, v128 values a {@code stack} slot (low half)
+ * plus the same {@code his} slot (high half), exactly as the interpreter keeps them.
  *
  * <p>Used for calls that leave the generated class, for results of functions with several results, for tail
  * calls and by the {@link Invoker} bridge.
@@ -18,7 +19,10 @@ final class ValueStack implements Opcodes {
     /** Pushes slot {@code base + offset} as a value of type {@code c}; {@code base} is an int JVM local. */
     static void load(MethodVisitor mv, int storeSlot, int baseSlot, int offset, char c) {
         mv.visitVarInsn(ALOAD, storeSlot);
-        if (c == 'L') {
+        if (c == ModuleCompiler.V128) {
+            index(mv, baseSlot, offset);
+            SimdCodegen.loadFromValueStack(mv);
+        } else if (c == 'L') {
             mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, "refs", "[Ljava/lang/Object;");
             index(mv, baseSlot, offset);
             mv.visitInsn(AALOAD);
@@ -32,6 +36,13 @@ final class ValueStack implements Opcodes {
 
     /** Stores the JVM local {@code valueSlot} (type {@code c}) into slot {@code base + offset}. */
     static void store(MethodVisitor mv, int storeSlot, int baseSlot, int offset, char c, int valueSlot) {
+        if (c == ModuleCompiler.V128) {
+            mv.visitVarInsn(ALOAD, valueSlot);
+            mv.visitVarInsn(ALOAD, storeSlot);
+            index(mv, baseSlot, offset);
+            SimdCodegen.storeToValueStack(mv);
+            return;
+        }
         mv.visitVarInsn(ALOAD, storeSlot);
         if (c == 'L') {
             mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, "refs", "[Ljava/lang/Object;");

@@ -1,0 +1,370 @@
+package dev.basalt.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.basalt.Engine;
+import dev.basalt.Func;
+import dev.basalt.FuncType;
+import dev.basalt.Instance;
+import dev.basalt.Linker;
+import dev.basalt.Memory;
+import dev.basalt.Module;
+import dev.basalt.Store;
+import dev.basalt.Trap;
+import dev.basalt.TrapKind;
+import dev.basalt.Val;
+import dev.basalt.wasm.NumType;
+import dev.basalt.wasm.Opcode;
+import dev.basalt.wasm.ValType;
+import dev.basalt.wasm.text.WatParser;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+/**
+ * v128 values and SIMD instructions under the compiler: the opcode-to-method table, every SIMD instruction
+ * against the interpreter, and v128 values through calls, the invoker bridge, globals, select, blocks and traps.
+ */
+class SimdCompilerTest {
+    static final Engine COMPILER = CompilerTest.COMPILER;
+    static final Engine INTERPRETER = Engine.create();
+
+    static List<Opcode> simdOpcodes() {
+        return Arrays.stream(Opcode.values()).filter(op -> op.prefix() == SimdCodegen.PREFIX).toList();
+    }
+
+    @Test
+    void everySimdOpcodeButTheConstantMapsToItsMethod() {
+        List<Opcode> missing = new ArrayList<>();
+        for (Opcode op : simdOpcodes()) {
+            if (op == Opcode.V128_CONST) {
+                assertThat(SimdCodegen.METHODS).doesNotContainKey(op);
+                continue;
+            }
+            Method m = SimdCodegen.METHODS.get(op);
+            if (m == null) {
+                missing.add(op);
+                continue;
+            }
+            assertThat(m.getName()).isEqualTo(FunctionCompiler.camel(op.name()));
+        }
+        assertThat(missing).isEmpty();
+        assertThat(SimdCodegen.resolve(Opcode.I32_LOAD)).as("not a SIMD opcode").isNull();
+        // 236 SIMD instructions and 20 relaxed ones, v128.const aside.
+        assertThat(SimdCodegen.METHODS).hasSize(255);
+    }
+
+    // ------------------------------------------------------------------ every instruction against the interpreter
+
+    static final List<Val.V128> VECTORS = List.of(
+            new Val.V128(0x8000_0001_7FFF_FFFFL, 0xFF00_80FE_0102_7F80L),
+            new Val.V128(0x7FC0_0000_FF80_0000L, 0x8000_0000_0000_0000L), // f32 NaN and -inf; f64 -0
+            new Val.V128(0x4142_4344_C5C6_C7C8L, 0x7FF8_0000_0000_0001L), // f64 NaN with payload
+            new Val.V128(-1L, 0x0123_4567_89AB_CDEFL));
+
+    static Val scalar(ValType t, int variant) {
+        long[] bits = {0x1234_5678_9ABC_DEF1L, -1L, 0x8000_0000_0000_0000L, 33};
+        long b = bits[variant % bits.length];
+        return switch ((NumType) t) {
+            case I32 -> Val.i32((int) b);
+            case I64 -> Val.i64(b);
+            case F32 -> new Val.F32((int) (b >>> 3));
+            case F64 -> new Val.F64(b ^ 0x3FF0_0000_0000_0000L);
+            case V128 -> VECTORS.get(variant % VECTORS.size());
+        };
+    }
+
+    static String typeName(ValType t) {
+        return ((NumType) t).name().toLowerCase(Locale.ROOT);
+    }
+
+    @Test
+    void everySimdValueInstructionComputesAsTheInterpreterDoes() {
+        StringBuilder wat = new StringBuilder("(module\n");
+        List<Opcode> ops = new ArrayList<>();
+        for (Opcode op : simdOpcodes()) {
+            if (op == Opcode.V128_CONST || SimdCodegen.isMemory(op)) {
+                continue;
+            }
+            ops.add(op);
+            wat.append("(func (export \"").append(op.name()).append("\")");
+            for (ValType p : op.params()) {
+                wat.append(" (param ").append(typeName(p)).append(')');
+            }
+            for (ValType r : op.results()) {
+                wat.append(" (result ").append(typeName(r)).append(')');
+            }
+            for (int i = 0; i < op.params().size(); i++) {
+                wat.append(" local.get ").append(i);
+            }
+            wat.append(' ').append(op.mnemonic());
+            switch (op.imm()) {
+                case LANE -> wat.append(" 1");
+                case SHUFFLE -> wat.append(" 0 17 2 19 4 21 6 23 31 30 1 1 8 9 16 3");
+                default -> {
+                }
+            }
+            wat.append(")\n");
+        }
+        wat.append(')');
+        Instance c = CompilerTest.instantiate(COMPILER, wat.toString());
+        Instance i = CompilerTest.instantiate(INTERPRETER, wat.toString());
+        int compared = 0;
+        for (Opcode op : ops) {
+            for (int variant = 0; variant < 4; variant++) {
+                Val[] args = new Val[op.params().size()];
+                for (int p = 0; p < args.length; p++) {
+                    args[p] = scalar(op.params().get(p), variant + p);
+                }
+                Val[] expected = i.getFunc(op.name()).orElseThrow().call(args);
+                Val[] actual = c.getFunc(op.name()).orElseThrow().call(args);
+                assertThat(actual).as("%s %s", op.mnemonic(), Arrays.toString(args)).containsExactly(expected);
+                compared++;
+            }
+        }
+        assertThat(compared).isEqualTo(4 * (255 - 22)); // all but the 22 memory instructions
+    }
+
+    @Test
+    void everyVectorMemoryInstructionLoadsStoresAndTrapsAsTheInterpreterDoes() {
+        for (boolean memory64 : new boolean[] {false, true}) {
+            String at = memory64 ? "i64" : "i32";
+            StringBuilder wat = new StringBuilder("(module (memory (export \"mem\") ")
+                    .append(memory64 ? "i64 " : "").append("1)\n")
+                    .append("(data (").append(at).append(".const 0) \"");
+            for (int b = 0; b < 256; b++) {
+                wat.append(String.format("\\%02x", (b * 37 + 11) & 0xFF));
+            }
+            wat.append("\")\n");
+            List<Opcode> ops = new ArrayList<>();
+            for (Opcode op : simdOpcodes()) {
+                if (!SimdCodegen.isMemory(op)) {
+                    continue;
+                }
+                ops.add(op);
+                wat.append("(func (export \"").append(op.name()).append("\") (param ").append(at).append(')');
+                for (ValType p : op.params()) {
+                    wat.append(" (param ").append(typeName(p)).append(')');
+                }
+                for (ValType r : op.results()) {
+                    wat.append(" (result ").append(typeName(r)).append(')');
+                }
+                for (int p = 0; p <= op.params().size(); p++) {
+                    wat.append(" local.get ").append(p);
+                }
+                wat.append(' ').append(op.mnemonic()).append(" offset=3");
+                if (op.imm() == Opcode.Imm.MEMARG_LANE) {
+                    wat.append(" 1");
+                }
+                wat.append(")\n");
+            }
+            wat.append(')');
+            Instance c = CompilerTest.instantiate(COMPILER, wat.toString());
+            Instance i = CompilerTest.instantiate(INTERPRETER, wat.toString());
+            long[] addresses = {0, 5, 200, 65_533 - 8, 65_530, 0xFFFF_FFF0L};
+            for (Opcode op : ops) {
+                for (long address : addresses) {
+                    Val[] args = new Val[1 + op.params().size()];
+                    args[0] = memory64 ? Val.i64(address) : Val.i32((int) address);
+                    for (int p = 1; p < args.length; p++) {
+                        args[p] = VECTORS.get((int) (address % VECTORS.size()));
+                    }
+                    String what = op.mnemonic() + " at " + address + (memory64 ? " (memory64)" : "");
+                    Object expected = outcome(i.getFunc(op.name()).orElseThrow(), args);
+                    Object actual = outcome(c.getFunc(op.name()).orElseThrow(), args);
+                    assertThat(actual).as(what).isEqualTo(expected);
+                    Memory mc = c.getMemory("mem").orElseThrow();
+                    Memory mi = i.getMemory("mem").orElseThrow();
+                    assertThat(mc.read(0, 65_536)).as(what).isEqualTo(mi.read(0, 65_536));
+                }
+            }
+        }
+    }
+
+    /** The results as a list, or the trap kind. */
+    private static Object outcome(Func f, Val[] args) {
+        try {
+            return List.of(f.call(args));
+        } catch (Trap t) {
+            return t.kind();
+        }
+    }
+
+    // ------------------------------------------------------------------ v128 values everywhere
+
+    static final String VALUES = """
+            (module
+              (import "host" "swap" (func $swap (param v128 i32) (result v128)))
+              (import "host" "g" (global $imported (mut v128)))
+              (type $binop (func (param v128 v128) (result v128)))
+              (table funcref (elem $add $sub))
+              (memory 1)
+              (global $g (mut v128) (v128.const i32x4 1 2 3 4))
+              (func $add (type $binop) (i32x4.add (local.get 0) (local.get 1)))
+              (func $sub (type $binop) (i32x4.sub (local.get 0) (local.get 1)))
+              (func (export "direct") (param v128 v128) (result v128)
+                (call $add (local.get 0) (local.get 1)))
+              (func (export "indirect") (param v128 v128 i32) (result v128)
+                (call_indirect (type $binop) (local.get 0) (local.get 1) (local.get 2)))
+              (func (export "import") (param v128) (result v128)
+                (call $swap (local.get 0) (i32.const 7)))
+              (func (export "globals") (param v128) (result v128) (local $old v128)
+                (local.set $old (global.get $g))
+                (global.set $g (local.get 0))
+                (global.set $imported (i32x4.add (global.get $imported) (global.get $g)))
+                (local.get $old))
+              (func (export "get-global") (result v128) (global.get $g))
+              (func (export "select") (param v128 v128 i32) (result v128)
+                (select (local.get 0) (local.get 1) (local.get 2)))
+              (func (export "select-typed") (param v128 v128 i32) (result v128)
+                (select (result v128) (local.get 0) (local.get 1) (local.get 2)))
+              (func (export "default-local") (result v128) (local v128) (local.get 0))
+              (func (export "block") (param v128 i32) (result v128)
+                ;; a block with a v128 parameter and result; br_if leaves it with an i64 and a v128 below
+                (i64.const 5)
+                (v128.const i64x2 9 9)
+                (local.get 0)
+                (block $b (param v128) (result v128)
+                  (br_if $b (local.get 1))
+                  (i64x2.splat (i64.const 3))
+                  (i64x2.add))
+                (local.set 0)
+                (drop)
+                (drop)
+                (local.get 0))
+              (func (export "loop") (param i32) (result v128) (local $acc v128)
+                (loop $l
+                  (local.set $acc (i32x4.add (local.get $acc) (i32x4.splat (local.get 0))))
+                  (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+                (local.get $acc))
+              (func (export "load") (param i32) (result v128) (v128.load offset=8 (local.get 0)))
+              (func (export "store-load") (param i32 v128) (result v128)
+                (v128.store (local.get 0) (local.get 1))
+                (v128.load (local.get 0))))
+            """;
+
+    static Instance instantiateValues(Engine engine, Store<Void> store) {
+        return instantiateValues(engine, store, dev.basalt.Global.create(store,
+                new dev.basalt.wasm.GlobalType(NumType.V128, true), new Val.V128(10, 20)));
+    }
+
+    static Instance instantiateValues(Engine engine, Store<Void> store, dev.basalt.Global g) {
+        Linker<Void> linker = Linker.create(engine);
+        FuncType swapType = FuncType.of(List.of(NumType.V128, NumType.I32), List.of(NumType.V128));
+        linker.defineHostFunction("host", "swap", swapType, (caller, args) -> {
+            Val.V128 v = (Val.V128) args[0];
+            int k = ((Val.I32) args[1]).value();
+            return new Val[] {new Val.V128(v.hi() + k, v.lo())};
+        });
+        linker.define("host", "g", g);
+        return linker.instantiate(store, Module.fromWat(engine, VALUES));
+    }
+
+    @Test
+    void v128ValuesCrossCallsGlobalsSelectAndBlocks() {
+        Store<Void> store = Store.create(COMPILER);
+        Instance c = instantiateValues(COMPILER, store);
+        Val.V128 a = new Val.V128(0x0000_0002_0000_0001L, 0x0000_0004_0000_0003L);
+        Val.V128 b = new Val.V128(0x0000_0010_0000_0010L, 0x0000_0010_0000_0010L);
+        Val.V128 sum = new Val.V128(0x0000_0012_0000_0011L, 0x0000_0014_0000_0013L);
+        Val.V128 diff = new Val.V128(0xFFFF_FFF2_FFFF_FFF1L, 0xFFFF_FFF4_FFFF_FFF3L);
+        assertThat(call(c, "direct", a, b)).isEqualTo(sum);
+        assertThat(call(c, "indirect", a, b, Val.i32(0))).isEqualTo(sum);
+        assertThat(call(c, "indirect", a, b, Val.i32(1))).isEqualTo(diff);
+        assertThatThrownBy(() -> call(c, "indirect", a, b, Val.i32(2))).isInstanceOfSatisfying(Trap.class,
+                t -> assertThat(t.kind()).isEqualTo(TrapKind.UNDEFINED_ELEMENT));
+        assertThat(call(c, "import", a)).isEqualTo(new Val.V128(a.hi() + 7, a.lo()));
+        // Globals: the old value comes back, the new one stays, the imported one is updated in place.
+        assertThat(call(c, "globals", a)).isEqualTo(new Val.V128(0x0000_0002_0000_0001L, 0x0000_0004_0000_0003L));
+        assertThat(call(c, "get-global")).isEqualTo(a);
+        assertThat(c.store() == store).isTrue();
+        assertThat(call(c, "globals", b)).isEqualTo(a);
+        assertThat(call(c, "select", a, b, Val.i32(1))).isEqualTo(a);
+        assertThat(call(c, "select", a, b, Val.i32(0))).isEqualTo(b);
+        assertThat(call(c, "select-typed", a, b, Val.i32(5))).isEqualTo(a);
+        assertThat(call(c, "select-typed", a, b, Val.i32(0))).isEqualTo(b);
+        assertThat(call(c, "default-local")).isEqualTo(new Val.V128(0, 0));
+        assertThat(call(c, "block", a, Val.i32(1))).isEqualTo(a);
+        assertThat(call(c, "block", a, Val.i32(0))).isEqualTo(new Val.V128(a.lo() + 3, a.hi() + 3));
+        assertThat(call(c, "loop", Val.i32(4))).isEqualTo(new Val.V128(0x0000_000A_0000_000AL,
+                0x0000_000A_0000_000AL));
+        assertThat(call(c, "store-load", Val.i32(100), diff)).isEqualTo(diff);
+        assertThat(call(c, "load", Val.i32(92))).isEqualTo(diff);
+    }
+
+    static final String MULTI = """
+            (module
+              (tag $t (param i32 v128))
+              (func $three (param v128 v128) (result v128 i32 v128)
+                (local.get 1) (i32.const 42) (local.get 0))
+              (func (export "multi") (param v128 v128) (result v128 i32 v128)
+                (call $three (local.get 0) (local.get 1)))
+              (func (export "multi-sum") (param v128 v128) (result v128) (local $top v128)
+                (call $three (local.get 0) (local.get 1))
+                (local.set $top)
+                (drop)
+                (i64x2.add (local.get $top)))
+              (func $throws (param v128) (throw $t (i32.const 7) (local.get 0)))
+              (func (export "catch") (param v128) (result i32 v128)
+                (block $h (result i32 v128)
+                  (try_table (catch $t $h) (call $throws (local.get 0)))
+                  (unreachable))))
+            """;
+
+    @Test
+    void v128InMultiValueResultsAndExceptionPayloads() {
+        Val.V128 a = new Val.V128(1, 2);
+        Val.V128 b = new Val.V128(30, 40);
+        for (Engine engine : List.of(COMPILER, INTERPRETER)) {
+            Instance inst = CompilerTest.instantiate(engine, MULTI);
+            assertThat(inst.getFunc("multi").orElseThrow().call(a, b)).containsExactly(b, Val.i32(42), a);
+            assertThat(call(inst, "multi-sum", a, b)).isEqualTo(new Val.V128(31, 42));
+            assertThat(inst.getFunc("catch").orElseThrow().call(a)).containsExactly(Val.i32(7), a);
+        }
+    }
+
+    @Test
+    void importedV128GlobalIsSharedWithTheHost() {
+        Store<Void> store = Store.create(COMPILER);
+        dev.basalt.Global g = dev.basalt.Global.create(store, new dev.basalt.wasm.GlobalType(NumType.V128, true),
+                new Val.V128(10, 20));
+        Instance c = instantiateValues(COMPILER, store, g);
+        // "globals" sets $g to its argument and adds $g to the imported global, lane by lane (i32x4).
+        call(c, "globals", new Val.V128(1, 0xFFFF_FFFFL));
+        assertThat(g.get()).isEqualTo(new Val.V128(11, 0x13L));
+        g.set(new Val.V128(-1, -1));
+        call(c, "globals", new Val.V128(1, 1));
+        assertThat(g.get()).isEqualTo(new Val.V128(0xFFFF_FFFF_0000_0000L, 0xFFFF_FFFF_0000_0000L));
+    }
+
+    @Test
+    void v128LoadOutOfBoundsTrapsAndNamesTheFunction() {
+        Instance c = instantiateValues(COMPILER, Store.create(COMPILER));
+        assertThatThrownBy(() -> call(c, "load", Val.i32(65_536 - 16 - 7))).isInstanceOfSatisfying(Trap.class,
+                t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS));
+        assertThatThrownBy(() -> call(c, "load", Val.i32(-8))).isInstanceOfSatisfying(Trap.class,
+                t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS));
+        assertThat(call(c, "load", Val.i32(65_536 - 16 - 8))).isEqualTo(new Val.V128(0, 0));
+    }
+
+    @Test
+    void generatedSimdClassPassesTheVerifier() {
+        byte[] bytes = JvmCompiler.generate(WatParser.parseModule(VALUES));
+        StringWriter out = new StringWriter();
+        CheckClassAdapter.verify(new ClassReader(bytes), getClass().getClassLoader(), false, new PrintWriter(out));
+        assertThat(out.toString()).isEmpty();
+    }
+
+    private static Val call(Instance inst, String name, Val... args) {
+        Val[] out = inst.getFunc(name).orElseThrow().call(args);
+        return out.length == 0 ? null : out[0];
+    }
+}
