@@ -331,6 +331,34 @@ class SimdCompilerTest {
         }
     }
 
+    static final String GC = """
+            (module
+              (type $s (struct (field i32) (field (mut v128))))
+              (type $a (array (mut v128)))
+              (func (export "struct") (param v128 v128) (result v128) (local $o (ref null $s))
+                (local.set $o (struct.new $s (i32.const 1) (local.get 0)))
+                (struct.set $s 1 (local.get $o) (i64x2.add (struct.get $s 1 (local.get $o)) (local.get 1)))
+                (struct.get $s 1 (local.get $o)))
+              (func (export "array") (param v128 i32) (result v128) (local $o (ref null $a))
+                (local.set $o (array.new $a (local.get 0) (i32.const 4)))
+                (array.fill $a (local.get $o) (i32.const 1) (v128.const i64x2 5 6) (i32.const 2))
+                (array.get $a (local.get $o) (local.get 1))))
+            """;
+
+    @Test
+    void v128InStructAndArrayFields() {
+        Val.V128 a = new Val.V128(1, 2);
+        for (Engine engine : List.of(COMPILER, INTERPRETER)) {
+            Instance inst = CompilerTest.instantiate(engine, GC);
+            assertThat(call(inst, "struct", a, new Val.V128(10, 20))).isEqualTo(new Val.V128(11, 22));
+            assertThat(call(inst, "array", a, Val.i32(0))).isEqualTo(a);
+            assertThat(call(inst, "array", a, Val.i32(2))).isEqualTo(new Val.V128(5, 6));
+            assertThat(call(inst, "array", a, Val.i32(3))).isEqualTo(a);
+            assertThatThrownBy(() -> call(inst, "array", a, Val.i32(4))).isInstanceOfSatisfying(Trap.class,
+                    t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_BOUNDS_ARRAY_ACCESS));
+        }
+    }
+
     @Test
     void importedV128GlobalIsSharedWithTheHost() {
         Store<Void> store = Store.create(COMPILER);
