@@ -359,6 +359,28 @@ class SimdCompilerTest {
         }
     }
 
+    static final String TAIL = """
+            (module
+              (type $vv (func (param v128 i32) (result v128)))
+              (table funcref (elem $count $other))
+              (func $count (type $vv)
+                (if (result v128) (i32.eqz (local.get 1)) (then (local.get 0))
+                  (else (return_call_indirect (type $vv)
+                    (i32x4.add (local.get 0) (i32x4.splat (i32.const 1))) (i32.sub (local.get 1) (i32.const 1))
+                    (i32.const 1)))))
+              (func $other (type $vv) (return_call $count (local.get 0) (local.get 1)))
+              (func (export "tail") (param v128 i32) (result v128) (return_call $count (local.get 0) (local.get 1))))
+            """;
+
+    @Test
+    void v128ThroughTailCalls() {
+        for (Engine engine : List.of(COMPILER, INTERPRETER)) {
+            Instance inst = CompilerTest.instantiate(engine, TAIL);
+            assertThat(call(inst, "tail", new Val.V128(0, 5L << 32), Val.i32(100_000)))
+                    .isEqualTo(new Val.V128(100_000L | 100_000L << 32, 100_000L | 100_005L << 32));
+        }
+    }
+
     @Test
     void importedV128GlobalIsSharedWithTheHost() {
         Store<Void> store = Store.create(COMPILER);
