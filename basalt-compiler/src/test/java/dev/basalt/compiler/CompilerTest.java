@@ -134,12 +134,14 @@ class CompilerTest {
 
     @Test
     void untranslatableFunctionFailsCompilationNamingIt() {
-        // Every instruction compiles; what still cannot is a function the JVM cannot hold: 40,000 i64 locals
-        // (80,000 JVM slots, and zeroing them alone is over the 64 KB method limit), returning 7.
+        // Every instruction compiles; what still cannot is a function over the JVM's 64 KB method limit that cannot
+        // be split because it has an exception handler: 40,000 i64 locals (zeroing them alone is over 64 KB) and an
+        // empty try_table, returning 7.
         byte[] wasm = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
             0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, // type 0: () -> i32
             0x03, 0x02, 0x01, 0x00, // function 0: type 0
-            0x0a, 0x0a, 0x01, 0x08, 0x01, (byte) 0xc0, (byte) 0xb8, 0x02, 0x7e, 0x41, 0x07, 0x0b};
+            0x0a, 0x0e, 0x01, 0x0c, 0x01, (byte) 0xc0, (byte) 0xb8, 0x02, 0x7e, // 40,000 i64 locals
+            0x1f, 0x40, 0x00, 0x0b, 0x41, 0x07, 0x0b}; // try_table end, i32.const 7, end
         Engine interpreter = Engine.create();
         assertThat(Linker.<Void>create(interpreter).instantiate(Store.create(interpreter),
                 Module.compile(interpreter, wasm))).isNotNull();
