@@ -382,6 +382,35 @@ class SimdCompilerTest {
     }
 
     @Test
+    void v128LocalsAndValuesInASplitFunction() {
+        // Far over HotSpot's 8,000-byte limit, so the function is split into pieces with its locals in a frame
+        // array; v128 locals and block results cross the pieces.
+        StringBuilder wat = new StringBuilder("(module (func (export \"big\") (param v128 i32) (result v128)"
+                + " (local $acc v128)\n");
+        for (int i = 0; i < 3_000; i++) {
+            wat.append("(local.set $acc (block (result v128) (i32x4.add (local.get $acc) (local.get 0))))\n");
+        }
+        wat.append("(local.get $acc)))");
+        List<String> methods = new ArrayList<>();
+        new ClassReader(JvmCompiler.generate(WatParser.parseModule(wat.toString()))).accept(
+                new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9) {
+                    @Override
+                    public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String descriptor,
+                                                                       String signature, String[] exceptions) {
+                        methods.add(name);
+                        return null;
+                    }
+                }, 0);
+        assertThat(methods).as("pieces of the split function").anyMatch(m -> m.startsWith("f0$"));
+        Val.V128 one = new Val.V128(1L | 2L << 32, 3L | 4L << 32);
+        for (Engine engine : List.of(COMPILER, INTERPRETER)) {
+            Instance inst = CompilerTest.instantiate(engine, wat.toString());
+            assertThat(call(inst, "big", one, Val.i32(0)))
+                    .isEqualTo(new Val.V128(3_000L | 6_000L << 32, 9_000L | 12_000L << 32));
+        }
+    }
+
+    @Test
     void importedV128GlobalIsSharedWithTheHost() {
         Store<Void> store = Store.create(COMPILER);
         dev.basalt.Global g = dev.basalt.Global.create(store, new dev.basalt.wasm.GlobalType(NumType.V128, true),
