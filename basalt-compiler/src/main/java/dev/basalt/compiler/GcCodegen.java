@@ -34,7 +34,6 @@ final class GcCodegen implements Opcodes {
     private static final String I31 = "dev/basalt/internal/runtime/I31Ref";
     private static final String SUPPORT = "dev/basalt/compiler/GcSupport";
     private static final String OBJ = "Ljava/lang/Object;";
-    private static final String V128_CLASS = "dev/basalt/wasm/V128";
     private static final String INST = "L" + ModuleCompiler.INST + ";";
 
     /** Storage kinds, as the interpreter's {@code DefinedType.K_*}. */
@@ -307,9 +306,9 @@ final class GcCodegen implements Opcodes {
             }
             case K_V128 -> {
                 mv.visitVarInsn(ALOAD, value);
-                mv.visitMethodInsn(INVOKEVIRTUAL, V128_CLASS, "lo", "()J", false);
+                mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.V128_CLASS, "lo", "()J", false);
                 mv.visitVarInsn(ALOAD, value);
-                mv.visitMethodInsn(INVOKEVIRTUAL, V128_CLASS, "hi", "()J", false);
+                mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.V128_CLASS, "hi", "()J", false);
                 mv.visitInsn(ACONST_NULL);
             }
             default -> {
@@ -354,7 +353,7 @@ final class GcCodegen implements Opcodes {
                 mv.visitInsn(AALOAD);
             }
             case K_V128 -> {
-                mv.visitTypeInsn(NEW, V128_CLASS);
+                mv.visitTypeInsn(NEW, ModuleCompiler.V128_CLASS);
                 mv.visitInsn(DUP);
                 mv.visitVarInsn(ALOAD, holder);
                 mv.visitFieldInsn(GETFIELD, owner, "values", "[J");
@@ -364,7 +363,7 @@ final class GcCodegen implements Opcodes {
                 mv.visitFieldInsn(GETFIELD, owner, "his", "[J");
                 index.run();
                 mv.visitInsn(LALOAD);
-                mv.visitMethodInsn(INVOKESPECIAL, V128_CLASS, "<init>", "(JJ)V", false);
+                mv.visitMethodInsn(INVOKESPECIAL, ModuleCompiler.V128_CLASS, "<init>", "(JJ)V", false);
                 // The holder loaded first is under the vector: drop it.
                 mv.visitInsn(SWAP);
                 mv.visitInsn(POP);
@@ -402,13 +401,13 @@ final class GcCodegen implements Opcodes {
                 mv.visitFieldInsn(GETFIELD, owner, "values", "[J");
                 index.run();
                 mv.visitVarInsn(ALOAD, value);
-                mv.visitMethodInsn(INVOKEVIRTUAL, V128_CLASS, "lo", "()J", false);
+                mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.V128_CLASS, "lo", "()J", false);
                 mv.visitInsn(LASTORE);
                 mv.visitVarInsn(ALOAD, holder);
                 mv.visitFieldInsn(GETFIELD, owner, "his", "[J");
                 index.run();
                 mv.visitVarInsn(ALOAD, value);
-                mv.visitMethodInsn(INVOKEVIRTUAL, V128_CLASS, "hi", "()J", false);
+                mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.V128_CLASS, "hi", "()J", false);
                 mv.visitInsn(LASTORE);
             }
             default -> {

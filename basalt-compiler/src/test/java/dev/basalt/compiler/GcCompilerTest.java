@@ -121,6 +121,42 @@ class GcCompilerTest {
     }
 
     @Test
+    void v128FieldsElementsAndPayloads() {
+        String wat = """
+                (module
+                  (type $s (struct (field (mut v128)) (field i32)))
+                  (type $a (array (mut v128)))
+                  (tag $e (param v128 i32))
+                  (data $d "\\01\\00\\00\\00\\00\\00\\00\\00\\02\\00\\00\\00\\00\\00\\00\\00\\03\\00\\00\\00\\00\\00\\00\\00\\04\\00\\00\\00\\00\\00\\00\\00")
+                  (func (export "field") (result i64) (local $p (ref $s))
+                    (local.set $p (struct.new $s (v128.const i64x2 5 6) (i32.const 7)))
+                    (struct.set $s 0 (local.get $p) (i64x2.add (struct.get $s 0 (local.get $p)) (v128.const i64x2 10 20)))
+                    (i64.add (i64x2.extract_lane 0 (struct.get $s 0 (local.get $p)))
+                             (i64x2.extract_lane 1 (struct.get $s 0 (local.get $p)))))
+                  (func (export "elements") (result i64) (local $x (ref $a)) (local $y (ref $a))
+                    (local.set $x (array.new $a (v128.const i64x2 1 2) (i32.const 3)))
+                    (array.fill $a (local.get $x) (i32.const 1) (v128.const i64x2 30 40) (i32.const 2))
+                    (local.set $y (array.new_data $a $d (i32.const 0) (i32.const 2)))
+                    (array.copy $a $a (local.get $x) (i32.const 0) (local.get $y) (i32.const 1) (i32.const 1))
+                    (i64.add (i64.add (i64x2.extract_lane 0 (array.get $a (local.get $x) (i32.const 0)))
+                                      (i64x2.extract_lane 1 (array.get $a (local.get $x) (i32.const 0))))
+                             (i64x2.extract_lane 1 (array.get $a (local.get $x) (i32.const 2)))))
+                  (func (export "payload") (result i64) (local $v v128) (local $n i32)
+                    (block $h (result v128 i32)
+                      (try_table (catch $e $h) (throw $e (v128.const i64x2 100 200) (i32.const 3)))
+                      (unreachable))
+                    (local.set $n) (local.set $v)
+                    (i64.add (i64x2.extract_lane 1 (local.get $v)) (i64.extend_i32_u (local.get $n)))))
+                """;
+        for (Engine engine : new Engine[] {COMPILER, INTERPRETER}) {
+            Instance inst = CompilerTest.instantiate(engine, wat);
+            assertThat(inst.getFunc("field").orElseThrow().callI64()).isEqualTo(15 + 26);
+            assertThat(inst.getFunc("elements").orElseThrow().callI64()).isEqualTo(3 + 4 + 40);
+            assertThat(inst.getFunc("payload").orElseThrow().callI64()).isEqualTo(203);
+        }
+    }
+
+    @Test
     void generatedClassPassesTheVerifier() {
         byte[] bytes = JvmCompiler.generate(WatParser.parseModule(GC));
         StringWriter out = new StringWriter();
