@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.basalt.component.binary.ComponentBinaryWriter;
 import dev.basalt.component.text.ComponentTextParser;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +33,6 @@ class ComponentRunTest {
     Path dir;
     Path component;
 
-    record Run(int code, String out, String err) {}
 
     @BeforeEach
     void writeComponent() throws IOException {
@@ -43,25 +40,22 @@ class ComponentRunTest {
         Files.write(component, ComponentBinaryWriter.write(ComponentTextParser.parse(COMPONENT)));
     }
 
-    Run run(String... args) {
+    CliRun run(String... args) {
         String[] full = new String[args.length + 2];
         full[0] = "run";
         full[1] = component.toString();
         System.arraycopy(args, 0, full, 2, args.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(full, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+        return CliRun.of(full);
     }
 
     @Test
     void invokesAnExportWithWaveArgumentsAndPrintsTheResultInWave() {
-        Run add = run("--invoke", "add(4294967295, 3)");
+        CliRun add = run("--invoke", "add(4294967295, 3)");
         assertThat(add.code()).as(add.err()).isZero();
         assertThat(add.out()).isEqualTo("2\n");
         assertThat(run("--invoke", "sign(-7)").out()).isEqualTo("negative\n");
         assertThat(run("--invoke", "sign(0)").out()).isEqualTo("zero\n");
-        Run none = run("--invoke", "boom()");
+        CliRun none = run("--invoke", "boom()");
         assertThat(none.code()).isEqualTo(Main.PROBLEM);
         assertThat(none.err()).contains("unreachable");
     }
@@ -70,7 +64,7 @@ class ComponentRunTest {
     void componentTextRunsToo() throws IOException {
         component = dir.resolve("calc.wat");
         Files.writeString(component, ";; a component in text\n" + COMPONENT);
-        Run add = run("--invoke", "add(1, 2)");
+        CliRun add = run("--invoke", "add(1, 2)");
         assertThat(add.code()).as(add.err()).isZero();
         assertThat(add.out()).isEqualTo("3\n");
     }
@@ -83,25 +77,25 @@ class ComponentRunTest {
                   (import "double" (func $d (param "x" u32) (result u32)))
                   (export "again" (func $d)))
                 """);
-        Run r = run("--invoke", "again(1)");
+        CliRun r = run("--invoke", "again(1)");
         assertThat(r.code()).isEqualTo(Main.PROBLEM);
         assertThat(r.err()).contains("double");
     }
 
     @Test
     void mistakesAreUsageErrorsThatSayWhatIsWrong() {
-        Run range = run("--invoke", "add(4294967296, 1)");
+        CliRun range = run("--invoke", "add(4294967296, 1)");
         assertThat(range.code()).isEqualTo(Main.PROBLEM);
         assertThat(range.err()).contains("expected u32 in range 0..4294967295, got 4294967296");
-        Run arity = run("--invoke", "add(1)");
+        CliRun arity = run("--invoke", "add(1)");
         assertThat(arity.err()).contains("add takes 2 arguments, 1 given");
-        Run missing = run("--invoke", "sub(1, 2)");
+        CliRun missing = run("--invoke", "sub(1, 2)");
         assertThat(missing.code()).isEqualTo(Main.USAGE);
         assertThat(missing.err()).contains("the component exports no function sub (exports: [sign-kind, add, sign, boom])");
-        Run noInvoke = run();
+        CliRun noInvoke = run();
         assertThat(noInvoke.code()).isEqualTo(Main.USAGE);
         assertThat(noInvoke.err()).contains("running a component needs --invoke");
-        Run stray = run("--invoke", "add(1, 2)", "3");
+        CliRun stray = run("--invoke", "add(1, 2)", "3");
         assertThat(stray.err()).contains("a component's arguments go inside --invoke");
     }
 }

@@ -3,8 +3,6 @@ package dev.basalt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -27,14 +25,9 @@ class MainTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path write(String name, byte[] bytes) throws IOException {
@@ -45,29 +38,29 @@ class MainTest {
 
     @Test
     void versionNamesTheBuild() {
-        Run r = run("--version");
+        CliRun r = run("--version");
         assertThat(r.code()).isZero();
         assertThat(r.out()).startsWith("basalt 0.");
     }
 
     @Test
     void validateSaysValidOrGivesTheErrorInOneLine() throws IOException {
-        Run ok = run("validate", write("ok.wasm", VALID).toString());
+        CliRun ok = run("validate", write("ok.wasm", VALID).toString());
         assertThat(ok.code()).isZero();
         assertThat(ok.out()).isEqualTo("valid\n");
 
-        Run bad = run("validate", write("bad.wasm", INVALID).toString());
+        CliRun bad = run("validate", write("bad.wasm", INVALID).toString());
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.out()).contains("invalid: type mismatch").doesNotContain("Exception").hasLineCount(1);
 
-        Run truncated = run("validate", write("cut.wasm", java.util.Arrays.copyOf(VALID, 20)).toString());
+        CliRun truncated = run("validate", write("cut.wasm", java.util.Arrays.copyOf(VALID, 20)).toString());
         assertThat(truncated.code()).isEqualTo(1);
         assertThat(truncated.out()).contains("malformed: ").hasLineCount(1);
     }
 
     @Test
     void inspectListsSectionsAndContents() throws IOException {
-        Run r = run("inspect", write("m.wasm", VALID).toString());
+        CliRun r = run("inspect", write("m.wasm", VALID).toString());
         assertThat(r.code()).isZero();
         assertThat(r.out())
                 .contains("binary module, 43 bytes")
@@ -82,7 +75,7 @@ class MainTest {
 
     @Test
     void inspectWatPrintsTheModule() throws IOException {
-        Run r = run("inspect", "--wat", write("m.wasm", VALID).toString());
+        CliRun r = run("inspect", "--wat", write("m.wasm", VALID).toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("""
                 (module
@@ -98,22 +91,22 @@ class MainTest {
 
     @Test
     void usageErrorsAreOneLineWithExitCode2() {
-        Run missing = run("validate", dir.resolve("nope.wasm").toString());
+        CliRun missing = run("validate", dir.resolve("nope.wasm").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).startsWith("basalt: no such file: ").hasLineCount(1);
 
-        Run engine = run("wast", "--engine", "warp-drive", dir.toString());
+        CliRun engine = run("wast", "--engine", "warp-drive", dir.toString());
         assertThat(engine.code()).isEqualTo(2);
         assertThat(engine.err()).contains("engine 'warp-drive' is not available").contains("none");
 
-        Run unknown = run("frobnicate");
+        CliRun unknown = run("frobnicate");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("Unmatched argument").contains("basalt --help");
     }
 
     @Test
     void wastOverNoScriptsEndsWithTheTotalsLine() {
-        Run r = run("wast", "--engine", "none", dir.toString());
+        CliRun r = run("wast", "--engine", "none", dir.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("0 passed, 0 failed, 0 skipped\n");
     }
@@ -132,7 +125,7 @@ class MainTest {
     @Test
     void wastReportsEachFileFailuresWithLinesAndTheTotals() throws IOException {
         Path script = write("t.wast", SCRIPT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Run r = run("wast", "--engine", "interpreter", script.toString());
+        CliRun r = run("wast", "--engine", "interpreter", script.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEqualTo(script + ": 5 passed, 1 failed, 0 skipped\n"
                 + "  " + script + ":5 assert_return: invoke \"add\" (i32.const 2) (i32.const 2): result 0: "
@@ -143,7 +136,7 @@ class MainTest {
     @Test
     void wastWithoutAnEngineSkipsExecutionAndVerboseShowsMessageMismatches() throws IOException {
         Path script = write("t.wast", SCRIPT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Run r = run("wast", "--engine", "none", "-v", script.toString());
+        CliRun r = run("wast", "--engine", "none", "-v", script.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).startsWith(script + ": 3 passed, 0 failed, 3 skipped\n")
                 .contains(script + ":8 assert_invalid (passed): message differs: expected \"unknown operator\", got \"type mismatch")
@@ -153,7 +146,7 @@ class MainTest {
     @Test
     void theExampleScriptPasses() {
         Path example = Path.of("..", "examples", "hello.wast");
-        Run r = run("wast", example.toString());
+        CliRun r = run("wast", example.toString());
         assertThat(r.out()).endsWith("9 passed, 0 failed, 0 skipped\n");
         assertThat(r.code()).isZero();
     }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.basalt.component.wit.WitLoader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
@@ -16,13 +14,9 @@ class WitCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -35,7 +29,7 @@ class WitCommandTest {
                 world base { import api; }
                 world full { include base; export run: func(); @unstable(feature = extra) import x: func(); }
                 """);
-        Run r = run("wit", file.toString());
+        CliRun r = run("wit", file.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("package local:demo@1.0.0;\n").contains("""
                 world full {
@@ -46,7 +40,7 @@ class WitCommandTest {
         // the output is WIT that resolves again
         WitLoader.load("printed.wit", r.out(), WitLoader.Options.DEFAULT);
 
-        Run withFeature = run("wit", "--features", "extra", file.toString());
+        CliRun withFeature = run("wit", "--features", "extra", file.toString());
         assertThat(withFeature.out()).contains("  @unstable(feature = extra)\n  import x: func();\n");
     }
 
@@ -54,14 +48,14 @@ class WitCommandTest {
     void errorsNameTheFileLineAndColumn() throws IOException {
         Path file = dir.resolve("bad.wit");
         Files.writeString(file, "package a:b;\ninterface i { type t = nope; }\n");
-        Run r = run("wit", file.toString());
+        CliRun r = run("wit", file.toString());
         assertThat(r.code()).isEqualTo(Main.PROBLEM);
         assertThat(r.err()).isEqualTo("basalt: " + file + ":2:24: type `nope` does not exist\n");
     }
 
     @Test
     void helpSaysComponentBinariesAreNotDecodedYet() {
-        Run r = run("wit", "--help");
+        CliRun r = run("wit", "--help");
         assertThat(r.out().replaceAll("\\s+", " ")).contains("decoding the WIT of a component binary (.wasm) is not implemented yet");
     }
 
@@ -69,7 +63,7 @@ class WitCommandTest {
     void wasiHttpPackageWithItsSiblingDependencies() {
         Path http = Path.of(System.getProperty("basalt.shared", "../../shared"), "wasi-wit", "wasip2", "http");
         Assumptions.assumeTrue(Files.isDirectory(http), "no WASI WIT at " + http + "; skipping");
-        Run r = run("wit", http.toString());
+        CliRun r = run("wit", http.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("package wasi:http@0.2.12;").contains("world proxy {")
                 .contains("  import wasi:io/streams@0.2.12;").doesNotContain("package wasi:io");

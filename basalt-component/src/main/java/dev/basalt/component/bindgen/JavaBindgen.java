@@ -666,8 +666,18 @@ public final class JavaBindgen {
         if (def.kind() instanceof TypeDef.Alias a) {
             return javaType(a.target(), boxed);
         }
-        String qualified = ownerClass(def) + "." + typeName(pascal(def.name()));
+        String qualified = className(def);
         return def.kind() instanceof TypeDef.Flags ? "EnumSet<" + qualified + ">" : qualified;
+    }
+
+    /** The definition a type name stands for, through {@code use} and alias-of-a-name chains. */
+    private TypeDef definitionOf(Resolve.TypeId id) {
+        return resolve.type(resolve.definition(id));
+    }
+
+    /** The Java name of a defined (non-alias) type: the class of its interface or world, then its own. */
+    private String className(TypeDef def) {
+        return ownerClass(def) + "." + typeName(pascal(def.name()));
     }
 
     private String ownerClass(TypeDef def) {
@@ -691,11 +701,11 @@ public final class JavaBindgen {
                 yield "ValueType." + p.name();
             }
             case WitType.Ref r -> {
-                TypeDef def = resolve.type(resolve.definition(r.id()));
+                TypeDef def = definitionOf(r.id());
                 if (def.kind() instanceof TypeDef.Alias a) {
                     yield valueTypeExpr(a.target());
                 }
-                String cls = ownerClass(def) + "." + typeName(pascal(def.name()));
+                String cls = className(def);
                 yield def.kind() instanceof TypeDef.Resource ? "new ValueType.OwnType(" + cls + ".TYPE)" : cls + ".TYPE";
             }
             case WitType.ListOf l -> "ValueType.list(" + valueTypeExpr(l.element()) + ")";
@@ -707,8 +717,7 @@ public final class JavaBindgen {
             case WitType.TupleOf tu -> "ValueType.tuple(" + String.join(", ",
                     tu.types().stream().map(this::valueTypeExpr).toList()) + ")";
             case WitType.Handle h -> "new ValueType." + (h.borrow() ? "BorrowType(" : "OwnType(")
-                    + ownerClass(resolve.type(resolve.definition(h.resource()))) + "."
-                    + typeName(pascal(resolve.type(resolve.definition(h.resource())).name())) + ".TYPE)";
+                    + className(definitionOf(h.resource())) + ".TYPE)";
             case WitType.MapOf m -> throw unsupported("map", "a type");
             case WitType.FutureOf f -> throw unsupported("future", "a type");
             case WitType.StreamOf st -> throw unsupported("stream", "a type");
@@ -735,14 +744,14 @@ public final class JavaBindgen {
                 case ERROR_CONTEXT -> throw unsupported("error-context", "a type");
             };
             case WitType.Ref r -> {
-                TypeDef def = resolve.type(resolve.definition(r.id()));
+                TypeDef def = definitionOf(r.id());
                 if (def.kind() instanceof TypeDef.Alias a) {
                     yield lowerExpr(a.target(), x, depth);
                 }
                 if (def.kind() instanceof TypeDef.Resource) {
                     yield "ComponentValue.own(" + x + ".handle())"; // a bare resource name is an owned handle
                 }
-                String cls = ownerClass(def) + "." + typeName(pascal(def.name()));
+                String cls = className(def);
                 yield cls + (def.kind() instanceof TypeDef.Flags ? ".lowerSet(" : ".lower(") + x + ")";
             }
             case WitType.ListOf l -> isByte(l.element())
@@ -777,11 +786,11 @@ public final class JavaBindgen {
                 default -> "Bindings.lift" + pascal(p.wit()) + "(" + v + ")";
             };
             case WitType.Ref r -> {
-                TypeDef def = resolve.type(resolve.definition(r.id()));
+                TypeDef def = definitionOf(r.id());
                 if (def.kind() instanceof TypeDef.Alias a) {
                     yield liftExpr(a.target(), v, depth);
                 }
-                String cls = ownerClass(def) + "." + typeName(pascal(def.name()));
+                String cls = className(def);
                 yield cls + (def.kind() instanceof TypeDef.Flags ? ".liftSet(" : ".lift(") + v + ", caller)";
             }
             case WitType.ListOf l -> isByte(l.element())
