@@ -1,8 +1,10 @@
 package dev.basalt.wasi;
 
+import dev.basalt.wasi.internal.Errno;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import dev.basalt.wasi.internal.Sandbox;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -88,15 +90,30 @@ abstract sealed class Descriptor {
      * components (no {@code ..}, no symlinks), so every lookup starts from a place known to be inside.
      */
     static final class Directory extends Descriptor {
-        final Preopen root;
+        final Sandbox.Root root;
         final List<String> components;
+        /** Whether this is the descriptor the guest was given for the grant (reported by {@code fd_prestat_get}). */
+        private final boolean preopen;
         /** The listing taken when {@code fd_readdir} last started over (cookie 0); later cookies index it. */
-        List<Sandbox.DirEntry> listing;
+        List<DirEntry> listing;
 
-        Directory(Preopen root, List<String> components, long rightsBase, long rightsInheriting) {
+        Directory(Sandbox.Root root, List<String> components, long rightsBase, long rightsInheriting) {
+            this(root, components, rightsBase, rightsInheriting, false);
+        }
+
+        private Directory(Sandbox.Root root, List<String> components, long rightsBase, long rightsInheriting,
+                boolean preopen) {
             super(rightsBase, rightsInheriting);
             this.root = root;
             this.components = List.copyOf(components);
+            this.preopen = preopen;
+        }
+
+        /** The descriptor of a directory grant, with the rights its read-only flag allows. */
+        static Directory preopen(Sandbox.Root root) {
+            boolean ro = root.readOnly();
+            return new Directory(root, List.of(), ro ? Rights.DIR_BASE_READ_ONLY : Rights.DIR_BASE,
+                    ro ? Rights.INHERITING_READ_ONLY : Rights.INHERITING, true);
         }
 
         Path hostPath() {
@@ -104,7 +121,7 @@ abstract sealed class Descriptor {
         }
 
         boolean isPreopen() {
-            return components.isEmpty() && root.preopenedAs(this);
+            return preopen;
         }
 
         @Override
@@ -113,28 +130,8 @@ abstract sealed class Descriptor {
         }
     }
 
-    /** A pre-opened directory grant: host directory, the name the guest sees, read-only or not. */
-    static final class Preopen {
-        final Path hostRoot;
-        final String guestPath;
-        final boolean readOnly;
-        private Directory descriptor;
-
-        Preopen(Path hostRoot, String guestPath, boolean readOnly) {
-            this.hostRoot = hostRoot;
-            this.guestPath = guestPath;
-            this.readOnly = readOnly;
-        }
-
-        Directory open() {
-            descriptor = new Directory(this, List.of(), readOnly ? Rights.DIR_BASE_READ_ONLY : Rights.DIR_BASE,
-                    readOnly ? Rights.INHERITING_READ_ONLY : Rights.INHERITING);
-            return descriptor;
-        }
-
-        boolean preopenedAs(Directory d) {
-            return d == descriptor;
-        }
+    /** One entry of a directory listing for {@code fd_readdir}. */
+    record DirEntry(String name, long ino, int filetype) {
     }
 
     /** A pre-opened listening TCP socket ({@code sock_accept}). */

@@ -1,5 +1,6 @@
 package dev.basalt.wasi;
 
+import dev.basalt.wasi.internal.Errno;
 import dev.basalt.Memory;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -5,28 +5,19 @@ import dev.basalt.Memory;
 import dev.basalt.Trap;
 import dev.basalt.TrapKind;
 import dev.basalt.Val;
+import dev.basalt.wasi.internal.Errno;
+import dev.basalt.wasi.internal.Sandbox;
+import dev.basalt.wasi.internal.SandboxFs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The implementations of the {@code wasi_snapshot_preview1} functions. Each takes a {@link Call} (context, guest
@@ -342,12 +333,7 @@ final class Preview1 {
     }
 
     private static void setSize(FileChannel ch, long size) throws IOException {
-        long current = ch.size();
-        if (size < current) {
-            ch.truncate(size);
-        } else if (size > current) {
-            ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
-        }
+        SandboxFs.setSize(ch, size);
     }
 
     static int fdFilestatSetTimes(Call c) throws IOException {
@@ -373,23 +359,12 @@ final class Preview1 {
                 : (flags & Abi.FSTFLAGS_ATIM_NOW) != 0 ? fileTime(now) : null;
         FileTime m = (flags & Abi.FSTFLAGS_MTIM) != 0 ? fileTime(mtim)
                 : (flags & Abi.FSTFLAGS_MTIM_NOW) != 0 ? fileTime(now) : null;
-        BasicFileAttributeView view = follow ? Files.getFileAttributeView(host, BasicFileAttributeView.class)
-                : Files.getFileAttributeView(host, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-        view.setTimes(m, a, null);
+        SandboxFs.setTimes(host, a, m, follow);
         return Errno.SUCCESS;
     }
 
     private static FileTime fileTime(long nanos) {
-        return FileTime.from(Instant.ofEpochSecond(Long.divideUnsigned(nanos, 1_000_000_000L),
-                Long.remainderUnsigned(nanos, 1_000_000_000L)));
-    }
-
-    private static long nanos(Object time) {
-        if (!(time instanceof FileTime t)) {
-            return 0;
-        }
-        Instant i = t.toInstant();
-        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        return SandboxFs.fileTime(nanos);
     }
 
     /**
@@ -399,64 +374,28 @@ final class Preview1 {
     private static void putFilestat(GuestMemory m, int ptr, Path host, boolean followLink, long openSize)
             throws IOException {
         m.check(ptr, Abi.FILESTAT_SIZE);
-        LinkOption[] opts = followLink ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
-        Map<String, Object> a;
-        try {
-            try {
-                a = Files.readAttributes(host, "unix:dev,ino,nlink,size,lastAccessTime,lastModifiedTime,ctime,"
-                        + "isDirectory,isRegularFile,isSymbolicLink,mode", opts);
-            } catch (UnsupportedOperationException | IllegalArgumentException e) {
-                a = Files.readAttributes(host, "*", opts);
-            }
-        } catch (java.nio.file.NoSuchFileException e) {
-            if (openSize < 0) {
-                throw e;
-            }
-            m.zero(ptr, Abi.FILESTAT_SIZE);
-            m.putU8(ptr + 16, Abi.FILETYPE_REGULAR_FILE);
-            m.putI64(ptr + 32, openSize);
-            return;
-        }
+        SandboxFs.Stat st = SandboxFs.stat(host, followLink, openSize);
         m.zero(ptr, Abi.FILESTAT_SIZE);
-        m.putI64(ptr, a.get("dev") instanceof Long dev ? dev : 0);
-        m.putI64(ptr + 8, a.get("ino") instanceof Long ino ? ino : 0);
-        m.putU8(ptr + 16, filetype(a));
-        m.putI64(ptr + 24, a.get("nlink") instanceof Integer n ? n : 1);
-        m.putI64(ptr + 32, a.get("size") instanceof Long size ? size : 0);
-        m.putI64(ptr + 40, nanos(a.get("lastAccessTime")));
-        m.putI64(ptr + 48, nanos(a.get("lastModifiedTime")));
-        m.putI64(ptr + 56, nanos(a.containsKey("ctime") ? a.get("ctime") : a.get("lastModifiedTime")));
+        m.putI64(ptr, st.dev());
+        m.putI64(ptr + 8, st.ino());
+        m.putU8(ptr + 16, filetype(st.kind()));
+        m.putI64(ptr + 24, st.nlink());
+        m.putI64(ptr + 32, st.size());
+        m.putI64(ptr + 40, st.atimeNanos());
+        m.putI64(ptr + 48, st.mtimeNanos());
+        m.putI64(ptr + 56, st.ctimeNanos());
     }
 
-    private static int filetype(Map<String, Object> a) {
-        if (Boolean.TRUE.equals(a.get("isSymbolicLink"))) {
-            return Abi.FILETYPE_SYMBOLIC_LINK;
-        }
-        if (Boolean.TRUE.equals(a.get("isDirectory"))) {
-            return Abi.FILETYPE_DIRECTORY;
-        }
-        if (Boolean.TRUE.equals(a.get("isRegularFile"))) {
-            return Abi.FILETYPE_REGULAR_FILE;
-        }
-        if (a.get("mode") instanceof Integer mode) {
-            return switch (mode & 0xF000) {
-                case 0x6000 -> Abi.FILETYPE_BLOCK_DEVICE;
-                case 0x2000 -> Abi.FILETYPE_CHARACTER_DEVICE;
-                case 0xC000 -> Abi.FILETYPE_SOCKET_STREAM;
-                default -> Abi.FILETYPE_UNKNOWN;
-            };
-        }
-        return Abi.FILETYPE_UNKNOWN;
-    }
-
-    private static int filetype(BasicFileAttributes a) {
-        if (a.isSymbolicLink()) {
-            return Abi.FILETYPE_SYMBOLIC_LINK;
-        }
-        if (a.isDirectory()) {
-            return Abi.FILETYPE_DIRECTORY;
-        }
-        return a.isRegularFile() ? Abi.FILETYPE_REGULAR_FILE : Abi.FILETYPE_UNKNOWN;
+    static int filetype(SandboxFs.Kind kind) {
+        return switch (kind) {
+            case SYMBOLIC_LINK -> Abi.FILETYPE_SYMBOLIC_LINK;
+            case DIRECTORY -> Abi.FILETYPE_DIRECTORY;
+            case REGULAR_FILE -> Abi.FILETYPE_REGULAR_FILE;
+            case BLOCK_DEVICE -> Abi.FILETYPE_BLOCK_DEVICE;
+            case CHARACTER_DEVICE -> Abi.FILETYPE_CHARACTER_DEVICE;
+            case SOCKET -> Abi.FILETYPE_SOCKET_STREAM;
+            case FIFO, UNKNOWN -> Abi.FILETYPE_UNKNOWN;
+        };
     }
 
     static int fdPrestatGet(Call c) {
@@ -467,7 +406,7 @@ final class Preview1 {
         GuestMemory m = c.mem();
         m.zero(ptr, 8);
         m.putU8(ptr, Abi.PREOPENTYPE_DIR);
-        m.putI32(ptr + 4, d.root.guestPath.getBytes(StandardCharsets.UTF_8).length);
+        m.putI32(ptr + 4, d.root.guestPath().getBytes(StandardCharsets.UTF_8).length);
         return Errno.SUCCESS;
     }
 
@@ -475,7 +414,7 @@ final class Preview1 {
         if (!(c.fd(0) instanceof Descriptor.Directory d) || !d.isPreopen()) {
             return Errno.BADF;
         }
-        byte[] name = d.root.guestPath.getBytes(StandardCharsets.UTF_8);
+        byte[] name = d.root.guestPath().getBytes(StandardCharsets.UTF_8);
         if (Integer.toUnsignedLong(c.i(2)) < name.length) {
             return Errno.NAMETOOLONG;
         }
@@ -662,7 +601,7 @@ final class Preview1 {
         byte[] out = new byte[(int) Math.min(bufLen, GuestMemory.CHUNK)];
         int used = 0;
         for (long k = cookie; k >= 0 && k < d.listing.size() && used < out.length; k++) {
-            Sandbox.DirEntry e = d.listing.get((int) k);
+            Descriptor.DirEntry e = d.listing.get((int) k);
             byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
             ByteBuffer entry = ByteBuffer.allocate(Abi.DIRENT_SIZE + name.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             entry.putLong(0, k + 1).putLong(8, e.ino()).putInt(16, name.length).put(20, (byte) e.filetype());
@@ -677,34 +616,17 @@ final class Preview1 {
         return Errno.SUCCESS;
     }
 
-    private static List<Sandbox.DirEntry> list(Descriptor.Directory d) throws IOException {
+    private static List<Descriptor.DirEntry> list(Descriptor.Directory d) throws IOException {
         Path host = d.hostPath();
-        List<Sandbox.DirEntry> out = new ArrayList<>();
-        out.add(new Sandbox.DirEntry(".", ino(host), Abi.FILETYPE_DIRECTORY));
+        List<Descriptor.DirEntry> out = new ArrayList<>();
+        out.add(new Descriptor.DirEntry(".", SandboxFs.ino(host), Abi.FILETYPE_DIRECTORY));
         // The root's ".." would describe the host directory above the pre-open: report the root itself instead.
         Path parent = d.components.isEmpty() ? host : host.getParent();
-        out.add(new Sandbox.DirEntry("..", ino(parent), Abi.FILETYPE_DIRECTORY));
-        List<Path> children = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(host)) {
-            for (Path p : stream) {
-                children.add(p);
-            }
-        }
-        children.sort(null);
-        for (Path p : children) {
-            BasicFileAttributes a = Sandbox.attributes(p);
-            out.add(new Sandbox.DirEntry(p.getFileName().toString(), ino(p),
-                    a == null ? Abi.FILETYPE_UNKNOWN : filetype(a)));
+        out.add(new Descriptor.DirEntry("..", SandboxFs.ino(parent), Abi.FILETYPE_DIRECTORY));
+        for (SandboxFs.Entry e : SandboxFs.list(d.root, d.components)) {
+            out.add(new Descriptor.DirEntry(e.name(), e.ino(), filetype(e.kind())));
         }
         return out;
-    }
-
-    private static long ino(Path p) {
-        try {
-            return Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS) instanceof Long l ? l : 0;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return 0;
-        }
     }
 
     static int fdRenumber(Call c) throws IOException {
@@ -763,11 +685,7 @@ final class Preview1 {
     static int pathCreateDirectory(Call c) throws IOException {
         Descriptor.Directory d = c.dir(0);
         d.require(Rights.PATH_CREATE_DIRECTORY);
-        Sandbox.Resolved r = Sandbox.resolve(d, c.string(1, 2), false);
-        if (r.isRoot() || Sandbox.attributes(r.host()) != null) {
-            return Errno.EXIST;
-        }
-        Files.createDirectory(r.host());
+        SandboxFs.createDirectory(Sandbox.resolve(d.root, d.components, c.string(1, 2), false));
         return Errno.SUCCESS;
     }
 
@@ -775,7 +693,7 @@ final class Preview1 {
         Descriptor.Directory d = c.dir(0);
         d.require(Rights.PATH_FILESTAT_GET);
         boolean follow = (c.i(1) & Abi.LOOKUP_SYMLINK_FOLLOW) != 0;
-        Sandbox.Resolved r = Sandbox.resolve(d, c.string(2, 3), follow);
+        Sandbox.Resolved r = Sandbox.resolve(d.root, d.components, c.string(2, 3), follow);
         putFilestat(c.mem(), c.i(4), r.host(), false, -1);
         return Errno.SUCCESS;
     }
@@ -784,7 +702,7 @@ final class Preview1 {
         Descriptor.Directory d = c.dir(0);
         d.require(Rights.PATH_FILESTAT_SET_TIMES);
         boolean follow = (c.i(1) & Abi.LOOKUP_SYMLINK_FOLLOW) != 0;
-        Sandbox.Resolved r = Sandbox.resolve(d, c.string(2, 3), follow);
+        Sandbox.Resolved r = Sandbox.resolve(d.root, d.components, c.string(2, 3), follow);
         if (Sandbox.attributes(r.host()) == null) {
             return Errno.NOENT;
         }
@@ -799,22 +717,9 @@ final class Preview1 {
         String newPath = c.string(5, 6);
         from.require(Rights.PATH_LINK_SOURCE);
         to.require(Rights.PATH_LINK_TARGET);
-        Sandbox.Resolved source = Sandbox.resolve(from, oldPath, follow);
-        Sandbox.Resolved target = Sandbox.resolve(to, newPath, false);
-        BasicFileAttributes a = Sandbox.attributes(source.host());
-        if (a == null) {
-            return Errno.NOENT;
-        }
-        if (a.isDirectory()) {
-            return Errno.PERM;
-        }
-        if (target.isRoot() || Sandbox.attributes(target.host()) != null) {
-            return Errno.EXIST;
-        }
-        if (target.trailingSlash() || source.trailingSlash()) {
-            return Errno.NOTDIR;
-        }
-        Files.createLink(target.host(), source.host());
+        Sandbox.Resolved source = Sandbox.resolve(from.root, from.components, oldPath, follow);
+        Sandbox.Resolved target = Sandbox.resolve(to.root, to.components, newPath, false);
+        SandboxFs.link(source, target);
         return Errno.SUCCESS;
     }
 
@@ -846,86 +751,27 @@ final class Preview1 {
         if ((base & ~d.rightsInheriting) != 0 || (inheriting & ~d.rightsInheriting) != 0) {
             return Errno.NOTCAPABLE;
         }
-        Sandbox.Resolved r = Sandbox.resolve(d, path, follow);
-        Path host = r.host();
-        BasicFileAttributes a = Sandbox.attributes(host);
-        if (a != null && create && exclusive) {
-            return Errno.EXIST;
-        }
-        if (a != null && a.isSymbolicLink()) {
-            // Only reachable without symlink_follow: POSIX O_NOFOLLOW says ELOOP.
-            return Errno.LOOP;
-        }
-        if (a == null && (!create || directory)) {
-            return Errno.NOENT;
-        }
-        if (a != null && a.isDirectory() || directory) {
-            if (a != null && !a.isDirectory()) {
-                return Errno.NOTDIR;
-            }
-            if (truncate || (base & (Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) != 0
-                    && !directory) {
-                return Errno.ISDIR;
-            }
-            if (create && exclusive) {
-                return Errno.EXIST;
-            }
-            Descriptor.Directory nd = new Descriptor.Directory(r.root(), r.components(), base & Rights.DIRECTORY,
+        Sandbox.Resolved r = Sandbox.resolve(d.root, d.components, path, follow);
+        boolean write = (base & (Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) != 0;
+        SandboxFs.Opened opened = SandboxFs.open(r, new SandboxFs.OpenRequest(create, exclusive, truncate, directory,
+                (base & Rights.FD_READ) != 0, write, (fdflags & Abi.FDFLAGS_APPEND) != 0,
+                (fdflags & (Abi.FDFLAGS_SYNC | Abi.FDFLAGS_RSYNC)) != 0, (fdflags & Abi.FDFLAGS_DSYNC) != 0));
+        Descriptor nd = switch (opened) {
+            case SandboxFs.Opened.Directory dir -> new Descriptor.Directory(dir.place().root(),
+                    dir.place().components(), base & Rights.DIRECTORY, inheriting);
+            case SandboxFs.Opened.File f -> new Descriptor.File(f.channel(), f.hostPath(), base & Rights.REGULAR_FILE,
                     inheriting);
-            nd.fdflags = fdflags;
-            c.mem().putI32(resultPtr, c.ctx.allocate(nd));
-            return Errno.SUCCESS;
-        }
-        if (a != null && !a.isRegularFile()) {
-            // Devices, fifos and sockets on the host are not handed to guests.
-            return Errno.ACCES;
-        }
-        if (r.trailingSlash()) {
-            return Errno.NOTDIR;
-        }
-        Set<OpenOption> options = new HashSet<>();
-        options.add(LinkOption.NOFOLLOW_LINKS);
-        boolean write = (base & (Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) != 0
-                || truncate || (fdflags & Abi.FDFLAGS_APPEND) != 0;
-        if (write) {
-            options.add(StandardOpenOption.WRITE);
-        }
-        if ((base & Rights.FD_READ) != 0 || !write) {
-            options.add(StandardOpenOption.READ);
-        }
-        if (create) {
-            options.add(exclusive ? StandardOpenOption.CREATE_NEW : StandardOpenOption.CREATE);
-            if (!write) {
-                options.add(StandardOpenOption.WRITE);
-            }
-        }
-        if (truncate) {
-            options.add(StandardOpenOption.TRUNCATE_EXISTING);
-        }
-        if ((fdflags & (Abi.FDFLAGS_SYNC | Abi.FDFLAGS_RSYNC)) != 0) {
-            options.add(StandardOpenOption.SYNC);
-        } else if ((fdflags & Abi.FDFLAGS_DSYNC) != 0) {
-            options.add(StandardOpenOption.DSYNC);
-        }
-        FileChannel ch = FileChannel.open(host, options);
-        Descriptor.File f = new Descriptor.File(ch, host, base & Rights.REGULAR_FILE, inheriting);
-        f.fdflags = fdflags;
-        c.mem().putI32(resultPtr, c.ctx.allocate(f));
+        };
+        nd.fdflags = fdflags;
+        c.mem().putI32(resultPtr, c.ctx.allocate(nd));
         return Errno.SUCCESS;
     }
 
     static int pathReadlink(Call c) throws IOException {
         Descriptor.Directory d = c.dir(0);
         d.require(Rights.PATH_READLINK);
-        Sandbox.Resolved r = Sandbox.resolve(d, c.string(1, 2), false);
-        BasicFileAttributes a = Sandbox.attributes(r.host());
-        if (a == null) {
-            return Errno.NOENT;
-        }
-        if (!a.isSymbolicLink()) {
-            return Errno.INVAL;
-        }
-        byte[] target = Files.readSymbolicLink(r.host()).toString().getBytes(StandardCharsets.UTF_8);
+        Sandbox.Resolved r = Sandbox.resolve(d.root, d.components, c.string(1, 2), false);
+        byte[] target = SandboxFs.readlink(r).getBytes(StandardCharsets.UTF_8);
         int len = (int) Math.min(target.length, Integer.toUnsignedLong(c.i(4)));
         c.mem().write(c.i(3), target, 0, len);
         c.mem().putI32(c.i(5), len);
@@ -935,18 +781,7 @@ final class Preview1 {
     static int pathRemoveDirectory(Call c) throws IOException {
         Descriptor.Directory d = c.dir(0);
         d.require(Rights.PATH_REMOVE_DIRECTORY);
-        Sandbox.Resolved r = Sandbox.resolve(d, c.string(1, 2), false);
-        if (r.isRoot()) {
-            return Errno.BUSY;
-        }
-        BasicFileAttributes a = Sandbox.attributes(r.host());
-        if (a == null) {
-            return Errno.NOENT;
-        }
-        if (!a.isDirectory()) {
-            return Errno.NOTDIR;
-        }
-        Files.delete(r.host());
+        SandboxFs.removeDirectory(Sandbox.resolve(d.root, d.components, c.string(1, 2), false));
         return Errno.SUCCESS;
     }
 
@@ -957,35 +792,9 @@ final class Preview1 {
         String newPath = c.string(4, 5);
         from.require(Rights.PATH_RENAME_SOURCE);
         to.require(Rights.PATH_RENAME_TARGET);
-        Sandbox.Resolved source = Sandbox.resolve(from, oldPath, false);
-        Sandbox.Resolved target = Sandbox.resolve(to, newPath, false);
-        if (source.isRoot() || target.isRoot()) {
-            return Errno.BUSY;
-        }
-        BasicFileAttributes a = Sandbox.attributes(source.host());
-        if (a == null) {
-            return Errno.NOENT;
-        }
-        if ((source.trailingSlash() || target.trailingSlash()) && !a.isDirectory()) {
-            return Errno.NOTDIR;
-        }
-        if (a.isDirectory() && target.components().size() > source.components().size()
-                && source.root() == target.root()
-                && target.components().subList(0, source.components().size()).equals(source.components())) {
-            // A directory cannot move into itself.
-            return Errno.INVAL;
-        }
-        BasicFileAttributes b = Sandbox.attributes(target.host());
-        if (b != null) {
-            if (a.isDirectory() && !b.isDirectory()) {
-                return Errno.NOTDIR;
-            }
-            if (!a.isDirectory() && b.isDirectory()) {
-                return Errno.ISDIR;
-            }
-        }
-        // ATOMIC_MOVE is rename(2): it replaces an existing target (an empty directory or a file) atomically.
-        Files.move(source.host(), target.host(), StandardCopyOption.ATOMIC_MOVE);
+        Sandbox.Resolved source = Sandbox.resolve(from.root, from.components, oldPath, false);
+        Sandbox.Resolved target = Sandbox.resolve(to.root, to.components, newPath, false);
+        SandboxFs.rename(source, target);
         return Errno.SUCCESS;
     }
 
@@ -994,39 +803,15 @@ final class Preview1 {
         Descriptor.Directory d = c.dir(2);
         String path = c.string(3, 4);
         d.require(Rights.PATH_SYMLINK);
-        if (target.isEmpty()) {
-            return Errno.NOENT;
-        }
-        if (target.startsWith("/") || target.indexOf('\0') >= 0) {
-            // Absolute targets could never be followed inside the sandbox; refuse them as wasmtime does.
-            return Errno.PERM;
-        }
-        Sandbox.Resolved r = Sandbox.resolve(d, path, false);
-        if (r.isRoot() || Sandbox.attributes(r.host()) != null) {
-            return Errno.EXIST;
-        }
-        if (r.trailingSlash()) {
-            return Errno.NOENT;
-        }
-        Files.createSymbolicLink(r.host(), Path.of(target));
+        SandboxFs.checkSymlinkTarget(target);
+        SandboxFs.symlink(target, Sandbox.resolve(d.root, d.components, path, false));
         return Errno.SUCCESS;
     }
 
     static int pathUnlinkFile(Call c) throws IOException {
         Descriptor.Directory d = c.dir(0);
         d.require(Rights.PATH_UNLINK_FILE);
-        Sandbox.Resolved r = Sandbox.resolve(d, c.string(1, 2), false);
-        BasicFileAttributes a = Sandbox.attributes(r.host());
-        if (a == null) {
-            return Errno.NOENT;
-        }
-        if (a.isDirectory()) {
-            return Errno.ISDIR;
-        }
-        if (r.trailingSlash()) {
-            return Errno.NOTDIR;
-        }
-        Files.delete(r.host());
+        SandboxFs.unlinkFile(Sandbox.resolve(d.root, d.components, c.string(1, 2), false));
         return Errno.SUCCESS;
     }
 

@@ -1,5 +1,6 @@
 package dev.basalt.wasi;
 
+import dev.basalt.wasi.internal.Sandbox;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -10,8 +11,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,16 +64,7 @@ public final class WasiContext implements AutoCloseable {
             ctx.fds.put(2, new Descriptor.Stream(null, output(config.stderr(), FileDescriptor.err),
                     isTerminal(config.stderr())));
             for (WasiConfig.DirGrant d : config.dirs()) {
-                Path real;
-                try {
-                    real = d.host().toRealPath();
-                } catch (IOException e) {
-                    throw new IllegalArgumentException("cannot pre-open " + d.host() + ": no such directory", e);
-                }
-                if (!Files.isDirectory(real)) {
-                    throw new IllegalArgumentException("cannot pre-open " + d.host() + ": not a directory");
-                }
-                ctx.fds.put(ctx.fds.lastKey() + 1, new Descriptor.Preopen(real, d.guestPath(), d.readOnly()).open());
+                ctx.fds.put(ctx.fds.lastKey() + 1, Descriptor.Directory.preopen(Sandbox.Root.open(d)));
             }
             for (InetSocketAddress address : config.listenAddresses()) {
                 ServerSocketChannel server = ServerSocketChannel.open();
@@ -107,7 +97,7 @@ public final class WasiContext implements AutoCloseable {
         Map<Integer, String> out = new TreeMap<>();
         fds.forEach((fd, d) -> {
             if (d instanceof Descriptor.Directory dir && dir.isPreopen()) {
-                out.put(fd, dir.root.guestPath);
+                out.put(fd, dir.root.guestPath());
             }
         });
         return out;

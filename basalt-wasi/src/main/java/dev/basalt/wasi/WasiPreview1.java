@@ -1,5 +1,6 @@
 package dev.basalt.wasi;
 
+import dev.basalt.wasi.internal.Errno;
 import dev.basalt.Caller;
 import dev.basalt.Func;
 import dev.basalt.FuncType;

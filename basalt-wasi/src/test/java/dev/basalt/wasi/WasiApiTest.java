@@ -3,6 +3,7 @@ package dev.basalt.wasi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.basalt.wasi.internal.Errno;
 import dev.basalt.Engine;
 import dev.basalt.Instance;
 import dev.basalt.Linker;

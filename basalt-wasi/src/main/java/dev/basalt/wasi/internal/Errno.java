@@ -1,4 +1,4 @@
-package dev.basalt.wasi;
+package dev.basalt.wasi.internal;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -14,64 +14,65 @@ import java.nio.file.NotLinkException;
 
 /**
  * WASI preview1 {@code errno} values (witx {@code $errno}, u16) and the mapping from Java's I/O exceptions.
- * Only the values this implementation returns are named.
+ * Only the values this implementation returns are named. Shared by preview1 and preview2 (which maps these
+ * values to its {@code error-code} names), so both report the same failure for the same host condition.
  */
-final class Errno {
+public final class Errno {
     private Errno() {
     }
 
-    static final int SUCCESS = 0;
-    static final int TOOBIG = 1;
-    static final int ACCES = 2;
-    static final int ADDRINUSE = 3;
-    static final int AGAIN = 6;
-    static final int BADF = 8;
-    static final int BUSY = 10;
-    static final int CONNRESET = 15;
-    static final int EXIST = 20;
-    static final int FAULT = 21;
-    static final int FBIG = 22;
-    static final int ILSEQ = 25;
-    static final int INTR = 27;
-    static final int INVAL = 28;
-    static final int IO = 29;
-    static final int ISDIR = 31;
-    static final int LOOP = 32;
-    static final int MLINK = 34;
-    static final int NAMETOOLONG = 37;
-    static final int NOENT = 44;
-    static final int NOMEM = 48;
-    static final int NOSPC = 51;
-    static final int NOSYS = 52;
-    static final int NOTCONN = 53;
-    static final int NOTDIR = 54;
-    static final int NOTEMPTY = 55;
-    static final int NOTSOCK = 57;
-    static final int NOTSUP = 58;
-    static final int OVERFLOW = 61;
-    static final int PERM = 63;
-    static final int PIPE = 64;
-    static final int ROFS = 69;
-    static final int SPIPE = 70;
-    static final int XDEV = 75;
-    static final int NOTCAPABLE = 76;
+    public static final int SUCCESS = 0;
+    public static final int TOOBIG = 1;
+    public static final int ACCES = 2;
+    public static final int ADDRINUSE = 3;
+    public static final int AGAIN = 6;
+    public static final int BADF = 8;
+    public static final int BUSY = 10;
+    public static final int CONNRESET = 15;
+    public static final int EXIST = 20;
+    public static final int FAULT = 21;
+    public static final int FBIG = 22;
+    public static final int ILSEQ = 25;
+    public static final int INTR = 27;
+    public static final int INVAL = 28;
+    public static final int IO = 29;
+    public static final int ISDIR = 31;
+    public static final int LOOP = 32;
+    public static final int MLINK = 34;
+    public static final int NAMETOOLONG = 37;
+    public static final int NOENT = 44;
+    public static final int NOMEM = 48;
+    public static final int NOSPC = 51;
+    public static final int NOSYS = 52;
+    public static final int NOTCONN = 53;
+    public static final int NOTDIR = 54;
+    public static final int NOTEMPTY = 55;
+    public static final int NOTSOCK = 57;
+    public static final int NOTSUP = 58;
+    public static final int OVERFLOW = 61;
+    public static final int PERM = 63;
+    public static final int PIPE = 64;
+    public static final int ROFS = 69;
+    public static final int SPIPE = 70;
+    public static final int XDEV = 75;
+    public static final int NOTCAPABLE = 76;
 
     /** A WASI error raised inside a host function; turned into the function's errno result. */
-    static final class Failure extends RuntimeException {
-        final int errno;
+    public static final class Failure extends RuntimeException {
+        public final int errno;
 
-        Failure(int errno) {
+        public Failure(int errno) {
             super(null, null, false, false);
             this.errno = errno;
         }
     }
 
-    static Failure fail(int errno) {
+    public static Failure fail(int errno) {
         return new Failure(errno);
     }
 
     /** The errno for an I/O failure of the host. */
-    static int of(IOException e) {
+    public static int of(IOException e) {
         if (e instanceof NoSuchFileException) {
             return NOENT;
         }
@@ -128,7 +129,7 @@ final class Errno {
         return IO;
     }
 
-    static int of(RuntimeException e) {
+    public static int of(RuntimeException e) {
         if (e instanceof NotYetConnectedException) {
             return NOTCONN;
         }

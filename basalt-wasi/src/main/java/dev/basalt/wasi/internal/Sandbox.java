@@ -1,4 +1,4 @@
-package dev.basalt.wasi;
+package dev.basalt.wasi.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,6 +6,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import dev.basalt.wasi.WasiConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * Path resolution that cannot leave a pre-opened directory. A guest path is resolved component by component from
- * the directory descriptor's position (a list of components below the pre-open's canonical host root):
+ * the directory's position (a list of components below the pre-open's canonical host root):
  * <ul>
  *   <li>an absolute path, or a {@code ..} above the pre-open's root, fails with {@code EPERM} (wasmtime's answer);</li>
  *   <li>every intermediate component that is a symlink is read and its target spliced into the remaining path, so
@@ -25,37 +26,64 @@ import java.util.List;
  * except (by design) none: intermediates are known to be real directories at check time. A host process racing
  * the guest by swapping a checked directory for a symlink between check and use is outside this model (Java has
  * no {@code openat}); see docs/RATIONALE.md.
+ *
+ * <p>Shared by the preview1 functions and the preview2 (component) host: one capability model, one set of rules.
+ * Failures are {@link Errno.Failure}s.
  */
-final class Sandbox {
-    static final int MAX_SYMLINKS = 40;
+public final class Sandbox {
+    public static final int MAX_SYMLINKS = 40;
 
     private Sandbox() {
     }
 
+    /**
+     * A granted directory: its canonical host path, the name the guest knows it by, and whether the guest may
+     * change anything below it.
+     */
+    public record Root(Path hostRoot, String guestPath, boolean readOnly) {
+        /**
+         * Opens a grant: resolves the host directory to its canonical path (so later checks compare real paths).
+         *
+         * @throws IllegalArgumentException if the directory does not exist or is not a directory
+         */
+        public static Root open(WasiConfig.DirGrant grant) {
+            Path real;
+            try {
+                real = grant.host().toRealPath();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot pre-open " + grant.host() + ": no such directory", e);
+            }
+            if (!Files.isDirectory(real)) {
+                throw new IllegalArgumentException("cannot pre-open " + grant.host() + ": not a directory");
+            }
+            return new Root(real, grant.guestPath(), grant.readOnly());
+        }
+    }
+
     /** A resolved path: the pre-open it lies in and its components below the root (empty for the root). */
-    record Resolved(Descriptor.Preopen root, List<String> components, boolean trailingSlash) {
-        Path host() {
+    public record Resolved(Root root, List<String> components, boolean trailingSlash) {
+        public Path host() {
             return hostPath(root, components);
         }
 
-        boolean isRoot() {
+        public boolean isRoot() {
             return components.isEmpty();
         }
     }
 
-    /** One entry of a directory listing for {@code fd_readdir}. */
-    record DirEntry(String name, long ino, int filetype) {
-    }
-
-    static Path hostPath(Descriptor.Preopen root, List<String> components) {
-        Path p = root.hostRoot;
+    public static Path hostPath(Root root, List<String> components) {
+        Path p = root.hostRoot();
         for (String c : components) {
             p = p.resolve(c);
         }
         return p;
     }
 
-    static Resolved resolve(Descriptor.Directory dir, String path, boolean followFinal) {
+    /**
+     * Resolves guest {@code path} relative to the directory {@code from} (checked components below {@code root}).
+     * {@code followFinal}: whether a symlink in the last component is followed.
+     */
+    public static Resolved resolve(Root root, List<String> from, String path, boolean followFinal) {
         if (path.isEmpty()) {
             throw Errno.fail(Errno.NOENT);
         }
@@ -69,7 +97,7 @@ final class Sandbox {
         // A trailing slash demands a directory, and a directory is reached through a final symlink.
         boolean follow = followFinal || trailingSlash;
         Deque<String> pending = new ArrayDeque<>(split(path));
-        List<String> current = new ArrayList<>(dir.components);
+        List<String> current = new ArrayList<>(from);
         int expansions = 0;
         while (!pending.isEmpty()) {
             String c = pending.pollFirst();
@@ -86,7 +114,7 @@ final class Sandbox {
             boolean last = pending.stream().allMatch(x -> x.isEmpty() || x.equals("."));
             Path host;
             try {
-                host = hostPath(dir.root, current).resolve(c);
+                host = hostPath(root, current).resolve(c);
             } catch (InvalidPathException e) {
                 throw Errno.fail(Errno.INVAL);
             }
@@ -125,16 +153,16 @@ final class Sandbox {
             current.add(c);
         }
         if (trailingSlash) {
-            BasicFileAttributes attrs = attributes(hostPath(dir.root, current));
+            BasicFileAttributes attrs = attributes(hostPath(root, current));
             if (attrs != null && !attrs.isDirectory()) {
                 throw Errno.fail(Errno.NOTDIR);
             }
         }
-        return new Resolved(dir.root, current, trailingSlash);
+        return new Resolved(root, current, trailingSlash);
     }
 
     /** The attributes of {@code host} itself (not following a symlink), or null if it does not exist. */
-    static BasicFileAttributes attributes(Path host) {
+    public static BasicFileAttributes attributes(Path host) {
         try {
             return Files.readAttributes(host, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
