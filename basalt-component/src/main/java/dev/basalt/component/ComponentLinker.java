@@ -114,7 +114,7 @@ public final class ComponentLinker<T> {
         boolean ok = switch (sort) {
             case FUNC -> d instanceof HostDefinition<?>;
             case INSTANCE -> d instanceof LinkerInstance<?> || d instanceof ComponentInstance;
-            case TYPE -> d instanceof ResourceType;
+            case TYPE -> d instanceof ResourceType || d instanceof ValueType;
             case COMPONENT -> d instanceof Component;
             case CORE_MODULE -> d instanceof Module;
             default -> false;
@@ -132,6 +132,7 @@ public final class ComponentLinker<T> {
             case LinkerInstance<?> i -> "an instance";
             case ComponentInstance i -> "an instance";
             case ResourceType r -> "a resource type";
+            case ValueType v -> "a value type";
             case Component c -> "a component";
             case Module m -> "a core module";
             default -> d.getClass().getSimpleName();
@@ -166,6 +167,16 @@ public final class ComponentLinker<T> {
 
         public LinkerInstance<T> defineResource(String name, ResourceType type) {
             put(name, type);
+            return this;
+        }
+
+        /**
+         * Defines a named value type, as an imported interface exports the types its functions use (WIT
+         * {@code variant stream-error}, {@code record datetime} ...: {@code (export "stream-error" (type (eq N)))}
+         * in the instance type); it must equal the importer's type structurally, resource handles by identity.
+         */
+        public LinkerInstance<T> defineType(String name, ValueType type) {
+            put(name, Objects.requireNonNull(type, "type"));
             return this;
         }
 
