@@ -28,6 +28,7 @@ import dev.basalt.wasm.binary.BinaryWriter;
 import dev.basalt.wasm.text.Lexer;
 import dev.basalt.wasm.text.Numbers;
 import dev.basalt.wasm.text.Token;
+import dev.basalt.wasm.text.TokenCursor;
 import dev.basalt.wasm.text.WatParser;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -63,40 +64,22 @@ import java.util.Set;
  * Component c = ComponentTextParser.parse("(component (import \"f\" (func)))");
  * }
  */
-public final class ComponentTextParser {
+public final class ComponentTextParser extends TokenCursor {
     /** How deep components, types and inline forms may nest before we refuse (hostile input). */
     private static final int MAX_DEPTH = 100;
 
-    private final String source;
-    private final List<Token> tokens;
-    private final int[] matching;
-    private int p;
     private Scope scope;
     private int depth;
 
     private ComponentTextParser(String source) {
-        this.source = source;
-        Lexer.Result lexed;
+        super(source, lex(source));
+    }
+
+    private static List<Token> lex(String source) {
         try {
-            lexed = Lexer.lex(source);
+            return Lexer.lex(source).tokens();
         } catch (MalformedException e) {
             throw lexError(e);
-        }
-        this.tokens = lexed.tokens();
-        this.matching = new int[tokens.size()];
-        int[] stack = new int[64];
-        int sp = 0;
-        for (int i = 0; i < tokens.size(); i++) {
-            matching[i] = -1;
-            Token.Kind k = tokens.get(i).kind();
-            if (k == Token.Kind.LPAR) {
-                if (sp == stack.length) {
-                    stack = java.util.Arrays.copyOf(stack, sp * 2);
-                }
-                stack[sp++] = i;
-            } else if (k == Token.Kind.RPAR && sp > 0) {
-                matching[stack[--sp]] = i;
-            }
         }
     }
 
@@ -124,7 +107,7 @@ public final class ComponentTextParser {
         if (peek().isKeyword("definition")) {
             p++;
         }
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         if (peek().isKeyword("binary")) {
             p++;
             byte[] bytes = strings();
@@ -384,7 +367,7 @@ public final class ComponentTextParser {
 
     private void coreModuleField() {
         Token idTok = peek();
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         List<ExternName> exports = inlineExports();
         if (isInlineName("import")) {
             p += 2;
@@ -432,7 +415,7 @@ public final class ComponentTextParser {
         for (int i = at; i < tokens.size(); i++) {
             Token t = tokens.get(i);
             if (t.is(Token.Kind.LPAR)) {
-                i = matching[i];
+                i = closeIndex(i);
                 if (i < 0) {
                     throw error(t, "unexpected end of input");
                 }
@@ -446,7 +429,7 @@ public final class ComponentTextParser {
     }
 
     private void coreInstanceField() {
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         CoreInstance instance;
         if (atForm("instantiate")) {
             p += 2;
@@ -454,7 +437,7 @@ public final class ComponentTextParser {
             List<CoreInstance.Arg> args = new ArrayList<>();
             while (atForm("with")) {
                 p += 2;
-                String name = string();
+                String name = name();
                 int inst;
                 if (atForm("instance") && (peek(2).is(Token.Kind.LPAR) || peek(2).is(Token.Kind.RPAR))) {
                     p += 2;
@@ -483,7 +466,7 @@ public final class ComponentTextParser {
         List<CoreInstance.InlineExport> exports = new ArrayList<>();
         while (atForm("export")) {
             p += 2;
-            String name = string();
+            String name = name();
             expect(Token.Kind.LPAR);
             Token kw = next();
             Sort sort = coreSort(kw);
@@ -506,7 +489,7 @@ public final class ComponentTextParser {
         Token t = next();
         if (peek().is(Token.Kind.STRING)) {
             int instance = resolve(Sort.CORE_INSTANCE, t);
-            String name = string();
+            String name = name();
             return emitAlias(new Alias.CoreInstanceExport(sort, instance, name), Optional.empty());
         }
         return resolve(sort, t);
@@ -556,7 +539,7 @@ public final class ComponentTextParser {
     }
 
     private void coreAliasField(Sort sort) {
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         if (!atForm("alias")) {
             throw unexpected(peek());
         }
@@ -568,7 +551,7 @@ public final class ComponentTextParser {
     }
 
     private void coreFuncField() {
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         if (atForm("alias")) {
             p += 2;
             Alias alias = aliasTarget(Sort.CORE_FUNC);
@@ -591,14 +574,14 @@ public final class ComponentTextParser {
 
     private void coreTypeField() {
         Token idTok = peek();
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         CoreType type = coreTypeDef(id.isPresent() ? idTok.text() : "");
         expect(Token.Kind.RPAR);
         emitCoreType(type, id);
     }
 
     private void coreRecField(Token open) {
-        int close = matching[p - 2];
+        int close = closeIndex(p - 2);
         if (close < 0) {
             throw error(open, "unexpected end of input");
         }
@@ -627,7 +610,7 @@ public final class ComponentTextParser {
         if (!peek().is(Token.Kind.LPAR)) {
             throw unexpected(peek());
         }
-        int close = matching[p];
+        int close = closeIndex(p);
         if (close < 0) {
             throw error(peek(), "unexpected end of input");
         }
@@ -695,20 +678,20 @@ public final class ComponentTextParser {
         switch (kw.text()) {
             case "type" -> {
                 Token idTok = peek();
-                Optional<String> id = optionalId();
+                Optional<String> id = maybeId();
                 CoreType t = coreTypeDef(id.isPresent() ? idTok.text() : "");
                 expect(Token.Kind.RPAR);
                 emitCoreType(t, id);
             }
             case "import" -> {
-                String module = string();
-                String name = string();
+                String module = name();
+                String name = name();
                 CoreType.CoreExternType t = coreExternDesc();
                 expect(Token.Kind.RPAR);
                 scope.items.add(new CoreType.ImportDecl(module, name, t));
             }
             case "export" -> {
-                String name = string();
+                String name = name();
                 CoreType.CoreExternType t = coreExternDesc();
                 expect(Token.Kind.RPAR);
                 scope.items.add(new CoreType.ExportDecl(name, t));
@@ -720,7 +703,7 @@ public final class ComponentTextParser {
                 Alias a = aliasTarget(Sort.CORE_TYPE);
                 expect(Token.Kind.LPAR);
                 expectKeyword("type");
-                Optional<String> id = optionalId();
+                Optional<String> id = maybeId();
                 expect(Token.Kind.RPAR);
                 expect(Token.Kind.RPAR);
                 if (!(a instanceof Alias.Outer o)) {
@@ -742,7 +725,7 @@ public final class ComponentTextParser {
         switch (kw.text()) {
             case "func", "tag" -> {
                 p += 2;
-                optionalId();
+                maybeId();
                 int type;
                 if (atForm("type")) {
                     p += 2;
@@ -765,7 +748,7 @@ public final class ComponentTextParser {
                 return new CoreType.CoreExternType(kw.text().equals("tag") ? 4 : 0, d.toByteArray());
             }
             case "table", "memory", "global" -> {
-                int close = matching[p];
+                int close = closeIndex(p);
                 if (close < 0) {
                     throw error(open, "unexpected end of input");
                 }
@@ -789,7 +772,7 @@ public final class ComponentTextParser {
 
     private void skipForms(String... keywords) {
         while (peek().is(Token.Kind.LPAR) && Set.of(keywords).contains(peek(1).text())) {
-            int close = matching[p];
+            int close = closeIndex(p);
             if (close < 0) {
                 throw error(peek(), "unexpected end of input");
             }
@@ -810,7 +793,7 @@ public final class ComponentTextParser {
 
     /** {@code (component $id? (export "n")* (import "n")? ...)}: a nested component, or a component import. */
     private void componentField2() {
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         List<ExternName> exports = inlineExports();
         if (isInlineName("import")) {
             p += 2;
@@ -837,7 +820,7 @@ public final class ComponentTextParser {
     }
 
     private void instanceField() {
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         List<ExternName> exports = inlineExports();
         int index;
         if (isInlineName("import")) {
@@ -854,7 +837,7 @@ public final class ComponentTextParser {
             List<Instance.Arg> args = new ArrayList<>();
             while (atForm("with")) {
                 p += 2;
-                String name = string();
+                String name = name();
                 Instance.Arg arg;
                 if (atForm("instance") && (peek(2).is(Token.Kind.LPAR) && peek(3).isKeyword("export")
                         || peek(2).is(Token.Kind.RPAR))) {
@@ -912,7 +895,7 @@ public final class ComponentTextParser {
         }
         int instance = resolve(Sort.INSTANCE, t);
         while (true) {
-            String name = string();
+            String name = name();
             if (peek().is(Token.Kind.STRING)) {
                 instance = emitAlias(new Alias.InstanceExport(Sort.INSTANCE, instance, name), Optional.empty());
             } else {
@@ -956,7 +939,7 @@ public final class ComponentTextParser {
         Alias alias = aliasTarget(null);
         expect(Token.Kind.LPAR);
         Sort sort = sortKeyword();
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         expect(Token.Kind.RPAR);
         expect(Token.Kind.RPAR);
         emitAlias(withSort(alias, sort), id);
@@ -989,13 +972,13 @@ public final class ComponentTextParser {
         Token kw = next();
         if (kw.isKeyword("export")) {
             int instance = index(Sort.INSTANCE);
-            String name = string();
+            String name = name();
             return new Alias.InstanceExport(sort == null ? Sort.FUNC : sort, instance, name);
         }
         if (kw.isKeyword("core")) {
             expectKeyword("export");
             int instance = index(Sort.CORE_INSTANCE);
-            String name = string();
+            String name = name();
             return new Alias.CoreInstanceExport(sort == null ? Sort.CORE_FUNC : sort, instance, name);
         }
         if (kw.isKeyword("outer")) {
@@ -1052,7 +1035,7 @@ public final class ComponentTextParser {
     }
 
     private void typeField() {
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         List<ExternName> exports = inlineExports();
         int index;
         if (atForm("alias")) {
@@ -1070,7 +1053,7 @@ public final class ComponentTextParser {
     }
 
     private void funcField() {
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         List<ExternName> exports = inlineExports();
         int index;
         if (atForm("alias")) {
@@ -1125,7 +1108,7 @@ public final class ComponentTextParser {
         List<TypeDef.Param> params = new ArrayList<>();
         while (atForm("param")) {
             p += 2;
-            String name = string();
+            String name = name();
             ValType t = valType();
             expect(Token.Kind.RPAR);
             params.add(new TypeDef.Param(name, t));
@@ -1190,7 +1173,7 @@ public final class ComponentTextParser {
                 } else {
                     expect(Token.Kind.LPAR);
                     expectKeyword("func");
-                    id = optionalId();
+                    id = maybeId();
                     exports = inlineExports();
                     type = funcTypeUse();
                     expect(Token.Kind.RPAR);
@@ -1222,7 +1205,7 @@ public final class ComponentTextParser {
             expect(Token.Kind.LPAR);
             expectKeyword("core");
             expectKeyword("func");
-            Optional<String> id = optionalId();
+            Optional<String> id = maybeId();
             expect(Token.Kind.RPAR);
             addEntry(8, canon);
             define(defines, id);
@@ -1378,7 +1361,7 @@ public final class ComponentTextParser {
             p += 2;
             expect(Token.Kind.LPAR);
             expectKeyword("value");
-            results.add(optionalId());
+            results.add(maybeId());
             expect(Token.Kind.RPAR);
             expect(Token.Kind.RPAR);
         }
@@ -1398,7 +1381,7 @@ public final class ComponentTextParser {
     }
 
     private void exportField() {
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         ExternName name = externName();
         SortIdx si = sortIdx();
         Optional<ExternType> ascribed = Optional.empty();
@@ -1438,8 +1421,8 @@ public final class ComponentTextParser {
         }
         int i = p + 3;
         while (tokens.get(i).is(Token.Kind.LPAR) && ATTRIBUTES.contains(tokens.get(i + 1).text())
-                && matching[i] > 0) {
-            i = matching[i] + 1;
+                && closeIndex(i) > 0) {
+            i = closeIndex(i) + 1;
         }
         return tokens.get(i).is(Token.Kind.RPAR);
     }
@@ -1460,10 +1443,10 @@ public final class ComponentTextParser {
         List<ExternName.Attribute> attrs = new ArrayList<>();
         if (atForm("interface")) {
             p += 2;
-            name = string();
+            name = name();
             expect(Token.Kind.RPAR);
         } else {
-            name = string();
+            name = name();
         }
         Set<ExternName.AttributeKind> seen = java.util.EnumSet.noneOf(ExternName.AttributeKind.class);
         while (peek().is(Token.Kind.LPAR)) {
@@ -1481,7 +1464,7 @@ public final class ComponentTextParser {
                 throw unexpected(kw);
             }
             p += 2;
-            attrs.add(new ExternName.Attribute(kind, string()));
+            attrs.add(new ExternName.Attribute(kind, name()));
             expect(Token.Kind.RPAR);
         }
         // keep the binary's canonical order: implements, versionsuffix, external-id
@@ -1498,7 +1481,7 @@ public final class ComponentTextParser {
         Token kw = next();
         if (kw.isKeyword("core")) {
             expectKeyword("module");
-            Optional<String> id = optionalId();
+            Optional<String> id = maybeId();
             int type = coreModuleTypeUse();
             expect(Token.Kind.RPAR);
             return new ExternDesc(Sort.CORE_MODULE, id, new ExternType.CoreModule(type));
@@ -1506,7 +1489,7 @@ public final class ComponentTextParser {
         if (!kw.is(Token.Kind.KEYWORD)) {
             throw unexpected(kw);
         }
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         ExternDesc d = switch (kw.text()) {
             case "func" -> new ExternDesc(Sort.FUNC, id, new ExternType.Func(funcTypeUse()));
             case "component" -> new ExternDesc(Sort.COMPONENT, id,
@@ -1662,7 +1645,7 @@ public final class ComponentTextParser {
                 List<TypeDef.Field> fields = new ArrayList<>();
                 while (atForm("field")) {
                     p += 2;
-                    String name = string();
+                    String name = name();
                     ValType vt = valType();
                     expect(Token.Kind.RPAR);
                     fields.add(new TypeDef.Field(name, vt));
@@ -1673,8 +1656,8 @@ public final class ComponentTextParser {
                 List<TypeDef.Case> cases = new ArrayList<>();
                 while (atForm("case")) {
                     p += 2;
-                    optionalId();
-                    String name = string();
+                    maybeId();
+                    String name = name();
                     Optional<ValType> vt = Optional.empty();
                     if (!peek().is(Token.Kind.RPAR) && !atForm("refines")) {
                         vt = Optional.of(valType());
@@ -1705,14 +1688,14 @@ public final class ComponentTextParser {
             case "flags" -> {
                 List<String> labels = new ArrayList<>();
                 while (peek().is(Token.Kind.STRING)) {
-                    labels.add(string());
+                    labels.add(name());
                 }
                 yield new TypeDef.Flags(labels);
             }
             case "enum" -> {
                 List<String> labels = new ArrayList<>();
                 while (peek().is(Token.Kind.STRING)) {
-                    labels.add(string());
+                    labels.add(name());
                 }
                 yield new TypeDef.Enum(labels);
             }
@@ -1794,63 +1777,10 @@ public final class ComponentTextParser {
         throw unexpected(t);
     }
 
-    // ---- tokens ----
+    // ---- tokens (TokenCursor, with wasm-tools' wording for unexpected tokens) ----
 
-    private Token peek() {
-        return tokens.get(p);
-    }
-
-    private Token peek(int k) {
-        return tokens.get(Math.min(p + k, tokens.size() - 1));
-    }
-
-    private Token next() {
-        Token t = tokens.get(p);
-        if (!t.is(Token.Kind.EOF)) {
-            p++;
-        }
-        return t;
-    }
-
-    private boolean atForm(String kw) {
-        return peek().is(Token.Kind.LPAR) && peek(1).isKeyword(kw);
-    }
-
-    private void expect(Token.Kind kind) {
-        if (!peek().is(kind)) {
-            throw unexpected(peek());
-        }
-        p++;
-    }
-
-    private void expectKeyword(String kw) {
-        if (!peek().isKeyword(kw)) {
-            throw unexpected(peek());
-        }
-        p++;
-    }
-
-    private Optional<String> optionalId() {
-        if (peek().is(Token.Kind.ID)) {
-            return Optional.of(next().idName());
-        }
-        return Optional.empty();
-    }
-
-    private String string() {
-        Token t = peek();
-        if (!t.is(Token.Kind.STRING)) {
-            throw unexpected(t);
-        }
-        p++;
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(t.bytes())).toString();
-        } catch (CharacterCodingException e) {
-            throw error(t, "malformed UTF-8 encoding");
-        }
+    private Optional<String> maybeId() {
+        return Optional.ofNullable(optionalId());
     }
 
     private byte[] strings() {
@@ -1876,11 +1806,8 @@ public final class ComponentTextParser {
         }
     }
 
-    private MalformedException error(Token t, String message) {
-        return new MalformedException(message + " at " + Lexer.position(source, t.start()), t.start());
-    }
-
-    private MalformedException unexpected(Token t) {
+    @Override
+    protected MalformedException unexpected(Token t) {
         return error(t, t.is(Token.Kind.EOF) ? "unexpected end of input" : "unexpected token `" + t.text() + "`");
     }
 

@@ -10,15 +10,20 @@ import java.util.List;
 /**
  * A position in a token list with the helpers a recursive-descent parser needs, plus the matching-parenthesis
  * table (computed once, iteratively) so that forms can be skipped or bounded without recursion.
+ *
+ * <p>Shared by every parser of the S-expression formats: the module text parser holds one, and the WAST script
+ * parser and the component text parser extend it (overriding {@link #error} and {@link #unexpected} where their
+ * messages differ).
  */
-class TokenCursor {
-    final String source;
-    final List<Token> tokens;
+public class TokenCursor {
+    protected final String source;
+    protected final List<Token> tokens;
     /** For each LPAR token index, the index of its matching RPAR (or the EOF index if unbalanced); -1 otherwise. */
     final int[] matching;
-    int p;
+    /** Index of the next token. */
+    protected int p;
 
-    TokenCursor(String source, List<Token> tokens) {
+    protected TokenCursor(String source, List<Token> tokens) {
         this.source = source;
         this.tokens = tokens;
         this.matching = new int[tokens.size()];
@@ -42,16 +47,24 @@ class TokenCursor {
         }
     }
 
-    Token peek() {
+    /**
+     * The index of the RPAR closing the LPAR at token {@code lpar}, or -1 if the input ends before it closes.
+     */
+    protected final int closeIndex(int lpar) {
+        int m = matching[lpar];
+        return m >= 0 && tokens.get(m).is(Token.Kind.RPAR) ? m : -1;
+    }
+
+    protected Token peek() {
         return tokens.get(p);
     }
 
-    Token peek(int k) {
+    protected Token peek(int k) {
         int i = p + k;
         return i < tokens.size() ? tokens.get(i) : tokens.get(tokens.size() - 1);
     }
 
-    Token next() {
+    protected Token next() {
         Token t = tokens.get(p);
         if (t.kind() != Token.Kind.EOF) {
             p++;
@@ -59,20 +72,20 @@ class TokenCursor {
         return t;
     }
 
-    boolean atKeyword(String kw) {
+    protected boolean atKeyword(String kw) {
         return peek().isKeyword(kw);
     }
 
     /** Whether the next tokens are {@code ( kw}. */
-    boolean atForm(String kw) {
+    protected boolean atForm(String kw) {
         return peek().is(Token.Kind.LPAR) && peek(1).isKeyword(kw);
     }
 
-    boolean at(Token.Kind kind) {
+    protected boolean at(Token.Kind kind) {
         return peek().is(kind);
     }
 
-    MalformedException error(Token t, String message) {
+    protected MalformedException error(Token t, String message) {
         return new MalformedException(message + " at " + Lexer.position(source, t.start()), t.start());
     }
 
@@ -80,7 +93,7 @@ class TokenCursor {
      * The error for a token that does not fit. Like the reference interpreter, whose lexer knows every keyword,
      * a word that is no keyword at all is an "unknown operator" rather than an "unexpected token".
      */
-    MalformedException unexpected(Token t) {
+    protected MalformedException unexpected(Token t) {
         if (t.is(Token.Kind.EOF)) {
             return error(t, "unexpected end of input");
         }
@@ -114,7 +127,7 @@ class TokenCursor {
                 || kw.startsWith("nan:") && Numbers.classify(kw) != null;
     }
 
-    void expect(Token.Kind kind) {
+    protected void expect(Token.Kind kind) {
         Token t = peek();
         if (!t.is(kind)) {
             throw unexpected(t);
@@ -122,7 +135,7 @@ class TokenCursor {
         p++;
     }
 
-    void expectKeyword(String kw) {
+    protected void expectKeyword(String kw) {
         Token t = peek();
         if (!t.isKeyword(kw)) {
             throw unexpected(t);
@@ -131,19 +144,19 @@ class TokenCursor {
     }
 
     /** Consumes {@code ( kw}. */
-    void enterForm(String kw) {
+    protected void enterForm(String kw) {
         expect(Token.Kind.LPAR);
         expectKeyword(kw);
     }
 
-    String optionalId() {
+    protected String optionalId() {
         if (peek().is(Token.Kind.ID)) {
             return next().idName();
         }
         return null;
     }
 
-    byte[] string() {
+    protected byte[] string() {
         Token t = peek();
         if (!t.is(Token.Kind.STRING)) {
             throw unexpected(t);
@@ -153,7 +166,7 @@ class TokenCursor {
     }
 
     /** A string that must be valid UTF-8 (names). */
-    String name() {
+    protected String name() {
         Token t = peek();
         byte[] b = string();
         try {
@@ -167,7 +180,7 @@ class TokenCursor {
     }
 
     /** An unsigned 32-bit nat literal. */
-    int u32() {
+    protected int u32() {
         Token t = peek();
         if (!t.is(Token.Kind.NAT)) {
             throw unexpected(t);
@@ -185,7 +198,7 @@ class TokenCursor {
     }
 
     /** An unsigned 64-bit nat literal. */
-    long u64() {
+    protected long u64() {
         Token t = peek();
         if (!t.is(Token.Kind.NAT)) {
             throw unexpected(t);

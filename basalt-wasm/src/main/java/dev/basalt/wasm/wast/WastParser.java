@@ -7,6 +7,7 @@ import dev.basalt.wasm.NumType;
 import dev.basalt.wasm.text.Lexer;
 import dev.basalt.wasm.text.Numbers;
 import dev.basalt.wasm.text.Token;
+import dev.basalt.wasm.text.TokenCursor;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -29,42 +30,24 @@ import java.util.Optional;
  * WastScript script = WastParser.parse("i32.wast", Files.readAllBytes(path));
  * }
  */
-public final class WastParser {
+public final class WastParser extends TokenCursor {
     private static final int MAX_RESULT_NESTING = 64;
 
     private final String fileName;
-    private final String source;
-    private final List<Token> tokens;
-    private final int[] matching;
     private final int[] lineStarts;
-    private int p;
 
     private WastParser(String fileName, String source) {
+        super(source, lex(fileName, source));
         this.fileName = fileName;
-        this.source = source;
-        Lexer.Result lexed;
+        this.lineStarts = Lexer.lineStarts(source);
+    }
+
+    private static List<Token> lex(String fileName, String source) {
         try {
-            lexed = Lexer.lex(source);
+            return Lexer.lex(source).tokens();
         } catch (MalformedException e) {
             throw new MalformedException(fileName + ": " + e.reason(), e.offset());
         }
-        this.tokens = lexed.tokens();
-        this.matching = new int[tokens.size()];
-        int[] stack = new int[64];
-        int sp = 0;
-        for (int i = 0; i < tokens.size(); i++) {
-            matching[i] = -1;
-            Token.Kind k = tokens.get(i).kind();
-            if (k == Token.Kind.LPAR) {
-                if (sp == stack.length) {
-                    stack = java.util.Arrays.copyOf(stack, sp * 2);
-                }
-                stack[sp++] = i;
-            } else if (k == Token.Kind.RPAR && sp > 0) {
-                matching[stack[--sp]] = i;
-            }
-        }
-        this.lineStarts = Lexer.lineStarts(source);
     }
 
     /** Parses a script; {@code content} is the file's bytes (UTF-8). */
@@ -93,65 +76,21 @@ public final class WastParser {
         return new WastScript(fileName, directives);
     }
 
-    // ---- cursor ----
+    // ---- cursor (TokenCursor, with this script's file name in messages) ----
 
-    private Token peek() {
-        return tokens.get(p);
-    }
-
-    private Token peek(int k) {
-        return tokens.get(Math.min(p + k, tokens.size() - 1));
-    }
-
-    private Token next() {
-        Token t = tokens.get(p);
-        if (!t.is(Token.Kind.EOF)) {
-            p++;
-        }
-        return t;
-    }
-
-    private boolean atForm(String kw) {
-        return peek().is(Token.Kind.LPAR) && peek(1).isKeyword(kw);
-    }
-
-    private MalformedException error(Token t, String message) {
+    @Override
+    protected MalformedException error(Token t, String message) {
         return new MalformedException(message + " at " + fileName + ":" + Lexer.position(source, t.start()),
                 t.start());
     }
 
-    private MalformedException unexpected(Token t) {
+    @Override
+    protected MalformedException unexpected(Token t) {
         return error(t, t.is(Token.Kind.EOF) ? "unexpected end of input" : "unexpected token");
     }
 
-    private void expect(Token.Kind kind) {
-        if (!peek().is(kind)) {
-            throw unexpected(peek());
-        }
-        p++;
-    }
-
-    private String string() {
-        Token t = peek();
-        if (!t.is(Token.Kind.STRING)) {
-            throw unexpected(t);
-        }
-        p++;
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(t.bytes())).toString();
-        } catch (CharacterCodingException e) {
-            throw error(t, "malformed UTF-8 encoding");
-        }
-    }
-
-    private Optional<String> optionalId() {
-        if (peek().is(Token.Kind.ID)) {
-            return Optional.of(next().idName());
-        }
-        return Optional.empty();
+    private Optional<String> maybeId() {
+        return Optional.ofNullable(optionalId());
     }
 
     private int line(Token t) {
@@ -174,8 +113,8 @@ public final class WastParser {
             case "module" -> {
                 if (peek(2).isKeyword("instance")) {
                     p += 3;
-                    Optional<String> instance = optionalId();
-                    Optional<String> module = optionalId();
+                    Optional<String> instance = maybeId();
+                    Optional<String> module = maybeId();
                     expect(Token.Kind.RPAR);
                     return new Directive.ModuleInstance(line, instance, module);
                 }
@@ -186,8 +125,8 @@ public final class WastParser {
                 if (peek(2).isKeyword("instance")) {
                     // (component instance $I $C): instantiate a component definition
                     p += 3;
-                    Optional<String> instance = optionalId();
-                    Optional<String> module = optionalId();
+                    Optional<String> instance = maybeId();
+                    Optional<String> module = maybeId();
                     expect(Token.Kind.RPAR);
                     return new Directive.ModuleInstance(line, instance, module);
                 }
@@ -196,8 +135,8 @@ public final class WastParser {
             }
             case "register" -> {
                 p += 2;
-                String as = string();
-                Optional<String> module = optionalId();
+                String as = name();
+                Optional<String> module = maybeId();
                 expect(Token.Kind.RPAR);
                 return new Directive.Register(line, as, module);
             }
@@ -218,19 +157,19 @@ public final class WastParser {
                 p += 2;
                 if (atForm("module")) {
                     ModuleSource m = module();
-                    String msg = string();
+                    String msg = name();
                     expect(Token.Kind.RPAR);
                     return new Directive.AssertModuleTrap(line, m, msg);
                 }
                 Action a = action();
-                String msg = string();
+                String msg = name();
                 expect(Token.Kind.RPAR);
                 return new Directive.AssertTrap(line, a, msg);
             }
             case "assert_exhaustion" -> {
                 p += 2;
                 Action a = action();
-                String msg = string();
+                String msg = name();
                 expect(Token.Kind.RPAR);
                 return new Directive.AssertExhaustion(line, a, msg);
             }
@@ -243,21 +182,21 @@ public final class WastParser {
             case "assert_malformed", "assert_malformed_custom" -> {
                 p += 2;
                 ModuleSource m = module();
-                String msg = string();
+                String msg = name();
                 expect(Token.Kind.RPAR);
                 return new Directive.AssertMalformed(line, m, msg, kw.text().endsWith("_custom"));
             }
             case "assert_invalid", "assert_invalid_custom" -> {
                 p += 2;
                 ModuleSource m = module();
-                String msg = string();
+                String msg = name();
                 expect(Token.Kind.RPAR);
                 return new Directive.AssertInvalid(line, m, msg, kw.text().endsWith("_custom"));
             }
             case "assert_unlinkable" -> {
                 p += 2;
                 ModuleSource m = module();
-                String msg = string();
+                String msg = name();
                 expect(Token.Kind.RPAR);
                 return new Directive.AssertUnlinkable(line, m, msg);
             }
@@ -277,7 +216,7 @@ public final class WastParser {
         if (!atForm("module")) {
             throw unexpected(peek().is(Token.Kind.LPAR) ? peek(1) : peek());
         }
-        int end = matching[p];
+        int end = closeIndex(p);
         if (end < 0) {
             throw error(open, "unexpected end of input");
         }
@@ -285,7 +224,7 @@ public final class WastParser {
         if (peek().isKeyword("definition")) {
             p++;
         }
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         if (peek().isKeyword("binary") || peek().isKeyword("quote")) {
             boolean binary = next().text().equals("binary");
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -306,7 +245,7 @@ public final class WastParser {
     /** {@code (component definition? $id? ...)}: kept as source text, plus the bytes of the binary form. */
     private ModuleSource component() {
         Token open = peek();
-        int end = matching[p];
+        int end = closeIndex(p);
         if (end < 0) {
             throw error(open, "unexpected end of input");
         }
@@ -314,7 +253,7 @@ public final class WastParser {
         if (peek().isKeyword("definition")) {
             p++;
         }
-        Optional<String> id = optionalId();
+        Optional<String> id = maybeId();
         Optional<byte[]> binary = Optional.empty();
         if (peek().isKeyword("binary")) {
             p++;
@@ -344,8 +283,8 @@ public final class WastParser {
         Token open = peek();
         if (atForm("invoke")) {
             p += 2;
-            Optional<String> module = optionalId();
-            String name = string();
+            Optional<String> module = maybeId();
+            String name = name();
             List<WastValue> args = new ArrayList<>();
             while (!peek().is(Token.Kind.RPAR)) {
                 args.add(value());
@@ -355,8 +294,8 @@ public final class WastParser {
         }
         if (atForm("get")) {
             p += 2;
-            Optional<String> module = optionalId();
-            String name = string();
+            Optional<String> module = maybeId();
+            String name = name();
             expect(Token.Kind.RPAR);
             return new Action.Get(module, name);
         }
@@ -425,20 +364,20 @@ public final class WastParser {
             }
             case "char.const" -> {
                 Token t = peek();
-                String s = string();
+                String s = name();
                 if (s.codePointCount(0, s.length()) != 1) {
                     throw error(t, "expected a single character");
                 }
                 yield new WastValue.Char(s.codePointAt(0));
             }
-            case "str.const" -> new WastValue.Str(string());
+            case "str.const" -> new WastValue.Str(name());
             case "list.const" -> new WastValue.ListOf(nestedValues(depth));
             case "tuple.const" -> new WastValue.TupleOf(nestedValues(depth));
             case "record.const" -> {
                 List<WastValue.Field> fields = new ArrayList<>();
                 while (atForm("field")) {
                     p += 2;
-                    String name = string();
+                    String name = name();
                     // the field's value may be written with or without its own parentheses
                     WastValue v;
                     if (peek().is(Token.Kind.LPAR)) {
@@ -452,12 +391,12 @@ public final class WastParser {
                 yield new WastValue.RecordOf(fields);
             }
             case "variant.const" -> {
-                String name = string();
+                String name = name();
                 Optional<WastValue> payload = peek().is(Token.Kind.RPAR) ? Optional.empty()
                         : Optional.of(nestedValue(depth));
                 yield new WastValue.VariantOf(name, payload);
             }
-            case "enum.const" -> new WastValue.EnumOf(string());
+            case "enum.const" -> new WastValue.EnumOf(name());
             case "option.none" -> new WastValue.OptionOf(Optional.empty());
             case "option.some" -> new WastValue.OptionOf(Optional.of(nestedValue(depth)));
             case "result.ok", "result.err" -> new WastValue.ResultOf(kw.text().equals("result.ok"),
@@ -465,7 +404,7 @@ public final class WastParser {
             case "flags.const" -> {
                 List<String> labels = new ArrayList<>();
                 while (peek().is(Token.Kind.STRING)) {
-                    labels.add(string());
+                    labels.add(name());
                 }
                 yield new WastValue.FlagsOf(labels);
             }
@@ -644,18 +583,6 @@ public final class WastParser {
             return HeapType.concrete((int) v);
         }
         throw unexpected(t);
-    }
-
-    private long u64() {
-        Token t = next();
-        if (!t.is(Token.Kind.NAT)) {
-            throw unexpected(t);
-        }
-        try {
-            return Numbers.parseU64(t.text());
-        } catch (Numbers.NumberException e) {
-            throw error(t, e.getMessage());
-        }
     }
 
     private long intLiteral(int bits) {
