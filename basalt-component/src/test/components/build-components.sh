@@ -10,4 +10,8 @@ clang --target=wasm32-wasi -O2 -mexec-model=reactor -Wl,--strip-debug values.c -
 $JCO embed values.core.wasm --wit wit -n values -o values.embed.wasm
 node_modules/.bin/jco new values.embed.wasm -o values.component.wasm
 rm values.core.wasm values.embed.wasm
-ls -l values.component.wasm
+# drawing: a WIT-only component (jco's dummy core module traps in every export) for decoding its world
+$JCO embed --dummy --wit drawing/wit -n drawing -o drawing.embed.wasm
+node_modules/.bin/jco new drawing.embed.wasm -o drawing.component.wasm
+rm drawing.embed.wasm
+ls -l values.component.wasm drawing.component.wasm

@@ -1,9 +1,14 @@
 package dev.basalt.cli;
 
+import dev.basalt.component.text.ComponentTextParser;
+import dev.basalt.component.validate.ComponentValidator;
+import dev.basalt.component.wit.ComponentWit;
 import dev.basalt.component.wit.Resolve;
 import dev.basalt.component.wit.WitLoader;
 import dev.basalt.component.wit.WitPrinter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,14 +20,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code basalt wit PATH}: resolves WIT and prints it back, worlds flattened and elaborated. */
+/**
+ * {@code basalt wit PATH}: prints the world of a component (binary or text, decoded from its imports and exports)
+ * or resolves WIT and prints it back, worlds flattened and elaborated.
+ */
 @Command(name = "wit", mixinStandardHelpOptions = true,
-        description = {"Resolve a WIT package (a .wit file, a package directory with optional deps/, or a directory "
-                + "of package directories) and print it back as WIT: every interface, and every world with its "
-                + "includes flattened and the interfaces it needs through `use` imported.",
-            "PATH must be WIT text: decoding the WIT of a component binary (.wasm) is not implemented yet."})
+        description = {"Print the WIT world of a component (a .wasm component binary or a component in the text "
+                + "format), decoded from its imports and exports as `wasm-tools component wit` does: world `root` of "
+                + "package root:component, the interfaces it imports and exports in nested package blocks.",
+            "Or resolve a WIT package (a .wit file, a package directory with optional deps/, or a directory of "
+                + "package directories) and print it back as WIT: every interface, and every world with its "
+                + "includes flattened and the interfaces it needs through `use` imported."})
 final class WitCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "PATH", description = "A .wit file or a directory.")
+    @Parameters(paramLabel = "PATH", description = "A component (.wasm, or .wat text), a .wit file or a directory.")
     Path path;
 
     @Option(names = "--features", split = ",", paramLabel = "NAME",
@@ -40,6 +50,15 @@ final class WitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (Files.isRegularFile(path) && !path.toString().endsWith(".wit")) {
+            byte[] bytes = ModuleFiles.read(path);
+            if (ModuleFiles.isBinary(bytes) || new String(bytes, StandardCharsets.UTF_8).strip().startsWith("(component")) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.print(decode(bytes).print());
+                out.flush();
+                return Main.OK;
+            }
+        }
         WitLoader.Loaded loaded = WitLoader.load(path, new WitLoader.Options(Set.copyOf(features), allFeatures));
         Resolve r = loaded.resolve();
         List<Resolve.PackageId> shown = new ArrayList<>();
@@ -58,5 +77,18 @@ final class WitCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.OK;
+    }
+
+    private static ComponentWit.Decoded decode(byte[] bytes) {
+        if (ModuleFiles.isBinary(bytes)) {
+            if (bytes.length >= 8 && bytes[6] == 0 && bytes[7] == 0) {
+                throw new Main.CliException("this is a core module, not a component: a core module has no WIT world",
+                        Main.PROBLEM);
+            }
+            return ComponentWit.decode(bytes);
+        }
+        dev.basalt.component.model.Component model = ComponentTextParser.parse(new String(bytes, StandardCharsets.UTF_8));
+        ComponentValidator.validate(model);
+        return ComponentWit.decode(model);
     }
 }

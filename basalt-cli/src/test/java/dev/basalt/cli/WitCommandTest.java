@@ -54,9 +54,71 @@ class WitCommandTest {
     }
 
     @Test
-    void helpSaysComponentBinariesAreNotDecodedYet() {
-        CliRun r = run("wit", "--help");
-        assertThat(r.out().replaceAll("\\s+", " ")).contains("decoding the WIT of a component binary (.wasm) is not implemented yet");
+    void printsTheWorldOfAComponentBinary() throws IOException {
+        Path components = Path.of("../basalt-component/src/test/components");
+        CliRun r = run("wit", components.resolve("values.component.wasm").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(Files.readString(
+                Path.of("../basalt-component/src/test/resources/wit-decode/values.wit")));
+        assertThat(r.out()).contains("world root {\n  import basalt:values/host@1.0.0;\n"
+                + "  export basalt:values/api@1.0.0;\n}", "package basalt:values@1.0.0 {", "resource counter {");
+        WitLoader.load("printed.wit", r.out(), WitLoader.Options.DEFAULT);
+    }
+
+    @Test
+    void printsTheWorldOfAComponentInTheTextFormat() throws IOException {
+        Path file = dir.resolve("c.wat");
+        Files.writeString(file, """
+                (component
+                  (import "wasi:cli/environment@0.2.0" (instance
+                    (export "get-arguments" (func (result (list string))))))
+                  (import "ping" (func (param "n" u32) (result u32))))
+                """);
+        CliRun r = run("wit", file.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("""
+                package root:component;
+
+                world root {
+                  import wasi:cli/environment@0.2.0;
+                  import ping: func(n: u32) -> u32;
+                }
+
+                package wasi:cli@0.2.0 {
+                  interface environment {
+                    get-arguments: func() -> list<string>;
+                  }
+                }
+                """);
+    }
+
+    @Test
+    void badComponentsGiveAMessageAndExitCodeOne() throws IOException {
+        Path garbage = dir.resolve("garbage.wasm");
+        Files.write(garbage, new byte[] {0, 'a', 's', 'm', 0x0d, 0, 1, 0, 0x07, 0x05});
+        CliRun malformed = run("wit", garbage.toString());
+        assertThat(malformed.code()).isEqualTo(Main.PROBLEM);
+        assertThat(malformed.err()).startsWith("basalt: malformed: ").doesNotContain("Exception", "\tat ");
+
+        Path core = dir.resolve("core.wasm");
+        Files.write(core, new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+        CliRun coreModule = run("wit", core.toString());
+        assertThat(coreModule.code()).isEqualTo(Main.PROBLEM);
+        assertThat(coreModule.err()).isEqualTo("basalt: this is a core module, not a component: a core module has "
+                + "no WIT world\n");
+
+        Path invalid = dir.resolve("invalid.wat");
+        Files.writeString(invalid, "(component (export \"f\" (func 0)))");
+        CliRun notValid = run("wit", invalid.toString());
+        assertThat(notValid.code()).isEqualTo(Main.PROBLEM);
+        assertThat(notValid.err()).startsWith("basalt: invalid: unknown func 0").doesNotContain("\tat ");
+
+        Path module = dir.resolve("module.wat");
+        Files.writeString(module, "(component (import \"m\" (core module)))");
+        CliRun inexpressible = run("wit", module.toString());
+        assertThat(inexpressible.code()).isEqualTo(Main.PROBLEM);
+        assertThat(inexpressible.err()).isEqualTo("basalt: import `m` is a core module: only instances, functions "
+                + "and types can be expressed in WIT\n");
     }
 
     @Test

@@ -1305,8 +1305,14 @@ public final class ComponentValidator {
                                 + im.getKey() + "`: " + e.reason());
                     }
                 }
+                // every abstractly exported resource gets its copy first, and one memo serves all exports, so a
+                // type keeps one identity across the instance (its type export and the functions that use it)
+                for (Entity e : ct.exports.values()) {
+                    freshResource(e, subst);
+                }
+                IdentityHashMap<CType, CType> memo = new IdentityHashMap<>();
                 Map<String, Entity> exports = new LinkedHashMap<>();
-                ct.exports.forEach((n, e) -> exports.put(n, substitute(e, subst, true)));
+                ct.exports.forEach((n, e) -> exports.put(n, substitute(e, subst, memo)));
                 s.instances.add(new CType.InstanceT(exports));
             }
             case Instance.FromExports fe -> {
@@ -1655,8 +1661,9 @@ public final class ComponentValidator {
             m.put(r, new CType.Resource(null, OptionalInt.empty()));
         }
         Map<String, Entity> exports = new LinkedHashMap<>();
+        IdentityHashMap<CType, CType> memo = new IdentityHashMap<>();
         for (Map.Entry<String, Entity> e : it.exports.entrySet()) {
-            Entity x = m.isEmpty() ? e.getValue() : substitute(e.getValue(), m, false);
+            Entity x = m.isEmpty() ? e.getValue() : substitute(e.getValue(), m, memo);
             if (x instanceof CType.InstanceE ie && depth < MAX_DEPTH) {
                 x = new CType.InstanceE(freshen(ie.type(), depth + 1));
             }
@@ -1676,20 +1683,23 @@ public final class ComponentValidator {
         return x;
     }
 
-    /**
-     * The entity an instance exports after instantiation: imported resources replaced by the arguments, and (when
-     * {@code fresh}) each resource the component exports abstractly replaced by a new one for this instance.
-     */
-    private static Entity substitute(Entity e, Map<Object, Object> subst, boolean fresh) {
-        if (fresh && e instanceof CType.TypeE t && t.type() instanceof CType.ResourceRef r
-                && !subst.containsKey(r.resource)) {
+    /** Binds an abstractly exported resource ({@code e} a type export of one) to a new copy in {@code subst}. */
+    private static void freshResource(Entity e, Map<Object, Object> subst) {
+        if (e instanceof CType.TypeE t && t.type() instanceof CType.ResourceRef r && !subst.containsKey(r.resource)) {
             CType.Resource copy = new CType.Resource(r.resource.owner, r.resource.destructor);
             subst.put(r.resource, copy);
         }
+    }
+
+    /**
+     * The entity an instance exports after instantiation: imported resources replaced by the arguments and
+     * abstractly exported ones by their copies ({@link #freshResource}), all in {@code subst}; {@code memo} keeps
+     * the copies already made, so a type shared by several exports stays one type.
+     */
+    private static Entity substitute(Entity e, Map<Object, Object> subst, IdentityHashMap<CType, CType> memo) {
         if (subst.isEmpty()) {
             return e;
         }
-        IdentityHashMap<CType, CType> memo = new IdentityHashMap<>();
         return switch (e) {
             case CType.FuncE f -> new CType.FuncE((CType.Func) subst(f.type(), subst, memo, 0));
             case CType.TypeE t -> new CType.TypeE(subst(t.type(), subst, memo, 0));
@@ -1737,7 +1747,7 @@ public final class ComponentValidator {
             case CType.ResourceRef r -> s.containsKey(r.resource) ? new CType.ResourceRef((CType.Resource) s.get(r.resource)) : r;
             case CType.InstanceT i -> {
                 Map<String, Entity> ex = new LinkedHashMap<>();
-                i.exports.forEach((n, x) -> ex.put(n, substitute(x, s, false)));
+                i.exports.forEach((n, x) -> ex.put(n, substitute(x, s, memo)));
                 yield new CType.InstanceT(ex);
             }
             case CType.ComponentT c -> c;

@@ -31,7 +31,17 @@ public final class WitPrinter {
     /** The WIT text of package {@code pkg} of {@code resolve}. */
     public static String print(Resolve resolve, PackageId pkg) {
         WitPrinter p = new WitPrinter(resolve, pkg);
-        p.printPackage();
+        p.printPackage(false);
+        return p.out.toString();
+    }
+
+    /**
+     * The WIT text of package {@code pkg} as a nested package block ({@code package ns:name { ... }}), as it
+     * follows a file's own package when one file holds several packages.
+     */
+    public static String printNested(Resolve resolve, PackageId pkg) {
+        WitPrinter p = new WitPrinter(resolve, pkg);
+        p.printPackage(true);
         return p.out.toString();
     }
 
@@ -66,13 +76,22 @@ public final class WitPrinter {
         return WitParser.KEYWORDS.contains(name) ? "%" + name : name;
     }
 
-    private void printPackage() {
+    private void printPackage(boolean nested) {
         Resolve.Package p = resolve.pkg(pkg);
         docs(p.docs());
-        line("package " + p.name() + ";");
+        if (nested) {
+            line("package " + p.name() + " {");
+            indent++;
+        } else {
+            line("package " + p.name() + ";");
+        }
+        boolean first = true;
         for (InterfaceId i : p.interfaces()) {
             Resolve.Interface iface = resolve.iface(i);
-            out.append('\n');
+            if (!nested || !first) {
+                out.append('\n');
+            }
+            first = false;
             docs(iface.docs());
             gates(iface.stability());
             line("interface " + id(iface.name().orElseThrow()) + " {");
@@ -81,7 +100,10 @@ public final class WitPrinter {
         }
         for (Resolve.WorldId w : p.worlds()) {
             Resolve.World world = resolve.world(w);
-            out.append('\n');
+            if (!nested || !first) {
+                out.append('\n');
+            }
+            first = false;
             docs(world.docs());
             gates(world.stability());
             line("world " + id(world.name()) + " {");
@@ -98,6 +120,10 @@ public final class WitPrinter {
             for (WorldItem item : world.exports()) {
                 worldItem("export", item, worldFunctions);
             }
+            indent--;
+            line("}");
+        }
+        if (nested) {
             indent--;
             line("}");
         }
