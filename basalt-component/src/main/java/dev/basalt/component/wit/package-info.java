@@ -12,6 +12,8 @@
  *   <li>{@link dev.basalt.component.wit.WitParser} / {@link dev.basalt.component.wit.WitAst} — one file's syntax
  *       tree, before name resolution;</li>
  *   <li>{@link dev.basalt.component.wit.WitPrinter} — a resolved package back to WIT text;</li>
+ *   <li>{@link dev.basalt.component.wit.ComponentWit} — the world of a component binary, decoded from its imports
+ *       and exports into a {@code Resolve} (what {@code basalt wit app.wasm} prints);</li>
  *   <li>{@link dev.basalt.component.wit.WitException} — every error, with {@code file:line:col}.</li>
  * </ul>
  *
