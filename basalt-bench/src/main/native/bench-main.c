@@ -2,7 +2,8 @@
 // runners and the node runner do, so that "x native" compares like with like.
 //   NAME                    prints run()'s result (what expected.properties records)
 //   NAME WARMUP ITERATIONS  runs WARMUP untimed calls, then ITERATIONS timed ones, printing one line each:
-//                           "result R", then "run_ns T" per measured call
+//                           "result R", "first_run_ns T" (the first, untimed warm-up call), then "run_ns T"
+//                           per measured call
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -21,8 +22,11 @@ int main(int argc, char **argv) {
         return 0;
     }
     int warmup = atoi(argv[1]), iterations = atoi(argv[2]);
+    long long t_first = now_ns();
     long long first = run();
+    long long t_first_end = now_ns();
     printf("result %lld\n", first);
+    printf("first_run_ns %lld\n", t_first_end - t_first);
     for (int i = 1; i < warmup; i++) {
         long long r = run();
         if (r != first) printf("result %lld\n", r);

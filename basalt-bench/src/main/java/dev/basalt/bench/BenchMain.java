@@ -11,30 +11,38 @@ import java.util.function.Function;
 
 /**
  * The benchmark command: every workload on every runtime in one run, every answer checked against native code's, and
- * markdown tables of median run times, ratios to native and to V8, geometric means, compile and instantiation times,
- * and Basalt's compiler from a cold JVM against its steady state.
+ * markdown tables of median run times with their spread, ratios to native and to V8 with geometric means, compile
+ * and instantiation times, and Basalt's compiler from a cold JVM against its steady state.
  *
  * <pre>java -jar basalt-bench/target/basalt-bench.jar [--warmup N] [--iterations N] [--slow-warmup N]
- *     [--slow-iterations N] [--cold-runs N] [--only a,b] [--runtimes x,y] [--native-dir DIR] [--node PATH]</pre>
+ *     [--slow-iterations N] [--jit-warmup N] [--cold-runs N] [--only a,b] [--runtimes x,y] [--native-dir DIR]
+ *     [--node PATH] [--graalvm-dir DIR]</pre>
  *
  * Runtimes: {@code native} (the same C, clang -O2), {@code v8} (node), {@code basalt-compiler},
  * {@code basalt-compiler-cold} (a fresh JVM per run), {@code basalt-auto} (tiering), {@code basalt-interp},
- * {@code endive-interp}. Interpreters get
- * the slow warm-up and iteration counts. Each call of {@code run} gets a fresh instance; run times exclude
+ * {@code endive-interp}, {@code graalwasm-jit} (Truffle's optimizing runtime, a fresh JVM per workload) and, only
+ * when asked for, {@code graalwasm} (Truffle's fallback interpreter). Interpreters get the slow warm-up and
+ * iteration counts, {@code graalwasm-jit} the JIT warm-up count. Each call of {@code run} gets a fresh instance; run times exclude
  * instantiation, which is its own column.
  */
 public final class BenchMain {
+    /** Issue 4's table, in this order, when {@code --runtimes} is not given. */
+    static final List<String> DEFAULT_RUNTIMES = List.of("native", "v8", "basalt-compiler", "basalt-compiler-cold",
+            "basalt-auto", "basalt-interp", "endive-interp", "graalwasm-jit");
+    /** Every runtime {@code --runtimes} accepts: the defaults and GraalWasm on Truffle's fallback runtime. */
     static final List<String> ALL_RUNTIMES = List.of("native", "v8", "basalt-compiler", "basalt-compiler-cold",
-            "basalt-auto", "basalt-interp", "endive-interp");
+            "basalt-auto", "basalt-interp", "endive-interp", "graalwasm-jit", "graalwasm");
 
     public static void main(String[] args) {
         int warmup = 5;
         int iterations = 10;
         int slowWarmup = 1;
         int slowIterations = 3;
-        int coldRuns = 3;
+        int jitWarmup = 40;
+        int coldRuns = 5;
         List<String> only = List.of();
-        List<String> runtimes = ALL_RUNTIMES;
+        List<String> runtimes = DEFAULT_RUNTIMES;
+        Path graalvm = GraalWasmRunner.defaultGraalvmDir();
         Path nativeDir = Path.of("basalt-bench", "target", "native");
         String node = "node";
         try {
@@ -44,21 +52,24 @@ public final class BenchMain {
                     case "--iterations" -> iterations = Integer.parseInt(args[++i]);
                     case "--slow-warmup" -> slowWarmup = Integer.parseInt(args[++i]);
                     case "--slow-iterations" -> slowIterations = Integer.parseInt(args[++i]);
+                    case "--jit-warmup" -> jitWarmup = Integer.parseInt(args[++i]);
                     case "--cold-runs" -> coldRuns = Integer.parseInt(args[++i]);
                     case "--only" -> only = Arrays.asList(args[++i].split(","));
                     case "--runtimes" -> runtimes = Arrays.asList(args[++i].split(","));
                     case "--native-dir" -> nativeDir = Path.of(args[++i]);
                     case "--node" -> node = args[++i];
+                    case "--graalvm-dir" -> graalvm = Path.of(args[++i]);
                     default -> throw new IllegalArgumentException(args[i]);
                 }
             }
-            if (iterations < 1 || slowIterations < 1 || coldRuns < 1 || warmup < 0 || slowWarmup < 0) {
+            if (iterations < 1 || slowIterations < 1 || coldRuns < 1 || warmup < 0 || slowWarmup < 0
+                    || jitWarmup < 0) {
                 throw new IllegalArgumentException("counts");
             }
         } catch (RuntimeException e) {
             System.err.println("usage: basalt-bench [--warmup N] [--iterations N] [--slow-warmup N] "
-                    + "[--slow-iterations N] [--cold-runs N] [--only w1,w2] [--runtimes " + String.join(",", ALL_RUNTIMES)
-                    + "] [--native-dir DIR] [--node PATH]");
+                    + "[--slow-iterations N] [--jit-warmup N] [--cold-runs N] [--only w1,w2] [--runtimes "
+                    + String.join(",", ALL_RUNTIMES) + "] [--native-dir DIR] [--node PATH] [--graalvm-dir DIR]");
             System.exit(2);
             return;
         }
@@ -72,6 +83,8 @@ public final class BenchMain {
                 case "basalt-auto" -> new BasaltAutoRunner();
                 case "basalt-interp" -> new BasaltInterpreterRunner();
                 case "endive-interp" -> new EndiveInterpreterRunner();
+                case "graalwasm-jit" -> new GraalWasmRunner(true, graalvm);
+                case "graalwasm" -> new GraalWasmRunner(false, graalvm);
                 default -> {
                     System.err.println("unknown runtime " + r + "; known: " + String.join(",", ALL_RUNTIMES));
                     System.exit(2);
@@ -80,10 +93,13 @@ public final class BenchMain {
             });
         }
         System.out.printf(Locale.ROOT, "Basalt benchmarks: Java %s (%s), %d cores, node %s; %d warm-up + %d measured "
-                        + "calls (interpreters %d + %d), cold runs %d%n", Runtime.version(),
+                        + "calls (interpreters %d + %d, graalwasm-jit %d + %d), cold runs %d%n", Runtime.version(),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
-                NodeRunner.version(node).orElse("absent"), warmup, iterations, slowWarmup, slowIterations, coldRuns);
-        System.out.println("load average at start: " + loadAverage());
+                NodeRunner.version(node).orElse("absent"), warmup, iterations, slowWarmup, slowIterations, jitWarmup,
+                iterations, coldRuns);
+        System.out.println("started " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + ", load average " + loadAverage());
+        long start = System.nanoTime();
         Map<String, Map<String, Measurement>> table = new LinkedHashMap<>();
         List<String> selected = only;
         List<Workload> workloads = Workload.all().stream()
@@ -94,6 +110,7 @@ public final class BenchMain {
                 Measurement m;
                 try {
                     m = runner.slow() ? runner.measure(w, slowWarmup, slowIterations)
+                            : runner.name().equals("graalwasm-jit") ? runner.measure(w, jitWarmup, iterations)
                             : runner.measure(w, warmup, iterations);
                 } catch (RuntimeException | StackOverflowError e) {
                     m = Measurement.failed(String.valueOf(e));
@@ -102,8 +119,11 @@ public final class BenchMain {
                 System.out.printf(Locale.ROOT, "  %-9s %-21s %s%n", w.name(), runner.name(), describe(m, w));
             }
             table.put(w.name(), row);
+            System.out.println("  (load average " + loadAverage() + ")");
         }
-        System.out.println("load average at end: " + loadAverage());
+        System.out.printf(Locale.ROOT, "finished %s after %.1f min, load average %s%n",
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                (System.nanoTime() - start) / 60e9, loadAverage());
         Report report = new Report(workloads, table);
         System.out.println();
         System.out.println(report.markdown());
@@ -128,13 +148,15 @@ public final class BenchMain {
             return "FAILED: " + m.failure();
         }
         String verdict = m.correct(w.expected()) ? "ok" : "WRONG: returned " + m.results() + ", native " + w.expected();
-        return String.format(Locale.ROOT, "run %s ms, first run %s ms, compile %s ms, instantiate %s ms, %s",
-                Report.ms(m.runMs()), Report.ms(m.firstRunMs()), Report.ms(m.compileMs()),
+        return String.format(Locale.ROOT, "run %s ms (%s), first run %s ms, compile %s ms, instantiate %s ms, %s",
+                Report.ms(m.runMs()), Report.spread(m), Report.ms(m.firstRunMs()), Report.ms(m.compileMs()),
                 Report.ms(m.instantiateMs()), verdict);
     }
 
     /** The tables, from the measurements. */
     record Report(List<Workload> workloads, Map<String, Map<String, Measurement>> table) {
+        private static final String COLD = "basalt-compiler-cold";
+
         boolean allCorrect() {
             return workloads.stream().allMatch(w -> table.get(w.name()).values().stream()
                     .allMatch(m -> m.failure() != null || m.correct(w.expected())));
@@ -149,7 +171,7 @@ public final class BenchMain {
         }
 
         /** A time, or a reason it is missing: n/a (runtime failed) or WRONG (result differs from native). */
-        private String cell(Workload w, String runtime, Function<Measurement, Double> field) {
+        private String cell(Workload w, String runtime, Function<Measurement, String> field) {
             Measurement m = get(w, runtime);
             if (m.failure() != null) {
                 return "n/a";
@@ -157,9 +179,14 @@ public final class BenchMain {
             if (!m.correct(w.expected())) {
                 return "WRONG";
             }
-            return ms(field.apply(m));
+            return field.apply(m);
         }
 
+        private String msCell(Workload w, String runtime, Function<Measurement, Double> field) {
+            return cell(w, runtime, m -> ms(field.apply(m)));
+        }
+
+        /** Median run time of {@code num} over {@code den}'s; NaN unless both ran and were right. */
         private double ratio(Workload w, String num, String den) {
             Measurement a = get(w, num);
             Measurement b = get(w, den);
@@ -169,50 +196,70 @@ public final class BenchMain {
             return a.runMs() / b.runMs();
         }
 
-        private String geomean(String num, String den) {
+        /** Geometric mean over every workload of a per-workload ratio; NaN if any workload lacks it. */
+        private double geomean(Function<Workload, Double> ratio) {
             double logs = 0;
             for (Workload w : workloads) {
-                double r = ratio(w, num, den);
+                double r = ratio.apply(w);
                 if (Double.isNaN(r)) {
-                    return "n/a";
+                    return Double.NaN;
                 }
                 logs += Math.log(r);
             }
-            return x(Math.exp(logs / workloads.size()));
+            return Math.exp(logs / workloads.size());
+        }
+
+        private void ratioTable(StringBuilder sb, String title, List<String> runtimes, String den) {
+            sb.append('\n').append(title).append("\n\n");
+            List<String> header = new ArrayList<>(List.of("workload"));
+            header.addAll(runtimes);
+            header(sb, header);
+            for (Workload w : workloads) {
+                List<String> cells = new ArrayList<>(List.of(w.name()));
+                runtimes.forEach(r -> cells.add(x(ratio(w, r, den))));
+                row(sb, cells);
+            }
+            List<String> geo = new ArrayList<>(List.of("**geomean**"));
+            runtimes.forEach(r -> geo.add("**" + x(geomean(w -> ratio(w, r, den))) + "**"));
+            row(sb, geo);
         }
 
         String markdown() {
             List<String> all = runtimes();
-            List<String> steady = all.stream().filter(r -> !r.equals("basalt-compiler-cold")).toList();
-            List<String> vsNative = all.contains("native")
-                    ? steady.stream().filter(r -> !r.equals("native")).toList() : List.of();
-            List<String[]> ratios = new ArrayList<>();
-            for (String r : vsNative) {
-                ratios.add(new String[] {r, "native", r + " x native"});
-            }
-            if (all.contains("basalt-compiler") && all.contains("v8")) {
-                ratios.add(new String[] {"basalt-compiler", "v8", "compiler / v8"});
-            }
-            if (all.contains("basalt-compiler") && all.contains("endive-interp")) {
-                ratios.add(new String[] {"endive-interp", "basalt-compiler", "endive-interp / compiler"});
-            }
+            List<String> steady = all.stream().filter(r -> !r.equals(COLD)).toList();
             StringBuilder sb = new StringBuilder();
+
             sb.append("Run time: median ms per call of run (fresh instance, instantiation excluded)\n\n");
             List<String> header = new ArrayList<>(List.of("workload"));
             header.addAll(steady);
-            ratios.forEach(r -> header.add(r[2]));
-            row(sb, header);
-            row(sb, header.stream().map(h -> h.equals("workload") ? "---" : "---:").toList());
+            header(sb, header);
             for (Workload w : workloads) {
                 List<String> cells = new ArrayList<>(List.of(w.name()));
-                steady.forEach(r -> cells.add(cell(w, r, Measurement::runMs)));
-                ratios.forEach(r -> cells.add(x(ratio(w, r[0], r[1]))));
+                steady.forEach(r -> cells.add(msCell(w, r, Measurement::runMs)));
                 row(sb, cells);
             }
-            List<String> geo = new ArrayList<>(List.of("**geomean**"));
-            steady.forEach(r -> geo.add(""));
-            ratios.forEach(r -> geo.add("**" + geomean(r[0], r[1]) + "**"));
-            row(sb, geo);
+
+            sb.append("\nSpread of the measured calls: min-max ms, and the median absolute deviation in % of the "
+                    + "median (calls per cell: ");
+            sb.append(String.join(", ", steady.stream().map(r -> r + " " + samples(r)).toList())).append(")\n\n");
+            header(sb, header);
+            for (Workload w : workloads) {
+                List<String> cells = new ArrayList<>(List.of(w.name()));
+                steady.forEach(r -> cells.add(cell(w, r, Report::spread)));
+                row(sb, cells);
+            }
+
+            List<String> others = steady.stream().filter(r -> !r.equals("native")).toList();
+            if (all.contains("native") && !others.isEmpty()) {
+                ratioTable(sb, "Ratio to native (median run time over native's; lower is better)", others, "native");
+            }
+            List<String> notV8 = steady.stream().filter(r -> !r.equals("v8") && !r.equals("native")).toList();
+            if (all.contains("v8") && !notV8.isEmpty()) {
+                ratioTable(sb, "Ratio to V8 (median run time over V8's; lower is better)", notV8, "v8");
+            }
+            if (all.contains("native") || all.contains("v8") || all.contains("basalt-compiler")) {
+                summary(sb, steady);
+            }
 
             List<String> jvmOrNode = steady.stream().filter(r -> !r.equals("native")).toList();
             if (!jvmOrNode.isEmpty()) {
@@ -221,12 +268,11 @@ public final class BenchMain {
                 jvmOrNode.forEach(r -> h2.add(r));
                 List<String> throughput = jvmOrNode.stream().filter(r -> r.startsWith("basalt-")).toList();
                 throughput.forEach(r -> h2.add(r + " MB/s"));
-                row(sb, h2);
-                row(sb, h2.stream().map(h -> h.equals("workload") ? "---" : "---:").toList());
+                header(sb, h2);
                 for (Workload w : workloads) {
                     List<String> cells = new ArrayList<>(List.of(w.name(), w.wasm().length + " B"));
-                    jvmOrNode.forEach(r -> cells.add(cell(w, r, Measurement::compileMs) + " / "
-                            + cell(w, r, Measurement::instantiateMs)));
+                    jvmOrNode.forEach(r -> cells.add(msCell(w, r, Measurement::compileMs) + " / "
+                            + msCell(w, r, Measurement::instantiateMs)));
                     throughput.forEach(r -> {
                         Measurement m = get(w, r);
                         cells.add(m.failure() != null ? "n/a" : String.format(Locale.ROOT, "%.3g",
@@ -235,32 +281,8 @@ public final class BenchMain {
                     row(sb, cells);
                 }
             }
-            if (all.contains("basalt-compiler-cold") && all.contains("basalt-compiler")) {
-                sb.append("\nBasalt compiler from a cold JVM (median of fresh JVMs: compile, instantiate, first run) "
-                        + "against its steady state in this JVM, ms\n\n");
-                List<String> h3 = List.of("workload", "cold compile", "cold instantiate", "cold first run",
-                        "first run in this JVM", "steady run", "cold first run / steady");
-                row(sb, h3);
-                row(sb, h3.stream().map(h -> h.equals("workload") ? "---" : "---:").toList());
-                double logs = 0;
-                int n = 0;
-                for (Workload w : workloads) {
-                    Measurement cold = get(w, "basalt-compiler-cold");
-                    Measurement hot = get(w, "basalt-compiler");
-                    double r = cold.correct(w.expected()) && hot.correct(w.expected())
-                            ? cold.firstRunMs() / hot.runMs() : Double.NaN;
-                    if (!Double.isNaN(r)) {
-                        logs += Math.log(r);
-                        n++;
-                    }
-                    row(sb, List.of(w.name(), cell(w, "basalt-compiler-cold", Measurement::compileMs),
-                            cell(w, "basalt-compiler-cold", Measurement::instantiateMs),
-                            cell(w, "basalt-compiler-cold", Measurement::firstRunMs),
-                            cell(w, "basalt-compiler", Measurement::firstRunMs),
-                            cell(w, "basalt-compiler", Measurement::runMs), x(r)));
-                }
-                row(sb, List.of("**geomean**", "", "", "", "", "", "**" + (n == workloads.size()
-                        ? x(Math.exp(logs / n)) : "n/a") + "**"));
+            if (all.contains(COLD) && all.contains("basalt-compiler")) {
+                cold(sb);
             }
             List<String> failures = new ArrayList<>();
             table.forEach((w, row) -> row.forEach((r, m) -> {
@@ -273,6 +295,103 @@ public final class BenchMain {
                 failures.forEach(f -> sb.append("- ").append(f).append('\n'));
             }
             return sb.toString();
+        }
+
+        /** One line per runtime: geomeans of its ratios to native, V8 and Basalt's compiler, and its range. */
+        private void summary(StringBuilder sb, List<String> steady) {
+            sb.append("\nSummary: geometric means over the workloads of the per-workload ratios of median run times\n\n");
+            List<String> dens = new ArrayList<>();
+            for (String d : List.of("native", "v8", "basalt-compiler")) {
+                if (steady.contains(d)) {
+                    dens.add(d);
+                }
+            }
+            List<String> h = new ArrayList<>(List.of("runtime"));
+            dens.forEach(d -> h.add("x " + d));
+            if (steady.contains("v8")) {
+                h.add("x v8, best .. worst workload");
+            }
+            header(sb, h);
+            for (String r : steady) {
+                List<String> cells = new ArrayList<>(List.of(r));
+                dens.forEach(d -> cells.add(r.equals(d) ? x(1) : x(geomean(w -> ratio(w, r, d)))));
+                if (steady.contains("v8")) {
+                    cells.add(r.equals("v8") ? "" : range(r, "v8"));
+                }
+                row(sb, cells);
+            }
+        }
+
+        /** The workloads with the lowest and the highest ratio, e.g. "0.71x mandel .. 3.86x deflate". */
+        private String range(String num, String den) {
+            Workload best = null;
+            Workload worst = null;
+            for (Workload w : workloads) {
+                double r = ratio(w, num, den);
+                if (Double.isNaN(r)) {
+                    continue;
+                }
+                if (best == null || r < ratio(best, num, den)) {
+                    best = w;
+                }
+                if (worst == null || r > ratio(worst, num, den)) {
+                    worst = w;
+                }
+            }
+            return best == null ? "n/a" : x(ratio(best, num, den)) + " " + best.name() + " .. "
+                    + x(ratio(worst, num, den)) + " " + worst.name();
+        }
+
+        /**
+         * Basalt's compiler in fresh JVMs against its steady state. Two readings of issue 4's "first run (cold JVM)":
+         * the first call alone (the module already compiled and instantiated in that JVM), and everything a fresh
+         * JVM does before the answer (compile + instantiate + first call). Both over the steady-state median.
+         */
+        private void cold(StringBuilder sb) {
+            sb.append("\nBasalt compiler from a cold JVM (medians over fresh JVMs) against its steady state in this "
+                    + "JVM, ms. \"first call\" excludes compile and instantiation, \"compile+inst+first\" is all a "
+                    + "fresh JVM does before the answer; both are divided by the steady-state median run\n\n");
+            List<String> h = List.of("workload", "cold compile", "cold instantiate", "cold first call",
+                    "cold first call min-max", "cold compile+inst+first", "first call in this JVM", "steady run",
+                    "cold first call / steady", "cold compile+inst+first / steady");
+            header(sb, h);
+            for (Workload w : workloads) {
+                Measurement cold = get(w, COLD);
+                Measurement hot = get(w, "basalt-compiler");
+                boolean ok = cold.correct(w.expected()) && hot.correct(w.expected());
+                row(sb, List.of(w.name(), msCell(w, COLD, Measurement::compileMs),
+                        msCell(w, COLD, Measurement::instantiateMs), msCell(w, COLD, Measurement::runMs),
+                        cell(w, COLD, m -> ms(m.minRunMs()) + "-" + ms(m.maxRunMs())),
+                        msCell(w, COLD, Measurement::coldTotalMs),
+                        msCell(w, "basalt-compiler", Measurement::firstRunMs),
+                        msCell(w, "basalt-compiler", Measurement::runMs),
+                        x(ok ? cold.runMs() / hot.runMs() : Double.NaN),
+                        x(ok ? cold.coldTotalMs() / hot.runMs() : Double.NaN)));
+            }
+            row(sb, List.of("**geomean**", "", "", "", "", "", "", "",
+                    "**" + x(geomean(w -> coldRatio(w, Measurement::runMs))) + "**",
+                    "**" + x(geomean(w -> coldRatio(w, Measurement::coldTotalMs))) + "**"));
+        }
+
+        private double coldRatio(Workload w, Function<Measurement, Double> cold) {
+            Measurement c = get(w, COLD);
+            Measurement hot = get(w, "basalt-compiler");
+            return c.correct(w.expected()) && hot.correct(w.expected()) ? cold.apply(c) / hot.runMs() : Double.NaN;
+        }
+
+        /** Calls measured per cell of {@code runtime} (the most any workload had). */
+        private String samples(String runtime) {
+            return String.valueOf(workloads.stream().mapToInt(w -> get(w, runtime).runsMs().size()).max().orElse(0));
+        }
+
+        static String spread(Measurement m) {
+            return ms(m.minRunMs()) + "-" + ms(m.maxRunMs()) + " ±" + String.format(Locale.ROOT, "%.1f%%",
+                    m.madPercent());
+        }
+
+        private static void header(StringBuilder sb, List<String> header) {
+            row(sb, header);
+            row(sb, header.stream().map(h -> h.equals("workload") || h.equals("runtime") ? "---" : "---:").toList());
         }
 
         private static void row(StringBuilder sb, List<String> cells) {

@@ -47,7 +47,11 @@ public final class ColdRun extends ProcessRunner {
                 workload.name());
     }
 
-    /** Runs the fresh JVM {@code repeats} times; medians of compile, instantiate and first run. */
+    /**
+     * Runs the fresh JVM {@code repeats} times. The measurement's calls are the first call in each fresh JVM
+     * (compile and instantiation excluded), its cold totals compile + instantiate + first call per JVM; compile and
+     * instantiation are the medians over the JVMs.
+     */
     @Override
     public Measurement measure(Workload workload, int warmup, int iterations) {
         List<Measurement> runs = new ArrayList<>();
@@ -60,9 +64,11 @@ public final class ColdRun extends ProcessRunner {
         }
         List<Long> results = new ArrayList<>();
         runs.forEach(m -> m.results().stream().filter(r -> !results.contains(r)).forEach(results::add));
-        double first = Measurement.median(runs.stream().mapToDouble(Measurement::runMs).toArray());
+        List<Double> firstCalls = runs.stream().map(Measurement::runMs).toList();
+        List<Double> totals = runs.stream().map(m -> m.compileMs() + m.instantiateMs() + m.runMs()).toList();
         return new Measurement(Measurement.median(runs.stream().mapToDouble(Measurement::compileMs).toArray()),
-                Measurement.median(runs.stream().mapToDouble(Measurement::instantiateMs).toArray()), first, first,
-                results, null);
+                Measurement.median(runs.stream().mapToDouble(Measurement::instantiateMs).toArray()),
+                Measurement.median(firstCalls.stream().mapToDouble(Double::doubleValue).toArray()), firstCalls,
+                totals, results, null);
     }
 }

@@ -61,7 +61,6 @@ abstract class JvmRunner implements Runner {
                 run[i - warmup] = (c - b) / 1e6;
             }
         }
-        return new Measurement(compileMs, Measurement.median(instantiate), firstRun, Measurement.median(run), results,
-                null);
+        return new Measurement(compileMs, Measurement.median(instantiate), firstRun, run, results);
     }
 }

@@ -2,14 +2,17 @@ package dev.basalt.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A runtime outside this JVM (native code, node), measured by a child process that times itself and prints lines
- * {@code compile_ns T}, {@code instantiate_ns T}, {@code run_ns T} and {@code result R} (see
- * {@code src/main/native/bench-main.c} and {@code src/main/resources/node/run-wasm.mjs}).
+ * A runtime outside this JVM (native code, node, GraalWasm, Basalt in a fresh JVM), measured by a child process that times itself and prints lines
+ * {@code compile_ns T}, {@code first_run_ns T} (the first, unmeasured, call), {@code instantiate_ns T},
+ * {@code run_ns T} and {@code result R} (see {@code src/main/native/bench-main.c},
+ * {@code src/main/resources/node/run-wasm.mjs}, {@link GraalWasmRun} and {@link ColdRun}).
  */
 abstract class ProcessRunner implements Runner {
     private static final long TIMEOUT_MINUTES = 20;
@@ -26,28 +29,44 @@ abstract class ProcessRunner implements Runner {
         }
     }
 
+    /**
+     * Runs {@code command} and returns its standard output. Standard error is kept apart (a JVM child's warnings
+     * must not be taken for measurements): it is part of the error when the command fails, and otherwise passed on
+     * to this process's standard error so that nothing the child said is lost.
+     */
     static String run(List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Path errors = Files.createTempFile("basalt-bench", ".stderr");
         try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            Process p = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+            try {
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    throw new IOException(command.get(0) + " timed out");
+                }
+                String err = Files.readString(errors, StandardCharsets.UTF_8).strip();
+                if (p.exitValue() != 0) {
+                    throw new IOException(String.join(" ", command) + " exited with " + p.exitValue() + ": "
+                            + (out.strip() + "\n" + err).strip());
+                }
+                if (!err.isEmpty()) {
+                    System.err.println(err);
+                }
+                return out;
+            } catch (InterruptedException e) {
                 p.destroyForcibly();
-                throw new IOException(command.get(0) + " timed out");
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
             }
-            if (p.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " exited with " + p.exitValue() + ": " + out.strip());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        } finally {
+            Files.deleteIfExists(errors);
         }
     }
 
     /** Reads the child's lines; medians of the repeated ones. Unknown lines are an error (they would hide one). */
     static Measurement parse(String output) throws IOException {
         double compile = Double.NaN;
+        double firstRun = Double.NaN;
         List<Double> instantiate = new ArrayList<>();
         List<Double> run = new ArrayList<>();
         List<Long> results = new ArrayList<>();
@@ -59,6 +78,7 @@ abstract class ProcessRunner implements Runner {
             try {
                 switch (kv[0]) {
                     case "compile_ns" -> compile = Long.parseLong(kv[1]) / 1e6;
+                    case "first_run_ns" -> firstRun = Long.parseLong(kv[1]) / 1e6;
                     case "instantiate_ns" -> instantiate.add(Long.parseLong(kv[1]) / 1e6);
                     case "run_ns" -> run.add(Long.parseLong(kv[1]) / 1e6);
                     case "result" -> {
@@ -78,6 +98,6 @@ abstract class ProcessRunner implements Runner {
         }
         double[] runs = run.stream().mapToDouble(Double::doubleValue).toArray();
         double[] insts = instantiate.stream().mapToDouble(Double::doubleValue).toArray();
-        return new Measurement(compile, Measurement.median(insts), runs[0], Measurement.median(runs), results, null);
+        return new Measurement(compile, Measurement.median(insts), firstRun, runs, results);
     }
 }
