@@ -20,8 +20,10 @@ import org.objectweb.asm.Opcodes;
  * is restored when it returns, so it is the same before and after a call, and nothing runs between the callee's
  * writes and the caller's reads.
  *
- * <p>Calls that leave the generated class (imports, {@code call_indirect}, {@code call_ref}) use the runtime's
- * convention: arguments and results on the store's value stack (see {@link ValueStack}), through {@link Support}.
+ * <p>{@code call_indirect} and {@code call_ref} find and check the callee as the interpreter does, then call it
+ * through a per-signature dispatcher with the arguments as they are: the module's own functions directly, anything
+ * else through the runtime (see {@link IndirectCalls}). Calls of imports use the runtime's convention: arguments and
+ * results on the store's value stack (see {@link ValueStack}), through {@link Support}.
  *
  * <p>Tail calls ({@code return_call}, {@code return_call_indirect}, {@code return_call_ref}) must not grow the JVM
  * stack, however long the chain (the spec tests recurse a million times through mutually tail-calling functions):
@@ -174,7 +176,7 @@ final class CallCodegen implements Opcodes {
                 fc.mv.visitVarInsn(ASTORE, ref);
                 spillTailArguments(fc.types(fc.mc.funcType(((Instruction.Index) in).index()).params()));
                 fc.mv.visitVarInsn(ALOAD, ref);
-                fc.mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "tailCallee", "(Ljava/lang/Object;)" + FUNC_DESC, false);
+                fc.mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "refCallee", "(Ljava/lang/Object;)" + FUNC_DESC, false);
                 leaveForTrampoline();
                 fc.nextSlot = mark;
             }
@@ -222,28 +224,58 @@ final class CallCodegen implements Opcodes {
         fc.nextSlot = mark;
     }
 
+    /**
+     * {@code call_indirect}: the callee found and checked as the interpreter does it, then called with its arguments
+     * as they are through the signature's dispatcher (see {@link IndirectCalls}).
+     */
     void callIndirect(int typeIndex, int tableIndex) {
         MethodVisitor mv = fc.mv;
-        CompositeType.Func ft = fc.mc.funcType(typeIndex);
-        char[] params = fc.types(ft.params());
-        char[] results = fc.types(ft.results());
-        int mark = fc.nextSlot;
-        char it = fc.pop();
-        if (it == 'I') {
+        if (fc.pop() == 'I') {
             mv.visitInsn(I2L);
         }
-        int rawIndex = fc.newTemp('J');
-        mv.visitVarInsn(LSTORE, rawIndex);
-        int base = spillArguments(params, results.length);
-        mv.visitVarInsn(ALOAD, fc.storeSlot);
         mv.visitVarInsn(ALOAD, fc.instSlot);
         FunctionCompiler.pushInt(mv, typeIndex);
         FunctionCompiler.pushInt(mv, tableIndex);
-        mv.visitVarInsn(LLOAD, rawIndex);
-        mv.visitVarInsn(ILOAD, base);
-        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callIndirect", "(" + STORE_DESC + INST_DESC + "IIJI)V", false);
-        loadResults(base, results);
-        fc.nextSlot = mark;
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "tableEntry", "(J" + INST_DESC + "II)" + FUNC_DESC, false);
+        typedCall(fc.mc.funcType(typeIndex));
+    }
+
+    /** With the arguments and a checked callee of type {@code ft} on the JVM stack: the call and its results. */
+    private void typedCall(CompositeType.Func ft) {
+        MethodVisitor mv = fc.mv;
+        char[] params = fc.types(ft.params());
+        char[] results = fc.types(ft.results());
+        if (!IndirectCalls.fits(ft)) {
+            // Too many parameters for a dispatcher's JVM signature: the call through the runtime.
+            int mark = fc.nextSlot;
+            int callee = fc.newTemp('L');
+            mv.visitVarInsn(ASTORE, callee);
+            int base = spillArguments(params, results.length);
+            mv.visitVarInsn(ALOAD, fc.storeSlot);
+            mv.visitVarInsn(ALOAD, fc.instSlot);
+            mv.visitVarInsn(ALOAD, callee);
+            mv.visitVarInsn(ILOAD, base);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callInstance", "(" + STORE_DESC + INST_DESC + FUNC_DESC + "I)V",
+                    false);
+            loadResults(base, results);
+            fc.nextSlot = mark;
+            return;
+        }
+        fc.sp -= params.length;
+        fc.mc.indirect.invoke(mv, fc.instSlot, ft);
+        if (results.length > 1) {
+            int mark = fc.nextSlot;
+            int base = fc.newTemp('I');
+            mv.visitVarInsn(ALOAD, fc.storeSlot);
+            mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, "top", "I");
+            mv.visitVarInsn(ISTORE, base);
+            loadResults(base, results);
+            fc.nextSlot = mark;
+        } else {
+            for (char r : results) {
+                fc.push(r);
+            }
+        }
     }
 
     private void returnCall(int callee) {
@@ -368,25 +400,11 @@ final class CallCodegen implements Opcodes {
         mv.visitEnd();
     }
 
-    /** {@code call_ref}: the null check, then the call through the runtime (the type is known statically). */
+    /** {@code call_ref}: the null check, then the call as for {@code call_indirect} (the type is known statically). */
     private void callRef(int typeIndex) {
-        MethodVisitor mv = fc.mv;
-        CompositeType.Func ft = fc.mc.funcType(typeIndex);
-        char[] params = fc.types(ft.params());
-        char[] results = fc.types(ft.results());
-        int mark = fc.nextSlot;
         fc.pop();
-        int ref = fc.newTemp('L');
-        mv.visitVarInsn(ASTORE, ref);
-        int base = spillArguments(params, results.length);
-        mv.visitVarInsn(ALOAD, fc.storeSlot);
-        mv.visitVarInsn(ALOAD, fc.instSlot);
-        mv.visitVarInsn(ALOAD, ref);
-        mv.visitVarInsn(ILOAD, base);
-        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callRef", "(" + STORE_DESC + INST_DESC + "Ljava/lang/Object;I)V",
-                false);
-        loadResults(base, results);
-        fc.nextSlot = mark;
+        fc.mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "refCallee", "(Ljava/lang/Object;)" + FUNC_DESC, false);
+        typedCall(fc.mc.funcType(typeIndex));
     }
 
     /**

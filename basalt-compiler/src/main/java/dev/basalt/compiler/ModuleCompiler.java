@@ -14,6 +14,7 @@ import dev.basalt.wasm.ValType;
 import dev.basalt.wasm.WasmModule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodTooLargeException;
@@ -63,6 +64,10 @@ final class ModuleCompiler {
     final String[] owners;
     /** Per member: the byte offsets its JVM line numbers stand for (see {@link OffsetLines}). */
     final int[][] lineOffsets;
+    /** The dispatchers of typed indirect calls of the class being generated (see {@link IndirectCalls}). */
+    IndirectCalls indirect;
+    /** See {@link #referenceableByDescriptor()}; computed on first use, shared by the compilers of one module. */
+    private Map<String, int[]> referenceable;
 
     /** The class of a whole module: every defined function, calls between them direct. */
     ModuleCompiler(WasmModule module, String className) {
@@ -114,6 +119,7 @@ final class ModuleCompiler {
             tagTypes = shape.tagTypes;
             tailCallers = shape.tailCallers;
             tailBodies = CallCodegen.tailBodies(module, importedFuncs, tailCallers, owners);
+            referenceable = shape.referenceableByDescriptor();
             return;
         }
         funcTypes = new ArrayList<>();
@@ -141,6 +147,17 @@ final class ModuleCompiler {
         tailBodies = CallCodegen.tailBodies(module, importedFuncs, tailCallers, owners);
     }
 
+    /**
+     * The defined functions that can become function references, by the descriptor of their static method (see
+     * {@link IndirectCalls#referenceable}).
+     */
+    Map<String, int[]> referenceableByDescriptor() {
+        if (referenceable == null) {
+            referenceable = IndirectCalls.referenceable(module, funcTypes);
+        }
+        return referenceable;
+    }
+
     CompositeType.Func funcType(int typeIndex) {
         return (CompositeType.Func) types.get(typeIndex).composite();
     }
@@ -165,7 +182,11 @@ final class ModuleCompiler {
                 // again with a smaller budget (rare; each retry regenerates the class).
                 int index = functionOfMethod(e.getMethodName());
                 int budget = forcedBudgets.getOrDefault(index, MethodSplitter.DEFAULT_BUDGET * 2) / 2;
-                if (index < 0 || budget < MethodSplitter.MIN_BUDGET) {
+                if (index < 0) {
+                    throw new UnsupportedCodeException(JvmCompiler.NAME, index,
+                            "(generated method " + e.getMethodName() + " over the JVM's 64 KB method limit)");
+                }
+                if (budget < MethodSplitter.MIN_BUDGET) {
                     throw new UnsupportedCodeException(JvmCompiler.NAME, index,
                             "(function body over the JVM's 64 KB method limit even when split: a stretch of "
                                     + "code without a point where the operand stack is empty)");
@@ -193,12 +214,14 @@ final class ModuleCompiler {
         init.visitMaxs(0, 0);
         init.visitEnd();
         List<Function> functions = module.functions();
+        indirect = new IndirectCalls(this);
         for (int k = 0; k < members.length; k++) {
             int index = members[k];
             FunctionCompiler fc = new FunctionCompiler(this, cw, index, functions.get(index - importedFuncs));
             fc.compile();
             lineOffsets[k] = fc.lines.offsets();
         }
+        indirect.emitDispatchers(cw);
         emitInvoker(cw, false);
         emitInvoker(cw, true);
         cw.visitEnd();
@@ -275,34 +298,50 @@ final class ModuleCompiler {
         return 'L';
     }
 
-    /** Functions per bridge method: keeps each one far below 64 KB (and the dispatch itself small). */
+    /** Functions per bridge method at most: keeps each one far below 64 KB (and the dispatch itself small). */
     static final int BRIDGE_CHUNK = 256;
+    /** Estimated bytecode per bridge method at most (a case unpacks each parameter: about 12 bytes). */
+    private static final int BRIDGE_BYTES = 24_000;
+
+    /** Members per bridge method: {@link #BRIDGE_CHUNK}, halved while the functions with most parameters overflow. */
+    private int bridgeChunk() {
+        int maxParams = 0;
+        for (int m : members) {
+            maxParams = Math.max(maxParams, funcTypes.get(m).params().size());
+        }
+        int chunk = BRIDGE_CHUNK;
+        while (chunk > 1 && (long) chunk * (24 + 12L * maxParams) > BRIDGE_BYTES) {
+            chunk /= 2;
+        }
+        return chunk;
+    }
 
     /**
      * Bridge: {@code invoke(member, m, inst, base)} unpacks arguments from the value stack and calls; {@code tail}:
      * {@code invokeTail}, the trampoline's step (see CallCodegen): a tail-call body is run as it is and its pending
      * callee returned; any other function runs as by invoke, and null says that nothing is pending. A class with
-     * more than {@link #BRIDGE_CHUNK} members gets one static bridge {@code invoke$k} / {@code invokeTail$k} per
-     * chunk of them, and the bridge itself only picks the chunk.
+     * more members than fit one method ({@link #bridgeChunk}) gets one static bridge {@code invoke$k} /
+     * {@code invokeTail$k} per chunk of them, and the bridge itself only picks the chunk.
      */
     private void emitInvoker(ClassWriter cw, boolean tail) {
         int count = members.length;
+        int chunkSize = bridgeChunk();
         String name = tail ? "invokeTail" : "invoke";
         String desc = "(IL" + STORE + ";L" + INST + ";I)" + (tail ? CallCodegen.FUNC_DESC : "V");
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, name, desc, null, null);
         mv.visitCode();
-        if (count <= BRIDGE_CHUNK) {
+        if (count <= chunkSize) {
             emitBridgeCases(mv, tail, 1, 0, count);
             return;
         }
-        int chunks = (count + BRIDGE_CHUNK - 1) / BRIDGE_CHUNK;
+        int chunks = (count + chunkSize - 1) / chunkSize;
         Label dflt = new Label();
         Label[] cases = new Label[chunks];
         for (int k = 0; k < chunks; k++) {
             cases[k] = new Label();
         }
         mv.visitVarInsn(Opcodes.ILOAD, 1);
-        FunctionCompiler.pushInt(mv, Integer.numberOfTrailingZeros(BRIDGE_CHUNK));
+        FunctionCompiler.pushInt(mv, Integer.numberOfTrailingZeros(chunkSize));
         mv.visitInsn(Opcodes.IUSHR);
         mv.visitTableSwitchInsn(0, chunks - 1, dflt, cases);
         for (int k = 0; k < chunks; k++) {
@@ -315,7 +354,7 @@ final class ModuleCompiler {
             MethodVisitor chunk = cw.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, name + "$" + k, desc,
                     null, null);
             chunk.visitCode();
-            emitBridgeCases(chunk, tail, 0, k * BRIDGE_CHUNK, Math.min(count, (k + 1) * BRIDGE_CHUNK));
+            emitBridgeCases(chunk, tail, 0, k * chunkSize, Math.min(count, (k + 1) * chunkSize));
         }
         mv.visitLabel(dflt);
         throwIllegalArgument(mv);

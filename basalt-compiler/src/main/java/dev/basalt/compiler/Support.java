@@ -51,18 +51,17 @@ public final class Support {
         invoke(m, inst, inst.funcs[index], base);
     }
 
-    /** {@code call_indirect}: the interpreter's type-checked table lookup, then the call. */
-    public static void callIndirect(StoreState m, ModuleInstance inst, int typeIndex, int tableIndex, long rawIndex,
-                                    int base) {
-        invoke(m, inst, Interpreter.indirect(inst, typeIndex, tableIndex, rawIndex), base);
+    /**
+     * {@code call_indirect}'s callee: the interpreter's type-checked table lookup (same traps), with the index first
+     * as the generated code has it on the stack.
+     */
+    public static FunctionInstance tableEntry(long rawIndex, ModuleInstance inst, int typeIndex, int tableIndex) {
+        return Interpreter.indirect(inst, typeIndex, tableIndex, rawIndex);
     }
 
-    /** {@code call_ref}: traps on null, then calls the function with its arguments at {@code base}. */
-    public static void callRef(StoreState m, ModuleInstance inst, Object ref, int base) {
-        if (ref == null) {
-            throw new Trap(TrapKind.NULL_FUNCTION_REFERENCE);
-        }
-        invoke(m, inst, (FunctionInstance) ref, base);
+    /** Calls {@code f} through the runtime with its arguments at {@code base} (see {@link IndirectCalls}). */
+    public static void callInstance(StoreState m, ModuleInstance caller, FunctionInstance f, int base) {
+        invoke(m, caller, f, base);
     }
 
     public static Trap nullReference() {
@@ -110,8 +109,8 @@ public final class Support {
     }
 
 
-    /** {@code return_call_ref}: the callee, or the null trap. */
-    public static FunctionInstance tailCallee(Object ref) {
+    /** {@code call_ref} and {@code return_call_ref}: the callee, or the null trap. */
+    public static FunctionInstance refCallee(Object ref) {
         if (ref == null) {
             throw new Trap(TrapKind.NULL_FUNCTION_REFERENCE);
         }

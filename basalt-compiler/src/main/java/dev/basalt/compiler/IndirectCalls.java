@@ -1,0 +1,346 @@
+package dev.basalt.compiler;
+
+import dev.basalt.wasm.CompositeType;
+import dev.basalt.wasm.ElementSegment;
+import dev.basalt.wasm.Export;
+import dev.basalt.wasm.Expression;
+import dev.basalt.wasm.ExternKind;
+import dev.basalt.wasm.Global;
+import dev.basalt.wasm.Instruction;
+import dev.basalt.wasm.Opcode;
+import dev.basalt.wasm.Table;
+import dev.basalt.wasm.ValType;
+import dev.basalt.wasm.WasmModule;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Typed calls through function references ({@code call_indirect}, {@code call_ref}) without the runtime's value
+ * stack. The call site finds the callee as the interpreter does ({@code Interpreter.indirect}: same bounds, null and
+ * signature checks, same traps, subtyping included; for {@code call_ref} the null check) and then calls a
+ * dispatcher of the generated class, one per JVM signature, with the arguments as they are on the JVM stack:
+ *
+ * <pre>
+ *   static R dispatch$N(P..., FunctionInstance f, ModuleInstance inst)
+ *     if f.instance == inst: switch (f.index) { case k: return f&lt;k&gt;(P..., inst); ... }
+ *     return dispatch$N$slow(P..., f, inst)     // spill to the value stack, call through the runtime
+ * </pre>
+ *
+ * <p>A function that passed the type check has a type that matches the call's, so its static method has the
+ * dispatcher's JVM signature (function subtyping only relates reference types, which are all {@code Object} here);
+ * the cases are the module's functions of that signature that can become references at all (named by an element
+ * segment, export, global or table initialiser: validation requires that of {@code ref.func}) and are compiled
+ * (under tiering, those of this batch and earlier ones). Everything else — imports, host functions, functions of
+ * other instances (also of the same module), functions not compiled yet — takes the slow path, which is the
+ * runtime's ordinary call. Each case is the same {@code invokestatic} as a direct {@code call}, so the callee records
+ * its frame, charges fuel and returns its results exactly as it does for {@code call}.
+ *
+ * <p>Dispatchers are small for the common case (one switch HotSpot can inline into the call site). Large candidate
+ * sets are split over a tree of methods ({@code dispatch$N$<path>}) so that no method exceeds HotSpot's inlining and
+ * huge-method limits or the JVM's 64 KB.
+ */
+final class IndirectCalls implements Opcodes {
+    static final String DISPATCH = "dispatch$";
+    private static final String FUNC = "dev/basalt/internal/runtime/FunctionInstance";
+    private static final String INST_DESC = "L" + ModuleCompiler.INST + ";";
+    private static final String STORE_DESC = "L" + ModuleCompiler.STORE + ";";
+    /** Estimated bytecode per dispatcher method: keeps each far below HotSpot's 8,000-byte HugeMethodLimit. */
+    private static final int METHOD_BUDGET = 3_000;
+
+    private final ModuleCompiler mc;
+    /**
+     * The dispatchers this class calls, by JVM descriptor of the callees' static methods and Wasm result count (the
+     * slow path reserves room for the results): their numbers.
+     */
+    private final Map<Use, Integer> used = new LinkedHashMap<>();
+
+    private record Use(String desc, int results) {
+    }
+
+    /** A child method of a dispatcher tree node and the share of the targets it dispatches. */
+    private record Child(String name, int from, int to) {
+    }
+
+    IndirectCalls(ModuleCompiler mc) {
+        this.mc = mc;
+    }
+
+    /**
+     * With the arguments and then the callee ({@code FunctionInstance}, already checked) on the JVM stack: calls it
+     * through the dispatcher of its signature. Leaves what a direct {@code invokestatic} of the callee would.
+     */
+    void invoke(MethodVisitor mv, int instSlot, CompositeType.Func type) {
+        String desc = descriptor(type);
+        int id = used.computeIfAbsent(new Use(desc, type.results().size()), d -> used.size());
+        mv.visitVarInsn(ALOAD, instSlot);
+        mv.visitMethodInsn(INVOKESTATIC, mc.className, DISPATCH + id, dispatcherDescriptor(desc), false);
+    }
+
+    /**
+     * Whether a dispatcher can have a callee of type {@code t}: its JVM signature (the parameters, the callee, the
+     * instance) must stay within the JVM's 255 argument slots.
+     */
+    static boolean fits(CompositeType.Func t) {
+        int slots = 2;
+        for (ValType p : t.params()) {
+            slots += FunctionCompiler.size(ModuleCompiler.jvmType(p));
+        }
+        return slots <= 255;
+    }
+
+    /** The descriptor of a function's static method (see {@link ModuleCompiler#descriptor(int)}). */
+    static String descriptor(CompositeType.Func t) {
+        StringBuilder sb = new StringBuilder("(");
+        for (ValType p : t.params()) {
+            sb.append(ModuleCompiler.descriptor(ModuleCompiler.jvmType(p)));
+        }
+        sb.append(INST_DESC).append(')');
+        sb.append(t.results().size() != 1 ? "V" : ModuleCompiler.descriptor(ModuleCompiler.jvmType(t.results().get(0))));
+        return sb.toString();
+    }
+
+    /** {@code (P..., Inst)R} -> {@code (P..., FunctionInstance, Inst)R}. */
+    private static String dispatcherDescriptor(String desc) {
+        int close = desc.indexOf(')');
+        String params = desc.substring(1, close - INST_DESC.length());
+        return "(" + params + "L" + FUNC + ";" + INST_DESC + desc.substring(close);
+    }
+
+    /** Emits the dispatchers that code of this class calls. */
+    void emitDispatchers(ClassVisitor cw) {
+        for (Map.Entry<Use, Integer> e : used.entrySet()) {
+            String desc = e.getKey().desc();
+            String name = DISPATCH + e.getValue();
+            int[] targets = compiledTargets(desc);
+            Signature sig = Signature.of(desc);
+            emitNode(cw, sig, name, name, targets, 0, targets.length, true);
+            emitSlowPath(cw, sig, name + "$slow", e.getKey().results());
+        }
+    }
+
+    /** The candidates of signature {@code desc} that have a compiled static method callable from this class. */
+    private int[] compiledTargets(String desc) {
+        int[] all = mc.referenceableByDescriptor().getOrDefault(desc, new int[0]);
+        return Arrays.stream(all).filter(i -> mc.directOwner(i) != null).toArray();
+    }
+
+    /** A dispatcher's parameters: the callee's Wasm parameters (JVM types), then the callee and the instance. */
+    private record Signature(String desc, char[] params, int[] slots, int funcSlot, int instSlot, char result) {
+        static Signature of(String desc) {
+            org.objectweb.asm.Type[] args = org.objectweb.asm.Type.getArgumentTypes(desc);
+            char[] params = new char[args.length - 1];
+            int[] slots = new int[params.length];
+            int slot = 0;
+            for (int i = 0; i < params.length; i++) {
+                String d = args[i].getDescriptor();
+                params[i] = d.equals("L" + ModuleCompiler.V128_CLASS + ";") ? ModuleCompiler.V128 : d.charAt(0);
+                slots[i] = slot;
+                slot += FunctionCompiler.size(params[i]);
+            }
+            String r = org.objectweb.asm.Type.getReturnType(desc).getDescriptor();
+            char result = r.equals("V") ? 'V' : r.equals("L" + ModuleCompiler.V128_CLASS + ";")
+                    ? ModuleCompiler.V128 : r.charAt(0);
+            return new Signature(dispatcherDescriptor(desc), params, slots, slot, slot + 1, result);
+        }
+
+        /** Pushes the Wasm arguments; then, when {@code all}, the callee and the instance too. */
+        void loadArguments(MethodVisitor mv, boolean all) {
+            for (int i = 0; i < params.length; i++) {
+                mv.visitVarInsn(FunctionCompiler.opLoad(params[i]), slots[i]);
+            }
+            if (all) {
+                mv.visitVarInsn(ALOAD, funcSlot);
+                mv.visitVarInsn(ALOAD, instSlot);
+            }
+        }
+
+        void returnResult(MethodVisitor mv) {
+            mv.visitInsn(result == 'V' ? RETURN : CallCodegen.returnOpcode(result));
+        }
+
+        /** Estimated bytes of one case (argument loads, call, return). */
+        int caseBytes() {
+            int n = 12;
+            for (int s : slots) {
+                n += s < 4 ? 1 : s < 256 ? 2 : 4;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * One method of the dispatcher tree for {@code targets[from..to)} (sorted function indices): a switch on the
+     * callee's index when they fit the budget, else a binary search over child methods, each with a share.
+     */
+    private void emitNode(ClassVisitor cw, Signature sig, String root, String name, int[] targets, int from, int to,
+                          boolean top) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, name, sig.desc(), null, null);
+        mv.visitCode();
+        Label slow = new Label();
+        if (top) {
+            // Only this instance's own functions have their static methods called with this instance.
+            mv.visitVarInsn(ALOAD, sig.funcSlot());
+            mv.visitFieldInsn(GETFIELD, FUNC, "instance", INST_DESC);
+            mv.visitVarInsn(ALOAD, sig.instSlot());
+            mv.visitJumpInsn(IF_ACMPNE, slow);
+        }
+        int count = to - from;
+        int perCase = sig.caseBytes();
+        List<Child> children = new ArrayList<>();
+        if (count == 0) {
+            mv.visitJumpInsn(GOTO, slow);
+        } else if ((long) count * perCase <= METHOD_BUDGET || count == 1) {
+            mv.visitVarInsn(ALOAD, sig.funcSlot());
+            mv.visitFieldInsn(GETFIELD, FUNC, "index", "I");
+            Label[] labels = new Label[count];
+            int[] keys = Arrays.copyOfRange(targets, from, to);
+            for (int i = 0; i < count; i++) {
+                labels[i] = new Label();
+            }
+            int lo = keys[0];
+            int hi = keys[count - 1];
+            if ((long) hi - lo + 1 <= 2L * count + 8) {
+                Label[] table = new Label[hi - lo + 1];
+                Arrays.fill(table, slow);
+                for (int i = 0; i < count; i++) {
+                    table[keys[i] - lo] = labels[i];
+                }
+                mv.visitTableSwitchInsn(lo, hi, slow, table);
+            } else {
+                mv.visitLookupSwitchInsn(slow, keys, labels);
+            }
+            for (int i = 0; i < count; i++) {
+                int callee = keys[i];
+                mv.visitLabel(labels[i]);
+                sig.loadArguments(mv, false);
+                mv.visitVarInsn(ALOAD, sig.instSlot());
+                mv.visitMethodInsn(INVOKESTATIC, mc.directOwner(callee), ModuleCompiler.methodName(callee),
+                        mc.descriptor(callee), false);
+                sig.returnResult(mv);
+            }
+        } else {
+            int fanOut = Math.max(2, Math.min(count, METHOD_BUDGET / (perCase + 8)));
+            int chunk = (count + fanOut - 1) / fanOut;
+            for (int s = from; s < to; s += chunk) {
+                children.add(new Child(name + "$" + children.size(), s, Math.min(to, s + chunk)));
+            }
+            mv.visitVarInsn(ALOAD, sig.funcSlot());
+            mv.visitFieldInsn(GETFIELD, FUNC, "index", "I");
+            int indexSlot = sig.instSlot() + 1;
+            mv.visitVarInsn(ISTORE, indexSlot);
+            searchChildren(mv, sig, targets, children, 0, children.size(), indexSlot);
+        }
+        mv.visitLabel(slow);
+        sig.loadArguments(mv, true);
+        mv.visitMethodInsn(INVOKESTATIC, mc.className, root + "$slow", sig.desc(), false);
+        sig.returnResult(mv);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        for (Child c : children) {
+            emitNode(cw, sig, root, c.name(), targets, c.from(), c.to(), false);
+        }
+    }
+
+    /** Binary search on the callee's index over {@code children[lo..hi)}: each leaf calls its child method. */
+    private void searchChildren(MethodVisitor mv, Signature sig, int[] targets, List<Child> children, int lo, int hi,
+                                int indexSlot) {
+        if (hi - lo == 1) {
+            sig.loadArguments(mv, true);
+            mv.visitMethodInsn(INVOKESTATIC, mc.className, children.get(lo).name(), sig.desc(), false);
+            sig.returnResult(mv);
+            return;
+        }
+        int mid = (lo + hi) >>> 1;
+        Label upper = new Label();
+        mv.visitVarInsn(ILOAD, indexSlot);
+        FunctionCompiler.pushInt(mv, targets[children.get(mid).from()]);
+        mv.visitJumpInsn(IF_ICMPGE, upper);
+        searchChildren(mv, sig, targets, children, lo, mid, indexSlot);
+        mv.visitLabel(upper);
+        searchChildren(mv, sig, targets, children, mid, hi, indexSlot);
+    }
+
+    /**
+     * {@code dispatch$N$slow}: the call through the runtime (arguments and results on the store's value stack), for
+     * every callee without a direct case. Several results stay at the store's top, as a direct callee leaves them.
+     */
+    private void emitSlowPath(ClassVisitor cw, Signature sig, String name, int resultCount) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, name, sig.desc(), null, null);
+        mv.visitCode();
+        int storeSlot = sig.instSlot() + 1;
+        int baseSlot = storeSlot + 1;
+        mv.visitVarInsn(ALOAD, sig.instSlot());
+        mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", STORE_DESC);
+        mv.visitVarInsn(ASTORE, storeSlot);
+        mv.visitVarInsn(ALOAD, storeSlot);
+        FunctionCompiler.pushInt(mv, Math.max(sig.params().length, resultCount));
+        mv.visitMethodInsn(INVOKESTATIC, "dev/basalt/compiler/Support", "reserve", "(" + STORE_DESC + "I)I", false);
+        mv.visitVarInsn(ISTORE, baseSlot);
+        for (int i = 0; i < sig.params().length; i++) {
+            ValueStack.store(mv, storeSlot, baseSlot, i, sig.params()[i], sig.slots()[i]);
+        }
+        mv.visitVarInsn(ALOAD, storeSlot);
+        mv.visitVarInsn(ALOAD, sig.instSlot());
+        mv.visitVarInsn(ALOAD, sig.funcSlot());
+        mv.visitVarInsn(ILOAD, baseSlot);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/basalt/compiler/Support", "callInstance",
+                "(" + STORE_DESC + INST_DESC + "L" + FUNC + ";I)V", false);
+        if (sig.result() != 'V') {
+            ValueStack.load(mv, storeSlot, baseSlot, 0, sig.result());
+        }
+        sig.returnResult(mv);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /**
+     * Per JVM descriptor, the defined functions (sorted indices) that can become function references: those named
+     * in element segments (active, passive or declarative), exports, global and table initialisers. Validation
+     * requires a {@code ref.func} in code to name such a function, so no other defined function can be the target
+     * of an indirect call.
+     */
+    static Map<String, int[]> referenceable(WasmModule module, List<CompositeType.Func> funcTypes) {
+        int imported = module.importCount(ExternKind.FUNC);
+        boolean[] mark = new boolean[funcTypes.size()];
+        for (ElementSegment seg : module.elements()) {
+            seg.init().forEach(e -> markRefFuncs(e, mark));
+        }
+        for (Global g : module.globals()) {
+            markRefFuncs(g.init(), mark);
+        }
+        for (Table t : module.tables()) {
+            t.init().ifPresent(e -> markRefFuncs(e, mark));
+        }
+        for (Export e : module.exports()) {
+            if (e.kind() == ExternKind.FUNC && e.index() >= 0 && e.index() < mark.length) {
+                mark[e.index()] = true;
+            }
+        }
+        Map<String, List<Integer>> groups = new HashMap<>();
+        for (int i = imported; i < mark.length; i++) {
+            if (mark[i]) {
+                groups.computeIfAbsent(descriptor(funcTypes.get(i)), d -> new ArrayList<>()).add(i);
+            }
+        }
+        Map<String, int[]> out = new HashMap<>();
+        groups.forEach((d, l) -> out.put(d, l.stream().mapToInt(Integer::intValue).toArray()));
+        return out;
+    }
+
+    private static void markRefFuncs(Expression e, boolean[] mark) {
+        for (Instruction in : e.instructions()) {
+            if (in.opcode() == Opcode.REF_FUNC && in instanceof Instruction.Index x
+                    && x.index() >= 0 && x.index() < mark.length) {
+                mark[x.index()] = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package dev.basalt.compiler;
+
+import static dev.basalt.compiler.CompilerTest.COMPILER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.basalt.Config;
+import dev.basalt.Engine;
+import dev.basalt.Func;
+import dev.basalt.Instance;
+import dev.basalt.Linker;
+import dev.basalt.Module;
+import dev.basalt.Store;
+import dev.basalt.Trap;
+import dev.basalt.TrapKind;
+import dev.basalt.Val;
+import dev.basalt.wasm.NumType;
+import dev.basalt.wasm.text.WatParser;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+/**
+ * {@code call_indirect} and {@code call_ref} under the compiler (typed dispatch to the module's own functions, the
+ * runtime for everything else) against the interpreter: every kind of callee a table can hold, every trap, tables
+ * that change between calls, subtyping, several results, and dispatchers large enough to be split.
+ */
+class IndirectCallCompilerTest {
+    static final String LIB = """
+            (module
+              (type $ii (func (param i32) (result i32)))
+              (func (export "twice") (type $ii) (i32.mul (local.get 0) (i32.const 2))))
+            """;
+
+    static final String MAIN = """
+            (module
+              (type $ii (func (param i32) (result i32)))
+              (type $v (func))
+              (type $swap (func (param i32 i64) (result i64 i32)))
+              (import "host" "neg" (func $neg (type $ii)))
+              (import "lib" "twice" (func $twice (type $ii)))
+              (table $t (export "table") 8 funcref)
+              ;; 0: own function, 1: another module's, 2: host, 3: wrong type, 4: several results, 5-7: null
+              (elem (i32.const 0) $inc $twice $neg $nop $swap)
+              (elem declare func $dec)
+              (func $inc (type $ii) (i32.add (local.get 0) (i32.const 1)))
+              (func $dec (export "dec") (type $ii) (i32.sub (local.get 0) (i32.const 1)))
+              (func $nop (type $v))
+              (func $swap (type $swap) (local.get 1) (local.get 0))
+              (func (export "call") (param $slot i32) (param $x i32) (result i32)
+                (call_indirect (type $ii) (local.get $x) (local.get $slot)))
+              (func (export "call-swap") (param $slot i32) (param $a i32) (param $b i64) (result i64 i32)
+                (call_indirect (type $swap) (local.get $a) (local.get $b) (local.get $slot)))
+              (func (export "set") (param $slot i32) (param $f funcref) (table.set $t (local.get $slot) (local.get $f)))
+              (func (export "grow") (param $n i32) (result i32) (table.grow $t (ref.func $dec) (local.get $n)))
+              (func (export "call-ref") (param $f (ref null $ii)) (param $x i32) (result i32)
+                (call_ref $ii (local.get $x) (local.get $f)))
+              (func (export "get") (param $slot i32) (result funcref) (table.get $t (local.get $slot))))
+            """;
+
+    private static Instance instantiateMain(Engine engine, Store<Void> store) {
+        Linker<Void> linker = Linker.create(engine);
+        Instance lib = linker.instantiate(store, Module.fromWat(engine, LIB));
+        linker.defineInstance("lib", lib);
+        linker.defineHostFunction("host", "neg", new dev.basalt.FuncType(List.of(NumType.I32), List.of(NumType.I32)),
+                (caller, args) -> new Val[] {Val.i32(-((Val.I32) args[0]).value())});
+        return linker.instantiate(store, Module.fromWat(engine, MAIN));
+    }
+
+    private static TrapKind trapOf(Runnable r) {
+        try {
+            r.run();
+        } catch (Trap t) {
+            return t.kind();
+        }
+        return null;
+    }
+
+    static List<Engine> engines() {
+        return List.of(COMPILER, Engine.create());
+    }
+
+    @Test
+    void everyKindOfCalleeAndEveryTrap() {
+        for (Engine engine : engines()) {
+            Store<Void> store = Store.create(engine);
+            Instance inst = instantiateMain(engine, store);
+            Func call = inst.getFunc("call").orElseThrow();
+            assertThat(call.callI32(0, 5)).as("own function").isEqualTo(6);
+            assertThat(call.callI32(1, 5)).as("another module's export").isEqualTo(10);
+            assertThat(call.callI32(2, 5)).as("host function").isEqualTo(-5);
+            assertThat(trapOf(() -> call.callI32(3, 5))).isEqualTo(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+            assertThat(trapOf(() -> call.callI32(4, 5))).isEqualTo(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+            assertThat(trapOf(() -> call.callI32(5, 5))).isEqualTo(TrapKind.UNINITIALIZED_ELEMENT);
+            assertThat(trapOf(() -> call.callI32(8, 5))).isEqualTo(TrapKind.UNDEFINED_ELEMENT);
+            assertThat(trapOf(() -> call.callI32(-1, 5))).as("index is unsigned").isEqualTo(TrapKind.UNDEFINED_ELEMENT);
+            assertThat(inst.getFunc("call-swap").orElseThrow().call(Val.i32(4), Val.i32(3), Val.i64(-7)))
+                    .containsExactly(Val.i64(-7), Val.i32(3));
+            assertThat(trapOf(() -> inst.getFunc("call-swap").orElseThrow().call(Val.i32(0), Val.i32(3), Val.i64(1))))
+                    .isEqualTo(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+        }
+    }
+
+    @Test
+    void tableChangesBetweenCallsAreSeen() {
+        for (Engine engine : engines()) {
+            Store<Void> store = Store.create(engine);
+            Instance inst = instantiateMain(engine, store);
+            Func call = inst.getFunc("call").orElseThrow();
+            Func set = inst.getFunc("set").orElseThrow();
+            Val dec = new Val.FuncRef(inst.getFunc("dec").orElseThrow());
+            assertThat(call.callI32(0, 5)).isEqualTo(6);
+            set.call(Val.i32(0), dec);
+            assertThat(call.callI32(0, 5)).as("after table.set").isEqualTo(4);
+            set.call(Val.i32(0), inst.getFunc("get").orElseThrow().call(Val.i32(2))[0]);
+            assertThat(call.callI32(0, 5)).as("host function moved into the slot").isEqualTo(-5);
+            set.call(Val.i32(0), new Val.FuncRef(null));
+            assertThat(trapOf(() -> call.callI32(0, 5))).isEqualTo(TrapKind.UNINITIALIZED_ELEMENT);
+            assertThat(inst.getFunc("grow").orElseThrow().callI32(2)).isEqualTo(8);
+            assertThat(call.callI32(9, 5)).as("after table.grow").isEqualTo(4);
+            assertThat(trapOf(() -> call.callI32(10, 5))).isEqualTo(TrapKind.UNDEFINED_ELEMENT);
+            // From the host through the table's API.
+            inst.getTable("table").orElseThrow().set(9, new Val.FuncRef(inst.getFunc("call").orElseThrow()));
+            assertThat(trapOf(() -> call.callI32(9, 5))).isEqualTo(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+        }
+    }
+
+    @Test
+    void functionsOfAnotherInstanceOfTheSameModuleRunWithTheirOwnInstance() {
+        String counter = """
+                (module
+                  (type $ii (func (param i32) (result i32)))
+                  (table $t (export "table") 2 funcref)
+                  (global $g (mut i32) (i32.const 0))
+                  (elem (i32.const 0) $bump)
+                  (func $bump (export "bump") (type $ii)
+                    (global.set $g (i32.add (global.get $g) (local.get 0))) (global.get $g))
+                  (func (export "call") (param $slot i32) (param $x i32) (result i32)
+                    (call_indirect (type $ii) (local.get $x) (local.get $slot)))
+                  (func (export "set") (param $slot i32) (param $f funcref)
+                    (table.set $t (local.get $slot) (local.get $f))))
+                """;
+        for (Engine engine : engines()) {
+            Store<Void> store = Store.create(engine);
+            Module m = Module.fromWat(engine, counter);
+            Linker<Void> linker = Linker.create(engine);
+            Instance a = linker.instantiate(store, m);
+            Instance b = linker.instantiate(store, m);
+            a.getFunc("set").orElseThrow().call(Val.i32(1), new Val.FuncRef(b.getFunc("bump").orElseThrow()));
+            Func callA = a.getFunc("call").orElseThrow();
+            assertThat(callA.callI32(0, 10)).as("a's own counter").isEqualTo(10);
+            assertThat(callA.callI32(1, 3)).as("b's counter, through a's table").isEqualTo(3);
+            assertThat(callA.callI32(1, 3)).isEqualTo(6);
+            assertThat(callA.callI32(0, 1)).isEqualTo(11);
+            assertThat(b.getFunc("bump").orElseThrow().callI32(0)).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void callRefTrapsOnNullAndCallsEveryKindOfFunction() {
+        for (Engine engine : engines()) {
+            Store<Void> store = Store.create(engine);
+            Instance inst = instantiateMain(engine, store);
+            Func callRef = inst.getFunc("call-ref").orElseThrow();
+            Func get = inst.getFunc("get").orElseThrow();
+            assertThat(callRef.call(get.call(Val.i32(0))[0], Val.i32(5))).containsExactly(Val.i32(6));
+            assertThat(callRef.call(get.call(Val.i32(1))[0], Val.i32(5))).containsExactly(Val.i32(10));
+            assertThat(callRef.call(get.call(Val.i32(2))[0], Val.i32(5))).containsExactly(Val.i32(-5));
+            assertThat(trapOf(() -> callRef.call(new Val.FuncRef(null), Val.i32(5))))
+                    .isEqualTo(TrapKind.NULL_FUNCTION_REFERENCE);
+        }
+    }
+
+    static final String SUBTYPES = """
+            (module
+              (type $sup (sub (func (param i32) (result i32))))
+              (type $sub (sub $sup (func (param i32) (result i32))))
+              (table 2 funcref)
+              (elem (i32.const 0) $f $g)
+              (func $f (type $sub) (i32.add (local.get 0) (i32.const 100)))
+              (func $g (type $sup) (i32.add (local.get 0) (i32.const 200)))
+              (func (export "via-sup") (param i32 i32) (result i32)
+                (call_indirect (type $sup) (local.get 1) (local.get 0)))
+              (func (export "via-sub") (param i32 i32) (result i32)
+                (call_indirect (type $sub) (local.get 1) (local.get 0))))
+            """;
+
+    @Test
+    void subtypesPassTheSignatureCheck() {
+        for (Engine engine : engines()) {
+            Instance inst = CompilerTest.instantiate(engine, SUBTYPES);
+            Func sup = inst.getFunc("via-sup").orElseThrow();
+            Func sub = inst.getFunc("via-sub").orElseThrow();
+            assertThat(sup.callI32(0, 1)).isEqualTo(101);
+            assertThat(sup.callI32(1, 1)).isEqualTo(201);
+            assertThat(sub.callI32(0, 1)).isEqualTo(101);
+            assertThat(trapOf(() -> sub.callI32(1, 1))).isEqualTo(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+        }
+    }
+
+    /**
+     * {@code n} functions of {@code params} i64 parameters each returning {@code k * 1000 + the sum of the
+     * arguments}, all in a table; large sets split the dispatcher into a tree of methods, and 127 i64 parameters
+     * leave no room for a dispatcher's two extra arguments (the call goes through the runtime).
+     */
+    static String manyFunctions(int n, int params) {
+        StringBuilder sb = new StringBuilder("(module\n  (type $t (func (param");
+        sb.append(" i64".repeat(params)).append(") (result i64)))\n  (table ").append(n).append(" funcref)\n");
+        sb.append("  (elem (i32.const 0)");
+        for (int k = 0; k < n; k++) {
+            sb.append(" $f").append(k);
+        }
+        sb.append(")\n");
+        StringBuilder sum = new StringBuilder();
+        for (int p = 0; p < params; p++) {
+            sum.append(" (local.get ").append(p).append(") (i64.add)");
+        }
+        for (int k = 0; k < n; k++) {
+            sb.append("  (func $f").append(k).append(" (type $t) (i64.const ").append(k * 1000L).append(")")
+                    .append(sum).append(")\n");
+        }
+        sb.append("  (func (export \"call\") (param $slot i32) (result i64)\n    (call_indirect (type $t)");
+        for (int p = 0; p < params; p++) {
+            sb.append(" (i64.const ").append(p + 1).append(")");
+        }
+        sb.append(" (local.get $slot))))\n");
+        return sb.toString();
+    }
+
+    @Test
+    void largeDispatchersAreSplitAndStillReachEveryFunction() {
+        for (int[] shape : new int[][] {{600, 1}, {300, 40}, {20, 100}, {3, 127}}) {
+            int n = shape[0];
+            int params = shape[1];
+            String wat = manyFunctions(n, params);
+            byte[] bytes = JvmCompiler.generate(WatParser.parseModule(wat));
+            StringWriter problems = new StringWriter();
+            CheckClassAdapter.verify(new ClassReader(bytes), false, new PrintWriter(problems));
+            assertThat(problems.toString()).isEmpty();
+            Func call = CompilerTest.instantiate(COMPILER, wat).getFunc("call").orElseThrow();
+            long argSum = (long) params * (params + 1) / 2;
+            for (int k = 0; k < n; k++) {
+                assertThat(call.callI64(k)).as("function %d of %d", k, n).isEqualTo(k * 1000L + argSum);
+            }
+            assertThat(trapOf(() -> call.callI64(n))).isEqualTo(TrapKind.UNDEFINED_ELEMENT);
+        }
+    }
+
+    @Test
+    void tieredCodeCallsCompiledAndInterpretedTargets() {
+        Engine auto = Engine.create(Config.builder().strategy(Config.Strategy.AUTO).tierUpThreshold(5)
+                .compileInBackground(false).build());
+        Store<Void> store = Store.create(auto);
+        Instance inst = instantiateMain(auto, store);
+        Func call = inst.getFunc("call").orElseThrow();
+        for (int round = 0; round < 50; round++) {
+            assertThat(call.callI32(0, round)).isEqualTo(round + 1);
+            assertThat(call.callI32(1, round)).isEqualTo(2 * round);
+            assertThat(call.callI32(2, round)).isEqualTo(-round);
+            assertThat(trapOf(() -> call.callI32(3, 1))).isEqualTo(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+            assertThat(inst.getFunc("call-swap").orElseThrow().call(Val.i32(4), Val.i32(round), Val.i64(-7)))
+                    .containsExactly(Val.i64(-7), Val.i32(round));
+        }
+        assertThat(inst.module().compiledFunctionCount()).as("the callers were tiered up").isGreaterThanOrEqualTo(2);
+    }
+}
