@@ -1,6 +1,7 @@
 package dev.basalt.component;
 
 import dev.basalt.Store;
+import dev.basalt.component.internal.runtime.InstantiationPlan;
 import dev.basalt.component.internal.runtime.Instantiator;
 import java.util.Map;
 
@@ -11,10 +12,12 @@ import java.util.Map;
 public final class ComponentInstancePre<T> {
     private final Component component;
     private final Map<String, Object> imports;
+    private final InstantiationPlan plan;
 
-    ComponentInstancePre(Component component, Map<String, Object> imports) {
+    ComponentInstancePre(Component component, Map<String, Object> imports, InstantiationPlan plan) {
         this.component = component;
         this.imports = imports;
+        this.plan = plan;
     }
 
     public Component component() {
@@ -32,11 +35,10 @@ public final class ComponentInstancePre<T> {
             throw new ComponentException("the store belongs to a different engine than the component");
         }
         Instantiator instantiator = new Instantiator(store);
-        Instantiator.InstanceValue value = instantiator.instantiate(new Instantiator.Closure(component.model(), null, component.modules()),
-                name -> {
-                    Object d = imports.get(name);
-                    return d == null ? null : ComponentLinker.bindDefinition(d, store, name);
-                }, null, "root");
+        Instantiator.InstanceValue value = instantiator.instantiate(plan, name -> {
+            Object d = imports.get(name);
+            return d == null ? null : ComponentLinker.bindDefinition(d, store, name);
+        }, "root");
         return new ComponentInstance(value, store);
     }
 }

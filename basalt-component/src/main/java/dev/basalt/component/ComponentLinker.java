@@ -4,8 +4,10 @@ import dev.basalt.Engine;
 import dev.basalt.Module;
 import dev.basalt.Store;
 import dev.basalt.component.internal.runtime.HostFunc;
+import dev.basalt.component.internal.runtime.InstantiationPlan;
 import dev.basalt.component.internal.runtime.Instantiator;
 import dev.basalt.component.wit.SemVer;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -92,6 +94,7 @@ public final class ComponentLinker<T> {
             throw new ComponentException("the component was compiled for a different engine than the linker's");
         }
         Map<String, Object> resolved = new LinkedHashMap<>();
+        Map<String, InstantiationPlan.ImportInfo> infos = new HashMap<>();
         for (var section : component.model().sections()) {
             if (section instanceof dev.basalt.component.model.Section.Imports is) {
                 for (var im : is.imports()) {
@@ -100,10 +103,57 @@ public final class ComponentLinker<T> {
                             "missing import `" + name + "`: nothing of that name (or a semver-compatible version) is defined in the linker"));
                     checkKind(name, Instantiator.sortOf(im.type()), d);
                     resolved.put(name, d);
+                    infos.put(name, new InstantiationPlan.ImportInfo(planValue(d), prototype(d, name), bindingCanFail(d)));
                 }
             }
         }
-        return new ComponentInstancePre<>(component, resolved);
+        InstantiationPlan plan = InstantiationPlan.compile(engine, component.model(), component.modules(), infos::get);
+        return new ComponentInstancePre<>(component, resolved, plan);
+    }
+
+    /**
+     * What a definition is at plan time: the same object in every store (resource types, modules, components,
+     * instances of other components), or a stand-in for what is bound per store (host functions, and the linker
+     * instances that hold them).
+     */
+    private static Object planValue(Object d) {
+        return switch (d) {
+            case HostDefinition<?> h -> InstantiationPlan.perInstanceFunc(h.type());
+            case LinkerInstance<?> i -> {
+                Map<String, Object> exports = new LinkedHashMap<>();
+                i.definitions.forEach((k, v) -> exports.put(k, planValue(v)));
+                yield InstantiationPlan.perInstanceInstance(exports);
+            }
+            case ComponentInstance ci -> ci.value();
+            case Component c -> new Instantiator.Closure(c.model(), null, c.modules());
+            default -> d;
+        };
+    }
+
+    /** A value of the definition's type to type-check the import against once (host functions are not called). */
+    private static Object prototype(Object d, String name) {
+        return switch (d) {
+            case HostDefinition<?> h -> new HostFunc(name, h.type(), args -> {
+                throw new IllegalStateException("the type-checking stand-in of a host function was called");
+            });
+            case LinkerInstance<?> i -> {
+                Map<String, Object> exports = new LinkedHashMap<>();
+                i.definitions.forEach((k, v) -> exports.put(k, prototype(v, name + "/" + k)));
+                yield new Instantiator.InstanceValue(exports);
+            }
+            case ComponentInstance ci -> ci.value();
+            case Component c -> new Instantiator.Closure(c.model(), null, c.modules());
+            default -> d;
+        };
+    }
+
+    /** Whether binding the definition to a store can fail (an instance of another component is in one store). */
+    private static boolean bindingCanFail(Object d) {
+        return switch (d) {
+            case ComponentInstance ci -> true;
+            case LinkerInstance<?> i -> i.definitions.values().stream().anyMatch(ComponentLinker::bindingCanFail);
+            default -> false;
+        };
     }
 
     public ComponentInstance instantiate(Store<T> store, Component component) {

@@ -85,8 +85,13 @@ public final class CoreFuncs {
 
     /** {@code canon lower}: a core function that calls {@code callee} from {@code inst}. */
     public static Func lower(Store<?> store, FuncInst callee, AbiOptions opts, RuntimeInstance inst, String name) {
+        return lower(store, callee, opts, inst, name, loweredType(callee.type()));
+    }
+
+    /** {@code canon lower} with the flattened core type {@code coreType} of the callee's type computed already. */
+    static Func lower(Store<?> store, FuncInst callee, AbiOptions opts, RuntimeInstance inst, String name,
+            FuncType coreType) {
         ComponentFuncType ft = callee.type();
-        FuncType coreType = loweredType(ft);
         boolean hostPeer = callee instanceof HostFunc;
         return Func.create(store, coreType, name, (caller, args) -> {
             Traps.trapIf(!inst.mayLeave, Traps.CANNOT_LEAVE);

@@ -97,11 +97,27 @@ public final class Instantiator {
         }
 
         Object get(Sort sort, int index) {
+            Object v = peek(sort, index);
+            if (v instanceof InstantiationPlan.Marker) {
+                // only while a plan is compiled: the value exists per instance, the caller's work is deferred to it
+                throw InstantiationPlan.NotStatic.INSTANCE;
+            }
+            return v;
+        }
+
+        /** The entry, which while a plan is compiled may be a {@link InstantiationPlan.Marker}. */
+        Object peek(Sort sort, int index) {
             List<?> s = space(sort);
             if (index < 0 || index >= s.size()) {
                 throw new ComponentException("unknown " + sort.name().toLowerCase().replace('_', ' ') + " " + index);
             }
             return s.get(index);
+        }
+
+        /** Adds without the kind check (plan-time markers, values already checked). */
+        @SuppressWarnings("unchecked")
+        void addRaw(Sort sort, Object value) {
+            ((List<Object>) space(sort)).add(value);
         }
 
         @SuppressWarnings("unchecked")
@@ -132,7 +148,7 @@ public final class Instantiator {
         }
     }
 
-    private final Store<?> store;
+    final Store<?> store;
     private final TypeLimits limits = new TypeLimits();
 
     public Instantiator(Store<?> store) {
@@ -248,7 +264,12 @@ public final class Instantiator {
         return new InstanceValue(exports);
     }
 
-    private static Module compiled(Closure closure, CoreModule m) {
+    /** Instantiates a top-level component from its plan; {@code imports} gives each import's value in the store. */
+    public InstanceValue instantiate(InstantiationPlan plan, Function<String, Object> imports, String name) {
+        return plan.run(this, null, imports, null, name);
+    }
+
+    static Module compiled(Closure closure, CoreModule m) {
         Module compiled = closure.modules().get(m);
         if (compiled == null) {
             throw new IllegalStateException("core module not compiled with its component");
@@ -269,7 +290,7 @@ public final class Instantiator {
         };
     }
 
-    private static Object checkImport(Import im, Object v) {
+    static Object checkImport(Import im, Object v) {
         Sort sort = sortOf(im.type());
         boolean ok = switch (sort) {
             case CORE_MODULE -> v instanceof Module;
@@ -388,7 +409,7 @@ public final class Instantiator {
     // ---- core instances ---------------------------------------------------------------------------------------
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Map<String, Object> coreInstance(Scope scope, CoreInstance ci) {
+    Map<String, Object> coreInstance(Scope scope, CoreInstance ci) {
         switch (ci) {
             case CoreInstance.Instantiate in -> {
                 Module module = (Module) scope.get(Sort.CORE_MODULE, in.module());
@@ -428,7 +449,7 @@ public final class Instantiator {
         }
     }
 
-    private static void checkCoreKind(dev.basalt.wasm.Import im, Extern e) {
+    static void checkCoreKind(dev.basalt.wasm.Import im, Extern e) {
         boolean ok = switch (im.desc()) {
             case ImportDesc.Func f -> e instanceof Func;
             case ImportDesc.Table t -> e instanceof Table;
@@ -444,7 +465,7 @@ public final class Instantiator {
 
     // ---- component instances and aliases ----------------------------------------------------------------------
 
-    private InstanceValue instance(Scope scope, dev.basalt.component.model.Instance i, RuntimeInstance parent) {
+    InstanceValue instance(Scope scope, dev.basalt.component.model.Instance i, RuntimeInstance parent) {
         switch (i) {
             case dev.basalt.component.model.Instance.Instantiate in -> {
                 Closure closure = (Closure) scope.get(Sort.COMPONENT, in.component());
@@ -464,7 +485,7 @@ public final class Instantiator {
         }
     }
 
-    private static Object alias(Scope scope, Alias a) {
+    static Object alias(Scope scope, Alias a) {
         switch (a) {
             case Alias.InstanceExport ie -> {
                 InstanceValue instance = (InstanceValue) scope.get(Sort.INSTANCE, ie.instance());
@@ -498,7 +519,7 @@ public final class Instantiator {
 
     // ---- types ------------------------------------------------------------------------------------------------
 
-    private Object defineType(Scope scope, TypeDef t, RuntimeInstance inst) {
+    Object defineType(Scope scope, TypeDef t, RuntimeInstance inst) {
         return switch (t) {
             case TypeDef.Resource r -> {
                 ResourceType[] self = new ResourceType[1];
@@ -588,7 +609,7 @@ public final class Instantiator {
 
     // ---- canonical definitions --------------------------------------------------------------------------------
 
-    private void canon(Scope scope, Canon c, RuntimeInstance inst) {
+    void canon(Scope scope, Canon c, RuntimeInstance inst) {
         switch (c) {
             case Canon.Lift l -> {
                 Object t = scope.get(Sort.TYPE, l.type());
@@ -632,7 +653,7 @@ public final class Instantiator {
         }
     }
 
-    private static boolean isAsync(List<CanonOpt> opts) {
+    static boolean isAsync(List<CanonOpt> opts) {
         return opts.stream().anyMatch(o -> o instanceof CanonOpt.Async || o instanceof CanonOpt.Callback);
     }
 
@@ -680,7 +701,7 @@ public final class Instantiator {
         }
     }
 
-    private static LateFunc notImplemented(String what, RuntimeInstance inst, boolean checksMayLeave) {
+    static LateFunc notImplemented(String what, RuntimeInstance inst, boolean checksMayLeave) {
         return new LateFunc(what, (caller, args) -> {
             Traps.trapIf(checksMayLeave && !inst.mayLeave, Traps.CANNOT_LEAVE);
             throw unsupported(what);
@@ -694,7 +715,7 @@ public final class Instantiator {
         throw unsupported("a built-in that is not implemented as realloc or post-return");
     }
 
-    private static AbiOptions options(Scope scope, List<CanonOpt> opts) {
+    static AbiOptions options(Scope scope, List<CanonOpt> opts) {
         AbiOptions.StringEncoding encoding = AbiOptions.StringEncoding.UTF8;
         Memory memory = null;
         Func realloc = null;

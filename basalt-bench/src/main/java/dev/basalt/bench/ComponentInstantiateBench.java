@@ -1,0 +1,166 @@
+package dev.basalt.bench;
+
+import dev.basalt.Config;
+import dev.basalt.Engine;
+import dev.basalt.Store;
+import dev.basalt.component.Component;
+import dev.basalt.component.ComponentFunc;
+import dev.basalt.component.ComponentFuncType;
+import dev.basalt.component.ComponentInstance;
+import dev.basalt.component.ComponentInstancePre;
+import dev.basalt.component.ComponentLinker;
+import dev.basalt.component.ComponentValue;
+import dev.basalt.component.ValueType;
+import dev.basalt.component.text.ComponentTextParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How long {@link ComponentInstancePre#instantiate} takes, next to {@link InstantiateBench}'s core-module figure,
+ * per engine. A separate command from {@link BenchMain}:
+ * <pre>java -cp basalt-bench/target/basalt-bench.jar dev.basalt.bench.ComponentInstantiateBench
+ *     [--samples N] [--warmup N] [--values PATH]</pre>
+ * Components: (a) {@code values}, the clang+jco-built test component of basalt-component
+ * ({@code src/test/components/values.component.wasm}: three core modules, a memory, a table of lowered imports, a
+ * resource type, 14 lifted exports, one host import), found by walking up from the working directory unless
+ * {@code --values} names it; (b) {@link #COMPOSED}, two components linked inside a third. Each sample times one
+ * {@code instantiate} into a fresh store made outside the timed region; every 1024th instance is called to check it
+ * works.
+ */
+public final class ComponentInstantiateBench {
+    /**
+     * Two components composed: {@code $doubler} exports {@code double} (a core module with a 64 KiB memory and a
+     * data segment), {@code $adder} imports it (lowered into its core module) and exports {@code add-doubled};
+     * the outer component instantiates both, linking the first's export to the second's import.
+     */
+    static final String COMPOSED = """
+            (component
+              (component $doubler
+                (core module $m
+                  (memory (export "memory") 1)
+                  (data (i32.const 1024) "doubler")
+                  (func (export "double") (param i32) (result i32) (i32.shl (local.get 0) (i32.const 1))))
+                (core instance $i (instantiate $m))
+                (func (export "double") (param "x" u32) (result u32) (canon lift (core func $i "double"))))
+              (component $adder
+                (import "double" (func $double (param "x" u32) (result u32)))
+                (core func $double-core (canon lower (func $double)))
+                (core instance $host (export "double" (func $double-core)))
+                (core module $m
+                  (import "host" "double" (func $d (param i32) (result i32)))
+                  (func (export "add-doubled") (param i32 i32) (result i32)
+                    (i32.add (call $d (local.get 0)) (local.get 1))))
+                (core instance $i (instantiate $m (with "host" (instance $host))))
+                (func (export "add-doubled") (param "a" u32) (param "b" u32) (result u32)
+                  (canon lift (core func $i "add-doubled"))))
+              (instance $d (instantiate $doubler))
+              (instance $a (instantiate $adder (with "double" (func $d "double"))))
+              (export "add-doubled" (func $a "add-doubled")))
+            """;
+
+    static final String VALUES_API = "basalt:values/api@1.0.0";
+
+    private ComponentInstantiateBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int samples = 50_000;
+        int warmup = 30_000;
+        Path values = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--samples" -> samples = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--values" -> values = Path.of(args[++i]);
+                default -> {
+                    System.err.println("usage: ComponentInstantiateBench [--samples N] [--warmup N] [--values PATH]");
+                    System.exit(2);
+                }
+            }
+        }
+        byte[] valuesBytes = Files.readAllBytes(values != null ? values
+                : findAbove("basalt-component/src/test/components/values.component.wasm"));
+        System.out.printf(Locale.ROOT,
+                "ComponentInstantiateBench: Java %s, %d cores; %d warm-up + %d timed instantiations%n",
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), warmup, samples);
+        System.out.println("| engine | what | median µs | p90 µs | p99 µs | mean µs |");
+        System.out.println("|---|---|---:|---:|---:|---:|");
+        for (Config.Strategy s : List.of(Config.Strategy.INTERPRETER, Config.Strategy.COMPILER)) {
+            row(s, "core module (InstantiateBench)", InstantiateBench.measure(s, warmup, samples));
+            row(s, "values component", measureValues(s, valuesBytes, warmup, samples));
+            row(s, "composed component", measureComposed(s, warmup, samples));
+        }
+    }
+
+    private static void row(Config.Strategy s, String what, long[] t) {
+        Arrays.sort(t);
+        double mean = Arrays.stream(t).average().orElse(0);
+        System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f |%n", s.name().toLowerCase(Locale.ROOT),
+                what, t[t.length / 2] / 1e3, t[(int) (t.length * 0.9)] / 1e3, t[(int) (t.length * 0.99)] / 1e3,
+                mean / 1e3);
+    }
+
+    static Path findAbove(String relative) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve(relative))) {
+                return p.resolve(relative);
+            }
+        }
+        throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath()
+                + " (give --values PATH)");
+    }
+
+    static ComponentInstancePre<Void> valuesPre(Engine engine, byte[] bytes) {
+        Component component = Component.compile(engine, bytes);
+        ComponentLinker<Void> linker = ComponentLinker.create(engine);
+        linker.instance("basalt:values/host@1.0.0").defineFunction("log",
+                ComponentFuncType.of(List.of(new ComponentFuncType.Param("msg", ValueType.STRING)), null),
+                (store, a) -> List.of());
+        return linker.instantiatePre(component);
+    }
+
+    static long[] measureValues(Config.Strategy strategy, byte[] bytes, int warmup, int samples) {
+        Engine engine = Engine.create(Config.builder().strategy(strategy).build());
+        ComponentInstancePre<Void> pre = valuesPre(engine, bytes);
+        return measure(engine, pre, instance -> {
+            ComponentFunc nextChar = instance.getFunc(VALUES_API, "next-char").orElseThrow();
+            return ((ComponentValue.Char) nextChar.callOne(ComponentValue.character('a')).orElseThrow()).codePoint() == 'b';
+        }, warmup, samples);
+    }
+
+    static long[] measureComposed(Config.Strategy strategy, int warmup, int samples) {
+        Engine engine = Engine.create(Config.builder().strategy(strategy).build());
+        Component component = Component.fromModel(engine, ComponentTextParser.parse(COMPOSED));
+        ComponentInstancePre<Void> pre = ComponentLinker.<Void>create(engine).instantiatePre(component);
+        return measure(engine, pre, instance -> {
+            ComponentFunc f = instance.getFunc("add-doubled").orElseThrow();
+            return f.callOne(ComponentValue.u32(20), ComponentValue.u32(2)).orElseThrow().equals(ComponentValue.u32(42));
+        }, warmup, samples);
+    }
+
+    interface Check {
+        boolean works(ComponentInstance instance);
+    }
+
+    /** Nanoseconds per instantiation, one per timed sample. */
+    static long[] measure(Engine engine, ComponentInstancePre<Void> pre, Check check, int warmup, int samples) {
+        long[] times = new long[samples];
+        for (int i = -warmup; i < samples; i++) {
+            Store<Void> store = Store.create(engine);
+            long t0 = System.nanoTime();
+            ComponentInstance instance = pre.instantiate(store);
+            long t1 = System.nanoTime();
+            if (i >= 0) {
+                times[i] = t1 - t0;
+            }
+            if ((i & 1023) == 0 && !check.works(instance)) {
+                throw new AssertionError("instances do not work");
+            }
+        }
+        return times;
+    }
+}
