@@ -112,7 +112,8 @@ public final class WasiConfig {
         return clock;
     }
 
-    RandomGenerator newRandom() {
+    /** A fresh generator from the configured random source (each guest context takes its own). */
+    public RandomGenerator newRandom() {
         return random.get();
     }
 

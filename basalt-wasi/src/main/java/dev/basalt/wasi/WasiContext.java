@@ -1,9 +1,8 @@
 package dev.basalt.wasi;
 
 import dev.basalt.wasi.internal.Sandbox;
+import dev.basalt.wasi.internal.StdioStreams;
 import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -143,22 +142,14 @@ public final class WasiContext implements AutoCloseable {
     }
 
     private static boolean isTerminal(WasiConfig.Stdio s) {
-        return s instanceof WasiConfig.Stdio.Inherit && System.console() != null;
+        return StdioStreams.isTerminal(s);
     }
 
     private static InputStream input(WasiConfig.Stdio s) {
-        return switch (s) {
-            case WasiConfig.Stdio.Inherit i -> new FileInputStream(FileDescriptor.in);
-            case WasiConfig.Stdio.Closed c -> InputStream.nullInputStream();
-            case WasiConfig.Stdio.Streams st -> st.in() != null ? st.in().get() : InputStream.nullInputStream();
-        };
+        return StdioStreams.input(s);
     }
 
     private static OutputStream output(WasiConfig.Stdio s, FileDescriptor inherited) {
-        return switch (s) {
-            case WasiConfig.Stdio.Inherit i -> new FileOutputStream(inherited);
-            case WasiConfig.Stdio.Closed c -> OutputStream.nullOutputStream();
-            case WasiConfig.Stdio.Streams st -> st.out() != null ? st.out().get() : OutputStream.nullOutputStream();
-        };
+        return StdioStreams.output(s, inherited);
     }
 }

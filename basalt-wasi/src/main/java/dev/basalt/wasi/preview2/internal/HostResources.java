@@ -1,0 +1,285 @@
+package dev.basalt.wasi.preview2.internal;
+
+import dev.basalt.Trap;
+import dev.basalt.TrapKind;
+import dev.basalt.wasi.internal.Sandbox;
+import dev.basalt.wasi.internal.SandboxFs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The host side of WASI's resources: one table from representation (the {@code i32} a guest's handle refers to)
+ * to the Java object, shared by every context (a host resource type's destructor receives only the
+ * representation). A guest cannot name a representation directly: the canonical ABI maps its handle indices
+ * through its own handle table, which only holds what the host gave it. Each resource also belongs to the
+ * {@link HostState} that made it, which releases what is left when it is closed.
+ */
+final class HostResources {
+    private static final Map<Integer, Res> TABLE = new ConcurrentHashMap<>();
+    private static final AtomicInteger NEXT = new AtomicInteger(1);
+
+    private HostResources() {
+    }
+
+    /** A host resource. */
+    abstract static class Res {
+        HostState owner;
+        int rep;
+
+        /** Releases what the resource holds (a file channel); called once, on drop or when the owner closes. */
+        void close() throws IOException {
+        }
+    }
+
+    /** Registers {@code r} for {@code owner}; returns its representation. */
+    static int add(HostState owner, Res r) {
+        int rep = NEXT.getAndUpdate(n -> n == Integer.MAX_VALUE ? 1 : n + 1);
+        while (TABLE.putIfAbsent(rep, r) != null) {
+            rep = NEXT.getAndUpdate(n -> n == Integer.MAX_VALUE ? 1 : n + 1);
+        }
+        r.owner = owner;
+        r.rep = rep;
+        synchronized (owner.owned) {
+            owner.owned.put(rep, r);
+        }
+        return rep;
+    }
+
+    /** The resource {@code rep} as a {@code type}; a trap if it is gone or of another kind (a host bug). */
+    static <R extends Res> R get(int rep, Class<R> type) {
+        Res r = TABLE.get(rep);
+        if (!type.isInstance(r)) {
+            throw new Trap(TrapKind.HOST_ERROR, "no live WASI " + type.getSimpleName() + " with representation " + rep);
+        }
+        return type.cast(r);
+    }
+
+    /** The destructor of every WASI resource type: the guest dropped its last handle to {@code rep}. */
+    static void drop(int rep) {
+        Res r = TABLE.get(rep);
+        if (r != null) {
+            synchronized (r.owner.owned) {
+                r.owner.owned.remove(rep);
+            }
+            release(r);
+        }
+    }
+
+    static void release(Res r) {
+        TABLE.remove(r.rep, r);
+        try {
+            r.close();
+        } catch (IOException ignored) {
+            // closing is best effort: nothing more can be done for a resource the guest abandoned
+        }
+    }
+
+    // ---------------------------------------------------------------- the resources
+
+    /** {@code wasi:io/error.error}: a message and, for file system failures, the errno behind it (else -1). */
+    static final class IoError extends Res {
+        final String message;
+        final int errno;
+
+        IoError(String message, int errno) {
+            this.message = message;
+            this.errno = errno;
+        }
+    }
+
+    /** {@code wasi:io/poll.pollable}: ready at a monotonic-clock deadline ({@link Long#MIN_VALUE}: always). */
+    static final class Pollable extends Res {
+        final long deadline;
+
+        Pollable(long deadline) {
+            this.deadline = deadline;
+        }
+    }
+
+    /** The outcome of a stream read: bytes (possibly none yet), or the end of the stream. */
+    static final byte[] CLOSED = new byte[0];
+
+    /** {@code wasi:io/streams.input-stream}. */
+    abstract static class InStream extends Res {
+        /** Up to {@code max} bytes; empty if none are available without blocking; {@link #CLOSED} at the end. */
+        abstract byte[] read(int max, boolean blocking) throws IOException;
+    }
+
+    /** stdin: a Java stream; reads block (as for preview1, stdin counts as always readable). */
+    static final class StdinStream extends InStream {
+        final InputStream in;
+
+        StdinStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        byte[] read(int max, boolean blocking) throws IOException {
+            if (max == 0) {
+                return new byte[0];
+            }
+            byte[] buf = new byte[max];
+            int n = in.read(buf, 0, max);
+            if (n < 0) {
+                return CLOSED;
+            }
+            return n == max ? buf : java.util.Arrays.copyOf(buf, n);
+        }
+    }
+
+    /** A file read from an offset on ({@code read-via-stream}); the file stays open while the stream lives. */
+    static final class FileInStream extends InStream {
+        final FileChannel channel;
+        long position;
+
+        FileInStream(FileChannel channel, long position) {
+            this.channel = channel;
+            this.position = position;
+        }
+
+        @Override
+        byte[] read(int max, boolean blocking) throws IOException {
+            if (max == 0) {
+                return new byte[0];
+            }
+            long size = channel.size();
+            if (position >= size) {
+                return CLOSED;
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(max, size - position));
+            int n = channel.read(buf, position);
+            if (n < 0) {
+                return CLOSED;
+            }
+            position += n;
+            return java.util.Arrays.copyOf(buf.array(), n);
+        }
+    }
+
+    /** {@code wasi:io/streams.output-stream}. */
+    abstract static class OutStream extends Res {
+        abstract void write(byte[] bytes) throws IOException;
+
+        void flush() throws IOException {
+        }
+    }
+
+    /** stdout or stderr. */
+    static final class JavaOutStream extends OutStream {
+        final OutputStream out;
+
+        JavaOutStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        void write(byte[] bytes) throws IOException {
+            out.write(bytes);
+        }
+
+        @Override
+        void flush() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** A file written from an offset on, or (append) always at its end. */
+    static final class FileOutStream extends OutStream {
+        final FileChannel channel;
+        final boolean append;
+        long position;
+
+        FileOutStream(FileChannel channel, long position, boolean append) {
+            this.channel = channel;
+            this.position = position;
+            this.append = append;
+        }
+
+        @Override
+        void write(byte[] bytes) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            long at = append ? channel.size() : position;
+            while (buf.hasRemaining()) {
+                at += channel.write(buf, at);
+            }
+            position = at;
+        }
+    }
+
+    /**
+     * {@code wasi:filesystem/types.descriptor}: a directory inside a grant (its checked components) or an open
+     * regular file, with what the guest may do through it.
+     */
+    static final class Descriptor extends Res {
+        final Sandbox.Root root;
+        /** For a directory: its place below the root; for a file: the place it was opened at. */
+        final List<String> components;
+        final FileChannel channel;
+        final Path hostPath;
+        final boolean read;
+        final boolean write;
+        /** Directories: whether entries may be created, removed, renamed (false below a read-only grant). */
+        final boolean mutate;
+        final boolean fileSync;
+        final boolean dataSync;
+        final boolean requestedWriteSync;
+
+        private Descriptor(Sandbox.Root root, List<String> components, FileChannel channel, Path hostPath, boolean read,
+                boolean write, boolean mutate, boolean fileSync, boolean dataSync, boolean requestedWriteSync) {
+            this.root = root;
+            this.components = List.copyOf(components);
+            this.channel = channel;
+            this.hostPath = hostPath;
+            this.read = read;
+            this.write = write;
+            this.mutate = mutate;
+            this.fileSync = fileSync;
+            this.dataSync = dataSync;
+            this.requestedWriteSync = requestedWriteSync;
+        }
+
+        static Descriptor directory(Sandbox.Root root, List<String> components) {
+            return new Descriptor(root, components, null, Sandbox.hostPath(root, components), true, false,
+                    !root.readOnly(), false, false, false);
+        }
+
+        static Descriptor file(Sandbox.Root root, List<String> components, FileChannel channel, Path hostPath,
+                boolean read, boolean write, boolean fileSync, boolean dataSync, boolean requestedWriteSync) {
+            return new Descriptor(root, components, channel, hostPath, read, write, false, fileSync, dataSync,
+                    requestedWriteSync);
+        }
+
+        boolean isDirectory() {
+            return channel == null;
+        }
+
+        @Override
+        void close() throws IOException {
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+
+    /** {@code directory-entry-stream}: a listing taken when {@code read-directory} was called. */
+    static final class DirectoryEntries extends Res {
+        final List<SandboxFs.Entry> entries;
+        int next;
+
+        DirectoryEntries(List<SandboxFs.Entry> entries) {
+            this.entries = entries;
+        }
+    }
+
+    /** {@code terminal-input} / {@code terminal-output}: no operations yet, only their existence. */
+    static final class Terminal extends Res {
+    }
+}

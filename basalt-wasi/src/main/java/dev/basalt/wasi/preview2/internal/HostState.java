@@ -1,0 +1,97 @@
+package dev.basalt.wasi.preview2.internal;
+
+import dev.basalt.wasi.WasiClock;
+import dev.basalt.wasi.WasiConfig;
+import dev.basalt.wasi.internal.Sandbox;
+import dev.basalt.wasi.internal.StdioStreams;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * What one component guest was granted (from a {@link WasiConfig}: arguments, environment, the granted
+ * directories as sandbox roots, stdio, clock, random sources) plus the host resources it currently holds, so
+ * that closing the state releases every file the guest left open.
+ */
+public final class HostState implements AutoCloseable {
+    final List<String> args;
+    final List<Map.Entry<String, String>> env;
+    final WasiClock clock;
+    final RandomGenerator random;
+    final RandomGenerator insecureRandom;
+    final long insecureSeedLow;
+    final long insecureSeedHigh;
+    /** Keys of {@code metadata-hash}: the hash of a file's identity must not be guessable across contexts. */
+    final long hashKeyLow;
+    final long hashKeyHigh;
+    final InputStream stdin;
+    final OutputStream stdout;
+    final OutputStream stderr;
+    final boolean stdinTerminal;
+    final boolean stdoutTerminal;
+    final boolean stderrTerminal;
+    final List<Sandbox.Root> roots;
+    /** The resources this guest holds, by representation (see {@link HostResources}). */
+    final Map<Integer, HostResources.Res> owned = new LinkedHashMap<>();
+
+    private HostState(WasiConfig config) {
+        this.args = config.args();
+        this.env = List.copyOf(config.env().entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList());
+        this.clock = config.clock();
+        this.random = config.newRandom();
+        this.insecureRandom = config.newRandom();
+        this.insecureSeedLow = insecureRandom.nextLong();
+        this.insecureSeedHigh = insecureRandom.nextLong();
+        // From the insecure generator, so that the secure one's bytes are exactly what the guest reads.
+        this.hashKeyLow = insecureRandom.nextLong();
+        this.hashKeyHigh = insecureRandom.nextLong();
+        List<Sandbox.Root> r = new ArrayList<>();
+        for (WasiConfig.DirGrant d : config.dirs()) {
+            r.add(Sandbox.Root.open(d));
+        }
+        this.roots = List.copyOf(r);
+        this.stdin = StdioStreams.input(config.stdin());
+        this.stdout = StdioStreams.output(config.stdout(), FileDescriptor.out);
+        this.stderr = StdioStreams.output(config.stderr(), FileDescriptor.err);
+        this.stdinTerminal = StdioStreams.isTerminal(config.stdin());
+        this.stdoutTerminal = StdioStreams.isTerminal(config.stdout());
+        this.stderrTerminal = StdioStreams.isTerminal(config.stderr());
+    }
+
+    /**
+     * Opens what {@code config} grants.
+     *
+     * @throws IllegalArgumentException if a granted directory does not exist or is not a directory
+     */
+    public static HostState create(WasiConfig config) {
+        return new HostState(config);
+    }
+
+    /** Flushes the guest's stdout and stderr. */
+    public void flush() {
+        for (OutputStream o : List.of(stdout, stderr)) {
+            try {
+                o.flush();
+            } catch (IOException ignored) {
+                // the guest already got its bytes written; a failing sink is the embedder's business
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        flush();
+        synchronized (owned) {
+            for (HostResources.Res r : List.copyOf(owned.values())) {
+                HostResources.release(r);
+            }
+            owned.clear();
+        }
+    }
+}

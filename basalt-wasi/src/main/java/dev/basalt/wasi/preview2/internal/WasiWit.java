@@ -1,0 +1,153 @@
+package dev.basalt.wasi.preview2.internal;
+
+import dev.basalt.component.ComponentFuncType;
+import dev.basalt.component.ResourceType;
+import dev.basalt.component.ValueType;
+import dev.basalt.component.model.PrimValType;
+import dev.basalt.component.wit.Function;
+import dev.basalt.component.wit.Resolve;
+import dev.basalt.component.wit.TypeDef;
+import dev.basalt.component.wit.WitLoader;
+import dev.basalt.component.wit.WitType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The WASI 0.2 WIT bundled with basalt-wasi (see update-wit.sh), resolved once, and the conversion of its types
+ * into the runtime's {@link ValueType}s. The host's function types come from here rather than being written out
+ * by hand, so they match what a component built against the same WIT imports, name for name.
+ */
+public final class WasiWit {
+    /** The packages in dependency order; sockets only because wasi:cli's worlds include it. */
+    private static final List<String> PACKAGES = List.of("io", "clocks", "random", "filesystem", "sockets", "cli");
+
+    private static volatile Resolve resolve;
+
+    private WasiWit() {
+    }
+
+    /** The resolved WASI 0.2 packages. */
+    public static Resolve resolve() {
+        Resolve r = resolve;
+        if (r == null) {
+            List<WitLoader.Source> sources = new ArrayList<>();
+            for (String p : PACKAGES) {
+                String res = "/dev/basalt/wasi/preview2/wit/" + p + ".wit";
+                try (InputStream in = WasiWit.class.getResourceAsStream(res)) {
+                    if (in == null) {
+                        throw new IllegalStateException("basalt-wasi is missing its resource " + res);
+                    }
+                    sources.add(new WitLoader.Source(res, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            r = WitLoader.loadPackages(sources, WitLoader.Options.DEFAULT).resolve();
+            resolve = r;
+        }
+        return r;
+    }
+
+    /** The interface with qualified name {@code qualified} (e.g. {@code wasi:io/streams@0.2.12}). */
+    public static Resolve.InterfaceId iface(Resolve r, String qualified) {
+        for (int i = 0; i < r.interfaces().size(); i++) {
+            Resolve.InterfaceId id = new Resolve.InterfaceId(i);
+            if (r.iface(id).name().isPresent() && r.interfaceName(id).equals(qualified)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("the bundled WIT has no interface " + qualified);
+    }
+
+    /** Converts WIT types, with resource types mapped by {@code resources} (keyed by their defining type id). */
+    public static final class Converter {
+        private final Resolve r;
+        private final java.util.function.Function<Resolve.TypeId, ResourceType> resources;
+
+        public Converter(Resolve r, Map<Resolve.TypeId, ResourceType> resources) {
+            this.r = r;
+            this.resources = id -> {
+                ResourceType t = resources.get(id);
+                if (t == null) {
+                    throw new IllegalStateException("no host resource type for " + r.type(id).name());
+                }
+                return t;
+            };
+        }
+
+        public ComponentFuncType funcType(Function f) {
+            List<ComponentFuncType.Param> params = new ArrayList<>();
+            for (Function.Param p : f.params()) {
+                params.add(new ComponentFuncType.Param(p.name(), valueType(p.type())));
+            }
+            return new ComponentFuncType(params, f.result().map(this::valueType));
+        }
+
+        public ValueType valueType(WitType t) {
+            return switch (t) {
+                case WitType.Primitive p -> switch (p) {
+                    case BOOL -> ValueType.BOOL;
+                    case S8 -> ValueType.S8;
+                    case U8 -> ValueType.U8;
+                    case S16 -> ValueType.S16;
+                    case U16 -> ValueType.U16;
+                    case S32 -> ValueType.S32;
+                    case U32 -> ValueType.U32;
+                    case S64 -> ValueType.S64;
+                    case U64 -> ValueType.U64;
+                    case F32 -> ValueType.F32;
+                    case F64 -> ValueType.F64;
+                    case CHAR -> ValueType.CHAR;
+                    case STRING -> ValueType.STRING;
+                    case ERROR_CONTEXT -> new ValueType.Primitive(PrimValType.ERROR_CONTEXT);
+                };
+                case WitType.Ref ref -> named(r.definition(ref.id()));
+                case WitType.ListOf l -> new ValueType.ListType(valueType(l.element()));
+                case WitType.FixedListOf l -> new ValueType.ListType(valueType(l.element()), OptionalInt.of(l.length()));
+                case WitType.OptionOf o -> new ValueType.OptionType(valueType(o.inner()));
+                case WitType.ResultOf res -> new ValueType.ResultType(res.ok().map(this::valueType),
+                        res.err().map(this::valueType));
+                case WitType.TupleOf tu -> new ValueType.TupleType(tu.types().stream().map(this::valueType).toList());
+                case WitType.Handle h -> {
+                    ResourceType rt = resources.apply(r.definition(h.resource()));
+                    yield h.borrow() ? new ValueType.BorrowType(rt) : new ValueType.OwnType(rt);
+                }
+                case WitType.MapOf m -> throw new IllegalStateException("map<> is not used by WASI 0.2");
+                case WitType.FutureOf fu -> throw new IllegalStateException("future<> is not used by WASI 0.2");
+                case WitType.StreamOf st -> throw new IllegalStateException("stream<> is not used by WASI 0.2");
+            };
+        }
+
+        /** The value type a named (defining) type stands for; a bare resource name is an owned handle. */
+        public ValueType named(Resolve.TypeId id) {
+            TypeDef d = r.type(id);
+            return switch (d.kind()) {
+                case TypeDef.Record rec -> new ValueType.RecordType(rec.fields().stream()
+                        .map(f -> new ValueType.Field(f.name(), valueType(f.type()))).toList());
+                case TypeDef.Variant v -> new ValueType.VariantType(v.cases().stream()
+                        .map(c -> new ValueType.Case(c.name(), c.type().map(this::valueType))).toList());
+                case TypeDef.Enum e -> new ValueType.EnumType(e.cases().stream().map(TypeDef.Label::name).toList());
+                case TypeDef.Flags f -> new ValueType.FlagsType(f.flags().stream().map(TypeDef.Label::name).toList());
+                case TypeDef.Resource res -> new ValueType.OwnType(resources.apply(id));
+                case TypeDef.Alias a -> valueType(a.target());
+                case TypeDef.Use u -> named(r.definition(u.target()));
+            };
+        }
+
+        /** Whether {@code id} (after {@code use}s) is a resource type. */
+        public boolean isResource(Resolve.TypeId id) {
+            return r.type(r.definition(id)).kind() instanceof TypeDef.Resource;
+        }
+
+        public Optional<ResourceType> resource(Resolve.TypeId id) {
+            return isResource(id) ? Optional.of(resources.apply(r.definition(id))) : Optional.empty();
+        }
+    }
+}
