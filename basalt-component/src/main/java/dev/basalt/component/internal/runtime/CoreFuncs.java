@@ -42,7 +42,7 @@ public final class CoreFuncs {
         return FuncType.of(params, results);
     }
 
-    private static List<ValType> toCore(List<CanonicalAbi.CoreType> flat) {
+    static List<ValType> toCore(List<CanonicalAbi.CoreType> flat) {
         List<ValType> r = new ArrayList<>(flat.size());
         for (CanonicalAbi.CoreType t : flat) {
             r.add(switch (t) {
@@ -55,7 +55,7 @@ public final class CoreFuncs {
         return r;
     }
 
-    private static long[] toLongs(Val[] args) {
+    static long[] toLongs(Val[] args) {
         long[] r = new long[args.length];
         for (int i = 0; i < args.length; i++) {
             r[i] = switch (args[i]) {

@@ -543,9 +543,7 @@ public final class Instantiator {
     }
 
     static ComponentFuncType resolveFunc(Scope scope, TypeDef.Func f) {
-        if (f.async()) {
-            throw unsupported("async function types (🔀)");
-        }
+        // an async function type may block; Basalt never blocks, so it runs like a synchronous one
         List<ComponentFuncType.Param> params = new ArrayList<>();
         for (TypeDef.Param p : f.params()) {
             params.add(new ComponentFuncType.Param(p.name(), resolve(scope, p.type())));
@@ -622,34 +620,34 @@ public final class Instantiator {
                     throw new ComponentException("canon lift: type " + l.type() + " is " + describe(t)
                             + ", not a function type");
                 }
-                if (isAsync(l.options())) {
-                    scope.funcs.add(new UnsupportedFunc(ft, "async lifted functions (🔀)"));
+                if (l.options().stream().anyMatch(o -> o instanceof CanonOpt.Callback)) {
+                    scope.funcs.add(new UnsupportedFunc(ft, "async lifted functions with a callback (🔀)"));
                     return;
                 }
+                boolean async = isAsync(l.options());
                 Object core = scope.get(Sort.CORE_FUNC, l.coreFunc());
                 if (!(core instanceof Func coreFunc)) {
                     throw unsupported("lifting a built-in that is not implemented");
                 }
                 AbiOptions opts = options(scope, l.options());
-                if (!coreFunc.type().equals(CoreFuncs.liftedType(ft))) {
+                dev.basalt.FuncType flat = async ? AsyncAbi.liftedType(ft) : CoreFuncs.liftedType(ft);
+                if (!coreFunc.type().equals(flat)) {
                     throw new ComponentException("canon lift: core function type " + coreFunc.type()
-                            + " does not match the flattened type " + CoreFuncs.liftedType(ft));
+                            + " does not match the flattened type " + flat);
                 }
-                scope.funcs.add(new LiftedFunc(coreFunc, ft, opts, inst));
+                scope.funcs.add(async ? AsyncAbi.lift(coreFunc, ft, opts, inst) : new LiftedFunc(coreFunc, ft, opts, inst));
             }
             case Canon.Lower l -> {
                 FuncInst callee = (FuncInst) scope.get(Sort.FUNC, l.func());
-                if (isAsync(l.options())) {
-                    scope.coreFuncs.add(notImplemented("async lowered functions (🔀)", inst, true));
-                    return;
-                }
                 AbiOptions opts = options(scope, l.options());
-                scope.coreFuncs.add(CoreFuncs.lower(store, callee, opts, inst, "lowered " + l.func()));
+                scope.coreFuncs.add(isAsync(l.options())
+                        ? AsyncAbi.lower(store, callee, opts, inst, "lowered " + l.func() + " (async)")
+                        : CoreFuncs.lower(store, callee, opts, inst, "lowered " + l.func()));
             }
             case Canon.ResourceNew r -> scope.coreFuncs.add(CoreFuncs.resourceNew(store, resource(scope, r.resource()), inst));
             case Canon.ResourceDrop r -> scope.coreFuncs.add(CoreFuncs.resourceDrop(store, resource(scope, r.resource()), inst));
             case Canon.ResourceRep r -> scope.coreFuncs.add(CoreFuncs.resourceRep(store, resource(scope, r.resource()), inst));
-            case Canon.Builtin b -> scope.coreFuncs.add(builtin(b, inst));
+            case Canon.Builtin b -> scope.coreFuncs.add(builtin(scope, b, inst));
         }
     }
 
@@ -663,9 +661,19 @@ public final class Instantiator {
      * async entry). The rest trap when called: "cannot leave component instance" where CanonicalABI.md traps on
      * {@code may_leave} (as during post-return), otherwise as not supported.
      */
-    private Object builtin(Canon.Builtin b, RuntimeInstance inst) {
+    private Object builtin(Scope scope, Canon.Builtin b, RuntimeInstance inst) {
         List<Integer> imm = b.immediates();
         return switch (b.opcode()) {
+            case 0x09 -> {
+                // task.return: (result t)? as [0x00, type index or primitive code - 0x80] or [0x01]
+                Optional<ValueType> result = Optional.empty();
+                if (imm.get(0) == 0x00) {
+                    int code = imm.get(1);
+                    result = Optional.of(code >= 0 ? resolve(scope, new dev.basalt.component.model.ValType.Indexed(code))
+                            : new ValueType.Primitive(dev.basalt.component.model.PrimValType.ofCode(code + 0x80)));
+                }
+                yield AsyncAbi.taskReturn(store, result, options(scope, b.options()), inst);
+            }
             case 0x0a -> {
                 int slot = imm.get(1);
                 checkContextSlot(slot);
@@ -730,7 +738,9 @@ public final class Instantiator {
                 case CanonOpt.Memory m -> memory = (Memory) scope.get(Sort.CORE_MEMORY, m.memory());
                 case CanonOpt.Realloc r -> realloc = coreFunc(scope, r.func());
                 case CanonOpt.PostReturn p -> postReturn = coreFunc(scope, p.func());
-                case CanonOpt.Async a -> throw unsupported("the async canonical option (🔀)");
+                case CanonOpt.Async a -> {
+                    // canon lift/lower pick the async ABI themselves (AsyncAbi)
+                }
                 case CanonOpt.Callback cb -> throw unsupported("the callback canonical option (🔀)");
             }
         }

@@ -23,6 +23,8 @@ public final class RuntimeInstance {
     int[] context = new int[CONTEXT_SLOTS];
     /** {@code backpressure.inc/dec}; without async entry it has no other effect. */
     int backpressure;
+    /** The async-lifted call running in this instance ({@code task.return} resolves it), null if none. */
+    AsyncAbi.AsyncTask asyncTask;
     boolean mayEnter = true;
     boolean mayLeave = true;
 

@@ -4,7 +4,9 @@
  * of CanonicalABI.md (load/store, lift_flat/lower_flat, strings, flattening); {@link
  * dev.basalt.component.internal.runtime.LiftedFunc} ({@code canon lift}), {@link
  * dev.basalt.component.internal.runtime.CoreFuncs} ({@code canon lower} and the resource built-ins) and {@link
- * dev.basalt.component.internal.runtime.HostFunc} are the function kinds; {@link
+ * dev.basalt.component.internal.runtime.HostFunc} are the function kinds, and {@link
+ * dev.basalt.component.internal.runtime.AsyncAbi} the async ones that never suspend ({@code canon lift ... async}
+ * without callback, {@code task.return}, {@code canon lower ... async}); {@link
  * dev.basalt.component.internal.runtime.RuntimeInstance} carries the handle table and the reentrance flags. Traps use
  * wasmtime's wording ({@link dev.basalt.component.internal.runtime.Traps}).
  */
