@@ -639,7 +639,8 @@ public final class InstantiationPlan {
                         + ", not a function type");
             }
             if (Instantiator.isAsync(l.options())) {
-                constant(Sort.FUNC, new Instantiator.UnsupportedFunc(ft, "async lifted functions (🔀)"));
+                // the async ABI (AsyncAbi), or the unsupported callback form: decided per instance by the instantiator
+                perInstance(Sort.FUNC, new DynFunc(ft), true, x -> x.instantiator.canon(x.scope, l, x.inst));
                 return;
             }
             Object core = scope.peek(Sort.CORE_FUNC, l.coreFunc());
