@@ -71,6 +71,26 @@ class ComponentWitTest {
                 "export area: func(p: list<point>) -> f64;");
     }
 
+    /**
+     * A WASI 0.2 command component (a C program through jco's preview1 adapter, built by basalt-wasi): interfaces of
+     * four packages with resources and a record ({@code datetime}) shared through {@code use}.
+     */
+    @Test
+    void wasiCommandComponentRoundTrips() throws IOException {
+        Path p2 = Path.of("../basalt-wasi/src/test/resources/wasi-p2/p2.component.wasm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(p2), "no " + p2 + "; skipping");
+        ComponentWit.Decoded wit = ComponentWit.decode(Files.readAllBytes(p2));
+        String printed = wit.print();
+        assertThat(printed).contains("  export wasi:cli/run@0.2.12;\n", "package wasi:io@0.2.12 {",
+                "    use wasi:clocks/wall-clock@0.2.12.{datetime};", "    use error.{error};",
+                "    resource descriptor {");
+        Resolve again = WitLoader.load("decoded.wit", printed, WitLoader.Options.DEFAULT).resolve();
+        Resolve.PackageId root = again.findPackage(ComponentWit.ROOT_PACKAGE).orElseThrow();
+        assertThat(WorldShape.describe(again, again.findWorld(root, ComponentWit.ROOT_WORLD).orElseThrow()))
+                .containsExactlyInAnyOrderElementsOf(WorldShape.describe(wit.resolve(), wit.world()))
+                .hasSizeGreaterThan(100);
+    }
+
     /** The printed WIT parses and resolves, and its world has the functions and types of the source world. */
     private static void assertSameWorld(String printed, Resolve source, String pkg, String world) {
         Resolve decoded = WitLoader.load("decoded.wit", printed, WitLoader.Options.DEFAULT).resolve();
