@@ -191,6 +191,16 @@ public final class LinearMemory {
         return maxPages;
     }
 
+    /**
+     * The backing array, for engines that access an <em>unshared</em> memory directly (the compiler keeps it and
+     * {@link #byteSize()} in JVM locals). Only its first {@link #byteSize()} bytes are the memory: it can be longer
+     * (growth is geometric), so bounds checks must use the size, never the array's length. {@link #grow} may replace
+     * it, so a caller must read it again after anything that can grow the memory (any call into Wasm or the host).
+     */
+    public byte[] array() {
+        return bytes;
+    }
+
     private long currentByteSize() {
         return shared ? (long) BYTE_SIZE.getAcquire(this) : byteSize;
     }
