@@ -386,6 +386,8 @@ final class ExceptionCodegen implements Opcodes {
             mv.visitVarInsn(ALOAD, fc.storeSlot);
             mv.visitVarInsn(ILOAD, depthSlot);
             mv.visitFieldInsn(PUTFIELD, ModuleCompiler.STORE, "depth", "I");
+            // The frames the exception unwound may have grown a memory: the inline accesses' locals are stale.
+            fc.memoryCode.reload();
             if (!t.delegate) {
                 for (Clause c : t.clauses) {
                     clause(t, c);

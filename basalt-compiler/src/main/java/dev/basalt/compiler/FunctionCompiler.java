@@ -84,6 +84,8 @@ final class FunctionCompiler implements Opcodes {
     private final ExceptionCodegen exceptions = new ExceptionCodegen(this);
     private final GcCodegen gc = new GcCodegen(this);
     private final SimdCodegen simd = new SimdCodegen(this);
+    /** Plain loads and stores of unshared memories, inline; created once the function's memories are known. */
+    MemoryCodegen memoryCode;
 
     /**
      * Set when the function is too large for one JVM method: locals then live in a frame array and parts of the
@@ -155,6 +157,8 @@ final class FunctionCompiler implements Opcodes {
         if (!mc.memoryTypes.isEmpty()) {
             memSlot = nextSlot++;
         }
+        memoryCode = new MemoryCodegen(this);
+        nextSlot = memoryCode.reserveSlots(nextSlot);
         exceptions.reserveSlots(function.body().instructions());
         countFuel();
         split = MethodSplitter.forFunction(this);
@@ -205,7 +209,12 @@ final class FunctionCompiler implements Opcodes {
                     continue;
                 }
             }
-            step(body.get(i), i);
+            Instruction in = body.get(i);
+            boolean live = !top().unreachable;
+            step(in, i);
+            if (live) {
+                memoryCode.after(in);
+            }
             i++;
         }
         return i;
@@ -240,6 +249,7 @@ final class FunctionCompiler implements Opcodes {
             mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "mem0", "L" + MEMORY + ";");
             mv.visitVarInsn(ASTORE, memSlot);
         }
+        memoryCode.reload();
         // Record the frame (depth limit, backtraces), then charge the entry fuel.
         mv.visitVarInsn(ALOAD, storeSlot);
         mv.visitVarInsn(ALOAD, instSlot);
@@ -624,6 +634,9 @@ final class FunctionCompiler implements Opcodes {
                 }
                 if (atomics.emit(in) || refs.emit(in) || tables.emit(in) || calls.emit(in) || exceptions.emit(in)
                         || gc.emit(in)) {
+                    return;
+                }
+                if (memoryCode.emit(in)) {
                     return;
                 }
                 if (in instanceof Instruction.Memory m && memoryAccess(name, m.memArg())) {

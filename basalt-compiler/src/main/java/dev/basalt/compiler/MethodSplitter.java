@@ -154,9 +154,12 @@ final class MethodSplitter implements Opcodes {
         for (Instruction in : body) {
             bytes += switch (in) {
                 case Instruction.BranchTable bt -> 16 + 12L * (bt.labels().size() + 1);
+                // inline loads and stores (MemoryCodegen): bounds check, index, access
+                case Instruction.Memory m -> 64;
                 default -> switch (in.opcode().name()) {
+                    // the call, then the inline memory accesses' locals read again (MemoryCodegen)
                     case "CALL", "CALL_INDIRECT", "CALL_REF", "RETURN_CALL", "RETURN_CALL_INDIRECT",
-                         "RETURN_CALL_REF" -> 96;
+                         "RETURN_CALL_REF" -> 96 + 16;
                     default -> 24;
                 };
             };
@@ -226,6 +229,7 @@ final class MethodSplitter implements Opcodes {
         fc.storeSlot = fc.instSlot + 1;
         int next = fc.storeSlot + 1;
         fc.memSlot = fc.memSlot >= 0 ? next++ : -1;
+        next = fc.memoryCode.reserveSlots(next);
         numsSlot = next++;
         objsSlot = next++;
         fc.nextSlot = next;
@@ -494,6 +498,7 @@ final class MethodSplitter implements Opcodes {
         int callerInst = fc.instSlot;
         int callerStore = fc.storeSlot;
         int callerMem = fc.memSlot;
+        int[][] callerMemoryLocals = fc.memoryCode.slots();
         int callerNums = numsSlot;
         int callerObjs = objsSlot;
         int callerBase = baseIndex;
@@ -523,7 +528,7 @@ final class MethodSplitter implements Opcodes {
         fc.instSlot = 2;
         fc.storeSlot = 3;
         fc.memSlot = callerMem >= 0 ? 4 : -1;
-        fc.nextSlot = callerMem >= 0 ? 5 : 4;
+        fc.nextSlot = fc.memoryCode.reserveSlots(callerMem >= 0 ? 5 : 4);
         baseIndex = base;
         exits = new BitSet();
 
@@ -537,6 +542,7 @@ final class MethodSplitter implements Opcodes {
             mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "mem0", "L" + MEMORY + ";");
             mv.visitVarInsn(ASTORE, fc.memSlot);
         }
+        fc.memoryCode.reload();
         int end = fc.run(from, stop);
         FunctionCompiler.Ctl pieceBase = fc.ctls.get(base);
         char[] fallValues = null;
@@ -566,6 +572,7 @@ final class MethodSplitter implements Opcodes {
         fc.instSlot = callerInst;
         fc.storeSlot = callerStore;
         fc.memSlot = callerMem;
+        fc.memoryCode.restoreSlots(callerMemoryLocals);
         numsSlot = callerNums;
         objsSlot = callerObjs;
         baseIndex = callerBase;
@@ -575,6 +582,7 @@ final class MethodSplitter implements Opcodes {
         callerMv.visitVarInsn(ALOAD, objsSlot);
         callerMv.visitVarInsn(ALOAD, fc.instSlot);
         callerMv.visitMethodInsn(INVOKESTATIC, fc.mc.className, name, PIECE_DESCRIPTOR, false);
+        fc.memoryCode.reload(); // the piece may have called something that grew a memory
         dispatch(pieceExits, fallValues);
         return end;
     }

@@ -1,0 +1,325 @@
+package dev.basalt.compiler;
+
+import dev.basalt.internal.memory.LinearMemory;
+import dev.basalt.wasm.Instruction;
+import dev.basalt.wasm.MemArg;
+import dev.basalt.wasm.MemoryType;
+import dev.basalt.wasm.Opcode;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Plain loads and stores of unshared memories, inlined into the generated code: no call into {@link LinearMemory},
+ * one bounds check, the access itself on the backing {@code byte[]}.
+ *
+ * <p><b>Locals.</b> For every unshared memory the function loads from or stores to, its backing array and its size
+ * in bytes (an int: no memory exceeds {@link LinearMemory#MAX_BYTES} &lt; 2^31) live in two JVM locals. They are
+ * read on entry (of the function's method and of every piece of a split function) and read again after everything
+ * that can replace the array, which only {@code memory.grow} does: after {@code memory.grow}, after every call
+ * (any callee, Wasm or host, may grow the memory), after a split function's piece returns (it may have called),
+ * and on entry to an exception handler (the frames the exception unwound may have grown it). {@code memory.fill},
+ * {@code copy} and {@code init} never replace the array. Between those points the locals are loop-invariant, so
+ * HotSpot keeps them in registers.
+ *
+ * <p><b>Bounds check.</b> An access of {@code width} bytes at address {@code a} with static offset {@code o} is in
+ * bounds iff {@code a + o + width <= size} without wrapping. With {@code k = o + width}: if {@code k} exceeds
+ * {@code MAX_BYTES} no address is valid (the access is compiled against address -1, which always traps); otherwise
+ * the valid addresses are exactly {@code 0 <= a < bound} with {@code bound = max(size - k + 1, 0)}, one unsigned
+ * comparison (a 32-bit address at or above 2^31 is negative as an int, hence above every bound). The bound is
+ * loop-invariant and provably non-negative (a {@code Math.max} with 0), the form HotSpot's loop predication and
+ * range-check elimination hoist out of loops. The index into the array is then {@code a + o}, which cannot
+ * overflow. A miss throws the trap from the access itself (through {@link MemorySupport#outOfBounds}), so the
+ * backtrace's byte offset is the instruction's; no JVM exception is caught and turned into a trap (HotSpot may
+ * omit the stack traces of implicit exceptions). Multi-byte values go through little-endian
+ * {@code byteArrayViewVarHandle}s, which HotSpot intrinsifies (their own index check is against the array's
+ * length, which may exceed the memory, so it cannot replace ours).
+ *
+ * <p>Memory64 accesses work the same way on a {@code long} address. Shared memories, atomics and SIMD accesses
+ * keep calling {@link LinearMemory}: a shared memory's size is published by other threads (a local copy would go
+ * stale), and atomics need its locks.
+ */
+final class MemoryCodegen implements Opcodes {
+    private static final String MEMORY = "dev/basalt/internal/memory/LinearMemory";
+    private static final String SUPPORT = "dev/basalt/compiler/MemorySupport";
+    private static final String VAR_HANDLE = "java/lang/invoke/VarHandle";
+
+    private final FunctionCompiler fc;
+    /** Per memory index: whether this function accesses it inline (it is unshared and has plain loads/stores). */
+    private final boolean[] inlined;
+    private final boolean any;
+    /** Per memory index: the JVM slots of its backing array and its size in bytes, in the method being generated. */
+    private int[] arraySlots;
+    private int[] sizeSlots;
+
+    MemoryCodegen(FunctionCompiler fc) {
+        this.fc = fc;
+        int n = fc.mc.memoryTypes.size();
+        inlined = new boolean[n];
+        boolean found = false;
+        for (Instruction in : fc.function.body().instructions()) {
+            if (in instanceof Instruction.Memory m && access(in.opcode()) != null
+                    && !fc.mc.memoryTypes.get(m.memArg().memory()).shared()) {
+                inlined[m.memArg().memory()] = true;
+                found = true;
+            }
+        }
+        any = found;
+        arraySlots = new int[n];
+        sizeSlots = new int[n];
+    }
+
+    /**
+     * Reserves the two locals of each inlined memory from JVM slot {@code next} on, for the method about to be
+     * generated; returns the next free slot.
+     */
+    int reserveSlots(int next) {
+        arraySlots = new int[inlined.length];
+        sizeSlots = new int[inlined.length];
+        for (int m = 0; m < inlined.length; m++) {
+            if (inlined[m]) {
+                arraySlots[m] = next++;
+                sizeSlots[m] = next++;
+            }
+        }
+        return next;
+    }
+
+    /** The slots of the method being generated, to restore after generating a piece of a split function. */
+    int[][] slots() {
+        return new int[][] {arraySlots, sizeSlots};
+    }
+
+    void restoreSlots(int[][] saved) {
+        arraySlots = saved[0];
+        sizeSlots = saved[1];
+    }
+
+    /** Reads the backing array and size of every inlined memory into their locals; leaves the operand stack alone. */
+    void reload() {
+        if (!any) {
+            return;
+        }
+        MethodVisitor mv = fc.mv;
+        for (int m = 0; m < inlined.length; m++) {
+            if (inlined[m]) {
+                fc.memory(m);
+                mv.visitInsn(DUP);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "array", "()[B", false);
+                mv.visitVarInsn(ASTORE, arraySlots[m]);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "byteSize", "()J", false);
+                mv.visitInsn(L2I);
+                mv.visitVarInsn(ISTORE, sizeSlots[m]);
+            }
+        }
+    }
+
+    /** Called after each instruction that was translated: re-reads the locals after what can replace an array. */
+    void after(Instruction in) {
+        switch (in.opcode()) {
+            case CALL, CALL_INDIRECT, CALL_REF, MEMORY_GROW -> reload();
+            default -> {
+            }
+        }
+    }
+
+    /** An access's width in bytes, value type and kind, by opcode; null for everything else. */
+    private record Access(int width, char type, boolean store, boolean signed) {
+    }
+
+    private static Access access(Opcode op) {
+        return switch (op) {
+            case I32_LOAD -> new Access(4, 'I', false, false);
+            case I64_LOAD -> new Access(8, 'J', false, false);
+            case F32_LOAD -> new Access(4, 'F', false, false);
+            case F64_LOAD -> new Access(8, 'D', false, false);
+            case I32_LOAD8_S -> new Access(1, 'I', false, true);
+            case I32_LOAD8_U -> new Access(1, 'I', false, false);
+            case I32_LOAD16_S -> new Access(2, 'I', false, true);
+            case I32_LOAD16_U -> new Access(2, 'I', false, false);
+            case I64_LOAD8_S -> new Access(1, 'J', false, true);
+            case I64_LOAD8_U -> new Access(1, 'J', false, false);
+            case I64_LOAD16_S -> new Access(2, 'J', false, true);
+            case I64_LOAD16_U -> new Access(2, 'J', false, false);
+            case I64_LOAD32_S -> new Access(4, 'J', false, true);
+            case I64_LOAD32_U -> new Access(4, 'J', false, false);
+            case I32_STORE -> new Access(4, 'I', true, false);
+            case I64_STORE -> new Access(8, 'J', true, false);
+            case F32_STORE -> new Access(4, 'F', true, false);
+            case F64_STORE -> new Access(8, 'D', true, false);
+            case I32_STORE8 -> new Access(1, 'I', true, false);
+            case I32_STORE16 -> new Access(2, 'I', true, false);
+            case I64_STORE8 -> new Access(1, 'J', true, false);
+            case I64_STORE16 -> new Access(2, 'J', true, false);
+            case I64_STORE32 -> new Access(4, 'J', true, false);
+            default -> null;
+        };
+    }
+
+    /** Emits {@code in} if it is a plain load or store of an inlined memory; false otherwise. */
+    boolean emit(Instruction in) {
+        if (!any || !(in instanceof Instruction.Memory mem)) {
+            return false;
+        }
+        Access a = access(in.opcode());
+        MemArg arg = mem.memArg();
+        if (a == null || !inlined[arg.memory()]) {
+            return false;
+        }
+        MethodVisitor mv = fc.mv;
+        MemoryType type = fc.mc.memoryTypes.get(arg.memory());
+        int mark = fc.nextSlot;
+        int value = -1;
+        if (a.store) {
+            fc.pop();
+            value = fc.newTemp(a.type);
+            mv.visitVarInsn(FunctionCompiler.opStore(a.type), value);
+        }
+        fc.pop();
+        int index = checkedIndex(type.is64(), arg, a.width, sizeSlots[arg.memory()]);
+        if (a.store) {
+            store(a, arraySlots[arg.memory()], index, value);
+        } else {
+            load(a, arraySlots[arg.memory()], index);
+            fc.push(a.type);
+        }
+        fc.nextSlot = mark;
+        return true;
+    }
+
+    /**
+     * Turns the address on the stack (int, or long for memory64) into the array index of an access of {@code width}
+     * bytes at static offset {@code arg.offset()}, trapping when out of bounds; stores the index in a new temporary
+     * and returns its slot.
+     */
+    private int checkedIndex(boolean is64, MemArg arg, int width, int sizeSlot) {
+        MethodVisitor mv = fc.mv;
+        long offset = arg.offset();
+        // A memory64 offset is unsigned: negative here means at least 2^63.
+        if (offset < 0 || offset > LinearMemory.MAX_BYTES - width) {
+            // No address is in bounds: check address -1 instead, which always fails.
+            mv.visitInsn(is64 ? POP2 : POP);
+            if (is64) {
+                mv.visitLdcInsn(-1L);
+            } else {
+                mv.visitInsn(ICONST_M1);
+            }
+            offset = 0;
+        }
+        long k = offset + width;
+        Label ok = new Label();
+        if (is64) {
+            mv.visitInsn(DUP2);
+            mv.visitVarInsn(ILOAD, sizeSlot);
+            mv.visitInsn(I2L);
+            mv.visitLdcInsn(k - 1);
+            mv.visitInsn(LSUB);
+            mv.visitInsn(LCONST_0);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", "(JJ)J", false);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
+        } else {
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ILOAD, sizeSlot);
+            FunctionCompiler.pushInt(mv, (int) (k - 1));
+            mv.visitInsn(ISUB);
+            mv.visitInsn(ICONST_0);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", "(II)I", false);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+        }
+        mv.visitJumpInsn(IFLT, ok);
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "outOfBounds", "()Ldev/basalt/Trap;", false);
+        mv.visitInsn(ATHROW);
+        mv.visitLabel(ok);
+        if (is64) {
+            mv.visitInsn(L2I); // below the size, hence below 2^31
+        }
+        if (offset != 0) {
+            FunctionCompiler.pushInt(mv, (int) offset);
+            mv.visitInsn(IADD);
+        }
+        int index = fc.newTemp('I');
+        mv.visitVarInsn(ISTORE, index);
+        return index;
+    }
+
+    private void load(Access a, int arraySlot, int index) {
+        MethodVisitor mv = fc.mv;
+        if (a.width == 1) {
+            mv.visitVarInsn(ALOAD, arraySlot);
+            mv.visitVarInsn(ILOAD, index);
+            mv.visitInsn(BALOAD);
+            if (!a.signed) {
+                FunctionCompiler.pushInt(mv, 0xFF);
+                mv.visitInsn(IAND);
+            }
+            if (a.type == 'J') {
+                mv.visitInsn(I2L);
+            }
+            return;
+        }
+        String handle = a.width == 2 ? "SHORT" : a.width == 4 ? "INT" : "LONG";
+        char viewType = a.width == 2 ? 'S' : a.width == 4 ? 'I' : 'J';
+        mv.visitFieldInsn(GETSTATIC, SUPPORT, handle, "L" + VAR_HANDLE + ";");
+        mv.visitVarInsn(ALOAD, arraySlot);
+        mv.visitVarInsn(ILOAD, index);
+        mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "get", "([BI)" + viewType, false);
+        switch (a.type) {
+            case 'F' -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Float", "intBitsToFloat", "(I)F", false);
+            case 'D' -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "longBitsToDouble", "(J)D", false);
+            case 'I' -> {
+                if (a.width == 2 && !a.signed) {
+                    mv.visitLdcInsn(0xFFFF);
+                    mv.visitInsn(IAND);
+                }
+            }
+            default -> { // 'J'
+                if (a.width == 2 && !a.signed) {
+                    mv.visitLdcInsn(0xFFFF);
+                    mv.visitInsn(IAND);
+                }
+                if (a.width < 8) {
+                    mv.visitInsn(I2L);
+                }
+                if (a.width == 4 && !a.signed) {
+                    mv.visitLdcInsn(0xFFFF_FFFFL);
+                    mv.visitInsn(LAND);
+                }
+            }
+        }
+    }
+
+    private void store(Access a, int arraySlot, int index, int value) {
+        MethodVisitor mv = fc.mv;
+        if (a.width == 1) {
+            mv.visitVarInsn(ALOAD, arraySlot);
+            mv.visitVarInsn(ILOAD, index);
+            mv.visitVarInsn(FunctionCompiler.opLoad(a.type), value);
+            if (a.type == 'J') {
+                mv.visitInsn(L2I);
+            }
+            mv.visitInsn(BASTORE);
+            return;
+        }
+        String handle = a.width == 2 ? "SHORT" : a.width == 4 ? "INT" : "LONG";
+        char viewType = a.width == 2 ? 'S' : a.width == 4 ? 'I' : 'J';
+        mv.visitFieldInsn(GETSTATIC, SUPPORT, handle, "L" + VAR_HANDLE + ";");
+        mv.visitVarInsn(ALOAD, arraySlot);
+        mv.visitVarInsn(ILOAD, index);
+        mv.visitVarInsn(FunctionCompiler.opLoad(a.type), value);
+        switch (a.type) {
+            case 'F' -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Float", "floatToRawIntBits", "(F)I", false);
+            case 'D' -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
+            case 'J' -> {
+                if (a.width < 8) {
+                    mv.visitInsn(L2I);
+                }
+            }
+            default -> {
+            }
+        }
+        if (a.width == 2) {
+            mv.visitInsn(I2S);
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "set", "([BI" + viewType + ")V", false);
+    }
+}
