@@ -24,6 +24,8 @@ static int failures;
 
 #define CHECK(cond) do { if (!(cond)) { printf("FAIL %d %s (errno %d)\n", __LINE__, #cond, errno); failures++; } } while (0)
 /* a call that must fail with errno `want` */
+/* "ok <part>" only when every check of the part passed */
+#define SECTION(name) do { if (!failures) printf("ok %s\n", name); } while (0)
 #define FAILS(call, want) do { errno = 0; long r_ = (long) (call); if (r_ != -1 || errno != (want)) { \
     printf("FAIL %d %s -> %ld errno %d, want errno %d\n", __LINE__, #call, r_, errno, (want)); failures++; } } while (0)
 
@@ -48,7 +50,7 @@ static void env(int argc, char **argv) {
     for (int i = 0; i < argc; i++) printf(" [%s]", argv[i]);
     printf("\n");
     for (char **e = environ; *e; e++) printf("env %s\n", *e);
-    printf("ok env\n");
+    SECTION("env");
 }
 
 static void stdio(void) {
@@ -64,7 +66,7 @@ static void stdio(void) {
     printf("\nstdin bytes=%zu\n", total);
     fprintf(stderr, "to stderr\n");
     CHECK(!isatty(1));
-    printf("ok stdio\n");
+    SECTION("stdio");
 }
 
 static void clocks(void) {
@@ -85,7 +87,7 @@ static void clocks(void) {
     printf("random=");
     for (int i = 0; i < 8; i++) printf("%02x", r[i]);
     printf("\n");
-    printf("ok clocks\n");
+    SECTION("clocks");
 }
 
 static void files(void) {
@@ -136,7 +138,7 @@ static void files(void) {
     if (dir) closedir(dir);
     CHECK(unlink("/work/d/link") == 0);
     CHECK(mkdir("/work/gone", 0755) == 0 && rmdir("/work/gone") == 0);
-    printf("ok files\n");
+    SECTION("files");
 }
 
 static void sandbox(void) {
@@ -151,7 +153,7 @@ static void sandbox(void) {
     FAILS(stat("/sandbox/..", &st), EPERM);
     FAILS(mkdir("/sandbox/../made-outside", 0755), EPERM);
     CHECK(stat("/sandbox/sub/../sub/.", &st) == 0 && S_ISDIR(st.st_mode));
-    printf("ok dotdot\n");
+    SECTION("dotdot");
     /* symlinks the host planted, and ones the guest makes */
     FAILS(open("/sandbox/escape/secret.txt", O_RDONLY), EPERM);
     FAILS(open("/sandbox/abs", O_RDONLY), EPERM);
@@ -166,7 +168,7 @@ static void sandbox(void) {
     CHECK(write_file("/sandbox/mine.txt", "mine") == 0);
     FAILS(rename("/sandbox/mine.txt", "/sandbox/escape/mine.txt"), EPERM);
     FAILS(unlink("/sandbox/escape/secret.txt"), EPERM);
-    printf("ok symlinks\n");
+    SECTION("symlinks");
     /* the read-only pre-open: reading works, nothing changes */
     CHECK(read_file("/ro/readme.txt", buf, sizeof buf) == 7 && strcmp(buf, "read me") == 0);
     CHECK(fopen("/ro/readme.txt", "w") == NULL);
@@ -185,7 +187,7 @@ static void sandbox(void) {
     FAILS(write(fd, "x", 1), EBADF);
     FAILS(ftruncate(fd, 0), EBADF);
     close(fd);
-    printf("ok readonly\n");
+    SECTION("readonly");
 }
 
 int main(int argc, char **argv) {

@@ -10,18 +10,26 @@ import dev.basalt.component.ComponentLinker;
 import dev.basalt.component.ComponentValue;
 import dev.basalt.component.text.ComponentTextParser;
 import dev.basalt.component.wave.Wave;
+import dev.basalt.wasi.WasiConfig;
+import dev.basalt.wasi.WasiExitException;
+import dev.basalt.wasi.preview2.WasiComponentContext;
+import dev.basalt.wasi.preview2.WasiPreview2;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code basalt run COMPONENT --invoke 'name(args)'}: instantiates a component and calls one export with arguments
+ * {@code basalt run COMPONENT [ARGS...]}: runs a command component ({@code wasi:cli/run}) with WASI 0.2 and the
+ * capabilities the flags grant (as for core modules: {@code --dir}, {@code --env}, ARGS as its arguments), exiting
+ * with its exit code. {@code basalt run COMPONENT --invoke 'name(args)'} instead calls one export with arguments
  * written in WAVE, printing the result in WAVE (as {@code wasmtime run --invoke} does). A function of an exported
  * interface is named {@code interface#function}, e.g. {@code 'example:calc/api@1.0.0#add(1, 2)'}.
  *
  * <p>Components are told apart from core modules by the binary header (the same magic, then layer 1 instead of
- * core version 1) or, in text, by a first form {@code (component ...)}. The host defines no imports yet (WASI 0.2 is not implemented), so a component that imports
- * anything fails to instantiate with the linker's message naming the missing import.
+ * core version 1) or, in text, by a first form {@code (component ...)}. The host defines WASI 0.2 (wasi:cli, io,
+ * clocks, random, filesystem); a component importing anything else fails to instantiate with the linker's message
+ * naming the missing import.
  */
 final class ComponentRun {
     private ComponentRun() {
@@ -64,33 +72,60 @@ final class ComponentRun {
                         new String(bytes, java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    static int run(Engine engine, byte[] bytes, String invoke, List<String> args, Long fuel, PrintWriter out,
-            PrintWriter err) {
-        if (invoke == null) {
-            throw new Main.CliException("running a component needs --invoke 'name(args)': wasi:cli/run commands "
-                    + "need WASI 0.2, which is not implemented yet", Main.USAGE);
-        }
-        if (!args.isEmpty()) {
+    /**
+     * Runs a component: without {@code invoke} a command ({@code wasi:cli/run}) with the WASI capabilities of
+     * {@code wasi} (its arguments are the command line), else one export with WAVE arguments. WASI 0.2 is
+     * linked in either case, so an invoked export may use it too.
+     */
+    static int run(Engine engine, byte[] bytes, String invoke, List<String> args, WasiConfig wasi, Long fuel,
+            Duration timeout, PrintWriter out, PrintWriter err) {
+        if (invoke != null && !args.isEmpty()) {
             throw new Main.CliException("a component's arguments go inside --invoke, e.g. --invoke 'add(1, 2)'; "
                     + "unexpected " + args, Main.USAGE);
         }
-        Wave.Call call = Wave.parseCall(invoke);
+        Wave.Call call = invoke == null ? null : Wave.parseCall(invoke);
         Component component = load(engine, bytes);
-        Store<Void> store = Store.create(engine);
+        if (invoke == null && !WasiPreview2.isCommand(component)) {
+            throw new Main.CliException("the component is not a command (it exports no " + WasiPreview2.RUN_INTERFACE
+                    + "@0.2.x): call one of its exports with --invoke 'name(args)' (exports: "
+                    + component.exportNames() + ")", Main.USAGE);
+        }
+        WasiComponentContext context;
+        try {
+            context = WasiComponentContext.create(wasi);
+        } catch (IllegalArgumentException e) {
+            throw new Main.CliException(e.getMessage(), Main.USAGE);
+        }
+        Store<WasiComponentContext> store = Store.create(engine, context);
         if (fuel != null) {
             store.setFuel(fuel);
         }
-        ComponentInstance instance = ComponentLinker.<Void>create(engine).instantiate(store, component);
-        ComponentFunc func = find(instance, call.name());
-        List<ComponentValue> values = call.arguments(func.type().paramTypes());
+        if (timeout != null) {
+            store.setDeadline(timeout);
+        }
+        ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(engine);
+        WasiPreview2.addToLinker(linker, ctx -> ctx);
         try {
+            ComponentInstance instance = linker.instantiate(store, component);
+            if (call == null) {
+                return WasiPreview2.runCommand(instance);
+            }
+            ComponentFunc func = find(instance, call.name());
+            List<ComponentValue> values = call.arguments(func.type().paramTypes());
             Optional<ComponentValue> result = func.callOne(values.toArray(ComponentValue[]::new));
+            context.flush();
             result.ifPresent(v -> out.println(Wave.print(v, func.type().result().orElseThrow())));
             out.flush();
             return Main.OK;
+        } catch (WasiExitException e) {
+            return e.exitCode();
         } catch (Trap t) {
+            context.flush();
             err.println(t.describe());
-            return Main.PROBLEM;
+            return call == null ? RunCommand.TRAP_EXIT : Main.PROBLEM;
+        } finally {
+            store.cancelDeadline();
+            context.close();
         }
     }
 

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  * ARGS as its Wasm arguments and each result is printed on its own line. WASI imports are always available, with
  * only the capabilities granted by the options ({@code --dir}, {@code --env}, {@code --inherit-env},
  * {@code --listen}). A trap prints the trap and its Wasm backtrace to stderr; the exit code is then
- * {@value #TRAP_EXIT} for a command (as wasmtime: 128 + SIGABRT) and 1 with {@code --invoke}.
+ * {@value #TRAP_EXIT} for a command (as wasmtime: 128 + SIGABRT) and 1 with {@code --invoke}. A component runs the
+ * same way with WASI 0.2 ({@link ComponentRun}): a command component's {@code wasi:cli/run}, or {@code --invoke}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a WASI command (_start, ARGS become its arguments) or, with --invoke, call an export "
@@ -50,7 +51,8 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "A .wasm, .wat or .bwasm (basalt compile) module.")
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "A .wasm, .wat or .bwasm (basalt compile) module, or a component (binary or text).")
     Path file;
 
     @Parameters(index = "1..*", paramLabel = "ARGS",
@@ -113,7 +115,14 @@ final class RunCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         if (ComponentRun.isComponent(bytes) || ComponentRun.isComponentText(bytes)) {
-            return ComponentRun.run(engine, bytes, invoke, args, fuel, out, err);
+            if (!listen.isEmpty() || !preload.isEmpty()) {
+                throw new Main.CliException((listen.isEmpty() ? "--preload" : "--listen")
+                        + " is for core modules: a component gets WASI 0.2 (wasi:sockets is not implemented yet)",
+                        Main.USAGE);
+            }
+            WasiConfig components = wasiConfig(out, err);
+            return ComponentRun.run(engine, bytes, invoke, args, components, fuel,
+                    timeout == null ? null : parseDuration(timeout), out, err);
         }
         Module module = loadModule(engine, bytes);
         WasiContext wasi;
