@@ -148,8 +148,9 @@ public final class BenchMain {
             return "FAILED: " + m.failure();
         }
         String verdict = m.correct(w.expected()) ? "ok" : "WRONG: returned " + m.results() + ", native " + w.expected();
-        return String.format(Locale.ROOT, "run %s ms (%s), first run %s ms, compile %s ms, instantiate %s ms, %s",
-                Report.ms(m.runMs()), Report.spread(m), Report.ms(m.firstRunMs()), Report.ms(m.compileMs()),
+        return String.format(Locale.ROOT, "run %s ms (%s), first run %s ms,%s compile %s ms, instantiate %s ms, %s",
+                Report.ms(m.runMs()), Report.spread(m), Report.ms(m.firstRunMs()),
+                m.warmupCalls() >= 0 ? " " + m.warmupCalls() + " warm-up calls," : "", Report.ms(m.compileMs()),
                 Report.ms(m.instantiateMs()), verdict);
     }
 
@@ -237,6 +238,14 @@ public final class BenchMain {
                 List<String> cells = new ArrayList<>(List.of(w.name()));
                 steady.forEach(r -> cells.add(msCell(w, r, Measurement::runMs)));
                 row(sb, cells);
+            }
+
+            for (String r : steady) {
+                if (workloads.stream().anyMatch(w -> get(w, r).warmupCalls() >= 0)) {
+                    sb.append("\n").append(r).append(" warm-up calls (until calls stopped getting faster): ")
+                            .append(String.join(", ", workloads.stream().map(w -> w.name() + " "
+                                    + cell(w, r, m -> String.valueOf(m.warmupCalls()))).toList())).append('\n');
+                }
             }
 
             sb.append("\nSpread of the measured calls: min-max ms, and the median absolute deviation in % of the "

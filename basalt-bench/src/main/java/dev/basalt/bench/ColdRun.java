@@ -69,6 +69,6 @@ public final class ColdRun extends ProcessRunner {
         return new Measurement(Measurement.median(runs.stream().mapToDouble(Measurement::compileMs).toArray()),
                 Measurement.median(runs.stream().mapToDouble(Measurement::instantiateMs).toArray()),
                 Measurement.median(firstCalls.stream().mapToDouble(Double::doubleValue).toArray()), firstCalls,
-                totals, results, null);
+                totals, results, null, -1);
     }
 }

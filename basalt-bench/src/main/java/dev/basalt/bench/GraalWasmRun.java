@@ -1,5 +1,7 @@
 package dev.basalt.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.Source;
@@ -13,6 +15,9 @@ import org.graalvm.polyglot.io.ByteSequence;
  *
  * <pre>GraalWasmRun WORKLOAD WARMUP ITERATIONS jit|fallback</pre>
  *
+ * For {@code jit}, WARMUP is a minimum: warm-up goes on while calls keep getting faster (see {@link #improving}), within
+ * {@value #MAX_WARMUP_FACTOR} x WARMUP calls and {@value #MAX_WARMUP_SECONDS} s, and the count made is reported.
+ *
  * Timed like {@link JvmRunner}: compile = evaluating the module's {@link Source} in a fresh {@link Engine} (decode
  * and validate; median of three after a first, untimed one); per call, instantiate = a new {@link Context} on the
  * shared engine, the cached module and {@code newInstance()}, and run = calling the export {@code run}. The engine
@@ -25,6 +30,38 @@ public final class GraalWasmRun {
     static final String FALLBACK_IMPLEMENTATION = "Interpreted";
 
     private static final int TIMED_COMPILES = 3;
+    /** Warm-up goes on while the median of the last this many calls is more than 5% below the window before. */
+    static final int CONVERGENCE_WINDOW = 10;
+    static final int MAX_WARMUP_FACTOR = 4;
+    static final int MAX_WARMUP_SECONDS = 300;
+
+    /** One call: a fresh context and instance, then {@code run}. */
+    private record Call(long instantiateNs, long runNs, long result) {
+    }
+
+    private static Call call(Engine engine, Source source) {
+        long a = System.nanoTime();
+        try (Context context = Context.newBuilder("wasm").engine(engine).build()) {
+            Value run = context.eval(source).newInstance().getMember("exports").getMember("run");
+            long b = System.nanoTime();
+            long result = run.execute().asLong();
+            long c = System.nanoTime();
+            return new Call(b - a, c - b, result);
+        }
+    }
+
+    /** Whether the last window of calls is still more than 5% faster than the one before it. */
+    static boolean improving(List<Double> callsMs) {
+        int n = callsMs.size();
+        if (n < 2 * CONVERGENCE_WINDOW) {
+            return true;
+        }
+        double recent = Measurement.median(callsMs.subList(n - CONVERGENCE_WINDOW, n).stream()
+                .mapToDouble(Double::doubleValue).toArray());
+        double before = Measurement.median(callsMs.subList(n - 2 * CONVERGENCE_WINDOW, n - CONVERGENCE_WINDOW).stream()
+                .mapToDouble(Double::doubleValue).toArray());
+        return recent < 0.95 * before;
+    }
 
     private GraalWasmRun() {
     }
@@ -59,28 +96,42 @@ public final class GraalWasmRun {
             System.exit(3);
         }
         System.out.println("compile_ns " + (long) Measurement.median(compiles));
+
+        // Warm-up: at least `warmup` calls; on the optimizing runtime, on while the last CONVERGENCE_WINDOW calls are
+        // still clearly faster than the window before them (Truffle keeps compiling for a long time, longer on a busy
+        // machine), within MAX_WARMUP_FACTOR x `warmup` calls and MAX_WARMUP_SECONDS. The fallback never compiles.
+        List<Double> warm = new ArrayList<>();
+        long warmStart = System.nanoTime();
         long first = 0;
-        for (int i = 0; i < warmup + iterations; i++) {
-            long a = System.nanoTime();
-            Context context = Context.newBuilder("wasm").engine(engine).build();
-            Value run = context.eval(source).newInstance().getMember("exports").getMember("run");
-            long b = System.nanoTime();
-            long result = run.execute().asLong();
-            long c = System.nanoTime();
-            context.close();
-            if (i == 0 || result != first) {
-                System.out.println("result " + result);
-                if (i == 0) {
-                    first = result;
-                }
+        while (true) {
+            int i = warm.size();
+            if (i >= warmup && (!jit || i >= MAX_WARMUP_FACTOR * warmup
+                    || System.nanoTime() - warmStart > MAX_WARMUP_SECONDS * 1e9 || !improving(warm))) {
+                break;
             }
+            Call call = call(engine, source);
+            warm.add(call.runNs / 1e6);
             if (i == 0) {
-                System.out.println("first_run_ns " + (c - b));
+                first = call.result;
+                System.out.println("result " + first);
+                System.out.println("first_run_ns " + call.runNs);
+            } else if (call.result != first) {
+                System.out.println("result " + call.result);
             }
-            if (i >= warmup) {
-                System.out.println("instantiate_ns " + (b - a));
-                System.out.println("run_ns " + (c - b));
+        }
+        if (jit) {
+            System.out.println("warmup_calls " + warm.size());
+        }
+        for (int i = 0; i < iterations; i++) {
+            Call call = call(engine, source);
+            if (warm.isEmpty() && i == 0) {
+                first = call.result;
+                System.out.println("result " + first);
+            } else if (call.result != first) {
+                System.out.println("result " + call.result);
             }
+            System.out.println("instantiate_ns " + call.instantiateNs);
+            System.out.println("run_ns " + call.runNs);
         }
         engine.close();
     }

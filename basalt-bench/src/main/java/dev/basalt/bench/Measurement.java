@@ -17,9 +17,11 @@ import java.util.List;
  *                      empty for the other runtimes
  * @param results       every distinct result {@code run} returned, in order of first appearance
  * @param failure       why the runtime could not run the workload at all (then the times are NaN), or null
+ * @param warmupCalls   the warm-up calls made, where the runtime decides when it is warmed up ({@code graalwasm-jit});
+ *                      -1 where it made exactly the count it was given
  */
 public record Measurement(double compileMs, double instantiateMs, double firstRunMs, List<Double> runsMs,
-                          List<Double> coldTotalsMs, List<Long> results, String failure) {
+                          List<Double> coldTotalsMs, List<Long> results, String failure, int warmupCalls) {
 
     public Measurement {
         runsMs = List.copyOf(runsMs);
@@ -28,11 +30,16 @@ public record Measurement(double compileMs, double instantiateMs, double firstRu
     }
 
     Measurement(double compileMs, double instantiateMs, double firstRunMs, double[] runsMs, List<Long> results) {
-        this(compileMs, instantiateMs, firstRunMs, Arrays.stream(runsMs).boxed().toList(), List.of(), results, null);
+        this(compileMs, instantiateMs, firstRunMs, Arrays.stream(runsMs).boxed().toList(), List.of(), results, null,
+                -1);
+    }
+
+    Measurement withWarmupCalls(int calls) {
+        return new Measurement(compileMs, instantiateMs, firstRunMs, runsMs, coldTotalsMs, results, failure, calls);
     }
 
     static Measurement failed(String why) {
-        return new Measurement(Double.NaN, Double.NaN, Double.NaN, List.of(), List.of(), List.of(), why);
+        return new Measurement(Double.NaN, Double.NaN, Double.NaN, List.of(), List.of(), List.of(), why, -1);
     }
 
     /** Whether the runtime ran and every call returned {@code expected}. */

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A runtime outside this JVM (native code, node, GraalWasm, Basalt in a fresh JVM), measured by a child process that times itself and prints lines
  * {@code compile_ns T}, {@code first_run_ns T} (the first, unmeasured, call), {@code instantiate_ns T},
- * {@code run_ns T} and {@code result R} (see {@code src/main/native/bench-main.c},
+ * {@code run_ns T}, {@code result R} and, where the child decides how long to warm up, {@code warmup_calls N} (see {@code src/main/native/bench-main.c},
  * {@code src/main/resources/node/run-wasm.mjs}, {@link GraalWasmRun} and {@link ColdRun}).
  */
 abstract class ProcessRunner implements Runner {
@@ -67,6 +67,7 @@ abstract class ProcessRunner implements Runner {
     static Measurement parse(String output) throws IOException {
         double compile = Double.NaN;
         double firstRun = Double.NaN;
+        int warmupCalls = -1;
         List<Double> instantiate = new ArrayList<>();
         List<Double> run = new ArrayList<>();
         List<Long> results = new ArrayList<>();
@@ -78,6 +79,7 @@ abstract class ProcessRunner implements Runner {
             try {
                 switch (kv[0]) {
                     case "compile_ns" -> compile = Long.parseLong(kv[1]) / 1e6;
+                    case "warmup_calls" -> warmupCalls = Integer.parseInt(kv[1]);
                     case "first_run_ns" -> firstRun = Long.parseLong(kv[1]) / 1e6;
                     case "instantiate_ns" -> instantiate.add(Long.parseLong(kv[1]) / 1e6);
                     case "run_ns" -> run.add(Long.parseLong(kv[1]) / 1e6);
@@ -98,6 +100,7 @@ abstract class ProcessRunner implements Runner {
         }
         double[] runs = run.stream().mapToDouble(Double::doubleValue).toArray();
         double[] insts = instantiate.stream().mapToDouble(Double::doubleValue).toArray();
-        return new Measurement(compile, Measurement.median(insts), firstRun, runs, results);
+        return new Measurement(compile, Measurement.median(insts), firstRun, runs, results)
+                .withWarmupCalls(warmupCalls);
     }
 }

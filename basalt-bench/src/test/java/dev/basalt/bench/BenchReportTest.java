@@ -44,6 +44,28 @@ class BenchReportTest {
     }
 
     @Test
+    void childOutputMayReportItsWarmUpCalls() throws IOException {
+        assertThat(ProcessRunner.parse("result 1\nwarmup_calls 57\nrun_ns 5000000\n").warmupCalls()).isEqualTo(57);
+        assertThat(ProcessRunner.parse("result 1\nrun_ns 5000000\n").warmupCalls()).isEqualTo(-1);
+    }
+
+    @Test
+    void graalWasmWarmUpGoesOnWhileCallsStillGetFaster() {
+        List<Double> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 19; i++) {
+            calls.add(100.0 - i);
+        }
+        assertThat(GraalWasmRun.improving(calls)).as("fewer than two windows").isTrue();
+        calls.add(81.0);
+        // windows 100..91 (median 95.5) and 90..81 (median 85.5): more than 5% faster, go on.
+        assertThat(GraalWasmRun.improving(calls)).isTrue();
+        for (int i = 0; i < 10; i++) {
+            calls.add(84.0);
+        }
+        assertThat(GraalWasmRun.improving(calls)).as("85.5 -> 84 is within 5%").isFalse();
+    }
+
+    @Test
     void childOutputWithoutFirstCallLeavesItUnknown() throws IOException {
         Measurement m = ProcessRunner.parse("result 1\nrun_ns 5000000\n");
         assertThat(m.firstRunMs()).isNaN();
@@ -76,7 +98,7 @@ class BenchReportTest {
         row.put("basalt-compiler", ok(1, 10.0));
         // Two fresh JVMs: first calls 30 and 50 ms, compile + instantiate + first call 130 and 170 ms.
         row.put("basalt-compiler-cold", new Measurement(90, 10, 40, List.of(30.0, 50.0), List.of(130.0, 170.0),
-                List.of(1L), null));
+                List.of(1L), null, -1));
         String md = new BenchMain.Report(List.of(a), Map.of("a", row)).markdown();
         assertThat(md).contains("| a | 90.0 | 10.0 | 40.0 | 30.0-50.0 | 150 | 10.0 | 10.0 | 4.00x | 15x |");
     }
