@@ -58,6 +58,107 @@ class GeneratedBindingsEndToEndTest {
         assertThat(exports.getMethod("addDoubled", int.class, int.class).invoke(calc, 0x8000_0000, 5)).isEqualTo(5);
     }
 
+    /**
+     * {@code map<K, V>} (🗺️) through generated bindings: a Java {@code Map} lowered as the canonical ABI's list of
+     * (key, value) tuples into a real component, which swaps keys and values, and lifted back into an
+     * insertion-ordered map where a later duplicate key wins.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void mapsThroughGeneratedBindings() throws Exception {
+        String wit = """
+                package test:maps;
+                world maps {
+                  import tally: func(counts: map<string, list<u32>>) -> map<string, u64>;
+                  export invert: func(m: map<u32, u8>) -> map<u8, u32>;
+                }
+                """;
+        WitLoader.Loaded loaded = WitLoader.load("maps.wit", wit, WitLoader.Options.DEFAULT);
+        Resolve.WorldId world = loaded.resolve().findWorld(loaded.roots().getFirst(), "maps").orElseThrow();
+        Map<String, String> sources = JavaBindgen.generate(loaded.resolve(), world, new JavaBindgen.Options("gen.maps"));
+        assertThat(sources.get("gen/maps/Maps.java")).contains(
+                "java.util.Map<Byte, Integer> invert(java.util.Map<Integer, Byte> m)",
+                "java.util.Map<String, Long> tally(java.util.Map<String, List<Integer>> counts)");
+        ClassLoader classes = InMemoryJavac.compile(sources);
+
+        Engine engine = Engine.create();
+        var model = dev.basalt.component.text.ComponentTextParser.parse("""
+                (component
+                  (core module $M
+                    (memory (export "mem") 1)
+                    (global $bump (mut i32) (i32.const 4096))
+                    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+                      (global.get $bump) (global.set $bump (i32.add (global.get $bump) (local.get 3))))
+                    ;; (ptr, len) of (u32 key at 0, u8 value at 4) entries -> (u8 key at 0, u32 value at 4) at 2048
+                    (func (export "invert") (param $p i32) (param $n i32) (result i32)
+                      (local $i i32)
+                      (block $done (loop $next
+                        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                        (i32.store8 (i32.add (i32.const 2048) (i32.mul (local.get $i) (i32.const 8)))
+                          (i32.load8_u offset=4 (i32.add (local.get $p) (i32.mul (local.get $i) (i32.const 8)))))
+                        (i32.store offset=4 (i32.add (i32.const 2048) (i32.mul (local.get $i) (i32.const 8)))
+                          (i32.load (i32.add (local.get $p) (i32.mul (local.get $i) (i32.const 8)))))
+                        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                        (br $next)))
+                      (i32.store (i32.const 1024) (i32.const 2048))
+                      (i32.store (i32.const 1028) (local.get $n))
+                      (i32.const 1024)))
+                  (core instance $m (instantiate $M))
+                  (type $in (map u32 u8))
+                  (type $out (map u8 u32))
+                  (func (export "invert") (param "m" $in) (result $out)
+                    (canon lift (core func $m "invert") (memory (core memory $m "mem"))
+                      (realloc (core func $m "realloc")))))
+                """);
+        ComponentInstance instance = ComponentLinker.<Void>create(engine).instantiate(Store.create(engine),
+                Component.fromModel(engine, model));
+        Class<?> exports = classes.loadClass("gen.maps.Maps$Exports");
+        Object maps = exports.getConstructor(ComponentCaller.class).newInstance(ComponentCaller.of(instance));
+        Map<Integer, Byte> in = new java.util.LinkedHashMap<>();
+        in.put(1, (byte) 10);
+        in.put(2, (byte) 20);
+        in.put(3, (byte) 10); // inverted, key 10 appears twice: the later entry (3) wins
+        in.put(0xffff_fff0, (byte) 0xff); // u32 and u8 keep their bits
+        Object out = exports.getMethod("invert", Map.class).invoke(maps, in);
+        assertThat(out).isEqualTo(Map.of((byte) 10, 3, (byte) 20, 2, (byte) 0xff, 0xffff_fff0));
+        assertThat(List.copyOf(((Map<?, ?>) out).keySet())).isEqualTo(List.of((byte) 10, (byte) 20, (byte) 0xff));
+
+        // the import side: the host function the bindings register lifts the map argument and lowers the result
+        Map<String, HostRegistrar.HostFunction> defined = new java.util.HashMap<>();
+        Map<String, ComponentFuncType> types = new java.util.HashMap<>();
+        HostRegistrar registrar = new HostRegistrar() {
+            @Override
+            public void define(String inst, String function, ComponentFuncType type, HostFunction impl) {
+                defined.put(function, impl);
+                types.put(function, type);
+            }
+
+            @Override
+            public void defineResource(String inst, String name, ResourceType type) {
+                throw new AssertionError(name);
+            }
+        };
+        Class<?> imports = classes.loadClass("gen.maps.Maps$Imports");
+        Object tally = Proxy.newProxyInstance(classes, new Class<?>[] {imports}, (proxy, method, args) -> {
+            Map<String, Long> sums = new java.util.LinkedHashMap<>();
+            ((Map<String, List<Integer>>) args[0]).forEach((k, v) ->
+                    sums.put(k, v.stream().mapToLong(Integer::toUnsignedLong).sum()));
+            return sums;
+        });
+        classes.loadClass("gen.maps.Maps").getMethod("register", HostRegistrar.class, imports)
+                .invoke(null, registrar, tally);
+        assertThat(types.get("tally")).isEqualTo(ComponentFuncType.of(List.of(new ComponentFuncType.Param("counts",
+                ValueType.list(ValueType.tuple(ValueType.STRING, ValueType.list(ValueType.U32))))),
+                ValueType.list(ValueType.tuple(ValueType.STRING, ValueType.U64))));
+        ComponentValue arg = ComponentValue.list(
+                ComponentValue.tuple(ComponentValue.string("a"), ComponentValue.list(ComponentValue.u32(1), ComponentValue.u32(2))),
+                ComponentValue.tuple(ComponentValue.string("b"), ComponentValue.list()),
+                ComponentValue.tuple(ComponentValue.string("a"), ComponentValue.list(ComponentValue.u32(0xffff_ffffL))));
+        assertThat(defined.get("tally").call(List.of(arg))).contains(ComponentValue.list(
+                ComponentValue.tuple(ComponentValue.string("a"), ComponentValue.u64(0xffff_ffffL)),
+                ComponentValue.tuple(ComponentValue.string("b"), ComponentValue.u64(0))));
+    }
+
     /** A component importing {@code double} and exporting {@code add-doubled(a, b) = double(a) + b}. */
     static dev.basalt.component.model.Component component() {
         var b = new TestComponentBuilder();

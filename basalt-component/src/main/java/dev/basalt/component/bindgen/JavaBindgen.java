@@ -607,7 +607,6 @@ public final class JavaBindgen {
     private void checkSupported(WitType t, String where) {
         switch (t) {
             case WitType.Primitive p when p == WitType.Primitive.ERROR_CONTEXT -> throw unsupported("error-context", where);
-            case WitType.MapOf m -> throw unsupported("map", where);
             case WitType.FutureOf fu -> throw unsupported("future", where);
             case WitType.StreamOf st -> throw unsupported("stream", where);
             default -> {
@@ -650,7 +649,8 @@ public final class JavaBindgen {
                         tu.types().stream().map(x -> javaType(x, true)).toList()) + ">";
             }
             case WitType.Handle h -> named(h.resource(), boxed);
-            case WitType.MapOf m -> throw unsupported("map", "a type");
+            // an associative array, as WIT.md asks of bindings; insertion order kept, a later duplicate key wins
+            case WitType.MapOf m -> "java.util.Map<" + javaType(m.key(), true) + ", " + javaType(m.value(), true) + ">";
             case WitType.FutureOf f -> throw unsupported("future", "a type");
             case WitType.StreamOf st -> throw unsupported("stream", "a type");
         };
@@ -718,7 +718,9 @@ public final class JavaBindgen {
                     tu.types().stream().map(this::valueTypeExpr).toList()) + ")";
             case WitType.Handle h -> "new ValueType." + (h.borrow() ? "BorrowType(" : "OwnType(")
                     + className(definitionOf(h.resource())) + ".TYPE)";
-            case WitType.MapOf m -> throw unsupported("map", "a type");
+            // the canonical ABI's map<k, v> is list<tuple<k, v>> (Explainer.md), which is what the runtime checks
+            case WitType.MapOf m -> "ValueType.list(ValueType.tuple(" + valueTypeExpr(m.key()) + ", "
+                    + valueTypeExpr(m.value()) + "))";
             case WitType.FutureOf f -> throw unsupported("future", "a type");
             case WitType.StreamOf st -> throw unsupported("stream", "a type");
         };
@@ -772,7 +774,8 @@ public final class JavaBindgen {
                 yield "ComponentValue.tuple(" + String.join(", ", parts) + ")";
             }
             case WitType.Handle h -> (h.borrow() ? "ComponentValue.borrow(" : "ComponentValue.own(") + x + ".handle())";
-            case WitType.MapOf m -> throw unsupported("map", "a type");
+            case WitType.MapOf m -> "Bindings.lowerMap(" + x + ", k" + depth + " -> " + lowerExpr(m.key(), "k" + depth,
+                    depth + 1) + ", " + e + " -> " + lowerExpr(m.value(), e, depth + 1) + ")";
             case WitType.FutureOf f -> throw unsupported("future", "a type");
             case WitType.StreamOf st -> throw unsupported("stream", "a type");
         };
@@ -814,7 +817,9 @@ public final class JavaBindgen {
                 yield "new " + javaType(tu, true) + "(" + String.join(", ", parts) + ")";
             }
             case WitType.Handle h -> named(h.resource(), false) + ".lift(" + v + ", caller)";
-            case WitType.MapOf m -> throw unsupported("map", "a type");
+            case WitType.MapOf m -> "Bindings.<" + javaType(m.key(), true) + ", " + javaType(m.value(), true)
+                    + ">liftMap(" + v + ", k" + depth + " -> " + liftExpr(m.key(), "k" + depth, depth + 1) + ", " + e
+                    + " -> " + liftExpr(m.value(), e, depth + 1) + ")";
             case WitType.FutureOf f -> throw unsupported("future", "a type");
             case WitType.StreamOf st -> throw unsupported("stream", "a type");
         };

@@ -107,6 +107,34 @@ public final class Bindings {
         return out;
     }
 
+    /**
+     * {@code map<k, v>}: a list of (key, value) tuples in the map's iteration order (Explainer.md lowers a map as
+     * {@code list<tuple<k, v>>}).
+     */
+    public static <K, V> ComponentValue lowerMap(java.util.Map<K, V> map, Function<? super K, ComponentValue> key,
+            Function<? super V, ComponentValue> value) {
+        List<ComponentValue> out = new ArrayList<>(map.size());
+        for (java.util.Map.Entry<K, V> e : map.entrySet()) {
+            out.add(ComponentValue.tuple(key.apply(e.getKey()), value.apply(e.getValue())));
+        }
+        return ComponentValue.list(out);
+    }
+
+    /**
+     * A {@code map<k, v>} lifted from its list of (key, value) tuples into an insertion-ordered map; of duplicate
+     * keys the last one's value is kept (WIT.md).
+     */
+    public static <K, V> java.util.Map<K, V> liftMap(ComponentValue v, Function<ComponentValue, ? extends K> key,
+            Function<ComponentValue, ? extends V> value) {
+        List<ComponentValue> entries = as(ComponentValue.ListValue.class, v, "a map").elements();
+        java.util.Map<K, V> out = new java.util.LinkedHashMap<>();
+        for (ComponentValue entry : entries) {
+            List<ComponentValue> kv = tuple(entry, 2);
+            out.put(key.apply(kv.get(0)), value.apply(kv.get(1)));
+        }
+        return out;
+    }
+
     /** {@code list<u8>} ({@code unsigned}) or {@code list<s8>} from bytes. */
     public static ComponentValue lowerBytes(byte[] bytes, boolean unsigned) {
         List<ComponentValue> out = new ArrayList<>(bytes.length);
