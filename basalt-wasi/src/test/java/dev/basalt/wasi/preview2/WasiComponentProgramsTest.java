@@ -1,6 +1,7 @@
 package dev.basalt.wasi.preview2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.basalt.Config;
 import dev.basalt.Engine;
@@ -176,5 +177,70 @@ class WasiComponentProgramsTest {
         assertThat(run(engine, "p2", WasiConfig.builder().args("p2", "exit", "7")).exit()).isEqualTo(1);
         assertThat(run(engine, "p2", WasiConfig.builder().args("p2", "no-such-part"))).isEqualTo(
                 new Run(1, "unknown part no-such-part\n", ""));
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void resourcesTheGuestDropsAreReleasedAndClosingReleasesTheRest(Config.Strategy engine) throws IOException {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        int[] live = new int[2];
+        String[] parts = {"env", "files"};
+        for (int k = 0; k < 2; k++) {
+            ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(engine(engine));
+            WasiPreview2.addToLinker(linker, ctx -> ctx);
+            WasiComponentContext wasi = WasiComponentContext.create(
+                    WasiConfig.builder().args("p2", parts[k]).preopenDir(work, "/work").build());
+            assertThat(WasiPreview2.runCommand(linker.instantiate(Store.create(engine(engine), wasi),
+                    component(engine, "p2")))).isZero();
+            live[k] = wasi.state.liveResources();
+            wasi.close();
+            assertThat(wasi.state.liveResources()).isZero();
+        }
+        // "files" opens and closes a dozen files, directories and streams; what stays is what "env" keeps too
+        // (the adapter's stdio streams and pre-open descriptors)
+        assertThat(live[1]).isEqualTo(live[0]).isPositive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void importsOfAny02VersionAreSatisfiedAndOthersAreNot(Config.Strategy engine) {
+        String text = """
+                (component
+                  (import "wasi:random/random@%s" (instance $r (export "get-random-u64" (func (result u64)))))
+                  (import "wasi:clocks/monotonic-clock@0.2.3" (instance $c (export "now" (func (result u64)))))
+                  (core func $rnd (canon lower (func $r "get-random-u64")))
+                  (core func $now (canon lower (func $c "now")))
+                  (core module $m
+                    (import "h" "rnd" (func $rnd (result i64)))
+                    (import "h" "now" (func $now (result i64)))
+                    (func (export "rnd") (result i64) (call $rnd))
+                    (func (export "now") (result i64) (call $now)))
+                  (core instance $h (export "rnd" (func $rnd)) (export "now" (func $now)))
+                  (core instance $i (instantiate $m (with "h" (instance $h))))
+                  (func (export "rnd") (result u64) (canon lift (core func $i "rnd")))
+                  (func (export "now") (result u64) (canon lift (core func $i "now"))))
+                """;
+        ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(engine(engine));
+        WasiPreview2.addToLinker(linker, ctx -> ctx);
+        for (String version : new String[] {"0.2.0", "0.2.12", "0.2.99"}) {
+            Component c = Component.fromModel(engine(engine),
+                    dev.basalt.component.text.ComponentTextParser.parse(text.formatted(version)));
+            try (WasiComponentContext wasi = WasiComponentContext.create(WasiConfig.builder()
+                    .clock(WasiClock.deterministic(0, 7)).deterministicRandom(1).build())) {
+                var instance = linker.instantiate(Store.create(engine(engine), wasi), c);
+                assertThat(instance.getFunc("rnd").orElseThrow().callOne())
+                        .contains(new dev.basalt.component.ComponentValue.U64(new SplittableRandom(1).nextLong()));
+                // the virtual clock ticks 7 ns per reading
+                var now = instance.getFunc("now").orElseThrow();
+                long first = ((dev.basalt.component.ComponentValue.U64) now.callOne().orElseThrow()).value();
+                assertThat(now.callOne()).contains(new dev.basalt.component.ComponentValue.U64(first + 7));
+            }
+        }
+        for (String version : new String[] {"0.3.0", "0.1.0"}) {
+            Component c = Component.fromModel(engine(engine),
+                    dev.basalt.component.text.ComponentTextParser.parse(text.formatted(version)));
+            assertThatThrownBy(() -> linker.instantiatePre(c)).isInstanceOf(dev.basalt.component.ComponentException.class)
+                    .hasMessageContaining("wasi:random/random@" + version);
+        }
     }
 }

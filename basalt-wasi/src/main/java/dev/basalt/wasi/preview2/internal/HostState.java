@@ -73,6 +73,13 @@ public final class HostState implements AutoCloseable {
         return new HostState(config);
     }
 
+    /** How many host resources (streams, descriptors, pollables ...) the guest holds now. */
+    public int liveResources() {
+        synchronized (owned) {
+            return owned.size();
+        }
+    }
+
     /** Flushes the guest's stdout and stderr. */
     public void flush() {
         for (OutputStream o : List.of(stdout, stderr)) {
