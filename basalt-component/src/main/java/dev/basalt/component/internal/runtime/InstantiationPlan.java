@@ -11,6 +11,7 @@ import dev.basalt.Module;
 import dev.basalt.Store;
 import dev.basalt.component.ComponentException;
 import dev.basalt.component.ComponentFuncType;
+import dev.basalt.component.ResourceType;
 import dev.basalt.component.model.Alias;
 import dev.basalt.component.model.Canon;
 import dev.basalt.component.model.CanonOpt;
@@ -62,8 +63,30 @@ public final class InstantiationPlan {
     record DynCoreFunc(FuncType type) implements Marker {
     }
 
-    /** A per-instance component function of a known type. */
-    record DynFunc(ComponentFuncType type) implements Marker {
+    /**
+     * A per-instance component function of a known type; when {@code exact} is false the type is a template (it
+     * names per-instance resource types by their {@link DynResource#placeholder}s): right for flattening, not for
+     * type checks.
+     */
+    record DynFunc(ComponentFuncType type, boolean exact) implements Marker {
+    }
+
+    /**
+     * A per-instance resource type (defined by the component, so generative, or given by an instance): the same
+     * marker stands for the same type wherever it is aliased or passed. Its {@code placeholder} takes its place in
+     * type templates.
+     */
+    record DynResource(ResourceType placeholder) implements Marker {
+        DynResource() {
+            this(ResourceType.host("a resource type of each instance"));
+        }
+    }
+
+    /**
+     * A per-instance type that names per-instance resource types: {@code template} is it with
+     * {@link DynResource#placeholder}s, which has the same structure, flattening and limits.
+     */
+    record DynType(Object template) implements Marker {
     }
 
     /** A per-instance core instance whose exports (plan-time values) are known ({@code exports} null: unknown). */
@@ -98,7 +121,7 @@ public final class InstantiationPlan {
 
     /** The plan-time stand-in of a host function bound to each store. */
     public static Object perInstanceFunc(ComponentFuncType type) {
-        return new DynFunc(type);
+        return new DynFunc(type, true);
     }
 
     /** The plan-time stand-in of an instance made per store, with the plan-time values of its exports. */
@@ -322,12 +345,12 @@ public final class InstantiationPlan {
             }
             boolean checked = false;
             if (info.checkValue() != null) {
-                Instantiator.checkImport(im, info.checkValue());
                 try {
+                    Instantiator.checkImport(im, info.checkValue());
                     Instantiator.checkType(scope, im.type(), info.checkValue(), name);
                     checked = true;
                 } catch (NotStatic e) {
-                    // the declared type names per-instance types: checked per instance below
+                    // the declared type or the value involves per-instance types: checked per instance below
                 }
             }
             if (checked) {
@@ -343,6 +366,23 @@ public final class InstantiationPlan {
                     x.scope.add(sort, v);
                 });
             }
+        }
+
+        /**
+         * A value to type-check an import given {@code planValue} against at plan time: the value itself, or for
+         * a function of a known type a stand-in of that type, for an instance the same for each export; markers
+         * about which less is known stay (the checks then defer to the instance).
+         */
+        private static Object prototype(Object planValue) {
+            return switch (planValue) {
+                case DynFunc f when f.exact() -> new Instantiator.UnsupportedFunc(f.type(), "a type-checking stand-in");
+                case DynInstance i -> {
+                    Map<String, Object> exports = new LinkedHashMap<>();
+                    i.exports().forEach((k, v) -> exports.put(k, prototype(v)));
+                    yield new Instantiator.InstanceValue(exports);
+                }
+                default -> planValue;
+            };
         }
 
         // ---- core instances -----------------------------------------------------------------------------------
@@ -488,7 +528,7 @@ public final class InstantiationPlan {
                             return null;
                         }
                         Object v = args.get(name);
-                        return v instanceof Marker ? new ImportInfo(v, null, true) : new ImportInfo(v, v, false);
+                        return new ImportInfo(v, prototype(v), false);
                     }, fallible);
                     InstantiationPlan plan = sub.plan();
                     int componentIndex = in.component();
@@ -568,39 +608,76 @@ public final class InstantiationPlan {
         // ---- types --------------------------------------------------------------------------------------------
 
         private void type(TypeDef t) {
-            if (!(t instanceof TypeDef.Resource)) {
-                Object defined;
-                try {
-                    defined = switch (t) {
-                        case TypeDef.Func f -> Instantiator.resolveFunc(scope, f);
-                        case TypeDef.ComponentType c -> new Instantiator.DeclaredType(c);
-                        case TypeDef.InstanceType i -> new Instantiator.DeclaredType(i);
-                        default -> {
-                            var v = Instantiator.resolveValueType(scope, t);
-                            limits.check(v);
-                            yield v;
-                        }
-                    };
-                } catch (NotStatic e) {
-                    defined = null;
-                } catch (UnsupportedFeatureException e) {
-                    defined = new Instantiator.UnsupportedType(e);
-                }
-                if (defined != null) {
-                    constant(Sort.TYPE, defined);
-                    return;
-                }
+            if (t instanceof TypeDef.Resource) {
+                // generative: a new resource type per instance
+                perInstance(Sort.TYPE, new DynResource(), true, x -> {
+                    Object defined;
+                    try {
+                        defined = x.instantiator.defineType(x.scope, t, x.inst);
+                    } catch (UnsupportedFeatureException e) {
+                        defined = new Instantiator.UnsupportedType(e);
+                    }
+                    x.scope.addRaw(Sort.TYPE, defined);
+                });
+                return;
             }
-            // a resource type is generative (a new type per instance), and so is every type that names one
-            perInstance(Sort.TYPE, new Dyn(), true, x -> {
-                Object defined;
-                try {
-                    defined = x.instantiator.defineType(x.scope, t, x.inst);
-                } catch (UnsupportedFeatureException e) {
-                    defined = new Instantiator.UnsupportedType(e);
+            Object defined;
+            try {
+                defined = define(t);
+            } catch (UnsupportedFeatureException e) {
+                defined = new Instantiator.UnsupportedType(e);
+            } catch (NotStatic e) {
+                defined = null;
+            }
+            if (defined != null) {
+                constant(Sort.TYPE, defined);
+                return;
+            }
+            // it names per-instance resource types: resolved (and its limits checked) once with placeholders for
+            // them, which finds every error the instance would; per instance only the resolution is repeated
+            Object template;
+            scope.templates = true;
+            try {
+                template = define(t);
+            } catch (NotStatic e) {
+                template = null;
+            } catch (UnsupportedFeatureException e) {
+                template = new Instantiator.UnsupportedType(e);
+            } finally {
+                scope.templates = false;
+            }
+            if (template instanceof Instantiator.UnsupportedType u) {
+                constant(Sort.TYPE, u);
+                return;
+            }
+            if (template == null || t instanceof TypeDef.ComponentType || t instanceof TypeDef.InstanceType) {
+                perInstance(Sort.TYPE, new Dyn(), true, x -> {
+                    Object v;
+                    try {
+                        v = x.instantiator.defineType(x.scope, t, x.inst);
+                    } catch (UnsupportedFeatureException e) {
+                        v = new Instantiator.UnsupportedType(e);
+                    }
+                    x.scope.addRaw(Sort.TYPE, v);
+                });
+                return;
+            }
+            perInstance(Sort.TYPE, new DynType(template), false, x -> x.scope.addRaw(Sort.TYPE, t instanceof TypeDef.Func f
+                    ? Instantiator.resolveFunc(x.scope, f) : Instantiator.resolveValueType(x.scope, t)));
+        }
+
+        /** The walk's type definition, for any type but a resource. */
+        private Object define(TypeDef t) {
+            return switch (t) {
+                case TypeDef.Func f -> Instantiator.resolveFunc(scope, f);
+                case TypeDef.ComponentType c -> new Instantiator.DeclaredType(c);
+                case TypeDef.InstanceType i -> new Instantiator.DeclaredType(i);
+                default -> {
+                    var v = Instantiator.resolveValueType(scope, t);
+                    limits.check(v);
+                    yield v;
                 }
-                x.scope.addRaw(Sort.TYPE, defined);
-            });
+            };
         }
 
         // ---- canonical definitions ----------------------------------------------------------------------------
@@ -625,6 +702,11 @@ public final class InstantiationPlan {
 
         private void lift(Canon.Lift l) {
             Object t = scope.peek(Sort.TYPE, l.type());
+            boolean exact = true;
+            if (t instanceof DynType d && d.template() instanceof ComponentFuncType) {
+                t = d.template();
+                exact = false;
+            }
             if (t instanceof Marker) {
                 perInstance(Sort.FUNC, new Dyn(), true, x -> x.instantiator.canon(x.scope, l, x.inst));
                 return;
@@ -646,7 +728,7 @@ public final class InstantiationPlan {
             Object core = scope.peek(Sort.CORE_FUNC, l.coreFunc());
             OptionsPlan opts = core instanceof DynCoreFunc ? options(l.options()) : null;
             if (opts == null || !(core instanceof DynCoreFunc cf)) {
-                perInstance(Sort.FUNC, new DynFunc(ft), true, x -> x.instantiator.canon(x.scope, l, x.inst));
+                perInstance(Sort.FUNC, new DynFunc(ft, exact), true, x -> x.instantiator.canon(x.scope, l, x.inst));
                 return;
             }
             FuncType lifted = CoreFuncs.liftedType(ft);
@@ -656,7 +738,9 @@ public final class InstantiationPlan {
                         + " does not match the flattened type " + lifted);
             }
             int coreIndex = l.coreFunc();
-            perInstance(Sort.FUNC, new DynFunc(ft), !typeKnown, x -> {
+            int typeIndex = l.type();
+            boolean exactType = exact;
+            perInstance(Sort.FUNC, new DynFunc(ft, exact), !typeKnown, x -> {
                 Object f = x.scope.get(Sort.CORE_FUNC, coreIndex);
                 if (!(f instanceof Func coreFunc)) {
                     throw Instantiator.unsupported("lifting a built-in that is not implemented");
@@ -666,7 +750,8 @@ public final class InstantiationPlan {
                     throw new ComponentException("canon lift: core function type " + coreFunc.type()
                             + " does not match the flattened type " + lifted);
                 }
-                x.scope.addRaw(Sort.FUNC, new LiftedFunc(coreFunc, ft, o, x.inst));
+                ComponentFuncType type = exactType ? ft : (ComponentFuncType) x.scope.get(Sort.TYPE, typeIndex);
+                x.scope.addRaw(Sort.FUNC, new LiftedFunc(coreFunc, type, o, x.inst));
             });
         }
 

@@ -73,6 +73,8 @@ public final class Instantiator {
         final List<Object> types = new ArrayList<>();
         final List<Closure> components = new ArrayList<>();
         final List<InstanceValue> instances = new ArrayList<>();
+        /** Plan time only: per-instance types read as their templates (see {@link InstantiationPlan.DynType}). */
+        boolean templates;
 
         Scope(Scope outer) {
             this.outer = outer;
@@ -98,7 +100,19 @@ public final class Instantiator {
 
         Object get(Sort sort, int index) {
             Object v = peek(sort, index);
-            if (v instanceof InstantiationPlan.Marker) {
+            if (v instanceof InstantiationPlan.Marker m) {
+                if (templates) {
+                    switch (m) {
+                        case InstantiationPlan.DynResource r -> {
+                            return r.placeholder();
+                        }
+                        case InstantiationPlan.DynType t -> {
+                            return t.template();
+                        }
+                        default -> {
+                        }
+                    }
+                }
                 // only while a plan is compiled: the value exists per instance, the caller's work is deferred to it
                 throw InstantiationPlan.NotStatic.INSTANCE;
             }
@@ -291,6 +305,9 @@ public final class Instantiator {
     }
 
     static Object checkImport(Import im, Object v) {
+        if (v instanceof InstantiationPlan.Marker) {
+            throw InstantiationPlan.NotStatic.INSTANCE;
+        }
         Sort sort = sortOf(im.type());
         boolean ok = switch (sort) {
             case CORE_MODULE -> v instanceof Module;
@@ -378,6 +395,9 @@ public final class Instantiator {
                 case dev.basalt.component.model.Decl.ExportDecl ex -> {
                     String name = ex.name().name();
                     Object v = provided.exports().get(name);
+                    if (v instanceof InstantiationPlan.Marker) {
+                        throw InstantiationPlan.NotStatic.INSTANCE;
+                    }
                     String where = path + "/" + name;
                     if (v == null) {
                         throw new ComponentException("import `" + path + "` lacks export `" + name + "`");
