@@ -722,7 +722,7 @@ public final class InstantiationPlan {
             }
             if (Instantiator.isAsync(l.options())) {
                 // the async ABI (AsyncAbi), or the unsupported callback form: decided per instance by the instantiator
-                perInstance(Sort.FUNC, new DynFunc(ft), true, x -> x.instantiator.canon(x.scope, l, x.inst));
+                perInstance(Sort.FUNC, new DynFunc(ft, exact), true, x -> x.instantiator.canon(x.scope, l, x.inst));
                 return;
             }
             Object core = scope.peek(Sort.CORE_FUNC, l.coreFunc());
