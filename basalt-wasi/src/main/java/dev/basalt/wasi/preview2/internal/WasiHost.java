@@ -133,6 +133,19 @@ public final class WasiHost {
         }
     }
 
+    /** Calls the implementation of {@code function} of {@code iface} directly (tests of the host without a guest). */
+    ComponentValue call(String iface, String function, HostState s, ComponentValue... args) throws IOException {
+        Impl impl = impls.get(iface + "#" + function);
+        if (impl == null) {
+            throw new IllegalArgumentException("no function " + iface + "#" + function);
+        }
+        return impl.call(s, List.of(args));
+    }
+
+    ResourceType resourceType(String name) {
+        return resourceTypes.get(name);
+    }
+
     private void on(String iface, String function, Impl impl) {
         if (impls.put(iface + "#" + function, impl) != null) {
             throw new IllegalStateException("defined twice: " + iface + "#" + function);
