@@ -92,6 +92,8 @@ final class FunctionCompiler implements Opcodes {
      * body are outlined into methods of their own (see {@link MethodSplitter}); null for every other function.
      */
     MethodSplitter split;
+    /** Outlines loops into methods of their own (see {@link LoopOutliner}); null when the function has none to. */
+    LoopOutliner loops;
 
     static final class Ctl {
         /** Instruction index of the block/loop/if (-1 for the function). */
@@ -162,6 +164,7 @@ final class FunctionCompiler implements Opcodes {
         exceptions.reserveSlots(function.body().instructions());
         countFuel();
         split = MethodSplitter.forFunction(this);
+        loops = LoopOutliner.forFunction(this);
         // A body that tail-calls through the trampoline is a method of its own, behind the f<index> wrapper.
         boolean tailBody = calls.tailBody();
         mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC,
@@ -199,6 +202,13 @@ final class FunctionCompiler implements Opcodes {
         List<Instruction> body = function.body().instructions();
         int i = from;
         while (i < stop) {
+            if (loops != null) {
+                int next = loops.beforeStep(i);
+                if (next >= 0) {
+                    i = next;
+                    continue;
+                }
+            }
             if (split != null) {
                 int next = split.beforeStep(i, stop);
                 if (next == MethodSplitter.END_METHOD) {
@@ -750,7 +760,7 @@ final class FunctionCompiler implements Opcodes {
     void branch(int depth) {
         Ctl t = ctls.get(ctls.size() - 1 - depth);
         if (t.remote) {
-            split.exitTo(ctls.size() - 1 - depth);
+            exitRemote(ctls.size() - 1 - depth);
             return;
         }
         if (t.kind == K_FUNC) {
@@ -810,7 +820,7 @@ final class FunctionCompiler implements Opcodes {
 
     void emitReturn(Ctl func) {
         if (func.remote) {
-            split.exitTo(0);
+            exitRemote(0);
             return;
         }
         // The frame leaves the store's call stack; values under the result are left on the JVM stack (allowed).
@@ -821,6 +831,15 @@ final class FunctionCompiler implements Opcodes {
         mv.visitInsn(ISUB);
         mv.visitFieldInsn(PUTFIELD, ModuleCompiler.STORE, "depth", "I");
         calls.returnValues(func.results);
+    }
+
+    /** A branch to the label at {@code position}, which lies outside the method being generated. */
+    private void exitRemote(int position) {
+        if (loops != null && loops.generating()) {
+            loops.exitTo(position);
+        } else {
+            split.exitTo(position);
+        }
     }
 
     private void select() {

@@ -173,10 +173,21 @@ final class ModuleCompiler {
         return forcedBudgets.getOrDefault(funcIndex, 0);
     }
 
+    /** Loops ({@code funcIndex << 32 | instruction index}) whose outlined method came out too large: left in place. */
+    private final java.util.Set<Long> rejectedLoops = new java.util.HashSet<>();
+
+    /** Whether the loop at instruction {@code loopIndex} of {@code funcIndex} must stay in place (see LoopOutliner). */
+    boolean loopRejected(int funcIndex, int loopIndex) {
+        return !rejectedLoops.isEmpty() && rejectedLoops.contains((long) funcIndex << 32 | loopIndex);
+    }
+
     byte[] compile() {
         while (true) {
             try {
                 return generate();
+            } catch (LoopOutliner.LoopTooLargeException e) {
+                // The estimate let through a loop whose method exceeds HugeMethodLimit: regenerate with it in place.
+                rejectedLoops.add((long) e.funcIndex << 32 | e.loopIndex);
             } catch (MethodTooLargeException e) {
                 // A piece with a long stretch of code and no empty-stack point grew past 64 KB: split that function
                 // again with a smaller budget (rare; each retry regenerates the class).

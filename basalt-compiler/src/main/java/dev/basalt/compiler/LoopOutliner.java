@@ -1,0 +1,533 @@
+package dev.basalt.compiler;
+
+import dev.basalt.wasm.BlockType;
+import dev.basalt.wasm.CompositeType;
+import dev.basalt.wasm.Instruction;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Outlines loops into static methods of their own ({@code f<index>$loop<n>}), so that HotSpot compiles them as
+ * methods. A loop inside a method that runs once (a workload's {@code run}, a program's {@code main}) is otherwise
+ * only ever compiled on stack replacement: it runs in the JVM's interpreter until the back-edge counter fires, then
+ * in an OSR compile that often deoptimises when the loop exits (its exit was never taken while profiling) and the
+ * next loop starts in the interpreter again. An outlined loop is entered once per run of the loop, its invocation
+ * counter brings normal C1 and C2 compiles after a few hundred entries, and a caller that becomes hot inlines it
+ * when it is small.
+ *
+ * <p><b>Method.</b> Parameters: the loop's parameters (multi-value loops), then every Wasm local the loop reads or
+ * writes (as JVM locals of their own type in the outlined method, exactly as in an unsplit function), then the
+ * instance. Nested loops are outlined from the outlined method in turn. The method returns an int exit code, as
+ * {@link MethodSplitter}'s pieces do: 0 when the loop fell through its {@code end} (its results follow), otherwise
+ * {@code 1 + p} for a branch to the label at position {@code p} of the function's control stack (0 is the function:
+ * {@code return}). On every exit the locals the loop writes, then the exit's values, are written to the store's value
+ * stack above {@code top} (the runtime's scratch area for calls with several results); the caller reloads the locals
+ * from there, then branches to the label itself or, when that label lies outside its own method too, exits the same
+ * way.
+ *
+ * <p><b>Semantics.</b> The outlined method records no Wasm frame and charges no entry fuel: its loop header
+ * charges fuel and polls interruption as it would in place, so fuel, traps and backtraces (the method's name
+ * marks it as part of its function) are those of the function. Functions with exception handlers or tail calls
+ * (whose handlers and self-call target belong to the function's method) and functions split by
+ * {@link MethodSplitter} (locals in a frame array) are left alone.
+ *
+ * <p><b>Size.</b> A loop is outlined when an estimate of its method (nested outlined loops counted as their call)
+ * fits well under HotSpot's {@code HugeMethodLimit}; should a generated loop method still come out larger, the
+ * module compiler regenerates the class with that loop left in place ({@link LoopTooLargeException}), so no loop
+ * ever lands in a method HotSpot would refuse to compile.
+ */
+final class LoopOutliner implements Opcodes {
+    /** Estimated bytecode bytes above which a loop stays in place (HugeMethodLimit is 8000). */
+    static final int MAX_ESTIMATE = 6000;
+    /** Loop nesting (within the function) below which loops are not outlined: bounds analysis work and JVM frames. */
+    static final int MAX_NESTING = 8;
+    /** JVM parameter slots an outlined loop may take (the JVM allows 255 including the instance). */
+    static final int MAX_PARAM_SLOTS = 200;
+
+    private static final String PIECE_SUFFIX = "$loop";
+    private static final String SUPPORT = "dev/basalt/compiler/Support";
+    private static final String MEMORY = "dev/basalt/internal/memory/LinearMemory";
+
+    /** Thrown when a generated loop method came out over {@link MethodSplitter#HUGE_METHOD_LIMIT}. */
+    static final class LoopTooLargeException extends RuntimeException {
+        final int funcIndex;
+        final int loopIndex;
+
+        LoopTooLargeException(int funcIndex, int loopIndex) {
+            super("loop at instruction " + loopIndex + " of function " + funcIndex + " too large to outline", null,
+                    false, false);
+            this.funcIndex = funcIndex;
+            this.loopIndex = loopIndex;
+        }
+    }
+
+    /** What the analysis found about one loop that can be outlined. */
+    private record Loop(int end, int[] used, int[] written) {
+    }
+
+    /** A loop's generated method: what its callers need to call it and act on its exits. */
+    private record Outlined(String name, String descriptor, int[] used, int[] written, char[] params,
+                            char[] results, BitSet exits, Map<Integer, int[]> handedBack) {
+    }
+
+    private final FunctionCompiler fc;
+    private final Map<Integer, Loop> loops;
+    private final LocalLiveness liveness;
+    /** Per loop index: its method once generated (a caller translated twice reuses it). */
+    private final Map<Integer, Outlined> generated = new HashMap<>();
+    private int count;
+
+    // State of the loop method being generated (null/-1 outside one).
+    private Outlined current;
+    private int currentLoop = -1;
+    private SizeCounter counter;
+
+    private LoopOutliner(FunctionCompiler fc, Map<Integer, Loop> loops) {
+        this.fc = fc;
+        this.loops = loops;
+        this.liveness = new LocalLiveness(fc.function.body().instructions());
+    }
+
+    /** The outliner for {@code fc}'s function, or null when it has no loop to outline (see the class comment). */
+    static LoopOutliner forFunction(FunctionCompiler fc) {
+        if (fc.split != null) {
+            return null;
+        }
+        List<Instruction> body = fc.function.body().instructions();
+        for (Instruction in : body) {
+            switch (in.opcode()) {
+                case TRY, TRY_TABLE, CATCH, CATCH_ALL, DELEGATE, THROW, THROW_REF, RETHROW, RETURN_CALL,
+                     RETURN_CALL_INDIRECT, RETURN_CALL_REF -> {
+                    return null;
+                }
+                default -> {
+                }
+            }
+        }
+        Map<Integer, Loop> loops = analyze(fc, body);
+        return loops.isEmpty() ? null : new LoopOutliner(fc, loops);
+    }
+
+    /**
+     * One pass over the body: per loop (up to {@link #MAX_NESTING} deep) the locals it uses and writes and an
+     * estimate of its method's size, nested loops that are outlined counting as their call.
+     */
+    private static Map<Integer, Loop> analyze(FunctionCompiler fc, List<Instruction> body) {
+        Map<Integer, Loop> out = new HashMap<>();
+        // Open blocks: for loops that are tracked, their frame; null for other blocks and untracked loops.
+        List<Frame> open = new ArrayList<>();
+        List<Frame> tracked = new ArrayList<>();
+        for (int i = 0; i < body.size(); i++) {
+            Instruction in = body.get(i);
+            Frame top = tracked.isEmpty() ? null : tracked.get(tracked.size() - 1);
+            if (top != null) {
+                top.estimate += estimate(in);
+                if (in instanceof Instruction.Index x) {
+                    switch (in.opcode()) {
+                        case LOCAL_GET -> top.used.set(x.index());
+                        case LOCAL_SET, LOCAL_TEE -> {
+                            top.used.set(x.index());
+                            top.written.set(x.index());
+                        }
+                        default -> {
+                        }
+                    }
+                }
+            }
+            switch (in.opcode()) {
+                case BLOCK, IF, TRY, TRY_TABLE -> open.add(null);
+                case LOOP -> {
+                    Frame f = tracked.size() < MAX_NESTING ? new Frame(i) : null;
+                    open.add(f);
+                    if (f != null) {
+                        tracked.add(f);
+                    }
+                }
+                case END, DELEGATE -> {
+                    if (open.isEmpty()) {
+                        break; // the function's end
+                    }
+                    Frame f = open.remove(open.size() - 1);
+                    if (f == null) {
+                        break;
+                    }
+                    tracked.remove(tracked.size() - 1);
+                    Frame parent = tracked.isEmpty() ? null : tracked.get(tracked.size() - 1);
+                    boolean outline = f.estimate <= MAX_ESTIMATE && paramSlots(fc, f) <= MAX_PARAM_SLOTS
+                            && !fc.mc.loopRejected(fc.funcIndex, f.start);
+                    if (outline) {
+                        out.put(f.start, new Loop(i, f.used.stream().toArray(), f.written.stream().toArray()));
+                    }
+                    if (parent != null) {
+                        parent.estimate += outline
+                                ? 24 + 6 * (f.used.cardinality() + 2 * f.written.cardinality())
+                                : f.estimate;
+                        parent.used.or(f.used);
+                        parent.written.or(f.written);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final class Frame {
+        final int start;
+        final BitSet used = new BitSet();
+        final BitSet written = new BitSet();
+        long estimate;
+
+        Frame(int start) {
+            this.start = start;
+        }
+    }
+
+    private static int paramSlots(FunctionCompiler fc, Frame f) {
+        int slots = 1 + 2 * 16; // the instance, and room for the loop's own parameters
+        for (int l = f.used.nextSetBit(0); l >= 0; l = f.used.nextSetBit(l + 1)) {
+            if (l >= fc.localTypes.length) {
+                return Integer.MAX_VALUE; // invalid index: validation rejects it; let the ordinary path report it
+            }
+            slots += FunctionCompiler.size(fc.localTypes[l]);
+        }
+        return slots;
+    }
+
+    /** Rough bytecode bytes of one instruction in a loop method. */
+    private static int estimate(Instruction in) {
+        return switch (in) {
+            case Instruction.BranchTable bt -> 16 + 12 * (bt.labels().size() + 1);
+            case Instruction.Memory m -> 32;
+            default -> switch (in.opcode()) {
+                case LOCAL_GET, LOCAL_SET, LOCAL_TEE, NOP, DROP, I32_ADD, I32_SUB, I32_AND, I32_OR, I32_XOR,
+                     I32_MUL, I32_SHL, I32_SHR_S, I32_SHR_U, BLOCK, LOOP, END, ELSE -> 4;
+                case CALL, CALL_REF -> 48;
+                case CALL_INDIRECT -> 64;
+                default -> 10;
+            };
+        };
+    }
+
+    // ------------------------------------------------------------------ translation
+
+    /** Whether code is being generated into a loop method (branches to outer labels then exit through it). */
+    boolean generating() {
+        return current != null;
+    }
+
+    /**
+     * Called before each instruction: the index to continue at when the instruction is a loop that was outlined
+     * here (its call and exit dispatch emitted), or -1 to translate it as usual.
+     */
+    int beforeStep(int index) {
+        Loop loop = loops.get(index);
+        if (loop == null || index == currentLoop) {
+            return -1;
+        }
+        FunctionCompiler.Ctl top = fc.top();
+        if (top.unreachable || fc.skipDepth > 0) {
+            return -1;
+        }
+        Outlined o = generated.get(index);
+        if (o == null) {
+            o = generate(index, loop);
+        }
+        emitCall(o);
+        return loop.end + 1;
+    }
+
+    /** Generates the method of the loop at {@code index}, saving and restoring the translator's state around it. */
+    private Outlined generate(int index, Loop loop) {
+        Instruction.Block block = (Instruction.Block) fc.function.body().instructions().get(index);
+        char[][] sig = blockSignature(block.type());
+        char[] params = sig[0];
+        char[] results = sig[1];
+        StringBuilder desc = new StringBuilder("(");
+        for (char c : params) {
+            desc.append(ModuleCompiler.descriptor(c));
+        }
+        for (int l : loop.used) {
+            desc.append(ModuleCompiler.descriptor(fc.localTypes[l]));
+        }
+        desc.append("L").append(ModuleCompiler.INST).append(";)I");
+        Outlined o = new Outlined(ModuleCompiler.methodName(fc.funcIndex) + PIECE_SUFFIX + (++count), desc.toString(),
+                loop.used, loop.written, params, results, new BitSet(), new HashMap<>());
+
+        MethodVisitor callerMv = fc.mv;
+        char[] callerStack = fc.stack;
+        int callerSp = fc.sp;
+        List<FunctionCompiler.Ctl> callerCtls = new ArrayList<>(fc.ctls);
+        int callerSkip = fc.skipDepth;
+        int callerNext = fc.nextSlot;
+        int callerInst = fc.instSlot;
+        int callerStore = fc.storeSlot;
+        int callerMem = fc.memSlot;
+        int[] callerLocalSlots = fc.localSlots;
+        Outlined callerCurrent = current;
+        int callerLoop = currentLoop;
+        SizeCounter callerCounter = counter;
+
+        int base = callerCtls.size() - 1;
+        fc.ctls.clear();
+        for (int k = 0; k <= base; k++) {
+            FunctionCompiler.Ctl from = callerCtls.get(k);
+            FunctionCompiler.Ctl c = new FunctionCompiler.Ctl();
+            c.openAt = from.openAt;
+            c.remote = true;
+            c.kind = from.kind;
+            c.params = from.params;
+            c.results = from.results;
+            c.hasElse = from.hasElse;
+            fc.ctls.add(c);
+        }
+        counter = new SizeCounter(fc.cw.visitMethod(ACC_PRIVATE | ACC_STATIC, o.name, o.descriptor, null, null));
+        fc.mv = counter;
+        fc.stack = new char[16];
+        fc.sp = 0;
+        fc.skipDepth = 0;
+        int slot = 0;
+        int[] paramSlots = new int[params.length];
+        for (int k = 0; k < params.length; k++) {
+            paramSlots[k] = slot;
+            slot += FunctionCompiler.size(params[k]);
+        }
+        fc.localSlots = new int[callerLocalSlots.length];
+        java.util.Arrays.fill(fc.localSlots, -1);
+        for (int l : loop.used) {
+            fc.localSlots[l] = slot;
+            slot += FunctionCompiler.size(fc.localTypes[l]);
+        }
+        fc.instSlot = slot++;
+        fc.storeSlot = slot++;
+        fc.memSlot = callerMem >= 0 ? slot++ : -1;
+        fc.nextSlot = slot;
+        current = o;
+        currentLoop = index;
+
+        MethodVisitor mv = fc.mv;
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, fc.instSlot);
+        mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", "L" + ModuleCompiler.STORE + ";");
+        mv.visitVarInsn(ASTORE, fc.storeSlot);
+        if (fc.memSlot >= 0) {
+            mv.visitVarInsn(ALOAD, fc.instSlot);
+            mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "mem0", "L" + MEMORY + ";");
+            mv.visitVarInsn(ASTORE, fc.memSlot);
+        }
+        for (int k = 0; k < params.length; k++) {
+            mv.visitVarInsn(FunctionCompiler.opLoad(params[k]), paramSlots[k]);
+            fc.push(params[k]);
+        }
+        // The loop up to its end, then whether its end is reachable, then the end itself (pushes its results).
+        fc.run(index, loop.end);
+        boolean fallsThrough = !fc.top().unreachable;
+        fc.run(loop.end, loop.end + 1);
+        if (fallsThrough) {
+            exit(0, results);
+        }
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        int size = counter.size();
+
+        fc.mv = callerMv;
+        fc.stack = callerStack;
+        fc.sp = callerSp;
+        fc.ctls.clear();
+        fc.ctls.addAll(callerCtls);
+        fc.skipDepth = callerSkip;
+        fc.nextSlot = callerNext;
+        fc.instSlot = callerInst;
+        fc.storeSlot = callerStore;
+        fc.memSlot = callerMem;
+        fc.localSlots = callerLocalSlots;
+        current = callerCurrent;
+        currentLoop = callerLoop;
+        counter = callerCounter;
+
+        if (size > MethodSplitter.HUGE_METHOD_LIMIT && !(fc.cw instanceof SizeCounter.Measure)) {
+            throw new LoopTooLargeException(fc.funcIndex, index);
+        }
+        generated.put(index, o);
+        return o;
+    }
+
+    /** The parameter and result types of a block type. */
+    private char[][] blockSignature(BlockType bt) {
+        return switch (bt) {
+            case BlockType.Empty e -> new char[][] {new char[0], new char[0]};
+            case BlockType.Value v -> new char[][] {new char[0], new char[] {fc.checkType(v.type())}};
+            case BlockType.TypeIndex ti -> {
+                CompositeType.Func ft = fc.mc.funcType(ti.typeIndex());
+                yield new char[][] {fc.types(ft.params()), fc.types(ft.results())};
+            }
+        };
+    }
+
+    /**
+     * A branch (or return) from the loop method being generated to the label at {@code position}, outside it: its
+     * values are on the JVM stack.
+     */
+    void exitTo(int position) {
+        FunctionCompiler.Ctl target = fc.ctls.get(position);
+        exit(1 + position, position == 0 ? target.results : fc.arity(target));
+    }
+
+    /**
+     * The locals the loop wrote that may be read where exit {@code code} continues: what it hands back. Exits to
+     * the same code always continue at the same place.
+     */
+    private int[] handedBack(int code) {
+        return current.handedBack.computeIfAbsent(code, c -> {
+            int from = c == 0 ? loops.get(currentLoop).end + 1 : liveness.continuation(fc.ctls.get(c - 1).openAt);
+            return java.util.Arrays.stream(current.written).filter(l -> liveness.liveAt(l, from)).toArray();
+        });
+    }
+
+    /**
+     * Leaves the loop method with exit {@code code}: the written locals live there, then {@code values} (on the JVM
+     * stack), go above the store's top.
+     */
+    private void exit(int code, char[] values) {
+        MethodVisitor mv = fc.mv;
+        int mark = fc.nextSlot;
+        int[] temps = new int[values.length];
+        for (int i = values.length - 1; i >= 0; i--) {
+            temps[i] = fc.newTemp(values[i]);
+            mv.visitVarInsn(FunctionCompiler.opStore(values[i]), temps[i]);
+        }
+        int[] back = handedBack(code);
+        if (back.length + values.length > 0) {
+            int base = fc.newTemp('I');
+            mv.visitVarInsn(ALOAD, fc.storeSlot);
+            FunctionCompiler.pushInt(mv, back.length + values.length);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "reserve", "(L" + ModuleCompiler.STORE + ";I)I", false);
+            mv.visitVarInsn(ISTORE, base);
+            for (int k = 0; k < back.length; k++) {
+                int l = back[k];
+                ValueStack.store(mv, fc.storeSlot, base, k, fc.localTypes[l], fc.localSlots[l]);
+            }
+            for (int i = 0; i < values.length; i++) {
+                ValueStack.store(mv, fc.storeSlot, base, back.length + i, values[i], temps[i]);
+            }
+        }
+        FunctionCompiler.pushInt(mv, code);
+        mv.visitInsn(IRETURN);
+        current.exits.set(code);
+        fc.nextSlot = mark;
+    }
+
+    /** In the caller, on an exit's path: reloads what the loop handed back for {@code code}, pushes {@code values}. */
+    private void takeBack(Outlined o, int code, char[] values) {
+        MethodVisitor mv = fc.mv;
+        int[] back = o.handedBack.get(code);
+        if (back.length + values.length == 0) {
+            return;
+        }
+        int mark = fc.nextSlot;
+        int base = fc.newTemp('I');
+        mv.visitVarInsn(ALOAD, fc.storeSlot);
+        mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, "top", "I");
+        mv.visitVarInsn(ISTORE, base);
+        for (int k = 0; k < back.length; k++) {
+            int l = back[k];
+            ValueStack.load(mv, fc.storeSlot, base, k, fc.localTypes[l]);
+            mv.visitVarInsn(FunctionCompiler.opStore(fc.localTypes[l]), fc.localSlots[l]);
+        }
+        for (int i = 0; i < values.length; i++) {
+            ValueStack.load(mv, fc.storeSlot, base, back.length + i, values[i]);
+            fc.push(values[i]);
+        }
+        fc.nextSlot = mark;
+    }
+
+    /**
+     * In the caller: the loop's parameters are on the JVM stack; calls the loop method, reloads the locals it wrote
+     * and acts on its exit code, leaving the loop's results on the stack when it falls through.
+     */
+    private void emitCall(Outlined o) {
+        MethodVisitor mv = fc.mv;
+        fc.sp -= o.params.length;
+        int sp = fc.sp;
+        for (int l : o.used) {
+            mv.visitVarInsn(FunctionCompiler.opLoad(fc.localTypes[l]), fc.localSlots[l]);
+        }
+        mv.visitVarInsn(ALOAD, fc.instSlot);
+        mv.visitMethodInsn(INVOKESTATIC, fc.mc.className, o.name, o.descriptor, false);
+        BitSet codes = o.exits;
+        boolean falls = codes.get(0);
+        TreeSet<Integer> branches = new TreeSet<>();
+        for (int c = codes.nextSetBit(1); c >= 0; c = codes.nextSetBit(c + 1)) {
+            branches.add(c);
+        }
+        int mark = fc.nextSlot;
+        Label fall = new Label();
+        if (branches.isEmpty()) {
+            mv.visitInsn(POP);
+            if (!falls) {
+                // The loop never returns normally (it traps or runs until fuel or an interrupt stops it).
+                mv.visitInsn(ACONST_NULL);
+                mv.visitInsn(ATHROW);
+            }
+        } else {
+            if (falls) {
+                mv.visitInsn(DUP);
+                mv.visitJumpInsn(IFEQ, fall);
+            }
+            int min = branches.first();
+            Label[] cases = new Label[branches.last() - min + 1];
+            List<Integer> order = new ArrayList<>(branches);
+            Label[] stubs = new Label[order.size()];
+            for (int k = 0; k < stubs.length; k++) {
+                stubs[k] = new Label();
+            }
+            java.util.Arrays.fill(cases, stubs[0]);
+            for (int k = 0; k < stubs.length; k++) {
+                cases[order.get(k) - min] = stubs[k];
+            }
+            if (stubs.length == 1) {
+                mv.visitInsn(POP);
+                mv.visitJumpInsn(GOTO, stubs[0]);
+            } else {
+                if (min != 0) {
+                    FunctionCompiler.pushInt(mv, min);
+                    mv.visitInsn(ISUB);
+                }
+                mv.visitTableSwitchInsn(0, cases.length - 1, stubs[0], cases);
+            }
+            for (int k = 0; k < stubs.length; k++) {
+                int position = order.get(k) - 1;
+                mv.visitLabel(stubs[k]);
+                fc.sp = sp;
+                FunctionCompiler.Ctl target = fc.ctls.get(position);
+                takeBack(o, order.get(k), position == 0 ? target.results : fc.arity(target));
+                fc.branch(fc.ctls.size() - 1 - position);
+            }
+        }
+        fc.sp = sp;
+        if (falls) {
+            if (!branches.isEmpty()) {
+                mv.visitLabel(fall);
+                mv.visitInsn(POP);
+            }
+            takeBack(o, 0, o.results);
+        } else {
+            fc.markUnreachable();
+        }
+        fc.nextSlot = mark;
+    }
+
+    /** The name of loop methods, for tests: {@code f<index>$loop<n>}. */
+    static boolean isLoopMethod(String name) {
+        return ModuleCompiler.functionOfMethod(name) >= 0 && name.contains(PIECE_SUFFIX);
+    }
+
+}

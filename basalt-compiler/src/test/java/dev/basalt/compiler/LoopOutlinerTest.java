@@ -1,0 +1,294 @@
+package dev.basalt.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.basalt.Config;
+import dev.basalt.Engine;
+import dev.basalt.Func;
+import dev.basalt.Instance;
+import dev.basalt.Linker;
+import dev.basalt.Module;
+import dev.basalt.Store;
+import dev.basalt.Trap;
+import dev.basalt.TrapKind;
+import dev.basalt.Val;
+import dev.basalt.wasm.text.WatParser;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+/**
+ * Loops outlined into methods of their own ({@link LoopOutliner}): the generated class passes the verifier and has
+ * the loop methods, and every function computes what the interpreter computes, with the same fuel left and the same
+ * traps, for branches out of nested loops to outer labels and {@code return}, br_table exits, multi-value loops,
+ * locals of every type written in a loop and read after it, and loops in functions split by {@link MethodSplitter}.
+ */
+class LoopOutlinerTest {
+    private static final Engine COMPILER = Engine.create(Config.builder().strategy(Config.Strategy.COMPILER).build());
+    private static final Engine INTERPRETER = Engine.create();
+
+    /** Nested loops leaving to outer blocks (with and without a value), returning, and falling out. */
+    static final String SEARCH = """
+            (module
+              (global $g (mut i32) (i32.const 0))
+              (func $search (export "search") (param $n i32) (param $target i32) (result i32)
+                (local $i i32) (local $j i32) (local $acc i32) (local $x i64) (local $d f64)
+                (block $found (result i32)
+                  (block $notfound
+                    (loop $outer
+                      (local.set $j (i32.const 0))
+                      (loop $inner
+                        (global.set $g (i32.add (global.get $g) (i32.const 1)))
+                        (local.set $acc (i32.add (local.get $acc) (i32.mul (local.get $i) (local.get $j))))
+                        (local.set $x (i64.add (local.get $x) (i64.extend_i32_s (local.get $acc))))
+                        (local.set $d (f64.add (local.get $d) (f64.const 0.5)))
+                        (drop (br_if $found (i32.mul (local.get $acc) (i32.const 3))
+                                            (i32.eq (local.get $acc) (local.get $target))))
+                        (br_if $notfound (i32.gt_s (local.get $acc) (i32.const 100000)))
+                        (if (i32.eq (local.get $acc) (i32.const -7)) (then (return (i32.const -7))))
+                        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                        (br_if $inner (i32.lt_s (local.get $j) (local.get $n))))
+                      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (br_if $outer (i32.lt_s (local.get $i) (local.get $n))))
+                    (return (i32.add (i32.wrap_i64 (local.get $x)) (i32.trunc_f64_s (local.get $d)))))
+                  (return (i32.sub (i32.mul (local.get $i) (i32.const 1000)) (local.get $acc))))
+                (i32.add (local.get $j))
+                (i32.add (i32.wrap_i64 (local.get $x))))
+              (func (export "count") (result i32) (global.get $g)))
+            """;
+
+    /** br_table from an inner loop to the inner loop, the outer loop, two blocks and the function. */
+    static final String TABLE = """
+            (module
+              (func (export "table") (param $n i32) (result i32)
+                (local $i i32) (local $k i32) (local $sum i32)
+                (block $b2
+                  (block $b1
+                    (loop $outer
+                      (loop $inner
+                        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                        (local.set $sum (i32.add (local.get $sum) (local.get $i)))
+                        (br_table $inner $outer $b1 $b2 2 (i32.rem_u (i32.mul (local.get $i) (local.get $n))
+                                                                     (i32.const 5))))
+                      ;; depth 2 (label 4 counted from the table): unreachable here
+                      (unreachable))
+                    (unreachable))
+                  (local.set $k (i32.const 100))
+                  (if (i32.gt_u (local.get $i) (i32.const 50)) (then (return (local.get $sum))))
+                  (br $b2))
+                (i32.add (local.get $sum) (i32.add (local.get $k) (i32.mul (local.get $i) (i32.const 1000))))))
+            """;
+
+    /** Loops with parameters and several results, falling through and branching out with two values. */
+    static final String MULTI = """
+            (module
+              (type $pp (func (param i64 i64) (result i64 i64)))
+              (func (export "fib") (param $n i32) (result i64 i64)
+                (local $a i64) (local $b i64)
+                (i64.const 0) (i64.const 1)
+                (loop $l (type $pp)
+                  (local.set $b) (local.set $a)
+                  (local.get $b) (i64.add (local.get $a) (local.get $b))
+                  (br_if $l (i32.gt_s (local.tee $n (i32.sub (local.get $n) (i32.const 1))) (i32.const 0)))))
+              (func (export "early") (param $n i32) (result i64 i64)
+                (local $a i64) (local $b i64)
+                (block $out (result i64 i64)
+                  (i64.const 1) (i64.const 2)
+                  (loop $l (type $pp)
+                    (local.set $b) (local.set $a)
+                    (local.get $b) (i64.add (local.get $a) (local.get $b))
+                    (br_if $out (i64.gt_u (local.get $b) (i64.const 1000)))
+                    (br_if $l (i32.gt_s (local.tee $n (i32.sub (local.get $n) (i32.const 1))) (i32.const 0))))
+                  (i64.const 7) (i64.add) (local.get $a) (i64.mul)))
+            )""";
+
+    /** Locals of every value type written in a loop and read after it (and a float loop with a v128 accumulator). */
+    static final String TYPES = """
+            (module
+              (func (export "types") (param $n i32) (result i64)
+                (local $i i32) (local $l i64) (local $f f32) (local $d f64) (local $v v128) (local $r externref)
+                (loop $l
+                  (local.set $l (i64.add (local.get $l) (i64.extend_i32_u (local.get $i))))
+                  (local.set $f (f32.add (local.get $f) (f32.const 1.25)))
+                  (local.set $d (f64.mul (f64.add (local.get $d) (f64.const 1)) (f64.const 1.5)))
+                  (local.set $v (i32x4.add (local.get $v) (i32x4.splat (local.get $i))))
+                  (if (i32.eq (local.get $i) (i32.const 3)) (then (local.set $r (ref.null extern))))
+                  (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+                (i64.add (local.get $l) (i64.trunc_sat_f32_s (local.get $f)))
+                (i64.add (i64.trunc_sat_f64_s (local.get $d)))
+                (i64.add (i64.extend_i32_s (i32x4.extract_lane 2 (local.get $v))))
+                (i64.add (i64.extend_i32_u (ref.is_null (local.get $r))))))
+            """;
+
+    /** A loop whose body traps on some iteration, under two frames. */
+    static final String TRAPS = """
+            (module
+              (func $inner (export "inner") (param $n i32) (result i32)
+                (local $i i32) (local $s i32)
+                (loop $l
+                  (local.set $s (i32.add (local.get $s) (i32.div_s (i32.const 100) (i32.sub (local.get $n)
+                                                                                          (local.get $i)))))
+                  (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 20))))
+                (local.get $s))
+              (func $outer (export "outer") (param $n i32) (result i32) (call $inner (local.get $n))))
+            """;
+
+    private static Instance instantiate(Engine engine, String wat) {
+        return Linker.<Void>create(engine).instantiate(Store.create(engine), Module.fromWat(engine, wat));
+    }
+
+    /** The generated class's method names; the class passes the JVM verifier. */
+    private static List<String> methods(String wat) {
+        byte[] bytes = JvmCompiler.generate(WatParser.parseModule(wat));
+        StringWriter out = new StringWriter();
+        CheckClassAdapter.verify(new ClassReader(bytes), LoopOutlinerTest.class.getClassLoader(), false,
+                new PrintWriter(out));
+        assertThat(out.toString()).as("verifier output").isEmpty();
+        List<String> names = new ArrayList<>();
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                names.add(name);
+                return null;
+            }
+        }, 0);
+        return names;
+    }
+
+    private static void assertAgrees(String wat, String export, int... args) {
+        Func c = instantiate(COMPILER, wat).getFunc(export).orElseThrow();
+        Func i = instantiate(INTERPRETER, wat).getFunc(export).orElseThrow();
+        for (int a : args) {
+            assertThat(Arrays.asList(c.call(Val.i32(a)))).as("%s(%d)", export, a)
+                    .isEqualTo(Arrays.asList(i.call(Val.i32(a))));
+        }
+    }
+
+    @Test
+    void nestedLoopsBranchingToOuterLabelsAgree() {
+        assertThat(methods(SEARCH)).contains("f0$loop1", "f0$loop2");
+        Instance c = instantiate(COMPILER, SEARCH);
+        Instance i = instantiate(INTERPRETER, SEARCH);
+        int[][] cases = {{10, 45}, {10, 3}, {10, -1}, {400, 99_999}, {1, 0}, {0, 0}, {30, 200}, {5, -7}};
+        for (int[] k : cases) {
+            assertThat(c.getFunc("search").orElseThrow().callI32(k[0], k[1])).as("search(%d, %d)", k[0], k[1])
+                    .isEqualTo(i.getFunc("search").orElseThrow().callI32(k[0], k[1]));
+            assertThat(c.getFunc("count").orElseThrow().callI32()).isEqualTo(
+                    i.getFunc("count").orElseThrow().callI32());
+        }
+    }
+
+    @Test
+    void brTableExitsToEveryKindOfLabelAgree() {
+        assertThat(methods(TABLE)).anyMatch(LoopOutliner::isLoopMethod);
+        assertAgrees(TABLE, "table", 1, 2, 3, 4, 7, 11, 13, 101); // multiples of 5 would loop forever
+    }
+
+    @Test
+    void multiValueLoopsAgree() {
+        assertThat(methods(MULTI)).contains("f0$loop1", "f1$loop1");
+        assertAgrees(MULTI, "fib", 1, 2, 10, 50, 90);
+        assertAgrees(MULTI, "early", 1, 2, 3, 8, 9, 10, 40);
+        Func fib = instantiate(COMPILER, MULTI).getFunc("fib").orElseThrow();
+        assertThat(Arrays.asList(fib.call(Val.i32(10)))).containsExactly(Val.i64(55), Val.i64(89));
+    }
+
+    @Test
+    void localsOfEveryTypeWrittenInALoopAreSeenAfterIt() {
+        assertThat(methods(TYPES)).contains("f0$loop1");
+        assertAgrees(TYPES, "types", 1, 2, 4, 10, 33);
+    }
+
+    @Test
+    void aTrapInsideAnOutlinedLoopHasTheFunctionsBacktrace() {
+        assertThat(methods(TRAPS)).contains("f0$loop1");
+        assertAgrees(TRAPS, "outer", 20, 25, -3);
+        Func outer = instantiate(COMPILER, TRAPS).getFunc("outer").orElseThrow();
+        assertThatThrownBy(() -> outer.call(Val.i32(7))).isInstanceOfSatisfying(Trap.class, t -> {
+            assertThat(t.kind()).isEqualTo(TrapKind.INTEGER_DIVIDE_BY_ZERO);
+            assertThat(t.backtrace().stream().map(Trap.Frame::functionName).toList())
+                    .containsExactly("inner", "outer");
+        });
+        Func interpreted = instantiate(INTERPRETER, TRAPS).getFunc("outer").orElseThrow();
+        Trap expected = null;
+        try {
+            interpreted.call(Val.i32(7));
+        } catch (Trap t) {
+            expected = t;
+        }
+        Trap actual = null;
+        try {
+            outer.call(Val.i32(7));
+        } catch (Trap t) {
+            actual = t;
+        }
+        assertThat(expected).isNotNull();
+        assertThat(actual).isNotNull();
+        assertThat(actual.backtrace().stream().map(Trap.Frame::offset).toList())
+                .isEqualTo(expected.backtrace().stream().map(Trap.Frame::offset).toList());
+    }
+
+    @Test
+    void fuelLeftAndRunningOutInsideAnOutlinedLoopMatchTheInterpreter() {
+        Store<Void> cs = Store.create(COMPILER);
+        Store<Void> is = Store.create(INTERPRETER);
+        Instance c = Linker.<Void>create(COMPILER).instantiate(cs, Module.fromWat(COMPILER, SEARCH));
+        Instance i = Linker.<Void>create(INTERPRETER).instantiate(is, Module.fromWat(INTERPRETER, SEARCH));
+        for (int n : new int[] {1, 5, 30}) {
+            cs.setFuel(10_000_000);
+            is.setFuel(10_000_000);
+            assertThat(c.getFunc("search").orElseThrow().callI32(n, -1))
+                    .isEqualTo(i.getFunc("search").orElseThrow().callI32(n, -1));
+            assertThat(cs.getFuel()).as("fuel left after search(%d)", n).isEqualTo(is.getFuel());
+        }
+        // Run out part-way through the inner loop: the same trap, after the same number of iterations.
+        for (long budget : new long[] {1_000, 1_237, 5_001}) {
+            cs.setFuel(budget);
+            is.setFuel(budget);
+            int before = c.getFunc("count").orElseThrow().callI32();
+            assertThat(i.getFunc("count").orElseThrow().callI32()).isEqualTo(before);
+            cs.setFuel(budget);
+            is.setFuel(budget);
+            assertThatThrownBy(() -> c.getFunc("search").orElseThrow().callI32(1_000, -1))
+                    .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_FUEL));
+            assertThatThrownBy(() -> i.getFunc("search").orElseThrow().call(Val.i32(1_000), Val.i32(-1)))
+                    .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_FUEL));
+            assertThat(cs.getFuel()).isEqualTo(is.getFuel());
+            cs.setFuel(1_000);
+            is.setFuel(1_000);
+            assertThat(c.getFunc("count").orElseThrow().callI32()).as("iterations under fuel %d", budget)
+                    .isEqualTo(i.getFunc("count").orElseThrow().callI32());
+        }
+    }
+
+    @Test
+    void loopsInAFunctionSplitIntoPiecesStayInPlaceAndAgree() {
+        StringBuilder sb = new StringBuilder("""
+                (module (func (export "big") (param $n i32) (result i32) (local $i i32) (local $s i32)
+                """);
+        for (int b = 0; b < 2_500; b++) {
+            sb.append("(local.set $s (i32.add (local.get $s) (i32.mul (local.get $n) (i32.const ")
+                    .append(b % 13 + 1).append("))))\n");
+            if (b % 500 == 0) {
+                sb.append("(local.set $i (i32.const 0)) (loop $l (local.set $s (i32.xor (local.get $s) (local.get $i)))"
+                        + " (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))\n");
+            }
+        }
+        sb.append("(local.get $s)))");
+        String wat = sb.toString();
+        List<String> names = methods(wat);
+        assertThat(names).as("split into pieces").anyMatch(n -> n.startsWith("f0$") && !LoopOutliner.isLoopMethod(n));
+        assertThat(names).noneMatch(LoopOutliner::isLoopMethod);
+        assertAgrees(wat, "big", 0, 1, 7, 100);
+    }
+}
