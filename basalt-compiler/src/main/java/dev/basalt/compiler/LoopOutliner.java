@@ -69,12 +69,12 @@ final class LoopOutliner implements Opcodes {
     }
 
     /** What the analysis found about one loop that can be outlined. */
-    private record Loop(int end, int[] used, int[] written) {
+    private record Loop(int end, int[] used, int[] written, boolean mayGrowMemory) {
     }
 
     /** A loop's generated method: what its callers need to call it and act on its exits. */
     private record Outlined(String name, String descriptor, int[] used, int[] written, char[] params,
-                            char[] results, BitSet exits, Map<Integer, int[]> handedBack) {
+                            char[] results, BitSet exits, Map<Integer, int[]> handedBack, boolean mayGrowMemory) {
     }
 
     private final FunctionCompiler fc;
@@ -129,6 +129,11 @@ final class LoopOutliner implements Opcodes {
             Frame top = tracked.isEmpty() ? null : tracked.get(tracked.size() - 1);
             if (top != null) {
                 top.estimate += estimate(in);
+                switch (in.opcode()) {
+                    case CALL, CALL_INDIRECT, CALL_REF, MEMORY_GROW -> top.mayGrowMemory = true;
+                    default -> {
+                    }
+                }
                 if (in instanceof Instruction.Index x) {
                     switch (in.opcode()) {
                         case LOCAL_GET -> top.used.set(x.index());
@@ -163,7 +168,8 @@ final class LoopOutliner implements Opcodes {
                     boolean outline = f.estimate <= MAX_ESTIMATE && paramSlots(fc, f) <= MAX_PARAM_SLOTS
                             && !fc.mc.loopRejected(fc.funcIndex, f.start);
                     if (outline) {
-                        out.put(f.start, new Loop(i, f.used.stream().toArray(), f.written.stream().toArray()));
+                        out.put(f.start, new Loop(i, f.used.stream().toArray(), f.written.stream().toArray(),
+                                f.mayGrowMemory));
                     }
                     if (parent != null) {
                         parent.estimate += outline
@@ -171,6 +177,7 @@ final class LoopOutliner implements Opcodes {
                                 : f.estimate;
                         parent.used.or(f.used);
                         parent.written.or(f.written);
+                        parent.mayGrowMemory |= f.mayGrowMemory;
                     }
                 }
                 default -> {
@@ -185,6 +192,8 @@ final class LoopOutliner implements Opcodes {
         final BitSet used = new BitSet();
         final BitSet written = new BitSet();
         long estimate;
+        /** Calls (any callee may grow a memory) or memory.grow inside. */
+        boolean mayGrowMemory;
 
         Frame(int start) {
             this.start = start;
@@ -206,12 +215,12 @@ final class LoopOutliner implements Opcodes {
     private static int estimate(Instruction in) {
         return switch (in) {
             case Instruction.BranchTable bt -> 16 + 12 * (bt.labels().size() + 1);
-            case Instruction.Memory m -> 32;
+            case Instruction.Memory m -> 64; // inline access (MemoryCodegen): bounds check, index, access
             default -> switch (in.opcode()) {
                 case LOCAL_GET, LOCAL_SET, LOCAL_TEE, NOP, DROP, I32_ADD, I32_SUB, I32_AND, I32_OR, I32_XOR,
                      I32_MUL, I32_SHL, I32_SHR_S, I32_SHR_U, BLOCK, LOOP, END, ELSE -> 4;
-                case CALL, CALL_REF -> 48;
-                case CALL_INDIRECT -> 64;
+                case CALL, CALL_REF -> 64; // the call, then the inline memory accesses' locals read again
+                case CALL_INDIRECT -> 80;
                 default -> 10;
             };
         };
@@ -260,7 +269,7 @@ final class LoopOutliner implements Opcodes {
         }
         desc.append("L").append(ModuleCompiler.INST).append(";)I");
         Outlined o = new Outlined(ModuleCompiler.methodName(fc.funcIndex) + PIECE_SUFFIX + (++count), desc.toString(),
-                loop.used, loop.written, params, results, new BitSet(), new HashMap<>());
+                loop.used, loop.written, params, results, new BitSet(), new HashMap<>(), loop.mayGrowMemory);
 
         MethodVisitor callerMv = fc.mv;
         char[] callerStack = fc.stack;
@@ -271,6 +280,7 @@ final class LoopOutliner implements Opcodes {
         int callerInst = fc.instSlot;
         int callerStore = fc.storeSlot;
         int callerMem = fc.memSlot;
+        int[][] callerMemoryLocals = fc.memoryCode.slots();
         int[] callerLocalSlots = fc.localSlots;
         Outlined callerCurrent = current;
         int callerLoop = currentLoop;
@@ -309,7 +319,7 @@ final class LoopOutliner implements Opcodes {
         fc.instSlot = slot++;
         fc.storeSlot = slot++;
         fc.memSlot = callerMem >= 0 ? slot++ : -1;
-        fc.nextSlot = slot;
+        fc.nextSlot = fc.memoryCode.reserveSlots(slot);
         current = o;
         currentLoop = index;
 
@@ -323,6 +333,7 @@ final class LoopOutliner implements Opcodes {
             mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "mem0", "L" + MEMORY + ";");
             mv.visitVarInsn(ASTORE, fc.memSlot);
         }
+        fc.memoryCode.reload();
         for (int k = 0; k < params.length; k++) {
             mv.visitVarInsn(FunctionCompiler.opLoad(params[k]), paramSlots[k]);
             fc.push(params[k]);
@@ -348,6 +359,7 @@ final class LoopOutliner implements Opcodes {
         fc.instSlot = callerInst;
         fc.storeSlot = callerStore;
         fc.memSlot = callerMem;
+        fc.memoryCode.restoreSlots(callerMemoryLocals);
         fc.localSlots = callerLocalSlots;
         current = callerCurrent;
         currentLoop = callerLoop;
@@ -462,6 +474,9 @@ final class LoopOutliner implements Opcodes {
         }
         mv.visitVarInsn(ALOAD, fc.instSlot);
         mv.visitMethodInsn(INVOKESTATIC, fc.mc.className, o.name, o.descriptor, false);
+        if (o.mayGrowMemory) {
+            fc.memoryCode.reload(); // the loop called something or grew a memory: the inline accesses' locals
+        }
         BitSet codes = o.exits;
         boolean falls = codes.get(0);
         TreeSet<Integer> branches = new TreeSet<>();
