@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
  * same way with WASI 0.2 ({@link ComponentRun}): a command component's {@code wasi:cli/run}, or {@code --invoke}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a WASI command (_start, ARGS become its arguments) or, with --invoke, call an export "
-                + "(ARGS become its Wasm arguments) and print its results.",
+        description = {"Run a WASI command (a module's _start or a component's wasi:cli/run; ARGS become its "
+                + "arguments) or, with --invoke, call an export (ARGS become its Wasm arguments) and print its results.",
                 "Exit code: the guest's proc_exit code; " + RunCommand.TRAP_EXIT + " after a trap of a command, 1 after a "
                         + "trap with --invoke, 2 for usage errors."})
 final class RunCommand implements Callable<Integer> {
