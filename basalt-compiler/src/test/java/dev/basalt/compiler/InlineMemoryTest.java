@@ -314,14 +314,17 @@ class InlineMemoryTest {
     // ------------------------------------------------------------------ split functions
 
     /**
-     * A function far over HugeMethodLimit (split into pieces): it sums and rewrites memory words in many blocks,
-     * grows the memory half-way (in some piece), then works on the new page, and finally accesses the address
-     * {@code $at}, which traps when out of bounds.
+     * A function far over HugeMethodLimit (split into pieces): in block {@code $inner} it sums and rewrites memory
+     * words in many blocks, grows the memory half-way (in some piece), then works on the new page. The few stores
+     * after {@code $inner} (fewer than {@link MethodSplitter#MIN_PIECE} instructions: not outlined) run in the
+     * method that called the pieces, after they return. Finally it accesses the address {@code $at}, which traps
+     * when out of bounds.
      */
     private static String splitGrowing(int blocks) {
         StringBuilder sb = new StringBuilder("(module (memory (export \"mem\") 1)\n"
                 + "(func $grow (result i32) (memory.grow (i32.const 1)))\n"
-                + "(func $big (export \"big\") (param $at i32) (result i32) (local $x i32)\n");
+                + "(func $big (export \"big\") (param $at i32) (result i32) (local $x i32)\n"
+                + "(block $outer (block $inner\n");
         for (int b = 0; b < blocks; b++) {
             int addr = (b * 52) % 65_000;
             if (b == blocks / 2) {
@@ -334,6 +337,7 @@ class InlineMemoryTest {
                     .append(" (i32.store8 offset=").append(base + (addr + 7) % 65_536)
                     .append(" (i32.const 0) (local.get $x)))\n");
         }
+        sb.append(")\n(i32.store (i32.const 0) (i32.const 77)) (i32.store offset=65536 (i32.const 8) (i32.const 88)))\n");
         sb.append("(i32.store (local.get $at) (local.get $x))\n");
         sb.append("(i32.add (local.get $x) (i32.load (local.get $at))))\n");
         sb.append("(func $outer (export \"outer\") (param i32) (result i32) (call $big (local.get 0))))");
@@ -362,6 +366,8 @@ class InlineMemoryTest {
             Memory cm = c.getMemory("mem").orElseThrow();
             Memory im = i.getMemory("mem").orElseThrow();
             assertThat(cm.pages()).isEqualTo(2);
+            assertThat(cm.readInt(0)).isEqualTo(77);
+            assertThat(cm.readInt(65_544)).isEqualTo(88);
             assertThat(cm.read(0, (int) cm.byteSize())).isEqualTo(im.read(0, (int) im.byteSize()));
         }
         // Past the grown memory: the trap, with the interpreter's backtrace (function names and byte offsets).
