@@ -638,15 +638,15 @@ final class FunctionCompiler implements Opcodes {
                 nextSlot = mark;
             }
             default -> {
+                if (memoryCode.emit(in)) {
+                    return;
+                }
                 if (in.opcode().prefix() == SimdCodegen.PREFIX) {
                     simd.emit(in);
                     return;
                 }
                 if (atomics.emit(in) || refs.emit(in) || tables.emit(in) || calls.emit(in) || exceptions.emit(in)
                         || gc.emit(in)) {
-                    return;
-                }
-                if (memoryCode.emit(in)) {
                     return;
                 }
                 if (in instanceof Instruction.Memory m && memoryAccess(name, m.memArg())) {
@@ -892,6 +892,10 @@ final class FunctionCompiler implements Opcodes {
 
     // ------------------------------------------------------------------ memory and numeric instructions
 
+    /**
+     * Loads and stores that {@link MemoryCodegen} does not inline (those of shared memories) as calls to
+     * {@link LinearMemory}.
+     */
     private boolean memoryAccess(String name, MemArg arg) {
         Method m = MEMORY_OPS.get(camel(name));
         if (m == null || !(name.contains("_LOAD") || name.contains("_STORE"))) {

@@ -35,9 +35,10 @@ import org.objectweb.asm.Opcodes;
  * {@code byteArrayViewVarHandle}s, which HotSpot intrinsifies (their own index check is against the array's
  * length, which may exceed the memory, so it cannot replace ours).
  *
- * <p>Memory64 accesses work the same way on a {@code long} address. Shared memories, atomics and SIMD accesses
- * keep calling {@link LinearMemory}: a shared memory's size is published by other threads (a local copy would go
- * stale), and atomics need its locks.
+ * <p>Memory64 accesses work the same way on a {@code long} address, and {@code v128.load}/{@code v128.store} as two
+ * little-endian longs. Shared memories, atomics and the other SIMD memory instructions (extending, splatting,
+ * zero-filling and lane loads/stores) keep calling {@link LinearMemory}: a shared memory's size is published by
+ * other threads (a local copy would go stale), and atomics need its locks.
  */
 final class MemoryCodegen implements Opcodes {
     private static final String MEMORY = "dev/basalt/internal/memory/LinearMemory";
@@ -152,6 +153,8 @@ final class MemoryCodegen implements Opcodes {
             case I64_STORE8 -> new Access(1, 'J', true, false);
             case I64_STORE16 -> new Access(2, 'J', true, false);
             case I64_STORE32 -> new Access(4, 'J', true, false);
+            case V128_LOAD -> new Access(16, ModuleCompiler.V128, false, false);
+            case V128_STORE -> new Access(16, ModuleCompiler.V128, true, false);
             default -> null;
         };
     }
@@ -244,6 +247,23 @@ final class MemoryCodegen implements Opcodes {
 
     private void load(Access a, int arraySlot, int index) {
         MethodVisitor mv = fc.mv;
+        if (a.width == 16) {
+            // v128: two little-endian longs, low half first (as LinearMemory.v128Load)
+            mv.visitTypeInsn(NEW, ModuleCompiler.V128_CLASS);
+            mv.visitInsn(DUP);
+            for (int half = 0; half < 2; half++) {
+                mv.visitFieldInsn(GETSTATIC, SUPPORT, "LONG", "L" + VAR_HANDLE + ";");
+                mv.visitVarInsn(ALOAD, arraySlot);
+                mv.visitVarInsn(ILOAD, index);
+                if (half == 1) {
+                    mv.visitIntInsn(BIPUSH, 8);
+                    mv.visitInsn(IADD);
+                }
+                mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "get", "([BI)J", false);
+            }
+            mv.visitMethodInsn(INVOKESPECIAL, ModuleCompiler.V128_CLASS, "<init>", "(JJ)V", false);
+            return;
+        }
         if (a.width == 1) {
             mv.visitVarInsn(ALOAD, arraySlot);
             mv.visitVarInsn(ILOAD, index);
@@ -290,6 +310,21 @@ final class MemoryCodegen implements Opcodes {
 
     private void store(Access a, int arraySlot, int index, int value) {
         MethodVisitor mv = fc.mv;
+        if (a.width == 16) {
+            for (int half = 0; half < 2; half++) {
+                mv.visitFieldInsn(GETSTATIC, SUPPORT, "LONG", "L" + VAR_HANDLE + ";");
+                mv.visitVarInsn(ALOAD, arraySlot);
+                mv.visitVarInsn(ILOAD, index);
+                if (half == 1) {
+                    mv.visitIntInsn(BIPUSH, 8);
+                    mv.visitInsn(IADD);
+                }
+                mv.visitVarInsn(ALOAD, value);
+                mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.V128_CLASS, half == 0 ? "lo" : "hi", "()J", false);
+                mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "set", "([BIJ)V", false);
+            }
+            return;
+        }
         if (a.width == 1) {
             mv.visitVarInsn(ALOAD, arraySlot);
             mv.visitVarInsn(ILOAD, index);

@@ -54,7 +54,8 @@ class InlineMemoryTest {
             new Op("f32.store", 4, true, "f32"), new Op("f64.store", 8, true, "f64"),
             new Op("i32.store8", 1, true, "i32"), new Op("i32.store16", 2, true, "i32"),
             new Op("i64.store8", 1, true, "i64"), new Op("i64.store16", 2, true, "i64"),
-            new Op("i64.store32", 4, true, "i64"));
+            new Op("i64.store32", 4, true, "i64"),
+            new Op("v128.load", 16, false, "v128"), new Op("v128.store", 16, true, "v128"));
 
     /** A value of each type with every byte different, NaN payloads for the floats (their bits must survive). */
     private static String constant(String type) {
@@ -62,6 +63,7 @@ class InlineMemoryTest {
             case "i32" -> "(i32.const 0x8192a3b4)";
             case "i64" -> "(i64.const 0x8192a3b4c5d6e7f8)";
             case "f32" -> "(f32.const -nan:0x123456)";
+            case "v128" -> "(v128.const i64x2 0x0102030405060708 0x8192a3b4c5d6e7f8)";
             default -> "(f64.const nan:0x123456789abcd)";
         };
     }
@@ -80,6 +82,12 @@ class InlineMemoryTest {
                 if (op.store) {
                     sb.append(" (").append(op.name).append(off).append(" (local.get 0) ").append(constant(op.type))
                             .append("))\n");
+                } else if (op.type.equals("v128")) {
+                    // both halves, in one i64 (exported functions here return numbers)
+                    sb.append(" (result i64) (local $v v128) (local.set $v (").append(op.name).append(off)
+                            .append(" (local.get 0)))")
+                            .append(" (i64.xor (i64x2.extract_lane 0 (local.get $v))")
+                            .append(" (i64.rotl (i64x2.extract_lane 1 (local.get $v)) (i64.const 17))))\n");
                 } else {
                     sb.append(" (result ").append(op.type).append(") (").append(op.name).append(off)
                             .append(" (local.get 0)))\n");
