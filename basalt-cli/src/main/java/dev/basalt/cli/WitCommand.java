@@ -52,7 +52,12 @@ final class WitCommand implements Callable<Integer> {
     public Integer call() {
         if (Files.isRegularFile(path) && !path.toString().endsWith(".wit")) {
             byte[] bytes = ModuleFiles.read(path);
-            if (ModuleFiles.isBinary(bytes) || new String(bytes, StandardCharsets.UTF_8).strip().startsWith("(component")) {
+            String start = ModuleFiles.isBinary(bytes) ? "" : withoutLeadingComments(new String(bytes, StandardCharsets.UTF_8));
+            if (start.startsWith("(module")) {
+                throw new Main.CliException("this is a core module, not a component: a core module has no WIT world",
+                        Main.PROBLEM);
+            }
+            if (ModuleFiles.isBinary(bytes) || start.startsWith("(component")) {
                 PrintWriter out = spec.commandLine().getOut();
                 out.print(decode(bytes).print());
                 out.flush();
@@ -77,6 +82,35 @@ final class WitCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.OK;
+    }
+
+    /** WebAssembly text from its first token: leading white space, {@code ;;} and {@code (; ;)} comments skipped. */
+    static String withoutLeadingComments(String text) {
+        int i = 0;
+        while (i < text.length()) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                i++;
+            } else if (text.startsWith(";;", i)) {
+                int nl = text.indexOf('\n', i);
+                i = nl < 0 ? text.length() : nl + 1;
+            } else if (text.startsWith("(;", i)) {
+                int depth = 0;
+                do {
+                    if (text.startsWith("(;", i)) {
+                        depth++;
+                        i += 2;
+                    } else if (text.startsWith(";)", i)) {
+                        depth--;
+                        i += 2;
+                    } else {
+                        i++;
+                    }
+                } while (depth > 0 && i < text.length());
+            } else {
+                break;
+            }
+        }
+        return text.substring(Math.min(i, text.length()));
     }
 
     private static ComponentWit.Decoded decode(byte[] bytes) {

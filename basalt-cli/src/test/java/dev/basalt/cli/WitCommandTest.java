@@ -93,6 +93,22 @@ class WitCommandTest {
     }
 
     @Test
+    void theExampleComponentInTheTextFormatHasTheWorldOfItsWit() {
+        // examples/calc/calc.wat starts with comments; its world is calc.wit's, under wasm-tools' root names
+        CliRun r = run("wit", "../examples/calc/calc.wat");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("""
+                package root:component;
+
+                world root {
+                  import double: func(x: u32) -> u32;
+                  export add-doubled: func(a: u32, b: u32) -> u32;
+                }
+                """);
+        assertThat(WitCommand.withoutLeadingComments(" ;; a\n(; b (; c ;) ;)\n (component)")).isEqualTo("(component)");
+    }
+
+    @Test
     void badComponentsGiveAMessageAndExitCodeOne() throws IOException {
         Path garbage = dir.resolve("garbage.wasm");
         Files.write(garbage, new byte[] {0, 'a', 's', 'm', 0x0d, 0, 1, 0, 0x07, 0x05});
@@ -106,6 +122,11 @@ class WitCommandTest {
         assertThat(coreModule.code()).isEqualTo(Main.PROBLEM);
         assertThat(coreModule.err()).isEqualTo("basalt: this is a core module, not a component: a core module has "
                 + "no WIT world\n");
+
+        Path coreText = dir.resolve("core.wat");
+        Files.writeString(coreText, ";; a core module\n(module)");
+        assertThat(run("wit", coreText.toString()).err()).isEqualTo("basalt: this is a core module, not a component: a "
+                + "core module has no WIT world\n");
 
         Path invalid = dir.resolve("invalid.wat");
         Files.writeString(invalid, "(component (export \"f\" (func 0)))");
