@@ -37,7 +37,28 @@ final class ComponentTypes {
 
     /** A component-level type node; node identity is type identity. */
     sealed interface Ty permits Prim, RecordTy, VariantTy, ListTy, TupleTy, FlagsTy, EnumTy, OptionTy, ResultTy,
-            HandleTy, ResourceTy, MapTy, StreamTy, FutureTy, FuncTy, InstanceTy, ComponentTy {
+            HandleTy, ResourceTy, MapTy, StreamTy, FutureTy, FuncTy, InstanceTy, ComponentTy, AliasTy {
+    }
+
+    /**
+     * A type imported or exported with an {@code (eq i)} bound: a new name for {@code target}, as wasm-tools keeps
+     * one (an alias id), so that {@code type t2 = t1} and references through {@code t2} print as written.
+     */
+    static final class AliasTy implements Ty {
+        final Ty target;
+
+        AliasTy(Ty target) {
+            this.target = target;
+        }
+    }
+
+    /** {@code t} without its {@link AliasTy} layers. */
+    static Ty peel(Ty t) {
+        Ty cur = t;
+        for (int i = 0; i < 10_000 && cur instanceof AliasTy a; i++) {
+            cur = a.target;
+        }
+        return cur;
     }
 
     static final class Prim implements Ty {
@@ -130,8 +151,12 @@ final class ComponentTypes {
     record ComponentDef(Component model, Scope scope) {
     }
 
-    /** The result: a component's imports and exports. */
-    record Evaluated(Map<String, Item> imports, Map<String, Item> exports) {
+    /**
+     * The result: a component's imports and exports, and for those named with an {@code (implements "i")}
+     * attribute the interface name {@code i}.
+     */
+    record Evaluated(Map<String, Item> imports, Map<String, Item> exports, Map<String, String> importImplements,
+            Map<String, String> exportImplements) {
     }
 
     /** The index spaces of one component body or type scope. */
@@ -146,6 +171,8 @@ final class ComponentTypes {
         final List<Object> values = new ArrayList<>();
         final Map<String, Item> imports = new LinkedHashMap<>();
         final Map<String, Item> exports = new LinkedHashMap<>();
+        final Map<String, String> importImplements = new LinkedHashMap<>();
+        final Map<String, String> exportImplements = new LinkedHashMap<>();
 
         Scope(Scope parent, Map<String, Item> args) {
             this.parent = parent;
@@ -167,7 +194,7 @@ final class ComponentTypes {
         ComponentTypes e = new ComponentTypes();
         try {
             Scope s = e.body(component, null, Map.of());
-            return new Evaluated(s.imports, s.exports);
+            return new Evaluated(s.imports, s.exports, s.importImplements, s.exportImplements);
         } catch (StackOverflowError overflow) {
             throw new WitException("component nesting too deep to decode");
         }
@@ -190,6 +217,7 @@ final class ComponentTypes {
                         Item item = s.args.containsKey(i.name().name()) ? s.args.get(i.name().name())
                                 : item(s, i.type());
                         s.imports.put(i.name().name(), item);
+                        implementsOf(i.name()).ifPresent(n -> s.importImplements.put(i.name().name(), n));
                         add(s, item);
                     }
                 }
@@ -199,6 +227,7 @@ final class ComponentTypes {
                         Item item = e.type().isPresent() && !(actual instanceof TypeItem)
                                 ? item(s, e.type().get()) : actual;
                         s.exports.put(e.name().name(), item);
+                        implementsOf(e.name()).ifPresent(n -> s.exportImplements.put(e.name().name(), n));
                         add(s, item);
                     }
                 }
@@ -223,6 +252,12 @@ final class ComponentTypes {
         return s;
     }
 
+    private static Optional<String> implementsOf(dev.basalt.component.model.ExternName name) {
+        return name.attributes().stream()
+                .filter(a -> a.kind() == dev.basalt.component.model.ExternName.AttributeKind.IMPLEMENTS)
+                .map(dev.basalt.component.model.ExternName.Attribute::value).findFirst();
+    }
+
     private InstanceTy instance(Scope s, Instance instance) {
         return switch (instance) {
             case Instance.Instantiate inst -> {
@@ -235,9 +270,7 @@ final class ComponentTypes {
             case Instance.FromExports fe -> {
                 Map<String, Item> exports = new LinkedHashMap<>();
                 for (Instance.InlineExport e : fe.exports()) {
-                    if (!e.sort().isCore()) {
-                        exports.put(e.name().name(), sortItem(s, e.sort(), e.index()));
-                    }
+                    exports.put(e.name().name(), sortItem(s, e.sort(), e.index()));
                 }
                 yield new InstanceTy(exports);
             }
@@ -303,10 +336,10 @@ final class ComponentTypes {
             case ExternType.Func f -> new FuncItem(funcType(s, f.type()));
             case ExternType.Value v -> new OtherItem("value");
             case ExternType.ValueEq v -> new OtherItem("value");
-            case ExternType.Type t -> new TypeItem(t.subResource() ? new ResourceTy() : type(s, t.eqIndex()));
-            case ExternType.ComponentT c -> new ComponentItem(type(s, c.type()));
+            case ExternType.Type t -> new TypeItem(t.subResource() ? new ResourceTy() : new AliasTy(type(s, t.eqIndex())));
+            case ExternType.ComponentT c -> new ComponentItem(peel(type(s, c.type())));
             case ExternType.InstanceT i -> {
-                if (!(type(s, i.type()) instanceof InstanceTy it)) {
+                if (!(peel(type(s, i.type())) instanceof InstanceTy it)) {
                     throw new WitException("type " + i.type() + " is not an instance type");
                 }
                 // each imported or exported instance has its own (sub resource)s, as in the validator
@@ -358,7 +391,7 @@ final class ComponentTypes {
     }
 
     private static FuncTy funcType(Scope s, int index) {
-        if (!(type(s, index) instanceof FuncTy f)) {
+        if (!(peel(type(s, index)) instanceof FuncTy f)) {
             throw new WitException("type " + index + " is not a function type");
         }
         return f;

@@ -82,7 +82,11 @@ public final class ComponentWit {
     /** Decodes a (valid) component's world. */
     public static Decoded decode(Component component) {
         ComponentTypes.Evaluated types = ComponentTypes.evaluate(component);
-        return new Builder().build(types);
+        try {
+            return new Builder().build(types);
+        } catch (StackOverflowError e) {
+            throw new WitException("component types nested too deeply to decode");
+        }
     }
 
     /** Collects packages, interfaces and types, then assigns package ids in dependency order. */
@@ -113,16 +117,21 @@ public final class ComponentWit {
         }
 
         Decoded build(ComponentTypes.Evaluated evaluated) {
-            evaluated.imports().forEach((name, item) -> worldItem(name, item, true, imports));
-            evaluated.exports().forEach((name, item) -> worldItem(name, item, false, exports));
+            evaluated.imports().forEach((name, item) -> worldItem(name, evaluated.importImplements().get(name), item,
+                    true, imports));
+            evaluated.exports().forEach((name, item) -> worldItem(name, evaluated.exportImplements().get(name), item,
+                    false, exports));
             return assemble();
         }
 
-        private void worldItem(String name, Item item, boolean isImport, List<Resolve.WorldItem> out) {
+        /** One import or export; {@code implementsName} is its {@code (implements "ns:pkg/i")} attribute, or null. */
+        private void worldItem(String name, String implementsName, Item item, boolean isImport,
+                List<Resolve.WorldItem> out) {
             String direction = isImport ? "import" : "export";
             switch (item) {
                 case InstanceItem inst -> {
-                    Matcher m = INTERFACE_NAME.matcher(name);
+                    String interfaceName = implementsName != null ? implementsName : name;
+                    Matcher m = INTERFACE_NAME.matcher(interfaceName);
                     int iface;
                     Resolve.WorldKey key;
                     if (m.matches()) {
@@ -132,8 +141,10 @@ public final class ComponentWit {
                                     direction + " `" + name + "`: invalid version `" + m.group(4) + "`")));
                         }
                         PackageName pkg = new PackageName(m.group(1), m.group(2), version);
-                        iface = namedInterface(pkg, m.group(3), name, inst.type());
-                        key = new Resolve.WorldKey.Of(new Resolve.InterfaceId(iface));
+                        iface = namedInterface(pkg, m.group(3), interfaceName, inst.type());
+                        // `import label: ns:pkg/i;` for a plain name that implements the interface
+                        key = implementsName != null ? new Resolve.WorldKey.Name(name)
+                                : new Resolve.WorldKey.Of(new Resolve.InterfaceId(iface));
                     } else if (name.contains(":") || name.contains("/")) {
                         throw new WitException(direction + " `" + name + "`: names with nested namespaces or "
                                 + "packages cannot be expressed in WIT");
@@ -145,6 +156,10 @@ public final class ComponentWit {
                     out.add(new Resolve.WorldItem.InterfaceItem(key, new Resolve.InterfaceId(iface),
                             Optional.empty(), Stability.UNKNOWN));
                 }
+                case FuncItem f when !isPlainOrResourceName(name) -> throw new WitException(direction + " `" + name
+                        + "` is a function under an interface name: this cannot be expressed in WIT");
+                case TypeItem t when !isPlainOrResourceName(name) -> throw new WitException(direction + " `" + name
+                        + "` is a type under an interface name: this cannot be expressed in WIT");
                 case FuncItem f -> out.add(new Resolve.WorldItem.FunctionItem(new Resolve.WorldKey.Name(name),
                         function(name, f.type(), worldScope, name)));
                 case TypeItem t -> {
@@ -160,6 +175,11 @@ public final class ComponentWit {
                 case ComponentTypes.OtherItem o -> throw new WitException(direction + " `" + name + "` is a "
                         + o.sort() + ": only instances, functions and types can be expressed in WIT");
             }
+        }
+
+        /** A plain name or {@code [constructor]r}-style one, not {@code ns:pkg/iface}. */
+        private static boolean isPlainOrResourceName(String name) {
+            return name.indexOf(':') < 0 && name.indexOf('/') < 0 && name.indexOf('@') < 0;
         }
 
         private int newInterface(PackageName pkg, Optional<String> name) {
@@ -226,6 +246,14 @@ public final class ComponentWit {
 
         /** Gives type node {@code t} the name {@code name} in {@code scope}: a definition, a use or an alias. */
         private Resolve.TypeId nameType(Scope scope, String name, Ty t) {
+            if (t instanceof ComponentTypes.AliasTy a && scope.byNode.get(t) == null && defined.get(t) == null
+                    && scope.byNode.get(a.target) == null && defined.get(a.target) == null) {
+                // a new name for a type that has none yet: this name defines it
+                Resolve.TypeId defining = nameType(scope, name, a.target);
+                defined.putIfAbsent(t, defining);
+                scope.byNode.putIfAbsent(t, defining);
+                return defining;
+            }
             Resolve.TypeId id = new Resolve.TypeId(types.size());
             types.add(null);
             TypeDef.Kind kind;
@@ -234,12 +262,18 @@ public final class ComponentWit {
             if (local != null) {
                 kind = new TypeDef.Alias(new WitType.Ref(local));
             } else if (elsewhere != null) {
-                if (!(types.get(elsewhere.index()).owner() instanceof TypeDef.Owner.OfInterface o)
-                        || interfaceNames.get(o.id().index()).isEmpty()) {
-                    throw new WitException("type `" + name + "` is the type of " + describe(elsewhere)
-                            + ": only types of named interfaces can be shared (`use`d) in WIT");
+                kind = useOf(name, elsewhere);
+            } else if (t instanceof ComponentTypes.AliasTy a) {
+                // a new name for a named type: `type t = u;` beside it, a `use` of it elsewhere
+                Ty target = a.target;
+                Resolve.TypeId targetLocal = scope.byNode.get(target);
+                Resolve.TypeId targetElsewhere = defined.get(target);
+                if (targetLocal != null) {
+                    kind = new TypeDef.Alias(new WitType.Ref(targetLocal));
+                } else {
+                    kind = useOf(name, targetElsewhere);
                 }
-                kind = new TypeDef.Use(elsewhere);
+                defined.putIfAbsent(t, id);
             } else {
                 defined.put(t, id);
                 kind = switch (t) {
@@ -277,11 +311,23 @@ public final class ComponentWit {
             return id;
         }
 
+        /** {@code use}ing the type {@code elsewhere} under {@code name}: only types of named interfaces can be. */
+        private TypeDef.Use useOf(String name, Resolve.TypeId elsewhere) {
+            if (!(types.get(elsewhere.index()).owner() instanceof TypeDef.Owner.OfInterface o)
+                    || interfaceNames.get(o.id().index()).isEmpty()) {
+                throw new WitException("type `" + name + "` is the type of " + describe(elsewhere)
+                        + ": only types of named interfaces can be shared (`use`d) in WIT");
+            }
+            return new TypeDef.Use(elsewhere);
+        }
+
         private String describe(Resolve.TypeId id) {
             TypeDef def = types.get(id.index());
             return "`" + def.name() + "` of " + switch (def.owner()) {
                 case TypeDef.Owner.OfWorld w -> "the world";
-                case TypeDef.Owner.OfInterface i -> "an inline interface";
+                case TypeDef.Owner.OfInterface i -> interfaceNames.get(i.id().index())
+                        .map(n -> "interface " + interfacePackages.get(i.id().index()).qualify(n))
+                        .orElse("an inline interface");
             };
         }
 
@@ -292,20 +338,24 @@ public final class ComponentWit {
         /** A value type as WIT: by name where the node has one, else structurally. */
         private WitType wit(Scope scope, Ty t) {
             Resolve.TypeId named = scope.byNode.get(t);
-            if (named == null) {
-                named = worldScope.byNode.get(t);
-            }
-            if (named == null) {
-                named = defined.get(t);
-            }
             if (named != null) {
                 return new WitType.Ref(named);
+            }
+            if (t instanceof ComponentTypes.AliasTy a) {
+                return wit(scope, a.target);
+            }
+            Resolve.TypeId elsewhere = defined.get(t);
+            if (elsewhere != null) {
+                // WIT can only name another interface's type after a `use` of it in this interface or world
+                throw new WitException("type " + describe(elsewhere)
+                        + " is used where it is not imported (by `use`): this cannot be expressed in WIT");
             }
             return structural(scope, t);
         }
 
         private WitType structural(Scope scope, Ty t) {
             return switch (t) {
+                case ComponentTypes.AliasTy a -> wit(scope, a.target);
                 case ComponentTypes.Prim p -> WitType.Primitive.of(p.type.text()).orElseThrow(
                         () -> new WitException("primitive type " + p.type.text() + " has no WIT name"));
                 case ComponentTypes.ListTy l -> l.length().isPresent()
