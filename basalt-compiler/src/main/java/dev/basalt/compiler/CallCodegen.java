@@ -151,6 +151,19 @@ final class CallCodegen implements Opcodes {
             case RETURN_CALL -> returnCall(((Instruction.Index) in).index());
             case RETURN_CALL_INDIRECT -> {
                 Instruction.IndexPair p = (Instruction.IndexPair) in;
+                CompositeType.Func ft = fc.mc.funcType(p.first());
+                if (typedTailCall(ft)) {
+                    if (fc.pop() == 'I') {
+                        fc.mv.visitInsn(I2L);
+                    }
+                    fc.mv.visitVarInsn(ALOAD, fc.instSlot);
+                    FunctionCompiler.pushInt(fc.mv, p.first());
+                    FunctionCompiler.pushInt(fc.mv, p.second());
+                    fc.mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "tableEntry", "(J" + INST_DESC + "II)" + FUNC_DESC,
+                            false);
+                    leaveThroughTailDispatcher(ft);
+                    return true;
+                }
                 int mark = fc.nextSlot;
                 char it = fc.pop();
                 if (it == 'I') {
@@ -158,7 +171,7 @@ final class CallCodegen implements Opcodes {
                 }
                 int rawIndex = fc.newTemp('J');
                 fc.mv.visitVarInsn(LSTORE, rawIndex);
-                spillTailArguments(fc.types(fc.mc.funcType(p.first()).params()));
+                spillTailArguments(fc.types(ft.params()));
                 // The interpreter's type-checked lookup, while this frame is still on the Wasm call stack.
                 fc.mv.visitVarInsn(ALOAD, fc.instSlot);
                 FunctionCompiler.pushInt(fc.mv, p.first());
@@ -170,11 +183,19 @@ final class CallCodegen implements Opcodes {
                 fc.nextSlot = mark;
             }
             case RETURN_CALL_REF -> {
+                CompositeType.Func ft = fc.mc.funcType(((Instruction.Index) in).index());
+                if (typedTailCall(ft)) {
+                    fc.pop();
+                    fc.mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "refCallee", "(Ljava/lang/Object;)" + FUNC_DESC,
+                            false);
+                    leaveThroughTailDispatcher(ft);
+                    return true;
+                }
                 int mark = fc.nextSlot;
                 fc.pop();
                 int ref = fc.newTemp('L');
                 fc.mv.visitVarInsn(ASTORE, ref);
-                spillTailArguments(fc.types(fc.mc.funcType(((Instruction.Index) in).index()).params()));
+                spillTailArguments(fc.types(ft.params()));
                 fc.mv.visitVarInsn(ALOAD, ref);
                 fc.mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "refCallee", "(Ljava/lang/Object;)" + FUNC_DESC, false);
                 leaveForTrampoline();
@@ -321,6 +342,24 @@ final class CallCodegen implements Opcodes {
             mv.visitInsn(AALOAD);
             leaveForTrampoline();
         }
+        fc.markUnreachable();
+    }
+
+    /**
+     * Whether a {@code return_call_indirect} / {@code return_call_ref} of type {@code ft} goes through a tail
+     * dispatcher ({@link IndirectCalls#invokeTail}): not inside try blocks (whose handlers must not see a directly
+     * called callee's exceptions) and when the dispatcher's signature fits the JVM's limits.
+     */
+    private boolean typedTailCall(CompositeType.Func ft) {
+        return tailBody() && !insideTry() && IndirectCalls.fits(ft);
+    }
+
+    /** With the arguments and the checked callee on the JVM stack: pops this frame, tail-calls through the dispatcher. */
+    private void leaveThroughTailDispatcher(CompositeType.Func ft) {
+        fc.sp -= ft.params().size();
+        popFrame();
+        fc.mc.indirect.invokeTail(fc.mv, fc.instSlot, ft);
+        fc.mv.visitInsn(ARETURN);
         fc.markUnreachable();
     }
 

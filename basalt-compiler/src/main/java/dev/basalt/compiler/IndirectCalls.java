@@ -62,7 +62,8 @@ final class IndirectCalls implements Opcodes {
      */
     private final Map<Use, Integer> used = new LinkedHashMap<>();
 
-    private record Use(String desc, int results) {
+    /** {@code tail}: a dispatcher for {@code return_call_indirect} / {@code return_call_ref} (see {@link #invokeTail}). */
+    private record Use(String desc, int results, boolean tail) {
     }
 
     /** A child method of a dispatcher tree node and the share of the targets it dispatches. */
@@ -78,10 +79,25 @@ final class IndirectCalls implements Opcodes {
      * through the dispatcher of its signature. Leaves what a direct {@code invokestatic} of the callee would.
      */
     void invoke(MethodVisitor mv, int instSlot, CompositeType.Func type) {
-        String desc = descriptor(type);
-        int id = used.computeIfAbsent(new Use(desc, type.results().size()), d -> used.size());
+        call(mv, instSlot, new Use(descriptor(type), type.results().size(), false));
+    }
+
+    /**
+     * The tail-call form, in a tail-call body whose frame is already popped (see {@link CallCodegen}): with the
+     * arguments and the checked callee on the JVM stack, leaves what the body returns. A callee of this instance
+     * that makes no tail calls of its own (a leaf: it cannot continue the chain, so the JVM stack grows by one frame
+     * at most) is called directly and its results left at the store's top (null: nothing pending); any other callee
+     * gets its arguments at the store's top and is returned for the trampoline.
+     */
+    void invokeTail(MethodVisitor mv, int instSlot, CompositeType.Func type) {
+        call(mv, instSlot, new Use(descriptor(type), type.results().size(), true));
+    }
+
+    private void call(MethodVisitor mv, int instSlot, Use use) {
+        int id = used.computeIfAbsent(use, d -> used.size());
         mv.visitVarInsn(ALOAD, instSlot);
-        mv.visitMethodInsn(INVOKESTATIC, mc.className, DISPATCH + id, dispatcherDescriptor(desc), false);
+        mv.visitMethodInsn(INVOKESTATIC, mc.className, DISPATCH + id, Signature.of(use.desc(), use.tail()).desc(),
+                false);
     }
 
     /**
@@ -107,34 +123,40 @@ final class IndirectCalls implements Opcodes {
         return sb.toString();
     }
 
-    /** {@code (P..., Inst)R} -> {@code (P..., FunctionInstance, Inst)R}. */
-    private static String dispatcherDescriptor(String desc) {
+    /** {@code (P..., Inst)R} -> {@code (P..., FunctionInstance, Inst)R}, or {@code FunctionInstance} for tail. */
+    private static String dispatcherDescriptor(String desc, boolean tail) {
         int close = desc.indexOf(')');
         String params = desc.substring(1, close - INST_DESC.length());
-        return "(" + params + "L" + FUNC + ";" + INST_DESC + desc.substring(close);
+        return "(" + params + "L" + FUNC + ";" + INST_DESC + ")" + (tail ? "L" + FUNC + ";" : desc.substring(close + 1));
     }
 
     /** Emits the dispatchers that code of this class calls. */
     void emitDispatchers(ClassVisitor cw) {
         for (Map.Entry<Use, Integer> e : used.entrySet()) {
-            String desc = e.getKey().desc();
+            Use use = e.getKey();
             String name = DISPATCH + e.getValue();
-            int[] targets = compiledTargets(desc);
-            Signature sig = Signature.of(desc);
+            int[] targets = compiledTargets(use.desc(), use.tail());
+            Signature sig = Signature.of(use.desc(), use.tail());
             emitNode(cw, sig, name, name, targets, 0, targets.length, true);
-            emitSlowPath(cw, sig, name + "$slow", e.getKey().results());
+            emitSlowPath(cw, sig, name + "$slow", use.results());
         }
     }
 
-    /** The candidates of signature {@code desc} that have a compiled static method callable from this class. */
-    private int[] compiledTargets(String desc) {
+    /**
+     * The candidates of signature {@code desc} that have a compiled static method callable from this class; for
+     * tail calls only leaves (functions that make no tail calls other than to themselves).
+     */
+    private int[] compiledTargets(String desc, boolean tail) {
         int[] all = mc.referenceableByDescriptor().getOrDefault(desc, new int[0]);
-        return Arrays.stream(all).filter(i -> mc.directOwner(i) != null).toArray();
+        return Arrays.stream(all)
+                .filter(i -> mc.directOwner(i) != null && !(tail && mc.tailCallers[i - mc.importedFuncs]))
+                .toArray();
     }
 
     /** A dispatcher's parameters: the callee's Wasm parameters (JVM types), then the callee and the instance. */
-    private record Signature(String desc, char[] params, int[] slots, int funcSlot, int instSlot, char result) {
-        static Signature of(String desc) {
+    private record Signature(String desc, char[] params, int[] slots, int funcSlot, int instSlot, char result,
+                             boolean tail) {
+        static Signature of(String desc, boolean tail) {
             org.objectweb.asm.Type[] args = org.objectweb.asm.Type.getArgumentTypes(desc);
             char[] params = new char[args.length - 1];
             int[] slots = new int[params.length];
@@ -148,7 +170,7 @@ final class IndirectCalls implements Opcodes {
             String r = org.objectweb.asm.Type.getReturnType(desc).getDescriptor();
             char result = r.equals("V") ? 'V' : r.equals("L" + ModuleCompiler.V128_CLASS + ";")
                     ? ModuleCompiler.V128 : r.charAt(0);
-            return new Signature(dispatcherDescriptor(desc), params, slots, slot, slot + 1, result);
+            return new Signature(dispatcherDescriptor(desc, tail), params, slots, slot, slot + 1, result, tail);
         }
 
         /** Pushes the Wasm arguments; then, when {@code all}, the callee and the instance too. */
@@ -162,13 +184,42 @@ final class IndirectCalls implements Opcodes {
             }
         }
 
+        /** Returns what another method of the dispatcher returned (on the JVM stack). */
         void returnResult(MethodVisitor mv) {
-            mv.visitInsn(result == 'V' ? RETURN : CallCodegen.returnOpcode(result));
+            mv.visitInsn(tail ? ARETURN : result == 'V' ? RETURN : CallCodegen.returnOpcode(result));
+        }
+
+        /**
+         * Returns the result of a direct callee (on the JVM stack); in a tail dispatcher, as a tail-call body
+         * returns: a single result written to the store's top, several already there, and null (nothing pending).
+         */
+        void returnCalleeResult(MethodVisitor mv) {
+            if (!tail) {
+                returnResult(mv);
+                return;
+            }
+            if (result != 'V') {
+                int storeSlot = instSlot + 2;
+                int baseSlot = storeSlot + 1;
+                int valueSlot = baseSlot + 1;
+                mv.visitVarInsn(FunctionCompiler.opStore(result), valueSlot);
+                mv.visitVarInsn(ALOAD, instSlot);
+                mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", STORE_DESC);
+                mv.visitInsn(DUP);
+                mv.visitVarInsn(ASTORE, storeSlot);
+                mv.visitInsn(ICONST_1);
+                mv.visitMethodInsn(INVOKESTATIC, "dev/basalt/compiler/Support", "reserve", "(" + STORE_DESC + "I)I",
+                        false);
+                mv.visitVarInsn(ISTORE, baseSlot);
+                ValueStack.store(mv, storeSlot, baseSlot, 0, result, valueSlot);
+            }
+            mv.visitInsn(ACONST_NULL);
+            mv.visitInsn(ARETURN);
         }
 
         /** Estimated bytes of one case (argument loads, call, return). */
         int caseBytes() {
-            int n = 12;
+            int n = tail ? 40 : 12;
             for (int s : slots) {
                 n += s < 4 ? 1 : s < 256 ? 2 : 4;
             }
@@ -224,7 +275,7 @@ final class IndirectCalls implements Opcodes {
                 mv.visitVarInsn(ALOAD, sig.instSlot());
                 mv.visitMethodInsn(INVOKESTATIC, mc.directOwner(callee), ModuleCompiler.methodName(callee),
                         mc.descriptor(callee), false);
-                sig.returnResult(mv);
+                sig.returnCalleeResult(mv);
             }
         } else {
             int fanOut = Math.max(2, Math.min(count, METHOD_BUDGET / (perCase + 8)));
@@ -281,11 +332,19 @@ final class IndirectCalls implements Opcodes {
         mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", STORE_DESC);
         mv.visitVarInsn(ASTORE, storeSlot);
         mv.visitVarInsn(ALOAD, storeSlot);
-        FunctionCompiler.pushInt(mv, Math.max(sig.params().length, resultCount));
+        FunctionCompiler.pushInt(mv, sig.tail() ? sig.params().length : Math.max(sig.params().length, resultCount));
         mv.visitMethodInsn(INVOKESTATIC, "dev/basalt/compiler/Support", "reserve", "(" + STORE_DESC + "I)I", false);
         mv.visitVarInsn(ISTORE, baseSlot);
         for (int i = 0; i < sig.params().length; i++) {
             ValueStack.store(mv, storeSlot, baseSlot, i, sig.params()[i], sig.slots()[i]);
+        }
+        if (sig.tail()) {
+            // The trampoline runs the callee with these arguments (at the store's top).
+            mv.visitVarInsn(ALOAD, sig.funcSlot());
+            mv.visitInsn(ARETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+            return;
         }
         mv.visitVarInsn(ALOAD, storeSlot);
         mv.visitVarInsn(ALOAD, sig.instSlot());

@@ -265,4 +265,68 @@ class IndirectCallCompilerTest {
         }
         assertThat(inst.module().compiledFunctionCount()).as("the callers were tiered up").isGreaterThanOrEqualTo(2);
     }
+
+    static final String TAIL = """
+            (module
+              (type $ii (func (param i32) (result i32)))
+              (type $swap (func (param i32 i64) (result i64 i32)))
+              (type $v (func (param i32)))
+              (import "host" "neg" (func $neg (type $ii)))
+              (import "lib" "twice" (func $twice (type $ii)))
+              (table $t 8 funcref)
+              (global $g (mut i32) (i32.const 0))
+              ;; 0: leaf, 1: import, 2: host, 3: leaf that counts down by self tail calls, 4: several results,
+              ;; 5: no results, 6: a function that tail-calls on (not a leaf), 7: null
+              (elem (i32.const 0) $inc $twice $neg $countdown $swap $store $hop)
+              (func $inc (type $ii) (i32.add (local.get 0) (i32.const 1)))
+              (func $countdown (type $ii)
+                (if (result i32) (i32.eqz (local.get 0)) (then (i32.const -1))
+                  (else (return_call $countdown (i32.sub (local.get 0) (i32.const 1))))))
+              (func $swap (type $swap) (local.get 1) (local.get 0))
+              (func $store (type $v) (global.set $g (local.get 0)))
+              (func $hop (type $ii) (return_call_indirect (type $ii) (local.get 0) (i32.const 0)))
+              (func (export "tail") (param $slot i32) (param $x i32) (result i32)
+                (return_call_indirect (type $ii) (local.get $x) (local.get $slot)))
+              (func (export "tail-swap") (param $slot i32) (param $a i32) (param $b i64) (result i64 i32)
+                (return_call_indirect (type $swap) (local.get $a) (local.get $b) (local.get $slot)))
+              (func (export "tail-store") (param $slot i32) (param $x i32) (result i32)
+                (call $tail-store (local.get $slot) (local.get $x))
+                (global.get $g))
+              (func $tail-store (param $slot i32) (param $x i32)
+                (return_call_indirect (type $v) (local.get $x) (local.get $slot)))
+              (func (export "tail-ref") (param $slot i32) (param $x i32) (result i32)
+                (return_call_ref $ii (local.get $x) (ref.cast (ref null $ii) (table.get $t (local.get $slot))))))
+            """;
+
+    @Test
+    void tailCallsThroughTablesAndReferences() throws InterruptedException {
+        Engine unlimited = Engine.create(Config.builder().strategy(Config.Strategy.COMPILER)
+                .maxCallDepth(2_000_000).build());
+        for (Engine engine : List.of(unlimited, Engine.create())) {
+            Store<Void> store = Store.create(engine);
+            Linker<Void> linker = Linker.create(engine);
+            linker.defineInstance("lib", linker.instantiate(store, Module.fromWat(engine, LIB)));
+            linker.defineHostFunction("host", "neg",
+                    new dev.basalt.FuncType(List.of(NumType.I32), List.of(NumType.I32)),
+                    (caller, args) -> new Val[] {Val.i32(-((Val.I32) args[0]).value())});
+            Instance inst = linker.instantiate(store, Module.fromWat(engine, TAIL));
+            for (String name : List.of("tail", "tail-ref")) {
+                Func tail = inst.getFunc(name).orElseThrow();
+                assertThat(tail.callI32(0, 5)).as(name + ": leaf").isEqualTo(6);
+                assertThat(tail.callI32(1, 5)).as(name + ": import").isEqualTo(10);
+                assertThat(tail.callI32(2, 5)).as(name + ": host").isEqualTo(-5);
+                assertThat(tail.callI32(6, 5)).as(name + ": a tail caller").isEqualTo(6);
+                assertThat(trapOf(() -> tail.callI32(7, 5))).isEqualTo(name.equals("tail")
+                        ? TrapKind.UNINITIALIZED_ELEMENT : TrapKind.NULL_FUNCTION_REFERENCE);
+                // A leaf that goes on by self tail calls: a million of them on a 512 KB stack.
+                TailCallCompilerTest.onSmallStack(() -> assertThat(tail.callI32(3, 1_000_000)).isEqualTo(-1));
+            }
+            Func tail = inst.getFunc("tail").orElseThrow();
+            assertThat(trapOf(() -> tail.callI32(4, 5))).isEqualTo(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+            assertThat(trapOf(() -> tail.callI32(8, 5))).isEqualTo(TrapKind.UNDEFINED_ELEMENT);
+            assertThat(inst.getFunc("tail-swap").orElseThrow().call(Val.i32(4), Val.i32(3), Val.i64(-7)))
+                    .containsExactly(Val.i64(-7), Val.i32(3));
+            assertThat(inst.getFunc("tail-store").orElseThrow().callI32(5, 42)).isEqualTo(42);
+        }
+    }
 }

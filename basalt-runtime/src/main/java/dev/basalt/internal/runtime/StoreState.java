@@ -145,18 +145,26 @@ public final class StoreState {
         }
     }
 
-    /** Records entry into {@code f}; traps when the call depth limit is reached. */
+    /**
+     * Records entry into {@code f}; traps when the call depth limit is reached. The slot is written only when it
+     * holds another function: recursion and loops that call the same function at the same depth then cost a load
+     * instead of a reference store (with the collector's write barrier) per call; every compiled function enters
+     * through here.
+     */
     public void enter(FunctionInstance f) {
         int d = ++depth;
-        if (d >= frames.length) {
+        FunctionInstance[] fs = frames;
+        if (d >= fs.length) {
             if (d > maxDepth) {
                 depth--;
                 throw new Trap(TrapKind.CALL_STACK_EXHAUSTED);
             }
-            frames = Arrays.copyOf(frames, Math.min(frames.length * 2, maxDepth + 2));
-            framePcs = Arrays.copyOf(framePcs, frames.length);
+            frames = fs = Arrays.copyOf(fs, Math.min(fs.length * 2, maxDepth + 2));
+            framePcs = Arrays.copyOf(framePcs, fs.length);
         }
-        frames[d] = f;
+        if (fs[d] != f) {
+            fs[d] = f;
+        }
     }
 
     /** {@link #poll} as a hook for blocking operations (atomic waits), so interrupts and deadlines stop them. */
