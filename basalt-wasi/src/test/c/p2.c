@@ -6,6 +6,7 @@
  *   clocks           realtime/monotonic readings, a sleep, random bytes
  *   files            files and directories below the pre-open /work
  *   sandbox          escapes from /sandbox and writes into the read-only /ro must fail
+ *   bulk N           write N MiB to /work/big.bin in 64 KiB blocks, read it back, compare
  *   exit N           exit(N)
  * Each part prints "ok <part>" when its checks pass, FAIL lines otherwise (exit 1). */
 #include <dirent.h>
@@ -190,6 +191,29 @@ static void sandbox(void) {
     SECTION("readonly");
 }
 
+static void bulk(int mib) {
+    static unsigned char block[65536], back[65536];
+    FILE *f = fopen("/work/big.bin", "w");
+    CHECK(f != NULL);
+    for (int b = 0; f && b < mib * 16; b++) {
+        for (int i = 0; i < (int) sizeof block; i++) block[i] = (unsigned char) (b * 31 + i);
+        CHECK(fwrite(block, 1, sizeof block, f) == sizeof block);
+    }
+    CHECK(f && fclose(f) == 0);
+    f = fopen("/work/big.bin", "r");
+    CHECK(f != NULL);
+    for (int b = 0; f && b < mib * 16; b++) {
+        for (int i = 0; i < (int) sizeof block; i++) block[i] = (unsigned char) (b * 31 + i);
+        if (fread(back, 1, sizeof back, f) != sizeof back || memcmp(block, back, sizeof back) != 0) {
+            CHECK(!"block read back differs");
+            break;
+        }
+    }
+    CHECK(f && fread(back, 1, 1, f) == 0 && feof(f));
+    if (f) fclose(f);
+    SECTION("bulk");
+}
+
 int main(int argc, char **argv) {
     const char *part = argc > 1 ? argv[1] : "";
     if (strcmp(part, "env") == 0) env(argc, argv);
@@ -197,6 +221,7 @@ int main(int argc, char **argv) {
     else if (strcmp(part, "clocks") == 0) clocks();
     else if (strcmp(part, "files") == 0) files();
     else if (strcmp(part, "sandbox") == 0) sandbox();
+    else if (strcmp(part, "bulk") == 0 && argc > 2) bulk(atoi(argv[2]));
     else if (strcmp(part, "exit") == 0 && argc > 2) { fflush(stdout); exit(atoi(argv[2])); }
     else { printf("unknown part %s\n", part); return 2; }
     return failures ? 1 : 0;

@@ -171,6 +171,21 @@ class WasiComponentProgramsTest {
 
     @ParameterizedTest
     @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void aMebibyteThroughFileStreamsInBothDirections(Config.Strategy engine) throws IOException {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        Run r = run(engine, "p2", WasiConfig.builder().args("p2", "bulk", "1").preopenDir(work, "/work"));
+        assertThat(r).isEqualTo(new Run(0, "ok bulk\n", ""));
+        byte[] big = Files.readAllBytes(work.resolve("big.bin"));
+        assertThat(big).hasSize(1 << 20);
+        for (int b = 0; b < 16; b++) {
+            for (int i = 0; i < 65536; i += 4099) {
+                assertThat(big[b * 65536 + i]).isEqualTo((byte) (b * 31 + i));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
     void exitCodes(Config.Strategy engine) {
         assertThat(run(engine, "p2", WasiConfig.builder().args("p2", "exit", "0")).exit()).isZero();
         // wasi:cli/exit.exit(err): the adapter has no way to say 7 (see helloSeesExactlyItsArgumentsAndEnvironment)
