@@ -177,6 +177,38 @@ class ComponentWitTest {
                 .hasMessageContaining("unknown func 0");
     }
 
+    /** Damaged binaries (bytes changed, cut short) fail with Basalt's own exceptions, never anything else. */
+    @Test
+    void damagedBinariesFailWithBasaltExceptions() throws IOException {
+        for (String file : List.of("drawing.component.wasm", "values.component.wasm")) {
+            damaged(Files.readAllBytes(COMPONENTS.resolve(file)));
+        }
+    }
+
+    private static void damaged(byte[] good) {
+        java.util.Random random = new java.util.Random(42);
+        List<String> escaped = new ArrayList<>();
+        int rejected = 0;
+        for (int i = 0; i < 400; i++) {
+            byte[] bad = i % 10 == 0 ? java.util.Arrays.copyOf(good, random.nextInt(good.length))
+                    : good.clone();
+            if (i % 10 != 0) {
+                for (int k = 0; k <= i % 3; k++) {
+                    bad[8 + random.nextInt(bad.length - 8)] = (byte) random.nextInt(256);
+                }
+            }
+            try {
+                ComponentWit.decode(bad).print();
+            } catch (dev.basalt.wasm.BasaltException e) {
+                rejected++;
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                escaped.add(i + ": " + e);
+            }
+        }
+        assertThat(escaped).isEmpty();
+        assertThat(rejected).isGreaterThan(80);
+    }
+
     @Test
     void whatWitCannotExpressIsAWitException() {
         assertThatThrownBy(() -> ComponentWit.decode(ComponentTextParser.parse(
