@@ -27,7 +27,8 @@ import org.objectweb.asm.Type;
  * Translates one function body to one static JVM method. Wasm locals are JVM locals, the Wasm operand stack is the
  * JVM operand stack (tracked here as descriptor characters so that branches can drop what lies under their
  * values), blocks and loops are labels. Semantics the JVM does not share exactly are calls to {@link NumericOps}
- * and {@link LinearMemory}, the same code the interpreter runs.
+ * and {@link LinearMemory}, the same code the interpreter runs; plain loads and stores of unshared memories are
+ * inline ({@link MemoryCodegen}).
  *
  * <p>Unreachable code is skipped exactly as the interpreter's translator skips it, so fuel is counted alike: each
  * reachable instruction costs one unit, charged on function entry or at the header of the innermost loop.

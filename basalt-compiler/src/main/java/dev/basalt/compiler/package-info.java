@@ -6,7 +6,8 @@
  * {@code ModuleCompiler} generates one class (its functions and the {@link dev.basalt.compiler.Invoker} bridge from
  * the runtime's calling convention), {@code FunctionCompiler} one function, with the instruction families in classes
  * of their own: {@code CallCodegen} (calls, several results, tail calls), {@code RefCodegen}, {@code TableCodegen},
- * {@code ExceptionCodegen}, {@code GcCodegen}, {@code AtomicCodegen}. {@link dev.basalt.compiler.Support} holds the
- * run-time helpers generated code calls. See the module's README for the code shape and the supported subset.
+ * {@code ExceptionCodegen}, {@code GcCodegen}, {@code AtomicCodegen}, {@code MemoryCodegen} (inline loads and
+ * stores). {@link dev.basalt.compiler.Support} and {@link dev.basalt.compiler.MemorySupport} hold the run-time
+ * helpers generated code calls. See the module's README for the code shape and the supported subset.
  */
 package dev.basalt.compiler;
