@@ -350,7 +350,7 @@ public final class InstantiationPlan {
                     Instantiator.checkType(scope, im.type(), info.checkValue(), name);
                     checked = true;
                 } catch (NotStatic e) {
-                    // the declared type or the value involves per-instance types: checked per instance below
+                    checked = checksAsTemplate(im, info.planValue(), name);
                 }
             }
             if (checked) {
@@ -366,6 +366,41 @@ public final class InstantiationPlan {
                     x.scope.add(sort, v);
                 });
             }
+        }
+
+        /**
+         * Whether the import, whose declared type or given value involves per-instance resource types, checks
+         * with the types as templates: then it checks per instance too, since a per-instance resource type stands
+         * for the same type wherever its marker is, and for no other. A failure is left to the instance (its
+         * message names the real types).
+         */
+        private boolean checksAsTemplate(Import im, Object planValue, String name) {
+            Object template = templatePrototype(planValue);
+            scope.templates = true;
+            try {
+                Instantiator.checkImport(im, template);
+                Instantiator.checkType(scope, im.type(), template, name);
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            } finally {
+                scope.templates = false;
+            }
+        }
+
+        /** As {@link #prototype}, with templates for per-instance types and functions whose type is a template. */
+        private static Object templatePrototype(Object planValue) {
+            return switch (planValue) {
+                case DynFunc f -> new Instantiator.UnsupportedFunc(f.type(), "a type-checking stand-in");
+                case DynResource r -> r.placeholder();
+                case DynType t -> t.template();
+                case DynInstance i -> {
+                    Map<String, Object> exports = new LinkedHashMap<>();
+                    i.exports().forEach((k, v) -> exports.put(k, templatePrototype(v)));
+                    yield new Instantiator.InstanceValue(exports);
+                }
+                default -> planValue;
+            };
         }
 
         /**

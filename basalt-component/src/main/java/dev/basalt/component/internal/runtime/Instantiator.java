@@ -78,6 +78,8 @@ public final class Instantiator {
 
         Scope(Scope outer) {
             this.outer = outer;
+            // the local index spaces of an instance type being checked read templates as their enclosing scope does
+            this.templates = outer != null && outer.templates;
         }
 
         List<?> space(Sort sort) {
