@@ -23,13 +23,17 @@ import java.util.Locale;
  * How long {@link ComponentInstancePre#instantiate} takes, next to {@link InstantiateBench}'s core-module figure,
  * per engine. A separate command from {@link BenchMain}:
  * <pre>java -cp basalt-bench/target/basalt-bench.jar dev.basalt.bench.ComponentInstantiateBench
- *     [--samples N] [--warmup N] [--values PATH]</pre>
+ *     [--samples N] [--warmup N] [--values PATH] [--no-calls] [--call-batches N]</pre>
  * Components: (a) {@code values}, the clang+jco-built test component of basalt-component
  * ({@code src/test/components/values.component.wasm}: three core modules, a memory, a table of lowered imports, a
  * resource type, 14 lifted exports, one host import), found by walking up from the working directory unless
  * {@code --values} names it; (b) {@link #COMPOSED}, two components linked inside a third. Each sample times one
  * {@code instantiate} into a fresh store made outside the timed region; every 1024th instance is called to check it
  * works. Every configuration runs once untimed before the timed rows.
+ *
+ * <p>Then the per-call cost of {@link ComponentFunc#call} with dynamic values (lowering the arguments, the core
+ * call, lifting the results, post-return) for a few functions of each component: the median CPU time per call
+ * over batches of {@value #CALL_BATCH} calls, each result checked once per batch.
  */
 public final class ComponentInstantiateBench {
     /**
@@ -71,13 +75,18 @@ public final class ComponentInstantiateBench {
         int samples = 50_000;
         int warmup = 30_000;
         Path values = null;
+        boolean calls = true;
+        int callBatches = 300;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--samples" -> samples = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--values" -> values = Path.of(args[++i]);
+                case "--no-calls" -> calls = false;
+                case "--call-batches" -> callBatches = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: ComponentInstantiateBench [--samples N] [--warmup N] [--values PATH]");
+                    System.err.println("usage: ComponentInstantiateBench [--samples N] [--warmup N] [--values PATH]"
+                            + " [--no-calls] [--call-batches N]");
                     System.exit(2);
                 }
             }
@@ -100,6 +109,83 @@ public final class ComponentInstantiateBench {
             row(s, "values component", measureValues(s, valuesBytes, warmup, samples));
             row(s, "composed component", measureComposed(s, warmup, samples));
         }
+        if (calls) {
+            System.out.println();
+            System.out.printf(Locale.ROOT, "ComponentFunc.call with dynamic values: ns of CPU time per call, median (p90) of %d batches"
+                    + " of %d calls after %d warm-up batches%n", callBatches, CALL_BATCH, callBatches);
+            System.out.println("| engine | call | median ns | p90 ns |");
+            System.out.println("|---|---|---:|---:|");
+            for (Config.Strategy s : List.of(Config.Strategy.INTERPRETER, Config.Strategy.COMPILER)) {
+                Engine engine = Engine.create(Config.builder().strategy(s).build());
+                for (CallCase c : callCases(engine, valuesBytes)) {
+                    double[] t = measureCalls(c, callBatches, callBatches, CALL_BATCH);
+                    System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.0f |%n", s.name().toLowerCase(Locale.ROOT),
+                            c.what(), t[0], t[1]);
+                }
+            }
+        }
+    }
+
+    static final int CALL_BATCH = 1000;
+
+    /** One exported function called with fixed arguments, and the result it must return. */
+    record CallCase(String what, ComponentFunc func, List<ComponentValue> args, List<ComponentValue> expected) {
+    }
+
+    static List<CallCase> callCases(Engine engine, byte[] valuesBytes) {
+        ComponentInstance values = valuesPre(engine, valuesBytes).instantiate(Store.create(engine));
+        ComponentInstance composed = ComponentLinker.<Void>create(engine)
+                .instantiatePre(Component.fromModel(engine, ComponentTextParser.parse(COMPOSED)))
+                .instantiate(Store.create(engine));
+        List<ComponentValue> sixteen = new java.util.ArrayList<>();
+        List<ComponentValue> reversed = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            sixteen.add(ComponentValue.u32(i));
+            reversed.add(ComponentValue.u32(15 - i));
+        }
+        ComponentValue point = ComponentValue.record(ComponentValue.field("x", ComponentValue.s32(1)),
+                ComponentValue.field("y", ComponentValue.s32(-2)));
+        ComponentValue swapped = ComponentValue.record(ComponentValue.field("x", ComponentValue.s32(-2)),
+                ComponentValue.field("y", ComponentValue.s32(1)));
+        return List.of(
+                new CallCase("values negate: bool -> bool", values.getFunc(VALUES_API, "negate").orElseThrow(),
+                        List.of(ComponentValue.bool(true)), List.of(ComponentValue.bool(false))),
+                new CallCase("values sum-ints: 8 integers -> s64", values.getFunc(VALUES_API, "sum-ints").orElseThrow(),
+                        List.of(ComponentValue.s8(1), ComponentValue.u8(2), ComponentValue.s16(3), ComponentValue.u16(4),
+                                ComponentValue.s32(5), ComponentValue.u32(6), ComponentValue.s64(7), ComponentValue.u64(8)),
+                        List.of(ComponentValue.s64(36))),
+                new CallCase("values swap: record -> record", values.getFunc(VALUES_API, "swap").orElseThrow(),
+                        List.of(point), List.of(swapped)),
+                new CallCase("values greet: string -> string (+ host import)", values.getFunc(VALUES_API, "greet").orElseThrow(),
+                        List.of(ComponentValue.string("Basalt")), List.of(ComponentValue.string("Hello, Basalt!"))),
+                new CallCase("values reverse: list<u32> of 16 -> list<u32>", values.getFunc(VALUES_API, "reverse").orElseThrow(),
+                        List.of(ComponentValue.list(sixteen)), List.of(ComponentValue.list(reversed))),
+                new CallCase("composed add-doubled: component to component", composed.getFunc("add-doubled").orElseThrow(),
+                        List.of(ComponentValue.u32(20), ComponentValue.u32(2)), List.of(ComponentValue.u32(42))));
+    }
+
+    /**
+     * Nanoseconds of this thread's CPU time per call: the median (and p90) over batches of {@code batch} calls. CPU
+     * time rather than wall-clock time, because a batch takes long enough to be preempted on a shared machine.
+     */
+    static double[] measureCalls(CallCase c, int warmupBatches, int batches, int batch) {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] perBatch = new long[batches];
+        for (int b = -warmupBatches; b < batches; b++) {
+            long t0 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < batch; i++) {
+                c.func().call(c.args());
+            }
+            long t1 = threads.getCurrentThreadCpuTime();
+            if (b >= 0) {
+                perBatch[b] = t1 - t0;
+            }
+            if (!c.func().call(c.args()).equals(c.expected())) {
+                throw new AssertionError(c.what() + " returned " + c.func().call(c.args()));
+            }
+        }
+        Arrays.sort(perBatch);
+        return new double[] {perBatch[batches / 2] / (double) batch, perBatch[(int) (batches * 0.9)] / (double) batch};
     }
 
     private static void row(Config.Strategy s, String what, long[] t) {

@@ -55,7 +55,15 @@ final class CanonicalAbi {
     /** The field types of a record-like type (record, tuple), or null. */
     static List<ValueType> fieldTypes(ValueType t) {
         return switch (t) {
-            case ValueType.RecordType r -> r.fields().stream().map(ValueType.Field::type).toList();
+            case ValueType.RecordType r -> {
+                // per value on every call: a loop, not a stream
+                List<ValueType.Field> fields = r.fields();
+                ValueType[] types = new ValueType[fields.size()];
+                for (int i = 0; i < types.length; i++) {
+                    types[i] = fields.get(i).type();
+                }
+                yield java.util.Arrays.asList(types);
+            }
             case ValueType.TupleType tt -> tt.types();
             default -> null;
         };
@@ -1046,11 +1054,15 @@ final class CanonicalAbi {
     // ---- lifting and lowering values --------------------------------------------------------------------------
 
     static List<ComponentValue> liftFlatValues(AbiContext cx, int maxFlat, CoreValueIter vi, List<ValueType> ts) {
-        List<CoreType> flatTypes = flattenTypes(ts, maxFlat);
+        return liftFlatValues(cx, flattenTypes(ts, maxFlat) != null, new ValueType.TupleType(ts), vi, ts);
+    }
+
+    /** {@code lift_flat_values} with the flattening decided already ({@code flat}; else spilled as {@code tuple}). */
+    static List<ComponentValue> liftFlatValues(AbiContext cx, boolean flat, ValueType.TupleType tuple, CoreValueIter vi,
+            List<ValueType> ts) {
         List<ComponentValue> result = new ArrayList<>(ts.size());
-        if (flatTypes == null) {
+        if (!flat) {
             long ptr = vi.next(CoreType.I32);
-            ValueType.TupleType tuple = new ValueType.TupleType(ts);
             checkSpillPointer(cx, ptr, tuple);
             ComponentValue.TupleValue v = (ComponentValue.TupleValue) load(cx, ptr, tuple);
             result.addAll(v.elements());
@@ -1067,10 +1079,17 @@ final class CanonicalAbi {
         if (vs.size() != ts.size()) {
             throw new ComponentException("type mismatch: expected " + ts.size() + " values, found " + vs.size());
         }
-        List<CoreType> flatTypes = flattenTypes(ts, maxFlat);
+        return lowerFlatValues(cx, flattenTypes(ts, maxFlat) != null, new ValueType.TupleType(ts), vs, ts, outParam);
+    }
+
+    /** {@code lower_flat_values} with the flattening decided already ({@code flatOk}; else spilled as {@code tuple}). */
+    static long[] lowerFlatValues(AbiContext cx, boolean flatOk, ValueType.TupleType tuple, List<ComponentValue> vs,
+            List<ValueType> ts, CoreValueIter outParam) {
+        if (vs.size() != ts.size()) {
+            throw new ComponentException("type mismatch: expected " + ts.size() + " values, found " + vs.size());
+        }
         List<Long> flat = new ArrayList<>();
-        if (flatTypes == null) {
-            ValueType.TupleType tuple = new ValueType.TupleType(ts);
+        if (!flatOk) {
             long ptr;
             if (outParam == null) {
                 int alignment = alignment(tuple);

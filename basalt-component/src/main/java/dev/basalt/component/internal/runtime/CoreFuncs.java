@@ -85,13 +85,16 @@ public final class CoreFuncs {
 
     /** {@code canon lower}: a core function that calls {@code callee} from {@code inst}. */
     public static Func lower(Store<?> store, FuncInst callee, AbiOptions opts, RuntimeInstance inst, String name) {
-        return lower(store, callee, opts, inst, name, loweredType(callee.type()));
+        return lower(store, callee, opts, inst, name, loweredType(callee.type()), null);
     }
 
-    /** {@code canon lower} with the flattened core type {@code coreType} of the callee's type computed already. */
+    /**
+     * {@code canon lower} with the flattened core type {@code coreType} of the callee's type computed already, and
+     * its call plan ({@code callPlan}; null: made here).
+     */
     static Func lower(Store<?> store, FuncInst callee, AbiOptions opts, RuntimeInstance inst, String name,
-            FuncType coreType) {
-        ComponentFuncType ft = callee.type();
+            FuncType coreType, CallPlan callPlan) {
+        CallPlan plan = callPlan != null ? callPlan : CallPlan.of(callee.type());
         boolean hostPeer = callee instanceof HostFunc;
         return Func.create(store, coreType, name, (caller, args) -> {
             Traps.trapIf(!inst.mayLeave, Traps.CANNOT_LEAVE);
@@ -100,14 +103,14 @@ public final class CoreFuncs {
             long[][] out = new long[1][];
             callee.call(inst, () -> {
                 AbiContext cx = new AbiContext(opts, inst, null, subtask, hostPeer);
-                List<dev.basalt.component.ComponentValue> values = CanonicalAbi.liftFlatValues(cx,
-                        CanonicalAbi.MAX_FLAT_PARAMS, flatArgs, ft.paramTypes());
+                List<dev.basalt.component.ComponentValue> values = CanonicalAbi.liftFlatValues(cx, plan.paramsFlat(),
+                        plan.paramTuple(), flatArgs, plan.params());
                 return new Lifted(values, cx.hints);
             }, result -> {
                 AbiContext cx = new AbiContext(opts, inst, null, subtask, hostPeer);
                 cx.hints = result.hints();
-                out[0] = CanonicalAbi.lowerFlatValues(cx, CanonicalAbi.MAX_FLAT_RESULTS, result.values(),
-                        ft.resultTypes(), flatArgs);
+                out[0] = CanonicalAbi.lowerFlatValues(cx, plan.resultsFlat(), plan.resultTuple(), result.values(),
+                        plan.results(), flatArgs);
             });
             subtask.deliverResolve();
             if (out[0] == null) {

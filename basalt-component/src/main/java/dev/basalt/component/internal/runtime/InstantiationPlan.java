@@ -775,6 +775,7 @@ public final class InstantiationPlan {
             int coreIndex = l.coreFunc();
             int typeIndex = l.type();
             boolean exactType = exact;
+            CallPlan callPlan = exact ? CallPlan.of(ft) : null;
             perInstance(Sort.FUNC, new DynFunc(ft, exact), !typeKnown, x -> {
                 Object f = x.scope.get(Sort.CORE_FUNC, coreIndex);
                 if (!(f instanceof Func coreFunc)) {
@@ -785,8 +786,8 @@ public final class InstantiationPlan {
                     throw new ComponentException("canon lift: core function type " + coreFunc.type()
                             + " does not match the flattened type " + lifted);
                 }
-                ComponentFuncType type = exactType ? ft : (ComponentFuncType) x.scope.get(Sort.TYPE, typeIndex);
-                x.scope.addRaw(Sort.FUNC, new LiftedFunc(coreFunc, type, o, x.inst));
+                x.scope.addRaw(Sort.FUNC, exactType ? new LiftedFunc(coreFunc, ft, o, x.inst, callPlan)
+                        : new LiftedFunc(coreFunc, (ComponentFuncType) x.scope.get(Sort.TYPE, typeIndex), o, x.inst));
             });
         }
 
@@ -797,6 +798,9 @@ public final class InstantiationPlan {
                 case FuncInst f -> f.type();
                 default -> null;
             };
+            // a template type flattens as the real one but names placeholder resource types: its values are
+            // lifted and lowered with the real type, so such a call plan is made per instance
+            CallPlan callPlan = ft != null && (!(callee instanceof DynFunc d) || d.exact()) ? CallPlan.of(ft) : null;
             OptionsPlan opts = Instantiator.isAsync(l.options()) ? null : options(l.options());
             if (ft == null || opts == null) {
                 perInstance(Sort.CORE_FUNC, new Dyn(), true, x -> x.instantiator.canon(x.scope, l, x.inst));
@@ -808,7 +812,7 @@ public final class InstantiationPlan {
             perInstance(Sort.CORE_FUNC, new DynCoreFunc(coreType), false, x -> {
                 FuncInst f = (FuncInst) x.scope.get(Sort.FUNC, funcIndex);
                 x.scope.addRaw(Sort.CORE_FUNC, CoreFuncs.lower(x.instantiator.store, f, opts.resolve(x.scope), x.inst,
-                        name, coreType));
+                        name, coreType, callPlan));
             });
         }
 

@@ -18,12 +18,19 @@ public final class LiftedFunc implements FuncInst {
     private final ComponentFuncType type;
     private final AbiOptions opts;
     private final RuntimeInstance inst;
+    private final CallPlan plan;
 
     public LiftedFunc(Func core, ComponentFuncType type, AbiOptions opts, RuntimeInstance inst) {
+        this(core, type, opts, inst, CallPlan.of(type));
+    }
+
+    /** With the call plan of {@code type} made already (an instantiation plan makes it once for every instance). */
+    LiftedFunc(Func core, ComponentFuncType type, AbiOptions opts, RuntimeInstance inst, CallPlan plan) {
         this.core = core;
         this.type = type;
         this.opts = opts;
         this.inst = inst;
+        this.plan = plan;
     }
 
     @Override
@@ -43,8 +50,8 @@ public final class LiftedFunc implements FuncInst {
         cx.hints = args.hints();
         long[] flatArgs;
         try {
-            flatArgs = CanonicalAbi.lowerFlatValues(cx, CanonicalAbi.MAX_FLAT_PARAMS, args.values(),
-                    type.paramTypes(), null);
+            flatArgs = CanonicalAbi.lowerFlatValues(cx, plan.paramsFlat(), plan.paramTuple(), args.values(),
+                    plan.params(), null);
         } catch (dev.basalt.component.ComponentException e) {
             // a host value that does not match the type: the embedder's mistake, not the guest's; the instance
             // stays usable (handles already moved into it by earlier arguments stay there)
@@ -54,8 +61,8 @@ public final class LiftedFunc implements FuncInst {
         }
         long[] flatResults = core.callRaw(flatArgs);
         AbiContext rx = new AbiContext(opts, inst, task, null, caller == null);
-        List<dev.basalt.component.ComponentValue> results = CanonicalAbi.liftFlatValues(rx,
-                CanonicalAbi.MAX_FLAT_RESULTS, new CanonicalAbi.CoreValueIter(flatResults), type.resultTypes());
+        List<dev.basalt.component.ComponentValue> results = CanonicalAbi.liftFlatValues(rx, plan.resultsFlat(),
+                plan.resultTuple(), new CanonicalAbi.CoreValueIter(flatResults), plan.results());
         Traps.trapIf(task.numBorrows > 0, Traps.BORROWS_REMAIN);
         onResolve.accept(new Lifted(results, rx.hints));
         if (opts.postReturn() != null) {
