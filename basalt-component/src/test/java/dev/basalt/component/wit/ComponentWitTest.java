@@ -209,6 +209,26 @@ class ComponentWitTest {
         assertThat(rejected).isGreaterThan(80);
     }
 
+    /** Nested instantiations multiply (10 per level, 8 levels): decoding stops at its budget, with a message. */
+    @Test
+    void instantiationBombsStopAtTheBudget() {
+        StringBuilder text = new StringBuilder("(component (component $c0 (import \"f\" (func)) (export \"g\" (func 0)))");
+        for (int level = 1; level <= 8; level++) {
+            text.append("(component $c").append(level).append(" (import \"f\" (func $f))");
+            for (int k = 0; k < 10; k++) {
+                text.append("(alias outer 1 $c").append(level - 1).append(" (component $in").append(k).append("))")
+                        .append("(instance (instantiate $in").append(k).append(" (with \"f\" (func $f))))");
+            }
+            text.append("(export \"g\" (func $f)))");
+        }
+        text.append("(import \"f\" (func $f)) (instance $top (instantiate $c8 (with \"f\" (func $f))))"
+                + " (export \"g\" (func $top \"g\")))");
+        var model = ComponentTextParser.parse(text.toString());
+        ComponentValidator.validate(model);
+        assertThatThrownBy(() -> ComponentWit.decode(model)).isInstanceOf(WitException.class)
+                .hasMessage("component too large to decode (nested instantiations)");
+    }
+
     @Test
     void whatWitCannotExpressIsAWitException() {
         assertThatThrownBy(() -> ComponentWit.decode(ComponentTextParser.parse(
