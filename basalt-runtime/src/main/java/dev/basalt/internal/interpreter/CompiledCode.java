@@ -27,7 +27,7 @@ final class CompiledCode implements dev.basalt.internal.runtime.CodeOffsets {
     /**
      * Tiering ({@code Config.Strategy.AUTO}): counts calls and loop iterations down; reaching 0 reports the function
      * hot to {@link #hotSink}. Updated without synchronisation on purpose: it is a heuristic, a lost update only
-     * delays the report. Without tiering it starts at 0 and wraps harmlessly.
+     * delays the report. Without tiering ({@link #hotSink} null) the interpreter does not touch it.
      */
     int countdown;
     /** Where hot functions are reported; null unless the module tiers up. Set before the module is used. */

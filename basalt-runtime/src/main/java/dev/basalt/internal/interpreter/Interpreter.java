@@ -53,7 +53,10 @@ public final class Interpreter {
                 m.depth++;
                 return;
             }
-            if (--cc.countdown == 0) {
+            // Tiering (AUTO) only: without it, no per-call or per-iteration write of the countdown. A local read once
+            // per activation, so the interpreter's loop header tests a register, not a field.
+            final boolean counting = cc.hotSink != null;
+            if (counting && --cc.countdown == 0) {
                 cc.becameHot();
             }
             ModuleInstance inst = fn.instance;
@@ -122,7 +125,7 @@ public final class Interpreter {
                                 if ((m.fuel -= code[pc++]) < 0 | m.interrupt != 0) {
                                     m.poll();
                                 }
-                                if (--cc.countdown == 0) {
+                                if (counting && --cc.countdown == 0) {
                                     cc.becameHot();
                                 }
                             }
