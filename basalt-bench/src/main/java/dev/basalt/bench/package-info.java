@@ -1,0 +1,14 @@
+/**
+ * Benchmarks of Basalt against other WebAssembly runtimes and native code; never run as timed tests.
+ *
+ * <p>{@link dev.basalt.bench.BenchMain} is the one command for issue 4's table: every {@link
+ * dev.basalt.bench.Workload} (C compiled to Wasm, with native code's answer) on every {@link
+ * dev.basalt.bench.Runner}, each result a {@link dev.basalt.bench.Measurement} (medians with their spread), checked
+ * against native and printed as markdown. Runners in this JVM extend {@link dev.basalt.bench.JvmRunner} (Basalt's
+ * engines, Endive's interpreter); runners in a child process extend {@link dev.basalt.bench.ProcessRunner} (native
+ * code, V8 through node, {@link dev.basalt.bench.ColdRun} for Basalt in fresh JVMs, {@link
+ * dev.basalt.bench.GraalWasmRunner} for GraalWasm with its jars on the child's module path). {@link
+ * dev.basalt.bench.InstantiateBench} and {@link dev.basalt.bench.CompileBench} measure instantiation and compile
+ * speed on their own.
+ */
+package dev.basalt.bench;
