@@ -25,11 +25,11 @@ import org.objectweb.asm.Opcodes;
  * <p><b>Bounds check.</b> An access of {@code width} bytes at address {@code a} with static offset {@code o} is in
  * bounds iff {@code a + o + width <= size} without wrapping. With {@code k = o + width}: if {@code k} exceeds
  * {@code MAX_BYTES} no address is valid (the access is compiled against address -1, which always traps); otherwise
- * the valid addresses are exactly {@code 0 <= a < bound} with {@code bound = max(size - k + 1, 0)}, one unsigned
- * comparison (a 32-bit address at or above 2^31 is negative as an int, hence above every bound). The bound is
- * loop-invariant and provably non-negative (a {@code Math.max} with 0), the form HotSpot's loop predication and
- * range-check elimination hoist out of loops. The index into the array is then {@code a + o}, which cannot
- * overflow. A miss throws the trap from the access itself (through {@link MemorySupport#outOfBounds}), so the
+ * the valid addresses are exactly {@code 0 <= a <= size - k} as signed ints (a 32-bit address at or above 2^31 is
+ * negative as an int), two comparisons with a loop-invariant bound and no calls. An unsigned comparison against
+ * {@code max(size - k + 1, 0)} (one branch, through the {@code Math.max}/{@code Integer.compareUnsigned}
+ * intrinsics) was as fast once compiled, but those calls made code that still runs in the bytecode interpreter or
+ * C1 (the first runs) markedly slower. The index into the array is then {@code a + o}, which cannot overflow. A miss throws the trap from the access itself (through {@link MemorySupport#outOfBounds}), so the
  * backtrace's byte offset is the instruction's; no JVM exception is caught and turned into a trap (HotSpot may
  * omit the stack traces of implicit exceptions). Multi-byte values go through little-endian
  * {@code byteArrayViewVarHandle}s, which HotSpot intrinsifies (their own index check is against the array's
@@ -211,25 +211,29 @@ final class MemoryCodegen implements Opcodes {
         }
         long k = offset + width;
         Label ok = new Label();
+        Label trap = new Label();
         if (is64) {
             mv.visitInsn(DUP2);
-            mv.visitVarInsn(ILOAD, sizeSlot);
-            mv.visitInsn(I2L);
-            mv.visitLdcInsn(k - 1);
-            mv.visitInsn(LSUB);
             mv.visitInsn(LCONST_0);
-            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", "(JJ)J", false);
-            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLT, trap);
+            mv.visitInsn(DUP2);
+            mv.visitVarInsn(ILOAD, sizeSlot);
+            FunctionCompiler.pushInt(mv, (int) k);
+            mv.visitInsn(ISUB);
+            mv.visitInsn(I2L);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLE, ok);
         } else {
             mv.visitInsn(DUP);
+            mv.visitJumpInsn(IFLT, trap);
+            mv.visitInsn(DUP);
             mv.visitVarInsn(ILOAD, sizeSlot);
-            FunctionCompiler.pushInt(mv, (int) (k - 1));
+            FunctionCompiler.pushInt(mv, (int) k);
             mv.visitInsn(ISUB);
-            mv.visitInsn(ICONST_0);
-            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", "(II)I", false);
-            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+            mv.visitJumpInsn(IF_ICMPLE, ok);
         }
-        mv.visitJumpInsn(IFLT, ok);
+        mv.visitLabel(trap);
         mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "outOfBounds", "()Ldev/basalt/Trap;", false);
         mv.visitInsn(ATHROW);
         mv.visitLabel(ok);
