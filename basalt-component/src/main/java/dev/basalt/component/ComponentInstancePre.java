@@ -6,8 +6,12 @@ import dev.basalt.component.internal.runtime.Instantiator;
 import java.util.Map;
 
 /**
- * A component with its imports resolved against a {@link ComponentLinker}: instantiating it binds the definitions
- * to the store and runs the component's instantiation (core instances, start functions). Reusable.
+ * A component with its imports resolved and type-checked against a {@link ComponentLinker}, and its instantiation
+ * planned once ({@link InstantiationPlan}: value and function types, canonical options, lifted and lowered core
+ * types, nested components, all worked out by {@code instantiatePre}). Instantiating it only does the per-instance
+ * work: binding host functions to the store, core instances (memories, tables, globals; start functions), resource
+ * types and handle tables, lifted and lowered functions. Reusable, any number of times, in stores of the
+ * component's engine.
  */
 public final class ComponentInstancePre<T> {
     private final Component component;

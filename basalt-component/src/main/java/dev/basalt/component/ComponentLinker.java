@@ -84,10 +84,12 @@ public final class ComponentLinker<T> {
     }
 
     /**
-     * Checks that every import of {@code component} has a definition of the right kind, once; instantiating the
-     * result is then only the instance's own work.
+     * Resolves every import of {@code component} and type-checks it against its definition, once, and plans the
+     * instantiation ({@link ComponentInstancePre}); instantiating the result is then only the instance's own work.
+     * Definitions made in this linker afterwards do not change the result.
      *
-     * @throws ComponentException naming the first import that is missing or of the wrong kind
+     * @throws ComponentException naming the first import that is missing, of the wrong kind or of the wrong type
+     *     (and any other error the instantiation would meet before anything in it could fail per instance)
      */
     public ComponentInstancePre<T> instantiatePre(Component component) {
         if (component.engine() != engine) {

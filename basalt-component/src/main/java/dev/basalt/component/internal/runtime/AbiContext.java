@@ -17,7 +17,7 @@ final class AbiContext {
     final Subtask subtask;
     final boolean hostPeer;
     /** Hints of strings lifted in this context (written by lifting) or to be lowered (read by lowering). */
-    IdentityHashMap<ComponentValue, StringHint> hints = new IdentityHashMap<>();
+    IdentityHashMap<ComponentValue, StringHint> hints = new IdentityHashMap<>(4);
 
     /**
      * How many list elements (and string bytes / 8) one lift may produce: a guest can describe a list of hundreds of

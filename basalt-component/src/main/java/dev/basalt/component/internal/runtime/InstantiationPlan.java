@@ -477,7 +477,8 @@ public final class InstantiationPlan {
                             }
                             instance = instantiate(linker, x.instantiator.store, module);
                         }
-                        x.scope.addRaw(Sort.CORE_INSTANCE, new LinkedHashMap<>(instance.exports()));
+                        // exports() is a fresh map of this instance's exports: no copy needed
+                        x.scope.addRaw(Sort.CORE_INSTANCE, instance.exports());
                     });
                 }
                 case CoreInstance.FromExports fe -> {

@@ -10,6 +10,6 @@ import java.util.List;
  */
 public record Lifted(List<ComponentValue> values, IdentityHashMap<ComponentValue, StringHint> hints) {
     public static Lifted of(List<ComponentValue> values) {
-        return new Lifted(values, new IdentityHashMap<>());
+        return new Lifted(values, new IdentityHashMap<>(4));
     }
 }

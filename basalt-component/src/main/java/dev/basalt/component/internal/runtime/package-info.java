@@ -1,6 +1,9 @@
 /**
  * The component runtime behind {@code dev.basalt.component}: {@link dev.basalt.component.internal.runtime.Instantiator}
- * walks a component's sections and builds one instance's index spaces; {@code CanonicalAbi} holds the value rules
+ * walks a component's sections and builds one instance's index spaces; {@link
+ * dev.basalt.component.internal.runtime.InstantiationPlan} does that walk once per {@code instantiatePre} (types,
+ * import checks, lifted/lowered core types, canonical options and {@code CallPlan}s computed once, nested components
+ * planned per instantiation site) and leaves only the per-instance steps; {@code CanonicalAbi} holds the value rules
  * of CanonicalABI.md (load/store, lift_flat/lower_flat, strings, flattening); {@link
  * dev.basalt.component.internal.runtime.LiftedFunc} ({@code canon lift}), {@link
  * dev.basalt.component.internal.runtime.CoreFuncs} ({@code canon lower} and the resource built-ins) and {@link
