@@ -240,6 +240,39 @@ class ComponentInstancePreTest {
                 .hasMessageStartingWith("import `doubler` lacks export `double`");
     }
 
+    /** A lift whose core function does not have the flattened type, after {@code $first} is instantiated. */
+    static String mistypedLiftAfter(String first) {
+        return """
+                (component
+                  (core module $first %s)
+                  (core instance $f (instantiate $first))
+                  (core module $m (func (export "f")))
+                  (core instance $i (instantiate $m))
+                  (func (export "f") (param "x" u32) (canon lift (core func $i "f"))))
+                """.formatted(first);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Config.Strategy.class, names = {"INTERPRETER", "COMPILER"})
+    void errorsFoundOnceAreReportedWhereTheInstantiationWouldMeetThem(Config.Strategy strategy) {
+        Engine engine = engine(strategy);
+        ComponentLinker<Void> linker = ComponentLinker.create(engine);
+        // the mistyped lift is found by instantiatePre, but a core instantiation (which can fail per instance: a
+        // start function, a store limit) comes first, so each instantiation reports it in its place
+        ComponentInstancePre<Void> mistyped = linker.instantiatePre(
+                component(engine, mistypedLiftAfter("(func (export \"g\"))")));
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> mistyped.instantiate(Store.create(engine))).isInstanceOf(ComponentException.class)
+                    .hasMessageStartingWith("canon lift: core function type");
+        }
+        // a core start function that traps comes first: each instantiation traps there, as a walk would
+        ComponentInstancePre<Void> trapping = linker.instantiatePre(
+                component(engine, mistypedLiftAfter("(func $s unreachable) (start $s)")));
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> trapping.instantiate(Store.create(engine))).isInstanceOf(dev.basalt.Trap.class);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Config.Strategy.class, names = {"INTERPRETER", "COMPILER"})
     void nestedComponentsComposeThroughThePre(Config.Strategy strategy) {
