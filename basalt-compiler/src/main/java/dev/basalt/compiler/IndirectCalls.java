@@ -38,7 +38,8 @@ import org.objectweb.asm.Opcodes;
  * dispatcher's JVM signature (function subtyping only relates reference types, which are all {@code Object} here);
  * the cases are the module's functions of that signature that can become references at all (named by an element
  * segment, export, global or table initialiser: validation requires that of {@code ref.func}) and are compiled
- * (under tiering, those of this batch and earlier ones). Everything else — imports, host functions, functions of
+ * (under tiering, those of this batch and earlier ones; in a module spread over several classes, those of this
+ * class). Everything else — imports, host functions, functions of
  * other instances (also of the same module), functions not compiled yet — takes the slow path, which is the
  * runtime's ordinary call. Each case is the same {@code invokestatic} as a direct {@code call}, so the callee records
  * its frame, charges fuel and returns its results exactly as it does for {@code call}.
@@ -150,6 +151,7 @@ final class IndirectCalls implements Opcodes {
         int[] all = mc.referenceableByDescriptor().getOrDefault(desc, new int[0]);
         return Arrays.stream(all)
                 .filter(i -> mc.directOwner(i) != null && !(tail && mc.tailCallers[i - mc.importedFuncs]))
+                .filter(i -> !mc.dispatchWithinClass || mc.directOwner(i).equals(mc.className))
                 .toArray();
     }
 

@@ -78,6 +78,7 @@ public final class JvmCompiler implements ExecutionEngine {
                 List<Part> parts = new ArrayList<>();
                 for (int k = 0; k < groups.length; k++) {
                     ModuleCompiler mc = new ModuleCompiler(module, names[k], groups[k], owners);
+                    mc.dispatchWithinClass = groups.length > 1;
                     parts.add(new Part(names[k], mc.compile(), groups[k], mc.lineOffsets));
                 }
                 return parts;

@@ -66,6 +66,13 @@ final class ModuleCompiler {
     final int[][] lineOffsets;
     /** The dispatchers of typed indirect calls of the class being generated (see {@link IndirectCalls}). */
     IndirectCalls indirect;
+    /**
+     * Whether typed indirect calls dispatch directly only to this class's own functions (see {@link IndirectCalls}):
+     * set for the classes of a module spread over several, where dispatchers naming every function of the module in
+     * every class would add megabytes of code (CRuby: 30 classes); calls to other classes' functions then go through
+     * the runtime. Tiering batches are small and dispatch to every compiled function.
+     */
+    boolean dispatchWithinClass;
     /** See {@link #referenceableByDescriptor()}; computed on first use, shared by the compilers of one module. */
     private Map<String, int[]> referenceable;
 

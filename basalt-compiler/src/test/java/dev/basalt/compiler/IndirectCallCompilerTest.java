@@ -329,4 +329,32 @@ class IndirectCallCompilerTest {
             assertThat(inst.getFunc("tail-store").orElseThrow().callI32(5, 42)).isEqualTo(42);
         }
     }
+
+    @Test
+    void modulesSpreadOverSeveralClassesCallAcrossThem() {
+        // 400 functions of about 600 instructions: more than one class's share (JvmCompiler.PART_INSTRUCTIONS).
+        int n = 400;
+        int adds = 300;
+        StringBuilder sb = new StringBuilder("(module\n  (type $ii (func (param i32) (result i32)))\n");
+        sb.append("  (table ").append(n).append(" funcref)\n  (elem (i32.const 0)");
+        for (int k = 0; k < n; k++) {
+            sb.append(" $f").append(k);
+        }
+        sb.append(")\n  (func (export \"call\") (param $slot i32) (param $x i32) (result i32)\n")
+                .append("    (call_indirect (type $ii) (local.get $x) (local.get $slot)))\n");
+        for (int k = 0; k < n; k++) {
+            sb.append("  (func $f").append(k).append(" (type $ii) (local.get 0)");
+            for (int a = 0; a < adds; a++) {
+                sb.append(" (i32.const ").append(k).append(") (i32.add)");
+            }
+            sb.append(")\n");
+        }
+        String wat = sb.append(")").toString();
+        assertThat(JvmCompiler.generateParts(WatParser.parseModule(wat), "dev/basalt/compiler/gen/PartsProbe"))
+                .as("classes").hasSizeGreaterThan(1);
+        Func call = CompilerTest.instantiate(COMPILER, wat).getFunc("call").orElseThrow();
+        for (int k = 0; k < n; k++) {
+            assertThat(call.callI32(k, 7)).as("function %d", k).isEqualTo(7 + k * adds);
+        }
+    }
 }
