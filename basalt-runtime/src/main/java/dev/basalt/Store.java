@@ -76,7 +76,6 @@ public final class Store<T> {
         }
         state.fuelEnabled = true;
         state.fuel = fuel;
-        state.fuelChanged();
     }
 
     /** Remaining fuel, or empty when fuel metering is off. */
@@ -88,7 +87,6 @@ public final class Store<T> {
     public void disableFuel() {
         state.fuelEnabled = false;
         state.fuel = Long.MAX_VALUE;
-        state.fuelChanged();
     }
 
     /**

@@ -20,7 +20,10 @@ import org.objectweb.asm.Opcodes;
  * in an OSR compile that often deoptimises when the loop exits (its exit was never taken while profiling) and the
  * next loop starts in the interpreter again. An outlined loop is entered once per run of the loop, its invocation
  * counter brings normal C1 and C2 compiles after a few hundred entries, and a caller that becomes hot inlines it
- * when it is small.
+ * when it is small. Only loops inside another loop are outlined: a loop at a function's top level is entered once
+ * per call, so as a method of its own it would be entered no more often than the function (a run-once loop would
+ * still be compiled on stack replacement only, now in a method of its own, and lose the rest of the function that
+ * an OSR compile of the whole function covers).
  *
  * <p><b>Method.</b> Parameters: the loop's parameters (multi-value loops), then every Wasm local the loop reads or
  * writes (as JVM locals of their own type in the outlined method, exactly as in an unsplit function), then the
@@ -149,7 +152,7 @@ final class LoopOutliner implements Opcodes {
             switch (in.opcode()) {
                 case BLOCK, IF, TRY, TRY_TABLE -> open.add(null);
                 case LOOP -> {
-                    Frame f = tracked.size() < MAX_NESTING ? new Frame(i) : null;
+                    Frame f = tracked.size() < MAX_NESTING ? new Frame(i, !tracked.isEmpty()) : null;
                     open.add(f);
                     if (f != null) {
                         tracked.add(f);
@@ -165,7 +168,7 @@ final class LoopOutliner implements Opcodes {
                     }
                     tracked.remove(tracked.size() - 1);
                     Frame parent = tracked.isEmpty() ? null : tracked.get(tracked.size() - 1);
-                    boolean outline = f.estimate <= MAX_ESTIMATE && paramSlots(fc, f) <= MAX_PARAM_SLOTS
+                    boolean outline = f.nested && f.estimate <= MAX_ESTIMATE && paramSlots(fc, f) <= MAX_PARAM_SLOTS
                             && !fc.mc.loopRejected(fc.funcIndex, f.start);
                     if (outline) {
                         out.put(f.start, new Loop(i, f.used.stream().toArray(), f.written.stream().toArray(),
@@ -189,14 +192,17 @@ final class LoopOutliner implements Opcodes {
 
     private static final class Frame {
         final int start;
+        /** Inside another loop of the function: entered once per iteration of that loop. */
+        final boolean nested;
         final BitSet used = new BitSet();
         final BitSet written = new BitSet();
         long estimate;
         /** Calls (any callee may grow a memory) or memory.grow inside. */
         boolean mayGrowMemory;
 
-        Frame(int start) {
+        Frame(int start, boolean nested) {
             this.start = start;
+            this.nested = nested;
         }
     }
 

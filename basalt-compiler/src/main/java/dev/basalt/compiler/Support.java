@@ -20,14 +20,13 @@ public final class Support {
 
     /**
      * Charges {@code fuel} and raises a pending interrupt: the interpreter's function-entry and loop-header check.
-     * The fast path compares with {@link StoreState#fuelCheck}, a plain field; the volatile interrupt flag is read
-     * only on the slow path ({@link StoreState#fuelCheckpoint}), at least once per
-     * {@value StoreState#CHECK_INTERVAL} units of fuel. No memory barrier in loops, so HotSpot hoists loads out of
-     * them, and no method-handle call, which would be slow in code the JIT has not compiled yet.
+     * The volatile {@code interrupt} is read only while some store has an interrupt pending
+     * ({@link StoreState#anyInterruptPending}, a JIT constant): otherwise that read would be a memory barrier in
+     * every loop, keeping HotSpot from hoisting loads (memory fields, globals) out of it.
      */
     public static void charge(StoreState m, int fuel) {
-        if ((m.fuel -= fuel) < m.fuelCheck) {
-            m.fuelCheckpoint();
+        if ((m.fuel -= fuel) < 0 || StoreState.anyInterruptPending() && m.interrupt != 0) {
+            m.poll();
         }
     }
 

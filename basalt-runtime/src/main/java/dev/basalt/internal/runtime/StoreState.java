@@ -2,6 +2,10 @@ package dev.basalt.internal.runtime;
 
 import dev.basalt.Trap;
 import dev.basalt.TrapKind;
+import java.lang.invoke.MethodHandle;
+import java.lang.ref.Cleaner;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MutableCallSite;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,43 +33,83 @@ public final class StoreState {
 
     /** Remaining fuel; {@link Long#MAX_VALUE} (never reached in practice) when fuel is off. */
     public long fuel = Long.MAX_VALUE;
-    /**
-     * Compiled code's check at function entries and loop headers: {@code if ((fuel -= n) < fuelCheck)} calls
-     * {@link #fuelCheckpoint}. It is at most {@link #CHECK_INTERVAL} below {@code fuel} and never below 0, so running
-     * out of fuel is caught exactly where the interpreter catches it, and a pending interrupt, which compiled code
-     * reads only there, within that many units of fuel (fuel is counted, and {@code fuelCheck} moved, also when
-     * metering is off). {@link #requestInterrupt} raises it to the maximum, so that the next function entry, or the
-     * next loop header that reads it, goes to the checkpoint. A plain field: a loop may keep it in a register; its
-     * own fuel then reaches the checkpoint within the interval. Compiled code thus never reads the volatile
-     * {@link #interrupt} (a memory barrier) on its fast path, and needs no method handle or call to find out
-     * whether one is pending, which matters most before the JIT has compiled it.
-     */
-    public long fuelCheck = Long.MAX_VALUE - CHECK_INTERVAL;
-    /** Units of fuel between two reads of {@link #interrupt} by compiled code that runs without calls. */
-    public static final long CHECK_INTERVAL = 10_000;
     public boolean fuelEnabled;
     /**
      * 0 = run; else the ordinal + 1 of the TrapKind to raise at the next check. Written by other threads, only
-     * through {@link #requestInterrupt} / {@link #clearInterrupt} / {@link #poll}. The interpreter reads it at every
-     * function entry and loop header; compiled code only at its checkpoints (see {@link #fuelCheck}).
+     * through {@link #requestInterrupt} / {@link #clearInterrupt} / {@link #poll}, which keep
+     * {@link #anyInterruptPending} up to date.
      */
     public volatile int interrupt;
-    /** Guards {@link #interrupt}'s read-and-clear against a concurrent request. */
-    private final Object interruptLock = new Object();
+    /**
+     * Non-null while this store is counted in {@link #pendingStores}; guarded by {@link #INTERRUPTS}. Cleaning it
+     * uncounts the store, which also happens when the store is garbage collected with its interrupt still pending
+     * (a deadline that fired on an idle, then dropped store), so such a store does not keep the flag up forever.
+     */
+    private Cleaner.Cleanable counted;
+
+    /*
+     * Compiled code polls interruption at every loop header. A volatile read there is a memory barrier for the JIT:
+     * it keeps HotSpot from hoisting any memory load out of the loop. So compiled code first asks
+     * anyInterruptPending(), a constant for the JIT (the target of a MutableCallSite, folded with a dependency),
+     * and reads `interrupt` only when it is true. The flag is true while any store has an interrupt pending;
+     * flipping it deoptimises the code that folded it, and syncAll makes every thread see the new value, so an
+     * interrupt still stops a running loop.
+     */
+    private static final Object INTERRUPTS = new Object();
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static int pendingStores; // guarded by INTERRUPTS
+    private static final MutableCallSite PENDING_FLAG = new MutableCallSite(MethodHandles.constant(boolean.class, false));
+    private static final MethodHandle PENDING_READER = PENDING_FLAG.dynamicInvoker();
+
+    /** False when no store has an interrupt pending (then {@link #interrupt} is 0 everywhere); a JIT constant. */
+    public static boolean anyInterruptPending() {
+        try {
+            return (boolean) PENDING_READER.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
 
     /** Asks code running on this store to trap with {@code kind} at its next check; any thread. */
     public void requestInterrupt(TrapKind kind) {
-        synchronized (interruptLock) {
+        synchronized (INTERRUPTS) {
             interrupt = kind.ordinal() + 1;
-            fuelCheck = Long.MAX_VALUE; // compiled code's next check goes to fuelCheckpoint
+            if (counted == null) {
+                if (pendingStores++ == 0) {
+                    setPendingFlag(true);
+                }
+                counted = CLEANER.register(this, StoreState::uncountOne);
+            }
         }
     }
 
     /** Drops a pending interrupt that has not fired yet; any thread. */
     public void clearInterrupt() {
-        synchronized (interruptLock) {
+        synchronized (INTERRUPTS) {
             interrupt = 0;
+            uncount();
         }
+    }
+
+    private void uncount() {
+        if (counted != null) {
+            Cleaner.Cleanable c = counted;
+            counted = null;
+            c.clean(); // runs uncountOne now, once; never again when the store is collected
+        }
+    }
+
+    private static void uncountOne() {
+        synchronized (INTERRUPTS) {
+            if (--pendingStores == 0) {
+                setPendingFlag(false);
+            }
+        }
+    }
+
+    private static void setPendingFlag(boolean value) {
+        PENDING_FLAG.setTarget(MethodHandles.constant(boolean.class, value));
+        MutableCallSite.syncAll(new MutableCallSite[] {PENDING_FLAG});
     }
 
     public final long maxMemoryBytes;
@@ -126,32 +170,14 @@ public final class StoreState {
     /** {@link #poll} as a hook for blocking operations (atomic waits), so interrupts and deadlines stop them. */
     public final Runnable poller = this::poll;
 
-    /**
-     * Compiled code's slow path, when {@code fuel} dropped below {@link #fuelCheck}: raises a pending interrupt or
-     * running out of fuel as {@link #poll} does, otherwise sets the next checkpoint.
-     */
-    public void fuelCheckpoint() {
-        if (interrupt != 0 || fuel < 0) {
-            poll();
-        }
-        fuelChanged();
-    }
-
-    /** Moves {@link #fuelCheck} after {@link #fuel} was set (or passed a checkpoint). */
-    public void fuelChanged() {
-        fuelCheck = fuel > CHECK_INTERVAL ? fuel - CHECK_INTERVAL : 0;
-        if (interrupt != 0) {
-            fuelCheck = Long.MAX_VALUE;
-        }
-    }
-
     /** Called when fuel went negative or an interrupt is pending: raises the matching trap. */
     public void poll() {
         if (interrupt != 0) {
             int i;
-            synchronized (interruptLock) {
+            synchronized (INTERRUPTS) {
                 i = interrupt;
                 interrupt = 0;
+                uncount();
             }
             if (i != 0) {
                 throw new Trap(TrapKind.values()[i - 1]);
