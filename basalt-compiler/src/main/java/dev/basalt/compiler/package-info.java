@@ -5,7 +5,8 @@
  * <p>{@link dev.basalt.compiler.JvmCompiler} is the engine (found by the runtime through {@code ServiceLoader});
  * {@code ModuleCompiler} generates one class (its functions and the {@link dev.basalt.compiler.Invoker} bridge from
  * the runtime's calling convention), {@code FunctionCompiler} one function, with the instruction families in classes
- * of their own: {@code CallCodegen} (calls, several results, tail calls), {@code RefCodegen}, {@code TableCodegen},
+ * of their own: {@code CallCodegen} (calls, several results, tail calls), {@code IndirectCalls}
+ * ({@code call_indirect}/{@code call_ref} through per-signature dispatchers), {@code RefCodegen}, {@code TableCodegen},
  * {@code ExceptionCodegen}, {@code GcCodegen}, {@code AtomicCodegen}, {@code MemoryCodegen} (inline loads and
  * stores). {@link dev.basalt.compiler.Support} and {@link dev.basalt.compiler.MemorySupport} hold the run-time
  * helpers generated code calls. See the module's README for the code shape and the supported subset.
