@@ -60,6 +60,43 @@ final class LocalLiveness {
         return body.get(block).opcode() == dev.basalt.wasm.Opcode.LOOP ? block + 1 : endAt[block] + 1;
     }
 
+    /**
+     * Where control may continue after leaving the loop at instruction {@code start} (its end at {@code end}): after
+     * its end, and after each branch from inside it to a label outside it (returns excluded: nothing is read after).
+     */
+    int[] loopExits(int start, int end) {
+        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        out.add(end + 1);
+        int depth = 0; // blocks opened inside the loop around pc
+        for (int pc = start + 1; pc < end; pc++) {
+            Instruction in = body.get(pc);
+            switch (in.opcode()) {
+                case BLOCK, LOOP, IF, TRY, TRY_TABLE -> depth++;
+                case END, DELEGATE -> depth--;
+                case BR, BR_IF, BR_ON_NULL, BR_ON_NON_NULL -> leaving(out, pc, depth, ((Instruction.Branch) in).label());
+                case BR_ON_CAST, BR_ON_CAST_FAIL -> leaving(out, pc, depth, ((Instruction.BrOnCast) in).label());
+                case BR_TABLE -> {
+                    Instruction.BranchTable bt = (Instruction.BranchTable) in;
+                    for (int label : bt.labels()) {
+                        leaving(out, pc, depth, label);
+                    }
+                    leaving(out, pc, depth, bt.defaultLabel());
+                }
+                default -> {
+                }
+            }
+        }
+        out.remove(-1);
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Adds where a branch to {@code label} at {@code pc} continues, if it leaves the loop ({@code depth} blocks in). */
+    private void leaving(java.util.Set<Integer> out, int pc, int depth, int label) {
+        if (label > depth) {
+            out.add(continuation(target(pc, label)));
+        }
+    }
+
     /** The block (instruction index, -1 for the function) that label {@code depth} of instruction {@code pc} names. */
     private int target(int pc, int depth) {
         int b = parent[pc];

@@ -51,6 +51,14 @@ final class LoopOutliner implements Opcodes {
     static final int MAX_ESTIMATE = 6000;
     /** Loop nesting (within the function) below which loops are not outlined: bounds analysis work and JVM frames. */
     static final int MAX_NESTING = 8;
+    /**
+     * Estimated size up to which a loop method is expected to be inlined by C2 into a hot caller (its
+     * {@code FreqInlineSize} is 325 bytes of bytecode). Larger loops are outlined only when they hand back no local:
+     * handing back goes through the store's value stack, and a loop method that is not inlined then costs a call
+     * and that round trip per entry (nbody's inner loop, three accumulators live after it, ran its steady state
+     * 1.5x slower outlined). A loop that writes only locals it re-initialises costs a call at most.
+     */
+    static final int INLINE_ESTIMATE = 320;
     /** JVM parameter slots an outlined loop may take (the JVM allows 255 including the instance). */
     static final int MAX_PARAM_SLOTS = 200;
 
@@ -92,10 +100,10 @@ final class LoopOutliner implements Opcodes {
     private int currentLoop = -1;
     private SizeCounter counter;
 
-    private LoopOutliner(FunctionCompiler fc, Map<Integer, Loop> loops) {
+    private LoopOutliner(FunctionCompiler fc, Map<Integer, Loop> loops, LocalLiveness liveness) {
         this.fc = fc;
         this.loops = loops;
-        this.liveness = new LocalLiveness(fc.function.body().instructions());
+        this.liveness = liveness;
     }
 
     /** The outliner for {@code fc}'s function, or null when it has no loop to outline (see the class comment). */
@@ -114,15 +122,16 @@ final class LoopOutliner implements Opcodes {
                 }
             }
         }
-        Map<Integer, Loop> loops = analyze(fc, body);
-        return loops.isEmpty() ? null : new LoopOutliner(fc, loops);
+        LocalLiveness liveness = new LocalLiveness(body);
+        Map<Integer, Loop> loops = analyze(fc, body, liveness);
+        return loops.isEmpty() ? null : new LoopOutliner(fc, loops, liveness);
     }
 
     /**
      * One pass over the body: per loop (up to {@link #MAX_NESTING} deep) the locals it uses and writes and an
      * estimate of its method's size, nested loops that are outlined counting as their call.
      */
-    private static Map<Integer, Loop> analyze(FunctionCompiler fc, List<Instruction> body) {
+    private static Map<Integer, Loop> analyze(FunctionCompiler fc, List<Instruction> body, LocalLiveness liveness) {
         Map<Integer, Loop> out = new HashMap<>();
         // Open blocks: for loops that are tracked, their frame; null for other blocks and untracked loops.
         List<Frame> open = new ArrayList<>();
@@ -169,7 +178,8 @@ final class LoopOutliner implements Opcodes {
                     tracked.remove(tracked.size() - 1);
                     Frame parent = tracked.isEmpty() ? null : tracked.get(tracked.size() - 1);
                     boolean outline = f.nested && f.estimate <= MAX_ESTIMATE && paramSlots(fc, f) <= MAX_PARAM_SLOTS
-                            && !fc.mc.loopRejected(fc.funcIndex, f.start);
+                            && !fc.mc.loopRejected(fc.funcIndex, f.start)
+                            && (f.estimate <= INLINE_ESTIMATE || handsBackAtMost(liveness, f, i, 0));
                     if (outline) {
                         out.put(f.start, new Loop(i, f.used.stream().toArray(), f.written.stream().toArray(),
                                 f.mayGrowMemory));
@@ -204,6 +214,23 @@ final class LoopOutliner implements Opcodes {
             this.start = start;
             this.nested = nested;
         }
+    }
+
+    /** Whether at most {@code max} of the locals the loop writes are live where it may exit to. */
+    private static boolean handsBackAtMost(LocalLiveness liveness, Frame f, int end, int max) {
+        int[] exits = liveness.loopExits(f.start, end);
+        int live = 0;
+        for (int l = f.written.nextSetBit(0); l >= 0; l = f.written.nextSetBit(l + 1)) {
+            for (int at : exits) {
+                if (liveness.liveAt(l, at)) {
+                    if (++live > max) {
+                        return false;
+                    }
+                    break;
+                }
+            }
+        }
+        return true;
     }
 
     private static int paramSlots(FunctionCompiler fc, Frame f) {

@@ -293,4 +293,33 @@ class LoopOutlinerTest {
         assertThat(names).noneMatch(LoopOutliner::isLoopMethod);
         assertAgrees(wat, "big", 0, 1, 7, 100);
     }
+
+    /** An inner loop of about 60 instructions adding to $acc; {@code readAfter}: $acc is read after the loop. */
+    private static String bigInnerLoop(boolean readAfter) {
+        StringBuilder sb = new StringBuilder("""
+                (module (global $g (mut i32) (i32.const 0))
+                  (func (export "big") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+                    (loop $once
+                      (loop $l
+                """);
+        for (int k = 0; k < 12; k++) {
+            sb.append("(local.set $acc (i32.add (local.get $acc) (i32.mul (local.get $i) (i32.const ").append(k + 3)
+                    .append("))))\n");
+        }
+        sb.append("""
+                        (global.set $g (i32.add (global.get $g) (local.get $acc)))
+                        (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+                """);
+        sb.append(readAfter ? "(local.get $acc)))" : "(local.set $acc (i32.const 0)) (global.get $g)))");
+        return sb.toString();
+    }
+
+    @Test
+    void largeLoopsAreOutlinedOnlyWhenTheyHandNothingBack() {
+        // Beyond what C2 inlines, handing locals back per entry would cost a call and a round trip each time.
+        assertThat(methods(bigInnerLoop(true))).noneMatch(LoopOutliner::isLoopMethod);
+        assertThat(methods(bigInnerLoop(false))).contains("f0$loop1");
+        assertAgrees(bigInnerLoop(true), "big", 0, 1, 10, 100);
+        assertAgrees(bigInnerLoop(false), "big", 0, 1, 10, 100);
+    }
 }
