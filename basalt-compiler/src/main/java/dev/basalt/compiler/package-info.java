@@ -8,7 +8,8 @@
  * of their own: {@code CallCodegen} (calls, several results, tail calls), {@code IndirectCalls}
  * ({@code call_indirect}/{@code call_ref} through per-signature dispatchers), {@code RefCodegen}, {@code TableCodegen},
  * {@code ExceptionCodegen}, {@code GcCodegen}, {@code AtomicCodegen}, {@code MemoryCodegen} (inline loads and
- * stores). {@link dev.basalt.compiler.Support} and {@link dev.basalt.compiler.MemorySupport} hold the run-time
+ * stores). {@code MethodSplitter} cuts functions too large for one method; {@code LoopOutliner} (with
+ * {@code LocalLiveness}) moves inner loops into methods of their own, so HotSpot compiles them by invocation count. {@link dev.basalt.compiler.Support} and {@link dev.basalt.compiler.MemorySupport} hold the run-time
  * helpers generated code calls. See the module's README for the code shape and the supported subset.
  */
 package dev.basalt.compiler;
