@@ -72,6 +72,14 @@ public final class ComponentValidator {
     private static final long MAX_TYPE_SIZE = 1L << 28;
     private static final int MAX_DEPTH = 100;
 
+    /**
+     * Canonical-ABI sizes and alignments computed so far, by type identity. Value types form a DAG (a record may
+     * hold the previous type twice, that one the one before twice, ...), so without these a chain of 100 such
+     * definitions would cost 2^100 steps: hostile input must stay linear.
+     */
+    private final java.util.IdentityHashMap<CType, Long> sizes = new java.util.IdentityHashMap<>();
+    private final java.util.IdentityHashMap<CType, Long> alignments = new java.util.IdentityHashMap<>();
+
     private ComponentValidator() {
     }
 
@@ -740,10 +748,20 @@ public final class ComponentValidator {
     }
 
     /** Canonical ABI {@code elem_size} (with the 64-bit pointer size the limit is defined for), saturating. */
-    private static long elemSize(CType t, int depth) {
+    private long elemSize(CType t, int depth) {
         if (depth > MAX_DEPTH) {
             return MAX_TYPE_SIZE;
         }
+        Long known = sizes.get(t);
+        if (known != null) {
+            return known;
+        }
+        long size = computeElemSize(t, depth);
+        sizes.put(t, size);
+        return size;
+    }
+
+    private long computeElemSize(CType t, int depth) {
         return switch (t) {
             case CType.Prim p -> switch (p.type()) {
                 case BOOL, S8, U8 -> 1;
@@ -771,7 +789,7 @@ public final class ComponentValidator {
         return (a != 0 && (r / a != b || r < 0)) ? MAX_TYPE_SIZE : Math.min(r, MAX_TYPE_SIZE);
     }
 
-    private static long recordSize(List<CType> types, int depth) {
+    private long recordSize(List<CType> types, int depth) {
         long size = 0;
         long align = 1;
         for (CType t : types) {
@@ -785,7 +803,7 @@ public final class ComponentValidator {
         return alignTo(size, align);
     }
 
-    private static long variantSize(List<Optional<CType>> cases, int depth) {
+    private long variantSize(List<Optional<CType>> cases, int depth) {
         long disc = cases.size() <= 256 ? 1 : cases.size() <= 65536 ? 2 : 4;
         long max = 0;
         long maxAlign = disc;
@@ -798,10 +816,20 @@ public final class ComponentValidator {
         return Math.min(MAX_TYPE_SIZE, alignTo(alignTo(disc, maxAlign) + max, maxAlign));
     }
 
-    private static long alignment(CType t, int depth) {
+    private long alignment(CType t, int depth) {
         if (depth > MAX_DEPTH) {
             return 1;
         }
+        Long known = alignments.get(t);
+        if (known != null) {
+            return known;
+        }
+        long align = computeAlignment(t, depth);
+        alignments.put(t, align);
+        return align;
+    }
+
+    private long computeAlignment(CType t, int depth) {
         return switch (t) {
             case CType.Prim p -> switch (p.type()) {
                 case BOOL, S8, U8 -> 1;

@@ -116,4 +116,23 @@ class HostileComponentTest {
         check(deepType, crashes);
         assertThat(crashes).isEmpty();
     }
+
+    /**
+     * A chain of records each holding the previous type twice describes a value of 2^60 bytes: the size and
+     * alignment checks must see that by visiting each definition once (they were exponential in the chain length
+     * and hung), and refuse it as too large.
+     */
+    @Test
+    void sharedTypeChainIsSizedInLinearTime() {
+        StringBuilder text = new StringBuilder("(component (type $t0 (record (field \"a\" u8) (field \"b\" u8)))");
+        for (int i = 1; i <= 60; i++) {
+            text.append(" (type $t").append(i).append(" (record (field \"a\" $t").append(i - 1)
+                    .append(") (field \"b\" $t").append(i - 1).append(")))");
+        }
+        text.append(")");
+        Component chain = ComponentTextParser.parse(text.toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ComponentValidator.validate(chain))
+                .isInstanceOf(dev.basalt.wasm.InvalidException.class)
+                .hasMessageContaining("type exceeds maximum byte size");
+    }
 }
