@@ -67,9 +67,13 @@ final class ComponentRun {
 
     /** The component in {@code bytes}, binary or text. */
     static Component load(Engine engine, byte[] bytes) {
-        return isComponent(bytes) ? Component.compile(engine, bytes)
-                : Component.fromModel(engine, ComponentTextParser.parse(
-                        new String(bytes, java.nio.charset.StandardCharsets.UTF_8)));
+        if (isComponent(bytes)) {
+            return Component.compile(engine, bytes); // validates
+        }
+        dev.basalt.component.model.Component model = ComponentTextParser.parse(
+                new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+        dev.basalt.component.validate.ComponentValidator.validate(model);
+        return Component.fromModel(engine, model);
     }
 
     /**

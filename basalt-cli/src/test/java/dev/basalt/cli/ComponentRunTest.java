@@ -99,4 +99,29 @@ class ComponentRunTest {
         CliRun stray = run("--invoke", "add(1, 2)", "3");
         assertThat(stray.err()).contains("a component's arguments go inside --invoke");
     }
+
+    /**
+     * An invalid component is refused before anything runs, binary or text: here an export whose type names a
+     * record that is not exported (valid for the instantiator, which would run it, but not for the validator).
+     */
+    @Test
+    void invalidComponentsAreRefusedWithTheValidatorsMessage() throws IOException {
+        String invalid = """
+                (component
+                  (core module $m (func (export "f") (param i32)))
+                  (core instance $i (instantiate $m))
+                  (type $r (record (field "a" u32)))
+                  (func (export "f") (param "x" $r) (canon lift (core func $i "f"))))
+                """;
+        Path binary = dir.resolve("bad.wasm");
+        Files.write(binary, ComponentBinaryWriter.write(ComponentTextParser.parse(invalid)));
+        Path text = dir.resolve("bad.wat");
+        Files.writeString(text, invalid);
+        for (Path file : new Path[] {binary, text}) {
+            CliRun r = CliRun.of("run", file.toString(), "--invoke", "f({a: 1})");
+            assertThat(r.code()).as(r.err()).isNotZero();
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).contains("func not valid to be used as export").doesNotContain("\tat ");
+        }
+    }
 }

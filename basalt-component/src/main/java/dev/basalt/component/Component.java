@@ -6,6 +6,7 @@ import dev.basalt.component.binary.ComponentBinaryReader;
 import dev.basalt.component.model.CoreModule;
 import dev.basalt.component.model.ExternName;
 import dev.basalt.component.model.Section;
+import dev.basalt.component.validate.ComponentValidator;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -30,14 +31,24 @@ public final class Component {
     /**
      * Decodes a component binary and compiles its core modules.
      *
+     * <p>The component is validated first (as wasmtime's {@code Component::new} does): the instantiator and the
+     * canonical ABI rely on its index spaces and types being consistent, so an invalid component must be refused
+     * here with a clear message, never fail somewhere inside instantiation.
+     *
      * @throws dev.basalt.wasm.MalformedException if the bytes are not a well-formed component
-     * @throws dev.basalt.wasm.InvalidException if an embedded core module does not validate
+     * @throws dev.basalt.wasm.InvalidException if the component or an embedded core module does not validate
      */
     public static Component compile(Engine engine, byte[] bytes) {
-        return new Component(engine, ComponentBinaryReader.read(bytes));
+        dev.basalt.component.model.Component model = ComponentBinaryReader.read(bytes);
+        ComponentValidator.validate(model);
+        return new Component(engine, model);
     }
 
-    /** Compiles a component given as a model (from the binary reader, the text parser, or built in code). */
+    /**
+     * Compiles a component given as a model (from the binary reader, the text parser, or built in code) without
+     * validating it: the caller vouches for it. Models from untrusted input must pass
+     * {@link ComponentValidator#validate} first ({@link #compile} does that for binaries).
+     */
     public static Component fromModel(Engine engine, dev.basalt.component.model.Component model) {
         return new Component(engine, model);
     }
