@@ -124,6 +124,9 @@ final class FunctionCompiler implements Opcodes {
         return new UnsupportedCodeException(JvmCompiler.NAME, funcIndex, what);
     }
 
+    /** The most parameter slots a JVM method may have (JVMS 4.3.3); the instance takes one of them. */
+    static final int MAX_PARAMETER_SLOTS = 255;
+
     void compile() {
         List<ValType> instrTypes = new ArrayList<>(type.params());
         for (Locals l : function.locals()) {
@@ -150,6 +153,12 @@ final class FunctionCompiler implements Opcodes {
         int paramSlots = 0;
         for (ValType p : type.params()) {
             paramSlots += size(ModuleCompiler.jvmType(p));
+        }
+        if (paramSlots + 1 > MAX_PARAMETER_SLOTS) {
+            // The JVM refuses a method descriptor over 255 parameter slots (long and double take two) with a
+            // ClassFormatError when the class loads: say so here, naming the function. AUTO keeps it interpreted.
+            throw unsupported("(" + type.params().size() + " parameters need " + (paramSlots + 1)
+                    + " JVM parameter slots, over the JVM's limit of " + MAX_PARAMETER_SLOTS + ")");
         }
         instSlot = paramSlots;
         for (int i = type.params().size(); i < localSlots.length; i++) {
