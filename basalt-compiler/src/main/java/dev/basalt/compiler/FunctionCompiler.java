@@ -112,6 +112,24 @@ final class FunctionCompiler implements Opcodes {
         boolean hasElse;
     }
 
+    /**
+     * Starts a method split or outlined from this function: the caller's control frames become remote ones (a
+     * branch to them leaves the new method with an exit code), with the same kinds and block types.
+     */
+    void openRemoteFrames(List<Ctl> callerCtls) {
+        ctls.clear();
+        for (Ctl from : callerCtls) {
+            Ctl c = new Ctl();
+            c.openAt = from.openAt;
+            c.remote = true;
+            c.kind = from.kind;
+            c.params = from.params;
+            c.results = from.results;
+            c.hasElse = from.hasElse;
+            ctls.add(c);
+        }
+    }
+
     FunctionCompiler(ModuleCompiler mc, ClassVisitor cw, int funcIndex, Function function) {
         this.mc = mc;
         this.cw = cw;

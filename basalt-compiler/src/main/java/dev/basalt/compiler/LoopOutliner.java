@@ -320,18 +320,7 @@ final class LoopOutliner implements Opcodes {
         SizeCounter callerCounter = counter;
 
         int base = callerCtls.size() - 1;
-        fc.ctls.clear();
-        for (int k = 0; k <= base; k++) {
-            FunctionCompiler.Ctl from = callerCtls.get(k);
-            FunctionCompiler.Ctl c = new FunctionCompiler.Ctl();
-            c.openAt = from.openAt;
-            c.remote = true;
-            c.kind = from.kind;
-            c.params = from.params;
-            c.results = from.results;
-            c.hasElse = from.hasElse;
-            fc.ctls.add(c);
-        }
+        fc.openRemoteFrames(callerCtls);
         counter = new SizeCounter(fc.cw.visitMethod(ACC_PRIVATE | ACC_STATIC, o.name, o.descriptor, null, null));
         fc.mv = counter;
         fc.stack = new char[16];

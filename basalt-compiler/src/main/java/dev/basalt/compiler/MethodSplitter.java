@@ -506,18 +506,7 @@ final class MethodSplitter implements Opcodes {
 
         String name = ModuleCompiler.methodName(fc.funcIndex) + "$" + (++pieces);
         int base = callerCtls.size() - 1;
-        fc.ctls.clear();
-        for (int k = 0; k <= base; k++) {
-            FunctionCompiler.Ctl o = callerCtls.get(k);
-            FunctionCompiler.Ctl c = new FunctionCompiler.Ctl();
-            c.openAt = o.openAt;
-            c.remote = true;
-            c.kind = o.kind;
-            c.params = o.params;
-            c.results = o.results;
-            c.hasElse = o.hasElse;
-            fc.ctls.add(c);
-        }
+        fc.openRemoteFrames(callerCtls);
         counter = new SizeCounter(fc.cw.visitMethod(ACC_PRIVATE | ACC_STATIC, name, PIECE_DESCRIPTOR, null, null));
         fc.mv = counter;
         fc.stack = new char[16];
