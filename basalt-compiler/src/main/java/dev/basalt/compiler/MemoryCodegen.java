@@ -43,7 +43,6 @@ import org.objectweb.asm.Opcodes;
 final class MemoryCodegen implements Opcodes {
     private static final String MEMORY = "dev/basalt/internal/memory/LinearMemory";
     private static final String SUPPORT = "dev/basalt/compiler/MemorySupport";
-    private static final String VAR_HANDLE = "java/lang/invoke/VarHandle";
 
     private final FunctionCompiler fc;
     /** Per memory index: whether this function accesses it inline (it is unshared and has plain loads/stores). */
@@ -256,14 +255,13 @@ final class MemoryCodegen implements Opcodes {
             mv.visitTypeInsn(NEW, ModuleCompiler.V128_CLASS);
             mv.visitInsn(DUP);
             for (int half = 0; half < 2; half++) {
-                mv.visitFieldInsn(GETSTATIC, SUPPORT, "LONG", "L" + VAR_HANDLE + ";");
                 mv.visitVarInsn(ALOAD, arraySlot);
                 mv.visitVarInsn(ILOAD, index);
                 if (half == 1) {
                     mv.visitIntInsn(BIPUSH, 8);
                     mv.visitInsn(IADD);
                 }
-                mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "get", "([BI)J", false);
+                mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "getLong", "([BI)J", false);
             }
             mv.visitMethodInsn(INVOKESPECIAL, ModuleCompiler.V128_CLASS, "<init>", "(JJ)V", false);
             return;
@@ -281,12 +279,11 @@ final class MemoryCodegen implements Opcodes {
             }
             return;
         }
-        String handle = a.width == 2 ? "SHORT" : a.width == 4 ? "INT" : "LONG";
+        String handle = a.width == 2 ? "Short" : a.width == 4 ? "Int" : "Long";
         char viewType = a.width == 2 ? 'S' : a.width == 4 ? 'I' : 'J';
-        mv.visitFieldInsn(GETSTATIC, SUPPORT, handle, "L" + VAR_HANDLE + ";");
         mv.visitVarInsn(ALOAD, arraySlot);
         mv.visitVarInsn(ILOAD, index);
-        mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "get", "([BI)" + viewType, false);
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "get" + handle, "([BI)" + viewType, false);
         switch (a.type) {
             case 'F' -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Float", "intBitsToFloat", "(I)F", false);
             case 'D' -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "longBitsToDouble", "(J)D", false);
@@ -316,7 +313,6 @@ final class MemoryCodegen implements Opcodes {
         MethodVisitor mv = fc.mv;
         if (a.width == 16) {
             for (int half = 0; half < 2; half++) {
-                mv.visitFieldInsn(GETSTATIC, SUPPORT, "LONG", "L" + VAR_HANDLE + ";");
                 mv.visitVarInsn(ALOAD, arraySlot);
                 mv.visitVarInsn(ILOAD, index);
                 if (half == 1) {
@@ -325,7 +321,7 @@ final class MemoryCodegen implements Opcodes {
                 }
                 mv.visitVarInsn(ALOAD, value);
                 mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.V128_CLASS, half == 0 ? "lo" : "hi", "()J", false);
-                mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "set", "([BIJ)V", false);
+                mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "setLong", "([BIJ)V", false);
             }
             return;
         }
@@ -339,9 +335,8 @@ final class MemoryCodegen implements Opcodes {
             mv.visitInsn(BASTORE);
             return;
         }
-        String handle = a.width == 2 ? "SHORT" : a.width == 4 ? "INT" : "LONG";
+        String handle = a.width == 2 ? "Short" : a.width == 4 ? "Int" : "Long";
         char viewType = a.width == 2 ? 'S' : a.width == 4 ? 'I' : 'J';
-        mv.visitFieldInsn(GETSTATIC, SUPPORT, handle, "L" + VAR_HANDLE + ";");
         mv.visitVarInsn(ALOAD, arraySlot);
         mv.visitVarInsn(ILOAD, index);
         mv.visitVarInsn(FunctionCompiler.opLoad(a.type), value);
@@ -359,6 +354,6 @@ final class MemoryCodegen implements Opcodes {
         if (a.width == 2) {
             mv.visitInsn(I2S);
         }
-        mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "set", "([BI" + viewType + ")V", false);
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "set" + handle, "([BI" + viewType + ")V", false);
     }
 }
