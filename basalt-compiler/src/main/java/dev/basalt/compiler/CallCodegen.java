@@ -219,19 +219,7 @@ final class CallCodegen implements Opcodes {
             fc.sp -= params.length;
             mv.visitVarInsn(ALOAD, fc.instSlot);
             mv.visitMethodInsn(INVOKESTATIC, owner, ModuleCompiler.methodName(callee), mc.descriptor(callee), false);
-            if (results.length > 1) {
-                int mark = fc.nextSlot;
-                int base = fc.newTemp('I');
-                mv.visitVarInsn(ALOAD, fc.storeSlot);
-                mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, "top", "I");
-                mv.visitVarInsn(ISTORE, base);
-                loadResults(base, results);
-                fc.nextSlot = mark;
-            } else {
-                for (char r : results) {
-                    fc.push(r);
-                }
-            }
+            typedResults(results);
             return;
         }
         int mark = fc.nextSlot;
@@ -284,12 +272,20 @@ final class CallCodegen implements Opcodes {
         }
         fc.sp -= params.length;
         fc.mc.indirect.invoke(mv, fc.instSlot, ft);
+        typedResults(results);
+    }
+
+    /**
+     * After a direct JVM call of a compiled function: one result is on the JVM stack; several were left on the
+     * store's value stack from its current top (see {@link ValueStack}).
+     */
+    private void typedResults(char[] results) {
         if (results.length > 1) {
             int mark = fc.nextSlot;
             int base = fc.newTemp('I');
-            mv.visitVarInsn(ALOAD, fc.storeSlot);
-            mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, "top", "I");
-            mv.visitVarInsn(ISTORE, base);
+            fc.mv.visitVarInsn(ALOAD, fc.storeSlot);
+            fc.mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, "top", "I");
+            fc.mv.visitVarInsn(ISTORE, base);
             loadResults(base, results);
             fc.nextSlot = mark;
         } else {

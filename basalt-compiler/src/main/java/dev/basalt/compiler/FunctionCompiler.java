@@ -278,7 +278,12 @@ final class FunctionCompiler implements Opcodes {
         return c == 'J' || c == 'D' ? 2 : 1;
     }
 
-    private void prologue() {
+    /**
+     * Loads what every generated method of this function keeps in locals from the instance in {@link #instSlot}:
+     * the store, memory 0 and the inline memory accesses' array and size. The function's own prologue, split pieces
+     * and outlined loops all start with it.
+     */
+    void loadMethodContext() {
         mv.visitVarInsn(ALOAD, instSlot);
         mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", "L" + ModuleCompiler.STORE + ";");
         mv.visitVarInsn(ASTORE, storeSlot);
@@ -288,6 +293,10 @@ final class FunctionCompiler implements Opcodes {
             mv.visitVarInsn(ASTORE, memSlot);
         }
         memoryCode.reload();
+    }
+
+    private void prologue() {
+        loadMethodContext();
         // Record the frame (depth limit, backtraces), then charge the entry fuel.
         mv.visitVarInsn(ALOAD, storeSlot);
         mv.visitVarInsn(ALOAD, instSlot);

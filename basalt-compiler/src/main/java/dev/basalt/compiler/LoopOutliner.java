@@ -64,7 +64,6 @@ final class LoopOutliner implements Opcodes {
 
     private static final String PIECE_SUFFIX = "$loop";
     private static final String SUPPORT = "dev/basalt/compiler/Support";
-    private static final String MEMORY = "dev/basalt/internal/memory/LinearMemory";
 
     /** Thrown when a generated loop method came out over {@link MethodSplitter#HUGE_METHOD_LIMIT}. */
     static final class LoopTooLargeException extends RuntimeException {
@@ -347,15 +346,7 @@ final class LoopOutliner implements Opcodes {
 
         MethodVisitor mv = fc.mv;
         mv.visitCode();
-        mv.visitVarInsn(ALOAD, fc.instSlot);
-        mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", "L" + ModuleCompiler.STORE + ";");
-        mv.visitVarInsn(ASTORE, fc.storeSlot);
-        if (fc.memSlot >= 0) {
-            mv.visitVarInsn(ALOAD, fc.instSlot);
-            mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "mem0", "L" + MEMORY + ";");
-            mv.visitVarInsn(ASTORE, fc.memSlot);
-        }
-        fc.memoryCode.reload();
+        fc.loadMethodContext();
         for (int k = 0; k < params.length; k++) {
             mv.visitVarInsn(FunctionCompiler.opLoad(params[k]), paramSlots[k]);
             fc.push(params[k]);

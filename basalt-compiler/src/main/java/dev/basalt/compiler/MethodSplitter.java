@@ -62,7 +62,6 @@ final class MethodSplitter implements Opcodes {
     static final int CONTINUE = -1;
 
     private static final String SUPPORT = "dev/basalt/compiler/Support";
-    private static final String MEMORY = "dev/basalt/internal/memory/LinearMemory";
     private static final String OBJECT = "java/lang/Object";
     private static final String PIECE_DESCRIPTOR = "([J[Ljava/lang/Object;L" + ModuleCompiler.INST + ";)I";
     private static final Handle INT_TABLE = new Handle(H_INVOKESTATIC, SUPPORT, "intTable",
@@ -523,15 +522,7 @@ final class MethodSplitter implements Opcodes {
 
         MethodVisitor mv = fc.mv;
         mv.visitCode();
-        mv.visitVarInsn(ALOAD, fc.instSlot);
-        mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", "L" + ModuleCompiler.STORE + ";");
-        mv.visitVarInsn(ASTORE, fc.storeSlot);
-        if (fc.memSlot >= 0) {
-            mv.visitVarInsn(ALOAD, fc.instSlot);
-            mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "mem0", "L" + MEMORY + ";");
-            mv.visitVarInsn(ASTORE, fc.memSlot);
-        }
-        fc.memoryCode.reload();
+        fc.loadMethodContext();
         int end = fc.run(from, stop);
         FunctionCompiler.Ctl pieceBase = fc.ctls.get(base);
         char[] fallValues = null;
