@@ -38,6 +38,116 @@ public final class WasiConfig {
         }
     }
 
+    /**
+     * A grant of outbound HTTP (wasi:http/outgoing-handler) to matching destinations, parsed from
+     * {@code [scheme://]host[:port]}: {@code scheme} is {@code http} or {@code https} (absent: either);
+     * {@code host} is a name or IP literal ({@code [::1]} for IPv6), {@code *} for any host, or
+     * {@code *.example.com} for every subdomain of example.com (not example.com itself); {@code port} is a
+     * number or {@code *} (absent: the scheme's default port, 80 or 443, or both if no scheme is given).
+     * Host names compare case-insensitively; no name is resolved to decide a grant.
+     *
+     * @param scheme {@code http}, {@code https}, or empty for both
+     * @param host the lower-cased host, {@code *}, or {@code *.suffix}
+     * @param ports the ports granted; empty for any port
+     */
+    public record OutboundGrant(Optional<String> scheme, String host, List<Integer> ports) {
+        public OutboundGrant {
+            Objects.requireNonNull(scheme, "scheme");
+            Objects.requireNonNull(host, "host");
+            ports = List.copyOf(ports);
+        }
+
+        /**
+         * Parses a grant, e.g. {@code api.example.com:443}, {@code https://*.example.com},
+         * {@code http://127.0.0.1:8080}, {@code *:*}.
+         *
+         * @throws IllegalArgumentException if {@code pattern} is not of that form
+         */
+        public static OutboundGrant parse(String pattern) {
+            String rest = pattern.strip();
+            Optional<String> scheme = Optional.empty();
+            int sep = rest.indexOf("://");
+            if (sep >= 0) {
+                String sc = rest.substring(0, sep).toLowerCase(java.util.Locale.ROOT);
+                if (!sc.equals("http") && !sc.equals("https") && !sc.equals("*")) {
+                    throw new IllegalArgumentException("not an outbound host grant (scheme must be http, https or *): "
+                            + pattern);
+                }
+                scheme = sc.equals("*") ? Optional.empty() : Optional.of(sc);
+                rest = rest.substring(sep + 3);
+            }
+            if (rest.endsWith("/")) {
+                rest = rest.substring(0, rest.length() - 1);
+            }
+            String host;
+            String port = null;
+            if (rest.startsWith("[")) {
+                int close = rest.indexOf(']');
+                if (close < 0) {
+                    throw new IllegalArgumentException("not an outbound host grant (unclosed [): " + pattern);
+                }
+                host = rest.substring(0, close + 1);
+                if (close + 1 < rest.length()) {
+                    if (rest.charAt(close + 1) != ':') {
+                        throw new IllegalArgumentException("not an outbound host grant: " + pattern);
+                    }
+                    port = rest.substring(close + 2);
+                }
+            } else {
+                int colon = rest.lastIndexOf(':');
+                host = colon < 0 ? rest : rest.substring(0, colon);
+                port = colon < 0 ? null : rest.substring(colon + 1);
+            }
+            host = host.toLowerCase(java.util.Locale.ROOT);
+            if (host.isEmpty() || host.contains("/") || host.contains("@") || (host.contains("*")
+                    && !host.equals("*") && !(host.startsWith("*.") && host.indexOf('*', 1) < 0 && host.length() > 2))) {
+                throw new IllegalArgumentException("not an outbound host grant (bad host): " + pattern);
+            }
+            List<Integer> ports;
+            if (port == null) {
+                ports = scheme.map(sc -> List.of(sc.equals("http") ? 80 : 443)).orElse(List.of(80, 443));
+            } else if (port.equals("*")) {
+                ports = List.of();
+            } else {
+                int p;
+                try {
+                    p = Integer.parseInt(port);
+                } catch (NumberFormatException e) {
+                    p = -1;
+                }
+                if (p < 1 || p > 65535) {
+                    throw new IllegalArgumentException("not an outbound host grant (bad port): " + pattern);
+                }
+                ports = List.of(p);
+            }
+            return new OutboundGrant(scheme, host, ports);
+        }
+
+        /** Whether this grant allows a request with {@code scheme} ({@code http}/{@code https}) to host:port. */
+        public boolean allows(String scheme, String host, int port) {
+            if (this.scheme.isPresent() && !this.scheme.get().equalsIgnoreCase(scheme)) {
+                return false;
+            }
+            if (!ports.isEmpty() && !ports.contains(port)) {
+                return false;
+            }
+            String h = host.toLowerCase(java.util.Locale.ROOT);
+            if (this.host.equals("*")) {
+                return true;
+            }
+            if (this.host.startsWith("*.")) {
+                return h.endsWith(this.host.substring(1)) && h.length() > this.host.length() - 1;
+            }
+            return this.host.equals(h);
+        }
+
+        @Override
+        public String toString() {
+            return scheme.map(sc -> sc + "://").orElse("") + host + (ports.isEmpty() ? ":*"
+                    : ports.size() == 1 ? ":" + ports.getFirst() : "");
+        }
+    }
+
     /** Where a stdio stream comes from or goes to. */
     public sealed interface Stdio {
         /** The host process's own stream. */
@@ -62,6 +172,7 @@ public final class WasiConfig {
     private final Stdio stderr;
     private final WasiClock clock;
     private final Supplier<RandomGenerator> random;
+    private final List<OutboundGrant> outboundHosts;
 
     private WasiConfig(Builder b) {
         this.args = List.copyOf(b.args);
@@ -73,6 +184,7 @@ public final class WasiConfig {
         this.stderr = b.stderr;
         this.clock = b.clock;
         this.random = b.random;
+        this.outboundHosts = List.copyOf(b.outboundHosts);
     }
 
     public static Builder builder() {
@@ -112,6 +224,16 @@ public final class WasiConfig {
         return clock;
     }
 
+    /** The destinations granted for outbound HTTP (wasi:http/outgoing-handler); empty: none. */
+    public List<OutboundGrant> outboundHosts() {
+        return outboundHosts;
+    }
+
+    /** Whether an outbound HTTP request with {@code scheme} to {@code host}:{@code port} is granted. */
+    public boolean allowsOutbound(String scheme, String host, int port) {
+        return outboundHosts.stream().anyMatch(g -> g.allows(scheme, host, port));
+    }
+
     /** A fresh generator from the configured random source (each guest context takes its own). */
     public RandomGenerator newRandom() {
         return random.get();
@@ -128,8 +250,21 @@ public final class WasiConfig {
         private Stdio stderr = new Stdio.Closed();
         private WasiClock clock = WasiClock.system();
         private Supplier<RandomGenerator> random = SecureRandom::new;
+        private final List<OutboundGrant> outboundHosts = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Grants outbound HTTP requests (wasi:http/outgoing-handler) to destinations matching {@code pattern}
+         * (see {@link OutboundGrant#parse}, e.g. {@code "api.example.com:443"}, {@code "https://*.example.com"});
+         * a request to anything not granted fails with the error-code {@code HTTP-request-denied}.
+         *
+         * @throws IllegalArgumentException if {@code pattern} is not a grant
+         */
+        public Builder allowOutboundHost(String pattern) {
+            outboundHosts.add(OutboundGrant.parse(pattern));
+            return this;
         }
 
         /** Appends program arguments; by convention the first is the program name. */

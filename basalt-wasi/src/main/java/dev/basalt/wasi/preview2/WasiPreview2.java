@@ -14,11 +14,12 @@ import java.util.function.Function;
 /**
  * WASI 0.2 (preview2) for components: host implementations of wasi:cli (environment, exit, stdin/stdout/stderr,
  * terminal-*), wasi:io (error, poll, streams), wasi:clocks (monotonic-clock, wall-clock), wasi:random (random,
- * insecure, insecure-seed) and wasi:filesystem (types, preopens), defined into a {@link ComponentLinker} at
+ * insecure, insecure-seed), wasi:filesystem (types, preopens) and wasi:http (types, outgoing-handler: only to the
+ * hosts granted by {@link dev.basalt.wasi.WasiConfig.Builder#allowOutboundHost}), defined into a {@link ComponentLinker} at
  * version 0.2.12; imports of any 0.2.x version match them. A guest sees only what its {@link WasiComponentContext}
  * was granted: the directories (read-only where so granted; no path leaves them, neither by {@code ..} nor
- * absolute paths nor symlinks), the environment and arguments, stdio. wasi:sockets and wasi:http are not
- * implemented: a component importing them fails to link, naming the missing import.
+ * absolute paths nor symlinks), the environment and arguments, stdio. {@link WasiHttp} calls a component's
+ * {@code wasi:http/incoming-handler}. An interface not implemented here fails to link, naming the missing import.
  *
  * {@snippet :
  * ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(engine);

@@ -62,6 +62,20 @@ final class HostResources {
         return type.cast(r);
     }
 
+    /**
+     * Takes the resource {@code rep} out of the table without closing it: its ownership moved to the host (an
+     * {@code own<...>} argument, e.g. the headers given to a constructor). A trap as {@link #get} if it is not
+     * a live {@code type}.
+     */
+    static <R extends Res> R take(int rep, Class<R> type) {
+        R r = get(rep, type);
+        TABLE.remove(rep, r);
+        synchronized (r.owner.owned) {
+            r.owner.owned.remove(rep);
+        }
+        return r;
+    }
+
     /** The destructor of every WASI resource type: the guest dropped its last handle to {@code rep}. */
     static void drop(int rep) {
         Res r = TABLE.get(rep);
@@ -95,12 +109,24 @@ final class HostResources {
         }
     }
 
-    /** {@code wasi:io/poll.pollable}: ready at a monotonic-clock deadline ({@link Long#MIN_VALUE}: always). */
+    /**
+     * {@code wasi:io/poll.pollable}: ready at a monotonic-clock deadline ({@link Long#MIN_VALUE}: always), or when
+     * a host event completes (an outbound HTTP response arrived, a socket connected ...).
+     */
     static final class Pollable extends Res {
         final long deadline;
+        /** The event this pollable waits for, or null for a clock (or always-ready) pollable. */
+        final java.util.concurrent.CompletableFuture<?> event;
 
         Pollable(long deadline) {
             this.deadline = deadline;
+            this.event = null;
+        }
+
+        /** A pollable that is ready once {@code event} has completed (normally or not). */
+        Pollable(java.util.concurrent.CompletableFuture<?> event) {
+            this.deadline = Long.MAX_VALUE;
+            this.event = java.util.Objects.requireNonNull(event);
         }
     }
 

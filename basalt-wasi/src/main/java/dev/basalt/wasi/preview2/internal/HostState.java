@@ -37,6 +37,8 @@ public final class HostState implements AutoCloseable {
     final boolean stdoutTerminal;
     final boolean stderrTerminal;
     final List<Sandbox.Root> roots;
+    /** The grants of wasi:http/outgoing-handler (see {@link HttpHost}). */
+    final WasiConfig config;
     /** The resources this guest holds, by representation (see {@link HostResources}). */
     final Map<Integer, HostResources.Res> owned = new LinkedHashMap<>();
 
@@ -56,6 +58,7 @@ public final class HostState implements AutoCloseable {
             r.add(Sandbox.Root.open(d));
         }
         this.roots = List.copyOf(r);
+        this.config = config;
         this.stdin = StdioStreams.input(config.stdin());
         this.stdout = StdioStreams.output(config.stdout(), FileDescriptor.out);
         this.stderr = StdioStreams.output(config.stderr(), FileDescriptor.err);

@@ -46,14 +46,15 @@ import java.util.Set;
  */
 public final class WasiHost {
     /** The interfaces this host implements, by unversioned name. */
-    static final List<String> INTERFACES = List.of(
+    static final List<String> INTERFACES = java.util.stream.Stream.of(List.of(
             "wasi:io/error", "wasi:io/poll", "wasi:io/streams",
             "wasi:clocks/monotonic-clock", "wasi:clocks/wall-clock",
             "wasi:random/random", "wasi:random/insecure", "wasi:random/insecure-seed",
             "wasi:filesystem/types", "wasi:filesystem/preopens",
             "wasi:cli/environment", "wasi:cli/exit", "wasi:cli/stdin", "wasi:cli/stdout", "wasi:cli/stderr",
             "wasi:cli/terminal-input", "wasi:cli/terminal-output", "wasi:cli/terminal-stdin",
-            "wasi:cli/terminal-stdout", "wasi:cli/terminal-stderr");
+            "wasi:cli/terminal-stdout", "wasi:cli/terminal-stderr"),
+            HttpHost.INTERFACES).flatMap(List::stream).toList();
     static final String VERSION = "0.2.12";
 
     /** Reads at most this much per call: a guest's {@code len: u64} is not an allocation size. */
@@ -73,10 +74,14 @@ public final class WasiHost {
                 "directory-entry-stream", "terminal-input", "terminal-output")) {
             resourceTypes.put(name, ResourceType.host(name, HostResources::drop));
         }
+        for (String name : HttpHost.RESOURCES) {
+            resourceTypes.put(name, ResourceType.host(name, HostResources::drop));
+        }
         registerIo();
         registerClocksAndRandom();
         registerCli();
         registerFilesystem();
+        HttpHost.register(this);
     }
 
     /** Defines every interface into {@code linker}; {@code state} finds the guest's state from its store. */
@@ -146,7 +151,7 @@ public final class WasiHost {
         return resourceTypes.get(name);
     }
 
-    private void on(String iface, String function, Impl impl) {
+    void on(String iface, String function, Impl impl) {
         if (impls.put(iface + "#" + function, impl) != null) {
             throw new IllegalStateException("defined twice: " + iface + "#" + function);
         }
@@ -279,7 +284,39 @@ public final class WasiHost {
     }
 
     private static boolean ready(HostState s, Pollable p) {
+        if (p.event != null) {
+            return p.event.isDone();
+        }
         return p.deadline == Long.MIN_VALUE || s.clock.monotonicNanos() - p.deadline >= 0;
+    }
+
+    /**
+     * Blocks until one of {@code events} completes or the monotonic clock reaches {@code deadline}
+     * ({@link Long#MAX_VALUE}: no deadline).
+     */
+    private static void awaitAny(HostState s, List<java.util.concurrent.CompletableFuture<?>> events, long deadline) {
+        if (events.isEmpty()) {
+            sleepUntil(s, deadline);
+            return;
+        }
+        java.util.concurrent.CompletableFuture<Object> any =
+                java.util.concurrent.CompletableFuture.anyOf(events.toArray(java.util.concurrent.CompletableFuture[]::new));
+        try {
+            if (deadline == Long.MAX_VALUE) {
+                any.get();
+            } else {
+                long wait = deadline - s.clock.monotonicNanos();
+                if (wait > 0) {
+                    any.get(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Trap(TrapKind.HOST_ERROR, "interrupted while the guest was blocked");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                | java.util.concurrent.CancellationException e) {
+            // a failed or cancelled event is ready too (its owner reports the failure); a timeout is the clock's turn
+        }
     }
 
     private static void sleepUntil(HostState s, long deadline) {
@@ -302,7 +339,9 @@ public final class WasiHost {
         on(poll, "[method]pollable.ready", (s, a) -> new ComponentValue.Bool(ready(s, res(a, 0, Pollable.class))));
         on(poll, "[method]pollable.block", (s, a) -> {
             Pollable p = res(a, 0, Pollable.class);
-            if (p.deadline != Long.MIN_VALUE) {
+            if (p.event != null) {
+                awaitAny(s, List.of(p.event), Long.MAX_VALUE);
+            } else if (p.deadline != Long.MIN_VALUE) {
                 sleepUntil(s, p.deadline);
             }
             return null;
@@ -318,18 +357,22 @@ public final class WasiHost {
             }
             while (true) {
                 List<ComponentValue> readyOnes = new ArrayList<>();
+                List<java.util.concurrent.CompletableFuture<?>> events = new ArrayList<>();
                 long earliest = Long.MAX_VALUE;
                 for (int k = 0; k < ps.size(); k++) {
-                    if (ready(s, ps.get(k))) {
+                    Pollable p = ps.get(k);
+                    if (ready(s, p)) {
                         readyOnes.add(new ComponentValue.U32(k));
+                    } else if (p.event != null) {
+                        events.add(p.event);
                     } else {
-                        earliest = Math.min(earliest, ps.get(k).deadline);
+                        earliest = Math.min(earliest, p.deadline);
                     }
                 }
                 if (!readyOnes.isEmpty()) {
                     return new ComponentValue.ListValue(readyOnes);
                 }
-                sleepUntil(s, earliest);
+                awaitAny(s, events, earliest);
             }
         });
 

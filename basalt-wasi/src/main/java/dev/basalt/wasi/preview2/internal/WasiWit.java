@@ -25,8 +25,8 @@ import java.util.OptionalInt;
  * by hand, so they match what a component built against the same WIT imports, name for name.
  */
 public final class WasiWit {
-    /** The packages in dependency order; sockets only because wasi:cli's worlds include it. */
-    private static final List<String> PACKAGES = List.of("io", "clocks", "random", "filesystem", "sockets", "cli");
+    /** The packages in dependency order. */
+    private static final List<String> PACKAGES = List.of("io", "clocks", "random", "filesystem", "sockets", "cli", "http");
 
     private static volatile Resolve resolve;
 
