@@ -33,7 +33,9 @@ import java.util.Locale;
  *
  * <p>Then the per-call cost of {@link ComponentFunc#call} with dynamic values (lowering the arguments, the core
  * call, lifting the results, post-return) for a few functions of each component: the median CPU time per call
- * over batches of {@value #CALL_BATCH} calls, each result checked once per batch.
+ * over batches of {@value #CALL_BATCH} calls ({@value #BULK_BATCH} for the 64 KiB {@code list<u8>} and 8192-element
+ * {@code list<f64>} round trips through {@link #ECHO}), each result checked once per batch. {@code --calls-only}
+ * skips the instantiation rows.
  */
 public final class ComponentInstantiateBench {
     /**
@@ -66,6 +68,37 @@ public final class ComponentInstantiateBench {
               (export "add-doubled" (func $a "add-doubled")))
             """;
 
+    /**
+     * A component that hands back what it is given: {@code echo-bytes} ({@code list<u8>}) and {@code echo-f64s}
+     * ({@code list<f64>}) return their argument's pointer and length (the list the caller's lowering wrote with
+     * realloc), so a call measures the runtime's lowering and lifting of the list and nothing of the guest; the
+     * bump allocator is reset by post-return.
+     */
+    static final String ECHO = """
+            (component
+              (core module $m
+                (memory (export "mem") 8)
+                (global $bump (mut i32) (i32.const 1024))
+                (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+                  (local $p i32)
+                  (local.set $p (i32.and (i32.add (global.get $bump) (i32.sub (local.get 2) (i32.const 1)))
+                                         (i32.sub (i32.const 0) (local.get 2))))
+                  (global.set $bump (i32.add (local.get $p) (local.get 3)))
+                  (local.get $p))
+                (func (export "echo") (param i32 i32) (result i32)
+                  (i32.store (i32.const 0) (local.get 0))
+                  (i32.store (i32.const 4) (local.get 1))
+                  (i32.const 0))
+                (func (export "reset") (param i32) (global.set $bump (i32.const 1024))))
+              (core instance $i (instantiate $m))
+              (func (export "echo-bytes") (param "b" (list u8)) (result (list u8))
+                (canon lift (core func $i "echo") (memory (core memory $i "mem")) (realloc (core func $i "realloc"))
+                  (post-return (core func $i "reset"))))
+              (func (export "echo-f64s") (param "b" (list f64)) (result (list f64))
+                (canon lift (core func $i "echo") (memory (core memory $i "mem")) (realloc (core func $i "realloc"))
+                  (post-return (core func $i "reset")))))
+            """;
+
     static final String VALUES_API = "basalt:values/api@1.0.0";
 
     private ComponentInstantiateBench() {
@@ -76,6 +109,7 @@ public final class ComponentInstantiateBench {
         int warmup = 30_000;
         Path values = null;
         boolean calls = true;
+        boolean instantiations = true;
         int callBatches = 300;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -83,10 +117,11 @@ public final class ComponentInstantiateBench {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--values" -> values = Path.of(args[++i]);
                 case "--no-calls" -> calls = false;
+                case "--calls-only" -> instantiations = false;
                 case "--call-batches" -> callBatches = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: ComponentInstantiateBench [--samples N] [--warmup N] [--values PATH]"
-                            + " [--no-calls] [--call-batches N]");
+                            + " [--no-calls] [--calls-only] [--call-batches N]");
                     System.exit(2);
                 }
             }
@@ -96,29 +131,32 @@ public final class ComponentInstantiateBench {
         System.out.printf(Locale.ROOT,
                 "ComponentInstantiateBench: Java %s, %d cores; %d warm-up + %d timed instantiations%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), warmup, samples);
-        System.out.println("| engine | what | median µs | p90 µs | p99 µs | mean µs |");
-        System.out.println("|---|---|---:|---:|---:|---:|");
-        // one untimed round of everything first, so that no row pays for the JIT compiling code the others share
-        for (Config.Strategy s : List.of(Config.Strategy.INTERPRETER, Config.Strategy.COMPILER)) {
-            InstantiateBench.measure(s, warmup, 1);
-            measureValues(s, valuesBytes, warmup, 1);
-            measureComposed(s, warmup, 1);
-        }
-        for (Config.Strategy s : List.of(Config.Strategy.INTERPRETER, Config.Strategy.COMPILER)) {
-            row(s, "core module (InstantiateBench)", InstantiateBench.measure(s, warmup, samples));
-            row(s, "values component", measureValues(s, valuesBytes, warmup, samples));
-            row(s, "composed component", measureComposed(s, warmup, samples));
+        if (instantiations) {
+            System.out.println("| engine | what | median µs | p90 µs | p99 µs | mean µs |");
+            System.out.println("|---|---|---:|---:|---:|---:|");
+            // one untimed round of everything first, so that no row pays for the JIT compiling code the others share
+            for (Config.Strategy s : List.of(Config.Strategy.INTERPRETER, Config.Strategy.COMPILER)) {
+                InstantiateBench.measure(s, warmup, 1);
+                measureValues(s, valuesBytes, warmup, 1);
+                measureComposed(s, warmup, 1);
+            }
+            for (Config.Strategy s : List.of(Config.Strategy.INTERPRETER, Config.Strategy.COMPILER)) {
+                row(s, "core module (InstantiateBench)", InstantiateBench.measure(s, warmup, samples));
+                row(s, "values component", measureValues(s, valuesBytes, warmup, samples));
+                row(s, "composed component", measureComposed(s, warmup, samples));
+            }
         }
         if (calls) {
             System.out.println();
             System.out.printf(Locale.ROOT, "ComponentFunc.call with dynamic values: ns of CPU time per call, median (p90) of %d batches"
-                    + " of %d calls after %d warm-up batches%n", callBatches, CALL_BATCH, callBatches);
+                    + " of %d calls (%d for the bulk lists) after %d warm-up batches%n", callBatches, CALL_BATCH,
+                    BULK_BATCH, callBatches);
             System.out.println("| engine | call | median ns | p90 ns |");
             System.out.println("|---|---|---:|---:|");
             for (Config.Strategy s : List.of(Config.Strategy.INTERPRETER, Config.Strategy.COMPILER)) {
                 Engine engine = Engine.create(Config.builder().strategy(s).build());
                 for (CallCase c : callCases(engine, valuesBytes)) {
-                    double[] t = measureCalls(c, callBatches, callBatches, CALL_BATCH);
+                    double[] t = measureCalls(c, callBatches, callBatches, c.batch());
                     System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.0f |%n", s.name().toLowerCase(Locale.ROOT),
                             c.what(), t[0], t[1]);
                 }
@@ -129,14 +167,33 @@ public final class ComponentInstantiateBench {
     static final int CALL_BATCH = 1000;
 
     /** One exported function called with fixed arguments, and the result it must return. */
-    record CallCase(String what, ComponentFunc func, List<ComponentValue> args, List<ComponentValue> expected) {
+    record CallCase(String what, ComponentFunc func, List<ComponentValue> args, List<ComponentValue> expected, int batch) {
+        CallCase(String what, ComponentFunc func, List<ComponentValue> args, List<ComponentValue> expected) {
+            this(what, func, args, expected, CALL_BATCH);
+        }
     }
+
+    /** Calls per batch for the bulk-list cases, which take thousands of times longer than the scalar ones. */
+    static final int BULK_BATCH = 10;
 
     static List<CallCase> callCases(Engine engine, byte[] valuesBytes) {
         ComponentInstance values = valuesPre(engine, valuesBytes).instantiate(Store.create(engine));
         ComponentInstance composed = ComponentLinker.<Void>create(engine)
                 .instantiatePre(Component.fromModel(engine, ComponentTextParser.parse(COMPOSED)))
                 .instantiate(Store.create(engine));
+        ComponentInstance echo = ComponentLinker.<Void>create(engine)
+                .instantiatePre(Component.fromModel(engine, ComponentTextParser.parse(ECHO)))
+                .instantiate(Store.create(engine));
+        List<ComponentValue> byteElements = new java.util.ArrayList<>();
+        for (int i = 0; i < 65536; i++) {
+            byteElements.add(ComponentValue.u8(i * 31 & 0xff));
+        }
+        ComponentValue bytes = ComponentValue.list(byteElements);
+        List<ComponentValue> doubleElements = new java.util.ArrayList<>();
+        for (int i = 0; i < 8192; i++) {
+            doubleElements.add(ComponentValue.f64(i * 0.5));
+        }
+        ComponentValue doubles = ComponentValue.list(doubleElements);
         List<ComponentValue> sixteen = new java.util.ArrayList<>();
         List<ComponentValue> reversed = new java.util.ArrayList<>();
         for (int i = 0; i < 16; i++) {
@@ -161,7 +218,11 @@ public final class ComponentInstantiateBench {
                 new CallCase("values reverse: list<u32> of 16 -> list<u32>", values.getFunc(VALUES_API, "reverse").orElseThrow(),
                         List.of(ComponentValue.list(sixteen)), List.of(ComponentValue.list(reversed))),
                 new CallCase("composed add-doubled: component to component", composed.getFunc("add-doubled").orElseThrow(),
-                        List.of(ComponentValue.u32(20), ComponentValue.u32(2)), List.of(ComponentValue.u32(42))));
+                        List.of(ComponentValue.u32(20), ComponentValue.u32(2)), List.of(ComponentValue.u32(42))),
+                new CallCase("echo-bytes: list<u8> of 64 KiB round trip", echo.getFunc("echo-bytes").orElseThrow(),
+                        List.of(bytes), List.of(bytes), BULK_BATCH),
+                new CallCase("echo-f64s: list<f64> of 8192 round trip", echo.getFunc("echo-f64s").orElseThrow(),
+                        List.of(doubles), List.of(doubles), BULK_BATCH));
     }
 
     /**
