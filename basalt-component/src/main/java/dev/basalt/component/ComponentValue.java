@@ -1,5 +1,7 @@
 package dev.basalt.component;
 
+import dev.basalt.component.internal.runtime.ScalarList;
+import dev.basalt.component.model.PrimValType;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +16,8 @@ import java.util.Set;
  * type ({@code u8}/{@code u16} as int, {@code u32} as long) and checked for range on construction, except
  * {@code u64}, which is a long read as unsigned. Floats compare by bits (records' equality), so two NaNs with
  * the same payload are equal; lifting canonicalises NaNs (CanonicalABI.md {@code canonicalize_nan32}).
+ * Lists of numeric types can be made from and read as primitive arrays ({@link #u8List(byte[])},
+ * {@link ListValue#toByteArray()}, ...): the runtime moves those with one bulk copy.
  */
 public sealed interface ComponentValue {
     record Bool(boolean value) implements ComponentValue {
@@ -80,10 +84,126 @@ public sealed interface ComponentValue {
         }
     }
 
-    /** A {@code list<T>} or fixed-size {@code list<T, n>}. */
+    /**
+     * A {@code list<T>} or fixed-size {@code list<T, n>}. Lists of a numeric type ({@code u8}..{@code s64},
+     * {@code f32}, {@code f64}) made by the runtime or by the bulk factories ({@link #u8List(byte[])} and the
+     * others) are held in one primitive array: {@link #elements()} then makes each element value on demand, and
+     * the {@code to...Array} methods and {@link #asByteBuffer()} copy (or view) the array without per-element
+     * objects. Such a list equals a list of the same element values made any other way.
+     */
     record ListValue(List<ComponentValue> elements) implements ComponentValue {
         public ListValue {
-            elements = List.copyOf(elements);
+            elements = elements instanceof ScalarList ? elements : List.copyOf(elements);
+        }
+
+        /**
+         * The elements of a {@code list<u8>} or {@code list<s8>} as bytes (a copy); a {@link ComponentException} if an
+         * element is anything else.
+         */
+        public byte[] toByteArray() {
+            if (elements instanceof ScalarList s && s.array() instanceof byte[] a) {
+                return a.clone();
+            }
+            byte[] out = new byte[elements.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = switch (elements.get(i)) {
+                    case U8 u -> (byte) u.value();
+                    case S8 b -> b.value();
+                    case ComponentValue other -> throw notAnElementOf("u8 or s8", other);
+                };
+            }
+            return out;
+        }
+
+        /**
+         * The elements of a {@code list<u8>} or {@code list<s8>} as a read-only buffer: a view without a copy for a
+         * list held in a byte array (what lifting makes), a copy otherwise.
+         */
+        public java.nio.ByteBuffer asByteBuffer() {
+            byte[] a = elements instanceof ScalarList s && s.array() instanceof byte[] b ? b : toByteArray();
+            return java.nio.ByteBuffer.wrap(a).asReadOnlyBuffer();
+        }
+
+        /** The elements of a {@code list<u16>} (their bits) or {@code list<s16>} (a copy). */
+        public short[] toShortArray() {
+            if (elements instanceof ScalarList s && s.array() instanceof short[] a) {
+                return a.clone();
+            }
+            short[] out = new short[elements.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = switch (elements.get(i)) {
+                    case U16 u -> (short) u.value();
+                    case S16 b -> b.value();
+                    case ComponentValue other -> throw notAnElementOf("u16 or s16", other);
+                };
+            }
+            return out;
+        }
+
+        /** The elements of a {@code list<u32>} (their bits) or {@code list<s32>} (a copy). */
+        public int[] toIntArray() {
+            if (elements instanceof ScalarList s && s.array() instanceof int[] a) {
+                return a.clone();
+            }
+            int[] out = new int[elements.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = switch (elements.get(i)) {
+                    case U32 u -> (int) u.value();
+                    case S32 b -> b.value();
+                    case ComponentValue other -> throw notAnElementOf("u32 or s32", other);
+                };
+            }
+            return out;
+        }
+
+        /** The elements of a {@code list<u64>} (their bits) or {@code list<s64>} (a copy). */
+        public long[] toLongArray() {
+            if (elements instanceof ScalarList s && s.array() instanceof long[] a) {
+                return a.clone();
+            }
+            long[] out = new long[elements.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = switch (elements.get(i)) {
+                    case U64 u -> u.value();
+                    case S64 b -> b.value();
+                    case ComponentValue other -> throw notAnElementOf("u64 or s64", other);
+                };
+            }
+            return out;
+        }
+
+        /** The elements of a {@code list<f32>} (a copy). */
+        public float[] toFloatArray() {
+            if (elements instanceof ScalarList s && s.array() instanceof float[] a) {
+                return a.clone();
+            }
+            float[] out = new float[elements.size()];
+            for (int i = 0; i < out.length; i++) {
+                if (!(elements.get(i) instanceof F32 f)) {
+                    throw notAnElementOf("f32", elements.get(i));
+                }
+                out[i] = f.value();
+            }
+            return out;
+        }
+
+        /** The elements of a {@code list<f64>} (a copy). */
+        public double[] toDoubleArray() {
+            if (elements instanceof ScalarList s && s.array() instanceof double[] a) {
+                return a.clone();
+            }
+            double[] out = new double[elements.size()];
+            for (int i = 0; i < out.length; i++) {
+                if (!(elements.get(i) instanceof F64 f)) {
+                    throw notAnElementOf("f64", elements.get(i));
+                }
+                out[i] = f.value();
+            }
+            return out;
+        }
+
+        private static ComponentException notAnElementOf(String expected, ComponentValue found) {
+            return new ComponentException("expected a list of " + expected + ", found an element " + found);
         }
     }
 
@@ -221,6 +341,64 @@ public sealed interface ComponentValue {
 
     static ListValue list(List<? extends ComponentValue> elements) {
         return new ListValue(List.copyOf(elements));
+    }
+
+    /** A {@code list<u8>} of {@code bytes} (copied), held in one byte array. */
+    static ListValue u8List(byte[] bytes) {
+        return new ListValue(ScalarList.wrap(PrimValType.U8, bytes.clone()));
+    }
+
+    /** A {@code list<u8>} of {@code length} bytes of {@code bytes} from {@code offset} (copied). */
+    static ListValue u8List(byte[] bytes, int offset, int length) {
+        return new ListValue(ScalarList.wrap(PrimValType.U8, Arrays.copyOfRange(bytes, offset,
+                Math.addExact(offset, length))));
+    }
+
+    /** A {@code list<u8>} of the remaining bytes of {@code buffer} (copied; the buffer's position is unchanged). */
+    static ListValue u8List(java.nio.ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(buffer.position(), bytes);
+        return new ListValue(ScalarList.wrap(PrimValType.U8, bytes));
+    }
+
+    /** A {@code list<s8>} of {@code bytes} (copied). */
+    static ListValue s8List(byte[] bytes) {
+        return new ListValue(ScalarList.wrap(PrimValType.S8, bytes.clone()));
+    }
+
+    /** A {@code list<u16>} of the bits in {@code values} (copied). */
+    static ListValue u16List(short[] values) {
+        return new ListValue(ScalarList.wrap(PrimValType.U16, values.clone()));
+    }
+
+    static ListValue s16List(short[] values) {
+        return new ListValue(ScalarList.wrap(PrimValType.S16, values.clone()));
+    }
+
+    /** A {@code list<u32>} of the bits in {@code values} (copied). */
+    static ListValue u32List(int[] values) {
+        return new ListValue(ScalarList.wrap(PrimValType.U32, values.clone()));
+    }
+
+    static ListValue s32List(int[] values) {
+        return new ListValue(ScalarList.wrap(PrimValType.S32, values.clone()));
+    }
+
+    /** A {@code list<u64>} of the bits in {@code values} (copied). */
+    static ListValue u64List(long[] values) {
+        return new ListValue(ScalarList.wrap(PrimValType.U64, values.clone()));
+    }
+
+    static ListValue s64List(long[] values) {
+        return new ListValue(ScalarList.wrap(PrimValType.S64, values.clone()));
+    }
+
+    static ListValue f32List(float[] values) {
+        return new ListValue(ScalarList.wrap(PrimValType.F32, values.clone()));
+    }
+
+    static ListValue f64List(double[] values) {
+        return new ListValue(ScalarList.wrap(PrimValType.F64, values.clone()));
     }
 
     static RecordValue record(Field... fields) {

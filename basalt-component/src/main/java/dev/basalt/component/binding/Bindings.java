@@ -2,6 +2,8 @@ package dev.basalt.component.binding;
 
 import dev.basalt.component.ComponentException;
 import dev.basalt.component.ComponentValue;
+import dev.basalt.component.internal.runtime.ScalarList;
+import dev.basalt.component.model.PrimValType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -135,17 +137,22 @@ public final class Bindings {
         return out;
     }
 
-    /** {@code list<u8>} ({@code unsigned}) or {@code list<s8>} from bytes. */
+    /** {@code list<u8>} ({@code unsigned}) or {@code list<s8>} from bytes: one copy, no object per byte. */
     public static ComponentValue lowerBytes(byte[] bytes, boolean unsigned) {
-        List<ComponentValue> out = new ArrayList<>(bytes.length);
-        for (byte b : bytes) {
-            out.add(unsigned ? ComponentValue.u8(Byte.toUnsignedInt(b)) : ComponentValue.s8(b));
-        }
-        return ComponentValue.list(out);
+        return unsigned ? ComponentValue.u8List(bytes) : ComponentValue.s8List(bytes);
     }
 
+    /**
+     * The bytes of a {@code list<u8>} ({@code unsigned}) or {@code list<s8>}: one copy of a lifted list; a list of
+     * element values made by hand is checked element by element.
+     */
     public static byte[] liftBytes(ComponentValue v, boolean unsigned) {
-        List<ComponentValue> elements = as(ComponentValue.ListValue.class, v, "a list").elements();
+        ComponentValue.ListValue list = as(ComponentValue.ListValue.class, v, "a list");
+        if (list.elements() instanceof ScalarList s
+                && s.elementType() == (unsigned ? PrimValType.U8 : PrimValType.S8)) {
+            return list.toByteArray();
+        }
+        List<ComponentValue> elements = list.elements();
         byte[] out = new byte[elements.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = unsigned ? liftU8(elements.get(i)) : liftS8(elements.get(i));

@@ -6,6 +6,7 @@ import dev.basalt.component.ResourceHandle;
 import dev.basalt.component.ResourceType;
 import dev.basalt.component.ValueType;
 import dev.basalt.component.internal.runtime.AbiOptions.StringEncoding;
+import dev.basalt.component.model.PrimValType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -401,6 +402,12 @@ final class CanonicalAbi {
     }
 
     static List<ComponentValue> loadListFromValidRange(AbiContext cx, long ptr, int length, ValueType elemType) {
+        PrimValType bulk = BulkLists.scalarType(elemType);
+        if (bulk != null) {
+            // one array, no object per element: charged by bytes as strings are
+            cx.charge((long) length * BulkLists.size(bulk) / 8);
+            return BulkLists.load(cx, ptr, length, bulk);
+        }
         cx.charge(length);
         long size = elemSize(elemType);
         List<ComponentValue> a = new ArrayList<>(Math.min(length, 1 << 16));
@@ -527,6 +534,10 @@ final class CanonicalAbi {
 
     static long[] storeListIntoRange(AbiContext cx, List<ComponentValue> v, ValueType elemType) {
         long byteLength = v.size() * elemSize(elemType);
+        if (byteLength > MAX_LIST_BYTE_LENGTH) {
+            throw Traps.trap("list too long to lower: " + byteLength + " bytes, more than the canonical ABI's "
+                    + MAX_LIST_BYTE_LENGTH);
+        }
         int alignment = alignment(elemType);
         long ptr = cx.allocate(alignment, byteLength);
         cx.checkAllocation(ptr, alignment, byteLength, "list");
@@ -535,6 +546,10 @@ final class CanonicalAbi {
     }
 
     static void storeListIntoValidRange(AbiContext cx, List<ComponentValue> v, long ptr, ValueType elemType) {
+        if (v instanceof ScalarList bulk && bulk.elementType() == BulkLists.scalarType(elemType)) {
+            BulkLists.store(cx, bulk, ptr);
+            return;
+        }
         long size = elemSize(elemType);
         for (int i = 0; i < v.size(); i++) {
             store(cx, v.get(i), elemType, ptr + i * size);

@@ -179,21 +179,14 @@ public final class WasiHost {
         return HostResources.get(rep(a, i), type);
     }
 
+    /** A lifted {@code list<u8>}'s bytes: one copy of the array the canonical ABI lifted it into. */
     static byte[] bytes(ComponentValue v) {
-        List<ComponentValue> l = ((ComponentValue.ListValue) v).elements();
-        byte[] out = new byte[l.size()];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = (byte) ((ComponentValue.U8) l.get(k)).value();
-        }
-        return out;
+        return ((ComponentValue.ListValue) v).toByteArray();
     }
 
+    /** A {@code list<u8>} to lower: one array, written into the guest's memory with one copy. */
     static ComponentValue bytes(byte[] b) {
-        ComponentValue[] out = new ComponentValue[b.length];
-        for (int k = 0; k < b.length; k++) {
-            out[k] = new ComponentValue.U8(b[k] & 0xff);
-        }
-        return new ComponentValue.ListValue(java.util.Arrays.asList(out));
+        return ComponentValue.u8List(b);
     }
 
     static Set<String> flags(List<ComponentValue> a, int i) {
@@ -737,9 +730,9 @@ public final class WasiHost {
                     break;
                 }
             }
-            byte[] got = java.util.Arrays.copyOf(buf.array(), buf.position());
-            boolean eof = offset + got.length >= d.channel.size();
-            return new ComponentValue.TupleValue(List.of(bytes(got), new ComponentValue.Bool(eof)));
+            boolean eof = offset + buf.position() >= d.channel.size();
+            return new ComponentValue.TupleValue(List.of(ComponentValue.u8List(buf.array(), 0, buf.position()),
+                    new ComponentValue.Bool(eof)));
         }));
         on(t, "[method]descriptor.write", (s, a) -> fs(() -> {
             Descriptor d = file(res(a, 0, Descriptor.class));
@@ -750,7 +743,7 @@ public final class WasiHost {
             if (offset < 0) {
                 throw Errno.fail(Errno.INVAL);
             }
-            ByteBuffer buf = ByteBuffer.wrap(bytes(a.get(1)));
+            ByteBuffer buf = ((ComponentValue.ListValue) a.get(1)).asByteBuffer(); // a view, not a copy
             while (buf.hasRemaining()) {
                 d.channel.write(buf, offset + buf.position());
             }
