@@ -227,6 +227,27 @@ final class RunCommand implements Callable<Integer> {
         if (invoke == null) {
             b.args(args);
         }
+        grantEnvAndDirs(b, env, inheritEnv, dirs);
+        for (String l : listen) {
+            int colon = l.lastIndexOf(':');
+            try {
+                String host = colon <= 0 ? "127.0.0.1" : l.substring(0, colon);
+                int port = Integer.parseInt(l.substring(colon + 1));
+                b.listen(new java.net.InetSocketAddress(host, port));
+            } catch (IllegalArgumentException e) {
+                throw new Main.CliException("--listen wants HOST:PORT, got " + l, Main.USAGE);
+            }
+        }
+        if (Main.systemStdio) {
+            b.inheritStdio();
+        } else {
+            b.stdout(new WriterOutputStream(out)).stderr(new WriterOutputStream(err));
+        }
+        return b.build();
+    }
+
+    /** Grants the {@code --env NAME=VALUE}, {@code --inherit-env} and {@code --dir HOST[::GUEST][:ro]} options. */
+    static void grantEnvAndDirs(WasiConfig.Builder b, List<String> env, boolean inheritEnv, List<String> dirs) {
         for (String e : env) {
             int eq = e.indexOf('=');
             if (eq <= 0) {
@@ -248,22 +269,6 @@ final class RunCommand implements Callable<Integer> {
             }
             b.preopenDir(Path.of(host), guest, readOnly);
         }
-        for (String l : listen) {
-            int colon = l.lastIndexOf(':');
-            try {
-                String host = colon <= 0 ? "127.0.0.1" : l.substring(0, colon);
-                int port = Integer.parseInt(l.substring(colon + 1));
-                b.listen(new java.net.InetSocketAddress(host, port));
-            } catch (IllegalArgumentException e) {
-                throw new Main.CliException("--listen wants HOST:PORT, got " + l, Main.USAGE);
-            }
-        }
-        if (Main.systemStdio) {
-            b.inheritStdio();
-        } else {
-            b.stdout(new WriterOutputStream(out)).stderr(new WriterOutputStream(err));
-        }
-        return b.build();
     }
 
     /** Guest output into a writer (tests, embedding of the CLI): bytes decoded as UTF-8. */

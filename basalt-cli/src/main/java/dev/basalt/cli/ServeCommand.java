@@ -1,0 +1,159 @@
+package dev.basalt.cli;
+
+import dev.basalt.Config;
+import dev.basalt.Engine;
+import dev.basalt.component.Component;
+import dev.basalt.serve.WasiHttpServer;
+import dev.basalt.wasi.WasiConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code basalt serve app.wasm --listen 127.0.0.1:8080}: serves a wasi:http component (one exporting
+ * {@code wasi:http/incoming-handler@0.2.x}) over HTTP with {@link WasiHttpServer}, a fresh instance per request.
+ * Grants as {@code basalt run} (--env, --inherit-env, --dir) plus --allow-outbound for the hosts the guest may send
+ * requests to. Runs until the process is stopped (or, embedded, until its thread is interrupted).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve a wasi:http component (exporting wasi:http/incoming-handler) over HTTP: compiled once, "
+                + "a fresh instance for every request. Failed requests (traps, with the Wasm backtrace) are logged to "
+                + "stderr and answered 500.",
+                "Exit code: 2 for usage errors or an address that cannot be bound; otherwise it runs until stopped."})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "A component (binary or text) exporting wasi:http/incoming-handler.")
+    Path file;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            description = "Where to listen (default ${DEFAULT-VALUE}; port 0 picks a free port).")
+    String listen;
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "compiler",
+            description = "Execution engine: compiler (the default: JVM bytecode, compiled once at start), interpreter or auto.")
+    String engineName;
+
+    @Option(names = "--fuel", paramLabel = "N", description = "Fuel per request: a request's guest traps after about N units.")
+    Long fuel;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Time per request for running Wasm code, e.g. 500ms, 2s.")
+    String timeout;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE", description = "Cap each request's linear memory, e.g. 64MiB.")
+    String maxMemory;
+
+    @Option(names = "--dir", paramLabel = "HOST[::GUEST][:ro]",
+            description = "Grant the host directory HOST to every request's guest as GUEST (:ro read-only).")
+    List<String> dirs = new ArrayList<>();
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Set an environment variable of the guest.")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--inherit-env", description = "Give the guest the whole host environment (--env takes precedence).")
+    boolean inheritEnv;
+
+    @Option(names = "--allow-outbound", paramLabel = "HOST",
+            description = {"Let the guest send HTTP requests to HOST: [http[s]://]host[:port|:*], *.example.com, *",
+                    "(no port: 80/443). Requests anywhere else fail with HTTP-request-denied."})
+    List<String> allowOutbound = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        byte[] bytes = ModuleFiles.read(file);
+        if (!ComponentRun.isComponent(bytes) && !ComponentRun.isComponentText(bytes)) {
+            throw new Main.CliException(file + " is not a component: basalt serve runs wasi:http components", Main.USAGE);
+        }
+        Config.Builder config = Config.builder().strategy(RunCommand.strategy(engineName));
+        if (maxMemory != null) {
+            config.maxMemoryBytes(RunCommand.parseSize(maxMemory));
+        }
+        Engine engine = Engine.create(config.build());
+        WasiConfig.Builder wasi = WasiConfig.builder().args(file.getFileName().toString());
+        RunCommand.grantEnvAndDirs(wasi, env, inheritEnv, dirs);
+        for (String host : allowOutbound) {
+            try {
+                wasi.allowOutboundHost(host);
+            } catch (IllegalArgumentException e) {
+                throw new Main.CliException("--allow-outbound: " + e.getMessage(), Main.USAGE);
+            }
+        }
+        if (Main.systemStdio) {
+            wasi.inheritStdio();
+        }
+        Component component = ComponentRun.load(engine, bytes);
+        WasiHttpServer.Builder b;
+        try {
+            b = WasiHttpServer.builder(engine, component);
+        } catch (IllegalArgumentException e) {
+            throw new Main.CliException(e.getMessage(), Main.USAGE);
+        }
+        b.listen(address(listen)).wasi(wasi.build()).errorLog(message -> {
+            synchronized (err) {
+                err.println("basalt serve: " + message);
+                err.flush();
+            }
+        });
+        if (fuel != null) {
+            b.fuelPerRequest(fuel);
+        }
+        if (timeout != null) {
+            b.requestTimeout(RunCommand.parseDuration(timeout));
+        }
+        WasiHttpServer server;
+        try {
+            server = b.start();
+        } catch (IOException e) {
+            throw new Main.CliException("cannot listen on " + listen + ": " + e.getMessage(), Main.USAGE);
+        }
+        Thread stopper = new Thread(server::close, "basalt-serve-shutdown");
+        if (Main.systemStdio) {
+            Runtime.getRuntime().addShutdownHook(stopper);
+        }
+        out.println("basalt serve: " + file.getFileName() + " on http://" + hostForUrl(server.address().getHostString())
+                + ":" + server.port() + "/");
+        out.flush();
+        try {
+            server.join();
+        } catch (InterruptedException e) {
+            // embedded use (tests): interrupting the thread stops the server; the flag stays clear so that
+            // stopping can wait for running requests
+        } finally {
+            server.close();
+        }
+        return Main.OK;
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** {@code HOST:PORT}, {@code [V6]:PORT} or {@code :PORT} / {@code PORT} (127.0.0.1). */
+    static InetSocketAddress address(String text) {
+        int colon = text.lastIndexOf(':');
+        String host = colon <= 0 ? "127.0.0.1" : text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new InetSocketAddress(host, port);
+        } catch (NumberFormatException e) {
+            throw new Main.CliException("--listen wants HOST:PORT, got " + text, Main.USAGE);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.basalt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code basalt serve}: starts the server in-process on an ephemeral port with basalt-wasi's C test handler, talks
+ * HTTP to it, and stops it by interrupting the command's thread; plus the usage errors.
+ */
+class ServeCommandTest {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    static Path handler() {
+        String relative = "basalt-wasi/src/test/resources/wasi-http/handler.component.wasm";
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve(relative))) {
+                return p.resolve(relative);
+            }
+        }
+        throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** Collects output and completes {@link #url} with the address the command announces. */
+    static final class Announcements extends Writer {
+        final StringBuilder text = new StringBuilder();
+        final CompletableFuture<String> url = new CompletableFuture<>();
+
+        @Override
+        public synchronized void write(char[] buf, int off, int len) {
+            text.append(buf, off, len);
+            Matcher m = Pattern.compile("on (http://\\S+/)\n").matcher(text);
+            if (m.find()) {
+                url.complete(m.group(1));
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesUntilStoppedAndLogsTraps() throws Exception {
+        Announcements out = new Announcements();
+        StringWriter err = new StringWriter();
+        int[] code = {-1};
+        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", handler().toString(),
+                "--listen", "127.0.0.1:0", "--engine", "interpreter", "--env", "A=1", "--allow-outbound", "127.0.0.1:1",
+                "--fuel", "100000000"}, new PrintWriter(out, true), new PrintWriter(err, true)));
+        command.start();
+        String base;
+        try {
+            base = out.url.get(2, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException e) {
+            command.interrupt();
+            throw new AssertionError("no announcement; err: " + err, e);
+        }
+        assertThat(base).matches("http://127\\.0\\.0\\.1:\\d+/");
+        try {
+            HttpResponse<String> counter = get(base + "counter");
+            assertThat(counter.statusCode()).isEqualTo(200);
+            assertThat(counter.body()).isEqualTo("count=1\n");
+            assertThat(get(base + "counter").body()).isEqualTo("count=1\n");
+            assertThat(get(base + "trap").statusCode()).isEqualTo(500);
+            assertThat(err.toString()).startsWith("basalt serve: GET /trap: the guest trapped: unreachable")
+                    .contains("handle");
+            assertThat(get(base + "outbound/127.0.0.1:2/").body()).isEqualTo("error-code: HTTP-request-denied\n");
+        } finally {
+            command.interrupt();
+            command.join(TimeUnit.MINUTES.toMillis(1));
+        }
+        assertThat(command.isAlive()).isFalse();
+        assertThat(code[0]).isZero();
+        assertThatThrownBy(() -> get(base)).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void usageErrors() throws IOException {
+        CliRun notAComponent = CliRun.of("serve", ComponentCommandRunTest.fixture("hello").getParent().getParent()
+                .resolve("wasi/hello.wasm").toString());
+        assertThat(notAComponent.code()).isEqualTo(2);
+        assertThat(notAComponent.err()).contains("is not a component");
+        CliRun command = CliRun.of("serve", ComponentCommandRunTest.fixture("hello").toString());
+        assertThat(command.code()).isEqualTo(2);
+        assertThat(command.err()).contains("the component is not an HTTP handler");
+        CliRun badGrant = CliRun.of("serve", handler().toString(), "--allow-outbound", "ftp://x");
+        assertThat(badGrant.code()).isEqualTo(2);
+        assertThat(badGrant.err()).contains("--allow-outbound: not an outbound host grant");
+        CliRun badListen = CliRun.of("serve", handler().toString(), "--listen", "127.0.0.1:http");
+        assertThat(badListen.code()).isEqualTo(2);
+        assertThat(badListen.err()).contains("--listen wants HOST:PORT");
+    }
+}

@@ -1,0 +1,302 @@
+package dev.basalt.serve;
+
+import dev.basalt.Engine;
+import dev.basalt.Store;
+import dev.basalt.Trap;
+import dev.basalt.component.Component;
+import dev.basalt.component.ComponentInstancePre;
+import dev.basalt.component.ComponentLinker;
+import dev.basalt.wasi.WasiConfig;
+import dev.basalt.wasi.preview2.WasiComponentContext;
+import dev.basalt.wasi.preview2.WasiHttp;
+import dev.basalt.wasi.preview2.WasiHttpException;
+import dev.basalt.wasi.preview2.WasiPreview2;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * An HTTP server (Jetty 12) that serves a {@code wasi:http/incoming-handler} component. The component is compiled
+ * and pre-instantiated ({@link ComponentLinker#instantiatePre}) once; every request gets a fresh instance in a new
+ * {@link Store} with a new WASI context from the same {@link WasiConfig} (environment, directories, outbound hosts),
+ * so no state leaks from one request to the next. The request body streams into the guest as it reads it, the
+ * response streams out as the guest writes it. Per request: optional fuel, a deadline and a memory cap. A trap or
+ * any other failure of the guest is answered 500 (or, once the status was sent, ends the exchange abnormally) and
+ * reported to the error log with the Wasm backtrace; the server keeps serving.
+ *
+ * <p>Lifecycle: {@link Builder#start()} binds and starts; {@link #close()} stops. Thread-safe: Jetty's threads run
+ * the requests, each on its own store.
+ *
+ * {@snippet :
+ * Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.COMPILER).build());
+ * try (WasiHttpServer server = WasiHttpServer.builder(engine, Component.compile(engine, bytes))
+ *         .listen(new InetSocketAddress("127.0.0.1", 8080))
+ *         .wasi(WasiConfig.builder().allowOutboundHost("api.example.com:443").build())
+ *         .requestTimeout(Duration.ofSeconds(10))
+ *         .start()) {
+ *     server.join();
+ * }
+ * }
+ */
+public final class WasiHttpServer implements AutoCloseable {
+    /** Response fields Jetty manages itself; a guest's values for them are not copied. */
+    private static final Set<String> CONNECTION_FIELDS = Set.of("connection", "keep-alive", "transfer-encoding",
+            "upgrade", "proxy-connection", "te", "trailer");
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    private WasiHttpServer(Builder b) {
+        ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(b.engine);
+        WasiPreview2.addToLinker(linker, ctx -> ctx);
+        ComponentInstancePre<WasiComponentContext> pre = linker.instantiatePre(b.component);
+        server = new Server();
+        connector = new ServerConnector(server);
+        connector.setHost(b.listen.getHostString());
+        connector.setPort(b.listen.getPort());
+        server.addConnector(connector);
+        server.setHandler(new GuestHandler(b, pre));
+        // stopping waits for running requests, but not forever: a guest stuck in a host call holds its thread
+        server.setStopTimeout(5_000);
+    }
+
+    /** A server for {@code component} (it must export {@code wasi:http/incoming-handler@0.2.x}). */
+    public static Builder builder(Engine engine, Component component) {
+        if (!WasiHttp.isHandler(component)) {
+            throw new IllegalArgumentException("the component is not an HTTP handler: it exports no "
+                    + WasiHttp.INCOMING_HANDLER + "@0.2.x (it exports " + component.exportNames() + ")");
+        }
+        return new Builder(engine, component);
+    }
+
+    /** The port the server listens on (the chosen one if it was asked for port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The address the server listens on. */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(connector.getHost() == null ? "0.0.0.0" : connector.getHost(), port());
+    }
+
+    /** How many requests were handled so far, and how many of them the guest failed. */
+    public long requestCount() {
+        return requests.get();
+    }
+
+    public long failureCount() {
+        return failures.get();
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** Stops accepting connections, lets running requests finish (up to 5 s) and releases the port. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the server failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Configures a {@link WasiHttpServer}; not thread-safe. */
+    public static final class Builder {
+        private final Engine engine;
+        private final Component component;
+        private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 8080);
+        private WasiConfig wasi = WasiConfig.builder().build();
+        private OptionalLong fuel = OptionalLong.empty();
+        private Optional<Duration> timeout = Optional.empty();
+        private Store.Limits limits;
+        private Consumer<String> errorLog = message -> System.getLogger("dev.basalt.serve")
+                .log(System.Logger.Level.ERROR, message);
+
+        private Builder(Engine engine, Component component) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            this.component = Objects.requireNonNull(component, "component");
+            this.limits = Store.Limits.of(engine.config());
+        }
+
+        /** Where to listen (port 0: any free port, see {@link #port()}); default 127.0.0.1:8080. */
+        public Builder listen(InetSocketAddress address) {
+            this.listen = Objects.requireNonNull(address);
+            return this;
+        }
+
+        /** What every request's guest is granted (environment, directories, outbound hosts, stdio). */
+        public Builder wasi(WasiConfig config) {
+            this.wasi = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** Fuel per request: a guest that uses it up traps ("all fuel consumed") and the request gets 500. */
+        public Builder fuelPerRequest(long units) {
+            if (units <= 0) {
+                throw new IllegalArgumentException("fuel must be positive: " + units);
+            }
+            this.fuel = OptionalLong.of(units);
+            return this;
+        }
+
+        /** Wall-clock time per request for running Wasm code (a trap "deadline exceeded" after it). */
+        public Builder requestTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("the timeout must be positive: " + timeout);
+            }
+            this.timeout = Optional.of(timeout);
+            return this;
+        }
+
+        /** The most linear memory one request's instance may have (the engine's limit by default). */
+        public Builder maxMemoryBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("the memory limit must be positive: " + bytes);
+            }
+            this.limits = new Store.Limits(bytes, limits.maxTableElements(), limits.maxInstances());
+            return this;
+        }
+
+        /** Where failed requests are reported (one message each, with the Wasm backtrace of a trap). */
+        public Builder errorLog(Consumer<String> log) {
+            this.errorLog = Objects.requireNonNull(log);
+            return this;
+        }
+
+        /**
+         * Pre-instantiates the component (checking its imports against the host), binds and starts the server.
+         *
+         * @throws dev.basalt.component.ComponentException if the component imports something the host lacks
+         * @throws IOException if the address cannot be bound
+         */
+        public WasiHttpServer start() throws IOException {
+            WasiHttpServer s = new WasiHttpServer(this);
+            try {
+                s.server.start();
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            } catch (Exception e) {
+                s.close();
+                throw new IOException("cannot start the server on " + listen + ": " + e.getMessage(), e);
+            }
+            return s;
+        }
+    }
+
+    /** Runs each request in a fresh instance. */
+    private final class GuestHandler extends Handler.Abstract {
+        private final Builder config;
+        private final ComponentInstancePre<WasiComponentContext> pre;
+
+        GuestHandler(Builder config, ComponentInstancePre<WasiComponentContext> pre) {
+            this.config = config;
+            this.pre = pre;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            requests.incrementAndGet();
+            String what = request.getMethod() + " " + request.getHttpURI().getPathQuery();
+            boolean[] started = {false};
+            OutputStream[] body = {null};
+            try (WasiComponentContext wasi = WasiComponentContext.create(config.wasi)) {
+                Store<WasiComponentContext> store = Store.create(config.engine, wasi, config.limits);
+                config.fuel.ifPresent(store::setFuel);
+                config.timeout.ifPresent(store::setDeadline);
+                try {
+                    WasiHttp.handle(pre.instantiate(store), wasi, toGuest(request), new WasiHttp.ResponseSink() {
+                        @Override
+                        public OutputStream respond(int status, List<WasiHttp.Header> headers) {
+                            started[0] = true;
+                            response.setStatus(status);
+                            for (WasiHttp.Header h : headers) {
+                                if (!CONNECTION_FIELDS.contains(h.name().toLowerCase(Locale.ROOT))) {
+                                    response.getHeaders().add(h.name(), h.value());
+                                }
+                            }
+                            body[0] = Content.Sink.asOutputStream(response);
+                            return body[0];
+                        }
+
+                        @Override
+                        public void complete(List<WasiHttp.Header> trailers) throws IOException {
+                            // the last write: Jetty ends the response (a final chunk, or the declared length)
+                            body[0].close();
+                        }
+                    });
+                } finally {
+                    store.cancelDeadline();
+                    wasi.flush();
+                }
+                callback.succeeded();
+            } catch (Trap t) {
+                fail(request, response, callback, started[0], what + ": the guest trapped: " + backtrace(t), t);
+            } catch (WasiHttpException e) {
+                fail(request, response, callback, e.responseStarted() || started[0], what + ": " + e.getMessage(), e);
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                fail(request, response, callback, started[0], what + ": the request failed: " + e, e);
+            }
+            return true;
+        }
+
+        private void fail(Request request, Response response, Callback callback, boolean started, String message,
+                Throwable cause) {
+            failures.incrementAndGet();
+            config.errorLog.accept(message);
+            if (started || response.isCommitted()) {
+                // the status is on its way: all that is left is to end the exchange abnormally
+                callback.failed(cause);
+            } else {
+                response.getHeaders().clear();
+                Response.writeError(request, response, callback, 500, "the component failed to handle the request");
+            }
+        }
+    }
+
+    /** The trap's message and its Wasm frames, one per line. */
+    static String backtrace(Trap t) {
+        StringBuilder sb = new StringBuilder(String.valueOf(t.getMessage()));
+        for (Trap.Frame f : t.backtrace()) {
+            sb.append("\n    at ").append(f);
+        }
+        return sb.toString();
+    }
+
+    private static WasiHttp.Request toGuest(Request request) {
+        List<WasiHttp.Header> headers = new ArrayList<>();
+        for (HttpField f : request.getHeaders()) {
+            headers.add(new WasiHttp.Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
+        }
+        InputStream in = Content.Source.asInputStream(request);
+        String scheme = request.getHttpURI().getScheme();
+        String authority = request.getHttpURI().getAuthority();
+        String path = request.getHttpURI().getPathQuery();
+        return new WasiHttp.Request(request.getMethod(), Optional.ofNullable(scheme),
+                Optional.ofNullable(authority), path == null || path.isEmpty() ? "/" : path, headers, in, List::of);
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * Serving wasi:http components over HTTP: {@link dev.basalt.serve.WasiHttpServer} (Jetty 12) compiles and
+ * pre-instantiates a component exporting {@code wasi:http/incoming-handler@0.2.x} once and runs every request in
+ * a fresh instance and store, with the grants of a {@link dev.basalt.wasi.WasiConfig} (environment, directories,
+ * outbound hosts) and per-request limits (fuel, deadline, memory). {@code basalt serve app.wasm --listen
+ * 127.0.0.1:8080} is its command line.
+ *
+ * {@snippet :
+ * try (WasiHttpServer server = WasiHttpServer.builder(engine, component)
+ *         .listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
+ *     System.out.println("listening on port " + server.port());
+ *     server.join();
+ * }
+ * }
+ */
+package dev.basalt.serve;
