@@ -111,6 +111,11 @@ final class ServeCommand implements Callable<Integer> {
         if (timeout != null) {
             b.requestTimeout(RunCommand.parseDuration(timeout));
         }
+        if (Main.systemStdio && System.getProperty("slf4j.internal.verbosity") == null) {
+            // Jetty logs through SLF4J, which has no provider here: keep its "no providers" notice off stderr
+            // (failed requests are reported through errorLog above)
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
         WasiHttpServer server;
         try {
             server = b.start();

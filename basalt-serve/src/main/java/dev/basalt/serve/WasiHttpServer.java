@@ -72,7 +72,10 @@ public final class WasiHttpServer implements AutoCloseable {
         WasiPreview2.addToLinker(linker, ctx -> ctx);
         ComponentInstancePre<WasiComponentContext> pre = linker.instantiatePre(b.component);
         server = new Server();
-        connector = new ServerConnector(server);
+        org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
+        // the guest's headers are the response's; do not advertise the server's software and version
+        http.setSendServerVersion(false);
+        connector = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
         connector.setHost(b.listen.getHostString());
         connector.setPort(b.listen.getPort());
         server.addConnector(connector);

@@ -90,6 +90,7 @@ class WasiHttpServerTest {
             HttpResponse<String> echo = send(server, "POST", "/echo?q=1", "the body");
             assertThat(echo.statusCode()).isEqualTo(200);
             assertThat(echo.headers().firstValue("x-echo-method")).hasValue("POST");
+            assertThat(echo.headers().firstValue("server")).as("no Server header of Jetty's").isEmpty();
             assertThat(echo.body()).startsWith("POST /echo?q=1\n").contains("\nx-test: yes\n")
                     .contains("\nhost: 127.0.0.1:" + server.port() + "\n").endsWith("\nbody=the body");
 
