@@ -3,6 +3,7 @@ package dev.basalt.cli;
 import dev.basalt.Config;
 import dev.basalt.Engine;
 import dev.basalt.component.Component;
+import dev.basalt.serve.AppManifest;
 import dev.basalt.serve.WasiHttpServer;
 import dev.basalt.wasi.WasiConfig;
 import java.io.IOException;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
  * {@code basalt serve app.wasm --listen 127.0.0.1:8080}: serves a wasi:http component (one exporting
  * {@code wasi:http/incoming-handler@0.2.x}) over HTTP with {@link WasiHttpServer}, a fresh instance per request.
  * Grants as {@code basalt run} (--env, --inherit-env, --dir) plus --allow-outbound for the hosts the guest may send
- * requests to. Runs until the process is stopped (or, embedded, until its thread is interrupted).
+ * requests to; or a Spin-style manifest ({@code spin.toml}, see {@link AppManifest}) routing paths to components
+ * with their own grants. Runs until the process is stopped (or, embedded, until its thread is interrupted).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve a wasi:http component (exporting wasi:http/incoming-handler) over HTTP: compiled once, "
@@ -32,7 +34,9 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "A component (binary or text) exporting wasi:http/incoming-handler.")
+    @Parameters(index = "0", paramLabel = "FILE", description = {"A component (binary or text) exporting "
+            + "wasi:http/incoming-handler, or a Spin-style manifest (*.toml, spin_manifest_version = 2: routes to",
+            "components, each with its allowed_outbound_hosts, environment and files)."})
     Path file;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
@@ -71,35 +75,52 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        byte[] bytes = ModuleFiles.read(file);
-        if (!ComponentRun.isComponent(bytes) && !ComponentRun.isComponentText(bytes)) {
-            throw new Main.CliException(file + " is not a component: basalt serve runs wasi:http components", Main.USAGE);
-        }
+        boolean manifest = file.getFileName().toString().endsWith(".toml");
         Config.Builder config = Config.builder().strategy(RunCommand.strategy(engineName));
         if (maxMemory != null) {
             config.maxMemoryBytes(RunCommand.parseSize(maxMemory));
         }
         Engine engine = Engine.create(config.build());
-        WasiConfig.Builder wasi = WasiConfig.builder().args(file.getFileName().toString());
-        RunCommand.grantEnvAndDirs(wasi, env, inheritEnv, dirs);
-        for (String host : allowOutbound) {
+        WasiHttpServer.Builder b;
+        if (manifest) {
+            if (!env.isEmpty() || inheritEnv || !dirs.isEmpty() || !allowOutbound.isEmpty()) {
+                throw new Main.CliException("with a manifest, each component's grants come from the manifest "
+                        + "(environment, files, allowed_outbound_hosts): --env, --inherit-env, --dir and "
+                        + "--allow-outbound do not apply", Main.USAGE);
+            }
             try {
-                wasi.allowOutboundHost(host);
+                b = AppManifest.load(file).serverBuilder(engine);
+            } catch (IOException e) {
+                throw new Main.CliException("cannot read " + e.getMessage(), Main.USAGE);
             } catch (IllegalArgumentException e) {
-                throw new Main.CliException("--allow-outbound: " + e.getMessage(), Main.USAGE);
+                throw new Main.CliException(e.getMessage(), Main.USAGE);
+            }
+        } else {
+            byte[] bytes = ModuleFiles.read(file);
+            if (!ComponentRun.isComponent(bytes) && !ComponentRun.isComponentText(bytes)) {
+                throw new Main.CliException(file + " is not a component: basalt serve runs wasi:http components "
+                        + "(or a spin.toml manifest)", Main.USAGE);
+            }
+            WasiConfig.Builder wasi = WasiConfig.builder().args(file.getFileName().toString());
+            RunCommand.grantEnvAndDirs(wasi, env, inheritEnv, dirs);
+            for (String host : allowOutbound) {
+                try {
+                    wasi.allowOutboundHost(host);
+                } catch (IllegalArgumentException e) {
+                    throw new Main.CliException("--allow-outbound: " + e.getMessage(), Main.USAGE);
+                }
+            }
+            if (Main.systemStdio) {
+                wasi.inheritStdio();
+            }
+            Component component = ComponentRun.load(engine, bytes);
+            try {
+                b = WasiHttpServer.builder(engine, component).wasi(wasi.build());
+            } catch (IllegalArgumentException e) {
+                throw new Main.CliException(e.getMessage(), Main.USAGE);
             }
         }
-        if (Main.systemStdio) {
-            wasi.inheritStdio();
-        }
-        Component component = ComponentRun.load(engine, bytes);
-        WasiHttpServer.Builder b;
-        try {
-            b = WasiHttpServer.builder(engine, component);
-        } catch (IllegalArgumentException e) {
-            throw new Main.CliException(e.getMessage(), Main.USAGE);
-        }
-        b.listen(address(listen)).wasi(wasi.build()).errorLog(message -> {
+        b.listen(address(listen)).errorLog(message -> {
             synchronized (err) {
                 err.println("basalt serve: " + message);
                 err.flush();

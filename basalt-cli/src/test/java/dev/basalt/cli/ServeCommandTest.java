@@ -87,7 +87,7 @@ class ServeCommandTest {
             assertThat(counter.body()).isEqualTo("count=1\n");
             assertThat(get(base + "counter").body()).isEqualTo("count=1\n");
             assertThat(get(base + "trap").statusCode()).isEqualTo(500);
-            assertThat(err.toString()).startsWith("basalt serve: GET /trap: the guest trapped: unreachable")
+            assertThat(err.toString()).startsWith("basalt serve: GET /trap (app): the guest trapped: unreachable")
                     .contains("handle");
             assertThat(get(base + "outbound/127.0.0.1:2/").body()).isEqualTo("error-code: HTTP-request-denied\n");
         } finally {
@@ -97,6 +97,44 @@ class ServeCommandTest {
         assertThat(command.isAlive()).isFalse();
         assertThat(code[0]).isZero();
         assertThatThrownBy(() -> get(base)).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void servesASpinStyleManifest(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Files.copy(handler(), dir.resolve("hello.wasm"));
+        Path manifest = Files.writeString(dir.resolve("spin.toml"), """
+                spin_manifest_version = 2
+                [application]
+                name = "hello"
+                [[trigger.http]]
+                route = "/hello/..."
+                component = "hello"
+                [component.hello]
+                source = "hello.wasm"
+                """);
+        Announcements out = new Announcements();
+        StringWriter err = new StringWriter();
+        int[] code = {-1};
+        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", manifest.toString(),
+                "--listen", "127.0.0.1:0", "--engine", "interpreter"}, new PrintWriter(out, true), new PrintWriter(err, true)));
+        command.start();
+        try {
+            String base = out.url.get(2, TimeUnit.MINUTES);
+            HttpResponse<String> hello = get(base + "hello/x");
+            assertThat(hello.statusCode()).isEqualTo(200);
+            assertThat(hello.body()).startsWith("GET /hello/x\n").contains("\nspin-path-info: /x\n");
+            assertThat(get(base + "other").statusCode()).isEqualTo(404);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no announcement; err: " + err, e);
+        } finally {
+            command.interrupt();
+            command.join(TimeUnit.MINUTES.toMillis(1));
+        }
+        assertThat(command.isAlive()).isFalse();
+        assertThat(code[0]).isZero();
+        CliRun withGrants = CliRun.of("serve", manifest.toString(), "--env", "A=1");
+        assertThat(withGrants.code()).isEqualTo(2);
+        assertThat(withGrants.err()).contains("each component's grants come from the manifest");
     }
 
     @Test

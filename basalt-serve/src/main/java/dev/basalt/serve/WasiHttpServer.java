@@ -67,10 +67,23 @@ public final class WasiHttpServer implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
 
+    /** A route's component, pre-instantiated, and what its guests are granted. */
+    private record Served(Route route, String name, ComponentInstancePre<WasiComponentContext> pre, WasiConfig wasi) {
+    }
+
     private WasiHttpServer(Builder b) {
-        ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(b.engine);
-        WasiPreview2.addToLinker(linker, ctx -> ctx);
-        ComponentInstancePre<WasiComponentContext> pre = linker.instantiatePre(b.component);
+        if (b.routes.isEmpty()) {
+            throw new IllegalStateException("no routes: nothing to serve");
+        }
+        List<Served> served = new ArrayList<>();
+        for (RouteSpec r : b.routes) {
+            ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(b.engine);
+            WasiPreview2.addToLinker(linker, ctx -> ctx);
+            served.add(new Served(r.route(), r.name(), linker.instantiatePre(r.component()),
+                    r.wasi() == null ? b.wasi : r.wasi()));
+        }
+        // the most specific route first: exact routes, then longer prefixes
+        served.sort(java.util.Comparator.comparingInt((Served x) -> x.route().specificity()).reversed());
         server = new Server();
         org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
         // the guest's headers are the response's; do not advertise the server's software and version
@@ -79,18 +92,35 @@ public final class WasiHttpServer implements AutoCloseable {
         connector.setHost(b.listen.getHostString());
         connector.setPort(b.listen.getPort());
         server.addConnector(connector);
-        server.setHandler(new GuestHandler(b, pre));
+        server.setHandler(new GuestHandler(b, List.copyOf(served)));
         // stopping waits for running requests, but not forever: a guest stuck in a host call holds its thread
         server.setStopTimeout(5_000);
     }
 
-    /** A server for {@code component} (it must export {@code wasi:http/incoming-handler@0.2.x}). */
+    /**
+     * A server for {@code component} (it must export {@code wasi:http/incoming-handler@0.2.x}) on every path
+     * (the route {@code /...}), its guests granted what {@link Builder#wasi} says.
+     */
     public static Builder builder(Engine engine, Component component) {
+        checkHandler(component, "the component");
+        Builder b = new Builder(engine);
+        b.routes.add(new RouteSpec(Route.parse("/..."), "app", component, null));
+        return b;
+    }
+
+    /** A server for several components, each on its own {@link Builder#route routes}. */
+    public static Builder builder(Engine engine) {
+        return new Builder(engine);
+    }
+
+    private static void checkHandler(Component component, String what) {
         if (!WasiHttp.isHandler(component)) {
-            throw new IllegalArgumentException("the component is not an HTTP handler: it exports no "
+            throw new IllegalArgumentException(what + " is not an HTTP handler: it exports no "
                     + WasiHttp.INCOMING_HANDLER + "@0.2.x (it exports " + component.exportNames() + ")");
         }
-        return new Builder(engine, component);
+    }
+
+    private record RouteSpec(Route route, String name, Component component, WasiConfig wasi) {
     }
 
     /** The port the server listens on (the chosen one if it was asked for port 0). */
@@ -130,7 +160,7 @@ public final class WasiHttpServer implements AutoCloseable {
     /** Configures a {@link WasiHttpServer}; not thread-safe. */
     public static final class Builder {
         private final Engine engine;
-        private final Component component;
+        private final List<RouteSpec> routes = new ArrayList<>();
         private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 8080);
         private WasiConfig wasi = WasiConfig.builder().build();
         private OptionalLong fuel = OptionalLong.empty();
@@ -139,10 +169,25 @@ public final class WasiHttpServer implements AutoCloseable {
         private Consumer<String> errorLog = message -> System.getLogger("dev.basalt.serve")
                 .log(System.Logger.Level.ERROR, message);
 
-        private Builder(Engine engine, Component component) {
+        private Builder(Engine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
-            this.component = Objects.requireNonNull(component, "component");
             this.limits = Store.Limits.of(engine.config());
+        }
+
+        /**
+         * Serves {@code component} (named {@code name} in logs) on {@code route} ({@link Route}: {@code /a},
+         * {@code /a/...}, {@code /...}), its guests granted {@code wasi}.
+         *
+         * @throws IllegalArgumentException if the route is malformed, already taken, or the component is no handler
+         */
+        public Builder route(String route, String name, Component component, WasiConfig wasi) {
+            Route r = Route.parse(route);
+            checkHandler(component, "component " + name);
+            if (routes.stream().anyMatch(x -> x.route().equals(r))) {
+                throw new IllegalArgumentException("route " + route + " is given twice");
+            }
+            routes.add(new RouteSpec(r, Objects.requireNonNull(name), component, Objects.requireNonNull(wasi)));
+            return this;
         }
 
         /** Where to listen (port 0: any free port, see {@link #port()}); default 127.0.0.1:8080. */
@@ -151,7 +196,10 @@ public final class WasiHttpServer implements AutoCloseable {
             return this;
         }
 
-        /** What every request's guest is granted (environment, directories, outbound hosts, stdio). */
+        /**
+         * What every request's guest is granted (environment, directories, outbound hosts, stdio), for the
+         * component of {@link WasiHttpServer#builder(Engine, Component)}; routes carry their own.
+         */
         public Builder wasi(WasiConfig config) {
             this.wasi = Objects.requireNonNull(config);
             return this;
@@ -211,28 +259,44 @@ public final class WasiHttpServer implements AutoCloseable {
         }
     }
 
-    /** Runs each request in a fresh instance. */
+    /** Runs each request in a fresh instance of its route's component. */
     private final class GuestHandler extends Handler.Abstract {
         private final Builder config;
-        private final ComponentInstancePre<WasiComponentContext> pre;
+        private final List<Served> routes;
 
-        GuestHandler(Builder config, ComponentInstancePre<WasiComponentContext> pre) {
+        GuestHandler(Builder config, List<Served> routes) {
             this.config = config;
-            this.pre = pre;
+            this.routes = routes;
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             requests.incrementAndGet();
+            String path = request.getHttpURI().getPath();
             String what = request.getMethod() + " " + request.getHttpURI().getPathQuery();
+            Served target = null;
+            String pathInfo = null;
+            for (Served s : routes) {
+                Optional<String> info = s.route().pathInfo(path == null ? "/" : path);
+                if (info.isPresent()) {
+                    target = s;
+                    pathInfo = info.get();
+                    break;
+                }
+            }
+            if (target == null) {
+                Response.writeError(request, response, callback, 404, "no route for " + path);
+                return true;
+            }
             boolean[] started = {false};
             OutputStream[] body = {null};
-            try (WasiComponentContext wasi = WasiComponentContext.create(config.wasi)) {
+            try (WasiComponentContext wasi = WasiComponentContext.create(target.wasi())) {
                 Store<WasiComponentContext> store = Store.create(config.engine, wasi, config.limits);
                 config.fuel.ifPresent(store::setFuel);
                 config.timeout.ifPresent(store::setDeadline);
                 try {
-                    WasiHttp.handle(pre.instantiate(store), wasi, toGuest(request), new WasiHttp.ResponseSink() {
+                    WasiHttp.handle(target.pre().instantiate(store), wasi, toGuest(request, target.route(), pathInfo),
+                            new WasiHttp.ResponseSink() {
                         @Override
                         public OutputStream respond(int status, List<WasiHttp.Header> headers) {
                             started[0] = true;
@@ -258,11 +322,12 @@ public final class WasiHttpServer implements AutoCloseable {
                 }
                 callback.succeeded();
             } catch (Trap t) {
-                fail(request, response, callback, started[0], what + ": the guest trapped: " + backtrace(t), t);
+                fail(request, response, callback, started[0], what + " (" + target.name() + "): the guest trapped: " + backtrace(t), t);
             } catch (WasiHttpException e) {
-                fail(request, response, callback, e.responseStarted() || started[0], what + ": " + e.getMessage(), e);
+                fail(request, response, callback, e.responseStarted() || started[0],
+                        what + " (" + target.name() + "): " + e.getMessage(), e);
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-                fail(request, response, callback, started[0], what + ": the request failed: " + e, e);
+                fail(request, response, callback, started[0], what + " (" + target.name() + "): the request failed: " + e, e);
             }
             return true;
         }
@@ -290,11 +355,22 @@ public final class WasiHttpServer implements AutoCloseable {
         return sb.toString();
     }
 
-    private static WasiHttp.Request toGuest(Request request) {
+    /** The request for the guest, with Spin's routing headers ({@code spin-path-info} ...) added. */
+    private static WasiHttp.Request toGuest(Request request, Route route, String pathInfo) {
         List<WasiHttp.Header> headers = new ArrayList<>();
         for (HttpField f : request.getHeaders()) {
-            headers.add(new WasiHttp.Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
+            if (!f.getName().regionMatches(true, 0, "spin-", 0, 5)) {
+                headers.add(new WasiHttp.Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
+            }
         }
+        String componentRoute = route.wildcard() ? route.prefix() : route.pattern();
+        headers.add(new WasiHttp.Header("spin-full-url", request.getHttpURI().asString()));
+        headers.add(new WasiHttp.Header("spin-path-info", pathInfo));
+        headers.add(new WasiHttp.Header("spin-matched-route", route.pattern()));
+        headers.add(new WasiHttp.Header("spin-raw-component-route", route.pattern()));
+        headers.add(new WasiHttp.Header("spin-component-route", componentRoute));
+        headers.add(new WasiHttp.Header("spin-base-path", "/"));
+        headers.add(new WasiHttp.Header("spin-client-addr", Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request)));
         InputStream in = Content.Source.asInputStream(request);
         String scheme = request.getHttpURI().getScheme();
         String authority = request.getHttpURI().getAuthority();

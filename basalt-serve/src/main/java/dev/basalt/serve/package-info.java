@@ -2,8 +2,10 @@
  * Serving wasi:http components over HTTP: {@link dev.basalt.serve.WasiHttpServer} (Jetty 12) compiles and
  * pre-instantiates a component exporting {@code wasi:http/incoming-handler@0.2.x} once and runs every request in
  * a fresh instance and store, with the grants of a {@link dev.basalt.wasi.WasiConfig} (environment, directories,
- * outbound hosts) and per-request limits (fuel, deadline, memory). {@code basalt serve app.wasm --listen
- * 127.0.0.1:8080} is its command line.
+ * outbound hosts) and per-request limits (fuel, deadline, memory); several components can share a server on
+ * Spin-style {@link dev.basalt.serve.Route routes}, described by a Spin-style {@link dev.basalt.serve.AppManifest}
+ * ({@code spin.toml}). {@code basalt serve app.wasm --listen 127.0.0.1:8080} (or {@code basalt serve spin.toml})
+ * is its command line.
  *
  * {@snippet :
  * try (WasiHttpServer server = WasiHttpServer.builder(engine, component)

@@ -114,7 +114,7 @@ class WasiHttpServerTest {
             HttpResponse<String> trapped = get(server, "/trap");
             assertThat(trapped.statusCode()).isEqualTo(500);
             assertThat(log).singleElement().asString()
-                    .startsWith("GET /trap: the guest trapped: unreachable")
+                    .startsWith("GET /trap (app): the guest trapped: unreachable")
                     .contains("\n    at ").contains("handle");
             HttpResponse<String> next = get(server, "/counter");
             assertThat(next.statusCode()).isEqualTo(200);
@@ -125,8 +125,8 @@ class WasiHttpServerTest {
             assertThat(get(server, "/no-response").statusCode()).isEqualTo(500);
             assertThat(log).hasSize(3);
             assertThat(log.get(1)).isEqualTo(
-                    "GET /error-code: the handler responded with error-code internal-error(handler refused)");
-            assertThat(log.get(2)).isEqualTo("GET /no-response: the handler returned without setting a response");
+                    "GET /error-code (app): the handler responded with error-code internal-error(handler refused)");
+            assertThat(log.get(2)).isEqualTo("GET /no-response (app): the handler returned without setting a response");
             assertThat(get(server, "/counter").statusCode()).isEqualTo(200);
         }
     }
@@ -159,12 +159,12 @@ class WasiHttpServerTest {
         try (WasiHttpServer server = server(Config.Strategy.INTERPRETER, log).fuelPerRequest(500_000).start()) {
             // copying a 2 MB request body takes more than the fuel, before the guest responds: a 500
             assertThat(send(server, "POST", "/echo", "x".repeat(2 << 20)).statusCode()).isEqualTo(500);
-            assertThat(log).singleElement().asString().startsWith("POST /echo: the guest trapped: all fuel consumed");
+            assertThat(log).singleElement().asString().startsWith("POST /echo (app): the guest trapped: all fuel consumed");
             // fuel running out after the status was sent: the exchange ends abnormally (the client sees a broken
             // chunked body), the server goes on
             assertThatThrownBy(() -> get(server, "/stream?100000")).isInstanceOf(IOException.class);
             assertThat(log).hasSize(2);
-            assertThat(log.get(1)).startsWith("GET /stream?100000: the guest trapped: all fuel consumed");
+            assertThat(log.get(1)).startsWith("GET /stream?100000 (app): the guest trapped: all fuel consumed");
             // the next request has its own fuel again
             assertThat(get(server, "/counter").statusCode()).isEqualTo(200);
         }
@@ -172,7 +172,7 @@ class WasiHttpServerTest {
         // one 64 KiB page is less than the handler's data and heap need: instantiation itself fails
         try (WasiHttpServer server = server(Config.Strategy.INTERPRETER, log).maxMemoryBytes(65536).start()) {
             assertThat(get(server, "/counter").statusCode()).isEqualTo(500);
-            assertThat(log).singleElement().asString().startsWith("GET /counter: ");
+            assertThat(log).singleElement().asString().startsWith("GET /counter (app): ");
         }
     }
 

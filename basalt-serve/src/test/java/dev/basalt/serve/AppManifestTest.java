@@ -1,0 +1,169 @@
+package dev.basalt.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.basalt.Config;
+import dev.basalt.Engine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Spin-style manifests: what is understood, what is refused, and routing through a running server. */
+class AppManifestTest {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @TempDir
+    Path dir;
+
+    void handlerAs(String name) throws IOException {
+        try (InputStream in = AppManifestTest.class.getResourceAsStream("/wasi-http/handler.component.wasm")) {
+            assertThat(in).isNotNull();
+            Files.write(dir.resolve(name), in.readAllBytes());
+        }
+    }
+
+    Path manifest(String toml) throws IOException {
+        return Files.writeString(dir.resolve("spin.toml"), toml);
+    }
+
+    static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void routesToComponentsWithTheirOwnGrants() throws Exception {
+        handlerAs("a.wasm");
+        handlerAs("b.wasm");
+        Files.createDirectory(dir.resolve("static"));
+        HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/", exchange -> {
+            byte[] out = "up".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, out.length);
+            exchange.getResponseBody().write(out);
+            exchange.close();
+        });
+        upstream.start();
+        int up = upstream.getAddress().getPort();
+        Path file = manifest("""
+                spin_manifest_version = 2
+                [application]
+                name = "test-app"
+                version = "1.0.0"
+
+                [[trigger.http]]
+                route = "/a/..."
+                component = "a"
+                [[trigger.http]]
+                route = "/a/exact"
+                component = "b"
+                [[trigger.http]]
+                route = "/b"
+                component = "b"
+                [[trigger.http]]
+                route = { private = true }
+                component = "b"
+                [[trigger.http]]
+                route = "/outbound/..."
+                component = "a"
+                [[trigger.http]]
+                route = "/outbound/127.0.0.1:%d/from-b"
+                component = "b"
+
+                [component.a]
+                source = "a.wasm"
+                allowed_outbound_hosts = ["http://127.0.0.1:%d"]
+                environment = { MODE = "test" }
+                files = [{ source = "static", destination = "/static" }]
+                [component.a.build]
+                command = "make"
+
+                [component.b]
+                source = "b.wasm"
+                """.formatted(up, up));
+        AppManifest m = AppManifest.load(file);
+        assertThat(m.name()).isEqualTo("test-app");
+        assertThat(m.routes()).extracting(AppManifest.HttpTrigger::route)
+                .containsExactly("/a/...", "/a/exact", "/b", "/outbound/...", "/outbound/127.0.0.1:" + up + "/from-b");
+        assertThat(m.components().get("a").environment()).containsEntry("MODE", "test");
+        assertThat(m.wasiConfig("a").dirs()).singleElement().satisfies(d -> {
+            assertThat(d.guestPath()).isEqualTo("/static");
+            assertThat(d.readOnly()).isTrue();
+        });
+        assertThat(m.wasiConfig("b").outboundHosts()).isEmpty();
+
+        Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.INTERPRETER).build());
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (WasiHttpServer server = m.serverBuilder(engine).listen(new InetSocketAddress("127.0.0.1", 0))
+                .errorLog(log::add).start()) {
+            int port = server.port();
+            HttpResponse<String> below = get(port, "/a/x/y?q");
+            assertThat(below.statusCode()).isEqualTo(200);
+            assertThat(below.body()).startsWith("GET /a/x/y?q\n").contains("\nspin-path-info: /x/y\n")
+                    .contains("\nspin-matched-route: /a/...\n").contains("\nspin-component-route: /a\n");
+            assertThat(get(port, "/a").body()).contains("\nspin-path-info: \n");
+            assertThat(get(port, "/a/exact").body()).contains("\nspin-matched-route: /a/exact\n");
+            assertThat(get(port, "/b").body()).contains("\nspin-matched-route: /b\n");
+            assertThat(get(port, "/b/below").statusCode()).as("an exact route only").isEqualTo(404);
+            assertThat(get(port, "/c").statusCode()).isEqualTo(404);
+            // a may reach the upstream, b (no allowed_outbound_hosts) may not
+            HttpResponse<String> fromA = get(port, "/outbound/127.0.0.1:" + up + "/from-a");
+            assertThat(fromA.statusCode()).isEqualTo(200);
+            assertThat(fromA.body()).isEqualTo("upstream: up");
+            HttpResponse<String> fromB = get(port, "/outbound/127.0.0.1:" + up + "/from-b");
+            assertThat(fromB.statusCode()).isEqualTo(502);
+            assertThat(fromB.body()).isEqualTo("error-code: HTTP-request-denied\n");
+        } finally {
+            upstream.stop(0);
+        }
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void refusesWhatItDoesNotUnderstand() throws IOException {
+        handlerAs("a.wasm");
+        Files.createDirectory(dir.resolve("static"));
+        String head = "spin_manifest_version = 2\n[[trigger.http]]\nroute = \"/...\"\ncomponent = \"a\"\n";
+        record Case(String toml, String message) {
+        }
+        List<Case> cases = List.of(
+                new Case("spin_version = \"1\"\n", "only spin_manifest_version = 2 is understood"),
+                new Case(head + "[component.a]\nsource = \"a.wasm\"\nkey_value_stores = [\"default\"]\n",
+                        "`component.a.key_value_stores` is not supported by basalt serve"),
+                new Case(head + "[variables]\nx = { default = \"1\" }\n[component.a]\nsource = \"a.wasm\"\n",
+                        "`variables` is not supported by basalt serve"),
+                new Case(head + "[component.a]\nsource = \"a.wasm\"\nfiles = [\"static/**\"]\n",
+                        "glob patterns are not supported"),
+                new Case(head + "[component.a]\nsource = \"a.wasm\"\nallowed_outbound_hosts = [\"redis://cache:6379\"]\n",
+                        "not an outbound host grant"),
+                new Case(head + "[component.a]\nsource = \"a.wasm\"\nallowed_outbound_hosts = [\"http://self\"]\n",
+                        "(templates and self) is not supported"),
+                new Case(head + "[component.b]\nsource = \"a.wasm\"\n", "names the unknown component `a`"),
+                new Case(head.replace("\"/...\"", "\"api\"") + "[component.a]\nsource = \"a.wasm\"\n",
+                        "a route starts with /"),
+                new Case(head.replace("http", "redis") + "[component.a]\nsource = \"a.wasm\"\n",
+                        "trigger type `redis` is not supported"),
+                new Case("spin_manifest_version = 2\n[component.a]\nsource = \"a.wasm\"\n", "no [[trigger.http]] routes"),
+                new Case("spin_manifest_version = [", "not valid TOML"));
+        for (Case c : cases) {
+            Path file = manifest(c.toml());
+            assertThatThrownBy(() -> AppManifest.load(file)).as(c.toml())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(file + ": ")
+                    .hasMessageContaining(c.message());
+        }
+    }
+}
