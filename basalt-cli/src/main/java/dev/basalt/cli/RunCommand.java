@@ -35,7 +35,9 @@ import picocli.CommandLine.Spec;
  * process exit code is the guest's {@code proc_exit} code. With {@code --invoke NAME} the export NAME is called with
  * ARGS as its Wasm arguments and each result is printed on its own line. WASI imports are always available, with
  * only the capabilities granted by the options ({@code --dir}, {@code --env}, {@code --inherit-env},
- * {@code --listen}). A trap prints the trap and its Wasm backtrace to stderr; the exit code is then
+ * {@code --listen}; for components the wasi:sockets grants {@code --tcp-connect}, {@code --tcp-listen},
+ * {@code --udp-bind}, {@code --udp-send}, {@code --allow-ip-name-lookup}, {@code --ip-name-lookup},
+ * {@code --inherit-network}). A trap prints the trap and its Wasm backtrace to stderr; the exit code is then
  * {@value #TRAP_EXIT} for a command (as wasmtime: 128 + SIGABRT) and 1 with {@code --invoke}. A component runs the
  * same way with WASI 0.2 ({@link ComponentRun}): a command component's {@code wasi:cli/run}, or {@code --invoke}.
  */
@@ -98,6 +100,34 @@ final class RunCommand implements Callable<Integer> {
             description = "Pre-open a TCP socket listening on HOST:PORT (after the directories), for sock_accept.")
     List<String> listen = new ArrayList<>();
 
+    @Option(names = "--tcp-connect", paramLabel = "HOST:PORT",
+            description = {"Components: allow wasi:sockets TCP connections to HOST:PORT. HOST is an IP address,",
+                    "[IPv6], a network (10.0.0.0/8), * (any) or a name resolved now; PORT * or 0 is any port."})
+    List<String> tcpConnect = new ArrayList<>();
+
+    @Option(names = "--tcp-listen", paramLabel = "ADDR:PORT",
+            description = "Components: allow binding TCP sockets to ADDR:PORT and listening there (PORT * or 0: any).")
+    List<String> tcpListen = new ArrayList<>();
+
+    @Option(names = "--udp-bind", paramLabel = "ADDR:PORT",
+            description = "Components: allow binding UDP sockets to ADDR:PORT and receiving there.")
+    List<String> udpBind = new ArrayList<>();
+
+    @Option(names = "--udp-send", paramLabel = "HOST:PORT",
+            description = "Components: allow sending UDP datagrams to HOST:PORT.")
+    List<String> udpSend = new ArrayList<>();
+
+    @Option(names = "--allow-ip-name-lookup", description = "Components: allow resolving any host name (wasi:sockets).")
+    boolean allowIpNameLookup;
+
+    @Option(names = "--ip-name-lookup", paramLabel = "NAME",
+            description = "Components: allow resolving this host name (repeatable).")
+    List<String> ipNameLookup = new ArrayList<>();
+
+    @Option(names = "--inherit-network",
+            description = "Components: the host's whole network (TCP, UDP, any address; name lookup), as wasmtime -S inherit-network.")
+    boolean inheritNetwork;
+
     @Option(names = "--preload", paramLabel = "NAME=FILE",
             description = "Instantiate FILE first and link its exports as imports under the module name NAME.")
     List<String> preload = new ArrayList<>();
@@ -116,13 +146,18 @@ final class RunCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         if (ComponentRun.isComponent(bytes) || ComponentRun.isComponentText(bytes)) {
             if (!listen.isEmpty() || !preload.isEmpty()) {
-                throw new Main.CliException((listen.isEmpty() ? "--preload" : "--listen")
-                        + " is for core modules: a component gets WASI 0.2 (wasi:sockets is not implemented yet)",
-                        Main.USAGE);
+                throw new Main.CliException((listen.isEmpty() ? "--preload is for core modules"
+                        : "--listen is for core modules (a pre-opened preview1 socket): a component gets "
+                                + "wasi:sockets, granted by --tcp-listen ADDR:PORT"), Main.USAGE);
             }
             WasiConfig components = wasiConfig(out, err);
             return ComponentRun.run(engine, bytes, invoke, args, components, fuel,
                     timeout == null ? null : parseDuration(timeout), out, err);
+        }
+        if (grantsNetwork()) {
+            throw new Main.CliException("--tcp-connect, --tcp-listen, --udp-bind, --udp-send, --allow-ip-name-lookup, "
+                    + "--ip-name-lookup and --inherit-network grant wasi:sockets to components; a core module gets "
+                    + "pre-opened sockets with --listen", Main.USAGE);
         }
         Module module = loadModule(engine, bytes);
         WasiContext wasi;
@@ -238,6 +273,21 @@ final class RunCommand implements Callable<Integer> {
                 throw new Main.CliException("--listen wants HOST:PORT, got " + l, Main.USAGE);
             }
         }
+        grant(tcpConnect, "--tcp-connect", b::allowTcpConnect);
+        grant(tcpListen, "--tcp-listen", b::allowTcpListen);
+        grant(udpBind, "--udp-bind", b::allowUdpBind);
+        grant(udpSend, "--udp-send", b::allowUdpSend);
+        if (allowIpNameLookup) {
+            b.allowIpNameLookup();
+        }
+        try {
+            b.allowIpNameLookup(ipNameLookup.toArray(String[]::new));
+        } catch (IllegalArgumentException e) {
+            throw new Main.CliException("--ip-name-lookup: " + e.getMessage(), Main.USAGE);
+        }
+        if (inheritNetwork) {
+            b.inheritNetwork();
+        }
         if (Main.systemStdio) {
             b.inheritStdio();
         } else {
@@ -268,6 +318,44 @@ final class RunCommand implements Callable<Integer> {
                 throw new Main.CliException("--dir wants HOST[::GUEST][:ro], got " + d, Main.USAGE);
             }
             b.preopenDir(Path.of(host), guest, readOnly);
+        }
+    }
+
+    private boolean grantsNetwork() {
+        return !tcpConnect.isEmpty() || !tcpListen.isEmpty() || !udpBind.isEmpty() || !udpSend.isEmpty()
+                || allowIpNameLookup || !ipNameLookup.isEmpty() || inheritNetwork;
+    }
+
+    /**
+     * Adds socket grants given as {@code HOST:PORT}: HOST an IP address, {@code [IPv6]}, a CIDR network (an IPv6
+     * one in brackets: {@code [fd00::/8]}), {@code *} or a host name; PORT a number or {@code *} (any).
+     */
+    private static void grant(List<String> specs, String option,
+            java.util.function.ObjIntConsumer<String> grant) {
+        for (String spec : specs) {
+            String host;
+            String port;
+            if (spec.startsWith("[")) {
+                int close = spec.indexOf(']');
+                if (close < 0 || close + 1 >= spec.length() || spec.charAt(close + 1) != ':') {
+                    throw new Main.CliException(option + " wants HOST:PORT, got " + spec, Main.USAGE);
+                }
+                host = spec.substring(1, close);
+                port = spec.substring(close + 2);
+            } else {
+                int colon = spec.lastIndexOf(':');
+                if (colon <= 0 || spec.indexOf(':') != colon) {
+                    throw new Main.CliException(option + " wants HOST:PORT (an IPv6 host in brackets), got " + spec,
+                            Main.USAGE);
+                }
+                host = spec.substring(0, colon);
+                port = spec.substring(colon + 1);
+            }
+            try {
+                grant.accept(host, port.equals("*") ? 0 : Integer.parseInt(port));
+            } catch (IllegalArgumentException e) {
+                throw new Main.CliException(option + " " + spec + ": " + e.getMessage(), Main.USAGE);
+            }
         }
     }
 

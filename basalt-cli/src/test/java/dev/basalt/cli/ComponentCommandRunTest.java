@@ -3,6 +3,9 @@ package dev.basalt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -13,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code basalt run COMPONENT [ARGS]} for WASI 0.2 command components (the fixtures of basalt-wasi's
  * src/test/resources/wasi-p2, C programs wrapped by jco's preview1 adapter): the same flags as for core modules
- * grant exactly the directories, environment and arguments; the exit code is the guest's; on both engines.
+ * grant exactly the directories, environment and arguments, and the wasi:sockets flags exactly the network; the
+ * exit code is the guest's; on both engines.
  */
 class ComponentCommandRunTest {
     @TempDir
@@ -95,8 +99,46 @@ class ComponentCommandRunTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "compiler"})
+    void socketGrantsComeFromTheNetworkFlags(String engine) throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             ServerSocket other = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread echo = new Thread(() -> {
+                try (Socket c = server.accept()) {
+                    c.getInputStream().transferTo(c.getOutputStream());
+                } catch (IOException ignored) {
+                    // the guest's output shows what went wrong
+                }
+            });
+            echo.setDaemon(true);
+            echo.start();
+            String sockets = fixture("sockets").toString();
+            int port = server.getLocalPort();
+            CliRun ok = run(engine, "--tcp-connect", "127.0.0.1:" + port, sockets, "tcp-echo", "" + port, "hi");
+            assertThat(ok.out()).isEqualTo("echo: hi\n");
+            assertThat(ok.code()).isZero();
+            CliRun denied = run(engine, "--tcp-connect", "127.0.0.1:" + port, sockets, "tcp-echo",
+                    "" + other.getLocalPort(), "hi");
+            assertThat(denied.out()).isEqualTo("error access-denied at start-connect\n");
+            assertThat(denied.code()).isEqualTo(1);
+        }
+        String sockets = fixture("sockets").toString();
+        assertThat(run(engine, "--ip-name-lookup", "localhost", sockets, "lookup", "localhost").out())
+                .contains("address 127.0.0.1\n");
+        assertThat(run(engine, "--allow-ip-name-lookup", sockets, "lookup", "localhost").out())
+                .contains("address 127.0.0.1\n");
+        assertThat(run(engine, sockets, "lookup", "localhost").out())
+                .isEqualTo("error access-denied at resolve-addresses\n");
+        assertThat(run(engine, "--tcp-listen", "127.0.0.2:*", sockets, "tcp-serve", "0").out())
+                .isEqualTo("error access-denied at start-bind\n");
+        CliRun bad = run(engine, "--tcp-connect", "::1:80", sockets, "tcp-echo", "80", "x");
+        assertThat(bad.code()).isEqualTo(Main.USAGE);
+        assertThat(bad.err()).contains("--tcp-connect wants HOST:PORT");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"interpreter"})
-    void socketsAreNotForComponentsYet(String engine) {
+    void listenIsForCoreModulesSocketGrantsForComponents(String engine) {
         CliRun r = run(engine, "--listen", "127.0.0.1:0", fixture("hello").toString());
         assertThat(r.code()).isEqualTo(Main.USAGE);
         assertThat(r.err()).contains("--listen is for core modules");

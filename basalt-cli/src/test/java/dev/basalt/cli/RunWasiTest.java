@@ -172,6 +172,10 @@ class RunWasiTest {
         assertThat(run(filetypeOfFd3, "--listen", "127.0.0.1:0", "FILE").code()).isEqualTo(6); // socket_stream
         assertThat(run(filetypeOfFd3, "FILE").code()).isZero(); // nothing granted: fd 3 does not exist
         assertThat(run(filetypeOfFd3, "--listen", "127.0.0.1:notaport", "FILE").code()).isEqualTo(2);
+        // wasi:sockets grants are for components; a core module is told to use --listen
+        Result socketGrant = run(filetypeOfFd3, "--tcp-connect", "127.0.0.1:80", "FILE");
+        assertThat(socketGrant.code()).isEqualTo(2);
+        assertThat(socketGrant.err()).contains("grant wasi:sockets to components");
         Result inherited = run(HELLO, "--inherit-env", "FILE");
         assertThat(inherited.code()).isEqualTo(1);
         assertThat(inherited.out().length() > 3).isEqualTo(!System.getenv().isEmpty());

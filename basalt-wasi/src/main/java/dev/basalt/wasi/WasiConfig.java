@@ -2,23 +2,42 @@ package dev.basalt.wasi;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
  * The capabilities a WASI guest is granted, immutable: arguments, environment, pre-opened directories (each
- * possibly read-only), pre-opened listening sockets, where stdio goes, and the clock and random sources. Nothing
- * is granted by default: no files, no environment, no sockets, empty stdin, stdout and stderr discarded. Create
- * a {@link WasiContext} from it for each guest instance.
+ * possibly read-only), pre-opened listening sockets (preview1), the network a WASI 0.2 guest may use through
+ * wasi:sockets ({@link SocketGrant}s and name lookup), where stdio goes, and the clock and random sources. Nothing
+ * is granted by default: no files, no environment, no sockets, no network, no name lookup, empty stdin, stdout and
+ * stderr discarded. Create a {@link WasiContext} (or a WASI 0.2 context) from it for each guest instance.
+ *
+ * <p>Network grants (wasi:sockets, components only) name what a guest may reach and where it may listen; an
+ * operation outside them fails with wasi:sockets' {@code access-denied}:
+ * {@snippet :
+ * WasiConfig.builder()
+ *         .allowTcpConnect("127.0.0.1", 8080)      // connect to exactly this address and port
+ *         .allowTcpConnect("10.0.0.0/8", 0)        // any port on a network
+ *         .allowTcpListen("127.0.0.1", 0)          // bind + listen on loopback, any port
+ *         .allowUdpSend("192.0.2.7", 53)           // send datagrams there (and bind an ephemeral port for it)
+ *         .allowIpNameLookup("example.com")        // resolve only this name
+ *         .build();
+ * }
  *
  * {@snippet :
  * WasiConfig config = WasiConfig.builder()
@@ -148,6 +167,73 @@ public final class WasiConfig {
         }
     }
 
+    /** What a {@link SocketGrant} allows. */
+    public enum SocketUse {
+        /** TCP: connect to the address ({@code start-connect}); also bind an ephemeral local port for it. */
+        TCP_CONNECT,
+        /** TCP: bind to the address ({@code start-bind}) and listen on it ({@code start-listen}). */
+        TCP_LISTEN,
+        /** UDP: bind to the address ({@code start-bind}) and receive datagrams there from anyone. */
+        UDP_BIND,
+        /**
+         * UDP: send datagrams to the address (or {@code stream} connected to it); also bind an ephemeral local port
+         * for it.
+         */
+        UDP_SEND
+    }
+
+    /**
+     * One network grant: {@code use} of the socket addresses in {@code network/prefixLength} (an address with its
+     * full length: exactly that address; length 0: any address of the family; {@code network} null: any address
+     * of either family) with port {@code port} (0: any port).
+     */
+    public record SocketGrant(SocketUse use, InetAddress network, int prefixLength, int port) {
+        public SocketGrant {
+            Objects.requireNonNull(use, "use");
+            int bits = network == null ? 0 : network.getAddress().length * 8;
+            if (prefixLength < 0 || prefixLength > bits) {
+                throw new IllegalArgumentException("prefix length " + prefixLength + " out of range for " + network);
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+        }
+
+        /** Whether this grant allows {@code use} of {@code address}. */
+        public boolean permits(SocketUse use, InetSocketAddress address) {
+            if (use != this.use || (port != 0 && port != address.getPort()) || address.getAddress() == null) {
+                return false;
+            }
+            if (network == null) {
+                return true;
+            }
+            byte[] a = address.getAddress().getAddress();
+            byte[] n = network.getAddress();
+            if (a.length != n.length) {
+                return false;
+            }
+            int full = prefixLength / 8;
+            for (int i = 0; i < full; i++) {
+                if (a[i] != n[i]) {
+                    return false;
+                }
+            }
+            int rest = prefixLength % 8;
+            if (rest == 0) {
+                return true;
+            }
+            int mask = (0xff << (8 - rest)) & 0xff;
+            return (a[full] & mask) == (n[full] & mask);
+        }
+
+        @Override
+        public String toString() {
+            String where = network == null ? "*" : network.getHostAddress()
+                    + (prefixLength == network.getAddress().length * 8 ? "" : "/" + prefixLength);
+            return use + " " + where + ":" + (port == 0 ? "*" : port);
+        }
+    }
+
     /** Where a stdio stream comes from or goes to. */
     public sealed interface Stdio {
         /** The host process's own stream. */
@@ -167,6 +253,9 @@ public final class WasiConfig {
     private final Map<String, String> env;
     private final List<DirGrant> dirs;
     private final List<InetSocketAddress> listen;
+    private final List<SocketGrant> socketGrants;
+    private final boolean lookupAnyName;
+    private final Set<String> lookupNames;
     private final Stdio stdin;
     private final Stdio stdout;
     private final Stdio stderr;
@@ -179,6 +268,9 @@ public final class WasiConfig {
         this.env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
         this.dirs = List.copyOf(b.dirs);
         this.listen = List.copyOf(b.listen);
+        this.socketGrants = List.copyOf(b.socketGrants);
+        this.lookupAnyName = b.lookupAnyName;
+        this.lookupNames = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.lookupNames));
         this.stdin = b.stdin;
         this.stdout = b.stdout;
         this.stderr = b.stderr;
@@ -206,6 +298,49 @@ public final class WasiConfig {
 
     public List<InetSocketAddress> listenAddresses() {
         return listen;
+    }
+
+    /** The wasi:sockets grants, in the order given. */
+    public List<SocketGrant> socketGrants() {
+        return socketGrants;
+    }
+
+    /** Whether some grant allows {@code use} of {@code address}. */
+    public boolean permitsSocket(SocketUse use, InetSocketAddress address) {
+        for (SocketGrant g : socketGrants) {
+            if (g.permits(use, address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any grant is of kind {@code use} (e.g. some TCP_CONNECT grant allows an ephemeral bind). */
+    public boolean hasSocketGrant(SocketUse use) {
+        return socketGrants.stream().anyMatch(g -> g.use() == use);
+    }
+
+    /**
+     * Whether the guest may resolve {@code name} (wasi:sockets ip-name-lookup): any name after
+     * {@link Builder#allowIpNameLookup()}, else only the names given to {@link Builder#allowIpNameLookup(String...)}
+     * (compared case-insensitively, in their ASCII form; a trailing dot is ignored).
+     */
+    public boolean permitsIpNameLookup(String name) {
+        return lookupAnyName || lookupNames.contains(normalizeName(name));
+    }
+
+    /** The names the guest may resolve (empty with {@link #permitsAnyIpNameLookup()}: then any name). */
+    public Set<String> ipNameLookupNames() {
+        return lookupNames;
+    }
+
+    public boolean permitsAnyIpNameLookup() {
+        return lookupAnyName;
+    }
+
+    private static String normalizeName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
     }
 
     public Stdio stdin() {
@@ -245,6 +380,9 @@ public final class WasiConfig {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<DirGrant> dirs = new ArrayList<>();
         private final List<InetSocketAddress> listen = new ArrayList<>();
+        private final List<SocketGrant> socketGrants = new ArrayList<>();
+        private boolean lookupAnyName;
+        private final Set<String> lookupNames = new LinkedHashSet<>();
         private Stdio stdin = new Stdio.Closed();
         private Stdio stdout = new Stdio.Closed();
         private Stdio stderr = new Stdio.Closed();
@@ -310,6 +448,127 @@ public final class WasiConfig {
         public Builder listen(InetSocketAddress address) {
             listen.add(Objects.requireNonNull(address));
             return this;
+        }
+
+        /**
+         * Allows wasi:sockets TCP connections to {@code host} on {@code port} (0: any port). {@code host} is an IP
+         * address, a network in CIDR notation ({@code 10.0.0.0/8}, {@code fd00::/8}), {@code *} for any address,
+         * or a host name, which is resolved now, to all its addresses (the grant does not follow later DNS
+         * changes). A connecting socket may also bind an ephemeral local port (port 0).
+         *
+         * @throws IllegalArgumentException if {@code host} is malformed or cannot be resolved, or the port is out
+         *                                  of range
+         */
+        public Builder allowTcpConnect(String host, int port) {
+            return grant(SocketUse.TCP_CONNECT, host, port);
+        }
+
+        /** Allows binding TCP sockets to {@code address} ({@code host} as in {@link #allowTcpConnect}) and listening there. */
+        public Builder allowTcpListen(String address, int port) {
+            return grant(SocketUse.TCP_LISTEN, address, port);
+        }
+
+        /** Allows binding UDP sockets to {@code address} on {@code port} (0: any port) and receiving there. */
+        public Builder allowUdpBind(String address, int port) {
+            return grant(SocketUse.UDP_BIND, address, port);
+        }
+
+        /** Allows sending UDP datagrams to {@code host} on {@code port} (also binding an ephemeral port for it). */
+        public Builder allowUdpSend(String host, int port) {
+            return grant(SocketUse.UDP_SEND, host, port);
+        }
+
+        /** Adds one grant. */
+        public Builder allowSocket(SocketGrant grant) {
+            socketGrants.add(Objects.requireNonNull(grant));
+            return this;
+        }
+
+        /** Allows resolving any host name through wasi:sockets ip-name-lookup. */
+        public Builder allowIpNameLookup() {
+            lookupAnyName = true;
+            return this;
+        }
+
+        /** Allows resolving exactly these host names (case-insensitive) through wasi:sockets ip-name-lookup. */
+        public Builder allowIpNameLookup(String... names) {
+            for (String n : names) {
+                if (n.isEmpty()) {
+                    throw new IllegalArgumentException("empty host name");
+                }
+                lookupNames.add(normalizeName(java.net.IDN.toASCII(n)));
+            }
+            return this;
+        }
+
+        /**
+         * The whole network of the host, as wasmtime's {@code -S inherit-network,allow-ip-name-lookup}: TCP
+         * connect and listen, UDP bind and send, on any address and port, and name lookup of any name.
+         */
+        public Builder inheritNetwork() {
+            for (SocketUse u : SocketUse.values()) {
+                socketGrants.add(new SocketGrant(u, null, 0, 0));
+            }
+            return allowIpNameLookup();
+        }
+
+        private Builder grant(SocketUse use, String host, int port) {
+            Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            if (h.equals("*")) {
+                socketGrants.add(new SocketGrant(use, null, 0, port));
+                return this;
+            }
+            int slash = h.indexOf('/');
+            if (slash >= 0) {
+                InetAddress net = literal(h.substring(0, slash));
+                int prefix;
+                try {
+                    prefix = Integer.parseInt(h.substring(slash + 1));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("not a network in CIDR notation: " + host);
+                }
+                socketGrants.add(new SocketGrant(use, net, prefix, port));
+                return this;
+            }
+            InetAddress[] all;
+            try {
+                all = InetAddress.getAllByName(h);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("cannot resolve the granted host " + host, e);
+            }
+            for (InetAddress a : all) {
+                socketGrants.add(new SocketGrant(use, a, a.getAddress().length * 8, port));
+            }
+            return this;
+        }
+
+        /** An IP literal, never a DNS lookup. */
+        private static InetAddress literal(String s) {
+            try {
+                if (s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+                    String[] parts = s.split("\\.");
+                    byte[] b = new byte[4];
+                    for (int i = 0; i < 4; i++) {
+                        int v = Integer.parseInt(parts[i]);
+                        if (v > 255) {
+                            throw new IllegalArgumentException("not an IP address: " + s);
+                        }
+                        b[i] = (byte) v;
+                    }
+                    return InetAddress.getByAddress(b);
+                }
+                // A string with a colon is parsed as an IPv6 literal by the JDK, never looked up.
+                if (s.contains(":") && InetAddress.getByName(s) instanceof Inet6Address a) {
+                    return a;
+                }
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("not an IP address: " + s, e);
+            }
+            throw new IllegalArgumentException("not an IP address: " + s);
         }
 
         /** The host's stdin, stdout and stderr. */

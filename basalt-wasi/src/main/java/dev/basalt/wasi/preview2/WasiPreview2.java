@@ -14,11 +14,15 @@ import java.util.function.Function;
 /**
  * WASI 0.2 (preview2) for components: host implementations of wasi:cli (environment, exit, stdin/stdout/stderr,
  * terminal-*), wasi:io (error, poll, streams), wasi:clocks (monotonic-clock, wall-clock), wasi:random (random,
- * insecure, insecure-seed), wasi:filesystem (types, preopens) and wasi:http (types, outgoing-handler: only to the
- * hosts granted by {@link dev.basalt.wasi.WasiConfig.Builder#allowOutboundHost}), defined into a {@link ComponentLinker} at
- * version 0.2.12; imports of any 0.2.x version match them. A guest sees only what its {@link WasiComponentContext}
- * was granted: the directories (read-only where so granted; no path leaves them, neither by {@code ..} nor
- * absolute paths nor symlinks), the environment and arguments, stdio. {@link WasiHttp} calls a component's
+ * insecure, insecure-seed), wasi:filesystem (types, preopens), wasi:http (types, outgoing-handler: only to the
+ * hosts granted by {@link dev.basalt.wasi.WasiConfig.Builder#allowOutboundHost}) and wasi:sockets
+ * (instance-network, network, tcp, tcp-create-socket, udp, udp-create-socket, ip-name-lookup), defined into a
+ * {@link ComponentLinker} at version 0.2.12; imports of any 0.2.x version match them. A guest sees only what its
+ * {@link WasiComponentContext} was granted: the directories (read-only where so granted; no path leaves them,
+ * neither by {@code ..} nor absolute paths nor symlinks), the environment and arguments, stdio, and the network:
+ * the addresses and ports it may connect to, bind and listen on, send datagrams to, and the names it may resolve
+ * ({@link dev.basalt.wasi.WasiConfig.Builder#allowTcpConnect} and the like; nothing by default; outside its grants
+ * a socket operation answers wasi:sockets' {@code access-denied}). {@link WasiHttp} calls a component's
  * {@code wasi:http/incoming-handler}. An interface not implemented here fails to link, naming the missing import.
  *
  * {@snippet :

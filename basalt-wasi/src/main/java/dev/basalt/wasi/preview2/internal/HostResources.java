@@ -110,10 +110,11 @@ final class HostResources {
     }
 
     /**
-     * {@code wasi:io/poll.pollable}: ready at a monotonic-clock deadline ({@link Long#MIN_VALUE}: always), or when
-     * a host event completes (an outbound HTTP response arrived, a socket connected ...).
+     * {@code wasi:io/poll.pollable}: ready at a monotonic-clock deadline ({@link Long#MIN_VALUE}: always), when
+     * a host event completes (an outbound HTTP response arrived ...), or, for an {@link IoPollable}, when its
+     * socket is.
      */
-    static final class Pollable extends Res {
+    static class Pollable extends Res {
         final long deadline;
         /** The event this pollable waits for, or null for a clock (or always-ready) pollable. */
         final java.util.concurrent.CompletableFuture<?> event;
@@ -130,6 +131,26 @@ final class HostResources {
         }
     }
 
+    /**
+     * A pollable of an I/O source (a socket): ready when {@link #readyNow()} says so without waiting, or when its
+     * {@link #channel()} is ready for {@link #ops()} (waited for by the guest's {@link NetPoll} selector). Its
+     * clock deadline is {@link Long#MAX_VALUE}: never.
+     */
+    abstract static class IoPollable extends Pollable {
+        IoPollable() {
+            super(Long.MAX_VALUE);
+        }
+
+        /** Ready without any waiting (e.g. the source is in a state where the operation does not block). */
+        abstract boolean readyNow();
+
+        /** The channel to wait on when not {@link #readyNow()}. */
+        abstract java.nio.channels.SelectableChannel channel();
+
+        /** The {@link java.nio.channels.SelectionKey} operations that make it ready. */
+        abstract int ops();
+    }
+
     /** The outcome of a stream read: bytes (possibly none yet), or the end of the stream. */
     static final byte[] CLOSED = new byte[0];
 
@@ -137,6 +158,11 @@ final class HostResources {
     abstract static class InStream extends Res {
         /** Up to {@code max} bytes; empty if none are available without blocking; {@link #CLOSED} at the end. */
         abstract byte[] read(int max, boolean blocking) throws IOException;
+
+        /** The pollable of {@code subscribe}: by default always ready (reads of files and stdin do not wait). */
+        Pollable subscribe() {
+            return new Pollable(Long.MIN_VALUE);
+        }
     }
 
     /** stdin: a Java stream; reads block (as for preview1, stdin counts as always readable). */

@@ -37,12 +37,15 @@ public final class HostState implements AutoCloseable {
     final boolean stdoutTerminal;
     final boolean stderrTerminal;
     final List<Sandbox.Root> roots;
-    /** The grants of wasi:http/outgoing-handler (see {@link HttpHost}). */
+    /** The grants of wasi:http/outgoing-handler (see {@link HttpHost}) and of wasi:sockets (see {@link SocketsHost}). */
     final WasiConfig config;
+    /** Waits for the guest's sockets (opened on first use). */
+    final NetPoll net = new NetPoll();
     /** The resources this guest holds, by representation (see {@link HostResources}). */
     final Map<Integer, HostResources.Res> owned = new LinkedHashMap<>();
 
     private HostState(WasiConfig config) {
+        this.config = config;
         this.args = config.args();
         this.env = List.copyOf(config.env().entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList());
         this.clock = config.clock();
@@ -58,7 +61,6 @@ public final class HostState implements AutoCloseable {
             r.add(Sandbox.Root.open(d));
         }
         this.roots = List.copyOf(r);
-        this.config = config;
         this.stdin = StdioStreams.input(config.stdin());
         this.stdout = StdioStreams.output(config.stdout(), FileDescriptor.out);
         this.stderr = StdioStreams.output(config.stderr(), FileDescriptor.err);
@@ -103,5 +105,6 @@ public final class HostState implements AutoCloseable {
             }
             owned.clear();
         }
+        net.close();
     }
 }

@@ -54,8 +54,11 @@ public final class WasiHost {
             "wasi:cli/environment", "wasi:cli/exit", "wasi:cli/stdin", "wasi:cli/stdout", "wasi:cli/stderr",
             "wasi:cli/terminal-input", "wasi:cli/terminal-output", "wasi:cli/terminal-stdin",
             "wasi:cli/terminal-stdout", "wasi:cli/terminal-stderr"),
-            HttpHost.INTERFACES).flatMap(List::stream).toList();
+            HttpHost.INTERFACES, SocketsHost.INTERFACES).flatMap(List::stream).toList();
     static final String VERSION = "0.2.12";
+
+    /** How long a {@code poll} of sockets together with host events waits on the sockets before looking again. */
+    static final long MIXED_WAIT_NANOS = 5_000_000;
 
     /** Reads at most this much per call: a guest's {@code len: u64} is not an allocation size. */
     static final int MAX_CHUNK = 1 << 20;
@@ -77,11 +80,17 @@ public final class WasiHost {
         for (String name : HttpHost.RESOURCES) {
             resourceTypes.put(name, ResourceType.host(name, HostResources::drop));
         }
+        for (String name : SocketsHost.RESOURCES) {
+            if (resourceTypes.put(name, ResourceType.host(name, HostResources::drop)) != null) {
+                throw new IllegalStateException("resource type defined twice: " + name);
+            }
+        }
         registerIo();
         registerClocksAndRandom();
         registerCli();
         registerFilesystem();
         HttpHost.register(this);
+        SocketsHost.register(this);
     }
 
     /** Defines every interface into {@code linker}; {@code state} finds the guest's state from its store. */
@@ -277,6 +286,9 @@ public final class WasiHost {
     }
 
     private static boolean ready(HostState s, Pollable p) {
+        if (p instanceof HostResources.IoPollable io) {
+            return s.net.ready(io);
+        }
         if (p.event != null) {
             return p.event.isDone();
         }
@@ -332,7 +344,9 @@ public final class WasiHost {
         on(poll, "[method]pollable.ready", (s, a) -> new ComponentValue.Bool(ready(s, res(a, 0, Pollable.class))));
         on(poll, "[method]pollable.block", (s, a) -> {
             Pollable p = res(a, 0, Pollable.class);
-            if (p.event != null) {
+            if (p instanceof HostResources.IoPollable io) {
+                s.net.await(io);
+            } else if (p.event != null) {
                 awaitAny(s, List.of(p.event), Long.MAX_VALUE);
             } else if (p.deadline != Long.MIN_VALUE) {
                 sleepUntil(s, p.deadline);
@@ -348,14 +362,26 @@ public final class WasiHost {
             for (int k = 0; k < in.size(); k++) {
                 ps.add(res(in, k, Pollable.class));
             }
+            List<HostResources.IoPollable> io = new ArrayList<>();
+            for (Pollable p : ps) {
+                if (p instanceof HostResources.IoPollable i) {
+                    io.add(i);
+                }
+            }
+            long ioWait = 0;
             while (true) {
+                // Socket pollables are checked together in the guest's selector (waiting there when they are the
+                // only ones, or up to the earliest clock deadline); events and clocks one by one.
+                boolean[] ioReady = io.isEmpty() ? new boolean[0] : s.net.check(io, ioWait);
                 List<ComponentValue> readyOnes = new ArrayList<>();
                 List<java.util.concurrent.CompletableFuture<?>> events = new ArrayList<>();
                 long earliest = Long.MAX_VALUE;
-                for (int k = 0; k < ps.size(); k++) {
+                for (int k = 0, j = 0; k < ps.size(); k++) {
                     Pollable p = ps.get(k);
-                    if (ready(s, p)) {
+                    if (p instanceof HostResources.IoPollable ? ioReady[j++] : ready(s, p)) {
                         readyOnes.add(new ComponentValue.U32(k));
+                    } else if (p instanceof HostResources.IoPollable) {
+                        continue;
                     } else if (p.event != null) {
                         events.add(p.event);
                     } else {
@@ -365,7 +391,16 @@ public final class WasiHost {
                 if (!readyOnes.isEmpty()) {
                     return new ComponentValue.ListValue(readyOnes);
                 }
-                awaitAny(s, events, earliest);
+                if (io.isEmpty()) {
+                    awaitAny(s, events, earliest);
+                } else {
+                    long untilClock = earliest == Long.MAX_VALUE ? -1
+                            : Math.max(1, earliest - s.clock.monotonicNanos());
+                    // Sockets together with host events (HTTP): no one object waits for both, so look at the
+                    // events again every few milliseconds.
+                    ioWait = events.isEmpty() ? untilClock
+                            : untilClock < 0 ? MIXED_WAIT_NANOS : Math.min(untilClock, MIXED_WAIT_NANOS);
+                }
             }
         });
 
@@ -374,10 +409,8 @@ public final class WasiHost {
         on(streams, "[method]input-stream.blocking-read", (s, a) -> read(s, res(a, 0, InStream.class), u64(a, 1), true));
         on(streams, "[method]input-stream.skip", (s, a) -> skip(s, res(a, 0, InStream.class), u64(a, 1), false));
         on(streams, "[method]input-stream.blocking-skip", (s, a) -> skip(s, res(a, 0, InStream.class), u64(a, 1), true));
-        on(streams, "[method]input-stream.subscribe", (s, a) -> {
-            res(a, 0, InStream.class);
-            return alwaysReady(s);
-        });
+        on(streams, "[method]input-stream.subscribe",
+                (s, a) -> own(s, "pollable", res(a, 0, InStream.class).subscribe()));
         // Writes complete synchronously, so a stream is always ready for up to MAX_CHUNK more bytes.
         on(streams, "[method]output-stream.check-write", (s, a) -> {
             res(a, 0, OutStream.class);
