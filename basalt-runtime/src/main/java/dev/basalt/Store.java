@@ -74,8 +74,7 @@ public final class Store<T> {
         if (fuel < 0) {
             throw new IllegalArgumentException("negative fuel");
         }
-        state.fuelEnabled = true;
-        state.fuel = fuel;
+        state.enableFuel(fuel);
     }
 
     /** Remaining fuel, or empty when fuel metering is off. */

@@ -20,11 +20,20 @@ public final class Support {
 
     /**
      * Charges {@code fuel} and raises a pending interrupt: the interpreter's function-entry and loop-header check.
-     * The volatile {@code interrupt} is read only while some store has an interrupt pending
-     * ({@link StoreState#anyInterruptPending}, a JIT constant): otherwise that read would be a memory barrier in
-     * every loop, keeping HotSpot from hoisting loads (memory fields, globals) out of it.
+     * While no store of the JVM has ever had fuel on and none has an interrupt pending
+     * ({@link StoreState#checkpointsArmed}, a JIT constant) it compiles to nothing: counting fuel nobody meters
+     * was a read-modify-write of {@code m.fuel} per loop iteration. The volatile {@code interrupt} is read only
+     * while some store has an interrupt pending ({@link StoreState#anyInterruptPending}, also a JIT constant):
+     * otherwise that read would be a memory barrier in every loop, keeping HotSpot from hoisting loads (memory
+     * fields, globals) out of it.
      */
     public static void charge(StoreState m, int fuel) {
+        if (StoreState.checkpointsArmed()) {
+            armedCharge(m, fuel);
+        }
+    }
+
+    private static void armedCharge(StoreState m, int fuel) {
         if ((m.fuel -= fuel) < 0 || StoreState.anyInterruptPending() && m.interrupt != 0) {
             m.poll();
         }

@@ -103,6 +103,47 @@ class InterruptCompilerTest {
         assertThat(a.getFunc("sum").orElseThrow().callI32(4)).isEqualTo(10);
     }
 
+    // Counts to $n; at iteration $at it calls the host, which turns fuel on for the calling store.
+    private static final String FUEL_LATER = """
+            (module
+              (import "env" "fuelOn" (func $fuelOn))
+              (func (export "count") (param $n i32) (param $at i32) (result i32) (local $i i32)
+                (loop $top
+                  (if (i32.eq (local.get $i) (local.get $at)) (then (call $fuelOn)))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br_if $top (i32.lt_u (local.get $i) (local.get $n))))
+                (local.get $i)))
+            """;
+
+    /**
+     * Until some store turns fuel on, compiled checkpoints do not count fuel (see
+     * {@link StoreState#checkpointsArmed}). A host function turning it on in the middle of a long, JIT-compiled loop
+     * must make that very loop count from then on and run out. (When another test of this JVM turned fuel on first,
+     * the checkpoints are armed already and this checks plain fuel counting.)
+     */
+    @Test
+    void fuelTurnedOnByAHostFunctionMidLoopRunsOut() {
+        Module module = Module.fromWat(CompilerTest.COMPILER, FUEL_LATER);
+        for (int round = 0; round < 3; round++) {
+            Store<Void> store = Store.create(CompilerTest.COMPILER);
+            Linker<Void> linker = Linker.create(CompilerTest.COMPILER);
+            linker.defineHostFunction("env", "fuelOn", dev.basalt.FuncType.of(java.util.List.of(), java.util.List.of()),
+                    (caller, args) -> {
+                        store.setFuel(1_000);
+                        return new dev.basalt.Val[0];
+                    });
+            Instance inst = linker.instantiate(store, module);
+            // Warm the loop up without reaching the call (it runs with whatever the flag was), then turn fuel on
+            // halfway through a long run.
+            assertThat(inst.getFunc("count").orElseThrow().callI32(20_000_000, -1)).isEqualTo(20_000_000);
+            assertThat(store.getFuel()).isEmpty();
+            assertTrap(() -> inst.getFunc("count").orElseThrow().callI32(2_000_000_000, 10_000_000),
+                    TrapKind.OUT_OF_FUEL);
+            assertThat(store.getFuel()).hasValue(0);
+            assertThat(StoreState.checkpointsArmed()).isTrue();
+        }
+    }
+
     @Test
     void fuelStillRunsOutWithNoInterruptPending() {
         Store<Void> store = Store.create(CompilerTest.COMPILER);

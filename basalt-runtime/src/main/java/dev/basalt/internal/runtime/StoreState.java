@@ -61,6 +61,47 @@ public final class StoreState {
     private static final MutableCallSite PENDING_FLAG = new MutableCallSite(MethodHandles.constant(boolean.class, false));
     private static final MethodHandle PENDING_READER = PENDING_FLAG.dynamicInvoker();
 
+    /*
+     * Fuel works the same way: until some store of this JVM turns fuel metering on, no store needs its fuel counted,
+     * so compiled checkpoints skip the decrement (a read-modify-write of `fuel` in every loop iteration, whose
+     * store-to-load chain bounded tight loops). The flag is sticky: once any store has had fuel on, every checkpoint
+     * counts again, as before. Turning it on deoptimises the code that folded it, also frames on the stack (a host
+     * function may turn fuel on mid-call), so counting starts at their next checkpoint.
+     */
+    private static boolean fuelEverEnabled; // guarded by INTERRUPTS
+    private static final MutableCallSite ARMED_FLAG = new MutableCallSite(MethodHandles.constant(boolean.class, false));
+    private static final MethodHandle ARMED_READER = ARMED_FLAG.dynamicInvoker();
+
+    /**
+     * False while no store of this JVM has ever had fuel on and none has an interrupt pending: then compiled
+     * checkpoints have nothing to do. A JIT constant.
+     */
+    public static boolean checkpointsArmed() {
+        try {
+            return (boolean) ARMED_READER.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Turns fuel metering on for this store with {@code amount} units (see {@link #checkpointsArmed}). */
+    public void enableFuel(long amount) {
+        synchronized (INTERRUPTS) {
+            if (!fuelEverEnabled) {
+                fuelEverEnabled = true;
+                updateArmedFlag();
+            }
+        }
+        fuelEnabled = true;
+        fuel = amount;
+    }
+
+    private static void updateArmedFlag() { // holding INTERRUPTS
+        boolean armed = fuelEverEnabled || pendingStores > 0;
+        ARMED_FLAG.setTarget(MethodHandles.constant(boolean.class, armed));
+        MutableCallSite.syncAll(new MutableCallSite[] {ARMED_FLAG});
+    }
+
     /** False when no store has an interrupt pending (then {@link #interrupt} is 0 everywhere); a JIT constant. */
     public static boolean anyInterruptPending() {
         try {
@@ -107,9 +148,10 @@ public final class StoreState {
         }
     }
 
-    private static void setPendingFlag(boolean value) {
+    private static void setPendingFlag(boolean value) { // holding INTERRUPTS
         PENDING_FLAG.setTarget(MethodHandles.constant(boolean.class, value));
         MutableCallSite.syncAll(new MutableCallSite[] {PENDING_FLAG});
+        updateArmedFlag();
     }
 
     public final long maxMemoryBytes;
