@@ -66,6 +66,8 @@ final class SocketResources {
         /** The socket was bound under a TCP_LISTEN grant (an ephemeral bind for connecting may not listen). */
         boolean listenGranted;
         int backlog = 128;
+        /** Options set before any connection: carried over to the listening channel and accepted connections. */
+        final java.util.Map<java.net.SocketOption<?>, Object> options = new java.util.LinkedHashMap<>();
         /** Set by {@code start-connect} when the connection completed at once (usual on loopback). */
         boolean connectedEarly;
 

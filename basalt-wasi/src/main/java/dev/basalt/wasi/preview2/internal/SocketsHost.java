@@ -64,8 +64,9 @@ import java.util.Optional;
  * <p>Limits of the JVM: the unicast hop limit (TTL) can be read (the system default) but not changed
  * ({@code not-supported} for another value); the listen backlog cannot change once listening
  * ({@code not-supported}); TCP binding and listening are one step in NIO, so {@code start-listen} re-binds the
- * bound address on a listening channel. Name lookup resolves in {@code resolve-addresses} (blocking the guest
- * meanwhile); its stream is then always ready.
+ * bound address on a listening channel (options set before are carried over, and on to accepted connections).
+ * Name lookup resolves in {@code resolve-addresses} (blocking the guest meanwhile); its stream is then always
+ * ready. A guest blocked on a socket waits in a selector that {@code Store.interrupt()} does not wake.
  */
 final class SocketsHost {
     static final List<String> INTERFACES = List.of("wasi:sockets/network", "wasi:sockets/instance-network",
@@ -396,6 +397,7 @@ final class SocketsHost {
             try {
                 server.configureBlocking(false);
                 server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                inheritOptions(sock, server);
                 sock.shared.release();
                 server.bind(bound, sock.backlog);
             } catch (IOException | RuntimeException e) {
@@ -425,6 +427,7 @@ final class SocketsHost {
                 throw fail("would-block");
             }
             c.configureBlocking(false);
+            inheritOptions(sock, c);
             TcpSocket accepted = new TcpSocket(sock.ipv6, c, State.CONNECTED);
             ComponentValue own = host.own(s, "tcp-socket", accepted);
             return new ComponentValue.TupleValue(List.of(own,
@@ -468,31 +471,31 @@ final class SocketsHost {
             return null;
         }));
         host.on(t, tcp("keep-alive-enabled"), (s, a) -> net(() -> new ComponentValue.Bool(
-                get(tcpChannel(a), StandardSocketOptions.SO_KEEPALIVE))));
+                tcpGet(a, StandardSocketOptions.SO_KEEPALIVE))));
         host.on(t, tcp("set-keep-alive-enabled"), (s, a) -> net(() -> {
-            set(tcpChannel(a), StandardSocketOptions.SO_KEEPALIVE, ((ComponentValue.Bool) a.get(1)).value());
+            tcpSet(a, StandardSocketOptions.SO_KEEPALIVE, ((ComponentValue.Bool) a.get(1)).value());
             return null;
         }));
         host.on(t, tcp("keep-alive-idle-time"), (s, a) -> net(() -> u64(
-                get(tcpChannel(a), jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE) * 1_000_000_000L)));
+                tcpGet(a, jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE) * 1_000_000_000L)));
         host.on(t, tcp("set-keep-alive-idle-time"), (s, a) -> net(() -> {
-            set(tcpChannel(a), jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, seconds(u64(a, 1)));
+            tcpSet(a, jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, seconds(u64(a, 1)));
             return null;
         }));
         host.on(t, tcp("keep-alive-interval"), (s, a) -> net(() -> u64(
-                get(tcpChannel(a), jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL) * 1_000_000_000L)));
+                tcpGet(a, jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL) * 1_000_000_000L)));
         host.on(t, tcp("set-keep-alive-interval"), (s, a) -> net(() -> {
-            set(tcpChannel(a), jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, seconds(u64(a, 1)));
+            tcpSet(a, jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, seconds(u64(a, 1)));
             return null;
         }));
         host.on(t, tcp("keep-alive-count"), (s, a) -> net(() -> new ComponentValue.U32(
-                get(tcpChannel(a), jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT))));
+                tcpGet(a, jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT))));
         host.on(t, tcp("set-keep-alive-count"), (s, a) -> net(() -> {
             long v = ((ComponentValue.U32) a.get(1)).value();
             if (v == 0) {
                 throw fail("invalid-argument");
             }
-            set(tcpChannel(a), jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, (int) Math.min(v, 127));
+            tcpSet(a, jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, (int) Math.min(v, 127));
             return null;
         }));
         host.on(t, tcp("hop-limit"), (s, a) -> net(() -> hopLimit(res(a, 0, TcpSocket.class).ipv6)));
@@ -501,15 +504,15 @@ final class SocketsHost {
             return null;
         }));
         host.on(t, tcp("receive-buffer-size"), (s, a) -> net(() -> u64(
-                get(tcpChannel(a), StandardSocketOptions.SO_RCVBUF))));
+                tcpGet(a, StandardSocketOptions.SO_RCVBUF))));
         host.on(t, tcp("set-receive-buffer-size"), (s, a) -> net(() -> {
-            set(tcpChannel(a), StandardSocketOptions.SO_RCVBUF, bufferSize(u64(a, 1)));
+            tcpSet(a, StandardSocketOptions.SO_RCVBUF, bufferSize(u64(a, 1)));
             return null;
         }));
         host.on(t, tcp("send-buffer-size"), (s, a) -> net(() -> u64(
-                get(tcpSocketChannel(a), StandardSocketOptions.SO_SNDBUF))));
+                tcpGet(a, StandardSocketOptions.SO_SNDBUF))));
         host.on(t, tcp("set-send-buffer-size"), (s, a) -> net(() -> {
-            set(tcpSocketChannel(a), StandardSocketOptions.SO_SNDBUF, bufferSize(u64(a, 1)));
+            tcpSet(a, StandardSocketOptions.SO_SNDBUF, bufferSize(u64(a, 1)));
             return null;
         }));
         host.on(t, tcp("subscribe"), (s, a) -> host.own(s, "pollable", res(a, 0, TcpSocket.class).subscribe()));
@@ -529,21 +532,53 @@ final class SocketsHost {
         }));
     }
 
-    private static NetworkChannel tcpChannel(List<ComponentValue> a) {
+    private static TcpSocket liveTcp(List<ComponentValue> a) {
         TcpSocket sock = res(a, 0, TcpSocket.class);
         if (sock.state == State.CLOSED) {
             throw fail("invalid-state");
         }
-        return sock.shared.channel;
+        return sock;
     }
 
-    /** A socket option a listening channel does not have (NIO's server channels take only a few). */
-    private static NetworkChannel tcpSocketChannel(List<ComponentValue> a) {
-        NetworkChannel ch = tcpChannel(a);
-        if (!(ch instanceof SocketChannel)) {
+    /**
+     * A TCP option: from the channel, or, for a listening channel that lacks it (NIO's server channels take only
+     * a few), the value the guest set, which its accepted connections get.
+     */
+    @SuppressWarnings("unchecked")
+    private static <V> V tcpGet(List<ComponentValue> a, SocketOption<V> option) throws IOException {
+        TcpSocket sock = liveTcp(a);
+        if (!sock.shared.channel.supportedOptions().contains(option) && sock.options.containsKey(option)) {
+            return (V) sock.options.get(option);
+        }
+        return get(sock.shared.channel, option);
+    }
+
+    /**
+     * Sets a TCP option; before a connection exists it is also remembered, to carry it over to the listening
+     * channel of {@code start-listen} and to every accepted connection (as the sockets API inherits options).
+     */
+    private static <V> void tcpSet(List<ComponentValue> a, SocketOption<V> option, V value) throws IOException {
+        TcpSocket sock = liveTcp(a);
+        NetworkChannel ch = sock.shared.channel;
+        boolean listening = ch instanceof ServerSocketChannel;
+        if (ch.supportedOptions().contains(option)) {
+            ch.setOption(option, value);
+        } else if (!listening) {
             throw fail("not-supported");
         }
-        return ch;
+        if (sock.state != State.CONNECTED && sock.state != State.CONNECTING) {
+            sock.options.put(option, value);
+        }
+    }
+
+    /** Applies the remembered options that {@code ch} takes. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static void inheritOptions(TcpSocket from, NetworkChannel ch) throws IOException {
+        for (var e : from.options.entrySet()) {
+            if (ch.supportedOptions().contains(e.getKey())) {
+                ch.setOption((SocketOption) e.getKey(), e.getValue());
+            }
+        }
     }
 
     private static <V> V get(NetworkChannel ch, SocketOption<V> option) throws IOException {

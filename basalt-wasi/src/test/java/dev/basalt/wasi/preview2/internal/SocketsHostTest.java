@@ -244,7 +244,12 @@ class SocketsHostTest {
         ok(tcp("start-bind", listener, borrow(network), loopback(0)));
         ok(tcp("finish-bind", listener));
         ok(tcp("set-listen-backlog-size", listener, u64(8)));
+        ok(tcp("set-keep-alive-enabled", listener, new ComponentValue.Bool(true)));
+        ok(tcp("set-keep-alive-count", listener, new ComponentValue.U32(5)));
         ok(tcp("start-listen", listener));
+        // options set before listening survive the move to the listening channel and reach accepted connections
+        assertThat(ok(tcp("keep-alive-enabled", listener))).isEqualTo(new ComponentValue.Bool(true));
+        assertThat(err(tcp("set-listen-backlog-size", listener, u64(9)))).isEqualTo(code("not-supported"));
         assertThat(err(tcp("accept", listener))).isEqualTo(code("invalid-state"));
         ok(tcp("finish-listen", listener));
         assertThat(tcp("is-listening", listener)).isEqualTo(new ComponentValue.Bool(true));
@@ -266,6 +271,8 @@ class SocketsHostTest {
         ResourceHandle in = handle(accepted.elements().get(1));
         ResourceHandle out = handle(accepted.elements().get(2));
         assertThat(port(ok(tcp("local-address", conn)))).isEqualTo(port);
+        assertThat(ok(tcp("keep-alive-enabled", conn))).isEqualTo(new ComponentValue.Bool(true));
+        assertThat(ok(tcp("keep-alive-count", conn))).isEqualTo(new ComponentValue.U32(5));
         block(call(STREAMS, "[method]input-stream.subscribe", borrow(in)));
         assertThat(readExactly(in, 2)).isEqualTo("hi");
         ok(call(STREAMS, "[method]output-stream.blocking-write-and-flush", borrow(out), bytes("yo")));
@@ -336,8 +343,12 @@ class SocketsHostTest {
     }
 
     @Test
-    void udpOutsideTheGrantIsDenied() {
-        grant(WasiConfig.builder().allowUdpSend("127.0.0.1", 5000).allowUdpBind("127.0.0.1", 6000));
+    void udpOutsideTheGrantIsDeniedInsideItIsSent() throws IOException {
+        DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        cleanup.add(receiver);
+        receiver.setSoTimeout(20_000);
+        int granted = receiver.getLocalPort();
+        grant(WasiConfig.builder().allowUdpSend("127.0.0.1", granted).allowUdpBind("127.0.0.1", 6000));
         assertThat(err(udp("start-bind", newUdp(), borrow(network), loopback(6001)))).isEqualTo(code("access-denied"));
         ResourceHandle sock = newUdp();
         ok(udp("start-bind", sock, borrow(network), loopback(0)));
@@ -352,6 +363,20 @@ class SocketsHostTest {
                 new ComponentValue.Field("remote-address", new ComponentValue.OptionValue(Optional.of(loopback(5001))))));
         assertThat(err(call(UDP, "[method]outgoing-datagram-stream.send", borrow(out),
                 new ComponentValue.ListValue(List.of(denied))))).isEqualTo(code("access-denied"));
+        ComponentValue allowed = new ComponentValue.RecordValue(List.of(
+                new ComponentValue.Field("data", bytes("to you")),
+                new ComponentValue.Field("remote-address", new ComponentValue.OptionValue(Optional.of(loopback(granted))))));
+        // one permitted datagram goes out before the denied one: the count is the answer, not the error
+        assertThat(ok(call(UDP, "[method]outgoing-datagram-stream.send", borrow(out),
+                new ComponentValue.ListValue(List.of(allowed, denied))))).isEqualTo(u64(1));
+        DatagramPacket p = new DatagramPacket(new byte[100], 100);
+        receiver.receive(p);
+        assertThat(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8)).isEqualTo("to you");
+        ComponentValue.RecordValue tooBig = new ComponentValue.RecordValue(List.of(
+                new ComponentValue.Field("data", WasiHost.bytes(new byte[SocketsHost.MAX_DATAGRAM + 1])),
+                new ComponentValue.Field("remote-address", new ComponentValue.OptionValue(Optional.of(loopback(granted))))));
+        assertThat(err(call(UDP, "[method]outgoing-datagram-stream.send", borrow(out),
+                new ComponentValue.ListValue(List.of(tooBig))))).isEqualTo(code("datagram-too-large"));
     }
 
     @Test
@@ -406,6 +431,76 @@ class SocketsHostTest {
         assertThat(ready.elements()).containsExactly(new ComponentValue.U32(1));
         assertThat(text(ok(call(STREAMS, "[method]input-stream.read", borrow(sb.get(0)), u64(5))))).isEqualTo("!");
         assertThat(text(ok(call(STREAMS, "[method]input-stream.read", borrow(sa.get(0)), u64(5))))).isEmpty();
+    }
+
+    @Test
+    void pollOfAQuietSocketAndAClockReturnsTheClock() throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        cleanup.add(server);
+        grant(WasiConfig.builder().allowTcpConnect("127.0.0.1", server.getLocalPort()));
+        List<ResourceHandle> streams = connect(newTcp(), server.getLocalPort());
+        Socket peer = server.accept();
+        cleanup.add(peer);
+        ResourceHandle quiet = handle(call(STREAMS, "[method]input-stream.subscribe", borrow(streams.get(0))));
+        ResourceHandle soon = handle(call("wasi:clocks/monotonic-clock", "subscribe-duration", u64(1_000_000)));
+        var ready = (ComponentValue.ListValue) call(POLL, "poll",
+                new ComponentValue.ListValue(List.of(borrow(quiet), borrow(soon))));
+        assertThat(ready.elements()).containsExactly(new ComponentValue.U32(1));
+        assertThat(call(POLL, "[method]pollable.ready", borrow(quiet))).isEqualTo(new ComponentValue.Bool(false));
+        // the peer closing makes the stream readable: its end
+        peer.close();
+        call(POLL, "[method]pollable.block", borrow(quiet));
+        assertThat(err(call(STREAMS, "[method]input-stream.read", borrow(streams.get(0)), u64(5))))
+                .isEqualTo(new ComponentValue.VariantValue("closed", Optional.empty()));
+    }
+
+    static ComponentValue v6Loopback(int port) {
+        List<ComponentValue> words = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            words.add(new ComponentValue.U16(i == 7 ? 1 : 0));
+        }
+        return new ComponentValue.VariantValue("ipv6", Optional.of(new ComponentValue.RecordValue(List.of(
+                new ComponentValue.Field("port", new ComponentValue.U16(port)),
+                new ComponentValue.Field("flow-info", new ComponentValue.U32(0)),
+                new ComponentValue.Field("address", new ComponentValue.TupleValue(words)),
+                new ComponentValue.Field("scope-id", new ComponentValue.U32(0))))));
+    }
+
+    @Test
+    void ipv6ListenAndConnectOverLoopbackAndFamiliesDoNotMix() {
+        grant(WasiConfig.builder().allowTcpListen("[::1]", 0).allowTcpConnect("::1", 0));
+        ResourceHandle listener = handle(ok(call("wasi:sockets/tcp-create-socket", "create-tcp-socket", IPV6)));
+        assertThat(err(tcp("start-bind", listener, borrow(network), loopback(0))))
+                .as("an IPv4 address on an IPv6 socket").isEqualTo(code("invalid-argument"));
+        ComponentValue bound = tcp("start-bind", listener, borrow(network), v6Loopback(0));
+        org.junit.jupiter.api.Assumptions.assumeTrue(((ComponentValue.ResultValue) bound).ok(),
+                "this host has no IPv6 loopback: " + bound);
+        ok(tcp("finish-bind", listener));
+        ok(tcp("start-listen", listener));
+        ok(tcp("finish-listen", listener));
+        int port = port(ok(tcp("local-address", listener)));
+        ResourceHandle client = handle(ok(call("wasi:sockets/tcp-create-socket", "create-tcp-socket", IPV6)));
+        ok(tcp("start-connect", client, borrow(network), v6Loopback(port)));
+        block(tcp("subscribe", client));
+        var streams = (ComponentValue.TupleValue) ok(tcp("finish-connect", client));
+        block(tcp("subscribe", listener));
+        var accepted = (ComponentValue.TupleValue) ok(tcp("accept", listener));
+        ok(call(STREAMS, "[method]output-stream.blocking-write-and-flush", borrow(handle(streams.elements().get(1))),
+                bytes("six")));
+        assertThat(readExactly(handle(accepted.elements().get(1)), 3)).isEqualTo("six");
+        assertThat(ok(tcp("remote-address", handle(accepted.elements().get(0))))).satisfies(
+                a -> assertThat(((ComponentValue.VariantValue) a).caseName()).isEqualTo("ipv6"));
+        // an IPv4-mapped address is refused on an IPv6 socket (it would bypass IPv4 grants)
+        ComponentValue mapped = new ComponentValue.VariantValue("ipv6", Optional.of(new ComponentValue.RecordValue(
+                List.of(new ComponentValue.Field("port", new ComponentValue.U16(port)),
+                        new ComponentValue.Field("flow-info", new ComponentValue.U32(0)),
+                        new ComponentValue.Field("address", new ComponentValue.TupleValue(List.of(
+                                new ComponentValue.U16(0), new ComponentValue.U16(0), new ComponentValue.U16(0),
+                                new ComponentValue.U16(0), new ComponentValue.U16(0), new ComponentValue.U16(0xffff),
+                                new ComponentValue.U16(0x7f00), new ComponentValue.U16(1)))),
+                        new ComponentValue.Field("scope-id", new ComponentValue.U32(0))))));
+        ResourceHandle other = handle(ok(call("wasi:sockets/tcp-create-socket", "create-tcp-socket", IPV6)));
+        assertThat(err(tcp("start-connect", other, borrow(network), mapped))).isEqualTo(code("invalid-argument"));
     }
 
     @Test
