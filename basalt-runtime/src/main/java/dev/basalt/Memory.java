@@ -50,6 +50,22 @@ public final class Memory implements Extern {
         memory.write(address, bytes);
     }
 
+    public byte readByte(long address) {
+        return (byte) memory.i32Load8U(address, 0);
+    }
+
+    public short readShort(long address) {
+        return (short) memory.i32Load16U(address, 0);
+    }
+
+    public void writeByte(long address, byte value) {
+        memory.i32Store8(address, 0, value);
+    }
+
+    public void writeShort(long address, short value) {
+        memory.i32Store16(address, 0, value);
+    }
+
     public int readInt(long address) {
         return memory.i32Load(address, 0);
     }
