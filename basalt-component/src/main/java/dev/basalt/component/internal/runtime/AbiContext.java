@@ -16,8 +16,22 @@ final class AbiContext {
     final Task task;
     final Subtask subtask;
     final boolean hostPeer;
-    /** Hints of strings lifted in this context (written by lifting) or to be lowered (read by lowering). */
-    IdentityHashMap<ComponentValue, StringHint> hints = new IdentityHashMap<>(4);
+    /**
+     * Hints of strings lifted in this context (written by lifting) or to be lowered (read by lowering); null until
+     * a string is lifted (most calls lift none, and then allocate no map).
+     */
+    IdentityHashMap<ComponentValue, StringHint> hints;
+
+    StringHint hint(ComponentValue v) {
+        return hints == null ? null : hints.get(v);
+    }
+
+    void putHint(ComponentValue v, StringHint hint) {
+        if (hints == null) {
+            hints = new IdentityHashMap<>(4);
+        }
+        hints.put(v, hint);
+    }
 
     /**
      * How many list elements (and string bytes / 8) one lift may produce: a guest can describe a list of hundreds of
@@ -53,29 +67,43 @@ final class AbiContext {
         return memory().byteSize();
     }
 
+    /** The unsigned little-endian integer of {@code nbytes} (1, 2, 4 or 8) bytes at {@code ptr}. */
     long loadInt(long ptr, int nbytes) {
         Memory m = memory();
         return switch (nbytes) {
-            case 1 -> m.read(ptr, 1)[0] & 0xffL;
-            case 2 -> {
-                byte[] b = m.read(ptr, 2);
-                yield (b[0] & 0xffL) | (b[1] & 0xffL) << 8;
-            }
+            case 1 -> m.readByte(ptr) & 0xffL;
+            case 2 -> m.readShort(ptr) & 0xffffL;
             case 4 -> Integer.toUnsignedLong(m.readInt(ptr));
             case 8 -> m.readLong(ptr);
             default -> throw new IllegalArgumentException("int size " + nbytes);
         };
     }
 
+    int loadByte(long ptr) {
+        return memory().readByte(ptr) & 0xff;
+    }
+
+    int loadShort(long ptr) {
+        return memory().readShort(ptr) & 0xffff;
+    }
+
     void storeInt(long ptr, long v, int nbytes) {
         Memory m = memory();
         switch (nbytes) {
-            case 1 -> m.write(ptr, new byte[] {(byte) v});
-            case 2 -> m.write(ptr, new byte[] {(byte) v, (byte) (v >>> 8)});
+            case 1 -> m.writeByte(ptr, (byte) v);
+            case 2 -> m.writeShort(ptr, (short) v);
             case 4 -> m.writeInt(ptr, (int) v);
             case 8 -> m.writeLong(ptr, v);
             default -> throw new IllegalArgumentException("int size " + nbytes);
         }
+    }
+
+    void storeByte(long ptr, int v) {
+        memory().writeByte(ptr, (byte) v);
+    }
+
+    void storeShort(long ptr, int v) {
+        memory().writeShort(ptr, (short) v);
     }
 
     byte[] read(long ptr, long length) {

@@ -1,9 +1,11 @@
 package dev.basalt.component.internal.runtime;
 
+import dev.basalt.component.ComponentValue;
 import dev.basalt.component.ValueType;
 import dev.basalt.component.model.PrimValType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * Lists of numeric element types moved between linear memory and a {@link ScalarList} with one bulk copy each way
@@ -93,6 +95,95 @@ final class BulkLists {
             default -> throw new IllegalArgumentException(list.elementType().text());
         }
         cx.write(ptr, b.array());
+    }
+
+    /**
+     * The element values of a list made element by element, gathered into the array a list of {@code type} is
+     * held in (so that it is written with one copy); a {@link dev.basalt.component.ComponentException} naming the
+     * list type if an element is not a value of {@code type}.
+     */
+    static ScalarList gather(List<ComponentValue> elements, PrimValType type, ValueType listType) {
+        int n = elements.size();
+        Object array = switch (type) {
+            case U8 -> {
+                byte[] a = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = (byte) (elements.get(i) instanceof ComponentValue.U8 v ? v.value() : mismatch(listType, elements, i));
+                }
+                yield a;
+            }
+            case S8 -> {
+                byte[] a = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = elements.get(i) instanceof ComponentValue.S8 v ? v.value() : (byte) mismatch(listType, elements, i);
+                }
+                yield a;
+            }
+            case U16 -> {
+                short[] a = new short[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = (short) (elements.get(i) instanceof ComponentValue.U16 v ? v.value() : mismatch(listType, elements, i));
+                }
+                yield a;
+            }
+            case S16 -> {
+                short[] a = new short[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = elements.get(i) instanceof ComponentValue.S16 v ? v.value() : (short) mismatch(listType, elements, i);
+                }
+                yield a;
+            }
+            case U32 -> {
+                int[] a = new int[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = (int) (elements.get(i) instanceof ComponentValue.U32 v ? v.value() : mismatch(listType, elements, i));
+                }
+                yield a;
+            }
+            case S32 -> {
+                int[] a = new int[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = elements.get(i) instanceof ComponentValue.S32 v ? v.value() : mismatch(listType, elements, i);
+                }
+                yield a;
+            }
+            case U64 -> {
+                long[] a = new long[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = elements.get(i) instanceof ComponentValue.U64 v ? v.value() : mismatch(listType, elements, i);
+                }
+                yield a;
+            }
+            case S64 -> {
+                long[] a = new long[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = elements.get(i) instanceof ComponentValue.S64 v ? v.value() : mismatch(listType, elements, i);
+                }
+                yield a;
+            }
+            case F32 -> {
+                float[] a = new float[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = elements.get(i) instanceof ComponentValue.F32 v ? v.value() : mismatch(listType, elements, i);
+                }
+                yield a;
+            }
+            case F64 -> {
+                double[] a = new double[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = elements.get(i) instanceof ComponentValue.F64 v ? v.value() : mismatch(listType, elements, i);
+                }
+                yield a;
+            }
+            default -> throw new IllegalArgumentException(type.text());
+        };
+        return ScalarList.wrap(type, array);
+    }
+
+    /** Throws the mismatch of element {@code i} (typed as int so that the gathering loops stay expressions). */
+    private static int mismatch(ValueType listType, List<ComponentValue> elements, int i) {
+        throw new dev.basalt.component.ComponentException("type mismatch: expected " + listType + ", found element "
+                + i + " " + elements.get(i));
     }
 
     static int size(PrimValType type) {

@@ -70,60 +70,13 @@ final class CanonicalAbi {
         };
     }
 
-    // ---- alignment and size -----------------------------------------------------------------------------------
-
-    static int alignment(ValueType t) {
-        switch (t) {
-            case ValueType.Primitive p -> {
-                return switch (p.type()) {
-                    case BOOL, S8, U8 -> 1;
-                    case S16, U16 -> 2;
-                    case S32, U32, F32, CHAR, STRING, ERROR_CONTEXT -> 4;
-                    case S64, U64, F64 -> 8;
-                };
-            }
-            case ValueType.ListType l -> {
-                return l.length().isPresent() ? alignment(l.element()) : 4;
-            }
-            case ValueType.FlagsType f -> {
-                return flagsSize(f.labels().size());
-            }
-            case ValueType.OwnType o -> {
-                return 4;
-            }
-            case ValueType.BorrowType b -> {
-                return 4;
-            }
-            default -> {
-                List<ValueType> fields = fieldTypes(t);
-                if (fields != null) {
-                    int a = 1;
-                    for (ValueType f : fields) {
-                        a = Math.max(a, alignment(f));
-                    }
-                    return a;
-                }
-                List<ValueType.Case> cases = cases(t);
-                return Math.max(discriminantSize(cases.size()), maxCaseAlignment(cases));
-            }
-        }
-    }
+    // ---- alignment and size (the per-type results are kept in Layout) ------------------------------------------
 
     static int discriminantSize(int n) {
         if (n <= 0x100) {
             return 1;
         }
         return n <= 0x10000 ? 2 : 4;
-    }
-
-    static int maxCaseAlignment(List<ValueType.Case> cases) {
-        int a = 1;
-        for (ValueType.Case c : cases) {
-            if (c.type().isPresent()) {
-                a = Math.max(a, alignment(c.type().get()));
-            }
-        }
-        return a;
     }
 
     static int flagsSize(int n) {
@@ -137,66 +90,19 @@ final class CanonicalAbi {
         return (ptr + alignment - 1) / alignment * alignment;
     }
 
-    static long elemSize(ValueType t) {
-        switch (t) {
-            case ValueType.Primitive p -> {
-                return switch (p.type()) {
-                    case BOOL, S8, U8 -> 1;
-                    case S16, U16 -> 2;
-                    case S32, U32, F32, CHAR, ERROR_CONTEXT -> 4;
-                    case S64, U64, F64, STRING -> 8;
-                };
-            }
-            case ValueType.ListType l -> {
-                return l.length().isPresent() ? l.length().getAsInt() * elemSize(l.element()) : 8;
-            }
-            case ValueType.FlagsType f -> {
-                return flagsSize(f.labels().size());
-            }
-            case ValueType.OwnType o -> {
-                return 4;
-            }
-            case ValueType.BorrowType b -> {
-                return 4;
-            }
-            default -> {
-                List<ValueType> fields = fieldTypes(t);
-                if (fields != null) {
-                    long s = 0;
-                    for (ValueType f : fields) {
-                        s = alignTo(s, alignment(f));
-                        s += elemSize(f);
-                    }
-                    return alignTo(s, alignment(t));
-                }
-                List<ValueType.Case> cases = cases(t);
-                long s = discriminantSize(cases.size());
-                s = alignTo(s, maxCaseAlignment(cases));
-                long cs = 0;
-                for (ValueType.Case c : cases) {
-                    if (c.type().isPresent()) {
-                        cs = Math.max(cs, elemSize(c.type().get()));
-                    }
-                }
-                s += cs;
-                return alignTo(s, alignment(t));
-            }
-        }
-    }
-
     // ---- loading ----------------------------------------------------------------------------------------------
 
-    static ComponentValue load(AbiContext cx, long ptr, ValueType t) {
-        switch (t) {
-            case ValueType.Primitive p -> {
-                return switch (p.type()) {
-                    case BOOL -> new ComponentValue.Bool(cx.loadInt(ptr, 1) != 0);
-                    case U8 -> new ComponentValue.U8((int) cx.loadInt(ptr, 1));
-                    case U16 -> new ComponentValue.U16((int) cx.loadInt(ptr, 2));
+    static ComponentValue load(AbiContext cx, long ptr, Layout t) {
+        switch (t.kind) {
+            case PRIMITIVE -> {
+                return switch (t.primitive) {
+                    case BOOL -> ComponentValue.bool(cx.loadByte(ptr) != 0);
+                    case U8 -> new ComponentValue.U8(cx.loadByte(ptr));
+                    case U16 -> new ComponentValue.U16(cx.loadShort(ptr));
                     case U32 -> new ComponentValue.U32(cx.loadInt(ptr, 4));
                     case U64 -> new ComponentValue.U64(cx.loadInt(ptr, 8));
-                    case S8 -> new ComponentValue.S8((byte) cx.loadInt(ptr, 1));
-                    case S16 -> new ComponentValue.S16((short) cx.loadInt(ptr, 2));
+                    case S8 -> new ComponentValue.S8((byte) cx.loadByte(ptr));
+                    case S16 -> new ComponentValue.S16((short) cx.loadShort(ptr));
                     case S32 -> new ComponentValue.S32((int) cx.loadInt(ptr, 4));
                     case S64 -> new ComponentValue.S64(cx.loadInt(ptr, 8));
                     case F32 -> f32FromBits((int) cx.loadInt(ptr, 4));
@@ -206,45 +112,44 @@ final class CanonicalAbi {
                     case ERROR_CONTEXT -> throw errorContextUnsupported();
                 };
             }
-            case ValueType.ListType l -> {
-                if (l.length().isPresent()) {
-                    return new ComponentValue.ListValue(loadListFromValidRange(cx, ptr, l.length().getAsInt(), l.element()));
-                }
+            case FIXED_LIST -> {
+                return new ComponentValue.ListValue(loadListFromValidRange(cx, ptr, t.fixedLength, t.element));
+            }
+            case LIST -> {
                 long begin = cx.loadInt(ptr, 4);
                 long length = cx.loadInt(ptr + 4, 4);
-                return new ComponentValue.ListValue(loadListFromRange(cx, begin, length, l.element()));
+                return new ComponentValue.ListValue(loadListFromRange(cx, begin, length, t.element));
             }
-            case ValueType.FlagsType f -> {
-                return unpackFlags(cx.loadInt(ptr, flagsSize(f.labels().size())), f.labels());
+            case FLAGS -> {
+                return unpackFlags(cx.loadInt(ptr, flagsSize(t.labels.size())), t.labels);
             }
-            case ValueType.OwnType o -> {
-                return liftOwn(cx, (int) cx.loadInt(ptr, 4), o.resource());
+            case OWN -> {
+                return liftOwn(cx, (int) cx.loadInt(ptr, 4), t.resource);
             }
-            case ValueType.BorrowType b -> {
-                return liftBorrow(cx, (int) cx.loadInt(ptr, 4), b.resource());
+            case BORROW -> {
+                return liftBorrow(cx, (int) cx.loadInt(ptr, 4), t.resource);
             }
-            default -> {
-                List<ValueType> fields = fieldTypes(t);
-                if (fields != null) {
-                    List<ComponentValue> values = new ArrayList<>(fields.size());
-                    for (ValueType f : fields) {
-                        ptr = alignTo(ptr, alignment(f));
-                        values.add(load(cx, ptr, f));
-                        ptr += elemSize(f);
-                    }
-                    return makeRecord(t, values);
-                }
-                List<ValueType.Case> cases = cases(t);
-                int discSize = discriminantSize(cases.size());
-                long caseIndex = cx.loadInt(ptr, discSize);
-                ptr += discSize;
-                Traps.trapIf(caseIndex >= cases.size(), "invalid variant discriminant");
-                ValueType.Case c = cases.get((int) caseIndex);
-                ptr = alignTo(ptr, maxCaseAlignment(cases));
-                ComponentValue payload = c.type().isEmpty() ? null : load(cx, ptr, c.type().get());
-                return makeCase(t, (int) caseIndex, c, payload);
+            case RECORD -> {
+                return makeRecord(t, loadFields(cx, ptr, t));
+            }
+            case VARIANT -> {
+                long caseIndex = cx.loadInt(ptr, t.discriminantSize);
+                Traps.trapIf(caseIndex >= t.cases.size(), "invalid variant discriminant");
+                Layout payload = t.payloads[(int) caseIndex];
+                return makeCase(t, (int) caseIndex, payload == null ? null : load(cx, ptr + t.payloadOffset, payload));
             }
         }
+        throw new IllegalStateException(t.kind.name());
+    }
+
+    /** The fields of a record or tuple at {@code ptr}, in order. */
+    static List<ComponentValue> loadFields(AbiContext cx, long ptr, Layout t) {
+        Layout[] fields = t.fields;
+        ComponentValue[] values = new ComponentValue[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            values[i] = load(cx, ptr + t.offsets[i], fields[i]);
+        }
+        return java.util.Arrays.asList(values);
     }
 
     static ComponentValue.F32 f32FromBits(int bits) {
@@ -310,7 +215,7 @@ final class CanonicalAbi {
             case LATIN1_UTF16 -> new String(bytes, StandardCharsets.ISO_8859_1);
         };
         ComponentValue.Str v = new ComponentValue.Str(s);
-        cx.hints.put(v, new StringHint(cx.opts.encoding(), taggedCodeUnits));
+        cx.putHint(v, new StringHint(cx.opts.encoding(), taggedCodeUnits));
         return v;
     }
 
@@ -392,27 +297,27 @@ final class CanonicalAbi {
         return new String(chars);
     }
 
-    static List<ComponentValue> loadListFromRange(AbiContext cx, long ptr, long length, ValueType elemType) {
-        long size = elemSize(elemType);
+    static List<ComponentValue> loadListFromRange(AbiContext cx, long ptr, long length, Layout elem) {
+        long size = elem.size;
         if (length * size > MAX_LIST_BYTE_LENGTH) {
             throw Traps.trap(cx.hostPeer ? "list pointer/length out of bounds of memory" : "list content out-of-bounds");
         }
-        cx.checkRange(ptr, alignment(elemType), length * size, "list");
-        return loadListFromValidRange(cx, ptr, (int) length, elemType);
+        cx.checkRange(ptr, elem.alignment, length * size, "list");
+        return loadListFromValidRange(cx, ptr, (int) length, elem);
     }
 
-    static List<ComponentValue> loadListFromValidRange(AbiContext cx, long ptr, int length, ValueType elemType) {
-        PrimValType bulk = BulkLists.scalarType(elemType);
+    static List<ComponentValue> loadListFromValidRange(AbiContext cx, long ptr, int length, Layout elem) {
+        PrimValType bulk = BulkLists.scalarType(elem.type);
         if (bulk != null) {
             // one array, no object per element: charged by bytes as strings are
-            cx.charge((long) length * BulkLists.size(bulk) / 8);
+            cx.charge((long) length * elem.size / 8);
             return BulkLists.load(cx, ptr, length, bulk);
         }
         cx.charge(length);
-        long size = elemSize(elemType);
+        long size = elem.size;
         List<ComponentValue> a = new ArrayList<>(Math.min(length, 1 << 16));
         for (int i = 0; i < length; i++) {
-            a.add(load(cx, ptr + i * size, elemType));
+            a.add(load(cx, ptr + i * size, elem));
         }
         return a;
     }
@@ -460,17 +365,18 @@ final class CanonicalAbi {
 
     // ---- storing ----------------------------------------------------------------------------------------------
 
-    static void store(AbiContext cx, ComponentValue v, ValueType t, long ptr) {
-        switch (t) {
-            case ValueType.Primitive p -> {
-                switch (p.type()) {
-                    case BOOL -> cx.storeInt(ptr, expect(v, ComponentValue.Bool.class, t).value() ? 1 : 0, 1);
-                    case U8 -> cx.storeInt(ptr, expect(v, ComponentValue.U8.class, t).value(), 1);
-                    case U16 -> cx.storeInt(ptr, expect(v, ComponentValue.U16.class, t).value(), 2);
+    static void store(AbiContext cx, ComponentValue v, Layout layout, long ptr) {
+        ValueType t = layout.type;
+        switch (layout.kind) {
+            case PRIMITIVE -> {
+                switch (layout.primitive) {
+                    case BOOL -> cx.storeByte(ptr, expect(v, ComponentValue.Bool.class, t).value() ? 1 : 0);
+                    case U8 -> cx.storeByte(ptr, expect(v, ComponentValue.U8.class, t).value());
+                    case U16 -> cx.storeShort(ptr, expect(v, ComponentValue.U16.class, t).value());
                     case U32 -> cx.storeInt(ptr, expect(v, ComponentValue.U32.class, t).value(), 4);
                     case U64 -> cx.storeInt(ptr, expect(v, ComponentValue.U64.class, t).value(), 8);
-                    case S8 -> cx.storeInt(ptr, expect(v, ComponentValue.S8.class, t).value(), 1);
-                    case S16 -> cx.storeInt(ptr, expect(v, ComponentValue.S16.class, t).value(), 2);
+                    case S8 -> cx.storeByte(ptr, expect(v, ComponentValue.S8.class, t).value());
+                    case S16 -> cx.storeShort(ptr, expect(v, ComponentValue.S16.class, t).value());
                     case S32 -> cx.storeInt(ptr, expect(v, ComponentValue.S32.class, t).value(), 4);
                     case S64 -> cx.storeInt(ptr, expect(v, ComponentValue.S64.class, t).value(), 8);
                     case F32 -> cx.storeInt(ptr, f32Bits(expect(v, ComponentValue.F32.class, t).value()), 4);
@@ -484,42 +390,32 @@ final class CanonicalAbi {
                     case ERROR_CONTEXT -> throw errorContextUnsupported();
                 }
             }
-            case ValueType.ListType l -> {
-                List<ComponentValue> elements = listElements(v, l);
-                if (l.length().isPresent()) {
-                    storeListIntoValidRange(cx, elements, ptr, l.element());
-                    return;
-                }
-                long[] r = storeListIntoRange(cx, elements, l.element());
+            case FIXED_LIST -> storeListIntoValidRange(cx, listElements(v, layout), ptr, layout.element);
+            case LIST -> {
+                long[] r = storeListIntoRange(cx, listElements(v, layout), layout.element);
                 cx.storeInt(ptr, r[0], 4);
                 cx.storeInt(ptr + 4, r[1], 4);
             }
-            case ValueType.FlagsType f -> cx.storeInt(ptr, packFlags(v, f), flagsSize(f.labels().size()));
-            case ValueType.OwnType o -> cx.storeInt(ptr, lowerOwn(cx, v, o), 4);
-            case ValueType.BorrowType b -> cx.storeInt(ptr, lowerBorrow(cx, v, b), 4);
-            default -> {
-                List<ValueType> fields = fieldTypes(t);
-                if (fields != null) {
-                    List<ComponentValue> values = recordValues(v, t);
-                    for (int i = 0; i < fields.size(); i++) {
-                        ValueType f = fields.get(i);
-                        ptr = alignTo(ptr, alignment(f));
-                        store(cx, values.get(i), f, ptr);
-                        ptr += elemSize(f);
-                    }
-                    return;
-                }
-                List<ValueType.Case> cases = cases(t);
-                CaseValue cv = matchCase(v, t, cases);
-                int discSize = discriminantSize(cases.size());
-                cx.storeInt(ptr, cv.index, discSize);
-                ptr += discSize;
-                ptr = alignTo(ptr, maxCaseAlignment(cases));
-                ValueType.Case c = cases.get(cv.index);
-                if (c.type().isPresent()) {
-                    store(cx, cv.payload, c.type().get(), ptr);
+            case FLAGS -> cx.storeInt(ptr, packFlags(v, (ValueType.FlagsType) t), flagsSize(layout.labels.size()));
+            case OWN -> cx.storeInt(ptr, lowerOwn(cx, v, (ValueType.OwnType) t), 4);
+            case BORROW -> cx.storeInt(ptr, lowerBorrow(cx, v, (ValueType.BorrowType) t), 4);
+            case RECORD -> storeFields(cx, recordValues(v, layout), layout, ptr);
+            case VARIANT -> {
+                CaseValue cv = matchCase(v, t, layout.cases);
+                cx.storeInt(ptr, cv.index, layout.discriminantSize);
+                Layout payload = layout.payloads[cv.index];
+                if (payload != null) {
+                    store(cx, cv.payload, payload, ptr + layout.payloadOffset);
                 }
             }
+        }
+    }
+
+    /** Stores {@code values} as the fields of record or tuple {@code layout} at {@code ptr}. */
+    static void storeFields(AbiContext cx, List<ComponentValue> values, Layout layout, long ptr) {
+        Layout[] fields = layout.fields;
+        for (int i = 0; i < fields.length; i++) {
+            store(cx, values.get(i), fields[i], ptr + layout.offsets[i]);
         }
     }
 
@@ -532,27 +428,29 @@ final class CanonicalAbi {
         return Double.isNaN(d) ? CANONICAL_FLOAT64_NAN : Double.doubleToRawLongBits(d);
     }
 
-    static long[] storeListIntoRange(AbiContext cx, List<ComponentValue> v, ValueType elemType) {
-        long byteLength = v.size() * elemSize(elemType);
+    static long[] storeListIntoRange(AbiContext cx, List<ComponentValue> v, Layout elem) {
+        long byteLength = v.size() * elem.size;
         if (byteLength > MAX_LIST_BYTE_LENGTH) {
             throw Traps.trap("list too long to lower: " + byteLength + " bytes, more than the canonical ABI's "
                     + MAX_LIST_BYTE_LENGTH);
         }
-        int alignment = alignment(elemType);
+        int alignment = elem.alignment;
         long ptr = cx.allocate(alignment, byteLength);
         cx.checkAllocation(ptr, alignment, byteLength, "list");
-        storeListIntoValidRange(cx, v, ptr, elemType);
+        storeListIntoValidRange(cx, v, ptr, elem);
         return new long[] {ptr, v.size()};
     }
 
-    static void storeListIntoValidRange(AbiContext cx, List<ComponentValue> v, long ptr, ValueType elemType) {
-        if (v instanceof ScalarList bulk && bulk.elementType() == BulkLists.scalarType(elemType)) {
-            BulkLists.store(cx, bulk, ptr);
+    static void storeListIntoValidRange(AbiContext cx, List<ComponentValue> v, long ptr, Layout elem) {
+        PrimValType scalar = BulkLists.scalarType(elem.type);
+        if (scalar != null) {
+            BulkLists.store(cx, v instanceof ScalarList bulk && bulk.elementType() == scalar ? bulk
+                    : BulkLists.gather(v, scalar, new ValueType.ListType(elem.type)), ptr);
             return;
         }
-        long size = elemSize(elemType);
+        long size = elem.size;
         for (int i = 0; i < v.size(); i++) {
-            store(cx, v.get(i), elemType, ptr + i * size);
+            store(cx, v.get(i), elem, ptr + i * size);
         }
     }
 
@@ -609,7 +507,7 @@ final class CanonicalAbi {
     /** {@code store_string_into_range}: returns {ptr, tagged code units}. */
     static long[] storeStringIntoRange(AbiContext cx, ComponentValue.Str v) {
         String src = v.value();
-        StringHint hint = cx.hints.get(v);
+        StringHint hint = cx.hint(v);
         if (hint == null) {
             checkUnicode(src);
             hint = new StringHint(StringEncoding.UTF8, utf8Length(src));
@@ -885,6 +783,18 @@ final class CanonicalAbi {
         return result;
     }
 
+    /** {@code flatten_variant} capped at {@code cap} flat values, or null beyond. */
+    static List<CoreType> flattenVariantOrNull(List<ValueType.Case> cases, int cap) {
+        try {
+            return flattenVariant(cases, cap);
+        } catch (RuntimeException e) {
+            if (e == FLAT_OVERFLOW) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     static CoreType join(CoreType a, CoreType b) {
         if (a == b) {
             return a;
@@ -920,11 +830,11 @@ final class CanonicalAbi {
         long next(CoreType want);
     }
 
-    static ComponentValue liftFlat(AbiContext cx, FlatSource vi, ValueType t) {
-        switch (t) {
-            case ValueType.Primitive p -> {
-                return switch (p.type()) {
-                    case BOOL -> new ComponentValue.Bool(vi.next(CoreType.I32) != 0);
+    static ComponentValue liftFlat(AbiContext cx, FlatSource vi, Layout t) {
+        switch (t.kind) {
+            case PRIMITIVE -> {
+                return switch (t.primitive) {
+                    case BOOL -> ComponentValue.bool(vi.next(CoreType.I32) != 0);
                     case U8 -> new ComponentValue.U8((int) (vi.next(CoreType.I32) & 0xff));
                     case U16 -> new ComponentValue.U16((int) (vi.next(CoreType.I32) & 0xffff));
                     case U32 -> new ComponentValue.U32(vi.next(CoreType.I32));
@@ -944,68 +854,88 @@ final class CanonicalAbi {
                     case ERROR_CONTEXT -> throw errorContextUnsupported();
                 };
             }
-            case ValueType.ListType l -> {
-                if (l.length().isPresent()) {
-                    cx.charge(l.length().getAsInt());
-                    List<ComponentValue> a = new ArrayList<>();
-                    for (int i = 0; i < l.length().getAsInt(); i++) {
-                        a.add(liftFlat(cx, vi, l.element()));
-                    }
-                    return new ComponentValue.ListValue(a);
+            case FIXED_LIST -> {
+                cx.charge(t.fixedLength);
+                List<ComponentValue> a = new ArrayList<>(t.fixedLength);
+                for (int i = 0; i < t.fixedLength; i++) {
+                    a.add(liftFlat(cx, vi, t.element));
                 }
+                return new ComponentValue.ListValue(a);
+            }
+            case LIST -> {
                 long ptr = vi.next(CoreType.I32);
                 long length = vi.next(CoreType.I32);
-                return new ComponentValue.ListValue(loadListFromRange(cx, ptr, length, l.element()));
+                return new ComponentValue.ListValue(loadListFromRange(cx, ptr, length, t.element));
             }
-            case ValueType.FlagsType f -> {
-                return unpackFlags(vi.next(CoreType.I32), f.labels());
+            case FLAGS -> {
+                return unpackFlags(vi.next(CoreType.I32), t.labels);
             }
-            case ValueType.OwnType o -> {
-                return liftOwn(cx, (int) vi.next(CoreType.I32), o.resource());
+            case OWN -> {
+                return liftOwn(cx, (int) vi.next(CoreType.I32), t.resource);
             }
-            case ValueType.BorrowType b -> {
-                return liftBorrow(cx, (int) vi.next(CoreType.I32), b.resource());
+            case BORROW -> {
+                return liftBorrow(cx, (int) vi.next(CoreType.I32), t.resource);
             }
-            default -> {
-                List<ValueType> fields = fieldTypes(t);
-                if (fields != null) {
-                    List<ComponentValue> values = new ArrayList<>(fields.size());
-                    for (ValueType f : fields) {
-                        values.add(liftFlat(cx, vi, f));
-                    }
-                    return makeRecord(t, values);
+            case RECORD -> {
+                ComponentValue[] values = new ComponentValue[t.fields.length];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = liftFlat(cx, vi, t.fields[i]);
                 }
-                List<ValueType.Case> cases = cases(t);
-                List<CoreType> flatTypes = flattenVariant(cases);
-                flatTypes.removeFirst();
+                return makeRecord(t, java.util.Arrays.asList(values));
+            }
+            case VARIANT -> {
+                CoreType[] flatTypes = t.payloadFlat;
                 long caseIndex = vi.next(CoreType.I32);
-                Traps.trapIf(caseIndex >= cases.size(), "invalid variant discriminant");
+                Traps.trapIf(caseIndex >= t.cases.size(), "invalid variant discriminant");
                 int[] pos = {0};
                 FlatSource coerce = want -> {
-                    CoreType have = flatTypes.get(pos[0]++);
+                    CoreType have = flatTypes[pos[0]++];
                     long x = vi.next(have);
                     // bits are kept as bits, so every join coercion is at most a wrap to the low 32 bits
                     return want == CoreType.I32 || want == CoreType.F32 ? x & 0xffff_ffffL : x;
                 };
-                ValueType.Case c = cases.get((int) caseIndex);
-                ComponentValue payload = c.type().isEmpty() ? null : liftFlat(cx, coerce, c.type().get());
-                while (pos[0] < flatTypes.size()) {
-                    vi.next(flatTypes.get(pos[0]++));
+                Layout payload = t.payloads[(int) caseIndex];
+                ComponentValue value = payload == null ? null : liftFlat(cx, coerce, payload);
+                while (pos[0] < flatTypes.length) {
+                    vi.next(flatTypes[pos[0]++]);
                 }
-                return makeCase(t, (int) caseIndex, c, payload);
+                return makeCase(t, (int) caseIndex, value);
             }
         }
+        throw new IllegalStateException(t.kind.name());
     }
 
     // ---- flat lowering ----------------------------------------------------------------------------------------
 
-    static void lowerFlat(AbiContext cx, ComponentValue v, ValueType t, List<Long> out) {
-        switch (t) {
-            case ValueType.Primitive p -> {
-                switch (p.type()) {
+    /** Flat core values being produced by lowering: a growable array of longs (no boxing). */
+    static final class FlatValues {
+        private long[] values = new long[8];
+        private int size;
+
+        void add(long v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        int size() {
+            return size;
+        }
+
+        long[] toArray() {
+            return java.util.Arrays.copyOf(values, size);
+        }
+    }
+
+    static void lowerFlat(AbiContext cx, ComponentValue v, Layout layout, FlatValues out) {
+        ValueType t = layout.type;
+        switch (layout.kind) {
+            case PRIMITIVE -> {
+                switch (layout.primitive) {
                     case BOOL -> out.add(expect(v, ComponentValue.Bool.class, t).value() ? 1L : 0L);
-                    case U8 -> out.add((long) expect(v, ComponentValue.U8.class, t).value());
-                    case U16 -> out.add((long) expect(v, ComponentValue.U16.class, t).value());
+                    case U8 -> out.add(expect(v, ComponentValue.U8.class, t).value());
+                    case U16 -> out.add(expect(v, ComponentValue.U16.class, t).value());
                     case U32 -> out.add(expect(v, ComponentValue.U32.class, t).value());
                     case U64 -> out.add(expect(v, ComponentValue.U64.class, t).value());
                     case S8 -> out.add(Integer.toUnsignedLong(expect(v, ComponentValue.S8.class, t).value()));
@@ -1014,7 +944,7 @@ final class CanonicalAbi {
                     case S64 -> out.add(expect(v, ComponentValue.S64.class, t).value());
                     case F32 -> out.add(f32Bits(expect(v, ComponentValue.F32.class, t).value()));
                     case F64 -> out.add(f64Bits(expect(v, ComponentValue.F64.class, t).value()));
-                    case CHAR -> out.add((long) expect(v, ComponentValue.Char.class, t).codePoint());
+                    case CHAR -> out.add(expect(v, ComponentValue.Char.class, t).codePoint());
                     case STRING -> {
                         long[] r = storeStringIntoRange(cx, expect(v, ComponentValue.Str.class, t));
                         out.add(r[0]);
@@ -1023,43 +953,37 @@ final class CanonicalAbi {
                     case ERROR_CONTEXT -> throw errorContextUnsupported();
                 }
             }
-            case ValueType.ListType l -> {
-                List<ComponentValue> elements = listElements(v, l);
-                if (l.length().isPresent()) {
-                    for (ComponentValue e : elements) {
-                        lowerFlat(cx, e, l.element(), out);
-                    }
-                    return;
+            case FIXED_LIST -> {
+                for (ComponentValue e : listElements(v, layout)) {
+                    lowerFlat(cx, e, layout.element, out);
                 }
-                long[] r = storeListIntoRange(cx, elements, l.element());
+            }
+            case LIST -> {
+                long[] r = storeListIntoRange(cx, listElements(v, layout), layout.element);
                 out.add(r[0]);
                 out.add(r[1]);
             }
-            case ValueType.FlagsType f -> out.add(packFlags(v, f));
-            case ValueType.OwnType o -> out.add(lowerOwn(cx, v, o));
-            case ValueType.BorrowType b -> out.add(lowerBorrow(cx, v, b));
-            default -> {
-                List<ValueType> fields = fieldTypes(t);
-                if (fields != null) {
-                    List<ComponentValue> values = recordValues(v, t);
-                    for (int i = 0; i < fields.size(); i++) {
-                        lowerFlat(cx, values.get(i), fields.get(i), out);
-                    }
-                    return;
+            case FLAGS -> out.add(packFlags(v, (ValueType.FlagsType) t));
+            case OWN -> out.add(lowerOwn(cx, v, (ValueType.OwnType) t));
+            case BORROW -> out.add(lowerBorrow(cx, v, (ValueType.BorrowType) t));
+            case RECORD -> {
+                List<ComponentValue> values = recordValues(v, layout);
+                for (int i = 0; i < layout.fields.length; i++) {
+                    lowerFlat(cx, values.get(i), layout.fields[i], out);
                 }
-                List<ValueType.Case> cases = cases(t);
-                CaseValue cv = matchCase(v, t, cases);
-                List<CoreType> flatTypes = flattenVariant(cases);
-                out.add((long) cv.index);
+            }
+            case VARIANT -> {
+                CaseValue cv = matchCase(v, t, layout.cases);
+                out.add(cv.index);
                 int payloadCount = 0;
-                ValueType.Case c = cases.get(cv.index);
-                if (c.type().isPresent()) {
+                Layout payload = layout.payloads[cv.index];
+                if (payload != null) {
                     int before = out.size();
-                    lowerFlat(cx, cv.payload, c.type().get(), out);
+                    lowerFlat(cx, cv.payload, payload, out);
                     // the join coercions (f32->i32, i32->i64, f32->i64, f64->i64) are identities on bits
                     payloadCount = out.size() - before;
                 }
-                for (int i = payloadCount; i < flatTypes.size() - 1; i++) {
+                for (int i = payloadCount; i < layout.payloadFlat.length; i++) {
                     out.add(0L);
                 }
             }
@@ -1068,70 +992,62 @@ final class CanonicalAbi {
 
     // ---- lifting and lowering values --------------------------------------------------------------------------
 
+    /** {@code lift_flat_values} for types without a call plan (the async built-ins): layouts made on the spot. */
     static List<ComponentValue> liftFlatValues(AbiContext cx, int maxFlat, CoreValueIter vi, List<ValueType> ts) {
-        return liftFlatValues(cx, flattenTypes(ts, maxFlat) != null, new ValueType.TupleType(ts), vi, ts);
+        return liftFlatValues(cx, flattenTypes(ts, maxFlat) != null, Layout.tupleOf(ts), vi);
     }
 
     /** {@code lift_flat_values} with the flattening decided already ({@code flat}; else spilled as {@code tuple}). */
-    static List<ComponentValue> liftFlatValues(AbiContext cx, boolean flat, ValueType.TupleType tuple, CoreValueIter vi,
-            List<ValueType> ts) {
-        List<ComponentValue> result = new ArrayList<>(ts.size());
+    static List<ComponentValue> liftFlatValues(AbiContext cx, boolean flat, Layout tuple, CoreValueIter vi) {
         if (!flat) {
             long ptr = vi.next(CoreType.I32);
             checkSpillPointer(cx, ptr, tuple);
-            ComponentValue.TupleValue v = (ComponentValue.TupleValue) load(cx, ptr, tuple);
-            result.addAll(v.elements());
-        } else {
-            for (ValueType t : ts) {
-                result.add(liftFlat(cx, vi::next, t));
-            }
+            return loadFields(cx, ptr, tuple);
         }
-        return result;
+        ComponentValue[] result = new ComponentValue[tuple.fields.length];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = liftFlat(cx, vi::next, tuple.fields[i]);
+        }
+        return java.util.Arrays.asList(result);
     }
 
+    /** {@code lower_flat_values} for types without a call plan (the async built-ins): layouts made on the spot. */
     static long[] lowerFlatValues(AbiContext cx, int maxFlat, List<ComponentValue> vs, List<ValueType> ts,
             CoreValueIter outParam) {
         if (vs.size() != ts.size()) {
             throw new ComponentException("type mismatch: expected " + ts.size() + " values, found " + vs.size());
         }
-        return lowerFlatValues(cx, flattenTypes(ts, maxFlat) != null, new ValueType.TupleType(ts), vs, ts, outParam);
+        return lowerFlatValues(cx, flattenTypes(ts, maxFlat) != null, Layout.tupleOf(ts), vs, outParam);
     }
 
     /** {@code lower_flat_values} with the flattening decided already ({@code flatOk}; else spilled as {@code tuple}). */
-    static long[] lowerFlatValues(AbiContext cx, boolean flatOk, ValueType.TupleType tuple, List<ComponentValue> vs,
-            List<ValueType> ts, CoreValueIter outParam) {
-        if (vs.size() != ts.size()) {
-            throw new ComponentException("type mismatch: expected " + ts.size() + " values, found " + vs.size());
+    static long[] lowerFlatValues(AbiContext cx, boolean flatOk, Layout tuple, List<ComponentValue> vs,
+            CoreValueIter outParam) {
+        if (vs.size() != tuple.fields.length) {
+            throw new ComponentException("type mismatch: expected " + tuple.fields.length + " values, found " + vs.size());
         }
-        List<Long> flat = new ArrayList<>();
         if (!flatOk) {
             long ptr;
             if (outParam == null) {
-                int alignment = alignment(tuple);
-                long size = elemSize(tuple);
-                ptr = cx.allocate(alignment, size);
-                cx.checkAllocation(ptr, alignment, size, "list");
-                flat.add(ptr);
+                ptr = cx.allocate(tuple.alignment, tuple.size);
+                cx.checkAllocation(ptr, tuple.alignment, tuple.size, "list");
             } else {
                 ptr = outParam.next(CoreType.I32);
                 checkSpillPointer(cx, ptr, tuple);
             }
-            store(cx, new ComponentValue.TupleValue(vs), tuple, ptr);
-        } else {
-            for (int i = 0; i < vs.size(); i++) {
-                lowerFlat(cx, vs.get(i), ts.get(i), flat);
-            }
+            storeFields(cx, vs, tuple, ptr);
+            return outParam == null ? new long[] {ptr} : new long[0];
         }
-        long[] r = new long[flat.size()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = flat.get(i);
+        FlatValues flat = new FlatValues();
+        for (int i = 0; i < vs.size(); i++) {
+            lowerFlat(cx, vs.get(i), tuple.fields[i], flat);
         }
-        return r;
+        return flat.toArray();
     }
 
-    private static void checkSpillPointer(AbiContext cx, long ptr, ValueType.TupleType tuple) {
-        Traps.trapIf(ptr % alignment(tuple) != 0, Traps.UNALIGNED);
-        Traps.trapIf(ptr + elemSize(tuple) > cx.memLength(), "pointer out of bounds of memory");
+    private static void checkSpillPointer(AbiContext cx, long ptr, Layout tuple) {
+        Traps.trapIf(ptr % tuple.alignment != 0, Traps.UNALIGNED);
+        Traps.trapIf(ptr + tuple.size > cx.memLength(), "pointer out of bounds of memory");
     }
 
     // ---- values by type ---------------------------------------------------------------------------------------
@@ -1139,53 +1055,58 @@ final class CanonicalAbi {
     record CaseValue(int index, ComponentValue payload) {
     }
 
-    static ComponentValue makeRecord(ValueType t, List<ComponentValue> values) {
-        if (t instanceof ValueType.RecordType r) {
-            List<ComponentValue.Field> fields = new ArrayList<>(values.size());
-            for (int i = 0; i < values.size(); i++) {
-                fields.add(new ComponentValue.Field(r.fields().get(i).name(), values.get(i)));
+    static ComponentValue makeRecord(Layout t, List<ComponentValue> values) {
+        if (t.names != null) {
+            ComponentValue.Field[] fields = new ComponentValue.Field[values.size()];
+            for (int i = 0; i < fields.length; i++) {
+                fields[i] = new ComponentValue.Field(t.names[i], values.get(i));
             }
-            return new ComponentValue.RecordValue(fields);
+            return new ComponentValue.RecordValue(java.util.Arrays.asList(fields));
         }
         return new ComponentValue.TupleValue(values);
     }
 
-    static ComponentValue makeCase(ValueType t, int index, ValueType.Case c, ComponentValue payload) {
+    static ComponentValue makeCase(Layout t, int index, ComponentValue payload) {
         Optional<ComponentValue> p = Optional.ofNullable(payload);
-        return switch (t) {
-            case ValueType.EnumType e -> new ComponentValue.EnumValue(c.name());
+        return switch (t.type) {
+            case ValueType.EnumType e -> new ComponentValue.EnumValue(t.cases.get(index).name());
             case ValueType.OptionType o -> new ComponentValue.OptionValue(p);
             case ValueType.ResultType r -> new ComponentValue.ResultValue(index == 0, p);
-            default -> new ComponentValue.VariantValue(c.name(), p);
+            default -> new ComponentValue.VariantValue(t.cases.get(index).name(), p);
         };
     }
 
-    /** The field values of a record or tuple value in the order of type {@code t}. */
-    static List<ComponentValue> recordValues(ComponentValue v, ValueType t) {
-        if (t instanceof ValueType.RecordType r && v instanceof ComponentValue.RecordValue rv) {
-            if (rv.fields().size() != r.fields().size()) {
+    /** The field values of a record or tuple value in the order of type {@code layout}. */
+    static List<ComponentValue> recordValues(ComponentValue v, Layout layout) {
+        ValueType t = layout.type;
+        if (layout.names != null && v instanceof ComponentValue.RecordValue rv) {
+            List<ComponentValue.Field> fields = rv.fields();
+            if (fields.size() != layout.names.length) {
                 throw mismatch(t, v);
             }
-            List<ComponentValue> values = new ArrayList<>(r.fields().size());
-            for (ValueType.Field f : r.fields()) {
-                values.add(rv.get(f.name()).orElseThrow(() -> new ComponentException(
-                        "type mismatch: record value has no field `" + f.name() + "`")));
+            ComponentValue[] values = new ComponentValue[fields.size()];
+            for (int i = 0; i < values.length; i++) {
+                // fields usually come in declaration order; otherwise look the name up
+                String name = layout.names[i];
+                ComponentValue.Field f = fields.get(i);
+                values[i] = f.name().equals(name) ? f.value() : rv.get(name).orElseThrow(() -> new ComponentException(
+                        "type mismatch: record value has no field `" + name + "`"));
             }
-            return values;
+            return java.util.Arrays.asList(values);
         }
-        if (t instanceof ValueType.TupleType tt && v instanceof ComponentValue.TupleValue tv
-                && tv.elements().size() == tt.types().size()) {
+        if (layout.names == null && t instanceof ValueType.TupleType && v instanceof ComponentValue.TupleValue tv
+                && tv.elements().size() == layout.fields.length) {
             return tv.elements();
         }
         throw mismatch(t, v);
     }
 
-    static List<ComponentValue> listElements(ComponentValue v, ValueType.ListType t) {
+    static List<ComponentValue> listElements(ComponentValue v, Layout t) {
         if (!(v instanceof ComponentValue.ListValue l)) {
-            throw mismatch(t, v);
+            throw mismatch(t.type, v);
         }
-        if (t.length().isPresent() && l.elements().size() != t.length().getAsInt()) {
-            throw new ComponentException("type mismatch: expected a list of " + t.length().getAsInt()
+        if (t.kind == Layout.Kind.FIXED_LIST && l.elements().size() != t.fixedLength) {
+            throw new ComponentException("type mismatch: expected a list of " + t.fixedLength
                     + " elements, found " + l.elements().size());
         }
         return l.elements();

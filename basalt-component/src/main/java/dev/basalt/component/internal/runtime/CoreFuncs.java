@@ -104,13 +104,13 @@ public final class CoreFuncs {
             callee.call(inst, () -> {
                 AbiContext cx = new AbiContext(opts, inst, null, subtask, hostPeer);
                 List<dev.basalt.component.ComponentValue> values = CanonicalAbi.liftFlatValues(cx, plan.paramsFlat(),
-                        plan.paramTuple(), flatArgs, plan.params());
+                        plan.paramTuple(), flatArgs);
                 return new Lifted(values, cx.hints);
             }, result -> {
                 AbiContext cx = new AbiContext(opts, inst, null, subtask, hostPeer);
                 cx.hints = result.hints();
                 out[0] = CanonicalAbi.lowerFlatValues(cx, plan.resultsFlat(), plan.resultTuple(), result.values(),
-                        plan.results(), flatArgs);
+                        flatArgs);
             });
             subtask.deliverResolve();
             if (out[0] == null) {

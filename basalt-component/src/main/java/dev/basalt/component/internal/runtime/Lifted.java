@@ -6,10 +6,10 @@ import java.util.List;
 
 /**
  * Values lifted for a call (arguments or results), with the encoding hints of the strings among them (keyed by
- * identity), handed from the lifting side to the lowering side.
+ * identity; null when there are none), handed from the lifting side to the lowering side.
  */
 public record Lifted(List<ComponentValue> values, IdentityHashMap<ComponentValue, StringHint> hints) {
     public static Lifted of(List<ComponentValue> values) {
-        return new Lifted(values, new IdentityHashMap<>(4));
+        return new Lifted(values, null);
     }
 }

@@ -50,8 +50,7 @@ public final class LiftedFunc implements FuncInst {
         cx.hints = args.hints();
         long[] flatArgs;
         try {
-            flatArgs = CanonicalAbi.lowerFlatValues(cx, plan.paramsFlat(), plan.paramTuple(), args.values(),
-                    plan.params(), null);
+            flatArgs = CanonicalAbi.lowerFlatValues(cx, plan.paramsFlat(), plan.paramTuple(), args.values(), null);
         } catch (dev.basalt.component.ComponentException e) {
             // a host value that does not match the type: the embedder's mistake, not the guest's; the instance
             // stays usable (handles already moved into it by earlier arguments stay there)
@@ -62,7 +61,7 @@ public final class LiftedFunc implements FuncInst {
         long[] flatResults = core.callRaw(flatArgs);
         AbiContext rx = new AbiContext(opts, inst, task, null, caller == null);
         List<dev.basalt.component.ComponentValue> results = CanonicalAbi.liftFlatValues(rx, plan.resultsFlat(),
-                plan.resultTuple(), new CanonicalAbi.CoreValueIter(flatResults), plan.results());
+                plan.resultTuple(), new CanonicalAbi.CoreValueIter(flatResults));
         Traps.trapIf(task.numBorrows > 0, Traps.BORROWS_REMAIN);
         onResolve.accept(new Lifted(results, rx.hints));
         if (opts.postReturn() != null) {

@@ -52,7 +52,10 @@ public final class RuntimeInstance {
 
     /** The instances entered when {@code caller} (null: the host) calls into this one. */
     List<RuntimeInstance> enteringSet(RuntimeInstance caller) {
-        List<RuntimeInstance> callerChain = caller == null ? List.of() : caller.selfAndAncestors();
+        if (caller == null) {
+            return selfAndAncestors();
+        }
+        List<RuntimeInstance> callerChain = caller.selfAndAncestors();
         List<RuntimeInstance> result = new ArrayList<>(4);
         for (RuntimeInstance i : selfAndAncestors()) {
             if (!callerChain.contains(i)) {
@@ -62,10 +65,18 @@ public final class RuntimeInstance {
         return result;
     }
 
+    /** This instance and its parents (fixed at construction: made once, on the first call). */
+    private List<RuntimeInstance> selfAndAncestors;
+
     List<RuntimeInstance> selfAndAncestors() {
-        List<RuntimeInstance> s = new ArrayList<>(4);
-        for (RuntimeInstance i = this; i != null; i = i.parent) {
-            s.add(i);
+        List<RuntimeInstance> s = selfAndAncestors;
+        if (s == null) {
+            List<RuntimeInstance> chain = new ArrayList<>(4);
+            for (RuntimeInstance i = this; i != null; i = i.parent) {
+                chain.add(i);
+            }
+            s = List.copyOf(chain);
+            selfAndAncestors = s;
         }
         return s;
     }
