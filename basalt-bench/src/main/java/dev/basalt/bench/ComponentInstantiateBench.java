@@ -188,12 +188,15 @@ public final class ComponentInstantiateBench {
         for (int i = 0; i < 65536; i++) {
             byteElements.add(ComponentValue.u8(i * 31 & 0xff));
         }
-        ComponentValue bytes = ComponentValue.list(byteElements);
+        // what a host does: the bulk factory (ComponentValue.u8List), and the same list made element by element
+        ComponentValue bytes = ComponentValue.u8List(bulkBytes(byteElements));
+        ComponentValue bytesByElement = ComponentValue.list(byteElements);
         List<ComponentValue> doubleElements = new java.util.ArrayList<>();
         for (int i = 0; i < 8192; i++) {
             doubleElements.add(ComponentValue.f64(i * 0.5));
         }
-        ComponentValue doubles = ComponentValue.list(doubleElements);
+        ComponentValue doubles = ComponentValue.f64List(doubleElements.stream()
+                .mapToDouble(d -> ((ComponentValue.F64) d).value()).toArray());
         List<ComponentValue> sixteen = new java.util.ArrayList<>();
         List<ComponentValue> reversed = new java.util.ArrayList<>();
         for (int i = 0; i < 16; i++) {
@@ -221,8 +224,18 @@ public final class ComponentInstantiateBench {
                         List.of(ComponentValue.u32(20), ComponentValue.u32(2)), List.of(ComponentValue.u32(42))),
                 new CallCase("echo-bytes: list<u8> of 64 KiB round trip", echo.getFunc("echo-bytes").orElseThrow(),
                         List.of(bytes), List.of(bytes), BULK_BATCH),
+                new CallCase("echo-bytes: the same list made element by element", echo.getFunc("echo-bytes").orElseThrow(),
+                        List.of(bytesByElement), List.of(bytes), BULK_BATCH),
                 new CallCase("echo-f64s: list<f64> of 8192 round trip", echo.getFunc("echo-f64s").orElseThrow(),
                         List.of(doubles), List.of(doubles), BULK_BATCH));
+    }
+
+    private static byte[] bulkBytes(List<ComponentValue> u8s) {
+        byte[] out = new byte[u8s.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) ((ComponentValue.U8) u8s.get(i)).value();
+        }
+        return out;
     }
 
     /**
