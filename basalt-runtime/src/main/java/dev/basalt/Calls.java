@@ -71,15 +71,13 @@ final class Calls {
             throw wasmException(t.exn, store);
         } catch (Trap t) {
             if (t.backtrace().isEmpty()) {
-                m.noteCompiledFrames(t, depth0);
-                t.withBacktrace(m.backtrace(depth0));
+                t.withBacktrace(m.backtrace(t, depth0));
             }
             throw t;
         } catch (StackOverflowError e) {
-            m.noteCompiledFrames(e, depth0);
-            throw new Trap(TrapKind.CALL_STACK_EXHAUSTED, null, m.backtrace(depth0));
+            throw new Trap(TrapKind.CALL_STACK_EXHAUSTED, null, m.backtrace(e, depth0));
         } catch (OutOfMemoryError e) {
-            throw new Trap(TrapKind.ALLOCATION_TOO_LARGE, null, m.backtrace(depth0));
+            throw new Trap(TrapKind.ALLOCATION_TOO_LARGE, null, m.backtrace(e, depth0));
         } finally {
             m.depth = depth0;
             m.top = top0;

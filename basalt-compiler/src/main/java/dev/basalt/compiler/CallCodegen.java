@@ -316,8 +316,10 @@ final class CallCodegen implements Opcodes {
             fc.sp -= ft.params().size();
             popFrame();
             mv.visitVarInsn(ALOAD, fc.instSlot);
+            fc.lines.markNoActivation(mv);
             mv.visitMethodInsn(INVOKESTATIC, mc.directOwner(callee), ModuleCompiler.methodName(callee),
                     mc.descriptor(callee), false);
+            fc.lines.resume(mv);
             char[] results = fc.types(ft.results());
             if (results.length > 1) {
                 // Already at the store's top, where this function's results go too.
@@ -354,7 +356,9 @@ final class CallCodegen implements Opcodes {
     private void leaveThroughTailDispatcher(CompositeType.Func ft) {
         fc.sp -= ft.params().size();
         popFrame();
+        fc.lines.markNoActivation(fc.mv);
         fc.mc.indirect.invokeTail(fc.mv, fc.instSlot, ft);
+        fc.lines.resume(fc.mv);
         fc.mv.visitInsn(ARETURN);
         fc.markUnreachable();
     }

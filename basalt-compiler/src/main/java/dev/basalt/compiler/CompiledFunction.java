@@ -1,6 +1,6 @@
 package dev.basalt.compiler;
 
-import dev.basalt.internal.runtime.CompiledFrames;
+import dev.basalt.Trap;
 import dev.basalt.internal.runtime.FunctionInstance;
 import dev.basalt.internal.runtime.HostCode;
 import dev.basalt.internal.runtime.ModuleInstance;
@@ -25,9 +25,11 @@ final class CompiledFunction implements TieredCode {
     private final String partPrefix;
     private final int[] lineOffsets;
     private final int funcIndex;
+    /** For backtrace frames: the module's and the function's names from its name section, read when a trap needs them. */
+    private final dev.basalt.wasm.WasmModule module;
 
     CompiledFunction(Invoker invoker, int member, String internalClassName, int funcIndex, int[] lineOffsets,
-                     boolean tailBody) {
+                     boolean tailBody, dev.basalt.wasm.WasmModule module) {
         this.invoker = invoker;
         this.member = member;
         this.className = internalClassName.replace('/', '.');
@@ -36,6 +38,17 @@ final class CompiledFunction implements TieredCode {
         this.partPrefix = wrapper + "$";
         this.lineOffsets = lineOffsets;
         this.funcIndex = funcIndex;
+        this.module = module;
+    }
+
+    /** The function a JVM frame of its class runs code of: parsed from the method name ({@code f<index>...}). */
+    int funcIndex() {
+        return funcIndex;
+    }
+
+    /** The binary name of the generated class that defines this function. */
+    String className() {
+        return className;
     }
 
     /** See {@link Invoker#invokeTail}. */
@@ -76,12 +89,20 @@ final class CompiledFunction implements TieredCode {
         return OffsetLines.offsetOf(lineOffsets, line);
     }
 
+    @Override
+    public Trap.Frame frame(long offset) {
+        // Named as the interpreter's frames are (Module.defined): absent names are null.
+        var names = module.names();
+        return new Trap.Frame(names.flatMap(dev.basalt.wasm.NameSection::moduleName).orElse(null), funcIndex,
+                names.flatMap(n -> n.functionName(funcIndex)).orElse(null), offset);
+    }
+
     /** This function bound to one instance: the host-style entry the COMPILER strategy's function instances use. */
     HostCode bind(ModuleInstance inst) {
         return new Bound(this, inst);
     }
 
-    record Bound(CompiledFunction code, ModuleInstance inst) implements HostCode, CompiledFrames {
+    record Bound(CompiledFunction code, ModuleInstance inst) implements HostCode {
         @Override
         public void invoke(StoreState m, ModuleInstance caller, int base) {
             code.invoker.invoke(code.member, m, inst, base);
@@ -89,21 +110,6 @@ final class CompiledFunction implements TieredCode {
 
         FunctionInstance invokeTail(StoreState m, int base) {
             return code.invoker.invokeTail(code.member, m, inst, base);
-        }
-
-        @Override
-        public boolean runs(StackTraceElement e) {
-            return code.runs(e);
-        }
-
-        @Override
-        public boolean isEntry(StackTraceElement e) {
-            return code.isEntry(e);
-        }
-
-        @Override
-        public long offsetOfLine(int line) {
-            return code.offsetOfLine(line);
         }
     }
 }

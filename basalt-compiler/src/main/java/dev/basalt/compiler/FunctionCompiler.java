@@ -296,15 +296,14 @@ final class FunctionCompiler implements Opcodes {
     }
 
     private void prologue() {
+        // Count the call depth (its limit), then charge the entry fuel. No frame is recorded: backtraces find
+        // compiled frames on the JVM stack (StoreState.backtrace), and the line numbers say that the frame is no
+        // activation until the depth is counted (the depth limit's trap belongs to the caller).
+        lines.markNoActivation(mv);
         loadMethodContext();
-        // Record the frame (depth limit, backtraces), then charge the entry fuel.
         mv.visitVarInsn(ALOAD, storeSlot);
-        mv.visitVarInsn(ALOAD, instSlot);
-        mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "funcs", "[Ldev/basalt/internal/runtime/FunctionInstance;");
-        pushInt(mv, funcIndex);
-        mv.visitInsn(AALOAD);
-        mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.STORE, "enter",
-                "(Ldev/basalt/internal/runtime/FunctionInstance;)V", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.STORE, "enterCompiled", "()V", false);
+        lines.resume(mv);
         exceptions.prologue();
         mv.visitLabel(entry);
         if (split != null) {

@@ -1,8 +1,10 @@
 package dev.basalt.compiler;
 
 import dev.basalt.Config;
+import dev.basalt.internal.runtime.CompiledFrames;
 import dev.basalt.internal.runtime.DefinedType;
 import dev.basalt.internal.runtime.FunctionInstance;
+import dev.basalt.internal.runtime.GeneratedCode;
 import dev.basalt.internal.runtime.ModuleInstance;
 import dev.basalt.spi.ExecutionEngine;
 import dev.basalt.spi.FunctionTier;
@@ -19,6 +21,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.objectweb.asm.ClassTooLargeException;
 
@@ -206,8 +210,8 @@ public final class JvmCompiler implements ExecutionEngine {
             }
             for (int i = 0; i < part.members().length; i++) {
                 int index = part.members()[i];
-                functions[index - imported] = new CompiledFunction(invoker, i, part.className(), index,
-                        part.lineOffsets()[i], tailBodies[index - imported]);
+                functions[index - imported] = loader.add(new CompiledFunction(invoker, i, part.className(), index,
+                        part.lineOffsets()[i], tailBodies[index - imported], module));
             }
         }
         return new Code(functions, imported, List.copyOf(parts));
@@ -255,14 +259,37 @@ public final class JvmCompiler implements ExecutionEngine {
     /**
      * One per generated class: the class becomes unreachable together with its module. Tiering chains them (each
      * batch's loader has the previous batch's as parent) so that later batches call earlier ones directly.
+     *
+     * <p>Each has a unique name and is the {@link GeneratedCode.Unit} of its classes: backtraces find the compiled
+     * function a JVM frame runs through it (its functions keep it reachable: they hold their classes).
      */
-    static final class GeneratedLoader extends ClassLoader {
+    static final class GeneratedLoader extends ClassLoader implements GeneratedCode.Unit {
+        private final Map<Integer, CompiledFunction> functions = new ConcurrentHashMap<>();
+
         GeneratedLoader(ClassLoader parent) {
-            super(parent);
+            this(GeneratedCode.loaderName(), parent);
+        }
+
+        private GeneratedLoader(String name, ClassLoader parent) {
+            super(name, parent);
+            GeneratedCode.register(name, this);
         }
 
         Class<?> define(String name, byte[] bytes) {
             return defineClass(name, bytes, 0, bytes.length);
+        }
+
+        /** Makes {@code f}, defined by one of this loader's classes, known to backtraces; returns it. */
+        CompiledFunction add(CompiledFunction f) {
+            functions.put(f.funcIndex(), f);
+            return f;
+        }
+
+        @Override
+        public CompiledFrames functionOf(StackTraceElement e) {
+            int index = ModuleCompiler.functionOfMethod(e.getMethodName());
+            CompiledFunction f = index < 0 ? null : functions.get(index);
+            return f != null && f.className().equals(e.getClassName()) ? f : null;
         }
     }
 }

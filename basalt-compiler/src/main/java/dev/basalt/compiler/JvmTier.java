@@ -71,8 +71,8 @@ final class JvmTier implements FunctionTier {
                 lastLoader = loader;
                 for (int k = 0; k < members.length; k++) {
                     owners[members[k]] = className;
-                    installed.put(members[k], new CompiledFunction(invoker, k, className, members[k],
-                            mc.lineOffsets[k], mc.tailBodies[members[k] - imported]));
+                    installed.put(members[k], loader.add(new CompiledFunction(invoker, k, className, members[k],
+                            mc.lineOffsets[k], mc.tailBodies[members[k] - imported], module)));
                 }
                 return;
             } catch (UnsupportedCodeException e) {

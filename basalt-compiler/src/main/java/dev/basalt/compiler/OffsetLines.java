@@ -1,5 +1,6 @@
 package dev.basalt.compiler;
 
+import dev.basalt.internal.runtime.CompiledFrames;
 import dev.basalt.wasm.Opcode;
 import java.util.Arrays;
 import org.objectweb.asm.Label;
@@ -13,7 +14,8 @@ import org.objectweb.asm.MethodVisitor;
  * cost nothing at run time. A function with more than 65,535 such sites reports -1 for the rest.
  */
 final class OffsetLines {
-    static final int MAX_LINES = 65_535;
+    /** Lines a function can use; the last two 16-bit lines have the meanings {@link CompiledFrames} gives them. */
+    static final int MAX_LINES = CompiledFrames.NO_POSITION_LINE - 1;
     private static final boolean[] MARKED = marked();
 
     private int[] offsets = new int[8];
@@ -52,6 +54,26 @@ final class OffsetLines {
         Label here = new Label();
         mv.visitLabel(here);
         mv.visitLineNumber(count, here);
+    }
+
+    /**
+     * Marks the code emitted next as running while the function has no Wasm activation (see
+     * {@link CompiledFrames#NO_ACTIVATION_LINE}): the prologue up to counting the call depth, or a call made after a
+     * tail call popped the frame; {@link #resume} follows it.
+     */
+    void markNoActivation(MethodVisitor mv) {
+        line(mv, CompiledFrames.NO_ACTIVATION_LINE);
+    }
+
+    /** After {@link #markNoActivation}: the code emitted next has the line it had before (no position if none). */
+    void resume(MethodVisitor mv) {
+        line(mv, count > 0 ? count : CompiledFrames.NO_POSITION_LINE);
+    }
+
+    private static void line(MethodVisitor mv, int line) {
+        Label here = new Label();
+        mv.visitLabel(here);
+        mv.visitLineNumber(line, here);
     }
 
     /** Line {@code k} (1-based) stands for {@code offsets()[k - 1]}. */

@@ -25,8 +25,12 @@ public final class StoreState {
     /** Current top of the value stack while host code runs (re-entrant calls push above it). */
     public int top;
 
+    /**
+     * The interpreter's frames by depth (compiled frames leave their slots alone: at their depths the entries are
+     * stale; see {@link #backtrace(Throwable, int)}).
+     */
     public FunctionInstance[] frames = new FunctionInstance[64];
-    /** Per frame, the code position where a trap passed through it (filled while a trap unwinds). */
+    /** Per interpreted frame, the code position where a trap passed through it (filled while a trap unwinds). */
     public int[] framePcs = new int[64];
     public int depth;
     public final int maxDepth;
@@ -188,10 +192,9 @@ public final class StoreState {
     }
 
     /**
-     * Records entry into {@code f}; traps when the call depth limit is reached. The slot is written only when it
-     * holds another function: recursion and loops that call the same function at the same depth then cost a load
-     * instead of a reference store (with the collector's write barrier) per call; every compiled function enters
-     * through here.
+     * The interpreter's entry into {@code f}: records the frame (for backtraces) and traps when the call depth limit
+     * is reached. The slot is written only when it holds another function: recursion and loops that call the same
+     * function at the same depth then cost a load instead of a reference store (with the collector's write barrier).
      */
     public void enter(FunctionInstance f) {
         int d = ++depth;
@@ -207,6 +210,18 @@ public final class StoreState {
         if (fs[d] != f) {
             fs[d] = f;
         }
+    }
+
+    /**
+     * A compiled function's entry: only the call depth and its limit. Compiled frames are not recorded; a backtrace
+     * finds them on the JVM stack ({@link #backtrace(Throwable, int)}). Small enough for the JIT to inline.
+     */
+    public void enterCompiled() {
+        int d = depth + 1;
+        if (d > maxDepth) {
+            throw new Trap(TrapKind.CALL_STACK_EXHAUSTED);
+        }
+        depth = d;
     }
 
     /** {@link #poll} as a hook for blocking operations (atomic waits), so interrupts and deadlines stop them. */
@@ -238,94 +253,67 @@ public final class StoreState {
         }
     }
 
-    /** The Wasm frames from the current depth down to {@code baseDepth} (exclusive), innermost first. */
-    public List<Trap.Frame> backtrace(int baseDepth) {
+    /** Innermost frames a backtrace lists at most. */
+    private static final int BACKTRACE_LIMIT = 256;
+    private static final String INTERPRETER_CLASS = "dev.basalt.internal.interpreter.Interpreter";
+    private static final String EMBEDDER_CALL_CLASS = "dev.basalt.Calls";
+
+    /**
+     * The Wasm frames that {@code t} unwound, innermost first, from the current depth down to {@code baseDepth}
+     * (exclusive: the depth at which the embedder's call started), read from {@code t}'s JVM stack trace:
+     * <ul>
+     *   <li>A compiled activation is a run of JVM frames of its function's methods (split pieces, outlined loops)
+     *       ending at its entry method ({@link GeneratedCode} says which function a generated frame belongs to). The
+     *       innermost of them carries the position (trap or call) as its line number. A frame whose line says it
+     *       has no activation ({@link CompiledFrames#NO_ACTIVATION_LINE}: not entered yet, or tail-called away) is skipped.
+     *   <li>An interpreted activation is an {@code Interpreter.execute} frame; its function is in {@link #frames} at
+     *       its depth (counted down from {@link #depth}, one per activation) and its position is the pc it noted
+     *       while the trap unwound it ({@link #notePc}). An {@code execute} frame that only handed a tiered
+     *       function to its compiled code ({@code TieredCode.invoke}, the only method named {@code invoke} it
+     *       calls) is no activation: the compiled one above it is.
+     * </ul>
+     * So compiled code records nothing per call but the depth: the JVM keeps its frames, and their lines say where.
+     */
+    public List<Trap.Frame> backtrace(Throwable t, int baseDepth) {
         List<Trap.Frame> out = new ArrayList<>();
-        int limit = 256;
-        for (int d = Math.min(depth, frames.length - 1); d > baseDepth && out.size() < limit; d--) {
-            FunctionInstance f = frames[d];
-            if (f != null) {
-                int pc = framePcs[d];
-                long offset;
-                if (pc <= COMPILED_LINE) {
-                    CompiledFrames c = compiledFrames(f);
-                    offset = c == null ? -1 : c.offsetOfLine(COMPILED_LINE - pc);
-                } else {
-                    offset = f.code instanceof CodeOffsets c ? c.byteOffset(pc) : -1;
+        StackTraceElement[] st = t.getStackTrace();
+        int d = depth;
+        CompiledFrames open = null; // a compiled activation whose entry method is still to come
+        int openLine = 0;
+        for (int j = 0; j < st.length && d > baseDepth && out.size() < BACKTRACE_LIMIT; j++) {
+            StackTraceElement e = st[j];
+            CompiledFrames c = GeneratedCode.functionOf(e);
+            if (c != null) {
+                if (open == null) {
+                    if (!c.runs(e)) {
+                        continue; // the wrapper of a tail-call body, which is the activation
+                    }
+                    open = c;
+                    openLine = Math.max(0, e.getLineNumber());
                 }
-                out.add(f.frame(offset));
+                if (c == open && c.isEntry(e)) {
+                    if (openLine != CompiledFrames.NO_ACTIVATION_LINE) {
+                        out.add(c.frame(c.offsetOfLine(openLine)));
+                        d--;
+                    }
+                    open = null;
+                }
+            } else if (open == null) {
+                if (isInterpreterActivation(e) && !(j > 0 && st[j - 1].getMethodName().equals("invoke"))) {
+                    FunctionInstance f = d < frames.length ? frames[d] : null;
+                    if (f != null) {
+                        out.add(f.frame(f.code instanceof CodeOffsets co ? co.byteOffset(framePcs[d]) : -1));
+                    }
+                    d--;
+                } else if (e.getMethodName().equals("run") && e.getClassName().equals(EMBEDDER_CALL_CLASS)) {
+                    break; // where the embedder's call entered: frames below belong to an outer call
+                }
             }
         }
         return out;
     }
 
-    /** {@link #framePcs} value of a frame that ran compiled code at JVM line L: {@code COMPILED_LINE - L}. */
-    private static final int COMPILED_LINE = -2;
-    private static final String INTERPRETER_CLASS = "dev.basalt.internal.interpreter.Interpreter";
-
-    private static CompiledFrames compiledFrames(FunctionInstance f) {
-        if (f.host instanceof CompiledFrames c) {
-            return c;
-        }
-        return f.code instanceof CodeOffsets co ? co.tiered() : null;
-    }
-
     private static boolean isInterpreterActivation(StackTraceElement e) {
         return e.getMethodName().equals("execute") && e.getClassName().equals(INTERPRETER_CLASS);
-    }
-
-    /**
-     * Before {@link #backtrace}: finds where each frame that ran compiled code was, from the JVM stack trace of
-     * {@code t} (generated methods carry Wasm byte offsets as line numbers). Interpreted frames already noted their
-     * position while the trap unwound them ({@link #notePc}). The Wasm frames (innermost first) are matched in order
-     * with the JVM frames that run them: a compiled activation is its function's methods up to its entry method; an
-     * interpreted one is an {@code Interpreter.execute} frame, which also dispatches a tiered function's compiled
-     * activation through the generated class's bridge method.
-     */
-    public void noteCompiledFrames(Throwable t, int baseDepth) {
-        int top = Math.min(depth, frames.length - 1);
-        for (int d = top; d > baseDepth; d--) {
-            FunctionInstance f = frames[d];
-            if (f != null && f.code == null && f.host instanceof CompiledFrames) {
-                framePcs[d] = COMPILED_LINE;
-            }
-        }
-        StackTraceElement[] st = t.getStackTrace();
-        int j = 0;
-        for (int d = top; d > baseDepth && j < st.length; d--) {
-            FunctionInstance f = frames[d];
-            if (f == null) {
-                continue;
-            }
-            CompiledFrames c = compiledFrames(f);
-            boolean interpreted = f.code != null;
-            if (c == null && !interpreted) {
-                continue;
-            }
-            while (j < st.length && !(c != null && c.runs(st[j])) && !(interpreted && isInterpreterActivation(st[j]))) {
-                j++;
-            }
-            if (j == st.length) {
-                break;
-            }
-            if (c != null && c.runs(st[j])) {
-                framePcs[d] = COMPILED_LINE - Math.max(0, st[j].getLineNumber());
-                while (j < st.length && !c.isEntry(st[j])) {
-                    j++;
-                }
-                boolean viaBridge = j + 1 < st.length && st[j + 1].getMethodName().equals("invoke")
-                        && st[j + 1].getClassName().equals(st[j].getClassName());
-                j++;
-                if (interpreted && viaBridge) {
-                    // A tiered function entered from the interpreter: the Interpreter.execute frame that dispatched it.
-                    while (j < st.length && !isInterpreterActivation(st[j])) {
-                        j++;
-                    }
-                    j++;
-                }
-            } else {
-                j++;
-            }
-        }
     }
 }
