@@ -10,8 +10,9 @@ import dev.basalt.internal.runtime.ModuleInstance;
  *
  * <p>Calling convention: the returned function instance is invoked like a host function, through
  * {@link FunctionInstance#host}, with its arguments on the store's value stack at {@code base} and its results
- * written back there; it must record itself on the store's call stack ({@code StoreState.enter}) for depth limits
- * and backtraces, and charge fuel and poll interruption as the interpreter does.
+ * written back there; it must count itself in the store's call depth ({@code StoreState.enterCompiled}) for the
+ * depth limit, and charge fuel and poll interruption as the interpreter does. Its backtrace frames come from the JVM
+ * stack: its class loader registers with {@code GeneratedCode} and maps its JVM frames to functions.
  */
 public interface ModuleCode {
     /** The function instance of defined function {@code index} (in the function index space) of {@code inst}. */
