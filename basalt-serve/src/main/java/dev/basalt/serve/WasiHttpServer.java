@@ -290,6 +290,7 @@ public final class WasiHttpServer implements AutoCloseable {
             }
             boolean[] started = {false};
             OutputStream[] body = {null};
+            Watchdog watchdog = config.timeout.map(Watchdog::start).orElse(null);
             try (WasiComponentContext wasi = WasiComponentContext.create(target.wasi())) {
                 Store<WasiComponentContext> store = Store.create(config.engine, wasi, config.limits);
                 config.fuel.ifPresent(store::setFuel);
@@ -328,6 +329,10 @@ public final class WasiHttpServer implements AutoCloseable {
                         what + " (" + target.name() + "): " + e.getMessage(), e);
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 fail(request, response, callback, started[0], what + " (" + target.name() + "): the request failed: " + e, e);
+            } finally {
+                if (watchdog != null) {
+                    watchdog.stop();
+                }
             }
             return true;
         }
@@ -342,6 +347,47 @@ public final class WasiHttpServer implements AutoCloseable {
             } else {
                 response.getHeaders().clear();
                 Response.writeError(request, response, callback, 500, "the component failed to handle the request");
+            }
+        }
+    }
+
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOGS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "basalt-serve-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * Bounds a request's time also while its guest is blocked in a host call (reading a slow request body,
+     * waiting for an outbound response), where the store's deadline, which Wasm code checks, cannot reach it:
+     * at the deadline the request's thread is interrupted, which ends the blocking call with a trap. The
+     * interrupt is cleared again when the request ends, so it never reaches Jetty's next task on the thread.
+     */
+    private static final class Watchdog {
+        private final Thread worker = Thread.currentThread();
+        private java.util.concurrent.ScheduledFuture<?> timer;
+        private boolean active = true;
+        private boolean fired;
+
+        static Watchdog start(Duration timeout) {
+            Watchdog w = new Watchdog();
+            w.timer = WATCHDOGS.schedule(w::fire, timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            return w;
+        }
+
+        private synchronized void fire() {
+            if (active) {
+                fired = true;
+                worker.interrupt();
+            }
+        }
+
+        synchronized void stop() {
+            active = false;
+            timer.cancel(false);
+            if (fired) {
+                Thread.interrupted();
             }
         }
     }

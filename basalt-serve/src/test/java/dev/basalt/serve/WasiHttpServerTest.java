@@ -196,6 +196,38 @@ class WasiHttpServerTest {
     }
 
     @Test
+    void theRequestTimeoutAlsoEndsAGuestBlockedInAHostCall() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        slow.createContext("/", exchange -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        slow.start();
+        int port = slow.getAddress().getPort();
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (WasiHttpServer server = server(Config.Strategy.INTERPRETER, log).requestTimeout(Duration.ofSeconds(2))
+                .wasi(WasiConfig.builder().allowOutboundHost("127.0.0.1:" + port).build()).start()) {
+            // the guest waits in pollable.block for a response that does not come before the deadline
+            assertThat(get(server, "/outbound/127.0.0.1:" + port + "/never").statusCode()).isEqualTo(500);
+            assertThat(log).singleElement().asString()
+                    .contains("the guest trapped: host function failed: interrupted while the guest was blocked");
+            // the thread's interrupt was cleared: the next requests on the pool's threads work
+            for (int i = 0; i < 3; i++) {
+                assertThat(get(server, "/counter").body()).isEqualTo("count=1\n");
+            }
+        } finally {
+            release.countDown();
+            slow.stop(0);
+        }
+    }
+
+    @Test
     void closeStopsTheServerAndFreesThePort() throws Exception {
         WasiHttpServer server = server(Config.Strategy.INTERPRETER, new CopyOnWriteArrayList<>()).start();
         int port = server.port();
