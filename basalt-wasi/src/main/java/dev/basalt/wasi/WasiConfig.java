@@ -167,6 +167,9 @@ public final class WasiConfig {
         }
     }
 
+    /** The default of {@link Builder#maxSockets(int)}. */
+    public static final int DEFAULT_MAX_SOCKETS = 256;
+
     /** What a {@link SocketGrant} allows. */
     public enum SocketUse {
         /** TCP: connect to the address ({@code start-connect}); also bind an ephemeral local port for it. */
@@ -255,6 +258,7 @@ public final class WasiConfig {
     private final List<InetSocketAddress> listen;
     private final List<SocketGrant> socketGrants;
     private final boolean lookupAnyName;
+    private final int maxSockets;
     private final Set<String> lookupNames;
     private final Stdio stdin;
     private final Stdio stdout;
@@ -271,6 +275,7 @@ public final class WasiConfig {
         this.socketGrants = List.copyOf(b.socketGrants);
         this.lookupAnyName = b.lookupAnyName;
         this.lookupNames = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.lookupNames));
+        this.maxSockets = b.maxSockets;
         this.stdin = b.stdin;
         this.stdout = b.stdout;
         this.stderr = b.stderr;
@@ -334,6 +339,11 @@ public final class WasiConfig {
         return lookupNames;
     }
 
+    /** How many wasi:sockets sockets (TCP and UDP, accepted connections included) a guest may hold at once. */
+    public int maxSockets() {
+        return maxSockets;
+    }
+
     public boolean permitsAnyIpNameLookup() {
         return lookupAnyName;
     }
@@ -382,6 +392,7 @@ public final class WasiConfig {
         private final List<InetSocketAddress> listen = new ArrayList<>();
         private final List<SocketGrant> socketGrants = new ArrayList<>();
         private boolean lookupAnyName;
+        private int maxSockets = DEFAULT_MAX_SOCKETS;
         private final Set<String> lookupNames = new LinkedHashSet<>();
         private Stdio stdin = new Stdio.Closed();
         private Stdio stdout = new Stdio.Closed();
@@ -505,6 +516,18 @@ public final class WasiConfig {
          * The whole network of the host, as wasmtime's {@code -S inherit-network,allow-ip-name-lookup}: TCP
          * connect and listen, UDP bind and send, on any address and port, and name lookup of any name.
          */
+        /**
+         * At most {@code n} wasi:sockets sockets per guest at once (default {@value #DEFAULT_MAX_SOCKETS}); one
+         * more answers {@code new-socket-limit}, so a guest cannot exhaust the host's descriptors.
+         */
+        public Builder maxSockets(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("negative socket limit: " + n);
+            }
+            maxSockets = n;
+            return this;
+        }
+
         public Builder inheritNetwork() {
             for (SocketUse u : SocketUse.values()) {
                 socketGrants.add(new SocketGrant(u, null, 0, 0));

@@ -321,6 +321,7 @@ final class SocketsHost {
         String t = "wasi:sockets/tcp";
         host.on("wasi:sockets/tcp-create-socket", "create-tcp-socket", (s, a) -> net(() -> {
             boolean ipv6 = isIpv6(a.get(0));
+            checkSocketLimit(s);
             return host.own(s, "tcp-socket", new TcpSocket(ipv6, openTcp(ipv6), State.UNBOUND));
         }));
         host.on(t, tcp("start-bind"), (s, a) -> net(() -> {
@@ -422,6 +423,8 @@ final class SocketsHost {
             if (sock.state != State.LISTENING) {
                 throw fail("invalid-state");
             }
+            // At the limit the connection stays in the backlog until the guest drops a socket.
+            checkSocketLimit(s);
             SocketChannel c = ((ServerSocketChannel) sock.shared.channel).accept();
             if (c == null) {
                 throw fail("would-block");
@@ -530,6 +533,21 @@ final class SocketsHost {
             }
             return null;
         }));
+    }
+
+    /** {@code new-socket-limit} when the guest already holds as many sockets as its config allows. */
+    static void checkSocketLimit(HostState s) {
+        int held = 0;
+        synchronized (s.owned) {
+            for (HostResources.Res r : s.owned.values()) {
+                if (r instanceof TcpSocket || r instanceof UdpSocket) {
+                    held++;
+                }
+            }
+        }
+        if (held >= s.config.maxSockets()) {
+            throw fail("new-socket-limit");
+        }
     }
 
     private static TcpSocket liveTcp(List<ComponentValue> a) {
@@ -648,6 +666,7 @@ final class SocketsHost {
         String u = "wasi:sockets/udp";
         host.on("wasi:sockets/udp-create-socket", "create-udp-socket", (s, a) -> net(() -> {
             boolean ipv6 = isIpv6(a.get(0));
+            checkSocketLimit(s);
             DatagramChannel ch = DatagramChannel.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             ch.configureBlocking(false);
             return host.own(s, "udp-socket", new UdpSocket(ipv6, ch));

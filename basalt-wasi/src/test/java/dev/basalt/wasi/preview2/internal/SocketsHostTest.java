@@ -504,6 +504,31 @@ class SocketsHostTest {
     }
 
     @Test
+    void aGuestHoldsAtMostItsSocketLimit() throws Exception {
+        grant(WasiConfig.builder().maxSockets(2).allowTcpListen("127.0.0.1", 0));
+        ResourceHandle listener = newTcp();
+        ResourceHandle udpSocket = newUdp();
+        assertThat(err(call("wasi:sockets/tcp-create-socket", "create-tcp-socket", IPV4)))
+                .isEqualTo(code("new-socket-limit"));
+        assertThat(err(call("wasi:sockets/udp-create-socket", "create-udp-socket", IPV4)))
+                .isEqualTo(code("new-socket-limit"));
+        ok(tcp("start-bind", listener, borrow(network), loopback(0)));
+        ok(tcp("finish-bind", listener));
+        ok(tcp("start-listen", listener));
+        ok(tcp("finish-listen", listener));
+        int port = port(ok(tcp("local-address", listener)));
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            block(tcp("subscribe", listener));
+            assertThat(err(tcp("accept", listener))).isEqualTo(code("new-socket-limit"));
+            // dropping a socket makes room: the waiting connection is accepted
+            HostResources.drop(udpSocket.rep());
+            var accepted = (ComponentValue.TupleValue) ok(tcp("accept", listener));
+            assertThat(port(ok(tcp("remote-address", handle(accepted.elements().get(0))))))
+                    .isEqualTo(client.getLocalPort());
+        }
+    }
+
+    @Test
     void grantsMatchAddressesNetworksAndPorts() throws IOException {
         WasiConfig c = WasiConfig.builder().allowTcpConnect("10.0.0.0/8", 443).allowTcpConnect("[::1]", 0)
                 .allowUdpSend("*", 53).build();
