@@ -58,10 +58,16 @@ final class NetPoll implements AutoCloseable {
             sel.selectedKeys().clear();
             if (any || timeoutNanos == 0) {
                 sel.selectNow();
-            } else if (timeoutNanos < 0) {
-                sel.select();
             } else {
-                sel.select(Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+                // An interrupted thread (an embedder's watchdog, basalt serve's request timeout) stops the guest
+                // here, as in the clock waits; select() itself returns at once for an interrupted thread.
+                checkInterrupt();
+                if (timeoutNanos < 0) {
+                    sel.select();
+                } else {
+                    sel.select(Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+                }
+                checkInterrupt();
             }
             for (int i = 0; i < ps.size(); i++) {
                 if (!ready[i]) {
@@ -94,9 +100,13 @@ final class NetPoll implements AutoCloseable {
     /** Blocks until {@code p} is ready. */
     void await(IoPollable p) {
         while (!check(List.of(p), -1)[0]) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new Trap(TrapKind.HOST_ERROR, "interrupted while the guest was blocked");
-            }
+            checkInterrupt();
+        }
+    }
+
+    private static void checkInterrupt() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new Trap(TrapKind.HOST_ERROR, "interrupted while the guest was blocked");
         }
     }
 

@@ -66,7 +66,8 @@ import java.util.Optional;
  * ({@code not-supported}); TCP binding and listening are one step in NIO, so {@code start-listen} re-binds the
  * bound address on a listening channel (options set before are carried over, and on to accepted connections).
  * Name lookup resolves in {@code resolve-addresses} (blocking the guest meanwhile); its stream is then always
- * ready. A guest blocked on a socket waits in a selector that {@code Store.interrupt()} does not wake.
+ * ready. A guest blocked on a socket waits in a selector: interrupting its thread ends the wait with a trap
+ * ({@code Store.interrupt()} alone does not wake it).
  */
 final class SocketsHost {
     static final List<String> INTERFACES = List.of("wasi:sockets/network", "wasi:sockets/instance-network",

@@ -454,6 +454,36 @@ class SocketsHostTest {
                 .isEqualTo(new ComponentValue.VariantValue("closed", Optional.empty()));
     }
 
+    @Test
+    void interruptingTheThreadEndsAWaitOnASocketWithATrap() throws Exception {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        cleanup.add(server);
+        grant(WasiConfig.builder().allowTcpConnect("127.0.0.1", server.getLocalPort()));
+        List<ResourceHandle> streams = connect(newTcp(), server.getLocalPort());
+        Socket peer = server.accept();
+        cleanup.add(peer);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        ResourceHandle quiet = handle(call(STREAMS, "[method]input-stream.subscribe", borrow(streams.get(0))));
+        for (Runnable wait : List.<Runnable>of(
+                () -> call(STREAMS, "[method]input-stream.blocking-read", borrow(streams.get(0)), u64(10)),
+                () -> call(POLL, "poll", new ComponentValue.ListValue(List.of(borrow(quiet)))))) {
+            failure.set(null);
+            Thread waiter = new Thread(() -> {
+                try {
+                    wait.run();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            waiter.start();
+            // whether the interrupt comes before or during the wait, the interrupt status ends it
+            waiter.interrupt();
+            waiter.join(20_000);
+            assertThat(waiter.isAlive()).isFalse();
+            assertThat(failure.get()).isInstanceOf(dev.basalt.Trap.class).hasMessageContaining("interrupted");
+        }
+    }
+
     static ComponentValue v6Loopback(int port) {
         List<ComponentValue> words = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
