@@ -5,6 +5,8 @@
      /stream?N          N chunks "chunk i\n", each its own blocking-write-and-flush
      /fields            checks the header rules: x-immutable (append to the request's headers), x-forbidden
                         (append "connection"), x-invalid (append "bad name"), x-test (the request's x-test values)
+     /trailers          reads the body and its trailers; answers "body=<body>" with the trailer
+                        x-echo-checksum: <the request's x-checksum trailer, or "none">
      /error-code        sets the response-outparam to error-code internal-error("handler refused")
      /no-response       returns without setting a response
      /outbound/AUTHORITY/PATH
@@ -32,6 +34,9 @@ IMPORT(HTTP, "[method]incoming-request.headers") int32_t req_headers(int32_t);
 IMPORT(HTTP, "[method]incoming-request.consume") void req_consume(int32_t, void *ret);
 IMPORT(HTTP, "[method]incoming-body.stream") void body_stream(int32_t, void *ret);
 IMPORT(HTTP, "[resource-drop]incoming-body") void incoming_body_drop(int32_t);
+IMPORT(HTTP, "[static]incoming-body.finish") int32_t incoming_body_finish(int32_t);
+IMPORT(HTTP, "[method]future-trailers.get") void trailers_get(int32_t, void *ret);
+IMPORT(HTTP, "[resource-drop]future-trailers") void trailers_drop(int32_t);
 IMPORT(HTTP, "[resource-drop]incoming-request") void incoming_request_drop(int32_t);
 IMPORT(HTTP, "[constructor]outgoing-response") int32_t resp_new(int32_t headers);
 IMPORT(HTTP, "[method]outgoing-response.set-status-code") int32_t resp_set_status(int32_t, int32_t);
@@ -143,6 +148,43 @@ static void respond(int32_t out_param, int status, const char **headers, const c
   }
   out_drop(out);
   out_body_finish(obody, 0, 0, &r);                     /* no trailers */
+}
+
+/* reads the body to its end, then its trailers; answers with the body and a trailer echoing x-checksum */
+static void trailers(int32_t request, int32_t out_param) {
+  ret_t r;
+  buf_t body = {0}, sum = {0};
+  puts_(&body, "body=");
+  req_consume(request, &r);
+  if (U8(r, 0) != 0) { respond(out_param, 500, NULL, "no body\n", 8); return; }
+  int32_t b = I32(r, 4);
+  read_all(b, &body);
+  int32_t ft = incoming_body_finish(b);
+  trailers_get(ft, &r);             /* option<result<result<option<own<trailers>>, error-code>>>: 0, 8, 16, 24/28 */
+  if (U8(r, 0) == 1 && U8(r, 8) == 0 && U8(r, 16) == 0 && U8(r, 24) == 1) {
+    int32_t t = I32(r, 28);
+    fields_get(t, "x-checksum", 10, &r);
+    if (I32(r, 4) > 0) { int32_t *v = (int32_t *)(intptr_t)I32(r, 0); put(&sum, (void *)(intptr_t)v[0], v[1]); }
+    fields_drop(t);
+  }
+  trailers_drop(ft);
+  if (sum.len == 0) puts_(&sum, "none");
+  put(&sum, "", 1);
+
+  int32_t h = fields_new();
+  append(h, "content-type", "text/plain");
+  int32_t resp = resp_new(h);
+  resp_body(resp, &r);
+  int32_t obody = I32(r, 4);
+  outparam_set(out_param, 0, resp, 0, 0, 0, 0, 0, 0);
+  out_body_write(obody, &r);
+  int32_t out = I32(r, 4);
+  out_write(out, body.p, (int32_t)body.len, &r);
+  out_drop(out);
+  int32_t tr = fields_new();
+  append(tr, "x-echo-checksum", sum.p);
+  out_body_finish(obody, 1, tr, &r);                    /* some(trailers): the handle moves */
+  free(body.p); free(sum.p);
 }
 
 static void stream_chunks(int32_t out_param, int n) {
@@ -267,6 +309,7 @@ void handle(int32_t request, int32_t response_out) {
   put(&path, "", 1);
 
   if (strcmp(path.p, "/fields") == 0) { check_fields(request, response_out); incoming_request_drop(request); return; }
+  if (strcmp(path.p, "/trailers") == 0) { trailers(request, response_out); incoming_request_drop(request); return; }
 
   puts_(&echo, method.p); puts_(&echo, " "); puts_(&echo, path.p); puts_(&echo, "\n");
   int32_t headers = req_headers(request);

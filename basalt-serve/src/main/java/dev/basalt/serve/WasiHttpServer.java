@@ -290,6 +290,7 @@ public final class WasiHttpServer implements AutoCloseable {
             }
             boolean[] started = {false};
             OutputStream[] body = {null};
+            org.eclipse.jetty.http.HttpFields[] responseTrailers = {null};
             Watchdog watchdog = config.timeout.map(Watchdog::start).orElse(null);
             try (WasiComponentContext wasi = WasiComponentContext.create(target.wasi())) {
                 Store<WasiComponentContext> store = Store.create(config.engine, wasi, config.limits);
@@ -307,12 +308,20 @@ public final class WasiHttpServer implements AutoCloseable {
                                     response.getHeaders().add(h.name(), h.value());
                                 }
                             }
+                            // Jetty takes the supplier when the response is committed; the guest gives its
+                            // trailers only when it finishes the body (sent after the last chunk, or in HTTP/2)
+                            response.setTrailersSupplier(() -> responseTrailers[0]);
                             body[0] = Content.Sink.asOutputStream(response);
                             return body[0];
                         }
 
                         @Override
                         public void complete(List<WasiHttp.Header> trailers) throws IOException {
+                            if (!trailers.isEmpty()) {
+                                org.eclipse.jetty.http.HttpFields.Mutable t = org.eclipse.jetty.http.HttpFields.build();
+                                trailers.forEach(h -> t.add(h.name(), h.value()));
+                                responseTrailers[0] = t;
+                            }
                             // the last write: Jetty ends the response (a final chunk, or the declared length)
                             body[0].close();
                         }
@@ -422,6 +431,16 @@ public final class WasiHttpServer implements AutoCloseable {
         String authority = request.getHttpURI().getAuthority();
         String path = request.getHttpURI().getPathQuery();
         return new WasiHttp.Request(request.getMethod(), Optional.ofNullable(scheme),
-                Optional.ofNullable(authority), path == null || path.isEmpty() ? "/" : path, headers, in, List::of);
+                Optional.ofNullable(authority), path == null || path.isEmpty() ? "/" : path, headers, in, () -> {
+                    // known once the body was read to its end (chunked HTTP/1.1, HTTP/2)
+                    org.eclipse.jetty.http.HttpFields t = request.getTrailers();
+                    List<WasiHttp.Header> out = new ArrayList<>();
+                    if (t != null) {
+                        for (HttpField f : t) {
+                            out.add(new WasiHttp.Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
+                        }
+                    }
+                    return out;
+                });
     }
 }

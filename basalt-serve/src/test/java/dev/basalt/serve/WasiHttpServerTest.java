@@ -154,6 +154,30 @@ class WasiHttpServerTest {
     }
 
     @Test
+    void trailersPassThroughChunkedHttp11() throws Exception {
+        try (WasiHttpServer server = server(Config.Strategy.INTERPRETER, new CopyOnWriteArrayList<>()).start();
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            // java.net.http cannot send trailers: a chunked request by hand
+            socket.setSoTimeout(120_000); // a safety net against a hang, not a timing assumption
+            socket.getOutputStream().write(("POST /trailers HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n"
+                    + "TE: trailers\r\n\r\n7\r\npayload\r\n0\r\nX-Checksum: c0ffee\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            // read up to the end of the chunked body: the last chunk, the trailers, an empty line
+            StringBuilder sb = new StringBuilder();
+            InputStream in = socket.getInputStream();
+            while (!(sb.indexOf("\r\n0\r\n") >= 0 && sb.toString().endsWith("\r\n\r\n"))) {
+                int b = in.read();
+                assertThat(b).as("the response so far: " + sb).isNotNegative();
+                sb.append((char) b);
+            }
+            String response = sb.toString();
+            assertThat(response).startsWith("HTTP/1.1 200 ").containsIgnoringCase("transfer-encoding: chunked")
+                    .contains("body=payload").containsIgnoringCase("\r\n0\r\nx-echo-checksum: c0ffee\r\n\r\n");
+        }
+    }
+
+    @Test
     void fuelAndMemoryLimitsApplyPerRequest() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         try (WasiHttpServer server = server(Config.Strategy.INTERPRETER, log).fuelPerRequest(500_000).start()) {

@@ -184,6 +184,20 @@ class WasiHttpTest {
 
     @ParameterizedTest
     @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void trailersGoBothWays(Config.Strategy engine) {
+        byte[] body = "payload".getBytes(StandardCharsets.UTF_8);
+        WasiHttp.Request withTrailers = new WasiHttp.Request("POST", java.util.Optional.empty(), java.util.Optional.empty(),
+                "/trailers", List.of(), new java.io.ByteArrayInputStream(body),
+                () -> List.of(new WasiHttp.Header("X-Checksum", "c0ffee")));
+        WasiHttp.Response r = call(engine, NOTHING, withTrailers);
+        assertThat(r.bodyText()).isEqualTo("body=payload");
+        assertThat(r.trailers()).containsExactly(new WasiHttp.Header("x-echo-checksum", "c0ffee"));
+        WasiHttp.Response none = call(engine, NOTHING, WasiHttp.Request.of("POST", "/trailers", List.of(), body));
+        assertThat(none.trailers()).containsExactly(new WasiHttp.Header("x-echo-checksum", "none"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
     void aTrapReachesTheCallerWithItsWasmBacktrace(Config.Strategy engine) {
         assertThatThrownBy(() -> call(engine, NOTHING, get("/trap")))
                 .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.backtrace())
