@@ -124,6 +124,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Components: allow resolving this host name (repeatable).")
     List<String> ipNameLookup = new ArrayList<>();
 
+    @Option(names = "--max-sockets", paramLabel = "N",
+            description = "Components: at most N wasi:sockets sockets at once (default 256).")
+    Integer maxSockets;
+
     @Option(names = "--inherit-network",
             description = "Components: the host's whole network (TCP, UDP, any address; name lookup), as wasmtime -S inherit-network.")
     boolean inheritNetwork;
@@ -156,7 +160,8 @@ final class RunCommand implements Callable<Integer> {
         }
         if (grantsNetwork()) {
             throw new Main.CliException("--tcp-connect, --tcp-listen, --udp-bind, --udp-send, --allow-ip-name-lookup, "
-                    + "--ip-name-lookup and --inherit-network grant wasi:sockets to components; a core module gets "
+                    + "--ip-name-lookup, --inherit-network and --max-sockets are for wasi:sockets in components; "
+                    + "a core module gets "
                     + "pre-opened sockets with --listen", Main.USAGE);
         }
         Module module = loadModule(engine, bytes);
@@ -288,6 +293,12 @@ final class RunCommand implements Callable<Integer> {
         if (inheritNetwork) {
             b.inheritNetwork();
         }
+        if (maxSockets != null) {
+            if (maxSockets < 0) {
+                throw new Main.CliException("--max-sockets wants a count, got " + maxSockets, Main.USAGE);
+            }
+            b.maxSockets(maxSockets);
+        }
         if (Main.systemStdio) {
             b.inheritStdio();
         } else {
@@ -323,7 +334,7 @@ final class RunCommand implements Callable<Integer> {
 
     private boolean grantsNetwork() {
         return !tcpConnect.isEmpty() || !tcpListen.isEmpty() || !udpBind.isEmpty() || !udpSend.isEmpty()
-                || allowIpNameLookup || !ipNameLookup.isEmpty() || inheritNetwork;
+                || allowIpNameLookup || !ipNameLookup.isEmpty() || inheritNetwork || maxSockets != null;
     }
 
     /**

@@ -121,6 +121,8 @@ class ComponentCommandRunTest {
                     "" + other.getLocalPort(), "hi");
             assertThat(denied.out()).isEqualTo("error access-denied at start-connect\n");
             assertThat(denied.code()).isEqualTo(1);
+            assertThat(run(engine, "--tcp-connect", "127.0.0.1:" + port, "--max-sockets", "0", sockets, "tcp-echo",
+                    "" + port, "hi").out()).isEqualTo("error new-socket-limit at create-tcp-socket\n");
         }
         String sockets = fixture("sockets").toString();
         assertThat(run(engine, "--ip-name-lookup", "localhost", sockets, "lookup", "localhost").out())

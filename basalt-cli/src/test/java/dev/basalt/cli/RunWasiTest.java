@@ -175,7 +175,7 @@ class RunWasiTest {
         // wasi:sockets grants are for components; a core module is told to use --listen
         Result socketGrant = run(filetypeOfFd3, "--tcp-connect", "127.0.0.1:80", "FILE");
         assertThat(socketGrant.code()).isEqualTo(2);
-        assertThat(socketGrant.err()).contains("grant wasi:sockets to components");
+        assertThat(socketGrant.err()).contains("are for wasi:sockets in components");
         Result inherited = run(HELLO, "--inherit-env", "FILE");
         assertThat(inherited.code()).isEqualTo(1);
         assertThat(inherited.out().length() > 3).isEqualTo(!System.getenv().isEmpty());
