@@ -717,6 +717,9 @@ final class FunctionCompiler implements Opcodes {
             case "LOOP" -> {
                 c.target = new Label();
                 mv.visitLabel(c.target);
+                if (loops != null) {
+                    loops.atLoopHeader(index);
+                }
                 charge(loopFuel.getOrDefault(index, 1));
             }
             default -> {

@@ -23,14 +23,31 @@ import org.objectweb.asm.Opcodes;
  * when it is small. Only loops inside another loop are outlined: a loop at a function's top level is entered once
  * per call, so as a method of its own it would be entered no more often than the function (a run-once loop would
  * still be compiled on stack replacement only, now in a method of its own, and lose the rest of the function that
- * an OSR compile of the whole function covers).
+ * an OSR compile of the whole function covers), with one exception below.
+ *
+ * <p><b>Chunks.</b> A top-level loop of a function entered only from outside the module
+ * ({@link ModuleCompiler#enteredFromOutsideOnly}: a workload's {@code run}, a program's entry) that keeps a nested
+ * loop in place (one too large to outline, such as nbody's whole time step) is outlined too, and its method runs
+ * the loop in chunks: it takes a back-edge budget, every loop header in it counts the budget down, and when it is
+ * spent the loop's own header leaves the method with a continue code (before charging the iteration's fuel) and the
+ * written locals live at the header; the caller calls the method again. Small chunks ({@link #WARM_BUDGET}) make
+ * the method's invocation counter, not only its back-edge counter, bring C1 and C2 compiles after a few thousand
+ * back-edges instead of the ~100,000 an OSR compile needs; after {@link #WARM_CHUNKS} calls the budget grows to
+ * {@link #STEADY_BUDGET}, so the steady state pays a call per 65,536 back-edges. Only large loops without calls
+ * are chunked ({@link #MIN_CHUNK_ESTIMATE}): loops whose nested loops are all outlined, small ones and loops that
+ * call gained nothing or lost (their hot code already compiles by invocation, and each chunked loop is one more
+ * method to compile), and so did flat loops that follow one another in a function (hash): in place they share
+ * the function's counters, so each later loop is compiled on stack replacement at once.
  *
  * <p><b>Method.</b> Parameters: the loop's parameters (multi-value loops), then every Wasm local the loop reads or
  * writes (as JVM locals of their own type in the outlined method, exactly as in an unsplit function), then the
  * instance. Nested loops are outlined from the outlined method in turn. The method returns an int exit code, as
  * {@link MethodSplitter}'s pieces do: 0 when the loop fell through its {@code end} (its results follow), otherwise
  * {@code 1 + p} for a branch to the label at position {@code p} of the function's control stack (0 is the function:
- * {@code return}). On every exit the locals the loop writes, then the exit's values, are written to the store's value
+ * {@code return}); a chunked loop's method also takes its budget (before the instance) and returns {@code 1 + p}
+ * for the loop's own label {@code p} (the continue code: a branch back to the loop, taken by the caller). On every
+ * exit the
+ * locals the loop writes, then the exit's values, are written to the store's value
  * stack above {@code top} (the runtime's scratch area for calls with several results); the caller reloads the locals
  * from there, then branches to the label itself or, when that label lies outside its own method too, exits the same
  * way.
@@ -59,6 +76,25 @@ final class LoopOutliner implements Opcodes {
      * 1.5x slower outlined). A loop that writes only locals it re-initialises costs a call at most.
      */
     static final int INLINE_ESTIMATE = 320;
+    /**
+     * Back-edges a chunked loop's method runs per call while warming up. HotSpot's tiered policy compiles a method
+     * with C1 once it has 100+ invocations and invocations + back-edges reach 2,000, and with C2 at 600+ and
+     * 15,000 (it looks every 128 interpreted invocations and 1,024 back-edges): with 16 back-edges per call that is
+     * about 2,000 and 16,000 back-edges, against 60,000 and 40,000 more for an on-stack-replacement compile.
+     */
+    static final int WARM_BUDGET = 16;
+    /**
+     * Estimated bytes from which a top-level loop that keeps a nested loop in place is chunked (see the class
+     * comment). Measured on basalt-bench (cold first call, fresh JVMs): chunking nbody's time step (estimate 5,156,
+     * 2,729 bytes generated, no calls) nearly halved its first call; chunking sieve's (1,016), mandel's (944) or
+     * dispatch's loop (with calls) made theirs slower, as each chunked loop is one more method for C1 and C2 while
+     * their hot code, outlined nested loops or callees, compiles by invocation anyway or interprets quickly.
+     */
+    static final int MIN_CHUNK_ESTIMATE = 2000;
+    /** Calls of a chunked loop's method (per class) made with {@link #WARM_BUDGET}, well past its C2 compile. */
+    static final int WARM_CHUNKS = 8192;
+    /** Back-edges per call after warm-up: the call and the hand-back are then noise. */
+    static final int STEADY_BUDGET = 1 << 16;
     /** JVM parameter slots an outlined loop may take (the JVM allows 255 including the instance). */
     static final int MAX_PARAM_SLOTS = 200;
 
@@ -79,12 +115,16 @@ final class LoopOutliner implements Opcodes {
     }
 
     /** What the analysis found about one loop that can be outlined. */
-    private record Loop(int end, int[] used, int[] written, boolean mayGrowMemory) {
+    private record Loop(int end, int[] used, int[] written, boolean mayGrowMemory, boolean chunked) {
     }
 
     /** A loop's generated method: what its callers need to call it and act on its exits. */
     private record Outlined(String name, String descriptor, int[] used, int[] written, char[] params,
-                            char[] results, BitSet exits, Map<Integer, int[]> handedBack, boolean mayGrowMemory) {
+                            char[] results, BitSet exits, Map<Integer, int[]> handedBack, boolean mayGrowMemory,
+                            int continueCode, String chunkCounter) {
+        boolean chunked() {
+            return continueCode > 0;
+        }
     }
 
     private final FunctionCompiler fc;
@@ -98,6 +138,8 @@ final class LoopOutliner implements Opcodes {
     private Outlined current;
     private int currentLoop = -1;
     private SizeCounter counter;
+    /** In a chunked loop's method: the JVM local of its back-edge budget (-1 otherwise). */
+    private int budgetSlot = -1;
 
     private LoopOutliner(FunctionCompiler fc, Map<Integer, Loop> loops, LocalLiveness liveness) {
         this.fc = fc;
@@ -141,7 +183,8 @@ final class LoopOutliner implements Opcodes {
             if (top != null) {
                 top.estimate += estimate(in);
                 switch (in.opcode()) {
-                    case CALL, CALL_INDIRECT, CALL_REF, MEMORY_GROW -> top.mayGrowMemory = true;
+                    case CALL, CALL_INDIRECT, CALL_REF -> top.mayGrowMemory = top.calls = true;
+                    case MEMORY_GROW -> top.mayGrowMemory = true;
                     default -> {
                     }
                 }
@@ -176,14 +219,20 @@ final class LoopOutliner implements Opcodes {
                     }
                     tracked.remove(tracked.size() - 1);
                     Frame parent = tracked.isEmpty() ? null : tracked.get(tracked.size() - 1);
-                    boolean outline = f.nested && f.estimate <= MAX_ESTIMATE && paramSlots(fc, f) <= MAX_PARAM_SLOTS
-                            && !fc.mc.loopRejected(fc.funcIndex, f.start)
+                    boolean fits = f.estimate <= MAX_ESTIMATE && paramSlots(fc, f) <= MAX_PARAM_SLOTS
+                            && !fc.mc.loopRejected(fc.funcIndex, f.start);
+                    boolean outline = fits && f.nested
                             && (f.estimate <= INLINE_ESTIMATE || handsBackAtMost(liveness, f, i, 0));
-                    if (outline) {
+                    boolean chunk = fits && !f.nested && !hasParams(fc, body.get(f.start))
+                            && f.keepsLoop && !f.calls && f.estimate >= MIN_CHUNK_ESTIMATE
+                            && fc.mc.enteredFromOutsideOnly(fc.funcIndex);
+                    if (outline || chunk) {
                         out.put(f.start, new Loop(i, f.used.stream().toArray(), f.written.stream().toArray(),
-                                f.mayGrowMemory));
+                                f.mayGrowMemory, chunk));
                     }
                     if (parent != null) {
+                        parent.keepsLoop |= !outline;
+                        parent.calls |= f.calls;
                         parent.estimate += outline
                                 ? 24 + 6 * (f.used.cardinality() + 2 * f.written.cardinality())
                                 : f.estimate;
@@ -208,11 +257,21 @@ final class LoopOutliner implements Opcodes {
         long estimate;
         /** Calls (any callee may grow a memory) or memory.grow inside. */
         boolean mayGrowMemory;
+        /** A loop nested in this one stays in place (in this loop's method, not outlined). */
+        boolean keepsLoop;
+        /** Calls inside (outlined nested loops aside). */
+        boolean calls;
 
         Frame(int start, boolean nested) {
             this.start = start;
             this.nested = nested;
         }
+    }
+
+    /** Whether the loop at {@code in} takes parameters (multi-value): such loops are never chunked. */
+    private static boolean hasParams(FunctionCompiler fc, Instruction in) {
+        return ((Instruction.Block) in).type() instanceof BlockType.TypeIndex ti
+                && !fc.mc.funcType(ti.typeIndex()).params().isEmpty();
     }
 
     /** Whether at most {@code max} of the locals the loop writes are live where it may exit to. */
@@ -299,9 +358,22 @@ final class LoopOutliner implements Opcodes {
         for (int l : loop.used) {
             desc.append(ModuleCompiler.descriptor(fc.localTypes[l]));
         }
+        if (loop.chunked) {
+            desc.append('I');
+        }
         desc.append("L").append(ModuleCompiler.INST).append(";)I");
-        Outlined o = new Outlined(ModuleCompiler.methodName(fc.funcIndex) + PIECE_SUFFIX + (++count), desc.toString(),
-                loop.used, loop.written, params, results, new BitSet(), new HashMap<>(), loop.mayGrowMemory);
+        String name = ModuleCompiler.methodName(fc.funcIndex) + PIECE_SUFFIX + (++count);
+        String chunkCounter = null;
+        if (loop.chunked) {
+            chunkCounter = name + "$chunks";
+            org.objectweb.asm.FieldVisitor fv = fc.cw.visitField(ACC_PRIVATE | ACC_STATIC, chunkCounter, "I", null,
+                    null);
+            if (fv != null) {
+                fv.visitEnd();
+            }
+        }
+        Outlined o = new Outlined(name, desc.toString(), loop.used, loop.written, params, results, new BitSet(),
+                new HashMap<>(), loop.mayGrowMemory, loop.chunked ? 1 + fc.ctls.size() : 0, chunkCounter);
 
         MethodVisitor callerMv = fc.mv;
         char[] callerStack = fc.stack;
@@ -317,6 +389,7 @@ final class LoopOutliner implements Opcodes {
         Outlined callerCurrent = current;
         int callerLoop = currentLoop;
         SizeCounter callerCounter = counter;
+        int callerBudget = budgetSlot;
 
         int base = callerCtls.size() - 1;
         fc.openRemoteFrames(callerCtls);
@@ -337,6 +410,7 @@ final class LoopOutliner implements Opcodes {
             fc.localSlots[l] = slot;
             slot += FunctionCompiler.size(fc.localTypes[l]);
         }
+        budgetSlot = o.chunked() ? slot++ : -1;
         fc.instSlot = slot++;
         fc.storeSlot = slot++;
         fc.memSlot = callerMem >= 0 ? slot++ : -1;
@@ -377,12 +451,34 @@ final class LoopOutliner implements Opcodes {
         current = callerCurrent;
         currentLoop = callerLoop;
         counter = callerCounter;
+        budgetSlot = callerBudget;
 
         if (size > MethodSplitter.HUGE_METHOD_LIMIT && !(fc.cw instanceof SizeCounter.Measure)) {
             throw new LoopTooLargeException(fc.funcIndex, index);
         }
         generated.put(index, o);
         return o;
+    }
+
+    /**
+     * Called by the translator at the header of every loop it translates in place, before the loop's fuel charge.
+     * In a chunked loop's method, each header counts down the back-edge budget, and the chunked loop's own header
+     * leaves the method with the continue code once the budget is spent (before charging fuel: the caller enters
+     * the method again, which charges it then).
+     */
+    void atLoopHeader(int index) {
+        if (budgetSlot < 0) {
+            return;
+        }
+        MethodVisitor mv = fc.mv;
+        mv.visitIincInsn(budgetSlot, -1);
+        if (index == currentLoop) {
+            Label go = new Label();
+            mv.visitVarInsn(ILOAD, budgetSlot);
+            mv.visitJumpInsn(IFGT, go);
+            exit(current.continueCode, new char[0]);
+            mv.visitLabel(go);
+        }
     }
 
     /** The parameter and result types of a block type. */
@@ -482,8 +578,13 @@ final class LoopOutliner implements Opcodes {
         MethodVisitor mv = fc.mv;
         fc.sp -= o.params.length;
         int sp = fc.sp;
+        Label reentry = new Label();
+        mv.visitLabel(reentry);
         for (int l : o.used) {
             mv.visitVarInsn(FunctionCompiler.opLoad(fc.localTypes[l]), fc.localSlots[l]);
+        }
+        if (o.chunked()) {
+            pushChunkBudget(o);
         }
         mv.visitVarInsn(ALOAD, fc.instSlot);
         mv.visitMethodInsn(INVOKESTATIC, fc.mc.className, o.name, o.descriptor, false);
@@ -535,6 +636,11 @@ final class LoopOutliner implements Opcodes {
                 int position = order.get(k) - 1;
                 mv.visitLabel(stubs[k]);
                 fc.sp = sp;
+                if (order.get(k) == o.continueCode) {
+                    takeBack(o, o.continueCode, new char[0]);
+                    mv.visitJumpInsn(GOTO, reentry);
+                    continue;
+                }
                 FunctionCompiler.Ctl target = fc.ctls.get(position);
                 takeBack(o, order.get(k), position == 0 ? target.results : fc.arity(target));
                 fc.branch(fc.ctls.size() - 1 - position);
@@ -551,6 +657,30 @@ final class LoopOutliner implements Opcodes {
             fc.markUnreachable();
         }
         fc.nextSlot = mark;
+    }
+
+    /**
+     * The budget of a chunked loop's next call: {@link #WARM_BUDGET} back-edges for the loop's first
+     * {@link #WARM_CHUNKS} calls (counted per class in a static field; a racy count only shifts when the budget
+     * grows), then {@link #STEADY_BUDGET}.
+     */
+    private void pushChunkBudget(Outlined o) {
+        MethodVisitor mv = fc.mv;
+        Label steady = new Label();
+        Label done = new Label();
+        mv.visitFieldInsn(GETSTATIC, fc.mc.className, o.chunkCounter, "I");
+        mv.visitInsn(DUP);
+        FunctionCompiler.pushInt(mv, WARM_CHUNKS);
+        mv.visitJumpInsn(IF_ICMPGE, steady);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(IADD);
+        mv.visitFieldInsn(PUTSTATIC, fc.mc.className, o.chunkCounter, "I");
+        FunctionCompiler.pushInt(mv, WARM_BUDGET);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(steady);
+        mv.visitInsn(POP);
+        FunctionCompiler.pushInt(mv, STEADY_BUDGET);
+        mv.visitLabel(done);
     }
 
     /** The name of loop methods, for tests: {@code f<index>$loop<n>}. */

@@ -2,10 +2,13 @@ package dev.basalt.compiler;
 
 import dev.basalt.spi.UnsupportedCodeException;
 import dev.basalt.wasm.CompositeType;
+import dev.basalt.wasm.ElementSegment;
+import dev.basalt.wasm.Export;
 import dev.basalt.wasm.ExternKind;
 import dev.basalt.wasm.Function;
 import dev.basalt.wasm.Import;
 import dev.basalt.wasm.ImportDesc;
+import dev.basalt.wasm.Instruction;
 import dev.basalt.wasm.MemoryType;
 import dev.basalt.wasm.NumType;
 import dev.basalt.wasm.SubType;
@@ -75,6 +78,10 @@ final class ModuleCompiler {
     boolean dispatchWithinClass;
     /** See {@link #referenceableByDescriptor()}; computed on first use, shared by the compilers of one module. */
     private Map<String, int[]> referenceable;
+    /** The compiler whose module-wide tables this one shares (itself, or the {@code shape} it was made from). */
+    private final ModuleCompiler root;
+    /** See {@link #enteredFromOutsideOnly}; computed on first use, on {@link #root}. */
+    private volatile boolean[] outsideOnly;
 
     /** The class of a whole module: every defined function, calls between them direct. */
     ModuleCompiler(WasmModule module, String className) {
@@ -103,6 +110,7 @@ final class ModuleCompiler {
                            String[] compiledElsewhere) {
         this.module = module;
         this.className = className;
+        this.root = shape != null ? shape.root : this;
         this.types = shape != null ? shape.types : module.types();
         this.importedFuncs = module.importCount(ExternKind.FUNC);
         int total = importedFuncs + module.functions().size();
@@ -163,6 +171,58 @@ final class ModuleCompiler {
             referenceable = IndirectCalls.referenceable(module, funcTypes);
         }
         return referenceable;
+    }
+
+    /**
+     * Whether function {@code funcIndex} is entered only from outside the module: exported or the start function,
+     * and never named by a {@code call}, {@code return_call} or {@code ref.func} of the module, an element segment,
+     * a global's or a table's initialiser. Such a function typically runs once per call from the embedder (a
+     * program's main, a benchmark's run), so its top-level loops are what {@link LoopOutliner} runs in chunks.
+     * The first question scans the module's code once.
+     */
+    boolean enteredFromOutsideOnly(int funcIndex) {
+        if (root != this) {
+            return root.enteredFromOutsideOnly(funcIndex);
+        }
+        boolean[] known = outsideOnly;
+        if (known == null) {
+            boolean[] only = new boolean[funcTypes.size()];
+            boolean any = false;
+            for (Export e : module.exports()) {
+                if (e.kind() == ExternKind.FUNC && e.index() >= importedFuncs && e.index() < only.length) {
+                    only[e.index()] = any = true;
+                }
+            }
+            if (module.start().isPresent() && module.start().getAsInt() >= importedFuncs
+                    && module.start().getAsInt() < only.length) {
+                only[module.start().getAsInt()] = any = true;
+            }
+            if (any) {
+                for (ElementSegment seg : module.elements()) {
+                    seg.init().forEach(e -> unmarkNamed(e.instructions(), only));
+                }
+                module.globals().forEach(g -> unmarkNamed(g.init().instructions(), only));
+                module.tables().forEach(t -> t.init().ifPresent(e -> unmarkNamed(e.instructions(), only)));
+                module.functions().forEach(f -> unmarkNamed(f.body().instructions(), only));
+            }
+            outsideOnly = known = only;
+        }
+        return funcIndex >= 0 && funcIndex < known.length && known[funcIndex];
+    }
+
+    /** Clears, in {@code only}, the functions that {@code code} calls, tail-calls or takes a reference of. */
+    private static void unmarkNamed(List<Instruction> code, boolean[] only) {
+        for (Instruction in : code) {
+            switch (in.opcode()) {
+                case CALL, RETURN_CALL, REF_FUNC -> {
+                    if (in instanceof Instruction.Index x && x.index() >= 0 && x.index() < only.length) {
+                        only[x.index()] = false;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
     }
 
     CompositeType.Func funcType(int typeIndex) {

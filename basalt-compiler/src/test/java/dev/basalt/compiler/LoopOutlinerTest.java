@@ -144,6 +144,113 @@ class LoopOutlinerTest {
               (func $outer (export "outer") (param $n i32) (result i32) (call $inner (local.get $n))))
             """;
 
+    /**
+     * A top-level loop of a function entered only from outside the module (run: exported, called by nothing in it)
+     * that keeps a nested loop in place ($inner: too large to inline, and it hands $x back), so it runs in chunks of
+     * a few back-edges: exits to an outer label with a value, return, a trap at iteration {@code $t}, locals of four
+     * types carried across chunks, the inner loop's back-edges counting too. The second top-level loop is flat and
+     * stays in place; so do the loops of helper (called) and twice (exported but also called).
+     */
+    static final String CHUNKED = """
+            (module
+              (global $g (mut i32) (i32.const 0))
+              (func $run (export "run") (param $n i32) (param $t i32) (result i64)
+                (local $i i32) (local $j i32) (local $x i64) (local $f f32) (local $d f64)
+                (block $out (result i64)
+                  (loop $main
+                    (local.set $j (i32.const 0))
+                    (loop $inner
+                      ${INNER}
+                      (br_if $inner (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 3))))
+                    (local.set $f (f32.add (local.get $f) (f32.const 0.25)))
+                    (local.set $d (f64.add (local.get $d) (f64.convert_i32_s (local.get $i))))
+                    (global.set $g (i32.add (global.get $g) (i32.const 1)))
+                    (drop (i32.div_s (i32.const 1) (i32.sub (local.get $i) (local.get $t))))
+                    (if (i32.eq (local.get $i) (i32.const 777_777)) (then (return (i64.const -5))))
+                    (drop (br_if $out (i64.const 77) (i32.eq (local.get $i) (i32.const 555_555))))
+                    (br_if $main (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+                  (local.set $j (i32.const 0))
+                  (loop $second
+                    (local.set $x (i64.xor (local.get $x) (i64.extend_i32_s (local.get $j))))
+                    (br_if $second (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+                  (i64.add (local.get $x) (i64.add (i64.trunc_f32_s (local.get $f)) (i64.trunc_f64_s (local.get $d)))))
+                (i64.add (i64.extend_i32_s (call $helper (local.get $n))))
+                (i64.add (i64.extend_i32_s (call $twice (local.get $n)))))
+              (func (export "count") (result i32) (global.get $g))
+              (func $helper (param $n i32) (result i32) (local $k i32)
+                (loop $l (br_if $l (i32.lt_s (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $n))))
+                (local.get $k))
+              (func $twice (export "twice") (param $n i32) (result i32) (local $k i32)
+                (loop $l (br_if $l (i32.lt_s (local.tee $k (i32.add (local.get $k) (i32.const 2))) (local.get $n))))
+                (local.get $k)))
+            """.replace("${INNER}", ("(local.set $x (i64.add (i64.mul (local.get $x) (i64.const 31))"
+                    + " (i64.extend_i32_u (local.get $j))))\n").repeat(45));
+
+    @Test
+    void topLevelLoopsOfFunctionsEnteredFromOutsideRunInChunksAndAgree() {
+        assertThat(loopMethods(CHUNKED)).containsExactly("f0$loop1(IIIIJFDIL" + ModuleCompiler.INST + ";)I");
+        Instance c = instantiate(COMPILER, CHUNKED);
+        Instance i = instantiate(INTERPRETER, CHUNKED);
+        // Loops shorter than a chunk, across a few chunks, and far past the warm-up chunks (the steady budget);
+        // 555,555 leaves through $out, 777,777 returns.
+        for (int n : new int[] {0, 1, 2, 5, 6, 16, 17, 100, 1_000, 600_000, 800_000}) {
+            assertThat(c.getFunc("run").orElseThrow().callI64(n, -1)).as("run(%d)", n)
+                    .isEqualTo(i.getFunc("run").orElseThrow().callI64(n, -1));
+            assertThat(c.getFunc("count").orElseThrow().callI32()).isEqualTo(
+                    i.getFunc("count").orElseThrow().callI32());
+        }
+    }
+
+    @Test
+    void chunkedLoopsCountFuelAndTrapAsTheInterpreter() {
+        Store<Void> cs = Store.create(COMPILER);
+        Store<Void> is = Store.create(INTERPRETER);
+        Instance c = Linker.<Void>create(COMPILER).instantiate(cs, Module.fromWat(COMPILER, CHUNKED));
+        Instance i = Linker.<Void>create(INTERPRETER).instantiate(is, Module.fromWat(INTERPRETER, CHUNKED));
+        for (int n : new int[] {3, 40, 5_000}) {
+            cs.setFuel(100_000_000);
+            is.setFuel(100_000_000);
+            assertThat(c.getFunc("run").orElseThrow().callI64(n, -1))
+                    .isEqualTo(i.getFunc("run").orElseThrow().callI64(n, -1));
+            assertThat(cs.getFuel()).as("fuel left after run(%d)", n).isEqualTo(is.getFuel());
+        }
+        // Running out part-way, at and between chunk boundaries: the same trap after the same iterations.
+        for (long budget : new long[] {100, 1_237, 5_001, 77_777}) {
+            cs.setFuel(budget);
+            is.setFuel(budget);
+            assertThatThrownBy(() -> c.getFunc("run").orElseThrow().callI64(100_000, -1))
+                    .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_FUEL));
+            assertThatThrownBy(() -> i.getFunc("run").orElseThrow().call(Val.i32(100_000), Val.i32(-1)))
+                    .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_FUEL));
+            assertThat(cs.getFuel()).as("fuel left under budget %d", budget).isEqualTo(is.getFuel());
+            cs.setFuel(1_000);
+            is.setFuel(1_000);
+            assertThat(c.getFunc("count").orElseThrow().callI32()).as("iterations under fuel %d", budget)
+                    .isEqualTo(i.getFunc("count").orElseThrow().callI32());
+        }
+        // A trap in the chunked loop (iteration 50, a few chunks in): the function's backtrace and offsets.
+        cs.setFuel(100_000_000);
+        is.setFuel(100_000_000);
+        Trap expected = null;
+        Trap actual = null;
+        try {
+            i.getFunc("run").orElseThrow().call(Val.i32(1_000), Val.i32(50));
+        } catch (Trap t) {
+            expected = t;
+        }
+        try {
+            c.getFunc("run").orElseThrow().call(Val.i32(1_000), Val.i32(50));
+        } catch (Trap t) {
+            actual = t;
+        }
+        assertThat(expected).isNotNull();
+        assertThat(actual).isNotNull();
+        assertThat(actual.kind()).isEqualTo(TrapKind.INTEGER_DIVIDE_BY_ZERO);
+        assertThat(actual.backtrace().stream().map(Trap.Frame::offset).toList())
+                .isEqualTo(expected.backtrace().stream().map(Trap.Frame::offset).toList());
+        assertThat(actual.backtrace()).hasSize(1);
+    }
+
     private static Instance instantiate(Engine engine, String wat) {
         return Linker.<Void>create(engine).instantiate(Store.create(engine), Module.fromWat(engine, wat));
     }
@@ -167,6 +274,23 @@ class LoopOutlinerTest {
         return names;
     }
 
+    /** The generated class's loop methods, name and descriptor. */
+    private static List<String> loopMethods(String wat) {
+        methods(wat); // verifies the class
+        List<String> out = new ArrayList<>();
+        new ClassReader(JvmCompiler.generate(WatParser.parseModule(wat))).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                if (LoopOutliner.isLoopMethod(name)) {
+                    out.add(name + descriptor);
+                }
+                return null;
+            }
+        }, 0);
+        return out;
+    }
+
     private static void assertAgrees(String wat, String export, int... args) {
         Func c = instantiate(COMPILER, wat).getFunc(export).orElseThrow();
         Func i = instantiate(INTERPRETER, wat).getFunc(export).orElseThrow();
@@ -178,7 +302,8 @@ class LoopOutlinerTest {
 
     @Test
     void nestedLoopsBranchingToOuterLabelsAgree() {
-        assertThat(methods(SEARCH)).contains("f0$loop1").doesNotContain("f0$loop2"); // the inner loop only
+        // The inner loop only: the outer one keeps no loop in place, so it is not chunked (see CHUNKED).
+        assertThat(methods(SEARCH)).contains("f0$loop1").doesNotContain("f0$loop2");
         Instance c = instantiate(COMPILER, SEARCH);
         Instance i = instantiate(INTERPRETER, SEARCH);
         int[][] cases = {{10, 45}, {10, 3}, {10, -1}, {400, 99_999}, {1, 0}, {0, 0}, {30, 200}, {5, -7}};
@@ -317,8 +442,9 @@ class LoopOutlinerTest {
     @Test
     void largeLoopsAreOutlinedOnlyWhenTheyHandNothingBack() {
         // Beyond what C2 inlines, handing locals back per entry would cost a call and a round trip each time.
+        // (The enclosing loop is too small to be chunked: see CHUNKED.)
         assertThat(methods(bigInnerLoop(true))).noneMatch(LoopOutliner::isLoopMethod);
-        assertThat(methods(bigInnerLoop(false))).contains("f0$loop1");
+        assertThat(loopMethods(bigInnerLoop(false))).containsExactly("f0$loop1(IIIL" + ModuleCompiler.INST + ";)I");
         assertAgrees(bigInnerLoop(true), "big", 0, 1, 10, 100);
         assertAgrees(bigInnerLoop(false), "big", 0, 1, 10, 100);
     }
