@@ -550,6 +550,10 @@ public final class HttpHost {
         });
         host.on(t, "[static]outgoing-body.finish", (s, a) -> {
             OutgoingBody b = HostResources.get(rep(a, 0), OutgoingBody.class);
+            if (b.streamAlive) {
+                throw new Trap(TrapKind.HOST_ERROR,
+                        "outgoing-body.finish: the body's output-stream must be dropped first");
+            }
             Optional<List<Field>> trailers = ((ComponentValue.OptionValue) a.get(1)).value()
                     .map(v -> HostResources.take(rep(List.of(v), 0), Fields.class).entries);
             if (b.expectedLength.isPresent() && b.expectedLength.getAsLong() != b.written) {
