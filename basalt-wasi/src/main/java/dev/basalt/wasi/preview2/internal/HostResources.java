@@ -102,10 +102,17 @@ final class HostResources {
     static final class IoError extends Res {
         final String message;
         final int errno;
+        /** The failure behind it, if known (wasi:http's {@code http-error-code} reads an HTTP body's). */
+        final IOException cause;
 
         IoError(String message, int errno) {
+            this(message, errno, null);
+        }
+
+        IoError(String message, int errno, IOException cause) {
             this.message = message;
             this.errno = errno;
+            this.cause = cause;
         }
     }
 

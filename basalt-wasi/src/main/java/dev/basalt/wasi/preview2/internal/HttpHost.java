@@ -463,10 +463,10 @@ public final class HttpHost {
             return ok(host.own(s, "outgoing-body", r.body));
         });
 
-        // Errors of wasi:io streams are not HTTP protocol errors here: body failures are reported on the streams.
+        // the error-code of a failed HTTP body stream; none for any other stream's error
         host.on(t, "http-error-code", (s, a) -> {
-            res(a, 0, HostResources.IoError.class);
-            return none();
+            HostResources.IoError e = res(a, 0, HostResources.IoError.class);
+            return e.cause instanceof HttpResources.HttpStreamException h ? some(h.errorCode) : none();
         });
     }
 
@@ -668,7 +668,7 @@ public final class HttpHost {
                     headers.add(new Field(e.getKey(), v.getBytes(StandardCharsets.ISO_8859_1)));
                 }
             }
-            IncomingBody body = new IncomingBody(r.body(), Optional::empty);
+            IncomingBody body = new IncomingBody(r.body(), Optional::empty, true);
             return some(ok(ok(host.own(s, "incoming-response", new IncomingResponse(r.statusCode(), headers, body)))));
         });
     }
@@ -818,7 +818,7 @@ public final class HttpHost {
         IncomingBody body = new IncomingBody(request.body(), () -> {
             List<Map.Entry<String, String>> tr = request.trailers().get();
             return tr.isEmpty() ? Optional.empty() : Optional.of(binary(tr));
-        });
+        }, false);
         IncomingRequest r = new IncomingRequest(request.method(), request.scheme(), request.authority(),
                 Optional.of(request.pathWithQuery()), binary(request.headers()), body);
         ResponseOutparam out = new ResponseOutparam(new ResponseTarget() {

@@ -94,18 +94,31 @@ final class HttpResources {
         }
     }
 
+    /** A failure of an HTTP body stream, with the wasi:http error-code it stands for. */
+    static final class HttpStreamException extends IOException {
+        final dev.basalt.component.ComponentValue errorCode;
+
+        HttpStreamException(IOException cause, dev.basalt.component.ComponentValue errorCode) {
+            super(cause.getMessage(), cause);
+            this.errorCode = errorCode;
+        }
+    }
+
     /** {@code incoming-body}: a body read from a Java stream; trailers are known once it has been read. */
     static final class IncomingBody extends Res {
         final InputStream in;
+        /** Whether this is a response's body (from an outbound request) rather than a request's. */
+        final boolean response;
         /** The trailers, called once the body was read to its end; none if empty. */
         final Supplier<Optional<List<Field>>> trailers;
         boolean streamTaken;
         boolean streamAlive;
         boolean bodyAlive = true;
 
-        IncomingBody(InputStream in, Supplier<Optional<List<Field>>> trailers) {
+        IncomingBody(InputStream in, Supplier<Optional<List<Field>>> trailers, boolean response) {
             this.in = in;
             this.trailers = trailers;
+            this.response = response;
         }
 
         @Override
@@ -132,7 +145,16 @@ final class HttpResources {
             }
             // do not allocate what the guest asks for: it may ask for the 1 MiB per-call maximum every time
             byte[] buf = new byte[Math.min(max, 64 * 1024)];
-            int n = body.in.read(buf, 0, buf.length);
+            int n;
+            try {
+                n = body.in.read(buf, 0, buf.length);
+            } catch (HttpStreamException e) {
+                throw e;
+            } catch (IOException e) {
+                // the message broke off: what http-error-code tells the guest about this stream error
+                throw new HttpStreamException(e, HttpHost.errorCode(e instanceof java.io.EOFException && body.response
+                        ? "HTTP-response-incomplete" : "connection-terminated"));
+            }
             if (n < 0) {
                 return HostResources.CLOSED;
             }

@@ -232,7 +232,7 @@ public final class WasiHost {
     // ---------------------------------------------------------------- wasi:io
 
     private ComponentValue streamFailure(HostState s, IOException e) {
-        IoError error = new IoError(String.valueOf(e.getMessage()), Errno.of(e));
+        IoError error = new IoError(String.valueOf(e.getMessage()), Errno.of(e), e);
         return err(new ComponentValue.VariantValue("last-operation-failed", Optional.of(own(s, "error", error))));
     }
 

@@ -174,6 +174,31 @@ class HttpHostTest {
         drop(response);
     }
 
+    @Test
+    void aBrokenBodyStreamTellsItsHttpErrorCode() {
+        java.io.InputStream broken = new java.io.InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new java.io.EOFException("the peer closed the connection after 3 of 10 bytes");
+            }
+        };
+        HttpResources.IncomingBody b = new HttpResources.IncomingBody(broken, Optional::empty, true);
+        ResourceHandle body = ResourceHandle.own(host.resourceType("incoming-body"), HostResources.add(s, b));
+        ResourceHandle in = handle(unwrapOk(call("[method]incoming-body.stream", borrow(body))));
+        ComponentValue.ResultValue read = (ComponentValue.ResultValue) call("wasi:io/streams",
+                "[method]input-stream.blocking-read", borrow(in), new ComponentValue.U64(100));
+        assertThat(read.ok()).isFalse();
+        ComponentValue.VariantValue failed = (ComponentValue.VariantValue) read.payload().orElseThrow();
+        assertThat(failed.caseName()).isEqualTo("last-operation-failed");
+        ResourceHandle error = handle(failed.payload().orElseThrow());
+        assertThat(call("http-error-code", borrow(error))).isEqualTo(some(variant("HTTP-response-incomplete")));
+        assertThat(call("wasi:io/error", "[method]error.to-debug-string", borrow(error)))
+                .isEqualTo(str("the peer closed the connection after 3 of 10 bytes"));
+        drop(error);
+        drop(in);
+        drop(body);
+    }
+
     ComponentValue send(String scheme, String authority, String path) {
         ResourceHandle request = handle(call("[constructor]outgoing-request", own(handle(call("[constructor]fields")))));
         if (scheme != null) {
