@@ -9,7 +9,8 @@
  * ({@code call_indirect}/{@code call_ref} through per-signature dispatchers), {@code RefCodegen}, {@code TableCodegen},
  * {@code ExceptionCodegen}, {@code GcCodegen}, {@code AtomicCodegen}, {@code MemoryCodegen} (inline loads and
  * stores). {@code MethodSplitter} cuts functions too large for one method; {@code LoopOutliner} (with
- * {@code LocalLiveness}) moves inner loops into methods of their own, so HotSpot compiles them by invocation count. {@link dev.basalt.compiler.Support} and {@link dev.basalt.compiler.MemorySupport} hold the run-time
+ * {@code LocalLiveness}) moves inner loops (and large top-level loops of entry functions, run in chunks) into methods
+ * of their own, so HotSpot compiles them by invocation count. {@link dev.basalt.compiler.Support} and {@link dev.basalt.compiler.MemorySupport} hold the run-time
  * helpers generated code calls. See the module's README for the code shape and the supported subset.
  */
 package dev.basalt.compiler;
