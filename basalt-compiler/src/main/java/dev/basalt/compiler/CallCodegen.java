@@ -49,6 +49,7 @@ final class CallCodegen implements Opcodes {
     private static final String INST_DESC = "L" + ModuleCompiler.INST + ";";
 
     static final String FUNC_DESC = "Ldev/basalt/internal/runtime/FunctionInstance;";
+    private static final String TABLE_DESC = "Ldev/basalt/internal/runtime/TableInstance;";
 
     private final FunctionCompiler fc;
 
@@ -161,7 +162,7 @@ final class CallCodegen implements Opcodes {
                     FunctionCompiler.pushInt(fc.mv, p.second());
                     fc.mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "tableEntry", "(J" + INST_DESC + "II)" + FUNC_DESC,
                             false);
-                    leaveThroughTailDispatcher(ft);
+                    leaveThroughTailDispatcher(p.first());
                     return true;
                 }
                 int mark = fc.nextSlot;
@@ -188,7 +189,7 @@ final class CallCodegen implements Opcodes {
                     fc.pop();
                     fc.mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "refCallee", "(Ljava/lang/Object;)" + FUNC_DESC,
                             false);
-                    leaveThroughTailDispatcher(ft);
+                    leaveThroughTailDispatcher(((Instruction.Index) in).index());
                     return true;
                 }
                 int mark = fc.nextSlot;
@@ -234,23 +235,43 @@ final class CallCodegen implements Opcodes {
     }
 
     /**
-     * {@code call_indirect}: the callee found and checked as the interpreter does it, then called with its arguments
-     * as they are through the signature's dispatcher (see {@link IndirectCalls}).
+     * {@code call_indirect}: the callee found in the table (bounds and null checked as the interpreter does it), then
+     * called with its arguments as they are through the dispatcher of the expected type, which checks the signature
+     * of every callee it does not call directly (see {@link IndirectCalls}).
      */
     void callIndirect(int typeIndex, int tableIndex) {
         MethodVisitor mv = fc.mv;
-        if (fc.pop() == 'I') {
-            mv.visitInsn(I2L);
+        CompositeType.Func ft = fc.mc.funcType(typeIndex);
+        if (!IndirectCalls.fits(ft)) {
+            // No dispatcher for this signature: the interpreter's checked lookup, then the call through the runtime.
+            if (fc.pop() == 'I') {
+                mv.visitInsn(I2L);
+            }
+            mv.visitVarInsn(ALOAD, fc.instSlot);
+            FunctionCompiler.pushInt(mv, typeIndex);
+            FunctionCompiler.pushInt(mv, tableIndex);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "tableEntry", "(J" + INST_DESC + "II)" + FUNC_DESC, false);
+            typedCall(typeIndex);
+            return;
         }
+        boolean table64 = fc.mc.tableTypes.get(tableIndex).is64();
+        fc.pop();
         mv.visitVarInsn(ALOAD, fc.instSlot);
-        FunctionCompiler.pushInt(mv, typeIndex);
+        mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "tables", "[" + TABLE_DESC);
         FunctionCompiler.pushInt(mv, tableIndex);
-        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "tableEntry", "(J" + INST_DESC + "II)" + FUNC_DESC, false);
-        typedCall(fc.mc.funcType(typeIndex));
+        mv.visitInsn(AALOAD);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/basalt/compiler/DispatchSupport", table64 ? "element64" : "element",
+                "(" + (table64 ? "J" : "I") + TABLE_DESC + ")" + FUNC_DESC, false);
+        typedCall(typeIndex);
     }
 
-    /** With the arguments and a checked callee of type {@code ft} on the JVM stack: the call and its results. */
-    private void typedCall(CompositeType.Func ft) {
+    /**
+     * With the arguments and the callee on the JVM stack: the call of type {@code typeIndex} and its results. The
+     * callee is checked against the type (or, for {@code call_ref}, has it by validation) unless a dispatcher takes
+     * the call: then the dispatcher checks what it does not call directly.
+     */
+    private void typedCall(int typeIndex) {
+        CompositeType.Func ft = fc.mc.funcType(typeIndex);
         MethodVisitor mv = fc.mv;
         char[] params = fc.types(ft.params());
         char[] results = fc.types(ft.results());
@@ -271,7 +292,7 @@ final class CallCodegen implements Opcodes {
             return;
         }
         fc.sp -= params.length;
-        fc.mc.indirect.invoke(mv, fc.instSlot, ft);
+        fc.mc.indirect.invoke(mv, fc.instSlot, typeIndex);
         typedResults(results);
     }
 
@@ -353,11 +374,11 @@ final class CallCodegen implements Opcodes {
     }
 
     /** With the arguments and the checked callee on the JVM stack: pops this frame, tail-calls through the dispatcher. */
-    private void leaveThroughTailDispatcher(CompositeType.Func ft) {
-        fc.sp -= ft.params().size();
+    private void leaveThroughTailDispatcher(int typeIndex) {
+        fc.sp -= fc.mc.funcType(typeIndex).params().size();
         popFrame();
         fc.lines.markNoActivation(fc.mv);
-        fc.mc.indirect.invokeTail(fc.mv, fc.instSlot, ft);
+        fc.mc.indirect.invokeTail(fc.mv, fc.instSlot, typeIndex);
         fc.lines.resume(fc.mv);
         fc.mv.visitInsn(ARETURN);
         fc.markUnreachable();
@@ -443,7 +464,7 @@ final class CallCodegen implements Opcodes {
     private void callRef(int typeIndex) {
         fc.pop();
         fc.mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "refCallee", "(Ljava/lang/Object;)" + FUNC_DESC, false);
-        typedCall(fc.mc.funcType(typeIndex));
+        typedCall(typeIndex);
     }
 
     /**

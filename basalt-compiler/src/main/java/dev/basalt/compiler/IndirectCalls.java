@@ -11,6 +11,7 @@ import dev.basalt.wasm.Opcode;
 import dev.basalt.wasm.Table;
 import dev.basalt.wasm.ValType;
 import dev.basalt.wasm.WasmModule;
+import dev.basalt.wasm.types.DefinedType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,25 +25,27 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * Typed calls through function references ({@code call_indirect}, {@code call_ref}) without the runtime's value
- * stack. The call site finds the callee as the interpreter does ({@code Interpreter.indirect}: same bounds, null and
- * signature checks, same traps, subtyping included; for {@code call_ref} the null check) and then calls a
- * dispatcher of the generated class, one per JVM signature, with the arguments as they are on the JVM stack:
+ * stack. The call site finds the callee as the interpreter does ({@code Interpreter.indirect}: same bounds and null
+ * checks, same traps; for {@code call_ref} the null check) and then calls a dispatcher of the generated class, one
+ * per expected type, with the arguments as they are on the JVM stack:
  *
  * <pre>
  *   static R dispatch$N(P..., FunctionInstance f, ModuleInstance inst)
  *     if f.instance == inst: switch (f.index) { case k: return f&lt;k&gt;(P..., inst); ... }
- *     return dispatch$N$slow(P..., f, inst)     // spill to the value stack, call through the runtime
+ *     return dispatch$N$slow(P..., f, inst)     // signature check, spill to the value stack, call through the runtime
  * </pre>
  *
- * <p>A function that passed the type check has a type that matches the call's, so its static method has the
- * dispatcher's JVM signature (function subtyping only relates reference types, which are all {@code Object} here);
- * the cases are the module's functions of that signature that can become references at all (named by an element
- * segment, export, global or table initialiser: validation requires that of {@code ref.func}) and are compiled
- * (under tiering, those of this batch and earlier ones; in a module spread over several classes, those of this
- * class). Everything else — imports, host functions, functions of
- * other instances (also of the same module), functions not compiled yet — takes the slow path, which is the
- * runtime's ordinary call. Each case is the same {@code invokestatic} as a direct {@code call}, so the callee records
- * its frame, charges fuel and returns its results exactly as it does for {@code call}.
+ * <p>The cases are the module's functions whose type matches the expected one (equal or a subtype, decided at compile
+ * time on the types' canonical identities: a function of this instance has its module's type for its index) and that
+ * can become references at all (named by an element segment, export, global or table initialiser: validation
+ * requires that of {@code ref.func}) and are compiled (under tiering, those of this batch and earlier ones; in a
+ * module spread over several classes, those of this class). So a direct case needs no signature check at run time:
+ * {@code call_indirect}'s check (the interpreter's, subtyping included, same trap) runs only on the slow path, for
+ * everything else — functions of this instance of another type, imports, host functions, functions of other
+ * instances (also of the same module), functions not compiled yet — before the runtime's ordinary call. Each case is
+ * the same {@code invokestatic} as a direct {@code call}, so the callee charges fuel and returns its results exactly
+ * as it does for {@code call}. Tail calls ({@link #invokeTail}) check the signature at the call site instead, while
+ * the caller's frame is still on the Wasm call stack.
  *
  * <p>Dispatchers are small for the common case (one switch HotSpot can inline into the call site). Large candidate
  * sets are split over a tree of methods ({@code dispatch$N$<path>}) so that no method exceeds HotSpot's inlining and
@@ -51,20 +54,29 @@ import org.objectweb.asm.Opcodes;
 final class IndirectCalls implements Opcodes {
     static final String DISPATCH = "dispatch$";
     private static final String FUNC = "dev/basalt/internal/runtime/FunctionInstance";
+    private static final String DISPATCH_SUPPORT = "dev/basalt/compiler/DispatchSupport";
     private static final String INST_DESC = "L" + ModuleCompiler.INST + ";";
     private static final String STORE_DESC = "L" + ModuleCompiler.STORE + ";";
     /** Estimated bytecode per dispatcher method: keeps each far below HotSpot's 8,000-byte HugeMethodLimit. */
     private static final int METHOD_BUDGET = 3_000;
 
     private final ModuleCompiler mc;
-    /**
-     * The dispatchers this class calls, by JVM descriptor of the callees' static methods and Wasm result count (the
-     * slow path reserves room for the results): their numbers.
-     */
-    private final Map<Use, Integer> used = new LinkedHashMap<>();
+    /** The dispatchers this class calls, by expected type and kind. */
+    private final Map<Use, Dispatcher> used = new LinkedHashMap<>();
 
-    /** {@code tail}: a dispatcher for {@code return_call_indirect} / {@code return_call_ref} (see {@link #invokeTail}). */
-    private record Use(String desc, int results, boolean tail) {
+    /**
+     * A dispatcher's key: the call's expected type (its canonical identity: type indices of equivalent types share a
+     * dispatcher) and {@code tail}, a dispatcher for {@code return_call_indirect} / {@code return_call_ref} (see
+     * {@link #invokeTail}).
+     */
+    private record Use(DefinedType expected, boolean tail) {
+    }
+
+    /**
+     * A dispatcher: its number, a type index of the expected type (for the slow path's signature check), the JVM
+     * descriptor of the callees' static methods and the Wasm result count (the slow path reserves room for them).
+     */
+    private record Dispatcher(int id, int typeIndex, String desc, int results) {
     }
 
     /** A child method of a dispatcher tree node and the share of the targets it dispatches. */
@@ -76,29 +88,33 @@ final class IndirectCalls implements Opcodes {
     }
 
     /**
-     * With the arguments and then the callee ({@code FunctionInstance}, already checked) on the JVM stack: calls it
-     * through the dispatcher of its signature. Leaves what a direct {@code invokestatic} of the callee would.
+     * With the arguments and then the callee ({@code FunctionInstance}, not null, its signature not yet checked) on
+     * the JVM stack: calls it through the dispatcher of type {@code typeIndex}, which traps as {@code call_indirect}
+     * when the signature does not match. Leaves what a direct {@code invokestatic} of the callee would.
      */
-    void invoke(MethodVisitor mv, int instSlot, CompositeType.Func type) {
-        call(mv, instSlot, new Use(descriptor(type), type.results().size(), false));
+    void invoke(MethodVisitor mv, int instSlot, int typeIndex) {
+        call(mv, instSlot, typeIndex, false);
     }
 
     /**
      * The tail-call form, in a tail-call body whose frame is already popped (see {@link CallCodegen}): with the
-     * arguments and the checked callee on the JVM stack, leaves what the body returns. A callee of this instance
+     * arguments and the callee, already checked against type {@code typeIndex}, on the JVM stack, leaves what the
+     * body returns. A callee of this instance
      * that makes no tail calls of its own (a leaf: it cannot continue the chain, so the JVM stack grows by one frame
      * at most) is called directly and its results left at the store's top (null: nothing pending); any other callee
      * gets its arguments at the store's top and is returned for the trampoline.
      */
-    void invokeTail(MethodVisitor mv, int instSlot, CompositeType.Func type) {
-        call(mv, instSlot, new Use(descriptor(type), type.results().size(), true));
+    void invokeTail(MethodVisitor mv, int instSlot, int typeIndex) {
+        call(mv, instSlot, typeIndex, true);
     }
 
-    private void call(MethodVisitor mv, int instSlot, Use use) {
-        int id = used.computeIfAbsent(use, d -> used.size());
+    private void call(MethodVisitor mv, int instSlot, int typeIndex, boolean tail) {
+        Dispatcher d = used.computeIfAbsent(new Use(mc.typeSpace().defined(typeIndex), tail), u -> {
+            CompositeType.Func type = mc.funcType(typeIndex);
+            return new Dispatcher(used.size(), typeIndex, descriptor(type), type.results().size());
+        });
         mv.visitVarInsn(ALOAD, instSlot);
-        mv.visitMethodInsn(INVOKESTATIC, mc.className, DISPATCH + id, Signature.of(use.desc(), use.tail()).desc(),
-                false);
+        mv.visitMethodInsn(INVOKESTATIC, mc.className, DISPATCH + d.id(), Signature.of(d.desc(), tail).desc(), false);
     }
 
     /**
@@ -133,25 +149,31 @@ final class IndirectCalls implements Opcodes {
 
     /** Emits the dispatchers that code of this class calls. */
     void emitDispatchers(ClassVisitor cw) {
-        for (Map.Entry<Use, Integer> e : used.entrySet()) {
+        for (Map.Entry<Use, Dispatcher> e : used.entrySet()) {
             Use use = e.getKey();
-            String name = DISPATCH + e.getValue();
-            int[] targets = compiledTargets(use.desc(), use.tail());
-            Signature sig = Signature.of(use.desc(), use.tail());
+            Dispatcher d = e.getValue();
+            String name = DISPATCH + d.id();
+            int[] targets = compiledTargets(use.expected(), d.desc(), use.tail());
+            Signature sig = Signature.of(d.desc(), use.tail());
             emitNode(cw, sig, name, name, targets, 0, targets.length, true);
-            emitSlowPath(cw, sig, name + "$slow", use.results());
+            emitSlowPath(cw, sig, name + "$slow", d.results(), d.typeIndex());
         }
     }
 
     /**
-     * The candidates of signature {@code desc} that have a compiled static method callable from this class; for
-     * tail calls only leaves (functions that make no tail calls other than to themselves).
+     * The candidates of a call expecting type {@code expected}: defined functions that can become references, whose
+     * type matches it (a subtype of it; their static methods then have the descriptor {@code desc}) and that have a
+     * compiled static method callable from this class; for tail calls only leaves (functions that make no tail calls
+     * other than to themselves). Such a callee passes the signature check, so the dispatcher calls it unchecked.
      */
-    private int[] compiledTargets(String desc, boolean tail) {
+    private int[] compiledTargets(DefinedType expected, String desc, boolean tail) {
         int[] all = mc.referenceableByDescriptor().getOrDefault(desc, new int[0]);
+        List<dev.basalt.wasm.Function> functions = mc.module.functions();
         return Arrays.stream(all)
                 .filter(i -> mc.directOwner(i) != null && !(tail && mc.tailCallers[i - mc.importedFuncs]))
                 .filter(i -> !mc.dispatchWithinClass || mc.directOwner(i).equals(mc.className))
+                .filter(i -> mc.typeSpace().defined(functions.get(i - mc.importedFuncs).typeIndex())
+                        .isSubtypeOf(expected))
                 .toArray();
     }
 
@@ -325,9 +347,17 @@ final class IndirectCalls implements Opcodes {
      * {@code dispatch$N$slow}: the call through the runtime (arguments and results on the store's value stack), for
      * every callee without a direct case. Several results stay at the store's top, as a direct callee leaves them.
      */
-    private void emitSlowPath(ClassVisitor cw, Signature sig, String name, int resultCount) {
+    private void emitSlowPath(ClassVisitor cw, Signature sig, String name, int resultCount, int typeIndex) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, name, sig.desc(), null, null);
         mv.visitCode();
+        if (!sig.tail()) {
+            // Tail calls are checked at the call site, while the caller's frame is still on the Wasm call stack.
+            mv.visitVarInsn(ALOAD, sig.funcSlot());
+            mv.visitVarInsn(ALOAD, sig.instSlot());
+            FunctionCompiler.pushInt(mv, typeIndex);
+            mv.visitMethodInsn(INVOKESTATIC, DISPATCH_SUPPORT, "checkSignature", "(L" + FUNC + ";" + INST_DESC + "I)V",
+                    false);
+        }
         int storeSlot = sig.instSlot() + 1;
         int baseSlot = storeSlot + 1;
         mv.visitVarInsn(ALOAD, sig.instSlot());

@@ -15,6 +15,7 @@ import dev.basalt.wasm.SubType;
 import dev.basalt.wasm.TableType;
 import dev.basalt.wasm.ValType;
 import dev.basalt.wasm.WasmModule;
+import dev.basalt.wasm.types.TypeSpace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,8 @@ final class ModuleCompiler {
     private final ModuleCompiler root;
     /** See {@link #enteredFromOutsideOnly}; computed on first use, on {@link #root}. */
     private volatile boolean[] outsideOnly;
+    /** See {@link #typeSpace()}; computed on first use, shared by the compilers of one module. */
+    private TypeSpace typeSpace;
 
     /** The class of a whole module: every defined function, calls between them direct. */
     ModuleCompiler(WasmModule module, String className) {
@@ -135,6 +138,7 @@ final class ModuleCompiler {
             tailCallers = shape.tailCallers;
             tailBodies = CallCodegen.tailBodies(module, importedFuncs, tailCallers, owners);
             referenceable = shape.referenceableByDescriptor();
+            typeSpace = shape.typeSpace();
             return;
         }
         funcTypes = new ArrayList<>();
@@ -223,6 +227,14 @@ final class ModuleCompiler {
                 }
             }
         }
+    }
+
+    /** The module's types with their canonical identities (typed indirect calls match callee types statically). */
+    TypeSpace typeSpace() {
+        if (typeSpace == null) {
+            typeSpace = TypeSpace.of(module);
+        }
+        return typeSpace;
     }
 
     CompositeType.Func funcType(int typeIndex) {
