@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -38,8 +39,8 @@ import org.objectweb.asm.Opcodes;
  * <p>The cases are the module's functions whose type matches the expected one (equal or a subtype, decided at compile
  * time on the types' canonical identities: a function of this instance has its module's type for its index) and that
  * can become references at all (named by an element segment, export, global or table initialiser: validation
- * requires that of {@code ref.func}) and are compiled (under tiering, those of this batch and earlier ones; in a
- * module spread over several classes, those of this class). So a direct case needs no signature check at run time:
+ * requires that of {@code ref.func}) and are compiled (under tiering, those of this batch and earlier ones). A
+ * module spread over several classes has one class of dispatchers for all of them ({@link Shared}). So a direct case needs no signature check at run time:
  * {@code call_indirect}'s check (the interpreter's, subtyping included, same trap) runs only on the slow path, for
  * everything else — functions of this instance of another type, imports, host functions, functions of other
  * instances (also of the same module), functions not compiled yet — before the runtime's ordinary call. Each case is
@@ -60,9 +61,54 @@ final class IndirectCalls implements Opcodes {
     /** Estimated bytecode per dispatcher method: keeps each far below HotSpot's 8,000-byte HugeMethodLimit. */
     private static final int METHOD_BUDGET = 3_000;
 
+    /**
+     * Direct cases per dispatcher at most; further matching functions take the slow path. Also the most cases a
+     * split module's dispatch class takes (unless one dispatcher alone has them): each case adds about three
+     * constant-pool entries, and a class has 65,535.
+     */
+    static final int MAX_TARGETS = 12_000;
+
     private final ModuleCompiler mc;
-    /** The dispatchers this class calls, by expected type and kind. */
-    private final Map<Use, Dispatcher> used = new LinkedHashMap<>();
+    /**
+     * The dispatchers this class calls, by expected type and kind; in a module spread over several classes, those of
+     * the module's dispatch classes (see {@link Shared}).
+     */
+    private final Map<Use, Dispatcher> used;
+    /** The dispatch classes of a module spread over several classes; null when this class defines its dispatchers. */
+    private final Shared shared;
+
+    /**
+     * The dispatchers of a module spread over several classes: classes of their own ({@code baseName},
+     * {@code baseName1}, ...) that the call sites of every class call, each dispatcher with a case for every matching
+     * function of the module, whichever class defines it. So a dispatcher exists once per module rather than once per
+     * class, and an indirect call to a function of another class is as direct as one to a function of the caller's
+     * class. Filled while the module's classes are generated; then {@link #dispatchClass} generates each class.
+     */
+    static final class Shared {
+        private final String baseName;
+        private final Map<Use, Dispatcher> used = new LinkedHashMap<>();
+        private final List<String> classNames = new ArrayList<>();
+        private int lastClassTargets;
+
+        Shared(String baseName) {
+            this.baseName = baseName;
+        }
+
+        /** The dispatch classes, in the order they were opened. */
+        List<String> classNames() {
+            return classNames;
+        }
+
+        /** The class for a new dispatcher of {@code targets} cases: the last one, or a new one when it is full. */
+        private String place(int targets) {
+            if (classNames.isEmpty() || lastClassTargets > 0 && lastClassTargets + targets > MAX_TARGETS) {
+                classNames.add(classNames.isEmpty() ? baseName : baseName + classNames.size());
+                lastClassTargets = 0;
+            }
+            lastClassTargets += targets;
+            return classNames.get(classNames.size() - 1);
+        }
+    }
 
     /**
      * A dispatcher's key: the call's expected type (its canonical identity: type indices of equivalent types share a
@@ -73,10 +119,10 @@ final class IndirectCalls implements Opcodes {
     }
 
     /**
-     * A dispatcher: its number, a type index of the expected type (for the slow path's signature check), the JVM
+     * A dispatcher: its number, the class that defines it, a type index of the expected type (for the slow path's signature check), the JVM
      * descriptor of the callees' static methods and the Wasm result count (the slow path reserves room for them).
      */
-    private record Dispatcher(int id, int typeIndex, String desc, int results) {
+    private record Dispatcher(int id, String owner, int typeIndex, String desc, int results) {
     }
 
     /** A child method of a dispatcher tree node and the share of the targets it dispatches. */
@@ -84,7 +130,27 @@ final class IndirectCalls implements Opcodes {
     }
 
     IndirectCalls(ModuleCompiler mc) {
+        this(mc, mc.sharedDispatch);
+    }
+
+    private IndirectCalls(ModuleCompiler mc, Shared shared) {
         this.mc = mc;
+        this.shared = shared;
+        this.used = shared != null ? shared.used : new LinkedHashMap<>();
+    }
+
+    /**
+     * Dispatch class {@code className} of a split module: the dispatchers placed in it by the classes generated with
+     * {@code shared}, with cases for the functions of all of them ({@code shape} is a compiler of the module whose
+     * {@code owners} name each function's class). It defines no function and no bridge.
+     */
+    static byte[] dispatchClass(ModuleCompiler shape, Shared shared, String className) {
+        ModuleCompiler mc = new ModuleCompiler(shape, className, new int[0], shape.owners);
+        ClassWriter cw = ModuleCompiler.classWriter();
+        cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, className, null, "java/lang/Object", null);
+        new IndirectCalls(mc, shared).emitOwnDispatchers(cw);
+        cw.visitEnd();
+        return cw.toByteArray();
     }
 
     /**
@@ -111,10 +177,13 @@ final class IndirectCalls implements Opcodes {
     private void call(MethodVisitor mv, int instSlot, int typeIndex, boolean tail) {
         Dispatcher d = used.computeIfAbsent(new Use(mc.typeSpace().defined(typeIndex), tail), u -> {
             CompositeType.Func type = mc.funcType(typeIndex);
-            return new Dispatcher(used.size(), typeIndex, descriptor(type), type.results().size());
+            String desc = descriptor(type);
+            String owner = shared == null ? mc.className
+                    : shared.place(compiledTargets(u.expected(), desc, tail).length);
+            return new Dispatcher(used.size(), owner, typeIndex, desc, type.results().size());
         });
         mv.visitVarInsn(ALOAD, instSlot);
-        mv.visitMethodInsn(INVOKESTATIC, mc.className, DISPATCH + d.id(), Signature.of(d.desc(), tail).desc(), false);
+        mv.visitMethodInsn(INVOKESTATIC, d.owner(), DISPATCH + d.id(), Signature.of(d.desc(), tail).desc(), false);
     }
 
     /**
@@ -147,11 +216,21 @@ final class IndirectCalls implements Opcodes {
         return "(" + params + "L" + FUNC + ";" + INST_DESC + ")" + (tail ? "L" + FUNC + ";" : desc.substring(close + 1));
     }
 
-    /** Emits the dispatchers that code of this class calls. */
+    /** Emits the dispatchers that code of this class calls, unless the module's dispatch classes define them. */
     void emitDispatchers(ClassVisitor cw) {
+        if (shared == null) {
+            emitOwnDispatchers(cw);
+        }
+    }
+
+    /** Emits the dispatchers placed in this class. */
+    private void emitOwnDispatchers(ClassVisitor cw) {
         for (Map.Entry<Use, Dispatcher> e : used.entrySet()) {
             Use use = e.getKey();
             Dispatcher d = e.getValue();
+            if (!d.owner().equals(mc.className)) {
+                continue;
+            }
             String name = DISPATCH + d.id();
             int[] targets = compiledTargets(use.expected(), d.desc(), use.tail());
             Signature sig = Signature.of(d.desc(), use.tail());
@@ -163,17 +242,17 @@ final class IndirectCalls implements Opcodes {
     /**
      * The candidates of a call expecting type {@code expected}: defined functions that can become references, whose
      * type matches it (a subtype of it; their static methods then have the descriptor {@code desc}) and that have a
-     * compiled static method callable from this class; for tail calls only leaves (functions that make no tail calls
-     * other than to themselves). Such a callee passes the signature check, so the dispatcher calls it unchecked.
+     * compiled static method; for tail calls only leaves (functions that make no tail calls other than to themselves).
+     * Such a callee passes the signature check, so the dispatcher calls it unchecked. At most {@link #MAX_TARGETS}.
      */
     private int[] compiledTargets(DefinedType expected, String desc, boolean tail) {
         int[] all = mc.referenceableByDescriptor().getOrDefault(desc, new int[0]);
         List<dev.basalt.wasm.Function> functions = mc.module.functions();
         return Arrays.stream(all)
                 .filter(i -> mc.directOwner(i) != null && !(tail && mc.tailCallers[i - mc.importedFuncs]))
-                .filter(i -> !mc.dispatchWithinClass || mc.directOwner(i).equals(mc.className))
                 .filter(i -> mc.typeSpace().defined(functions.get(i - mc.importedFuncs).typeIndex())
                         .isSubtypeOf(expected))
+                .limit(MAX_TARGETS)
                 .toArray();
     }
 

@@ -60,13 +60,23 @@ public final class JvmCompiler implements ExecutionEngine {
     record Part(String className, byte[] bytes, int[] members, int[][] lineOffsets) {
     }
 
+    /** The name suffix of a split module's dispatch class (see {@link IndirectCalls.Shared}). */
+    static final String DISPATCH_CLASS_SUFFIX = "_dispatch";
+
     /**
      * The classes of a whole module. A large module (CRuby: 11 MB of code, 17,825 functions) does not fit one class
      * file, so its functions are spread over classes of about {@link #PART_INSTRUCTIONS} instructions each, named
-     * {@code baseName}, {@code baseName_1}, ...; calls between them are direct {@code invokestatic}s.
+     * {@code baseName}, {@code baseName_1}, ...; calls between them are direct {@code invokestatic}s, and typed
+     * indirect calls of all of them go through the dispatchers of more classes, {@code baseName_dispatch}, ...,
+     * which define no function (parts without members; see {@link IndirectCalls.Shared}).
      */
     static List<Part> generateParts(WasmModule module, String baseName) {
-        int limit = PART_INSTRUCTIONS;
+        return generateParts(module, baseName, PART_INSTRUCTIONS);
+    }
+
+    /** As {@link #generateParts(WasmModule, String)}, with at most about {@code partInstructions} per class. */
+    static List<Part> generateParts(WasmModule module, String baseName, int partInstructions) {
+        int limit = partInstructions;
         while (true) {
             int[][] groups = partition(module, limit);
             int imported = module.importCount(ExternKind.FUNC);
@@ -80,10 +90,21 @@ public final class JvmCompiler implements ExecutionEngine {
             }
             try {
                 List<Part> parts = new ArrayList<>();
+                IndirectCalls.Shared dispatch = groups.length > 1
+                        ? new IndirectCalls.Shared(baseName + DISPATCH_CLASS_SUFFIX) : null;
+                ModuleCompiler shape = null;
                 for (int k = 0; k < groups.length; k++) {
-                    ModuleCompiler mc = new ModuleCompiler(module, names[k], groups[k], owners);
-                    mc.dispatchWithinClass = groups.length > 1;
+                    ModuleCompiler mc = shape == null ? new ModuleCompiler(module, names[k], groups[k], owners)
+                            : new ModuleCompiler(shape, names[k], groups[k], owners);
+                    shape = shape == null ? mc : shape;
+                    mc.sharedDispatch = dispatch;
                     parts.add(new Part(names[k], mc.compile(), groups[k], mc.lineOffsets));
+                }
+                if (dispatch != null) {
+                    for (String name : dispatch.classNames()) {
+                        parts.add(new Part(name, IndirectCalls.dispatchClass(shape, dispatch, name), new int[0],
+                                new int[0][]));
+                    }
                 }
                 return parts;
             } catch (ClassTooLargeException e) {
@@ -139,7 +160,7 @@ public final class JvmCompiler implements ExecutionEngine {
             int partCount = in.readInt();
             int defined = module.functions().size();
             int imported = module.importCount(ExternKind.FUNC);
-            if (partCount < 1 || partCount > Math.max(1, defined)) {
+            if (partCount < 1 || partCount > 2 * Math.max(1, defined) + 1) { // parts, then dispatch classes
                 throw new IllegalArgumentException("corrupt class count " + partCount);
             }
             List<Part> parts = new ArrayList<>();
@@ -202,6 +223,9 @@ public final class JvmCompiler implements ExecutionEngine {
                 owners);
         for (int p = 0; p < parts.size(); p++) {
             Part part = parts.get(p);
+            if (part.members().length == 0) {
+                continue; // the dispatch class of a split module: no functions, no bridge
+            }
             Invoker invoker;
             try {
                 invoker = (Invoker) classes.get(p).getConstructor().newInstance();

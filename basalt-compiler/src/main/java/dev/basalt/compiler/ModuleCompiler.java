@@ -71,12 +71,11 @@ final class ModuleCompiler {
     /** The dispatchers of typed indirect calls of the class being generated (see {@link IndirectCalls}). */
     IndirectCalls indirect;
     /**
-     * Whether typed indirect calls dispatch directly only to this class's own functions (see {@link IndirectCalls}):
-     * set for the classes of a module spread over several, where dispatchers naming every function of the module in
-     * every class would add megabytes of code (CRuby: 30 classes); calls to other classes' functions then go through
-     * the runtime. Tiering batches are small and dispatch to every compiled function.
+     * For the classes of a module spread over several: the module's dispatch class, whose dispatchers typed indirect
+     * calls of every class call (see {@link IndirectCalls.Shared}); null when this class defines its own (a whole
+     * module in one class, a tiering batch).
      */
-    boolean dispatchWithinClass;
+    IndirectCalls.Shared sharedDispatch;
     /** See {@link #referenceableByDescriptor()}; computed on first use, shared by the compilers of one module. */
     private Map<String, int[]> referenceable;
     /** The compiler whose module-wide tables this one shares (itself, or the {@code shape} it was made from). */
@@ -287,13 +286,7 @@ final class ModuleCompiler {
     }
 
     private byte[] generate() {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
-            @Override
-            protected String getCommonSuperClass(String a, String b) {
-                // Generated code only merges identical reference types; never load classes to find out.
-                return a.equals(b) ? a : "java/lang/Object";
-            }
-        };
+        ClassWriter cw = classWriter();
         cw.visit(Opcodes.V21, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, className, null,
                 "java/lang/Object", new String[] {"dev/basalt/compiler/Invoker"});
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
@@ -316,6 +309,17 @@ final class ModuleCompiler {
         emitInvoker(cw, true);
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** A writer for a generated class: frames computed without loading classes. */
+    static ClassWriter classWriter() {
+        return new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                // Generated code only merges identical reference types; never load classes to find out.
+                return a.equals(b) ? a : "java/lang/Object";
+            }
+        };
     }
 
     static String methodName(int funcIndex) {

@@ -357,4 +357,127 @@ class IndirectCallCompilerTest {
             assertThat(call.callI32(k, 7)).as("function %d", k).isEqualTo(7 + k * adds);
         }
     }
+
+    /**
+     * A module over {@link JvmCompiler#PART_INSTRUCTIONS} instructions (so spread over several classes) with
+     * functions of the callers' types, another type, a subtype, a host import and null slots in its table, before and
+     * after 400 filler functions (so in different classes). A counter global tells whose instance ran a function.
+     */
+    static String splitModule() {
+        StringBuilder sb = new StringBuilder("""
+                (module
+                  (type $ii (func (param i32) (result i32)))
+                  (type $v (func))
+                  (type $sup (sub (func (param i32) (result i32))))
+                  (type $sub (sub $sup (func (param i32) (result i32))))
+                  (import "host" "neg" (func $neg (type $ii)))
+                  (global $count (mut i32) (i32.const 0))
+                  (table $t (export "table") 8 funcref)
+                  ;; 0: first class, 1: last class, 2: host, 3: wrong type, 4: subtype, 5: supertype, 6-7: null
+                  (elem (i32.const 0) $first $last $neg $nop $subf $supf)
+                  (func $first (type $ii)
+                    (global.set $count (i32.add (global.get $count) (i32.const 1)))
+                    (i32.add (local.get 0) (global.get $count)))
+                  (func (export "call-early") (param $slot i32) (param $x i32) (result i32)
+                    (call_indirect (type $ii) (local.get $x) (local.get $slot)))
+                """);
+        for (int k = 0; k < 400; k++) {
+            sb.append("  (func $pad").append(k).append(" (param i32) (result i32) (local.get 0)");
+            sb.append(" (i32.const 1) (i32.add)".repeat(300)).append(")\n");
+        }
+        sb.append("""
+                  (func $last (type $ii) (i32.mul (local.get 0) (i32.const 1000)))
+                  (func $nop (type $v))
+                  (func $subf (type $sub) (i32.sub (local.get 0) (i32.const 7)))
+                  (func $supf (type $sup) (i32.add (local.get 0) (i32.const 7)))
+                  (func (export "call-late") (param $slot i32) (param $x i32) (result i32)
+                    (call_indirect (type $ii) (local.get $x) (local.get $slot)))
+                  (func (export "call-sup") (param $slot i32) (param $x i32) (result i32)
+                    (call_indirect (type $sup) (local.get $x) (local.get $slot)))
+                  (func (export "set") (param $slot i32) (param $f funcref) (table.set $t (local.get $slot) (local.get $f)))
+                  (func (export "first") (type $ii) (call $first (local.get 0))))
+                """);
+        return sb.toString();
+    }
+
+    @Test
+    void splitModulesDispatchAcrossTheirClassesThroughOneDispatchClass() {
+        String base = "dev/basalt/compiler/gen/SplitProbe";
+        List<JvmCompiler.Part> parts = JvmCompiler.generateParts(WatParser.parseModule(splitModule()), base);
+        assertThat(parts).as("function classes and the dispatch class").hasSizeGreaterThan(2);
+        JvmCompiler.Part dispatch = parts.get(parts.size() - 1);
+        assertThat(dispatch.className()).isEqualTo(base + JvmCompiler.DISPATCH_CLASS_SUFFIX);
+        assertThat(dispatch.members()).isEmpty();
+        java.util.Set<String> callees = new java.util.TreeSet<>();
+        for (JvmCompiler.Part part : parts) {
+            StringWriter problems = new StringWriter();
+            CheckClassAdapter.verify(new ClassReader(part.bytes()), false, new PrintWriter(problems));
+            assertThat(problems.toString()).as(part.className()).isEmpty();
+            new ClassReader(part.bytes()).accept(new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9) {
+                @Override
+                public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String desc, String sig,
+                                                                   String[] exceptions) {
+                    if (part != dispatch) {
+                        assertThat(name).as("no dispatcher of its own in " + part.className())
+                                .doesNotStartWith(IndirectCalls.DISPATCH);
+                        return null;
+                    }
+                    return new org.objectweb.asm.MethodVisitor(org.objectweb.asm.Opcodes.ASM9) {
+                        @Override
+                        public void visitMethodInsn(int op, String owner, String method, String d, boolean itf) {
+                            if (method.matches("f\\d+")) {
+                                callees.add(owner + "." + method);
+                            }
+                        }
+                    };
+                }
+            }, 0);
+        }
+        int last = 1 + 1 + 1 + 400; // after $neg, $first, call-early and the filler functions
+        assertThat(callees).as("direct cases in the first and the last class")
+                .contains(parts.get(0).className() + ".f1", parts.get(parts.size() - 2).className() + ".f" + last);
+
+        for (Engine engine : engines()) {
+            Store<Void> store = Store.create(engine);
+            Linker<Void> linker = Linker.create(engine);
+            linker.defineHostFunction("host", "neg", new dev.basalt.FuncType(List.of(NumType.I32), List.of(NumType.I32)),
+                    (caller, args) -> new Val[] {Val.i32(-((Val.I32) args[0]).value())});
+            Module m = Module.fromWat(engine, splitModule());
+            Instance a = linker.instantiate(store, m);
+            Instance b = linker.instantiate(store, m);
+            for (String caller : List.of("call-early", "call-late")) {
+                Func call = a.getFunc(caller).orElseThrow();
+                assertThat(call.callI32(1, 5)).as(caller + ": last class").isEqualTo(5000);
+                assertThat(call.callI32(2, 5)).as(caller + ": host").isEqualTo(-5);
+                assertThat(trapOf(() -> call.callI32(3, 5))).isEqualTo(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+                assertThat(trapOf(() -> call.callI32(4, 5))).as(caller + ": $sub is no $ii")
+                        .isEqualTo(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+                assertThat(trapOf(() -> call.callI32(6, 5))).isEqualTo(TrapKind.UNINITIALIZED_ELEMENT);
+                assertThat(trapOf(() -> call.callI32(8, 5))).isEqualTo(TrapKind.UNDEFINED_ELEMENT);
+            }
+            Func early = a.getFunc("call-early").orElseThrow();
+            Func late = a.getFunc("call-late").orElseThrow();
+            assertThat(late.callI32(0, 10)).as("first class, a's counter at 1").isEqualTo(11);
+            assertThat(early.callI32(0, 10)).as("a's counter at 2").isEqualTo(12);
+            Func sup = a.getFunc("call-sup").orElseThrow();
+            assertThat(sup.callI32(4, 10)).as("a subtype through its supertype").isEqualTo(3);
+            assertThat(sup.callI32(5, 10)).isEqualTo(17);
+            assertThat(trapOf(() -> sup.callI32(0, 10))).isEqualTo(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+            // Another instance's function in a's table runs with b's instance (b's counter), then a table change.
+            Func set = a.getFunc("set").orElseThrow();
+            set.call(Val.i32(6), new Val.FuncRef(b.getFunc("first").orElseThrow()));
+            assertThat(late.callI32(6, 10)).as("b's export, b's counter at 1").isEqualTo(11);
+            assertThat(early.callI32(0, 10)).as("a's counter at 3").isEqualTo(13);
+            set.call(Val.i32(1), new Val.FuncRef(a.getFunc("first").orElseThrow()));
+            assertThat(late.callI32(1, 10)).as("after table.set, a's counter at 4").isEqualTo(14);
+            if (engine == COMPILER) {
+                // The dispatch class is part of the compiled code: a deserialized module has it too.
+                Instance c = linker.instantiate(store, Module.deserialize(engine, m.serialize()));
+                assertThat(c.getFunc("call-early").orElseThrow().callI32(1, 3)).isEqualTo(3000);
+                assertThat(c.getFunc("call-late").orElseThrow().callI32(0, 3)).isEqualTo(4);
+                assertThat(trapOf(() -> c.getFunc("call-late").orElseThrow().callI32(3, 3)))
+                        .isEqualTo(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+            }
+        }
+    }
 }
