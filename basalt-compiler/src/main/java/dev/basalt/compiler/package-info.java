@@ -6,11 +6,13 @@
  * {@code ModuleCompiler} generates one class (its functions and the {@link dev.basalt.compiler.Invoker} bridge from
  * the runtime's calling convention), {@code FunctionCompiler} one function, with the instruction families in classes
  * of their own: {@code CallCodegen} (calls, several results, tail calls), {@code IndirectCalls}
- * ({@code call_indirect}/{@code call_ref} through per-signature dispatchers), {@code RefCodegen}, {@code TableCodegen},
+ * ({@code call_indirect}/{@code call_ref} through per-type dispatchers; one dispatch class for a module spread over
+ * several classes), {@code RefCodegen}, {@code TableCodegen},
  * {@code ExceptionCodegen}, {@code GcCodegen}, {@code AtomicCodegen}, {@code MemoryCodegen} (inline loads and
  * stores). {@code MethodSplitter} cuts functions too large for one method; {@code LoopOutliner} (with
  * {@code LocalLiveness}) moves inner loops (and large top-level loops of entry functions, run in chunks) into methods
- * of their own, so HotSpot compiles them by invocation count. {@link dev.basalt.compiler.Support} and {@link dev.basalt.compiler.MemorySupport} hold the run-time
- * helpers generated code calls. See the module's README for the code shape and the supported subset.
+ * of their own, so HotSpot compiles them by invocation count. {@link dev.basalt.compiler.Support},
+ * {@link dev.basalt.compiler.MemorySupport} and {@link dev.basalt.compiler.DispatchSupport} hold the run-time helpers
+ * generated code calls. See the module's README for the code shape and the supported subset.
  */
 package dev.basalt.compiler;
