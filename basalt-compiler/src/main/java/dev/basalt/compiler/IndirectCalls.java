@@ -67,6 +67,17 @@ final class IndirectCalls implements Opcodes {
      * constant-pool entries, and a class has 65,535.
      */
     static final int MAX_TARGETS = 12_000;
+    /**
+     * Call sites with at most this many direct candidates get a dispatcher of their own (up to {@link #MAX_SITES} per
+     * class). HotSpot inlines a dispatcher's callee only where the profile shows that case taken in at least a
+     * quarter of the dispatcher's calls ({@code InlineFrequencyRatio}) or the callee is tiny; a dispatcher shared by
+     * every call of a type splits its profile over all the call sites' targets (in C code, each vtable slot and
+     * operator table is a call site of its own with few targets), and a site's own profile also prunes the cases it
+     * never takes. Larger candidate sets would cost their whole switch per site and rarely reach a quarter anyway.
+     */
+    static final int SITE_TARGETS = 8;
+    /** Per-site dispatchers per class at most: bounds the code they add to a module with many call sites. */
+    static final int MAX_SITES = 256;
 
     private final ModuleCompiler mc;
     /**
@@ -76,6 +87,8 @@ final class IndirectCalls implements Opcodes {
     private final Map<Use, Dispatcher> used;
     /** The dispatch classes of a module spread over several classes; null when this class defines its dispatchers. */
     private final Shared shared;
+    /** Call sites given a dispatcher of their own so far (see {@link #SITE_TARGETS}). */
+    private int sites;
 
     /**
      * The dispatchers of a module spread over several classes: classes of their own ({@code baseName},
@@ -112,10 +125,10 @@ final class IndirectCalls implements Opcodes {
 
     /**
      * A dispatcher's key: the call's expected type (its canonical identity: type indices of equivalent types share a
-     * dispatcher) and {@code tail}, a dispatcher for {@code return_call_indirect} / {@code return_call_ref} (see
-     * {@link #invokeTail}).
+     * dispatcher), {@code tail}, a dispatcher for {@code return_call_indirect} / {@code return_call_ref} (see
+     * {@link #invokeTail}), and the call site for a dispatcher of one site's own ({@link #SITE_TARGETS}), else -1.
      */
-    private record Use(DefinedType expected, boolean tail) {
+    private record Use(DefinedType expected, boolean tail, int site) {
     }
 
     /**
@@ -175,7 +188,15 @@ final class IndirectCalls implements Opcodes {
     }
 
     private void call(MethodVisitor mv, int instSlot, int typeIndex, boolean tail) {
-        Dispatcher d = used.computeIfAbsent(new Use(mc.typeSpace().defined(typeIndex), tail), u -> {
+        DefinedType expected = mc.typeSpace().defined(typeIndex);
+        int site = -1;
+        if (shared == null && sites < MAX_SITES) {
+            int targets = compiledTargets(expected, descriptor(mc.funcType(typeIndex)), tail).length;
+            if (targets > 0 && targets <= SITE_TARGETS) {
+                site = sites++;
+            }
+        }
+        Dispatcher d = used.computeIfAbsent(new Use(expected, tail, site), u -> {
             CompositeType.Func type = mc.funcType(typeIndex);
             String desc = descriptor(type);
             String owner = shared == null ? mc.className

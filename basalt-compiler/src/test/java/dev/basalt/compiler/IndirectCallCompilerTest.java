@@ -480,4 +480,60 @@ class IndirectCallCompilerTest {
             }
         }
     }
+
+    /** The names of the dispatcher entry methods ({@code dispatch$N}) of a generated class. */
+    private static java.util.Set<String> dispatchers(byte[] classBytes) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        new ClassReader(classBytes).accept(new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9) {
+            @Override
+            public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String desc, String sig,
+                                                               String[] exceptions) {
+                if (name.matches("dispatch\\$\\d+")) {
+                    names.add(name);
+                }
+                return null;
+            }
+        }, 0);
+        return names;
+    }
+
+    /** {@code sites} functions each making {@code call_indirect}s of one type with {@code targets} candidates. */
+    static String callSites(int sites, int targets) {
+        StringBuilder sb = new StringBuilder("(module\n  (type $ii (func (param i32) (result i32)))\n");
+        sb.append("  (table ").append(targets).append(" funcref)\n  (elem (i32.const 0)");
+        for (int k = 0; k < targets; k++) {
+            sb.append(" $f").append(k);
+        }
+        sb.append(")\n");
+        for (int k = 0; k < targets; k++) {
+            sb.append("  (func $f").append(k).append(" (type $ii) (i32.add (local.get 0) (i32.const ").append(k)
+                    .append(")))\n");
+        }
+        for (int c = 0; c < sites; c++) {
+            sb.append("  (func (export \"call").append(c).append("\") (param $slot i32) (param $x i32) (result i32)\n")
+                    .append("    (call_indirect (type $ii) (local.get $x) (local.get $slot)))\n");
+        }
+        return sb.append(")").toString();
+    }
+
+    @Test
+    void callSitesWithFewCandidatesGetDispatchersOfTheirOwn() {
+        int few = IndirectCalls.SITE_TARGETS;
+        assertThat(dispatchers(JvmCompiler.generate(WatParser.parseModule(callSites(3, few)))))
+                .as("one per site").hasSize(3);
+        assertThat(dispatchers(JvmCompiler.generate(WatParser.parseModule(callSites(3, few + 1)))))
+                .as("one shared by the sites").hasSize(1);
+        assertThat(dispatchers(JvmCompiler.generate(WatParser.parseModule(callSites(IndirectCalls.MAX_SITES + 2, 2)))))
+                .as("per-site ones up to the limit, then one shared").hasSize(IndirectCalls.MAX_SITES + 1);
+        for (int targets : new int[] {few, few + 1}) {
+            Instance inst = CompilerTest.instantiate(COMPILER, callSites(3, targets));
+            for (int c = 0; c < 3; c++) {
+                Func call = inst.getFunc("call" + c).orElseThrow();
+                for (int k = 0; k < targets; k++) {
+                    assertThat(call.callI32(k, 100 * c)).isEqualTo(100 * c + k);
+                }
+                assertThat(trapOf(() -> call.callI32(targets, 1))).isEqualTo(TrapKind.UNDEFINED_ELEMENT);
+            }
+        }
+    }
 }
