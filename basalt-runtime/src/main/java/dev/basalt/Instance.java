@@ -30,10 +30,18 @@ public final class Instance {
         return e == null ? Optional.empty() : Optional.of(Values.extern(e, store));
     }
 
-    /** All exports in declaration order. */
+    /** The exports map, made on the first {@link #exports()} (an instance's exports never change). */
+    private Map<String, Extern> exports;
+
+    /** All exports in declaration order (unmodifiable; the same map on every call). */
     public Map<String, Extern> exports() {
-        Map<String, Extern> out = new LinkedHashMap<>();
-        instance.exports.forEach((k, v) -> out.put(k, Values.extern(v, store)));
+        Map<String, Extern> out = exports;
+        if (out == null) {
+            Map<String, Extern> made = new LinkedHashMap<>();
+            instance.exports.forEach((k, v) -> made.put(k, Values.extern(v, store)));
+            out = java.util.Collections.unmodifiableMap(made);
+            exports = out;
+        }
         return out;
     }
 

@@ -26,9 +26,23 @@ public final class TypeRegistry {
         return out;
     }
 
-    /** The runtime type of a stand-alone function type without concrete references (host functions). */
+    /** Host function signatures already canonicalised: equal lists without concrete references are the same type. */
+    private final Map<List<List<ValType>>, DefinedType> hostFuncTypes = new ConcurrentHashMap<>();
+
+    /**
+     * The runtime type of a stand-alone function type without concrete references (host functions). Remembered
+     * per signature: canonicalising builds a one-type type space, which cost the component runtime about a tenth of
+     * its instantiation time (it creates a host function per lowered import and built-in per instance).
+     */
     public DefinedType funcType(List<ValType> params, List<ValType> results) {
-        return types.computeIfAbsent(TypeSpace.canonicalFuncType(params, results),
+        List<List<ValType>> key = List.of(List.copyOf(params), List.copyOf(results));
+        DefinedType known = hostFuncTypes.get(key);
+        if (known != null) {
+            return known;
+        }
+        DefinedType t = types.computeIfAbsent(TypeSpace.canonicalFuncType(params, results),
                 c -> new DefinedType(c, new dev.basalt.wasm.CompositeType.Func(params, results), true, null));
+        hostFuncTypes.putIfAbsent(key, t);
+        return t;
     }
 }

@@ -477,7 +477,7 @@ public final class InstantiationPlan {
                             }
                             instance = instantiate(linker, x.instantiator.store, module);
                         }
-                        // exports() is a fresh map of this instance's exports: no copy needed
+                        // exports() is this instance's unmodifiable exports map, made once: no copy needed
                         x.scope.addRaw(Sort.CORE_INSTANCE, instance.exports());
                     });
                 }
