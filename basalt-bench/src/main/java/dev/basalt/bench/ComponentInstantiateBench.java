@@ -35,7 +35,8 @@ import java.util.Locale;
  * call, lifting the results, post-return) for a few functions of each component: the median CPU time per call
  * over batches of {@value #CALL_BATCH} calls ({@value #BULK_BATCH} for the 64 KiB {@code list<u8>} and 8192-element
  * {@code list<f64>} round trips through {@link #ECHO}), each result checked once per batch. {@code --calls-only}
- * skips the instantiation rows.
+ * skips the instantiation rows; {@code --only-calls TEXT} measures only the calls whose description contains it, and
+ * {@code --engine} one engine.
  */
 public final class ComponentInstantiateBench {
     /**
@@ -111,6 +112,8 @@ public final class ComponentInstantiateBench {
         boolean calls = true;
         boolean instantiations = true;
         int callBatches = 300;
+        String onlyCalls = "";
+        List<Config.Strategy> engines = List.of(Config.Strategy.INTERPRETER, Config.Strategy.COMPILER);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--samples" -> samples = Integer.parseInt(args[++i]);
@@ -119,9 +122,12 @@ public final class ComponentInstantiateBench {
                 case "--no-calls" -> calls = false;
                 case "--calls-only" -> instantiations = false;
                 case "--call-batches" -> callBatches = Integer.parseInt(args[++i]);
+                case "--only-calls" -> onlyCalls = args[++i];
+                case "--engine" -> engines = List.of(Config.Strategy.valueOf(args[++i].toUpperCase(Locale.ROOT)));
                 default -> {
                     System.err.println("usage: ComponentInstantiateBench [--samples N] [--warmup N] [--values PATH]"
-                            + " [--no-calls] [--calls-only] [--call-batches N]");
+                            + " [--no-calls] [--calls-only] [--call-batches N] [--only-calls SUBSTRING]"
+                            + " [--engine interpreter|compiler]");
                     System.exit(2);
                 }
             }
@@ -153,9 +159,12 @@ public final class ComponentInstantiateBench {
                     BULK_BATCH, callBatches);
             System.out.println("| engine | call | median ns | p90 ns |");
             System.out.println("|---|---|---:|---:|");
-            for (Config.Strategy s : List.of(Config.Strategy.INTERPRETER, Config.Strategy.COMPILER)) {
+            for (Config.Strategy s : engines) {
                 Engine engine = Engine.create(Config.builder().strategy(s).build());
                 for (CallCase c : callCases(engine, valuesBytes)) {
+                    if (!c.what().contains(onlyCalls)) {
+                        continue;
+                    }
                     double[] t = measureCalls(c, callBatches, callBatches, c.batch());
                     System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.0f |%n", s.name().toLowerCase(Locale.ROOT),
                             c.what(), t[0], t[1]);

@@ -16,10 +16,12 @@ import java.util.Set;
 
 /**
  * The canonical ABI's value rules (CanonicalABI.md "Alignment" to "Lifting and Lowering Values"), written to follow
- * the Python definitions function by function: {@code alignment}, {@code elem_size}, {@code load}, {@code store},
- * {@code flatten_type}, {@code lift_flat}, {@code lower_flat}, {@code lift_flat_values}, {@code lower_flat_values}.
- * Specialised types (tuple, enum, option, result) are despecialised on the fly by {@link #cases} and
- * {@link #fieldTypes}. Core values are passed as longs: i32 and f32 zero-extended in the low 32 bits (f32 as its
+ * the Python definitions function by function: {@code load}, {@code store}, {@code flatten_type},
+ * {@code lift_flat}, {@code lower_flat}, {@code lift_flat_values}, {@code lower_flat_values}. What those need of a
+ * type on every value ({@code alignment}, {@code elem_size}, field offsets, the despecialised cases of tuple, enum,
+ * option and result from {@link #cases} and {@link #fieldTypes}, a variant's joined flattening) is worked out once
+ * per function type into {@link Layout}s, which the value functions walk. Lists of numeric types are copied in
+ * bulk ({@link BulkLists}). Core values are passed as longs: i32 and f32 zero-extended in the low 32 bits (f32 as its
  * bits), i64 and f64 as 64 bits — the representation of {@code Func.callRaw}, which makes the {@code join}
  * coercions of variants plain masks.
  */

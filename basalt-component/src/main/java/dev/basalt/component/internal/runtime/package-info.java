@@ -4,7 +4,10 @@
  * dev.basalt.component.internal.runtime.InstantiationPlan} does that walk once per {@code instantiatePre} (types,
  * import checks, lifted/lowered core types, canonical options and {@code CallPlan}s computed once, nested components
  * planned per instantiation site) and leaves only the per-instance steps; {@code CanonicalAbi} holds the value rules
- * of CanonicalABI.md (load/store, lift_flat/lower_flat, strings, flattening); {@link
+ * of CanonicalABI.md (load/store, lift_flat/lower_flat, strings, flattening), walking per-type {@code Layout}s that
+ * each function's {@code CallPlan} computes once; lists of numeric types are moved with one bulk copy
+ * ({@code BulkLists}) and held in a primitive array ({@link dev.basalt.component.internal.runtime.ScalarList}) behind
+ * {@code ComponentValue.ListValue}; {@link
  * dev.basalt.component.internal.runtime.LiftedFunc} ({@code canon lift}), {@link
  * dev.basalt.component.internal.runtime.CoreFuncs} ({@code canon lower} and the resource built-ins) and {@link
  * dev.basalt.component.internal.runtime.HostFunc} are the function kinds, and {@link
