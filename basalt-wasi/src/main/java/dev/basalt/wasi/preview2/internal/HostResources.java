@@ -156,6 +156,29 @@ final class HostResources {
 
         /** The {@link java.nio.channels.SelectionKey} operations that make it ready. */
         abstract int ops();
+
+        /**
+         * A pollable ready when {@code channel} is ready for {@code ops}, or at once once it is closed (the operation
+         * then fails without waiting).
+         */
+        static IoPollable onChannel(java.nio.channels.SelectableChannel channel, int ops) {
+            return new IoPollable() {
+                @Override
+                boolean readyNow() {
+                    return !channel.isOpen();
+                }
+
+                @Override
+                java.nio.channels.SelectableChannel channel() {
+                    return channel;
+                }
+
+                @Override
+                int ops() {
+                    return ops;
+                }
+            };
+        }
     }
 
     /** The outcome of a stream read: bytes (possibly none yet), or the end of the stream. */

@@ -138,22 +138,7 @@ final class SocketResources {
 
         @Override
         Pollable subscribe() {
-            return new IoPollable() {
-                @Override
-                boolean readyNow() {
-                    return !channel.isOpen();
-                }
-
-                @Override
-                SelectableChannel channel() {
-                    return channel;
-                }
-
-                @Override
-                int ops() {
-                    return SelectionKey.OP_READ;
-                }
-            };
+            return IoPollable.onChannel(channel, SelectionKey.OP_READ);
         }
 
         @Override
@@ -175,22 +160,7 @@ final class SocketResources {
         @Override
         void write(byte[] bytes) throws IOException {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
-            IoPollable writable = new IoPollable() {
-                @Override
-                boolean readyNow() {
-                    return !channel.isOpen();
-                }
-
-                @Override
-                SelectableChannel channel() {
-                    return channel;
-                }
-
-                @Override
-                int ops() {
-                    return SelectionKey.OP_WRITE;
-                }
-            };
+            IoPollable writable = IoPollable.onChannel(channel, SelectionKey.OP_WRITE);
             while (buf.hasRemaining()) {
                 if (channel.write(buf) == 0) {
                     owner.net.await(writable);
@@ -240,22 +210,7 @@ final class SocketResources {
 
         Pollable subscribe() {
             DatagramChannel ch = socket.channel();
-            return new IoPollable() {
-                @Override
-                boolean readyNow() {
-                    return !ch.isOpen();
-                }
-
-                @Override
-                SelectableChannel channel() {
-                    return ch;
-                }
-
-                @Override
-                int ops() {
-                    return SelectionKey.OP_READ;
-                }
-            };
+            return IoPollable.onChannel(ch, SelectionKey.OP_READ);
         }
 
         @Override
