@@ -31,6 +31,10 @@ import java.util.List;
 
 /** Import resolution and the instantiation algorithm of the spec (allocation, segment initialisation, start). */
 final class Instantiator {
+    /** A dropped segment's contents: empty, so one shared array serves every instance. */
+    private static final byte[] DROPPED_DATA = new byte[0];
+    private static final Object[] DROPPED_ELEMS = new Object[0];
+
     private Instantiator() {
     }
 
@@ -191,9 +195,13 @@ final class Instantiator {
         for (var tag : w.tags()) {
             inst.tags[tgi++] = new TagInstance(types[tag.typeIndex()]);
         }
+        MemoryImage image = module.memoryImage();
+        int definedMemory = 0;
         for (MemoryType mt : w.memories()) {
             try {
-                inst.memories[mi++] = LinearMemory.create(mt, st.maxMemoryBytes);
+                inst.memories[mi++] = LinearMemory.create(mt, st.maxMemoryBytes,
+                        image == null ? null : image.image(definedMemory));
+                definedMemory++;
             } catch (MemoryLimitException e) {
                 throw new UnlinkableException("memory limit: " + e.getMessage());
             }
@@ -262,20 +270,23 @@ final class Instantiator {
                     throw new Trap(TrapKind.OUT_OF_BOUNDS_TABLE_ACCESS);
                 }
                 System.arraycopy(values, 0, t.elements, (int) d, values.length);
-                inst.elems[i] = new Object[0];
+                inst.elems[i] = DROPPED_ELEMS;
             } else if (seg.mode() instanceof ElementSegment.Declarative) {
-                inst.elems[i] = new Object[0];
+                inst.elems[i] = DROPPED_ELEMS;
             }
         }
         for (int i = 0; i < data.size(); i++) {
             DataSegment seg = data.get(i);
-            if (seg.mode() instanceof DataSegment.Active a) {
+            if (seg.mode() instanceof DataSegment.Active && image != null) {
+                // already in the memory's initial contents; an active segment is dropped after instantiation
+                inst.datas[i] = DROPPED_DATA;
+            } else if (seg.mode() instanceof DataSegment.Active a) {
                 LinearMemory mem = inst.memories[a.memory()];
                 GlobalInstance off = new GlobalInstance(new GlobalType(mem.type().addressType(), false));
                 eval(st, cm, inst, a.offset(), off);
                 long d = mem.is64() ? off.value : off.value & 0xFFFF_FFFFL;
                 mem.init(d, seg.init(), 0, seg.init().length);
-                inst.datas[i] = new byte[0];
+                inst.datas[i] = DROPPED_DATA;
             }
         }
         if (w.start().isPresent()) {

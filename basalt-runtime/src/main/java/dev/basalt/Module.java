@@ -109,6 +109,24 @@ public final class Module {
         return d;
     }
 
+    /** {@link #memoryImage()} when the module has none (the field caches absence too). */
+    private static final Object NO_MEMORY_IMAGE = new Object();
+    private volatile Object memoryImage;
+
+    /**
+     * The initial contents of the defined memories, computed on first use, or null when instantiation must apply
+     * the data segments one by one ({@link MemoryImage#of}).
+     */
+    MemoryImage memoryImage() {
+        Object m = memoryImage;
+        if (m == null) {
+            MemoryImage image = MemoryImage.of(wasm);
+            m = image == null ? NO_MEMORY_IMAGE : image;
+            memoryImage = m;
+        }
+        return m == NO_MEMORY_IMAGE ? null : (MemoryImage) m;
+    }
+
     static Module fromStored(Engine engine, WasmModule wasm, byte[] source, byte[] storedCode) {
         return new Module(engine, wasm, source, storedCode);
     }
