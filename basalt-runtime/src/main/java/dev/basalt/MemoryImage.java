@@ -76,7 +76,7 @@ final class MemoryImage {
         }
         // in segment order, so that a later segment overwrites an earlier one where they overlap
         for (DataSegment seg : data) {
-            if (seg.mode() instanceof DataSegment.Active a) {
+            if (seg.mode() instanceof DataSegment.Active a && seg.init().length > 0) {
                 int defined = a.memory() - importedMemories;
                 long offset = constantOffset(a, memories.get(defined));
                 System.arraycopy(seg.init(), 0, images[defined], (int) offset, seg.init().length);

@@ -34,6 +34,18 @@ class MemoryImageTest {
     }
 
     @Test
+    void emptySegmentsMakeNoImageButInstantiate() {
+        Module module = Module.fromWat(engine, """
+                (module (memory (export "m") 0) (data (i32.const 0)) (memory $two 1) (data (memory $two) (i32.const 65536)))
+                """);
+        assertThat(module.memoryImage()).isNotNull();
+        assertThat(module.memoryImage().image(0)).isNull();
+        assertThat(module.memoryImage().image(1)).isNull();
+        Instance inst = Linker.<Void>create(engine).instantiate(Store.create(engine), module);
+        assertThat(inst.getMemory("m").orElseThrow().byteSize()).isZero();
+    }
+
+    @Test
     void instancesDoNotShareTheirMemories() {
         Module module = Module.fromWat(engine, """
                 (module (memory (export "m") 1 3)
