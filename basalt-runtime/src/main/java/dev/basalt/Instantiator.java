@@ -199,8 +199,9 @@ final class Instantiator {
         int definedMemory = 0;
         for (MemoryType mt : w.memories()) {
             try {
-                inst.memories[mi++] = LinearMemory.create(mt, st.maxMemoryBytes,
-                        image == null ? null : image.image(definedMemory));
+                inst.memories[mi++] = image == null ? LinearMemory.create(mt, st.maxMemoryBytes)
+                        : LinearMemory.create(mt, st.maxMemoryBytes, image.offsets(definedMemory),
+                                image.runs(definedMemory));
                 definedMemory++;
             } catch (MemoryLimitException e) {
                 throw new UnlinkableException("memory limit: " + e.getMessage());

@@ -10,8 +10,11 @@ import java.util.List;
 
 /**
  * The initial contents of a module's defined memories with every active data segment applied, computed once per
- * {@link Module}, so that instantiating copies one array per memory instead of zeroing it and then copying each
- * segment (a pre-initialised JS engine has ~10,000 segments spread over ~10 MiB).
+ * {@link Module} and kept as the memory's non-zero runs: instantiating copies those into the freshly zeroed array,
+ * without evaluating each segment's offset, checking its bounds or copying bytes that a later segment overwrites
+ * (a Wizer-pre-initialised JS engine has 10,000 segments over 10 MiB; its runs are fewer and cover less). Copying
+ * one full-size image instead was measured slower: it reads and writes every byte, zero or not, where zeroing a
+ * new array is cheaper than copying zeros.
  *
  * <p>Only used when applying the segments one by one could not be told apart from starting with the image:
  * every active segment writes a memory the module defines (not imports: writes to an imported memory are visible
@@ -22,16 +25,30 @@ import java.util.List;
  * instantiation applies the segments in order as the spec says.
  */
 final class MemoryImage {
-    /** The image of each defined memory (index minus the imported memories), trimmed of trailing zeros; may be null. */
-    private final byte[][] images;
+    /**
+     * Zero bytes between two non-zero runs up to which the runs are copied as one: copying a few zeros is cheaper
+     * than another copy call, copying long zero gaps over the already zeroed array only costs bandwidth.
+     */
+    static final int MERGE_GAP = 64;
 
-    private MemoryImage(byte[][] images) {
-        this.images = images;
+    /** Per defined memory (index minus the imported memories): where each non-zero run starts; null if none. */
+    private final int[][] offsets;
+    /** Per defined memory: the non-zero runs, parallel to {@link #offsets}. */
+    private final byte[][][] runs;
+
+    private MemoryImage(int[][] offsets, byte[][][] runs) {
+        this.offsets = offsets;
+        this.runs = runs;
     }
 
-    /** The image of defined memory {@code definedIndex}: what it holds after the data segments, up to its last non-zero byte. */
-    byte[] image(int definedIndex) {
-        return images[definedIndex];
+    /** Start addresses of defined memory {@code definedIndex}'s non-zero runs, ascending; null if it has none. */
+    int[] offsets(int definedIndex) {
+        return offsets[definedIndex];
+    }
+
+    /** The runs whose start addresses {@link #offsets} gives. */
+    byte[][] runs(int definedIndex) {
+        return runs[definedIndex];
     }
 
     /** The image of {@code wasm}'s defined memories, or null when segments must be applied one by one (see class comment). */
@@ -82,17 +99,53 @@ final class MemoryImage {
                 System.arraycopy(seg.init(), 0, images[defined], (int) offset, seg.init().length);
             }
         }
+        int[][] offsets = new int[images.length][];
+        byte[][][] runs = new byte[images.length][][];
         for (int m = 0; m < images.length; m++) {
-            byte[] img = images[m];
-            if (img != null) {
-                int end = img.length;
-                while (end > 0 && img[end - 1] == 0) {
-                    end--;
-                }
-                images[m] = end == 0 ? null : end == img.length ? img : java.util.Arrays.copyOf(img, end);
+            if (images[m] != null) {
+                splitRuns(images[m], m, offsets, runs);
             }
         }
-        return new MemoryImage(images);
+        return new MemoryImage(offsets, runs);
+    }
+
+    /** Cuts {@code image} into its non-zero runs (gaps of at most {@link #MERGE_GAP} zeros kept inside a run). */
+    private static void splitRuns(byte[] image, int m, int[][] offsets, byte[][][] runs) {
+        List<int[]> spans = new java.util.ArrayList<>();
+        int i = 0;
+        int n = image.length;
+        while (i < n) {
+            while (i < n && image[i] == 0) {
+                i++;
+            }
+            if (i == n) {
+                break;
+            }
+            int start = i;
+            int end = i;
+            // extend over non-zero bytes and short zero gaps
+            while (i < n) {
+                if (image[i] != 0) {
+                    end = ++i;
+                } else if (i - end < MERGE_GAP) {
+                    i++;
+                } else {
+                    break;
+                }
+            }
+            spans.add(new int[] {start, end});
+            i = end;
+        }
+        if (spans.isEmpty()) {
+            return;
+        }
+        offsets[m] = new int[spans.size()];
+        runs[m] = new byte[spans.size()][];
+        for (int k = 0; k < spans.size(); k++) {
+            int[] span = spans.get(k);
+            offsets[m][k] = span[0];
+            runs[m][k] = java.util.Arrays.copyOfRange(image, span[0], span[1]);
+        }
     }
 
     /** The segment's offset when it is one constant instruction of the memory's address type; -1 otherwise. */

@@ -26,7 +26,8 @@ class MemoryImageTest {
                 """);
         assertThat(module.memoryImage()).isNotNull();
         // trailing zeros of the last segment are not part of the image, but the zeroed tail reads the same
-        assertThat(module.memoryImage().image(0)).containsExactly("abXYeZ".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(module.memoryImage().offsets(0)).containsExactly(0);
+        assertThat(module.memoryImage().runs(0)[0]).containsExactly("abXYeZ".getBytes(StandardCharsets.ISO_8859_1));
         Instance inst = Linker.<Void>create(engine).instantiate(Store.create(engine), module);
         Memory m = inst.getMemory("m").orElseThrow();
         assertThat(text(m, 0, 8)).isEqualTo("abXYeZ\0\0");
@@ -39,10 +40,31 @@ class MemoryImageTest {
                 (module (memory (export "m") 0) (data (i32.const 0)) (memory $two 1) (data (memory $two) (i32.const 65536)))
                 """);
         assertThat(module.memoryImage()).isNotNull();
-        assertThat(module.memoryImage().image(0)).isNull();
-        assertThat(module.memoryImage().image(1)).isNull();
+        assertThat(module.memoryImage().offsets(0)).isNull();
+        assertThat(module.memoryImage().offsets(1)).isNull();
         Instance inst = Linker.<Void>create(engine).instantiate(Store.create(engine), module);
         assertThat(inst.getMemory("m").orElseThrow().byteSize()).isZero();
+    }
+
+    @Test
+    void longZeroGapsSplitTheImageIntoRuns() {
+        int far = 100 + 6 + MemoryImage.MERGE_GAP + 1;
+        int near = far + 1 + MemoryImage.MERGE_GAP;
+        Module module = Module.fromWat(engine, """
+                (module (memory (export "m") 1)
+                  (data (i32.const 100) "run\\00\\00\\00")
+                  (data (i32.const %d) "a")
+                  (data (i32.const %d) "b"))
+                """.formatted(far, near));
+        MemoryImage image = module.memoryImage();
+        assertThat(image.offsets(0)).containsExactly(100, far);
+        assertThat(image.runs(0)[0]).containsExactly('r', 'u', 'n');
+        assertThat(image.runs(0)[1]).hasSize(near - far + 1).startsWith('a').endsWith('b');
+        Memory m = Linker.<Void>create(engine).instantiate(Store.create(engine), module).getMemory("m").orElseThrow();
+        assertThat(text(m, 100, 3)).isEqualTo("run");
+        assertThat(m.readByte(far)).isEqualTo((byte) 'a');
+        assertThat(m.readByte(near)).isEqualTo((byte) 'b');
+        assertThat(m.read(103, far - 103)).containsOnly(0);
     }
 
     @Test

@@ -124,17 +124,6 @@ public final class LinearMemory {
      * @throws MemoryLimitException if the minimum exceeds the cap or {@link #MAX_BYTES}, or the JVM cannot allocate it
      */
     public static LinearMemory create(MemoryType type, long byteCap) {
-        return create(type, byteCap, null);
-    }
-
-    /**
-     * Creates a memory of the type's minimum size whose first bytes are {@code image} (a module's data segments
-     * applied once, see {@code dev.basalt.MemoryImage}): one copy instead of zeroing the array and then copying each
-     * segment. The type must be unshared and {@code image} no longer than its minimum size; it is copied, not kept.
-     *
-     * @throws MemoryLimitException as {@link #create(MemoryType, long)}
-     */
-    public static LinearMemory create(MemoryType type, long byteCap, byte[] image) {
         int log2 = type.pageSizeLog2();
         if (log2 != 0 && log2 != 16) {
             throw new IllegalArgumentException("page size must be 1 or 65536, got 2^" + log2);
@@ -152,16 +141,32 @@ public final class LinearMemory {
         long capacityBytes = type.shared() ? maxPages << log2 : byteSize;
         byte[] array;
         try {
-            int length = arrayLength(capacityBytes);
-            if (image != null && (type.shared() || image.length > length)) {
-                throw new IllegalArgumentException("image of " + image.length + " bytes for a memory of " + length);
-            }
-            // copyOf writes the copied prefix once and zeroes only the rest
-            array = image == null ? new byte[length] : Arrays.copyOf(image, length);
+            array = new byte[arrayLength(capacityBytes)];
         } catch (OutOfMemoryError e) {
             throw new MemoryLimitException("cannot allocate a memory of " + capacityBytes + " bytes: " + e.getMessage());
         }
         return new LinearMemory(type, maxPages, array, byteSize);
+    }
+
+    /**
+     * Creates a memory of the type's minimum size holding {@code runs[k]} at {@code offsets[k]} (a module's data
+     * segments applied once, see {@code dev.basalt.MemoryImage}) and zeros elsewhere. The type must be unshared
+     * and every run inside the minimum size; the runs are copied, not kept.
+     *
+     * @throws MemoryLimitException as {@link #create(MemoryType, long)}
+     */
+    public static LinearMemory create(MemoryType type, long byteCap, int[] offsets, byte[][] runs) {
+        LinearMemory memory = create(type, byteCap);
+        if (offsets != null) {
+            if (memory.shared) {
+                throw new IllegalArgumentException("initial contents for a shared memory");
+            }
+            byte[] array = memory.bytes;
+            for (int k = 0; k < offsets.length; k++) {
+                System.arraycopy(runs[k], 0, array, offsets[k], runs[k].length);
+            }
+        }
+        return memory;
     }
 
     /** Creates a memory with no cap beyond the type and {@link #MAX_BYTES}. */
