@@ -32,7 +32,7 @@ import java.util.List;
 /** Import resolution and the instantiation algorithm of the spec (allocation, segment initialisation, start). */
 final class Instantiator {
     /** A dropped segment's contents: empty, so one shared array serves every instance. */
-    private static final byte[] DROPPED_DATA = new byte[0];
+    static final byte[] DROPPED_DATA = new byte[0];
     private static final Object[] DROPPED_ELEMS = new Object[0];
 
     private Instantiator() {
@@ -253,9 +253,11 @@ final class Instantiator {
             inst.elems[i] = values;
         }
         List<DataSegment> data = w.data();
-        inst.datas = new byte[data.size()][];
-        for (int i = 0; i < data.size(); i++) {
-            inst.datas[i] = data.get(i).init();
+        if (image == null) {
+            inst.datas = new byte[data.size()][];
+            for (int i = 0; i < data.size(); i++) {
+                inst.datas[i] = data.get(i).init();
+            }
         }
         st.instanceCount++;
         Instance instance = new Instance(inst, store, module);
@@ -276,12 +278,13 @@ final class Instantiator {
                 inst.elems[i] = DROPPED_ELEMS;
             }
         }
-        for (int i = 0; i < data.size(); i++) {
+        if (image != null) {
+            // the active segments are in the memories' initial contents already, and dropped after instantiation
+            inst.datas = image.datasAfterInstantiation();
+        }
+        for (int i = 0; image == null && i < data.size(); i++) {
             DataSegment seg = data.get(i);
-            if (seg.mode() instanceof DataSegment.Active && image != null) {
-                // already in the memory's initial contents; an active segment is dropped after instantiation
-                inst.datas[i] = DROPPED_DATA;
-            } else if (seg.mode() instanceof DataSegment.Active a) {
+            if (seg.mode() instanceof DataSegment.Active a) {
                 LinearMemory mem = inst.memories[a.memory()];
                 GlobalInstance off = new GlobalInstance(new GlobalType(mem.type().addressType(), false));
                 eval(st, cm, inst, a.offset(), off);

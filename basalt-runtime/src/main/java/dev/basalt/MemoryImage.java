@@ -36,9 +36,21 @@ final class MemoryImage {
     /** Per defined memory: the non-zero runs, parallel to {@link #offsets}. */
     private final byte[][][] runs;
 
-    private MemoryImage(int[][] offsets, byte[][][] runs) {
+    /**
+     * The instance's data segments after instantiation: active ones dropped (empty), passive ones their bytes;
+     * never written (memory.init reads it, data.drop replaces an instance's copy's element).
+     */
+    private final byte[][] datasAfterInstantiation;
+
+    private MemoryImage(int[][] offsets, byte[][][] runs, byte[][] datasAfterInstantiation) {
         this.offsets = offsets;
         this.runs = runs;
+        this.datasAfterInstantiation = datasAfterInstantiation;
+    }
+
+    /** A fresh copy of an instance's data segments after instantiation (see {@link #datasAfterInstantiation}). */
+    byte[][] datasAfterInstantiation() {
+        return datasAfterInstantiation.clone();
     }
 
     /** Start addresses of defined memory {@code definedIndex}'s non-zero runs, ascending; null if it has none. */
@@ -106,7 +118,11 @@ final class MemoryImage {
                 splitRuns(images[m], m, offsets, runs);
             }
         }
-        return new MemoryImage(offsets, runs);
+        byte[][] datas = new byte[data.size()][];
+        for (int i = 0; i < datas.length; i++) {
+            datas[i] = data.get(i).mode() instanceof DataSegment.Active ? Instantiator.DROPPED_DATA : data.get(i).init();
+        }
+        return new MemoryImage(offsets, runs, datas);
     }
 
     /** Cuts {@code image} into its non-zero runs (gaps of at most {@link #MERGE_GAP} zeros kept inside a run). */

@@ -113,6 +113,25 @@ class MemoryImageTest {
     }
 
     @Test
+    void dataDropInOneInstanceLeavesTheOthersSegments() {
+        Module module = Module.fromWat(engine, """
+                (module (memory (export "m") 1)
+                  (data (i32.const 0) "act")
+                  (data "pass")
+                  (func (export "drop") (data.drop 1))
+                  (func (export "init") (memory.init 1 (i32.const 10) (i32.const 0) (i32.const 4))))
+                """);
+        InstancePre<Void> pre = Linker.<Void>create(engine).instantiatePre(module);
+        Instance a = pre.instantiate(Store.create(engine));
+        Instance b = pre.instantiate(Store.create(engine));
+        a.getFunc("drop").orElseThrow().call();
+        assertThatThrownBy(() -> a.getFunc("init").orElseThrow().call()).isInstanceOf(Trap.class);
+        b.getFunc("init").orElseThrow().call();
+        assertThat(text(b.getMemory("m").orElseThrow(), 10, 4)).isEqualTo("pass");
+        pre.instantiate(Store.create(engine)).getFunc("init").orElseThrow().call();
+    }
+
+    @Test
     void anImportedMemoryGetsTheSegmentsOneByOneWithPartialWritesBeforeATrap() {
         Store<Void> store = Store.create(engine);
         Memory shared = Memory.create(store, new MemoryType(Limits.of(1)));
