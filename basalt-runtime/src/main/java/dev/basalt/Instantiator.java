@@ -247,8 +247,16 @@ final class Instantiator {
         for (int i = 0; i < elems.size(); i++) {
             List<Expression> init = elems.get(i).init();
             Object[] values = new Object[init.size()];
-            for (int j = 0; j < values.length; j++) {
-                values[j] = evalRef(st, cm, inst, init.get(j), tmp);
+            int[] functions = defined.elementFunctions()[i];
+            if (functions != null) {
+                FunctionInstance[] funcs = inst.funcs;
+                for (int j = 0; j < values.length; j++) {
+                    values[j] = functions[j] < 0 ? null : funcs[functions[j]];
+                }
+            } else {
+                for (int j = 0; j < values.length; j++) {
+                    values[j] = evalRef(st, cm, inst, init.get(j), tmp);
+                }
             }
             inst.elems[i] = values;
         }

@@ -86,7 +86,34 @@ public final class Module {
      * What every instantiation needs about the defined functions, computed once: canonical types and names (the name
      * section is a map lookup per function otherwise).
      */
-    record Defined(DefinedType[] types, String[] names, String moduleName) {
+    record Defined(DefinedType[] types, String[] names, String moduleName, int[][] elementFunctions) {
+    }
+
+    /**
+     * Per element segment, the function index of each item when every item is {@code ref.func} (the index) or
+     * {@code ref.null} (-1), so instantiation need not look at the expressions; null for a segment with other items.
+     */
+    private static int[][] elementFunctions(WasmModule wasm) {
+        List<dev.basalt.wasm.ElementSegment> elems = wasm.elements();
+        int[][] out = new int[elems.size()][];
+        for (int i = 0; i < out.length; i++) {
+            List<dev.basalt.wasm.Expression> init = elems.get(i).init();
+            int[] indices = new int[init.size()];
+            for (int j = 0; indices != null && j < indices.length; j++) {
+                List<dev.basalt.wasm.Instruction> ins = init.get(j).instructions();
+                if (ins.size() == 1 && ins.get(0) instanceof dev.basalt.wasm.Instruction.Index ix
+                        && ix.opcode() == dev.basalt.wasm.Opcode.REF_FUNC) {
+                    indices[j] = ix.index();
+                } else if (ins.size() == 1 && ins.get(0) instanceof dev.basalt.wasm.Instruction.HeapTypeInstr h
+                        && h.opcode() == dev.basalt.wasm.Opcode.REF_NULL) {
+                    indices[j] = -1;
+                } else {
+                    indices = null;
+                }
+            }
+            out[i] = indices;
+        }
+        return out;
     }
 
     private volatile Defined defined;
@@ -103,7 +130,7 @@ public final class Module {
                 fTypes[i] = types[functions.get(i).typeIndex()];
                 names[i] = ns == null ? null : ns.functionName(imported + i).orElse(null);
             }
-            d = new Defined(fTypes, names, ns == null ? null : ns.moduleName().orElse(null));
+            d = new Defined(fTypes, names, ns == null ? null : ns.moduleName().orElse(null), elementFunctions(wasm));
             defined = d;
         }
         return d;
