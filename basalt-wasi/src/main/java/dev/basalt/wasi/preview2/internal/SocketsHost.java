@@ -775,7 +775,7 @@ final class SocketsHost {
                     break;
                 }
                 out.add(new ComponentValue.RecordValue(List.of(
-                        new ComponentValue.Field("data", WasiHost.bytes(Arrays.copyOf(buf.array(), buf.position()))),
+                        new ComponentValue.Field("data", ComponentValue.u8List(buf.array(), 0, buf.position())),
                         new ComponentValue.Field("remote-address", socketAddress(from, in.socket.ipv6)))));
             }
             return new ComponentValue.ListValue(out);
