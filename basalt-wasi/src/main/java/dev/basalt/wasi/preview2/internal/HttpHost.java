@@ -20,6 +20,7 @@ import dev.basalt.wasi.preview2.internal.HttpResources.Fields;
 import dev.basalt.wasi.preview2.internal.HttpResources.FutureIncomingResponse;
 import dev.basalt.wasi.preview2.internal.HttpResources.FutureTrailers;
 import dev.basalt.wasi.preview2.internal.HttpResources.IncomingBody;
+import dev.basalt.wasi.preview2.internal.HttpResources.IncomingMessage;
 import dev.basalt.wasi.preview2.internal.HttpResources.IncomingRequest;
 import dev.basalt.wasi.preview2.internal.HttpResources.IncomingResponse;
 import dev.basalt.wasi.preview2.internal.HttpResources.Outcome;
@@ -223,6 +224,12 @@ public final class HttpHost {
         return null;
     }
 
+    /** {@code consume} of an incoming request or response: its body once, then {@code error}. */
+    private ComponentValue consume(HostState s, IncomingMessage m) {
+        IncomingBody b = m.takeBody();
+        return b == null ? err(null) : ok(host.own(s, "incoming-body", b));
+    }
+
     private ComponentValue ownFields(HostState s, List<Field> entries, boolean immutable) {
         return host.own(s, "fields", new Fields(entries, immutable));
     }
@@ -310,13 +317,7 @@ public final class HttpHost {
         host.on(t, "[method]incoming-request.headers",
                 (s, a) -> ownFields(s, res(a, 0, IncomingRequest.class).headers, true));
         host.on(t, "[method]incoming-request.consume", (s, a) -> {
-            IncomingRequest r = res(a, 0, IncomingRequest.class);
-            if (r.body == null) {
-                return err(null);
-            }
-            IncomingBody b = r.body;
-            r.body = null;
-            return ok(host.own(s, "incoming-body", b));
+            return consume(s, res(a, 0, IncomingRequest.class));
         });
 
         host.on(t, "[constructor]outgoing-request", (s, a) -> host.own(s, "outgoing-request",
@@ -429,13 +430,7 @@ public final class HttpHost {
         host.on(t, "[method]incoming-response.headers",
                 (s, a) -> ownFields(s, res(a, 0, IncomingResponse.class).headers, true));
         host.on(t, "[method]incoming-response.consume", (s, a) -> {
-            IncomingResponse r = res(a, 0, IncomingResponse.class);
-            if (r.body == null) {
-                return err(null);
-            }
-            IncomingBody b = r.body;
-            r.body = null;
-            return ok(host.own(s, "incoming-body", b));
+            return consume(s, res(a, 0, IncomingResponse.class));
         });
 
         host.on(t, "[constructor]outgoing-response", (s, a) -> host.own(s, "outgoing-response",

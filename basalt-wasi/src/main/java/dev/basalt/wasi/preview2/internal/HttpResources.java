@@ -67,23 +67,24 @@ final class HttpResources {
         }
     }
 
-    /** {@code incoming-request}: a request the embedder (a server) hands to the guest's incoming-handler. */
-    static final class IncomingRequest extends Res {
-        final String method;
-        final Optional<String> scheme;
-        final Optional<String> authority;
-        final Optional<String> pathWithQuery;
+    /**
+     * What {@code incoming-request} and {@code incoming-response} share: immutable headers and a body the guest may
+     * consume once.
+     */
+    abstract static class IncomingMessage extends Res {
         final List<Field> headers;
-        IncomingBody body;
+        private IncomingBody body;
 
-        IncomingRequest(String method, Optional<String> scheme, Optional<String> authority,
-                Optional<String> pathWithQuery, List<Field> headers, IncomingBody body) {
-            this.method = method;
-            this.scheme = scheme;
-            this.authority = authority;
-            this.pathWithQuery = pathWithQuery;
+        IncomingMessage(List<Field> headers, IncomingBody body) {
             this.headers = List.copyOf(headers);
             this.body = body;
+        }
+
+        /** The body the first time ({@code consume}), then null. */
+        IncomingBody takeBody() {
+            IncomingBody b = body;
+            body = null;
+            return b;
         }
 
         @Override
@@ -94,7 +95,23 @@ final class HttpResources {
         }
     }
 
-    /** A failure of an HTTP body stream, with the wasi:http error-code it stands for. */
+    /** {@code incoming-request}: a request the embedder (a server) hands to the guest's incoming-handler. */
+    static final class IncomingRequest extends IncomingMessage {
+        final String method;
+        final Optional<String> scheme;
+        final Optional<String> authority;
+        final Optional<String> pathWithQuery;
+
+        IncomingRequest(String method, Optional<String> scheme, Optional<String> authority,
+                Optional<String> pathWithQuery, List<Field> headers, IncomingBody body) {
+            super(headers, body);
+            this.method = method;
+            this.scheme = scheme;
+            this.authority = authority;
+            this.pathWithQuery = pathWithQuery;
+        }
+    }
+
     static final class HttpStreamException extends IOException {
         final dev.basalt.component.ComponentValue errorCode;
 
@@ -388,22 +405,12 @@ final class HttpResources {
     }
 
     /** {@code incoming-response}: a response to an outbound request. */
-    static final class IncomingResponse extends Res {
+    static final class IncomingResponse extends IncomingMessage {
         final int status;
-        final List<Field> headers;
-        IncomingBody body;
 
         IncomingResponse(int status, List<Field> headers, IncomingBody body) {
+            super(headers, body);
             this.status = status;
-            this.headers = List.copyOf(headers);
-            this.body = body;
-        }
-
-        @Override
-        void close() throws IOException {
-            if (body != null) {
-                body.close();
-            }
         }
     }
 }
