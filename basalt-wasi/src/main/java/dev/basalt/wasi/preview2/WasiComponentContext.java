@@ -32,6 +32,14 @@ public final class WasiComponentContext implements AutoCloseable {
         return new WasiComponentContext(HostState.create(config));
     }
 
+    /**
+     * Reports every request this guest sends with {@code wasi:http/outgoing-handler} to {@code observer} (which
+     * may add headers to it, e.g. a trace context). Set it before the guest runs; {@code null} stops observing.
+     */
+    public void observeOutboundHttp(OutboundHttpObserver observer) {
+        state.outboundHttpObserver = observer;
+    }
+
     /** Flushes the guest's stdout and stderr. */
     public void flush() {
         state.flush();

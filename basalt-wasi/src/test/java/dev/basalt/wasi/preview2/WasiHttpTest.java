@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -268,5 +269,50 @@ class WasiHttpTest {
         WasiHttp.Response r = call(engine, granted, get("/outbound/127.0.0.1:" + closedPort + "/"));
         assertThat(r.status()).isEqualTo(502);
         assertThat(r.bodyText()).isEqualTo("error-code: connection-refused\n");
+    }
+
+    @Test
+    void anOutboundObserverSeesEachSentRequestSetsHeadersAndHearsHowItEnded() throws IOException {
+        int port = upstream.getAddress().getPort();
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closedPort = s.getLocalPort();
+        }
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        OutboundHttpObserver observer = (method, uri, setHeader) -> {
+            seen.add("sending " + method + " " + uri);
+            setHeader.accept("x-from", "observer");
+            // a header HttpClient manages itself is not the observer's to set: it is left out, not an error
+            setHeader.accept("host", "elsewhere");
+            return new OutboundHttpObserver.Exchange() {
+                @Override
+                public void responded(int status) {
+                    seen.add("responded " + status);
+                }
+
+                @Override
+                public void failed(String errorCode) {
+                    seen.add("failed " + errorCode);
+                }
+            };
+        };
+        ComponentInstancePre<WasiComponentContext> pre = pre(Config.Strategy.INTERPRETER);
+        WasiConfig granted = WasiConfig.builder().allowOutboundHost("127.0.0.1:*").build();
+        for (String target : List.of("127.0.0.1:" + port + "/up?q=1", "127.0.0.1:" + closedPort + "/",
+                "localhost:" + port + "/denied")) {
+            try (WasiComponentContext wasi = WasiComponentContext.create(granted)) {
+                wasi.observeOutboundHttp(observer);
+                WasiHttp.Response r = WasiHttp.handle(pre.instantiate(Store.create(pre.component().engine(), wasi)),
+                        wasi, get("/outbound/" + target));
+                if (target.endsWith("/up?q=1")) {
+                    // the observer's value replaced the guest's
+                    assertThat(r.bodyText()).isEqualTo("upstream: GET /up?q=1 x-from=observer body=");
+                }
+            }
+        }
+        // the denied request never left the host: the observer did not hear of it
+        assertThat(seen).containsExactly(
+                "sending GET http://127.0.0.1:" + port + "/up?q=1", "responded 201",
+                "sending GET http://127.0.0.1:" + closedPort + "/", "failed connection-refused");
     }
 }

@@ -39,6 +39,8 @@ public final class HostState implements AutoCloseable {
     final List<Sandbox.Root> roots;
     /** The grants of wasi:http/outgoing-handler (see {@link HttpHost}) and of wasi:sockets (see {@link SocketsHost}). */
     final WasiConfig config;
+    /** Told about each outbound wasi:http request (telemetry), or null. */
+    public volatile dev.basalt.wasi.preview2.OutboundHttpObserver outboundHttpObserver;
     /** Waits for the guest's sockets (opened on first use). */
     final NetPoll net = new NetPoll();
     /** The resources this guest holds, by representation (see {@link HostResources}). */

@@ -12,6 +12,7 @@ import dev.basalt.TrapKind;
 import dev.basalt.component.ComponentValue;
 import dev.basalt.component.ResourceHandle;
 import dev.basalt.component.ResourceType;
+import dev.basalt.wasi.preview2.OutboundHttpObserver;
 import dev.basalt.wasi.preview2.internal.HttpResources.BodyEnd;
 import dev.basalt.wasi.preview2.internal.HttpResources.BodyInStream;
 import dev.basalt.wasi.preview2.internal.HttpResources.BodyOutStream;
@@ -715,15 +716,48 @@ public final class HttpHost {
             }
         }
         options.ifPresent(o -> o.firstByteTimeout.ifPresent(n -> b.timeout(Duration.ofNanos(Math.max(1, n)))));
+        OutboundHttpObserver observer = s.outboundHttpObserver;
+        OutboundHttpObserver.Exchange exchange = null;
+        if (observer != null) {
+            try {
+                exchange = observer.sending(request.method, uri, (name, value) -> {
+                    if (!CLIENT_RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                        b.setHeader(name, value);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // telemetry must not fail the guest's request
+                observerFailed(e);
+            }
+        }
         HttpRequest httpRequest;
         try {
             httpRequest = b.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
+            if (exchange != null) {
+                exchange.failed("internal-error");
+            }
             return err(internalError(String.valueOf(e.getMessage())));
         }
         CompletableFuture<Outcome> future = client(options)
                 .sendAsync(httpRequest, HttpResponse.BodyHandlers.ofInputStream())
                 .handle((r, e) -> e == null ? new Outcome(r, null) : new Outcome(null, toErrorCode(e)));
+        if (exchange != null) {
+            OutboundHttpObserver.Exchange x = exchange;
+            // before the guest can see the outcome, so that an observer's span ends before the guest goes on
+            future = future.thenApply(o -> {
+                try {
+                    if (o.response() != null) {
+                        x.responded(o.response().statusCode());
+                    } else {
+                        x.failed(o.errorCode() instanceof ComponentValue.VariantValue v ? v.caseName() : "internal-error");
+                    }
+                } catch (RuntimeException e) {
+                    observerFailed(e);
+                }
+                return o;
+            });
+        }
         if (pipe != null) {
             BodyPipe p = pipe;
             // once there is an outcome, nobody reads the rest of the body: writes must fail, not block
@@ -745,6 +779,11 @@ public final class HttpHost {
             });
         }
         return ok(host.own(s, "future-incoming-response", new FutureIncomingResponse(future)));
+    }
+
+    private static void observerFailed(RuntimeException e) {
+        System.getLogger("dev.basalt.wasi").log(System.Logger.Level.WARNING,
+                "the outbound HTTP observer failed; the request goes on unobserved", e);
     }
 
     /** The wasi:http error-code for a failure of {@link HttpClient}. */
