@@ -1,0 +1,141 @@
+package dev.basalt.spin;
+
+import dev.basalt.Trap;
+import dev.basalt.TrapKind;
+import dev.basalt.spin.kv.KeyValueStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Spin host state of one component instance: its {@link SpinConfig} and the handles it holds (open stores
+ * and buckets, compare-and-swap tokens). One per instance; closing it releases what the guest left open (the
+ * stores themselves belong to the application's {@link dev.basalt.spin.kv.KeyValueStores}).
+ *
+ * {@snippet :
+ * ComponentLinker<SpinGuest> linker = ComponentLinker.create(engine);
+ * SpinHost.addToLinker(linker, guest -> guest);
+ * try (SpinGuest guest = SpinGuest.create(config)) {
+ *     ComponentInstance instance = linker.instantiate(Store.create(engine, guest), component);
+ * }
+ * }
+ */
+public final class SpinGuest implements AutoCloseable {
+    /**
+     * Every live handle of every guest by representation: a host resource type's destructor receives only the
+     * representation. The canonical ABI lets a guest name only representations it was given.
+     */
+    private static final Map<Integer, Handle> TABLE = new ConcurrentHashMap<>();
+    private static final AtomicInteger NEXT = new AtomicInteger(1);
+
+    /** A host resource held by a guest. */
+    abstract static sealed class Handle permits OpenStore, Cas {
+        SpinGuest owner;
+        int rep;
+    }
+
+    /** An open store (Spin's {@code store}, wasi:keyvalue's {@code bucket}). */
+    static final class OpenStore extends Handle {
+        final String label;
+        final KeyValueStore store;
+
+        OpenStore(String label, KeyValueStore store) {
+            this.label = label;
+            this.store = store;
+        }
+    }
+
+    /** A compare-and-swap token: the value {@code key} had when it was made. */
+    static final class Cas extends Handle {
+        final OpenStore bucket;
+        final String key;
+        final Optional<byte[]> current;
+
+        Cas(OpenStore bucket, String key, Optional<byte[]> current) {
+            this.bucket = bucket;
+            this.key = key;
+            this.current = current;
+        }
+    }
+
+    private final SpinConfig config;
+    private final Map<Integer, Handle> owned = new LinkedHashMap<>();
+
+    private SpinGuest(SpinConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    public static SpinGuest create(SpinConfig config) {
+        return new SpinGuest(config);
+    }
+
+    public SpinConfig config() {
+        return config;
+    }
+
+    /** How many store, bucket and cas handles the guest holds now. */
+    public synchronized int liveHandles() {
+        return owned.size();
+    }
+
+    synchronized int openStores() {
+        return (int) owned.values().stream().filter(h -> h instanceof OpenStore).count();
+    }
+
+    synchronized int add(Handle h) {
+        int rep = NEXT.getAndUpdate(n -> n == Integer.MAX_VALUE ? 1 : n + 1);
+        while (TABLE.putIfAbsent(rep, h) != null) {
+            rep = NEXT.getAndUpdate(n -> n == Integer.MAX_VALUE ? 1 : n + 1);
+        }
+        h.owner = this;
+        h.rep = rep;
+        owned.put(rep, h);
+        return rep;
+    }
+
+    /** The handle {@code rep} as a {@code type}; a trap if it is gone or of another kind (a host bug). */
+    static <H extends Handle> H get(int rep, Class<H> type) {
+        Handle h = TABLE.get(rep);
+        if (!type.isInstance(h)) {
+            throw new Trap(TrapKind.HOST_ERROR, "no live " + type.getSimpleName() + " with representation " + rep);
+        }
+        return type.cast(h);
+    }
+
+    /** Takes {@code rep} out of the tables (an {@code own} argument consumed by the host, or a drop). */
+    static <H extends Handle> H take(int rep, Class<H> type) {
+        H h = get(rep, type);
+        TABLE.remove(rep, h);
+        synchronized (h.owner) {
+            h.owner.owned.remove(rep);
+        }
+        return h;
+    }
+
+    /** The destructor of the host resource types: the guest dropped its handle. */
+    static void drop(int rep) {
+        Handle h = TABLE.remove(rep);
+        if (h != null) {
+            synchronized (h.owner) {
+                h.owner.owned.remove(rep);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        List<Integer> reps;
+        synchronized (this) {
+            reps = new ArrayList<>(owned.keySet());
+            owned.clear();
+        }
+        for (int rep : reps) {
+            TABLE.remove(rep);
+        }
+    }
+}
