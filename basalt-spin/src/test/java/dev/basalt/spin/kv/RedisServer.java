@@ -1,0 +1,97 @@
+package dev.basalt.spin.kv;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A real redis-server for tests, on an ephemeral port with no persistence; the test skips (JUnit assumption naming
+ * the binary) when redis-server is not installed (`.ci/run` installs it with apt).
+ */
+public final class RedisServer implements AutoCloseable {
+    private final Process process;
+    private final int port;
+
+    private RedisServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static RedisServer start() throws IOException, InterruptedException {
+        Optional<Path> binary = findBinary();
+        assumeTrue(binary.isPresent(), "redis-server is not installed (apt-get install redis-server): "
+                + "the Redis key-value tests are SKIPPED");
+        for (int attempt = 0; ; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Process p = new ProcessBuilder(binary.get().toString(), "--port", Integer.toString(port), "--bind",
+                    "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            RedisServer server = new RedisServer(p, port);
+            if (server.awaitPing()) {
+                return server;
+            }
+            server.close();
+            if (attempt == 2) {
+                throw new IOException("redis-server did not answer PING on port " + port);
+            }
+        }
+    }
+
+    private static Optional<Path> findBinary() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(dir, "redis-server");
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean awaitPing() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                OutputStream out = s.getOutputStream();
+                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = s.getInputStream();
+                byte[] reply = new byte[7];
+                int n = in.readNBytes(reply, 0, 7);
+                if (new String(reply, 0, n, StandardCharsets.US_ASCII).equals("+PONG\r\n")) {
+                    return true;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        return false;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
