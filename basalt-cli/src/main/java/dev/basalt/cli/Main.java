@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "basalt", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WebAssembly for the JVM.",
         subcommands = {RunCommand.class, CompileCommand.class, WastCommand.class, ValidateCommand.class, InspectCommand.class,
-                WitCommand.class, BindgenCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+                WitCommand.class, BindgenCommand.class, ServeCommand.class, CallCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     static final int OK = 0;
     static final int PROBLEM = 1;
