@@ -65,6 +65,8 @@ public final class CompiledPlugin {
     private final HttpBridge http;
     /** Set when the plug-in is one module: all linking done once. */
     private final InstancePre<PluginState> pre;
+    private final List<String> functions;
+    private final java.util.Set<String> functionSet;
 
     record NamedModule(String name, Module module) {
     }
@@ -83,6 +85,14 @@ public final class CompiledPlugin {
         this.http = new HttpBridge(manifest.allowedHosts(),
                 manifest.maxHttpResponseBytes().orElse(DEFAULT_MAX_HTTP_RESPONSE_BYTES));
         this.pre = dependencies.isEmpty() ? newLinker().instantiatePre(main) : null;
+        List<String> names = new ArrayList<>();
+        for (var e : main.exports()) {
+            if (e.kind() == ExternKind.FUNC && isPluginFunction(e.name())) {
+                names.add(e.name());
+            }
+        }
+        this.functions = List.copyOf(names);
+        this.functionSet = java.util.Set.copyOf(names);
     }
 
     public static Builder builder(Engine engine, PluginManifest manifest) {
@@ -105,20 +115,14 @@ public final class CompiledPlugin {
 
     /** The functions a caller may {@link Plugin#call}: exports of the main module taking nothing, returning i32 or nothing. */
     public List<String> functions() {
-        List<String> names = new ArrayList<>();
-        for (var e : main.exports()) {
-            if (e.kind() == ExternKind.FUNC && isPluginFunction(e.name())) {
-                names.add(e.name());
-            }
-        }
-        return names;
+        return functions;
     }
 
     public boolean functionExists(String name) {
-        return functions().contains(name);
+        return functionSet.contains(name);
     }
 
-    boolean isPluginFunction(String name) {
+    private boolean isPluginFunction(String name) {
         return exportedFunctionType(name)
                 .filter(t -> t.params().isEmpty() && (t.results().isEmpty() || t.results().equals(List.of(NumType.I32))))
                 .isPresent();
