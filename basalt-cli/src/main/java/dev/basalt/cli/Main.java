@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
         description = "WebAssembly for the JVM.",
         subcommands = {RunCommand.class, CompileCommand.class, WastCommand.class, ValidateCommand.class, InspectCommand.class,
                 WitCommand.class, BindgenCommand.class, ServeCommand.class, CallCommand.class,
-                CommandLine.HelpCommand.class})
+                RegistryCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static final int OK = 0;
     static final int PROBLEM = 1;

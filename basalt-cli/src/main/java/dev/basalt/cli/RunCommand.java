@@ -54,8 +54,15 @@ final class RunCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE",
-            description = "A .wasm, .wat or .bwasm (basalt compile) module, or a component (binary or text).")
-    Path file;
+            description = "A .wasm, .wat or .bwasm (basalt compile) module, or a component (binary or text), or "
+                    + "oci://REF: a component or module in an OCI registry (basalt registry push).")
+    String source;
+
+    /** The local file {@link #source} names (after pulling an {@code oci://} reference). */
+    private Path file;
+
+    @Option(names = {"-k", "--insecure"}, description = "With oci://REF: talk plain HTTP to the registry.")
+    boolean insecure;
 
     @Parameters(index = "1..*", paramLabel = "ARGS",
             description = "Arguments of the WASI command, or of the function given by --invoke.")
@@ -138,6 +145,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        file = OciSources.resolve(source, insecure);
+        if (file.getFileName().toString().equals("spin.toml") && dev.basalt.serve.oci.OciReference.isOciSource(source)) {
+            throw new Main.CliException(source + " is a Spin application: run it with `basalt serve " + source + "`",
+                    Main.USAGE);
+        }
         byte[] bytes = ModuleFiles.read(file);
         Config.Strategy strategy = engineName != null ? strategy(engineName)
                 : Module.serializedStrategy(bytes).orElse(Config.Strategy.INTERPRETER);
@@ -263,7 +275,7 @@ final class RunCommand implements Callable<Integer> {
     /** The capabilities the options grant. Stdio is the process's own unless output goes to in-memory writers. */
     private WasiConfig wasiConfig(java.io.PrintWriter out, java.io.PrintWriter err) {
         WasiConfig.Builder b = WasiConfig.builder();
-        b.args(file.getFileName().toString());
+        b.args(dev.basalt.serve.oci.OciReference.isOciSource(source) ? source : file.getFileName().toString());
         if (invoke == null) {
             b.args(args);
         }

@@ -5,6 +5,7 @@ import dev.basalt.Engine;
 import dev.basalt.component.Component;
 import dev.basalt.serve.AppManifest;
 import dev.basalt.serve.WasiHttpServer;
+import dev.basalt.serve.oci.OciReference;
 import dev.basalt.wasi.WasiConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,8 +37,15 @@ final class ServeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = {"A component (binary or text) exporting "
             + "wasi:http/incoming-handler, or a Spin-style manifest (*.toml, spin_manifest_version = 2: routes to",
-            "components, each with its allowed_outbound_hosts, environment and files)."})
-    Path file;
+            "components, each with its allowed_outbound_hosts, environment and files), or oci://REF: a Spin "
+            + "application or a component in an OCI registry (basalt registry push)."})
+    String source;
+
+    /** The local file {@link #source} names (after pulling an {@code oci://} reference). */
+    private Path file;
+
+    @Option(names = {"-k", "--insecure"}, description = "With oci://REF: talk plain HTTP to the registry.")
+    boolean insecure;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
             description = "Where to listen (default ${DEFAULT-VALUE}; port 0 picks a free port).")
@@ -75,6 +83,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        file = OciSources.resolve(source, insecure);
         boolean manifest = file.getFileName().toString().endsWith(".toml");
         Config.Builder config = Config.builder().strategy(RunCommand.strategy(engineName));
         if (maxMemory != null) {
@@ -147,7 +156,7 @@ final class ServeCommand implements Callable<Integer> {
         if (Main.systemStdio) {
             Runtime.getRuntime().addShutdownHook(stopper);
         }
-        out.println("basalt serve: " + file.getFileName() + " on http://" + hostForUrl(server.address().getHostString())
+        out.println("basalt serve: " + (OciReference.isOciSource(source) ? source : file.getFileName()) + " on http://" + hostForUrl(server.address().getHostString())
                 + ":" + server.port() + "/");
         out.flush();
         try {
