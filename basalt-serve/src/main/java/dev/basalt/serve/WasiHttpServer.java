@@ -93,6 +93,9 @@ public final class WasiHttpServer implements AutoCloseable {
         connector.setPort(b.listen.getPort());
         server.addConnector(connector);
         server.setHandler(new GuestHandler(b, List.copyOf(served)));
+        if (b.requestLog != null) {
+            server.setRequestLog(b.requestLog);
+        }
         // stopping waits for running requests, but not forever: a guest stuck in a host call holds its thread
         server.setStopTimeout(5_000);
     }
@@ -168,6 +171,8 @@ public final class WasiHttpServer implements AutoCloseable {
         private Store.Limits limits;
         private Consumer<String> errorLog = message -> System.getLogger("dev.basalt.serve")
                 .log(System.Logger.Level.ERROR, message);
+        private ServeTelemetry telemetry;
+        private org.eclipse.jetty.server.RequestLog requestLog;
 
         private Builder(Engine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -239,6 +244,24 @@ public final class WasiHttpServer implements AutoCloseable {
         }
 
         /**
+         * Traces and metrics of every request, with OpenTelemetry ({@link ServeTelemetry}); none by default, and
+         * then the server makes no telemetry calls at all.
+         */
+        public Builder telemetry(ServeTelemetry telemetry) {
+            this.telemetry = Objects.requireNonNull(telemetry);
+            return this;
+        }
+
+        /**
+         * An access log: Jetty's {@link org.eclipse.jetty.server.RequestLog} is told about each request once its
+         * response is complete (e.g. {@link AccessLog#create}); none by default.
+         */
+        public Builder requestLog(org.eclipse.jetty.server.RequestLog log) {
+            this.requestLog = Objects.requireNonNull(log);
+            return this;
+        }
+
+        /**
          * Pre-instantiates the component (checking its imports against the host), binds and starts the server.
          *
          * @throws dev.basalt.component.ComponentException if the component imports something the host lacks
@@ -270,8 +293,10 @@ public final class WasiHttpServer implements AutoCloseable {
         }
 
         @Override
-        public boolean handle(Request request, Response response, Callback callback) {
+        public boolean handle(Request request, Response response, Callback jettyCallback) {
             requests.incrementAndGet();
+            ServeTelemetry.RequestTelemetry telemetry = config.telemetry == null ? null : config.telemetry.start(request);
+            Callback callback = telemetry == null ? jettyCallback : telemetry.ending(response, jettyCallback);
             String path = request.getHttpURI().getPath();
             String what = request.getMethod() + " " + request.getHttpURI().getPathQuery();
             Served target = null;
@@ -288,6 +313,10 @@ public final class WasiHttpServer implements AutoCloseable {
                 Response.writeError(request, response, callback, 404, "no route for " + path);
                 return true;
             }
+            if (telemetry != null) {
+                telemetry.routed(target.route().pattern(), target.name());
+            }
+            Served served = target;
             boolean[] started = {false};
             OutputStream[] body = {null};
             org.eclipse.jetty.http.HttpFields[] responseTrailers = {null};
@@ -296,8 +325,13 @@ public final class WasiHttpServer implements AutoCloseable {
                 Store<WasiComponentContext> store = Store.create(config.engine, wasi, config.limits);
                 config.fuel.ifPresent(store::setFuel);
                 config.timeout.ifPresent(store::setDeadline);
+                if (telemetry != null) {
+                    wasi.observeOutboundHttp(telemetry.outbound());
+                }
                 try {
-                    WasiHttp.handle(target.pre().instantiate(store), wasi, toGuest(request, target.route(), pathInfo),
+                    dev.basalt.component.ComponentInstance instance = telemetry == null ? target.pre().instantiate(store)
+                            : telemetry.instantiate(() -> served.pre().instantiate(store));
+                    WasiHttp.handle(instance, wasi, toGuest(request, target.route(), pathInfo),
                             new WasiHttp.ResponseSink() {
                         @Override
                         public OutputStream respond(int status, List<WasiHttp.Header> headers) {
@@ -312,6 +346,9 @@ public final class WasiHttpServer implements AutoCloseable {
                             // trailers only when it finishes the body (sent after the last chunk, or in HTTP/2)
                             response.setTrailersSupplier(() -> responseTrailers[0]);
                             body[0] = Content.Sink.asOutputStream(response);
+                            if (config.requestLog != null) {
+                                body[0] = AccessLog.counting(request, body[0]);
+                            }
                             return body[0];
                         }
 
@@ -329,14 +366,26 @@ public final class WasiHttpServer implements AutoCloseable {
                 } finally {
                     store.cancelDeadline();
                     wasi.flush();
+                    if (telemetry != null && config.fuel.isPresent()) {
+                        telemetry.fuel(config.fuel.getAsLong() - store.getFuel().orElse(0));
+                    }
                 }
                 callback.succeeded();
             } catch (Trap t) {
+                if (telemetry != null) {
+                    telemetry.trapped(t);
+                }
                 fail(request, response, callback, started[0], what + " (" + target.name() + "): the guest trapped: " + backtrace(t), t);
             } catch (WasiHttpException e) {
+                if (telemetry != null) {
+                    telemetry.failed(e.getClass().getName(), e.getMessage());
+                }
                 fail(request, response, callback, e.responseStarted() || started[0],
                         what + " (" + target.name() + "): " + e.getMessage(), e);
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                if (telemetry != null) {
+                    telemetry.failed(e.getClass().getName(), String.valueOf(e.getMessage()));
+                }
                 fail(request, response, callback, started[0], what + " (" + target.name() + "): the request failed: " + e, e);
             } finally {
                 if (watchdog != null) {
