@@ -14,6 +14,7 @@ import dev.basalt.wasi.WasiConfig;
 import dev.basalt.wasi.WasiContext;
 import dev.basalt.wasi.WasiExitException;
 import dev.basalt.wasi.WasiPreview1;
+import dev.basalt.wasi.WasiThreads;
 import dev.basalt.wasm.NumType;
 import dev.basalt.wasm.ValType;
 import java.nio.file.Path;
@@ -139,6 +140,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Components: the host's whole network (TCP, UDP, any address; name lookup), as wasmtime -S inherit-network.")
     boolean inheritNetwork;
 
+    @Option(names = "--max-threads", paramLabel = "N", defaultValue = "128",
+            description = "wasi-threads programs: at most N threads at once (a further thread-spawn fails; default ${DEFAULT-VALUE}).")
+    int maxThreads;
+
     @Option(names = "--preload", paramLabel = "NAME=FILE",
             description = "Instantiate FILE first and link its exports as imports under the module name NAME.")
     List<String> preload = new ArrayList<>();
@@ -192,7 +197,24 @@ final class RunCommand implements Callable<Integer> {
         }
         Linker<WasiContext> linker = Linker.create(engine);
         WasiPreview1.addToLinker(linker, ctx -> ctx);
+        WasiThreads<WasiContext> threads = null;
         try {
+            if (WasiThreads.uses(module)) {
+                WasiThreads.Options<WasiContext> options = WasiThreads.Options.<WasiContext>defaults()
+                        .withMaxThreads(maxThreads);
+                if (fuel != null) {
+                    options = options.withFuelPerThread(fuel);
+                }
+                if (timeout != null) {
+                    options = options.withDeadline(parseDuration(timeout));
+                }
+                try {
+                    threads = WasiThreads.addToLinker(linker, store, module, options);
+                } catch (IllegalArgumentException e) {
+                    throw new Main.CliException(file + " imports wasi.thread-spawn but is not a wasi-threads program: "
+                            + e.getMessage(), Main.PROBLEM);
+                }
+            }
             for (String p : preload) {
                 int eq = p.indexOf('=');
                 if (eq <= 0) {
@@ -208,7 +230,7 @@ final class RunCommand implements Callable<Integer> {
                 if (instance.getFunc("_start").isEmpty() && instance.getFunc("_initialize").isEmpty()) {
                     return Main.OK;
                 }
-                return WasiPreview1.runCommand(instance);
+                return threads != null ? threads.run(instance) : WasiPreview1.runCommand(instance);
             }
             return invoke(instance, out);
         } catch (WasiExitException e) {
@@ -221,6 +243,9 @@ final class RunCommand implements Callable<Integer> {
             err.println("wasm exception: uncaught exception with payload " + e.payload());
             return invoke == null ? TRAP_EXIT : Main.PROBLEM;
         } finally {
+            if (threads != null) {
+                threads.stop();
+            }
             store.cancelDeadline();
             wasi.close();
         }

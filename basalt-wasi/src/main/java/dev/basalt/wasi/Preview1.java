@@ -934,6 +934,12 @@ final class Preview1 {
 
     /** The event for an fd subscription if it is ready now, else null. */
     private static Event fdReadiness(WasiContext ctx, Subscription s) throws IOException {
+        synchronized (ctx) {        // poll_oneoff is not serialised as a whole (it sleeps): lock the descriptor table here
+            return fdReadinessLocked(ctx, s);
+        }
+    }
+
+    private static Event fdReadinessLocked(WasiContext ctx, Subscription s) throws IOException {
         Descriptor d = ctx.fds.get(s.fd());
         boolean read = s.type() == Abi.EVENTTYPE_FD_READ;
         if (d == null) {

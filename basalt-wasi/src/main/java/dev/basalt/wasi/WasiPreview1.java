@@ -12,6 +12,7 @@ import dev.basalt.wasm.ValType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -47,12 +48,30 @@ public final class WasiPreview1 {
         int call(Preview1.Call c) throws IOException;
     }
 
-    /** Defines every preview1 function on {@code linker}. */
+    /**
+     * Functions that touch nothing of the context that changes (or that lock what they touch themselves:
+     * {@code poll_oneoff} locks only while it looks at descriptors, not while it sleeps).
+     */
+    private static final Set<String> UNSERIALISED = Set.of("args_get", "args_sizes_get", "environ_get",
+            "environ_sizes_get", "clock_res_get", "clock_time_get", "poll_oneoff", "sched_yield");
+
+    /**
+     * Defines every preview1 function on {@code linker}. Calls on one {@link WasiContext} are serialised (its
+     * monitor), so that threads of a wasi-threads program ({@link WasiThreads}) can share it, as wasmtime's
+     * threads share one context behind a mutex.
+     */
     public static <T> void addToLinker(Linker<T> linker, Function<? super T, WasiContext> context) {
         for (Definition d : definitions()) {
+            boolean serialised = !UNSERIALISED.contains(d.name);
             linker.defineHostFunction(MODULE, d.name, d.type, (Caller<T> caller, Val[] args) -> {
                 WasiContext ctx = context.apply(caller.data());
-                return new Val[] {Val.i32(invoke(d.body, new Preview1.Call(ctx, caller, args)))};
+                Preview1.Call call = new Preview1.Call(ctx, caller, args);
+                if (serialised) {
+                    synchronized (ctx) {
+                        return new Val[] {Val.i32(invoke(d.body, call))};
+                    }
+                }
+                return new Val[] {Val.i32(invoke(d.body, call))};
             });
         }
         linker.defineHostFunction(MODULE, "proc_exit", FuncType.of(List.of(NumType.I32), List.of()),
