@@ -165,6 +165,7 @@ final class Instantiator {
         CompiledModule cm = module.compiled;
         DefinedType[] types = module.types;
         ModuleInstance inst = new ModuleInstance(st, cm, types, module.defined().moduleName());
+        inst.sourceLines = module.sourceLines;
         int nf = w.functionCount();
         inst.funcs = new FunctionInstance[nf];
         inst.tables = new TableInstance[w.tableCount()];

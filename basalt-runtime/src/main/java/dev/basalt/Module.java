@@ -2,6 +2,7 @@ package dev.basalt;
 
 import dev.basalt.internal.interpreter.CompiledModule;
 import dev.basalt.internal.runtime.DefinedType;
+import dev.basalt.internal.runtime.SourceLines;
 import dev.basalt.spi.ModuleCode;
 import dev.basalt.wasm.Export;
 import dev.basalt.wasm.Import;
@@ -32,6 +33,8 @@ public final class Module {
     final ModuleCode code;
     /** AUTO's background compilation, or null. */
     private final ModuleTiering tiering;
+    /** Source positions for backtraces when the module carries DWARF and its binary is known, else null. */
+    final SourceLines sourceLines;
 
     private Module(Engine engine, WasmModule wasm, byte[] source) {
         this(engine, wasm, source, null);
@@ -42,6 +45,8 @@ public final class Module {
         this.engine = engine;
         this.wasm = wasm;
         this.source = source;
+        this.sourceLines = SourceLines.register(wasm, source,
+                wasm.names().flatMap(dev.basalt.wasm.NameSection::moduleName).orElse(null));
         this.space = Validator.validateAndGetTypes(wasm, engine.config().features());
         this.types = engine.types().canonicalize(space);
         // The interpreter's translation is kept under every strategy: it evaluates constant expressions.
@@ -80,6 +85,24 @@ public final class Module {
     /** Validates and translates an already parsed module (from the binary reader or the text parser). */
     public static Module fromModel(Engine engine, WasmModule module) {
         return new Module(engine, module, null);
+    }
+
+    /**
+     * Validates and translates a module already decoded from {@code binary} (a component's core module, say),
+     * keeping the binary as {@link #compile} does: for {@link #serialize()} and for DWARF source lines in
+     * backtraces, whose addresses are relative to the binary's code section. {@code binary} is not copied and must
+     * not change.
+     */
+    public static Module fromModel(Engine engine, WasmModule module, byte[] binary) {
+        return new Module(engine, module, java.util.Objects.requireNonNull(binary, "binary"));
+    }
+
+    /**
+     * The DWARF debug information of this module's binary (parsed on first use; the same that backtraces use), or
+     * empty when the module has no {@code .debug_*} sections or was not compiled from a binary.
+     */
+    public java.util.Optional<dev.basalt.wasm.dwarf.DwarfDebugInfo> debugInfo() {
+        return java.util.Optional.ofNullable(sourceLines).map(SourceLines::debug);
     }
 
     /**

@@ -93,8 +93,10 @@ final class CompiledFunction implements TieredCode {
     public Trap.Frame frame(long offset) {
         // Named as the interpreter's frames are (Module.defined): absent names are null.
         var names = module.names();
-        return new Trap.Frame(names.flatMap(dev.basalt.wasm.NameSection::moduleName).orElse(null), funcIndex,
-                names.flatMap(n -> n.functionName(funcIndex)).orElse(null), offset);
+        Trap.Frame frame = new Trap.Frame(names.flatMap(dev.basalt.wasm.NameSection::moduleName).orElse(null),
+                funcIndex, names.flatMap(n -> n.functionName(funcIndex)).orElse(null), offset);
+        // the module's DWARF source positions, if it has any (as the interpreter's frames get them)
+        return dev.basalt.internal.runtime.SourceLines.addSource(module, frame);
     }
 
     /** This function bound to one instance: the host-style entry the COMPILER strategy's function instances use. */

@@ -53,10 +53,19 @@ public final class Component {
         return new Component(engine, model);
     }
 
+    /**
+     * A core module compiled for the engine. One with DWARF sections keeps its binary (a copy), which its backtraces'
+     * source lines need; the others do not pay for the copy.
+     */
+    private Module coreModule(CoreModule m) {
+        return dev.basalt.wasm.dwarf.DwarfDebugInfo.present(m.module().customSections())
+                ? Module.fromModel(engine, m.module(), m.bytes()) : Module.fromModel(engine, m.module());
+    }
+
     private void compileModules(dev.basalt.component.model.Component c) {
         for (Section s : c.sections()) {
             switch (s) {
-                case Section.CoreModuleSection m -> modules.put(m.module(), Module.fromModel(engine, m.module().module()));
+                case Section.CoreModuleSection m -> modules.put(m.module(), coreModule(m.module()));
                 case Section.Components nested -> compileModules(nested.component());
                 default -> {
                 }

@@ -52,7 +52,9 @@ public final class FunctionInstance {
 
     Trap.Frame frame(long offset) {
         String module = instance == null ? "<host>" : instance.moduleName;
-        return new Trap.Frame(module, index, name, offset);
+        Trap.Frame frame = new Trap.Frame(module, index, name, offset);
+        SourceLines lines = instance == null ? null : instance.sourceLines;
+        return lines == null ? frame : lines.addSource(frame);
     }
 
     @Override

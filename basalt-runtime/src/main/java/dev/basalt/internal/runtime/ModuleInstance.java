@@ -28,6 +28,8 @@ public final class ModuleInstance {
     public byte[][] datas;
     /** Export name to FunctionInstance, TableInstance, LinearMemory, GlobalInstance or TagInstance. */
     public final Map<String, Object> exports = new LinkedHashMap<>();
+    /** Source positions for backtrace frames (from the module's DWARF), or null: most modules have none. */
+    public SourceLines sourceLines;
 
     public ModuleInstance(StoreState store, Object compiled, DefinedType[] types, String moduleName) {
         this.store = store;
