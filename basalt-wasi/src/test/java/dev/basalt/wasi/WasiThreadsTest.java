@@ -36,10 +36,19 @@ class WasiThreadsTest {
         }
     }
 
+    static byte[] binary(String name) {
+        try (InputStream in = WasiThreadsTest.class.getResourceAsStream("/wasi-threads/" + name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Outcome run(Config.Strategy strategy, String program, WasiThreads.Options<WasiContext> options,
             String... args) {
         Engine engine = Engine.create(Config.builder().strategy(strategy).build());
-        Module module = Module.fromWat(engine, program(program));
+        Module module = program.endsWith(".wasm") ? Module.compile(engine, binary(program))
+                : Module.fromWat(engine, program(program));
         assertThat(WasiThreads.uses(module)).isTrue();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (WasiContext wasi = WasiContext.create(WasiConfig.builder().args(program).args(args).stdout(out).build())) {
@@ -61,6 +70,18 @@ class WasiThreadsTest {
         assertThat(o.stdout()).isEqualTo("36000\n36\n");
         assertThat(o.exitCode()).isZero();
         assertThat(o.liveThreadsAfter()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void clangBuiltThreadsWithOwnStacksAndALock(Config.Strategy strategy) {
+        // src/test/c/threads: clang's shared-memory output (passive data, __wasm_init_memory as the start function
+        // run once across instances), a stack per thread, a futex-style lock: sum of i % 1000 for i < 60000
+        for (int round = 0; round < 3; round++) {
+            Outcome o = run(strategy, "threads.wasm", WasiThreads.Options.defaults());
+            assertThat(o.stdout()).isEqualTo("29970000\n");
+            assertThat(o.exitCode()).isZero();
+        }
     }
 
     @ParameterizedTest
