@@ -36,3 +36,11 @@ clang --target=wasm32-wasi -mexec-model=reactor -Wl,--strip-debug "$tmp/handler.
 jco embed "$tmp/handler.core.wasm" --wit "$tmp/wit" -n handler -o "$tmp/handler.embed.wasm"
 jco new "$tmp/handler.embed.wasm" -o "$out/handler.component.wasm"
 echo "handler.component.wasm: $(stat -c %s "$out/handler.component.wasm") bytes"
+# The same handler with DWARF (-g, linked without --strip-debug; wasi-libc's own DWARF comes along), for source
+# lines in basalt serve's logged trap backtraces. -O1 keeps each trap on its own source line.
+(cd "$here/src/test/c/http" && clang --target=wasm32-wasi -O1 -g -fdebug-prefix-map="$PWD"=. \
+  -c handler.c -o "$tmp/handler-debug.o")
+clang --target=wasm32-wasi -mexec-model=reactor "$tmp/handler-debug.o" -o "$tmp/handler-debug.core.wasm"
+jco embed "$tmp/handler-debug.core.wasm" --wit "$tmp/wit" -n handler -o "$tmp/handler-debug.embed.wasm"
+jco new "$tmp/handler-debug.embed.wasm" -o "$out/handler-debug.component.wasm"
+echo "handler-debug.component.wasm: $(stat -c %s "$out/handler-debug.component.wasm") bytes"

@@ -15,6 +15,7 @@ import dev.basalt.wasm.SubType;
 import dev.basalt.wasm.Table;
 import dev.basalt.wasm.TableType;
 import dev.basalt.wasm.WasmModule;
+import dev.basalt.wasm.dwarf.DwarfDebugInfo;
 import dev.basalt.wasm.text.WatPrinter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -105,7 +106,16 @@ final class InspectCommand implements Callable<Integer> {
         header(out, "custom sections", customCount);
         m.names().ifPresent(n -> out.println("  \"name\" (decoded)"));
         for (CustomSection c : m.customSections()) {
-            out.println("  \"" + c.name() + "\" " + c.data().length + " bytes");
+            String dwarf = !c.name().startsWith(".debug_") ? ""
+                    : DwarfDebugInfo.usesSection(c.name()) ? " (DWARF: read for source lines)" : " (DWARF: not needed)";
+            out.println("  \"" + c.name() + "\" " + c.data().length + " bytes" + dwarf);
+        }
+        if (DwarfDebugInfo.present(m.customSections())) {
+            // what backtraces will show: the same reader, so a problem here is the warning a trap would log
+            DwarfDebugInfo debug = DwarfDebugInfo.parse(m.customSections());
+            out.println("debug info: " + debug.summary()
+                    + (binary ? "" : " (text module: no code offsets, so backtraces cannot use it)"));
+            debug.problem().ifPresent(p -> out.println("  ignored (malformed): " + p));
         }
         return Main.OK;
     }

@@ -45,6 +45,15 @@ public final class DwarfDebugInfo {
     private DwarfDebugInfo() {
     }
 
+    /** The sections the reader uses; other {@code .debug_*} sections (types, locations, frames) are not needed. */
+    private static final java.util.Set<String> USED = java.util.Set.of(".debug_line", ".debug_info", ".debug_abbrev",
+            ".debug_str", ".debug_line_str", ".debug_str_offsets", ".debug_addr", ".debug_ranges", ".debug_rnglists");
+
+    /** Whether the reader uses custom section {@code name} for source positions. */
+    public static boolean usesSection(String name) {
+        return USED.contains(name);
+    }
+
     /** Whether {@code sections} hold DWARF line or unit information (cheap: looks at the names only). */
     public static boolean present(List<CustomSection> sections) {
         for (CustomSection s : sections) {
