@@ -123,6 +123,17 @@ public final class Store<T> {
         }
     }
 
+    /**
+     * For runtimes layered on Basalt that run several Wasm call stacks in one store, one at a time on different Java
+     * threads (the component model's cooperative threads): makes {@code next} (null: a new, empty stack) the
+     * store's current execution stack and returns the previous one, to be swapped back in when its Java thread
+     * continues. The Java thread that runs Wasm must always be the one whose stack is installed.
+     */
+    public Object swapExecutionStack(Object next) {
+        return state.swapExecutionStack(next == null ? new StoreState.ExecutionStack()
+                : (StoreState.ExecutionStack) next);
+    }
+
     /** Per-store resource limits. */
     public record Limits(long maxMemoryBytes, long maxTableElements, int maxInstances) {
         public static Limits of(Config config) {

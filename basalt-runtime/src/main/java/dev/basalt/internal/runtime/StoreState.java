@@ -173,6 +173,41 @@ public final class StoreState {
         this.maxInstances = maxInstances;
     }
 
+    /**
+     * One execution stack's state: the value stack, its top and the frame records with the call depth. Code that
+     * runs several Wasm call stacks on one store, taking turns on different Java threads (the component model's
+     * cooperative threads), gives each its own and swaps them with {@link #swapExecutionStack} when control passes.
+     */
+    public static final class ExecutionStack {
+        long[] stack = new long[64];
+        long[] his = new long[64];
+        Object[] refs = new Object[64];
+        int top;
+        FunctionInstance[] frames = new FunctionInstance[16];
+        int[] framePcs = new int[16];
+        int depth;
+    }
+
+    /** Installs {@code next} as the current execution stack and returns the one it replaces (its state saved). */
+    public ExecutionStack swapExecutionStack(ExecutionStack next) {
+        ExecutionStack prev = new ExecutionStack();
+        prev.stack = stack;
+        prev.his = his;
+        prev.refs = refs;
+        prev.top = top;
+        prev.frames = frames;
+        prev.framePcs = framePcs;
+        prev.depth = depth;
+        stack = next.stack;
+        his = next.his;
+        refs = next.refs;
+        top = next.top;
+        frames = next.frames;
+        framePcs = next.framePcs;
+        depth = next.depth;
+        return prev;
+    }
+
     /** Makes room for {@code slots} values from {@code base}. */
     public void ensureStack(int needed) {
         if (needed <= stack.length) {
