@@ -48,6 +48,7 @@ public final class ComponentFunc {
                     + " arguments, " + args.size() + " given");
         }
         Lifted[] results = new Lifted[1];
+        // an async callee may return before it resolves: call() then runs the store's event loop until it does
         fn.call(null, () -> Lifted.of(List.copyOf(args)), r -> results[0] = r);
         return results[0].values();
     }

@@ -3,10 +3,18 @@ package dev.basalt.component;
 import java.util.List;
 import java.util.Optional;
 
-/** A component function type: named parameters and at most one (unnamed) result. */
-public record ComponentFuncType(List<Param> params, Optional<ValueType> result) {
+/**
+ * A component function type: named parameters, at most one (unnamed) result, and whether it is an {@code async}
+ * type (whose calls may block before they return; a task of a type that is not async may not).
+ */
+public record ComponentFuncType(List<Param> params, Optional<ValueType> result, boolean async) {
     public ComponentFuncType {
         params = List.copyOf(params);
+    }
+
+    /** A function type that is not async. */
+    public ComponentFuncType(List<Param> params, Optional<ValueType> result) {
+        this(params, result, false);
     }
 
     public record Param(String name, ValueType type) {
@@ -23,7 +31,7 @@ public record ComponentFuncType(List<Param> params, Optional<ValueType> result) 
 
     @Override
     public String toString() {
-        return "func(" + String.join(", ", params.stream().map(p -> p.name() + ": " + p.type()).toList()) + ")"
+        return (async ? "async " : "") + "func(" + String.join(", ", params.stream().map(p -> p.name() + ": " + p.type()).toList()) + ")"
                 + result.map(r -> " -> " + r).orElse("");
     }
 

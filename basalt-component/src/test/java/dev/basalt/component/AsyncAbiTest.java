@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The async canonical ABI where a call completes without suspending: {@code canon lift ... async} (no callback)
  * returning through {@code task.return}, and {@code canon lower ... async} of callees that resolve before the
- * lowered call returns ({@code RETURNED}, results in memory); the traps of CanonicalABI.md around them; and clear
- * errors for the parts Basalt does not run (callbacks, waitable sets).
+ * lowered call returns ({@code RETURNED}, results in memory); the traps of CanonicalABI.md around them; a callback
+ * lift that yields; a task that waits for nothing (a deadlock).
  */
 class AsyncAbiTest {
     final Engine engine = newEngine();
@@ -167,23 +167,35 @@ class AsyncAbiTest {
     }
 
     @Test
-    void whatWouldSuspendIsNotSupported() {
+    void callbackLiftsYieldUntilTheyReturnAndWaitingForNothingIsADeadlock() {
         ComponentInstance i = instantiate("""
                 (component
                   (core module $M
+                    (import "" "task.return" (func $ret (param i32)))
                     (import "" "waitable-set.new" (func $ws (result i32)))
-                    (func (export "cb-entry") (result i32) (i32.const 0))
-                    (func (export "cb") (param i32 i32 i32) (result i32) (i32.const 0))
-                    (func (export "wait") (drop (call $ws))))
+                    (import "" "waitable-set.wait" (func $wait (param i32 i32) (result i32)))
+                    (memory (export "mem") 1)
+                    (global $n (mut i32) (i32.const 0))
+                    (func (export "cb-entry") (result i32) (i32.const 1 (; YIELD ;)))
+                    (func (export "cb") (param i32 i32 i32) (result i32)
+                      (global.set $n (i32.add (global.get $n) (i32.const 1)))
+                      (if (result i32) (i32.lt_u (global.get $n) (i32.const 3))
+                        (then (i32.const 1))
+                        (else (call $ret (global.get $n)) (i32.const 0 (; EXIT ;)))))
+                    (func (export "wait") (drop (call $wait (call $ws) (i32.const 0)))))
+                  (core module $Mem (memory (export "mem") 1))
+                  (core instance $mem (instantiate $Mem))
+                  (core func $ret (canon task.return (result u32)))
                   (core func $ws (canon waitable-set.new))
-                  (core instance $m (instantiate $M (with "" (instance (export "waitable-set.new" (func $ws))))))
-                  (func (export "with-callback") async
+                  (core func $wait (canon waitable-set.wait (memory (core memory $mem "mem"))))
+                  (core instance $m (instantiate $M (with "" (instance (export "task.return" (func $ret))
+                    (export "waitable-set.new" (func $ws)) (export "waitable-set.wait" (func $wait))))))
+                  (func (export "count") async (result u32)
                     (canon lift (core func $m "cb-entry") async (callback (core func $m "cb"))))
                   (func (export "wait") async (canon lift (core func $m "wait") async)))
                 """);
-        assertThatThrownBy(() -> i.getFunc("with-callback").orElseThrow().call()).isInstanceOf(ComponentException.class)
-                .hasMessageContaining("async lifted functions with a callback");
-        assertThatThrownBy(() -> i.getFunc("wait").orElseThrow().call()).isInstanceOf(ComponentException.class)
-                .hasMessageContaining("not supported");
+        assertThat(i.getFunc("count").orElseThrow().call()).containsExactly(ComponentValue.u32(3));
+        assertThatThrownBy(() -> i.getFunc("wait").orElseThrow().call()).isInstanceOf(Trap.class)
+                .hasMessageContaining("deadlock detected: event loop cannot make further progress");
     }
 }

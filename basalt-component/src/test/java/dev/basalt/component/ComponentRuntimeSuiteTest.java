@@ -72,6 +72,52 @@ class ComponentRuntimeSuiteTest {
         assertThat(passed).as("directives passed").isGreaterThanOrEqualTo(586);
     }
 
+    /**
+     * The {@code async/} scripts: tasks, threads, waitable sets, subtasks, streams and futures. Each script runs on
+     * its own thread with a time limit, so that a scheduling bug shows as a failure instead of a hung build.
+     */
+    @Test
+    void runTimeDirectivesOfTheAsyncScripts() throws Exception {
+        Path root = suite().resolve("async");
+        List<Path> scripts;
+        try (Stream<Path> s = Files.list(root)) {
+            scripts = s.filter(p -> p.toString().endsWith(".wast")).sorted().toList();
+        }
+        List<String> failures = new ArrayList<>();
+        int passed = 0;
+        int skipped = 0;
+        for (Path script : scripts) {
+            String rel = "async/" + script.getFileName();
+            ScriptRun run = new ScriptRun(rel);
+            WastScript parsed;
+            try {
+                parsed = WastParser.parse(rel, Files.readAllBytes(script));
+            } catch (RuntimeException e) {
+                failures.add(rel + ": does not parse: " + e.getMessage());
+                continue;
+            }
+            Thread t = Thread.ofPlatform().daemon().start(() -> run.run(parsed));
+            t.join(30_000);
+            if (t.isAlive()) {
+                failures.add(rel + ": did not finish within 30 s");
+                continue;
+            }
+            System.out.println("component runtime suite " + rel + ": " + run.passed + " passed, "
+                    + run.failures.size() + " failed, " + run.skipped.size() + " skipped");
+            passed += run.passed;
+            skipped += run.skipped.size();
+            failures.addAll(run.failures);
+            run.skipped.forEach(x -> System.out.println("skipped " + x));
+        }
+        failures.forEach(System.out::println);
+        System.out.println("component runtime suite async: " + passed + " passed, " + failures.size() + " failed, "
+                + skipped + " skipped");
+        assertThat(passed).as("async directives passed").isGreaterThanOrEqualTo(ASYNC_PASSING);
+    }
+
+    /** Async directives known to pass (raise as more do). */
+    static final int ASYNC_PASSING = 135;
+
     /** One script's run through a {@link ComponentWast.Session}, with its tallies. */
     static final class ScriptRun {
         final String file;
@@ -93,6 +139,9 @@ class ComponentRuntimeSuiteTest {
                     // skipped; these are the async pieces that non-async scripts touch)
                     skipped.add(file + ":" + d.line() + ": " + e.getMessage());
                 } catch (Throwable t) {
+                    if (System.getenv("BASALT_DEBUG") != null) {
+                        t.printStackTrace(System.out);
+                    }
                     fail(d, "unexpected " + t);
                 }
             }

@@ -16,43 +16,22 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The part of the async canonical ABI (CanonicalABI.md, 🔀) that runs without suspending: {@code canon lift ...
- * async} without a callback ("stackful"), whose core function returns its value through {@code canon task.return},
- * and {@code canon lower ... async}, whose callee returns before the lowered call does, so the call reports
- * {@code RETURNED} with the results written to memory. Basalt never suspends a call (there are no waitable sets,
- * streams, futures or threads); what would need to ({@code callback} lifts, the waitable-set, stream, future,
- * subtask and thread built-ins) is reported as not supported where it is defined or called.
+ * The async canonical ABI (CanonicalABI.md, 🔀): {@code canon lift} of async-typed functions (synchronously,
+ * {@code async} stackful, or {@code async} with a {@code callback}), {@code canon lower ... async} with subtasks,
+ * and {@code task.return}. The tasks run on {@link CmThread}s; see {@link Scheduler}.
  */
 public final class AsyncAbi {
     /** CanonicalABI.md {@code MAX_FLAT_ASYNC_PARAMS}. */
     static final int MAX_FLAT_ASYNC_PARAMS = 4;
-    /** {@code Subtask.State.RETURNED}: what an async-lowered call returns when the callee has already resolved. */
-    static final int RETURNED = 2;
 
     private AsyncAbi() {
     }
 
-    /** The async call running in a component instance: its task, type, options and where its result goes. */
-    static final class AsyncTask {
-        final Task task = new Task();
-        final ComponentFuncType type;
-        final AbiOptions opts;
-        final Consumer<Lifted> onResolve;
-        final boolean hostPeer;
-        boolean resolved;
-
-        AsyncTask(ComponentFuncType type, AbiOptions opts, Consumer<Lifted> onResolve, boolean hostPeer) {
-            this.type = type;
-            this.opts = opts;
-            this.onResolve = onResolve;
-            this.hostPeer = hostPeer;
-        }
-    }
-
-    /** {@code flatten_functype(opts, ft, 'lift')} for an async lift without callback: no core results. */
-    public static FuncType liftedType(ComponentFuncType ft) {
+    /** {@code flatten_functype(opts, ft, 'lift')} for an async lift: no core results (callback: one i32). */
+    public static FuncType liftedType(ComponentFuncType ft, boolean callback) {
         var flatParams = CanonicalAbi.flattenTypes(ft.paramTypes(), CanonicalAbi.MAX_FLAT_PARAMS);
-        return FuncType.of(flatParams == null ? List.of(NumType.I32) : CoreFuncs.toCore(flatParams), List.of());
+        return FuncType.of(flatParams == null ? List.of(NumType.I32) : CoreFuncs.toCore(flatParams),
+                callback ? List.of(NumType.I32) : List.of());
     }
 
     /** {@code flatten_functype(opts, ft, 'lower')} for an async lower: results through memory, an i32 status. */
@@ -65,51 +44,99 @@ public final class AsyncAbi {
         return FuncType.of(params, List.of(NumType.I32));
     }
 
-    /** {@code canon lift $callee async} (no callback). */
-    public static FuncInst lift(Func core, ComponentFuncType type, AbiOptions opts, RuntimeInstance inst) {
-        return new AsyncLiftedFunc(core, type, opts, inst);
+    /** {@code canon lift $callee} of an async-typed function ({@code asyncOpts}: with the async option). */
+    public static FuncInst lift(Func core, ComponentFuncType type, AbiOptions opts, boolean asyncOpts, Func callback,
+            RuntimeInstance inst) {
+        return new AsyncLiftedFunc(core, type, opts, asyncOpts, callback, inst);
     }
 
-    /**
-     * {@code canon_lift} with {@code opts.async_} and no callback: the core callee gets the lowered arguments and
-     * returns nothing; it must have called {@code task.return}, which hands the value to the caller, before it
-     * returns (a task that ends unresolved traps, {@code Task.unregister_thread}).
-     */
-    private record AsyncLiftedFunc(Func core, ComponentFuncType type, AbiOptions opts, RuntimeInstance inst)
-            implements FuncInst {
+    /** Callback codes ({@code CallbackCode}). */
+    private static final int EXIT = 0, YIELD = 1, WAIT = 2;
+
+    /** {@code Store.lift} + {@code canon_lift} for tasks that may block. */
+    private record AsyncLiftedFunc(Func core, ComponentFuncType type, AbiOptions opts, boolean asyncOpts,
+            Func callback, RuntimeInstance inst) implements FuncInst {
+
+        /** Called where the caller cannot wait (the host): runs the store's event loop until the call resolves. */
         @Override
         public void call(RuntimeInstance caller, Supplier<Lifted> onStart, Consumer<Lifted> onResolve) {
+            boolean[] resolved = new boolean[1];
+            callAsync(caller, onStart, r -> {
+                resolved[0] = true;
+                onResolve.accept(r);
+            });
+            inst.sched.runUntil(() -> resolved[0]);
+        }
+
+        @Override
+        public OnCancel callAsync(RuntimeInstance caller, Supplier<Lifted> onStart, Consumer<Lifted> onResolve) {
             List<RuntimeInstance> entered = inst.enter(caller);
-            int[] savedContext = inst.context;
-            inst.context = new int[RuntimeInstance.CONTEXT_SLOTS];
-            AsyncTask task = new AsyncTask(type, opts, onResolve, caller == null);
-            AbiContext cx = new AbiContext(opts, inst, task.task, null, caller == null);
-            Lifted args = onStart.get();
-            cx.hints = args.hints();
-            long[] flatArgs;
-            try {
-                flatArgs = CanonicalAbi.lowerFlatValues(cx, CanonicalAbi.MAX_FLAT_PARAMS, args.values(),
-                        type.paramTypes(), null);
-            } catch (dev.basalt.component.ComponentException e) {
-                // a host value that does not match the type: the embedder's mistake (as in LiftedFunc)
-                inst.context = savedContext;
-                RuntimeInstance.leave(entered);
-                throw e;
-            }
-            AsyncTask outer = inst.asyncTask;
-            inst.asyncTask = task;
-            core.callRaw(flatArgs);
-            inst.asyncTask = outer;
-            Traps.trapIf(!task.resolved, "async-lifted export failed to produce a result: its core function "
-                    + "returned without calling task.return");
-            inst.context = savedContext;
+            Task task = new Task(type, opts, asyncOpts, callback, inst, onStart, onResolve);
+            boolean hostPeer = caller == null;
+            CmThread[] thread = new CmThread[1];
+            thread[0] = new CmThread(inst.sched, task, () -> run(task, thread[0], hostPeer), false);
+            thread[0].resume(false);
             RuntimeInstance.leave(entered);
+            return task::requestCancellation;
+        }
+
+        private void run(Task task, CmThread thread, boolean hostPeer) {
+            if (!task.enterImplicitThread(thread)) {
+                return;
+            }
+            AbiContext cx = new AbiContext(opts, inst, task, null, hostPeer);
+            Lifted args = task.start();
+            cx.hints = args.hints();
+            long[] flatArgs = CanonicalAbi.lowerFlatValues(cx, CanonicalAbi.MAX_FLAT_PARAMS, args.values(),
+                    type.paramTypes(), null);
+            if (!asyncOpts) {
+                long[] flatResults = core.callRaw(flatArgs);
+                AbiContext rx = new AbiContext(opts, inst, task, null, hostPeer);
+                List<ComponentValue> results = CanonicalAbi.liftFlatValues(rx, CanonicalAbi.MAX_FLAT_RESULTS,
+                        new CanonicalAbi.CoreValueIter(flatResults), type.resultTypes());
+                task.returnValue(new Lifted(results, rx.hints));
+                if (opts.postReturn() != null) {
+                    inst.mayLeave = false;
+                    opts.postReturn().callRaw(flatResults);
+                    inst.mayLeave = true;
+                }
+                task.exitImplicitThread();
+                return;
+            }
+            if (callback == null) {
+                core.callRaw(flatArgs);
+                task.exitImplicitThread();
+                return;
+            }
+            int packed = (int) core.callRaw(flatArgs)[0];
+            while (true) {
+                int code = packed & 0xf;
+                Traps.trapIf(code > WAIT, "unsupported callback code: " + code);
+                if (code == EXIT) {
+                    break;
+                }
+                inst.exclusiveThread = null;
+                Waitable.Event event;
+                if (code == YIELD) {
+                    boolean cancelled = thread.waitUntil(() -> inst.exclusiveThread == null, true);
+                    event = new Waitable.Event(cancelled ? Waitable.TASK_CANCELLED : Waitable.NONE, 0, 0);
+                } else {
+                    if (!(inst.handles.getAny(packed >>> 4) instanceof Waitable.Set wset)) {
+                        throw Traps.trap("handle index " + (packed >>> 4) + " is not a waitable set");
+                    }
+                    event = wset.waitForEventAnd(thread, () -> inst.exclusiveThread == null, true);
+                }
+                inst.exclusiveThread = thread;
+                packed = (int) callback.callRaw(event.code(), Integer.toUnsignedLong(event.p1()),
+                        Integer.toUnsignedLong(event.p2()))[0];
+            }
+            task.exitImplicitThread();
         }
     }
 
     /**
      * {@code canon task.return (result $t)? $opts}: lifts the value from the core parameters (at most
-     * {@code MAX_FLAT_PARAMS} flat values, else a pointer) and resolves the instance's current async task with it.
+     * {@code MAX_FLAT_PARAMS} flat values, else a pointer) and resolves the current task with it.
      */
     public static Func taskReturn(Store<?> store, Optional<ValueType> result, AbiOptions opts, RuntimeInstance inst) {
         List<ValueType> types = result.map(List::of).orElse(List.of());
@@ -117,28 +144,35 @@ public final class AsyncAbi {
         FuncType coreType = FuncType.of(flat == null ? List.of(NumType.I32) : CoreFuncs.toCore(flat), List.of());
         return Func.create(store, coreType, "task.return", (caller, args) -> {
             Traps.trapIf(!inst.mayLeave, Traps.CANNOT_LEAVE);
-            AsyncTask task = inst.asyncTask;
-            Traps.trapIf(task == null, "task.return called outside an async-lifted function (only `canon lift "
-                    + "... async` returns through task.return)");
-            Traps.trapIf(!task.type.result().equals(result) || task.opts.encoding() != opts.encoding()
+            Task task = inst.sched.current().task;
+            Traps.trapIf(task.ft == null || !task.asyncOpts, "task.return called outside an async-lifted function "
+                    + "(only `canon lift ... async` returns through task.return)");
+            Traps.trapIf(!task.ft.result().equals(result) || task.opts.encoding() != opts.encoding()
                     || task.opts.memory() != opts.memory(), "invalid `task.return` signature and/or options for "
                     + "current task");
-            AbiContext cx = new AbiContext(opts, inst, task.task, null, task.hostPeer);
+            AbiContext cx = new AbiContext(opts, inst, task, null, false);
             List<ComponentValue> values = CanonicalAbi.liftFlatValues(cx, CanonicalAbi.MAX_FLAT_PARAMS,
                     new CanonicalAbi.CoreValueIter(CoreFuncs.toLongs(args)), types);
-            // Task.return_
-            Traps.trapIf(task.resolved, "task.return called more than once by the current task");
-            Traps.trapIf(task.task.numBorrows > 0, Traps.BORROWS_REMAIN);
-            task.resolved = true;
-            task.onResolve.accept(new Lifted(values, cx.hints));
+            task.returnValue(new Lifted(values, cx.hints));
+            return new Val[0];
+        });
+    }
+
+    /** {@code canon task.cancel}. */
+    public static Func taskCancel(Store<?> store, RuntimeInstance inst) {
+        return Func.create(store, FuncType.of(List.of(), List.of()), "task.cancel", (caller, args) -> {
+            Traps.trapIf(!inst.mayLeave, Traps.CANNOT_LEAVE);
+            Task task = inst.sched.current().task;
+            Traps.trapIf(task.ft == null || !task.asyncOpts, "task.cancel called outside an async-lifted function");
+            task.cancel();
             return new Val[0];
         });
     }
 
     /**
-     * {@code canon lower $callee async}: arguments lifted from at most {@code MAX_FLAT_ASYNC_PARAMS} flat values
-     * (else through a pointer), the callee called, and since it always resolves before returning here, its result
-     * stored at the result pointer (the last parameter) and {@code RETURNED} returned, without a subtask handle.
+     * {@code canon lower $callee} ({@code async}: the async form, arguments through at most
+     * {@code MAX_FLAT_ASYNC_PARAMS} flat values and results through memory, returning the subtask's state and
+     * handle). The synchronous form waits for a callee that blocked.
      */
     public static Func lower(Store<?> store, FuncInst callee, AbiOptions opts, RuntimeInstance inst, String name) {
         ComponentFuncType ft = callee.type();
@@ -146,26 +180,44 @@ public final class AsyncAbi {
         boolean hostPeer = callee instanceof HostFunc;
         return Func.create(store, coreType, name, (caller, args) -> {
             Traps.trapIf(!inst.mayLeave, Traps.CANNOT_LEAVE);
+            CmThread thread = inst.sched.current();
             CanonicalAbi.CoreValueIter flatArgs = new CanonicalAbi.CoreValueIter(CoreFuncs.toLongs(args));
             Subtask subtask = new Subtask();
-            boolean[] resolved = new boolean[1];
-            callee.call(inst, () -> {
+            Runnable[] onProgress = {() -> {
+            }};
+            subtask.onCancel = callee.callAsync(inst, () -> {
+                onProgress[0].run();
+                subtask.state = Subtask.STARTED;
                 AbiContext cx = new AbiContext(opts, inst, null, subtask, hostPeer);
                 List<ComponentValue> values = CanonicalAbi.liftFlatValues(cx, MAX_FLAT_ASYNC_PARAMS, flatArgs,
                         ft.paramTypes());
                 return new Lifted(values, cx.hints);
             }, result -> {
+                onProgress[0].run();
+                if (result == null) {
+                    subtask.resolve(subtask.state == Subtask.STARTING ? Subtask.CANCELLED_BEFORE_STARTED
+                            : Subtask.CANCELLED_BEFORE_RETURNED, new long[0]);
+                    return;
+                }
                 AbiContext cx = new AbiContext(opts, inst, null, subtask, hostPeer);
                 cx.hints = result.hints();
                 // max_flat_results = 0: a result always goes to memory at the pointer after the arguments
                 CanonicalAbi.lowerFlatValues(cx, 0, result.values(), ft.resultTypes(), flatArgs);
-                resolved[0] = true;
+                subtask.resolve(Subtask.RETURNED, new long[0]);
             });
-            if (!resolved[0]) {
-                throw new IllegalStateException("callee " + callee + " returned without resolving");
+            if (subtask.resolved()) {
+                subtask.deliverResolve();
+                return new Val[] {Val.i32(Subtask.RETURNED)};
             }
-            subtask.deliverResolve();
-            return new Val[] {Val.i32(RETURNED)};
+            int index = inst.handles.add(subtask);
+            onProgress[0] = () -> subtask.setPendingEvent(() -> {
+                if (subtask.resolved()) {
+                    subtask.deliverResolve();
+                }
+                return new Waitable.Event(Waitable.SUBTASK, index, subtask.state);
+            });
+            Traps.trapIf(thread == null, "no current thread");
+            return new Val[] {Val.i32(subtask.state | (index << 4))};
         });
     }
 }

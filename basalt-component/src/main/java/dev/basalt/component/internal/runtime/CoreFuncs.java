@@ -69,7 +69,7 @@ public final class CoreFuncs {
         return r;
     }
 
-    private static Val[] toVals(long[] flat, List<ValType> types) {
+    static Val[] toVals(long[] flat, List<ValType> types) {
         Val[] r = new Val[flat.length];
         for (int i = 0; i < flat.length; i++) {
             r[i] = switch ((NumType) types.get(i)) {
@@ -101,7 +101,8 @@ public final class CoreFuncs {
             CanonicalAbi.CoreValueIter flatArgs = new CanonicalAbi.CoreValueIter(toLongs(args));
             Subtask subtask = new Subtask();
             long[][] out = new long[1][];
-            callee.call(inst, () -> {
+            subtask.onCancel = callee.callAsync(inst, () -> {
+                subtask.state = Subtask.STARTED;
                 AbiContext cx = new AbiContext(opts, inst, null, subtask, hostPeer);
                 List<dev.basalt.component.ComponentValue> values = CanonicalAbi.liftFlatValues(cx, plan.paramsFlat(),
                         plan.paramTuple(), flatArgs);
@@ -111,7 +112,12 @@ public final class CoreFuncs {
                 cx.hints = result.hints();
                 out[0] = CanonicalAbi.lowerFlatValues(cx, plan.resultsFlat(), plan.resultTuple(), result.values(),
                         flatArgs);
+                subtask.state = Subtask.RETURNED;
             });
+            if (!subtask.resolved()) {
+                // an async callee blocked: this thread waits for it (only tasks of async types may)
+                inst.sched.current().waitUntil(subtask::resolved, false);
+            }
             subtask.deliverResolve();
             if (out[0] == null) {
                 throw new IllegalStateException("callee " + callee + " returned without results");

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 public final class HandleTable {
     static final int MAX_LENGTH = (1 << 28) - 1;
 
-    private final ArrayList<HandleEntry> array = new ArrayList<>();
+    private final ArrayList<Object> array = new ArrayList<>();
     private int[] free = new int[8];
     private int freeCount;
 
@@ -17,8 +17,16 @@ public final class HandleTable {
         array.add(null);
     }
 
-    /** The entry at {@code index} (an unsigned i32). */
+    /** The resource handle at {@code index} (an unsigned i32). */
     public HandleEntry get(int index) {
+        if (getAny(index) instanceof HandleEntry h) {
+            return h;
+        }
+        throw Traps.trap("handle index " + Integer.toUnsignedString(index) + " is not a resource handle");
+    }
+
+    /** The element at {@code index} (a resource handle, waitable, waitable set, error context or thread). */
+    public Object getAny(int index) {
         long i = Integer.toUnsignedLong(index);
         if (i >= array.size() || array.get((int) i) == null) {
             throw Traps.trap("unknown handle index " + Integer.toUnsignedString(index));
@@ -26,7 +34,7 @@ public final class HandleTable {
         return array.get((int) i);
     }
 
-    public int add(HandleEntry e) {
+    public int add(Object e) {
         if (freeCount > 0) {
             int i = free[--freeCount];
             array.set(i, e);
@@ -39,7 +47,12 @@ public final class HandleTable {
     }
 
     public HandleEntry remove(int index) {
-        HandleEntry e = get(index);
+        get(index);
+        return (HandleEntry) removeAny(index);
+    }
+
+    public Object removeAny(int index) {
+        Object e = getAny(index);
         array.set(index, null);
         if (freeCount == free.length) {
             free = java.util.Arrays.copyOf(free, free.length * 2);

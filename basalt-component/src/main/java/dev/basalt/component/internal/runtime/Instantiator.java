@@ -570,7 +570,7 @@ public final class Instantiator {
         for (TypeDef.Param p : f.params()) {
             params.add(new ComponentFuncType.Param(p.name(), resolve(scope, p.type())));
         }
-        return new ComponentFuncType(params, f.result().map(r -> resolve(scope, r)));
+        return new ComponentFuncType(params, f.result().map(r -> resolve(scope, r)), f.async());
     }
 
     static ValueType resolve(Scope scope, dev.basalt.component.model.ValType t) {
@@ -642,9 +642,11 @@ public final class Instantiator {
                     throw new ComponentException("canon lift: type " + l.type() + " is " + describe(t)
                             + ", not a function type");
                 }
-                if (l.options().stream().anyMatch(o -> o instanceof CanonOpt.Callback)) {
-                    scope.funcs.add(new UnsupportedFunc(ft, "async lifted functions with a callback (🔀)"));
-                    return;
+                Func callback = null;
+                for (CanonOpt o : l.options()) {
+                    if (o instanceof CanonOpt.Callback cb) {
+                        callback = coreFunc(scope, cb.func());
+                    }
                 }
                 boolean async = isAsync(l.options());
                 Object core = scope.get(Sort.CORE_FUNC, l.coreFunc());
@@ -652,12 +654,13 @@ public final class Instantiator {
                     throw unsupported("lifting a built-in that is not implemented");
                 }
                 AbiOptions opts = options(scope, l.options());
-                dev.basalt.FuncType flat = async ? AsyncAbi.liftedType(ft) : CoreFuncs.liftedType(ft);
+                dev.basalt.FuncType flat = async ? AsyncAbi.liftedType(ft, callback != null) : CoreFuncs.liftedType(ft);
                 if (!coreFunc.type().equals(flat)) {
                     throw new ComponentException("canon lift: core function type " + coreFunc.type()
                             + " does not match the flattened type " + flat);
                 }
-                scope.funcs.add(async ? AsyncAbi.lift(coreFunc, ft, opts, inst) : new LiftedFunc(coreFunc, ft, opts, inst));
+                scope.funcs.add(async ? AsyncAbi.lift(coreFunc, ft, opts, true, callback, inst)
+                        : new LiftedFunc(coreFunc, ft, opts, inst));
             }
             case Canon.Lower l -> {
                 FuncInst callee = (FuncInst) scope.get(Sort.FUNC, l.func());
@@ -696,30 +699,32 @@ public final class Instantiator {
                 }
                 yield AsyncAbi.taskReturn(store, result, options(scope, b.options()), inst);
             }
-            case 0x0a -> {
+            case 0x0a, 0x0b -> {
                 int slot = imm.get(1);
                 checkContextSlot(slot);
-                yield Func.create(store, dev.basalt.FuncType.of(List.of(), List.of(dev.basalt.wasm.NumType.I32)),
-                        "context.get", (caller, args) -> new dev.basalt.Val[] {dev.basalt.Val.i32(inst.context[slot])});
+                dev.basalt.wasm.NumType t = imm.get(0) == 0x7e ? dev.basalt.wasm.NumType.I64 : dev.basalt.wasm.NumType.I32;
+                yield b.opcode() == 0x0a ? Builtins.contextGet(store, inst, t, slot)
+                        : Builtins.contextSet(store, inst, t, slot);
             }
-            case 0x0b -> {
-                int slot = imm.get(1);
-                checkContextSlot(slot);
-                yield Func.create(store, dev.basalt.FuncType.of(List.of(dev.basalt.wasm.NumType.I32), List.of()),
-                        "context.set", (caller, args) -> {
-                            inst.context[slot] = ((dev.basalt.Val.I32) args[0]).value();
-                            return new dev.basalt.Val[0];
-                        });
-            }
-            case 0x24, 0x25 -> {
-                int delta = b.opcode() == 0x24 ? 1 : -1;
-                yield Func.create(store, dev.basalt.FuncType.of(List.of(), List.of()), "backpressure", (caller, args) -> {
-                    long next = inst.backpressure + delta;
-                    Traps.trapIf(next < 0 || next > 0xffff, "backpressure counter out of range");
-                    inst.backpressure = (int) next;
-                    return new dev.basalt.Val[0];
-                });
-            }
+            case 0x24 -> Builtins.backpressure(store, inst, 1);
+            case 0x25 -> Builtins.backpressure(store, inst, -1);
+            case 0x05 -> AsyncAbi.taskCancel(store, inst);
+            case 0x06 -> Builtins.subtaskCancel(store, inst, imm.get(0) != 0);
+            case 0x0d -> Builtins.subtaskDrop(store, inst);
+            case 0x0c -> Builtins.threadYield(store, inst, imm.get(0) != 0);
+            case 0x1f -> Builtins.waitableSetNew(store, inst);
+            case 0x20 -> Builtins.waitableSetWait(store, inst, imm.get(0) != 0,
+                    (Memory) scope.get(Sort.CORE_MEMORY, imm.get(1)));
+            case 0x21 -> Builtins.waitableSetPoll(store, inst, imm.get(0) != 0,
+                    (Memory) scope.get(Sort.CORE_MEMORY, imm.get(1)));
+            case 0x22 -> Builtins.waitableSetDrop(store, inst);
+            case 0x23 -> Builtins.waitableJoin(store, inst);
+            case 0x26 -> Builtins.threadIndex(store, inst);
+            case 0x27 -> Builtins.threadNewIndirect(store, inst,
+                    (dev.basalt.Table) scope.get(Sort.CORE_TABLE, imm.get(1)));
+            case 0x28 -> Builtins.threadResumeLater(store, inst);
+            case 0x29 -> Builtins.threadSuspend(store, inst, imm.get(0) != 0);
+            case 0x2a, 0x2b, 0x2c, 0x2d -> Builtins.threadSwitch(store, inst, b.opcode(), imm.get(0) != 0);
             default -> notImplemented("canon built-in 0x" + Integer.toHexString(b.opcode())
                     + " (async, error-context and thread built-ins are not implemented)", inst, true);
         };
@@ -763,7 +768,9 @@ public final class Instantiator {
                 case CanonOpt.Async a -> {
                     // canon lift/lower pick the async ABI themselves (AsyncAbi)
                 }
-                case CanonOpt.Callback cb -> throw unsupported("the callback canonical option (🔀)");
+                case CanonOpt.Callback cb -> {
+                    // canon lift takes its callback itself
+                }
             }
         }
         return new AbiOptions(encoding, memory, realloc, postReturn);

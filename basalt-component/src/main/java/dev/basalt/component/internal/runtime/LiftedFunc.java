@@ -19,6 +19,7 @@ public final class LiftedFunc implements FuncInst {
     private final AbiOptions opts;
     private final RuntimeInstance inst;
     private final CallPlan plan;
+    private final FuncInst asyncForm;
 
     public LiftedFunc(Func core, ComponentFuncType type, AbiOptions opts, RuntimeInstance inst) {
         this(core, type, opts, inst, CallPlan.of(type));
@@ -31,6 +32,8 @@ public final class LiftedFunc implements FuncInst {
         this.opts = opts;
         this.inst = inst;
         this.plan = plan;
+        // an async-typed function lifted synchronously may block: it runs as a task on its own thread
+        this.asyncForm = type.async() ? AsyncAbi.lift(core, type, opts, false, null, inst) : null;
     }
 
     @Override
@@ -39,37 +42,56 @@ public final class LiftedFunc implements FuncInst {
     }
 
     @Override
+    public OnCancel callAsync(RuntimeInstance caller, Supplier<Lifted> onStart, Consumer<Lifted> onResolve) {
+        if (asyncForm != null) {
+            return asyncForm.callAsync(caller, onStart, onResolve);
+        }
+        call(caller, onStart, onResolve);
+        return c -> {
+        };
+    }
+
+    @Override
     public void call(RuntimeInstance caller, Supplier<Lifted> onStart, Consumer<Lifted> onResolve) {
+        if (asyncForm != null) {
+            asyncForm.call(caller, onStart, onResolve);
+            return;
+        }
         List<RuntimeInstance> entered = inst.enter(caller);
-        // each call runs on a fresh implicit thread: zeroed context storage, which post-return shares
-        int[] savedContext = inst.context;
-        inst.context = new int[RuntimeInstance.CONTEXT_SLOTS];
+        // each call runs on a fresh implicit thread (zeroed context storage, which post-return shares); a task of a
+        // function type that is not async never blocks, so the thread runs inline
         Task task = new Task();
-        AbiContext cx = new AbiContext(opts, inst, task, null, caller == null);
-        Lifted args = onStart.get();
-        cx.hints = args.hints();
-        long[] flatArgs;
+        Scheduler sched = inst.sched;
+        CmThread outer = sched.current;
+        sched.current = new CmThread(sched, task, null, true);
         try {
-            flatArgs = CanonicalAbi.lowerFlatValues(cx, plan.paramsFlat(), plan.paramTuple(), args.values(), null);
-        } catch (dev.basalt.component.ComponentException e) {
-            // a host value that does not match the type: the embedder's mistake, not the guest's; the instance
-            // stays usable (handles already moved into it by earlier arguments stay there)
-            inst.context = savedContext;
-            RuntimeInstance.leave(entered);
-            throw e;
+            AbiContext cx = new AbiContext(opts, inst, task, null, caller == null);
+            Lifted args = onStart.get();
+            cx.hints = args.hints();
+            long[] flatArgs;
+            try {
+                flatArgs = CanonicalAbi.lowerFlatValues(cx, plan.paramsFlat(), plan.paramTuple(), args.values(), null);
+            } catch (dev.basalt.component.ComponentException e) {
+                // a host value that does not match the type: the embedder's mistake, not the guest's; the instance
+                // stays usable (handles already moved into it by earlier arguments stay there)
+                RuntimeInstance.leave(entered);
+                throw e;
+            }
+            long[] flatResults = core.callRaw(flatArgs);
+            AbiContext rx = new AbiContext(opts, inst, task, null, caller == null);
+            List<dev.basalt.component.ComponentValue> results = CanonicalAbi.liftFlatValues(rx, plan.resultsFlat(),
+                    plan.resultTuple(), new CanonicalAbi.CoreValueIter(flatResults));
+            Traps.trapIf(task.numBorrows > 0, Traps.BORROWS_REMAIN);
+            onResolve.accept(new Lifted(results, rx.hints));
+            task.state = Task.State.RESOLVED;
+            if (opts.postReturn() != null) {
+                inst.mayLeave = false;
+                opts.postReturn().callRaw(flatResults);
+                inst.mayLeave = true;
+            }
+        } finally {
+            sched.current = outer;
         }
-        long[] flatResults = core.callRaw(flatArgs);
-        AbiContext rx = new AbiContext(opts, inst, task, null, caller == null);
-        List<dev.basalt.component.ComponentValue> results = CanonicalAbi.liftFlatValues(rx, plan.resultsFlat(),
-                plan.resultTuple(), new CanonicalAbi.CoreValueIter(flatResults));
-        Traps.trapIf(task.numBorrows > 0, Traps.BORROWS_REMAIN);
-        onResolve.accept(new Lifted(results, rx.hints));
-        if (opts.postReturn() != null) {
-            inst.mayLeave = false;
-            opts.postReturn().callRaw(flatResults);
-            inst.mayLeave = true;
-        }
-        inst.context = savedContext;
         RuntimeInstance.leave(entered);
     }
 }

@@ -19,12 +19,15 @@ public final class RuntimeInstance {
     final java.util.IdentityHashMap<dev.basalt.component.ResourceType, dev.basalt.Func> destructors =
             new java.util.IdentityHashMap<>();
     static final int CONTEXT_SLOTS = 2;
-    /** {@code context.get/set} storage of the running call (zeroed for each call into the instance). */
-    int[] context = new int[CONTEXT_SLOTS];
-    /** {@code backpressure.inc/dec}; without async entry it has no other effect. */
+    /** The component-model threads of the store (one scheduler per store). */
+    final Scheduler sched;
+    /** CanonicalABI.md {@code ComponentInstance.threads}: the threads of this instance's tasks by index. */
+    final HandleTable threads = new HandleTable();
+    /** {@code backpressure.inc/dec}: while positive, async calls wait before they start. */
     int backpressure;
-    /** The async-lifted call running in this instance ({@code task.return} resolves it), null if none. */
-    AsyncAbi.AsyncTask asyncTask;
+    int numWaitingToEnter;
+    /** The thread that has this instance to itself (a sync or callback-lifted async call running), if any. */
+    CmThread exclusiveThread;
     boolean mayEnter = true;
     boolean mayLeave = true;
 
@@ -32,6 +35,7 @@ public final class RuntimeInstance {
         this.store = store;
         this.parent = parent;
         this.name = name;
+        this.sched = Scheduler.of(store);
     }
 
     public Store<?> store() {
@@ -79,6 +83,15 @@ public final class RuntimeInstance {
             selfAndAncestors = s;
         }
         return s;
+    }
+
+    boolean mayEnterFrom(RuntimeInstance caller) {
+        for (RuntimeInstance i : enteringSet(caller)) {
+            if (!i.mayEnter) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

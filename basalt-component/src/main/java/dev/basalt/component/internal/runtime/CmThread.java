@@ -1,0 +1,229 @@
+package dev.basalt.component.internal.runtime;
+
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
+
+/**
+ * CanonicalABI.md {@code Thread}: a component-model thread of a {@link Task}, with its {@code ready_func} while it
+ * waits, whether it may be cancelled where it blocked, its index in the instance's thread table and its two
+ * {@code context.get/set} slots.
+ *
+ * <p>Stack switching ({@code cont_new}, {@code resume}, {@code block}) is done as CanonicalABI.md's Python does it,
+ * with one Java (virtual) thread per continuation and a semaphore hand-off so that exactly one of them runs; see
+ * {@link Scheduler}. An <em>inline</em> thread (the implicit thread of a task whose function type is not async,
+ * which may not block before it returns) runs directly on its resumer's Java thread and never suspends.
+ */
+final class CmThread {
+    final Scheduler sched;
+    final Task task;
+    private final Runnable body;
+    private final boolean inline;
+    BooleanSupplier readyFunc;
+    boolean cancellable;
+    int index = -1;
+    final long[] storage = new long[2];
+
+    private enum State { SUSPENDED, RUNNING, DONE }
+
+    private State state = State.SUSPENDED;
+    private Thread javaThread;
+    private final Semaphore wake;
+    /** The resumer's semaphore of the current {@code resume} (the Python {@code Handler.lock}). */
+    private Semaphore handler;
+    private boolean blockResult;
+    private CmThread switchTo;
+    private Throwable failure;
+    /** This thread's Wasm execution stack while it is suspended (null: not started yet). */
+    private Object execStack;
+
+    CmThread(Scheduler sched, Task task, Runnable body, boolean inline) {
+        this.sched = sched;
+        this.task = task;
+        this.body = body;
+        this.inline = inline;
+        this.wake = inline ? null : new Semaphore(0);
+    }
+
+    boolean running() {
+        return state == State.RUNNING;
+    }
+
+    boolean suspended() {
+        return state == State.SUSPENDED && readyFunc == null;
+    }
+
+    boolean waiting() {
+        return state == State.SUSPENDED && readyFunc != null;
+    }
+
+    boolean ready() {
+        return waiting() && readyFunc.getAsBoolean();
+    }
+
+    boolean done() {
+        return state == State.DONE;
+    }
+
+    private void startWaitingInternal(BooleanSupplier ready) {
+        readyFunc = ready;
+        sched.waiting.add(this);
+    }
+
+    private void stopWaitingInternal() {
+        readyFunc = null;
+        sched.waiting.remove(this);
+    }
+
+    void resumeLater() {
+        startWaitingInternal(() -> true);
+    }
+
+    /** {@code Thread.resume}: runs this thread (and the threads it switches to) until they block or end. */
+    void resume(boolean cancelled) {
+        if (waiting()) {
+            stopWaitingInternal();
+        }
+        CmThread t = this;
+        while (t != null) {
+            t = t.resumeOnce(cancelled);
+            cancelled = false;
+        }
+    }
+
+    /** The monomorphised {@code resume} of one continuation: returns the thread it asked to switch to, if any. */
+    private CmThread resumeOnce(boolean cancelled) {
+        CmThread prev = sched.current;
+        sched.current = this;
+        state = State.RUNNING;
+        if (inline) {
+            try {
+                body.run();
+            } finally {
+                state = State.DONE;
+                sched.current = prev;
+            }
+            return null;
+        }
+        Semaphore back = new Semaphore(0);
+        handler = back;
+        blockResult = cancelled;
+        switchTo = null;
+        Object mine = sched.store.swapExecutionStack(execStack);
+        if (javaThread == null) {
+            javaThread = Thread.ofVirtual().name("basalt-component-thread").start(this::base);
+        } else {
+            wake.release();
+        }
+        back.acquireUninterruptibly();
+        execStack = sched.store.swapExecutionStack(mine);
+        sched.current = prev;
+        if (failure != null) {
+            Throwable f = failure;
+            failure = null;
+            state = State.DONE;
+            if (f instanceof RuntimeException r) {
+                throw r;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+            throw new IllegalStateException(f);
+        }
+        return switchTo;
+    }
+
+    private void base() {
+        try {
+            body.run();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        state = State.DONE;
+        handler.release();
+    }
+
+    /** The monomorphised {@code block}: hands control back to the resumer until resumed again. */
+    private boolean block(CmThread to) {
+        if (inline) {
+            throw Traps.trap(CANNOT_BLOCK_SYNC);
+        }
+        switchTo = to;
+        state = State.SUSPENDED;
+        handler.release();
+        wake.acquireUninterruptibly();
+        return blockResult;
+    }
+
+    static final String CANNOT_BLOCK_SYNC = "cannot block a synchronous task before returning";
+
+    boolean blockInternal(boolean cancellable) {
+        Traps.trapIf(!task.mayBlock(), CANNOT_BLOCK_SYNC);
+        this.cancellable = cancellable;
+        return block(null);
+    }
+
+    boolean switchToInternal(boolean cancellable, CmThread other) {
+        Traps.trapIf(!task.mayBlock(), CANNOT_BLOCK_SYNC);
+        this.cancellable = cancellable;
+        return block(other);
+    }
+
+    boolean suspend(boolean cancellable) {
+        if (task.deliverPendingCancel(cancellable)) {
+            return true;
+        }
+        return blockInternal(cancellable);
+    }
+
+    /** {@code Thread.wait_until} (as the deterministic profile: it always blocks, so that others may run). */
+    boolean waitUntil(BooleanSupplier ready, boolean cancellable) {
+        if (task.deliverPendingCancel(cancellable)) {
+            return true;
+        }
+        Traps.trapIf(!task.mayBlock(), CANNOT_BLOCK_SYNC);
+        startWaitingInternal(ready);
+        return blockInternal(cancellable);
+    }
+
+    boolean yield_(boolean cancellable) {
+        return waitUntil(() -> true, cancellable);
+    }
+
+    boolean suspendThenResume(boolean cancellable, CmThread other) {
+        if (task.deliverPendingCancel(cancellable)) {
+            return true;
+        }
+        return switchToInternal(cancellable, other);
+    }
+
+    boolean yieldThenResume(boolean cancellable, CmThread other) {
+        if (task.deliverPendingCancel(cancellable)) {
+            return true;
+        }
+        Traps.trapIf(!task.mayBlock(), CANNOT_BLOCK_SYNC);
+        startWaitingInternal(() -> true);
+        return switchToInternal(cancellable, other);
+    }
+
+    boolean suspendThenPromote(boolean cancellable, CmThread other) {
+        if (task.deliverPendingCancel(cancellable)) {
+            return true;
+        }
+        if (other.ready()) {
+            other.stopWaitingInternal();
+            return suspendThenResume(cancellable, other);
+        }
+        return suspend(cancellable);
+    }
+
+    boolean yieldThenPromote(boolean cancellable, CmThread other) {
+        if (task.deliverPendingCancel(cancellable)) {
+            return true;
+        }
+        if (other.ready()) {
+            other.stopWaitingInternal();
+            return yieldThenResume(cancellable, other);
+        }
+        return yield_(cancellable);
+    }
+}
