@@ -4,6 +4,7 @@ import dev.basalt.Config;
 import dev.basalt.Engine;
 import dev.basalt.component.Component;
 import dev.basalt.serve.AppManifest;
+import dev.basalt.serve.HealthEndpoints;
 import dev.basalt.serve.WasiHttpServer;
 import dev.basalt.serve.oci.OciReference;
 import dev.basalt.wasi.WasiConfig;
@@ -79,8 +80,34 @@ final class ServeCommand implements Callable<Integer> {
                     "(no port: 80/443). Requests anywhere else fail with HTTP-request-denied."})
     List<String> allowOutbound = new ArrayList<>();
 
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
+            description = {"Also answer health checks on HOST:PORT (its own listener, apart from the app's): "
+                    + "GET /healthz (liveness: 200 also while starting) and /readyz (readiness: 200 only while the "
+                    + "app is served), for Kubernetes probes (deploy/k8s)."})
+    String adminListen;
+
+    /** The health endpoints while {@code --admin-listen} is given. */
+    private HealthEndpoints health;
+
     @Override
     public Integer call() {
+        if (adminListen == null) {
+            return serve();
+        }
+        // first, so that probes answer while a large application is pulled and compiled
+        try (HealthEndpoints h = HealthEndpoints.start(address(adminListen))) {
+            health = h;
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("basalt serve: health checks at http://" + hostForUrl(h.address().getHostString()) + ":" + h.port()
+                    + " (GET /healthz: liveness, /readyz: readiness)");
+            out.flush();
+            return serve();
+        } catch (IOException e) {
+            throw new Main.CliException("cannot listen on " + adminListen + " (--admin-listen): " + e.getMessage(), Main.USAGE);
+        }
+    }
+
+    private Integer serve() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         file = OciSources.resolve(source, insecure);
@@ -152,7 +179,15 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new Main.CliException("cannot listen on " + listen + ": " + e.getMessage(), Main.USAGE);
         }
-        Thread stopper = new Thread(server::close, "basalt-serve-shutdown");
+        if (health != null) {
+            health.ready(server.address());
+        }
+        Thread stopper = new Thread(() -> {
+            if (health != null) {
+                health.draining();
+            }
+            server.close();
+        }, "basalt-serve-shutdown");
         if (Main.systemStdio) {
             Runtime.getRuntime().addShutdownHook(stopper);
         }
@@ -165,6 +200,9 @@ final class ServeCommand implements Callable<Integer> {
             // embedded use (tests): interrupting the thread stops the server; the flag stays clear so that
             // stopping can wait for running requests
         } finally {
+            if (health != null) {
+                health.draining();
+            }
             server.close();
         }
         return Main.OK;
