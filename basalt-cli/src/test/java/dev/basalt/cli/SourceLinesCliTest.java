@@ -43,6 +43,15 @@ class SourceLinesCliTest {
     }
 
     @Test
+    void componentsToo() {
+        CliRun r = CliRun.of("run", "../basalt-component/src/test/components/dwarf/crash.component.wasm",
+                "--invoke", "divide(1, 0)");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("wasm trap: integer divide by zero")
+                .contains("        at quotient (crash.c:3:14)\n  1: divide @0x4a\n        at divide (crash.c:7:12)");
+    }
+
+    @Test
     void inspectListsTheDebugSectionsItUnderstood() throws IOException {
         CliRun r = CliRun.of("inspect", FIXTURE.toString());
         assertThat(r.code()).isZero();
