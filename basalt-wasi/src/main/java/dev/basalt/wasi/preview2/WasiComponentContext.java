@@ -18,6 +18,8 @@ import dev.basalt.wasi.preview2.internal.HostState;
  */
 public final class WasiComponentContext implements AutoCloseable {
     final HostState state;
+    /** Per-guest state of host interfaces defined outside basalt-wasi, by type (see {@link #attach}). */
+    private final java.util.Map<Class<?>, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>();
 
     private WasiComponentContext(HostState state) {
         this.state = state;
@@ -40,6 +42,24 @@ public final class WasiComponentContext implements AutoCloseable {
         state.outboundHttpObserver = observer;
     }
 
+    /**
+     * Attaches {@code value} as this guest's {@code type}: the state of host interfaces defined outside basalt-wasi
+     * (e.g. basalt-spin's key-value stores), so that their linker definitions find it from the same store data.
+     * An {@link AutoCloseable} attachment is closed when this context is.
+     *
+     * @throws IllegalStateException if a {@code type} is already attached
+     */
+    public <A> void attach(Class<A> type, A value) {
+        if (attachments.putIfAbsent(type, type.cast(java.util.Objects.requireNonNull(value, "value"))) != null) {
+            throw new IllegalStateException("a " + type.getName() + " is already attached");
+        }
+    }
+
+    /** The {@code type} attached with {@link #attach}, if any. */
+    public <A> java.util.Optional<A> attachment(Class<A> type) {
+        return java.util.Optional.ofNullable(type.cast(attachments.get(type)));
+    }
+
     /** Flushes the guest's stdout and stderr. */
     public void flush() {
         state.flush();
@@ -47,6 +67,19 @@ public final class WasiComponentContext implements AutoCloseable {
 
     @Override
     public void close() {
-        state.close();
+        try {
+            state.close();
+        } finally {
+            for (Object a : attachments.values()) {
+                if (a instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // an attachment's release failing must not keep the others (or the guest's files) open
+                    }
+                }
+            }
+            attachments.clear();
+        }
     }
 }
