@@ -14,7 +14,9 @@
      /wasi/LABEL/setmany      batch.set-many of the body's lines "K=V";  /wasi/LABEL/delmany/K1,K2
      /var/NAME                fermyon:spin/variables.get: the value, or 500 "error: CASE: message"
      /config/NAME             wasi:config/store.get: the value, or 404 "none";  /config-all  "K=V" lines
-   Any error of a key-value operation answers 500 "error: CASE[: message]". */
+   Any error of a key-value operation answers 500 "error: CASE[: message]". The path is the request's
+   spin-path-info header where there is one (behind basalt serve's route /prefix/... it is the part below the
+   prefix), else its path. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,9 @@
 IMPORT(HTTP, "[constructor]fields") int32_t fields_new(void);
 IMPORT(HTTP, "[method]fields.append") void fields_append(int32_t, const char *, int32_t, const void *, int32_t, void *ret);
 IMPORT(HTTP, "[method]incoming-request.path-with-query") void req_path(int32_t, void *ret);
+IMPORT(HTTP, "[method]incoming-request.headers") int32_t req_headers(int32_t);
+IMPORT(HTTP, "[method]fields.get") void fields_get(int32_t, const char *, int32_t, void *ret);
+IMPORT(HTTP, "[resource-drop]fields") void fields_drop(int32_t);
 IMPORT(HTTP, "[method]incoming-request.consume") void req_consume(int32_t, void *ret);
 IMPORT(HTTP, "[method]incoming-body.stream") void body_stream(int32_t, void *ret);
 IMPORT(HTTP, "[resource-drop]incoming-body") void incoming_body_drop(int32_t);
@@ -333,8 +338,14 @@ __attribute__((export_name("wasi:http/incoming-handler@0.2.12#handle")))
 void handle(int32_t request, int32_t response_out) {
   ret_t r;
   buf_t path = {0}, body = {0};
-  req_path(request, &r);
-  if (U8(r, 0)) { put(&path, PTR(r, 4), I32(r, 8)); free(PTR(r, 4)); }
+  int32_t headers = req_headers(request);
+  fields_get(headers, "spin-path-info", 14, &r);        /* list<list<u8>> */
+  if (I32(r, 4) > 0) { int32_t *v = (int32_t *)(intptr_t)I32(r, 0); put(&path, (char *)(intptr_t)v[0], v[1]); }
+  fields_drop(headers);
+  if (!path.p) {
+    req_path(request, &r);
+    if (U8(r, 0)) { put(&path, PTR(r, 4), I32(r, 8)); free(PTR(r, 4)); }
+  }
   put(&path, "", 0);
   req_consume(request, &r);
   if (U8(r, 0) == 0) { int32_t b = I32(r, 4); read_all(b, &body); incoming_body_drop(b); }

@@ -38,7 +38,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = {"A component (binary or text) exporting "
             + "wasi:http/incoming-handler, or a Spin-style manifest (*.toml, spin_manifest_version = 2: routes to",
-            "components, each with its allowed_outbound_hosts, environment and files), or oci://REF: a Spin "
+            "components, each with its allowed_outbound_hosts, environment, files, key_value_stores and variables), or oci://REF: a Spin "
             + "application or a component in an OCI registry (basalt registry push)."})
     String source;
 
@@ -89,6 +89,16 @@ final class ServeCommand implements Callable<Integer> {
     /** The health endpoints while {@code --admin-listen} is given. */
     private HealthEndpoints health;
 
+    @Option(names = "--runtime-config-file", paramLabel = "FILE",
+            description = {"With a manifest: a Spin runtime-config file choosing the key-value stores' backends,",
+                    "e.g. [key_value_store.cache] type = \"redis\" url = \"redis://host:6379\" (type spin: SQLite,",
+                    "path relative to FILE; memory). Without it, `default` is .spin/sqlite_key_value.db beside the manifest."})
+    Path runtimeConfig;
+
+    @Option(names = "--variable", paramLabel = "NAME=VALUE",
+            description = "With a manifest: the value of application variable NAME (over SPIN_VARIABLE_NAME in the environment).")
+    List<String> variables = new ArrayList<>();
+
     @Override
     public Integer call() {
         if (adminListen == null) {
@@ -124,14 +134,28 @@ final class ServeCommand implements Callable<Integer> {
                         + "(environment, files, allowed_outbound_hosts): --env, --inherit-env, --dir and "
                         + "--allow-outbound do not apply", Main.USAGE);
             }
+            java.util.Map<String, String> variableEnv = new java.util.HashMap<>(System.getenv());
+            for (String v : variables) {
+                int eq = v.indexOf('=');
+                if (eq <= 0) {
+                    throw new Main.CliException("--variable needs NAME=VALUE: " + v, Main.USAGE);
+                }
+                variableEnv.put("SPIN_VARIABLE_" + v.substring(0, eq).toUpperCase(java.util.Locale.ROOT),
+                        v.substring(eq + 1));
+            }
             try {
-                b = AppManifest.load(file).serverBuilder(engine);
+                b = AppManifest.load(file).serverBuilder(engine, java.util.Optional.ofNullable(runtimeConfig),
+                        variableEnv);
             } catch (IOException e) {
                 throw new Main.CliException("cannot read " + e.getMessage(), Main.USAGE);
             } catch (IllegalArgumentException e) {
                 throw new Main.CliException(e.getMessage(), Main.USAGE);
             }
         } else {
+            if (runtimeConfig != null || !variables.isEmpty()) {
+                throw new Main.CliException("--runtime-config-file and --variable need a manifest (spin.toml): "
+                        + "its components say which stores and variables they use", Main.USAGE);
+            }
             byte[] bytes = ModuleFiles.read(file);
             if (!ComponentRun.isComponent(bytes) && !ComponentRun.isComponentText(bytes)) {
                 throw new Main.CliException(file + " is not a component: basalt serve runs wasi:http components "

@@ -137,6 +137,67 @@ class ServeCommandTest {
         assertThat(withGrants.err()).contains("each component's grants come from the manifest");
     }
 
+    static Path kvHandler() {
+        Path wasi = handler();
+        Path p = wasi.getParent().getParent().getParent().getParent().getParent().getParent()
+                .resolve("basalt-spin/src/test/resources/kv-handler.component.wasm");
+        assertThat(p).as("basalt-spin's kv-handler fixture").isRegularFile();
+        return p;
+    }
+
+    static HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesKeyValueStoresAndVariables(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Files.copy(kvHandler(), dir.resolve("kv.wasm"));
+        Path manifest = Files.writeString(dir.resolve("spin.toml"), """
+                spin_manifest_version = 2
+                [variables]
+                token = { required = true }
+                [[trigger.http]]
+                route = "/..."
+                component = "kv"
+                [component.kv]
+                source = "kv.wasm"
+                key_value_stores = ["default", "mem"]
+                variables = { auth = "Bearer {{ token }}" }
+                """);
+        Path rc = Files.writeString(dir.resolve("rc.toml"), "[key_value_store.mem]\ntype = \"memory\"\n");
+        Announcements out = new Announcements();
+        StringWriter err = new StringWriter();
+        int[] code = {-1};
+        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", manifest.toString(),
+                "--listen", "127.0.0.1:0", "--engine", "interpreter", "--runtime-config-file", rc.toString(),
+                "--variable", "token=abc"}, new PrintWriter(out, true), new PrintWriter(err, true)));
+        command.start();
+        try {
+            String base = out.url.get(2, TimeUnit.MINUTES);
+            assertThat(post(base + "spin/default/set/k", "v").body()).isEqualTo("ok");
+            assertThat(post(base + "spin/default/get/k", "").body()).isEqualTo("v");
+            assertThat(post(base + "wasi/mem/incr/n", "2").body()).isEqualTo("2");
+            assertThat(post(base + "var/auth", "").body()).isEqualTo("Bearer abc");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no announcement; err: " + err, e);
+        } finally {
+            command.interrupt();
+            command.join(TimeUnit.MINUTES.toMillis(1));
+        }
+        assertThat(code[0]).isZero();
+        assertThat(dir.resolve(".spin/sqlite_key_value.db")).isRegularFile();
+        CliRun noToken = CliRun.of("serve", manifest.toString(), "--runtime-config-file", rc.toString());
+        assertThat(noToken.code()).isEqualTo(2);
+        assertThat(noToken.err()).contains("the required variable `token` has no value");
+        CliRun badVariable = CliRun.of("serve", manifest.toString(), "--variable", "token");
+        assertThat(badVariable.code()).isEqualTo(2);
+        assertThat(badVariable.err()).contains("--variable needs NAME=VALUE");
+        CliRun bare = CliRun.of("serve", handler().toString(), "--runtime-config-file", rc.toString());
+        assertThat(bare.code()).isEqualTo(2);
+        assertThat(bare.err()).contains("--runtime-config-file and --variable need a manifest");
+    }
+
     @Test
     void usageErrors() throws IOException {
         CliRun notAComponent = CliRun.of("serve", ComponentCommandRunTest.fixture("hello").getParent().getParent()

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.basalt.Engine;
 import dev.basalt.component.Component;
+import dev.basalt.spin.SpinConfig;
+import dev.basalt.spin.Variables;
+import dev.basalt.spin.kv.KeyValueStores;
 import dev.basalt.wasi.WasiConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,10 +39,17 @@ import java.util.Set;
  * allowed_outbound_hosts = ["https://payments.example.com", "http://127.0.0.1:8081"]
  * environment = { MODE = "live" }
  * files = [{ source = "static", destination = "/static" }, "templates"]   # directories, read-only
+ * key_value_stores = ["default", "cache"]   # the stores it may open (others: access-denied)
+ * variables = { api_url = "https://{{ host }}/v1", token = "{{ api_token }}" }
+ *
+ * [variables]                   # application variables: a default, or required (from SPIN_VARIABLE_API_TOKEN)
+ * host = { default = "api.example.com" }
+ * api_token = { required = true, secret = true }
  * }</pre>
  *
- * Anything that would grant more than this subset expresses (key-value stores, SQLite databases, variables,
- * AI models, component dependencies, glob patterns in {@code files}, non-HTTP outbound schemes, {@code self}) is
+ * The store {@code default} is an SQLite database {@code .spin/sqlite_key_value.db} beside the manifest (Spin's);
+ * a runtime-config file ({@link #serverBuilder(Engine, Optional, Map)}) configures others or replaces it.
+ * Anything that would grant more than this subset expresses (SQLite databases, AI models, component dependencies, glob patterns in {@code files}, non-HTTP outbound schemes, {@code self}) is
  * refused with a message naming it, rather than silently ignored. {@code build}, {@code description} and other
  * purely descriptive keys are ignored.
  *
@@ -47,18 +58,38 @@ import java.util.Set;
  * @param routes the routed HTTP triggers in the manifest's order
  * @param components the components by id
  */
-public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<String, ComponentSpec> components) {
+public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<String, ComponentSpec> components,
+        Map<String, Variables.Definition> variables) {
+    /** A manifest without application variables. */
+    public AppManifest(Path file, String name, List<HttpTrigger> routes, Map<String, ComponentSpec> components) {
+        this(file, name, routes, components, Map.of());
+    }
+
     /** An HTTP trigger: {@code route} to the component {@code component}. */
     public record HttpTrigger(String route, String component) {
     }
 
-    /** A component: its source file and grants. */
+    /**
+     * A component: its source file and grants.
+     *
+     * @param keyValueStores the labels of the key-value stores it may open
+     * @param variables its variables: name to template over the application's variables
+     */
     public record ComponentSpec(String id, Path source, List<String> allowedOutboundHosts,
-            Map<String, String> environment, List<FileMount> files) {
+            Map<String, String> environment, List<FileMount> files, List<String> keyValueStores,
+            Map<String, String> variables) {
         public ComponentSpec {
             allowedOutboundHosts = List.copyOf(allowedOutboundHosts);
             environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
             files = List.copyOf(files);
+            keyValueStores = List.copyOf(keyValueStores);
+            variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+        }
+
+        /** A component without key-value stores or variables. */
+        public ComponentSpec(String id, Path source, List<String> allowedOutboundHosts,
+                Map<String, String> environment, List<FileMount> files) {
+            this(id, source, allowedOutboundHosts, environment, files, List.of(), Map.of());
         }
     }
 
@@ -66,7 +97,8 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
     public record FileMount(Path source, String destination) {
     }
 
-    private static final Set<String> IGNORED_TOP = Set.of("spin_manifest_version", "application", "trigger");
+    private static final Set<String> IGNORED_TOP = Set.of("spin_manifest_version", "application", "trigger",
+            "variables");
     private static final Set<String> IGNORED_APP = Set.of("name", "version", "description", "authors", "trigger");
     private static final Set<String> IGNORED_COMPONENT = Set.of("description", "build", "exclude_files", "tool");
 
@@ -74,6 +106,7 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         Objects.requireNonNull(file, "file");
         routes = List.copyOf(routes);
         components = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(components));
+        variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
     }
 
     /**
@@ -147,13 +180,58 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         if (routes.isEmpty()) {
             throw problem(file, "no [[trigger.http]] routes: nothing to serve");
         }
-        return new AppManifest(file, name, routes, components);
+        Map<String, Variables.Definition> variables = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("variables").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            variables.put(e.getKey(), variable(file, e.getKey(), e.getValue()));
+        }
+        AppManifest m = new AppManifest(file, name, routes, components, variables);
+        // names, templates and references now; the required variables' values come from the environment at serve time
+        Map<String, String> placeholders = new LinkedHashMap<>();
+        variables.values().stream().filter(Variables.Definition::required).forEach(d ->
+                placeholders.put("SPIN_VARIABLE_" + d.name().toUpperCase(java.util.Locale.ROOT), ""));
+        try {
+            m.variables(placeholders);
+        } catch (IllegalArgumentException e) {
+            throw problem(file, e.getMessage());
+        }
+        return m;
+    }
+
+    private static Variables.Definition variable(Path file, String name, JsonNode v) {
+        for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!Set.of("default", "required", "secret", "description").contains(key)) {
+                throw problem(file, "variables." + name + "." + key + " is not understood");
+            }
+        }
+        if (!v.isObject() || v.has("default") && !v.path("default").isTextual()
+                || v.has("required") && !v.path("required").isBoolean()
+                || v.has("secret") && !v.path("secret").isBoolean()) {
+            throw problem(file, "variables." + name + " must be { default = \"...\" } or { required = true }"
+                    + " (and optionally secret = true): " + v);
+        }
+        return new Variables.Definition(name, v.has("default") ? Optional.of(v.path("default").asText())
+                : Optional.empty(), v.path("required").asBoolean(false), v.path("secret").asBoolean(false));
+    }
+
+    /**
+     * The application's variables with the environment provider over {@code env} ({@code SPIN_VARIABLE_NAME}).
+     *
+     * @throws IllegalArgumentException if a required variable has no value or a template is broken
+     */
+    public Variables variables(Map<String, String> env) {
+        Variables.Builder b = Variables.builder().provider(Variables.environment(env));
+        variables.values().forEach(b::define);
+        components.values().forEach(c -> b.component(c.id(), c.variables()));
+        return b.build();
     }
 
     private static ComponentSpec component(Path file, Path dir, String id, JsonNode c) {
         for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!Set.of("source", "allowed_outbound_hosts", "environment", "files").contains(key)
+            if (!Set.of("source", "allowed_outbound_hosts", "environment", "files", "key_value_stores", "variables")
+                    .contains(key)
                     && !IGNORED_COMPONENT.contains(key)) {
                 throw problem(file, "`component." + id + "." + key + "` is not supported by basalt serve");
             }
@@ -202,7 +280,23 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             }
             files.add(new FileMount(host, dest));
         }
-        return new ComponentSpec(id, dir.resolve(source.asText()).normalize(), hosts, env, files);
+        List<String> stores = new ArrayList<>();
+        for (JsonNode k : c.path("key_value_stores")) {
+            if (!k.isTextual() || k.asText().isEmpty()) {
+                throw problem(file, "component " + id + ": key_value_stores must be a list of store labels: "
+                        + c.path("key_value_stores"));
+            }
+            stores.add(k.asText());
+        }
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = c.path("variables").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw problem(file, "component " + id + ": variable " + e.getKey() + " must be a string");
+            }
+            vars.put(e.getKey(), e.getValue().asText());
+        }
+        return new ComponentSpec(id, dir.resolve(source.asText()).normalize(), hosts, env, files, stores, vars);
     }
 
     private static IllegalArgumentException problem(Path file, String message) {
@@ -227,7 +321,56 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
      * @throws IOException if a component's source cannot be read
      */
     public WasiHttpServer.Builder serverBuilder(Engine engine) throws IOException {
-        WasiHttpServer.Builder b = WasiHttpServer.builder(engine);
+        return serverBuilder(engine, Optional.empty(), System.getenv());
+    }
+
+    /** Where Spin keeps the default key-value store: {@code .spin/sqlite_key_value.db} beside the manifest. */
+    public Path defaultKeyValueDatabase() {
+        return file.toAbsolutePath().getParent().resolve(".spin").resolve("sqlite_key_value.db");
+    }
+
+    /**
+     * The application's key-value stores: {@code default} in {@link #defaultKeyValueDatabase()}, and what the
+     * runtime-config file configures (see {@link KeyValueStores#fromRuntimeConfig}).
+     *
+     * @throws IllegalArgumentException if the runtime config is not understood, or a component lists a store
+     *     that is not configured
+     */
+    public KeyValueStores keyValueStores(Optional<Path> runtimeConfig) throws IOException {
+        KeyValueStores.Builder b = KeyValueStores.builder().sqlite(KeyValueStores.DEFAULT, defaultKeyValueDatabase());
+        if (runtimeConfig.isPresent()) {
+            b = KeyValueStores.fromRuntimeConfig(runtimeConfig.get(), b);
+        }
+        KeyValueStores stores = b.build();
+        for (ComponentSpec c : components.values()) {
+            for (String label : c.keyValueStores()) {
+                if (!stores.has(label)) {
+                    throw problem(file, "component " + c.id() + " uses the key-value store `" + label
+                            + "`, which no runtime config defines (without one only `default` exists)");
+                }
+            }
+        }
+        return stores;
+    }
+
+    /**
+     * A server builder with a route for every HTTP trigger; each routed component is compiled once. Its guests
+     * get the key-value stores ({@link #keyValueStores}, closed with the server) their component lists and its
+     * variables (values from {@code env}'s {@code SPIN_VARIABLE_*} or the defaults).
+     *
+     * @throws IOException if a component's source or the runtime config cannot be read
+     * @throws IllegalArgumentException if the runtime config or the variables are not usable
+     */
+    public WasiHttpServer.Builder serverBuilder(Engine engine, Optional<Path> runtimeConfig, Map<String, String> env)
+            throws IOException {
+        Variables vars;
+        try {
+            vars = variables(env);
+        } catch (IllegalArgumentException e) {
+            throw problem(file, e.getMessage());
+        }
+        KeyValueStores stores = keyValueStores(runtimeConfig);
+        WasiHttpServer.Builder b = WasiHttpServer.builder(engine).closeWithServer(stores);
         Map<String, Component> compiled = new LinkedHashMap<>();
         for (HttpTrigger t : routes) {
             Component component = compiled.get(t.component());
@@ -235,7 +378,9 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
                 component = Component.compile(engine, Files.readAllBytes(components.get(t.component()).source()));
                 compiled.put(t.component(), component);
             }
-            b.route(t.route(), t.component(), component, wasiConfig(t.component()));
+            SpinConfig spin = new SpinConfig(t.component(), stores,
+                    java.util.Set.copyOf(components.get(t.component()).keyValueStores()), vars, SpinConfig.Limits.DEFAULT);
+            b.route(t.route(), t.component(), component, wasiConfig(t.component()), new SpinExtension(spin));
         }
         return b;
     }

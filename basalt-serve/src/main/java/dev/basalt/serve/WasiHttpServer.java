@@ -68,8 +68,12 @@ public final class WasiHttpServer implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
 
     /** A route's component, pre-instantiated, and what its guests are granted. */
-    private record Served(Route route, String name, ComponentInstancePre<WasiComponentContext> pre, WasiConfig wasi) {
+    private record Served(Route route, String name, ComponentInstancePre<WasiComponentContext> pre, WasiConfig wasi,
+            List<HostExtension> extensions) {
     }
+
+    /** Released when the server is closed (e.g. the application's key-value stores). */
+    private final List<AutoCloseable> resources;
 
     private WasiHttpServer(Builder b) {
         if (b.routes.isEmpty()) {
@@ -79,11 +83,13 @@ public final class WasiHttpServer implements AutoCloseable {
         for (RouteSpec r : b.routes) {
             ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(b.engine);
             WasiPreview2.addToLinker(linker, ctx -> ctx);
+            r.extensions().forEach(e -> e.define(linker));
             served.add(new Served(r.route(), r.name(), linker.instantiatePre(r.component()),
-                    r.wasi() == null ? b.wasi : r.wasi()));
+                    r.wasi() == null ? b.wasi : r.wasi(), r.extensions()));
         }
         // the most specific route first: exact routes, then longer prefixes
         served.sort(java.util.Comparator.comparingInt((Served x) -> x.route().specificity()).reversed());
+        resources = List.copyOf(b.resources);
         server = new Server();
         org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
         // the guest's headers are the response's; do not advertise the server's software and version
@@ -107,7 +113,7 @@ public final class WasiHttpServer implements AutoCloseable {
     public static Builder builder(Engine engine, Component component) {
         checkHandler(component, "the component");
         Builder b = new Builder(engine);
-        b.routes.add(new RouteSpec(Route.parse("/..."), "app", component, null));
+        b.routes.add(new RouteSpec(Route.parse("/..."), "app", component, null, List.of()));
         return b;
     }
 
@@ -123,7 +129,8 @@ public final class WasiHttpServer implements AutoCloseable {
         }
     }
 
-    private record RouteSpec(Route route, String name, Component component, WasiConfig wasi) {
+    private record RouteSpec(Route route, String name, Component component, WasiConfig wasi,
+            List<HostExtension> extensions) {
     }
 
     /** The port the server listens on (the chosen one if it was asked for port 0). */
@@ -157,6 +164,14 @@ public final class WasiHttpServer implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             throw new IllegalStateException("stopping the server failed: " + e.getMessage(), e);
+        } finally {
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception ignored) {
+                    // best effort: one failing resource must not keep the others open
+                }
+            }
         }
     }
 
@@ -174,6 +189,8 @@ public final class WasiHttpServer implements AutoCloseable {
         private ServeTelemetry telemetry;
         private org.eclipse.jetty.server.RequestLog requestLog;
 
+        private final List<AutoCloseable> resources = new ArrayList<>();
+
         private Builder(Engine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
             this.limits = Store.Limits.of(engine.config());
@@ -181,17 +198,20 @@ public final class WasiHttpServer implements AutoCloseable {
 
         /**
          * Serves {@code component} (named {@code name} in logs) on {@code route} ({@link Route}: {@code /a},
-         * {@code /a/...}, {@code /...}), its guests granted {@code wasi}.
+         * {@code /a/...}, {@code /...}), its guests granted {@code wasi}, and the host interfaces of
+         * {@code extensions} (e.g. {@link SpinExtension}'s key-value stores and variables).
          *
          * @throws IllegalArgumentException if the route is malformed, already taken, or the component is no handler
          */
-        public Builder route(String route, String name, Component component, WasiConfig wasi) {
+        public Builder route(String route, String name, Component component, WasiConfig wasi,
+                HostExtension... extensions) {
             Route r = Route.parse(route);
             checkHandler(component, "component " + name);
             if (routes.stream().anyMatch(x -> x.route().equals(r))) {
                 throw new IllegalArgumentException("route " + route + " is given twice");
             }
-            routes.add(new RouteSpec(r, Objects.requireNonNull(name), component, Objects.requireNonNull(wasi)));
+            routes.add(new RouteSpec(r, Objects.requireNonNull(name), component, Objects.requireNonNull(wasi),
+                    List.of(extensions)));
             return this;
         }
 
@@ -234,6 +254,12 @@ public final class WasiHttpServer implements AutoCloseable {
                 throw new IllegalArgumentException("the memory limit must be positive: " + bytes);
             }
             this.limits = new Store.Limits(bytes, limits.maxTableElements(), limits.maxInstances());
+            return this;
+        }
+
+        /** Closes {@code resource} when the server is closed (e.g. the application's key-value stores). */
+        public Builder closeWithServer(AutoCloseable resource) {
+            resources.add(Objects.requireNonNull(resource));
             return this;
         }
 
@@ -322,6 +348,7 @@ public final class WasiHttpServer implements AutoCloseable {
             org.eclipse.jetty.http.HttpFields[] responseTrailers = {null};
             Watchdog watchdog = config.timeout.map(Watchdog::start).orElse(null);
             try (WasiComponentContext wasi = WasiComponentContext.create(target.wasi())) {
+                target.extensions().forEach(e -> e.prepare(wasi));
                 Store<WasiComponentContext> store = Store.create(config.engine, wasi, config.limits);
                 config.fuel.ifPresent(store::setFuel);
                 config.timeout.ifPresent(store::setDeadline);

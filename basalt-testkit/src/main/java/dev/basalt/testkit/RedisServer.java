@@ -1,6 +1,4 @@
-package dev.basalt.spin.kv;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+package dev.basalt.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +11,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A real redis-server for tests, on an ephemeral port with no persistence; the test skips (JUnit assumption naming
- * the binary) when redis-server is not installed (`.ci/run` installs it with apt).
+ * A real redis-server for tests, on an ephemeral port, without persistence; stopped by {@link #close()}. Tests
+ * skip loudly when {@link #binary()} is empty ({@code assumeTrue(RedisServer.binary().isPresent(), ...)});
+ * {@code .ci/run} installs redis-server with apt.
  */
 public final class RedisServer implements AutoCloseable {
     private final Process process;
@@ -25,10 +24,19 @@ public final class RedisServer implements AutoCloseable {
         this.port = port;
     }
 
+    /** The message for a test that skips without the binary. */
+    public static final String MISSING = "redis-server is not installed (apt-get install redis-server): SKIPPED";
+
+    /**
+     * Starts a server.
+     *
+     * @throws IOException if there is no redis-server binary or it does not come up
+     */
     public static RedisServer start() throws IOException, InterruptedException {
-        Optional<Path> binary = findBinary();
-        assumeTrue(binary.isPresent(), "redis-server is not installed (apt-get install redis-server): "
-                + "the Redis key-value tests are SKIPPED");
+        Optional<Path> binary = binary();
+        if (binary.isEmpty()) {
+            throw new IOException(MISSING);
+        }
         for (int attempt = 0; ; attempt++) {
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
@@ -48,7 +56,8 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static Optional<Path> findBinary() {
+    /** The redis-server on the PATH, if any. */
+    public static Optional<Path> binary() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
             Path p = Path.of(dir, "redis-server");
             if (Files.isExecutable(p)) {

@@ -2,6 +2,9 @@ package dev.basalt.spin.kv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.basalt.testkit.RedisServer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +17,7 @@ class RedisKeyValueStoreTest extends KeyValueStoreContract {
 
     @BeforeAll
     static void startRedis() throws Exception {
+        assumeTrue(RedisServer.binary().isPresent(), RedisServer.MISSING);
         redis = RedisServer.start();
     }
 

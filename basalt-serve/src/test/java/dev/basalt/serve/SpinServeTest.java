@@ -1,0 +1,190 @@
+package dev.basalt.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.basalt.Config;
+import dev.basalt.Engine;
+import dev.basalt.spin.kv.RedisKeyValueStore;
+import dev.basalt.testkit.RedisServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Key-value stores and variables through a running basalt serve: a Spin manifest with {@code key_value_stores},
+ * {@code [variables]} and component variables, a runtime-config file, and the C guest
+ * (basalt-spin's {@code src/test/c/kv-handler.c}) answering real HTTP requests.
+ */
+class SpinServeTest {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static Engine engine;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void engine() {
+        engine = Engine.create(Config.builder().strategy(Config.Strategy.INTERPRETER).build());
+    }
+
+    private void handlerAs(String name) throws IOException {
+        try (InputStream in = SpinServeTest.class.getResourceAsStream("/spin/kv-handler.component.wasm")) {
+            assertThat(in).as("kv-handler.component.wasm (basalt-spin/build-test-kv.sh)").isNotNull();
+            Files.write(dir.resolve(name), in.readAllBytes());
+        }
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    static HttpResponse<String> send(int port, String path, String body) throws IOException, InterruptedException {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static final String MANIFEST = """
+            spin_manifest_version = 2
+            [application]
+            name = "kv"
+
+            [variables]
+            host = { default = "api.example.com" }
+            token = { required = true, secret = true }
+
+            [[trigger.http]]
+            route = "/..."
+            component = "main"
+
+            [[trigger.http]]
+            route = "/other/..."
+            component = "other"
+
+            [component.main]
+            source = "kv.wasm"
+            key_value_stores = ["default", "cache"]
+            variables = { api_url = "https://{{ host }}/v1", auth = "Bearer {{ token }}" }
+
+            [component.other]
+            source = "kv.wasm"
+            """;
+
+    @Test
+    void storesAndVariablesThroughARunningServer() throws Exception {
+        handlerAs("kv.wasm");
+        Path manifest = write("spin.toml", MANIFEST);
+        Path rc = write("runtime-config.toml", """
+                [key_value_store.cache]
+                type = "spin"
+                path = "cache.db"
+                """);
+        AppManifest m = AppManifest.load(manifest);
+        assertThat(m.components().get("main").keyValueStores()).containsExactly("default", "cache");
+        List<String> log = new CopyOnWriteArrayList<>();
+        Map<String, String> env = Map.of("SPIN_VARIABLE_TOKEN", "t0k");
+        try (WasiHttpServer server = m.serverBuilder(engine, Optional.of(rc), env)
+                .listen(new InetSocketAddress("127.0.0.1", 0)).errorLog(log::add).start()) {
+            int port = server.port();
+            assertThat(send(port, "/spin/default/set/visits", "1").body()).isEqualTo("ok");
+            assertThat(send(port, "/wasi/default/incr/visits", "41").body()).isEqualTo("42");
+            assertThat(send(port, "/spin/default/get/visits", "").body()).isEqualTo("42");
+            assertThat(send(port, "/wasi/cache/set/c", "cached").body()).isEqualTo("ok");
+            assertThat(send(port, "/spin/cache/keys", "").body()).isEqualTo("c\n");
+            assertThat(send(port, "/spin/elsewhere/get/x", "").body()).isEqualTo("error: access-denied");
+            assertThat(send(port, "/var/api_url", "").body()).isEqualTo("https://api.example.com/v1");
+            assertThat(send(port, "/var/auth", "").body()).isEqualTo("Bearer t0k");
+            assertThat(send(port, "/config-all", "").body())
+                    .isEqualTo("api_url=https://api.example.com/v1\nauth=Bearer t0k\n");
+            // the other component (the same code): no stores granted, no variables
+            assertThat(send(port, "/other/spin/default/get/visits", "").body()).isEqualTo("error: access-denied");
+            assertThat(send(port, "/other/wasi/cache/get/c", "").body()).isEqualTo("error: access-denied");
+            assertThat(send(port, "/other/var/api_url", "").body()).isEqualTo("error: undefined: no variable api_url");
+        }
+        assertThat(log).isEmpty();
+        // Spin's default store: .spin/sqlite_key_value.db beside the manifest; it outlives the server
+        assertThat(dir.resolve(".spin/sqlite_key_value.db")).isRegularFile();
+        assertThat(dir.resolve("cache.db")).isRegularFile();
+        try (WasiHttpServer again = m.serverBuilder(engine, Optional.of(rc), env)
+                .listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
+            assertThat(send(again.port(), "/spin/default/get/visits", "").body()).isEqualTo("42");
+            assertThat(send(again.port(), "/wasi/cache/get/c", "").body()).isEqualTo("cached");
+        }
+    }
+
+    @Test
+    void aComponentWithoutGrantsIsDenied() throws Exception {
+        handlerAs("kv.wasm");
+        Path manifest = write("spin.toml", """
+                spin_manifest_version = 2
+                [[trigger.http]]
+                route = "/..."
+                component = "bare"
+                [component.bare]
+                source = "kv.wasm"
+                """);
+        try (WasiHttpServer server = AppManifest.load(manifest).serverBuilder(engine, Optional.empty(), Map.of())
+                .listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
+            assertThat(send(server.port(), "/spin/default/get/k", "").body()).isEqualTo("error: access-denied");
+            assertThat(send(server.port(), "/wasi/default/get/k", "").body()).isEqualTo("error: access-denied");
+            assertThat(send(server.port(), "/var/x", "").body()).isEqualTo("error: undefined: no variable x");
+            assertThat(send(server.port(), "/config/x", "").statusCode()).isEqualTo(404);
+        }
+        assertThat(dir.resolve(".spin")).as("the default store is created on first use only").doesNotExist();
+    }
+
+    @Test
+    void startupChecksVariablesAndStores() throws Exception {
+        handlerAs("kv.wasm");
+        AppManifest m = AppManifest.load(write("spin.toml", MANIFEST));
+        assertThatThrownBy(() -> m.serverBuilder(engine, Optional.empty(), Map.of("SPIN_VARIABLE_TOKEN", "t")))
+                .hasMessageContaining("component main uses the key-value store `cache`, which no runtime config defines");
+        Path rc = write("rc.toml", "[key_value_store.cache]\ntype = \"memory\"\n");
+        assertThatThrownBy(() -> m.serverBuilder(engine, Optional.of(rc), Map.of()))
+                .hasMessageContaining("the required variable `token` has no value (set SPIN_VARIABLE_TOKEN");
+    }
+
+    @Test
+    void redisStoreThroughTheServer() throws Exception {
+        assumeTrue(RedisServer.binary().isPresent(), RedisServer.MISSING);
+        handlerAs("kv.wasm");
+        try (RedisServer redis = RedisServer.start()) {
+            Path manifest = write("spin.toml", MANIFEST);
+            Path rc = write("rc.toml", "[key_value_store.default]\ntype = \"redis\"\nurl = \"" + redis.url() + "\"\n"
+                    + "[key_value_store.cache]\ntype = \"redis\"\nurl = \"" + redis.url() + "/3\"\n");
+            try (WasiHttpServer server = AppManifest.load(manifest)
+                    .serverBuilder(engine, Optional.of(rc), Map.of("SPIN_VARIABLE_TOKEN", "t"))
+                    .listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
+                int port = server.port();
+                assertThat(send(port, "/spin/default/set/greeting", "hi from wasm").body()).isEqualTo("ok");
+                assertThat(send(port, "/wasi/cache/incr/n", "3").body()).isEqualTo("3");
+                assertThat(send(port, "/wasi/cache/cas-race/n", "x").body()).isEqualTo("cas-failed current=intruder");
+                assertThat(send(port, "/wasi/cache/setmany", "a=1\nb=2").body()).isEqualTo("set 2");
+                assertThat(send(port, "/wasi/cache/keys", "").body()).isEqualTo("a\nb\nn\npages=1");
+            }
+            try (RedisKeyValueStore direct = RedisKeyValueStore.open(redis.url())) {
+                assertThat(direct.get("greeting")).hasValueSatisfying(v ->
+                        assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("hi from wasm"));
+                assertThat(direct.exists("n")).as("cache is database 3").isFalse();
+            }
+            assertThat(dir.resolve(".spin")).as("default is Redis here").doesNotExist();
+        }
+    }
+}
