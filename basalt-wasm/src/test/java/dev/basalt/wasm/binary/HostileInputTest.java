@@ -38,7 +38,6 @@ class HostileInputTest {
             }
         }
         Random random = new Random(0x5EED_BA5A17L);
-        long started = System.nanoTime();
         int decoded = 0;
         int malformed = 0;
         for (byte[] seed : seeds) {
@@ -57,10 +56,8 @@ class HostileInputTest {
                 }
             }
         }
-        long millis = (System.nanoTime() - started) / 1_000_000;
         assertThat(decoded + malformed).isEqualTo(seeds.size() * MUTANTS_PER_SEED);
         assertThat(malformed).as("most mutants are malformed").isGreaterThan(decoded / 4);
-        assertThat(millis).as("time for %d mutants", decoded + malformed).isLessThan(30_000);
     }
 
     @Test
