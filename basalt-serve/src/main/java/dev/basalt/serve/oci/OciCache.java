@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -86,6 +87,16 @@ public final class OciCache {
         Path part = temp("blob-");
         client.fetchBlob(ref, digest, size, part);
         return install(part, target);
+    }
+
+    /** The cached blob if it is there and matches its digest (unpacked from an archive layer, for instance). */
+    Optional<Path> verified(String digest) throws OciException {
+        Path p = blobPath(digest);
+        try {
+            return Files.isRegularFile(p) && RegistryClient.sha256(p).equals(digest) ? Optional.of(p) : Optional.empty();
+        } catch (IOException e) {
+            throw new OciException("cannot read the cache entry " + p + ": " + e.getMessage(), e);
+        }
     }
 
     /** Moves a complete temporary file or directory into place; if another process was first, keeps theirs. */

@@ -243,18 +243,18 @@ public final class OciDistribution {
         for (JsonNode l : layers) {
             String t = l.path("mediaType").asText();
             if (t.equals(ARCHIVE_LAYER)) {
-                throw new OciException(ref + " packs its files in archive layers (" + ARCHIVE_LAYER
-                        + "), which basalt does not read yet; push it without SPIN_OCI_ARCHIVE_LAYERS");
+                // Spin packs a component's files in one archive layer when an app has too many for one layer each
+                ArchiveLayers.unpack(fetch(ref, l), cache, ref + " archive layer " + l.path("digest").asText());
+            } else {
+                byDigest.put(l.path("digest").asText(), l);
             }
-            byDigest.put(l.path("digest").asText(), l);
         }
         Map<String, Path> fetched = new HashMap<>();
         for (String d : LockedAppMaterializer.referencedDigests(locked)) {
             JsonNode layer = byDigest.get(d);
-            if (layer == null) {
-                throw new OciException(ref + ": the locked app references " + d + ", which is not a layer of the image");
-            }
-            fetched.put(d, fetch(ref, layer));
+            Path p = layer != null ? fetch(ref, layer) : cache.verified(d).orElseThrow(() -> new OciException(ref
+                    + ": the locked app references " + d + ", which is neither a layer nor in an archive layer of the image"));
+            fetched.put(d, p);
         }
         Path tmp = cache.temp("app-");
         Files.delete(tmp);

@@ -228,6 +228,84 @@ class OciDistributionTest {
         assertThat(app.routes()).singleElement().satisfies(t -> assertThat(t.component()).isEqualTo("hello"));
     }
 
+    /** A ustar entry: header and content padded to 512 bytes. */
+    private static void tarEntry(java.io.OutputStream out, String name, char type, byte[] content) throws IOException {
+        byte[] h = new byte[512];
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(n, 0, h, 0, n.length);
+        put(h, 100, "0000644");
+        put(h, 108, "0000000");
+        put(h, 116, "0000000");
+        put(h, 124, String.format("%011o", content.length));
+        put(h, 136, "00000000000");
+        h[156] = (byte) type;
+        put(h, 257, "ustar");
+        h[263] = '0';
+        h[264] = '0';
+        for (int i = 148; i < 156; i++) {
+            h[i] = ' ';
+        }
+        long sum = 0;
+        for (byte x : h) {
+            sum += x & 0xff;
+        }
+        put(h, 148, String.format("%06o", sum));
+        h[155] = ' ';
+        out.write(h);
+        out.write(content);
+        out.write(new byte[(512 - content.length % 512) % 512]);
+    }
+
+    private static void put(byte[] h, int at, String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, h, at, b.length);
+    }
+
+    @Test
+    void spinArchiveLayersAreUnpackedByDigest(@TempDir Path tmp) throws Exception {
+        OciReference ref = OciReference.parse(registry.host() + "/basalt/archived:1");
+        RegistryClient rc = new RegistryClient(DockerCredentials.none(), true);
+        byte[] wasm = Files.readAllBytes(handler());
+        byte[] page = "<h1>archived</h1>".repeat(20).getBytes(StandardCharsets.UTF_8);
+        byte[] style = "body{}".repeat(40).getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream tgz = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(tgz)) {
+            tarEntry(gz, "./", '5', new byte[0]);
+            tarEntry(gz, "./www/index.html", '0', page);
+            tarEntry(gz, "../../outside/style.css", '0', style); // names are never used as paths
+            tarEntry(gz, "./link", '2', new byte[0]);
+            gz.write(new byte[1024]);
+        }
+        byte[] archive = tgz.toByteArray();
+        String wasmDigest = RegistryClient.sha256(wasm);
+        String archiveDigest = RegistryClient.sha256(archive);
+        rc.pushBlob(ref, wasmDigest, HttpRequest.BodyPublishers.ofByteArray(wasm));
+        rc.pushBlob(ref, archiveDigest, HttpRequest.BodyPublishers.ofByteArray(archive));
+        byte[] locked = ("{\"spin_lock_version\":0,\"metadata\":{\"name\":\"archived\"},\"triggers\":[{\"id\":\"t\","
+                + "\"trigger_type\":\"http\",\"trigger_config\":{\"route\":\"/...\",\"component\":\"site\"}}],"
+                + "\"components\":[{\"id\":\"site\",\"source\":{\"content_type\":\"application/wasm\",\"digest\":\""
+                + wasmDigest + "\"},\"files\":[{\"digest\":\"" + RegistryClient.sha256(page) + "\",\"path\":\"www/index.html\"},"
+                + "{\"digest\":\"" + RegistryClient.sha256(style) + "\",\"path\":\"www/style.css\"}]}]}").getBytes(StandardCharsets.UTF_8);
+        String lockedDigest = RegistryClient.sha256(locked);
+        rc.pushBlob(ref, lockedDigest, HttpRequest.BodyPublishers.ofByteArray(locked));
+        byte[] config = "{\"architecture\":\"wasm\",\"os\":\"wasip1\"}".getBytes(StandardCharsets.UTF_8);
+        String configDigest = RegistryClient.sha256(config);
+        rc.pushBlob(ref, configDigest, HttpRequest.BodyPublishers.ofByteArray(config));
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + RegistryClient.OCI_MANIFEST + "\",\"config\":{"
+                + "\"mediaType\":\"" + OciDistribution.IMAGE_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length
+                + "},\"layers\":[{\"mediaType\":\"" + OciDistribution.WASM_LAYER + "\",\"digest\":\"" + wasmDigest + "\",\"size\":"
+                + wasm.length + "},{\"mediaType\":\"" + OciDistribution.ARCHIVE_LAYER + "\",\"digest\":\"" + archiveDigest
+                + "\",\"size\":" + archive.length + "},{\"mediaType\":\"" + OciDistribution.SPIN_APP + "\",\"digest\":\""
+                + lockedDigest + "\",\"size\":" + locked.length + "}]}";
+        rc.pushManifest(ref, manifest.getBytes(StandardCharsets.UTF_8), RegistryClient.OCI_MANIFEST);
+
+        Path dir = ((OciDistribution.PulledApp) client(tmp.resolve("cache")).pull(ref)).manifest().getParent();
+        assertThat(Files.readAllBytes(dir.resolve("files/site/www/index.html"))).isEqualTo(page);
+        assertThat(Files.readAllBytes(dir.resolve("files/site/www/style.css"))).isEqualTo(style);
+        assertThat(tmp.resolve("outside")).doesNotExist();
+        assertThat(AppManifest.load(dir.resolve("spin.toml")).components()).containsKey("site");
+    }
+
     @Test
     void missingReferencesAndBadInputAreOciExceptions(@TempDir Path tmp) throws Exception {
         OciDistribution oci = client(tmp);
