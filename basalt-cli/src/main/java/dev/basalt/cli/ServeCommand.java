@@ -95,6 +95,11 @@ final class ServeCommand implements Callable<Integer> {
                     "path relative to FILE; memory). Without it, `default` is .spin/sqlite_key_value.db beside the manifest."})
     Path runtimeConfig;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = {"With a manifest: where the default key-value store lives (DIR/sqlite_key_value.db). Default:",
+                    ".spin beside the manifest; for an oci:// application .spin in the working directory (not the cache)."})
+    Path stateDir;
+
     @Option(names = "--variable", paramLabel = "NAME=VALUE",
             description = "With a manifest: the value of application variable NAME (over SPIN_VARIABLE_NAME in the environment).")
     List<String> variables = new ArrayList<>();
@@ -144,16 +149,18 @@ final class ServeCommand implements Callable<Integer> {
                         v.substring(eq + 1));
             }
             try {
-                b = AppManifest.load(file).serverBuilder(engine, java.util.Optional.ofNullable(runtimeConfig),
-                        variableEnv);
+                AppManifest app = AppManifest.load(file);
+                Path state = stateDir != null ? stateDir
+                        : OciReference.isOciSource(source) ? Path.of(".spin").toAbsolutePath() : app.defaultStateDir();
+                b = app.serverBuilder(engine, java.util.Optional.ofNullable(runtimeConfig), variableEnv, state);
             } catch (IOException e) {
                 throw new Main.CliException("cannot read " + e.getMessage(), Main.USAGE);
             } catch (IllegalArgumentException e) {
                 throw new Main.CliException(e.getMessage(), Main.USAGE);
             }
         } else {
-            if (runtimeConfig != null || !variables.isEmpty()) {
-                throw new Main.CliException("--runtime-config-file and --variable need a manifest (spin.toml): "
+            if (runtimeConfig != null || !variables.isEmpty() || stateDir != null) {
+                throw new Main.CliException("--runtime-config-file, --state-dir and --variable need a manifest (spin.toml): "
                         + "its components say which stores and variables they use", Main.USAGE);
             }
             byte[] bytes = ModuleFiles.read(file);

@@ -171,7 +171,8 @@ class ServeCommandTest {
         int[] code = {-1};
         Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", manifest.toString(),
                 "--listen", "127.0.0.1:0", "--engine", "interpreter", "--runtime-config-file", rc.toString(),
-                "--variable", "token=abc"}, new PrintWriter(out, true), new PrintWriter(err, true)));
+                "--variable", "token=abc", "--state-dir", dir.resolve("state").toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true)));
         command.start();
         try {
             String base = out.url.get(2, TimeUnit.MINUTES);
@@ -186,7 +187,8 @@ class ServeCommandTest {
             command.join(TimeUnit.MINUTES.toMillis(1));
         }
         assertThat(code[0]).isZero();
-        assertThat(dir.resolve(".spin/sqlite_key_value.db")).isRegularFile();
+        assertThat(dir.resolve("state/sqlite_key_value.db")).as("--state-dir").isRegularFile();
+        assertThat(dir.resolve(".spin")).doesNotExist();
         CliRun noToken = CliRun.of("serve", manifest.toString(), "--runtime-config-file", rc.toString());
         assertThat(noToken.code()).isEqualTo(2);
         assertThat(noToken.err()).contains("the required variable `token` has no value");
@@ -195,7 +197,7 @@ class ServeCommandTest {
         assertThat(badVariable.err()).contains("--variable needs NAME=VALUE");
         CliRun bare = CliRun.of("serve", handler().toString(), "--runtime-config-file", rc.toString());
         assertThat(bare.code()).isEqualTo(2);
-        assertThat(bare.err()).contains("--runtime-config-file and --variable need a manifest");
+        assertThat(bare.err()).contains("--runtime-config-file, --state-dir and --variable need a manifest");
     }
 
     @Test

@@ -324,20 +324,25 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         return serverBuilder(engine, Optional.empty(), System.getenv());
     }
 
-    /** Where Spin keeps the default key-value store: {@code .spin/sqlite_key_value.db} beside the manifest. */
-    public Path defaultKeyValueDatabase() {
-        return file.toAbsolutePath().getParent().resolve(".spin").resolve("sqlite_key_value.db");
+    /** Spin's state directory of a local application: {@code .spin} beside the manifest. */
+    public Path defaultStateDir() {
+        return file.toAbsolutePath().getParent().resolve(".spin");
+    }
+
+    /** Where Spin keeps the default key-value store in state directory {@code stateDir}. */
+    public static Path keyValueDatabase(Path stateDir) {
+        return stateDir.resolve("sqlite_key_value.db");
     }
 
     /**
-     * The application's key-value stores: {@code default} in {@link #defaultKeyValueDatabase()}, and what the
-     * runtime-config file configures (see {@link KeyValueStores#fromRuntimeConfig}).
+     * The application's key-value stores: {@code default} in {@link #keyValueDatabase}{@code (stateDir)}, and
+     * what the runtime-config file configures (see {@link KeyValueStores#fromRuntimeConfig}).
      *
      * @throws IllegalArgumentException if the runtime config is not understood, or a component lists a store
      *     that is not configured
      */
-    public KeyValueStores keyValueStores(Optional<Path> runtimeConfig) throws IOException {
-        KeyValueStores.Builder b = KeyValueStores.builder().sqlite(KeyValueStores.DEFAULT, defaultKeyValueDatabase());
+    public KeyValueStores keyValueStores(Optional<Path> runtimeConfig, Path stateDir) throws IOException {
+        KeyValueStores.Builder b = KeyValueStores.builder().sqlite(KeyValueStores.DEFAULT, keyValueDatabase(stateDir));
         if (runtimeConfig.isPresent()) {
             b = KeyValueStores.fromRuntimeConfig(runtimeConfig.get(), b);
         }
@@ -363,13 +368,22 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
      */
     public WasiHttpServer.Builder serverBuilder(Engine engine, Optional<Path> runtimeConfig, Map<String, String> env)
             throws IOException {
+        return serverBuilder(engine, runtimeConfig, env, defaultStateDir());
+    }
+
+    /**
+     * As {@link #serverBuilder(Engine, Optional, Map)}, with the default key-value store in state directory
+     * {@code stateDir} (Spin's {@code --state-dir}) instead of {@code .spin} beside the manifest.
+     */
+    public WasiHttpServer.Builder serverBuilder(Engine engine, Optional<Path> runtimeConfig, Map<String, String> env,
+            Path stateDir) throws IOException {
         Variables vars;
         try {
             vars = variables(env);
         } catch (IllegalArgumentException e) {
             throw problem(file, e.getMessage());
         }
-        KeyValueStores stores = keyValueStores(runtimeConfig);
+        KeyValueStores stores = keyValueStores(runtimeConfig, stateDir);
         WasiHttpServer.Builder b = WasiHttpServer.builder(engine).closeWithServer(stores);
         Map<String, Component> compiled = new LinkedHashMap<>();
         for (HttpTrigger t : routes) {
