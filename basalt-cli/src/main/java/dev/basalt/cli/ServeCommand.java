@@ -2,19 +2,26 @@ package dev.basalt.cli;
 
 import dev.basalt.Config;
 import dev.basalt.Engine;
+import dev.basalt.cli.logging.CliLogging;
+import dev.basalt.cli.logging.JulBridge;
 import dev.basalt.component.Component;
+import dev.basalt.serve.AccessLog;
 import dev.basalt.serve.AppManifest;
 import dev.basalt.serve.HealthEndpoints;
+import dev.basalt.serve.ServeTelemetry;
 import dev.basalt.serve.WasiHttpServer;
 import dev.basalt.serve.oci.OciReference;
 import dev.basalt.wasi.WasiConfig;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.eclipse.jetty.server.RequestLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -104,6 +111,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "With a manifest: the value of application variable NAME (over SPIN_VARIABLE_NAME in the environment).")
     List<String> variables = new ArrayList<>();
 
+    @Option(names = "--otel", description = {"Export traces and metrics with OpenTelemetry (OTLP), configured by the "
+            + "standard OTEL_* variables (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318 over http/protobuf).",
+            "Also on without this flag when OTEL_EXPORTER_OTLP_ENDPOINT is set; never with OTEL_SDK_DISABLED=true."})
+    boolean otel;
+
+    @Option(names = "--log-level", paramLabel = "LEVELS", description = {"Log levels of the server (Jetty, Basalt, "
+            + "OpenTelemetry) on stderr: trace, debug, info, warn (the default), error or off, with optional",
+            "per-logger levels: info,org.eclipse.jetty=debug. Default: $BASALT_LOG, else warn."})
+    String logLevel;
+
+    @Option(names = "--access-log", paramLabel = "FILE", description = {"Write an access log line per request to FILE "
+            + "('-': stdout; yyyy_mm_dd in the name: a file per day)."})
+    String accessLog;
+
+    @Option(names = "--access-log-format", paramLabel = "FORMAT", defaultValue = "combined",
+            description = "combined (the default), common, or a format string of Jetty's CustomRequestLog (%a %t \"%r\" %s %O %{ms}T ...).")
+    String accessLogFormat;
+
     @Override
     public Integer call() {
         if (adminListen == null) {
@@ -125,6 +150,13 @@ final class ServeCommand implements Callable<Integer> {
     private Integer serve() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (logLevel != null) {
+            try {
+                CliLogging.configure(logLevel);
+            } catch (IllegalArgumentException e) {
+                throw new Main.CliException("--log-level: " + e.getMessage(), Main.USAGE);
+            }
+        }
         file = OciSources.resolve(source, insecure);
         boolean manifest = file.getFileName().toString().endsWith(".toml");
         Config.Builder config = Config.builder().strategy(RunCommand.strategy(engineName));
@@ -199,26 +231,54 @@ final class ServeCommand implements Callable<Integer> {
         if (timeout != null) {
             b.requestTimeout(RunCommand.parseDuration(timeout));
         }
-        if (Main.systemStdio && System.getProperty("slf4j.internal.verbosity") == null) {
-            // Jetty logs through SLF4J, which has no provider here: keep its "no providers" notice off stderr
-            // (failed requests are reported through errorLog above)
-            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        if (accessLog != null) {
+            RequestLog.Writer writer;
+            if (accessLog.equals("-")) {
+                writer = line -> {
+                    synchronized (out) {
+                        out.println(line);
+                        out.flush();
+                    }
+                };
+            } else {
+                writer = AccessLog.fileWriter(Path.of(accessLog));
+            }
+            try {
+                b.requestLog(AccessLog.create(accessLogFormat, writer));
+            } catch (IllegalArgumentException e) {
+                throw new Main.CliException("--access-log-format: " + e.getMessage(), Main.USAGE);
+            }
+        }
+        Optional<OpenTelemetrySdk> telemetry = ServeTelemetrySetup.create(otel);
+        telemetry.ifPresent(sdk -> b.telemetry(ServeTelemetry.create(sdk)));
+        if (Main.systemStdio) {
+            // Jetty logs through SLF4J (the CLI's provider, CliSlf4jProvider); Basalt's System.Logger and the
+            // OpenTelemetry SDK log through java.util.logging: the same output and levels for all of them. Only
+            // in the process's own command: embedded (tests), JUL's global configuration is left alone.
+            JulBridge.install();
         }
         WasiHttpServer server;
         try {
             server = b.start();
         } catch (IOException e) {
+            telemetry.ifPresent(OpenTelemetrySdk::close);
             throw new Main.CliException("cannot listen on " + listen + ": " + e.getMessage(), Main.USAGE);
         }
         if (health != null) {
             health.ready(server.address());
         }
-        Thread stopper = new Thread(() -> {
-            if (health != null) {
-                health.draining();
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                if (health != null) {
+                    health.draining();
+                }
+                server.close();
+                // exports the spans and metrics not sent yet
+                telemetry.ifPresent(OpenTelemetrySdk::close);
             }
-            server.close();
-        }, "basalt-serve-shutdown");
+        };
+        Thread stopper = new Thread(stop, "basalt-serve-shutdown");
         if (Main.systemStdio) {
             Runtime.getRuntime().addShutdownHook(stopper);
         }
@@ -231,10 +291,7 @@ final class ServeCommand implements Callable<Integer> {
             // embedded use (tests): interrupting the thread stops the server; the flag stays clear so that
             // stopping can wait for running requests
         } finally {
-            if (health != null) {
-                health.draining();
-            }
-            server.close();
+            stop.run();
         }
         return Main.OK;
     }

@@ -215,5 +215,100 @@ class ServeCommandTest {
         CliRun badListen = CliRun.of("serve", handler().toString(), "--listen", "127.0.0.1:http");
         assertThat(badListen.code()).isEqualTo(2);
         assertThat(badListen.err()).contains("--listen wants HOST:PORT");
+        CliRun badLevel = CliRun.of("serve", handler().toString(), "--log-level", "loud");
+        assertThat(badLevel.code()).isEqualTo(2);
+        assertThat(badLevel.err()).contains("--log-level: unknown log level 'loud'");
+        CliRun badFormat = CliRun.of("serve", handler().toString(), "--access-log", "-", "--access-log-format", "fancy");
+        assertThat(badFormat.code()).isEqualTo(2);
+        assertThat(badFormat.err()).contains("--access-log-format: unknown access log format fancy");
+    }
+
+    /**
+     * {@code --otel} with the OTLP exporter sending to a stand-in collector (http/protobuf on a free port, set by
+     * the {@code otel.*} system properties, which autoconfigure reads as it reads the variables), an access log
+     * file and {@code --log-level info}, which lets Jetty's start-up line through the CLI's SLF4J provider.
+     */
+    @Test
+    void exportsTracesAndMetricsWritesAnAccessLogAndLogsAtTheGivenLevel(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.Map<String, byte[]> bodies = new java.util.concurrent.ConcurrentHashMap<>();
+        com.sun.net.httpserver.HttpServer collector = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
+            received.add(path);
+            bodies.merge(path, body, (a, b) -> {
+                byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+                System.arraycopy(b, 0, both, a.length, b.length);
+                return both;
+            });
+            exchange.getResponseHeaders().add("content-type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        java.util.Map<String, String> properties = java.util.Map.of(
+                "otel.exporter.otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort(),
+                "otel.exporter.otlp.protocol", "http/protobuf",
+                "otel.bsp.schedule.delay", "50",
+                "otel.metric.export.interval", "200");
+        properties.forEach(System::setProperty);
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        dev.basalt.cli.logging.CliLogging.output(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+        Path accessLog = dir.resolve("access.log");
+        Announcements out = new Announcements();
+        StringWriter err = new StringWriter();
+        int[] code = {-1};
+        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", handler().toString(),
+                "--listen", "127.0.0.1:0", "--engine", "interpreter", "--otel", "--log-level", "warn,org.eclipse.jetty.server=info",
+                "--access-log", accessLog.toString()}, new PrintWriter(out, true), new PrintWriter(err, true)));
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        try {
+            command.start();
+            String base;
+            try {
+                base = out.url.get(2, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("no announcement; err: " + err, e);
+            }
+            HttpResponse<String> counter = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "counter"))
+                    .header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(counter.statusCode()).isEqualTo(200);
+        } finally {
+            command.interrupt();
+            command.join(TimeUnit.MINUTES.toMillis(1));
+            properties.keySet().forEach(System::clearProperty);
+            dev.basalt.cli.logging.CliLogging.output(System.err);
+            dev.basalt.cli.logging.CliLogging.configure("warn");
+            collector.stop(0);
+        }
+        assertThat(command.isAlive()).isFalse();
+        assertThat(code[0]).as("err: " + err).isZero();
+        // stopping flushed what was not exported yet: the request's span, in the caller's trace, and its duration
+        assertThat(received).contains("/v1/traces", "/v1/metrics");
+        assertThat(indexOf(bodies.get("/v1/traces"), java.util.HexFormat.of().parseHex(traceId))).isNotNegative();
+        assertThat(new String(bodies.get("/v1/metrics"), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains("http.server.request.duration").contains("basalt.instantiation.duration");
+        assertThat(Files.readAllLines(accessLog)).singleElement().asString()
+                .matches("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /counter HTTP/1\\.1\" 200 8 \"-\" \"[^\"]+\"");
+        // Jetty's start-up line came through the CLI's SLF4J provider, at the level given for its logger
+        assertThat(logged.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .containsPattern("INFO  \\[[^]]+] org\\.eclipse\\.jetty\\.server\\.Server: Started ");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }

@@ -1,0 +1,67 @@
+package dev.basalt.cli;
+
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code basalt serve}'s OpenTelemetry SDK, configured as any OpenTelemetry Java SDK by the standard
+ * {@code OTEL_*} environment variables (or {@code otel.*} system properties): exporters
+ * ({@code OTEL_TRACES_EXPORTER}, {@code OTEL_METRICS_EXPORTER}; OTLP by default), endpoint and protocol
+ * ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code OTEL_EXPORTER_OTLP_PROTOCOL}: {@code http/protobuf} by default,
+ * {@code grpc}), headers, sampler, resource attributes, propagators ({@code tracecontext,baggage} by default),
+ * export intervals. Our defaults, which the variables override: {@code service.name} {@code basalt} and no log
+ * exporter (Basalt's logs go to stderr).
+ *
+ * <p>Telemetry is on only when asked: {@code --otel}, or an OTLP endpoint variable or property is set; and never
+ * when {@code OTEL_SDK_DISABLED=true}. Off, no SDK is built and the server makes no telemetry calls.
+ */
+final class ServeTelemetrySetup {
+    private static final String[] ENDPOINT_VARIABLES = {"OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"};
+
+    private ServeTelemetrySetup() {
+    }
+
+    /** Whether telemetry was asked for by {@code flag} or by the environment / system properties. */
+    static boolean asked(boolean flag, Map<String, String> env) {
+        if ("true".equalsIgnoreCase(setting(env, "OTEL_SDK_DISABLED"))) {
+            return false;
+        }
+        if (flag) {
+            return true;
+        }
+        for (String v : ENDPOINT_VARIABLES) {
+            String value = setting(env, v);
+            if (value != null && !value.isBlank()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A variable's value, or its system property form's ({@code OTEL_A_B} -> {@code otel.a.b}), which wins. */
+    private static String setting(Map<String, String> env, String variable) {
+        String property = System.getProperty(variable.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
+        return property != null ? property : env.get(variable);
+    }
+
+    /** The SDK, if telemetry is asked for; the caller closes it (which flushes what is not exported yet). */
+    static Optional<OpenTelemetrySdk> create(boolean flag) {
+        if (!asked(flag, System.getenv())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(AutoConfiguredOpenTelemetrySdk.builder()
+                    .addPropertiesSupplier(() -> Map.of("otel.service.name", "basalt", "otel.logs.exporter", "none"))
+                    // closed by basalt serve when it stops (also on a signal, by its own shutdown hook)
+                    .disableShutdownHook()
+                    .build()
+                    .getOpenTelemetrySdk());
+        } catch (RuntimeException e) {
+            // ConfigurationException: a bad OTEL_* value
+            throw new Main.CliException("OpenTelemetry configuration: " + e.getMessage(), Main.USAGE);
+        }
+    }
+}
