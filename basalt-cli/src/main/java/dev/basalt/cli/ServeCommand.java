@@ -157,6 +157,12 @@ final class ServeCommand implements Callable<Integer> {
                 throw new Main.CliException("--log-level: " + e.getMessage(), Main.USAGE);
             }
         }
+        if (Main.systemStdio) {
+            // Jetty logs through SLF4J (the CLI's provider, CliSlf4jProvider); Basalt's System.Logger and the
+            // OpenTelemetry SDK log through java.util.logging: the same output and levels for all of them. Only
+            // in the process's own command: embedded (tests), JUL's global configuration is left alone.
+            JulBridge.install();
+        }
         file = OciSources.resolve(source, insecure);
         boolean manifest = file.getFileName().toString().endsWith(".toml");
         Config.Builder config = Config.builder().strategy(RunCommand.strategy(engineName));
@@ -251,12 +257,6 @@ final class ServeCommand implements Callable<Integer> {
         }
         Optional<OpenTelemetrySdk> telemetry = ServeTelemetrySetup.create(otel);
         telemetry.ifPresent(sdk -> b.telemetry(ServeTelemetry.create(sdk)));
-        if (Main.systemStdio) {
-            // Jetty logs through SLF4J (the CLI's provider, CliSlf4jProvider); Basalt's System.Logger and the
-            // OpenTelemetry SDK log through java.util.logging: the same output and levels for all of them. Only
-            // in the process's own command: embedded (tests), JUL's global configuration is left alone.
-            JulBridge.install();
-        }
         WasiHttpServer server;
         try {
             server = b.start();

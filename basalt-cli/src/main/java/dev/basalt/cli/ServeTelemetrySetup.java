@@ -9,10 +9,11 @@ import java.util.Optional;
  * {@code basalt serve}'s OpenTelemetry SDK, configured as any OpenTelemetry Java SDK by the standard
  * {@code OTEL_*} environment variables (or {@code otel.*} system properties): exporters
  * ({@code OTEL_TRACES_EXPORTER}, {@code OTEL_METRICS_EXPORTER}; OTLP by default), endpoint and protocol
- * ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code OTEL_EXPORTER_OTLP_PROTOCOL}: {@code http/protobuf} by default,
- * {@code grpc}), headers, sampler, resource attributes, propagators ({@code tracecontext,baggage} by default),
- * export intervals. Our defaults, which the variables override: {@code service.name} {@code basalt} and no log
- * exporter (Basalt's logs go to stderr).
+ * ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code OTEL_EXPORTER_OTLP_PROTOCOL}: {@code http/protobuf}, sent with
+ * {@code java.net.http}; {@code grpc} is not included, it would need OkHttp or grpc-java), headers, sampler, resource attributes, propagators ({@code tracecontext,baggage} by default),
+ * export intervals. Our defaults, which the variables override: {@code service.name} {@code basalt}, the protocol
+ * {@code http/protobuf} (the specification's default; the SDK's is grpc) and no log exporter (Basalt's logs go to
+ * stderr).
  *
  * <p>Telemetry is on only when asked: {@code --otel}, or an OTLP endpoint variable or property is set; and never
  * when {@code OTEL_SDK_DISABLED=true}. Off, no SDK is built and the server makes no telemetry calls.
@@ -54,14 +55,20 @@ final class ServeTelemetrySetup {
         }
         try {
             return Optional.of(AutoConfiguredOpenTelemetrySdk.builder()
-                    .addPropertiesSupplier(() -> Map.of("otel.service.name", "basalt", "otel.logs.exporter", "none"))
+                    .addPropertiesSupplier(() -> Map.of("otel.service.name", "basalt", "otel.logs.exporter", "none",
+                            // the specification's default; the SDK's own is grpc, which needs OkHttp or grpc-java
+                            "otel.exporter.otlp.protocol", "http/protobuf"))
                     // closed by basalt serve when it stops (also on a signal, by its own shutdown hook)
                     .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk());
         } catch (RuntimeException e) {
-            // ConfigurationException: a bad OTEL_* value
-            throw new Main.CliException("OpenTelemetry configuration: " + e.getMessage(), Main.USAGE);
+            // ConfigurationException: a bad OTEL_* value; the reason is often in the causes
+            StringBuilder message = new StringBuilder("OpenTelemetry configuration: ").append(e.getMessage());
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                message.append(": ").append(c.getMessage());
+            }
+            throw new Main.CliException(message.toString(), Main.USAGE);
         }
     }
 }
