@@ -130,6 +130,48 @@ class SpinServeTest {
     }
 
     @Test
+    void concurrentRequestsShareTheStoreAtomically() throws Exception {
+        handlerAs("kv.wasm");
+        Path manifest = write("spin.toml", """
+                spin_manifest_version = 2
+                [[trigger.http]]
+                route = "/..."
+                component = "kv"
+                [component.kv]
+                source = "kv.wasm"
+                key_value_stores = ["default"]
+                """);
+        int threads = 4;
+        int each = 15;
+        try (WasiHttpServer server = AppManifest.load(manifest).serverBuilder(engine, Optional.empty(), Map.of())
+                .listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
+            int port = server.port();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<List<String>>> results = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    results.add(pool.submit(() -> {
+                        List<String> seen = new java.util.ArrayList<>();
+                        for (int i = 0; i < each; i++) {
+                            seen.add(send(port, "/wasi/default/incr/hits", "1").body());
+                        }
+                        return seen;
+                    }));
+                }
+                java.util.Set<String> all = new java.util.TreeSet<>();
+                for (var f : results) {
+                    all.addAll(f.get());
+                }
+                // every increment saw its own value: 1 .. threads * each, none twice, none lost
+                assertThat(all).hasSize(threads * each);
+                assertThat(send(port, "/spin/default/get/hits", "").body()).isEqualTo(Integer.toString(threads * each));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void aComponentWithoutGrantsIsDenied() throws Exception {
         handlerAs("kv.wasm");
         Path manifest = write("spin.toml", """
