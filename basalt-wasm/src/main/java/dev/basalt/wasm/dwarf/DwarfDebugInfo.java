@@ -89,7 +89,8 @@ public final class DwarfDebugInfo {
     private void read(Map<String, byte[]> s) {
         DwarfInput strings = input(s, ".debug_str");
         DwarfInput lineStrings = input(s, ".debug_line_str");
-        Map<Long, InfoParser.Unit> unitsByLineOffset = new HashMap<>();
+        // units by their line program (several units may share one, e.g. after LTO or with partial units)
+        Map<Long, List<InfoParser.Unit>> unitsByLineOffset = new HashMap<>();
         List<InfoParser.Scope> scopes = List.of();
         DwarfInput info = input(s, ".debug_info");
         DwarfInput abbrev = input(s, ".debug_abbrev");
@@ -106,7 +107,7 @@ public final class DwarfDebugInfo {
             for (InfoParser.Unit u : p.units) {
                 infoVersions.add(u.version);
                 if (u.stmtList >= 0) {
-                    unitsByLineOffset.putIfAbsent(u.stmtList, u);
+                    unitsByLineOffset.computeIfAbsent(u.stmtList, k -> new ArrayList<>()).add(u);
                 }
             }
             units = p.units.size();
@@ -124,12 +125,12 @@ public final class DwarfDebugInfo {
                     long offset = in.pos();
                     long length = in.initialLength(offsetSize);
                     in.skip(length);
-                    InfoParser.Unit unit = unitsByLineOffset.get(offset);
+                    List<InfoParser.Unit> owners = unitsByLineOffset.getOrDefault(offset, List.of());
                     try {
-                        LineProgram program = LineProgram.parse(line, offset, unit == null ? null : unit.compDir,
-                                strings, lineStrings);
+                        LineProgram program = LineProgram.parse(line, offset,
+                                owners.isEmpty() ? null : owners.get(0).compDir, strings, lineStrings);
                         lineVersions.add(program.version);
-                        if (unit != null) {
+                        for (InfoParser.Unit unit : owners) {
                             unit.lines = program;
                         }
                         seqs.addAll(program.sequences);
