@@ -281,6 +281,16 @@ public sealed interface ComponentValue {
         }
     }
 
+    /**
+     * The readable end of a stream or future passed between components ({@code stream<T>}, {@code future<T>}): an
+     * opaque reference to the shared state that both ends use; it moves into the instance it is lowered into.
+     */
+    record AsyncEnd(Object shared) implements ComponentValue {
+        public AsyncEnd {
+            Objects.requireNonNull(shared, "shared");
+        }
+    }
+
     static Bool bool(boolean v) {
         return new Bool(v);
     }

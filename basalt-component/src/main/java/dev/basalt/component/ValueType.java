@@ -158,6 +158,24 @@ public sealed interface ValueType {
         }
     }
 
+    /** {@code stream<T>} ({@code stream} without a payload: {@code element} empty). */
+    record StreamType(Optional<ValueType> element) implements ValueType {
+
+        @Override
+        public String toString() {
+            return element.map(e -> "stream<" + e + ">").orElse("stream");
+        }
+    }
+
+    /** {@code future<T>} ({@code future} without a payload: {@code element} empty). */
+    record FutureType(Optional<ValueType> element) implements ValueType {
+
+        @Override
+        public String toString() {
+            return element.map(e -> "future<" + e + ">").orElse("future");
+        }
+    }
+
     static ListType list(ValueType element) {
         return new ListType(element);
     }

@@ -165,6 +165,8 @@ public final class Wave {
             }
             case ValueType.OwnType o -> throw mismatch(s, "a resource handle, which has no WAVE syntax");
             case ValueType.BorrowType b -> throw mismatch(s, "a resource handle, which has no WAVE syntax");
+            case ValueType.StreamType st -> throw mismatch(s, "a stream, which has no WAVE syntax");
+            case ValueType.FutureType ft -> throw mismatch(s, "a future, which has no WAVE syntax");
         };
     }
 
@@ -306,6 +308,8 @@ public final class Wave {
             case ValueType.FlagsType f -> "flags";
             case ValueType.OwnType o -> "own<" + o.resource().name() + ">";
             case ValueType.BorrowType b -> "borrow<" + b.resource().name() + ">";
+            case ValueType.StreamType st -> st.toString();
+            case ValueType.FutureType ft -> ft.toString();
         };
     }
 
@@ -423,6 +427,7 @@ public final class Wave {
                     .append(o.handle().rep());
             case ComponentValue.Borrow b -> sb.append("borrow<").append(b.handle().type().name()).append(">#")
                     .append(b.handle().rep());
+            case ComponentValue.AsyncEnd e -> sb.append(type);
         }
     }
 

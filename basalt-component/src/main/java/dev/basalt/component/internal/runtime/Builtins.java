@@ -133,7 +133,7 @@ final class Builtins {
         return fn(store, I32_I32, NONE, "waitable.join", a -> {
             checkMayLeave(inst);
             Waitable w = waitable(inst, a[0]);
-            Traps.trapIf(w.hasSyncWaiter, "waitable cannot be joined while a thread waits for it synchronously");
+            Traps.trapIf(w.hasSyncWaiter, TRANSFER_IN_SET);
             w.join(a[1] == 0 ? null : waitableSet(inst, a[1]));
             return VOID;
         });

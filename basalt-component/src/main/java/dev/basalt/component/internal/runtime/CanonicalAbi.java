@@ -128,6 +128,9 @@ final class CanonicalAbi {
             case OWN -> {
                 return liftOwn(cx, (int) cx.loadInt(ptr, 4), t.resource);
             }
+            case STREAM, FUTURE -> {
+                return Streams.lift(cx, (int) cx.loadInt(ptr, 4), t);
+            }
             case BORROW -> {
                 return liftBorrow(cx, (int) cx.loadInt(ptr, 4), t.resource);
             }
@@ -400,6 +403,7 @@ final class CanonicalAbi {
             }
             case FLAGS -> cx.storeInt(ptr, packFlags(v, (ValueType.FlagsType) t), flagsSize(layout.labels.size()));
             case OWN -> cx.storeInt(ptr, lowerOwn(cx, v, (ValueType.OwnType) t), 4);
+            case STREAM, FUTURE -> cx.storeInt(ptr, Streams.lower(cx, v, layout), 4);
             case BORROW -> cx.storeInt(ptr, lowerBorrow(cx, v, (ValueType.BorrowType) t), 4);
             case RECORD -> storeFields(cx, recordValues(v, layout), layout, ptr);
             case VARIANT -> {
@@ -743,6 +747,8 @@ final class CanonicalAbi {
             }
             case ValueType.FlagsType f -> add(out, CoreType.I32, cap);
             case ValueType.OwnType o -> add(out, CoreType.I32, cap);
+            case ValueType.StreamType st -> add(out, CoreType.I32, cap);
+            case ValueType.FutureType ft -> add(out, CoreType.I32, cap);
             case ValueType.BorrowType b -> add(out, CoreType.I32, cap);
             default -> {
                 List<ValueType> fields = fieldTypes(t);
@@ -875,6 +881,9 @@ final class CanonicalAbi {
             case OWN -> {
                 return liftOwn(cx, (int) vi.next(CoreType.I32), t.resource);
             }
+            case STREAM, FUTURE -> {
+                return Streams.lift(cx, (int) vi.next(CoreType.I32), t);
+            }
             case BORROW -> {
                 return liftBorrow(cx, (int) vi.next(CoreType.I32), t.resource);
             }
@@ -967,6 +976,7 @@ final class CanonicalAbi {
             }
             case FLAGS -> out.add(packFlags(v, (ValueType.FlagsType) t));
             case OWN -> out.add(lowerOwn(cx, v, (ValueType.OwnType) t));
+            case STREAM, FUTURE -> out.add(Streams.lower(cx, v, layout));
             case BORROW -> out.add(lowerBorrow(cx, v, (ValueType.BorrowType) t));
             case RECORD -> {
                 List<ComponentValue> values = recordValues(v, layout);

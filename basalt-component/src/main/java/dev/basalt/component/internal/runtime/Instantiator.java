@@ -610,8 +610,8 @@ public final class Instantiator {
             case TypeDef.Borrow b -> new ValueType.BorrowType(resource(scope, b.resource()));
             case TypeDef.MapOf m -> new ValueType.ListType(new ValueType.TupleType(
                     List.of(resolve(scope, m.key()), resolve(scope, m.value()))), OptionalInt.empty());
-            case TypeDef.StreamOf s -> throw unsupported("stream types (🔀)");
-            case TypeDef.FutureOf f -> throw unsupported("future types (🔀)");
+            case TypeDef.StreamOf s -> new ValueType.StreamType(s.element().map(x -> resolve(scope, x)));
+            case TypeDef.FutureOf f -> new ValueType.FutureType(f.element().map(x -> resolve(scope, x)));
             default -> throw new ComponentException("not a value type: " + t);
         };
     }
@@ -725,9 +725,27 @@ public final class Instantiator {
             case 0x28 -> Builtins.threadResumeLater(store, inst);
             case 0x29 -> Builtins.threadSuspend(store, inst, imm.get(0) != 0);
             case 0x2a, 0x2b, 0x2c, 0x2d -> Builtins.threadSwitch(store, inst, b.opcode(), imm.get(0) != 0);
+            case 0x0e, 0x15 -> Streams.newEnds(store, inst, asyncType(scope, imm.get(0)));
+            case 0x0f, 0x16 -> Streams.copy(store, inst, asyncType(scope, imm.get(0)), true,
+                    options(scope, b.options()), isAsync(b.options()));
+            case 0x10, 0x17 -> Streams.copy(store, inst, asyncType(scope, imm.get(0)), false,
+                    options(scope, b.options()), isAsync(b.options()));
+            case 0x11, 0x18 -> Streams.cancel(store, inst, asyncType(scope, imm.get(0)), true, imm.get(1) != 0);
+            case 0x12, 0x19 -> Streams.cancel(store, inst, asyncType(scope, imm.get(0)), false, imm.get(1) != 0);
+            case 0x13, 0x1a -> Streams.drop(store, inst, asyncType(scope, imm.get(0)), true);
+            case 0x14, 0x1b -> Streams.drop(store, inst, asyncType(scope, imm.get(0)), false);
             default -> notImplemented("canon built-in 0x" + Integer.toHexString(b.opcode())
                     + " (async, error-context and thread built-ins are not implemented)", inst, true);
         };
+    }
+
+    /** The stream or future type a stream/future built-in names. */
+    private static ValueType asyncType(Scope scope, int index) {
+        Object t = scope.get(Sort.TYPE, index);
+        if (t instanceof ValueType.StreamType || t instanceof ValueType.FutureType) {
+            return (ValueType) t;
+        }
+        throw new ComponentException("type " + index + " is " + describe(t) + ", not a stream or future type");
     }
 
     private static void checkContextSlot(int slot) {

@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class Layout {
     enum Kind {
-        PRIMITIVE, LIST, FIXED_LIST, FLAGS, OWN, BORROW, RECORD, VARIANT
+        PRIMITIVE, LIST, FIXED_LIST, FLAGS, OWN, BORROW, RECORD, VARIANT, STREAM, FUTURE
     }
 
     final ValueType type;
@@ -124,6 +124,14 @@ final class Layout {
             }
             case ValueType.OwnType o -> {
                 return new Layout(t, Kind.OWN, 4, 4, null, null, 0, null, o.resource(), null, null, null, null, null,
+                        0, 0, null);
+            }
+            case ValueType.StreamType st -> {
+                return new Layout(t, Kind.STREAM, 4, 4, null, null, 0, null, null, null, null, null, null, null,
+                        0, 0, null);
+            }
+            case ValueType.FutureType ft -> {
+                return new Layout(t, Kind.FUTURE, 4, 4, null, null, 0, null, null, null, null, null, null, null,
                         0, 0, null);
             }
             case ValueType.BorrowType b -> {

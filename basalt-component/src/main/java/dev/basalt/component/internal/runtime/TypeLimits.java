@@ -62,6 +62,8 @@ final class TypeLimits {
             case ValueType.FlagsType f -> List.of();
             case ValueType.OwnType o -> List.of();
             case ValueType.BorrowType b -> List.of();
+            case ValueType.StreamType st -> List.of();
+            case ValueType.FutureType ft -> List.of();
         };
     }
 }
