@@ -84,6 +84,8 @@ final class ComponentValues {
             case ComponentValue.Own o -> throw new IllegalArgumentException("an own handle has no WAST literal: " + o);
             case ComponentValue.Borrow b -> throw new IllegalArgumentException("a borrow handle has no WAST literal: "
                     + b);
+            case ComponentValue.AsyncEnd e -> throw new IllegalArgumentException("a stream or future has no WAST "
+                    + "literal: " + e);
         };
     }
 
