@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Publishes and fetches Wasm applications in OCI registries, in the two layouts Wasm tooling uses:
@@ -158,6 +159,14 @@ public final class OciDistribution {
 
     /** Pulls what {@code ref} names into the cache and returns it ready to run. */
     public Pulled pull(OciReference ref) throws IOException {
+        if (ref.digest() != null) {
+            // pinned by digest: what the cache made from that manifest is still right, without asking the registry
+            // (a restarted server comes up while the registry is down)
+            Optional<Pulled> cached = cached(ref.digest());
+            if (cached.isPresent()) {
+                return cached.get();
+            }
+        }
         RegistryClient.Manifest m = client.fetchManifest(ref);
         JsonNode manifest = parse(m.bytes(), "the manifest of " + ref);
         String type = manifest.path("mediaType").asText(m.mediaType());
@@ -198,7 +207,36 @@ public final class OciDistribution {
             throw new OciException(ref + " is neither a Spin application nor a Wasm component (config "
                     + config.path("mediaType").asText() + ", layers without " + WASM + ")");
         }
-        return new PulledWasm(digest, fetch(ref, wasmLayer));
+        Path wasm = fetch(ref, wasmLayer);
+        // remember which blob this manifest's component is, for pulls pinned by digest
+        Path pointer = cache.temp("component-");
+        Files.writeString(pointer, wasmLayer.path("digest").asText());
+        Path dir = cache.appPath(digest);
+        Files.createDirectories(dir);
+        cache.install(pointer, dir.resolve(COMPONENT_POINTER));
+        return new PulledWasm(digest, wasm);
+    }
+
+    /** In an app directory of the cache: the digest of the component blob of a single-component manifest. */
+    private static final String COMPONENT_POINTER = "component.digest";
+
+    /** What an earlier pull of the manifest {@code digest} left in the cache, if it is complete and intact. */
+    private Optional<Pulled> cached(String digest) throws OciException {
+        Path dir = cache.appPath(digest);
+        if (Files.isRegularFile(dir.resolve("spin.toml"))) {
+            return Optional.of(new PulledApp(digest, dir.resolve("spin.toml")));
+        }
+        Path pointer = dir.resolve(COMPONENT_POINTER);
+        if (Files.isRegularFile(pointer)) {
+            try {
+                String blob = Files.readString(pointer).trim();
+                RegistryClient.checkDigest(blob);
+                return cache.verified(blob).map(p -> new PulledWasm(digest, p));
+            } catch (IOException e) {
+                return Optional.empty(); // unreadable or damaged: pull again
+            }
+        }
+        return Optional.empty();
     }
 
     private static JsonNode chooseFromIndex(JsonNode index, OciReference ref) throws OciException {

@@ -178,6 +178,11 @@ class OciDistributionTest {
         assertThat(((OciDistribution.PulledApp) client(cache).pull(ref)).manifest()).isEqualTo(toml);
         // and so is a pull by digest
         assertThat(client(tmp.resolve("cache-3")).pull(ref.withDigest(digest)).digest()).isEqualTo(digest);
+        // pinned by digest, a cached app needs no registry at all (here: a registry that is not there)
+        OciReference gone = OciReference.parse("127.0.0.1:1/basalt/shop@" + digest);
+        assertThat(((OciDistribution.PulledApp) client(cache).pull(gone)).manifest()).isEqualTo(toml);
+        assertThatThrownBy(() -> client(tmp.resolve("cache-4")).pull(gone)).isInstanceOf(OciException.class)
+                .hasMessageContaining("cannot reach http://127.0.0.1:1");
     }
 
     @Test
@@ -197,6 +202,10 @@ class OciDistributionTest {
         assertThat(pulled.digest()).isEqualTo(digest);
         Path wasm = ((OciDistribution.PulledWasm) pulled).wasm();
         assertThat(Files.mismatch(wasm, handler())).isEqualTo(-1);
+
+        // pinned by digest, a cached component needs no registry at all (here: a registry that is not there)
+        OciReference gone = OciReference.parse("127.0.0.1:1/basalt/handler@" + digest);
+        assertThat(Files.mismatch(((OciDistribution.PulledWasm) client(cache).pull(gone)).wasm(), handler())).isEqualTo(-1);
 
         // a damaged cache entry is not used: it is fetched again
         Files.write(wasm, "not the component".getBytes(StandardCharsets.UTF_8));
