@@ -135,6 +135,58 @@ public final class ServeTelemetry {
         return KNOWN_METHODS.contains(method) ? method : "_OTHER";
     }
 
+    /**
+     * For embedders calling {@link dev.basalt.wasi.preview2.WasiHttp} themselves: an observer to set with
+     * {@link dev.basalt.wasi.preview2.WasiComponentContext#observeOutboundHttp} that makes each outbound request of
+     * the guest a {@code CLIENT} span under {@code parent} (e.g. {@code Context.current()} of the caller's own
+     * server span), sends its trace context along ({@code traceparent}) and records
+     * {@code http.client.request.duration}.
+     */
+    public OutboundHttpObserver outboundObserver(Context parent) {
+        Objects.requireNonNull(parent, "parent");
+        return (outMethod, uri, setHeader) -> outbound(parent, outMethod, uri, setHeader);
+    }
+
+    private OutboundHttpObserver.Exchange outbound(Context context, String outMethod, URI uri,
+            java.util.function.BiConsumer<String, String> setHeader) {
+        String m = method(outMethod);
+        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        String host = uri.getHost() == null ? String.valueOf(uri.getAuthority()) : uri.getHost();
+        Span client = tracer.spanBuilder(m.equals("_OTHER") ? "HTTP" : m).setParent(context)
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute(HTTP_REQUEST_METHOD, m)
+                .setAttribute(SERVER_ADDRESS, host)
+                .setAttribute(SERVER_PORT, (long) port)
+                .setAttribute(URL_FULL, uri.toString())
+                .startSpan();
+        propagator.inject(context.with(client), setHeader, (carrier, key, value) -> carrier.accept(key, value));
+        long start = System.nanoTime();
+        return new OutboundHttpObserver.Exchange() {
+            @Override
+            public void responded(int status) {
+                client.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status);
+                AttributesBuilder a = Attributes.builder().put(HTTP_REQUEST_METHOD, m).put(SERVER_ADDRESS, host)
+                        .put(SERVER_PORT, (long) port).put(HTTP_RESPONSE_STATUS_CODE, (long) status);
+                if (status >= 400) {
+                    client.setStatus(StatusCode.ERROR);
+                    client.setAttribute(ERROR_TYPE, Integer.toString(status));
+                    a.put(ERROR_TYPE, Integer.toString(status));
+                }
+                client.end();
+                clientDuration.record((System.nanoTime() - start) / 1e9, a.build());
+            }
+
+            @Override
+            public void failed(String errorCode) {
+                client.setStatus(StatusCode.ERROR, errorCode);
+                client.setAttribute(ERROR_TYPE, errorCode);
+                client.end();
+                clientDuration.record((System.nanoTime() - start) / 1e9, Attributes.of(HTTP_REQUEST_METHOD, m,
+                        SERVER_ADDRESS, host, SERVER_PORT, (long) port, ERROR_TYPE, errorCode));
+            }
+        };
+    }
+
     /** Starts observing {@code request}: its server span and the active-requests count. */
     RequestTelemetry start(Request request) {
         return new RequestTelemetry(request);
@@ -254,47 +306,7 @@ public final class ServeTelemetry {
 
         /** Observes the guest's outbound requests as children of this request's span. */
         OutboundHttpObserver outbound() {
-            return (outMethod, uri, setHeader) -> outbound(outMethod, uri, setHeader);
-        }
-
-        private OutboundHttpObserver.Exchange outbound(String outMethod, URI uri,
-                java.util.function.BiConsumer<String, String> setHeader) {
-            String m = method(outMethod);
-            int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-            String host = uri.getHost() == null ? String.valueOf(uri.getAuthority()) : uri.getHost();
-            Span client = tracer.spanBuilder(m.equals("_OTHER") ? "HTTP" : m).setParent(context)
-                    .setSpanKind(SpanKind.CLIENT)
-                    .setAttribute(HTTP_REQUEST_METHOD, m)
-                    .setAttribute(SERVER_ADDRESS, host)
-                    .setAttribute(SERVER_PORT, (long) port)
-                    .setAttribute(URL_FULL, uri.toString())
-                    .startSpan();
-            propagator.inject(context.with(client), setHeader, (carrier, key, value) -> carrier.accept(key, value));
-            long start = System.nanoTime();
-            return new OutboundHttpObserver.Exchange() {
-                @Override
-                public void responded(int status) {
-                    client.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status);
-                    AttributesBuilder a = Attributes.builder().put(HTTP_REQUEST_METHOD, m).put(SERVER_ADDRESS, host)
-                            .put(SERVER_PORT, (long) port).put(HTTP_RESPONSE_STATUS_CODE, (long) status);
-                    if (status >= 400) {
-                        client.setStatus(StatusCode.ERROR);
-                        client.setAttribute(ERROR_TYPE, Integer.toString(status));
-                        a.put(ERROR_TYPE, Integer.toString(status));
-                    }
-                    client.end();
-                    clientDuration.record((System.nanoTime() - start) / 1e9, a.build());
-                }
-
-                @Override
-                public void failed(String errorCode) {
-                    client.setStatus(StatusCode.ERROR, errorCode);
-                    client.setAttribute(ERROR_TYPE, errorCode);
-                    client.end();
-                    clientDuration.record((System.nanoTime() - start) / 1e9, Attributes.of(HTTP_REQUEST_METHOD, m,
-                            SERVER_ADDRESS, host, SERVER_PORT, (long) port, ERROR_TYPE, errorCode));
-                }
-            };
+            return outboundObserver(context);
         }
 
         /** {@code callback}, which also ends the request's span and records its duration when Jetty completes it. */

@@ -242,6 +242,34 @@ class ServeTelemetryTest {
     }
 
     @Test
+    void embeddersCallingWasiHttpThemselvesGetOutboundSpansUnderTheirOwn() {
+        int port = upstream.getAddress().getPort();
+        Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.INTERPRETER).build());
+        dev.basalt.component.ComponentLinker<dev.basalt.wasi.preview2.WasiComponentContext> linker =
+                dev.basalt.component.ComponentLinker.create(engine);
+        dev.basalt.wasi.preview2.WasiPreview2.addToLinker(linker, ctx -> ctx);
+        var pre = linker.instantiatePre(Component.compile(engine, handler));
+        io.opentelemetry.api.trace.Span job = sdk.getTracer("embedder").spanBuilder("job").startSpan();
+        try (var wasi = dev.basalt.wasi.preview2.WasiComponentContext.create(
+                WasiConfig.builder().allowOutboundHost("127.0.0.1:" + port).build())) {
+            wasi.observeOutboundHttp(ServeTelemetry.create(sdk)
+                    .outboundObserver(io.opentelemetry.context.Context.root().with(job)));
+            var response = dev.basalt.wasi.preview2.WasiHttp.handle(pre.instantiate(dev.basalt.Store.create(engine, wasi)),
+                    wasi, dev.basalt.wasi.preview2.WasiHttp.Request.of("GET", "/outbound/127.0.0.1:" + port + "/e",
+                            List.of(), new byte[0]));
+            assertThat(response.status()).isEqualTo(200);
+        } finally {
+            job.end();
+        }
+        SpanData client = spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.CLIENT)
+                .findFirst().orElseThrow();
+        assertThat(client.getParentSpanId()).isEqualTo(job.getSpanContext().getSpanId());
+        assertThat(client.getTraceId()).isEqualTo(job.getSpanContext().getTraceId());
+        assertThat(upstreamTraceparents).containsExactly(
+                "00-" + client.getTraceId() + "-" + client.getSpanId() + "-" + client.getSpanContext().getTraceFlags().asHex());
+    }
+
+    @Test
     void theAccessLogHasALinePerRequest() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         int bodyBytes;
