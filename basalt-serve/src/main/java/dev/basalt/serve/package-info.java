@@ -5,7 +5,9 @@
  * outbound hosts) and per-request limits (fuel, deadline, memory); several components can share a server on
  * Spin-style {@link dev.basalt.serve.Route routes}, described by a Spin-style {@link dev.basalt.serve.AppManifest}
  * ({@code spin.toml}). {@code basalt serve app.wasm --listen 127.0.0.1:8080} (or {@code basalt serve spin.toml})
- * is its command line.
+ * is its command line. Observability: {@link dev.basalt.serve.ServeTelemetry} (OpenTelemetry traces and metrics
+ * of requests, instantiations, traps, fuel and outbound requests; the API only) and
+ * {@link dev.basalt.serve.AccessLog} (NCSA access logs).
  *
  * {@snippet :
  * try (WasiHttpServer server = WasiHttpServer.builder(engine, component)
