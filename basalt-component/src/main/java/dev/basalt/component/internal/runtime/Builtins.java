@@ -145,6 +145,7 @@ final class Builtins {
         return fn(store, I32, I32, "subtask.cancel", a -> {
             checkMayLeave(inst);
             CmThread thread = inst.sched.current();
+            Traps.trapIf(!async && !thread.task.mayBlock(), CmThread.CANNOT_BLOCK_SYNC);
             Subtask subtask = subtask(inst, a[0]);
             Traps.trapIf(subtask.resolveDelivered(), "`subtask.cancel` called after terminal status delivered");
             Traps.trapIf(subtask.cancellationRequested, "`subtask.cancel` called twice");

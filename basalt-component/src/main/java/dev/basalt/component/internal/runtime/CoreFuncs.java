@@ -99,6 +99,10 @@ public final class CoreFuncs {
         return Func.create(store, coreType, name, (caller, args) -> {
             Traps.trapIf(!inst.mayLeave, Traps.CANNOT_LEAVE);
             CanonicalAbi.CoreValueIter flatArgs = new CanonicalAbi.CoreValueIter(toLongs(args));
+            CmThread current = inst.sched.current;
+            // a task that may not block cannot call a function of an async type synchronously (it might block)
+            Traps.trapIf(callee.type().async() && current != null && !current.task.mayBlock(),
+                    CmThread.CANNOT_BLOCK_SYNC);
             Subtask subtask = new Subtask();
             long[][] out = new long[1][];
             subtask.onCancel = callee.callAsync(inst, () -> {

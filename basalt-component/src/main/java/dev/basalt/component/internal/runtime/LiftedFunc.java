@@ -60,7 +60,7 @@ public final class LiftedFunc implements FuncInst {
         List<RuntimeInstance> entered = inst.enter(caller);
         // each call runs on a fresh implicit thread (zeroed context storage, which post-return shares); a task of a
         // function type that is not async never blocks, so the thread runs inline
-        Task task = new Task();
+        Task task = new Task(inst);
         Scheduler sched = inst.sched;
         CmThread outer = sched.current;
         sched.current = new CmThread(sched, task, null, true);

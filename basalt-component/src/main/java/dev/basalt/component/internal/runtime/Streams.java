@@ -310,6 +310,7 @@ final class Streams {
         return Builtins.fn(store, params, Builtins.I32, name, a -> {
             Builtins.checkMayLeave(inst);
             CmThread thread = inst.sched.current();
+            Traps.trapIf(!async && !thread.task.mayBlock(), CmThread.CANNOT_BLOCK_SYNC);
             int i = (int) a[0];
             End e = end(inst, a[0], readable, type);
             if (e.state == CopyState.DONE) {
@@ -368,6 +369,7 @@ final class Streams {
         return Builtins.fn(store, Builtins.I32, Builtins.I32, name, a -> {
             Builtins.checkMayLeave(inst);
             CmThread thread = inst.sched.current();
+            Traps.trapIf(!async && !thread.task.mayBlock(), CmThread.CANNOT_BLOCK_SYNC);
             End e = end(inst, a[0], readable, type);
             Traps.trapIf(e.state != CopyState.COPYING || e.hasSyncWaiter, "cancel of a " + e.noun()
                     + " end that is not copying");

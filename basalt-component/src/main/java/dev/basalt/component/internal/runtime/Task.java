@@ -28,9 +28,9 @@ public final class Task {
     CmThread implicitThread;
     final List<CmThread> threads = new ArrayList<>(1);
 
-    /** The borrow scope of a synchronous call that never blocks. */
-    Task() {
-        this(null, null, false, null, null, null, null);
+    /** The task of a synchronous call into {@code inst} (of a function type that is not async: it never blocks). */
+    Task(RuntimeInstance inst) {
+        this(null, null, false, null, inst, null, null);
     }
 
     Task(ComponentFuncType ft, AbiOptions opts, boolean asyncOpts, dev.basalt.Func callback, RuntimeInstance inst,

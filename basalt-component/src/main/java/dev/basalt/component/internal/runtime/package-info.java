@@ -11,8 +11,10 @@
  * dev.basalt.component.internal.runtime.LiftedFunc} ({@code canon lift}), {@link
  * dev.basalt.component.internal.runtime.CoreFuncs} ({@code canon lower} and the resource built-ins) and {@link
  * dev.basalt.component.internal.runtime.HostFunc} are the function kinds, and {@link
- * dev.basalt.component.internal.runtime.AsyncAbi} the async ones that never suspend ({@code canon lift ... async}
- * without callback, {@code task.return}, {@code canon lower ... async}); {@link
+ * dev.basalt.component.internal.runtime.AsyncAbi} the async ones ({@code canon lift} of async types, stackful or with
+ * a callback, {@code task.return}, {@code canon lower ... async}); tasks run on component-model threads ({@code
+ * CmThread}, Java virtual threads taking turns under the store's {@code Scheduler}), with {@code Builtins} (waitable
+ * sets, subtasks, thread built-ins) and {@code Streams} (streams and futures); {@link
  * dev.basalt.component.internal.runtime.RuntimeInstance} carries the handle table and the reentrance flags. Traps use
  * wasmtime's wording ({@link dev.basalt.component.internal.runtime.Traps}).
  */
