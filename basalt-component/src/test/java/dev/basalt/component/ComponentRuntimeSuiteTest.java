@@ -76,8 +76,11 @@ class ComponentRuntimeSuiteTest {
      * The {@code async/} scripts: tasks, threads, waitable sets, subtasks, streams and futures. Each script runs on
      * its own thread with a time limit, so that a scheduling bug shows as a failure instead of a hung build.
      */
-    @Test
-    void runTimeDirectivesOfTheAsyncScripts() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = dev.basalt.Config.Strategy.class,
+            names = {"INTERPRETER", "COMPILER"})
+    void runTimeDirectivesOfTheAsyncScripts(dev.basalt.Config.Strategy strategy) throws Exception {
+        Engine engine = Engine.create(dev.basalt.Config.builder().strategy(strategy).build());
         Path root = suite().resolve("async");
         List<Path> scripts;
         try (Stream<Path> s = Files.list(root)) {
@@ -88,7 +91,7 @@ class ComponentRuntimeSuiteTest {
         int skipped = 0;
         for (Path script : scripts) {
             String rel = "async/" + script.getFileName();
-            ScriptRun run = new ScriptRun(rel);
+            ScriptRun run = new ScriptRun(rel, engine);
             WastScript parsed;
             try {
                 parsed = WastParser.parse(rel, Files.readAllBytes(script));
@@ -110,7 +113,7 @@ class ComponentRuntimeSuiteTest {
             run.skipped.forEach(x -> System.out.println("skipped " + x));
         }
         failures.forEach(System.out::println);
-        System.out.println("component runtime suite async: " + passed + " passed, " + failures.size() + " failed, "
+        System.out.println("component runtime suite async (" + strategy + "): " + passed + " passed, " + failures.size() + " failed, "
                 + skipped + " skipped");
         assertThat(passed).as("async directives passed").isGreaterThanOrEqualTo(ASYNC_PASSING);
     }
@@ -121,13 +124,18 @@ class ComponentRuntimeSuiteTest {
     /** One script's run through a {@link ComponentWast.Session}, with its tallies. */
     static final class ScriptRun {
         final String file;
-        final ComponentWast.Session session = new ComponentWast.Session(Engine.create());
+        final ComponentWast.Session session;
         int passed;
         final List<String> failures = new ArrayList<>();
         final List<String> skipped = new ArrayList<>();
 
         ScriptRun(String file) {
+            this(file, Engine.create());
+        }
+
+        ScriptRun(String file, Engine engine) {
             this.file = file;
+            this.session = new ComponentWast.Session(engine);
         }
 
         void run(WastScript script) {
