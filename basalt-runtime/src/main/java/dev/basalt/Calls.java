@@ -8,6 +8,7 @@ import dev.basalt.internal.runtime.HostCode;
 import dev.basalt.internal.runtime.StoreState;
 import dev.basalt.internal.runtime.WasmThrow;
 import dev.basalt.wasm.BasaltException;
+import dev.basalt.wasm.NumType;
 import dev.basalt.wasm.ValType;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +92,44 @@ final class Calls {
             payload.add(Values.fromSlot(types.get(i), exn.values[i], exn.his[i], exn.refs[i], store, null));
         }
         return new WasmException(new Tag(exn.tag), payload, exn);
+    }
+
+    /**
+     * The engine-side form of a raw host function: parameters and results stay in the store's value stack. Only
+     * numeric slots, so the ref and high-half arrays are cleared for the results.
+     */
+    static <T> HostCode rawHost(FuncType type, RawHostFunction<T> fn) {
+        for (List<ValType> list : List.of(type.params(), type.results())) {
+            for (ValType t : list) {
+                if (!(t instanceof NumType n) || n == NumType.V128) {
+                    throw new IllegalArgumentException("raw host functions take and return i32, i64, f32 and f64 "
+                            + "only, not " + t + " (" + type + ")");
+                }
+            }
+        }
+        int slots = Math.max(type.params().size(), type.results().size());
+        int results = type.results().size();
+        return (m, caller, base) -> {
+            @SuppressWarnings("unchecked")
+            Store<T> store = (Store<T>) m.owner;
+            m.ensureStack(base + slots + 1);
+            int depth = m.depth;
+            try {
+                fn.call(new Caller<>(store, caller), new RawValues(m, base));
+            } catch (WasmException e) {
+                m.depth = depth;
+                throw new WasmThrow((ExnObject) e.exn);
+            } catch (BasaltException | StackOverflowError e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new Trap(TrapKind.HOST_ERROR, e);
+            }
+            m.depth = depth;
+            for (int i = 0; i < results; i++) {
+                m.his[base + i] = 0;
+                m.refs[base + i] = null;
+            }
+        };
     }
 
     /** The engine-side form of a host function of type {@code type}. */

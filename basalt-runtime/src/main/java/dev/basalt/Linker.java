@@ -54,6 +54,18 @@ public final class Linker<T> {
         return this;
     }
 
+    /**
+     * Defines a host function on raw numbers ({@link RawHostFunction}): no {@link Val} boxing per call.
+     *
+     * @throws IllegalArgumentException if the type has a parameter or result that is not i32, i64, f32 or f64
+     */
+    public Linker<T> defineRawHostFunction(String module, String name, FuncType type, RawHostFunction<T> fn) {
+        FunctionInstance f = new FunctionInstance(engine.types().funcType(type.params(), type.results()),
+                Calls.rawHost(type, fn), module + "." + name);
+        definitions.put(key(module, name), f);
+        return this;
+    }
+
     /** Defines every export of {@code instance} under the module name {@code name}. */
     public Linker<T> defineInstance(String name, Instance instance) {
         for (Map.Entry<String, Extern> e : instance.exports().entrySet()) {

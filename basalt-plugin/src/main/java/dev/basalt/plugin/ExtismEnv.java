@@ -1,8 +1,8 @@
 package dev.basalt.plugin;
 
 import dev.basalt.FuncType;
-import dev.basalt.HostFunction;
 import dev.basalt.Linker;
+import dev.basalt.RawValues;
 import dev.basalt.Trap;
 import dev.basalt.TrapKind;
 import dev.basalt.Val;
@@ -24,41 +24,40 @@ final class ExtismEnv {
     private static final List<ValType> I64 = List.of(NumType.I64);
     private static final List<ValType> I64_I64 = List.of(NumType.I64, NumType.I64);
     private static final List<ValType> I32 = List.of(NumType.I32);
-    private static final Val[] NO_RESULTS = new Val[0];
 
     private ExtismEnv() {
     }
 
     static void define(Linker<PluginState> linker, HttpBridge http) {
         // memory
-        fn(linker, "alloc", I64, I64, (s, a) -> s.memory().alloc(a[0]));
-        proc(linker, "free", I64, (s, a) -> s.memory().free(a[0]));
-        fn(linker, "length", I64, I64, (s, a) -> s.memory().length(a[0]));
-        fn(linker, "length_unsafe", I64, I64, (s, a) -> s.memory().length(a[0]));
-        fn(linker, "load_u8", I64, I32, (s, a) -> s.memory().loadU8(a[0]));
-        fn(linker, "load_u64", I64, I64, (s, a) -> s.memory().loadU64(a[0]));
-        proc(linker, "store_u8", List.of(NumType.I64, NumType.I32), (s, a) -> s.memory().storeU8(a[0], (byte) a[1]));
-        proc(linker, "store_u64", I64_I64, (s, a) -> s.memory().storeU64(a[0], a[1]));
+        fn(linker, "alloc", I64, I64, (s, a) -> s.memory().alloc(a.i64(0)));
+        proc(linker, "free", I64, (s, a) -> s.memory().free(a.i64(0)));
+        fn(linker, "length", I64, I64, (s, a) -> s.memory().length(a.i64(0)));
+        fn(linker, "length_unsafe", I64, I64, (s, a) -> s.memory().length(a.i64(0)));
+        fn(linker, "load_u8", I64, I32, (s, a) -> s.memory().loadU8(a.i64(0)));
+        fn(linker, "load_u64", I64, I64, (s, a) -> s.memory().loadU64(a.i64(0)));
+        proc(linker, "store_u8", List.of(NumType.I64, NumType.I32), (s, a) -> s.memory().storeU8(a.i64(0), (byte) a.i32(1)));
+        proc(linker, "store_u64", I64_I64, (s, a) -> s.memory().storeU64(a.i64(0), a.i64(1)));
         // input, output, error
         fn(linker, "input_length", NONE, I64, (s, a) -> s.inputLength());
         fn(linker, "input_offset", NONE, I64, (s, a) -> s.inputOffset());
-        fn(linker, "input_load_u8", I64, I32, (s, a) -> s.memory().loadU8(inputAddress(s, a[0], 1)));
-        fn(linker, "input_load_u64", I64, I64, (s, a) -> s.memory().loadU64(inputAddress(s, a[0], 8)));
-        proc(linker, "output_set", I64_I64, (s, a) -> s.output(a[0], a[1]));
-        proc(linker, "error_set", I64, (s, a) -> s.error(a[0]));
+        fn(linker, "input_load_u8", I64, I32, (s, a) -> s.memory().loadU8(inputAddress(s, a.i64(0), 1)));
+        fn(linker, "input_load_u64", I64, I64, (s, a) -> s.memory().loadU64(inputAddress(s, a.i64(0), 8)));
+        proc(linker, "output_set", I64_I64, (s, a) -> s.output(a.i64(0), a.i64(1)));
+        proc(linker, "error_set", I64, (s, a) -> s.error(a.i64(0)));
         // configuration and variables
         fn(linker, "config_get", I64, I64, (s, a) -> {
-            String value = s.config().get(string(s, a[0]));
+            String value = s.config().get(string(s, a.i64(0)));
             return value == null ? 0 : s.memory().write(value.getBytes(StandardCharsets.UTF_8));
         });
         fn(linker, "var_get", I64, I64, (s, a) -> {
-            byte[] value = s.var(string(s, a[0]));
+            byte[] value = s.var(string(s, a.i64(0)));
             return value == null ? 0 : s.memory().write(value);
         });
-        proc(linker, "var_set", I64_I64, (s, a) -> s.var(string(s, a[0]), a[1] == 0 ? null : s.memory().read(a[1])));
+        proc(linker, "var_set", I64_I64, (s, a) -> s.var(string(s, a.i64(0)), a.i64(1) == 0 ? null : s.memory().read(a.i64(1))));
         // HTTP
-        fn(linker, "http_request", I64_I64, I64, (s, a) -> http.request(s, s.memory().read(a[0]),
-                a[1] == 0 ? new byte[0] : s.memory().read(a[1])));
+        fn(linker, "http_request", I64_I64, I64, (s, a) -> http.request(s, s.memory().read(a.i64(0)),
+                a.i64(1) == 0 ? new byte[0] : s.memory().read(a.i64(1))));
         fn(linker, "http_status_code", NONE, I32, (s, a) -> s.httpStatus());
         fn(linker, "http_headers", NONE, I64, (s, a) -> {
             byte[] json = s.httpHeadersJson();
@@ -69,7 +68,7 @@ final class ExtismEnv {
         for (LogLevel level : List.of(LogLevel.TRACE, LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR)) {
             proc(linker, "log_" + level.name().toLowerCase(java.util.Locale.ROOT), I64, (s, a) -> {
                 if (level.code() >= s.plugin().logLevel().code()) {
-                    s.plugin().logSink().log(level, string(s, a[0]));
+                    s.plugin().logSink().log(level, string(s, a.i64(0)));
                 }
             });
         }
@@ -139,34 +138,30 @@ final class ExtismEnv {
 
     @FunctionalInterface
     private interface Body {
-        long apply(PluginState state, long[] args);
+        long apply(PluginState state, RawValues args);
     }
 
     @FunctionalInterface
     private interface VoidBody {
-        void apply(PluginState state, long[] args);
+        void apply(PluginState state, RawValues args);
     }
 
+    // The kernel functions are raw host functions: PDKs call load/store once per 8 bytes they move, so boxing
+    // every argument and result would cost more than the work.
     private static void fn(Linker<PluginState> linker, String name, List<ValType> params, List<ValType> results,
             Body body) {
-        NumType result = (NumType) results.get(0);
-        linker.defineHostFunction(MODULE, name, FuncType.of(params, results), (HostFunction<PluginState>)
-                (caller, args) -> new Val[] {val(result, body.apply(caller.data(), raw(args)))});
+        boolean i32Result = results.get(0) == NumType.I32;
+        linker.defineRawHostFunction(MODULE, name, FuncType.of(params, results), (caller, v) -> {
+            long r = body.apply(caller.data(), v);
+            if (i32Result) {
+                v.setI32(0, (int) r);
+            } else {
+                v.setI64(0, r);
+            }
+        });
     }
 
     private static void proc(Linker<PluginState> linker, String name, List<ValType> params, VoidBody body) {
-        linker.defineHostFunction(MODULE, name, FuncType.of(params, NONE), (HostFunction<PluginState>)
-                (caller, args) -> {
-                    body.apply(caller.data(), raw(args));
-                    return NO_RESULTS;
-                });
-    }
-
-    private static long[] raw(Val[] args) {
-        long[] raw = new long[args.length];
-        for (int i = 0; i < args.length; i++) {
-            raw[i] = bits(args[i]);
-        }
-        return raw;
+        linker.defineRawHostFunction(MODULE, name, FuncType.of(params, NONE), (caller, v) -> body.apply(caller.data(), v));
     }
 }
