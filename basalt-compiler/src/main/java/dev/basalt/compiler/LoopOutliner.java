@@ -74,6 +74,11 @@ final class LoopOutliner implements Opcodes {
      * handing back goes through the store's value stack, and a loop method that is not inlined then costs a call
      * and that round trip per entry (nbody's inner loop, three accumulators live after it, ran its steady state
      * 1.5x slower outlined). A loop that writes only locals it re-initialises costs a call at most.
+     *
+     * <p>In a function that calls itself, small loops that hand back locals stay in place too: such a function is
+     * entered once per recursion, so its invocation counter brings normal compiles of its whole body, loops
+     * included, and outlining would only add the hand-back on every exit (quicksort's two scanning loops hand back
+     * three locals each, entered twice per partition step).
      */
     static final int INLINE_ESTIMATE = 320;
     /**
@@ -174,6 +179,7 @@ final class LoopOutliner implements Opcodes {
      */
     private static Map<Integer, Loop> analyze(FunctionCompiler fc, List<Instruction> body, LocalLiveness liveness) {
         Map<Integer, Loop> out = new HashMap<>();
+        boolean recursive = callsItself(fc.funcIndex, body);
         // Open blocks: for loops that are tracked, their frame; null for other blocks and untracked loops.
         List<Frame> open = new ArrayList<>();
         List<Frame> tracked = new ArrayList<>();
@@ -222,7 +228,7 @@ final class LoopOutliner implements Opcodes {
                     boolean fits = f.estimate <= MAX_ESTIMATE && paramSlots(fc, f) <= MAX_PARAM_SLOTS
                             && !fc.mc.loopRejected(fc.funcIndex, f.start);
                     boolean outline = fits && f.nested
-                            && (f.estimate <= INLINE_ESTIMATE || handsBackAtMost(liveness, f, i, 0));
+                            && (f.estimate <= INLINE_ESTIMATE && !recursive || handsBackAtMost(liveness, f, i, 0));
                     boolean chunk = fits && !f.nested && !hasParams(fc, body.get(f.start))
                             && f.keepsLoop && !f.calls && f.estimate >= MIN_CHUNK_ESTIMATE
                             && fc.mc.enteredFromOutsideOnly(fc.funcIndex);
@@ -246,6 +252,16 @@ final class LoopOutliner implements Opcodes {
             }
         }
         return out;
+    }
+
+    /** Whether the body has a direct {@code call} of its own function. */
+    private static boolean callsItself(int funcIndex, List<Instruction> body) {
+        for (Instruction in : body) {
+            if (in.opcode() == dev.basalt.wasm.Opcode.CALL && ((Instruction.Index) in).index() == funcIndex) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final class Frame {

@@ -448,4 +448,78 @@ class LoopOutlinerTest {
         assertAgrees(bigInnerLoop(true), "big", 0, 1, 10, 100);
         assertAgrees(bigInnerLoop(false), "big", 0, 1, 10, 100);
     }
+
+    /**
+     * Quicksort (Hoare partition) of the i32s at 0 .. 4n, as clang compiles it: two small scanning loops inside the
+     * partition loop, each handing back the index it stopped at. {@code recurse}: the function sorts the smaller
+     * part by calling itself; otherwise through an import-free twin function it calls instead (no self-call).
+     */
+    private static String quicksort(boolean recurse) {
+        String callee = recurse ? "$qs" : "$other";
+        return """
+                (module
+                  (memory (export "memory") 1)
+                  (func $qs (export "qs") (param $lo i32) (param $hi i32)
+                    (local $i i32) (local $j i32) (local $p i32) (local $t i32)
+                    (loop $again
+                      (if (i32.lt_s (local.get $lo) (local.get $hi))
+                        (then
+                          (local.set $p (i32.load (i32.shl (i32.add (local.get $lo)
+                              (i32.shr_s (i32.sub (local.get $hi) (local.get $lo)) (i32.const 1))) (i32.const 2))))
+                          (local.set $i (local.get $lo))
+                          (local.set $j (local.get $hi))
+                          (loop $partition
+                            (loop $up
+                              (if (i32.lt_s (i32.load (i32.shl (local.get $i) (i32.const 2))) (local.get $p))
+                                (then (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $up))))
+                            (loop $down
+                              (if (i32.gt_s (i32.load (i32.shl (local.get $j) (i32.const 2))) (local.get $p))
+                                (then (local.set $j (i32.sub (local.get $j) (i32.const 1))) (br $down))))
+                            (if (i32.le_s (local.get $i) (local.get $j))
+                              (then
+                                (local.set $t (i32.load (i32.shl (local.get $i) (i32.const 2))))
+                                (i32.store (i32.shl (local.get $i) (i32.const 2))
+                                           (i32.load (i32.shl (local.get $j) (i32.const 2))))
+                                (i32.store (i32.shl (local.get $j) (i32.const 2)) (local.get $t))
+                                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                                (local.set $j (i32.sub (local.get $j) (i32.const 1)))))
+                            (br_if $partition (i32.le_s (local.get $i) (local.get $j))))
+                          (call %s (local.get $lo) (local.get $j))
+                          (local.set $lo (local.get $i))
+                          (br $again)))))
+                  (func $other (param $lo i32) (param $hi i32)
+                    (call $qs (local.get $lo) (local.get $hi))))
+                """.formatted(callee);
+    }
+
+    @Test
+    void smallLoopsOfARecursiveFunctionStayInPlace() {
+        // Outlined, each scanning loop would hand its index back through the store's stack on every exit.
+        assertThat(methods(quicksort(true))).noneMatch(LoopOutliner::isLoopMethod);
+        assertThat(methods(quicksort(false))).anyMatch(LoopOutliner::isLoopMethod);
+        for (boolean recurse : new boolean[] {true, false}) {
+            List<Integer> sorted = new ArrayList<>();
+            for (Engine engine : new Engine[] {COMPILER, INTERPRETER}) {
+                Instance instance = instantiate(engine, quicksort(recurse));
+                var memory = instance.getMemory("memory").orElseThrow();
+                int n = 2000;
+                int s = 12345;
+                for (int k = 0; k < n; k++) {
+                    s = s * 1103515245 + 12345;
+                    memory.writeInt(4L * k, (s >> 1) - 0x20000000);
+                }
+                instance.getFunc("qs").orElseThrow().call(Val.i32(0), Val.i32(n - 1));
+                List<Integer> out = new ArrayList<>();
+                for (int k = 0; k < n; k++) {
+                    out.add(memory.readInt(4L * k));
+                }
+                if (sorted.isEmpty()) {
+                    assertThat(out).isSorted();
+                    sorted.addAll(out);
+                } else {
+                    assertThat(out).isEqualTo(sorted);
+                }
+            }
+        }
+    }
 }
