@@ -229,7 +229,8 @@ final class Streams {
 
         @Override
         void drop() {
-            Traps.trapIf(copying(), "cannot drop busy " + noun());
+            // wasmtime's wording: a busy readable end cannot be removed from the table, a busy writable one dropped
+            Traps.trapIf(copying(), (readable ? "cannot remove busy " : "cannot drop busy ") + noun());
             if (shared.future && !readable) {
                 Traps.trapIf(state != CopyState.DONE, "cannot drop future write end without first writing a value");
             }
