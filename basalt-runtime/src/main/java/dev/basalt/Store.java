@@ -89,8 +89,10 @@ public final class Store<T> {
     }
 
     /**
-     * Asks running Wasm code to stop: it traps with "interrupted" at the next loop iteration or call. Callable from
-     * any thread. If nothing is running, the next call traps.
+     * Asks running Wasm code to stop: it traps with "interrupted" at the next loop iteration or call, or, when the
+     * guest is blocked in a host call that waits ({@link #enterBlockingCall()}: WASI's poll, socket and HTTP waits,
+     * sleeps, request and response bodies), at once. Callable from any thread. If nothing is running, the next call
+     * traps.
      */
     public void interrupt() {
         state.requestInterrupt(TrapKind.INTERRUPTED);
@@ -102,8 +104,8 @@ public final class Store<T> {
     }
 
     /**
-     * Arms a deadline: Wasm code still running {@code timeout} from now traps with "deadline exceeded". Replaces a
-     * previous deadline.
+     * Arms a deadline: Wasm code still running {@code timeout} from now traps with "deadline exceeded", also when
+     * it is blocked in a waiting host call then (see {@link #interrupt()}). Replaces a previous deadline.
      */
     public synchronized void setDeadline(Duration timeout) {
         cancelDeadline();
@@ -132,6 +134,59 @@ public final class Store<T> {
     public Object swapExecutionStack(Object next) {
         return state.swapExecutionStack(next == null ? new StoreState.ExecutionStack()
                 : (StoreState.ExecutionStack) next);
+    }
+
+    /**
+     * Declares that the calling thread is about to block in a host call on behalf of this store's guest (waiting
+     * for a socket, an HTTP response, a request body, a timer) until the returned section is closed. Meanwhile
+     * {@link #interrupt()} and an expiring {@linkplain #setDeadline deadline} interrupt the thread
+     * ({@link Thread#interrupt()}), which ends Java's blocking waits with an {@link InterruptedException} (or
+     * {@link java.io.InterruptedIOException}, {@link java.nio.channels.ClosedByInterruptException}, a
+     * {@link java.nio.channels.Selector} returning early); the host then throws {@link BlockingCall#interrupted()}.
+     * Wasm code needs none of this: it checks for interrupts itself. An interrupt the store delivered is cleared
+     * from the thread when the section closes, so it never reaches code that runs later on that thread.
+     *
+     * {@snippet :
+     * try (Store.BlockingCall call = caller.store().enterBlockingCall()) {
+     *     return queue.take();
+     * } catch (InterruptedException e) {
+     *     throw call.interrupted();
+     * }
+     * }
+     *
+     * @throws Trap "interrupted" or "deadline exceeded" at once if one is pending (the section is then not entered)
+     */
+    public BlockingCall enterBlockingCall() {
+        state.enterBlocking();
+        return new BlockingCall(state);
+    }
+
+    /** A blocking host call in progress: see {@link #enterBlockingCall()}. Used by the thread that entered it. */
+    public static final class BlockingCall implements AutoCloseable {
+        private final StoreState state;
+        private boolean closed;
+
+        private BlockingCall(StoreState state) {
+            this.state = state;
+        }
+
+        /**
+         * The trap a host call throws when its wait ended because the thread was interrupted: the store's pending
+         * "interrupted" or "deadline exceeded" (consumed, so it fires once), else "interrupted" (the thread was
+         * interrupted by someone else). Closes the section.
+         */
+        public Trap interrupted() {
+            close();
+            return state.interruptedTrap("while the guest was blocked in a host call");
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                state.exitBlocking();
+            }
+        }
     }
 
     /** Per-store resource limits. */

@@ -919,15 +919,20 @@ final class Preview1 {
                 // Nothing to block on for all kinds at once: look again every few milliseconds.
                 wait = Math.min(wait, 5_000_000L);
             }
-            try {
-                if (waitingOnFd) {
-                    Thread.sleep(Math.max(1, wait / 1_000_000L));
-                } else {
-                    clock.sleep(wait);
+            // a blocking section: the store's interrupt or deadline ends the sleep; the guest gets INTR and traps
+            // at its next checkpoint, where the store's pending interrupt fires
+            try (dev.basalt.Store.BlockingCall call = c.caller.store().enterBlockingCall()) {
+                try {
+                    if (waitingOnFd) {
+                        Thread.sleep(Math.max(1, wait / 1_000_000L));
+                    } else {
+                        clock.sleep(wait);
+                    }
+                } catch (InterruptedException e) {
+                    // kept for the embedder's interrupt; closing the section clears the store's own
+                    Thread.currentThread().interrupt();
+                    return Errno.INTR;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Errno.INTR;
             }
         }
     }
@@ -1002,9 +1007,12 @@ final class Preview1 {
             if ((l.fdflags & Abi.FDFLAGS_NONBLOCK) != 0) {
                 return Errno.AGAIN;
             }
-            l.await(100);
-            if (Thread.currentThread().isInterrupted()) {
-                return Errno.INTR;
+            // as in poll_oneoff: the store's interrupt or deadline ends the wait (INTR, then the pending trap)
+            try (dev.basalt.Store.BlockingCall call = c.caller.store().enterBlockingCall()) {
+                l.await(100);
+                if (Thread.currentThread().isInterrupted()) {
+                    return Errno.INTR;
+                }
             }
         }
         Descriptor.Socket s = new Descriptor.Socket(ch);

@@ -154,4 +154,35 @@ class WasiApiTest {
         assertThat(ctx.fds).isEmpty();
         assertThat(List.copyOf(ctx.preopens().values())).isEmpty();
     }
+
+    /**
+     * The store's deadline (and {@link Store#interrupt()}) ends a poll_oneoff sleep: the guest gets INTR and traps
+     * at its next checkpoint with the deadline's trap; the thread's interrupt flag is clear afterwards.
+     */
+    @Test
+    void aDeadlineEndsAPollOneoffSleep() {
+        // one clock subscription of an hour (relative, monotonic), then a loop: the loop's checkpoint traps
+        String wat = """
+                (module
+                  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+                  (memory (export "memory") 1)
+                  (func (export "sleep") (result i32)
+                    (i64.store (i32.const 0) (i64.const 7))
+                    (i32.store8 (i32.const 8) (i32.const 0))
+                    (i32.store (i32.const 16) (i32.const 1))
+                    (i64.store (i32.const 24) (i64.const 3600000000000))
+                    (i32.store16 (i32.const 40) (i32.const 0))
+                    (global.set $errno (call $poll (i32.const 0) (i32.const 100) (i32.const 1) (i32.const 200)))
+                    (loop $l (br_if $l (i32.const 1)))
+                    (global.get $errno))
+                  (global $errno (mut i32) (i32.const -1)))
+                """;
+        try (WasiContext ctx = WasiContext.create(WasiConfig.builder().build())) {
+            Instance instance = instantiate(wat, ctx);
+            instance.store().setDeadline(java.time.Duration.ofMillis(200));
+            assertThatThrownBy(() -> instance.getFunc("sleep").orElseThrow().callI32())
+                    .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(TrapKind.DEADLINE_EXCEEDED));
+            assertThat(Thread.interrupted()).isFalse();
+        }
+    }
 }

@@ -115,7 +115,10 @@ public final class StoreState {
         }
     }
 
-    /** Asks code running on this store to trap with {@code kind} at its next check; any thread. */
+    /**
+     * Asks code running on this store to trap with {@code kind} at its next check; any thread. A thread blocked in
+     * a host call of this store ({@link #enterBlocking}) is woken by interrupting it.
+     */
     public void requestInterrupt(TrapKind kind) {
         synchronized (INTERRUPTS) {
             interrupt = kind.ordinal() + 1;
@@ -126,6 +129,72 @@ public final class StoreState {
                 counted = CLEANER.register(this, StoreState::uncountOne);
             }
         }
+        synchronized (blockingLock) {
+            if (blockedThread != null && !wokeBlocked) {
+                wokeBlocked = true;
+                blockedThread.interrupt();
+            }
+        }
+    }
+
+    /*
+     * Host calls that block (a socket poll, waiting for an HTTP response, reading a request body, sleeping) are not
+     * reached by the checkpoints of Wasm code. While one runs, its thread is registered here, and an interrupt or an
+     * expiring deadline interrupts that thread (Thread.interrupt), which ends Java's blocking waits: Object.wait,
+     * Selector.select, Future.get, sleep, interruptible channels and streams built on them. Only inside the
+     * registered section, so that no interrupt reaches unrelated code on the thread afterwards (a pool's next task,
+     * a FileChannel, which an interrupt closes); one delivered is cleared again when the section ends.
+     */
+    private final Object blockingLock = new Object();
+    private Thread blockedThread; // guarded by blockingLock
+    private int blockingDepth; // guarded by blockingLock
+    private boolean wokeBlocked; // guarded by blockingLock
+
+    /**
+     * The current thread enters a blocking host call of this store; {@link #exitBlocking} must follow. Throws the
+     * pending interrupt or deadline trap right away (and then leaves the section again) when one is pending.
+     */
+    public void enterBlocking() {
+        synchronized (blockingLock) {
+            if (blockingDepth++ == 0) {
+                blockedThread = Thread.currentThread();
+            }
+        }
+        if (interrupt != 0) {
+            try {
+                poll();
+            } finally {
+                exitBlocking();
+            }
+        }
+    }
+
+    /** Ends the section {@link #enterBlocking} began, clearing the thread's interrupt flag if this store set it. */
+    public void exitBlocking() {
+        synchronized (blockingLock) {
+            if (--blockingDepth == 0) {
+                blockedThread = null;
+                if (wokeBlocked) {
+                    wokeBlocked = false;
+                    Thread.interrupted();
+                }
+            }
+        }
+    }
+
+    /**
+     * The trap for a blocking wait that ended because the thread was interrupted: the store's pending interrupt or
+     * deadline (consumed), else {@code interrupted} (someone else interrupted the thread).
+     */
+    public Trap interruptedTrap(String detail) {
+        if (interrupt != 0) {
+            try {
+                poll();
+            } catch (Trap t) {
+                return t;
+            }
+        }
+        return new Trap(TrapKind.INTERRUPTED, detail);
     }
 
     /** Drops a pending interrupt that has not fired yet; any thread. */

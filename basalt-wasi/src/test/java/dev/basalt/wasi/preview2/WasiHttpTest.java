@@ -315,4 +315,80 @@ class WasiHttpTest {
                 "sending GET http://127.0.0.1:" + port + "/up?q=1", "responded 201",
                 "sending GET http://127.0.0.1:" + closedPort + "/", "failed connection-refused");
     }
+
+    /**
+     * The embedding API's {@link Store#interrupt()} and {@link Store#setDeadline} reach a guest blocked in a host
+     * call (here waiting in {@code pollable.block} for an outbound response that does not come, and reading a
+     * request body that does not arrive), not only running Wasm code; the thread's interrupt flag is clear after.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void interruptAndDeadlineWakeAGuestBlockedInAHostCall(Config.Strategy engine) throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.Semaphore arrived = new java.util.concurrent.Semaphore(0);
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.createContext("/", exchange -> {
+            arrived.release();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        slow.start();
+        ComponentInstancePre<WasiComponentContext> pre = pre(engine);
+        WasiConfig granted = WasiConfig.builder().allowOutboundHost("127.0.0.1:" + slow.getAddress().getPort()).build();
+        WasiHttp.Request never = get("/outbound/127.0.0.1:" + slow.getAddress().getPort() + "/never");
+        try {
+            // a deadline
+            try (WasiComponentContext wasi = WasiComponentContext.create(granted)) {
+                Store<WasiComponentContext> store = Store.create(pre.component().engine(), wasi);
+                store.setDeadline(java.time.Duration.ofMillis(300));
+                assertThatThrownBy(() -> WasiHttp.handle(pre.instantiate(store), wasi, never))
+                        .isInstanceOfSatisfying(Trap.class,
+                                t -> assertThat(t.kind()).isEqualTo(dev.basalt.TrapKind.DEADLINE_EXCEEDED));
+                assertThat(Thread.interrupted()).as("the thread's interrupt flag after the trap").isFalse();
+            }
+            // an interrupt from another thread, once the guest waits for the upstream
+            try (WasiComponentContext wasi = WasiComponentContext.create(granted)) {
+                Store<WasiComponentContext> store = Store.create(pre.component().engine(), wasi);
+                Thread interrupter = new Thread(() -> {
+                    try {
+                        arrived.acquire();
+                        store.interrupt();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                arrived.drainPermits();
+                interrupter.start();
+                assertThatThrownBy(() -> WasiHttp.handle(pre.instantiate(store), wasi, never))
+                        .isInstanceOfSatisfying(Trap.class,
+                                t -> assertThat(t.kind()).isEqualTo(dev.basalt.TrapKind.INTERRUPTED));
+                interrupter.join();
+                assertThat(Thread.interrupted()).isFalse();
+            }
+            // a request body that never comes: the guest blocks reading it
+            java.io.PipedOutputStream writer = new java.io.PipedOutputStream();
+            java.io.PipedInputStream body = new java.io.PipedInputStream(writer);
+            try (WasiComponentContext wasi = WasiComponentContext.create(NOTHING)) {
+                Store<WasiComponentContext> store = Store.create(pre.component().engine(), wasi);
+                store.setDeadline(java.time.Duration.ofMillis(300));
+                WasiHttp.Request post = new WasiHttp.Request("POST", java.util.Optional.empty(),
+                        java.util.Optional.empty(), "/echo", List.of(), body, List::of);
+                assertThatThrownBy(() -> WasiHttp.handle(pre.instantiate(store), wasi, post))
+                        .isInstanceOfSatisfying(Trap.class,
+                                t -> assertThat(t.kind()).isEqualTo(dev.basalt.TrapKind.DEADLINE_EXCEEDED));
+                assertThat(Thread.interrupted()).isFalse();
+            } finally {
+                writer.close();
+            }
+        } finally {
+            release.countDown();
+            slow.stop(0);
+        }
+    }
 }

@@ -189,6 +189,15 @@ final class HostResources {
         /** Up to {@code max} bytes; empty if none are available without blocking; {@link #CLOSED} at the end. */
         abstract byte[] read(int max, boolean blocking) throws IOException;
 
+        /**
+         * Whether a read may wait for a peer (a network, a pipe, a request body), so that it runs as a blocking
+         * section that the store's interrupt and deadline end; false for files, whose channels an interrupt would
+         * close.
+         */
+        boolean mayWait() {
+            return true;
+        }
+
         /** The pollable of {@code subscribe}: by default always ready (reads of files and stdin do not wait). */
         Pollable subscribe() {
             return new Pollable(Long.MIN_VALUE);
@@ -228,6 +237,11 @@ final class HostResources {
         }
 
         @Override
+        boolean mayWait() {
+            return false;
+        }
+
+        @Override
         byte[] read(int max, boolean blocking) throws IOException {
             if (max == 0) {
                 return new byte[0];
@@ -249,6 +263,11 @@ final class HostResources {
     /** {@code wasi:io/streams.output-stream}. */
     abstract static class OutStream extends Res {
         abstract void write(byte[] bytes) throws IOException;
+
+        /** Whether a write or flush may wait for a peer: see {@link InStream#mayWait()}. */
+        boolean mayWait() {
+            return true;
+        }
 
         void flush() throws IOException {
         }
@@ -283,6 +302,11 @@ final class HostResources {
             this.channel = channel;
             this.position = position;
             this.append = append;
+        }
+
+        @Override
+        boolean mayWait() {
+            return false;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.basalt.wasi.preview2.internal;
 
+import dev.basalt.Store;
 import dev.basalt.wasi.WasiClock;
 import dev.basalt.wasi.WasiConfig;
 import dev.basalt.wasi.internal.Sandbox;
@@ -42,7 +43,12 @@ public final class HostState implements AutoCloseable {
     /** Told about each outbound wasi:http request (telemetry), or null. */
     public volatile dev.basalt.wasi.preview2.OutboundHttpObserver outboundHttpObserver;
     /** Waits for the guest's sockets (opened on first use). */
-    final NetPoll net = new NetPoll();
+    final NetPoll net = new NetPoll(this);
+    /**
+     * The store of the guest's current host call (set by {@link WasiHost} before each one): its interrupt and
+     * deadline wake the host's blocking waits ({@link #blocking()}). Null outside calls from a store.
+     */
+    Store<?> store;
     /** The resources this guest holds, by representation (see {@link HostResources}). */
     final Map<Integer, HostResources.Res> owned = new LinkedHashMap<>();
 
@@ -78,6 +84,42 @@ public final class HostState implements AutoCloseable {
      */
     public static HostState create(WasiConfig config) {
         return new HostState(config);
+    }
+
+    /**
+     * Enters a blocking wait of the current host call: the store's {@link Store#interrupt()} and deadline wake it
+     * (see {@link Store#enterBlockingCall()}). Without a store (host functions called directly) only an interrupt
+     * of the thread does.
+     *
+     * @throws dev.basalt.Trap if an interrupt or deadline is pending already
+     */
+    Wait blocking() {
+        return new Wait(store == null ? null : store.enterBlockingCall());
+    }
+
+    /** A blocking wait in progress ({@link #blocking()}); closing it ends the section. */
+    static final class Wait implements AutoCloseable {
+        private final Store.BlockingCall call;
+
+        private Wait(Store.BlockingCall call) {
+            this.call = call;
+        }
+
+        /**
+         * The trap for a wait that ended because the thread was interrupted: the store's pending interrupt or
+         * deadline (see {@link Store.BlockingCall#interrupted()}), else "interrupted". Ends the section.
+         */
+        dev.basalt.Trap interrupted() {
+            return call != null ? call.interrupted()
+                    : new dev.basalt.Trap(dev.basalt.TrapKind.INTERRUPTED, "while the guest was blocked in a host call");
+        }
+
+        @Override
+        public void close() {
+            if (call != null) {
+                call.close();
+            }
+        }
     }
 
     /** How many host resources (streams, descriptors, pollables ...) the guest holds now. */

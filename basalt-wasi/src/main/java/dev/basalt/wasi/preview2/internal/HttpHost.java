@@ -523,11 +523,16 @@ public final class HttpHost {
                 return some(err(null));
             }
             f.taken = true;
-            try {
-                // trailers follow the body: read what the guest left unread
-                f.body.in.transferTo(OutputStream.nullOutputStream());
-            } catch (IOException e) {
-                return some(ok(err(errorCode("HTTP-protocol-error"))));
+            try (HostState.Wait wait = s.blocking()) {
+                try {
+                    // trailers follow the body: read what the guest left unread
+                    f.body.in.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    if (WasiHost.endedByInterrupt(e)) {
+                        throw wait.interrupted();
+                    }
+                    return some(ok(err(errorCode("HTTP-protocol-error"))));
+                }
             }
             Optional<List<Field>> trailers = f.body.trailers.get();
             ComponentValue fields = new ComponentValue.OptionValue(

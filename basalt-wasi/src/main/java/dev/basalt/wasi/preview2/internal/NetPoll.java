@@ -1,7 +1,5 @@
 package dev.basalt.wasi.preview2.internal;
 
-import dev.basalt.Trap;
-import dev.basalt.TrapKind;
 import dev.basalt.wasi.preview2.internal.HostResources.IoPollable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +19,12 @@ import java.util.Map;
  * again. The channels stay non-blocking for their whole life, so every blocking WASI operation waits here.
  */
 final class NetPoll implements AutoCloseable {
+    private final HostState owner;
     private Selector selector;
+
+    NetPoll(HostState owner) {
+        this.owner = owner;
+    }
 
     /**
      * Which of {@code ps} are ready, waiting at most {@code timeoutNanos} (0: not at all; negative: until one is)
@@ -59,15 +62,21 @@ final class NetPoll implements AutoCloseable {
             if (any || timeoutNanos == 0) {
                 sel.selectNow();
             } else {
-                // An interrupted thread (an embedder's watchdog, basalt serve's request timeout) stops the guest
+                // The store's interrupt or deadline (or an interrupt of the thread by the embedder) stops the guest
                 // here, as in the clock waits; select() itself returns at once for an interrupted thread.
-                checkInterrupt();
-                if (timeoutNanos < 0) {
-                    sel.select();
-                } else {
-                    sel.select(Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+                try (HostState.Wait wait = owner.blocking()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw wait.interrupted();
+                    }
+                    if (timeoutNanos < 0) {
+                        sel.select();
+                    } else {
+                        sel.select(Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+                    }
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw wait.interrupted();
+                    }
                 }
-                checkInterrupt();
             }
             for (int i = 0; i < ps.size(); i++) {
                 if (!ready[i]) {
@@ -97,16 +106,10 @@ final class NetPoll implements AutoCloseable {
         return check(List.of(p), 0)[0];
     }
 
-    /** Blocks until {@code p} is ready. */
+    /** Blocks until {@code p} is ready (each check that waits traps on an interrupt). */
     void await(IoPollable p) {
         while (!check(List.of(p), -1)[0]) {
-            checkInterrupt();
-        }
-    }
-
-    private static void checkInterrupt() {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new Trap(TrapKind.HOST_ERROR, "interrupted while the guest was blocked");
+            // a spurious wake-up: wait again
         }
     }
 

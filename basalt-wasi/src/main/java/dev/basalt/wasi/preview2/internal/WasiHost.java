@@ -132,7 +132,9 @@ public final class WasiHost {
                 used.add(key);
                 inst.defineFunction(f.name(), conv.funcType(f), (store, args) -> {
                     try {
-                        ComponentValue v = impl.call(state.apply(store), args);
+                        HostState hs = state.apply(store);
+                        hs.store = store;
+                        ComponentValue v = impl.call(hs, args);
                         return v == null ? List.of() : List.of(v);
                     } catch (IOException e) {
                         throw new Trap(TrapKind.HOST_ERROR, key + ": " + e.getMessage());
@@ -238,47 +240,81 @@ public final class WasiHost {
 
     private static final ComponentValue STREAM_CLOSED = err(new ComponentValue.VariantValue("closed", Optional.empty()));
 
-    private ComponentValue read(HostState s, InStream in, long len, boolean blocking) {
+    /** A stream operation, run by {@link #streamOp}. */
+    private interface StreamOp {
+        ComponentValue run() throws IOException;
+    }
+
+    /**
+     * Runs a stream operation; one that may wait for a peer ({@code mayWait}) runs as a blocking section, so the
+     * store's interrupt or deadline ends its wait with their trap rather than a stream error.
+     */
+    private ComponentValue streamOp(HostState s, boolean mayWait, StreamOp op) {
+        HostState.Wait wait = mayWait ? s.blocking() : null;
         try {
+            return op.run();
+        } catch (IOException e) {
+            if (wait != null && endedByInterrupt(e)) {
+                throw wait.interrupted();
+            }
+            return streamFailure(s, e);
+        } finally {
+            if (wait != null) {
+                wait.close();
+            }
+        }
+    }
+
+    /** Whether {@code e} (or its cause) is how Java reports a blocking wait ended by an interrupt of the thread. */
+    static boolean endedByInterrupt(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if ((t instanceof java.io.InterruptedIOException && !(t instanceof java.net.SocketTimeoutException))
+                    || t instanceof java.nio.channels.ClosedByInterruptException || t instanceof InterruptedException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private ComponentValue read(HostState s, InStream in, long len, boolean blocking) {
+        return streamOp(s, in.mayWait(), () -> {
             byte[] b = in.read(chunk(len), blocking);
             return b == HostResources.CLOSED ? STREAM_CLOSED : ok(bytes(b));
-        } catch (IOException e) {
-            return streamFailure(s, e);
-        }
+        });
     }
 
     private ComponentValue skip(HostState s, InStream in, long len, boolean blocking) {
-        try {
+        return streamOp(s, in.mayWait(), () -> {
             byte[] b = in.read(chunk(len), blocking);
             return b == HostResources.CLOSED ? STREAM_CLOSED : ok(u64(b.length));
-        } catch (IOException e) {
-            return streamFailure(s, e);
-        }
+        });
     }
 
     private ComponentValue write(HostState s, OutStream out, byte[] bytes, boolean flush) {
-        try {
+        return streamOp(s, out.mayWait(), () -> {
             out.write(bytes);
             if (flush) {
                 out.flush();
             }
             return ok(null);
-        } catch (IOException e) {
-            return streamFailure(s, e);
-        }
+        });
     }
 
     private ComponentValue splice(HostState s, OutStream out, InStream in, long len, boolean blocking) {
-        try {
+        return streamOp(s, in.mayWait() || out.mayWait(), () -> {
             byte[] b = in.read(chunk(len), blocking);
             if (b == HostResources.CLOSED) {
                 return STREAM_CLOSED;
             }
             out.write(b);
             return ok(u64(b.length));
-        } catch (IOException e) {
-            return streamFailure(s, e);
-        }
+        });
     }
 
     private ComponentValue alwaysReady(HostState s) {
@@ -306,18 +342,20 @@ public final class WasiHost {
         }
         java.util.concurrent.CompletableFuture<Object> any =
                 java.util.concurrent.CompletableFuture.anyOf(events.toArray(java.util.concurrent.CompletableFuture[]::new));
-        try {
-            if (deadline == Long.MAX_VALUE) {
-                any.get();
-            } else {
-                long wait = deadline - s.clock.monotonicNanos();
-                if (wait > 0) {
-                    any.get(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+        try (HostState.Wait w = s.blocking()) {
+            try {
+                if (deadline == Long.MAX_VALUE) {
+                    any.get();
+                } else {
+                    long wait = deadline - s.clock.monotonicNanos();
+                    if (wait > 0) {
+                        any.get(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw w.interrupted();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Trap(TrapKind.HOST_ERROR, "interrupted while the guest was blocked");
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
                 | java.util.concurrent.CancellationException e) {
             // a failed or cancelled event is ready too (its owner reports the failure); a timeout is the clock's turn
@@ -327,11 +365,13 @@ public final class WasiHost {
     private static void sleepUntil(HostState s, long deadline) {
         long wait = deadline - s.clock.monotonicNanos();
         if (wait > 0) {
-            try {
-                s.clock.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Trap(TrapKind.HOST_ERROR, "interrupted while the guest was blocked");
+            try (HostState.Wait w = s.blocking()) {
+                try {
+                    s.clock.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw w.interrupted();
+                }
             }
         }
     }
