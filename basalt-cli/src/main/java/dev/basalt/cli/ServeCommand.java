@@ -72,6 +72,27 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-memory", paramLabel = "SIZE", description = "Cap each request's linear memory, e.g. 64MiB.")
     String maxMemory;
 
+    @Option(names = "--max-concurrent-requests", paramLabel = "N",
+            description = "Handle at most N requests at once; more are answered 503 (retry-after: 1).")
+    Integer maxConcurrent;
+
+    @Option(names = "--max-request-body", paramLabel = "SIZE",
+            description = "The largest request body accepted, e.g. 10MiB; larger ones are answered 413.")
+    String maxRequestBody;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = {"On shutdown (SIGTERM, Ctrl-C) stop accepting, let the requests in flight finish for up to",
+                    "DURATION (default ${DEFAULT-VALUE}), then interrupt their guests."})
+    String drainTimeout;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Serve HTTPS with this PEM certificate chain (the server's certificate first); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The PEM private key of --tls-cert (unencrypted PKCS#8 or PKCS#1 RSA).")
+    Path tlsKey;
+
     @Option(names = "--dir", paramLabel = "HOST[::GUEST][:ro]",
             description = "Grant the host directory HOST to every request's guest as GUEST (:ro read-only).")
     List<String> dirs = new ArrayList<>();
@@ -255,6 +276,28 @@ final class ServeCommand implements Callable<Integer> {
                 throw new Main.CliException("--access-log-format: " + e.getMessage(), Main.USAGE);
             }
         }
+        if (maxConcurrent != null) {
+            if (maxConcurrent <= 0) {
+                throw new Main.CliException("--max-concurrent-requests must be positive: " + maxConcurrent, Main.USAGE);
+            }
+            b.maxConcurrentRequests(maxConcurrent);
+        }
+        if (maxRequestBody != null) {
+            b.maxRequestBodyBytes(RunCommand.parseSize(maxRequestBody));
+        }
+        b.drainTimeout(RunCommand.parseDuration(drainTimeout));
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new Main.CliException("--tls-cert and --tls-key go together", Main.USAGE);
+        }
+        if (tlsCert != null) {
+            try {
+                b.tls(tlsCert, tlsKey);
+            } catch (IOException e) {
+                throw new Main.CliException("cannot read the TLS certificate or key: " + e.getMessage(), Main.USAGE);
+            } catch (IllegalArgumentException e) {
+                throw new Main.CliException(e.getMessage(), Main.USAGE);
+            }
+        }
         Optional<OpenTelemetrySdk> telemetry = ServeTelemetrySetup.create(otel);
         telemetry.ifPresent(sdk -> b.telemetry(ServeTelemetry.create(sdk)));
         WasiHttpServer server;
@@ -282,7 +325,8 @@ final class ServeCommand implements Callable<Integer> {
         if (Main.systemStdio) {
             Runtime.getRuntime().addShutdownHook(stopper);
         }
-        out.println("basalt serve: " + (OciReference.isOciSource(source) ? source : file.getFileName()) + " on http://" + hostForUrl(server.address().getHostString())
+        out.println("basalt serve: " + (OciReference.isOciSource(source) ? source : file.getFileName()) + " on "
+                + (server.isTls() ? "https" : "http") + "://" + hostForUrl(server.address().getHostString())
                 + ":" + server.port() + "/");
         out.flush();
         try {

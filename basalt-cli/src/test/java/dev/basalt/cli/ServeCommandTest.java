@@ -45,7 +45,7 @@ class ServeCommandTest {
         @Override
         public synchronized void write(char[] buf, int off, int len) {
             text.append(buf, off, len);
-            Matcher m = Pattern.compile("on (http://\\S+/)\n").matcher(text);
+            Matcher m = Pattern.compile("on (https?://\\S+/)\n").matcher(text);
             if (m.find()) {
                 url.complete(m.group(1));
             }
@@ -221,6 +221,16 @@ class ServeCommandTest {
         CliRun badFormat = CliRun.of("serve", handler().toString(), "--access-log", "-", "--access-log-format", "fancy");
         assertThat(badFormat.code()).isEqualTo(2);
         assertThat(badFormat.err()).contains("--access-log-format: unknown access log format fancy");
+        CliRun certOnly = CliRun.of("serve", handler().toString(), "--tls-cert", tls("cert.pem").toString());
+        assertThat(certOnly.code()).isEqualTo(2);
+        assertThat(certOnly.err()).contains("--tls-cert and --tls-key go together");
+        CliRun keyIsNoKey = CliRun.of("serve", handler().toString(), "--tls-cert", tls("cert.pem").toString(),
+                "--tls-key", tls("cert.pem").toString());
+        assertThat(keyIsNoKey.code()).isEqualTo(2);
+        assertThat(keyIsNoKey.err()).contains("no PEM private key");
+        CliRun noConcurrency = CliRun.of("serve", handler().toString(), "--max-concurrent-requests", "0");
+        assertThat(noConcurrency.code()).isEqualTo(2);
+        assertThat(noConcurrency.err()).contains("--max-concurrent-requests must be positive");
     }
 
     /**
@@ -310,5 +320,51 @@ class ServeCommandTest {
             return i;
         }
         return -1;
+    }
+
+    /** basalt-serve's TLS test fixtures (a self-signed certificate for 127.0.0.1 and its key). */
+    static Path tls(String name) {
+        return handler().getParent().getParent().getParent().getParent().getParent().getParent()
+                .resolve("basalt-serve/src/test/resources/tls").resolve(name);
+    }
+
+    @Test
+    void servesHttpsWithABodyCap() throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (java.io.InputStream in = Files.newInputStream(tls("cert.pem"))) {
+            trust.setCertificateEntry("test", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl).build();
+        Announcements out = new Announcements();
+        StringWriter err = new StringWriter();
+        int[] code = {-1};
+        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", handler().toString(),
+                "--listen", "127.0.0.1:0", "--engine", "interpreter", "--tls-cert", tls("cert.pem").toString(),
+                "--tls-key", tls("key.pem").toString(), "--max-request-body", "8", "--max-concurrent-requests", "4",
+                "--drain-timeout", "1s"}, new PrintWriter(out, true), new PrintWriter(err, true)));
+        command.start();
+        try {
+            String base = out.url.get(2, TimeUnit.MINUTES);
+            assertThat(base).matches("https://127\\.0\\.0\\.1:\\d+/");
+            HttpResponse<String> counter = client.send(HttpRequest.newBuilder(URI.create(base + "counter")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(counter.body()).isEqualTo("count=1\n");
+            HttpResponse<String> big = client.send(HttpRequest.newBuilder(URI.create(base + "echo"))
+                    .POST(HttpRequest.BodyPublishers.ofString("0123456789")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(big.statusCode()).isEqualTo(413);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no announcement; err: " + err, e);
+        } finally {
+            command.interrupt();
+            command.join(TimeUnit.MINUTES.toMillis(1));
+        }
+        assertThat(command.isAlive()).isFalse();
+        assertThat(code[0]).isZero();
     }
 }

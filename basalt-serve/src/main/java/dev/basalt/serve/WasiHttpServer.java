@@ -64,8 +64,15 @@ public final class WasiHttpServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final boolean tls;
+    private final Duration drainTimeout;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    /** Requests being handled now (admitted past the concurrency limit, running or about to run their guest). */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** The stores of the guests running now: what {@link #close()} interrupts once the drain time is up. */
+    private final Set<Store<?>> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A route's component, pre-instantiated, and what its guests are granted. */
     private record Served(Route route, String name, ComponentInstancePre<WasiComponentContext> pre, WasiConfig wasi,
@@ -94,16 +101,31 @@ public final class WasiHttpServer implements AutoCloseable {
         org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
         // the guest's headers are the response's; do not advertise the server's software and version
         http.setSendServerVersion(false);
-        connector = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+        org.eclipse.jetty.server.HttpConnectionFactory h1 = new org.eclipse.jetty.server.HttpConnectionFactory(http);
+        tls = b.tls != null;
+        if (tls) {
+            // https in the request URI the guest sees; whether the Host matches the certificate is the guest's call
+            org.eclipse.jetty.server.SecureRequestCustomizer secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+            secure.setSniHostCheck(false);
+            http.addCustomizer(secure);
+            connector = new ServerConnector(server,
+                    new org.eclipse.jetty.server.SslConnectionFactory(b.tls, h1.getProtocol()), h1);
+        } else {
+            connector = new ServerConnector(server, h1);
+        }
         connector.setHost(b.listen.getHostString());
         connector.setPort(b.listen.getPort());
         server.addConnector(connector);
-        server.setHandler(new GuestHandler(b, List.copyOf(served)));
         if (b.requestLog != null) {
             server.setRequestLog(b.requestLog);
         }
-        // stopping waits for running requests, but not forever: a guest stuck in a host call holds its thread
-        server.setStopTimeout(5_000);
+        // stopping first stops accepting and lets the requests in flight finish (GracefulHandler tracks them; new
+        // ones on open connections get 503), up to the drain timeout
+        org.eclipse.jetty.server.handler.GracefulHandler graceful = new org.eclipse.jetty.server.handler.GracefulHandler();
+        graceful.setHandler(new GuestHandler(b, List.copyOf(served)));
+        server.setHandler(graceful);
+        drainTimeout = b.drainTimeout;
+        server.setStopTimeout(Math.max(1, drainTimeout.toMillis()));
     }
 
     /**
@@ -143,6 +165,11 @@ public final class WasiHttpServer implements AutoCloseable {
         return new InetSocketAddress(connector.getHost() == null ? "0.0.0.0" : connector.getHost(), port());
     }
 
+    /** Whether the listener speaks TLS (https). */
+    public boolean isTls() {
+        return tls;
+    }
+
     /** How many requests were handled so far, and how many of them the guest failed. */
     public long requestCount() {
         return requests.get();
@@ -152,19 +179,41 @@ public final class WasiHttpServer implements AutoCloseable {
         return failures.get();
     }
 
+    /** How many requests were turned away by a limit (503 over the concurrency limit, 413 over the body size cap). */
+    public long rejectedCount() {
+        return rejected.get();
+    }
+
+    /** How many requests are being handled now. */
+    public int activeRequests() {
+        return inFlight.get();
+    }
+
     /** Blocks until the server stops. */
     public void join() throws InterruptedException {
         server.join();
     }
 
-    /** Stops accepting connections, lets running requests finish (up to 5 s) and releases the port. */
+    /**
+     * Stops gracefully: stops accepting connections, lets the requests in flight finish for up to the
+     * {@linkplain Builder#drainTimeout drain timeout} (requests arriving meanwhile on open connections get 503), then
+     * interrupts the guests still running (they trap, their requests end with 500 or a cut-off response) and
+     * releases the port. Idempotent.
+     */
     @Override
     public void close() {
+        java.util.concurrent.ScheduledFuture<?> cutoff = DRAIN_TIMER.schedule(this::interruptRunning,
+                drainTimeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         try {
             server.stop();
+        } catch (java.util.concurrent.TimeoutException e) {
+            // the drain time was up before every request finished: their guests were interrupted, Jetty stopped
         } catch (Exception e) {
             throw new IllegalStateException("stopping the server failed: " + e.getMessage(), e);
         } finally {
+            cutoff.cancel(false);
+            // anything Jetty's stop left running is not served any more
+            interruptRunning();
             for (AutoCloseable r : resources) {
                 try {
                     r.close();
@@ -172,6 +221,12 @@ public final class WasiHttpServer implements AutoCloseable {
                     // best effort: one failing resource must not keep the others open
                 }
             }
+        }
+    }
+
+    private void interruptRunning() {
+        for (Store<?> store : running) {
+            store.interrupt();
         }
     }
 
@@ -184,6 +239,10 @@ public final class WasiHttpServer implements AutoCloseable {
         private OptionalLong fuel = OptionalLong.empty();
         private Optional<Duration> timeout = Optional.empty();
         private Store.Limits limits;
+        private int maxConcurrentRequests = Integer.MAX_VALUE;
+        private long maxRequestBodyBytes = Long.MAX_VALUE;
+        private Duration drainTimeout = Duration.ofSeconds(5);
+        private org.eclipse.jetty.util.ssl.SslContextFactory.Server tls;
         private Consumer<String> errorLog = message -> System.getLogger("dev.basalt.serve")
                 .log(System.Logger.Level.ERROR, message);
         private ServeTelemetry telemetry;
@@ -263,6 +322,59 @@ public final class WasiHttpServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The most requests handled at once; one more is answered 503 (with {@code retry-after: 1}) without running
+         * a guest. Unlimited by default (Jetty's thread pool then bounds it, queueing the rest).
+         */
+        public Builder maxConcurrentRequests(int max) {
+            if (max <= 0) {
+                throw new IllegalArgumentException("the concurrency limit must be positive: " + max);
+            }
+            this.maxConcurrentRequests = max;
+            return this;
+        }
+
+        /**
+         * The largest request body accepted: a request declaring a longer {@code content-length} is answered 413
+         * without running a guest; a body without a declared length that grows beyond it fails the guest's read
+         * (a stream error) and the request is answered 413. Unlimited by default.
+         */
+        public Builder maxRequestBodyBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("the body size limit must not be negative: " + bytes);
+            }
+            this.maxRequestBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How long {@link WasiHttpServer#close()} lets the requests in flight finish before it interrupts their
+         * guests; 5 seconds by default.
+         */
+        public Builder drainTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("the drain timeout must not be negative: " + timeout);
+            }
+            this.drainTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Serves HTTPS: TLS with the certificate chain in {@code certificatePem} (PEM, the server's certificate
+         * first) and its unencrypted private key in {@code privateKeyPem} (PEM, PKCS#8 or PKCS#1 RSA).
+         *
+         * @throws IOException if a file cannot be read
+         * @throws IllegalArgumentException if they hold no certificate / no supported key
+         */
+        public Builder tls(java.nio.file.Path certificatePem, java.nio.file.Path privateKeyPem) throws IOException {
+            org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+            ssl.setKeyStore(PemKeyStore.load(certificatePem, privateKeyPem));
+            ssl.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
+            ssl.setKeyManagerPassword(new String(PemKeyStore.PASSWORD));
+            this.tls = ssl;
+            return this;
+        }
+
         /** Where failed requests are reported (one message each, with the Wasm backtrace of a trap). */
         public Builder errorLog(Consumer<String> log) {
             this.errorLog = Objects.requireNonNull(log);
@@ -323,6 +435,23 @@ public final class WasiHttpServer implements AutoCloseable {
             requests.incrementAndGet();
             ServeTelemetry.RequestTelemetry telemetry = config.telemetry == null ? null : config.telemetry.start(request);
             Callback callback = telemetry == null ? jettyCallback : telemetry.ending(response, jettyCallback);
+            if (inFlight.incrementAndGet() > config.maxConcurrentRequests) {
+                inFlight.decrementAndGet();
+                rejected.incrementAndGet();
+                response.getHeaders().put("retry-after", "1");
+                Response.writeError(request, response, callback, 503, "too many requests in flight");
+                return true;
+            }
+            try {
+                serve(request, response, callback, telemetry);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            return true;
+        }
+
+        private void serve(Request request, Response response, Callback callback,
+                ServeTelemetry.RequestTelemetry telemetry) {
             String path = request.getHttpURI().getPath();
             String what = request.getMethod() + " " + request.getHttpURI().getPathQuery();
             Served target = null;
@@ -337,31 +466,44 @@ public final class WasiHttpServer implements AutoCloseable {
             }
             if (target == null) {
                 Response.writeError(request, response, callback, 404, "no route for " + path);
-                return true;
+                return;
             }
             if (telemetry != null) {
                 telemetry.routed(target.route().pattern(), target.name());
+            }
+            if (request.getLength() > config.maxRequestBodyBytes) {
+                rejected.incrementAndGet();
+                Response.writeError(request, response, callback, 413, "the request body is larger than "
+                        + config.maxRequestBodyBytes + " bytes");
+                return;
             }
             Served served = target;
             boolean[] started = {false};
             OutputStream[] body = {null};
             org.eclipse.jetty.http.HttpFields[] responseTrailers = {null};
-            Watchdog watchdog = config.timeout.map(Watchdog::start).orElse(null);
+            CappedInput in = new CappedInput(Content.Source.asInputStream(request), config.maxRequestBodyBytes);
             try (WasiComponentContext wasi = WasiComponentContext.create(target.wasi())) {
                 target.extensions().forEach(e -> e.prepare(wasi));
                 Store<WasiComponentContext> store = Store.create(config.engine, wasi, config.limits);
                 config.fuel.ifPresent(store::setFuel);
+                // the deadline stops Wasm code and wakes a guest blocked in a host call (an outbound request, a
+                // slow request body)
                 config.timeout.ifPresent(store::setDeadline);
                 if (telemetry != null) {
                     wasi.observeOutboundHttp(telemetry.outbound());
                 }
+                running.add(store);
                 try {
                     dev.basalt.component.ComponentInstance instance = telemetry == null ? target.pre().instantiate(store)
                             : telemetry.instantiate(() -> served.pre().instantiate(store));
-                    WasiHttp.handle(instance, wasi, toGuest(request, target.route(), pathInfo),
+                    WasiHttp.handle(instance, wasi, toGuest(request, in, target.route(), pathInfo),
                             new WasiHttp.ResponseSink() {
                         @Override
                         public OutputStream respond(int status, List<WasiHttp.Header> headers) {
+                            if (in.exceeded) {
+                                // the guest answers a request whose body was cut off: the answer is 413
+                                throw new BodyTooLarge();
+                            }
                             started[0] = true;
                             response.setStatus(status);
                             for (WasiHttp.Header h : headers) {
@@ -391,35 +533,47 @@ public final class WasiHttpServer implements AutoCloseable {
                         }
                     });
                 } finally {
+                    running.remove(store);
                     store.cancelDeadline();
                     wasi.flush();
                     if (telemetry != null && config.fuel.isPresent()) {
                         telemetry.fuel(config.fuel.getAsLong() - store.getFuel().orElse(0));
                     }
                 }
-                callback.succeeded();
-            } catch (Trap t) {
-                if (telemetry != null) {
-                    telemetry.trapped(t);
+                if (in.exceeded && !started[0]) {
+                    tooLarge(request, response, callback);
+                } else {
+                    callback.succeeded();
                 }
-                fail(request, response, callback, started[0], what + " (" + target.name() + "): the guest trapped: " + backtrace(t), t);
-            } catch (WasiHttpException e) {
-                if (telemetry != null) {
-                    telemetry.failed(e.getClass().getName(), e.getMessage());
-                }
-                fail(request, response, callback, e.responseStarted() || started[0],
-                        what + " (" + target.name() + "): " + e.getMessage(), e);
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-                if (telemetry != null) {
-                    telemetry.failed(e.getClass().getName(), String.valueOf(e.getMessage()));
-                }
-                fail(request, response, callback, started[0], what + " (" + target.name() + "): the request failed: " + e, e);
-            } finally {
-                if (watchdog != null) {
-                    watchdog.stop();
+                if (in.exceeded && !started[0] && !response.isCommitted()) {
+                    // whatever the guest made of its failed read, the cause is the body over the cap
+                    tooLarge(request, response, callback);
+                } else if (e instanceof Trap t) {
+                    if (telemetry != null) {
+                        telemetry.trapped(t);
+                    }
+                    fail(request, response, callback, started[0], what + " (" + target.name() + "): the guest trapped: " + backtrace(t), t);
+                } else if (e instanceof WasiHttpException w) {
+                    if (telemetry != null) {
+                        telemetry.failed(w.getClass().getName(), w.getMessage());
+                    }
+                    fail(request, response, callback, w.responseStarted() || started[0],
+                            what + " (" + target.name() + "): " + w.getMessage(), w);
+                } else {
+                    if (telemetry != null) {
+                        telemetry.failed(e.getClass().getName(), String.valueOf(e.getMessage()));
+                    }
+                    fail(request, response, callback, started[0], what + " (" + target.name() + "): the request failed: " + e, e);
                 }
             }
-            return true;
+        }
+
+        private void tooLarge(Request request, Response response, Callback callback) {
+            rejected.incrementAndGet();
+            response.getHeaders().clear();
+            Response.writeError(request, response, callback, 413, "the request body is larger than "
+                    + config.maxRequestBodyBytes + " bytes");
         }
 
         private void fail(Request request, Response response, Callback callback, boolean started, String message,
@@ -436,44 +590,63 @@ public final class WasiHttpServer implements AutoCloseable {
         }
     }
 
-    private static final java.util.concurrent.ScheduledExecutorService WATCHDOGS =
+    /** Ends the drain time of servers being closed ({@link #close()}). */
+    private static final java.util.concurrent.ScheduledExecutorService DRAIN_TIMER =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "basalt-serve-watchdog");
+                Thread t = new Thread(r, "basalt-serve-drain");
                 t.setDaemon(true);
                 return t;
             });
 
     /**
-     * Bounds a request's time also while its guest is blocked in a host call (reading a slow request body,
-     * waiting for an outbound response), where the store's deadline, which Wasm code checks, cannot reach it:
-     * at the deadline the request's thread is interrupted, which ends the blocking call with a trap. The
-     * interrupt is cleared again when the request ends, so it never reaches Jetty's next task on the thread.
+     * A request body stream that fails a read beyond {@code cap} bytes (the guest sees a stream error) and remembers
+     * that it did, so that the request is answered 413.
      */
-    private static final class Watchdog {
-        private final Thread worker = Thread.currentThread();
-        private java.util.concurrent.ScheduledFuture<?> timer;
-        private boolean active = true;
-        private boolean fired;
+    private static final class CappedInput extends java.io.FilterInputStream {
+        private final long cap;
+        private long count;
+        volatile boolean exceeded;
 
-        static Watchdog start(Duration timeout) {
-            Watchdog w = new Watchdog();
-            w.timer = WATCHDOGS.schedule(w::fire, timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-            return w;
+        CappedInput(InputStream in, long cap) {
+            super(in);
+            this.cap = cap;
         }
 
-        private synchronized void fire() {
-            if (active) {
-                fired = true;
-                worker.interrupt();
-            }
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
         }
 
-        synchronized void stop() {
-            active = false;
-            timer.cancel(false);
-            if (fired) {
-                Thread.interrupted();
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (exceeded) {
+                throw new IOException("the request body is larger than " + cap + " bytes");
             }
+            // one byte beyond the cap tells a body of exactly cap bytes from a longer one
+            int n = super.read(b, off, (int) Math.min(len, Math.max(1, cap - count + 1)));
+            if (n > 0) {
+                count += n;
+                if (count > cap) {
+                    exceeded = true;
+                    throw new IOException("the request body is larger than " + cap + " bytes");
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[(int) Math.min(Math.max(n, 0), 8192)];
+            int r = read(buf, 0, buf.length);
+            return Math.max(r, 0);
+        }
+    }
+
+    /** Thrown into the guest's response-outparam.set when the body was over the cap: the answer is 413. */
+    private static final class BodyTooLarge extends RuntimeException {
+        BodyTooLarge() {
+            super("the request body is over the size limit", null, false, false);
         }
     }
 
@@ -487,7 +660,7 @@ public final class WasiHttpServer implements AutoCloseable {
     }
 
     /** The request for the guest, with Spin's routing headers ({@code spin-path-info} ...) added. */
-    private static WasiHttp.Request toGuest(Request request, Route route, String pathInfo) {
+    private static WasiHttp.Request toGuest(Request request, InputStream in, Route route, String pathInfo) {
         List<WasiHttp.Header> headers = new ArrayList<>();
         for (HttpField f : request.getHeaders()) {
             if (!f.getName().regionMatches(true, 0, "spin-", 0, 5)) {
@@ -502,7 +675,6 @@ public final class WasiHttpServer implements AutoCloseable {
         headers.add(new WasiHttp.Header("spin-component-route", componentRoute));
         headers.add(new WasiHttp.Header("spin-base-path", "/"));
         headers.add(new WasiHttp.Header("spin-client-addr", Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request)));
-        InputStream in = Content.Source.asInputStream(request);
         String scheme = request.getHttpURI().getScheme();
         String authority = request.getHttpURI().getAuthority();
         String path = request.getHttpURI().getPathQuery();
