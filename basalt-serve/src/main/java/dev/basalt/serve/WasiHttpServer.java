@@ -125,7 +125,8 @@ public final class WasiHttpServer implements AutoCloseable {
         graceful.setHandler(new GuestHandler(b, List.copyOf(served)));
         server.setHandler(graceful);
         drainTimeout = b.drainTimeout;
-        server.setStopTimeout(Math.max(1, drainTimeout.toMillis()));
+        // close() drains itself; Jetty's own stop then only waits briefly for its threads
+        server.setStopTimeout(1_000);
     }
 
     /**
@@ -202,24 +203,58 @@ public final class WasiHttpServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        java.util.concurrent.ScheduledFuture<?> cutoff = DRAIN_TIMER.schedule(this::interruptRunning,
-                drainTimeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        // stop accepting and answer new requests on open connections 503 (the connectors and GracefulHandler)
+        java.util.concurrent.CompletableFuture<Void> shutdown = org.eclipse.jetty.util.component.Graceful.shutdown(server);
+        try {
+            // GracefulHandler's count ends when a request's callback completes; ours when the handler has returned,
+            // the response written to its end: wait for both before the connections are closed
+            shutdown.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            awaitNoneInFlight(deadline);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // the drain time is up
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // the guests still running are not served any more: they trap (also when blocked in a host call)
+        interruptRunning();
+        try {
+            awaitNoneInFlight(System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             server.stop();
         } catch (java.util.concurrent.TimeoutException e) {
-            // the drain time was up before every request finished: their guests were interrupted, Jetty stopped
+            // Jetty gave up waiting for a request thread; it stopped anyway
         } catch (Exception e) {
             throw new IllegalStateException("stopping the server failed: " + e.getMessage(), e);
         } finally {
-            cutoff.cancel(false);
-            // anything Jetty's stop left running is not served any more
-            interruptRunning();
             for (AutoCloseable r : resources) {
                 try {
                     r.close();
                 } catch (Exception ignored) {
                     // best effort: one failing resource must not keep the others open
                 }
+            }
+        }
+    }
+
+    /** Waits until no request is being handled, or {@code deadline} ({@link System#nanoTime()}) passed. */
+    private void awaitNoneInFlight(long deadline) throws InterruptedException {
+        synchronized (inFlight) {
+            long left;
+            while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                inFlight.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    /** One request less in flight; wakes {@link #close()} waiting for the last one. */
+    private void requestDone() {
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (inFlight) {
+                inFlight.notifyAll();
             }
         }
     }
@@ -436,7 +471,7 @@ public final class WasiHttpServer implements AutoCloseable {
             ServeTelemetry.RequestTelemetry telemetry = config.telemetry == null ? null : config.telemetry.start(request);
             Callback callback = telemetry == null ? jettyCallback : telemetry.ending(response, jettyCallback);
             if (inFlight.incrementAndGet() > config.maxConcurrentRequests) {
-                inFlight.decrementAndGet();
+                requestDone();
                 rejected.incrementAndGet();
                 response.getHeaders().put("retry-after", "1");
                 Response.writeError(request, response, callback, 503, "too many requests in flight");
@@ -445,7 +480,7 @@ public final class WasiHttpServer implements AutoCloseable {
             try {
                 serve(request, response, callback, telemetry);
             } finally {
-                inFlight.decrementAndGet();
+                requestDone();
             }
             return true;
         }
@@ -589,14 +624,6 @@ public final class WasiHttpServer implements AutoCloseable {
             }
         }
     }
-
-    /** Ends the drain time of servers being closed ({@link #close()}). */
-    private static final java.util.concurrent.ScheduledExecutorService DRAIN_TIMER =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "basalt-serve-drain");
-                t.setDaemon(true);
-                return t;
-            });
 
     /**
      * A request body stream that fails a read beyond {@code cap} bytes (the guest sees a stream error) and remembers
