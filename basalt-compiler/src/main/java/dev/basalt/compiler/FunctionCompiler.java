@@ -87,6 +87,8 @@ final class FunctionCompiler implements Opcodes {
     private final SimdCodegen simd = new SimdCodegen(this);
     /** Plain loads and stores of unshared memories, inline; created once the function's memories are known. */
     MemoryCodegen memoryCode;
+    /** Set on a dry run's translator: plain accesses take the compact form (see {@link MemoryCodegen#compact}). */
+    boolean compactMemory;
 
     /**
      * Set when the function is too large for one JVM method: locals then live in a frame array and parts of the
@@ -188,6 +190,7 @@ final class FunctionCompiler implements Opcodes {
             memSlot = nextSlot++;
         }
         memoryCode = new MemoryCodegen(this);
+        memoryCode.compact = compactMemory;
         nextSlot = memoryCode.reserveSlots(nextSlot);
         exceptions.reserveSlots(function.body().instructions());
         countFuel();

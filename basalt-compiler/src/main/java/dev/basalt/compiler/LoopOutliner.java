@@ -401,6 +401,7 @@ final class LoopOutliner implements Opcodes {
         int callerStore = fc.storeSlot;
         int callerMem = fc.memSlot;
         int[][] callerMemoryLocals = fc.memoryCode.slots();
+        boolean callerCompact = fc.memoryCode.compact;
         int[] callerLocalSlots = fc.localSlots;
         Outlined callerCurrent = current;
         int callerLoop = currentLoop;
@@ -431,6 +432,8 @@ final class LoopOutliner implements Opcodes {
         fc.storeSlot = slot++;
         fc.memSlot = callerMem >= 0 ? slot++ : -1;
         fc.nextSlot = fc.memoryCode.reserveSlots(slot);
+        // Loop methods are small and hot: inline accesses, which C1 inlines too (see MemorySupport).
+        fc.memoryCode.compact = false;
         current = o;
         currentLoop = index;
 
@@ -463,6 +466,7 @@ final class LoopOutliner implements Opcodes {
         fc.storeSlot = callerStore;
         fc.memSlot = callerMem;
         fc.memoryCode.restoreSlots(callerMemoryLocals);
+        fc.memoryCode.compact = callerCompact;
         fc.localSlots = callerLocalSlots;
         current = callerCurrent;
         currentLoop = callerLoop;

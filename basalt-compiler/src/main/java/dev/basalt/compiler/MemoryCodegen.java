@@ -35,6 +35,13 @@ import org.objectweb.asm.Opcodes;
  * {@code byteArrayViewVarHandle}s, which HotSpot intrinsifies (their own index check is against the array's
  * length, which may exceed the memory, so it cannot replace ours).
  *
+ * <p><b>Compact form.</b> In functions whose own method would exceed {@link MethodSplitter#COMPACT_ABOVE} bytes
+ * with inline accesses, plain accesses of 32-bit memories are one call each to a {@link MemorySupport} helper that
+ * checks and accesses ({@code load32(address, offset, array, size)}, ...): about 8 bytes instead of 25-30. C1
+ * compiles those helpers as calls and C2 inlines them where hot, so large methods stay within C1's register limit
+ * and leave C2 its inlining budget, and a function is not split only because inline accesses made it too large.
+ * Outlined loops keep the inline form.
+ *
  * <p>Memory64 accesses work the same way on a {@code long} address, and {@code v128.load}/{@code v128.store} as two
  * little-endian longs. Shared memories, atomics and the other SIMD memory instructions (extending, splatting,
  * zero-filling and lane loads/stores) keep calling {@link LinearMemory}: a shared memory's size is published by
@@ -48,6 +55,11 @@ final class MemoryCodegen implements Opcodes {
     /** Per memory index: whether this function accesses it inline (it is unshared and has plain loads/stores). */
     private final boolean[] inlined;
     private final boolean any;
+    /**
+     * Whether plain accesses of 32-bit memories take the compact form (one helper call, see {@link #emitCompact})
+     * in the method being generated, instead of the inline bounds check and access.
+     */
+    boolean compact;
     /** Per memory index: the JVM slots of its backing array and its size in bytes, in the method being generated. */
     private int[] arraySlots;
     private int[] sizeSlots;
@@ -170,6 +182,10 @@ final class MemoryCodegen implements Opcodes {
         }
         MethodVisitor mv = fc.mv;
         MemoryType type = fc.mc.memoryTypes.get(arg.memory());
+        if (compact && !type.is64() && a.width != 16) {
+            emitCompact(in.opcode(), a, arg);
+            return true;
+        }
         int mark = fc.nextSlot;
         int value = -1;
         if (a.store) {
@@ -187,6 +203,57 @@ final class MemoryCodegen implements Opcodes {
         }
         fc.nextSlot = mark;
         return true;
+    }
+
+    /**
+     * The compact form of an access: one call to a {@link MemorySupport} helper that checks the bounds and accesses
+     * the array (address and value on the stack, then the static offset, the array and the size).
+     */
+    private void emitCompact(Opcode op, Access a, MemArg arg) {
+        MethodVisitor mv = fc.mv;
+        if (a.store) {
+            switch (fc.pop()) {
+                case 'F' -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Float", "floatToRawIntBits", "(F)I", false);
+                case 'D' -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J",
+                        false);
+                case 'J' -> {
+                    if (a.width < 8) {
+                        mv.visitInsn(L2I);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        fc.pop();
+        FunctionCompiler.pushInt(mv, (int) arg.offset()); // a u32: the helper reads it unsigned
+        mv.visitVarInsn(ALOAD, arraySlots[arg.memory()]);
+        mv.visitVarInsn(ILOAD, sizeSlots[arg.memory()]);
+        if (a.store) {
+            String name = "store" + a.width * 8;
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, name, a.width == 8 ? "(IJI[BI)V" : "(III[BI)V", false);
+            return;
+        }
+        String name = switch (op) {
+            case I32_LOAD, F32_LOAD, I64_LOAD32_S -> "load32";
+            case I64_LOAD32_U -> "load32u";
+            case I64_LOAD, F64_LOAD -> "load64";
+            default -> "load" + a.width * 8 + (a.signed ? "s" : "u");
+        };
+        boolean wide = name.equals("load64") || name.equals("load32u");
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, name, wide ? "(II[BI)J" : "(II[BI)I", false);
+        switch (a.type) {
+            case 'F' -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Float", "intBitsToFloat", "(I)F", false);
+            case 'D' -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "longBitsToDouble", "(J)D", false);
+            case 'J' -> {
+                if (!wide) {
+                    mv.visitInsn(I2L);
+                }
+            }
+            default -> {
+            }
+        }
+        fc.push(a.type);
     }
 
     /**

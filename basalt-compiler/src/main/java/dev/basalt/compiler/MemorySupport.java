@@ -49,6 +49,105 @@ public final class MemorySupport {
         LONG.set(memory, index, value);
     }
 
+    /*
+     * Checked accesses of 32-bit memories: the compact form of MemoryCodegen, one call per access. The address is the
+     * Wasm address as an int, the offset the static offset as an int (both unsigned 32-bit values), size the
+     * memory's size in bytes (below 2^31). The access is in bounds iff address + offset + width <= size, computed
+     * in long arithmetic, which cannot wrap. Each method's bytecode is deliberately over C1's 35-byte inlining
+     * limit (C1MaxInlineSize), and MemoryHelpersTest keeps it so: C1 compiles them as calls, because inlining their
+     * VarHandle chains exhausted C1's 10,000 virtual registers in large methods (deflate's main function was
+     * refused by C1 and ran in the interpreter until C2 compiled it). C2 still inlines them where they are hot
+     * (FreqInlineSize 325), and there they compile to the same two comparisons and access as the inline form.
+     */
+
+    public static int load8s(int address, int offset, byte[] memory, int size) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 1 > size) {
+            throw outOfBounds();
+        }
+        return memory[(int) start];
+    }
+
+    public static int load8u(int address, int offset, byte[] memory, int size) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 1 > size) {
+            throw outOfBounds();
+        }
+        return memory[(int) start] & 0xFF;
+    }
+
+    public static int load16s(int address, int offset, byte[] memory, int size) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 2 > size) {
+            throw outOfBounds();
+        }
+        return (short) SHORT.get(memory, (int) start);
+    }
+
+    public static int load16u(int address, int offset, byte[] memory, int size) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 2 > size) {
+            throw outOfBounds();
+        }
+        return (char) (short) SHORT.get(memory, (int) start);
+    }
+
+    public static int load32(int address, int offset, byte[] memory, int size) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 4 > size) {
+            throw outOfBounds();
+        }
+        return (int) INT.get(memory, (int) start);
+    }
+
+    public static long load32u(int address, int offset, byte[] memory, int size) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 4 > size) {
+            throw outOfBounds();
+        }
+        return (int) INT.get(memory, (int) start) & 0xFFFF_FFFFL;
+    }
+
+    public static long load64(int address, int offset, byte[] memory, int size) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 8 > size) {
+            throw outOfBounds();
+        }
+        return (long) LONG.get(memory, (int) start);
+    }
+
+    public static void store8(int address, int value, int offset, byte[] memory, int size) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 1 > size) {
+            throw outOfBounds();
+        }
+        memory[(int) start] = (byte) value;
+    }
+
+    public static void store16(int address, int value, int offset, byte[] memory, int size) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 2 > size) {
+            throw outOfBounds();
+        }
+        SHORT.set(memory, (int) start, (short) value);
+    }
+
+    public static void store32(int address, int value, int offset, byte[] memory, int size) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 4 > size) {
+            throw outOfBounds();
+        }
+        INT.set(memory, (int) start, value);
+    }
+
+    public static void store64(int address, long value, int offset, byte[] memory, int size) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 8 > size) {
+            throw outOfBounds();
+        }
+        LONG.set(memory, (int) start, value);
+    }
+
     /**
      * The trap of an access outside the memory. Generated code throws what this returns right at the access, so the
      * JVM line number of the throwing frame (the Wasm byte offset, see {@link OffsetLines}) is the access's.

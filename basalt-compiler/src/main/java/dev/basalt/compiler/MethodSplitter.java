@@ -45,6 +45,15 @@ import org.objectweb.asm.Opcodes;
 final class MethodSplitter implements Opcodes {
     /** HotSpot's default {@code -XX:HugeMethodLimit}: larger methods stay interpreted. */
     static final int HUGE_METHOD_LIMIT = 8000;
+    /**
+     * Functions whose own method (loops outlined) would exceed this many bytes with inline memory accesses take the
+     * compact form ({@link MemoryCodegen#compact}), measured by a second dry run. Large methods with inline accesses
+     * exhausted C1's virtual registers (deflate's 6.5 KB main function was refused by C1 and ran interpreted until
+     * C2 compiled it; its 3 KB decoder was not) and left C2 little of its 8,000-byte inlining budget
+     * ({@code DesiredMethodLimit}, which counts the method's own bytes), and a function that only the inline form
+     * pushes over {@link #HUGE_METHOD_LIMIT} would be split into frame-array pieces (CRuby: 194 functions).
+     */
+    static final int COMPACT_ABOVE = 3000;
     /** Bytes of code after which a method looks for its next cut; pieces end up a little larger. */
     static final int DEFAULT_BUDGET = 3000;
     /** The smallest budget a retry after {@code MethodTooLargeException} goes down to. */
@@ -134,17 +143,30 @@ final class MethodSplitter implements Opcodes {
             }
         }
         if (forced > 0) {
+            fc.memoryCode.compact = true;
             return new MethodSplitter(fc, forced);
         }
-        if (roughUpperBound(fc.function.body().instructions()) <= HUGE_METHOD_LIMIT) {
+        if (roughUpperBound(fc.function.body().instructions()) <= Math.min(COMPACT_ABOVE, HUGE_METHOD_LIMIT)) {
             return null;
         }
-        SizeCounter.Measure measure = new SizeCounter.Measure();
-        new FunctionCompiler(fc.mc, measure, fc.funcIndex, fc.function).compile();
-        if (measure.counter.size() <= HUGE_METHOD_LIMIT) {
+        int size = measure(fc, false);
+        if (size > COMPACT_ABOVE) {
+            fc.memoryCode.compact = true;
+            size = measure(fc, true);
+        }
+        if (size <= HUGE_METHOD_LIMIT) {
             return null;
         }
         return new MethodSplitter(fc, DEFAULT_BUDGET);
+    }
+
+    /** Bytes of the function's own method (loops outlined) in a dry run of its translation. */
+    private static int measure(FunctionCompiler fc, boolean compact) {
+        SizeCounter.Measure measure = new SizeCounter.Measure();
+        FunctionCompiler dry = new FunctionCompiler(fc.mc, measure, fc.funcIndex, fc.function);
+        dry.compactMemory = compact;
+        dry.compile();
+        return measure.counter.size();
     }
 
     /** Generous bytes per instruction: bodies below this bound cannot reach the limit and skip the dry run. */

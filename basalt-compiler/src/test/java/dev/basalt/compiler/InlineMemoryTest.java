@@ -73,12 +73,25 @@ class InlineMemoryTest {
      * value, or stores {@link #constant} and returns nothing.
      */
     private static String accessModule(String memory, String addressType, long[] offsets) {
+        return accessModule(memory, addressType, offsets, 0);
+    }
+
+    /**
+     * As {@link #accessModule(String, String, long[])}, each function first making {@code calls} calls to an empty
+     * function: enough of them make the function large enough for the compact form of its access.
+     */
+    private static String accessModule(String memory, String addressType, long[] offsets, int calls) {
         StringBuilder sb = new StringBuilder("(module (memory (export \"mem\") ").append(memory).append(")\n");
+        sb.append("(func $nothing)\n");
+        String padding = "(call $nothing)".repeat(calls);
         int i = 0;
         for (Op op : OPS) {
             for (long offset : offsets) {
                 String off = offset == 0 ? "" : " offset=" + Long.toUnsignedString(offset);
                 sb.append("(func (export \"a").append(i++).append("\") (param ").append(addressType).append(")");
+                if (!op.type.equals("v128")) {
+                    sb.append(op.store ? "" : " (result " + op.type + ")").append(padding);
+                }
                 if (op.store) {
                     sb.append(" (").append(op.name).append(off).append(" (local.get 0) ").append(constant(op.type))
                             .append("))\n");
@@ -89,8 +102,7 @@ class InlineMemoryTest {
                             .append(" (i64.xor (i64x2.extract_lane 0 (local.get $v))")
                             .append(" (i64.rotl (i64x2.extract_lane 1 (local.get $v)) (i64.const 17))))\n");
                 } else {
-                    sb.append(" (result ").append(op.type).append(") (").append(op.name).append(off)
-                            .append(" (local.get 0)))\n");
+                    sb.append(" (").append(op.name).append(off).append(" (local.get 0)))\n");
                 }
             }
         }
@@ -131,7 +143,11 @@ class InlineMemoryTest {
      */
     private static void assertEdges(String memory, String addressType, long size, long[] offsets,
                                     Function<Long, long[]> addressesForEdge) {
-        String wat = accessModule(memory, addressType, offsets);
+        assertEdgesOf(accessModule(memory, addressType, offsets), addressType, size, offsets, addressesForEdge);
+    }
+
+    private static void assertEdgesOf(String wat, String addressType, long size, long[] offsets,
+                                    Function<Long, long[]> addressesForEdge) {
         Instance compiled = instantiate(COMPILER, wat);
         Instance interpreted = instantiate(INTERPRETER, wat);
         int f = 0;
@@ -183,6 +199,81 @@ class InlineMemoryTest {
             edge, edge + 1, edge - 1, 0, 1, 65_535, 65_536, -1, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFF0L,
             // addresses that wrap to the edge modulo 2^32
             edge + 0x1_0000_0000L, edge - 0x1_0000_0000L});
+    }
+
+    /** Calls that make a function's method larger than {@link MethodSplitter#COMPACT_ABOVE} bytes. */
+    private static final int COMPACT_PADDING = MethodSplitter.COMPACT_ABOVE / 10; // each call is about 20 bytes with the memory locals read again
+
+    /** The {@link MemorySupport} methods the module's generated code calls. */
+    private static List<String> supportCalls(String wat) {
+        List<String> calls = new ArrayList<>();
+        new ClassReader(JvmCompiler.generate(WatParser.parseModule(wat))).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                        if (owner.equals("dev/basalt/compiler/MemorySupport")) {
+                            calls.add(method);
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return calls;
+    }
+
+    @Test
+    void compactAccessesInLargeFunctionsTrapExactlyPastTheEdge() {
+        long size = 65_536;
+        long[] offsets = {0, 3, 65_536, 0x7FFF_FFF0L, 0x8000_0000L, 0xFFFF_FFFCL, 0xFFFF_FFFFL};
+        String wat = accessModule("1", "i32", offsets, COMPACT_PADDING);
+        assertThat(supportCalls(wat)).as("compact helpers of every width")
+                .contains("load8s", "load8u", "load16s", "load16u", "load32", "load32u", "load64",
+                        "store8", "store16", "store32", "store64")
+                .doesNotContain("getShort", "getInt", "setShort", "setInt"); // v128 keeps the inline form
+        assertEdgesOf(wat, "i32", size, offsets, edge -> new long[] {
+            edge, edge + 1, edge - 1, 0, 65_535, 65_536, -1, 0x7FFF_FFFFL, 0x8000_0000L,
+            edge + 0x1_0000_0000L, edge - 0x1_0000_0000L});
+        long[] small = {0, 1, 0xFFFF_FFFFL};
+        assertEdgesOf(accessModule("3 (pagesize 1)", "i32", small, COMPACT_PADDING), "i32", 3, small,
+                edge -> new long[] {edge, edge + 1, edge - 1, 0, 2, 3, -1});
+    }
+
+    @Test
+    void smallFunctionsKeepInlineAccesses() {
+        assertThat(supportCalls(accessModule("1", "i32", new long[] {0, 8})))
+                .contains("getInt", "getLong", "setShort", "outOfBounds").doesNotContain("load32", "store8");
+    }
+
+    /**
+     * The compact helpers that access through a VarHandle stay over C1's 35-byte inlining limit
+     * ({@code C1MaxInlineSize}): inlined, their VarHandle chains exhausted C1's virtual registers in large methods.
+     */
+    @Test
+    void varHandleHelpersStayOverC1sInliningLimit() throws java.io.IOException {
+        java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
+        try (var in = MemorySupport.class.getResourceAsStream("MemorySupport.class")) {
+            new ClassReader(in).accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                                 String[] exceptions) {
+                    if (!name.matches("(load|store)(16|32|64).*")) {
+                        return null;
+                    }
+                    SizeCounter counter = new SizeCounter(null);
+                    return new MethodVisitor(Opcodes.ASM9, counter) {
+                        @Override
+                        public void visitEnd() {
+                            sizes.put(name, counter.size());
+                        }
+                    };
+                }
+            }, 0);
+        }
+        assertThat(sizes).hasSize(8);
+        assertThat(sizes).allSatisfy((name, bytes) -> assertThat(bytes).as(name).isGreaterThan(36));
     }
 
     @Test
