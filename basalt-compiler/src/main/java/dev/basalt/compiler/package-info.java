@@ -9,7 +9,7 @@
  * ({@code call_indirect}/{@code call_ref} through per-type dispatchers; one dispatch class for a module spread over
  * several classes), {@code RefCodegen}, {@code TableCodegen},
  * {@code ExceptionCodegen}, {@code GcCodegen}, {@code AtomicCodegen}, {@code MemoryCodegen} (inline loads and
- * stores). {@code MethodSplitter} cuts functions too large for one method; {@code LoopOutliner} (with
+ * stores; in large functions a compact form, one checking helper call each). {@code MethodSplitter} cuts functions too large for one method; {@code LoopOutliner} (with
  * {@code LocalLiveness}) moves inner loops (and large top-level loops of entry functions, run in chunks) into methods
  * of their own, so HotSpot compiles them by invocation count. {@link dev.basalt.compiler.Support},
  * {@link dev.basalt.compiler.MemorySupport} and {@link dev.basalt.compiler.DispatchSupport} hold the run-time helpers
