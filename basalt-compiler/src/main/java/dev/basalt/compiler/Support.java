@@ -25,11 +25,10 @@ public final class Support {
      * was a read-modify-write of {@code m.fuel} per loop iteration. The volatile {@code interrupt} is read only
      * while some store has an interrupt pending ({@link StoreState#anyInterruptPending}, also a JIT constant):
      * otherwise that read would be a memory barrier in every loop, keeping HotSpot from hoisting loads (memory
-     * fields, globals) out of it. The plain {@link StoreState#checkpointsMaybeArmed} comes first, so code not yet
-     * compiled by C2 does not pay a method-handle call per checkpoint.
+     * fields, globals) out of it.
      */
     public static void charge(StoreState m, int fuel) {
-        if (StoreState.checkpointsMaybeArmed() && StoreState.checkpointsArmed()) {
+        if (StoreState.checkpointsArmed()) {
             armedCharge(m, fuel);
         }
     }

@@ -100,26 +100,8 @@ public final class StoreState {
         fuel = amount;
     }
 
-    /*
-     * The same flag as a plain field, read first (checkpointsMaybeArmed() && checkpointsArmed()): a method-handle
-     * call is cheap only once C2 has folded it, and code still in the interpreter or C1 made that call at every loop
-     * header (about 10% of a cold deflate run's first call). C2 folds checkpointsArmed() to false and drops the
-     * field read with the empty branch; the interpreter and C1 read the field, which is written before the call
-     * site's target, and syncAll publishes both to every thread.
-     */
-    private static boolean armedHint; // written holding INTERRUPTS
-
-    /**
-     * A plain-field copy of {@link #checkpointsArmed}, cheap in code not yet compiled by C2; callers test it first
-     * and then the JIT constant.
-     */
-    public static boolean checkpointsMaybeArmed() {
-        return armedHint;
-    }
-
     private static void updateArmedFlag() { // holding INTERRUPTS
         boolean armed = fuelEverEnabled || pendingStores > 0;
-        armedHint = armed;
         ARMED_FLAG.setTarget(MethodHandles.constant(boolean.class, armed));
         MutableCallSite.syncAll(new MutableCallSite[] {ARMED_FLAG});
     }
