@@ -116,13 +116,8 @@ final class Calls {
             int depth = m.depth;
             try {
                 fn.call(new Caller<>(store, caller), new RawValues(m, base));
-            } catch (WasmException e) {
-                m.depth = depth;
-                throw new WasmThrow((ExnObject) e.exn);
-            } catch (BasaltException | StackOverflowError e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new Trap(TrapKind.HOST_ERROR, e);
+            } catch (RuntimeException | StackOverflowError e) {
+                throw hostFailure(m, depth, e);
             }
             m.depth = depth;
             for (int i = 0; i < results; i++) {
@@ -130,6 +125,25 @@ final class Calls {
                 m.refs[base + i] = null;
             }
         };
+    }
+
+    /**
+     * What leaves the guest when a host function throws: a Wasm exception the host raised continues as a throw
+     * (at the call depth of the host call), Basalt's own exceptions and stack exhaustion pass through, anything
+     * else is a {@link TrapKind#HOST_ERROR} trap.
+     */
+    private static RuntimeException hostFailure(StoreState m, int depth, Throwable e) {
+        if (e instanceof WasmException w) {
+            m.depth = depth;
+            return new WasmThrow((ExnObject) w.exn);
+        }
+        if (e instanceof StackOverflowError so) {
+            throw so;
+        }
+        if (e instanceof BasaltException b) {
+            return b;
+        }
+        return new Trap(TrapKind.HOST_ERROR, e);
     }
 
     /** The engine-side form of a host function of type {@code type}. */
@@ -147,13 +161,8 @@ final class Calls {
             int depth = m.depth;
             try {
                 out = fn.call(new Caller<>(store, caller), args);
-            } catch (WasmException e) {
-                m.depth = depth;
-                throw new WasmThrow((ExnObject) e.exn);
-            } catch (BasaltException | StackOverflowError e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new Trap(TrapKind.HOST_ERROR, e);
+            } catch (RuntimeException | StackOverflowError e) {
+                throw hostFailure(m, depth, e);
             }
             m.depth = depth;
             if (out == null ? !results.isEmpty() : out.length != results.size()) {
