@@ -10,16 +10,11 @@ import dev.basalt.component.ResourceType;
 import dev.basalt.component.wit.Function;
 import dev.basalt.component.wit.Resolve;
 import dev.basalt.component.wit.TypeDef;
-import dev.basalt.component.wit.WitLoader;
 import dev.basalt.spin.SpinGuest.Cas;
 import dev.basalt.spin.SpinGuest.OpenStore;
 import dev.basalt.spin.kv.KeyValueException;
 import dev.basalt.spin.kv.KeyValueStore;
 import dev.basalt.wasi.preview2.internal.WasiWit;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -84,19 +79,7 @@ public final class SpinHost {
     private static Resolve resolve() {
         Resolve r = resolve;
         if (r == null) {
-            List<WitLoader.Source> sources = new ArrayList<>();
-            for (String f : WIT_FILES) {
-                String res = "/dev/basalt/spin/wit/" + f;
-                try (InputStream in = SpinHost.class.getResourceAsStream(res)) {
-                    if (in == null) {
-                        throw new IllegalStateException("basalt-spin is missing its resource " + res);
-                    }
-                    sources.add(new WitLoader.Source(res, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            r = WitLoader.loadPackages(sources, WitLoader.Options.DEFAULT).resolve();
+            r = WasiWit.loadResolve(SpinHost.class, "/dev/basalt/spin/wit/", WIT_FILES, "basalt-spin");
             resolve = r;
         }
         return r;
@@ -120,15 +103,7 @@ public final class SpinHost {
             Resolve.InterfaceId id = WasiWit.iface(r, iface);
             String unversioned = iface.substring(0, iface.indexOf('@'));
             ComponentLinker.LinkerInstance<T> inst = linker.instance(iface);
-            for (Resolve.TypeId t : r.iface(id).types()) {
-                String name = r.type(t).name();
-                Optional<ResourceType> res = conv.resource(t);
-                if (res.isPresent()) {
-                    inst.defineResource(name, res.get());
-                } else {
-                    inst.defineType(name, conv.named(r.definition(t)));
-                }
-            }
+            WasiWit.defineTypes(inst, r, id, conv);
             for (Function f : r.iface(id).functions()) {
                 String key = unversioned + "#" + f.name();
                 Impl impl = impls.get(key);

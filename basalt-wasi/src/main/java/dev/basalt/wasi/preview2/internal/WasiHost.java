@@ -114,15 +114,7 @@ public final class WasiHost {
         for (String iface : INTERFACES) {
             Resolve.InterfaceId id = WasiWit.iface(r, iface + "@" + VERSION);
             ComponentLinker.LinkerInstance<T> inst = linker.instance(iface + "@" + VERSION);
-            for (Resolve.TypeId t : r.iface(id).types()) {
-                String name = r.type(t).name();
-                Optional<ResourceType> res = conv.resource(t);
-                if (res.isPresent()) {
-                    inst.defineResource(name, res.get());
-                } else {
-                    inst.defineType(name, conv.named(r.definition(t)));
-                }
-            }
+            WasiWit.defineTypes(inst, r, id, conv);
             for (Function f : r.iface(id).functions()) {
                 String key = iface + "#" + f.name();
                 Impl impl = impls.get(key);

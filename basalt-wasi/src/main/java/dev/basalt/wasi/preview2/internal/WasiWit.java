@@ -37,22 +37,48 @@ public final class WasiWit {
     public static Resolve resolve() {
         Resolve r = resolve;
         if (r == null) {
-            List<WitLoader.Source> sources = new ArrayList<>();
+            List<String> files = new ArrayList<>();
             for (String p : PACKAGES) {
-                String res = "/dev/basalt/wasi/preview2/wit/" + p + ".wit";
-                try (InputStream in = WasiWit.class.getResourceAsStream(res)) {
-                    if (in == null) {
-                        throw new IllegalStateException("basalt-wasi is missing its resource " + res);
-                    }
-                    sources.add(new WitLoader.Source(res, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                files.add(p + ".wit");
             }
-            r = WitLoader.loadPackages(sources, WitLoader.Options.DEFAULT).resolve();
+            r = loadResolve(WasiWit.class, "/dev/basalt/wasi/preview2/wit/", files, "basalt-wasi");
             resolve = r;
         }
         return r;
+    }
+
+    /**
+     * Resolves WIT files shipped as class-path resources of {@code owner} under {@code directory} (a host
+     * module's own interfaces); a missing resource is a build error of {@code moduleName}, said so.
+     */
+    public static Resolve loadResolve(Class<?> owner, String directory, List<String> files, String moduleName) {
+        List<WitLoader.Source> sources = new ArrayList<>();
+        for (String f : files) {
+            String res = directory + f;
+            try (InputStream in = owner.getResourceAsStream(res)) {
+                if (in == null) {
+                    throw new IllegalStateException(moduleName + " is missing its resource " + res);
+                }
+                sources.add(new WitLoader.Source(res, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return WitLoader.loadPackages(sources, WitLoader.Options.DEFAULT).resolve();
+    }
+
+    /** Defines the types of interface {@code id} on {@code inst}: resources as resource types, the others by value. */
+    public static void defineTypes(dev.basalt.component.ComponentLinker.LinkerInstance<?> inst, Resolve r,
+            Resolve.InterfaceId id, Converter conv) {
+        for (Resolve.TypeId t : r.iface(id).types()) {
+            String name = r.type(t).name();
+            Optional<ResourceType> res = conv.resource(t);
+            if (res.isPresent()) {
+                inst.defineResource(name, res.get());
+            } else {
+                inst.defineType(name, conv.named(r.definition(t)));
+            }
+        }
     }
 
     /** The interface with qualified name {@code qualified} (e.g. {@code wasi:io/streams@0.2.12}). */
