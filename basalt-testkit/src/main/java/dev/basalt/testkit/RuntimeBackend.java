@@ -54,8 +54,12 @@ public final class RuntimeBackend implements ExecutionBackend {
         this.strategy = strategy;
     }
 
-    /** Created on first use, so that listing backends never needs the compiler on the class path. */
-    private Engine engine() {
+    /**
+     * Created on first use, so that listing backends never needs the compiler on the class path. Synchronized:
+     * scripts run on several threads at once, and two engines would leave a session's store and its components
+     * on different ones.
+     */
+    private synchronized Engine engine() {
         Engine e = engine;
         if (e == null) {
             Config.Builder config = Config.builder().strategy(strategy);
