@@ -79,9 +79,6 @@ public final class WastRunner {
         try {
             script = frontend.parseScript(fileName, content);
         } catch (Throwable t) {
-            if (isAsyncComponentScript(fileName, new String(content, java.nio.charset.StandardCharsets.UTF_8))) {
-                return new ScriptResult(fileName, List.of(Outcome.skipped(0, "script", ASYNC_SKIP_REASON)));
-            }
             return new ScriptResult(fileName, List.of(Outcome.failed(0, "script",
                     "the script does not parse: " + describe(t), unexpected(t))));
         }
@@ -90,12 +87,6 @@ public final class WastRunner {
 
     public ScriptResult run(WastScript script) {
         List<Outcome> outcomes = new ArrayList<>(script.directives().size());
-        if (isAsyncComponentScript(script.fileName(), script)) {
-            for (Directive d : script.directives()) {
-                outcomes.add(Outcome.skipped(d.line(), kind(d), ASYNC_SKIP_REASON));
-            }
-            return new ScriptResult(script.fileName(), outcomes);
-        }
         try (Run run = new Run(SpecSuite.featuresFor(script.fileName()))) {
             for (Directive d : script.directives()) {
                 outcomes.add(run.execute(d));
@@ -104,25 +95,8 @@ public final class WastRunner {
         return new ScriptResult(script.fileName(), outcomes);
     }
 
-    /** Why the scripts of the component-model testsuite's {@code async/} folder are skipped. */
-    public static final String ASYNC_SKIP_REASON = "component model async (async/ scripts): not implemented";
-
     /** Why directives that need a component instance are skipped until the component runtime is wired in. */
     public static final String COMPONENT_RUNTIME_SKIP_REASON = "component runtime";
-
-    /** A script of an {@code async/} folder that works on components (the component-model testsuite's). */
-    static boolean isAsyncComponentScript(String fileName, WastScript script) {
-        return inAsyncFolder(fileName) && script.directives().stream().anyMatch(WastRunner::componentSource);
-    }
-
-    private static boolean isAsyncComponentScript(String fileName, String text) {
-        return inAsyncFolder(fileName) && text.contains("(component");
-    }
-
-    private static boolean inAsyncFolder(String fileName) {
-        String path = fileName.replace('\\', '/');
-        return path.startsWith("async/") || path.contains("/async/");
-    }
 
     /** The directive's keyword as the script spells it. */
     public static String kind(Directive d) {
