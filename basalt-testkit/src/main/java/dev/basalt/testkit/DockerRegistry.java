@@ -7,8 +7,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -31,15 +29,7 @@ public final class DockerRegistry implements AutoCloseable {
 
     /** The registry server binary, if installed. */
     public static Optional<Path> binary() {
-        List<Path> candidates = new ArrayList<>();
-        String path = System.getenv("PATH");
-        for (String dir : (path == null ? "/usr/bin" : path + ":/usr/bin").split(":")) {
-            if (!dir.isEmpty()) {
-                candidates.add(Path.of(dir, "docker-registry"));
-                candidates.add(Path.of(dir, "registry"));
-            }
-        }
-        return candidates.stream().filter(Files::isExecutable).findFirst();
+        return Executables.find("docker-registry", "registry");
     }
 
     /**

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -58,13 +57,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** The redis-server on the PATH, if any. */
     public static Optional<Path> binary() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(dir, "redis-server");
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return Executables.find("redis-server");
     }
 
     private boolean awaitPing() throws InterruptedException {
