@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The WASI 0.2 WIT bundled with basalt-wasi (see update-wit.sh), resolved once, and the conversion of its types
+ * The WASI 0.2 and 0.3 WIT bundled with basalt-wasi (see update-wit.sh), resolved once, and the conversion of its types
  * into the runtime's {@link ValueType}s. The host's function types come from here rather than being written out
  * by hand, so they match what a component built against the same WIT imports, name for name.
  */
@@ -28,7 +28,11 @@ public final class WasiWit {
     /** The packages in dependency order. */
     private static final List<String> PACKAGES = List.of("io", "clocks", "random", "filesystem", "sockets", "cli", "http");
 
+    /** The WASI 0.3 packages in dependency order (0.3 has no wasi:io: streams and futures are built-ins). */
+    private static final List<String> PACKAGES_P3 = List.of("clocks", "random", "filesystem", "sockets", "cli", "http");
+
     private static volatile Resolve resolve;
+    private static volatile Resolve resolveP3;
 
     private WasiWit() {
     }
@@ -43,6 +47,17 @@ public final class WasiWit {
             }
             r = loadResolve(WasiWit.class, "/dev/basalt/wasi/preview2/wit/", files, "basalt-wasi");
             resolve = r;
+        }
+        return r;
+    }
+
+    /** The resolved WASI 0.3 packages ({@code wasi:*@0.3.0}, bundled by {@code update-wit.sh p3}). */
+    public static Resolve resolveP3() {
+        Resolve r = resolveP3;
+        if (r == null) {
+            r = loadResolve(WasiWit.class, "/dev/basalt/wasi/preview3/wit/",
+                    PACKAGES_P3.stream().map(p -> p + ".wit").toList(), "basalt-wasi");
+            resolveP3 = r;
         }
         return r;
     }
@@ -113,7 +128,7 @@ public final class WasiWit {
             for (Function.Param p : f.params()) {
                 params.add(new ComponentFuncType.Param(p.name(), valueType(p.type())));
             }
-            return new ComponentFuncType(params, f.result().map(this::valueType));
+            return new ComponentFuncType(params, f.result().map(this::valueType), f.async());
         }
 
         public ValueType valueType(WitType t) {
@@ -146,8 +161,8 @@ public final class WasiWit {
                     yield h.borrow() ? new ValueType.BorrowType(rt) : new ValueType.OwnType(rt);
                 }
                 case WitType.MapOf m -> throw new IllegalStateException("map<> is not used by WASI 0.2");
-                case WitType.FutureOf fu -> throw new IllegalStateException("future<> is not used by WASI 0.2");
-                case WitType.StreamOf st -> throw new IllegalStateException("stream<> is not used by WASI 0.2");
+                case WitType.FutureOf fu -> new ValueType.FutureType(fu.payload().map(this::valueType));
+                case WitType.StreamOf st -> new ValueType.StreamType(st.payload().map(this::valueType));
             };
         }
 
