@@ -20,7 +20,7 @@ import java.util.function.Function;
  *
  * Runtimes: {@code native} (the same C, clang -O2), {@code v8} (node), {@code basalt-compiler},
  * {@code basalt-compiler-cold} (a fresh JVM per run), {@code basalt-auto} (tiering), {@code basalt-interp},
- * {@code endive-interp}, {@code graalwasm-jit} (Truffle's optimizing runtime, a fresh JVM per workload) and, only
+ * {@code endive-compiler}, {@code endive-interp}, {@code graalwasm-jit} (Truffle's optimizing runtime, a fresh JVM per workload) and, only
  * when asked for, {@code graalwasm} (Truffle's fallback interpreter). Interpreters get the slow warm-up and
  * iteration counts, {@code graalwasm-jit} the JIT warm-up count. Each call of {@code run} gets a fresh instance; run times exclude
  * instantiation, which is its own column.
@@ -28,10 +28,10 @@ import java.util.function.Function;
 public final class BenchMain {
     /** Issue 4's table, in this order, when {@code --runtimes} is not given. */
     static final List<String> DEFAULT_RUNTIMES = List.of("native", "v8", "basalt-compiler", "basalt-compiler-cold",
-            "basalt-auto", "basalt-interp", "endive-interp", "graalwasm-jit");
+            "basalt-auto", "basalt-interp", "endive-compiler", "endive-interp", "graalwasm-jit");
     /** Every runtime {@code --runtimes} accepts: the defaults and GraalWasm on Truffle's fallback runtime. */
     static final List<String> ALL_RUNTIMES = List.of("native", "v8", "basalt-compiler", "basalt-compiler-cold",
-            "basalt-auto", "basalt-interp", "endive-interp", "graalwasm-jit", "graalwasm");
+            "basalt-auto", "basalt-interp", "endive-compiler", "endive-interp", "graalwasm-jit", "graalwasm");
 
     public static void main(String[] args) {
         int warmup = 5;
@@ -82,6 +82,7 @@ public final class BenchMain {
                 case "basalt-compiler-cold" -> new ColdRun(coldRuns);
                 case "basalt-auto" -> new BasaltAutoRunner();
                 case "basalt-interp" -> new BasaltInterpreterRunner();
+                case "endive-compiler" -> new EndiveCompilerRunner();
                 case "endive-interp" -> new EndiveInterpreterRunner();
                 case "graalwasm-jit" -> new GraalWasmRunner(true, graalvm);
                 case "graalwasm" -> new GraalWasmRunner(false, graalvm);

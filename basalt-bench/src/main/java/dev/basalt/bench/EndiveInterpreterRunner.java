@@ -3,7 +3,7 @@ package dev.basalt.bench;
 import run.endive.wasm.Parser;
 import run.endive.wasm.WasmModule;
 
-/** Endive 1.0.1 (formerly Chicory), its interpreter. Compile = {@link Parser#parse}. */
+/** Endive 1.0.0 (formerly Chicory), its interpreter. Compile = {@link Parser#parse}. */
 final class EndiveInterpreterRunner extends JvmRunner {
     @Override
     public String name() {
