@@ -53,6 +53,34 @@ public final class ComponentFunc {
         return results[0].values();
     }
 
+    /**
+     * Starts a call without waiting for it: the callee runs until it returns or blocks (an export of an async type
+     * may wait for subtasks, streams, futures), and goes on while the store's event loop runs
+     * ({@link ComponentCall#join}, {@link ComponentEventLoop}); several calls may be in progress at once. A callee
+     * that is not async-typed has returned when this does.
+     */
+    public ComponentCall callAsync(ComponentValue... args) {
+        return callAsync(Arrays.asList(args));
+    }
+
+    public ComponentCall callAsync(List<ComponentValue> args) {
+        if (args.size() != fn.type().params().size()) {
+            throw new ComponentException("function `" + name + "` takes " + fn.type().params().size()
+                    + " arguments, " + args.size() + " given");
+        }
+        List<ComponentValue> copy = List.copyOf(args);
+        java.util.concurrent.CompletableFuture<List<ComponentValue>> result = new java.util.concurrent.CompletableFuture<>();
+        FuncInst.OnCancel onCancel = fn.callAsync(null, () -> Lifted.of(copy), r -> {
+            if (r == null) {
+                result.completeExceptionally(new java.util.concurrent.CancellationException(
+                        "`" + name + "` acknowledged the cancellation before it returned"));
+            } else {
+                result.complete(r.values());
+            }
+        });
+        return new ComponentCall(store, result, onCancel);
+    }
+
     /** Calls a function with at most one result and returns it, if any. */
     public Optional<ComponentValue> callOne(ComponentValue... args) {
         List<ComponentValue> r = call(args);

@@ -3,6 +3,7 @@ package dev.basalt.component;
 import dev.basalt.Engine;
 import dev.basalt.Module;
 import dev.basalt.Store;
+import dev.basalt.component.internal.runtime.HostAsync;
 import dev.basalt.component.internal.runtime.HostFunc;
 import dev.basalt.component.internal.runtime.InstantiationPlan;
 import dev.basalt.component.internal.runtime.Instantiator;
@@ -59,6 +60,13 @@ public final class ComponentLinker<T> {
 
     public ComponentLinker<T> defineFunction(String name, ComponentFuncType type, ComponentHostFunction<T> fn) {
         root.defineFunction(name, type, fn);
+        return this;
+    }
+
+    /** Defines an async host function at the top level ({@link LinkerInstance#defineAsyncFunction}). */
+    public ComponentLinker<T> defineAsyncFunction(String name, ComponentFuncType type,
+            ComponentAsyncHostFunction<T> fn) {
+        root.defineAsyncFunction(name, type, fn);
         return this;
     }
 
@@ -121,6 +129,7 @@ public final class ComponentLinker<T> {
     private static Object planValue(Object d) {
         return switch (d) {
             case HostDefinition<?> h -> InstantiationPlan.perInstanceFunc(h.type());
+            case AsyncHostDefinition<?> h -> InstantiationPlan.perInstanceFunc(h.type());
             case LinkerInstance<?> i -> {
                 Map<String, Object> exports = new LinkedHashMap<>();
                 i.definitions.forEach((k, v) -> exports.put(k, planValue(v)));
@@ -136,6 +145,9 @@ public final class ComponentLinker<T> {
     private static Object prototype(Object d, String name) {
         return switch (d) {
             case HostDefinition<?> h -> new HostFunc(name, h.type(), args -> {
+                throw new IllegalStateException("the type-checking stand-in of a host function was called");
+            });
+            case AsyncHostDefinition<?> h -> new HostFunc(name, h.type(), args -> {
                 throw new IllegalStateException("the type-checking stand-in of a host function was called");
             });
             case LinkerInstance<?> i -> {
@@ -164,7 +176,7 @@ public final class ComponentLinker<T> {
 
     private static void checkKind(String name, dev.basalt.component.model.Sort sort, Object d) {
         boolean ok = switch (sort) {
-            case FUNC -> d instanceof HostDefinition<?>;
+            case FUNC -> d instanceof HostDefinition<?> || d instanceof AsyncHostDefinition<?>;
             case INSTANCE -> d instanceof LinkerInstance<?> || d instanceof ComponentInstance;
             case TYPE -> d instanceof ResourceType || d instanceof ValueType;
             case COMPONENT -> d instanceof Component;
@@ -181,6 +193,7 @@ public final class ComponentLinker<T> {
     static String kindOf(Object d) {
         return switch (d) {
             case HostDefinition<?> h -> "a function";
+            case AsyncHostDefinition<?> h -> "a function";
             case LinkerInstance<?> i -> "an instance";
             case ComponentInstance i -> "an instance";
             case ResourceType r -> "a resource type";
@@ -192,6 +205,9 @@ public final class ComponentLinker<T> {
     }
 
     record HostDefinition<T>(ComponentFuncType type, ComponentHostFunction<T> fn) {
+    }
+
+    record AsyncHostDefinition<T>(ComponentFuncType type, ComponentAsyncHostFunction<T> fn) {
     }
 
     /** A named group of definitions (an instance import such as an interface). */
@@ -214,6 +230,22 @@ public final class ComponentLinker<T> {
 
         public LinkerInstance<T> defineFunction(String name, ComponentFuncType type, ComponentHostFunction<T> fn) {
             put(name, new HostDefinition<>(Objects.requireNonNull(type, "type"), Objects.requireNonNull(fn, "fn")));
+            return this;
+        }
+
+        /**
+         * Defines a host function of an {@code async} type ({@code type.async()}) whose results come later: the
+         * calling guest task waits while the store's other tasks run (see {@link ComponentAsyncHostFunction}).
+         */
+        public LinkerInstance<T> defineAsyncFunction(String name, ComponentFuncType type,
+                ComponentAsyncHostFunction<T> fn) {
+            Objects.requireNonNull(type, "type");
+            if (!type.async()) {
+                throw new ComponentException("`" + name + "`: an async host function needs an async function type "
+                        + "(a guest may call a function of a type that is not async from a task that cannot wait), "
+                        + "got " + type);
+            }
+            put(name, new AsyncHostDefinition<>(type, Objects.requireNonNull(fn, "fn")));
             return this;
         }
 
@@ -328,6 +360,10 @@ public final class ComponentLinker<T> {
             case HostDefinition<?> h -> {
                 HostDefinition<T> def = (HostDefinition<T>) h;
                 yield new HostFunc(name, def.type(), args -> def.fn().call(store, args));
+            }
+            case AsyncHostDefinition<?> h -> {
+                AsyncHostDefinition<T> def = (AsyncHostDefinition<T>) h;
+                yield HostAsync.asyncFunction(store, name, def.type(), args -> def.fn().call(store, args));
             }
             case LinkerInstance<?> i -> ((LinkerInstance<T>) i).bind(store);
             case ComponentInstance ci -> {

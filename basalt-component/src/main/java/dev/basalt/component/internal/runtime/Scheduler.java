@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The component-model side of a {@link Store} (CanonicalABI.md {@code Store}): the threads waiting for something
@@ -24,6 +26,18 @@ final class Scheduler {
     final List<CmThread> waiting = new ArrayList<>();
     /** The running thread ({@code current_thread()}); null while the host runs. */
     CmThread current;
+    /**
+     * Work the host posts from any Java thread (completions of async host calls, host-side stream and future
+     * operations; see {@link HostAsync}); the event loop runs it between guest turns, on the thread that drives
+     * the store.
+     */
+    private final LinkedBlockingQueue<Runnable> hostWork = new LinkedBlockingQueue<>();
+    /**
+     * Host-side activity that may still post work: async host calls in flight and stream/future ends the host
+     * holds. While it is positive, an event loop with nothing ready waits for posted work instead of reporting
+     * a deadlock.
+     */
+    final AtomicInteger hostActivity = new AtomicInteger();
 
     private Scheduler(Store<?> store) {
         this.store = store;
@@ -48,6 +62,11 @@ final class Scheduler {
      * from the host. Returns false when no thread is ready: the event loop cannot make progress.
      */
     boolean tick() {
+        Runnable work = hostWork.poll();
+        if (work != null) {
+            work.run();
+            return true;
+        }
         for (CmThread t : waiting) {
             if (t.ready()) {
                 List<RuntimeInstance> entered = t.task.inst.enter(null);
@@ -61,10 +80,27 @@ final class Scheduler {
 
     static final String DEADLOCK = "deadlock detected: event loop cannot make further progress";
 
-    /** Runs the event loop until {@code done} holds; traps when nothing can run before that. */
+    /** Queues host work for the event loop (any thread). */
+    void post(Runnable work) {
+        hostWork.add(work);
+    }
+
+    /**
+     * Runs the event loop until {@code done} holds; traps when nothing can run before that and the host holds
+     * nothing that could post work, else waits for the host's work.
+     */
     void runUntil(java.util.function.BooleanSupplier done) {
         while (!done.getAsBoolean()) {
-            Traps.trapIf(!tick(), DEADLOCK);
+            if (!tick()) {
+                Traps.trapIf(hostActivity.get() <= 0, DEADLOCK);
+                try {
+                    hostWork.take().run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new dev.basalt.component.ComponentException(
+                            "interrupted while the event loop waited for the host's asynchronous work", e);
+                }
+            }
         }
     }
 }

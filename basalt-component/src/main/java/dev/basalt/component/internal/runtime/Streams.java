@@ -21,8 +21,11 @@ final class Streams {
 
     static final int COMPLETED = 0, DROPPED = 1, CANCELLED = 2;
 
-    /** A guest buffer: {@code length} elements of {@code elem} (null: no payload) at {@code ptr}. */
-    static final class Buffer {
+    /**
+     * A guest buffer: {@code length} elements of {@code elem} (null: no payload) at {@code ptr}. The host's buffers
+     * ({@link HostAsync}) extend it, holding Java values instead of guest memory.
+     */
+    static class Buffer {
         static final long MAX_LENGTH = (1L << 28) - 1;
         final AbiContext cx;
         final Layout elem;
@@ -40,6 +43,13 @@ final class Streams {
             this.elem = elem;
             this.ptr = ptr;
             this.length = (int) length;
+        }
+
+        /** A host buffer of {@code length} elements (no guest memory behind it). */
+        Buffer(int length) {
+            this.cx = null;
+            this.elem = null;
+            this.length = length;
         }
 
         int remain() {
@@ -78,6 +88,11 @@ final class Streams {
         final boolean future;
         final Optional<ValueType> t;
         boolean dropped;
+        /**
+         * Whether the readable end is a value in the host's hands ({@code ComponentValue.AsyncEnd}: created by the
+         * host or lifted out of a guest) that may be lowered into a guest or read by the host, once.
+         */
+        boolean readableHeldByHost;
         RuntimeInstance pendingInst;
         Buffer pendingBuffer;
         Consumer<Runnable> pendingOnCopy;
@@ -169,7 +184,10 @@ final class Streams {
         }
 
         void futureRead(RuntimeInstance inst, Buffer dst, IntConsumer onCopyDone) {
-            if (pendingBuffer == null) {
+            if (dropped) {
+                // only a host writer can drop without writing (a guest's drop traps first): the read sees DROPPED
+                onCopyDone.accept(DROPPED);
+            } else if (pendingBuffer == null) {
                 setPending(inst, dst, null, onCopyDone);
             } else {
                 checkIntraComponent(inst);
@@ -254,6 +272,7 @@ final class Streams {
                 : "cannot lift stream after being notified that the writable end dropped");
         Traps.trapIf(e.inWaitableSet(), "cannot lift " + noun + " while it's in a waitable set");
         cx.inst.handles.removeAny(i);
+        e.shared.readableHeldByHost = true;
         return new ComponentValue.AsyncEnd(e.shared);
     }
 
@@ -261,6 +280,15 @@ final class Streams {
         if (!(v instanceof ComponentValue.AsyncEnd a) || !(a.shared() instanceof Shared shared)) {
             throw new dev.basalt.component.ComponentException("expected a " + t.type + " value, got " + v);
         }
+        if (!shared.t.equals(elementType(t.type)) || shared.future != (t.kind == Layout.Kind.FUTURE)) {
+            throw new dev.basalt.component.ComponentException("expected a " + t.type + " value, got the readable end "
+                    + "of a " + (shared.future ? "future" : "stream") + shared.t.map(e -> "<" + e + ">").orElse(""));
+        }
+        if (!shared.readableHeldByHost) {
+            throw new dev.basalt.component.ComponentException("the readable end of this "
+                    + (shared.future ? "future" : "stream") + " was already given away (to a guest or a host reader)");
+        }
+        shared.readableHeldByHost = false;
         return Integer.toUnsignedLong(cx.inst.handles.add(new End(shared, true)));
     }
 
