@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the key-value/variables test handler (src/test/c/kv-handler.c) into a component,
+# Builds the key-value/variables/sqlite/redis test handler (src/test/c/kv-handler.c) into a component,
 # src/test/resources/kv-handler.component.wasm (committed, so tests need neither clang nor node).
 # The C file has hand-written canonical-ABI glue (no wit-bindgen on Debian); `jco embed` types it with the world
 # below (basalt-wasi's WASI 0.2 WIT plus this module's wasi:keyvalue, fermyon:spin and wasi:config WIT) and
@@ -35,6 +35,8 @@ world handler {
   import wasi:keyvalue/atomics@0.2.0-draft2;
   import wasi:keyvalue/batch@0.2.0-draft2;
   import wasi:config/store@0.2.0-draft-2024-09-27;
+  import fermyon:spin/sqlite@2.0.0;
+  import fermyon:spin/redis@2.0.0;
   export wasi:http/incoming-handler@0.2.12;
 }
 WIT

@@ -14,6 +14,14 @@
      /wasi/LABEL/setmany      batch.set-many of the body's lines "K=V";  /wasi/LABEL/delmany/K1,K2
      /var/NAME                fermyon:spin/variables.get: the value, or 500 "error: CASE: message"
      /config/NAME             wasi:config/store.get: the value, or 404 "none";  /config-all  "K=V" lines
+     /sql/DB                  fermyon:spin/sqlite: the body's first line is a statement, each further line a
+                              parameter (i:INT, r:REAL, t:TEXT, x:HEX blob, n); the answer is the columns joined by
+                              "|", then a line per row ("i:1|r:2500e-3|t:x|x:00ff|n": reals in thousandths)
+     /sql-open/DB/N           opens DB N times without dropping: "opened N" or the first error
+     /redis/OP                fermyon:spin/redis: the body's first line is the address, the further lines the
+                              arguments: publish CHANNEL MSG | get KEY | set KEY VALUE | incr KEY | del KEY... |
+                              sadd KEY V... | srem KEY V... | smembers KEY | execute CMD ARG... (ARG i:N is an int64)
+     /redis-open/N            opens the body's address N times without dropping
    Any error of a key-value operation answers 500 "error: CASE[: message]". The path is the request's
    spin-path-info header where there is one (behind basalt serve's route /prefix/... it is the part below the
    prefix), else its path. */
@@ -74,6 +82,22 @@ IMPORT(WAT, "[resource-drop]cas") void wat_cas_drop(int32_t);
 IMPORT(WBA, "get-many") void wba_get_many(int32_t, const void *, int32_t, void *ret);
 IMPORT(WBA, "set-many") void wba_set_many(int32_t, const void *, int32_t, void *ret);
 IMPORT(WBA, "delete-many") void wba_delete_many(int32_t, const void *, int32_t, void *ret);
+#define SQL "fermyon:spin/sqlite@2.0.0"
+#define RDS "fermyon:spin/redis@2.0.0"
+IMPORT(SQL, "[static]connection.open") void sql_open(const char *, int32_t, void *ret);
+IMPORT(SQL, "[method]connection.execute") void sql_execute(int32_t, const char *, int32_t, const void *, int32_t, void *ret);
+IMPORT(SQL, "[resource-drop]connection") void sql_drop(int32_t);
+IMPORT(RDS, "[static]connection.open") void rds_open(const char *, int32_t, void *ret);
+IMPORT(RDS, "[method]connection.publish") void rds_publish(int32_t, const char *, int32_t, const void *, int32_t, void *ret);
+IMPORT(RDS, "[method]connection.get") void rds_get(int32_t, const char *, int32_t, void *ret);
+IMPORT(RDS, "[method]connection.set") void rds_set(int32_t, const char *, int32_t, const void *, int32_t, void *ret);
+IMPORT(RDS, "[method]connection.incr") void rds_incr(int32_t, const char *, int32_t, void *ret);
+IMPORT(RDS, "[method]connection.del") void rds_del(int32_t, const void *, int32_t, void *ret);
+IMPORT(RDS, "[method]connection.sadd") void rds_sadd(int32_t, const char *, int32_t, const void *, int32_t, void *ret);
+IMPORT(RDS, "[method]connection.smembers") void rds_smembers(int32_t, const char *, int32_t, void *ret);
+IMPORT(RDS, "[method]connection.srem") void rds_srem(int32_t, const char *, int32_t, const void *, int32_t, void *ret);
+IMPORT(RDS, "[method]connection.execute") void rds_execute(int32_t, const char *, int32_t, const void *, int32_t, void *ret);
+IMPORT(RDS, "[resource-drop]connection") void rds_drop(int32_t);
 IMPORT(WCF, "get") void cfg_get(const char *, int32_t, void *ret);
 IMPORT(WCF, "get-all") void cfg_get_all(void *ret);
 
@@ -334,6 +358,165 @@ static void do_config_all(int32_t out) {
   respond_buf(out, 200, &o);
 }
 
+static const char *SQL_ERRORS[] = {"no-such-database", "access-denied", "invalid-connection", "database-full", "io"};
+static const char *RDS_ERRORS[] = {"invalid-address", "too-many-connections", "type-error", "other"};
+
+/* the body's lines (not copied: pointers into the body) */
+static str_t *lines(buf_t *body, int *count) {
+  str_t *l = malloc(sizeof(str_t) * (body->len + 1)); int n = 0; size_t start = 0;
+  for (size_t i = 0; i <= body->len; i++) {
+    if (i == body->len || body->p[i] == '\n') {
+      if (i > start || i < body->len) { l[n].p = body->p + start; l[n].len = i - start; n++; }
+      start = i + 1;
+    }
+  }
+  *count = n; return l;
+}
+static int hexval(char c) { return c <= '9' ? c - '0' : (c | 32) - 'a' + 10; }
+static void put_hex(buf_t *b, const uint8_t *p, size_t n) {
+  static const char *H = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) { put(b, &H[p[i] >> 4], 1); put(b, &H[p[i] & 15], 1); }
+}
+
+static void do_sql(int32_t out, const char *rest, buf_t *body) {
+  ret_t r; buf_t o = {0}; int n;
+  str_t db = seg(&rest);
+  str_t *l = lines(body, &n);
+  if (n < 1) { respond(out, 400, "no statement", 12); return; }
+  sql_open(db.p, (int32_t)db.len, &r);
+  if (U8(r, 0)) { error_text(&o, &r, 4, SQL_ERRORS, 4); respond_buf(out, 500, &o); return; }
+  int32_t conn = I32(r, 4);
+  /* value: 16 bytes, tag at 0, payload at 8 */
+  uint8_t *params = aligned_alloc(8, 16 * (size_t)(n > 1 ? n - 1 : 1));
+  for (int i = 1; i < n; i++) {
+    uint8_t *v = params + 16 * (i - 1); const char *p = l[i].p + 2; size_t len = l[i].len >= 2 ? l[i].len - 2 : 0;
+    switch (l[i].p[0]) {
+      case 'i': v[0] = 0; *(int64_t *)(v + 8) = parse_i64(p, len); break;
+      case 'r': { v[0] = 1; char *tmp = strndup(p, len); *(double *)(v + 8) = strtod(tmp, 0); break; }
+      case 't': v[0] = 2; *(int32_t *)(v + 8) = (int32_t)(intptr_t)p; *(int32_t *)(v + 12) = (int32_t)len; break;
+      case 'x': { v[0] = 3; uint8_t *bytes = malloc(len / 2 + 1);
+        for (size_t k = 0; k + 1 < len; k += 2) bytes[k / 2] = (uint8_t)(hexval(p[k]) * 16 + hexval(p[k + 1]));
+        *(int32_t *)(v + 8) = (int32_t)(intptr_t)bytes; *(int32_t *)(v + 12) = (int32_t)(len / 2); break; }
+      default: v[0] = 4; break;
+    }
+  }
+  sql_execute(conn, l[0].p, (int32_t)l[0].len, params, n - 1, &r);
+  int status = 200;
+  if (U8(r, 0)) { error_text(&o, &r, 4, SQL_ERRORS, 4); status = 500; }
+  else {
+    int32_t *cols = (int32_t *)(intptr_t)I32(r, 4); int ncols = I32(r, 8);
+    for (int c = 0; c < ncols; c++) { if (c) puts_(&o, "|"); put(&o, (char *)(intptr_t)cols[2 * c], cols[2 * c + 1]); }
+    puts_(&o, "\n");
+    int32_t *rows = (int32_t *)(intptr_t)I32(r, 12); int nrows = I32(r, 16);
+    for (int i = 0; i < nrows; i++) {
+      uint8_t *vals = (uint8_t *)(intptr_t)rows[2 * i]; int nv = rows[2 * i + 1];
+      for (int c = 0; c < nv; c++) {
+        uint8_t *v = vals + 16 * c;
+        if (c) puts_(&o, "|");
+        switch (v[0]) {
+          case 0: puts_(&o, "i:"); put_i64(&o, *(int64_t *)(v + 8)); break;
+          case 1: puts_(&o, "r:"); put_i64(&o, (int64_t)(*(double *)(v + 8) * 1000)); puts_(&o, "e-3"); break;
+          case 2: puts_(&o, "t:"); put(&o, (char *)(intptr_t)*(int32_t *)(v + 8), *(int32_t *)(v + 12)); break;
+          case 3: puts_(&o, "x:"); put_hex(&o, (uint8_t *)(intptr_t)*(int32_t *)(v + 8), *(int32_t *)(v + 12)); break;
+          default: puts_(&o, "n"); break;
+        }
+      }
+      puts_(&o, "\n");
+    }
+  }
+  sql_drop(conn);
+  respond_buf(out, status, &o);
+}
+
+static void do_sql_open(int32_t out, const char *rest) {
+  ret_t r; buf_t o = {0};
+  str_t db = seg(&rest);
+  int n = atoi(rest), i;
+  for (i = 0; i < n; i++) {
+    sql_open(db.p, (int32_t)db.len, &r);
+    if (U8(r, 0)) { error_text(&o, &r, 4, SQL_ERRORS, 4); puts_(&o, " after "); put_i64(&o, i); respond_buf(out, 500, &o); return; }
+  }
+  puts_(&o, "opened "); put_i64(&o, n);
+  respond_buf(out, 200, &o);
+}
+
+/* strings l[from..n) as a list<string> */
+static int32_t *string_list(str_t *l, int from, int n) {
+  int32_t *list = malloc(8 * (size_t)(n - from + 1));
+  for (int i = from; i < n; i++) { list[2 * (i - from)] = (int32_t)(intptr_t)l[i].p; list[2 * (i - from) + 1] = (int32_t)l[i].len; }
+  return list;
+}
+
+static void do_redis(int32_t out, const char *op_path, buf_t *body) {
+  ret_t r; buf_t o = {0}; int n;
+  str_t *l = lines(body, &n);
+  if (n < 1) { respond(out, 400, "no address", 10); return; }
+  rds_open(l[0].p, (int32_t)l[0].len, &r);
+  if (U8(r, 0)) { error_text(&o, &r, 4, RDS_ERRORS, 3); respond_buf(out, 500, &o); return; }
+  int32_t c = I32(r, 4);
+  str_t op = { op_path, strlen(op_path) };
+  int status = 200;
+#define ROP(name) (op.len == strlen(name) && !strncmp(op.p, name, op.len))
+#define RFAIL(off) { error_text(&o, &r, off, RDS_ERRORS, 3); status = 500; }
+#define ARG(i) (i < n ? l[i].p : ""), (int32_t)(i < n ? l[i].len : 0)
+  if (ROP("publish")) {
+    rds_publish(c, ARG(1), ARG(2), &r);
+    if (U8(r, 0)) RFAIL(4) else puts_(&o, "ok");
+  } else if (ROP("get")) {
+    rds_get(c, ARG(1), &r);
+    if (U8(r, 0)) RFAIL(4) else if (U8(r, 4)) put(&o, PTR(r, 8), I32(r, 12)); else { puts_(&o, "none"); status = 404; }
+  } else if (ROP("set")) {
+    rds_set(c, ARG(1), ARG(2), &r);
+    if (U8(r, 0)) RFAIL(4) else puts_(&o, "ok");
+  } else if (ROP("incr")) {
+    rds_incr(c, ARG(1), &r);
+    if (U8(r, 0)) RFAIL(8) else put_i64(&o, I64(r, 8));
+  } else if (ROP("del") || ROP("sadd") || ROP("srem")) {
+    if (ROP("del")) rds_del(c, string_list(l, 1, n), n - 1, &r);
+    else if (ROP("sadd")) rds_sadd(c, ARG(1), string_list(l, 2, n), n > 2 ? n - 2 : 0, &r);
+    else rds_srem(c, ARG(1), string_list(l, 2, n), n > 2 ? n - 2 : 0, &r);
+    if (U8(r, 0)) RFAIL(4) else put_i64(&o, (uint32_t)I32(r, 4));
+  } else if (ROP("smembers")) {
+    rds_smembers(c, ARG(1), &r);
+    if (U8(r, 0)) RFAIL(4) else for (int i = 0; i < I32(r, 8); i++) {
+      int32_t *e = (int32_t *)(intptr_t)I32(r, 4) + 2 * i;
+      put(&o, (char *)(intptr_t)e[0], e[1]); puts_(&o, "\n");
+    }
+  } else if (ROP("execute")) {
+    /* redis-parameter: 16 bytes, tag at 0 (0 int64, 1 binary), payload at 8 */
+    uint8_t *args = aligned_alloc(8, 16 * (size_t)(n > 2 ? n - 2 : 1));
+    for (int i = 2; i < n; i++) {
+      uint8_t *a = args + 16 * (i - 2);
+      if (l[i].len > 2 && !strncmp(l[i].p, "i:", 2)) { a[0] = 0; *(int64_t *)(a + 8) = parse_i64(l[i].p + 2, l[i].len - 2); }
+      else { a[0] = 1; *(int32_t *)(a + 8) = (int32_t)(intptr_t)l[i].p; *(int32_t *)(a + 12) = (int32_t)l[i].len; }
+    }
+    rds_execute(c, ARG(1), args, n > 2 ? n - 2 : 0, &r);
+    if (U8(r, 0)) RFAIL(4) else for (int i = 0; i < I32(r, 8); i++) {
+      uint8_t *e = (uint8_t *)(intptr_t)I32(r, 4) + 16 * i;
+      switch (e[0]) {
+        case 0: puts_(&o, "nil"); break;
+        case 1: puts_(&o, "status:"); put(&o, (char *)(intptr_t)*(int32_t *)(e + 8), *(int32_t *)(e + 12)); break;
+        case 2: puts_(&o, "int:"); put_i64(&o, *(int64_t *)(e + 8)); break;
+        default: puts_(&o, "bin:"); put(&o, (char *)(intptr_t)*(int32_t *)(e + 8), *(int32_t *)(e + 12)); break;
+      }
+      puts_(&o, "\n");
+    }
+  } else { puts_(&o, "unknown operation"); status = 400; }
+  rds_drop(c);
+  respond_buf(out, status, &o);
+}
+
+static void do_redis_open(int32_t out, const char *rest, buf_t *body) {
+  ret_t r; buf_t o = {0};
+  int n = atoi(rest), i;
+  for (i = 0; i < n; i++) {
+    rds_open(body->p ? body->p : "", (int32_t)body->len, &r);
+    if (U8(r, 0)) { error_text(&o, &r, 4, RDS_ERRORS, 3); puts_(&o, " after "); put_i64(&o, i); respond_buf(out, 500, &o); return; }
+  }
+  puts_(&o, "opened "); put_i64(&o, n);
+  respond_buf(out, 200, &o);
+}
+
 __attribute__((export_name("wasi:http/incoming-handler@0.2.12#handle")))
 void handle(int32_t request, int32_t response_out) {
   ret_t r;
@@ -357,5 +540,9 @@ void handle(int32_t request, int32_t response_out) {
   else if (!strncmp(p, "/var/", 5)) do_var(response_out, p + 5);
   else if (!strcmp(p, "/config-all")) do_config_all(response_out);
   else if (!strncmp(p, "/config/", 8)) do_config(response_out, p + 8);
+  else if (!strncmp(p, "/sql/", 5)) do_sql(response_out, p + 5, &body);
+  else if (!strncmp(p, "/sql-open/", 10)) do_sql_open(response_out, p + 10);
+  else if (!strncmp(p, "/redis/", 7)) do_redis(response_out, p + 7, &body);
+  else if (!strncmp(p, "/redis-open/", 12)) do_redis_open(response_out, p + 12, &body);
   else respond(response_out, 404, "no such operation", 17);
 }

@@ -3,6 +3,9 @@ package dev.basalt.spin;
 import dev.basalt.Trap;
 import dev.basalt.TrapKind;
 import dev.basalt.spin.kv.KeyValueStore;
+import dev.basalt.spin.redis.RedisAddress;
+import dev.basalt.spin.redis.RedisClient;
+import dev.basalt.spin.sqlite.SqliteDatabase;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Spin host state of one component instance: its {@link SpinConfig} and the handles it holds (open stores
- * and buckets, compare-and-swap tokens). One per instance; closing it releases what the guest left open (the
- * stores themselves belong to the application's {@link dev.basalt.spin.kv.KeyValueStores}).
+ * and buckets, compare-and-swap tokens, SQLite and Redis connections). One per instance; closing it releases what
+ * the guest left open (closing its Redis connections; the stores and databases themselves belong to the
+ * application's {@link dev.basalt.spin.kv.KeyValueStores} and {@link dev.basalt.spin.sqlite.SqliteDatabases}).
  *
  * {@snippet :
  * ComponentLinker<SpinGuest> linker = ComponentLinker.create(engine);
@@ -34,7 +38,7 @@ public final class SpinGuest implements AutoCloseable {
     private static final AtomicInteger NEXT = new AtomicInteger(1);
 
     /** A host resource held by a guest. */
-    abstract static sealed class Handle permits OpenStore, Cas {
+    abstract static sealed class Handle permits OpenStore, Cas, SqliteConnection, RedisConnection {
         SpinGuest owner;
         int rep;
     }
@@ -63,6 +67,28 @@ public final class SpinGuest implements AutoCloseable {
         }
     }
 
+    /** An open SQLite database ({@code fermyon:spin/sqlite}'s {@code connection}). */
+    static final class SqliteConnection extends Handle {
+        final String name;
+        final SqliteDatabase database;
+
+        SqliteConnection(String name, SqliteDatabase database) {
+            this.name = name;
+            this.database = database;
+        }
+    }
+
+    /** A connection to a Redis server ({@code fermyon:spin/redis}'s {@code connection}); closed when dropped. */
+    static final class RedisConnection extends Handle {
+        final RedisAddress address;
+        final RedisClient client;
+
+        RedisConnection(RedisAddress address, RedisClient client) {
+            this.address = address;
+            this.client = client;
+        }
+    }
+
     private final SpinConfig config;
     private final Map<Integer, Handle> owned = new LinkedHashMap<>();
 
@@ -85,6 +111,10 @@ public final class SpinGuest implements AutoCloseable {
 
     synchronized int openStores() {
         return (int) owned.values().stream().filter(h -> h instanceof OpenStore).count();
+    }
+
+    synchronized int count(Class<? extends Handle> type) {
+        return (int) owned.values().stream().filter(type::isInstance).count();
     }
 
     synchronized int add(Handle h) {
@@ -124,18 +154,27 @@ public final class SpinGuest implements AutoCloseable {
             synchronized (h.owner) {
                 h.owner.owned.remove(rep);
             }
+            release(h);
+        }
+    }
+
+    /** What a handle holds beyond the table entry (a Redis connection's socket). */
+    private static void release(Handle h) {
+        if (h instanceof RedisConnection r) {
+            r.client.close();
         }
     }
 
     @Override
     public void close() {
-        List<Integer> reps;
+        List<Handle> handles;
         synchronized (this) {
-            reps = new ArrayList<>(owned.keySet());
+            handles = new ArrayList<>(owned.values());
             owned.clear();
         }
-        for (int rep : reps) {
-            TABLE.remove(rep);
+        for (Handle h : handles) {
+            TABLE.remove(h.rep, h);
+            release(h);
         }
     }
 }

@@ -32,7 +32,9 @@ import java.util.TreeSet;
  *     compare-and-swap, batches),</li>
  * <li>{@code fermyon:spin/key-value@2.0.0} (Spin 2/3's store resource),</li>
  * <li>{@code fermyon:spin/variables@2.0.0} and {@code wasi:config/store@0.2.0-draft-2024-09-27} (the
- *     component's variables).</li>
+ *     component's variables),</li>
+ * <li>{@code fermyon:spin/sqlite@2.0.0} (statements on the SQLite databases the component may open),</li>
+ * <li>{@code fermyon:spin/redis@2.0.0} (outbound Redis to the servers its outbound grants admit).</li>
  * </ul>
  * A guest opens only the stores its {@link SpinConfig} allows ({@code access-denied} otherwise, before looking
  * whether the store exists: a denied guest learns nothing about other stores); keys and values over the
@@ -43,7 +45,7 @@ public final class SpinHost {
     public static final List<String> INTERFACES = List.of(
             "wasi:keyvalue/store@0.2.0-draft2", "wasi:keyvalue/atomics@0.2.0-draft2",
             "wasi:keyvalue/batch@0.2.0-draft2", "fermyon:spin/key-value@2.0.0", "fermyon:spin/variables@2.0.0",
-            "wasi:config/store@0.2.0-draft-2024-09-27");
+            "wasi:config/store@0.2.0-draft-2024-09-27", "fermyon:spin/sqlite@2.0.0", "fermyon:spin/redis@2.0.0");
 
     /** Keys per {@code list-keys} page. */
     static final int KEYS_PAGE = 1000;
@@ -61,11 +63,14 @@ public final class SpinHost {
     private final ResourceType bucketType = ResourceType.host("bucket", SpinGuest::drop);
     private final ResourceType casType = ResourceType.host("cas", SpinGuest::drop);
     private final ResourceType storeType = ResourceType.host("store", SpinGuest::drop);
+    private final ResourceType sqliteType = ResourceType.host("connection", SpinGuest::drop);
+    private final ResourceType redisType = ResourceType.host("connection", SpinGuest::drop);
 
     private SpinHost() {
         registerWasiKeyValue();
         registerSpinKeyValue();
         registerVariables();
+        SpinData.register(this);
     }
 
     /**
@@ -87,13 +92,20 @@ public final class SpinHost {
 
     private <T> void define(ComponentLinker<T> linker, java.util.function.Function<Store<T>, SpinGuest> guest) {
         Resolve r = resolve();
-        Map<String, ResourceType> byName = Map.of("bucket", bucketType, "cas", casType, "store", storeType);
+        // sqlite and redis both call their resource `connection`: resources are told apart by interface
+        Map<String, ResourceType> byName = Map.of("bucket", bucketType, "cas", casType, "store", storeType,
+                "fermyon:spin/sqlite@2.0.0#connection", sqliteType, "fermyon:spin/redis@2.0.0#connection", redisType);
         Map<Resolve.TypeId, ResourceType> byId = new HashMap<>();
         for (String iface : INTERFACES) {
             Resolve.InterfaceId id = WasiWit.iface(r, iface);
             for (Resolve.TypeId t : r.iface(id).types()) {
                 if (r.type(t).kind() instanceof TypeDef.Resource) {
-                    byId.put(t, byName.get(r.type(t).name()));
+                    String name = r.type(t).name();
+                    ResourceType type = byName.getOrDefault(iface + "#" + name, byName.get(name));
+                    if (type == null) {
+                        throw new IllegalStateException("no host resource type for " + iface + "#" + name);
+                    }
+                    byId.put(t, type);
                 }
             }
         }
@@ -122,7 +134,7 @@ public final class SpinHost {
         }
     }
 
-    private void on(String iface, String function, Impl impl) {
+    void on(String iface, String function, Impl impl) {
         if (impls.put(iface + "#" + function, impl) != null) {
             throw new IllegalStateException("defined twice: " + iface + "#" + function);
         }
@@ -175,11 +187,11 @@ public final class SpinHost {
 
     // ---------------------------------------------------------------- arguments
 
-    private static String str(List<ComponentValue> a, int i) {
+    static String str(List<ComponentValue> a, int i) {
         return ((ComponentValue.Str) a.get(i)).value();
     }
 
-    private static int rep(List<ComponentValue> a, int i) {
+    static int rep(List<ComponentValue> a, int i) {
         return switch (a.get(i)) {
             case ComponentValue.Borrow b -> b.handle().rep();
             case ComponentValue.Own o -> o.handle().rep();
@@ -187,7 +199,7 @@ public final class SpinHost {
         };
     }
 
-    private static byte[] bytes(ComponentValue v) {
+    static byte[] bytes(ComponentValue v) {
         return ((ComponentValue.ListValue) v).toByteArray();
     }
 
@@ -229,7 +241,15 @@ public final class SpinHost {
         return new OpenStore(label, s);
     }
 
-    private ComponentValue own(ResourceType type, SpinGuest g, SpinGuest.Handle h) {
+    ResourceType sqliteType() {
+        return sqliteType;
+    }
+
+    ResourceType redisType() {
+        return redisType;
+    }
+
+    ComponentValue own(ResourceType type, SpinGuest g, SpinGuest.Handle h) {
         return ComponentValue.own(ResourceHandle.own(type, g.add(h)));
     }
 

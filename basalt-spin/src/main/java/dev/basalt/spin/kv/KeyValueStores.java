@@ -89,7 +89,8 @@ public final class KeyValueStores implements AutoCloseable {
 
     /**
      * Stores as a Spin runtime-config file configures them, on top of {@code defaults} (a label configured in the
-     * file replaces the same label of {@code defaults}). Sections other than {@code key_value_store} are refused
+     * file replaces the same label of {@code defaults}). Sections other than {@code key_value_store} (and
+     * {@code sqlite_database}, read by {@code SqliteDatabases}) are refused
      * with a message, rather than silently ignored.
      *
      * @throws IllegalArgumentException naming the file and the problem
@@ -104,8 +105,10 @@ public final class KeyValueStores implements AutoCloseable {
         Path dir = file.toAbsolutePath().getParent();
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!key.equals("key_value_store")) {
-                throw problem(file, "`" + key + "` is not supported (only [key_value_store.NAME] sections)");
+            // [sqlite_database.NAME] is dev.basalt.spin.sqlite.SqliteDatabases's to read
+            if (!key.equals("key_value_store") && !key.equals("sqlite_database")) {
+                throw problem(file, "`" + key + "` is not supported (only [key_value_store.NAME] and "
+                        + "[sqlite_database.NAME] sections)");
             }
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("key_value_store").fields(); it.hasNext(); ) {

@@ -59,9 +59,9 @@ class KeyValueStoresTest {
                 type = "azure_cosmos"
                 """), KeyValueStores.builder())).hasMessageContaining("key_value_store.x: type \"azure_cosmos\" is not supported");
         assertThatThrownBy(() -> KeyValueStores.fromRuntimeConfig(write("""
-                [sqlite_database.default]
+                [llm_compute]
                 type = "spin"
-                """), KeyValueStores.builder())).hasMessageContaining("`sqlite_database` is not supported");
+                """), KeyValueStores.builder())).hasMessageContaining("`llm_compute` is not supported");
         assertThatThrownBy(() -> KeyValueStores.fromRuntimeConfig(write("""
                 [key_value_store.x]
                 type = "redis"
