@@ -120,11 +120,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--runtime-config-file", paramLabel = "FILE",
             description = {"With a manifest: a Spin runtime-config file choosing the key-value stores' backends,",
                     "e.g. [key_value_store.cache] type = \"redis\" url = \"redis://host:6379\" (type spin: SQLite,",
-                    "path relative to FILE; memory). Without it, `default` is .spin/sqlite_key_value.db beside the manifest."})
+                    "path relative to FILE; memory), and SQLite databases ([sqlite_database.NAME] type = \"spin\"",
+                    "path = \"x.db\"). Without it, `default` is .spin/sqlite_key_value.db (store) and .spin/sqlite_db.db",
+                    "(database) beside the manifest."})
     Path runtimeConfig;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = {"With a manifest: where the default key-value store lives (DIR/sqlite_key_value.db). Default:",
+            description = {"With a manifest: where the default key-value store and SQLite database live",
+                    "(DIR/sqlite_key_value.db, DIR/sqlite_db.db). Default:",
                     ".spin beside the manifest; for an oci:// application .spin in the working directory (not the cache)."})
     Path stateDir;
 

@@ -7,6 +7,8 @@ import dev.basalt.component.Component;
 import dev.basalt.spin.SpinConfig;
 import dev.basalt.spin.Variables;
 import dev.basalt.spin.kv.KeyValueStores;
+import dev.basalt.spin.redis.RedisAddress;
+import dev.basalt.spin.sqlite.SqliteDatabases;
 import dev.basalt.wasi.WasiConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,10 +38,11 @@ import java.util.Set;
  *
  * [component.api]
  * source = "api.wasm"           # relative to the manifest's directory
- * allowed_outbound_hosts = ["https://payments.example.com", "http://127.0.0.1:8081"]
+ * allowed_outbound_hosts = ["https://payments.example.com", "http://127.0.0.1:8081", "redis://cache:6379"]
  * environment = { MODE = "live" }
  * files = [{ source = "static", destination = "/static" }, "templates"]   # directories, read-only
  * key_value_stores = ["default", "cache"]   # the stores it may open (others: access-denied)
+ * sqlite_databases = ["default"]            # the SQLite databases it may open (fermyon:spin/sqlite)
  * variables = { api_url = "https://{{ host }}/v1", token = "{{ api_token }}" }
  *
  * [variables]                   # application variables: a default, or required (from SPIN_VARIABLE_API_TOKEN)
@@ -47,9 +50,12 @@ import java.util.Set;
  * api_token = { required = true, secret = true }
  * }</pre>
  *
- * The store {@code default} is an SQLite database {@code .spin/sqlite_key_value.db} beside the manifest (Spin's);
- * a runtime-config file ({@link #serverBuilder(Engine, Optional, Map)}) configures others or replaces it.
- * Anything that would grant more than this subset expresses (SQLite databases, AI models, component dependencies, glob patterns in {@code files}, non-HTTP outbound schemes, {@code self}) is
+ * The store {@code default} is an SQLite database {@code .spin/sqlite_key_value.db} beside the manifest (Spin's),
+ * the SQLite database {@code default} is {@code .spin/sqlite_db.db} (Spin's); a runtime-config file
+ * ({@link #serverBuilder(Engine, Optional, Map)}, {@code [key_value_store.NAME]}, {@code [sqlite_database.NAME]})
+ * configures others or replaces them. {@code redis://} (and {@code rediss://}) outbound grants admit Redis servers
+ * for {@code fermyon:spin/redis}. Anything that would grant more than this subset expresses (AI models, component
+ * dependencies, glob patterns in {@code files}, other non-HTTP outbound schemes, {@code self}) is
  * refused with a message naming it, rather than silently ignored. {@code build}, {@code description} and other
  * purely descriptive keys are ignored.
  *
@@ -74,22 +80,31 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
      *
      * @param keyValueStores the labels of the key-value stores it may open
      * @param variables its variables: name to template over the application's variables
+     * @param sqliteDatabases the names of the SQLite databases it may open
      */
     public record ComponentSpec(String id, Path source, List<String> allowedOutboundHosts,
             Map<String, String> environment, List<FileMount> files, List<String> keyValueStores,
-            Map<String, String> variables) {
+            Map<String, String> variables, List<String> sqliteDatabases) {
         public ComponentSpec {
             allowedOutboundHosts = List.copyOf(allowedOutboundHosts);
             environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
             files = List.copyOf(files);
             keyValueStores = List.copyOf(keyValueStores);
             variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+            sqliteDatabases = List.copyOf(sqliteDatabases);
+        }
+
+        /** A component without SQLite databases. */
+        public ComponentSpec(String id, Path source, List<String> allowedOutboundHosts,
+                Map<String, String> environment, List<FileMount> files, List<String> keyValueStores,
+                Map<String, String> variables) {
+            this(id, source, allowedOutboundHosts, environment, files, keyValueStores, variables, List.of());
         }
 
         /** A component without key-value stores or variables. */
         public ComponentSpec(String id, Path source, List<String> allowedOutboundHosts,
                 Map<String, String> environment, List<FileMount> files) {
-            this(id, source, allowedOutboundHosts, environment, files, List.of(), Map.of());
+            this(id, source, allowedOutboundHosts, environment, files, List.of(), Map.of(), List.of());
         }
     }
 
@@ -230,8 +245,8 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
     private static ComponentSpec component(Path file, Path dir, String id, JsonNode c) {
         for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!Set.of("source", "allowed_outbound_hosts", "environment", "files", "key_value_stores", "variables")
-                    .contains(key)
+            if (!Set.of("source", "allowed_outbound_hosts", "environment", "files", "key_value_stores", "variables",
+                    "sqlite_databases").contains(key)
                     && !IGNORED_COMPONENT.contains(key)) {
                 throw problem(file, "`component." + id + "." + key + "` is not supported by basalt serve");
             }
@@ -248,7 +263,11 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
                         + "` (templates and self) is not supported by basalt serve");
             }
             try {
-                WasiConfig.OutboundGrant.parse(pattern);
+                if (RedisAddress.isRedisGrant(pattern)) {
+                    RedisAddress.checkGrant(pattern); // for fermyon:spin/redis, not for WASI's HTTP and sockets
+                } else {
+                    WasiConfig.OutboundGrant.parse(pattern);
+                }
             } catch (IllegalArgumentException e) {
                 throw problem(file, "component " + id + ": " + e.getMessage());
             }
@@ -288,6 +307,14 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             }
             stores.add(k.asText());
         }
+        List<String> databases = new ArrayList<>();
+        for (JsonNode d : c.path("sqlite_databases")) {
+            if (!d.isTextual() || d.asText().isEmpty()) {
+                throw problem(file, "component " + id + ": sqlite_databases must be a list of database names: "
+                        + c.path("sqlite_databases"));
+            }
+            databases.add(d.asText());
+        }
         Map<String, String> vars = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = c.path("variables").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -296,7 +323,8 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             }
             vars.put(e.getKey(), e.getValue().asText());
         }
-        return new ComponentSpec(id, dir.resolve(source.asText()).normalize(), hosts, env, files, stores, vars);
+        return new ComponentSpec(id, dir.resolve(source.asText()).normalize(), hosts, env, files, stores, vars,
+                databases);
     }
 
     private static IllegalArgumentException problem(Path file, String message) {
@@ -311,7 +339,7 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         for (FileMount m : c.files()) {
             b.preopenDir(m.source(), m.destination(), true);
         }
-        c.allowedOutboundHosts().forEach(b::allowOutboundHost);
+        c.allowedOutboundHosts().stream().filter(h -> !RedisAddress.isRedisGrant(h)).forEach(b::allowOutboundHost);
         return b.build();
     }
 
@@ -358,9 +386,38 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         return stores;
     }
 
+    /** Where Spin keeps the default SQLite database in state directory {@code stateDir}. */
+    public static Path sqliteDatabase(Path stateDir) {
+        return stateDir.resolve("sqlite_db.db");
+    }
+
+    /**
+     * The application's SQLite databases: {@code default} in {@link #sqliteDatabase}{@code (stateDir)} (created
+     * on first use), and what the runtime-config file's {@code [sqlite_database.NAME]} sections configure.
+     *
+     * @throws IllegalArgumentException if the runtime config is not understood, or a component lists a database
+     *     that is not configured
+     */
+    public SqliteDatabases sqliteDatabases(Optional<Path> runtimeConfig, Path stateDir) throws IOException {
+        SqliteDatabases.Builder b = SqliteDatabases.builder().file(SqliteDatabases.DEFAULT, sqliteDatabase(stateDir));
+        if (runtimeConfig.isPresent()) {
+            b = SqliteDatabases.fromRuntimeConfig(runtimeConfig.get(), b);
+        }
+        SqliteDatabases databases = b.build();
+        for (ComponentSpec c : components.values()) {
+            for (String name : c.sqliteDatabases()) {
+                if (!databases.has(name)) {
+                    throw problem(file, "component " + c.id() + " uses the SQLite database `" + name
+                            + "`, which no runtime config defines (without one only `default` exists)");
+                }
+            }
+        }
+        return databases;
+    }
+
     /**
      * A server builder with a route for every HTTP trigger; each routed component is compiled once. Its guests
-     * get the key-value stores ({@link #keyValueStores}, closed with the server) their component lists and its
+     * get the SQLite databases ({@link #sqliteDatabases}, closed with the server) and the key-value stores ({@link #keyValueStores}, closed with the server) their component lists and its
      * variables (values from {@code env}'s {@code SPIN_VARIABLE_*} or the defaults).
      *
      * @throws IOException if a component's source or the runtime config cannot be read
@@ -384,7 +441,14 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             throw problem(file, e.getMessage());
         }
         KeyValueStores stores = keyValueStores(runtimeConfig, stateDir);
-        WasiHttpServer.Builder b = WasiHttpServer.builder(engine).closeWithServer(stores);
+        SqliteDatabases databases;
+        try {
+            databases = sqliteDatabases(runtimeConfig, stateDir);
+        } catch (IOException | RuntimeException e) {
+            stores.close();
+            throw e;
+        }
+        WasiHttpServer.Builder b = WasiHttpServer.builder(engine).closeWithServer(stores).closeWithServer(databases);
         Map<String, Component> compiled = new LinkedHashMap<>();
         for (HttpTrigger t : routes) {
             Component component = compiled.get(t.component());
@@ -392,8 +456,10 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
                 component = Component.compile(engine, Files.readAllBytes(components.get(t.component()).source()));
                 compiled.put(t.component(), component);
             }
-            SpinConfig spin = new SpinConfig(t.component(), stores,
-                    java.util.Set.copyOf(components.get(t.component()).keyValueStores()), vars, SpinConfig.Limits.DEFAULT);
+            ComponentSpec spec = components.get(t.component());
+            SpinConfig spin = new SpinConfig(t.component(), stores, Set.copyOf(spec.keyValueStores()), vars,
+                    SpinConfig.Limits.DEFAULT, databases, Set.copyOf(spec.sqliteDatabases()),
+                    spec.allowedOutboundHosts());
             b.route(t.route(), t.component(), component, wasiConfig(t.component()), new SpinExtension(spin));
         }
         return b;

@@ -229,4 +229,85 @@ class SpinServeTest {
             assertThat(dir.resolve(".spin")).as("default is Redis here").doesNotExist();
         }
     }
+
+    @Test
+    void sqliteDatabasesThroughTheServer() throws Exception {
+        handlerAs("kv.wasm");
+        Path manifest = write("spin.toml", """
+                spin_manifest_version = 2
+                [[trigger.http]]
+                route = "/..."
+                component = "db"
+                [[trigger.http]]
+                route = "/bare/..."
+                component = "bare"
+                [component.db]
+                source = "kv.wasm"
+                sqlite_databases = ["default", "audit"]
+                [component.bare]
+                source = "kv.wasm"
+                """);
+        Path rc = write("rc.toml", "[sqlite_database.audit]\ntype = \"spin\"\npath = \"audit.db\"\n");
+        AppManifest m = AppManifest.load(manifest);
+        assertThat(m.components().get("db").sqliteDatabases()).containsExactly("default", "audit");
+        assertThatThrownBy(() -> m.serverBuilder(engine, Optional.empty(), Map.of()))
+                .hasMessageContaining("component db uses the SQLite database `audit`, which no runtime config defines");
+        try (WasiHttpServer server = m.serverBuilder(engine, Optional.of(rc), Map.of())
+                .listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
+            int port = server.port();
+            assertThat(send(port, "/sql/default", "CREATE TABLE todo (id INTEGER PRIMARY KEY, title TEXT)").body())
+                    .isEqualTo("\n");
+            assertThat(send(port, "/sql/default", "INSERT INTO todo (title) VALUES (?)\nt:write tests").body())
+                    .isEqualTo("\n");
+            assertThat(send(port, "/sql/default", "SELECT id, title FROM todo").body())
+                    .isEqualTo("id|title\ni:1|t:write tests\n");
+            assertThat(send(port, "/sql/audit", "CREATE TABLE log (line TEXT)").body()).isEqualTo("\n");
+            assertThat(send(port, "/sql/elsewhere", "SELECT 1").body()).isEqualTo("error: access-denied");
+            assertThat(send(port, "/bare/sql/default", "SELECT 1").body()).as("not granted to this component")
+                    .isEqualTo("error: access-denied");
+        }
+        // Spin's default database: .spin/sqlite_db.db beside the manifest (the runtime config's beside that file)
+        assertThat(dir.resolve(".spin/sqlite_db.db")).isRegularFile();
+        assertThat(dir.resolve("audit.db")).isRegularFile();
+        try (WasiHttpServer again = m.serverBuilder(engine, Optional.of(rc), Map.of())
+                .listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
+            assertThat(send(again.port(), "/sql/default", "SELECT count(*) AS n FROM todo").body())
+                    .isEqualTo("n\ni:1\n");
+        }
+    }
+
+    @Test
+    void outboundRedisThroughTheServer() throws Exception {
+        assumeTrue(RedisServer.binary().isPresent(), RedisServer.MISSING);
+        handlerAs("kv.wasm");
+        try (RedisServer redis = RedisServer.start()) {
+            Path manifest = write("spin.toml", """
+                    spin_manifest_version = 2
+                    [[trigger.http]]
+                    route = "/..."
+                    component = "r"
+                    [[trigger.http]]
+                    route = "/http-only/..."
+                    component = "h"
+                    [component.r]
+                    source = "kv.wasm"
+                    allowed_outbound_hosts = ["%s"]
+                    [component.h]
+                    source = "kv.wasm"
+                    allowed_outbound_hosts = ["%s"]
+                    """.formatted(redis.url(), redis.url().replace("redis://", "http://")));
+            try (WasiHttpServer server = AppManifest.load(manifest).serverBuilder(engine, Optional.empty(), Map.of())
+                    .listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
+                int port = server.port();
+                assertThat(send(port, "/redis/set", redis.url() + "\ncolour\nteal").body()).isEqualTo("ok");
+                assertThat(send(port, "/redis/get", redis.url() + "\ncolour").body()).isEqualTo("teal");
+                assertThat(send(port, "/http-only/redis/get", redis.url() + "\ncolour").body())
+                        .as("an http grant does not admit redis").isEqualTo("error: invalid-address");
+            }
+            try (RedisKeyValueStore direct = RedisKeyValueStore.open(redis.url())) {
+                assertThat(direct.get("colour")).hasValueSatisfying(v ->
+                        assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("teal"));
+            }
+        }
+    }
 }

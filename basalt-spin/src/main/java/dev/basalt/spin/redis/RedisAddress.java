@@ -94,6 +94,48 @@ public record RedisAddress(boolean tls, String host, int port, Optional<String> 
         return false;
     }
 
+    /** Whether {@code pattern} is an outbound grant for Redis ({@code redis://} or {@code rediss://}). */
+    public static boolean isRedisGrant(String pattern) {
+        String p = pattern.strip().toLowerCase(Locale.ROOT);
+        return p.startsWith("redis://") || p.startsWith("rediss://");
+    }
+
+    /**
+     * Checks a Redis grant: {@code redis://HOST[:PORT]} with HOST a name, an address, {@code *} or
+     * {@code *.domain}, PORT a number or {@code *}.
+     *
+     * @throws IllegalArgumentException naming the pattern if it is not of that form
+     */
+    public static void checkGrant(String pattern) {
+        String p = pattern.strip();
+        if (!isRedisGrant(p)) {
+            throw new IllegalArgumentException("not a redis outbound host grant: " + pattern);
+        }
+        String rest = p.substring(p.indexOf("://") + 3);
+        if (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        String host = rest;
+        String port = null;
+        if (rest.startsWith("[")) {
+            int close = rest.indexOf(']');
+            host = close < 0 ? "" : rest.substring(1, close);
+            if (close >= 0 && close + 1 < rest.length()) {
+                port = rest.charAt(close + 1) == ':' ? rest.substring(close + 2) : "";
+            }
+        } else if (rest.lastIndexOf(':') >= 0) {
+            host = rest.substring(0, rest.lastIndexOf(':'));
+            port = rest.substring(rest.lastIndexOf(':') + 1);
+        }
+        boolean hostOk = !host.isEmpty() && !host.contains("/") && !host.contains("@") && (!host.contains("*")
+                || host.equals("*") || host.startsWith("*.") && host.indexOf('*', 1) < 0 && host.length() > 2);
+        boolean portOk = port == null || port.equals("*") || port.matches("[0-9]{1,5}")
+                && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
+        if (!hostOk || !portOk) {
+            throw new IllegalArgumentException("not a redis outbound host grant (redis://HOST[:PORT]): " + pattern);
+        }
+    }
+
     private boolean grantAllows(String pattern) {
         int sep = pattern.indexOf("://");
         if (sep < 0) {
