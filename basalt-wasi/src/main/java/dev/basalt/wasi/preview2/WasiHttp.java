@@ -7,6 +7,7 @@ import dev.basalt.component.ComponentValue;
 import dev.basalt.component.ResourceType;
 import dev.basalt.component.ValueType;
 import dev.basalt.wasi.preview2.internal.HttpHost;
+import dev.basalt.wasi.preview2.internal.HttpHostP3;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -117,9 +118,26 @@ public final class WasiHttp {
         }
     }
 
-    /** Whether {@code component} exports {@code wasi:http/incoming-handler@0.2.x}. */
+    /** The unversioned name of the WASI 0.3 handler interface (a {@code wasi:http/service} world's export). */
+    public static final String HANDLER = HttpHostP3.HANDLER;
+
+    /**
+     * Whether {@code component} is an HTTP handler: it exports {@code wasi:http/incoming-handler@0.2.x} or
+     * {@code wasi:http/handler@0.3.x}.
+     */
     public static boolean isHandler(Component component) {
-        return handlerExport(component.exportNames()).isPresent();
+        return handlerExport(component.exportNames()).isPresent()
+                || HttpHostP3.handlerExport(component.exportNames()).isPresent();
+    }
+
+    /**
+     * Defines {@code wasi:http/types@0.3.0} and {@code wasi:http/client@0.3.0} in {@code linker} (what a WASI 0.3
+     * HTTP service or client imports; {@link WasiPreview2#addToLinker} defines the 0.2 interfaces). Outbound
+     * requests reach only the hosts the guest's {@link dev.basalt.wasi.WasiConfig} grants, as in 0.2.
+     */
+    public static <T> void addP3ToLinker(dev.basalt.component.ComponentLinker<T> linker,
+            java.util.function.Function<T, WasiComponentContext> context) {
+        new HttpHostP3().define(linker, store -> context.apply(store.data()).state);
     }
 
     private static Optional<String> handlerExport(List<String> exports) {
@@ -136,8 +154,14 @@ public final class WasiHttp {
      * @throws IllegalArgumentException if the instance exports no {@code wasi:http/incoming-handler@0.2.x}
      */
     public static void handle(ComponentInstance instance, WasiComponentContext wasi, Request request, ResponseSink sink) {
+        Optional<String> p3 = HttpHostP3.handlerExport(instance.exportNames());
+        if (p3.isPresent() && handlerExport(instance.exportNames()).isEmpty()) {
+            handleP3(instance, p3.get(), wasi, request, sink);
+            return;
+        }
         String name = handlerExport(instance.exportNames()).orElseThrow(() -> new IllegalArgumentException(
-                "the component is not an HTTP handler: it exports no " + INCOMING_HANDLER + "@0.2.x"));
+                "the component is not an HTTP handler: it exports no " + INCOMING_HANDLER + "@0.2.x or "
+                        + HANDLER + "@0.3.x"));
         ComponentFunc handle = instance.getFunc(name, "handle").orElseThrow(() -> new IllegalArgumentException(
                 "the component's " + name + " has no function handle"));
         if (handle.type().params().size() != 2
@@ -153,6 +177,28 @@ public final class WasiHttp {
         ResourceType rt = requestType.resource();
         List<ComponentValue> args = HttpHost.incoming(wasi.state, rt, outparamType.resource(), r, outcome);
         handle.call(args);
+        outcome.check();
+    }
+
+    /**
+     * WASI 0.3: calls the async {@code handle(request) -> result<response, error-code>}; the guest reads the
+     * request body as a {@code stream<u8>} while it arrives and writes the response body the same way, possibly
+     * after {@code handle} returned; the store's event loop runs until the response body and trailers are in.
+     */
+    private static void handleP3(ComponentInstance instance, String name, WasiComponentContext wasi, Request request,
+            ResponseSink sink) {
+        ComponentFunc handle = instance.getFunc(name, "handle").orElseThrow(() -> new IllegalArgumentException(
+                "the component's " + name + " has no function handle"));
+        if (handle.type().params().size() != 1 || !handle.type().async()
+                || !(handle.type().params().get(0).type() instanceof ValueType.OwnType)) {
+            throw new IllegalArgumentException("the component's " + name + ".handle has type " + handle.type()
+                    + ", not async func(request: own<request>) -> result<response, error-code>");
+        }
+        Outcome outcome = new Outcome(sink);
+        HttpHost.Request r = new HttpHost.Request(request.method(), request.scheme(), request.authority(),
+                request.pathWithQuery(), entries(request.headers()), request.body(),
+                () -> entries(request.trailers().get()));
+        HttpHostP3.serve(wasi.state, instance.store(), handle, r, outcome);
         outcome.check();
     }
 

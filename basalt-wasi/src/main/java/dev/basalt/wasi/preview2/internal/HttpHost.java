@@ -75,7 +75,7 @@ public final class HttpHost {
     static final Set<String> FORBIDDEN = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "transfer-encoding", "upgrade", "host", "http2-settings");
     /** Fields {@link HttpClient} sets itself and refuses from callers. */
-    private static final Set<String> CLIENT_RESTRICTED = Set.of("connection", "content-length", "expect", "host",
+    static final Set<String> CLIENT_RESTRICTED = Set.of("connection", "content-length", "expect", "host",
             "upgrade", "date", "via", "warning");
 
     private static final List<String> METHODS = List.of("get", "head", "post", "put", "delete", "connect",
@@ -100,19 +100,19 @@ public final class HttpHost {
 
     // ---------------------------------------------------------------- values
 
-    private static ComponentValue none() {
+    static ComponentValue none() {
         return new ComponentValue.OptionValue(Optional.empty());
     }
 
-    private static ComponentValue some(ComponentValue v) {
+    static ComponentValue some(ComponentValue v) {
         return new ComponentValue.OptionValue(Optional.of(v));
     }
 
-    private static ComponentValue optStr(Optional<String> s) {
+    static ComponentValue optStr(Optional<String> s) {
         return new ComponentValue.OptionValue(s.map(ComponentValue.Str::new));
     }
 
-    private static ComponentValue headerError(String caseName) {
+    static ComponentValue headerError(String caseName) {
         return err(new ComponentValue.VariantValue(caseName, Optional.empty()));
     }
 
@@ -143,20 +143,20 @@ public final class HttpHost {
         };
     }
 
-    private static ComponentValue method(String m) {
+    static ComponentValue method(String m) {
         int i = METHODS.indexOf(m.toLowerCase(Locale.ROOT));
         return i >= 0 && m.equals(m.toUpperCase(Locale.ROOT))
                 ? new ComponentValue.VariantValue(METHODS.get(i), Optional.empty())
                 : new ComponentValue.VariantValue("other", Optional.of(new ComponentValue.Str(m)));
     }
 
-    private static String methodName(ComponentValue v) {
+    static String methodName(ComponentValue v) {
         ComponentValue.VariantValue m = (ComponentValue.VariantValue) v;
         return m.caseName().equals("other") ? ((ComponentValue.Str) m.payload().orElseThrow()).value()
                 : m.caseName().toUpperCase(Locale.ROOT);
     }
 
-    private static ComponentValue scheme(String s) {
+    static ComponentValue scheme(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "http" -> new ComponentValue.VariantValue("HTTP", Optional.empty());
             case "https" -> new ComponentValue.VariantValue("HTTPS", Optional.empty());
@@ -164,17 +164,17 @@ public final class HttpHost {
         };
     }
 
-    private static String schemeName(ComponentValue v) {
+    static String schemeName(ComponentValue v) {
         ComponentValue.VariantValue m = (ComponentValue.VariantValue) v;
         return m.caseName().equals("other") ? ((ComponentValue.Str) m.payload().orElseThrow()).value()
                 : m.caseName().toLowerCase(Locale.ROOT);
     }
 
-    private static Optional<String> optionalString(ComponentValue v) {
+    static Optional<String> optionalString(ComponentValue v) {
         return ((ComponentValue.OptionValue) v).value().map(x -> ((ComponentValue.Str) x).value());
     }
 
-    private static ComponentValue fieldList(List<Field> fields) {
+    static ComponentValue fieldList(List<Field> fields) {
         List<ComponentValue> out = new ArrayList<>(fields.size());
         for (Field f : fields) {
             out.add(new ComponentValue.TupleValue(List.of(new ComponentValue.Str(f.name()), bytes(f.value()))));
@@ -212,7 +212,7 @@ public final class HttpHost {
     }
 
     /** The header-error case for setting {@code name} on {@code f}, or null if allowed. */
-    private static String checkMutation(Fields f, String name, List<byte[]> values) {
+    static String checkMutation(Fields f, String name, List<byte[]> values) {
         if (f.immutable) {
             return "immutable";
         }
@@ -466,12 +466,12 @@ public final class HttpHost {
         });
     }
 
-    private static ComponentValue duration(OptionalLong d) {
+    static ComponentValue duration(OptionalLong d) {
         return new ComponentValue.OptionValue(d.isPresent()
                 ? Optional.of(new ComponentValue.U64(d.getAsLong())) : Optional.empty());
     }
 
-    private static OptionalLong optDuration(ComponentValue v) {
+    static OptionalLong optDuration(ComponentValue v) {
         return ((ComponentValue.OptionValue) v).value()
                 .map(x -> OptionalLong.of(((ComponentValue.U64) x).value())).orElse(OptionalLong.empty());
     }
@@ -674,7 +674,7 @@ public final class HttpHost {
         });
     }
 
-    private static HttpClient client(Optional<RequestOptions> options) {
+    static HttpClient client(Optional<RequestOptions> options) {
         OptionalLong connect = options.map(o -> o.connectTimeout).orElse(OptionalLong.empty());
         if (connect.isPresent()) {
             return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
@@ -786,7 +786,7 @@ public final class HttpHost {
         return ok(host.own(s, "future-incoming-response", new FutureIncomingResponse(future)));
     }
 
-    private static void observerFailed(RuntimeException e) {
+    static void observerFailed(RuntimeException e) {
         System.getLogger("dev.basalt.wasi").log(System.Logger.Level.WARNING,
                 "the outbound HTTP observer failed; the request goes on unobserved", e);
     }
@@ -840,11 +840,11 @@ public final class HttpHost {
         void aborted(String reason);
     }
 
-    private static List<Map.Entry<String, String>> text(List<Field> fields) {
+    static List<Map.Entry<String, String>> text(List<Field> fields) {
         return fields.stream().map(f -> Map.entry(f.name(), new String(f.value(), StandardCharsets.ISO_8859_1))).toList();
     }
 
-    private static List<Field> binary(List<Map.Entry<String, String>> fields) {
+    static List<Field> binary(List<Map.Entry<String, String>> fields) {
         return fields.stream().map(e -> new Field(e.getKey(), e.getValue().getBytes(StandardCharsets.ISO_8859_1))).toList();
     }
 
