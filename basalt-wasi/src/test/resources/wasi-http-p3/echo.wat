@@ -8,9 +8,13 @@
     (export "fields" (type $fields (sub resource)))
     (export "request" (type $request (sub resource)))
     (export "response" (type $response (sub resource)))
-    (type $dns-error-payload (record (field "rcode" (option string)) (field "info-code" (option u16))))
-    (type $tls-alert-received-payload (record (field "alert-id" (option u8)) (field "alert-message" (option string))))
-    (type $field-size-payload (record (field "field-name" (option string)) (field "field-size" (option u32))))
+    ;; an imported instance's types are visible only by name: the variant's payload records are exported too
+    (type $dns' (record (field "rcode" (option string)) (field "info-code" (option u16))))
+    (export "DNS-error-payload" (type $dns-error-payload (eq $dns')))
+    (type $tls' (record (field "alert-id" (option u8)) (field "alert-message" (option string))))
+    (export "TLS-alert-received-payload" (type $tls-alert-received-payload (eq $tls')))
+    (type $fsp' (record (field "field-name" (option string)) (field "field-size" (option u32))))
+    (export "field-size-payload" (type $field-size-payload (eq $fsp')))
     (type $ec (variant
       (case "DNS-timeout")
       (case "DNS-error" $dns-error-payload)

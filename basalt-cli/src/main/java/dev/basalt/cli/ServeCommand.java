@@ -29,13 +29,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code basalt serve app.wasm --listen 127.0.0.1:8080}: serves a wasi:http component (one exporting
- * {@code wasi:http/incoming-handler@0.2.x}) over HTTP with {@link WasiHttpServer}, a fresh instance per request.
+ * {@code wasi:http/incoming-handler@0.2.x}, or a WASI 0.3 service exporting {@code wasi:http/handler@0.3.x}) over HTTP with {@link WasiHttpServer}, a fresh instance per request.
  * Grants as {@code basalt run} (--env, --inherit-env, --dir) plus --allow-outbound for the hosts the guest may send
  * requests to; or a Spin-style manifest ({@code spin.toml}, see {@link AppManifest}) routing paths to components
  * with their own grants. Runs until the process is stopped (or, embedded, until its thread is interrupted).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve a wasi:http component (exporting wasi:http/incoming-handler) over HTTP: compiled once, "
+        description = {"Serve a wasi:http component (exporting wasi:http/incoming-handler@0.2.x, or a WASI 0.3 service exporting "
+                + "wasi:http/handler@0.3.x) over HTTP: compiled once, "
                 + "a fresh instance for every request. Failed requests (traps, with the Wasm backtrace) are logged to "
                 + "stderr and answered 500.",
                 "Exit code: 2 for usage errors or an address that cannot be bound; otherwise it runs until stopped."})
@@ -44,7 +45,7 @@ final class ServeCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE", description = {"A component (binary or text) exporting "
-            + "wasi:http/incoming-handler, or a Spin-style manifest (*.toml, spin_manifest_version = 2: routes to",
+            + "wasi:http/incoming-handler@0.2.x or wasi:http/handler@0.3.x, or a Spin-style manifest (*.toml, spin_manifest_version = 2: routes to",
             "components, each with its allowed_outbound_hosts, environment, files, key_value_stores and variables), or oci://REF: a Spin "
             + "application or a component in an OCI registry (basalt registry push)."})
     String source;

@@ -35,7 +35,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * An HTTP server (Jetty 12) that serves a {@code wasi:http/incoming-handler} component. The component is compiled
+ * An HTTP server (Jetty 12) that serves a {@code wasi:http/incoming-handler} component (WASI 0.2), or a WASI 0.3
+ * service exporting {@code wasi:http/handler@0.3.x} (see {@link WasiHttp#handle}). The component is compiled
  * and pre-instantiated ({@link ComponentLinker#instantiatePre}) once; every request gets a fresh instance in a new
  * {@link Store} with a new WASI context from the same {@link WasiConfig} (environment, directories, outbound hosts),
  * so no state leaks from one request to the next. The request body streams into the guest as it reads it, the
@@ -90,6 +91,8 @@ public final class WasiHttpServer implements AutoCloseable {
         for (RouteSpec r : b.routes) {
             ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(b.engine);
             WasiPreview2.addToLinker(linker, ctx -> ctx);
+            // WASI 0.3 services (wasi:http/handler@0.3.x) import wasi:http/types@0.3.0 and client
+            WasiHttp.addP3ToLinker(linker, ctx -> ctx);
             r.extensions().forEach(e -> e.define(linker));
             served.add(new Served(r.route(), r.name(), linker.instantiatePre(r.component()),
                     r.wasi() == null ? b.wasi : r.wasi(), r.extensions()));
@@ -148,7 +151,8 @@ public final class WasiHttpServer implements AutoCloseable {
     private static void checkHandler(Component component, String what) {
         if (!WasiHttp.isHandler(component)) {
             throw new IllegalArgumentException(what + " is not an HTTP handler: it exports no "
-                    + WasiHttp.INCOMING_HANDLER + "@0.2.x (it exports " + component.exportNames() + ")");
+                    + WasiHttp.INCOMING_HANDLER + "@0.2.x or " + WasiHttp.HANDLER + "@0.3.x (it exports "
+                    + component.exportNames() + ")");
         }
     }
 

@@ -21,7 +21,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Calls a component's {@code wasi:http/incoming-handler@0.2.x} export with a request made on the Java side and
+ * Calls a component's {@code wasi:http/incoming-handler@0.2.x} export (or, for a WASI 0.3 service, its
+ * {@code wasi:http/handler@0.3.x} export; its imports come from {@link #addP3ToLinker}) with a request made on the
+ * Java side and
  * delivers its response: status and headers as soon as the guest sets them, the body as the guest writes it
  * (streamed to a {@link ResponseSink}), or all of it buffered ({@link #handle(ComponentInstance,
  * WasiComponentContext, Request)}). The guest's own imports of {@code wasi:http/types} and

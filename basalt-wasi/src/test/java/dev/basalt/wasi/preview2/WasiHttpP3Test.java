@@ -2,6 +2,7 @@ package dev.basalt.wasi.preview2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.basalt.Config;
 import dev.basalt.Engine;
 import dev.basalt.Store;
@@ -14,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,10 +34,33 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (src/test/resources/wasi-http-p3/echo.wat, a component exporting {@code wasi:http/handler@0.3.0}) gets its
  * request as a {@code request} resource whose body is a {@code stream<u8>}, answers with a {@code response} whose
  * body is another stream, and streams: it returns its response before it read the request body, and the host
- * delivers the response body while the request body is still arriving.
+ * delivers the response body while the request body is still arriving; the proxy service
+ * (wasi-http-p3/proxy.wat) sends an outbound request through {@code wasi:http/client@0.3.0} to a local upstream,
+ * granted or not.
  */
 class WasiHttpP3Test {
-    private static final Map<Config.Strategy, ComponentInstancePre<WasiComponentContext>> PRES = new ConcurrentHashMap<>();
+    private static final Map<String, ComponentInstancePre<WasiComponentContext>> PRES = new ConcurrentHashMap<>();
+    private static HttpServer upstream;
+    private static final AtomicInteger upstreamRequests = new AtomicInteger();
+
+    @BeforeAll
+    static void startUpstream() throws IOException {
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/", exchange -> {
+            upstreamRequests.incrementAndGet();
+            byte[] out = ("upstream saw " + exchange.getRequestMethod() + " " + exchange.getRequestURI())
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(203, out.length);
+            exchange.getResponseBody().write(out);
+            exchange.close();
+        });
+        upstream.start();
+    }
+
+    @AfterAll
+    static void stopUpstream() {
+        upstream.stop(0);
+    }
 
     static String wat(String name) {
         try (InputStream in = WasiHttpP3Test.class.getResourceAsStream("/wasi-http-p3/" + name)) {
@@ -44,9 +72,13 @@ class WasiHttpP3Test {
     }
 
     static ComponentInstancePre<WasiComponentContext> pre(Config.Strategy strategy) {
-        return PRES.computeIfAbsent(strategy, s -> {
-            Engine engine = Engine.create(Config.builder().strategy(s).build());
-            Component component = Component.fromModel(engine, ComponentTextParser.parse(wat("echo.wat")));
+        return pre(strategy, "echo.wat");
+    }
+
+    static ComponentInstancePre<WasiComponentContext> pre(Config.Strategy strategy, String fixture) {
+        return PRES.computeIfAbsent(strategy + "/" + fixture, k -> {
+            Engine engine = Engine.create(Config.builder().strategy(strategy).build());
+            Component component = Component.fromModel(engine, ComponentTextParser.parse(wat(fixture)));
             assertThat(WasiHttp.isHandler(component)).isTrue();
             ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(engine);
             WasiPreview2.addToLinker(linker, ctx -> ctx);
@@ -56,8 +88,14 @@ class WasiHttpP3Test {
     }
 
     private static WasiHttp.Response call(Config.Strategy strategy, WasiHttp.Request request) {
-        try (WasiComponentContext wasi = WasiComponentContext.create(WasiConfig.builder().build())) {
-            var instance = pre(strategy).instantiate(Store.create(pre(strategy).component().engine(), wasi));
+        return call(strategy, "echo.wat", WasiConfig.builder().build(), request);
+    }
+
+    private static WasiHttp.Response call(Config.Strategy strategy, String fixture, WasiConfig config,
+            WasiHttp.Request request) {
+        try (WasiComponentContext wasi = WasiComponentContext.create(config)) {
+            var pre = pre(strategy, fixture);
+            var instance = pre.instantiate(Store.create(pre.component().engine(), wasi));
             WasiHttp.Response r = WasiHttp.handle(instance, wasi, request);
             assertThat(wasi.state.liveResources()).as("host resources left after the request").isZero();
             return r;
@@ -154,5 +192,46 @@ class WasiHttpP3Test {
         }
         assertThat(waitedInVain[0]).as("the first half was echoed before the second was sent").isFalse();
         assertThat(received.toString(StandardCharsets.UTF_8)).isEqualTo("echo:first,second");
+    }
+
+    private static WasiHttp.Request proxyTo(String authority) {
+        return WasiHttp.Request.of("GET", "/", List.of(new WasiHttp.Header("x-target", authority)), new byte[0]);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Config.Strategy.class, names = {"INTERPRETER", "COMPILER"})
+    void sendsAnOutboundRequestToAGrantedHost(Config.Strategy strategy) {
+        String authority = "127.0.0.1:" + upstream.getAddress().getPort();
+        WasiHttp.Response r = call(strategy, "proxy.wat",
+                WasiConfig.builder().allowOutboundHost("http://" + authority).build(), proxyTo(authority));
+        assertThat(r.status()).isEqualTo(203);
+        assertThat(r.bodyText()).isEqualTo("upstream saw GET /upstream");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Config.Strategy.class, names = {"INTERPRETER", "COMPILER"})
+    void anOutboundRequestToAHostNotGrantedIsDeniedWithoutConnecting(Config.Strategy strategy) {
+        String authority = "127.0.0.1:" + upstream.getAddress().getPort();
+        int before = upstreamRequests.get();
+        // granted: another port of the same host only
+        WasiHttp.Response r = call(strategy, "proxy.wat",
+                WasiConfig.builder().allowOutboundHost("http://127.0.0.1:1").build(), proxyTo(authority));
+        assertThat(r.status()).isEqualTo(502);
+        assertThat(r.bodyText()).as("error-code case 15, HTTP-request-denied").isEqualTo("error:15");
+        assertThat(upstreamRequests.get()).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Config.Strategy.class, names = {"INTERPRETER", "COMPILER"})
+    void aRefusedConnectionIsAnErrorCodeForTheGuest(Config.Strategy strategy) throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        WasiHttp.Response r = call(strategy, "proxy.wat",
+                WasiConfig.builder().allowOutboundHost("http://127.0.0.1:" + closedPort).build(),
+                proxyTo("127.0.0.1:" + closedPort));
+        assertThat(r.status()).isEqualTo(502);
+        assertThat(r.bodyText()).as("error-code case 6, connection-refused").isEqualTo("error:06");
     }
 }
