@@ -178,4 +178,44 @@ class WasiHttpServerP3Test {
         }
         assertThat(log).isEmpty();
     }
+
+    /**
+     * A guest waiting in the event loop for a host operation (here an outbound response that never comes) is
+     * stopped by the request timeout like a guest blocked in a WASI 0.2 host call: the request is answered 500.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void theRequestTimeoutStopsAGuestWaitingForAnOutboundResponse(Config.Strategy strategy) throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        slow.createContext("/", exchange -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        slow.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        slow.start();
+        String authority = "127.0.0.1:" + slow.getAddress().getPort();
+        List<String> log = new CopyOnWriteArrayList<>();
+        Engine engine = Engine.create(Config.builder().strategy(strategy).build());
+        try (WasiHttpServer server = WasiHttpServer.builder(engine, component(engine, "proxy.wat"))
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .wasi(WasiConfig.builder().allowOutboundHost("http://" + authority).build())
+                .requestTimeout(Duration.ofMillis(300))
+                .errorLog(log::add)
+                .start()) {
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/")).header("x-target", authority)
+                    .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(500);
+        } finally {
+            release.countDown();
+            slow.stop(0);
+        }
+        assertThat(log).singleElement().asString().contains("deadline exceeded");
+    }
 }
