@@ -93,13 +93,16 @@ final class Scheduler {
         while (!done.getAsBoolean()) {
             if (!tick()) {
                 Traps.trapIf(hostActivity.get() <= 0, DEADLOCK);
-                try {
-                    hostWork.take().run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new dev.basalt.component.ComponentException(
-                            "interrupted while the event loop waited for the host's asynchronous work", e);
+                // a wait for the host on the guest's behalf: the store's interrupt and deadline end it (a trap)
+                Runnable work;
+                try (Store.BlockingCall call = store.enterBlockingCall()) {
+                    try {
+                        work = hostWork.take();
+                    } catch (InterruptedException e) {
+                        throw call.interrupted();
+                    }
                 }
+                work.run();
             }
         }
     }
