@@ -218,4 +218,44 @@ class WasiHttpServerP3Test {
         }
         assertThat(log).singleElement().asString().contains("deadline exceeded");
     }
+
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void aGuestAnsweringAnErrorCodeGets500(Config.Strategy strategy) throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (WasiHttpServer server = start(strategy, "failing.wat", WasiConfig.builder().build(), log)) {
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/error")).timeout(Duration.ofMinutes(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(500);
+            // the server goes on serving
+            HttpResponse<String> echo = CLIENT.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/fine"))
+                    .POST(HttpRequest.BodyPublishers.ofString("still")).timeout(Duration.ofMinutes(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(echo.body()).isEqualTo("echo:still");
+        }
+        assertThat(log).singleElement().asString().contains("error-code internal-error");
+    }
+
+    /** The status is out when the guest traps mid-body: the response ends abnormally (no last chunk). */
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void aTrapAfterTheResponseStartedCutsTheBodyOff(Config.Strategy strategy) throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (WasiHttpServer server = start(strategy, "failing.wat", WasiConfig.builder().build(), log);
+                Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(120_000);
+            socket.getOutputStream().write(("POST /trap HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n"
+                    + "Connection: close\r\n\r\nbody").getBytes(StandardCharsets.ISO_8859_1));
+            String response;
+            try {
+                response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            } catch (java.net.SocketException reset) {
+                response = "";
+            }
+            assertThat(response).doesNotEndWith("0\r\n\r\n");
+        }
+        assertThat(log).singleElement().asString().contains("trapped");
+    }
 }
