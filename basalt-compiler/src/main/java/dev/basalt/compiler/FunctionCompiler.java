@@ -97,6 +97,8 @@ final class FunctionCompiler implements Opcodes {
     MethodSplitter split;
     /** Outlines loops into methods of their own (see {@link LoopOutliner}); null when the function has none to. */
     LoopOutliner loops;
+    /** Loop exit tests compiled as C2's counted-loop comparisons, by instruction index ({@link CountedLoops}). */
+    private Map<Integer, CountedLoops.Exit> countedExits = Map.of();
 
     static final class Ctl {
         /** Instruction index of the block/loop/if (-1 for the function). */
@@ -196,6 +198,7 @@ final class FunctionCompiler implements Opcodes {
         countFuel();
         split = MethodSplitter.forFunction(this);
         loops = LoopOutliner.forFunction(this);
+        countedExits = CountedLoops.find(function.body().instructions());
         // A body that tail-calls through the trampoline is a method of its own, behind the f<index> wrapper.
         boolean tailBody = calls.tailBody();
         mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC,
@@ -458,6 +461,16 @@ final class FunctionCompiler implements Opcodes {
             }
             default -> {
             }
+        }
+        CountedLoops.Exit exit = countedExits.isEmpty() ? null : countedExits.get(index);
+        if (exit != null) {
+            switch (exit) {
+                case NE_AS_LT -> intCompare(IF_ICMPLT);
+                case NE_AS_GT -> intCompare(IF_ICMPGT);
+                case BR_IF_NEGATIVE -> branchIf(((Instruction.Branch) in).label(), IFLT);
+                case BR_IF_POSITIVE -> branchIf(((Instruction.Branch) in).label(), IFGT);
+            }
+            return;
         }
         switch (name) {
             case "NOP" -> {
@@ -786,13 +799,18 @@ final class FunctionCompiler implements Opcodes {
 
     /** {@code br_if}: pops the condition (an i32 on the stack's top) and branches to label {@code depth} if nonzero. */
     void branchIf(int depth) {
+        branchIf(depth, IFNE);
+    }
+
+    /** A {@code br_if} taken when the int on the stack passes {@code ifOpcode} (IFNE, or IFLT/IFGT: see CountedLoops). */
+    void branchIf(int depth, int ifOpcode) {
         pop();
         Ctl t = ctls.get(ctls.size() - 1 - depth);
         Label skip = new Label();
         if (t.kind != K_FUNC && !t.remote && sp - t.height - arity(t).length == 0) {
-            mv.visitJumpInsn(IFNE, t.target);
+            mv.visitJumpInsn(ifOpcode, t.target);
         } else {
-            mv.visitJumpInsn(IFEQ, skip);
+            mv.visitJumpInsn(ifOpcode == IFNE ? IFEQ : ifOpcode == IFLT ? IFGE : IFLE, skip);
             branch(depth);
             mv.visitLabel(skip);
         }
