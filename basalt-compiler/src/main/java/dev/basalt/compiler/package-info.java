@@ -11,7 +11,8 @@
  * {@code ExceptionCodegen}, {@code GcCodegen}, {@code AtomicCodegen}, {@code MemoryCodegen} (inline loads and
  * stores; in large functions a compact form, one checking helper call each). {@code MethodSplitter} cuts functions too large for one method; {@code LoopOutliner} (with
  * {@code LocalLiveness}) moves inner loops (and large top-level loops of entry functions, run in chunks) into methods
- * of their own, so HotSpot compiles them by invocation count. {@link dev.basalt.compiler.Support},
+ * of their own, so HotSpot compiles them by invocation count; {@code CountedLoops} picks exact counting-loop exits
+ * compiled as {@code <}/{@code >} so that C2 sees counted loops. {@link dev.basalt.compiler.Support},
  * {@link dev.basalt.compiler.MemorySupport} and {@link dev.basalt.compiler.DispatchSupport} hold the run-time helpers
  * generated code calls. See the module's README for the code shape and the supported subset.
  */
