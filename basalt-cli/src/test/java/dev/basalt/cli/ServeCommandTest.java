@@ -137,6 +137,58 @@ class ServeCommandTest {
         assertThat(withGrants.err()).contains("each component's grants come from the manifest");
     }
 
+    /**
+     * One application routing to a WASI 0.3 service (basalt-wasi's wasi-http-p3/echo.wat, written as a binary) and
+     * to a WASI 0.2 handler: the world of each route's component is detected from its exports.
+     */
+    @Test
+    void servesWasi03AndWasi02ComponentsSideBySide(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path echoWat = handler().getParent().getParent().resolve("wasi-http-p3/echo.wat");
+        Files.write(dir.resolve("echo.wasm"), dev.basalt.component.binary.ComponentBinaryWriter.write(
+                dev.basalt.component.text.ComponentTextParser.parse(Files.readString(echoWat))));
+        Files.copy(handler(), dir.resolve("v2.wasm"));
+        Path manifest = Files.writeString(dir.resolve("spin.toml"), """
+                spin_manifest_version = 2
+                [application]
+                name = "both"
+                [[trigger.http]]
+                route = "/echo/..."
+                component = "echo"
+                [[trigger.http]]
+                route = "/v2/..."
+                component = "v2"
+                [component.echo]
+                source = "echo.wasm"
+                [component.v2]
+                source = "v2.wasm"
+                """);
+        Announcements out = new Announcements();
+        StringWriter err = new StringWriter();
+        int[] code = {-1};
+        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", manifest.toString(),
+                "--listen", "127.0.0.1:0", "--engine", "interpreter"}, new PrintWriter(out, true), new PrintWriter(err, true)));
+        command.start();
+        try {
+            String base = out.url.get(2, TimeUnit.MINUTES);
+            HttpResponse<String> echo = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "echo/x?y=1"))
+                    .POST(HttpRequest.BodyPublishers.ofString("streamed")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(echo.statusCode()).isEqualTo(200);
+            assertThat(echo.headers().firstValue("x-path")).hasValue("/echo/x?y=1");
+            assertThat(echo.body()).isEqualTo("echo:streamed");
+            HttpResponse<String> v2 = get(base + "v2/x");
+            assertThat(v2.statusCode()).isEqualTo(200);
+            assertThat(v2.body()).startsWith("GET /v2/x\n");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no announcement; err: " + err, e);
+        } finally {
+            command.interrupt();
+            command.join(TimeUnit.MINUTES.toMillis(1));
+        }
+        assertThat(command.isAlive()).isFalse();
+        assertThat(code[0]).isZero();
+        assertThat(err.toString()).isEmpty();
+    }
+
     static Path kvHandler() {
         Path wasi = handler();
         Path p = wasi.getParent().getParent().getParent().getParent().getParent().getParent()
