@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the key-value/variables/sqlite/redis test handler (src/test/c/kv-handler.c) into a component,
+# Builds the key-value/variables/sqlite/redis test handler and the Redis-trigger component (redis-handler.c);
+# first (src/test/c/kv-handler.c) into a component,
 # src/test/resources/kv-handler.component.wasm (committed, so tests need neither clang nor node).
 # The C file has hand-written canonical-ABI glue (no wit-bindgen on Debian); `jco embed` types it with the world
 # below (basalt-wasi's WASI 0.2 WIT plus this module's wasi:keyvalue, fermyon:spin and wasi:config WIT) and
@@ -45,3 +46,32 @@ clang --target=wasm32-wasi -mexec-model=reactor -Wl,--strip-debug "$tmp/kv.o" -o
 jco embed "$tmp/kv.core.wasm" --wit "$tmp/wit" -n handler -o "$tmp/kv.embed.wasm"
 jco new "$tmp/kv.embed.wasm" -o "$out/kv-handler.component.wasm"
 echo "kv-handler.component.wasm: $(stat -c %s "$out/kv-handler.component.wasm") bytes"
+
+# the Redis-trigger component (src/test/c/redis-handler.c): exports Spin's unversioned fermyon:spin/inbound-redis
+mkdir -p "$tmp/wit/deps/spin-inbound"
+cat > "$tmp/wit/deps/spin-inbound/package.wit" <<'WIT'
+package fermyon:spin;
+
+interface redis-types {
+  enum error { success, error }
+  type payload = list<u8>;
+}
+
+interface inbound-redis {
+  use redis-types.{payload, error};
+  handle-message: func(message: payload) -> result<_, error>;
+}
+WIT
+cat > "$tmp/wit/world.wit" <<'WIT'
+package basalt:redis-test;
+
+world redis-handler {
+  import fermyon:spin/key-value@2.0.0;
+  export fermyon:spin/inbound-redis;
+}
+WIT
+clang --target=wasm32-wasi -O2 -mexec-model=reactor -c "$here/src/test/c/redis-handler.c" -o "$tmp/redis.o"
+clang --target=wasm32-wasi -mexec-model=reactor -Wl,--strip-debug "$tmp/redis.o" -o "$tmp/redis.core.wasm"
+jco embed "$tmp/redis.core.wasm" --wit "$tmp/wit" -n redis-handler -o "$tmp/redis.embed.wasm"
+jco new "$tmp/redis.embed.wasm" -o "$out/redis-handler.component.wasm"
+echo "redis-handler.component.wasm: $(stat -c %s "$out/redis-handler.component.wasm") bytes"

@@ -34,7 +34,9 @@ import java.util.TreeSet;
  * <li>{@code fermyon:spin/variables@2.0.0} and {@code wasi:config/store@0.2.0-draft-2024-09-27} (the
  *     component's variables),</li>
  * <li>{@code fermyon:spin/sqlite@2.0.0} (statements on the SQLite databases the component may open),</li>
- * <li>{@code fermyon:spin/redis@2.0.0} (outbound Redis to the servers its outbound grants admit).</li>
+ * <li>{@code fermyon:spin/redis@2.0.0} (outbound Redis to the servers its outbound grants admit),</li>
+ * <li>{@code fermyon:spin/redis-types} (types only: what a Redis trigger's component imports for its
+ *     {@code inbound-redis} export, see {@link dev.basalt.spin.redis.RedisTrigger}).</li>
  * </ul>
  * A guest opens only the stores its {@link SpinConfig} allows ({@code access-denied} otherwise, before looking
  * whether the store exists: a denied guest learns nothing about other stores); keys and values over the
@@ -45,12 +47,14 @@ public final class SpinHost {
     public static final List<String> INTERFACES = List.of(
             "wasi:keyvalue/store@0.2.0-draft2", "wasi:keyvalue/atomics@0.2.0-draft2",
             "wasi:keyvalue/batch@0.2.0-draft2", "fermyon:spin/key-value@2.0.0", "fermyon:spin/variables@2.0.0",
-            "wasi:config/store@0.2.0-draft-2024-09-27", "fermyon:spin/sqlite@2.0.0", "fermyon:spin/redis@2.0.0");
+            "wasi:config/store@0.2.0-draft-2024-09-27", "fermyon:spin/sqlite@2.0.0", "fermyon:spin/redis@2.0.0",
+            "fermyon:spin/redis-types");
 
     /** Keys per {@code list-keys} page. */
     static final int KEYS_PAGE = 1000;
 
-    private static final List<String> WIT_FILES = List.of("keyvalue.wit", "spin.wit", "config.wit");
+    private static final List<String> WIT_FILES = List.of("keyvalue.wit", "spin.wit", "config.wit",
+            "spin-unversioned.wit");
     private static volatile Resolve resolve;
 
     @FunctionalInterface
@@ -113,7 +117,7 @@ public final class SpinHost {
         Set<String> used = new HashSet<>();
         for (String iface : INTERFACES) {
             Resolve.InterfaceId id = WasiWit.iface(r, iface);
-            String unversioned = iface.substring(0, iface.indexOf('@'));
+            String unversioned = iface.contains("@") ? iface.substring(0, iface.indexOf('@')) : iface;
             ComponentLinker.LinkerInstance<T> inst = linker.instance(iface);
             WasiWit.defineTypes(inst, r, id, conv);
             for (Function f : r.iface(id).functions()) {
