@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the key-value/variables/sqlite/redis test handler and the Redis-trigger component (redis-handler.c);
-# first (src/test/c/kv-handler.c) into a component,
-# src/test/resources/kv-handler.component.wasm (committed, so tests need neither clang nor node).
+# Builds the key-value/variables/sqlite/redis test handler (src/test/c/kv-handler.c) into a component,
+# src/test/resources/kv-handler.component.wasm, and the Redis-trigger component (src/test/c/redis-handler.c) into
+# src/test/resources/redis-handler.component.wasm (both committed, so tests need neither clang nor node).
 # The C file has hand-written canonical-ABI glue (no wit-bindgen on Debian); `jco embed` types it with the world
 # below (basalt-wasi's WASI 0.2 WIT plus this module's wasi:keyvalue, fermyon:spin and wasi:config WIT) and
 # `jco new` makes the component. Needs clang with wasm32-wasi + wasi-libc and the jco kit (see

@@ -8,6 +8,7 @@ import dev.basalt.spin.SpinConfig;
 import dev.basalt.spin.Variables;
 import dev.basalt.spin.kv.KeyValueStores;
 import dev.basalt.spin.redis.RedisAddress;
+import dev.basalt.spin.redis.RedisTrigger;
 import dev.basalt.spin.sqlite.SqliteDatabases;
 import dev.basalt.wasi.WasiConfig;
 import java.io.IOException;
@@ -32,9 +33,16 @@ import java.util.Set;
  * [application]
  * name = "shop"
  *
+ * [application.trigger.redis]
+ * address = "redis://localhost:6379"   # the Redis triggers' server
+ *
  * [[trigger.http]]
  * route = "/api/..."            # /exact, /prefix/..., /...; route = { private = true } is not routed
  * component = "api"
+ *
+ * [[trigger.redis]]
+ * channel = "orders"            # each message runs the component's fermyon:spin/inbound-redis#handle-message
+ * component = "order-handler"
  *
  * [component.api]
  * source = "api.wasm"           # relative to the manifest's directory
@@ -63,12 +71,28 @@ import java.util.Set;
  * @param name the application's name
  * @param routes the routed HTTP triggers in the manifest's order
  * @param components the components by id
+ * @param variables the application variables
+ * @param redisTriggers the Redis triggers in the manifest's order
  */
 public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<String, ComponentSpec> components,
-        Map<String, Variables.Definition> variables) {
+        Map<String, Variables.Definition> variables, List<RedisTriggerSpec> redisTriggers) {
     /** A manifest without application variables. */
     public AppManifest(Path file, String name, List<HttpTrigger> routes, Map<String, ComponentSpec> components) {
         this(file, name, routes, components, Map.of());
+    }
+
+    /** A manifest without Redis triggers. */
+    public AppManifest(Path file, String name, List<HttpTrigger> routes, Map<String, ComponentSpec> components,
+            Map<String, Variables.Definition> variables) {
+        this(file, name, routes, components, variables, List.of());
+    }
+
+    /**
+     * A Redis trigger ({@code [[trigger.redis]]}): messages published on {@code channel} of the server at
+     * {@code address} (the trigger's own {@code address}, else {@code [application.trigger.redis] address}) run
+     * {@code component}'s {@code fermyon:spin/inbound-redis#handle-message}.
+     */
+    public record RedisTriggerSpec(String channel, String component, String address) {
     }
 
     /** An HTTP trigger: {@code route} to the component {@code component}. */
@@ -120,6 +144,7 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
     public AppManifest {
         Objects.requireNonNull(file, "file");
         routes = List.copyOf(routes);
+        redisTriggers = List.copyOf(redisTriggers);
         components = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(components));
         variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
     }
@@ -166,8 +191,8 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         JsonNode trigger = root.path("trigger");
         for (Iterator<String> it = trigger.fieldNames(); it.hasNext(); ) {
             String kind = it.next();
-            if (!kind.equals("http")) {
-                throw problem(file, "trigger type `" + kind + "` is not supported by basalt serve (only http)");
+            if (!kind.equals("http") && !kind.equals("redis")) {
+                throw problem(file, "trigger type `" + kind + "` is not supported by basalt serve (only http and redis)");
             }
         }
         for (JsonNode t : trigger.path("http")) {
@@ -192,15 +217,17 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             }
             routes.add(new HttpTrigger(route.asText(), component.asText()));
         }
+        List<RedisTriggerSpec> redisTriggers = redisTriggers(file, app, trigger.path("redis"), components);
         if (routes.isEmpty()) {
-            throw problem(file, "no [[trigger.http]] routes: nothing to serve");
+            throw problem(file, "no [[trigger.http]] routes: nothing to serve (basalt serve needs an HTTP route; "
+                    + "Redis triggers run beside them)");
         }
         Map<String, Variables.Definition> variables = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("variables").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             variables.put(e.getKey(), variable(file, e.getKey(), e.getValue()));
         }
-        AppManifest m = new AppManifest(file, name, routes, components, variables);
+        AppManifest m = new AppManifest(file, name, routes, components, variables, redisTriggers);
         // names, templates and references now; the required variables' values come from the environment at serve time
         Map<String, String> placeholders = new LinkedHashMap<>();
         variables.values().stream().filter(Variables.Definition::required).forEach(d ->
@@ -211,6 +238,58 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             throw problem(file, e.getMessage());
         }
         return m;
+    }
+
+    private static List<RedisTriggerSpec> redisTriggers(Path file, JsonNode app, JsonNode triggers,
+            Map<String, ComponentSpec> components) {
+        JsonNode appRedis = app.path("trigger").path("redis");
+        for (Iterator<String> it = app.path("trigger").fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!key.equals("redis") && !key.equals("http")) {
+                throw problem(file, "`application.trigger." + key + "` is not supported by basalt serve");
+            }
+        }
+        for (Iterator<String> it = appRedis.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!key.equals("address")) {
+                throw problem(file, "`application.trigger.redis." + key + "` is not supported by basalt serve");
+            }
+        }
+        List<RedisTriggerSpec> out = new ArrayList<>();
+        for (JsonNode t : triggers) {
+            for (Iterator<String> it = t.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!Set.of("channel", "component", "address", "id").contains(key)) {
+                    throw problem(file, "trigger.redis." + key + " is not supported by basalt serve: " + t);
+                }
+            }
+            JsonNode component = t.path("component");
+            if (!component.isTextual()) {
+                throw problem(file, "trigger.redis needs `component = \"ID\"` (inline components are not supported): " + t);
+            }
+            if (!components.containsKey(component.asText())) {
+                throw problem(file, "trigger.redis names the unknown component `" + component.asText() + "`");
+            }
+            if (!t.path("channel").isTextual() || t.path("channel").asText().isEmpty()) {
+                throw problem(file, "trigger.redis needs `channel = \"NAME\"`: " + t);
+            }
+            String address = t.path("address").isTextual() ? t.path("address").asText()
+                    : appRedis.path("address").asText("");
+            if (address.isEmpty()) {
+                throw problem(file, "trigger.redis on channel " + t.path("channel").asText() + " has no server: set "
+                        + "[application.trigger.redis] address = \"redis://HOST:PORT\" (or the trigger's address)");
+            }
+            if (address.contains("{{")) {
+                throw problem(file, "trigger.redis: templates in `address` are not supported by basalt serve");
+            }
+            try {
+                RedisAddress.parse(address);
+            } catch (IllegalArgumentException e) {
+                throw problem(file, "trigger.redis: " + e.getMessage());
+            }
+            out.add(new RedisTriggerSpec(t.path("channel").asText(), component.asText(), address));
+        }
+        return out;
     }
 
     private static Variables.Definition variable(Path file, String name, JsonNode v) {
@@ -386,6 +465,45 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         return stores;
     }
 
+    /**
+     * Starts a {@link RedisTrigger} per Redis server the manifest's {@code [[trigger.redis]]} name (none without
+     * Redis triggers); their guests get the same grants as the component's HTTP guests. What a handler fails
+     * with is logged ({@code dev.basalt.serve} logger, as the server's errors).
+     */
+    private List<RedisTrigger> startRedisTriggers(Engine engine, KeyValueStores stores, SqliteDatabases databases,
+            Variables vars) throws IOException {
+        Map<String, List<RedisTrigger.Subscription>> byAddress = new LinkedHashMap<>();
+        Map<String, Component> compiled = new LinkedHashMap<>();
+        for (RedisTriggerSpec t : redisTriggers) {
+            Component component = compiled.get(t.component());
+            if (component == null) {
+                component = Component.compile(engine, Files.readAllBytes(components.get(t.component()).source()));
+                compiled.put(t.component(), component);
+            }
+            byAddress.computeIfAbsent(t.address(), a -> new ArrayList<>()).add(new RedisTrigger.Subscription(
+                    t.channel(), t.component(), component, wasiConfig(t.component()), spinConfig(t.component(),
+                    stores, databases, vars)));
+        }
+        List<RedisTrigger> started = new ArrayList<>();
+        System.Logger log = System.getLogger("dev.basalt.serve");
+        try {
+            for (Map.Entry<String, List<RedisTrigger.Subscription>> e : byAddress.entrySet()) {
+                started.add(RedisTrigger.start(engine, RedisAddress.parse(e.getKey()), e.getValue(),
+                        message -> log.log(System.Logger.Level.WARNING, message)));
+            }
+        } catch (IllegalArgumentException ex) {
+            started.forEach(RedisTrigger::close);
+            throw problem(file, ex.getMessage());
+        }
+        return started;
+    }
+
+    private SpinConfig spinConfig(String id, KeyValueStores stores, SqliteDatabases databases, Variables vars) {
+        ComponentSpec spec = components.get(id);
+        return new SpinConfig(id, stores, Set.copyOf(spec.keyValueStores()), vars, SpinConfig.Limits.DEFAULT,
+                databases, Set.copyOf(spec.sqliteDatabases()), spec.allowedOutboundHosts());
+    }
+
     /** Where Spin keeps the default SQLite database in state directory {@code stateDir}. */
     public static Path sqliteDatabase(Path stateDir) {
         return stateDir.resolve("sqlite_db.db");
@@ -449,6 +567,13 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             throw e;
         }
         WasiHttpServer.Builder b = WasiHttpServer.builder(engine).closeWithServer(stores).closeWithServer(databases);
+        try {
+            startRedisTriggers(engine, stores, databases, vars).forEach(b::closeWithServer);
+        } catch (IOException | RuntimeException e) {
+            stores.close();
+            databases.close();
+            throw e;
+        }
         Map<String, Component> compiled = new LinkedHashMap<>();
         for (HttpTrigger t : routes) {
             Component component = compiled.get(t.component());
@@ -456,10 +581,7 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
                 component = Component.compile(engine, Files.readAllBytes(components.get(t.component()).source()));
                 compiled.put(t.component(), component);
             }
-            ComponentSpec spec = components.get(t.component());
-            SpinConfig spin = new SpinConfig(t.component(), stores, Set.copyOf(spec.keyValueStores()), vars,
-                    SpinConfig.Limits.DEFAULT, databases, Set.copyOf(spec.sqliteDatabases()),
-                    spec.allowedOutboundHosts());
+            SpinConfig spin = spinConfig(t.component(), stores, databases, vars);
             b.route(t.route(), t.component(), component, wasiConfig(t.component()), new SpinExtension(spin));
         }
         return b;

@@ -164,8 +164,12 @@ class AppManifestTest {
                 new Case(head + "[component.b]\nsource = \"a.wasm\"\n", "names the unknown component `a`"),
                 new Case(head.replace("\"/...\"", "\"api\"") + "[component.a]\nsource = \"a.wasm\"\n",
                         "a route starts with /"),
-                new Case(head.replace("http", "redis") + "[component.a]\nsource = \"a.wasm\"\n",
-                        "trigger type `redis` is not supported"),
+                new Case(head.replace("http", "mqtt") + "[component.a]\nsource = \"a.wasm\"\n",
+                        "trigger type `mqtt` is not supported"),
+                new Case(head + "[[trigger.redis]]\nchannel = \"c\"\ncomponent = \"a\"\n[component.a]\nsource = \"a.wasm\"\n",
+                        "trigger.redis on channel c has no server: set [application.trigger.redis] address"),
+                new Case(head + "[[trigger.redis]]\ncomponent = \"a\"\naddress = \"redis://h\"\n[component.a]\nsource = \"a.wasm\"\n",
+                        "trigger.redis needs `channel = \"NAME\"`"),
                 new Case("spin_manifest_version = 2\n[component.a]\nsource = \"a.wasm\"\n", "no [[trigger.http]] routes"),
                 new Case("spin_manifest_version = [", "not valid TOML"));
         for (Case c : cases) {

@@ -310,4 +310,57 @@ class SpinServeTest {
             }
         }
     }
+
+    @Test
+    void redisTriggerBesideHttpRoutes() throws Exception {
+        assumeTrue(RedisServer.binary().isPresent(), RedisServer.MISSING);
+        handlerAs("kv.wasm");
+        try (InputStream in = SpinServeTest.class.getResourceAsStream("/spin/redis-handler.component.wasm")) {
+            assertThat(in).as("redis-handler.component.wasm (basalt-spin/build-test-kv.sh)").isNotNull();
+            Files.write(dir.resolve("on-message.wasm"), in.readAllBytes());
+        }
+        try (RedisServer redis = RedisServer.start()) {
+            Path manifest = write("spin.toml", """
+                    spin_manifest_version = 2
+                    [application]
+                    name = "events"
+                    [application.trigger.redis]
+                    address = "%s"
+                    [[trigger.http]]
+                    route = "/..."
+                    component = "web"
+                    [[trigger.redis]]
+                    channel = "events"
+                    component = "on-message"
+                    [component.web]
+                    source = "kv.wasm"
+                    key_value_stores = ["default"]
+                    [component.on-message]
+                    source = "on-message.wasm"
+                    key_value_stores = ["default"]
+                    """.formatted(redis.url()));
+            AppManifest m = AppManifest.load(manifest);
+            assertThat(m.redisTriggers()).containsExactly(
+                    new AppManifest.RedisTriggerSpec("events", "on-message", redis.url()));
+            try (WasiHttpServer server = m.serverBuilder(engine, Optional.empty(), Map.of())
+                    .listen(new InetSocketAddress("127.0.0.1", 0)).start();
+                 dev.basalt.spin.redis.RedisClient publisher = dev.basalt.spin.redis.RedisClient.connect(
+                         dev.basalt.spin.redis.RedisAddress.parse(redis.url()), 1 << 20)) {
+                int port = server.port();
+                publisher.command("PUBLISH", "events", "user signed up");
+                // the trigger's component writes the store; the HTTP component reads it
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (send(port, "/spin/default/get/last", "").statusCode() == 404) {
+                    assertThat(System.nanoTime()).as("waiting for the message").isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+                assertThat(send(port, "/spin/default/get/last", "").body()).isEqualTo("user signed up");
+            }
+            // closing the server unsubscribed: nobody listens on the channel any more
+            try (dev.basalt.spin.redis.RedisClient c = dev.basalt.spin.redis.RedisClient.connect(
+                    dev.basalt.spin.redis.RedisAddress.parse(redis.url()), 1 << 20)) {
+                assertThat(c.command("PUBLISH", "events", "late")).isEqualTo(new dev.basalt.spin.redis.RedisClient.Reply.Int(0));
+            }
+        }
+    }
 }
