@@ -39,6 +39,15 @@ import org.objectweb.asm.Opcodes;
  * method to compile), and so did flat loops that follow one another in a function (hash): in place they share
  * the function's counters, so each later loop is compiled on stack replacement at once.
  *
+ * <p><b>Nested chunks.</b> When such a function's top-level loop is itself too large for a method of its own (a
+ * program's main loop with everything inlined into it: deflate's {@code run}, three rounds of compress and
+ * decompress), the outermost nested loops that fit, are not outlined and are at least
+ * {@link #MIN_NESTED_CHUNK_ESTIMATE} are chunked instead, calls or not: their enclosing loops are too large to be
+ * anything but on-stack-replacement compiles of the whole function, which were discarded after uncommon traps
+ * each time one of these long-running loops exited. Only loops with no enclosing loop that fits: a loop inside a
+ * loop of a method of its own is entered once per iteration of that loop, and handing its locals back on every
+ * exit is what keeps such loops in place (nbody's inner loop ran its steady state 3x slower chunked).
+ *
  * <p><b>Method.</b> Parameters: the loop's parameters (multi-value loops), then every Wasm local the loop reads or
  * writes (as JVM locals of their own type in the outlined method, exactly as in an unsplit function), then the
  * instance. Nested loops are outlined from the outlined method in turn. The method returns an int exit code, as
@@ -96,6 +105,12 @@ final class LoopOutliner implements Opcodes {
      * their hot code, outlined nested loops or callees, compiles by invocation anyway or interprets quickly.
      */
     static final int MIN_CHUNK_ESTIMATE = 2000;
+    /**
+     * Estimated bytes from which a nested loop that stays in place under loops too large for a method of their own
+     * is chunked (see the class comment). Below it a loop is a handful of instructions, which the interpreter runs
+     * quickly, and each chunked loop is one more method for C1 and C2.
+     */
+    static final int MIN_NESTED_CHUNK_ESTIMATE = 300;
     /** Calls of a chunked loop's method (per class) made with {@link #WARM_BUDGET}, well past its C2 compile. */
     static final int WARM_CHUNKS = 8192;
     /** Back-edges per call after warm-up: the call and the hand-back are then noise. */
@@ -183,6 +198,7 @@ final class LoopOutliner implements Opcodes {
         // Open blocks: for loops that are tracked, their frame; null for other blocks and untracked loops.
         List<Frame> open = new ArrayList<>();
         List<Frame> tracked = new ArrayList<>();
+        List<Frame> all = new ArrayList<>();
         for (int i = 0; i < body.size(); i++) {
             Instruction in = body.get(i);
             Frame top = tracked.isEmpty() ? null : tracked.get(tracked.size() - 1);
@@ -209,10 +225,11 @@ final class LoopOutliner implements Opcodes {
             switch (in.opcode()) {
                 case BLOCK, IF, TRY, TRY_TABLE -> open.add(null);
                 case LOOP -> {
-                    Frame f = tracked.size() < MAX_NESTING ? new Frame(i, !tracked.isEmpty()) : null;
+                    Frame f = tracked.size() < MAX_NESTING ? new Frame(i, top) : null;
                     open.add(f);
                     if (f != null) {
                         tracked.add(f);
+                        all.add(f);
                     }
                 }
                 case END, DELEGATE -> {
@@ -232,6 +249,9 @@ final class LoopOutliner implements Opcodes {
                     boolean chunk = fits && !f.nested && !hasParams(fc, body.get(f.start))
                             && f.keepsLoop && !f.calls && f.estimate >= MIN_CHUNK_ESTIMATE
                             && fc.mc.enteredFromOutsideOnly(fc.funcIndex);
+                    f.end = i;
+                    f.fits = fits;
+                    f.inPlace = !outline && !chunk;
                     if (outline || chunk) {
                         out.put(f.start, new Loop(i, f.used.stream().toArray(), f.written.stream().toArray(),
                                 f.mayGrowMemory, chunk));
@@ -251,7 +271,27 @@ final class LoopOutliner implements Opcodes {
                 }
             }
         }
+        // Nested loops that stay in place under loops too large for a method of their own (see the class comment).
+        if (fc.mc.enteredFromOutsideOnly(fc.funcIndex)) {
+            for (Frame f : all) {
+                if (f.nested && f.inPlace && f.fits && f.end > 0 && f.estimate >= MIN_NESTED_CHUNK_ESTIMATE
+                        && !hasParams(fc, body.get(f.start)) && noAncestorFits(f)) {
+                    out.put(f.start, new Loop(f.end, f.used.stream().toArray(), f.written.stream().toArray(),
+                            f.mayGrowMemory, true));
+                }
+            }
+        }
         return out;
+    }
+
+    /** Whether every loop around {@code f} is too large for a method of its own (so none is outlined or chunked). */
+    private static boolean noAncestorFits(Frame f) {
+        for (Frame a = f.parent; a != null; a = a.parent) {
+            if (a.fits) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the body has a direct {@code call} of its own function. */
@@ -266,8 +306,16 @@ final class LoopOutliner implements Opcodes {
 
     private static final class Frame {
         final int start;
+        /** The innermost tracked loop around this one (null at the function's top level). */
+        final Frame parent;
         /** Inside another loop of the function: entered once per iteration of that loop. */
         final boolean nested;
+        /** The index of the loop's {@code end} (0 until it is reached). */
+        int end;
+        /** Whether the loop's method would fit (see {@link #MAX_ESTIMATE}), with its nested loops as decided. */
+        boolean fits;
+        /** Neither outlined nor chunked by the bottom-up decisions. */
+        boolean inPlace;
         final BitSet used = new BitSet();
         final BitSet written = new BitSet();
         long estimate;
@@ -278,9 +326,10 @@ final class LoopOutliner implements Opcodes {
         /** Calls inside (outlined nested loops aside). */
         boolean calls;
 
-        Frame(int start, boolean nested) {
+        Frame(int start, Frame parent) {
             this.start = start;
-            this.nested = nested;
+            this.parent = parent;
+            this.nested = parent != null;
         }
     }
 

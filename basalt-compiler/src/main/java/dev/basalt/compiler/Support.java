@@ -26,16 +26,18 @@ public final class Support {
      * while some store has an interrupt pending ({@link StoreState#anyInterruptPending}, also a JIT constant):
      * otherwise that read would be a memory barrier in every loop, keeping HotSpot from hoisting loads (memory
      * fields, globals) out of it.
+     *
+     * <p>One method of more than 35 bytes of bytecode on purpose: C1 does not inline it (its inline limit is 35
+     * bytes) but calls it, by then compiled by C2 where both flags fold; C2 inlines it at every hot site (up to 325
+     * bytes) and folds it to nothing. Inlined into C1's code, the flag's method-handle invocation is not folded and
+     * ran at every loop header of every function until C2 replaced it: a fresh JVM's first call of deflate spent
+     * about a third of its time there. Keep it above 35 bytes (CompilerTest checks).
      */
     public static void charge(StoreState m, int fuel) {
         if (StoreState.checkpointsArmed()) {
-            armedCharge(m, fuel);
-        }
-    }
-
-    private static void armedCharge(StoreState m, int fuel) {
-        if ((m.fuel -= fuel) < 0 || StoreState.anyInterruptPending() && m.interrupt != 0) {
-            m.poll();
+            if ((m.fuel -= fuel) < 0 || StoreState.anyInterruptPending() && m.interrupt != 0) {
+                m.poll();
+            }
         }
     }
 

@@ -151,4 +151,33 @@ class CompilerTest {
                     assertThat(e.getMessage()).startsWith("compiler: unsupported instruction (");
                 });
     }
+
+    /**
+     * The fuel and interruption checkpoint that every loop header and function entry calls stays over C1's 35-byte
+     * inlining limit ({@code C1MaxInlineSize}), so C1's code calls C2's folded copy instead of running the flag's
+     * method-handle invocation inline (see {@link Support#charge}); well under C2's 325 bytes, which inlines it.
+     */
+    @Test
+    void checkpointStaysOverC1sInliningLimit() throws java.io.IOException {
+        int[] size = {-1};
+        try (var in = Support.class.getResourceAsStream("Support.class")) {
+            new ClassReader(in).accept(new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9) {
+                @Override
+                public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String descriptor,
+                                                                   String signature, String[] exceptions) {
+                    if (!name.equals("charge")) {
+                        return null;
+                    }
+                    SizeCounter counter = new SizeCounter(null);
+                    return new org.objectweb.asm.MethodVisitor(org.objectweb.asm.Opcodes.ASM9, counter) {
+                        @Override
+                        public void visitEnd() {
+                            size[0] = counter.size();
+                        }
+                    };
+                }
+            }, 0);
+        }
+        assertThat(size[0]).isGreaterThan(36).isLessThan(100);
+    }
 }

@@ -19,6 +19,8 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -249,6 +251,92 @@ class LoopOutlinerTest {
         assertThat(actual.backtrace().stream().map(Trap.Frame::offset).toList())
                 .isEqualTo(expected.backtrace().stream().map(Trap.Frame::offset).toList());
         assertThat(actual.backtrace()).hasSize(1);
+    }
+
+    /**
+     * A function entered only from outside whose top-level loop ($round, three rounds) is too large for a method of
+     * its own (the filler after $work), as in a program's main function with everything inlined: its nested loop
+     * $work stays in place by the usual rules (too large to inline, hands $x and $j back), so it runs in chunks.
+     * $work exits to an outer label with a value, returns, traps at iteration {@code $t}; its back-edges and those
+     * of $scan, nested in it and kept in place too (hands $k back), count towards the chunk.
+     */
+    static final String NESTED_CHUNKED = """
+            (module
+              (global $g (mut i32) (i32.const 0))
+              (func $run (export "run") (param $n i32) (param $t i32) (result i64)
+                (local $j i32) (local $x i64) (local $r i32) (local $k i32)
+                (block $out (result i64)
+                  (loop $round
+                    (local.set $j (i32.const 0))
+                    (loop $work
+                      ${WORK}
+                      (local.set $k (i32.const 0))
+                      (loop $scan
+                        ${WORK}
+                        (br_if $scan (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (i32.const 2))))
+                      (local.set $x (i64.add (local.get $x) (i64.extend_i32_u (local.get $k))))
+                      (drop (i32.div_s (i32.const 1) (i32.sub (local.get $j) (local.get $t))))
+                      (if (i32.eq (local.get $j) (i32.const 77_777)) (then (return (i64.const -5))))
+                      (drop (br_if $out (local.get $x) (i32.eq (local.get $j) (i32.const 55_555))))
+                      (br_if $work (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+                    ${FILLER}
+                    (br_if $round (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 3))))
+                  (i64.add (local.get $x) (i64.extend_i32_u (local.get $j)))))
+              (func (export "count") (result i32) (global.get $g)))
+            """.replace("${WORK}", ("(local.set $x (i64.add (i64.mul (local.get $x) (i64.const 31))"
+                    + " (i64.extend_i32_u (local.get $j))))\n").repeat(20))
+            .replace("${FILLER}", IntStream.range(0, 150).mapToObj(
+                    k -> "(global.set $g (i32.add (global.get $g) (i32.const " + k + ")))\n")
+                    .collect(Collectors.joining()));
+
+    @Test
+    void nestedLoopsUnderLoopsTooLargeForAMethodRunInChunksAndAgree() {
+        assertThat(loopMethods(NESTED_CHUNKED)).containsExactly("f0$loop1(IIIJIIL" + ModuleCompiler.INST + ";)I");
+        Instance c = instantiate(COMPILER, NESTED_CHUNKED);
+        Instance i = instantiate(INTERPRETER, NESTED_CHUNKED);
+        // Loops shorter than a chunk, across a few chunks, past the warm-up chunks (8,192 calls: three rounds of
+        // 40,000 iterations make 7,500 calls of 16 back-edges); 55,555 leaves through $out, 77,777 returns.
+        for (int n : new int[] {0, 1, 2, 5, 6, 16, 17, 100, 1_000, 40_000, 60_000, 80_000}) {
+            assertThat(c.getFunc("run").orElseThrow().callI64(n, -1)).as("run(%d)", n)
+                    .isEqualTo(i.getFunc("run").orElseThrow().callI64(n, -1));
+            assertThat(c.getFunc("count").orElseThrow().callI32()).isEqualTo(
+                    i.getFunc("count").orElseThrow().callI32());
+        }
+        // Fuel running out at and between chunk boundaries, and a trap a few chunks in: as in the interpreter.
+        Store<Void> cs = Store.create(COMPILER);
+        Store<Void> is = Store.create(INTERPRETER);
+        Instance cf = Linker.<Void>create(COMPILER).instantiate(cs, Module.fromWat(COMPILER, NESTED_CHUNKED));
+        Instance in = Linker.<Void>create(INTERPRETER).instantiate(is, Module.fromWat(INTERPRETER, NESTED_CHUNKED));
+        for (long budget : new long[] {100, 1_237, 5_001, 77_777}) {
+            cs.setFuel(budget);
+            is.setFuel(budget);
+            assertThatThrownBy(() -> cf.getFunc("run").orElseThrow().callI64(10_000, -1))
+                    .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_FUEL));
+            assertThatThrownBy(() -> in.getFunc("run").orElseThrow().call(Val.i32(10_000), Val.i32(-1)))
+                    .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_FUEL));
+            assertThat(cs.getFuel()).as("fuel left under budget %d", budget).isEqualTo(is.getFuel());
+        }
+        cs.setFuel(100_000_000);
+        is.setFuel(100_000_000);
+        assertThat(cf.getFunc("run").orElseThrow().callI64(300, -1))
+                .isEqualTo(in.getFunc("run").orElseThrow().callI64(300, -1));
+        assertThat(cs.getFuel()).isEqualTo(is.getFuel());
+        Trap expected = trapOf(in.getFunc("run").orElseThrow(), 1_000, 50);
+        Trap actual = trapOf(cf.getFunc("run").orElseThrow(), 1_000, 50);
+        assertThat(expected).isNotNull();
+        assertThat(actual).isNotNull();
+        assertThat(actual.kind()).isEqualTo(TrapKind.INTEGER_DIVIDE_BY_ZERO);
+        assertThat(actual.backtrace().stream().map(Trap.Frame::offset).toList())
+                .isEqualTo(expected.backtrace().stream().map(Trap.Frame::offset).toList());
+    }
+
+    private static Trap trapOf(Func f, int... args) {
+        try {
+            f.call(Arrays.stream(args).mapToObj(Val::i32).toArray(Val[]::new));
+            return null;
+        } catch (Trap t) {
+            return t;
+        }
     }
 
     private static Instance instantiate(Engine engine, String wat) {
