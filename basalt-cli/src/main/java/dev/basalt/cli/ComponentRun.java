@@ -14,6 +14,7 @@ import dev.basalt.wasi.WasiConfig;
 import dev.basalt.wasi.WasiExitException;
 import dev.basalt.wasi.preview2.WasiComponentContext;
 import dev.basalt.wasi.preview2.WasiPreview2;
+import dev.basalt.wasi.preview2.WasiPreview3;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -78,8 +79,9 @@ final class ComponentRun {
 
     /**
      * Runs a component: without {@code invoke} a command ({@code wasi:cli/run}) with the WASI capabilities of
-     * {@code wasi} (its arguments are the command line), else one export with WAVE arguments. WASI 0.2 is
-     * linked in either case, so an invoked export may use it too.
+     * {@code wasi} (its arguments are the command line; {@code wasi:cli/run@0.2.x} or {@code @0.3.x}), else one
+     * export with WAVE arguments. WASI 0.2 is linked in either case, so an invoked export may use it too, and WASI
+     * 0.3 when the component imports a 0.3 interface.
      */
     static int run(Engine engine, byte[] bytes, String invoke, List<String> args, WasiConfig wasi, Long fuel,
             Duration timeout, PrintWriter out, PrintWriter err) {
@@ -89,9 +91,10 @@ final class ComponentRun {
         }
         Wave.Call call = invoke == null ? null : Wave.parseCall(invoke);
         Component component = load(engine, bytes);
-        if (invoke == null && !WasiPreview2.isCommand(component)) {
+        boolean p3Command = WasiPreview3.isCommand(component) && !WasiPreview2.isCommand(component);
+        if (invoke == null && !WasiPreview2.isCommand(component) && !p3Command) {
             throw new Main.CliException("the component is not a command (it exports no " + WasiPreview2.RUN_INTERFACE
-                    + "@0.2.x): call one of its exports with --invoke 'name(args)' (exports: "
+                    + "@0.2.x or @0.3.x): call one of its exports with --invoke 'name(args)' (exports: "
                     + component.exportNames() + ")", Main.USAGE);
         }
         WasiComponentContext context;
@@ -109,10 +112,13 @@ final class ComponentRun {
         }
         ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(engine);
         WasiPreview2.addToLinker(linker, ctx -> ctx);
+        if (p3Command || component.importNames().stream().anyMatch(n -> n.startsWith("wasi:") && n.contains("@0.3."))) {
+            WasiPreview3.addToLinker(linker, ctx -> ctx);
+        }
         try {
             ComponentInstance instance = linker.instantiate(store, component);
             if (call == null) {
-                return WasiPreview2.runCommand(instance);
+                return p3Command ? WasiPreview3.runCommand(instance) : WasiPreview2.runCommand(instance);
             }
             ComponentFunc func = find(instance, call.name());
             List<ComponentValue> values = call.arguments(func.type().paramTypes());

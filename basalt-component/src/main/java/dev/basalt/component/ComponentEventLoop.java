@@ -27,6 +27,14 @@ public final class ComponentEventLoop {
     }
 
     /**
+     * Runs {@code store}'s event loop while something can run at once (a guest thread that is ready, host work
+     * already posted), without waiting for the host: e.g. to let a guest finish what its export left to do.
+     */
+    public static void runUntilIdle(Store<?> store) {
+        HostAsync.runUntilIdle(store);
+    }
+
+    /**
      * Runs {@code store}'s event loop until {@code future} is done and returns its value; a failure is rethrown
      * (unwrapped from {@link CompletionException}), a cancellation as {@link CancellationException}.
      */

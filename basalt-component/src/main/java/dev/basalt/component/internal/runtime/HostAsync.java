@@ -42,6 +42,14 @@ public final class HostAsync {
         Scheduler.of(store).runUntil(done);
     }
 
+    /** Runs {@code store}'s event loop while something can run without waiting for the host. */
+    public static void runUntilIdle(Store<?> store) {
+        Scheduler sched = Scheduler.of(store);
+        while (sched.tick()) {
+            // each tick ran one posted host work item or resumed one ready thread
+        }
+    }
+
     /** The body of an async host function: the lifted arguments to the results, later. */
     @FunctionalInterface
     public interface AsyncBody {
