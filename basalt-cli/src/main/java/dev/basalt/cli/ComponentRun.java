@@ -115,6 +115,9 @@ final class ComponentRun {
         if (p3Command || component.importNames().stream().anyMatch(n -> n.startsWith("wasi:") && n.contains("@0.3."))) {
             WasiPreview3.addToLinker(linker, ctx -> ctx);
         }
+        if (component.importNames().stream().anyMatch(n -> n.startsWith("wasi:http/") && n.contains("@0.3."))) {
+            dev.basalt.wasi.preview2.WasiHttp.addP3ToLinker(linker, ctx -> ctx);
+        }
         try {
             ComponentInstance instance = linker.instantiate(store, component);
             if (call == null) {

@@ -94,7 +94,7 @@ class ComponentRunTest {
         assertThat(missing.err()).contains("the component exports no function sub (exports: [sign-kind, add, sign, boom])");
         CliRun noInvoke = run();
         assertThat(noInvoke.code()).isEqualTo(Main.USAGE);
-        assertThat(noInvoke.err()).contains("the component is not a command (it exports no wasi:cli/run@0.2.x): "
+        assertThat(noInvoke.err()).contains("the component is not a command (it exports no wasi:cli/run@0.2.x or @0.3.x): "
                 + "call one of its exports with --invoke 'name(args)' (exports: [sign-kind, add, sign, boom])");
         CliRun stray = run("--invoke", "add(1, 2)", "3");
         assertThat(stray.err()).contains("a component's arguments go inside --invoke");
