@@ -48,7 +48,8 @@ import java.util.Set;
  * source = "api.wasm"           # relative to the manifest's directory
  * allowed_outbound_hosts = ["https://payments.example.com", "http://127.0.0.1:8081", "redis://cache:6379"]
  * environment = { MODE = "live" }
- * files = [{ source = "static", destination = "/static" }, "templates"]   # directories, read-only
+ * files = [{ source = "static", destination = "/static" }, "templates", "assets/**\/*.css"]  # read-only
+ * exclude_files = ["**\/*.bak"]
  * key_value_stores = ["default", "cache"]   # the stores it may open (others: access-denied)
  * sqlite_databases = ["default"]            # the SQLite databases it may open (fermyon:spin/sqlite)
  * variables = { api_url = "https://{{ host }}/v1", token = "{{ api_token }}" }
@@ -63,7 +64,7 @@ import java.util.Set;
  * ({@link #serverBuilder(Engine, Optional, Map)}, {@code [key_value_store.NAME]}, {@code [sqlite_database.NAME]})
  * configures others or replaces them. {@code redis://} (and {@code rediss://}) outbound grants admit Redis servers
  * for {@code fermyon:spin/redis}. Anything that would grant more than this subset expresses (AI models, component
- * dependencies, glob patterns in {@code files}, other non-HTTP outbound schemes, {@code self}) is
+ * dependencies, other non-HTTP outbound schemes, {@code self}) is
  * refused with a message naming it, rather than silently ignored. {@code build}, {@code description} and other
  * purely descriptive keys are ignored.
  *
@@ -139,7 +140,7 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
     private static final Set<String> IGNORED_TOP = Set.of("spin_manifest_version", "application", "trigger",
             "variables");
     private static final Set<String> IGNORED_APP = Set.of("name", "version", "description", "authors", "trigger");
-    private static final Set<String> IGNORED_COMPONENT = Set.of("description", "build", "exclude_files", "tool");
+    private static final Set<String> IGNORED_COMPONENT = Set.of("description", "build", "tool");
 
     public AppManifest {
         Objects.requireNonNull(file, "file");
@@ -321,11 +322,11 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         return b.build();
     }
 
-    private static ComponentSpec component(Path file, Path dir, String id, JsonNode c) {
+    private static ComponentSpec component(Path file, Path dir, String id, JsonNode c) throws IOException {
         for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!Set.of("source", "allowed_outbound_hosts", "environment", "files", "key_value_stores", "variables",
-                    "sqlite_databases").contains(key)
+                    "sqlite_databases", "exclude_files").contains(key)
                     && !IGNORED_COMPONENT.contains(key)) {
                 throw problem(file, "`component." + id + "." + key + "` is not supported by basalt serve");
             }
@@ -357,27 +358,7 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             Map.Entry<String, JsonNode> e = it.next();
             env.put(e.getKey(), e.getValue().asText());
         }
-        List<FileMount> files = new ArrayList<>();
-        for (JsonNode f : c.path("files")) {
-            String src;
-            String dest;
-            if (f.isTextual()) {
-                src = f.asText();
-                dest = "/" + src;
-            } else {
-                src = f.path("source").asText("");
-                dest = f.path("destination").asText("");
-            }
-            if (src.isEmpty() || dest.isEmpty() || src.contains("*") || src.contains("?") || src.contains("[")) {
-                throw problem(file, "component " + id + ": files entries must be a directory or { source = DIR, "
-                        + "destination = \"/PATH\" } (glob patterns are not supported): " + f);
-            }
-            Path host = dir.resolve(src).normalize();
-            if (!Files.isDirectory(host)) {
-                throw problem(file, "component " + id + ": files source " + src + " is not a directory");
-            }
-            files.add(new FileMount(host, dest));
-        }
+        List<FileMount> files = files(file, dir, id, c);
         List<String> stores = new ArrayList<>();
         for (JsonNode k : c.path("key_value_stores")) {
             if (!k.isTextual() || k.asText().isEmpty()) {
@@ -404,6 +385,44 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         }
         return new ComponentSpec(id, dir.resolve(source.asText()).normalize(), hosts, env, files, stores, vars,
                 databases);
+    }
+
+    /**
+     * The component's {@code files}: directories (and {@code { source = DIR, destination }}) are mounted
+     * read-only as they are; when there is anything else (a glob pattern, a single file, {@code exclude_files}),
+     * the files {@link AppFiles#place} selects are copied into a private directory mounted read-only at {@code /}
+     * (as Spin copies a local application's files), deleted when the JVM exits.
+     */
+    private static List<FileMount> files(Path file, Path dir, String id, JsonNode c) throws IOException {
+        boolean plainDirectories = c.path("exclude_files").isEmpty();
+        for (JsonNode f : c.path("files")) {
+            String src = f.isTextual() ? f.asText() : f.path("source").asText("");
+            if (src.isEmpty() || !f.isTextual() && f.path("destination").asText("").isEmpty()) {
+                throw problem(file, "component " + id + ": files entries must be a path, a glob pattern or "
+                        + "{ source = PATH, destination = \"/PATH\" }: " + f);
+            }
+            plainDirectories &= !AppFiles.isGlob(src) && Files.isDirectory(dir.resolve(src).normalize());
+        }
+        List<FileMount> mounts = new ArrayList<>();
+        if (plainDirectories) {
+            for (JsonNode f : c.path("files")) {
+                String src = f.isTextual() ? f.asText() : f.path("source").asText();
+                String dest = f.isTextual() ? "/" + src : f.path("destination").asText();
+                mounts.add(new FileMount(dir.resolve(src).normalize(), dest));
+            }
+            return mounts;
+        }
+        java.util.TreeMap<String, Path> placed;
+        try {
+            placed = AppFiles.place(dir.toRealPath(), id, c);
+        } catch (IllegalArgumentException e) {
+            throw problem(file, e.getMessage());
+        }
+        Path copy = Files.createTempDirectory("basalt-files-" + id.replaceAll("[^A-Za-z0-9_-]", "_") + "-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> AppFiles.deleteTree(copy)));
+        AppFiles.copy(placed, copy);
+        mounts.add(new FileMount(copy, "/"));
+        return mounts;
     }
 
     private static IllegalArgumentException problem(Path file, String message) {

@@ -153,8 +153,10 @@ class AppManifestTest {
                         "component a variable `y` refers to the undeclared application variable `nope`"),
                 new Case(head + "[component.a]\nsource = \"a.wasm\"\nkey_value_stores = [1]\n",
                         "key_value_stores must be a list of store labels"),
-                new Case(head + "[component.a]\nsource = \"a.wasm\"\nfiles = [\"static/**\"]\n",
-                        "glob patterns are not supported"),
+                new Case(head + "[component.a]\nsource = \"a.wasm\"\nfiles = [\"../**/*.txt\"]\n",
+                        "files pattern ../**/*.txt must stay inside the application directory"),
+                new Case(head + "[component.a]\nsource = \"a.wasm\"\nfiles = [\"missing.txt\"]\n",
+                        "files entry missing.txt does not exist and is not a glob pattern"),
                 new Case(head + "[component.a]\nsource = \"a.wasm\"\nallowed_outbound_hosts = [\"mqtt://broker:1883\"]\n",
                         "not an outbound host grant"),
                 new Case(head + "[component.a]\nsource = \"a.wasm\"\nallowed_outbound_hosts = [\"redis://cache:port\"]\n",
@@ -178,6 +180,59 @@ class AppManifestTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith(file + ": ")
                     .hasMessageContaining(c.message());
+        }
+    }
+
+    @Test
+    void filesGlobsSingleFilesAndExcludes() throws Exception {
+        handlerAs("a.wasm");
+        Files.createDirectories(dir.resolve("assets/css/deep"));
+        Files.writeString(dir.resolve("assets/site.css"), "top");
+        Files.writeString(dir.resolve("assets/css/a.css"), "a");
+        Files.writeString(dir.resolve("assets/css/deep/b.css"), "b");
+        Files.writeString(dir.resolve("assets/css/old.css.bak"), "old");
+        Files.writeString(dir.resolve("assets/css/skip.css"), "skip");
+        Files.writeString(dir.resolve("index.html"), "<h1>hi</h1>");
+        Files.writeString(dir.resolve("secret.txt"), "not for the guest");
+        Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(dir.resolve("conf/app.toml"), "x = 1");
+        Path file = manifest("""
+                spin_manifest_version = 2
+                [[trigger.http]]
+                route = "/..."
+                component = "a"
+                [component.a]
+                source = "a.wasm"
+                files = ["assets/**/*.css", "index.html", { source = "conf/app.toml", destination = "/etc/app.toml" },
+                         { source = "conf", destination = "/config" }]
+                exclude_files = ["**/skip.css"]
+                """);
+        AppManifest m = AppManifest.load(file);
+        dev.basalt.wasi.WasiConfig.DirGrant mount = m.wasiConfig("a").dirs().getFirst();
+        assertThat(m.wasiConfig("a").dirs()).hasSize(1);
+        assertThat(mount.guestPath()).isEqualTo("/");
+        assertThat(mount.readOnly()).isTrue();
+        Path root = mount.host();
+        List<String> seen;
+        try (var s = Files.walk(root)) {
+            seen = s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .sorted().toList();
+        }
+        // ** also matches no directory (assets/site.css), as Spin's globs do; the excluded and unlisted stay out
+        assertThat(seen).containsExactly("assets/css/a.css", "assets/css/deep/b.css", "assets/site.css",
+                "config/app.toml", "etc/app.toml", "index.html");
+        assertThat(Files.readString(root.resolve("etc/app.toml"))).isEqualTo("x = 1");
+        assertThat(root).as("a private copy, not the application directory").isNotEqualTo(dir);
+
+        // a link out of the application directory is refused
+        Path outside = Files.createTempFile("basalt-outside", ".txt");
+        try {
+            Files.createSymbolicLink(dir.resolve("assets/css/link.css"), outside);
+            Path again = manifest(Files.readString(file));
+            assertThatThrownBy(() -> AppManifest.load(again)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is outside the application directory");
+        } finally {
+            Files.deleteIfExists(outside);
         }
     }
 }

@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Turns a Spin application manifest ({@code spin.toml}, {@code spin_manifest_version = 2}) into Spin's locked
@@ -273,54 +270,12 @@ final class LockedAppBuilder {
     }
 
     private ArrayNode files(String id, JsonNode c) throws IOException {
-        List<PathMatcher> excludes = new ArrayList<>();
-        for (JsonNode x : c.path("exclude_files")) {
-            excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + x.asText()));
-        }
-        // destination path -> host file; later mounts of the same path win, as copying over them would
-        TreeMap<String, Path> placed = new TreeMap<>();
-        for (JsonNode f : c.path("files")) {
-            if (f.isTextual()) {
-                String pattern = f.asText();
-                Path p = root.resolve(pattern).normalize();
-                if (Files.isDirectory(p)) {
-                    inside(pattern, "component " + id + " files entry");
-                    walk(p, root, portable(root.relativize(p)), excludes, placed);
-                } else if (Files.isRegularFile(p)) {
-                    inside(pattern, "component " + id + " files entry");
-                    place(p, portable(root.relativize(p)), excludes, placed);
-                } else if (pattern.matches(".*[*?\\[{].*")) {
-                    PathMatcher glob = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-                    try (Stream<Path> s = Files.walk(root)) {
-                        for (Path q : (Iterable<Path>) s.sorted()::iterator) {
-                            Path rel = root.relativize(q);
-                            if (Files.isRegularFile(q) && glob.matches(rel)) {
-                                place(q, portable(rel), excludes, placed);
-                            }
-                        }
-                    }
-                } else {
-                    throw problem("component " + id + ": files entry " + pattern + " does not exist and is not a glob pattern");
-                }
-            } else {
-                String source = f.path("source").asText("");
-                String destination = f.path("destination").asText("");
-                if (source.isEmpty() || destination.isEmpty()) {
-                    throw problem("component " + id + ": files entries need `source` and `destination`: " + f);
-                }
-                Path p = inside(source, "component " + id + " files source");
-                String dest = destination.replaceAll("^/+", "");
-                if (Files.isDirectory(p)) {
-                    walk(p, p, dest, excludes, placed);
-                } else if (Files.isRegularFile(p)) {
-                    if (dest.isEmpty() || dest.endsWith("/")) {
-                        throw problem("component " + id + ": \"" + destination + "\" is not a valid destination file name");
-                    }
-                    place(p, dest, excludes, placed);
-                } else {
-                    throw problem("component " + id + ": files source " + source + " does not exist");
-                }
-            }
+        // destination path -> host file (Spin's files/exclude_files rules, shared with basalt serve)
+        TreeMap<String, Path> placed;
+        try {
+            placed = dev.basalt.serve.AppFiles.place(root, id, c);
+        } catch (IllegalArgumentException e) {
+            throw problem(e.getMessage());
         }
         ArrayNode out = NODES.arrayNode();
         for (Map.Entry<String, Path> e : placed.entrySet()) {
@@ -337,35 +292,6 @@ final class LockedAppBuilder {
             out.add(cp);
         }
         return out;
-    }
-
-    private void walk(Path dir, Path base, String destPrefix, List<PathMatcher> excludes, Map<String, Path> placed)
-            throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path q : (Iterable<Path>) s.sorted()::iterator) {
-                if (Files.isRegularFile(q)) {
-                    String rel = portable(base.relativize(q));
-                    place(q, destPrefix.isEmpty() ? rel : destPrefix.replaceAll("/+$", "") + "/" + rel, excludes, placed);
-                }
-            }
-        }
-    }
-
-    private void place(Path file, String dest, List<PathMatcher> excludes, Map<String, Path> placed) throws IOException {
-        Path rel = root.relativize(file.toAbsolutePath().normalize());
-        for (PathMatcher x : excludes) {
-            if (x.matches(rel)) {
-                return;
-            }
-        }
-        if (!file.toRealPath().startsWith(root)) {
-            throw problem("file " + file + " is outside the application directory " + root + " (through a link)");
-        }
-        placed.put(dest, file);
-    }
-
-    private static String portable(Path relative) {
-        return relative.toString().replace('\\', '/');
     }
 
     private Content add(Path file, boolean wasm) throws IOException {
