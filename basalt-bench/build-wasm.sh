@@ -20,7 +20,10 @@ for src in src/main/c/*.c; do
   name=$(basename "$src" .c)
   if ! $native_only; then
     # -mbulk-memory: clang turns memset/memcpy idioms into memory.fill/copy instead of calling a libc we do not link.
-    "$CLANG" --target=wasm32 -O2 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--strip-debug \
+    # A source's own extra flags come from its "// wasm-flags: ..." line (simd.c: -msimd128).
+    extra=$(sed -n 's|^// wasm-flags: ||p' "$src")
+    # shellcheck disable=SC2086
+    "$CLANG" --target=wasm32 -O2 -mbulk-memory $extra -nostdlib -Wl,--no-entry -Wl,--strip-debug \
       "$src" -o "$out/$name.wasm"
   fi
   # The same source and optimisation level natively (export_name means nothing there).
