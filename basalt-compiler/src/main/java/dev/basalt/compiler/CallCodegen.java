@@ -324,7 +324,7 @@ final class CallCodegen implements Opcodes {
             char[] params = fc.types(fc.type.params());
             for (int i = params.length - 1; i >= 0; i--) {
                 fc.pop();
-                mv.visitVarInsn(FunctionCompiler.opStore(params[i]), fc.localSlots[i]);
+                FunctionCompiler.storeLocal(mv, params[i], fc.localSlots[i]);
             }
             while (fc.sp > 0) {
                 mv.visitInsn(FunctionCompiler.size(fc.pop()) == 2 ? POP2 : POP);

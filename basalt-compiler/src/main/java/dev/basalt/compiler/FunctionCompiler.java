@@ -58,8 +58,11 @@ final class FunctionCompiler implements Opcodes {
     MethodVisitor mv;
 
     /** JVM slot of each Wasm local, and its type. */
+    /** Per Wasm local, its JVM slot in the current method (see {@link #localSize} for the layout). */
     int[] localSlots;
     char[] localTypes;
+    /** Per parameter, its slot in the method's arguments (a v128 parameter is copied to its two-long local). */
+    int[] paramArgSlots;
     /** Just after the frame is recorded: where a self tail call jumps back to (locals reset, entry fuel). */
     final Label entry = new Label();
     int instSlot;
@@ -164,17 +167,30 @@ final class FunctionCompiler implements Opcodes {
         }
         localSlots = new int[instrTypes.size()];
         localTypes = new char[instrTypes.size()];
-        int slot = 0;
-        for (int i = 0; i < instrTypes.size(); i++) {
+        int params = type.params().size();
+        paramArgSlots = new int[params];
+        // Descriptor order: parameters, then the instance; declared locals come after the instance, then the
+        // two-long homes of v128 parameters (see localSize), which the prologue fills from their argument slots.
+        int paramSlots = 0;
+        for (int i = 0; i < params; i++) {
+            char c = checkType(instrTypes.get(i));
+            localTypes[i] = c;
+            localSlots[i] = paramSlots;
+            paramArgSlots[i] = paramSlots;
+            paramSlots += size(c);
+        }
+        int slot = paramSlots + 1;
+        for (int i = params; i < instrTypes.size(); i++) {
             char c = checkType(instrTypes.get(i));
             localSlots[i] = slot;
             localTypes[i] = c;
-            slot += size(c);
+            slot += localSize(c);
         }
-        // Descriptor order: parameters, then the instance; declared locals come after the instance.
-        int paramSlots = 0;
-        for (ValType p : type.params()) {
-            paramSlots += size(ModuleCompiler.jvmType(p));
+        for (int i = 0; i < params; i++) {
+            if (localTypes[i] == ModuleCompiler.V128) {
+                localSlots[i] = slot;
+                slot += localSize(ModuleCompiler.V128);
+            }
         }
         if (paramSlots + 1 > MAX_PARAMETER_SLOTS) {
             // The JVM refuses a method descriptor over 255 parameter slots (long and double take two) with a
@@ -183,10 +199,7 @@ final class FunctionCompiler implements Opcodes {
                     + " JVM parameter slots, over the JVM's limit of " + MAX_PARAMETER_SLOTS + ")");
         }
         instSlot = paramSlots;
-        for (int i = type.params().size(); i < localSlots.length; i++) {
-            localSlots[i] += 1;
-        }
-        storeSlot = slot + 1;
+        storeSlot = slot;
         nextSlot = storeSlot + 1;
         if (!mc.memoryTypes.isEmpty()) {
             memSlot = nextSlot++;
@@ -311,13 +324,29 @@ final class FunctionCompiler implements Opcodes {
         mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.STORE, "enterCompiled", "()V", false);
         lines.resume(mv);
         exceptions.prologue();
+        if (split == null) {
+            // v128 parameters move to their two-long homes (a self tail call stores there directly).
+            for (int i = 0; i < type.params().size(); i++) {
+                if (localTypes[i] == ModuleCompiler.V128) {
+                    mv.visitVarInsn(ALOAD, paramArgSlots[i]);
+                    storeLocal(mv, ModuleCompiler.V128, localSlots[i]);
+                }
+            }
+        }
         mv.visitLabel(entry);
         if (split != null) {
             split.initFrame(); // split functions make no self tail calls: nothing jumps back to entry
         } else {
             for (int i = type.params().size(); i < localSlots.length; i++) {
-                pushDefault(localTypes[i]);
-                mv.visitVarInsn(opStore(localTypes[i]), localSlots[i]);
+                if (localTypes[i] == ModuleCompiler.V128) {
+                    mv.visitInsn(LCONST_0);
+                    mv.visitVarInsn(LSTORE, localSlots[i]);
+                    mv.visitInsn(LCONST_0);
+                    mv.visitVarInsn(LSTORE, localSlots[i] + 2);
+                } else {
+                    pushDefault(localTypes[i]);
+                    mv.visitVarInsn(opStore(localTypes[i]), localSlots[i]);
+                }
             }
         }
         charge(Math.max(1, entryFuel));
@@ -523,7 +552,7 @@ final class FunctionCompiler implements Opcodes {
                 if (split != null) {
                     split.loadLocal(l);
                 } else {
-                    mv.visitVarInsn(opLoad(localTypes[l]), localSlots[l]);
+                    loadLocal(mv, localTypes[l], localSlots[l]);
                 }
                 push(localTypes[l]);
             }
@@ -533,7 +562,7 @@ final class FunctionCompiler implements Opcodes {
                 if (split != null) {
                     split.storeLocal(l);
                 } else {
-                    mv.visitVarInsn(opStore(localTypes[l]), localSlots[l]);
+                    storeLocal(mv, localTypes[l], localSlots[l]);
                 }
             }
             case "LOCAL_TEE" -> {
@@ -542,7 +571,7 @@ final class FunctionCompiler implements Opcodes {
                 if (split != null) {
                     split.storeLocal(l);
                 } else {
-                    mv.visitVarInsn(opStore(localTypes[l]), localSlots[l]);
+                    storeLocal(mv, localTypes[l], localSlots[l]);
                 }
             }
             case "GLOBAL_GET" -> {
@@ -1231,6 +1260,101 @@ final class FunctionCompiler implements Opcodes {
             case 'D' -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
             default -> {
             }
+        }
+    }
+
+    /**
+     * JVM local slots a Wasm local of type {@code c} takes in a method. A v128 local is two {@code long} locals
+     * (low half at the slot, high half two slots up), not a {@link dev.basalt.wasm.V128} reference: on the
+     * operand stack v128 values stay objects, which C2's escape analysis removes when an expression's producer and
+     * consumer are inlined, but an object kept in a local across a loop's back edge (an accumulator) is a phi that
+     * escape analysis cannot remove, so it was allocated once per iteration.
+     */
+    static int localSize(char c) {
+        return c == ModuleCompiler.V128 ? 4 : size(c);
+    }
+
+    /** The descriptor of a local passed to a loop method as its own parameter(s): a v128 local is two longs. */
+    static String localDescriptor(char c) {
+        return c == ModuleCompiler.V128 ? "JJ" : ModuleCompiler.descriptor(c);
+    }
+
+    /** Pushes the local at {@code slot} (laid out by {@link #localSize}) as an operand-stack value. */
+    static void loadLocal(MethodVisitor mv, char c, int slot) {
+        if (c == ModuleCompiler.V128) {
+            mv.visitTypeInsn(NEW, ModuleCompiler.V128_CLASS);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(LLOAD, slot);
+            mv.visitVarInsn(LLOAD, slot + 2);
+            mv.visitMethodInsn(INVOKESPECIAL, ModuleCompiler.V128_CLASS, "<init>", "(JJ)V", false);
+        } else {
+            mv.visitVarInsn(opLoad(c), slot);
+        }
+    }
+
+    /** Pops an operand-stack value into the local at {@code slot} (laid out by {@link #localSize}). */
+    static void storeLocal(MethodVisitor mv, char c, int slot) {
+        if (c == ModuleCompiler.V128) {
+            mv.visitInsn(DUP);
+            mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.V128_CLASS, "lo", "()J", false);
+            mv.visitVarInsn(LSTORE, slot);
+            mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.V128_CLASS, "hi", "()J", false);
+            mv.visitVarInsn(LSTORE, slot + 2);
+        } else {
+            mv.visitVarInsn(opStore(c), slot);
+        }
+    }
+
+    /** Pushes the local at {@code slot} as its parameter(s) of {@link #localDescriptor}: both halves of a v128. */
+    static void loadLocalParts(MethodVisitor mv, char c, int slot) {
+        if (c == ModuleCompiler.V128) {
+            mv.visitVarInsn(LLOAD, slot);
+            mv.visitVarInsn(LLOAD, slot + 2);
+        } else {
+            mv.visitVarInsn(opLoad(c), slot);
+        }
+    }
+
+    /** The lowest position of a value of type {@code c} on the operand stack, or -1. */
+    int lowestOnStack(char c) {
+        for (int i = 0; i < sp; i++) {
+            if (stack[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Moves the operand stack from its lowest v128 value up into new temporaries (a v128 as its two longs), or
+     * does nothing and returns null when it holds no v128; {@link #reloadSpilled} puts the values back. Emitted
+     * around a bounds check: C2's escape analysis keeps a v128 object that is live across a compare-and-branch
+     * whose other side throws (measured: one allocation per iteration of
+     * {@code acc = i8x16.add(acc, i8x16.eq(v128.load(p), needle))}), while objects created after the check are
+     * scalar-replaced. The JVM operand stack must hold exactly the modelled values.
+     */
+    int[] spillVectors() {
+        int lowest = lowestOnStack(ModuleCompiler.V128);
+        if (lowest < 0) {
+            return null;
+        }
+        int[] slots = new int[sp + 1];
+        slots[sp] = lowest;
+        for (int i = sp - 1; i >= lowest; i--) {
+            slots[i] = nextSlot;
+            nextSlot += localSize(stack[i]);
+            storeLocal(mv, stack[i], slots[i]);
+        }
+        return slots;
+    }
+
+    /** Pushes back what {@link #spillVectors} moved (nothing for null). */
+    void reloadSpilled(int[] spilled) {
+        if (spilled == null) {
+            return;
+        }
+        for (int i = spilled[sp]; i < sp; i++) {
+            loadLocal(mv, stack[i], spilled[i]);
         }
     }
 

@@ -49,7 +49,8 @@ import org.objectweb.asm.Opcodes;
  * exit is what keeps such loops in place (nbody's inner loop ran its steady state 3x slower chunked).
  *
  * <p><b>Method.</b> Parameters: the loop's parameters (multi-value loops), then every Wasm local the loop reads or
- * writes (as JVM locals of their own type in the outlined method, exactly as in an unsplit function), then the
+ * writes (as JVM locals of their own type in the outlined method, exactly as in an unsplit function: a v128 local
+ * as its two longs), then the
  * instance. Nested loops are outlined from the outlined method in turn. The method returns an int exit code, as
  * {@link MethodSplitter}'s pieces do: 0 when the loop fell through its {@code end} (its results follow), otherwise
  * {@code 1 + p} for a branch to the label at position {@code p} of the function's control stack (0 is the function:
@@ -362,7 +363,7 @@ final class LoopOutliner implements Opcodes {
             if (l >= fc.localTypes.length) {
                 return Integer.MAX_VALUE; // invalid index: validation rejects it; let the ordinary path report it
             }
-            slots += FunctionCompiler.size(fc.localTypes[l]);
+            slots += FunctionCompiler.localSize(fc.localTypes[l]);
         }
         return slots;
     }
@@ -421,7 +422,7 @@ final class LoopOutliner implements Opcodes {
             desc.append(ModuleCompiler.descriptor(c));
         }
         for (int l : loop.used) {
-            desc.append(ModuleCompiler.descriptor(fc.localTypes[l]));
+            desc.append(FunctionCompiler.localDescriptor(fc.localTypes[l]));
         }
         if (loop.chunked) {
             desc.append('I');
@@ -474,7 +475,7 @@ final class LoopOutliner implements Opcodes {
         java.util.Arrays.fill(fc.localSlots, -1);
         for (int l : loop.used) {
             fc.localSlots[l] = slot;
-            slot += FunctionCompiler.size(fc.localTypes[l]);
+            slot += FunctionCompiler.localSize(fc.localTypes[l]);
         }
         budgetSlot = o.chunked() ? slot++ : -1;
         fc.instSlot = slot++;
@@ -603,7 +604,7 @@ final class LoopOutliner implements Opcodes {
             mv.visitVarInsn(ISTORE, base);
             for (int k = 0; k < back.length; k++) {
                 int l = back[k];
-                ValueStack.store(mv, fc.storeSlot, base, k, fc.localTypes[l], fc.localSlots[l]);
+                ValueStack.storeLocal(mv, fc.storeSlot, base, k, fc.localTypes[l], fc.localSlots[l]);
             }
             for (int i = 0; i < values.length; i++) {
                 ValueStack.store(mv, fc.storeSlot, base, back.length + i, values[i], temps[i]);
@@ -630,7 +631,7 @@ final class LoopOutliner implements Opcodes {
         for (int k = 0; k < back.length; k++) {
             int l = back[k];
             ValueStack.load(mv, fc.storeSlot, base, k, fc.localTypes[l]);
-            mv.visitVarInsn(FunctionCompiler.opStore(fc.localTypes[l]), fc.localSlots[l]);
+            FunctionCompiler.storeLocal(mv, fc.localTypes[l], fc.localSlots[l]);
         }
         for (int i = 0; i < values.length; i++) {
             ValueStack.load(mv, fc.storeSlot, base, back.length + i, values[i]);
@@ -650,7 +651,7 @@ final class LoopOutliner implements Opcodes {
         Label reentry = new Label();
         mv.visitLabel(reentry);
         for (int l : o.used) {
-            mv.visitVarInsn(FunctionCompiler.opLoad(fc.localTypes[l]), fc.localSlots[l]);
+            FunctionCompiler.loadLocalParts(mv, fc.localTypes[l], fc.localSlots[l]);
         }
         if (o.chunked()) {
             pushChunkBudget(o);

@@ -190,11 +190,22 @@ final class MemoryCodegen implements Opcodes {
         int value = -1;
         if (a.store) {
             fc.pop();
+            // A v128 value waits as its two longs (FunctionCompiler.localSize), not as an object, across the check.
             value = fc.newTemp(a.type);
-            mv.visitVarInsn(FunctionCompiler.opStore(a.type), value);
+            fc.nextSlot = value + FunctionCompiler.localSize(a.type);
+            FunctionCompiler.storeLocal(mv, a.type, value);
         }
         fc.pop();
+        // v128 objects stay out of the bounds check's way (see FunctionCompiler.spillVectors).
+        int[] spilled = null;
+        if (fc.lowestOnStack(ModuleCompiler.V128) >= 0) {
+            int address = fc.newTemp(type.is64() ? 'J' : 'I');
+            mv.visitVarInsn(type.is64() ? LSTORE : ISTORE, address);
+            spilled = fc.spillVectors();
+            mv.visitVarInsn(type.is64() ? LLOAD : ILOAD, address);
+        }
         int index = checkedIndex(type.is64(), arg, a.width, sizeSlots[arg.memory()]);
+        fc.reloadSpilled(spilled);
         if (a.store) {
             store(a, arraySlots[arg.memory()], index, value);
         } else {
@@ -386,8 +397,7 @@ final class MemoryCodegen implements Opcodes {
                     mv.visitIntInsn(BIPUSH, 8);
                     mv.visitInsn(IADD);
                 }
-                mv.visitVarInsn(ALOAD, value);
-                mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.V128_CLASS, half == 0 ? "lo" : "hi", "()J", false);
+                mv.visitVarInsn(LLOAD, value + 2 * half);
                 mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "setLong", "([BIJ)V", false);
             }
             return;

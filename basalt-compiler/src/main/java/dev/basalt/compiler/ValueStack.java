@@ -58,6 +58,24 @@ final class ValueStack implements Opcodes {
         }
     }
 
+    /**
+     * Stores the Wasm local at JVM slot {@code localSlot} (laid out by {@link FunctionCompiler#localSize}: a v128
+     * local is its two longs) into slot {@code base + offset}.
+     */
+    static void storeLocal(MethodVisitor mv, int storeSlot, int baseSlot, int offset, char c, int localSlot) {
+        if (c != ModuleCompiler.V128) {
+            store(mv, storeSlot, baseSlot, offset, c, localSlot);
+            return;
+        }
+        for (int half = 0; half < 2; half++) {
+            mv.visitVarInsn(ALOAD, storeSlot);
+            mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, half == 0 ? "stack" : "his", "[J");
+            index(mv, baseSlot, offset);
+            mv.visitVarInsn(LLOAD, localSlot + 2 * half);
+            mv.visitInsn(LASTORE);
+        }
+    }
+
     private static void index(MethodVisitor mv, int baseSlot, int offset) {
         mv.visitVarInsn(ILOAD, baseSlot);
         if (offset != 0) {

@@ -434,6 +434,83 @@ class SimdCompilerTest {
         assertThat(call(c, "load", Val.i32(65_536 - 16 - 8))).isEqualTo(new Val.V128(0, 0));
     }
 
+    /**
+     * v128 locals as two longs: a loop-carried accumulator in an outlined inner loop (handed back to the outer
+     * loop), a v128 parameter read in the loop, and v128 values on the operand stack across the bounds checks of
+     * v128.load/v128.store (spilled around the check), including a check that fails with vectors on the stack.
+     */
+    static final String KERNEL = """
+            (module
+              (memory 1)
+              ;; for each of $rows rows of 64 bytes at 0: acc += row (i8x16 lanes), row := row + $bias; returns acc
+              (func (export "kernel") (param $bias v128) (param $rows i32) (param $base i32) (result v128)
+                (local $acc v128) (local $row i32) (local $p i32) (local $end i32)
+                (loop $outer
+                  (local.set $p (i32.add (local.get $base) (i32.shl (local.get $row) (i32.const 6))))
+                  (local.set $end (i32.add (local.get $p) (i32.const 64)))
+                  (loop $inner
+                    (local.set $acc (i8x16.add (local.get $acc) (v128.load (local.get $p))))
+                    (v128.store (local.get $p)
+                      (i8x16.add (local.get $bias) (v128.load (local.get $p))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 16)))
+                    (br_if $inner (i32.lt_u (local.get $p) (local.get $end))))
+                  (local.set $row (i32.add (local.get $row) (i32.const 1)))
+                  (br_if $outer (i32.lt_u (local.get $row) (local.get $rows))))
+                (local.get $acc))
+              (func (export "fill") (param $n i32)
+                (local $i i32)
+                (loop $l
+                  (i32.store8 (local.get $i) (i32.mul (local.get $i) (i32.const 7)))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+              (func (export "byte") (param i32) (result i32) (i32.load8_u (local.get 0))))
+            """;
+
+    @Test
+    void v128LocalsInOutlinedLoopsAndVectorsAcrossBoundsChecks() {
+        Val.V128 bias = new Val.V128(0x0102_0304_0506_0708L, 0x1112_1314_1516_1718L);
+        for (int rows : new int[] {1, 3, 50}) {
+            Object[] results = new Object[2];
+            int k = 0;
+            for (Engine engine : List.of(COMPILER, INTERPRETER)) {
+                Instance inst = CompilerTest.instantiate(engine, KERNEL);
+                call(inst, "fill", Val.i32(65_536));
+                Val acc = call(inst, "kernel", bias, Val.i32(rows), Val.i32(0));
+                Val acc2 = call(inst, "kernel", bias, Val.i32(rows), Val.i32(0)); // sees the first call's stores
+                results[k++] = List.of(acc, acc2, call(inst, "byte", Val.i32(rows * 64 - 1)));
+            }
+            assertThat(results[0]).as("rows " + rows).isEqualTo(results[1]);
+        }
+        // The last row reaches past the memory: the load traps with the accumulator on the operand stack, after
+        // the rows before it were stored.
+        for (Engine engine : List.of(COMPILER, INTERPRETER)) {
+            Instance inst = CompilerTest.instantiate(engine, KERNEL);
+            assertThatThrownBy(() -> call(inst, "kernel", bias, Val.i32(2), Val.i32(65_536 - 64 - 8)))
+                    .isInstanceOfSatisfying(Trap.class,
+                            t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS));
+            assertThat(call(inst, "byte", Val.i32(65_536 - 64 - 8))).isEqualTo(Val.i32(0x08));
+            assertThat(call(inst, "byte", Val.i32(65_536 - 8))).as("not stored: its load trapped")
+                    .isEqualTo(Val.i32(0));
+        }
+        // The inner loop is outlined and takes the v128 locals it uses as two longs each.
+        List<String> descriptors = new ArrayList<>();
+        byte[] bytes = JvmCompiler.generate(WatParser.parseModule(KERNEL));
+        new ClassReader(bytes).accept(new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9) {
+            @Override
+            public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String descriptor,
+                                                               String signature, String[] exceptions) {
+                if (name.contains("$loop")) {
+                    descriptors.add(descriptor);
+                }
+                return null;
+            }
+        }, 0);
+        assertThat(descriptors).isNotEmpty().allMatch(d -> !d.contains("V128"));
+        StringWriter out = new StringWriter();
+        CheckClassAdapter.verify(new ClassReader(bytes), getClass().getClassLoader(), false, new PrintWriter(out));
+        assertThat(out.toString()).isEmpty();
+    }
+
     @Test
     void generatedSimdClassPassesTheVerifier() {
         byte[] bytes = JvmCompiler.generate(WatParser.parseModule(VALUES));
