@@ -200,9 +200,19 @@ final class Instantiator {
         int definedMemory = 0;
         for (MemoryType mt : w.memories()) {
             try {
-                inst.memories[mi++] = image == null ? LinearMemory.create(mt, st.maxMemoryBytes)
-                        : LinearMemory.create(mt, st.maxMemoryBytes, image.offsets(definedMemory),
-                                image.runs(definedMemory));
+                LinearMemory memory;
+                if (image == null) {
+                    memory = LinearMemory.create(mt, st.maxMemoryBytes);
+                } else {
+                    byte[] pooled = mt.shared() ? null : image.take(definedMemory);
+                    memory = pooled != null ? LinearMemory.createOver(mt, st.maxMemoryBytes, pooled)
+                            : LinearMemory.create(mt, st.maxMemoryBytes, image.offsets(definedMemory),
+                                    image.runs(definedMemory));
+                    if (!mt.shared()) {
+                        store.recyclable(image, definedMemory, memory);
+                    }
+                }
+                inst.memories[mi++] = memory;
                 definedMemory++;
             } catch (MemoryLimitException e) {
                 throw new UnlinkableException("memory limit: " + e.getMessage());

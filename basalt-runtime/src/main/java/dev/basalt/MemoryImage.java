@@ -42,10 +42,94 @@ final class MemoryImage {
      */
     private final byte[][] datasAfterInstantiation;
 
+    /**
+     * Most arrays kept per defined memory for reuse: about as many as requests run at once on this machine; more
+     * released at the same time are dropped (the garbage collector takes them).
+     */
+    static final int POOL_LIMIT = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+    /** Per defined memory: arrays released by stores ({@link Store#release()}), each reset to this image. */
+    private final Pool[] pools;
+
+    /** Reset arrays of one defined memory, and its initial contents as one array (made on the first release). */
+    private static final class Pool {
+        final java.util.concurrent.ConcurrentLinkedQueue<byte[]> arrays = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.concurrent.atomic.AtomicInteger size = new java.util.concurrent.atomic.AtomicInteger();
+        /** The memory's bytes up to the end of its last non-zero run, as instantiation leaves them. */
+        volatile byte[] initial;
+    }
+
     private MemoryImage(int[][] offsets, byte[][][] runs, byte[][] datasAfterInstantiation) {
         this.offsets = offsets;
         this.runs = runs;
         this.datasAfterInstantiation = datasAfterInstantiation;
+        this.pools = new Pool[offsets.length];
+        for (int m = 0; m < pools.length; m++) {
+            pools[m] = new Pool();
+        }
+    }
+
+    /**
+     * A released array of defined memory {@code definedIndex}, holding exactly what a fresh instantiation puts
+     * there (zeros past the image), or null if none is pooled.
+     */
+    byte[] take(int definedIndex) {
+        Pool pool = pools[definedIndex];
+        byte[] array = pool.arrays.poll();
+        if (array != null) {
+            pool.size.decrementAndGet();
+        }
+        return array;
+    }
+
+    /**
+     * Resets {@code array} (a detached memory of defined memory {@code definedIndex} whose first {@code usedBytes}
+     * bytes were reachable, all later ones zero) to the image and pools it, unless the pool is full or the array
+     * grew far beyond the minimum size (keeping it would hold that much heap for the module's lifetime).
+     *
+     * <p>The reset writes every byte that a guest could have changed -- the image's extent from the image, the
+     * rest of the used size with zeros -- rather than only the pages that differ: finding those means reading both
+     * the array and the image, which was measured no cheaper than copying (the copy streams, the JVM zeroes a new
+     * array no faster), and a full rewrite leaves nothing of the previous instance behind by construction.
+     */
+    void recycle(int definedIndex, byte[] array, long usedBytes, long minBytes) {
+        Pool pool = pools[definedIndex];
+        if (array.length > Math.max(2 * minBytes, minBytes + (16 << 20)) || pool.size.get() >= POOL_LIMIT) {
+            return;
+        }
+        byte[] initial = pool.initial;
+        if (initial == null) {
+            initial = initialContents(definedIndex);
+            pool.initial = initial;
+        }
+        System.arraycopy(initial, 0, array, 0, initial.length);
+        if (usedBytes > initial.length) {
+            java.util.Arrays.fill(array, initial.length, (int) usedBytes, (byte) 0);
+        }
+        if (pool.size.incrementAndGet() > POOL_LIMIT) {
+            pool.size.decrementAndGet();
+            return;
+        }
+        pool.arrays.offer(array);
+    }
+
+    /** How many reset arrays of defined memory {@code definedIndex} are pooled now. */
+    int pooled(int definedIndex) {
+        return pools[definedIndex].size.get();
+    }
+
+    /** The non-zero runs of defined memory {@code m} written into one array that ends where the last run ends. */
+    private byte[] initialContents(int m) {
+        int[] at = offsets[m];
+        if (at == null) {
+            return new byte[0];
+        }
+        byte[][] r = runs[m];
+        byte[] initial = new byte[at[at.length - 1] + r[r.length - 1].length];
+        for (int k = 0; k < at.length; k++) {
+            System.arraycopy(r[k], 0, initial, at[k], r[k].length);
+        }
+        return initial;
     }
 
     /** A fresh copy of an instance's data segments after instantiation (see {@link #datasAfterInstantiation}). */

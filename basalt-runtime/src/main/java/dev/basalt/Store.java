@@ -1,8 +1,11 @@
 package dev.basalt;
 
+import dev.basalt.internal.memory.LinearMemory;
 import dev.basalt.internal.runtime.StoreState;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -132,6 +135,7 @@ public final class Store<T> {
      * continues. The Java thread that runs Wasm must always be the one whose stack is installed.
      */
     public Object swapExecutionStack(Object next) {
+        stacksSwapped = true;
         return state.swapExecutionStack(next == null ? new StoreState.ExecutionStack()
                 : (StoreState.ExecutionStack) next);
     }
@@ -186,6 +190,51 @@ public final class Store<T> {
                 closed = true;
                 state.exitBlocking();
             }
+        }
+    }
+
+    /**
+     * Ends this store's use and hands its instances' memories back for reuse: each memory a module defined (and
+     * initialised from its data segments) is detached -- it becomes empty, any later access traps, so a reference
+     * kept by mistake can never see another store's data -- and its array, reset to exactly what a fresh
+     * instantiation of that module puts there, serves the module's next instantiation instead of a new array
+     * (zeroing and copying a large memory is most of what instantiating a big module costs). The store and its
+     * instances must not be used afterwards. For servers that run an instance per request; calling it is optional
+     * (without it, memories are garbage collected as usual).
+     *
+     * <p>Nothing is recycled while Wasm code of this store is still running, or if the store ever ran several
+     * execution stacks ({@link #swapExecutionStack}: a suspended one may still hold a memory's array), since that
+     * code could go on writing an array another instance then uses. Idempotent; not thread-safe with calls into
+     * the store (call it from the thread that used the store, after its last call returned).
+     */
+    public void release() {
+        List<RecyclableMemory> memories = recyclable;
+        recyclable = null;
+        if (memories == null || state.depth != 0 || stacksSwapped) {
+            return;
+        }
+        for (RecyclableMemory r : memories) {
+            long used = r.memory().byteSize();
+            long minBytes = r.memory().type().limits().min() << r.memory().type().pageSizeLog2();
+            byte[] array = r.memory().detach();
+            if (array != null) {
+                r.image().recycle(r.definedIndex(), array, used, minBytes);
+            }
+        }
+    }
+
+    /** A memory instantiation created from a module's image: what {@link #release()} hands back. */
+    private record RecyclableMemory(MemoryImage image, int definedIndex, LinearMemory memory) {
+    }
+
+    /** Memories {@link #release()} may recycle, in creation order; null after release. */
+    private List<RecyclableMemory> recyclable = new ArrayList<>(2);
+    /** Whether {@link #swapExecutionStack} was ever used: then memories are never recycled. */
+    private volatile boolean stacksSwapped;
+
+    void recyclable(MemoryImage image, int definedIndex, LinearMemory memory) {
+        if (recyclable != null) {
+            recyclable.add(new RecyclableMemory(image, definedIndex, memory));
         }
     }
 

@@ -98,6 +98,11 @@ public final class LinearMemory {
      * boundary, so all atomics that overlap use the lock of the same 8-byte word ({@code ea >>> 3}, striped).
      */
     private final Object[] atomicStripes;
+    /**
+     * Set by {@link #detach()}: the array went back to a pool and may hold another instance's data; this memory
+     * stays empty (every access traps, {@code memory.grow} fails).
+     */
+    private boolean detached;
 
     private LinearMemory(MemoryType type, long maxPages, byte[] bytes, long byteSize) {
         this.type = type;
@@ -167,6 +172,57 @@ public final class LinearMemory {
             }
         }
         return memory;
+    }
+
+    /**
+     * Creates an unshared memory of the type's minimum size over {@code array}, which already holds its initial
+     * contents (a pooled array reset to the module's memory image): its first {@code min} bytes are the memory,
+     * everything after them must be zero (it becomes reachable by {@code memory.grow}).
+     *
+     * @throws MemoryLimitException as {@link #create(MemoryType, long)}
+     * @throws IllegalArgumentException if the type is shared or the array shorter than the minimum size
+     */
+    public static LinearMemory createOver(MemoryType type, long byteCap, byte[] array) {
+        if (type.shared()) {
+            throw new IllegalArgumentException("a pooled array for a shared memory");
+        }
+        int log2 = type.pageSizeLog2();
+        long maxPages = Math.min(Math.max(0, byteCap), MAX_BYTES) >>> log2;
+        if (type.limits().max().isPresent() && Long.compareUnsigned(type.limits().max().getAsLong(), maxPages) < 0) {
+            maxPages = type.limits().max().getAsLong();
+        }
+        long minPages = type.limits().min();
+        if (Long.compareUnsigned(minPages, maxPages) > 0) {
+            throw new MemoryLimitException("memory minimum size of " + Long.toUnsignedString(minPages)
+                    + " pages exceeds memory limits (at most " + maxPages + " pages of " + (1L << log2) + " bytes)");
+        }
+        long byteSize = minPages << log2;
+        if (array.length < byteSize) {
+            throw new IllegalArgumentException("a pooled array of " + array.length + " bytes for " + byteSize);
+        }
+        return new LinearMemory(type, maxPages, array, byteSize);
+    }
+
+    /**
+     * Takes the backing array away from this unshared memory, to be reset and reused by another instance (a
+     * store's {@code release}): from now on the memory is empty, every access traps out of bounds and
+     * {@code memory.grow} returns -1, so a stale reference can neither read nor write what the array holds next.
+     * The caller must know that no code is running on this memory (compiled code keeps the array in locals).
+     * Bytes of the array past the size returned by {@link #byteSize()} just before are zero.
+     *
+     * @return the array, or null if the memory is shared or was detached before
+     */
+    public byte[] detach() {
+        synchronized (this) {
+            if (shared || detached) {
+                return null;
+            }
+            byte[] array = bytes;
+            detached = true;
+            bytes = new byte[0];
+            byteSize = 0;
+            return array;
+        }
     }
 
     /** Creates a memory with no cap beyond the type and {@link #MAX_BYTES}. */
@@ -242,6 +298,9 @@ public final class LinearMemory {
             long oldPages = oldBytes >>> pageSizeLog2;
             if (deltaPages == 0) {
                 return oldPages;
+            }
+            if (detached) {
+                return -1;
             }
             long limitPages = Math.min(maxPages, Math.max(0, byteCap) >>> pageSizeLog2);
             if (limitPages < oldPages || Long.compareUnsigned(deltaPages, limitPages - oldPages) > 0) {
