@@ -521,9 +521,12 @@ public final class WasiHttpServer implements AutoCloseable {
             OutputStream[] body = {null};
             org.eclipse.jetty.http.HttpFields[] responseTrailers = {null};
             CappedInput in = new CappedInput(Content.Source.asInputStream(request), config.maxRequestBodyBytes);
+            // released after the WASI context closed (resource destructors may still run guest code)
+            List<Store<?>> used = new ArrayList<>(1);
             try (WasiComponentContext wasi = WasiComponentContext.create(target.wasi())) {
                 target.extensions().forEach(e -> e.prepare(wasi));
                 Store<WasiComponentContext> store = Store.create(config.engine, wasi, config.limits);
+                used.add(store);
                 config.fuel.ifPresent(store::setFuel);
                 // the deadline stops Wasm code and wakes a guest blocked in a host call (an outbound request, a
                 // slow request body)
@@ -605,6 +608,9 @@ public final class WasiHttpServer implements AutoCloseable {
                     }
                     fail(request, response, callback, started[0], what + " (" + target.name() + "): the request failed: " + e, e);
                 }
+            } finally {
+                // the instance is done: its memories go back to the module's pool, reset, for the next request
+                used.forEach(Store::release);
             }
         }
 
