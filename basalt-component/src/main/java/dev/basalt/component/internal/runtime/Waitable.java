@@ -86,7 +86,7 @@ abstract class Waitable {
             numWaiting++;
             boolean cancelled;
             try {
-                cancelled = thread.waitUntil(() -> ready.getAsBoolean() && hasPendingEvent(), cancellable);
+                cancelled = thread.waitUntilOrContinue(() -> ready.getAsBoolean() && hasPendingEvent(), cancellable);
             } finally {
                 numWaiting--;
             }
