@@ -11,6 +11,7 @@ import dev.basalt.wasi.preview2.WasiComponentContext;
 import dev.basalt.wasi.preview2.WasiHttp;
 import dev.basalt.wasi.preview2.WasiHttpException;
 import dev.basalt.wasi.preview2.WasiPreview2;
+import dev.basalt.wasi.preview2.WasiPreview3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -91,7 +92,9 @@ public final class WasiHttpServer implements AutoCloseable {
         for (RouteSpec r : b.routes) {
             ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(b.engine);
             WasiPreview2.addToLinker(linker, ctx -> ctx);
-            // WASI 0.3 services (wasi:http/handler@0.3.x) import wasi:http/types@0.3.0 and client
+            // WASI 0.3 services (wasi:http/handler@0.3.x) import wasi:http/types@0.3.0 and client, and the
+            // wasi:http/service world's clocks, random and cli stdio at 0.3.0
+            WasiPreview3.addToLinker(linker, ctx -> ctx);
             WasiHttp.addP3ToLinker(linker, ctx -> ctx);
             r.extensions().forEach(e -> e.define(linker));
             served.add(new Served(r.route(), r.name(), linker.instantiatePre(r.component()),

@@ -234,4 +234,34 @@ class WasiHttpP3Test {
         assertThat(r.status()).isEqualTo(502);
         assertThat(r.bodyText()).as("error-code case 6, connection-refused").isEqualTo("error:06");
     }
+
+    /** The component-model threads alive now (virtual threads are not in {@link Thread#getAllStackTraces()}). */
+    static int componentThreads() throws IOException {
+        java.nio.file.Path dump = java.nio.file.Files.createTempFile("threads", ".txt");
+        java.nio.file.Files.delete(dump);
+        try {
+            java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            String text = java.nio.file.Files.readString(dump);
+            return text.split("\"basalt-component-thread\"", -1).length - 1;
+        } finally {
+            java.nio.file.Files.deleteIfExists(dump);
+        }
+    }
+
+    /**
+     * The guest's task ends with its request: its last steps after the response body (writing its trailers, dropping
+     * its ends, returning) run before {@link WasiHttp#handle} returns, so no guest thread stays parked per request.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Config.Strategy.class, names = {"INTERPRETER", "COMPILER"})
+    void noGuestThreadOutlivesItsRequest(Config.Strategy strategy) throws IOException {
+        call(strategy, WasiHttp.Request.of("GET", "/warm", List.of(), new byte[0]));
+        int before = componentThreads();
+        for (int i = 0; i < 5; i++) {
+            assertThat(call(strategy, WasiHttp.Request.of("POST", "/n", List.of(), new byte[] {'x'})).bodyText())
+                    .isEqualTo("echo:x");
+        }
+        assertThat(componentThreads()).isLessThanOrEqualTo(before);
+    }
 }

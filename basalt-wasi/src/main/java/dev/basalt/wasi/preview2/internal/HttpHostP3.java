@@ -785,6 +785,9 @@ public final class HttpHostP3 {
         ComponentCall call = handle.callAsync(arg);
         CompletableFuture<Void> done = call.result().thenCompose(results -> respond(s, store, results, target));
         ComponentEventLoop.join(store, done);
+        // the guest may still have steps to take that need nobody (dropping ends, returning): let it finish them,
+        // so that its task ends instead of staying parked with the store after the request
+        ComponentEventLoop.runUntilIdle(store);
     }
 
     private static CompletableFuture<Void> respond(HostState s, Store<?> store, List<ComponentValue> results,
