@@ -255,13 +255,19 @@ class WasiHttpP3Test {
      */
     @ParameterizedTest
     @EnumSource(value = Config.Strategy.class, names = {"INTERPRETER", "COMPILER"})
-    void noGuestThreadOutlivesItsRequest(Config.Strategy strategy) throws IOException {
+    void noGuestThreadOutlivesItsRequest(Config.Strategy strategy) throws IOException, InterruptedException {
         call(strategy, WasiHttp.Request.of("GET", "/warm", List.of(), new byte[0]));
         int before = componentThreads();
         for (int i = 0; i < 5; i++) {
             assertThat(call(strategy, WasiHttp.Request.of("POST", "/n", List.of(), new byte[] {'x'})).bodyText())
                     .isEqualTo("echo:x");
         }
-        assertThat(componentThreads()).isLessThanOrEqualTo(before);
+        // a thread whose task ended may still be on its way out (it hands control back, then terminates)
+        int after = componentThreads();
+        for (int i = 0; i < 100 && after > before; i++) {
+            Thread.sleep(50);
+            after = componentThreads();
+        }
+        assertThat(after).isLessThanOrEqualTo(before);
     }
 }
