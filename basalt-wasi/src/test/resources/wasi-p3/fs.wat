@@ -1,6 +1,8 @@
 ;; A WASI 0.3 command for the edges of filesystem, stdin, clocks and exit. `run` (async, stackful):
 ;;   writes "written by p3\n" to a new out.txt of the first preopen through write-via-stream, then "appended\n"
 ;;     through append-via-stream, waiting for each result future (ok);
+;;   writes through write-via-stream to existing.txt opened read-only: "read-only: write W, result R NN\n" with the
+;;     guest's stream.write status W (1: the host dropped the stream) and the future's result (1 = err) and case;
 ;;   lists the preopen with read-directory (a stream<directory-entry>, 4 entries per read): "entry <name>\n" each;
 ;;   reads 4 bytes of stdin ("stdin: xxxx\n") and drops the stdin stream unread past them (the host stops);
 ;;   starts wait-for(1 hour) with an async lower and cancels it: "wait cancelled: N\n" with the subtask state;
@@ -70,6 +72,9 @@
     (data (i32.const 0x160) "stdin: ")
     (data (i32.const 0x170) "wait cancelled: ")
     (data (i32.const 0x190) "\n")
+    (data (i32.const 0x1a0) "existing.txt")
+    (data (i32.const 0x1b0) "read-only: write ")
+    (data (i32.const 0x1d0) ", result ")
     (global $bump (mut i32) (i32.const 0x8000))
     (func (export "realloc") (param i32 i32 i32 i32) (result i32)
       (local $p i32)
@@ -143,6 +148,10 @@
         (br $more))))
     (func $out (param $ptr i32) (param $len i32)
       (call $write-all (global.get $tx) (local.get $ptr) (local.get $len)))
+    ;; one decimal digit
+    (func $digit (param $d i32)
+      (i32.store8 (i32.const 0x4f8) (i32.add (i32.const 48) (local.get $d)))
+      (call $out (i32.const 0x4f8) (i32.const 1)))
     ;; waits for a filesystem result future, traps unless it is ok
     (func $expect-ok (param $fut i32)
       (if (i32.ne (call $ff.read (local.get $fut) (i32.const 0x480)) (i32.const 0)) (then unreachable))
@@ -173,6 +182,26 @@
       (call $write-all (i32.wrap_i64 (i64.shr_u (local.get $pair) (i64.const 32))) (i32.const 0x120) (i32.const 9))
       (call $stream.drop-writable (i32.wrap_i64 (i64.shr_u (local.get $pair) (i64.const 32))))
       (call $expect-ok (local.get $fut))
+
+      ;; a write through a descriptor opened only for reading
+      (call $open-at (local.get $dir) (i32.const 0) (i32.const 0x1a0) (i32.const 12) (i32.const 0) (i32.const 1)
+        (i32.const 0x440))
+      (if (i32.load8_u (i32.const 0x440)) (then unreachable))
+      (local.set $pair (call $stream.new))
+      (local.set $fut (call $file-write (i32.load (i32.const 0x444)) (i32.wrap_i64 (local.get $pair)) (i64.const 0)))
+      (local.set $r (call $stream.write (i32.wrap_i64 (i64.shr_u (local.get $pair) (i64.const 32))) (i32.const 0x100)
+        (i32.const 14)))
+      (call $stream.drop-writable (i32.wrap_i64 (i64.shr_u (local.get $pair) (i64.const 32))))
+      (call $out (i32.const 0x1b0) (i32.const 17))
+      (call $digit (i32.and (local.get $r) (i32.const 0xf)))
+      (call $out (i32.const 0x1d0) (i32.const 9))
+      (if (i32.ne (call $ff.read (local.get $fut) (i32.const 0x480)) (i32.const 0)) (then unreachable))
+      (call $ff.drop-readable (local.get $fut))
+      (call $digit (i32.load8_u (i32.const 0x480)))
+      (call $out (i32.const 0x190) (i32.const 1))
+      (call $digit (i32.div_u (i32.load8_u (i32.const 0x484)) (i32.const 10)))
+      (call $digit (i32.rem_u (i32.load8_u (i32.const 0x484)) (i32.const 10)))
+      (call $out (i32.const 0x190) (i32.const 1))
 
       ;; the directory, 4 entries (24 bytes each) per read
       (call $read-directory (local.get $dir) (i32.const 0x460))

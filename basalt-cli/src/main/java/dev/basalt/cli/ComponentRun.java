@@ -118,6 +118,9 @@ final class ComponentRun {
         if (component.importNames().stream().anyMatch(n -> n.startsWith("wasi:http/") && n.contains("@0.3."))) {
             dev.basalt.wasi.preview2.WasiHttp.addP3ToLinker(linker, ctx -> ctx);
         }
+        if (component.importNames().stream().anyMatch(n -> n.startsWith("wasi:sockets/") && n.contains("@0.3."))) {
+            dev.basalt.wasi.preview2.WasiSockets.addP3ToLinker(linker, ctx -> ctx);
+        }
         try {
             ComponentInstance instance = linker.instantiate(store, component);
             if (call == null) {

@@ -76,5 +76,9 @@ class WasiPreview3Test {
                 .containsExactlyInAnyOrder("entry existing.txt", "entry out.txt");
         // CANCELLED_BEFORE_RETURNED = 4: the host's timer future was cancelled
         assertThat(r.stdout()).contains("stdin: abcd\n").endsWith("wait cancelled: 4\n");
+        // a descriptor opened for reading only: the host drops the guest's stream (DROPPED = 1, nothing written) and
+        // the result is err(bad-descriptor = 2); the file is unchanged
+        assertThat(r.stdout()).contains("read-only: write 1, result 1\n02\n");
+        assertThat(Files.readString(dir.resolve("existing.txt"))).isEqualTo("x");
     }
 }
