@@ -463,10 +463,10 @@ public final class HttpHostP3 {
      * read failure ends the stream and reports {@code failure} instead. Stops when the guest drops the stream, or
      * when {@code s} is closed.
      */
-    static void pump(HostState s, InputStream in, StreamWriter contents, FutureWriter trailers,
+    static Pump pump(HostState s, InputStream in, StreamWriter contents, FutureWriter trailers,
             Supplier<ComponentValue> trailerValue, java.util.function.Function<IOException, ComponentValue> failure) {
         Pump p = new Pump();
-        int rep = HostResources.add(s, p);
+        HostResources.add(s, p);
         p.thread = Thread.ofVirtual().name("basalt-http-body").start(() -> {
             ComponentValue end = null;
             try (in) {
@@ -498,9 +498,18 @@ public final class HttpHostP3 {
                     trailers.close();
                 }
                 p.thread = null;
-                HostResources.drop(rep);
+                stop(p);
             }
         });
+        return p;
+    }
+
+    /** Ends {@code p}: interrupts its thread if it still runs and removes it from its owner's resources. */
+    static void stop(Pump p) {
+        synchronized (p.owner.owned) {
+            p.owner.owned.remove(p.rep, p);
+        }
+        HostResources.release(p);
     }
 
     /** Fields as the value of an {@code option<trailers>}: none when empty. */
@@ -779,15 +788,20 @@ public final class HttpHostP3 {
         r.authority = request.authority();
         r.pathWithQuery = Optional.of(request.pathWithQuery());
         ComponentValue arg = own(REQUEST, s, r);
-        pump(s, request.body(), contents, trailers,
+        Pump requestBody = pump(s, request.body(), contents, trailers,
                 () -> trailersValue(s, HttpHost.binary(request.trailers().get())),
                 io -> internalError("reading the request body failed: " + io.getMessage()));
         ComponentCall call = handle.callAsync(arg);
         CompletableFuture<Void> done = call.result().thenCompose(results -> respond(s, store, results, target));
-        ComponentEventLoop.join(store, done);
-        // the guest may still have steps to take that need nobody (dropping ends, returning): let it finish them,
-        // so that its task ends instead of staying parked with the store after the request
-        ComponentEventLoop.runUntilIdle(store);
+        try {
+            ComponentEventLoop.join(store, done);
+            // the guest may still have steps to take that need nobody (dropping ends, returning): let it finish
+            // them, so that its task ends instead of staying parked with the store after the request
+            ComponentEventLoop.runUntilIdle(store);
+        } finally {
+            // the request is over: a body the guest did not read to its end is not read any more
+            stop(requestBody);
+        }
     }
 
     private static CompletableFuture<Void> respond(HostState s, Store<?> store, List<ComponentValue> results,
