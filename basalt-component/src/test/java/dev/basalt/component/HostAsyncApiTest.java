@@ -246,6 +246,32 @@ class HostAsyncApiTest {
     }
 
     @Test
+    void aCallCancelledFromJavaWhileItCannotBeCancelledReturnsItsValueAnyway() {
+        Host host = new Host();
+        List<CompletableFuture<List<ComponentValue>>> pending = new ArrayList<>();
+        host.addLater = (s, args) -> {
+            CompletableFuture<List<ComponentValue>> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+        };
+        ComponentInstance i = instantiate(host);
+        ComponentCall call = i.getFunc("add-twice").orElseThrow().callAsync(ComponentValue.u32(1));
+        assertThat(pending).hasSize(1);
+        // the task waits in a synchronous lower, which is not cancellable: the request stays pending
+        call.cancel();
+        pending.getFirst().complete(List.of(ComponentValue.u32(10)));
+        ComponentEventLoop.runUntil(store, new CompletableFuture<>() {
+            @Override
+            public boolean isDone() {
+                return pending.size() == 2;
+            }
+        });
+        pending.get(1).complete(List.of(ComponentValue.u32(20)));
+        assertThat(call.join()).containsExactly(ComponentValue.u32(30));
+        assertThat(pending).noneMatch(CompletableFuture::isCancelled);
+    }
+
+    @Test
     void aGuestsSubtaskCancelCancelsTheHostsFuture() {
         Host host = new Host();
         CompletableFuture<List<ComponentValue>> hostWork = new CompletableFuture<>();
