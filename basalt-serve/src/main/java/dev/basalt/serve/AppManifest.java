@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.basalt.Engine;
 import dev.basalt.component.Component;
+import dev.basalt.serve.oci.OciCache;
+import dev.basalt.serve.oci.UrlSource;
 import dev.basalt.spin.SpinConfig;
 import dev.basalt.spin.Variables;
 import dev.basalt.spin.kv.KeyValueStores;
@@ -45,7 +47,8 @@ import java.util.Set;
  * component = "order-handler"
  *
  * [component.api]
- * source = "api.wasm"           # relative to the manifest's directory
+ * source = "api.wasm"           # relative to the manifest's directory; or { url = "https://...", digest = "sha256:..." }
+ *                               # (downloaded once into the OCI cache, verified)
  * allowed_outbound_hosts = ["https://payments.example.com", "http://127.0.0.1:8081", "redis://cache:6379"]
  * environment = { MODE = "live" }
  * files = [{ source = "static", destination = "/static" }, "templates", "assets/**\/*.css"]  # read-only
@@ -332,8 +335,29 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             }
         }
         JsonNode source = c.path("source");
-        if (!source.isTextual()) {
-            throw problem(file, "component " + id + " needs `source = \"FILE.wasm\"` (URLs and registries are not supported)");
+        Path sourcePath;
+        if (source.isTextual()) {
+            sourcePath = dir.resolve(source.asText()).normalize();
+        } else if (source.isObject() && source.has("url")) {
+            for (Iterator<String> it = source.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!key.equals("url") && !key.equals("digest")) {
+                    throw problem(file, "component " + id + ": source." + key + " is not understood");
+                }
+            }
+            if (!source.path("url").isTextual() || !source.path("digest").isTextual()) {
+                throw problem(file, "component " + id + " needs `source = { url = \"https://...\", digest = "
+                        + "\"sha256:...\" }`: " + source);
+            }
+            try {
+                sourcePath = UrlSource.fetch(OciCache.defaultCache(), source.path("url").asText(),
+                        source.path("digest").asText());
+            } catch (IOException e) {
+                throw problem(file, "component " + id + ": " + e.getMessage());
+            }
+        } else {
+            throw problem(file, "component " + id + " needs `source = \"FILE.wasm\"` or `source = { url, digest }` "
+                    + "(registry sources are not supported)");
         }
         List<String> hosts = new ArrayList<>();
         for (JsonNode h : c.path("allowed_outbound_hosts")) {
@@ -383,8 +407,7 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             }
             vars.put(e.getKey(), e.getValue().asText());
         }
-        return new ComponentSpec(id, dir.resolve(source.asText()).normalize(), hosts, env, files, stores, vars,
-                databases);
+        return new ComponentSpec(id, sourcePath, hosts, env, files, stores, vars, databases);
     }
 
     /**

@@ -363,4 +363,88 @@ class SpinServeTest {
             }
         }
     }
+
+    @Test
+    void componentSourceFromAUrlWithADigest() throws Exception {
+        byte[] wasm;
+        try (InputStream in = SpinServeTest.class.getResourceAsStream("/spin/kv-handler.component.wasm")) {
+            wasm = in.readAllBytes();
+        }
+        String digest = dev.basalt.serve.oci.RegistryClient.sha256(wasm);
+        java.util.concurrent.atomic.AtomicInteger downloads = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer origin = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress("127.0.0.1", 0), 0);
+        origin.createContext("/kv.wasm", exchange -> {
+            downloads.incrementAndGet();
+            exchange.sendResponseHeaders(200, wasm.length);
+            exchange.getResponseBody().write(wasm);
+            exchange.close();
+        });
+        origin.start();
+        String url = "http://127.0.0.1:" + origin.getAddress().getPort() + "/kv.wasm";
+        String saved = System.getProperty("basalt.cache.dir");
+        System.setProperty("basalt.cache.dir", dir.resolve("cache").toString());
+        try {
+            String manifest = """
+                    spin_manifest_version = 2
+                    [[trigger.http]]
+                    route = "/..."
+                    component = "remote"
+                    [component.remote]
+                    source = { url = "%s", digest = "%s" }
+                    key_value_stores = ["default"]
+                    """;
+            AppManifest m = AppManifest.load(write("spin.toml", manifest.formatted(url, digest)));
+            assertThat(m.components().get("remote").source())
+                    .isEqualTo(dir.resolve("cache/blobs/sha256/" + digest.substring(7)));
+            try (WasiHttpServer server = m.serverBuilder(engine, Optional.empty(), Map.of())
+                    .listen(new InetSocketAddress("127.0.0.1", 0)).start()) {
+                assertThat(send(server.port(), "/spin/default/set/k", "from the url").body()).isEqualTo("ok");
+            }
+            origin.stop(0);
+            assertThat(AppManifest.load(write("spin.toml", manifest.formatted(url, digest))).components()
+                    .get("remote").source()).as("from the cache, without the origin").isRegularFile();
+            assertThat(downloads.get()).isEqualTo(1);
+
+            String wrong = "sha256:" + "0".repeat(64);
+            assertThatThrownBy(() -> AppManifest.load(write("spin.toml", manifest.formatted(
+                    url.replace("kv.wasm", "other.wasm"), wrong))))
+                    .hasMessageContaining("component remote: downloading " + url.replace("kv.wasm", "other.wasm"));
+            assertThatThrownBy(() -> AppManifest.load(write("spin.toml", manifest.formatted(url, "md5:x"))))
+                    .hasMessageContaining("component remote: ");
+        } finally {
+            origin.stop(0);
+            if (saved == null) {
+                System.clearProperty("basalt.cache.dir");
+            } else {
+                System.setProperty("basalt.cache.dir", saved);
+            }
+        }
+    }
+
+    @Test
+    void aDownloadThatDoesNotMatchItsDigestIsRefused() throws Exception {
+        com.sun.net.httpserver.HttpServer origin = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] tampered = "not the component you pinned".getBytes(StandardCharsets.UTF_8);
+        origin.createContext("/x.wasm", exchange -> {
+            exchange.sendResponseHeaders(200, tampered.length);
+            exchange.getResponseBody().write(tampered);
+            exchange.close();
+        });
+        origin.start();
+        String url = "http://127.0.0.1:" + origin.getAddress().getPort() + "/x.wasm";
+        String pinned = "sha256:" + "ab".repeat(32);
+        try {
+            Path cache = dir.resolve("cache2");
+            assertThatThrownBy(() -> dev.basalt.serve.oci.UrlSource.fetch(new dev.basalt.serve.oci.OciCache(cache),
+                    url, pinned)).hasMessage("the content of " + url + " does not match its digest: expected "
+                    + pinned + ", got " + dev.basalt.serve.oci.RegistryClient.sha256(tampered));
+            assertThat(cache.resolve("blobs/sha256/" + "ab".repeat(32))).as("nothing kept").doesNotExist();
+            assertThatThrownBy(() -> dev.basalt.serve.oci.UrlSource.fetch(new dev.basalt.serve.oci.OciCache(cache),
+                    "file:///etc/passwd", pinned)).hasMessageContaining("must be http(s)://");
+        } finally {
+            origin.stop(0);
+        }
+    }
 }
