@@ -74,7 +74,7 @@ class AsyncAbiTest {
                 (func (export "wrong-type") async (result string)
                   (canon lift (core func $m "wrong-type") async (memory (core memory $mem "mem"))))
                 (func (export "sync-return") (result u32) (canon lift (core func $m "sync-return")))
-                (func (export "sum") (param "a" u32) (param "b" u32) (param "c" u32) (param "d" u32) (param "e" u32)
+                (func (export "sum") async (param "a" u32) (param "b" u32) (param "c" u32) (param "d" u32) (param "e" u32)
                   (result u32) (canon lift (core func $m "sum")))
               )
               (instance $c (instantiate $C))
@@ -83,7 +83,7 @@ class AsyncAbiTest {
                   (type $pair (tuple u32 u32))
                   (export "pair" (func async (param "x" u32) (result $pair)))
                   (export "greet" (func async (result string)))
-                  (export "sum" (func (param "a" u32) (param "b" u32) (param "c" u32) (param "d" u32) (param "e" u32)
+                  (export "sum" (func async (param "a" u32) (param "b" u32) (param "c" u32) (param "d" u32) (param "e" u32)
                     (result u32)))))
                 (core module $Memory
                   (memory (export "mem") 1)
@@ -150,7 +150,7 @@ class AsyncAbiTest {
         assertThat(func(i, "d", "pair-sum").call(ComponentValue.u32(20))).containsExactly(ComponentValue.u32(41));
         // a string result: copied into the caller's memory through its realloc
         assertThat(func(i, "d", "greet-len").call()).containsExactly(ComponentValue.u32(5));
-        // a synchronously lifted callee; parameters through memory
+        // a sync lift of an async type (only async types may be lowered async); parameters through memory
         assertThat(func(i, "d", "sum5").call()).containsExactly(ComponentValue.u32(15));
     }
 

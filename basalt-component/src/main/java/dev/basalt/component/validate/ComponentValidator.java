@@ -1929,6 +1929,13 @@ public final class ComponentValidator {
 
     // ---- canonical definitions ----
 
+    /** Explainer.md: "The `async` option may only be used with `async` function types". */
+    private static void requireAsyncType(Options opts, CType.Func ft) {
+        if (opts.async && !ft.async) {
+            throw new InvalidException("the `async` canonical option requires an async function type");
+        }
+    }
+
     private void canon(State s, Canon c) {
         switch (c) {
             case Canon.Lift lift -> {
@@ -1938,6 +1945,7 @@ public final class ComponentValidator {
                     throw new InvalidException("type index " + lift.type() + " is not a function type");
                 }
                 Options opts = options(s, lift.options(), true);
+                requireAsyncType(opts, ft);
                 // an async lift returns its results through task.return, not through flat results
                 Flat flat = flatten(opts.async ? new CType.Func(ft.async, ft.paramNames, ft.params,
                         Optional.empty()) : ft, true);
@@ -1962,6 +1970,7 @@ public final class ComponentValidator {
             case Canon.Lower lower -> {
                 CType.Func ft = get(s.funcs, lower.func(), "func", "func");
                 Options opts = options(s, lower.options(), false);
+                requireAsyncType(opts, ft);
                 Flat flat = opts.async ? flattenAsyncLower(ft) : flatten(ft, false);
                 if (flat.needsMemory && opts.memory == null) {
                     throw new InvalidException("canonical option `memory` is required");
