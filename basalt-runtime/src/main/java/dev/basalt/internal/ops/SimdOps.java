@@ -1139,14 +1139,29 @@ public final class SimdOps {
     }
 
     private static long narrow16to8(V128 v, boolean signed) {
+        if (!signed) {
+            return narrow16to8U(v.lo()) | (narrow16to8U(v.hi()) << 32);
+        }
         long r = 0;
         for (int i = 0; i < 8; i++) {
             long half = i < 4 ? v.lo() : v.hi();
             int x = (short) (half >>> ((i & 3) << 4));
-            int sat = signed ? Math.max(-128, Math.min(127, x)) : Math.max(0, Math.min(255, x));
+            int sat = Math.max(-128, Math.min(127, x));
             r |= (long) (sat & 0xFF) << (i << 3);
         }
         return r;
+    }
+
+    /**
+     * The four signed i16 lanes of {@code x} saturated to u8, in the low 4 bytes (SWAR): negative lanes become 0,
+     * lanes with a bit of 0x7F00 set become 255, the rest keep their low byte.
+     */
+    private static long narrow16to8U(long x) {
+        long negative = ((x & HIGH16) >>> 15) * 0xFFFF;
+        long big = ((((x & 0x7F00_7F00_7F00_7F00L) + 0x7F00_7F00_7F00_7F00L) & HIGH16) >>> 15) * 0xFF;
+        long lanes = ((x & 0x00FF_00FF_00FF_00FFL) | big) & ~negative;
+        lanes = (lanes | (lanes >>> 8)) & 0x0000_FFFF_0000_FFFFL;
+        return (lanes | (lanes >>> 16)) & MASK32;
     }
 
     /** {@code i8x16.eq}. */
@@ -1342,15 +1357,14 @@ public final class SimdOps {
 
     /** Widens the 8 bytes of {@code x} to 8 i16 lanes. */
     private static V128 extend8to16(long x, boolean signed) {
-        long lo = 0;
-        long hi = 0;
-        for (int i = 0; i < 4; i++) {
-            int b0 = signed ? (byte) (x >>> (i << 3)) : (int) (x >>> (i << 3)) & 0xFF;
-            int b1 = signed ? (byte) (x >>> ((i + 4) << 3)) : (int) (x >>> ((i + 4) << 3)) & 0xFF;
-            lo |= (b0 & 0xFFFFL) << (i << 4);
-            hi |= (b1 & 0xFFFFL) << (i << 4);
-        }
-        return new V128(lo, hi);
+        return new V128(spread8to16(x & MASK32, signed), spread8to16(x >>> 32, signed));
+    }
+
+    /** The 4 low bytes of {@code x} as four i16 lanes (SWAR: spread, then sign-extend each lane if asked). */
+    private static long spread8to16(long x, boolean signed) {
+        long t = (x | (x << 16)) & 0x0000_FFFF_0000_FFFFL;
+        t = (t | (t << 8)) & 0x00FF_00FF_00FF_00FFL;
+        return signed ? t | (((t & 0x0080_0080_0080_0080L) >>> 7) * 0xFF00) : t;
     }
 
     /** {@code i16x8.extend_low_i8x16_s}. */
@@ -1404,14 +1418,14 @@ public final class SimdOps {
     }
 
     private static long pairwise8(long x, boolean signed) {
-        long r = 0;
-        for (int i = 0; i < 4; i++) {
-            int s = i << 4;
-            int sum = signed ? (byte) (x >>> s) + (byte) (x >>> (s + 8))
-                    : ((int) (x >>> s) & 0xFF) + ((int) (x >>> (s + 8)) & 0xFF);
-            r |= (sum & 0xFFFFL) << s;
+        long even = x & 0x00FF_00FF_00FF_00FFL;
+        long odd = (x >>> 8) & 0x00FF_00FF_00FF_00FFL;
+        if (!signed) {
+            return even + odd; // each sum <= 510: no carry between lanes
         }
-        return r;
+        even |= ((even & 0x0080_0080_0080_0080L) >>> 7) * 0xFF00;
+        odd |= ((odd & 0x0080_0080_0080_0080L) >>> 7) * 0xFF00;
+        return add16(even, odd);
     }
 
     /**
