@@ -345,11 +345,58 @@ public final class ComponentLinker<T> {
 
         /** This instance's definitions as the runtime value an import receives, bound to {@code store}. */
         Instantiator.InstanceValue bind(Store<T> store) {
-            Map<String, Object> exports = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : definitions.entrySet()) {
-                exports.put(e.getKey(), bindDefinition(e.getValue(), store, path.isEmpty() ? e.getKey() : path + "/" + e.getKey()));
+            return new Instantiator.InstanceValue(new BoundDefinitions<>(definitions, store, path));
+        }
+    }
+
+    /**
+     * A linker instance's definitions bound to a store, each bound when first looked up: a component imports a few
+     * functions of an interface the host defines in full (WASI's have dozens), and instantiating one per request
+     * should not make a host function object for each of the others. Iterating binds all, in definition order;
+     * a definition is bound once, so looking it up twice gives the same value. Unmodifiable.
+     */
+    private static final class BoundDefinitions<T> extends java.util.AbstractMap<String, Object> {
+        private final Map<String, Object> definitions;
+        private final Store<T> store;
+        private final String path;
+        private final Map<String, Object> bound = new HashMap<>();
+
+        BoundDefinitions(Map<String, Object> definitions, Store<T> store, String path) {
+            this.definitions = definitions;
+            this.store = store;
+            this.path = path;
+        }
+
+        @Override
+        public Object get(Object key) {
+            Object value = bound.get(key);
+            if (value == null && key instanceof String name) {
+                Object d = definitions.get(name);
+                if (d != null) {
+                    value = bindDefinition(d, store, path.isEmpty() ? name : path + "/" + name);
+                    bound.put(name, value);
+                }
             }
-            return new Instantiator.InstanceValue(exports);
+            return value;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return definitions.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return definitions.size();
+        }
+
+        @Override
+        public java.util.Set<Map.Entry<String, Object>> entrySet() {
+            Map<String, Object> all = new LinkedHashMap<>();
+            for (String name : definitions.keySet()) {
+                all.put(name, get(name));
+            }
+            return java.util.Collections.unmodifiableMap(all).entrySet();
         }
     }
 
