@@ -13,7 +13,9 @@ import org.objectweb.asm.Opcodes;
 /**
  * Calls and returns: {@code call}, {@code call_indirect}, {@code call_ref}, and how results leave a function.
  *
- * <p>Calling convention of the generated methods: Wasm parameters, then the {@code ModuleInstance}; a function with
+ * <p>Calling convention of the generated methods: Wasm parameters, then the {@code ModuleInstance}, then the call
+ * depth room (an int: how many frames may still be entered below the callee, see {@link FunctionCompiler#roomSlot}:
+ * the callee traps when it is negative; a tail-called function gets its caller's, as it replaces its frame); a function with
  * one result returns it (the common case stays a plain JVM return), a function with several results writes them
  * to the store's value stack at {@code StoreState.top} and returns void, and the caller reads them from there right
  * after the call. That place is free: {@code top} only moves while a call through the runtime is in progress and
@@ -219,6 +221,7 @@ final class CallCodegen implements Opcodes {
         if (owner != null) {
             fc.sp -= params.length;
             mv.visitVarInsn(ALOAD, fc.instSlot);
+            fc.pushCalleeRoom();
             mv.visitMethodInsn(INVOKESTATIC, owner, ModuleCompiler.methodName(callee), mc.descriptor(callee), false);
             typedResults(results);
             return;
@@ -229,7 +232,8 @@ final class CallCodegen implements Opcodes {
         mv.visitVarInsn(ALOAD, fc.instSlot);
         FunctionCompiler.pushInt(mv, callee);
         mv.visitVarInsn(ILOAD, base);
-        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callFunction", "(" + STORE_DESC + INST_DESC + "II)V", false);
+        fc.pushCalleeRoom();
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callFunction", "(" + STORE_DESC + INST_DESC + "III)V", false);
         loadResults(base, results);
         fc.nextSlot = mark;
     }
@@ -285,14 +289,15 @@ final class CallCodegen implements Opcodes {
             mv.visitVarInsn(ALOAD, fc.instSlot);
             mv.visitVarInsn(ALOAD, callee);
             mv.visitVarInsn(ILOAD, base);
-            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callInstance", "(" + STORE_DESC + INST_DESC + FUNC_DESC + "I)V",
+            fc.pushCalleeRoom();
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callInstance", "(" + STORE_DESC + INST_DESC + FUNC_DESC + "II)V",
                     false);
             loadResults(base, results);
             fc.nextSlot = mark;
             return;
         }
         fc.sp -= params.length;
-        fc.mc.indirect.invoke(mv, fc.instSlot, typeIndex);
+        fc.mc.indirect.invoke(mv, fc.instSlot, fc.roomSlot, typeIndex);
         typedResults(results);
     }
 
@@ -335,8 +340,8 @@ final class CallCodegen implements Opcodes {
             // try blocks, whose handlers must not see its exceptions: there the trampoline runs it).
             CompositeType.Func ft = mc.funcTypes.get(callee);
             fc.sp -= ft.params().size();
-            popFrame();
             mv.visitVarInsn(ALOAD, fc.instSlot);
+            mv.visitVarInsn(ILOAD, fc.roomSlot); // it replaces this frame: the same depth
             fc.lines.markNoActivation(mv);
             mv.visitMethodInsn(INVOKESTATIC, mc.directOwner(callee), ModuleCompiler.methodName(callee),
                     mc.descriptor(callee), false);
@@ -373,12 +378,11 @@ final class CallCodegen implements Opcodes {
         return tailBody() && !insideTry() && IndirectCalls.fits(ft);
     }
 
-    /** With the arguments and the checked callee on the JVM stack: pops this frame, tail-calls through the dispatcher. */
+    /** With the arguments and the checked callee on the JVM stack: tail-calls through the dispatcher. */
     private void leaveThroughTailDispatcher(int typeIndex) {
         fc.sp -= fc.mc.funcType(typeIndex).params().size();
-        popFrame();
         fc.lines.markNoActivation(fc.mv);
-        fc.mc.indirect.invokeTail(fc.mv, fc.instSlot, typeIndex);
+        fc.mc.indirect.invokeTail(fc.mv, fc.instSlot, fc.roomSlot, typeIndex);
         fc.lines.resume(fc.mv);
         fc.mv.visitInsn(ARETURN);
         fc.markUnreachable();
@@ -391,25 +395,13 @@ final class CallCodegen implements Opcodes {
         fc.nextSlot = mark;
     }
 
-    /** With the callee on the JVM stack and its arguments at {@code top}: pops this frame and hands it over. */
+    /** With the callee on the JVM stack and its arguments at {@code top}: hands it over to the trampoline. */
     private void leaveForTrampoline() {
         if (!tailBody()) {
             throw new IllegalStateException("tail call through the trampoline outside a tail-call body");
         }
-        popFrame();
         fc.mv.visitInsn(ARETURN);
         fc.markUnreachable();
-    }
-
-    /** This function's frame leaves the store's call stack (as at a return). */
-    private void popFrame() {
-        MethodVisitor mv = fc.mv;
-        mv.visitVarInsn(ALOAD, fc.storeSlot);
-        mv.visitInsn(DUP);
-        mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, "depth", "I");
-        mv.visitInsn(ICONST_1);
-        mv.visitInsn(ISUB);
-        mv.visitFieldInsn(PUTFIELD, ModuleCompiler.STORE, "depth", "I");
     }
 
     /**
@@ -429,22 +421,25 @@ final class CallCodegen implements Opcodes {
             slot += FunctionCompiler.size(p);
         }
         int instSlot = slot;
+        int roomSlot = slot + 1;
         mv.visitVarInsn(ALOAD, instSlot);
+        mv.visitVarInsn(ILOAD, roomSlot);
         mv.visitMethodInsn(INVOKESTATIC, mc.className, tailBodyName(index), mc.tailBodyDescriptor(index), false);
         Label done = new Label();
         Label results = new Label();
         mv.visitInsn(DUP);
         mv.visitJumpInsn(IFNULL, done);
         mv.visitVarInsn(ALOAD, instSlot);
-        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "trampoline", "(" + FUNC_DESC + INST_DESC + ")V", false);
+        mv.visitVarInsn(ILOAD, roomSlot); // the chain runs at this frame's depth
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "trampoline", "(" + FUNC_DESC + INST_DESC + "I)V", false);
         mv.visitJumpInsn(GOTO, results);
         mv.visitLabel(done);
         mv.visitInsn(POP);
         mv.visitLabel(results);
         char[] rs = fc.types(fc.type.results());
         if (rs.length == 1) {
-            int storeSlot = instSlot + 1;
-            int baseSlot = instSlot + 2;
+            int storeSlot = roomSlot + 1;
+            int baseSlot = roomSlot + 2;
             mv.visitVarInsn(ALOAD, instSlot);
             mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", STORE_DESC);
             mv.visitInsn(DUP);

@@ -132,7 +132,11 @@ final class ExceptionCodegen implements Opcodes {
         }
     }
 
-    /** Records this frame's call depth, to restore it when a handler here catches an exception from deeper. */
+    /**
+     * Records the store's call depth at entry (the runtime's, see {@code StoreState.depth}), to restore it when a handler
+     * here catches an exception that left it deeper (a trap in the interpreter or a host function below a call through
+     * the runtime).
+     */
     void prologue() {
         if (caughtSlot >= 0) {
             FunctionCompiler.pushInt(fc.mv, maxLegacy);

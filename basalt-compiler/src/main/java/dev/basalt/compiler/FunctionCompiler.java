@@ -66,6 +66,14 @@ final class FunctionCompiler implements Opcodes {
     /** Just after the frame is recorded: where a self tail call jumps back to (locals reset, entry fuel). */
     final Label entry = new Label();
     int instSlot;
+    /**
+     * The call depth room of this activation, a parameter of every generated method of the function (after the
+     * instance): how many more Wasm frames may be entered below it before the depth limit traps. A callee gets
+     * {@code room - 1}. Passed in a parameter rather than counted in {@code StoreState.depth}, whose increment and
+     * decrement around every call made a chain of stores and loads through memory that bounded call-heavy code
+     * (fib ran about 1.5x slower). See {@link Support#room} for how the runtime's depth and the room meet.
+     */
+    int roomSlot;
     int storeSlot;
     int memSlot = -1;
     /** First free JVM local: temporaries are allocated from here and released in stack order. */
@@ -149,7 +157,7 @@ final class FunctionCompiler implements Opcodes {
         return new UnsupportedCodeException(JvmCompiler.NAME, funcIndex, what);
     }
 
-    /** The most parameter slots a JVM method may have (JVMS 4.3.3); the instance takes one of them. */
+    /** The most parameter slots a JVM method may have (JVMS 4.3.3); the instance and the room take two of them. */
     static final int MAX_PARAMETER_SLOTS = 255;
 
     void compile() {
@@ -169,7 +177,7 @@ final class FunctionCompiler implements Opcodes {
         localTypes = new char[instrTypes.size()];
         int params = type.params().size();
         paramArgSlots = new int[params];
-        // Descriptor order: parameters, then the instance; declared locals come after the instance, then the
+        // Descriptor order: parameters, then the instance and the room; declared locals come after them, then the
         // two-long homes of v128 parameters (see localSize), which the prologue fills from their argument slots.
         int paramSlots = 0;
         for (int i = 0; i < params; i++) {
@@ -179,7 +187,7 @@ final class FunctionCompiler implements Opcodes {
             paramArgSlots[i] = paramSlots;
             paramSlots += size(c);
         }
-        int slot = paramSlots + 1;
+        int slot = paramSlots + 2;
         for (int i = params; i < instrTypes.size(); i++) {
             char c = checkType(instrTypes.get(i));
             localSlots[i] = slot;
@@ -192,13 +200,14 @@ final class FunctionCompiler implements Opcodes {
                 slot += localSize(ModuleCompiler.V128);
             }
         }
-        if (paramSlots + 1 > MAX_PARAMETER_SLOTS) {
+        if (paramSlots + 2 > MAX_PARAMETER_SLOTS) {
             // The JVM refuses a method descriptor over 255 parameter slots (long and double take two) with a
             // ClassFormatError when the class loads: say so here, naming the function. AUTO keeps it interpreted.
-            throw unsupported("(" + type.params().size() + " parameters need " + (paramSlots + 1)
+            throw unsupported("(" + type.params().size() + " parameters need " + (paramSlots + 2)
                     + " JVM parameter slots, over the JVM's limit of " + MAX_PARAMETER_SLOTS + ")");
         }
         instSlot = paramSlots;
+        roomSlot = paramSlots + 1;
         storeSlot = slot;
         nextSlot = storeSlot + 1;
         if (!mc.memoryTypes.isEmpty()) {
@@ -297,6 +306,13 @@ final class FunctionCompiler implements Opcodes {
         return c == 'J' || c == 'D' ? 2 : 1;
     }
 
+    /** Pushes the call depth room of a callee of this activation (a frame deeper): {@code room - 1}. */
+    void pushCalleeRoom() {
+        mv.visitVarInsn(ILOAD, roomSlot);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(ISUB);
+    }
+
     /**
      * Loads what every generated method of this function keeps in locals from the instance in {@link #instSlot}:
      * the store, memory 0 and the inline memory accesses' array and size. The function's own prologue, split pieces
@@ -315,13 +331,18 @@ final class FunctionCompiler implements Opcodes {
     }
 
     private void prologue() {
-        // Count the call depth (its limit), then charge the entry fuel. No frame is recorded: backtraces find
+        // Check the call depth room (the limit), then charge the entry fuel. No frame is recorded: backtraces find
         // compiled frames on the JVM stack (StoreState.backtrace), and the line numbers say that the frame is no
-        // activation until the depth is counted (the depth limit's trap belongs to the caller).
+        // activation until the room is checked (the depth limit's trap belongs to the caller).
         lines.markNoActivation(mv);
         loadMethodContext();
-        mv.visitVarInsn(ALOAD, storeSlot);
-        mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.STORE, "enterCompiled", "()V", false);
+        Label roomLeft = new Label();
+        mv.visitVarInsn(ILOAD, roomSlot);
+        mv.visitJumpInsn(IFGE, roomLeft);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/basalt/compiler/Support", "callStackExhausted", "()Ldev/basalt/Trap;",
+                false);
+        mv.visitInsn(ATHROW);
+        mv.visitLabel(roomLeft);
         lines.resume(mv);
         exceptions.prologue();
         if (split == null) {
@@ -912,13 +933,7 @@ final class FunctionCompiler implements Opcodes {
             exitRemote(0);
             return;
         }
-        // The frame leaves the store's call stack; values under the result are left on the JVM stack (allowed).
-        mv.visitVarInsn(ALOAD, storeSlot);
-        mv.visitInsn(DUP);
-        mv.visitFieldInsn(GETFIELD, ModuleCompiler.STORE, "depth", "I");
-        mv.visitInsn(ICONST_1);
-        mv.visitInsn(ISUB);
-        mv.visitFieldInsn(PUTFIELD, ModuleCompiler.STORE, "depth", "I");
+        // Values under the result are left on the JVM stack (allowed).
         calls.returnValues(func.results);
     }
 

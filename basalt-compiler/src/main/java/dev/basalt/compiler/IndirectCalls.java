@@ -171,23 +171,27 @@ final class IndirectCalls implements Opcodes {
      * the JVM stack: calls it through the dispatcher of type {@code typeIndex}, which traps as {@code call_indirect}
      * when the signature does not match. Leaves what a direct {@code invokestatic} of the callee would.
      */
-    void invoke(MethodVisitor mv, int instSlot, int typeIndex) {
-        call(mv, instSlot, typeIndex, false);
+    void invoke(MethodVisitor mv, int instSlot, int roomSlot, int typeIndex) {
+        call(mv, instSlot, roomSlot, typeIndex, false);
     }
 
     /**
-     * The tail-call form, in a tail-call body whose frame is already popped (see {@link CallCodegen}): with the
+     * The tail-call form, in a tail-call body that leaves its frame to the callee (see {@link CallCodegen}): with the
      * arguments and the callee, already checked against type {@code typeIndex}, on the JVM stack, leaves what the
      * body returns. A callee of this instance
      * that makes no tail calls of its own (a leaf: it cannot continue the chain, so the JVM stack grows by one frame
      * at most) is called directly and its results left at the store's top (null: nothing pending); any other callee
      * gets its arguments at the store's top and is returned for the trampoline.
      */
-    void invokeTail(MethodVisitor mv, int instSlot, int typeIndex) {
-        call(mv, instSlot, typeIndex, true);
+    void invokeTail(MethodVisitor mv, int instSlot, int roomSlot, int typeIndex) {
+        call(mv, instSlot, roomSlot, typeIndex, true);
     }
 
-    private void call(MethodVisitor mv, int instSlot, int typeIndex, boolean tail) {
+    /**
+     * Emits the call of the dispatcher with the instance in {@code instSlot} and the caller's call depth room in
+     * {@code roomSlot}: the callee gets one less, or the same for a tail call (it replaces the caller's frame).
+     */
+    private void call(MethodVisitor mv, int instSlot, int roomSlot, int typeIndex, boolean tail) {
         DefinedType expected = mc.typeSpace().defined(typeIndex);
         int site = -1;
         if (shared == null && sites < MAX_SITES) {
@@ -204,15 +208,20 @@ final class IndirectCalls implements Opcodes {
             return new Dispatcher(used.size(), owner, typeIndex, desc, type.results().size());
         });
         mv.visitVarInsn(ALOAD, instSlot);
+        mv.visitVarInsn(ILOAD, roomSlot);
+        if (!tail) {
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(ISUB);
+        }
         mv.visitMethodInsn(INVOKESTATIC, d.owner(), DISPATCH + d.id(), Signature.of(d.desc(), tail).desc(), false);
     }
 
     /**
      * Whether a dispatcher can have a callee of type {@code t}: its JVM signature (the parameters, the callee, the
-     * instance) must stay within the JVM's 255 argument slots.
+     * instance, the room) must stay within the JVM's 255 argument slots.
      */
     static boolean fits(CompositeType.Func t) {
-        int slots = 2;
+        int slots = 3;
         for (ValType p : t.params()) {
             slots += FunctionCompiler.size(ModuleCompiler.jvmType(p));
         }
@@ -225,16 +234,19 @@ final class IndirectCalls implements Opcodes {
         for (ValType p : t.params()) {
             sb.append(ModuleCompiler.descriptor(ModuleCompiler.jvmType(p)));
         }
-        sb.append(INST_DESC).append(')');
+        sb.append(INST_DESC).append("I)");
         sb.append(t.results().size() != 1 ? "V" : ModuleCompiler.descriptor(ModuleCompiler.jvmType(t.results().get(0))));
         return sb.toString();
     }
 
-    /** {@code (P..., Inst)R} -> {@code (P..., FunctionInstance, Inst)R}, or {@code FunctionInstance} for tail. */
+    /**
+     * {@code (P..., Inst, I)R} -> {@code (P..., FunctionInstance, Inst, I)R}, or {@code FunctionInstance} for tail;
+     * the int is the callee's call depth room.
+     */
     private static String dispatcherDescriptor(String desc, boolean tail) {
         int close = desc.indexOf(')');
-        String params = desc.substring(1, close - INST_DESC.length());
-        return "(" + params + "L" + FUNC + ";" + INST_DESC + ")" + (tail ? "L" + FUNC + ";" : desc.substring(close + 1));
+        String params = desc.substring(1, close - INST_DESC.length() - 1);
+        return "(" + params + "L" + FUNC + ";" + INST_DESC + "I)" + (tail ? "L" + FUNC + ";" : desc.substring(close + 1));
     }
 
     /** Emits the dispatchers that code of this class calls, unless the module's dispatch classes define them. */
@@ -277,12 +289,15 @@ final class IndirectCalls implements Opcodes {
                 .toArray();
     }
 
-    /** A dispatcher's parameters: the callee's Wasm parameters (JVM types), then the callee and the instance. */
-    private record Signature(String desc, char[] params, int[] slots, int funcSlot, int instSlot, char result,
-                             boolean tail) {
+    /**
+     * A dispatcher's parameters: the callee's Wasm parameters (JVM types), then the callee, the instance and the
+     * callee's call depth room.
+     */
+    private record Signature(String desc, char[] params, int[] slots, int funcSlot, int instSlot, int roomSlot,
+                             char result, boolean tail) {
         static Signature of(String desc, boolean tail) {
             org.objectweb.asm.Type[] args = org.objectweb.asm.Type.getArgumentTypes(desc);
-            char[] params = new char[args.length - 1];
+            char[] params = new char[args.length - 2];
             int[] slots = new int[params.length];
             int slot = 0;
             for (int i = 0; i < params.length; i++) {
@@ -294,10 +309,11 @@ final class IndirectCalls implements Opcodes {
             String r = org.objectweb.asm.Type.getReturnType(desc).getDescriptor();
             char result = r.equals("V") ? 'V' : r.equals("L" + ModuleCompiler.V128_CLASS + ";")
                     ? ModuleCompiler.V128 : r.charAt(0);
-            return new Signature(dispatcherDescriptor(desc, tail), params, slots, slot, slot + 1, result, tail);
+            return new Signature(dispatcherDescriptor(desc, tail), params, slots, slot, slot + 1, slot + 2, result,
+                    tail);
         }
 
-        /** Pushes the Wasm arguments; then, when {@code all}, the callee and the instance too. */
+        /** Pushes the Wasm arguments; then, when {@code all}, the callee, the instance and the room too. */
         void loadArguments(MethodVisitor mv, boolean all) {
             for (int i = 0; i < params.length; i++) {
                 mv.visitVarInsn(FunctionCompiler.opLoad(params[i]), slots[i]);
@@ -305,6 +321,7 @@ final class IndirectCalls implements Opcodes {
             if (all) {
                 mv.visitVarInsn(ALOAD, funcSlot);
                 mv.visitVarInsn(ALOAD, instSlot);
+                mv.visitVarInsn(ILOAD, roomSlot);
             }
         }
 
@@ -323,7 +340,7 @@ final class IndirectCalls implements Opcodes {
                 return;
             }
             if (result != 'V') {
-                int storeSlot = instSlot + 2;
+                int storeSlot = roomSlot + 1;
                 int baseSlot = storeSlot + 1;
                 int valueSlot = baseSlot + 1;
                 mv.visitVarInsn(FunctionCompiler.opStore(result), valueSlot);
@@ -397,6 +414,7 @@ final class IndirectCalls implements Opcodes {
                 mv.visitLabel(labels[i]);
                 sig.loadArguments(mv, false);
                 mv.visitVarInsn(ALOAD, sig.instSlot());
+                mv.visitVarInsn(ILOAD, sig.roomSlot());
                 mv.visitMethodInsn(INVOKESTATIC, mc.directOwner(callee), ModuleCompiler.methodName(callee),
                         mc.descriptor(callee), false);
                 sig.returnCalleeResult(mv);
@@ -409,7 +427,7 @@ final class IndirectCalls implements Opcodes {
             }
             mv.visitVarInsn(ALOAD, sig.funcSlot());
             mv.visitFieldInsn(GETFIELD, FUNC, "index", "I");
-            int indexSlot = sig.instSlot() + 1;
+            int indexSlot = sig.roomSlot() + 1;
             mv.visitVarInsn(ISTORE, indexSlot);
             searchChildren(mv, sig, targets, children, 0, children.size(), indexSlot);
         }
@@ -458,7 +476,7 @@ final class IndirectCalls implements Opcodes {
             mv.visitMethodInsn(INVOKESTATIC, DISPATCH_SUPPORT, "checkSignature", "(L" + FUNC + ";" + INST_DESC + "I)V",
                     false);
         }
-        int storeSlot = sig.instSlot() + 1;
+        int storeSlot = sig.roomSlot() + 1;
         int baseSlot = storeSlot + 1;
         mv.visitVarInsn(ALOAD, sig.instSlot());
         mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", STORE_DESC);
@@ -482,8 +500,9 @@ final class IndirectCalls implements Opcodes {
         mv.visitVarInsn(ALOAD, sig.instSlot());
         mv.visitVarInsn(ALOAD, sig.funcSlot());
         mv.visitVarInsn(ILOAD, baseSlot);
+        mv.visitVarInsn(ILOAD, sig.roomSlot());
         mv.visitMethodInsn(INVOKESTATIC, "dev/basalt/compiler/Support", "callInstance",
-                "(" + STORE_DESC + INST_DESC + "L" + FUNC + ";I)V", false);
+                "(" + STORE_DESC + INST_DESC + "L" + FUNC + ";II)V", false);
         if (sig.result() != 'V') {
             ValueStack.load(mv, storeSlot, baseSlot, 0, sig.result());
         }

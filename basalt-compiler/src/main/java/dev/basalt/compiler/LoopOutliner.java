@@ -427,7 +427,7 @@ final class LoopOutliner implements Opcodes {
         if (loop.chunked) {
             desc.append('I');
         }
-        desc.append("L").append(ModuleCompiler.INST).append(";)I");
+        desc.append("L").append(ModuleCompiler.INST).append(";I)I"); // the instance, the room (same activation)
         String name = ModuleCompiler.methodName(fc.funcIndex) + PIECE_SUFFIX + (++count);
         String chunkCounter = null;
         if (loop.chunked) {
@@ -448,6 +448,7 @@ final class LoopOutliner implements Opcodes {
         int callerSkip = fc.skipDepth;
         int callerNext = fc.nextSlot;
         int callerInst = fc.instSlot;
+        int callerRoom = fc.roomSlot;
         int callerStore = fc.storeSlot;
         int callerMem = fc.memSlot;
         int[][] callerMemoryLocals = fc.memoryCode.slots();
@@ -479,6 +480,7 @@ final class LoopOutliner implements Opcodes {
         }
         budgetSlot = o.chunked() ? slot++ : -1;
         fc.instSlot = slot++;
+        fc.roomSlot = slot++;
         fc.storeSlot = slot++;
         fc.memSlot = callerMem >= 0 ? slot++ : -1;
         fc.nextSlot = fc.memoryCode.reserveSlots(slot);
@@ -513,6 +515,7 @@ final class LoopOutliner implements Opcodes {
         fc.skipDepth = callerSkip;
         fc.nextSlot = callerNext;
         fc.instSlot = callerInst;
+        fc.roomSlot = callerRoom;
         fc.storeSlot = callerStore;
         fc.memSlot = callerMem;
         fc.memoryCode.restoreSlots(callerMemoryLocals);
@@ -657,6 +660,7 @@ final class LoopOutliner implements Opcodes {
             pushChunkBudget(o);
         }
         mv.visitVarInsn(ALOAD, fc.instSlot);
+        mv.visitVarInsn(ILOAD, fc.roomSlot);
         mv.visitMethodInsn(INVOKESTATIC, fc.mc.className, o.name, o.descriptor, false);
         if (o.mayGrowMemory) {
             fc.memoryCode.reload(); // the loop called something or grew a memory: the inline accesses' locals

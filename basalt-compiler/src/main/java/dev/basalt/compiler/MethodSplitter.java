@@ -72,7 +72,7 @@ final class MethodSplitter implements Opcodes {
 
     private static final String SUPPORT = "dev/basalt/compiler/Support";
     private static final String OBJECT = "java/lang/Object";
-    private static final String PIECE_DESCRIPTOR = "([J[Ljava/lang/Object;L" + ModuleCompiler.INST + ";)I";
+    private static final String PIECE_DESCRIPTOR = "([J[Ljava/lang/Object;L" + ModuleCompiler.INST + ";I)I";
     private static final Handle INT_TABLE = new Handle(H_INVOKESTATIC, SUPPORT, "intTable",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;[Ljava/lang/String;)[I",
             false);
@@ -244,10 +244,10 @@ final class MethodSplitter implements Opcodes {
 
     // ------------------------------------------------------------------ the function's own method
 
-    /** Wraps the function's method to measure it and lays out its JVM locals (parameters, instance, frame). */
+    /** Wraps the function's method to measure it and lays out its JVM locals (parameters, instance, room, frame). */
     MethodVisitor begin(MethodVisitor mv) {
         counter = new SizeCounter(mv);
-        fc.storeSlot = fc.instSlot + 1;
+        fc.storeSlot = fc.roomSlot + 1;
         int next = fc.storeSlot + 1;
         fc.memSlot = fc.memSlot >= 0 ? next++ : -1;
         next = fc.memoryCode.reserveSlots(next);
@@ -517,6 +517,7 @@ final class MethodSplitter implements Opcodes {
         int callerSkip = fc.skipDepth;
         int callerNext = fc.nextSlot;
         int callerInst = fc.instSlot;
+        int callerRoom = fc.roomSlot;
         int callerStore = fc.storeSlot;
         int callerMem = fc.memSlot;
         int[][] callerMemoryLocals = fc.memoryCode.slots();
@@ -536,9 +537,10 @@ final class MethodSplitter implements Opcodes {
         numsSlot = 0;
         objsSlot = 1;
         fc.instSlot = 2;
-        fc.storeSlot = 3;
-        fc.memSlot = callerMem >= 0 ? 4 : -1;
-        fc.nextSlot = fc.memoryCode.reserveSlots(callerMem >= 0 ? 5 : 4);
+        fc.roomSlot = 3; // a piece is part of the same activation: the same room
+        fc.storeSlot = 4;
+        fc.memSlot = callerMem >= 0 ? 5 : -1;
+        fc.nextSlot = fc.memoryCode.reserveSlots(callerMem >= 0 ? 6 : 5);
         baseIndex = base;
         exits = new BitSet();
 
@@ -572,6 +574,7 @@ final class MethodSplitter implements Opcodes {
         fc.skipDepth = callerSkip;
         fc.nextSlot = callerNext;
         fc.instSlot = callerInst;
+        fc.roomSlot = callerRoom;
         fc.storeSlot = callerStore;
         fc.memSlot = callerMem;
         fc.memoryCode.restoreSlots(callerMemoryLocals);
@@ -583,6 +586,7 @@ final class MethodSplitter implements Opcodes {
         callerMv.visitVarInsn(ALOAD, numsSlot);
         callerMv.visitVarInsn(ALOAD, objsSlot);
         callerMv.visitVarInsn(ALOAD, fc.instSlot);
+        callerMv.visitVarInsn(ILOAD, fc.roomSlot);
         callerMv.visitMethodInsn(INVOKESTATIC, fc.mc.className, name, PIECE_DESCRIPTOR, false);
         fc.memoryCode.reload(); // the piece may have called something that grew a memory
         dispatch(pieceExits, fallValues);

@@ -356,13 +356,13 @@ final class ModuleCompiler {
         for (ValType p : t.params()) {
             sb.append(descriptor(jvmType(p)));
         }
-        sb.append('L').append(INST).append(";)");
+        sb.append('L').append(INST).append(";I)"); // the instance, the call depth room (see CallCodegen)
         // Several results are returned through the store's value stack (see CallCodegen).
         sb.append(t.results().size() != 1 ? "V" : descriptor(jvmType(t.results().get(0))));
         return sb.toString();
     }
 
-    /** The descriptor of a tail-call body (see {@link CallCodegen}): the parameters, then the instance. */
+    /** The descriptor of a tail-call body (see {@link CallCodegen}): the parameters, the instance, the room. */
     String tailBodyDescriptor(int funcIndex) {
         String d = descriptor(funcIndex);
         return d.substring(0, d.indexOf(')') + 1) + CallCodegen.FUNC_DESC;
@@ -483,6 +483,8 @@ final class ModuleCompiler {
                 ValueStack.load(mv, storeSlot, baseSlot, p, jvmType(t.params().get(p)));
             }
             mv.visitVarInsn(Opcodes.ALOAD, instSlot);
+            mv.visitVarInsn(Opcodes.ALOAD, storeSlot);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/basalt/compiler/Support", "room", "(L" + STORE + ";)I", false);
             if (tail && tailBodies[index - importedFuncs]) {
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, className, CallCodegen.tailBodyName(index),
                         tailBodyDescriptor(index), false);

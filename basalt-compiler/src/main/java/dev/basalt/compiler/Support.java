@@ -57,9 +57,26 @@ public final class Support {
         return base;
     }
 
-    /** Calls function {@code index} of {@code inst} (an import) with its arguments at {@code base}. */
-    public static void callFunction(StoreState m, ModuleInstance inst, int index, int base) {
-        invoke(m, inst, inst.funcs[index], base);
+    /**
+     * The call depth room of a compiled function the runtime calls (see {@code FunctionCompiler.roomSlot}): the
+     * runtime counts frames in {@code m.depth} (the interpreter's, and those of the calls it is in), the callee is one
+     * deeper, and may enter frames down to {@code maxDepth}.
+     */
+    public static int room(StoreState m) {
+        return m.maxDepth - m.depth - 1;
+    }
+
+    /** A compiled function was called with no room left: the depth limit's trap. */
+    public static Trap callStackExhausted() {
+        return new Trap(TrapKind.CALL_STACK_EXHAUSTED);
+    }
+
+    /**
+     * Calls function {@code index} of {@code inst} (an import) with its arguments at {@code base}; {@code room} is
+     * the callee's call depth room.
+     */
+    public static void callFunction(StoreState m, ModuleInstance inst, int index, int base, int room) {
+        invokeAtRoom(m, inst, inst.funcs[index], base, room);
     }
 
     /**
@@ -70,9 +87,25 @@ public final class Support {
         return Interpreter.indirect(inst, typeIndex, tableIndex, rawIndex);
     }
 
-    /** Calls {@code f} through the runtime with its arguments at {@code base} (see {@link IndirectCalls}). */
-    public static void callInstance(StoreState m, ModuleInstance caller, FunctionInstance f, int base) {
+    /**
+     * Calls {@code f} through the runtime with its arguments at {@code base} (see {@link IndirectCalls}); {@code room}
+     * is the callee's call depth room.
+     */
+    public static void callInstance(StoreState m, ModuleInstance caller, FunctionInstance f, int base, int room) {
+        invokeAtRoom(m, caller, f, base, room);
+    }
+
+    /**
+     * A call from compiled code through the runtime: compiled frames are not counted in {@code m.depth}, so it is set
+     * to the caller's depth for the runtime (the interpreter counts from there; a compiled callee gets {@code room}
+     * back through {@link #room}), and put back after the call. A trap or exception leaves it set: the embedder's
+     * call and compiled exception handlers restore the depth they recorded.
+     */
+    private static void invokeAtRoom(StoreState m, ModuleInstance caller, FunctionInstance f, int base, int room) {
+        int depth = m.depth;
+        m.depth = m.maxDepth - room - 1;
         invoke(m, caller, f, base);
+        m.depth = depth;
     }
 
     public static Trap nullReference() {
@@ -99,9 +132,12 @@ public final class Support {
      * ({@link CompiledFunction#invokeTail}); others are called through the runtime (the interpreter runs its own
      * tail calls in place).
      */
-    public static void trampoline(FunctionInstance next, ModuleInstance caller) {
+    public static void trampoline(FunctionInstance next, ModuleInstance caller, int room) {
         StoreState m = caller.store;
         int base = m.top;
+        // Each function of the chain replaces the caller's frame: it runs with the caller's room.
+        int depth = m.depth;
+        m.depth = m.maxDepth - room - 1;
         do {
             if (next.host instanceof CompiledFunction.Bound compiled) {
                 caller = compiled.inst(); // the instance of whatever it tail-calls in turn
@@ -117,6 +153,7 @@ public final class Support {
                 next = null;
             }
         } while (next != null);
+        m.depth = depth;
     }
 
 

@@ -202,12 +202,14 @@ class IndirectCallCompilerTest {
 
     /**
      * {@code n} functions of {@code params} i64 parameters each returning {@code k * 1000 + the sum of the
-     * arguments}, all in a table; large sets split the dispatcher into a tree of methods, and 127 i64 parameters
-     * leave no room for a dispatcher's two extra arguments (the call goes through the runtime).
+     * arguments}, all in a table, with {@code padding} more i32 parameters (ignored, passed as 0); large sets split
+     * the dispatcher into a tree of methods, and 126 i64 parameters and one i32 (253 JVM slots, plus the instance and
+     * the call depth room: the most a function may have) leave no room for a dispatcher's extra argument, the callee
+     * (the call goes through the runtime).
      */
-    static String manyFunctions(int n, int params) {
+    static String manyFunctions(int n, int params, int padding) {
         StringBuilder sb = new StringBuilder("(module\n  (type $t (func (param");
-        sb.append(" i64".repeat(params)).append(") (result i64)))\n  (table ").append(n).append(" funcref)\n");
+        sb.append(" i64".repeat(params)).append(" i32".repeat(padding)).append(") (result i64)))\n  (table ").append(n).append(" funcref)\n");
         sb.append("  (elem (i32.const 0)");
         for (int k = 0; k < n; k++) {
             sb.append(" $f").append(k);
@@ -225,16 +227,17 @@ class IndirectCallCompilerTest {
         for (int p = 0; p < params; p++) {
             sb.append(" (i64.const ").append(p + 1).append(")");
         }
+        sb.append(" (i32.const 0)".repeat(padding));
         sb.append(" (local.get $slot))))\n");
         return sb.toString();
     }
 
     @Test
     void largeDispatchersAreSplitAndStillReachEveryFunction() {
-        for (int[] shape : new int[][] {{600, 1}, {300, 40}, {20, 100}, {3, 127}}) {
+        for (int[] shape : new int[][] {{600, 1, 0}, {300, 40, 0}, {20, 100, 0}, {3, 126, 1}}) {
             int n = shape[0];
             int params = shape[1];
-            String wat = manyFunctions(n, params);
+            String wat = manyFunctions(n, params, shape[2]);
             byte[] bytes = JvmCompiler.generate(WatParser.parseModule(wat));
             StringWriter problems = new StringWriter();
             CheckClassAdapter.verify(new ClassReader(bytes), false, new PrintWriter(problems));

@@ -190,7 +190,7 @@ class LoopOutlinerTest {
 
     @Test
     void topLevelLoopsOfFunctionsEnteredFromOutsideRunInChunksAndAgree() {
-        assertThat(loopMethods(CHUNKED)).containsExactly("f0$loop1(IIIIJFDIL" + ModuleCompiler.INST + ";)I");
+        assertThat(loopMethods(CHUNKED)).containsExactly("f0$loop1(IIIIJFDIL" + ModuleCompiler.INST + ";I)I");
         Instance c = instantiate(COMPILER, CHUNKED);
         Instance i = instantiate(INTERPRETER, CHUNKED);
         // Loops shorter than a chunk, across a few chunks, and far past the warm-up chunks (the steady budget);
@@ -532,7 +532,7 @@ class LoopOutlinerTest {
         // Beyond what C2 inlines, handing locals back per entry would cost a call and a round trip each time.
         // (The enclosing loop is too small to be chunked: see CHUNKED.)
         assertThat(methods(bigInnerLoop(true))).noneMatch(LoopOutliner::isLoopMethod);
-        assertThat(loopMethods(bigInnerLoop(false))).containsExactly("f0$loop1(IIIL" + ModuleCompiler.INST + ";)I");
+        assertThat(loopMethods(bigInnerLoop(false))).containsExactly("f0$loop1(IIIL" + ModuleCompiler.INST + ";I)I");
         assertAgrees(bigInnerLoop(true), "big", 0, 1, 10, 100);
         assertAgrees(bigInnerLoop(false), "big", 0, 1, 10, 100);
     }

@@ -10,8 +10,9 @@ import dev.basalt.internal.runtime.ModuleInstance;
  *
  * <p>Calling convention: the returned function instance is invoked like a host function, through
  * {@link FunctionInstance#host}, with its arguments on the store's value stack at {@code base} and its results
- * written back there; it must count itself in the store's call depth ({@code StoreState.enterCompiled}) for the
- * depth limit, and charge fuel and poll interruption as the interpreter does. Its backtrace frames come from the JVM
+ * written back there; it must respect the call depth limit (it is one frame deeper than {@code StoreState.depth},
+ * which it must set to its caller's depth when it calls through the runtime; see {@code StoreState.backtrace}), and
+ * charge fuel and poll interruption as the interpreter does. Its backtrace frames come from the JVM
  * stack: its class loader registers with {@code GeneratedCode} and maps its JVM frames to functions.
  */
 public interface ModuleCode {

@@ -32,7 +32,13 @@ public final class StoreState {
     public FunctionInstance[] frames = new FunctionInstance[64];
     /** Per interpreted frame, the code position where a trap passed through it (filled while a trap unwinds). */
     public int[] framePcs = new int[64];
+    /**
+     * The call depth of the runtime's innermost frame: interpreted activations count themselves; compiled code does
+     * not count its frames here but passes a room down its calls (see {@code FunctionCompiler.roomSlot}), and sets
+     * this to its own depth only while it calls through the runtime.
+     */
     public int depth;
+    /** The deepest call depth allowed; a call beyond it traps with {@link TrapKind#CALL_STACK_EXHAUSTED}. */
     public final int maxDepth;
 
     /** Remaining fuel; {@link Long#MAX_VALUE} (never reached in practice) when fuel is off. */
@@ -316,18 +322,6 @@ public final class StoreState {
         }
     }
 
-    /**
-     * A compiled function's entry: only the call depth and its limit. Compiled frames are not recorded; a backtrace
-     * finds them on the JVM stack ({@link #backtrace(Throwable, int)}). Small enough for the JIT to inline.
-     */
-    public void enterCompiled() {
-        int d = depth + 1;
-        if (d > maxDepth) {
-            throw new Trap(TrapKind.CALL_STACK_EXHAUSTED);
-        }
-        depth = d;
-    }
-
     /** {@link #poll} as a hook for blocking operations (atomic waits), so interrupts and deadlines stop them. */
     public final Runnable poller = this::poll;
 
@@ -361,6 +355,8 @@ public final class StoreState {
     private static final int BACKTRACE_LIMIT = 256;
     private static final String INTERPRETER_CLASS = "dev.basalt.internal.interpreter.Interpreter";
     private static final String EMBEDDER_CALL_CLASS = "dev.basalt.Calls";
+    /** Compiled code's calls through the runtime, which set {@link #depth} to their caller's depth. */
+    private static final String COMPILED_SUPPORT_CLASS = "dev.basalt.compiler.Support";
 
     /**
      * The Wasm frames that {@code t} unwound, innermost first, from the current depth down to {@code baseDepth}
@@ -371,20 +367,25 @@ public final class StoreState {
      *       innermost of them carries the position (trap or call) as its line number. A frame whose line says it
      *       has no activation ({@link CompiledFrames#NO_ACTIVATION_LINE}: not entered yet, or tail-called away) is skipped.
      *   <li>An interpreted activation is an {@code Interpreter.execute} frame; its function is in {@link #frames} at
-     *       its depth (counted down from {@link #depth}, one per activation) and its position is the pc it noted
-     *       while the trap unwound it ({@link #notePc}). An {@code execute} frame that only handed a tiered
-     *       function to its compiled code ({@code TieredCode.invoke}, the only method named {@code invoke} it
-     *       calls) is no activation: the compiled one above it is.
+     *       its depth and its position is the pc it noted while the trap unwound it ({@link #notePc}). An
+     *       {@code execute} frame that only handed a tiered function to its compiled code ({@code TieredCode.invoke},
+     *       the only method named {@code invoke} it calls) is no activation: the compiled one above it is.
      * </ul>
-     * So compiled code records nothing per call but the depth: the JVM keeps its frames, and their lines say where.
+     * Compiled code records nothing per call: it passes its call depth room in a parameter, so {@link #depth} counts
+     * only the runtime's frames. When the trap unwinds, {@code depth} is the depth of the innermost runtime frame of
+     * the trace (the anchor): an interpreted activation (its own depth), or a compiled function's call through the
+     * runtime or a tiered function's hand-over (the depth of the next activation outward). Activations inside the
+     * anchor need no depth; from it outward each is one less deep, down to {@code baseDepth}. Without an anchor the
+     * trace ends at the embedder's call.
      */
     public List<Trap.Frame> backtrace(Throwable t, int baseDepth) {
         List<Trap.Frame> out = new ArrayList<>();
         StackTraceElement[] st = t.getStackTrace();
         int d = depth;
+        boolean anchored = false;
         CompiledFrames open = null; // a compiled activation whose entry method is still to come
         int openLine = 0;
-        for (int j = 0; j < st.length && d > baseDepth && out.size() < BACKTRACE_LIMIT; j++) {
+        for (int j = 0; j < st.length && !(anchored && d <= baseDepth) && out.size() < BACKTRACE_LIMIT; j++) {
             StackTraceElement e = st[j];
             CompiledFrames c = GeneratedCode.functionOf(e);
             if (c != null) {
@@ -398,17 +399,27 @@ public final class StoreState {
                 if (c == open && c.isEntry(e)) {
                     if (openLine != CompiledFrames.NO_ACTIVATION_LINE) {
                         out.add(c.frame(c.offsetOfLine(openLine)));
-                        d--;
+                        if (anchored) {
+                            d--;
+                        }
                     }
                     open = null;
                 }
             } else if (open == null) {
-                if (isInterpreterActivation(e) && !(j > 0 && st[j - 1].getMethodName().equals("invoke"))) {
-                    FunctionInstance f = d < frames.length ? frames[d] : null;
-                    if (f != null) {
-                        out.add(f.frame(f.code instanceof CodeOffsets co ? co.byteOffset(framePcs[d]) : -1));
+                if (isInterpreterActivation(e)) {
+                    if (j > 0 && st[j - 1].getMethodName().equals("invoke")) {
+                        anchored = true; // a hand-over: depth is the next activation's
+                    } else {
+                        anchored = true;
+                        FunctionInstance f = d >= 0 && d < frames.length ? frames[d] : null;
+                        if (f != null) {
+                            out.add(f.frame(f.code instanceof CodeOffsets co ? co.byteOffset(framePcs[d]) : -1));
+                        }
+                        d--;
                     }
-                    d--;
+                } else if (e.getClassName().equals(COMPILED_SUPPORT_CLASS)
+                        && (e.getMethodName().equals("invokeAtRoom") || e.getMethodName().equals("trampoline"))) {
+                    anchored = true; // depth is the calling compiled activation's
                 } else if (e.getMethodName().equals("run") && e.getClassName().equals(EMBEDDER_CALL_CLASS)) {
                     break; // where the embedder's call entered: frames below belong to an outer call
                 }

@@ -9,7 +9,8 @@ package dev.basalt.internal.runtime;
 public interface TieredCode extends CompiledFrames {
     /**
      * Runs the function with its arguments on {@code m}'s value stack at {@code base}; the results replace them.
-     * Like every compiled function it counts its own call depth ({@code StoreState.enterCompiled}) and charges fuel.
+     * Like every compiled function it respects the call depth limit (see {@link dev.basalt.spi.ModuleCode}) and
+     * charges fuel.
      */
     void invoke(StoreState m, ModuleInstance inst, int base);
 }
