@@ -291,7 +291,7 @@ class LoopOutlinerTest {
 
     @Test
     void nestedLoopsUnderLoopsTooLargeForAMethodRunInChunksAndAgree() {
-        assertThat(loopMethods(NESTED_CHUNKED)).containsExactly("f0$loop1(IIIJIIL" + ModuleCompiler.INST + ";)I");
+        assertThat(loopMethods(NESTED_CHUNKED)).containsExactly("f0$loop1(IIIJIIL" + ModuleCompiler.INST + ";I)I");
         Instance c = instantiate(COMPILER, NESTED_CHUNKED);
         Instance i = instantiate(INTERPRETER, NESTED_CHUNKED);
         // Loops shorter than a chunk, across a few chunks, past the warm-up chunks (8,192 calls: three rounds of
