@@ -696,20 +696,8 @@ public final class HttpHost {
 
     private ComponentValue send(HostState s, OutgoingRequest request, Optional<RequestOptions> options, URI uri)
             throws IOException {
-        HttpRequest.BodyPublisher publisher;
-        BodyPipe pipe = null;
-        if (request.body != null) {
-            pipe = new BodyPipe();
-            BodyPipe p = pipe;
-            HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(p::in);
-            OptionalLong length = request.headers.contentLength();
-            publisher = length.isPresent() ? HttpRequest.BodyPublishers.fromPublisher(stream, length.getAsLong())
-                    : stream;
-        } else {
-            publisher = HttpRequest.BodyPublishers.noBody();
-        }
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(request.method, publisher)
-                .version(uri.getScheme().equals("https") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
+        BodyPipe pipe = request.body != null ? new BodyPipe() : null;
+        HttpRequest.Builder b = requestBuilder(uri, request.method, pipe, request.headers.contentLength());
         for (Field f : request.headers.entries) {
             if (CLIENT_RESTRICTED.contains(f.name()) || FORBIDDEN.contains(f.name())) {
                 continue;
@@ -721,20 +709,7 @@ public final class HttpHost {
             }
         }
         options.ifPresent(o -> o.firstByteTimeout.ifPresent(n -> b.timeout(Duration.ofNanos(Math.max(1, n)))));
-        OutboundHttpObserver observer = s.outboundHttpObserver;
-        OutboundHttpObserver.Exchange exchange = null;
-        if (observer != null) {
-            try {
-                exchange = observer.sending(request.method, uri, (name, value) -> {
-                    if (!CLIENT_RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
-                        b.setHeader(name, value);
-                    }
-                });
-            } catch (RuntimeException e) {
-                // telemetry must not fail the guest's request
-                observerFailed(e);
-            }
-        }
+        OutboundHttpObserver.Exchange exchange = observeSending(s, request.method, uri, b);
         HttpRequest httpRequest;
         try {
             httpRequest = b.build();
@@ -784,6 +759,45 @@ public final class HttpHost {
             });
         }
         return ok(host.own(s, "future-incoming-response", new FutureIncomingResponse(future)));
+    }
+
+    /**
+     * The outbound request's builder, for both WASI versions: {@code method} to {@code uri} (HTTP/2 for https), its
+     * body read from {@code pipe} (none when null), declared with {@code length} when the guest's headers give one.
+     */
+    static HttpRequest.Builder requestBuilder(URI uri, String method, BodyPipe pipe, OptionalLong length) {
+        HttpRequest.BodyPublisher publisher;
+        if (pipe != null) {
+            HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(pipe::in);
+            publisher = length.isPresent() ? HttpRequest.BodyPublishers.fromPublisher(stream, length.getAsLong())
+                    : stream;
+        } else {
+            publisher = HttpRequest.BodyPublishers.noBody();
+        }
+        return HttpRequest.newBuilder(uri).method(method, publisher)
+                .version(uri.getScheme().equals("https") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
+    }
+
+    /**
+     * Tells the store's outbound observer (telemetry), if any, that the request is being sent, letting it add
+     * headers the guest may set (trace context); null when there is none. A failing observer does not fail the
+     * guest's request.
+     */
+    static OutboundHttpObserver.Exchange observeSending(HostState s, String method, URI uri, HttpRequest.Builder b) {
+        OutboundHttpObserver observer = s.outboundHttpObserver;
+        if (observer == null) {
+            return null;
+        }
+        try {
+            return observer.sending(method, uri, (name, value) -> {
+                if (!CLIENT_RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                    b.setHeader(name, value);
+                }
+            });
+        } catch (RuntimeException e) {
+            observerFailed(e);
+            return null;
+        }
     }
 
     static void observerFailed(RuntimeException e) {

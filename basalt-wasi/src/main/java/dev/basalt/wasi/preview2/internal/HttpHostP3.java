@@ -604,20 +604,8 @@ public final class HttpHostP3 {
 
     private CompletionStage<ComponentValue> exchange(HostState s, Store<?> store, Request request, URI uri) {
         Body body = request.body;
-        HttpRequest.BodyPublisher publisher;
-        BodyPipe pipe = null;
-        if (body.contents != null) {
-            pipe = new BodyPipe();
-            BodyPipe p = pipe;
-            HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(p::in);
-            OptionalLong length = request.headers.contentLength();
-            publisher = length.isPresent() ? HttpRequest.BodyPublishers.fromPublisher(stream, length.getAsLong()) : stream;
-        } else {
-            publisher = HttpRequest.BodyPublishers.noBody();
-        }
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(request.method, publisher)
-                .version(uri.getScheme().equals("https") ? java.net.http.HttpClient.Version.HTTP_2
-                        : java.net.http.HttpClient.Version.HTTP_1_1);
+        BodyPipe pipe = body.contents != null ? new BodyPipe() : null;
+        HttpRequest.Builder b = HttpHost.requestBuilder(uri, request.method, pipe, request.headers.contentLength());
         for (Field f : request.headers.entries) {
             if (CLIENT_RESTRICTED.contains(f.name()) || FORBIDDEN.contains(f.name())) {
                 continue;
@@ -637,20 +625,7 @@ public final class HttpHostP3 {
             return ro;
         });
         options.ifPresent(o -> o.firstByteTimeout.ifPresent(n -> b.timeout(Duration.ofNanos(Math.max(1, n)))));
-        OutboundHttpObserver observer = s.outboundHttpObserver;
-        OutboundHttpObserver.Exchange observed = null;
-        if (observer != null) {
-            try {
-                observed = observer.sending(request.method, uri, (name, value) -> {
-                    if (!CLIENT_RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
-                        b.setHeader(name, value);
-                    }
-                });
-            } catch (RuntimeException e) {
-                // telemetry must not fail the guest's request
-                HttpHost.observerFailed(e);
-            }
-        }
+        OutboundHttpObserver.Exchange observed = HttpHost.observeSending(s, request.method, uri, b);
         HttpRequest httpRequest;
         try {
             httpRequest = b.build();
