@@ -2,6 +2,7 @@ package dev.basalt.spin.kv;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.basalt.spin.internal.OpenedOnFirstUse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,14 +34,11 @@ public final class KeyValueStores implements AutoCloseable {
     /** The label Spin opens for {@code Store::open_default()}. */
     public static final String DEFAULT = "default";
 
-    private final Map<String, Supplier<KeyValueStore>> factories;
-    private final Map<String, String> descriptions;
-    private final Map<String, KeyValueStore> open = new LinkedHashMap<>();
-    private boolean closed;
+    private final OpenedOnFirstUse<KeyValueStore> resources;
 
     private KeyValueStores(Builder b) {
-        this.factories = Map.copyOf(b.factories);
-        this.descriptions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.descriptions));
+        this.resources = new OpenedOnFirstUse<>(b.factories, b.descriptions, KeyValueStore::close,
+                () -> new KeyValueException("the key-value stores are closed"));
     }
 
     public static Builder builder() {
@@ -49,12 +47,12 @@ public final class KeyValueStores implements AutoCloseable {
 
     /** Whether a store {@code label} is configured. */
     public boolean has(String label) {
-        return factories.containsKey(label);
+        return resources.has(label);
     }
 
     /** The configured labels with a description of their backend (for logs; Redis passwords are hidden). */
     public Map<String, String> describe() {
-        return descriptions;
+        return resources.describe();
     }
 
     /**
@@ -62,29 +60,13 @@ public final class KeyValueStores implements AutoCloseable {
      *
      * @throws KeyValueException if its backend cannot be opened (tried again on the next call)
      */
-    public synchronized Optional<KeyValueStore> open(String label) {
-        if (closed) {
-            throw new KeyValueException("the key-value stores are closed");
-        }
-        KeyValueStore s = open.get(label);
-        if (s == null) {
-            Supplier<KeyValueStore> f = factories.get(label);
-            if (f == null) {
-                return Optional.empty();
-            }
-            s = f.get();
-            open.put(label, s);
-        }
-        return Optional.of(s);
+    public Optional<KeyValueStore> open(String label) {
+        return resources.open(label);
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        for (KeyValueStore s : open.values()) {
-            s.close();
-        }
-        open.clear();
+    public void close() {
+        resources.close();
     }
 
     /**

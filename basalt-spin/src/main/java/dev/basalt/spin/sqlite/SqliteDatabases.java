@@ -2,6 +2,7 @@ package dev.basalt.spin.sqlite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.basalt.spin.internal.OpenedOnFirstUse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +30,11 @@ public final class SqliteDatabases implements AutoCloseable {
     /** The database Spin opens for {@code Connection::open_default()}. */
     public static final String DEFAULT = "default";
 
-    private final Map<String, Supplier<SqliteDatabase>> factories;
-    private final Map<String, String> descriptions;
-    private final Map<String, SqliteDatabase> open = new LinkedHashMap<>();
-    private boolean closed;
+    private final OpenedOnFirstUse<SqliteDatabase> resources;
 
     private SqliteDatabases(Builder b) {
-        this.factories = Map.copyOf(b.factories);
-        this.descriptions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.descriptions));
+        this.resources = new OpenedOnFirstUse<>(b.factories, b.descriptions, SqliteDatabase::close,
+                () -> new SqliteException("the SQLite databases are closed"));
     }
 
     public static Builder builder() {
@@ -50,12 +48,12 @@ public final class SqliteDatabases implements AutoCloseable {
 
     /** Whether a database {@code name} is configured. */
     public boolean has(String name) {
-        return factories.containsKey(name);
+        return resources.has(name);
     }
 
     /** The configured names with where each database is (for logs). */
     public Map<String, String> describe() {
-        return descriptions;
+        return resources.describe();
     }
 
     /**
@@ -63,27 +61,13 @@ public final class SqliteDatabases implements AutoCloseable {
      *
      * @throws SqliteException if it cannot be opened (tried again on the next call)
      */
-    public synchronized Optional<SqliteDatabase> open(String name) {
-        if (closed) {
-            throw new SqliteException("the SQLite databases are closed");
-        }
-        SqliteDatabase db = open.get(name);
-        if (db == null) {
-            Supplier<SqliteDatabase> f = factories.get(name);
-            if (f == null) {
-                return Optional.empty();
-            }
-            db = f.get();
-            open.put(name, db);
-        }
-        return Optional.of(db);
+    public Optional<SqliteDatabase> open(String name) {
+        return resources.open(name);
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        open.values().forEach(SqliteDatabase::close);
-        open.clear();
+    public void close() {
+        resources.close();
     }
 
     /**
