@@ -130,6 +130,26 @@ public final class LinearMemory {
      */
     public static LinearMemory create(MemoryType type, long byteCap) {
         int log2 = type.pageSizeLog2();
+        long maxPages = maxPages(type, byteCap);
+        long byteSize = type.limits().min() << log2;
+        long capacityBytes = type.shared() ? maxPages << log2 : byteSize;
+        byte[] array;
+        try {
+            array = new byte[arrayLength(capacityBytes)];
+        } catch (OutOfMemoryError e) {
+            throw new MemoryLimitException("cannot allocate a memory of " + capacityBytes + " bytes: " + e.getMessage());
+        }
+        return new LinearMemory(type, maxPages, array, byteSize);
+    }
+
+    /**
+     * The most pages a memory of {@code type} may grow to under the store's cap {@code byteCap} (and the
+     * implementation's); checks the page size, and that the minimum size fits.
+     *
+     * @throws MemoryLimitException if the minimum size exceeds that
+     */
+    private static long maxPages(MemoryType type, long byteCap) {
+        int log2 = type.pageSizeLog2();
         if (log2 != 0 && log2 != 16) {
             throw new IllegalArgumentException("page size must be 1 or 65536, got 2^" + log2);
         }
@@ -142,15 +162,7 @@ public final class LinearMemory {
             throw new MemoryLimitException("memory minimum size of " + Long.toUnsignedString(minPages)
                     + " pages exceeds memory limits (at most " + maxPages + " pages of " + (1L << log2) + " bytes)");
         }
-        long byteSize = minPages << log2;
-        long capacityBytes = type.shared() ? maxPages << log2 : byteSize;
-        byte[] array;
-        try {
-            array = new byte[arrayLength(capacityBytes)];
-        } catch (OutOfMemoryError e) {
-            throw new MemoryLimitException("cannot allocate a memory of " + capacityBytes + " bytes: " + e.getMessage());
-        }
-        return new LinearMemory(type, maxPages, array, byteSize);
+        return maxPages;
     }
 
     /**
@@ -187,16 +199,8 @@ public final class LinearMemory {
             throw new IllegalArgumentException("a pooled array for a shared memory");
         }
         int log2 = type.pageSizeLog2();
-        long maxPages = Math.min(Math.max(0, byteCap), MAX_BYTES) >>> log2;
-        if (type.limits().max().isPresent() && Long.compareUnsigned(type.limits().max().getAsLong(), maxPages) < 0) {
-            maxPages = type.limits().max().getAsLong();
-        }
-        long minPages = type.limits().min();
-        if (Long.compareUnsigned(minPages, maxPages) > 0) {
-            throw new MemoryLimitException("memory minimum size of " + Long.toUnsignedString(minPages)
-                    + " pages exceeds memory limits (at most " + maxPages + " pages of " + (1L << log2) + " bytes)");
-        }
-        long byteSize = minPages << log2;
+        long maxPages = maxPages(type, byteCap);
+        long byteSize = type.limits().min() << log2;
         if (array.length < byteSize) {
             throw new IllegalArgumentException("a pooled array of " + array.length + " bytes for " + byteSize);
         }
