@@ -136,12 +136,7 @@ public final class HostAsync {
                 Thread.currentThread().interrupt();
                 throw hostFailure(e);
             }
-            if (results == null || results.size() != type.resultTypes().size()) {
-                throw new ComponentException("host function " + name + " returned "
-                        + (results == null ? "null" : results.size() + " values") + " where its type " + type
-                        + " has " + type.resultTypes().size());
-            }
-            onResolve.accept(Lifted.of(results));
+            onResolve.accept(Lifted.of(HostFunc.checkResults(name, type, results)));
         }
 
         @Override

@@ -29,12 +29,17 @@ public final class HostFunc implements FuncInst {
     public void call(RuntimeInstance caller, Supplier<Lifted> onStart, Consumer<Lifted> onResolve) {
         Lifted args = onStart.get();
         List<ComponentValue> results = body.apply(args.values());
+        onResolve.accept(Lifted.of(checkResults(name, type, results)));
+    }
+
+    /** The values a host function returned, if they are as many as its type's results; else the host's bug. */
+    static List<ComponentValue> checkResults(String name, ComponentFuncType type, List<ComponentValue> results) {
         if (results == null || results.size() != type.resultTypes().size()) {
             throw new ComponentException("host function " + name + " returned "
                     + (results == null ? "null" : results.size() + " values") + " where its type " + type
                     + " has " + type.resultTypes().size());
         }
-        onResolve.accept(Lifted.of(results));
+        return results;
     }
 
     @Override
