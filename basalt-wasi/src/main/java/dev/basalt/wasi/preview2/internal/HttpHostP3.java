@@ -492,13 +492,15 @@ public final class HttpHostP3 {
                 end = err(internalError(String.valueOf(e.getMessage())));
             } finally {
                 contents.close();
+                // Unregistered before the trailers go out: once the guest has them it may finish its request, and
+                // then no resource of this pump may be left (a race the resource checks of the tests saw).
+                p.thread = null;
+                stop(p);
                 if (end != null && !Thread.currentThread().isInterrupted()) {
                     trailers.write(end).whenComplete((x, e) -> trailers.close());
                 } else {
                     trailers.close();
                 }
-                p.thread = null;
-                stop(p);
             }
         });
         return p;
