@@ -222,9 +222,8 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             routes.add(new HttpTrigger(route.asText(), component.asText()));
         }
         List<RedisTriggerSpec> redisTriggers = redisTriggers(file, app, trigger.path("redis"), components);
-        if (routes.isEmpty()) {
-            throw problem(file, "no [[trigger.http]] routes: nothing to serve (basalt serve needs an HTTP route; "
-                    + "Redis triggers run beside them)");
+        if (routes.isEmpty() && redisTriggers.isEmpty()) {
+            throw problem(file, "no [[trigger.http]] or [[trigger.redis]] triggers: nothing to serve");
         }
         Map<String, Variables.Definition> variables = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("variables").fields(); it.hasNext(); ) {
@@ -609,6 +608,9 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             throw e;
         }
         WasiHttpServer.Builder b = WasiHttpServer.builder(engine).closeWithServer(stores).closeWithServer(databases);
+        if (routes.isEmpty()) {
+            b.withoutRoutes(); // only Redis triggers: the HTTP listener answers 404
+        }
         try {
             startRedisTriggers(engine, stores, databases, vars).forEach(b::closeWithServer);
         } catch (IOException | RuntimeException e) {

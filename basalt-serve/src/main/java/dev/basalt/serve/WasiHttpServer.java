@@ -85,7 +85,7 @@ public final class WasiHttpServer implements AutoCloseable {
     private final List<AutoCloseable> resources;
 
     private WasiHttpServer(Builder b) {
-        if (b.routes.isEmpty()) {
+        if (b.routes.isEmpty() && !b.withoutRoutes) {
             throw new IllegalStateException("no routes: nothing to serve");
         }
         List<Served> served = new ArrayList<>();
@@ -291,6 +291,7 @@ public final class WasiHttpServer implements AutoCloseable {
         private org.eclipse.jetty.server.RequestLog requestLog;
 
         private final List<AutoCloseable> resources = new ArrayList<>();
+        private boolean withoutRoutes;
 
         private Builder(Engine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -355,6 +356,15 @@ public final class WasiHttpServer implements AutoCloseable {
                 throw new IllegalArgumentException("the memory limit must be positive: " + bytes);
             }
             this.limits = new Store.Limits(bytes, limits.maxTableElements(), limits.maxInstances());
+            return this;
+        }
+
+        /**
+         * Allows a server without routes, for an application whose work is elsewhere (Spin's Redis triggers, closed
+         * with the server): it answers 404 to every request (its admin endpoints still serve).
+         */
+        public Builder withoutRoutes() {
+            withoutRoutes = true;
             return this;
         }
 

@@ -172,7 +172,7 @@ class AppManifestTest {
                         "trigger.redis on channel c has no server: set [application.trigger.redis] address"),
                 new Case(head + "[[trigger.redis]]\ncomponent = \"a\"\naddress = \"redis://h\"\n[component.a]\nsource = \"a.wasm\"\n",
                         "trigger.redis needs `channel = \"NAME\"`"),
-                new Case("spin_manifest_version = 2\n[component.a]\nsource = \"a.wasm\"\n", "no [[trigger.http]] routes"),
+                new Case("spin_manifest_version = 2\n[component.a]\nsource = \"a.wasm\"\n", "no [[trigger.http]] or [[trigger.redis]] triggers"),
                 new Case("spin_manifest_version = [", "not valid TOML"));
         for (Case c : cases) {
             Path file = manifest(c.toml());

@@ -365,6 +365,53 @@ class SpinServeTest {
     }
 
     @Test
+    void redisTriggerWithoutHttpRoutes() throws Exception {
+        assumeTrue(RedisServer.binary().isPresent(), RedisServer.MISSING);
+        try (InputStream in = SpinServeTest.class.getResourceAsStream("/spin/redis-handler.component.wasm")) {
+            assertThat(in).as("redis-handler.component.wasm (basalt-spin/build-test-kv.sh)").isNotNull();
+            Files.write(dir.resolve("on-message.wasm"), in.readAllBytes());
+        }
+        try (RedisServer redis = RedisServer.start()) {
+            Path manifest = write("spin.toml", """
+                    spin_manifest_version = 2
+                    [application]
+                    name = "worker"
+                    [application.trigger.redis]
+                    address = "%s"
+                    [[trigger.redis]]
+                    channel = "jobs"
+                    component = "on-message"
+                    [component.on-message]
+                    source = "on-message.wasm"
+                    key_value_stores = ["default"]
+                    """.formatted(redis.url()));
+            // the default store in Redis, so that the test reads what the trigger's component wrote
+            Path runtimeConfig = write("runtime-config.toml", """
+                    [key_value_store.default]
+                    type = "redis"
+                    url = "%s"
+                    """.formatted(redis.url()));
+            AppManifest m = AppManifest.load(manifest);
+            assertThat(m.routes()).isEmpty();
+            try (WasiHttpServer server = m.serverBuilder(engine, Optional.of(runtimeConfig), Map.of())
+                    .listen(new InetSocketAddress("127.0.0.1", 0)).start();
+                 dev.basalt.spin.redis.RedisClient publisher = dev.basalt.spin.redis.RedisClient.connect(
+                         dev.basalt.spin.redis.RedisAddress.parse(redis.url()), 1 << 20);
+                 RedisKeyValueStore direct = RedisKeyValueStore.open(redis.url())) {
+                assertThat(send(server.port(), "/anything", "").statusCode()).isEqualTo(404);
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (direct.get("last").isEmpty()) {
+                    publisher.command("PUBLISH", "jobs", "resize image 7");
+                    assertThat(System.nanoTime()).as("waiting for the message").isLessThan(deadline);
+                    Thread.sleep(50);
+                }
+                assertThat(new String(direct.get("last").orElseThrow(), StandardCharsets.UTF_8))
+                        .isEqualTo("resize image 7");
+            }
+        }
+    }
+
+    @Test
     void componentSourceFromAUrlWithADigest() throws Exception {
         byte[] wasm;
         try (InputStream in = SpinServeTest.class.getResourceAsStream("/spin/kv-handler.component.wasm")) {
