@@ -116,6 +116,11 @@ public final class HttpHost {
         return err(new ComponentValue.VariantValue(caseName, Optional.empty()));
     }
 
+    /** A fields mutation's {@code result<_, header-error>}: ok without an error case, else that case. */
+    static ComponentValue fieldResult(String errorCase) {
+        return errorCase == null ? ok(null) : headerError(errorCase);
+    }
+
     /** An error-code case without payload, e.g. {@code HTTP-request-denied}. */
     static ComponentValue errorCode(String caseName) {
         return new ComponentValue.VariantValue(caseName, Optional.empty());
@@ -225,6 +230,42 @@ public final class HttpHost {
         return null;
     }
 
+    /** {@code fields.set} (both WASI versions): replaces {@code name}'s values; the header-error case, or null. */
+    static String setField(Fields f, String name, List<byte[]> values) {
+        String error = checkMutation(f, name, values);
+        if (error == null) {
+            removeField(f, name);
+            String n = name.toLowerCase(Locale.ROOT);
+            for (byte[] v : values) {
+                f.entries.add(new Field(n, v));
+            }
+        }
+        return error;
+    }
+
+    /** {@code fields.delete} (both WASI versions): removes {@code name}'s values; the header-error case, or null. */
+    static String deleteField(Fields f, String name) {
+        String error = checkMutation(f, name, List.of());
+        if (error == null) {
+            removeField(f, name);
+        }
+        return error;
+    }
+
+    /** {@code fields.append} (both WASI versions): adds a value of {@code name}; the header-error case, or null. */
+    static String appendField(Fields f, String name, byte[] value) {
+        String error = checkMutation(f, name, List.of(value));
+        if (error == null) {
+            f.entries.add(new Field(name, value));
+        }
+        return error;
+    }
+
+    private static void removeField(Fields f, String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        f.entries.removeIf(e -> e.name().equals(n));
+    }
+
     /** {@code consume} of an incoming request or response: its body once, then {@code error}. */
     private ComponentValue consume(HostState s, IncomingMessage m) {
         IncomingBody b = m.takeBody();
@@ -259,43 +300,11 @@ public final class HttpHost {
         host.on(t, "[method]fields.get", (s, a) -> new ComponentValue.ListValue(
                 res(a, 0, Fields.class).get(str(a, 1)).stream().map(WasiHost::bytes).toList()));
         host.on(t, "[method]fields.has", (s, a) -> new ComponentValue.Bool(!res(a, 0, Fields.class).get(str(a, 1)).isEmpty()));
-        host.on(t, "[method]fields.set", (s, a) -> {
-            Fields f = res(a, 0, Fields.class);
-            String name = str(a, 1);
-            List<byte[]> values = ((ComponentValue.ListValue) a.get(2)).elements().stream().map(WasiHost::bytes).toList();
-            String error = checkMutation(f, name, values);
-            if (error != null) {
-                return headerError(error);
-            }
-            String n = name.toLowerCase(Locale.ROOT);
-            f.entries.removeIf(e -> e.name().equals(n));
-            for (byte[] v : values) {
-                f.entries.add(new Field(n, v));
-            }
-            return ok(null);
-        });
-        host.on(t, "[method]fields.delete", (s, a) -> {
-            Fields f = res(a, 0, Fields.class);
-            String name = str(a, 1);
-            String error = checkMutation(f, name, List.of());
-            if (error != null) {
-                return headerError(error);
-            }
-            String n = name.toLowerCase(Locale.ROOT);
-            f.entries.removeIf(e -> e.name().equals(n));
-            return ok(null);
-        });
-        host.on(t, "[method]fields.append", (s, a) -> {
-            Fields f = res(a, 0, Fields.class);
-            String name = str(a, 1);
-            byte[] value = bytes(a.get(2));
-            String error = checkMutation(f, name, List.of(value));
-            if (error != null) {
-                return headerError(error);
-            }
-            f.entries.add(new Field(name, value));
-            return ok(null);
-        });
+        host.on(t, "[method]fields.set", (s, a) -> fieldResult(setField(res(a, 0, Fields.class), str(a, 1),
+                ((ComponentValue.ListValue) a.get(2)).elements().stream().map(WasiHost::bytes).toList())));
+        host.on(t, "[method]fields.delete", (s, a) -> fieldResult(deleteField(res(a, 0, Fields.class), str(a, 1))));
+        host.on(t, "[method]fields.append", (s, a) ->
+                fieldResult(appendField(res(a, 0, Fields.class), str(a, 1), bytes(a.get(2)))));
         host.on(t, "[method]fields.entries", (s, a) -> fieldList(res(a, 0, Fields.class).entries));
         host.on(t, "[method]fields.clone", (s, a) -> ownFields(s, res(a, 0, Fields.class).entries, false));
     }

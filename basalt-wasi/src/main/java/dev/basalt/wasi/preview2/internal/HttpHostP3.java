@@ -199,10 +199,6 @@ public final class HttpHostP3 {
         return new ComponentValue.Own(ResourceHandle.own(type, HostResources.add(s, r)));
     }
 
-    private static ComponentValue headerError(String caseName) {
-        return err(new ComponentValue.VariantValue(caseName, Optional.empty()));
-    }
-
     private static ComponentValue ownFields(HostState s, List<Field> entries, boolean immutable) {
         return own(FIELDS, s, new Fields(entries, immutable));
     }
@@ -236,10 +232,10 @@ public final class HttpHostP3 {
                 String name = ((ComponentValue.Str) pair.get(0)).value();
                 byte[] value = bytes(pair.get(1));
                 if (!HttpHost.validName(name) || !HttpHost.validValue(value)) {
-                    return headerError("invalid-syntax");
+                    return HttpHost.headerError("invalid-syntax");
                 }
                 if (FORBIDDEN.contains(name.toLowerCase(Locale.ROOT))) {
-                    return headerError("forbidden");
+                    return HttpHost.headerError("forbidden");
                 }
                 entries.add(new Field(name, value));
             }
@@ -248,52 +244,19 @@ public final class HttpHostP3 {
         on("[method]fields.get", (s, st, a) -> new ComponentValue.ListValue(
                 res(a, 0, Fields.class).get(str(a, 1)).stream().map(WasiHost::bytes).toList()));
         on("[method]fields.has", (s, st, a) -> new ComponentValue.Bool(!res(a, 0, Fields.class).get(str(a, 1)).isEmpty()));
-        on("[method]fields.set", (s, st, a) -> {
-            Fields f = res(a, 0, Fields.class);
-            String name = str(a, 1);
-            List<byte[]> values = ((ComponentValue.ListValue) a.get(2)).elements().stream().map(WasiHost::bytes).toList();
-            String error = HttpHost.checkMutation(f, name, values);
-            if (error != null) {
-                return headerError(error);
-            }
-            String n = name.toLowerCase(Locale.ROOT);
-            f.entries.removeIf(e -> e.name().equals(n));
-            for (byte[] v : values) {
-                f.entries.add(new Field(n, v));
-            }
-            return ok(null);
-        });
-        on("[method]fields.delete", (s, st, a) -> {
-            Fields f = res(a, 0, Fields.class);
-            String error = HttpHost.checkMutation(f, str(a, 1), List.of());
-            if (error != null) {
-                return headerError(error);
-            }
-            String n = str(a, 1).toLowerCase(Locale.ROOT);
-            f.entries.removeIf(e -> e.name().equals(n));
-            return ok(null);
-        });
+        on("[method]fields.set", (s, st, a) -> HttpHost.fieldResult(HttpHost.setField(res(a, 0, Fields.class),
+                str(a, 1), ((ComponentValue.ListValue) a.get(2)).elements().stream().map(WasiHost::bytes).toList())));
+        on("[method]fields.delete", (s, st, a) ->
+                HttpHost.fieldResult(HttpHost.deleteField(res(a, 0, Fields.class), str(a, 1))));
         on("[method]fields.get-and-delete", (s, st, a) -> {
             Fields f = res(a, 0, Fields.class);
-            String error = HttpHost.checkMutation(f, str(a, 1), List.of());
-            if (error != null) {
-                return headerError(error);
-            }
             List<byte[]> values = f.get(str(a, 1));
-            String n = str(a, 1).toLowerCase(Locale.ROOT);
-            f.entries.removeIf(e -> e.name().equals(n));
-            return ok(new ComponentValue.ListValue(values.stream().map(WasiHost::bytes).toList()));
+            String error = HttpHost.deleteField(f, str(a, 1));
+            return error != null ? HttpHost.headerError(error)
+                    : ok(new ComponentValue.ListValue(values.stream().map(WasiHost::bytes).toList()));
         });
-        on("[method]fields.append", (s, st, a) -> {
-            Fields f = res(a, 0, Fields.class);
-            byte[] value = bytes(a.get(2));
-            String error = HttpHost.checkMutation(f, str(a, 1), List.of(value));
-            if (error != null) {
-                return headerError(error);
-            }
-            f.entries.add(new Field(str(a, 1), value));
-            return ok(null);
-        });
+        on("[method]fields.append", (s, st, a) ->
+                HttpHost.fieldResult(HttpHost.appendField(res(a, 0, Fields.class), str(a, 1), bytes(a.get(2)))));
         on("[method]fields.copy-all", (s, st, a) -> HttpHost.fieldList(res(a, 0, Fields.class).entries));
         on("[method]fields.clone", (s, st, a) -> ownFields(s, res(a, 0, Fields.class).entries, false));
     }
