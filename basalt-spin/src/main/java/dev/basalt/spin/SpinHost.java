@@ -9,7 +9,6 @@ import dev.basalt.component.ResourceHandle;
 import dev.basalt.component.ResourceType;
 import dev.basalt.component.wit.Function;
 import dev.basalt.component.wit.Resolve;
-import dev.basalt.component.wit.TypeDef;
 import dev.basalt.spin.SpinGuest.Cas;
 import dev.basalt.spin.SpinGuest.OpenStore;
 import dev.basalt.spin.kv.KeyValueException;
@@ -99,20 +98,8 @@ public final class SpinHost {
         // sqlite and redis both call their resource `connection`: resources are told apart by interface
         Map<String, ResourceType> byName = Map.of("bucket", bucketType, "cas", casType, "store", storeType,
                 "fermyon:spin/sqlite@2.0.0#connection", sqliteType, "fermyon:spin/redis@2.0.0#connection", redisType);
-        Map<Resolve.TypeId, ResourceType> byId = new HashMap<>();
-        for (String iface : INTERFACES) {
-            Resolve.InterfaceId id = WasiWit.iface(r, iface);
-            for (Resolve.TypeId t : r.iface(id).types()) {
-                if (r.type(t).kind() instanceof TypeDef.Resource) {
-                    String name = r.type(t).name();
-                    ResourceType type = byName.getOrDefault(iface + "#" + name, byName.get(name));
-                    if (type == null) {
-                        throw new IllegalStateException("no host resource type for " + iface + "#" + name);
-                    }
-                    byId.put(t, type);
-                }
-            }
-        }
+        Map<Resolve.TypeId, ResourceType> byId = WasiWit.resourceTypes(r, INTERFACES,
+                (iface, name) -> byName.getOrDefault(iface + "#" + name, byName.get(name)));
         WasiWit.Converter conv = new WasiWit.Converter(r, byId);
         Set<String> used = new HashSet<>();
         for (String iface : INTERFACES) {

@@ -9,7 +9,6 @@ import dev.basalt.component.ResourceHandle;
 import dev.basalt.component.ResourceType;
 import dev.basalt.component.wit.Function;
 import dev.basalt.component.wit.Resolve;
-import dev.basalt.component.wit.TypeDef;
 import dev.basalt.wasi.WasiExitException;
 import dev.basalt.wasi.internal.Errno;
 import dev.basalt.wasi.internal.Sandbox;
@@ -96,19 +95,8 @@ public final class WasiHost {
     /** Defines every interface into {@code linker}; {@code state} finds the guest's state from its store. */
     public <T> void define(ComponentLinker<T> linker, java.util.function.Function<Store<T>, HostState> state) {
         Resolve r = WasiWit.resolve();
-        Map<Resolve.TypeId, ResourceType> byId = new HashMap<>();
-        for (String iface : INTERFACES) {
-            Resolve.InterfaceId id = WasiWit.iface(r, iface + "@" + VERSION);
-            for (Resolve.TypeId t : r.iface(id).types()) {
-                if (r.type(t).kind() instanceof TypeDef.Resource) {
-                    ResourceType rt = resourceTypes.get(r.type(t).name());
-                    if (rt == null) {
-                        throw new IllegalStateException("no host resource type for " + iface + "/" + r.type(t).name());
-                    }
-                    byId.put(t, rt);
-                }
-            }
-        }
+        Map<Resolve.TypeId, ResourceType> byId = WasiWit.resourceTypes(r,
+                INTERFACES.stream().map(i -> i + "@" + VERSION).toList(), (iface, name) -> resourceTypes.get(name));
         WasiWit.Converter conv = new WasiWit.Converter(r, byId);
         Set<String> used = new java.util.HashSet<>();
         for (String iface : INTERFACES) {

@@ -22,7 +22,6 @@ import dev.basalt.component.StreamWriter;
 import dev.basalt.component.ValueType;
 import dev.basalt.component.wit.Function;
 import dev.basalt.component.wit.Resolve;
-import dev.basalt.component.wit.TypeDef;
 import dev.basalt.wasi.internal.Errno;
 import dev.basalt.wasi.internal.SandboxFs;
 import dev.basalt.wasi.preview2.internal.HostResources.Descriptor;
@@ -96,19 +95,9 @@ public final class WasiHostP3 {
     /** Defines every interface into {@code linker}; {@code state} finds the guest's state from its store. */
     public <T> void define(ComponentLinker<T> linker, java.util.function.Function<Store<T>, HostState> state) {
         Resolve r = WasiWit.resolveP3();
-        Map<Resolve.TypeId, ResourceType> byId = new HashMap<>();
-        for (String iface : INTERFACES) {
-            for (Resolve.TypeId t : r.iface(WasiWit.iface(r, iface + "@" + VERSION)).types()) {
-                if (r.type(t).kind() instanceof TypeDef.Resource) {
-                    // the 0.2 host's resource types: its implementations make and find the handles
-                    ResourceType rt = p2.resourceType(r.type(t).name());
-                    if (rt == null) {
-                        throw new IllegalStateException("no host resource type for " + iface + "/" + r.type(t).name());
-                    }
-                    byId.put(t, rt);
-                }
-            }
-        }
+        // the 0.2 host's resource types: its implementations make and find the handles
+        Map<Resolve.TypeId, ResourceType> byId = WasiWit.resourceTypes(r,
+                INTERFACES.stream().map(i -> i + "@" + VERSION).toList(), (iface, name) -> p2.resourceType(name));
         WasiWit.Converter conv = new WasiWit.Converter(r, byId);
         Set<String> used = new HashSet<>();
         for (String iface : INTERFACES) {

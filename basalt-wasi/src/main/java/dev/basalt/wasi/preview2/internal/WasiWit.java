@@ -96,6 +96,30 @@ public final class WasiWit {
         }
     }
 
+    /**
+     * The host's type of every resource that the interfaces named {@code qualified} declare, by defining type id (for
+     * a {@link Converter}): {@code lookup} gets an interface's qualified name and a resource's name and returns the
+     * type, never null for a resource the host implements.
+     *
+     * @throws IllegalStateException naming a resource the host has no type for (the bundled WIT and the host disagree)
+     */
+    public static Map<Resolve.TypeId, ResourceType> resourceTypes(Resolve r, List<String> qualified,
+            java.util.function.BiFunction<String, String, ResourceType> lookup) {
+        Map<Resolve.TypeId, ResourceType> byId = new java.util.HashMap<>();
+        for (String iface : qualified) {
+            for (Resolve.TypeId t : r.iface(iface(r, iface)).types()) {
+                if (r.type(t).kind() instanceof TypeDef.Resource) {
+                    ResourceType type = lookup.apply(iface, r.type(t).name());
+                    if (type == null) {
+                        throw new IllegalStateException("no host resource type for " + iface + "#" + r.type(t).name());
+                    }
+                    byId.put(t, type);
+                }
+            }
+        }
+        return byId;
+    }
+
     /** The interface with qualified name {@code qualified} (e.g. {@code wasi:io/streams@0.2.12}). */
     public static Resolve.InterfaceId iface(Resolve r, String qualified) {
         for (int i = 0; i < r.interfaces().size(); i++) {
