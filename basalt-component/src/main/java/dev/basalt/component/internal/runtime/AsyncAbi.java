@@ -60,12 +60,7 @@ public final class AsyncAbi {
         /** Called where the caller cannot wait (the host): runs the store's event loop until the call resolves. */
         @Override
         public void call(RuntimeInstance caller, Supplier<Lifted> onStart, Consumer<Lifted> onResolve) {
-            boolean[] resolved = new boolean[1];
-            callAsync(caller, onStart, r -> {
-                resolved[0] = true;
-                onResolve.accept(r);
-            });
-            inst.sched.runUntil(() -> resolved[0]);
+            FuncInst.callToResolution(this, inst.sched, caller, onStart, onResolve);
         }
 
         @Override

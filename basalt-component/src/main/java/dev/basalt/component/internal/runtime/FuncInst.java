@@ -27,6 +27,20 @@ public interface FuncInst {
         };
     }
 
+    /**
+     * {@link #call} of a callee that may block, for a caller that cannot wait (the host): starts it with
+     * {@link #callAsync} and runs {@code sched}'s event loop until it resolves.
+     */
+    static void callToResolution(FuncInst f, Scheduler sched, RuntimeInstance caller, Supplier<Lifted> onStart,
+                                 Consumer<Lifted> onResolve) {
+        boolean[] resolved = new boolean[1];
+        f.callAsync(caller, onStart, r -> {
+            resolved[0] = true;
+            onResolve.accept(r);
+        });
+        sched.runUntil(() -> resolved[0]);
+    }
+
     /** CanonicalABI.md {@code OnCancel}: requests cancellation on behalf of {@code caller} (null: the host). */
     interface OnCancel {
         void cancel(RuntimeInstance caller);

@@ -72,12 +72,7 @@ public final class HostAsync {
 
         @Override
         public void call(RuntimeInstance caller, Supplier<Lifted> onStart, Consumer<Lifted> onResolve) {
-            boolean[] resolved = new boolean[1];
-            callAsync(caller, onStart, r -> {
-                resolved[0] = true;
-                onResolve.accept(r);
-            });
-            sched.runUntil(() -> resolved[0]);
+            FuncInst.callToResolution(this, sched, caller, onStart, onResolve);
         }
 
         @Override
