@@ -44,8 +44,13 @@ class SpinServeTest {
     }
 
     private void handlerAs(String name) throws IOException {
-        try (InputStream in = SpinServeTest.class.getResourceAsStream("/spin/kv-handler.component.wasm")) {
-            assertThat(in).as("kv-handler.component.wasm (basalt-spin/build-test-kv.sh)").isNotNull();
+        fixtureAs("kv-handler.component.wasm", name);
+    }
+
+    /** Copies the test component {@code fixture} (built by basalt-spin/build-test-kv.sh) to {@code name} in the app. */
+    private void fixtureAs(String fixture, String name) throws IOException {
+        try (InputStream in = SpinServeTest.class.getResourceAsStream("/spin/" + fixture)) {
+            assertThat(in).as(fixture + " (basalt-spin/build-test-kv.sh)").isNotNull();
             Files.write(dir.resolve(name), in.readAllBytes());
         }
     }
@@ -315,10 +320,7 @@ class SpinServeTest {
     void redisTriggerBesideHttpRoutes() throws Exception {
         assumeTrue(RedisServer.binary().isPresent(), RedisServer.MISSING);
         handlerAs("kv.wasm");
-        try (InputStream in = SpinServeTest.class.getResourceAsStream("/spin/redis-handler.component.wasm")) {
-            assertThat(in).as("redis-handler.component.wasm (basalt-spin/build-test-kv.sh)").isNotNull();
-            Files.write(dir.resolve("on-message.wasm"), in.readAllBytes());
-        }
+        fixtureAs("redis-handler.component.wasm", "on-message.wasm");
         try (RedisServer redis = RedisServer.start()) {
             Path manifest = write("spin.toml", """
                     spin_manifest_version = 2
@@ -367,10 +369,7 @@ class SpinServeTest {
     @Test
     void redisTriggerWithoutHttpRoutes() throws Exception {
         assumeTrue(RedisServer.binary().isPresent(), RedisServer.MISSING);
-        try (InputStream in = SpinServeTest.class.getResourceAsStream("/spin/redis-handler.component.wasm")) {
-            assertThat(in).as("redis-handler.component.wasm (basalt-spin/build-test-kv.sh)").isNotNull();
-            Files.write(dir.resolve("on-message.wasm"), in.readAllBytes());
-        }
+        fixtureAs("redis-handler.component.wasm", "on-message.wasm");
         try (RedisServer redis = RedisServer.start()) {
             Path manifest = write("spin.toml", """
                     spin_manifest_version = 2
