@@ -43,6 +43,15 @@ public final class WasiComponentContext implements AutoCloseable {
     }
 
     /**
+     * Lets {@code router} decide where each outbound wasi:http request of this guest goes (in-process, refused,
+     * or the network under the grants) before the grants are looked at. Set it before the guest runs;
+     * {@code null}: every request goes to the network.
+     */
+    public void routeOutboundHttp(OutboundHttpRouter router) {
+        state.outboundHttpRouter = router;
+    }
+
+    /**
      * Attaches {@code value} as this guest's {@code type}: the state of host interfaces defined outside basalt-wasi
      * (e.g. basalt-spin's key-value stores), so that their linker definitions find it from the same store data.
      * An {@link AutoCloseable} attachment is closed when this context is.

@@ -5,7 +5,8 @@
  * configured by the same {@link dev.basalt.wasi.WasiConfig} as preview1 guests; {@link dev.basalt.wasi.preview2.WasiHttp}
  * calls a component's {@code wasi:http/incoming-handler} with a Java-side request and streams its response
  * ({@link dev.basalt.wasi.preview2.WasiHttpException} when the guest gives none);
- * {@link dev.basalt.wasi.preview2.OutboundHttpObserver} watches a guest's outbound wasi:http requests (telemetry). The implementation is in
+ * {@link dev.basalt.wasi.preview2.OutboundHttpObserver} watches a guest's outbound wasi:http requests (telemetry),
+ * {@link dev.basalt.wasi.preview2.OutboundHttpRouter} sends some of them elsewhere (in-process service chaining). The implementation is in
  * {@code dev.basalt.wasi.preview2.internal} (not API).
  */
 package dev.basalt.wasi.preview2;

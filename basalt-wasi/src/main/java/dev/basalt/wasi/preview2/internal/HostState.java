@@ -42,6 +42,8 @@ public final class HostState implements AutoCloseable {
     final WasiConfig config;
     /** Told about each outbound wasi:http request (telemetry), or null. */
     public volatile dev.basalt.wasi.preview2.OutboundHttpObserver outboundHttpObserver;
+    /** Decides first where each outbound wasi:http request goes (e.g. in-process service chaining), or null. */
+    public volatile dev.basalt.wasi.preview2.OutboundHttpRouter outboundHttpRouter;
     /** Waits for the guest's sockets (opened on first use). */
     final NetPoll net = new NetPoll(this);
     /**

@@ -13,6 +13,7 @@ import dev.basalt.component.ComponentValue;
 import dev.basalt.component.ResourceHandle;
 import dev.basalt.component.ResourceType;
 import dev.basalt.wasi.preview2.OutboundHttpObserver;
+import dev.basalt.wasi.preview2.OutboundHttpRouter;
 import dev.basalt.wasi.preview2.internal.HttpResources.BodyEnd;
 import dev.basalt.wasi.preview2.internal.HttpResources.BodyInStream;
 import dev.basalt.wasi.preview2.internal.HttpResources.BodyOutStream;
@@ -634,6 +635,13 @@ public final class HttpHost {
             if (!scheme.equals("http") && !scheme.equals("https")) {
                 return err(errorCode("HTTP-protocol-error"));
             }
+            OutboundHttpRouter.Route route = route(s, scheme, request.authority, request.pathWithQuery);
+            if (route instanceof OutboundHttpRouter.Refused r) {
+                return err(errorCode(r.errorCode()));
+            }
+            if (route instanceof OutboundHttpRouter.InProcess in) {
+                return send(s, request, options, in.uri(), in.client());
+            }
             Optional<Authority> authority = request.authority
                     .flatMap(au -> Authority.parse(au, scheme.equals("http") ? 80 : 443));
             if (authority.isEmpty()) {
@@ -649,7 +657,7 @@ public final class HttpHost {
             } catch (URISyntaxException e) {
                 return err(errorCode("HTTP-request-URI-invalid"));
             }
-            return send(s, request, options, uri);
+            return send(s, request, options, uri, client(options));
         });
 
         String t = "wasi:http/types";
@@ -703,8 +711,28 @@ public final class HttpHost {
         return c;
     }
 
-    private ComponentValue send(HostState s, OutgoingRequest request, Optional<RequestOptions> options, URI uri)
-            throws IOException {
+    /**
+     * What the guest's {@link OutboundHttpRouter} (if any) decides for a request; {@link OutboundHttpRouter#route}'s
+     * failure refuses the request ({@code HTTP-request-denied}), it never traps the guest.
+     */
+    static OutboundHttpRouter.Route route(HostState s, String scheme, Optional<String> authority,
+            Optional<String> pathWithQuery) {
+        OutboundHttpRouter router = s.outboundHttpRouter;
+        if (router == null) {
+            return OutboundHttpRouter.Route.network();
+        }
+        try {
+            return java.util.Objects.requireNonNull(router.route(scheme, authority, pathWithQuery.orElse("/")),
+                    "the router's route");
+        } catch (RuntimeException e) {
+            System.getLogger("dev.basalt.wasi").log(System.Logger.Level.WARNING,
+                    "the outbound HTTP router failed; the request is refused", e);
+            return OutboundHttpRouter.Route.refuse("HTTP-request-denied");
+        }
+    }
+
+    private ComponentValue send(HostState s, OutgoingRequest request, Optional<RequestOptions> options, URI uri,
+            HttpClient client) throws IOException {
         BodyPipe pipe = request.body != null ? new BodyPipe() : null;
         HttpRequest.Builder b = requestBuilder(uri, request.method, pipe, request.headers.contentLength());
         for (Field f : request.headers.entries) {
@@ -728,7 +756,7 @@ public final class HttpHost {
             }
             return err(internalError(String.valueOf(e.getMessage())));
         }
-        CompletableFuture<Outcome> future = client(options)
+        CompletableFuture<Outcome> future = client
                 .sendAsync(httpRequest, HttpResponse.BodyHandlers.ofInputStream())
                 .handle((r, e) -> e == null ? new Outcome(r, null) : new Outcome(null, toErrorCode(e)));
         if (exchange != null) {

@@ -34,6 +34,7 @@ import dev.basalt.component.wit.Function;
 import dev.basalt.component.wit.Resolve;
 import dev.basalt.component.wit.TypeDef;
 import dev.basalt.wasi.preview2.OutboundHttpObserver;
+import dev.basalt.wasi.preview2.OutboundHttpRouter;
 import dev.basalt.wasi.preview2.internal.HttpResources.Field;
 import dev.basalt.wasi.preview2.internal.HttpResources.Fields;
 import dev.basalt.wasi.preview2.internal.HttpResourcesP3.Body;
@@ -47,6 +48,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -541,8 +543,14 @@ public final class HttpHostP3 {
         String scheme = request.scheme.orElse("https").toLowerCase(Locale.ROOT);
         ComponentValue refused = null;
         Optional<HttpHost.Authority> authority = Optional.empty();
+        OutboundHttpRouter.Route route = OutboundHttpRouter.Route.network();
         if (!scheme.equals("http") && !scheme.equals("https")) {
             refused = errorCode("HTTP-protocol-error");
+        } else if ((route = HttpHost.route(s, scheme, request.authority, request.pathWithQuery))
+                instanceof OutboundHttpRouter.Refused r) {
+            refused = errorCode(r.errorCode());
+        } else if (route instanceof OutboundHttpRouter.InProcess in) {
+            return exchange(s, store, request, in.uri(), in.client());
         } else {
             authority = request.authority.flatMap(au -> HttpHost.Authority.parse(au, scheme.equals("http") ? 80 : 443));
             if (authority.isEmpty()) {
@@ -564,10 +572,12 @@ public final class HttpHostP3 {
             request.body.dropUntaken();
             return CompletableFuture.completedFuture(err(refused));
         }
-        return exchange(s, store, request, uri);
+        return exchange(s, store, request, uri, null);
     }
 
-    private CompletionStage<ComponentValue> exchange(HostState s, Store<?> store, Request request, URI uri) {
+    /** Sends the request with {@code client} (null: the shared network client for its options). */
+    private CompletionStage<ComponentValue> exchange(HostState s, Store<?> store, Request request, URI uri,
+            HttpClient client) {
         Body body = request.body;
         BodyPipe pipe = body.contents != null ? new BodyPipe() : null;
         HttpRequest.Builder b = HttpHost.requestBuilder(uri, request.method, pipe, request.headers.contentLength());
@@ -611,7 +621,7 @@ public final class HttpHostP3 {
         }
         OutboundHttpObserver.Exchange x = observed;
         BodyPipe p = pipe;
-        return HttpHost.client(options).sendAsync(httpRequest, HttpResponse.BodyHandlers.ofInputStream())
+        return (client != null ? client : HttpHost.client(options)).sendAsync(httpRequest, HttpResponse.BodyHandlers.ofInputStream())
                 .handle((r, e) -> {
                     if (e != null) {
                         if (p != null) {
