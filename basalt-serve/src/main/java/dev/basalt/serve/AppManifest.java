@@ -39,7 +39,7 @@ import java.util.Set;
  * address = "redis://localhost:6379"   # the Redis triggers' server
  *
  * [[trigger.http]]
- * route = "/api/..."            # /exact, /prefix/..., /...; route = { private = true } is not routed
+ * route = "/api/..."            # /exact, /prefix/..., /...; route = { private = true }: only chained requests
  * component = "api"
  *
  * [[trigger.redis]]
@@ -49,7 +49,8 @@ import java.util.Set;
  * [component.api]
  * source = "api.wasm"           # relative to the manifest's directory; or { url = "https://...", digest = "sha256:..." }
  *                               # (downloaded once into the OCI cache, verified)
- * allowed_outbound_hosts = ["https://payments.example.com", "http://127.0.0.1:8081", "redis://cache:6379"]
+ * allowed_outbound_hosts = ["https://payments.example.com", "http://127.0.0.1:8081", "redis://cache:6379",
+ *                           "http://self", "http://accounts.spin.internal"]  # in-process: self-requests, chaining
  * environment = { MODE = "live" }
  * files = [{ source = "static", destination = "/static" }, "templates", "assets/**\/*.css"]  # read-only
  * exclude_files = ["**\/*.bak"]
@@ -66,8 +67,11 @@ import java.util.Set;
  * the SQLite database {@code default} is {@code .spin/sqlite_db.db} (Spin's); a runtime-config file
  * ({@link #serverBuilder(Engine, Optional, Map)}, {@code [key_value_store.NAME]}, {@code [sqlite_database.NAME]})
  * configures others or replaces them. {@code redis://} (and {@code rediss://}) outbound grants admit Redis servers
- * for {@code fermyon:spin/redis}. Anything that would grant more than this subset expresses (AI models, component
- * dependencies, other non-HTTP outbound schemes, {@code self}) is
+ * for {@code fermyon:spin/redis}; {@code http://self} (self-requests: a relative URL or the host {@code self.alt},
+ * routed as an incoming request) and {@code http://ID.spin.internal} / {@code http://*.spin.internal} (Spin's
+ * service chaining to component ID, also a private one) are served in-process by {@link WasiHttpServer}, without a
+ * network hop. Anything that would grant more than this subset expresses (AI models, component
+ * dependencies, other non-HTTP outbound schemes, templates) is
  * refused with a message naming it, rather than silently ignored. {@code build}, {@code description} and other
  * purely descriptive keys are ignored.
  *
@@ -99,7 +103,10 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
     public record RedisTriggerSpec(String channel, String component, String address) {
     }
 
-    /** An HTTP trigger: {@code route} to the component {@code component}. */
+    /**
+     * An HTTP trigger: {@code route} to the component {@code component}; {@code route} is null for a private one
+     * ({@code route = { private = true }}): the component is reached only by service chaining.
+     */
     public record HttpTrigger(String route, String component) {
     }
 
@@ -209,7 +216,9 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             }
             JsonNode route = t.path("route");
             if (route.isObject() && route.path("private").asBoolean(false)) {
-                continue; // reachable only from other components in Spin; not routed here
+                // reachable only from the app's other components (http://ID.spin.internal), not routed
+                routes.add(new HttpTrigger(null, component.asText()));
+                continue;
             }
             if (!route.isTextual()) {
                 throw problem(file, "trigger.http needs `route = \"/...\"`: " + t);
@@ -222,7 +231,7 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             routes.add(new HttpTrigger(route.asText(), component.asText()));
         }
         List<RedisTriggerSpec> redisTriggers = redisTriggers(file, app, trigger.path("redis"), components);
-        if (routes.isEmpty() && redisTriggers.isEmpty()) {
+        if (routes.stream().allMatch(t -> t.route() == null) && redisTriggers.isEmpty()) {
             throw problem(file, "no [[trigger.http]] or [[trigger.redis]] triggers: nothing to serve");
         }
         Map<String, Variables.Definition> variables = new LinkedHashMap<>();
@@ -361,9 +370,9 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         List<String> hosts = new ArrayList<>();
         for (JsonNode h : c.path("allowed_outbound_hosts")) {
             String pattern = h.asText();
-            if (pattern.contains("{{") || pattern.contains("://self")) {
+            if (pattern.contains("{{")) {
                 throw problem(file, "component " + id + ": allowed_outbound_hosts entry `" + pattern
-                        + "` (templates and self) is not supported by basalt serve");
+                        + "` (templates) is not supported by basalt serve");
             }
             try {
                 if (RedisAddress.isRedisGrant(pattern)) {
@@ -608,7 +617,7 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             throw e;
         }
         WasiHttpServer.Builder b = WasiHttpServer.builder(engine).closeWithServer(stores).closeWithServer(databases);
-        if (routes.isEmpty()) {
+        if (routes.stream().allMatch(t -> t.route() == null)) {
             b.withoutRoutes(); // only Redis triggers: the HTTP listener answers 404
         }
         try {
@@ -626,7 +635,11 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
                 compiled.put(t.component(), component);
             }
             SpinConfig spin = spinConfig(t.component(), stores, databases, vars);
-            b.route(t.route(), t.component(), component, wasiConfig(t.component()), new SpinExtension(spin));
+            if (t.route() == null) {
+                b.privateComponent(t.component(), component, wasiConfig(t.component()), new SpinExtension(spin));
+            } else {
+                b.route(t.route(), t.component(), component, wasiConfig(t.component()), new SpinExtension(spin));
+            }
         }
         return b;
     }

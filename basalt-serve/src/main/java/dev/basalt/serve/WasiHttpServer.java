@@ -9,6 +9,7 @@ import dev.basalt.component.ComponentLinker;
 import dev.basalt.wasi.WasiConfig;
 import dev.basalt.wasi.preview2.WasiComponentContext;
 import dev.basalt.wasi.preview2.WasiHttp;
+import dev.basalt.wasi.preview2.OutboundHttpRouter;
 import dev.basalt.wasi.preview2.WasiHttpException;
 import dev.basalt.wasi.preview2.WasiPreview2;
 import dev.basalt.wasi.preview2.WasiPreview3;
@@ -16,10 +17,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -76,19 +79,51 @@ public final class WasiHttpServer implements AutoCloseable {
     /** The stores of the guests running now: what {@link #close()} interrupts once the drain time is up. */
     private final Set<Store<?>> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** A route's component, pre-instantiated, and what its guests are granted. */
+    /**
+     * A route's component, pre-instantiated, and what its guests are granted; {@code route} is null for a private
+     * component (reachable only by service chaining).
+     */
     private record Served(Route route, String name, ComponentInstancePre<WasiComponentContext> pre, WasiConfig wasi,
             List<HostExtension> extensions) {
+        /** Whether the guest may send self-requests: a grant for the host {@code self} (Spin's {@code http://self}). */
+        boolean allowsSelf() {
+            return wasi.outboundHosts().stream().anyMatch(g -> g.host().equals("self"));
+        }
+
+        /**
+         * Whether the guest may chain to component {@code id} with {@code scheme}: a grant naming
+         * {@code ID.spin.internal} or {@code *.spin.internal} (Spin's rule: {@code *} alone does not grant chaining).
+         */
+        boolean allowsChainingTo(String scheme, String id) {
+            String host = id + SPIN_INTERNAL;
+            return wasi.outboundHosts().stream().anyMatch(g -> (g.host().equals("*" + SPIN_INTERNAL)
+                    || g.host().equals(host)) && g.scheme().map(scheme::equals).orElse(true));
+        }
     }
+
+    /** The domain of Spin's service-chaining hosts: {@code http://ID.spin.internal/} is the component ID. */
+    static final String SPIN_INTERNAL = ".spin.internal";
+    /** The host Spin 3 gives self-requests that need an absolute URL (JavaScript's fetch). */
+    static final String SELF_ALT = "self.alt";
+    /** How many chained requests may be nested below one incoming request: a longer chain is a loop. */
+    static final int MAX_CHAIN_DEPTH = 10;
 
     /** Released when the server is closed (e.g. the application's key-value stores). */
     private final List<AutoCloseable> resources;
 
+    /** The components by name, routed and private: the targets of service chaining. */
+    private final Map<String, Served> components;
+    /** The routed components, the most specific route first. */
+    private final List<Served> routed;
+    private final Builder config;
+
     private WasiHttpServer(Builder b) {
-        if (b.routes.isEmpty() && !b.withoutRoutes) {
+        config = b;
+        if (b.routes.stream().noneMatch(r -> r.route() != null) && !b.withoutRoutes) {
             throw new IllegalStateException("no routes: nothing to serve");
         }
         List<Served> served = new ArrayList<>();
+        Map<String, Served> byName = new java.util.LinkedHashMap<>();
         for (RouteSpec r : b.routes) {
             ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(b.engine);
             WasiPreview2.addToLinker(linker, ctx -> ctx);
@@ -97,9 +132,14 @@ public final class WasiHttpServer implements AutoCloseable {
             WasiPreview3.addToLinker(linker, ctx -> ctx);
             WasiHttp.addP3ToLinker(linker, ctx -> ctx);
             r.extensions().forEach(e -> e.define(linker));
-            served.add(new Served(r.route(), r.name(), linker.instantiatePre(r.component()),
-                    r.wasi() == null ? b.wasi : r.wasi(), r.extensions()));
+            Served s = new Served(r.route(), r.name(), linker.instantiatePre(r.component()),
+                    r.wasi() == null ? b.wasi : r.wasi(), r.extensions());
+            byName.putIfAbsent(s.name(), s);
+            if (s.route() != null) {
+                served.add(s);
+            }
         }
+        components = Map.copyOf(byName);
         // the most specific route first: exact routes, then longer prefixes
         served.sort(java.util.Comparator.comparingInt((Served x) -> x.route().specificity()).reversed());
         resources = List.copyOf(b.resources);
@@ -128,7 +168,8 @@ public final class WasiHttpServer implements AutoCloseable {
         // stopping first stops accepting and lets the requests in flight finish (GracefulHandler tracks them; new
         // ones on open connections get 503), up to the drain timeout
         org.eclipse.jetty.server.handler.GracefulHandler graceful = new org.eclipse.jetty.server.handler.GracefulHandler();
-        graceful.setHandler(new GuestHandler(b, List.copyOf(served)));
+        routed = List.copyOf(served);
+        graceful.setHandler(new GuestHandler());
         server.setHandler(graceful);
         drainTimeout = b.drainTimeout;
         // close() drains itself; Jetty's own stop then only waits briefly for its threads
@@ -309,10 +350,25 @@ public final class WasiHttpServer implements AutoCloseable {
                 HostExtension... extensions) {
             Route r = Route.parse(route);
             checkHandler(component, "component " + name);
-            if (routes.stream().anyMatch(x -> x.route().equals(r))) {
+            if (routes.stream().anyMatch(x -> r.equals(x.route()))) {
                 throw new IllegalArgumentException("route " + route + " is given twice");
             }
             routes.add(new RouteSpec(r, Objects.requireNonNull(name), component, Objects.requireNonNull(wasi),
+                    List.of(extensions)));
+            return this;
+        }
+
+        /**
+         * Adds component {@code name} without a route (Spin's {@code route = { private = true }}): no incoming
+         * request reaches it, only the requests of the server's other components to {@code http://NAME.spin.internal/}
+         * (service chaining, for those granted that host).
+         *
+         * @throws IllegalArgumentException if the component is no handler
+         */
+        public Builder privateComponent(String name, Component component, WasiConfig wasi,
+                HostExtension... extensions) {
+            checkHandler(component, "component " + name);
+            routes.add(new RouteSpec(null, Objects.requireNonNull(name), component, Objects.requireNonNull(wasi),
                     List.of(extensions)));
             return this;
         }
@@ -474,14 +530,6 @@ public final class WasiHttpServer implements AutoCloseable {
 
     /** Runs each request in a fresh instance of its route's component. */
     private final class GuestHandler extends Handler.Abstract {
-        private final Builder config;
-        private final List<Served> routes;
-
-        GuestHandler(Builder config, List<Served> routes) {
-            this.config = config;
-            this.routes = routes;
-        }
-
         @Override
         public boolean handle(Request request, Response response, Callback jettyCallback) {
             requests.incrementAndGet();
@@ -508,7 +556,7 @@ public final class WasiHttpServer implements AutoCloseable {
             String what = request.getMethod() + " " + request.getHttpURI().getPathQuery();
             Served target = null;
             String pathInfo = null;
-            for (Served s : routes) {
+            for (Served s : routed) {
                 Optional<String> info = s.route().pathInfo(path == null ? "/" : path);
                 if (info.isPresent()) {
                     target = s;
@@ -529,72 +577,47 @@ public final class WasiHttpServer implements AutoCloseable {
                         + config.maxRequestBodyBytes + " bytes");
                 return;
             }
-            Served served = target;
             boolean[] started = {false};
             OutputStream[] body = {null};
             org.eclipse.jetty.http.HttpFields[] responseTrailers = {null};
             CappedInput in = new CappedInput(Content.Source.asInputStream(request), config.maxRequestBodyBytes);
-            // released after the WASI context closed (resource destructors may still run guest code)
-            List<Store<?>> used = new ArrayList<>(1);
-            try (WasiComponentContext wasi = WasiComponentContext.create(target.wasi())) {
-                target.extensions().forEach(e -> e.prepare(wasi));
-                Store<WasiComponentContext> store = Store.create(config.engine, wasi, config.limits);
-                used.add(store);
-                config.fuel.ifPresent(store::setFuel);
-                // the deadline stops Wasm code and wakes a guest blocked in a host call (an outbound request, a
-                // slow request body)
-                config.timeout.ifPresent(store::setDeadline);
-                if (telemetry != null) {
-                    wasi.observeOutboundHttp(telemetry.outbound());
-                }
-                running.add(store);
-                try {
-                    dev.basalt.component.ComponentInstance instance = telemetry == null ? target.pre().instantiate(store)
-                            : telemetry.instantiate(() -> served.pre().instantiate(store));
-                    WasiHttp.handle(instance, wasi, toGuest(request, in, target.route(), pathInfo),
-                            new WasiHttp.ResponseSink() {
-                        @Override
-                        public OutputStream respond(int status, List<WasiHttp.Header> headers) {
-                            if (in.exceeded) {
-                                // the guest answers a request whose body was cut off: the answer is 413
-                                throw new BodyTooLarge();
-                            }
-                            started[0] = true;
-                            response.setStatus(status);
-                            for (WasiHttp.Header h : headers) {
-                                if (!CONNECTION_FIELDS.contains(h.name().toLowerCase(Locale.ROOT))) {
-                                    response.getHeaders().add(h.name(), h.value());
-                                }
-                            }
-                            // Jetty takes the supplier when the response is committed; the guest gives its
-                            // trailers only when it finishes the body (sent after the last chunk, or in HTTP/2)
-                            response.setTrailersSupplier(() -> responseTrailers[0]);
-                            body[0] = Content.Sink.asOutputStream(response);
-                            if (config.requestLog != null) {
-                                body[0] = AccessLog.counting(request, body[0]);
-                            }
-                            return body[0];
+            try {
+                runGuest(target, toGuest(request, in, target.route(), pathInfo), telemetry, 0,
+                        new WasiHttp.ResponseSink() {
+                    @Override
+                    public OutputStream respond(int status, List<WasiHttp.Header> headers) {
+                        if (in.exceeded) {
+                            // the guest answers a request whose body was cut off: the answer is 413
+                            throw new BodyTooLarge();
                         }
-
-                        @Override
-                        public void complete(List<WasiHttp.Header> trailers) throws IOException {
-                            if (!trailers.isEmpty()) {
-                                org.eclipse.jetty.http.HttpFields.Mutable t = org.eclipse.jetty.http.HttpFields.build();
-                                trailers.forEach(h -> t.add(h.name(), h.value()));
-                                responseTrailers[0] = t;
+                        started[0] = true;
+                        response.setStatus(status);
+                        for (WasiHttp.Header h : headers) {
+                            if (!CONNECTION_FIELDS.contains(h.name().toLowerCase(Locale.ROOT))) {
+                                response.getHeaders().add(h.name(), h.value());
                             }
-                            // the last write: Jetty ends the response (a final chunk, or the declared length)
-                            body[0].close();
                         }
-                    });
-                } finally {
-                    running.remove(store);
-                    store.cancelDeadline();
-                    wasi.flush();
-                    if (telemetry != null && config.fuel.isPresent()) {
-                        telemetry.fuel(config.fuel.getAsLong() - store.getFuel().orElse(0));
+                        // Jetty takes the supplier when the response is committed; the guest gives its
+                        // trailers only when it finishes the body (sent after the last chunk, or in HTTP/2)
+                        response.setTrailersSupplier(() -> responseTrailers[0]);
+                        body[0] = Content.Sink.asOutputStream(response);
+                        if (config.requestLog != null) {
+                            body[0] = AccessLog.counting(request, body[0]);
+                        }
+                        return body[0];
                     }
-                }
+
+                    @Override
+                    public void complete(List<WasiHttp.Header> trailers) throws IOException {
+                        if (!trailers.isEmpty()) {
+                            org.eclipse.jetty.http.HttpFields.Mutable t = org.eclipse.jetty.http.HttpFields.build();
+                            trailers.forEach(h -> t.add(h.name(), h.value()));
+                            responseTrailers[0] = t;
+                        }
+                        // the last write: Jetty ends the response (a final chunk, or the declared length)
+                        body[0].close();
+                    }
+                });
                 if (in.exceeded && !started[0]) {
                     tooLarge(request, response, callback);
                 } else {
@@ -604,26 +627,11 @@ public final class WasiHttpServer implements AutoCloseable {
                 if (in.exceeded && !started[0] && !response.isCommitted()) {
                     // whatever the guest made of its failed read, the cause is the body over the cap
                     tooLarge(request, response, callback);
-                } else if (e instanceof Trap t) {
-                    if (telemetry != null) {
-                        telemetry.trapped(t);
-                    }
-                    fail(request, response, callback, started[0], what + " (" + target.name() + "): the guest trapped: " + backtrace(t), t);
-                } else if (e instanceof WasiHttpException w) {
-                    if (telemetry != null) {
-                        telemetry.failed(w.getClass().getName(), w.getMessage());
-                    }
-                    fail(request, response, callback, w.responseStarted() || started[0],
-                            what + " (" + target.name() + "): " + w.getMessage(), w);
                 } else {
-                    if (telemetry != null) {
-                        telemetry.failed(e.getClass().getName(), String.valueOf(e.getMessage()));
-                    }
-                    fail(request, response, callback, started[0], what + " (" + target.name() + "): the request failed: " + e, e);
+                    String message = failureMessage(what, target, e, telemetry);
+                    boolean sent = started[0] || (e instanceof WasiHttpException w && w.responseStarted());
+                    fail(request, response, callback, sent, message, e);
                 }
-            } finally {
-                // the instance is done: its memories go back to the module's pool, reset, for the next request
-                used.forEach(Store::release);
             }
         }
 
@@ -646,6 +654,201 @@ public final class WasiHttpServer implements AutoCloseable {
                 Response.writeError(request, response, callback, 500, "the component failed to handle the request");
             }
         }
+    }
+
+    /** The error log's line for a failed request (and the failure told to telemetry, if any). */
+    private static String failureMessage(String what, Served target, Throwable e,
+            ServeTelemetry.RequestTelemetry telemetry) {
+        if (e instanceof Trap t) {
+            if (telemetry != null) {
+                telemetry.trapped(t);
+            }
+            return what + " (" + target.name() + "): the guest trapped: " + backtrace(t);
+        }
+        if (e instanceof WasiHttpException w) {
+            if (telemetry != null) {
+                telemetry.failed(w.getClass().getName(), w.getMessage());
+            }
+            return what + " (" + target.name() + "): " + w.getMessage();
+        }
+        if (telemetry != null) {
+            telemetry.failed(e.getClass().getName(), String.valueOf(e.getMessage()));
+        }
+        return what + " (" + target.name() + "): the request failed: " + e;
+    }
+
+    /**
+     * Runs {@code request} in a fresh instance of {@code target}'s component, its response going to {@code sink}:
+     * a new WASI context from the component's grants, a store with the server's limits, fuel and deadline,
+     * {@code depth} chained requests below the incoming one. The store is released (its memories reset for the
+     * next request) when this returns or throws.
+     */
+    private void runGuest(Served target, WasiHttp.Request request, ServeTelemetry.RequestTelemetry telemetry,
+            int depth, WasiHttp.ResponseSink sink) {
+        // released after the WASI context closed (resource destructors may still run guest code)
+        List<Store<?>> used = new ArrayList<>(1);
+        try (WasiComponentContext wasi = WasiComponentContext.create(target.wasi())) {
+            target.extensions().forEach(e -> e.prepare(wasi));
+            Store<WasiComponentContext> store = Store.create(config.engine, wasi, config.limits);
+            used.add(store);
+            config.fuel.ifPresent(store::setFuel);
+            // the deadline stops Wasm code and wakes a guest blocked in a host call (an outbound request, a
+            // slow request body)
+            config.timeout.ifPresent(store::setDeadline);
+            if (telemetry != null) {
+                wasi.observeOutboundHttp(telemetry.outbound());
+            }
+            wasi.routeOutboundHttp(new ChainRouter(target, depth));
+            running.add(store);
+            try {
+                dev.basalt.component.ComponentInstance instance = telemetry == null ? target.pre().instantiate(store)
+                        : telemetry.instantiate(() -> target.pre().instantiate(store));
+                WasiHttp.handle(instance, wasi, request, sink);
+            } finally {
+                running.remove(store);
+                store.cancelDeadline();
+                wasi.flush();
+                if (telemetry != null && config.fuel.isPresent()) {
+                    telemetry.fuel(config.fuel.getAsLong() - store.getFuel().orElse(0));
+                }
+            }
+        } finally {
+            // the instance is done: its memories go back to the module's pool, reset, for the next request
+            used.forEach(Store::release);
+        }
+    }
+
+    /**
+     * Spin's in-process requests for one guest: {@code http://ID.spin.internal/...} runs component ID (routed or
+     * private; granted by {@code http://ID.spin.internal} or {@code http://*.spin.internal}), a self-request (no
+     * authority, or the host {@code self.alt}; granted by {@code http://self} or {@code https://self}) is routed by
+     * its path as an incoming request would be. Neither touches the network. Anything else goes to the network under
+     * the guest's grants.
+     */
+    private final class ChainRouter implements OutboundHttpRouter {
+        private final Served caller;
+        private final int depth;
+
+        ChainRouter(Served caller, int depth) {
+            this.caller = caller;
+            this.depth = depth;
+        }
+
+        @Override
+        public Route route(String scheme, Optional<String> authority, String pathWithQuery) {
+            String host = authority.map(WasiHttpServer::hostOf).orElse(null);
+            boolean self = host == null || host.equals(SELF_ALT);
+            String chained = host != null && host.endsWith(SPIN_INTERNAL)
+                    ? host.substring(0, host.length() - SPIN_INTERNAL.length()) : null;
+            if (!self && chained == null) {
+                return Route.network();
+            }
+            if (self ? !caller.allowsSelf() : !caller.allowsChainingTo(scheme, chained)) {
+                return Route.refuse("HTTP-request-denied");
+            }
+            Served callee = self ? null : components.get(chained);
+            if (!self && callee == null) {
+                return Route.refuse("destination-not-found");
+            }
+            if (depth >= MAX_CHAIN_DEPTH) {
+                return Route.refuse("loop-detected");
+            }
+            String target = self ? SELF_ALT : chained + SPIN_INTERNAL;
+            URI uri;
+            try {
+                uri = new URI("http://" + target + (pathWithQuery.startsWith("/") ? "" : "/") + pathWithQuery);
+            } catch (java.net.URISyntaxException e) {
+                return Route.refuse("HTTP-request-URI-invalid");
+            }
+            return Route.inProcess(new InProcessHttpClient("basalt-chained-" + target,
+                    r -> (req, sink) -> chained(callee, target, req, sink)), uri);
+        }
+
+        /** Runs a chained or self-request (its caller waits for the response on another thread). */
+        private void chained(Served callee, String host, WasiHttp.Request request, WasiHttp.ResponseSink sink) {
+            requests.incrementAndGet();
+            inFlight.incrementAndGet();
+            try {
+                String path = request.pathWithQuery();
+                int q = path.indexOf('?');
+                String pathOnly = q < 0 ? path : path.substring(0, q);
+                Served target = callee;
+                String pathInfo = pathOnly;
+                dev.basalt.serve.Route route = null;
+                if (target == null) {
+                    // a self-request is routed as an incoming request to the same path
+                    for (Served s : routed) {
+                        Optional<String> info = s.route().pathInfo(pathOnly);
+                        if (info.isPresent()) {
+                            target = s;
+                            pathInfo = info.get();
+                            break;
+                        }
+                    }
+                    if (target == null) {
+                        sink.respond(404, List.of()).close();
+                        return;
+                    }
+                    route = target.route();
+                }
+                WasiHttp.Request guest = chainedRequest(request, host, route, pathInfo);
+                try {
+                    runGuest(target, guest, null, depth + 1, sink);
+                } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                    failures.incrementAndGet();
+                    config.errorLog.accept(failureMessage(request.method() + " http://" + host + path + " (chained)",
+                            target, e, null));
+                    throw e;
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                requestDone();
+            }
+        }
+    }
+
+    /** The lower-case host of an authority {@code host[:port]} ({@code [v6]} kept in brackets). */
+    static String hostOf(String authority) {
+        String a = authority;
+        int at = a.lastIndexOf('@');
+        if (at >= 0) {
+            a = a.substring(at + 1);
+        }
+        if (a.startsWith("[")) {
+            int close = a.indexOf(']');
+            return (close < 0 ? a : a.substring(0, close + 1)).toLowerCase(Locale.ROOT);
+        }
+        int colon = a.indexOf(':');
+        return (colon < 0 ? a : a.substring(0, colon)).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A chained request for the guest: the caller's headers (its {@code spin-*} and {@code host} dropped), the
+     * {@code host} Spin gives it, and Spin's routing headers: a self-request's from its route, a chained one's as
+     * Spin's synthetic match (the component on {@code /...}, the whole path as path info).
+     */
+    private static WasiHttp.Request chainedRequest(WasiHttp.Request request, String host, dev.basalt.serve.Route route,
+            String pathInfo) {
+        List<WasiHttp.Header> headers = new ArrayList<>();
+        for (WasiHttp.Header h : request.headers()) {
+            if (!h.name().regionMatches(true, 0, "spin-", 0, 5) && !h.name().equalsIgnoreCase("host")) {
+                headers.add(h);
+            }
+        }
+        headers.add(new WasiHttp.Header("host", host));
+        String pattern = route == null ? "/..." : route.pattern();
+        String componentRoute = route == null ? "" : route.wildcard() ? route.prefix() : route.pattern();
+        headers.add(new WasiHttp.Header("spin-full-url", "http://" + host + request.pathWithQuery()));
+        headers.add(new WasiHttp.Header("spin-path-info", pathInfo));
+        headers.add(new WasiHttp.Header("spin-matched-route", pattern));
+        headers.add(new WasiHttp.Header("spin-raw-component-route", pattern));
+        headers.add(new WasiHttp.Header("spin-component-route", componentRoute));
+        headers.add(new WasiHttp.Header("spin-base-path", "/"));
+        // Spin's address for chained requests: there is no client socket
+        headers.add(new WasiHttp.Header("spin-client-addr", "127.0.0.1:0"));
+        return new WasiHttp.Request(request.method(), Optional.of("http"), Optional.of(host), request.pathWithQuery(),
+                headers, request.body(), request.trailers());
     }
 
     /**
@@ -713,12 +916,22 @@ public final class WasiHttpServer implements AutoCloseable {
     private static WasiHttp.Request toGuest(Request request, InputStream in, Route route, String pathInfo) {
         List<WasiHttp.Header> headers = new ArrayList<>();
         for (HttpField f : request.getHeaders()) {
-            if (!f.getName().regionMatches(true, 0, "spin-", 0, 5)) {
+            // a client must not pass for a chained caller (Spin strips Host: *.spin.internal from routed requests)
+            if (!f.getName().regionMatches(true, 0, "spin-", 0, 5) && !(f.getName().equalsIgnoreCase("host")
+                    && f.getValue() != null && hostOf(f.getValue()).endsWith(SPIN_INTERNAL))) {
                 headers.add(new WasiHttp.Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
             }
         }
         String componentRoute = route.wildcard() ? route.prefix() : route.pattern();
-        headers.add(new WasiHttp.Header("spin-full-url", request.getHttpURI().asString()));
+        String authority = request.getHttpURI().getAuthority();
+        String fullUrl = request.getHttpURI().asString();
+        if (authority != null && hostOf(authority).endsWith(SPIN_INTERNAL)) {
+            // the server's own address instead of the spoofed host
+            authority = null;
+            fullUrl = org.eclipse.jetty.http.HttpURI.build(request.getHttpURI())
+                    .authority(Request.getLocalAddr(request), Request.getLocalPort(request)).asString();
+        }
+        headers.add(new WasiHttp.Header("spin-full-url", fullUrl));
         headers.add(new WasiHttp.Header("spin-path-info", pathInfo));
         headers.add(new WasiHttp.Header("spin-matched-route", route.pattern()));
         headers.add(new WasiHttp.Header("spin-raw-component-route", route.pattern()));
@@ -726,7 +939,6 @@ public final class WasiHttpServer implements AutoCloseable {
         headers.add(new WasiHttp.Header("spin-base-path", "/"));
         headers.add(new WasiHttp.Header("spin-client-addr", Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request)));
         String scheme = request.getHttpURI().getScheme();
-        String authority = request.getHttpURI().getAuthority();
         String path = request.getHttpURI().getPathQuery();
         return new WasiHttp.Request(request.getMethod(), Optional.ofNullable(scheme),
                 Optional.ofNullable(authority), path == null || path.isEmpty() ? "/" : path, headers, in, () -> {

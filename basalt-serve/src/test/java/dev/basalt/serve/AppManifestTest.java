@@ -97,7 +97,7 @@ class AppManifestTest {
         AppManifest m = AppManifest.load(file);
         assertThat(m.name()).isEqualTo("test-app");
         assertThat(m.routes()).extracting(AppManifest.HttpTrigger::route)
-                .containsExactly("/a/...", "/a/exact", "/b", "/outbound/...", "/outbound/127.0.0.1:" + up + "/from-b");
+                .containsExactly("/a/...", "/a/exact", "/b", null, "/outbound/...", "/outbound/127.0.0.1:" + up + "/from-b");
         assertThat(m.components().get("a").environment()).containsEntry("MODE", "test");
         assertThat(m.wasiConfig("a").dirs()).singleElement().satisfies(d -> {
             assertThat(d.guestPath()).isEqualTo("/static");
@@ -161,8 +161,8 @@ class AppManifestTest {
                         "not an outbound host grant"),
                 new Case(head + "[component.a]\nsource = \"a.wasm\"\nallowed_outbound_hosts = [\"redis://cache:port\"]\n",
                         "not a redis outbound host grant (redis://HOST[:PORT]): redis://cache:port"),
-                new Case(head + "[component.a]\nsource = \"a.wasm\"\nallowed_outbound_hosts = [\"http://self\"]\n",
-                        "(templates and self) is not supported"),
+                new Case(head + "[component.a]\nsource = \"a.wasm\"\nallowed_outbound_hosts = [\"https://{{ host }}\"]\n",
+                        "(templates) is not supported"),
                 new Case(head + "[component.b]\nsource = \"a.wasm\"\n", "names the unknown component `a`"),
                 new Case(head.replace("\"/...\"", "\"api\"") + "[component.a]\nsource = \"a.wasm\"\n",
                         "a route starts with /"),
