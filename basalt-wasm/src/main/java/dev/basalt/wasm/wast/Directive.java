@@ -39,7 +39,10 @@ public sealed interface Directive {
     record AssertTrap(int line, Action action, String message) implements Directive {
     }
 
-    /** {@code (assert_trap (module ...) "msg")}: instantiation (start function, segment init) must trap. */
+    /**
+     * {@code (assert_trap (module ...) "msg")} or {@code (assert_trap (component ...) "msg")}: instantiation (start
+     * function, segment init) must trap.
+     */
     record AssertModuleTrap(int line, ModuleSource module, String message) implements Directive {
     }
 

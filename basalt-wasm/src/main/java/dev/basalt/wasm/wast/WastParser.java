@@ -155,7 +155,8 @@ public final class WastParser extends TokenCursor {
             }
             case "assert_trap" -> {
                 p += 2;
-                if (atForm("module")) {
+                // (assert_trap (module ...) "msg") and, in the component-model suite, (assert_trap (component ...))
+                if (atForm("module") || atForm("component")) {
                     ModuleSource m = module();
                     String msg = name();
                     expect(Token.Kind.RPAR);

@@ -125,6 +125,7 @@ class WastParserTest {
                 (assert_invalid (module (func (result i32))) "type mismatch")
                 (assert_invalid_custom (module) "x")
                 (assert_unlinkable (module (import "a" "b" (func))) "unknown import")
+                (assert_trap (component (core module $M)) "cannot block")
                 """);
         assertThat(ds.get(0)).isEqualTo(new Directive.AssertTrap(1, new Action.Invoke(Optional.empty(), "f",
                 List.of()), "unreachable"));
@@ -144,6 +145,10 @@ class WastParserTest {
                 i -> assertThat(i.custom()).isTrue());
         assertThat(ds.get(8)).isEqualTo(new Directive.AssertUnlinkable(9, new ModuleSource.Text(Optional.empty(),
                 "(module (import \"a\" \"b\" (func)))"), "unknown import"));
+        assertThat(ds.get(9)).isInstanceOfSatisfying(Directive.AssertModuleTrap.class, t -> {
+            assertThat(t.module()).isInstanceOf(ModuleSource.Component.class);
+            assertThat(t.message()).isEqualTo("cannot block");
+        });
     }
 
     @Test
