@@ -554,11 +554,7 @@ public final class WastRunner {
             } catch (Throwable t) {
                 if (d instanceof Directive.AssertTrap at) {
                     Failure failure = backend.classify(t);
-                    // the scripts write some traps as wasmtime prints them, "wasm trap: <message>"
-                    String expected = at.message().startsWith("wasm trap: ")
-                            ? at.message().substring("wasm trap: ".length()) : at.message();
-                    if (failure.kind() == FailureKind.TRAP && failure.message() != null
-                            && failure.message().contains(expected)) {
+                    if (componentTrapMatches(at.message(), failure)) {
                         return Outcome.passed(d.line(), kind);
                     }
                     return Outcome.failed(d.line(), kind, "expected trap \"" + at.message() + "\", got "
@@ -599,7 +595,7 @@ public final class WastRunner {
                 case Directive.AssertMalformed am -> componentMalformed(am, kind);
                 case Directive.AssertInvalid ai -> componentInvalid(ai, kind);
                 case Directive.AssertUnlinkable au -> componentNeedsRuntime(au.line(), kind, au.module());
-                case Directive.AssertModuleTrap mt -> componentNeedsRuntime(mt.line(), kind, mt.module());
+                case Directive.AssertModuleTrap mt -> componentModuleTrap(mt, kind);
                 default -> Outcome.failed(d.line(), kind, "not a component directive");
             };
         }
@@ -669,6 +665,48 @@ public final class WastRunner {
             }
             return Outcome.failed(ai.line(), kind, "expected invalid \"" + ai.message()
                     + "\", but the component validated");
+        }
+
+        /**
+         * Whether a component-level failure is the trap a component script expects (the scripts write traps as
+         * wasmtime prints them; {@link dev.basalt.component.ComponentWast#expectedTrapMessage} maps that wording).
+         */
+        private static boolean componentTrapMatches(String expectedMessage, Failure failure) {
+            String expected = dev.basalt.component.ComponentWast.expectedTrapMessage(expectedMessage);
+            return failure.kind() == FailureKind.TRAP && failure.message() != null
+                    && failure.message().contains(expected);
+        }
+
+        /**
+         * {@code (assert_trap (component ...) "msg")}: instantiating the component (its core start functions) must
+         * trap. Such a component never becomes the current one.
+         */
+        private Outcome componentModuleTrap(Directive.AssertModuleTrap mt, String kind) {
+            Component c;
+            try {
+                c = parseComponent(mt.module());
+                ComponentValidator.validate(c);
+            } catch (Throwable t) {
+                return Outcome.failed(mt.line(), kind, "the component should be valid, but: " + describe(t),
+                        unexpected(t));
+            }
+            if (!backend.executes()) {
+                return skippedForNoEngine(mt.line(), kind);
+            }
+            try {
+                session().instantiateComponent(c, Optional.empty());
+            } catch (UnsupportedOperationException e) {
+                return Outcome.skipped(mt.line(), kind, COMPONENT_RUNTIME_SKIP_REASON);
+            } catch (Throwable t) {
+                Failure failure = backend.classify(t);
+                if (componentTrapMatches(mt.message(), failure)) {
+                    return Outcome.passed(mt.line(), kind);
+                }
+                return Outcome.failed(mt.line(), kind, "expected trap \"" + mt.message() + "\", got "
+                        + describeFailure(t), failure.kind() == FailureKind.OTHER ? t : null);
+            }
+            return Outcome.failed(mt.line(), kind, "expected trap \"" + mt.message()
+                    + "\", but the component instantiated");
         }
 
         private Outcome componentNeedsRuntime(int line, String kind, ModuleSource source) {

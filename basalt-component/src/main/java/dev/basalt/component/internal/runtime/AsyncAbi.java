@@ -65,7 +65,7 @@ public final class AsyncAbi {
 
         @Override
         public OnCancel callAsync(RuntimeInstance caller, Supplier<Lifted> onStart, Consumer<Lifted> onResolve) {
-            List<RuntimeInstance> entered = inst.enter(caller);
+            List<RuntimeInstance> entered = inst.enterCall(caller);
             Task task = new Task(type, opts, asyncOpts, callback, inst, onStart, onResolve);
             boolean hostPeer = caller == null;
             CmThread[] thread = new CmThread[1];

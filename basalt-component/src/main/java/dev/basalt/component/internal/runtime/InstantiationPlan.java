@@ -433,7 +433,7 @@ public final class InstantiationPlan {
                     }
                     if (!(m instanceof Module module)) {
                         perInstance(Sort.CORE_INSTANCE, new DynCoreInstance(null), true,
-                                x -> x.scope.addRaw(Sort.CORE_INSTANCE, x.instantiator.coreInstance(x.scope, ci)));
+                                x -> x.scope.addRaw(Sort.CORE_INSTANCE, x.instantiator.coreInstance(x.scope, ci, x.inst)));
                         return;
                     }
                     List<dev.basalt.wasm.Import> moduleImports = module.imports();
@@ -453,7 +453,7 @@ public final class InstantiationPlan {
                     perInstance(Sort.CORE_INSTANCE, new DynCoreInstance(exportShape(module)), true, x -> {
                         Instance instance;
                         if (pre != null) {
-                            instance = instantiatePre(pre, x.instantiator.store);
+                            instance = Scheduler.runStart(x.inst, () -> instantiatePre(pre, x.instantiator.store));
                         } else {
                             Linker<?> linker = Linker.create(x.instantiator.store.engine());
                             for (int k = 0; k < n; k++) {
@@ -475,7 +475,8 @@ public final class InstantiationPlan {
                                 Instantiator.checkCoreKind(im, e);
                                 linker.define(im.module(), im.name(), e);
                             }
-                            instance = instantiate(linker, x.instantiator.store, module);
+                            instance = Scheduler.runStart(x.inst,
+                                    () -> instantiate(linker, x.instantiator.store, module));
                         }
                         // exports() is this instance's unmodifiable exports map, made once: no copy needed
                         x.scope.addRaw(Sort.CORE_INSTANCE, instance.exports());
@@ -487,7 +488,7 @@ public final class InstantiationPlan {
                         shape.put(e.name(), scope.peek(e.sort(), e.index()));
                     }
                     perInstance(Sort.CORE_INSTANCE, new DynCoreInstance(shape), false,
-                            x -> x.scope.addRaw(Sort.CORE_INSTANCE, x.instantiator.coreInstance(x.scope, ci)));
+                            x -> x.scope.addRaw(Sort.CORE_INSTANCE, x.instantiator.coreInstance(x.scope, ci, x.inst)));
                 }
             }
         }

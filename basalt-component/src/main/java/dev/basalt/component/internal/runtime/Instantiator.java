@@ -224,7 +224,7 @@ public final class Instantiator {
                 case Section.CoreModuleSection m -> scope.coreModules.add(compiled(closure, m.module()));
                 case Section.CoreInstances ci -> {
                     for (CoreInstance i : ci.instances()) {
-                        scope.coreInstances.add(coreInstance(scope, i));
+                        scope.coreInstances.add(coreInstance(scope, i, inst));
                     }
                 }
                 case Section.CoreTypes ct -> scope.coreTypes.addAll(ct.types());
@@ -431,7 +431,7 @@ public final class Instantiator {
     // ---- core instances ---------------------------------------------------------------------------------------
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    Map<String, Object> coreInstance(Scope scope, CoreInstance ci) {
+    Map<String, Object> coreInstance(Scope scope, CoreInstance ci, RuntimeInstance inst) {
         switch (ci) {
             case CoreInstance.Instantiate in -> {
                 Module module = (Module) scope.get(Sort.CORE_MODULE, in.module());
@@ -458,7 +458,7 @@ public final class Instantiator {
                     checkCoreKind(im, e);
                     linker.define(im.module(), im.name(), e);
                 }
-                Instance instance = linker.instantiate((Store) store, module);
+                Instance instance = Scheduler.runStart(inst, () -> linker.instantiate((Store) store, module));
                 return new LinkedHashMap<>(instance.exports());
             }
             case CoreInstance.FromExports fe -> {

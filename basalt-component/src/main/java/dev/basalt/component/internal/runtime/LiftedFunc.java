@@ -57,7 +57,7 @@ public final class LiftedFunc implements FuncInst {
             asyncForm.call(caller, onStart, onResolve);
             return;
         }
-        List<RuntimeInstance> entered = inst.enter(caller);
+        List<RuntimeInstance> entered = inst.enterCall(caller);
         // each call runs on a fresh implicit thread (zeroed context storage, which post-return shares); a task of a
         // function type that is not async never blocks, so the thread runs inline
         Task task = new Task(inst);

@@ -109,6 +109,19 @@ public final class RuntimeInstance {
         return set;
     }
 
+    /**
+     * A component-to-component call between an instance and one of its ancestors (either way, or an instance and
+     * itself) might reenter the caller, so it is refused as wasmtime does for now (the suite's
+     * trap-on-reenter.wast: "for now, trap on parent-to-child" and child-to-parent; the newer CanonicalABI.md's
+     * {@code call_might_be_recursive}). Calls between siblings, and from the host, are checked by the
+     * {@code may_enter} flags alone. Checked by the lifted functions' calls (not by resource destructors).
+     */
+    List<RuntimeInstance> enterCall(RuntimeInstance caller) {
+        Traps.trapIf(caller != null && (caller.selfAndAncestors().contains(this)
+                || selfAndAncestors().contains(caller)), Traps.CANNOT_ENTER);
+        return enter(caller);
+    }
+
     static void leave(List<RuntimeInstance> entered) {
         for (RuntimeInstance i : entered) {
             i.mayEnter = true;

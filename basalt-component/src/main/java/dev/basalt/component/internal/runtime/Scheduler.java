@@ -78,6 +78,23 @@ final class Scheduler {
         return false;
     }
 
+    /**
+     * Runs a core instance's instantiation (its start function) in {@code inst} as a synchronous task: the start
+     * function runs on an implicit thread that may not block (CanonicalABI.md: core instantiation is a
+     * synchronous call), so built-ins it calls find a current thread and blocking traps with "cannot block a
+     * synchronous task before returning".
+     */
+    static <T> T runStart(RuntimeInstance inst, java.util.function.Supplier<T> instantiate) {
+        Scheduler sched = inst.sched;
+        CmThread outer = sched.current;
+        sched.current = new CmThread(sched, new Task(inst), null, true);
+        try {
+            return instantiate.get();
+        } finally {
+            sched.current = outer;
+        }
+    }
+
     static final String DEADLOCK = "deadlock detected: event loop cannot make further progress";
 
     /** Queues host work for the event loop (any thread). */
