@@ -2,11 +2,19 @@
 # Order: $JAVA_HOME, then the newest JDK under /usr/lib/jvm (and /opt/java), then `java` on PATH.
 
 basalt_java_major() {
-  # Prints the major version of the java binary $1, or nothing if it does not run.
-  local v
-  v=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
+  # Prints the major version of the java binary $1, or nothing if it does not run. A JDK's `release` file names its
+  # version (JAVA_VERSION="25.0.3"); reading it spares a JVM start (~0.1 s of CPU, more under load) on every
+  # ./basalt command. Without one, the JVM is asked.
+  local v="" home="${1%/bin/java}"
+  if [ "$home" != "$1" ] && [ -x "$1" ] && [ -f "$home/release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release" | head -n 1)
+  fi
+  if [ -z "$v" ]; then
+    v=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
+  fi
   case "$v" in 1.*) v=${v#1.} ;; esac
-  printf '%s' "${v%%.*}"
+  v=${v%%[!0-9]*}
+  printf '%s' "$v"
 }
 
 basalt_find_jdk() {
