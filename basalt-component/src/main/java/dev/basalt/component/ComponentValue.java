@@ -291,6 +291,18 @@ public sealed interface ComponentValue {
         }
     }
 
+    /**
+     * An {@code error-context}: an immutable value carrying a debug message, made by a guest's
+     * {@code error-context.new} or by the host, passed by copy (each component instance it is lowered into gets its
+     * own handle to it, which {@code error-context.drop} removes). Code must not depend on the message for its
+     * behaviour (the canonical ABI lets a host drop or change it); Basalt keeps it as the guest wrote it.
+     */
+    record ErrorContext(String debugMessage) implements ComponentValue {
+        public ErrorContext {
+            Objects.requireNonNull(debugMessage, "debugMessage");
+        }
+    }
+
     static Bool bool(boolean v) {
         return new Bool(v);
     }

@@ -26,8 +26,10 @@ public sealed interface ValueType {
     Primitive F64 = new Primitive(PrimValType.F64);
     Primitive CHAR = new Primitive(PrimValType.CHAR);
     Primitive STRING = new Primitive(PrimValType.STRING);
+    /** {@code error-context}; its values are {@link ComponentValue.ErrorContext}. */
+    Primitive ERROR_CONTEXT = new Primitive(PrimValType.ERROR_CONTEXT);
 
-    /** bool, s8..u64, f32, f64, char, string (error-context is rejected by the canonical ABI: async is not run). */
+    /** bool, s8..u64, f32, f64, char, string and error-context. */
     record Primitive(PrimValType type) implements ValueType {
         @Override
         public String toString() {

@@ -86,6 +86,8 @@ final class ComponentValues {
                     + b);
             case ComponentValue.AsyncEnd e -> throw new IllegalArgumentException("a stream or future has no WAST "
                     + "literal: " + e);
+            case ComponentValue.ErrorContext e -> throw new IllegalArgumentException("an error-context has no WAST "
+                    + "literal: " + e);
         };
     }
 

@@ -428,6 +428,12 @@ public final class Wave {
             case ComponentValue.Borrow b -> sb.append("borrow<").append(b.handle().type().name()).append(">#")
                     .append(b.handle().rep());
             case ComponentValue.AsyncEnd e -> sb.append(type);
+            // nor do error contexts: shown with their debug message as a quoted string
+            case ComponentValue.ErrorContext e -> {
+                sb.append("error-context(");
+                quoted(sb, e.debugMessage(), '"');
+                sb.append(')');
+            }
         }
     }
 

@@ -111,7 +111,7 @@ final class CanonicalAbi {
                     case F64 -> f64FromBits(cx.loadInt(ptr, 8));
                     case CHAR -> convertI32ToChar(cx.loadInt(ptr, 4));
                     case STRING -> loadString(cx, ptr);
-                    case ERROR_CONTEXT -> throw errorContextUnsupported();
+                    case ERROR_CONTEXT -> ErrorContexts.lift(cx, cx.loadInt(ptr, 4));
                 };
             }
             case FIXED_LIST -> {
@@ -170,10 +170,6 @@ final class CanonicalAbi {
     static ComponentValue.Char convertI32ToChar(long i) {
         Traps.trapIf(i >= 0x110000 || (i >= 0xD800 && i <= 0xDFFF), "invalid `char` bit pattern");
         return new ComponentValue.Char((int) i);
-    }
-
-    static RuntimeException errorContextUnsupported() {
-        return Traps.trap("error-context values are not supported (the async part of the component model is not implemented)");
     }
 
     static ComponentValue loadString(AbiContext cx, long ptr) {
@@ -392,7 +388,7 @@ final class CanonicalAbi {
                         cx.storeInt(ptr, r[0], 4);
                         cx.storeInt(ptr + 4, r[1], 4);
                     }
-                    case ERROR_CONTEXT -> throw errorContextUnsupported();
+                    case ERROR_CONTEXT -> cx.storeInt(ptr, ErrorContexts.lower(cx, v, t), 4);
                 }
             }
             case FIXED_LIST -> storeListIntoValidRange(cx, listElements(v, layout), ptr, layout.element);
@@ -859,7 +855,7 @@ final class CanonicalAbi {
                         long packedLength = vi.next(CoreType.I32);
                         yield loadStringFromRange(cx, ptr, packedLength);
                     }
-                    case ERROR_CONTEXT -> throw errorContextUnsupported();
+                    case ERROR_CONTEXT -> ErrorContexts.lift(cx, vi.next(CoreType.I32));
                 };
             }
             case FIXED_LIST -> {
@@ -961,7 +957,7 @@ final class CanonicalAbi {
                         out.add(r[0]);
                         out.add(r[1]);
                     }
-                    case ERROR_CONTEXT -> throw errorContextUnsupported();
+                    case ERROR_CONTEXT -> out.add(ErrorContexts.lower(cx, v, t));
                 }
             }
             case FIXED_LIST -> {

@@ -734,8 +734,11 @@ public final class Instantiator {
             case 0x12, 0x19 -> Streams.cancel(store, inst, asyncType(scope, imm.get(0)), false, imm.get(1) != 0);
             case 0x13, 0x1a -> Streams.drop(store, inst, asyncType(scope, imm.get(0)), true);
             case 0x14, 0x1b -> Streams.drop(store, inst, asyncType(scope, imm.get(0)), false);
+            case 0x1c -> ErrorContexts.create(store, inst, options(scope, b.options()));
+            case 0x1d -> ErrorContexts.debugMessage(store, inst, options(scope, b.options()));
+            case 0x1e -> ErrorContexts.drop(store, inst);
             default -> notImplemented("canon built-in 0x" + Integer.toHexString(b.opcode())
-                    + " (async, error-context and thread built-ins are not implemented)", inst, true);
+                    + " (this async or thread built-in is not implemented)", inst, true);
         };
     }
 
