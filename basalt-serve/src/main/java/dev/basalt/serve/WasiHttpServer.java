@@ -581,8 +581,9 @@ public final class WasiHttpServer implements AutoCloseable {
             OutputStream[] body = {null};
             org.eclipse.jetty.http.HttpFields[] responseTrailers = {null};
             CappedInput in = new CappedInput(Content.Source.asInputStream(request), config.maxRequestBodyBytes);
+            List<Store<?>> used = new ArrayList<>(1);
             try {
-                runGuest(target, toGuest(request, in, target.route(), pathInfo), telemetry, 0,
+                runGuest(target, toGuest(request, in, target.route(), pathInfo), telemetry, 0, used,
                         new WasiHttp.ResponseSink() {
                     @Override
                     public OutputStream respond(int status, List<WasiHttp.Header> headers) {
@@ -632,6 +633,9 @@ public final class WasiHttpServer implements AutoCloseable {
                     boolean sent = started[0] || (e instanceof WasiHttpException w && w.responseStarted());
                     fail(request, response, callback, sent, message, e);
                 }
+            } finally {
+                // after the callback: the connection's next request need not wait for the memory reset
+                release(used);
             }
         }
 
@@ -680,13 +684,12 @@ public final class WasiHttpServer implements AutoCloseable {
     /**
      * Runs {@code request} in a fresh instance of {@code target}'s component, its response going to {@code sink}:
      * a new WASI context from the component's grants, a store with the server's limits, fuel and deadline,
-     * {@code depth} chained requests below the incoming one. The store is released (its memories reset for the
-     * next request) when this returns or throws.
+     * {@code depth} chained requests below the incoming one. The store goes to {@code used}: the caller
+     * {@linkplain #release releases} it once the request is answered, also when this throws.
      */
     private void runGuest(Served target, WasiHttp.Request request, ServeTelemetry.RequestTelemetry telemetry,
-            int depth, WasiHttp.ResponseSink sink) {
-        // released after the WASI context closed (resource destructors may still run guest code)
-        List<Store<?>> used = new ArrayList<>(1);
+            int depth, List<Store<?>> used, WasiHttp.ResponseSink sink) {
+        // released by the caller after the WASI context closed (resource destructors may still run guest code)
         try (WasiComponentContext wasi = WasiComponentContext.create(target.wasi())) {
             target.extensions().forEach(e -> e.prepare(wasi));
             Store<WasiComponentContext> store = Store.create(config.engine, wasi, config.limits);
@@ -712,10 +715,12 @@ public final class WasiHttpServer implements AutoCloseable {
                     telemetry.fuel(config.fuel.getAsLong() - store.getFuel().orElse(0));
                 }
             }
-        } finally {
-            // the instance is done: its memories go back to the module's pool, reset, for the next request
-            used.forEach(Store::release);
         }
+    }
+
+    /** The instances are done: their memories go back to the modules' pools, reset, for the next requests. */
+    private static void release(List<Store<?>> used) {
+        used.forEach(Store::release);
     }
 
     /**
@@ -792,13 +797,16 @@ public final class WasiHttpServer implements AutoCloseable {
                     route = target.route();
                 }
                 WasiHttp.Request guest = chainedRequest(request, host, route, pathInfo);
+                List<Store<?>> used = new ArrayList<>(1);
                 try {
-                    runGuest(target, guest, null, depth + 1, sink);
+                    runGuest(target, guest, null, depth + 1, used, sink);
                 } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                     failures.incrementAndGet();
                     config.errorLog.accept(failureMessage(request.method() + " http://" + host + path + " (chained)",
                             target, e, null));
                     throw e;
+                } finally {
+                    release(used);
                 }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
