@@ -190,6 +190,41 @@ class ServiceChainingTest {
         assertThat(get("/outbound/inventory.spin.internal/ok").statusCode()).isEqualTo(200);
     }
 
+    /**
+     * WASI 0.3 on both sides, through the builder API: the 0.3 proxy service (basalt-wasi's wasi-http-p3/proxy.wat,
+     * GET /upstream to the host its x-target header names) chains to the private C handler, and the C handler chains
+     * to the private 0.3 echo service, whose response body streams back through both.
+     */
+    @Test
+    void wasi03ServicesChainBothWays() throws Exception {
+        Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.INTERPRETER).build());
+        dev.basalt.component.Component handler;
+        try (InputStream in = ServiceChainingTest.class.getResourceAsStream("/wasi-http/handler.component.wasm")) {
+            handler = dev.basalt.component.Component.compile(engine, in.readAllBytes());
+        }
+        dev.basalt.wasi.WasiConfig chaining = dev.basalt.wasi.WasiConfig.builder()
+                .allowOutboundHost("http://*.spin.internal").build();
+        try (WasiHttpServer chain = WasiHttpServer.builder(engine)
+                .route("/p3/...", "proxy", WasiHttpServerP3Test.component(engine, "proxy.wat"), chaining)
+                .route("/outbound/...", "c-caller", handler, chaining)
+                .privateComponent("c", handler, dev.basalt.wasi.WasiConfig.builder().build())
+                .privateComponent("echo", WasiHttpServerP3Test.component(engine, "echo.wat"),
+                        dev.basalt.wasi.WasiConfig.builder().build())
+                .listen(new InetSocketAddress("127.0.0.1", 0)).errorLog(log::add).start()) {
+            HttpResponse<String> fromP3 = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + chain.port() + "/p3/go")).header("x-target", "c.spin.internal").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(fromP3.statusCode()).isEqualTo(200);
+            assertThat(fromP3.body()).startsWith("GET /upstream\n").contains("\nhost: c.spin.internal\n");
+            HttpResponse<String> toP3 = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + chain.port() + "/outbound/echo.spin.internal/e?x=1")).POST(HttpRequest.BodyPublishers
+                    .ofString("ping")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(toP3.statusCode()).isEqualTo(200);
+            assertThat(toP3.body()).isEqualTo("upstream: echo:ping");
+        }
+        assertThat(log).isEmpty();
+    }
+
     @Test
     void aClientCannotPassForAChainedCaller() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
