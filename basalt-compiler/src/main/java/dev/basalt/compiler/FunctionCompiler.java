@@ -10,6 +10,7 @@ import dev.basalt.wasm.Function;
 import dev.basalt.wasm.Instruction;
 import dev.basalt.wasm.Locals;
 import dev.basalt.wasm.MemArg;
+import dev.basalt.wasm.Opcode;
 import dev.basalt.wasm.ValType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -258,6 +259,9 @@ final class FunctionCompiler implements Opcodes {
         List<Instruction> body = function.body().instructions();
         int i = from;
         while (i < stop) {
+            if (!top().unreachable && !knowsPairs(body.get(i))) {
+                pairsToObjects(sp);
+            }
             if (loops != null) {
                 int next = loops.beforeStep(i);
                 if (next >= 0) {
@@ -283,7 +287,65 @@ final class FunctionCompiler implements Opcodes {
             }
             i++;
         }
+        if (!top().unreachable) {
+            pairsToObjects(sp);
+        }
         return i;
+    }
+
+    /**
+     * Whether {@code in} may find v128 values held as two longs ({@link ModuleCompiler#V128_PAIR}) on the operand
+     * stack: SIMD instructions, v128 constants, local accesses and drop handle them; plain numeric instructions
+     * and loads and stores only touch the scalars above them. Everything else (control, calls, globals, ...) sees
+     * objects. In a split function locals live elsewhere, so no value stays a pair there.
+     */
+    private boolean knowsPairs(Instruction in) {
+        if (split != null) {
+            return false;
+        }
+        Opcode op = in.opcode();
+        if (op.prefix() == SimdCodegen.PREFIX) {
+            return true;
+        }
+        if (op.prefix() != 0) {
+            return false;
+        }
+        int code = op.code();
+        return code == 0x1A // drop
+                || code >= 0x20 && code <= 0x22 // local.get, local.set, local.tee
+                || code >= 0x28 && code <= 0x3E // loads and stores
+                || code >= 0x41 && code <= 0xC4; // constants, comparisons, arithmetic, conversions
+    }
+
+    /**
+     * Turns the v128 pairs among the top {@code count} operand-stack values into {@link dev.basalt.wasm.V128}
+     * objects (the values above the lowest pair go through temporaries and come back in order).
+     */
+    void pairsToObjects(int count) {
+        int lowest = -1;
+        for (int i = sp - count; i < sp; i++) {
+            if (stack[i] == ModuleCompiler.V128_PAIR) {
+                lowest = i;
+                break;
+            }
+        }
+        if (lowest < 0) {
+            return;
+        }
+        int mark = nextSlot;
+        int[] slots = new int[sp];
+        for (int i = sp - 1; i >= lowest; i--) {
+            slots[i] = nextSlot;
+            nextSlot += localSize(stack[i]);
+            storeLocal(mv, stack[i], slots[i]);
+        }
+        for (int i = lowest; i < sp; i++) {
+            if (stack[i] == ModuleCompiler.V128_PAIR) {
+                stack[i] = ModuleCompiler.V128;
+            }
+            loadLocal(mv, stack[i], slots[i]);
+        }
+        nextSlot = mark;
     }
 
     char checkType(ValType t) {
@@ -505,8 +567,9 @@ final class FunctionCompiler implements Opcodes {
                 return;
             }
             case Instruction.V128Const c -> {
-                SimdCodegen.constant(mv, c.value());
-                push(ModuleCompiler.V128);
+                mv.visitLdcInsn(c.value().lo());
+                mv.visitLdcInsn(c.value().hi());
+                push(ModuleCompiler.V128_PAIR);
                 return;
             }
             default -> {
@@ -560,7 +623,13 @@ final class FunctionCompiler implements Opcodes {
                 Instruction.IndexPair p = (Instruction.IndexPair) in;
                 calls.callIndirect(p.first(), p.second());
             }
-            case "DROP" -> mv.visitInsn(size(pop()) == 2 ? POP2 : POP);
+            case "DROP" -> {
+                char c = pop();
+                if (c == ModuleCompiler.V128_PAIR) {
+                    mv.visitInsn(POP2);
+                }
+                mv.visitInsn(size(c) == 2 || c == ModuleCompiler.V128_PAIR ? POP2 : POP);
+            }
             case "SELECT" -> select();
             case "SELECT_TYPED" -> {
                 for (ValType t : ((Instruction.SelectTyped) in).types()) {
@@ -572,22 +641,30 @@ final class FunctionCompiler implements Opcodes {
                 int l = ((Instruction.Index) in).index();
                 if (split != null) {
                     split.loadLocal(l);
+                    push(localTypes[l]);
                 } else {
-                    loadLocal(mv, localTypes[l], localSlots[l]);
+                    // a v128 local is two longs already: pushed as a pair, no object
+                    char c = localTypes[l] == ModuleCompiler.V128 ? ModuleCompiler.V128_PAIR : localTypes[l];
+                    loadLocal(mv, c, localSlots[l]);
+                    push(c);
                 }
-                push(localTypes[l]);
             }
             case "LOCAL_SET" -> {
                 int l = ((Instruction.Index) in).index();
-                pop();
+                char c = pop();
                 if (split != null) {
                     split.storeLocal(l);
                 } else {
-                    storeLocal(mv, localTypes[l], localSlots[l]);
+                    storeLocal(mv, c, localSlots[l]); // a pair or an object: both land in the two longs
                 }
             }
             case "LOCAL_TEE" -> {
                 int l = ((Instruction.Index) in).index();
+                if (stack[sp - 1] == ModuleCompiler.V128_PAIR) {
+                    storeLocal(mv, ModuleCompiler.V128_PAIR, localSlots[l]);
+                    loadLocal(mv, ModuleCompiler.V128_PAIR, localSlots[l]);
+                    return;
+                }
                 mv.visitInsn(size(localTypes[l]) == 2 ? DUP2 : DUP);
                 if (split != null) {
                     split.storeLocal(l);
@@ -1286,7 +1363,7 @@ final class FunctionCompiler implements Opcodes {
      * escape analysis cannot remove, so it was allocated once per iteration.
      */
     static int localSize(char c) {
-        return c == ModuleCompiler.V128 ? 4 : size(c);
+        return c == ModuleCompiler.V128 || c == ModuleCompiler.V128_PAIR ? 4 : size(c);
     }
 
     /** The descriptor of a local passed to a loop method as its own parameter(s): a v128 local is two longs. */
@@ -1296,7 +1373,10 @@ final class FunctionCompiler implements Opcodes {
 
     /** Pushes the local at {@code slot} (laid out by {@link #localSize}) as an operand-stack value. */
     static void loadLocal(MethodVisitor mv, char c, int slot) {
-        if (c == ModuleCompiler.V128) {
+        if (c == ModuleCompiler.V128_PAIR) {
+            mv.visitVarInsn(LLOAD, slot);
+            mv.visitVarInsn(LLOAD, slot + 2);
+        } else if (c == ModuleCompiler.V128) {
             mv.visitTypeInsn(NEW, ModuleCompiler.V128_CLASS);
             mv.visitInsn(DUP);
             mv.visitVarInsn(LLOAD, slot);
@@ -1309,7 +1389,10 @@ final class FunctionCompiler implements Opcodes {
 
     /** Pops an operand-stack value into the local at {@code slot} (laid out by {@link #localSize}). */
     static void storeLocal(MethodVisitor mv, char c, int slot) {
-        if (c == ModuleCompiler.V128) {
+        if (c == ModuleCompiler.V128_PAIR) {
+            mv.visitVarInsn(LSTORE, slot + 2);
+            mv.visitVarInsn(LSTORE, slot);
+        } else if (c == ModuleCompiler.V128) {
             mv.visitInsn(DUP);
             mv.visitMethodInsn(INVOKEVIRTUAL, ModuleCompiler.V128_CLASS, "lo", "()J", false);
             mv.visitVarInsn(LSTORE, slot);

@@ -164,7 +164,7 @@ final class MemoryCodegen implements Opcodes {
             case I64_STORE8 -> new Access(1, 'J', true, false);
             case I64_STORE16 -> new Access(2, 'J', true, false);
             case I64_STORE32 -> new Access(4, 'J', true, false);
-            case V128_LOAD -> new Access(16, ModuleCompiler.V128, false, false);
+            case V128_LOAD -> new Access(16, ModuleCompiler.V128_PAIR, false, false);
             case V128_STORE -> new Access(16, ModuleCompiler.V128, true, false);
             default -> null;
         };
@@ -189,11 +189,11 @@ final class MemoryCodegen implements Opcodes {
         int mark = fc.nextSlot;
         int value = -1;
         if (a.store) {
-            fc.pop();
-            // A v128 value waits as its two longs (FunctionCompiler.localSize), not as an object, across the check.
-            value = fc.newTemp(a.type);
-            fc.nextSlot = value + FunctionCompiler.localSize(a.type);
-            FunctionCompiler.storeLocal(mv, a.type, value);
+            // A v128 value (a pair or an object) waits as its two longs (FunctionCompiler.localSize) across the check.
+            char c = fc.pop();
+            value = fc.newTemp(c);
+            fc.nextSlot = value + FunctionCompiler.localSize(c);
+            FunctionCompiler.storeLocal(mv, c, value);
         }
         fc.pop();
         // v128 objects stay out of the bounds check's way (see FunctionCompiler.spillVectors).
@@ -329,9 +329,7 @@ final class MemoryCodegen implements Opcodes {
     private void load(Access a, int arraySlot, int index) {
         MethodVisitor mv = fc.mv;
         if (a.width == 16) {
-            // v128: two little-endian longs, low half first (as LinearMemory.v128Load)
-            mv.visitTypeInsn(NEW, ModuleCompiler.V128_CLASS);
-            mv.visitInsn(DUP);
+            // v128: two little-endian longs, low half first (as LinearMemory.v128Load), left as a pair
             for (int half = 0; half < 2; half++) {
                 mv.visitVarInsn(ALOAD, arraySlot);
                 mv.visitVarInsn(ILOAD, index);
@@ -341,7 +339,6 @@ final class MemoryCodegen implements Opcodes {
                 }
                 mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "getLong", "([BI)J", false);
             }
-            mv.visitMethodInsn(INVOKESPECIAL, ModuleCompiler.V128_CLASS, "<init>", "(JJ)V", false);
             return;
         }
         if (a.width == 1) {

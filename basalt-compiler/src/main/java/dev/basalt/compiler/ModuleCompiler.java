@@ -39,6 +39,13 @@ final class ModuleCompiler {
     static final String STORE = "dev/basalt/internal/runtime/StoreState";
     /** The type character of v128 values: not a JVM descriptor character, so a missed mapping fails loudly. */
     static final char V128 = 'X';
+    /**
+     * The operand-stack type of a v128 value held as two {@code long}s (low half below the high half) instead of a
+     * {@link dev.basalt.wasm.V128} object: what SIMD instructions, v128 loads, constants and local reads push. It
+     * never reaches a block boundary, call or any instruction that does not know it: {@link FunctionCompiler}
+     * turns such values into objects ({@link #V128}) first.
+     */
+    static final char V128_PAIR = 'P';
     static final String V128_CLASS = "dev/basalt/wasm/V128";
 
     final WasmModule module;

@@ -20,13 +20,14 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * Code for the SIMD and relaxed-SIMD instructions (prefix 0xFD): each is one {@code invokestatic} of its
- * {@link SimdOps} method, or for the vector memory instructions one {@code invokevirtual} of its
- * {@link LinearMemory} method, the same methods the interpreter calls, so both engines compute alike. v128 values
- * are {@link V128} objects on the JVM operand stack, which C2's escape analysis removes where producer and
- * consumer are inlined; v128 locals are two {@code long} JVM locals each ({@link FunctionCompiler#localSize}), and
- * vectors on the operand stack are held as longs across bounds checks ({@link FunctionCompiler#spillVectors}), the
- * two places where escape analysis kept the objects (loop-carried accumulators, values live across a check).
+ * Code for the SIMD and relaxed-SIMD instructions (prefix 0xFD). Most compute on v128 values held as two longs
+ * ({@link SimdPairs}: per-half methods of {@link SimdOps}, no object). The others are one {@code invokestatic} of
+ * their {@link SimdOps} method on {@link V128} objects, or for the vector memory instructions one
+ * {@code invokevirtual} of its {@link LinearMemory} method, the same methods the interpreter calls, so both engines
+ * compute alike; C2's escape analysis removes those objects where producer and consumer are inlined. v128 locals
+ * are two {@code long} JVM locals each ({@link FunctionCompiler#localSize}); objects on the operand stack are held
+ * as longs across bounds checks ({@link FunctionCompiler#spillVectors}), the two places where escape analysis kept
+ * the objects (loop-carried accumulators, values live across a check).
  *
  * <p>The method of each opcode is found once, by reflection: its name is the mnemonic in camel case
  * ({@code i8x16.add_sat_s} is {@code i8x16AddSatS}, {@code v128.load8_lane} is {@code v128Load8Lane}) and its
@@ -49,9 +50,11 @@ final class SimdCodegen implements Opcodes {
     static final Map<Opcode, Method> METHODS = resolveAll();
 
     private final FunctionCompiler fc;
+    private final SimdPairs pairs;
 
     SimdCodegen(FunctionCompiler fc) {
         this.fc = fc;
+        this.pairs = new SimdPairs(fc);
     }
 
     // ------------------------------------------------------------------ the opcode table
@@ -133,6 +136,11 @@ final class SimdCodegen implements Opcodes {
             throw fc.unsupported(op.mnemonic());
         }
         MethodVisitor mv = fc.mv;
+        if (!isMemory(op) && pairs.emit(in)) {
+            return;
+        }
+        // this path takes and makes objects
+        fc.pairsToObjects(op.params().size());
         if (isMemory(op)) {
             memory(in, op, m);
             return;

@@ -1,6 +1,7 @@
 package dev.basalt.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.basalt.Engine;
@@ -131,6 +132,179 @@ class SimdCompilerTest {
             }
         }
         assertThat(compared).isEqualTo(4 * (255 - 22)); // all but the 22 memory instructions
+    }
+
+    @Test
+    void everyPairShapeNamesAnExistingPerHalfMethod() {
+        // A misspelt helper would only fail when the instruction first runs (NoSuchMethodError): check them all.
+        for (var e : SimdPairs.SHAPES.entrySet()) {
+            Class<?>[] params = switch (e.getValue()) {
+                case SimdPairs.Lanewise l -> new Class<?>[] {long.class, long.class};
+                case SimdPairs.Unary u -> u.flag() == null ? new Class<?>[] {long.class}
+                        : new Class<?>[] {long.class, boolean.class};
+                case SimdPairs.Shift s -> s.helper() == null ? null : new Class<?>[] {long.class, int.class};
+                case SimdPairs.Extend x -> new Class<?>[] {long.class, boolean.class};
+                case SimdPairs.Narrow n -> n.signed() == null ? new Class<?>[] {long.class, long.class}
+                        : new Class<?>[] {long.class, long.class, boolean.class};
+                case SimdPairs.Splat s -> s.helper() == null ? null : new Class<?>[] {int.class};
+                default -> null;
+            };
+            if (params == null) {
+                continue;
+            }
+            String helper = switch (e.getValue()) {
+                case SimdPairs.Lanewise l -> l.helper();
+                case SimdPairs.Unary u -> u.helper();
+                case SimdPairs.Shift s -> s.helper();
+                case SimdPairs.Extend x -> x.helper();
+                case SimdPairs.Narrow n -> n.helper();
+                case SimdPairs.Splat s -> s.helper();
+                default -> throw new AssertionError();
+            };
+            assertThat(e.getKey().prefix()).isEqualTo(SimdCodegen.PREFIX);
+            assertThatCode(() -> dev.basalt.internal.ops.SimdOps.class.getMethod(helper, params))
+                    .as("%s -> SimdOps.%s", e.getKey(), helper).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void everyLaneOfExtractAndReplaceOnPairsAsTheInterpreterDoes() {
+        // The pair path picks the half and the shift from the lane: every lane of every shape, both halves.
+        StringBuilder wat = new StringBuilder("(module\n");
+        List<String> names = new ArrayList<>();
+        for (Opcode op : simdOpcodes()) {
+            if (op.imm() != Opcode.Imm.LANE || SimdCodegen.isMemory(op)) {
+                continue;
+            }
+            int lanes = 128 / switch (op.mnemonic().substring(0, 5)) {
+                case "i8x16" -> 8;
+                case "i16x8" -> 16;
+                case "i32x4", "f32x4" -> 32;
+                default -> 64;
+            };
+            for (int lane = 0; lane < lanes; lane++) {
+                String name = op.name() + "_" + lane;
+                names.add(name);
+                wat.append("(func (export \"").append(name).append("\")");
+                for (ValType p : op.params()) {
+                    wat.append(" (param ").append(typeName(p)).append(')');
+                }
+                for (ValType r : op.results()) {
+                    wat.append(" (result ").append(typeName(r)).append(')');
+                }
+                for (int i = 0; i < op.params().size(); i++) {
+                    wat.append(" local.get ").append(i);
+                }
+                wat.append(' ').append(op.mnemonic()).append(' ').append(lane).append(")\n");
+            }
+        }
+        wat.append(')');
+        Instance c = CompilerTest.instantiate(COMPILER, wat.toString());
+        Instance i = CompilerTest.instantiate(INTERPRETER, wat.toString());
+        for (String name : names) {
+            Opcode op = Opcode.valueOf(name.substring(0, name.lastIndexOf('_')));
+            for (int variant = 0; variant < 4; variant++) {
+                Val[] args = new Val[op.params().size()];
+                for (int p = 0; p < args.length; p++) {
+                    args[p] = scalar(op.params().get(p), variant + p);
+                }
+                assertThat(c.getFunc(name).orElseThrow().call(args)).as("%s %s", name, Arrays.toString(args))
+                        .containsExactly(i.getFunc(name).orElseThrow().call(args));
+            }
+        }
+        // extract: i8x16 _s/_u 32, i16x8 _s/_u 16, i32x4 4, i64x2 2, f32x4 4, f64x2 2; replace: 16 + 8 + 4 + 2 + 4 + 2
+        assertThat(names).hasSize(60 + 36);
+    }
+
+    @Test
+    void pairsMeetBlocksCallsAndObjectsInOneExpression() {
+        // Pairs below scalars, below a block with a v128 result, under a call taking and returning v128 and
+        // under an instruction without a pair path (shuffle): each boundary turns pairs into objects in order.
+        String wat = """
+                (module
+                  (memory 1)
+                  (func $id (param v128) (result v128) local.get 0)
+                  (func (export "mix") (param v128 i32) (result v128 i32)
+                    (local v128)
+                    local.get 0
+                    i32.const 16
+                    v128.load
+                    i16x8.extend_low_i8x16_u
+                    local.get 1
+                    i32.const 3
+                    i32.add
+                    block (param i32) (result i32 v128)
+                      local.get 0
+                      call $id
+                      local.get 0
+                      i8x16.shuffle 0 17 2 19 4 21 6 23 31 30 1 1 8 9 16 3
+                      local.tee 2
+                      local.get 2
+                      local.get 0
+                      i8x16.shuffle 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 0
+                      i32x4.add
+                    end
+                    local.set 2
+                    i32.const 5
+                    i32.add
+                    local.set 1
+                    i16x8.add
+                    local.get 2
+                    v128.xor
+                    local.get 0
+                    i32x4.dot_i16x8_s
+                    local.get 1)
+                  (data (i32.const 16) "\\01\\02\\03\\04\\05\\06\\07\\08\\f9\\fa\\fb\\fc\\fd\\fe\\ff\\80"))
+                """;
+        Instance c = CompilerTest.instantiate(COMPILER, wat);
+        Instance i = CompilerTest.instantiate(INTERPRETER, wat);
+        for (Val.V128 v : VECTORS) {
+            Val[] args = {v, Val.i32(40)};
+            assertThat(c.getFunc("mix").orElseThrow().call(args)).as("%s", v)
+                    .containsExactly(i.getFunc("mix").orElseThrow().call(args));
+        }
+    }
+
+    @Test
+    void pairArithmeticInALoopAllocatesNoVectorObjects() {
+        // Before C2 (the JVM's interpreter, C1) nothing removes objects: the pair path must not make any. 200,000
+        // iterations of object-per-instruction code would allocate tens of MB.
+        String wat = """
+                (module
+                  (func (export "sum") (param i32) (result i64)
+                    (local v128 v128)
+                    i32.const 0x01020304
+                    i32x4.splat
+                    local.set 2
+                    loop
+                      local.get 1
+                      local.get 2
+                      i8x16.add
+                      local.get 2
+                      i16x8.extend_low_i8x16_u
+                      i16x8.add
+                      local.set 1
+                      local.get 0
+                      i32.const 1
+                      i32.sub
+                      local.tee 0
+                      br_if 0
+                    end
+                    local.get 1
+                    i64x2.extract_lane 0
+                    local.get 1
+                    i64x2.extract_lane 1
+                    i64.xor))
+                """;
+        Instance c = CompilerTest.instantiate(COMPILER, wat);
+        Instance i = CompilerTest.instantiate(INTERPRETER, wat);
+        Func sum = c.getFunc("sum").orElseThrow();
+        assertThat(sum.call(Val.i32(1000))).containsExactly(i.getFunc("sum").orElseThrow().call(Val.i32(1000)));
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        sum.call(Val.i32(200_000));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated by 200,000 iterations").isLessThan(1_000_000);
     }
 
     @Test

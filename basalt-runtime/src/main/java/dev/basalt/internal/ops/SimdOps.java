@@ -13,7 +13,13 @@ import dev.basalt.wasm.V128;
  * {@link #v128AnyTrue}. Lane immediates are {@code int} parameters; shift counts are taken modulo the lane width.
  * The common operations work on the two longs directly with SWAR arithmetic (bitwise, add/sub, comparisons,
  * min/max and saturating add/sub of i8x16 and i16x8, shifts, splats, lanes, bitmask, popcnt); the rest go lane by
- * lane, each through its own small private method (one per operation and lane width) so that HotSpot inlines it.
+ * lane, each through its own small method (one per operation and lane width) so that HotSpot inlines it.
+ *
+ * <h2>Half operations</h2>
+ * Most operations compute each 64-bit half of the result from the same half of the operands ({@link #add16},
+ * {@link #eq8}, {@link #dot16}, ...) or from one or two whole halves ({@link #spread8to16}, {@link #narrowU8},
+ * {@link #gatherSigns8}, {@link #splat8}). Those per-half methods are public: the compiler keeps v128 values as
+ * two longs and calls them directly, so both engines still share one definition of each operation.
  *
  * <h2>Memory instructions</h2>
  * Every vector memory instruction is a method of {@code LinearMemory} named like the others here
@@ -71,20 +77,35 @@ public final class SimdOps {
 
     /** {@code i8x16.splat}. */
     public static V128 i8x16Splat(int x) {
-        long v = (x & 0xFFL) * ONES8;
+        long v = splat8(x);
         return new V128(v, v);
     }
 
     /** {@code i16x8.splat}. */
     public static V128 i16x8Splat(int x) {
-        long v = (x & 0xFFFFL) * ONES16;
+        long v = splat16(x);
         return new V128(v, v);
     }
 
     /** {@code i32x4.splat}. */
     public static V128 i32x4Splat(int x) {
-        long v = (x & MASK32) | ((long) x << 32);
+        long v = splat32(x);
         return new V128(v, v);
+    }
+
+    /** One half (both are equal) of {@code i8x16.splat}. */
+    public static long splat8(int x) {
+        return (x & 0xFFL) * ONES8;
+    }
+
+    /** One half of {@code i16x8.splat}. */
+    public static long splat16(int x) {
+        return (x & 0xFFFFL) * ONES16;
+    }
+
+    /** One half of {@code i32x4.splat}. */
+    public static long splat32(int x) {
+        return (x & MASK32) | ((long) x << 32);
     }
 
     /** {@code i64x2.splat}. */
@@ -272,7 +293,12 @@ public final class SimdOps {
 
     /** {@code v128.any_true}: 1 if any bit is set. */
     public static int v128AnyTrue(V128 a) {
-        return (a.lo() | a.hi()) != 0 ? 1 : 0;
+        return anyTrue(a.lo(), a.hi());
+    }
+
+    /** {@code v128.any_true} of the vector with halves {@code lo} and {@code hi}. */
+    public static int anyTrue(long lo, long hi) {
+        return (lo | hi) != 0 ? 1 : 0;
     }
 
     /** {@code i8x16.relaxed_laneselect}: fixed as {@link #v128Bitselect}. */
@@ -297,44 +323,44 @@ public final class SimdOps {
 
     // ================================================================== SWAR building blocks
 
-    private static long add8(long x, long y) {
+    public static long add8(long x, long y) {
         return ((x & LOW7) + (y & LOW7)) ^ ((x ^ y) & HIGH8);
     }
 
-    private static long sub8(long x, long y) {
+    public static long sub8(long x, long y) {
         return ((x | HIGH8) - (y & LOW7)) ^ ((x ^ ~y) & HIGH8);
     }
 
-    private static long add16(long x, long y) {
+    public static long add16(long x, long y) {
         return ((x & ~HIGH16) + (y & ~HIGH16)) ^ ((x ^ y) & HIGH16);
     }
 
-    private static long sub16(long x, long y) {
+    public static long sub16(long x, long y) {
         return ((x | HIGH16) - (y & ~HIGH16)) ^ ((x ^ ~y) & HIGH16);
     }
 
-    private static long add32(long x, long y) {
+    public static long add32(long x, long y) {
         return ((x & ~HIGH32) + (y & ~HIGH32)) ^ ((x ^ y) & HIGH32);
     }
 
-    private static long sub32(long x, long y) {
+    public static long sub32(long x, long y) {
         return ((x | HIGH32) - (y & ~HIGH32)) ^ ((x ^ ~y) & HIGH32);
     }
 
     /** Per byte: 0xFF where the bytes of x and y are equal, else 0. Exact (no carries cross bytes). */
-    private static long eq8(long x, long y) {
+    public static long eq8(long x, long y) {
         long t = x ^ y;
         long nonZeroHigh = ((t & LOW7) + LOW7) | t; // high bit of each byte set iff the byte is non-zero
         return ((~nonZeroHigh & HIGH8) >>> 7) * 0xFF;
     }
 
-    private static long eq16(long x, long y) {
+    public static long eq16(long x, long y) {
         long t = x ^ y;
         long nonZeroHigh = ((t & ~HIGH16) + ~HIGH16) | t;
         return ((~nonZeroHigh & HIGH16) >>> 15) * 0xFFFF;
     }
 
-    private static long eq32(long x, long y) {
+    public static long eq32(long x, long y) {
         long r = (int) x == (int) y ? MASK32 : 0;
         if ((int) (x >>> 32) == (int) (y >>> 32)) {
             r |= MASK32 << 32;
@@ -369,50 +395,50 @@ public final class SimdOps {
     }
 
     /** Signed saturating add: where a lane overflowed (operands alike in sign, sum not), MAX or MIN by x's sign. */
-    private static long addSatS8(long x, long y) {
+    public static long addSatS8(long x, long y) {
         long sum = add8(x, y);
         long overflow = (((~(x ^ y) & (x ^ sum)) & HIGH8) >>> 7) * 0xFF;
         return select(overflow, LOW7 + ((x & HIGH8) >>> 7), sum);
     }
 
     /** Unsigned saturating byte add: the wrapped sum, or 0xFF where a byte carried out. */
-    private static long addSatU8(long x, long y) {
+    public static long addSatU8(long x, long y) {
         long sum = add8(x, y);
         long carries = ((x & y) | ((x | y) & ~sum)) & HIGH8;
         return sum | ((carries >>> 7) * 0xFF);
     }
 
     /** Rounding byte average: (x | y) - ((x ^ y) >> 1) per byte, which never borrows. */
-    private static long avgrU8(long x, long y) {
+    public static long avgrU8(long x, long y) {
         return (x | y) - (((x ^ y) >>> 1) & LOW7);
     }
 
-    private static long geS8(long x, long y) {
+    public static long geS8(long x, long y) {
         return ~below8(x ^ HIGH8, y ^ HIGH8);
     }
 
-    private static long geU8(long x, long y) {
+    public static long geU8(long x, long y) {
         return ~below8(x, y);
     }
 
-    private static long gtS8(long x, long y) {
+    public static long gtS8(long x, long y) {
         return below8(y ^ HIGH8, x ^ HIGH8);
     }
 
-    private static long gtU8(long x, long y) {
+    public static long gtU8(long x, long y) {
         return below8(y, x);
     }
 
-    private static long leS8(long x, long y) {
+    public static long leS8(long x, long y) {
         return ~below8(y ^ HIGH8, x ^ HIGH8);
     }
 
-    private static long leU8(long x, long y) {
+    public static long leU8(long x, long y) {
         return ~below8(y, x);
     }
 
     /** Signed order is unsigned order with the sign bits flipped. */
-    private static long ltS8(long x, long y) {
+    public static long ltS8(long x, long y) {
         return below8(x ^ HIGH8, y ^ HIGH8);
     }
 
@@ -423,37 +449,37 @@ public final class SimdOps {
     }
 
     /** All ones in the lanes where x < y, unsigned. */
-    private static long ltU8(long x, long y) {
+    public static long ltU8(long x, long y) {
         return below8(x, y);
     }
 
-    private static long maxS8(long x, long y) {
+    public static long maxS8(long x, long y) {
         return select(below8(x ^ HIGH8, y ^ HIGH8), y, x);
     }
 
     /** Unsigned byte maximum: y + sat(x - y), per byte without carries. */
-    private static long maxU8(long x, long y) {
+    public static long maxU8(long x, long y) {
         return add8(y, subSatU8(x, y));
     }
 
-    private static long minS8(long x, long y) {
+    public static long minS8(long x, long y) {
         return select(below8(x ^ HIGH8, y ^ HIGH8), x, y);
     }
 
     /** Unsigned byte minimum: x - sat(x - y), per byte without borrows. */
-    private static long minU8(long x, long y) {
+    public static long minU8(long x, long y) {
         return sub8(x, subSatU8(x, y));
     }
 
     /** Signed saturating subtract: overflow where the operands differ in sign and the result's sign is not x's. */
-    private static long subSatS8(long x, long y) {
+    public static long subSatS8(long x, long y) {
         long diff = sub8(x, y);
         long overflow = ((((x ^ y) & (x ^ diff)) & HIGH8) >>> 7) * 0xFF;
         return select(overflow, LOW7 + ((x & HIGH8) >>> 7), diff);
     }
 
     /** Unsigned saturating byte subtract: the wrapped difference, or 0 where a byte borrowed. */
-    private static long subSatU8(long x, long y) {
+    public static long subSatU8(long x, long y) {
         long diff = sub8(x, y);
         long borrows = ((~x & y) | (~(x ^ y) & diff)) & HIGH8;
         return diff & ~((borrows >>> 7) * 0xFF);
@@ -470,48 +496,48 @@ public final class SimdOps {
     }
 
     /** Signed saturating add: where a lane overflowed (operands alike in sign, sum not), MAX or MIN by x's sign. */
-    private static long addSatS16(long x, long y) {
+    public static long addSatS16(long x, long y) {
         long sum = add16(x, y);
         long overflow = (((~(x ^ y) & (x ^ sum)) & HIGH16) >>> 15) * 0xFFFF;
         return select(overflow, ~HIGH16 + ((x & HIGH16) >>> 15), sum);
     }
 
-    private static long addSatU16(long x, long y) {
+    public static long addSatU16(long x, long y) {
         long sum = add16(x, y);
         long carries = ((x & y) | ((x | y) & ~sum)) & HIGH16;
         return sum | ((carries >>> 15) * 0xFFFF);
     }
 
-    private static long avgrU16(long x, long y) {
+    public static long avgrU16(long x, long y) {
         return (x | y) - (((x ^ y) >>> 1) & ~HIGH16);
     }
 
-    private static long geS16(long x, long y) {
+    public static long geS16(long x, long y) {
         return ~below16(x ^ HIGH16, y ^ HIGH16);
     }
 
-    private static long geU16(long x, long y) {
+    public static long geU16(long x, long y) {
         return ~below16(x, y);
     }
 
-    private static long gtS16(long x, long y) {
+    public static long gtS16(long x, long y) {
         return below16(y ^ HIGH16, x ^ HIGH16);
     }
 
-    private static long gtU16(long x, long y) {
+    public static long gtU16(long x, long y) {
         return below16(y, x);
     }
 
-    private static long leS16(long x, long y) {
+    public static long leS16(long x, long y) {
         return ~below16(y ^ HIGH16, x ^ HIGH16);
     }
 
-    private static long leU16(long x, long y) {
+    public static long leU16(long x, long y) {
         return ~below16(y, x);
     }
 
     /** Signed order is unsigned order with the sign bits flipped. */
-    private static long ltS16(long x, long y) {
+    public static long ltS16(long x, long y) {
         return below16(x ^ HIGH16, y ^ HIGH16);
     }
 
@@ -522,27 +548,27 @@ public final class SimdOps {
     }
 
     /** All ones in the lanes where x < y, unsigned. */
-    private static long ltU16(long x, long y) {
+    public static long ltU16(long x, long y) {
         return below16(x, y);
     }
 
-    private static long maxS16(long x, long y) {
+    public static long maxS16(long x, long y) {
         return select(below16(x ^ HIGH16, y ^ HIGH16), y, x);
     }
 
-    private static long maxU16(long x, long y) {
+    public static long maxU16(long x, long y) {
         return select(below16(x, y), y, x);
     }
 
-    private static long minS16(long x, long y) {
+    public static long minS16(long x, long y) {
         return select(below16(x ^ HIGH16, y ^ HIGH16), x, y);
     }
 
-    private static long minU16(long x, long y) {
+    public static long minU16(long x, long y) {
         return select(below16(x, y), x, y);
     }
 
-    private static long mul16(long x, long y) {
+    public static long mul16(long x, long y) {
         long r = 0;
         for (int s = 0; s < 64; s += 16) {
             int a = (short) (x >>> s);
@@ -552,7 +578,7 @@ public final class SimdOps {
         return r;
     }
 
-    private static long q15mulrSat16(long x, long y) {
+    public static long q15mulrSat16(long x, long y) {
         long r = 0;
         for (int s = 0; s < 64; s += 16) {
             int a = (short) (x >>> s);
@@ -563,13 +589,13 @@ public final class SimdOps {
     }
 
     /** Signed saturating subtract: overflow where the operands differ in sign and the result's sign is not x's. */
-    private static long subSatS16(long x, long y) {
+    public static long subSatS16(long x, long y) {
         long diff = sub16(x, y);
         long overflow = ((((x ^ y) & (x ^ diff)) & HIGH16) >>> 15) * 0xFFFF;
         return select(overflow, ~HIGH16 + ((x & HIGH16) >>> 15), diff);
     }
 
-    private static long subSatU16(long x, long y) {
+    public static long subSatU16(long x, long y) {
         return sub16(x, y) & ~below16(x, y);
     }
 
@@ -582,7 +608,7 @@ public final class SimdOps {
         return lo | ((long) (Math.abs(a)) << 32);
     }
 
-    private static long geS32(long x, long y) {
+    public static long geS32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (a >= b ? -1 : 0) & MASK32;
@@ -591,7 +617,7 @@ public final class SimdOps {
         return lo | ((long) (a >= b ? -1 : 0) << 32);
     }
 
-    private static long geU32(long x, long y) {
+    public static long geU32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (Integer.compareUnsigned(a, b) >= 0 ? -1 : 0) & MASK32;
@@ -600,7 +626,7 @@ public final class SimdOps {
         return lo | ((long) (Integer.compareUnsigned(a, b) >= 0 ? -1 : 0) << 32);
     }
 
-    private static long gtS32(long x, long y) {
+    public static long gtS32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (a > b ? -1 : 0) & MASK32;
@@ -609,7 +635,7 @@ public final class SimdOps {
         return lo | ((long) (a > b ? -1 : 0) << 32);
     }
 
-    private static long gtU32(long x, long y) {
+    public static long gtU32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (Integer.compareUnsigned(a, b) > 0 ? -1 : 0) & MASK32;
@@ -618,7 +644,7 @@ public final class SimdOps {
         return lo | ((long) (Integer.compareUnsigned(a, b) > 0 ? -1 : 0) << 32);
     }
 
-    private static long leS32(long x, long y) {
+    public static long leS32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (a <= b ? -1 : 0) & MASK32;
@@ -627,7 +653,7 @@ public final class SimdOps {
         return lo | ((long) (a <= b ? -1 : 0) << 32);
     }
 
-    private static long leU32(long x, long y) {
+    public static long leU32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (Integer.compareUnsigned(a, b) <= 0 ? -1 : 0) & MASK32;
@@ -636,7 +662,7 @@ public final class SimdOps {
         return lo | ((long) (Integer.compareUnsigned(a, b) <= 0 ? -1 : 0) << 32);
     }
 
-    private static long ltS32(long x, long y) {
+    public static long ltS32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (a < b ? -1 : 0) & MASK32;
@@ -645,7 +671,7 @@ public final class SimdOps {
         return lo | ((long) (a < b ? -1 : 0) << 32);
     }
 
-    private static long ltU32(long x, long y) {
+    public static long ltU32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (Integer.compareUnsigned(a, b) < 0 ? -1 : 0) & MASK32;
@@ -654,7 +680,7 @@ public final class SimdOps {
         return lo | ((long) (Integer.compareUnsigned(a, b) < 0 ? -1 : 0) << 32);
     }
 
-    private static long maxS32(long x, long y) {
+    public static long maxS32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (Math.max(a, b)) & MASK32;
@@ -663,7 +689,7 @@ public final class SimdOps {
         return lo | ((long) (Math.max(a, b)) << 32);
     }
 
-    private static long maxU32(long x, long y) {
+    public static long maxU32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (Integer.compareUnsigned(a, b) > 0 ? a : b) & MASK32;
@@ -672,7 +698,7 @@ public final class SimdOps {
         return lo | ((long) (Integer.compareUnsigned(a, b) > 0 ? a : b) << 32);
     }
 
-    private static long minS32(long x, long y) {
+    public static long minS32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (Math.min(a, b)) & MASK32;
@@ -681,7 +707,7 @@ public final class SimdOps {
         return lo | ((long) (Math.min(a, b)) << 32);
     }
 
-    private static long minU32(long x, long y) {
+    public static long minU32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (Integer.compareUnsigned(a, b) < 0 ? a : b) & MASK32;
@@ -696,7 +722,7 @@ public final class SimdOps {
         return Float.floatToRawIntBits(a + b);
     }
 
-    private static long addF32(long x, long y) {
+    public static long addF32(long x, long y) {
         return (addF32Lane((int) x, (int) y) & MASK32)
                 | ((long) addF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -717,7 +743,7 @@ public final class SimdOps {
         return Float.floatToRawIntBits(a / b);
     }
 
-    private static long divF32(long x, long y) {
+    public static long divF32(long x, long y) {
         return (divF32Lane((int) x, (int) y) & MASK32)
                 | ((long) divF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -728,7 +754,7 @@ public final class SimdOps {
         return a == b ? -1 : 0;
     }
 
-    private static long eqF32(long x, long y) {
+    public static long eqF32(long x, long y) {
         return (eqF32Lane((int) x, (int) y) & MASK32)
                 | ((long) eqF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -749,7 +775,7 @@ public final class SimdOps {
         return a >= b ? -1 : 0;
     }
 
-    private static long geF32(long x, long y) {
+    public static long geF32(long x, long y) {
         return (geF32Lane((int) x, (int) y) & MASK32)
                 | ((long) geF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -760,7 +786,7 @@ public final class SimdOps {
         return a > b ? -1 : 0;
     }
 
-    private static long gtF32(long x, long y) {
+    public static long gtF32(long x, long y) {
         return (gtF32Lane((int) x, (int) y) & MASK32)
                 | ((long) gtF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -771,7 +797,7 @@ public final class SimdOps {
         return a <= b ? -1 : 0;
     }
 
-    private static long leF32(long x, long y) {
+    public static long leF32(long x, long y) {
         return (leF32Lane((int) x, (int) y) & MASK32)
                 | ((long) leF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -782,7 +808,7 @@ public final class SimdOps {
         return a < b ? -1 : 0;
     }
 
-    private static long ltF32(long x, long y) {
+    public static long ltF32(long x, long y) {
         return (ltF32Lane((int) x, (int) y) & MASK32)
                 | ((long) ltF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -793,7 +819,7 @@ public final class SimdOps {
         return Float.floatToRawIntBits(NumericOps.f32Max(a, b));
     }
 
-    private static long maxF32(long x, long y) {
+    public static long maxF32(long x, long y) {
         return (maxF32Lane((int) x, (int) y) & MASK32)
                 | ((long) maxF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -804,7 +830,7 @@ public final class SimdOps {
         return Float.floatToRawIntBits(NumericOps.f32Min(a, b));
     }
 
-    private static long minF32(long x, long y) {
+    public static long minF32(long x, long y) {
         return (minF32Lane((int) x, (int) y) & MASK32)
                 | ((long) minF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -815,7 +841,7 @@ public final class SimdOps {
         return Float.floatToRawIntBits(a * b);
     }
 
-    private static long mulF32(long x, long y) {
+    public static long mulF32(long x, long y) {
         return (mulF32Lane((int) x, (int) y) & MASK32)
                 | ((long) mulF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -879,7 +905,7 @@ public final class SimdOps {
         return Float.floatToRawIntBits(a - b);
     }
 
-    private static long subF32(long x, long y) {
+    public static long subF32(long x, long y) {
         return (subF32Lane((int) x, (int) y) & MASK32)
                 | ((long) subF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -894,7 +920,7 @@ public final class SimdOps {
                 | ((long) truncF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
 
-    private static long addF64(long x, long y) {
+    public static long addF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return Double.doubleToRawLongBits(a + b);
@@ -906,13 +932,13 @@ public final class SimdOps {
         return Double.doubleToRawLongBits(NumericOps.f64Ceil(a));
     }
 
-    private static long divF64(long x, long y) {
+    public static long divF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return Double.doubleToRawLongBits(a / b);
     }
 
-    private static long eqF64(long x, long y) {
+    public static long eqF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return a == b ? -1L : 0;
@@ -924,43 +950,43 @@ public final class SimdOps {
         return Double.doubleToRawLongBits(NumericOps.f64Floor(a));
     }
 
-    private static long geF64(long x, long y) {
+    public static long geF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return a >= b ? -1L : 0;
     }
 
-    private static long gtF64(long x, long y) {
+    public static long gtF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return a > b ? -1L : 0;
     }
 
-    private static long leF64(long x, long y) {
+    public static long leF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return a <= b ? -1L : 0;
     }
 
-    private static long ltF64(long x, long y) {
+    public static long ltF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return a < b ? -1L : 0;
     }
 
-    private static long maxF64(long x, long y) {
+    public static long maxF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return Double.doubleToRawLongBits(NumericOps.f64Max(a, b));
     }
 
-    private static long minF64(long x, long y) {
+    public static long minF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return Double.doubleToRawLongBits(NumericOps.f64Min(a, b));
     }
 
-    private static long mulF64(long x, long y) {
+    public static long mulF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return Double.doubleToRawLongBits(a * b);
@@ -996,7 +1022,7 @@ public final class SimdOps {
         return Double.doubleToRawLongBits(NumericOps.f64Sqrt(a));
     }
 
-    private static long subF64(long x, long y) {
+    public static long subF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return Double.doubleToRawLongBits(a - b);
@@ -1080,7 +1106,7 @@ public final class SimdOps {
         return new V128(popcnt8(a.lo()), popcnt8(a.hi()));
     }
 
-    private static long popcnt8(long x) {
+    public static long popcnt8(long x) {
         x = x - ((x >>> 1) & 0x5555_5555_5555_5555L);
         x = (x & 0x3333_3333_3333_3333L) + ((x >>> 2) & 0x3333_3333_3333_3333L);
         return (x + (x >>> 4)) & 0x0F0F_0F0F_0F0F_0F0FL;
@@ -1097,30 +1123,43 @@ public final class SimdOps {
     }
 
     /** Moves the 8 byte sign bits of x into the low 8 bits (byte 0 to bit 0) with one multiplication. */
-    private static int gatherSigns8(long x) {
+    public static int gatherSigns8(long x) {
         return (int) ((((x & HIGH8) >>> 7) * 0x0102_0408_1020_4080L) >>> 56);
     }
 
     /** {@code i8x16.shl}: count modulo 8. */
     public static V128 i8x16Shl(V128 a, int count) {
+        return new V128(shl8(a.lo(), count), shl8(a.hi(), count));
+    }
+
+    /** A half of {@code i8x16.shl}. */
+    public static long shl8(long x, int count) {
         int n = count & 7;
-        long keep = ((0xFFL << n) & 0xFF) * ONES8;
-        return new V128((a.lo() << n) & keep, (a.hi() << n) & keep);
+        return (x << n) & (((0xFFL << n) & 0xFF) * ONES8);
     }
 
     /** {@code i8x16.shr_u}: count modulo 8. */
     public static V128 i8x16ShrU(V128 a, int count) {
+        return new V128(shrU8(a.lo(), count), shrU8(a.hi(), count));
+    }
+
+    /** A half of {@code i8x16.shr_u}. */
+    public static long shrU8(long x, int count) {
         int n = count & 7;
-        long keep = (0xFFL >>> n) * ONES8;
-        return new V128((a.lo() >>> n) & keep, (a.hi() >>> n) & keep);
+        return (x >>> n) & ((0xFFL >>> n) * ONES8);
     }
 
     /** {@code i8x16.shr_s}: count modulo 8. */
     public static V128 i8x16ShrS(V128 a, int count) {
+        return new V128(shrS8(a.lo(), count), shrS8(a.hi(), count));
+    }
+
+    /** A half of {@code i8x16.shr_s}. */
+    public static long shrS8(long x, int count) {
         int n = count & 7;
         long keep = (0xFFL >>> n) * ONES8;
         long fill = 0xFFL ^ (0xFFL >>> n); // the top n bits of a byte
-        return new V128(shrS8(a.lo(), n, keep, fill), shrS8(a.hi(), n, keep, fill));
+        return shrS8(x, n, keep, fill);
     }
 
     /** Logical shift per byte, then the sign bit (0/1 per byte) times the fill byte: no carries cross bytes. */
@@ -1139,12 +1178,14 @@ public final class SimdOps {
     }
 
     private static long narrow16to8(V128 v, boolean signed) {
-        if (!signed) {
-            return narrow16to8U(v.lo()) | (narrow16to8U(v.hi()) << 32);
-        }
+        return signed ? narrowS8(v.lo(), v.hi()) : narrowU8(v.lo(), v.hi());
+    }
+
+    /** The eight signed i16 lanes of {@code lo} then {@code hi} saturated to i8: one half of {@code narrow_i16x8_s}. */
+    public static long narrowS8(long lo, long hi) {
         long r = 0;
         for (int i = 0; i < 8; i++) {
-            long half = i < 4 ? v.lo() : v.hi();
+            long half = i < 4 ? lo : hi;
             int x = (short) (half >>> ((i & 3) << 4));
             int sat = Math.max(-128, Math.min(127, x));
             r |= (long) (sat & 0xFF) << (i << 3);
@@ -1152,11 +1193,16 @@ public final class SimdOps {
         return r;
     }
 
+    /** The eight signed i16 lanes of {@code lo} then {@code hi} saturated to u8: one half of {@code narrow_i16x8_u}. */
+    public static long narrowU8(long lo, long hi) {
+        return narrow16to8U(lo) | (narrow16to8U(hi) << 32);
+    }
+
     /**
      * The four signed i16 lanes of {@code x} saturated to u8, in the low 4 bytes (SWAR): negative lanes become 0,
      * lanes with a bit of 0x7F00 set become 255, the rest keep their low byte.
      */
-    private static long narrow16to8U(long x) {
+    public static long narrow16to8U(long x) {
         long negative = ((x & HIGH16) >>> 15) * 0xFFFF;
         long big = ((((x & 0x7F00_7F00_7F00_7F00L) + 0x7F00_7F00_7F00_7F00L) & HIGH16) >>> 15) * 0xFF;
         long lanes = ((x & 0x00FF_00FF_00FF_00FFL) | big) & ~negative;
@@ -1313,25 +1359,37 @@ public final class SimdOps {
 
     /** {@code i16x8.shl}: count modulo 16. */
     public static V128 i16x8Shl(V128 a, int count) {
+        return new V128(shl16(a.lo(), count), shl16(a.hi(), count));
+    }
+
+    /** A half of {@code i16x8.shl}. */
+    public static long shl16(long x, int count) {
         int n = count & 15;
-        long keep = ((0xFFFFL << n) & 0xFFFF) * ONES16;
-        return new V128((a.lo() << n) & keep, (a.hi() << n) & keep);
+        return (x << n) & (((0xFFFFL << n) & 0xFFFF) * ONES16);
     }
 
     /** {@code i16x8.shr_u}: count modulo 16. */
     public static V128 i16x8ShrU(V128 a, int count) {
+        return new V128(shrU16(a.lo(), count), shrU16(a.hi(), count));
+    }
+
+    /** A half of {@code i16x8.shr_u}. */
+    public static long shrU16(long x, int count) {
         int n = count & 15;
-        long keep = (0xFFFFL >>> n) * ONES16;
-        return new V128((a.lo() >>> n) & keep, (a.hi() >>> n) & keep);
+        return (x >>> n) & ((0xFFFFL >>> n) * ONES16);
     }
 
     /** {@code i16x8.shr_s}: count modulo 16. */
     public static V128 i16x8ShrS(V128 a, int count) {
+        return new V128(shrS16(a.lo(), count), shrS16(a.hi(), count));
+    }
+
+    /** A half of {@code i16x8.shr_s}. */
+    public static long shrS16(long x, int count) {
         int n = count & 15;
         long keep = (0xFFFFL >>> n) * ONES16;
         long fill = 0xFFFFL ^ (0xFFFFL >>> n);
-        return new V128(((a.lo() >>> n) & keep) | (((a.lo() & HIGH16) >>> 15) * fill),
-                ((a.hi() >>> n) & keep) | (((a.hi() & HIGH16) >>> 15) * fill));
+        return ((x >>> n) & keep) | (((x & HIGH16) >>> 15) * fill);
     }
 
     /** {@code i16x8.narrow_i32x4_s}. */
@@ -1345,9 +1403,14 @@ public final class SimdOps {
     }
 
     private static long narrow32to16(V128 v, boolean signed) {
+        return narrow32to16(v.lo(), v.hi(), signed);
+    }
+
+    /** The four signed i32 lanes of {@code lo} then {@code hi} saturated to i16 or u16: one half of a narrow. */
+    public static long narrow32to16(long lo, long hi, boolean signed) {
         long r = 0;
         for (int i = 0; i < 4; i++) {
-            long half = i < 2 ? v.lo() : v.hi();
+            long half = i < 2 ? lo : hi;
             int x = (int) (half >>> ((i & 1) << 5));
             int sat = signed ? Math.max(-32768, Math.min(32767, x)) : Math.max(0, Math.min(65535, x));
             r |= (long) (sat & 0xFFFF) << (i << 4);
@@ -1361,7 +1424,7 @@ public final class SimdOps {
     }
 
     /** The 4 low bytes of {@code x} as four i16 lanes (SWAR: spread, then sign-extend each lane if asked). */
-    private static long spread8to16(long x, boolean signed) {
+    public static long spread8to16(long x, boolean signed) {
         long t = (x | (x << 16)) & 0x0000_FFFF_0000_FFFFL;
         t = (t | (t << 8)) & 0x00FF_00FF_00FF_00FFL;
         return signed ? t | (((t & 0x0080_0080_0080_0080L) >>> 7) * 0xFF00) : t;
@@ -1417,7 +1480,7 @@ public final class SimdOps {
         return new V128(pairwise8(a.lo(), false), pairwise8(a.hi(), false));
     }
 
-    private static long pairwise8(long x, boolean signed) {
+    public static long pairwise8(long x, boolean signed) {
         long even = x & 0x00FF_00FF_00FF_00FFL;
         long odd = (x >>> 8) & 0x00FF_00FF_00FF_00FFL;
         if (!signed) {
@@ -1508,7 +1571,7 @@ public final class SimdOps {
         return new V128(sub32(a.lo(), b.lo()), sub32(a.hi(), b.hi()));
     }
 
-    private static long mul32(long x, long y) {
+    public static long mul32(long x, long y) {
         return (((int) x * (int) y) & MASK32) | ((long) ((int) (x >>> 32) * (int) (y >>> 32)) << 32);
     }
 
@@ -1561,40 +1624,57 @@ public final class SimdOps {
 
     /** {@code i32x4.shl}: count modulo 32. */
     public static V128 i32x4Shl(V128 a, int count) {
+        return new V128(shl32(a.lo(), count), shl32(a.hi(), count));
+    }
+
+    /** A half of {@code i32x4.shl}. */
+    public static long shl32(long x, int count) {
         int n = count & 31;
-        long keep = ((MASK32 << n) & MASK32) * 0x1_0000_0001L;
-        return new V128((a.lo() << n) & keep, (a.hi() << n) & keep);
+        return (x << n) & (((MASK32 << n) & MASK32) * 0x1_0000_0001L);
     }
 
     /** {@code i32x4.shr_u}: count modulo 32. */
     public static V128 i32x4ShrU(V128 a, int count) {
+        return new V128(shrU32(a.lo(), count), shrU32(a.hi(), count));
+    }
+
+    /** A half of {@code i32x4.shr_u}. */
+    public static long shrU32(long x, int count) {
         int n = count & 31;
-        long keep = (MASK32 >>> n) * 0x1_0000_0001L;
-        return new V128((a.lo() >>> n) & keep, (a.hi() >>> n) & keep);
+        return (x >>> n) & ((MASK32 >>> n) * 0x1_0000_0001L);
     }
 
     /** {@code i32x4.shr_s}: count modulo 32. */
     public static V128 i32x4ShrS(V128 a, int count) {
-        int n = count & 31;
-        return new V128(shrS32(a.lo(), n), shrS32(a.hi(), n));
+        return new V128(shrS32(a.lo(), count), shrS32(a.hi(), count));
     }
 
-    private static long shrS32(long x, int n) {
+    /** A half of {@code i32x4.shr_s}. */
+    public static long shrS32(long x, int count) {
+        int n = count & 31;
         return (((int) x >> n) & MASK32) | ((long) ((int) (x >>> 32) >> n) << 32);
     }
 
     /** Widens two i32 lanes (the 8 bytes of {@code x}) to two i64 lanes. */
     private static V128 extend32to64(long x, boolean signed) {
-        return signed ? new V128((int) x, x >> 32) : new V128(x & MASK32, x >>> 32);
+        return new V128(widen32to64(x & MASK32, signed), widen32to64(x >>> 32, signed));
+    }
+
+    /** The i32 lane in the low 32 bits of {@code x} as an i64 lane: one half of {@code i64x2.extend_*}. */
+    public static long widen32to64(long x, boolean signed) {
+        return signed ? (int) x : x & MASK32;
     }
 
     /** Widens four i16 lanes (the 8 bytes of {@code x}) to four i32 lanes. */
     private static V128 extend16to32(long x, boolean signed) {
+        return new V128(widen16to32(x & MASK32, signed), widen16to32(x >>> 32, signed));
+    }
+
+    /** The two i16 lanes in the low 32 bits of {@code x} as two i32 lanes: one half of {@code i32x4.extend_*}. */
+    public static long widen16to32(long x, boolean signed) {
         long l0 = signed ? (short) x : x & 0xFFFF;
         long l1 = signed ? (short) (x >>> 16) : (x >>> 16) & 0xFFFF;
-        long l2 = signed ? (short) (x >>> 32) : (x >>> 32) & 0xFFFF;
-        long l3 = signed ? (short) (x >>> 48) : (x >>> 48) & 0xFFFF;
-        return new V128((l0 & MASK32) | (l1 << 32), (l2 & MASK32) | (l3 << 32));
+        return (l0 & MASK32) | (l1 << 32);
     }
 
     /** {@code i32x4.extend_low_i16x8_s}. */
@@ -1647,7 +1727,7 @@ public final class SimdOps {
         return new V128(pairwise16(a.lo(), false), pairwise16(a.hi(), false));
     }
 
-    private static long pairwise16(long x, boolean signed) {
+    public static long pairwise16(long x, boolean signed) {
         long s0 = signed ? (short) x + (short) (x >>> 16) : (x & 0xFFFF) + ((x >>> 16) & 0xFFFF);
         long s1 = signed ? (short) (x >>> 32) + (short) (x >>> 48) : ((x >>> 32) & 0xFFFF) + (x >>> 48);
         return (s0 & MASK32) | (s1 << 32);
@@ -1658,7 +1738,7 @@ public final class SimdOps {
         return new V128(dot16(a.lo(), b.lo()), dot16(a.hi(), b.hi()));
     }
 
-    private static long dot16(long x, long y) {
+    public static long dot16(long x, long y) {
         int d0 = (short) x * (short) y + (short) (x >>> 16) * (short) (y >>> 16);
         int d1 = (short) (x >>> 32) * (short) (y >>> 32) + (short) (x >>> 48) * (short) (y >>> 48);
         return (d0 & MASK32) | ((long) d1 << 32);
@@ -2137,8 +2217,12 @@ public final class SimdOps {
 
     /** {@code i32x4.trunc_sat_f32x4_s}. */
     public static V128 i32x4TruncSatF32x4S(V128 a) {
-        return new V128(pack32((int) f32Lane(a.lo(), 0), (int) f32Lane(a.lo(), 1)),
-                pack32((int) f32Lane(a.hi(), 0), (int) f32Lane(a.hi(), 1)));
+        return new V128(truncSatS32(a.lo()), truncSatS32(a.hi()));
+    }
+
+    /** The two f32 lanes of {@code half} truncated (saturating, NaN to 0) to i32: a half of {@code trunc_sat_s}. */
+    public static long truncSatS32(long half) {
+        return pack32((int) f32Lane(half, 0), (int) f32Lane(half, 1));
     }
 
     /** {@code i32x4.trunc_sat_f32x4_u}. */
