@@ -223,6 +223,26 @@ public final class Store<T> {
         }
     }
 
+    /**
+     * The state a layer built on the runtime keeps for this store (the component model's scheduler, for one), made by
+     * {@code create} on its first use and kept exactly as long as the store. A static map keyed by the store would
+     * keep such state, and so the store it refers to, alive forever.
+     */
+    public synchronized <E> E extension(Class<E> type, java.util.function.Function<Store<T>, ? extends E> create) {
+        if (extensions == null) {
+            extensions = new java.util.HashMap<>(2);
+        }
+        Object e = extensions.get(type);
+        if (e == null) {
+            e = create.apply(this);
+            extensions.put(type, e);
+        }
+        return type.cast(e);
+    }
+
+    /** {@link #extension}'s state by type; null until the first one. */
+    private java.util.Map<Class<?>, Object> extensions;
+
     /** A memory instantiation created from a module's image: what {@link #release()} hands back. */
     private record RecyclableMemory(MemoryImage image, int definedIndex, LinearMemory memory) {
     }

@@ -237,4 +237,31 @@ class RuntimeApiTest {
                     assertThat(wasm[(int) outer] & 0xFF).isEqualTo(0x10);
                 });
     }
+
+    /** State kept per store by type: made once, on first use, and a store that is no longer used is collected. */
+    @Test
+    void extensionsAreMadeOncePerStoreAndDoNotKeepTheStoreAlive() throws InterruptedException {
+        record Counter(Store<?> store) {
+        }
+        Engine engine = Engine.create();
+        int[] made = new int[1];
+        java.util.function.Function<Store<Void>, Counter> make = s -> {
+            made[0]++;
+            return new Counter(s);
+        };
+        Store<Void> store = Store.create(engine);
+        Counter a = store.extension(Counter.class, make);
+        assertThat(store.extension(Counter.class, make)).isSameAs(a);
+        assertThat(made[0]).isEqualTo(1);
+        assertThat(Store.create(engine).extension(Counter.class, make)).isNotSameAs(a);
+        assertThat(made[0]).isEqualTo(2);
+        java.lang.ref.WeakReference<Store<Void>> ref = new java.lang.ref.WeakReference<>(store);
+        store = null;
+        a = null;
+        for (int i = 0; i < 50 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(ref.get()).as("the store, referred to by its own extension").isNull();
+    }
 }
