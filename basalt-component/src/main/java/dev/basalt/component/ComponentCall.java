@@ -43,7 +43,10 @@ public final class ComponentCall {
             return;
         }
         cancelRequested = true;
-        onCancel.cancel(null);
+        dev.basalt.component.internal.runtime.HostAsync.fromHost(store, () -> {
+            onCancel.cancel(null);
+            return null;
+        });
     }
 
     /** Runs the store's event loop until the call returned, and returns its results. */

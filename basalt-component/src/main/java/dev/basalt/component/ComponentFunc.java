@@ -2,6 +2,7 @@ package dev.basalt.component;
 
 import dev.basalt.Store;
 import dev.basalt.component.internal.runtime.FuncInst;
+import dev.basalt.component.internal.runtime.HostAsync;
 import dev.basalt.component.internal.runtime.Lifted;
 import java.util.Arrays;
 import java.util.List;
@@ -49,7 +50,10 @@ public final class ComponentFunc {
         }
         Lifted[] results = new Lifted[1];
         // an async callee may return before it resolves: call() then runs the store's event loop until it does
-        fn.call(null, () -> Lifted.of(List.copyOf(args)), r -> results[0] = r);
+        HostAsync.fromHost(store, () -> {
+            fn.call(null, () -> Lifted.of(List.copyOf(args)), r -> results[0] = r);
+            return null;
+        });
         return results[0].values();
     }
 
@@ -70,14 +74,14 @@ public final class ComponentFunc {
         }
         List<ComponentValue> copy = List.copyOf(args);
         java.util.concurrent.CompletableFuture<List<ComponentValue>> result = new java.util.concurrent.CompletableFuture<>();
-        FuncInst.OnCancel onCancel = fn.callAsync(null, () -> Lifted.of(copy), r -> {
+        FuncInst.OnCancel onCancel = HostAsync.fromHost(store, () -> fn.callAsync(null, () -> Lifted.of(copy), r -> {
             if (r == null) {
                 result.completeExceptionally(new java.util.concurrent.CancellationException(
                         "`" + name + "` acknowledged the cancellation before it returned"));
             } else {
                 result.complete(r.values());
             }
-        });
+        }));
         return new ComponentCall(store, result, onCancel);
     }
 

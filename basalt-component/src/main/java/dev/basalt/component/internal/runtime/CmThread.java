@@ -110,7 +110,7 @@ final class CmThread {
         switchTo = null;
         Object mine = sched.store.swapExecutionStack(execStack);
         if (javaThread == null) {
-            javaThread = Thread.ofVirtual().name("basalt-component-thread").start(this::base);
+            javaThread = sched.startThread(this);
         } else {
             wake.release();
         }
@@ -132,13 +132,15 @@ final class CmThread {
         return switchTo;
     }
 
-    private void base() {
+    /** What this thread's Java thread runs (see {@link Scheduler#startThread}). */
+    void base() {
         try {
             body.run();
         } catch (Throwable t) {
             failure = t;
         }
         state = State.DONE;
+        sched.started.remove(this);
         handler.release();
     }
 
@@ -151,7 +153,53 @@ final class CmThread {
         state = State.SUSPENDED;
         handler.release();
         wake.acquireUninterruptibly();
+        if (ending) {
+            throw new Ended();
+        }
         return blockResult;
+    }
+
+    /** Set by {@link #end}: the next wake-up unwinds this thread instead of continuing the guest. */
+    private boolean ending;
+
+    /** Unwinds the guest code of a thread {@link #end} wakes up. */
+    private static final class Ended extends RuntimeException {
+        Ended() {
+            super("component instance trapped: its waiting thread ends", null, false, false);
+        }
+    }
+
+    /**
+     * Ends this thread because its component instance trapped (it can never be resumed for the guest again): a
+     * suspended thread is resumed once, the usual way, and its {@code block} throws, which unwinds the guest's frames
+     * on its own execution stack until its Java thread ends; a thread never started just ends. Called by the host
+     * side with no guest code running ({@link Scheduler#endThreadsOfTrappedInstances}).
+     */
+    void end() {
+        if (inline || state == State.DONE) {
+            return;
+        }
+        if (waiting()) {
+            stopWaitingInternal();
+        }
+        if (javaThread == null) {
+            state = State.DONE;
+            return;
+        }
+        if (state != State.SUSPENDED) {
+            return;
+        }
+        ending = true;
+        try {
+            resume(false);
+        } catch (RuntimeException | Error unwound) {
+            // the guest's frames turned Ended into a trap on their way out: expected, nothing to report
+        }
+        try {
+            javaThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static final String CANNOT_BLOCK_SYNC = "cannot block a synchronous task before returning";

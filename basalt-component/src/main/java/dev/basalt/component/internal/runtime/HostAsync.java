@@ -39,15 +39,35 @@ public final class HostAsync {
 
     /** Runs {@code store}'s event loop until {@code done} holds (a {@code deadlock} trap when it never can). */
     public static void runUntil(Store<?> store, BooleanSupplier done) {
-        Scheduler.of(store).runUntil(done);
+        Scheduler sched = Scheduler.of(store);
+        sched.fromHost(() -> {
+            sched.runUntil(done);
+            return null;
+        });
     }
 
     /** Runs {@code store}'s event loop while something can run without waiting for the host. */
     public static void runUntilIdle(Store<?> store) {
         Scheduler sched = Scheduler.of(store);
-        while (sched.tick()) {
-            // each tick ran one posted host work item or resumed one ready thread
-        }
+        sched.fromHost(() -> {
+            while (sched.tick()) {
+                // each tick ran one posted host work item or resumed one ready thread
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Runs a call from the host into {@code store}'s components: when it ends with a trap, the waiting threads of
+     * the instances that trapped are ended (they could never run again).
+     */
+    public static <R> R fromHost(Store<?> store, java.util.function.Supplier<R> call) {
+        return Scheduler.of(store).fromHost(call);
+    }
+
+    /** How many component-model threads of {@code store} have a live Java thread (for tests and diagnostics). */
+    public static int liveThreads(Store<?> store) {
+        return Scheduler.of(store).liveThreads();
     }
 
     /** The body of an async host function: the lifted arguments to the results, later. */

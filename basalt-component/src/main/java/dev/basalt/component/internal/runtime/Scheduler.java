@@ -3,8 +3,6 @@ package dev.basalt.component.internal.runtime;
 import dev.basalt.Store;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,8 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * handing control over is a park/unpark; the JVM has no continuations an embedder may use directly.
  */
 final class Scheduler {
-    private static final Map<Store<?>, Scheduler> SCHEDULERS = new WeakHashMap<>();
-
     final Store<?> store;
     final List<CmThread> waiting = new ArrayList<>();
     /** The running thread ({@code current_thread()}); null while the host runs. */
@@ -43,9 +39,77 @@ final class Scheduler {
         this.store = store;
     }
 
+    /** The store's scheduler, kept in the store (and so collected with it). */
     static Scheduler of(Store<?> store) {
-        synchronized (SCHEDULERS) {
-            return SCHEDULERS.computeIfAbsent(store, Scheduler::new);
+        return store.extension(Scheduler.class, Scheduler::new);
+    }
+
+    /**
+     * Threads whose Java thread has started and not ended. Each runs on a virtual thread of {@link #threadStarter}:
+     * a virtual thread started on its own is tracked by the JVM's root thread container, so a parked one would keep
+     * its stack, its store and every instance in it alive forever; threads of an executor are tracked by that
+     * executor, which the store alone refers to, so a store no longer used is collected with its parked threads.
+     */
+    final java.util.Set<CmThread> started = new java.util.LinkedHashSet<>();
+    private java.util.concurrent.ExecutorService threadStarter;
+    /** Host entries into this store's component code in progress ({@link #fromHost}). */
+    private int hostDepth;
+
+    Thread startThread(CmThread thread) {
+        if (threadStarter == null) {
+            threadStarter = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                    Thread.ofVirtual().name("basalt-component-thread").factory());
+        }
+        started.add(thread);
+        java.util.concurrent.CompletableFuture<Thread> javaThread = new java.util.concurrent.CompletableFuture<>();
+        threadStarter.execute(() -> {
+            javaThread.complete(Thread.currentThread());
+            thread.base();
+        });
+        return javaThread.join();
+    }
+
+    /** How many component threads have a live Java thread (for tests and diagnostics). */
+    int liveThreads() {
+        int n = 0;
+        for (CmThread t : started) {
+            if (!t.done()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Runs a host entry into this store's components ({@code ComponentFunc.call}, the event loop). When a trap
+     * leaves the outermost one, no guest code is running, so every instance that cannot be entered has trapped:
+     * the threads of its tasks still waiting would wait forever, parked, so they are ended.
+     */
+    <R> R fromHost(java.util.function.Supplier<R> body) {
+        hostDepth++;
+        boolean trapped = true;
+        try {
+            R r = body.get();
+            trapped = false;
+            return r;
+        } finally {
+            hostDepth--;
+            if (trapped && hostDepth == 0) {
+                endThreadsOfTrappedInstances();
+            }
+        }
+    }
+
+    private void endThreadsOfTrappedInstances() {
+        for (CmThread t : List.copyOf(started)) {
+            if (!t.task.inst.mayEnterFrom(null)) {
+                t.end();
+            }
+        }
+        for (CmThread t : List.copyOf(waiting)) {
+            if (!t.task.inst.mayEnterFrom(null)) {
+                t.end();
+            }
         }
     }
 
