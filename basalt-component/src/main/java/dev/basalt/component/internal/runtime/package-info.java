@@ -14,8 +14,9 @@
  * dev.basalt.component.internal.runtime.AsyncAbi} the async ones ({@code canon lift} of async types, stackful or with
  * a callback, {@code task.return}, {@code canon lower ... async}); tasks run on component-model threads ({@code
  * CmThread}, Java virtual threads taking turns under the store's {@code Scheduler}), with {@code Builtins} (waitable
- * sets, subtasks, thread built-ins) and {@code Streams} (streams and futures), with the host's side in {@code
- * HostAsync} (async host functions, host-held stream and future ends, work posted from other threads); {@link
+ * sets, subtasks, thread built-ins), {@code Streams} (streams and futures) and {@code ErrorContexts} (error-context
+ * values and built-ins), with the host's side in {@code HostAsync} (async host functions, host-held stream and
+ * future ends, work posted from other threads, host calls that end the threads of trapped instances); {@link
  * dev.basalt.component.internal.runtime.RuntimeInstance} carries the handle table and the reentrance flags. Traps use
  * wasmtime's wording ({@link dev.basalt.component.internal.runtime.Traps}).
  */
