@@ -35,7 +35,7 @@ import javax.net.ssl.SSLSession;
  * {@link WasiHttpServer}'s service chaining gives a guest's wasi:http host, so that the host's outbound code
  * (headers, body pipes, observers, the guest's view of the response) is the same as for a network request.
  *
- * <p>Each request runs its {@link Exchange} on a thread of its own; the response's status and headers reach the
+ * <p>Each request runs its {@link Exchange} on a thread of {@code threads}; the response's status and headers reach the
  * caller when the handler sets them, its body streams with backpressure (the handler's writes wait until the
  * caller's body subscriber asks for more, and fail once it cancelled: the caller dropped the body). The request
  * body is the caller's body publisher, read by the handler as an {@link InputStream}.
@@ -51,16 +51,16 @@ final class InProcessHttpClient extends HttpClient {
         void run(WasiHttp.Request request, WasiHttp.ResponseSink sink) throws Exception;
     }
 
-    /** Names of the threads that run in-process requests. */
-    private final String threadName;
+    /** Runs each in-process request on a thread of its own (not the caller's, which waits for the response). */
+    private final Executor threads;
     private final java.util.function.Function<HttpRequest, Exchange> exchanges;
 
     /**
      * @param exchanges the handler for each request (decided from the request, e.g. its host); called on the
      *     caller's thread
      */
-    InProcessHttpClient(String threadName, java.util.function.Function<HttpRequest, Exchange> exchanges) {
-        this.threadName = threadName;
+    InProcessHttpClient(Executor threads, java.util.function.Function<HttpRequest, Exchange> exchanges) {
+        this.threads = threads;
         this.exchanges = exchanges;
     }
 
@@ -70,7 +70,7 @@ final class InProcessHttpClient extends HttpClient {
         CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
         Exchange exchange = exchanges.apply(request);
         WasiHttp.Request guestRequest = toGuest(request);
-        Thread.ofPlatform().daemon().name(threadName).start(() -> {
+        Runnable run = () -> {
             ResponseStream<T> response = new ResponseStream<>(request, handler, result);
             try {
                 exchange.run(guestRequest, response);
@@ -84,7 +84,12 @@ final class InProcessHttpClient extends HttpClient {
                     // the publisher's subscription is cancelled either way
                 }
             }
-        });
+        };
+        try {
+            threads.execute(run);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new IOException("the server is shutting down", e));
+        }
         return result;
     }
 

@@ -111,6 +111,13 @@ public final class WasiHttpServer implements AutoCloseable {
     /** Released when the server is closed (e.g. the application's key-value stores). */
     private final List<AutoCloseable> resources;
 
+    /**
+     * Run the chained and self-requests, each on its own thread while its caller waits: reused threads (starting a
+     * platform thread per chained request costs more than the rest of the hop), daemon threads so that a guest
+     * still running cannot keep the JVM alive; shut down with the server.
+     */
+    private final java.util.concurrent.ExecutorService chainThreads = java.util.concurrent.Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon().name("basalt-chained-", 0).factory());
     /** The components by name, routed and private: the targets of service chaining. */
     private final Map<String, Served> components;
     /** The routed components, the most specific route first. */
@@ -278,6 +285,7 @@ public final class WasiHttpServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("stopping the server failed: " + e.getMessage(), e);
         } finally {
+            chainThreads.shutdown();
             for (AutoCloseable r : resources) {
                 try {
                     r.close();
@@ -765,7 +773,7 @@ public final class WasiHttpServer implements AutoCloseable {
             } catch (java.net.URISyntaxException e) {
                 return Route.refuse("HTTP-request-URI-invalid");
             }
-            return Route.inProcess(new InProcessHttpClient("basalt-chained-" + target,
+            return Route.inProcess(new InProcessHttpClient(chainThreads,
                     r -> (req, sink) -> chained(callee, target, req, sink)), uri);
         }
 
