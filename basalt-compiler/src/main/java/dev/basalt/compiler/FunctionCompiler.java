@@ -447,8 +447,15 @@ final class FunctionCompiler implements Opcodes {
         }
     }
 
+    /**
+     * The fuel/interruption checkpoint ({@link Support#charge}). The store comes from the instance at each site rather
+     * than from the store local: the checkpoint compiles to nothing in C2 when no store meters fuel, and a local it
+     * read would stay live across the function's calls anyway (in C2's deoptimization state), one more value saved
+     * and restored around every call (fib's C2 frame 64 -> 48 bytes; its recursion about 5-10% faster).
+     */
     void charge(int fuel) {
-        mv.visitVarInsn(ALOAD, storeSlot);
+        mv.visitVarInsn(ALOAD, instSlot);
+        mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", "L" + ModuleCompiler.STORE + ";");
         pushInt(mv, fuel);
         mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "charge", "(L" + ModuleCompiler.STORE + ";I)V", false);
     }
