@@ -39,6 +39,26 @@ import java.util.Map;
  * their own that C2 compiles normally (matmul's inner loop, 25% less CPU per run). A function's top-level loops
  * run in place, compiled on stack replacement: rewriting hash's five top-level loops made its run 15% slower
  * (14.5-15.4 to 17.0-18.0 ms CPU, alternated), so they keep their {@code !=}.
+ *
+ * <p><b>Stepped loops</b> ({@link #findStepped}). C2 counts no loop whose exit test is unsigned, nor one whose
+ * variable steps by a value it does not know (sieve's marking loop {@code for (j = i*i; j < n; j += i)} on
+ * unsigned: {@code x += s} with {@code s} a local, then {@code x <u C}); such a loop keeps its safepoint poll, its
+ * unsigned compare and every check at every iteration. Such loops, ending with
+ * <pre>
+ *   local.get x  local.get s  i32.add  local.tee x  (i32.const C | local.get c)  (i32.lt_u | i32.lt_s)  br_if 0  end
+ * </pre>
+ * (the {@code i32.add}'s operands in either order)
+ * with the same single-exit and only-write rules as above, and {@code s} and {@code c} written nowhere in the loop,
+ * are compiled as two loops: before the loop header, the number {@code n} of iterations the test is sure to let
+ * through from the current {@code x} is computed ({@code ceil((C - x) / s)} when {@code x < C} and {@code s > 0},
+ * in longs; otherwise 1); the back edge counts {@code n} down ({@code n > 0}: a loop C2 counts) and only when it is
+ * spent evaluates the loop's own test, which goes back to that computation when it holds. Every value {@code x}
+ * takes before the {@code n}-th step is below {@code C} (so no step wraps) and the test would have held; the
+ * {@code n}-th step is tested as written. The count depends on {@code x} alone, so any entry at the header (a
+ * chunked loop method re-entered, see {@link LoopOutliner}) recomputes it exactly. A signed test with a constant
+ * stride is left alone: C2 counts it already. So is an unsigned test with a constant stride: the same rewrite of
+ * the simd workload's five such loops made its run slower (CPU per run, alternated: 39-50 to 49-75 ms median), while
+ * sieve's marking loop went from 95-106 to 54-66 ms.
  */
 final class CountedLoops {
     /** How the rewritten exit test is compiled. */
@@ -53,12 +73,27 @@ final class CountedLoops {
         BR_IF_POSITIVE
     }
 
+    /**
+     * A loop {@code do { ...; x += s } while (x < limit)} compiled with a trip count: the exit test's operands, and
+     * where its comparison and {@code br_if} are (see the class comment).
+     *
+     * @param counter     the Wasm local {@code x}
+     * @param strideLocal the Wasm local holding the stride
+     * @param limitLocal  the Wasm local holding the limit, or -1 when it is the constant {@code limitValue}
+     * @param unsigned    whether the test is {@code i32.lt_u} (else {@code i32.lt_s})
+     * @param compareAt   instruction index of the comparison
+     * @param branchAt    instruction index of the {@code br_if}
+     */
+    record Stepped(int counter, int strideLocal, int limitLocal, int limitValue, boolean unsigned, int compareAt,
+            int branchAt) {
+    }
+
     private CountedLoops() {
     }
 
-    /** Instruction index (the {@code i32.ne} or the {@code br_if}) to how it is compiled; empty when none applies. */
-    static Map<Integer, Exit> find(List<Instruction> body) {
-        Map<Integer, Exit> out = new HashMap<>();
+    /** Loops nested in another loop, as {@code {start, end}} instruction indices (their {@code loop} and {@code end}). */
+    private static List<int[]> nestedLoops(List<Instruction> body) {
+        List<int[]> loops = new ArrayList<>();
         // Open blocks of the pass: for each, whether it is a loop and where it starts.
         List<int[]> open = new ArrayList<>();
         int loopDepth = 0;
@@ -78,13 +113,89 @@ final class CountedLoops {
                     if (f[0] == 1) {
                         loopDepth--;
                         if (f[2] > 0 && in.opcode() == Opcode.END) {
-                            rewrite(body, f[1], i, out);
+                            loops.add(new int[] {f[1], i});
                         }
                     }
                 }
                 default -> {
                 }
             }
+        }
+        return loops;
+    }
+
+    /** Loop instruction index to its stepped form, for every loop the class comment's stepped rule applies to. */
+    static Map<Integer, Stepped> findStepped(List<Instruction> body) {
+        Map<Integer, Stepped> out = new HashMap<>();
+        for (int[] loop : nestedLoops(body)) {
+            Stepped s = stepped(body, loop[0], loop[1]);
+            if (s != null) {
+                out.put(loop[0], s);
+            }
+        }
+        return out;
+    }
+
+    private static Stepped stepped(List<Instruction> body, int start, int end) {
+        if (!(body.get(start) instanceof Instruction.Block loop) || !(loop.type() instanceof BlockType.Empty)) {
+            return null; // with an empty type the tail below starts and ends at the loop's stack height
+        }
+        int brIf = end - 1;
+        int cmp = brIf - 1;
+        int tee = brIf - 3;
+        if (tee - 3 <= start || !(body.get(brIf) instanceof Instruction.Branch b) || b.opcode() != Opcode.BR_IF
+                || b.label() != 0) {
+            return null;
+        }
+        Opcode test = body.get(cmp).opcode();
+        if (test != Opcode.I32_LT_U && test != Opcode.I32_LT_S) {
+            return null;
+        }
+        if (body.get(tee).opcode() != Opcode.LOCAL_TEE || body.get(tee - 1).opcode() != Opcode.I32_ADD) {
+            return null;
+        }
+        int x = ((Instruction.Index) body.get(tee)).index();
+        Instruction strideIn;
+        if (isGet(body.get(tee - 3), x)) {
+            strideIn = body.get(tee - 2);
+        } else if (isGet(body.get(tee - 2), x)) {
+            strideIn = body.get(tee - 3);
+        } else {
+            return null;
+        }
+        int strideLocal;
+        if (strideIn.opcode() == Opcode.LOCAL_GET) {
+            strideLocal = ((Instruction.Index) strideIn).index();
+        } else {
+            return null;
+        }
+        int limitLocal = -1;
+        int limitValue = 0;
+        Instruction limitIn = body.get(brIf - 2);
+        if (limitIn instanceof Instruction.I32Const c) {
+            limitValue = c.value();
+        } else if (limitIn.opcode() == Opcode.LOCAL_GET) {
+            limitLocal = ((Instruction.Index) limitIn).index();
+        } else {
+            return null;
+        }
+        if (strideLocal == x || limitLocal == x || !singleExitOnlyWriteAndBackEdge(body, start, brIf, tee, x)) {
+            return null;
+        }
+        for (int i = start + 1; i < brIf; i++) {
+            Instruction in = body.get(i);
+            if ((strideLocal >= 0 && writes(in, strideLocal)) || (limitLocal >= 0 && writes(in, limitLocal))) {
+                return null;
+            }
+        }
+        return new Stepped(x, strideLocal, limitLocal, limitValue, test == Opcode.I32_LT_U, cmp, brIf);
+    }
+
+    /** Instruction index (the {@code i32.ne} or the {@code br_if}) to how it is compiled; empty when none applies. */
+    static Map<Integer, Exit> find(List<Instruction> body) {
+        Map<Integer, Exit> out = new HashMap<>();
+        for (int[] loop : nestedLoops(body)) {
+            rewrite(body, loop[0], loop[1], out);
         }
         return out;
     }

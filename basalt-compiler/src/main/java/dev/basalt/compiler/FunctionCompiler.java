@@ -111,6 +111,10 @@ final class FunctionCompiler implements Opcodes {
     LoopOutliner loops;
     /** Loop exit tests compiled as C2's counted-loop comparisons, by instruction index ({@link CountedLoops}). */
     private Map<Integer, CountedLoops.Exit> countedExits = Map.of();
+    /** Loops compiled with a trip count ({@link CountedLoops#findStepped}), by the index of their {@code loop}. */
+    private Map<Integer, CountedLoops.Stepped> steppedLoops = Map.of();
+    /** The same loops by the indices of their exit test's comparison and {@code br_if}. */
+    private Map<Integer, CountedLoops.Stepped> steppedTails = Map.of();
 
     static final class Ctl {
         /** Instruction index of the block/loop/if (-1 for the function). */
@@ -126,6 +130,9 @@ final class FunctionCompiler implements Opcodes {
         Label elseLabel;
         boolean unreachable;
         boolean hasElse;
+        /** A stepped loop (see {@link CountedLoops}): where its trip count is computed, and its JVM local. */
+        Label again;
+        int tripSlot = -1;
     }
 
     /**
@@ -222,6 +229,16 @@ final class FunctionCompiler implements Opcodes {
         split = MethodSplitter.forFunction(this);
         loops = LoopOutliner.forFunction(this);
         countedExits = CountedLoops.find(function.body().instructions());
+        // A split function's loop may span several methods: its trip count and re-test label would not.
+        steppedLoops = split != null ? Map.of() : CountedLoops.findStepped(function.body().instructions());
+        steppedTails = Map.of();
+        if (!steppedLoops.isEmpty()) {
+            steppedTails = new HashMap<>();
+            for (CountedLoops.Stepped st : steppedLoops.values()) {
+                steppedTails.put(st.compareAt(), st);
+                steppedTails.put(st.branchAt(), st);
+            }
+        }
         // A body that tail-calls through the trampoline is a method of its own, behind the f<index> wrapper.
         boolean tailBody = calls.tailBody();
         mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC,
@@ -592,6 +609,15 @@ final class FunctionCompiler implements Opcodes {
             }
             return;
         }
+        CountedLoops.Stepped stepped = steppedTails.isEmpty() ? null : steppedTails.get(index);
+        if (stepped != null) {
+            if (index == stepped.compareAt()) {
+                steppedExit(stepped);
+            } else {
+                pop(); // the br_if: steppedExit emitted its branches
+            }
+            return;
+        }
         switch (name) {
             case "NOP" -> {
             }
@@ -865,6 +891,13 @@ final class FunctionCompiler implements Opcodes {
         switch (name) {
             case "BLOCK" -> c.target = c.end;
             case "LOOP" -> {
+                CountedLoops.Stepped stepped = steppedLoops.isEmpty() ? null : steppedLoops.get(index);
+                if (stepped != null) {
+                    c.again = new Label();
+                    mv.visitLabel(c.again);
+                    c.tripSlot = newTemp('I');
+                    tripCount(stepped, c.tripSlot);
+                }
                 c.target = new Label();
                 mv.visitLabel(c.target);
                 if (loops != null) {
@@ -878,6 +911,94 @@ final class FunctionCompiler implements Opcodes {
                 mv.visitJumpInsn(IFEQ, c.elseLabel);
             }
         }
+    }
+
+    /**
+     * Stores in {@code slot} how many iterations of stepped loop {@code st} may run from the current value of its
+     * variable before its exit test needs evaluating: {@code ceil((limit - x) / stride)} when {@code x < limit} and
+     * the stride is positive (as the test's signedness reads them), in longs so nothing wraps, at most
+     * {@code Integer.MAX_VALUE}; otherwise 1 (one iteration, then the test as written).
+     */
+    private void tripCount(CountedLoops.Stepped st, int slot) {
+        Label done = new Label();
+        mv.visitInsn(ICONST_1);
+        mv.visitVarInsn(ISTORE, slot);
+        mv.visitVarInsn(ILOAD, localSlots[st.counter()]);
+        pushSteppedLimit(st);
+        if (st.unsigned()) {
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+            mv.visitJumpInsn(IFGE, done);
+        } else {
+            mv.visitJumpInsn(IF_ICMPGE, done);
+        }
+        mv.visitVarInsn(ILOAD, localSlots[st.strideLocal()]);
+        mv.visitJumpInsn(st.unsigned() ? IFEQ : IFLE, done);
+        pushSteppedLimit(st);
+        widen(st);
+        mv.visitVarInsn(ILOAD, localSlots[st.counter()]);
+        widen(st);
+        mv.visitInsn(LSUB);
+        pushSteppedStride(st);
+        mv.visitInsn(LADD);
+        mv.visitInsn(LCONST_1);
+        mv.visitInsn(LSUB);
+        pushSteppedStride(st);
+        mv.visitInsn(LDIV);
+        mv.visitLdcInsn((long) Integer.MAX_VALUE);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(JJ)J", false);
+        mv.visitInsn(L2I);
+        mv.visitVarInsn(ISTORE, slot);
+        mv.visitLabel(done);
+    }
+
+    private void pushSteppedLimit(CountedLoops.Stepped st) {
+        if (st.limitLocal() >= 0) {
+            mv.visitVarInsn(ILOAD, localSlots[st.limitLocal()]);
+        } else {
+            pushInt(mv, st.limitValue());
+        }
+    }
+
+    /** The stride as a long, as the test reads it (only called where it is positive). */
+    private void pushSteppedStride(CountedLoops.Stepped st) {
+        mv.visitVarInsn(ILOAD, localSlots[st.strideLocal()]);
+        widen(st);
+    }
+
+    /** The int on the stack to a long, unsigned for an unsigned test. */
+    private void widen(CountedLoops.Stepped st) {
+        mv.visitInsn(I2L);
+        if (st.unsigned()) {
+            mv.visitLdcInsn(0xFFFF_FFFFL);
+            mv.visitInsn(LAND);
+        }
+    }
+
+    /**
+     * The exit test of stepped loop {@code st} (the loop is the innermost frame, its new variable and limit are on
+     * the stack): back to the header while the trip count lasts, then the test as written, back to the trip count's
+     * computation when it holds.
+     */
+    private void steppedExit(CountedLoops.Stepped st) {
+        Ctl loop = top();
+        if (loop.tripSlot < 0 || loop.openAt < 0 || steppedLoops.get(loop.openAt) != st) {
+            throw new IllegalStateException("stepped loop exit outside its loop at " + st.compareAt());
+        }
+        pop();
+        pop();
+        mv.visitInsn(POP2); // two ints: the variable (its local has it too) and the limit
+        mv.visitIincInsn(loop.tripSlot, -1);
+        mv.visitVarInsn(ILOAD, loop.tripSlot);
+        mv.visitJumpInsn(IFGT, loop.target);
+        mv.visitVarInsn(ILOAD, localSlots[st.counter()]);
+        pushSteppedLimit(st);
+        if (st.unsigned()) {
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+            mv.visitJumpInsn(IFLT, loop.again);
+        } else {
+            mv.visitJumpInsn(IF_ICMPLT, loop.again);
+        }
+        push('I'); // stands for the condition the br_if pops
     }
 
     /** Opens a control frame of {@code kind} whose parameters are on the stack; its branch target is its end. */
