@@ -70,6 +70,9 @@ final class SocketResources {
         final java.util.Map<java.net.SocketOption<?>, Object> options = new java.util.LinkedHashMap<>();
         /** Set by {@code start-connect} when the connection completed at once (usual on loopback). */
         boolean connectedEarly;
+        /** 0.3: {@code send} and {@code receive} were called (each may be called once). */
+        boolean sendTaken;
+        boolean receiveTaken;
 
         TcpSocket(boolean ipv6, SocketChannel channel, State state) {
             this.ipv6 = ipv6;
@@ -182,6 +185,11 @@ final class SocketResources {
         boolean bound;
         /** The remote address of the last {@code stream(some(..))}, or null. */
         InetSocketAddress remote;
+        /**
+         * 0.3: the receive in progress on a virtual thread, or one whose caller cancelled it before a datagram came;
+         * the next {@code receive} takes its datagram rather than losing it. Guarded by this socket.
+         */
+        java.util.concurrent.CompletableFuture<dev.basalt.component.ComponentValue> pendingReceive;
 
         UdpSocket(boolean ipv6, DatagramChannel channel) {
             this.ipv6 = ipv6;
@@ -233,6 +241,39 @@ final class SocketResources {
         @Override
         void close() throws IOException {
             shared.release();
+        }
+    }
+
+    /**
+     * A host task's hold on a socket's channel (a 0.3 stream pump or accept loop, which outlive the socket handle):
+     * released when the task ends, or with the guest's state, whichever comes first. Never given to the guest.
+     */
+    static final class ChannelHold extends Res {
+        private final Shared shared;
+        private final java.util.concurrent.atomic.AtomicBoolean released =
+                new java.util.concurrent.atomic.AtomicBoolean();
+
+        private ChannelHold(Shared shared) {
+            this.shared = shared.hold();
+        }
+
+        /** Holds {@code shared} for a task of {@code owner}. */
+        static ChannelHold of(HostState owner, Shared shared) {
+            ChannelHold h = new ChannelHold(shared);
+            HostResources.add(owner, h);
+            return h;
+        }
+
+        /** The task ended. */
+        void release() {
+            HostResources.drop(rep);
+        }
+
+        @Override
+        void close() throws IOException {
+            if (released.compareAndSet(false, true)) {
+                shared.release();
+            }
         }
     }
 

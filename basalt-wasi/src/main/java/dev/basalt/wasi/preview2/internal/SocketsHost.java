@@ -312,33 +312,25 @@ final class SocketsHost {
         return "[method]tcp-socket." + method;
     }
 
-    private static SocketChannel openTcp(boolean ipv6) throws IOException {
+    private static SocketChannel openTcp(boolean ipv6, boolean blocking) throws IOException {
         SocketChannel ch = SocketChannel.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-        ch.configureBlocking(false);
+        try {
+            ch.configureBlocking(blocking);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
         return ch;
     }
 
     private void registerTcp() {
         String t = "wasi:sockets/tcp";
-        host.on("wasi:sockets/tcp-create-socket", "create-tcp-socket", (s, a) -> net(() -> {
-            boolean ipv6 = isIpv6(a.get(0));
-            checkSocketLimit(s);
-            return host.own(s, "tcp-socket", new TcpSocket(ipv6, openTcp(ipv6), State.UNBOUND));
-        }));
+        host.on("wasi:sockets/tcp-create-socket", "create-tcp-socket",
+                (s, a) -> net(() -> host.own(s, "tcp-socket", newTcp(s, isIpv6(a.get(0)), false))));
         host.on(t, tcp("start-bind"), (s, a) -> net(() -> {
             TcpSocket sock = res(a, 0, TcpSocket.class);
             checkNetwork(a, 1);
-            InetSocketAddress local = socketAddress(a.get(2));
-            if (sock.state != State.UNBOUND) {
-                throw fail("invalid-state");
-            }
-            checkFamily(local, sock.ipv6);
-            boolean listen = s.config.permitsSocket(SocketUse.TCP_LISTEN, local);
-            if (!listen && !(local.getPort() == 0 && s.config.hasSocketGrant(SocketUse.TCP_CONNECT))) {
-                throw fail("access-denied");
-            }
-            sock.socket().bind(local);
-            sock.listenGranted = listen;
+            bindTcp(s, sock, socketAddress(a.get(2)));
             sock.state = State.BIND_STARTED;
             return null;
         }));
@@ -354,13 +346,7 @@ final class SocketsHost {
             TcpSocket sock = res(a, 0, TcpSocket.class);
             checkNetwork(a, 1);
             InetSocketAddress remote = socketAddress(a.get(2));
-            if (sock.state != State.UNBOUND && sock.state != State.BOUND) {
-                throw fail("invalid-state");
-            }
-            checkRemote(remote, sock.ipv6);
-            if (!s.config.permitsSocket(SocketUse.TCP_CONNECT, remote)) {
-                throw fail("access-denied");
-            }
+            checkConnect(s, sock, remote);
             sock.connectedEarly = sock.socket().connect(remote);
             sock.state = State.CONNECTING;
             return null;
@@ -386,28 +372,7 @@ final class SocketsHost {
         });
         host.on(t, tcp("start-listen"), (s, a) -> net(() -> {
             TcpSocket sock = res(a, 0, TcpSocket.class);
-            if (sock.state != State.BOUND) {
-                throw fail("invalid-state");
-            }
-            if (!sock.listenGranted) {
-                throw fail("access-denied");
-            }
-            // NIO binds and listens in one step: give the bound address over to a listening channel.
-            InetSocketAddress bound = (InetSocketAddress) sock.socket().getLocalAddress();
-            ServerSocketChannel server = ServerSocketChannel.open(
-                    sock.ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-            try {
-                server.configureBlocking(false);
-                server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                inheritOptions(sock, server);
-                sock.shared.release();
-                server.bind(bound, sock.backlog);
-            } catch (IOException | RuntimeException e) {
-                server.close();
-                sock.state = State.CLOSED;
-                throw e;
-            }
-            sock.shared = new Shared(server);
+            listen(sock, false);
             sock.state = State.LISTEN_STARTED;
             return null;
         }));
@@ -430,9 +395,7 @@ final class SocketsHost {
             if (c == null) {
                 throw fail("would-block");
             }
-            c.configureBlocking(false);
-            inheritOptions(sock, c);
-            TcpSocket accepted = new TcpSocket(sock.ipv6, c, State.CONNECTED);
+            TcpSocket accepted = accepted(sock, c, false);
             ComponentValue own = host.own(s, "tcp-socket", accepted);
             return new ComponentValue.TupleValue(List.of(own,
                     host.own(s, "input-stream", new TcpIn(accepted.shared)),
@@ -534,6 +497,86 @@ final class SocketsHost {
             }
             return null;
         }));
+    }
+
+    // ---------------------------------------------------------------- TCP operations shared with 0.3
+
+    /**
+     * A new unbound TCP socket: non-blocking for 0.2, whose pollables wait in the guest's selector, or
+     * {@code blocking} for 0.3, whose operations wait on virtual threads.
+     */
+    static TcpSocket newTcp(HostState s, boolean ipv6, boolean blocking) throws IOException {
+        checkSocketLimit(s);
+        return new TcpSocket(ipv6, openTcp(ipv6, blocking), State.UNBOUND);
+    }
+
+    /**
+     * Binds an unbound socket to {@code local}, under a TCP_LISTEN grant for that address, or (to port 0 only) under
+     * any TCP_CONNECT grant: a socket bound that way may connect but not listen.
+     */
+    static void bindTcp(HostState s, TcpSocket sock, InetSocketAddress local) throws IOException {
+        if (sock.state != State.UNBOUND) {
+            throw fail("invalid-state");
+        }
+        checkFamily(local, sock.ipv6);
+        boolean listen = s.config.permitsSocket(SocketUse.TCP_LISTEN, local);
+        if (!listen && !(local.getPort() == 0 && s.config.hasSocketGrant(SocketUse.TCP_CONNECT))) {
+            throw fail("access-denied");
+        }
+        sock.socket().bind(local);
+        sock.listenGranted = listen;
+    }
+
+    /** The checks before a connect: the socket's state, a unicast remote of its family, the TCP_CONNECT grant. */
+    static void checkConnect(HostState s, TcpSocket sock, InetSocketAddress remote) {
+        if (sock.state != State.UNBOUND && sock.state != State.BOUND) {
+            throw fail("invalid-state");
+        }
+        checkRemote(remote, sock.ipv6);
+        if (!s.config.permitsSocket(SocketUse.TCP_CONNECT, remote)) {
+            throw fail("access-denied");
+        }
+    }
+
+    /**
+     * Turns a bound socket (bound under a listen grant) into a listening one. NIO binds and listens in one step, so
+     * the bound address goes over to a new listening channel, with the options set so far; the socket is closed if
+     * that fails. The caller sets the state.
+     */
+    static void listen(TcpSocket sock, boolean blocking) throws IOException {
+        if (sock.state != State.BOUND) {
+            throw fail("invalid-state");
+        }
+        if (!sock.listenGranted) {
+            throw fail("access-denied");
+        }
+        InetSocketAddress bound = (InetSocketAddress) sock.socket().getLocalAddress();
+        ServerSocketChannel server = ServerSocketChannel.open(
+                sock.ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            server.configureBlocking(blocking);
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            inheritOptions(sock, server);
+            sock.shared.release();
+            server.bind(bound, sock.backlog);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            sock.state = State.CLOSED;
+            throw e;
+        }
+        sock.shared = new Shared(server);
+    }
+
+    /** The socket of a connection {@code listener} accepted: connected, with the listener's options. */
+    static TcpSocket accepted(TcpSocket listener, SocketChannel c, boolean blocking) throws IOException {
+        try {
+            c.configureBlocking(blocking);
+            inheritOptions(listener, c);
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return new TcpSocket(listener.ipv6, c, State.CONNECTED);
     }
 
     /** {@code new-socket-limit} when the guest already holds as many sockets as its config allows. */
@@ -665,26 +708,12 @@ final class SocketsHost {
 
     private void registerUdp() {
         String u = "wasi:sockets/udp";
-        host.on("wasi:sockets/udp-create-socket", "create-udp-socket", (s, a) -> net(() -> {
-            boolean ipv6 = isIpv6(a.get(0));
-            checkSocketLimit(s);
-            DatagramChannel ch = DatagramChannel.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-            ch.configureBlocking(false);
-            return host.own(s, "udp-socket", new UdpSocket(ipv6, ch));
-        }));
+        host.on("wasi:sockets/udp-create-socket", "create-udp-socket",
+                (s, a) -> net(() -> host.own(s, "udp-socket", newUdp(s, isIpv6(a.get(0)), false))));
         host.on(u, udp("start-bind"), (s, a) -> net(() -> {
             UdpSocket sock = res(a, 0, UdpSocket.class);
             checkNetwork(a, 1);
-            InetSocketAddress local = socketAddress(a.get(2));
-            if (sock.bindStarted || sock.bound) {
-                throw fail("invalid-state");
-            }
-            checkFamily(local, sock.ipv6);
-            if (!s.config.permitsSocket(SocketUse.UDP_BIND, local)
-                    && !(local.getPort() == 0 && s.config.hasSocketGrant(SocketUse.UDP_SEND))) {
-                throw fail("access-denied");
-            }
-            sock.channel().bind(local);
+            bindUdp(s, sock, socketAddress(a.get(2)));
             sock.bindStarted = true;
             return null;
         }));
@@ -703,23 +732,7 @@ final class SocketsHost {
                 throw fail("invalid-state");
             }
             Optional<ComponentValue> remote = ((ComponentValue.OptionValue) a.get(1)).value();
-            InetSocketAddress to = null;
-            if (remote.isPresent()) {
-                to = socketAddress(remote.get());
-                checkRemote(to, sock.ipv6);
-                if (!s.config.permitsSocket(SocketUse.UDP_SEND, to)) {
-                    throw fail("access-denied");
-                }
-            }
-            DatagramChannel ch = sock.channel();
-            if (ch.isConnected()) {
-                ch.disconnect();
-            }
-            sock.remote = null;
-            if (to != null) {
-                ch.connect(to);
-                sock.remote = to;
-            }
+            connectUdp(s, sock, remote.isPresent() ? socketAddress(remote.get()) : null);
             return new ComponentValue.TupleValue(List.of(
                     host.own(s, "incoming-datagram-stream", new IncomingDatagrams(sock)),
                     host.own(s, "outgoing-datagram-stream", new OutgoingDatagrams(sock))));
@@ -815,8 +828,58 @@ final class SocketsHost {
         });
     }
 
+    // ---------------------------------------------------------------- UDP operations shared with 0.3
+
+    /** A new unbound UDP socket; {@code blocking} for 0.3, whose receives wait on a virtual thread. */
+    static UdpSocket newUdp(HostState s, boolean ipv6, boolean blocking) throws IOException {
+        checkSocketLimit(s);
+        DatagramChannel ch = DatagramChannel.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            ch.configureBlocking(blocking);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        return new UdpSocket(ipv6, ch);
+    }
+
+    /** Binds an unbound socket, under a UDP_BIND grant for {@code local} or (to port 0 only) any UDP_SEND grant. */
+    static void bindUdp(HostState s, UdpSocket sock, InetSocketAddress local) throws IOException {
+        if (sock.bindStarted || sock.bound) {
+            throw fail("invalid-state");
+        }
+        checkFamily(local, sock.ipv6);
+        if (!s.config.permitsSocket(SocketUse.UDP_BIND, local)
+                && !(local.getPort() == 0 && s.config.hasSocketGrant(SocketUse.UDP_SEND))) {
+            throw fail("access-denied");
+        }
+        sock.channel().bind(local);
+    }
+
+    /**
+     * Limits the socket to the peer {@code to} (a unicast address under a UDP_SEND grant), or to no peer (null):
+     * a connected socket first disconnects.
+     */
+    static void connectUdp(HostState s, UdpSocket sock, InetSocketAddress to) throws IOException {
+        if (to != null) {
+            checkRemote(to, sock.ipv6);
+            if (!s.config.permitsSocket(SocketUse.UDP_SEND, to)) {
+                throw fail("access-denied");
+            }
+        }
+        DatagramChannel ch = sock.channel();
+        if (ch.isConnected()) {
+            ch.disconnect();
+        }
+        sock.remote = null;
+        if (to != null) {
+            ch.connect(to);
+            sock.remote = to;
+        }
+    }
+
     /** Sends one {@code outgoing-datagram}; a full socket buffer drops it, as UDP may. */
-    private static void send(HostState s, UdpSocket sock, ComponentValue.RecordValue d) throws IOException {
+    static void send(HostState s, UdpSocket sock, ComponentValue.RecordValue d) throws IOException {
         byte[] data = WasiHost.bytes(d.get("data").orElseThrow());
         Optional<ComponentValue> remote = ((ComponentValue.OptionValue) d.get("remote-address").orElseThrow()).value();
         if (data.length > MAX_DATAGRAM) {

@@ -94,13 +94,23 @@ public final class WasiHostP3 {
 
     /** Defines every interface into {@code linker}; {@code state} finds the guest's state from its store. */
     public <T> void define(ComponentLinker<T> linker, java.util.function.Function<Store<T>, HostState> state) {
+        defineAll(linker, state, p2, INTERFACES, impls);
+    }
+
+    /**
+     * Defines the 0.3.0 {@code interfaces} into {@code linker} with the implementations {@code impls} (by
+     * "iface#function", each WIT function exactly one): async WIT functions as async host functions, the others as
+     * plain ones whose implementation must finish at once. Resources are the 0.2 host {@code p2}'s resource types
+     * (by name), so that its implementations make and find the handles.
+     */
+    static <T> void defineAll(ComponentLinker<T> linker, java.util.function.Function<Store<T>, HostState> state,
+            WasiHost p2, List<String> interfaces, Map<String, Impl> impls) {
         Resolve r = WasiWit.resolveP3();
-        // the 0.2 host's resource types: its implementations make and find the handles
         Map<Resolve.TypeId, ResourceType> byId = WasiWit.resourceTypes(r,
-                INTERFACES.stream().map(i -> i + "@" + VERSION).toList(), (iface, name) -> p2.resourceType(name));
+                interfaces.stream().map(i -> i + "@" + VERSION).toList(), (iface, name) -> p2.resourceType(name));
         WasiWit.Converter conv = new WasiWit.Converter(r, byId);
         Set<String> used = new HashSet<>();
-        for (String iface : INTERFACES) {
+        for (String iface : interfaces) {
             Resolve.InterfaceId id = WasiWit.iface(r, iface + "@" + VERSION);
             ComponentLinker.LinkerInstance<T> inst = linker.instance(iface + "@" + VERSION);
             WasiWit.defineTypes(inst, r, id, conv);
@@ -153,17 +163,22 @@ public final class WasiHostP3 {
 
     /** {@code iface#function} runs the 0.2 host's {@code iface2#function2}, its result converted to the 0.3 type. */
     private void delegate(String iface, String function, String iface2, String function2) {
-        on(iface, function, (c, a) -> {
+        on(iface, function, delegating(p2, iface2, function2));
+    }
+
+    /** An implementation that runs the 0.2 host's {@code iface2#function2}, its result converted to the 0.3 type. */
+    static Impl delegating(WasiHost p2, String iface2, String function2) {
+        return (c, a) -> {
             ComponentValue v = p2.call(iface2, function2, c.s(), toP2(a).toArray(ComponentValue[]::new));
             return CompletableFuture.completedFuture(v == null ? null : adapt(v, c.resultType()));
-        });
+        };
     }
 
     private void delegate(String iface, String function) {
         delegate(iface, function, iface, function);
     }
 
-    private static <V> CompletionStage<V> done(V v) {
+    static <V> CompletionStage<V> done(V v) {
         return CompletableFuture.completedFuture(v);
     }
 
@@ -299,7 +314,7 @@ public final class WasiHostP3 {
         on("wasi:cli/stderr", "write-via-stream", (c, a) -> done(pumpFromGuest(c, a.get(0), c.s().stderr)));
     }
 
-    private static Optional<ValueType> element(ValueType futureOrStream) {
+    static Optional<ValueType> element(ValueType futureOrStream) {
         return switch (futureOrStream) {
             case ValueType.FutureType f -> f.element();
             case ValueType.StreamType s -> s.element();
