@@ -1,0 +1,158 @@
+package dev.basalt.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * Compares builds of Basalt's compiler in ONE JVM, their calls alternated, so that a loaded machine slows them alike:
+ * an A/B harness for compiler changes (issue 4), run by hand:
+ *
+ * <pre>java -Xss16m -cp basalt-bench/target/basalt-bench.jar dev.basalt.bench.SameJvmAB fib,hash 20 40 \
+ *     /tmp/before.jar basalt-bench/target/basalt-bench.jar endive</pre>
+ *
+ * <p>Arguments: workloads, warm-up calls and timed calls per build, then the builds: each a {@code basalt-bench.jar}
+ * (or a directory of classes placed before this JVM's class path, such as a module's {@code target/classes}),
+ * loaded in a class loader of its own, or {@code endive} for Endive's compiler. Every build has its own copies of
+ * Basalt's classes, so the JIT compiles and profiles each one's generated code and helpers apart (no build's
+ * profile shapes another's).
+ * Per workload, one call of each build in turn (the starting build rotates), every call on a fresh instance; it
+ * prints each build's thread CPU per call: median, fastest quarter and fastest. Separate JVMs of the same build
+ * differ by up to 1.5x on this machine; in one JVM two copies of the same build agree within a few percent, which
+ * is what makes small differences visible. Still alternate whole runs too (a JVM's JIT can settle on slower code for
+ * one build, which a second JVM shows).
+ */
+public final class SameJvmAB {
+    private SameJvmAB() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            System.err.println("usage: SameJvmAB WORKLOADS WARMUP ITERATIONS BUILD... (BUILD: a basalt-bench.jar, "
+                    + "a classes directory, or endive)");
+            System.exit(2);
+        }
+        int warmup = Integer.parseInt(args[1]);
+        int iterations = Integer.parseInt(args[2]);
+        List<String> builds = Arrays.asList(args).subList(3, args.length);
+        for (String workload : args[0].split(",")) {
+            LongSupplier[] calls = new LongSupplier[builds.size()];
+            for (int b = 0; b < calls.length; b++) {
+                calls[b] = prepare(builds.get(b), workload);
+            }
+            long[][] cpu = new long[calls.length][iterations];
+            for (int i = 0; i < warmup + iterations; i++) {
+                for (int k = 0; k < calls.length; k++) {
+                    int b = (k + i) % calls.length;
+                    long t = calls[b].getAsLong();
+                    if (i >= warmup) {
+                        cpu[b][i - warmup] = t;
+                    }
+                }
+            }
+            StringBuilder line = new StringBuilder(workload);
+            for (int b = 0; b < calls.length; b++) {
+                long[] t = cpu[b];
+                Arrays.sort(t);
+                line.append(String.format(Locale.ROOT, "  [%d] %s: median %.2f, fastest quarter %.2f, fastest %.2f ms",
+                        b, Path.of(builds.get(b)).getFileName(), t[t.length / 2] / 1e6, t[t.length / 4] / 1e6,
+                        t[0] / 1e6));
+            }
+            System.out.println(line);
+        }
+    }
+
+    /** One call of {@code workload} on a fresh instance of {@code build}: its thread CPU in nanoseconds. */
+    private static LongSupplier prepare(String build, String workload) throws Exception {
+        if (build.equals("endive")) {
+            return Call.of(new EndiveCompilerRunner(), workload);
+        }
+        ClassLoader loader = new BuildLoader(build);
+        return (LongSupplier) loader.loadClass(Call.class.getName()).getMethod("basalt", String.class)
+                .invoke(null, workload);
+    }
+
+    /**
+     * Loads a build's classes, and {@link Call} from this jar into the build's {@code dev.basalt.bench} package (so
+     * it reaches the build's package-private runners). Parent: the platform loader, so nothing of this jar's Basalt
+     * leaks in.
+     */
+    private static final class BuildLoader extends URLClassLoader {
+        BuildLoader(String build) throws MalformedURLException {
+            super(urls(build), ClassLoader.getPlatformClassLoader());
+        }
+
+        private static URL[] urls(String build) throws MalformedURLException {
+            List<URL> out = new ArrayList<>();
+            out.add(Path.of(build).toUri().toURL());
+            if (!build.endsWith(".jar")) {
+                // A classes directory: the rest comes from this JVM's class path (this jar, or a test's class path).
+                for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                    if (!entry.isEmpty()) {
+                        out.add(Path.of(entry).toUri().toURL());
+                    }
+                }
+            }
+            return out.toArray(URL[]::new);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.equals(Call.class.getName())) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    String resource = name.replace('.', '/') + ".class";
+                    try (InputStream in = SameJvmAB.class.getClassLoader().getResourceAsStream(resource)) {
+                        byte[] bytes = in.readAllBytes();
+                        c = defineClass(name, bytes, 0, bytes.length);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                return c;
+            }
+        }
+    }
+
+    /** Compiles a workload once and times its calls; defined again in each build's loader. */
+    public static final class Call {
+        private Call() {
+        }
+
+        /** Basalt's compiler of the loader that defined this class. */
+        public static LongSupplier basalt(String workload) {
+            return of(new BasaltCompilerRunner(), workload);
+        }
+
+        static LongSupplier of(JvmRunner runner, String workload) {
+            Workload w = Workload.all().stream().filter(x -> x.name().equals(workload)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no workload " + workload));
+            JvmRunner.Compiled compiled = runner.compile(w.wasm());
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            return () -> {
+                JvmRunner.Instance instance = compiled.instantiate();
+                long start = threads.getCurrentThreadCpuTime();
+                long result = instance.run();
+                long cpu = threads.getCurrentThreadCpuTime() - start;
+                if (result != w.expected()) {
+                    throw new IllegalStateException(workload + " returned " + result + ", expected " + w.expected());
+                }
+                return cpu;
+            };
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.basalt.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The same-JVM A/B harness runs a build from its own class loader next to Endive and reports both (no timing). */
+class SameJvmABTest {
+    @Test
+    void runsABuildInItsOwnLoaderAndEndiveAlternated() throws Exception {
+        // This module's classes as the build (the harness puts them before its own location, the same directory).
+        String build = Path.of(SameJvmAB.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            SameJvmAB.main(new String[] {"fib", "0", "2", build, "endive"});
+        } finally {
+            System.setOut(out);
+        }
+        String line = captured.toString(StandardCharsets.UTF_8).strip();
+        // Each build checked fib's answer on every call (a wrong one throws); both are reported.
+        assertThat(line).startsWith("fib").contains("[0] ").contains("[1] endive: median ");
+    }
+}
