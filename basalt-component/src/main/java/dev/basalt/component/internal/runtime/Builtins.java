@@ -194,7 +194,9 @@ final class Builtins {
     static Func threadIndex(Store<?> store, RuntimeInstance inst) {
         return fn(store, NONE, I32, "thread.index", a -> {
             checkMayLeave(inst);
-            return one(inst.sched.current().index);
+            CmThread cur = inst.sched.current();
+            cur.registerInline();
+            return one(cur.index);
         });
     }
 
@@ -215,6 +217,7 @@ final class Builtins {
             Traps.trapIf(!f.type().equals(FuncType.of(List.of(NumType.I32), List.of())), "indirect call type mismatch");
             CmThread cur = inst.sched.current();
             Task task = cur.task;
+            cur.registerInline();
             long c = a[1];
             CmThread[] t = new CmThread[1];
             t[0] = new CmThread(inst.sched, task, () -> {
@@ -255,6 +258,20 @@ final class Builtins {
             checkMayLeave(inst);
             CmThread cur = inst.sched.current();
             CmThread other = thread(inst, a[0]);
+            if (cur.inline()) {
+                // the implicit thread of a synchronous task: it may switch to its other threads, not block
+                return one(switch (opcode) {
+                    case 0x2a, 0x2b -> {
+                        Traps.trapIf(!other.suspended(), "thread is not suspended");
+                        yield cur.switchFromInline(opcode == 0x2b, other) ? 1 : 0;
+                    }
+                    case 0x2c -> {
+                        Traps.trapIf(!other.ready(), CmThread.CANNOT_BLOCK_SYNC);
+                        yield cur.switchFromInline(false, other) ? 1 : 0;
+                    }
+                    default -> other.ready() && cur.switchFromInline(true, other) ? 1 : 0;
+                });
+            }
             boolean r = switch (opcode) {
                 case 0x2a -> {
                     Traps.trapIf(!other.suspended(), "thread is not suspended");

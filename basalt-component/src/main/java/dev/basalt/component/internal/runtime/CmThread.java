@@ -210,8 +210,69 @@ final class CmThread {
         return block(null);
     }
 
+    boolean inline() {
+        return inline;
+    }
+
+    /**
+     * Registers the inline implicit thread of a synchronous task in its task and instance once the guest can name
+     * it ({@code thread.index}) or gives the task another thread ({@code thread.new-indirect}), so that the other
+     * thread can switch back to it and the task does not end with that thread. The synchronous call unregisters it
+     * ({@link #unregisterInline}).
+     */
+    void registerInline() {
+        if (inline && index < 0) {
+            task.registerThread(this);
+        }
+    }
+
+    void unregisterInline() {
+        if (index >= 0) {
+            task.threads.remove(this);
+            task.inst.threads.removeAny(index);
+            index = -1;
+        }
+    }
+
+    /**
+     * {@code thread.{suspend,yield}-then-{resume,promote}} from the inline implicit thread of a synchronous task:
+     * {@code other} (a thread of the same task) runs nested on this Java thread, as this thread's resumer would run
+     * it, until it switches back here, blocks or ends. A synchronous task may switch among its own threads but not
+     * block: if {@code other} did not switch back, a yield continues (this thread was ready), a suspend traps.
+     */
+    boolean switchFromInline(boolean yielding, CmThread other) {
+        Traps.trapIf(other.task != task, CANNOT_BLOCK_SYNC);
+        if (other.waiting()) {
+            other.stopWaitingInternal();
+        }
+        state = State.SUSPENDED;
+        // ready while yielding, but not in the scheduler's waiting list: only this nested switch can resume it
+        readyFunc = yielding ? () -> true : null;
+        boolean switchedBack = false;
+        try {
+            CmThread t = other;
+            while (t != null) {
+                if (t == this) {
+                    switchedBack = true;
+                    break;
+                }
+                Traps.trapIf(t.inline, CANNOT_BLOCK_SYNC);
+                t = t.resumeOnce(false);
+            }
+        } finally {
+            // a thread.resume-later of this thread while it was suspended also resumes it
+            switchedBack |= sched.waiting.remove(this);
+            readyFunc = null;
+            state = State.RUNNING;
+            sched.current = this;
+        }
+        Traps.trapIf(!switchedBack && !yielding, CANNOT_BLOCK_SYNC);
+        return false;
+    }
+
     boolean switchToInternal(boolean cancellable, CmThread other) {
-        Traps.trapIf(!task.mayBlock(), CANNOT_BLOCK_SYNC);
+        // switching to another thread of the same task does not block it (a synchronous task's threads may do so)
+        Traps.trapIf(!task.mayBlock() && other.task != task, CANNOT_BLOCK_SYNC);
         this.cancellable = cancellable;
         return block(other);
     }
@@ -267,7 +328,7 @@ final class CmThread {
         if (task.deliverPendingCancel(cancellable)) {
             return true;
         }
-        Traps.trapIf(!task.mayBlock(), CANNOT_BLOCK_SYNC);
+        Traps.trapIf(!task.mayBlock() && other.task != task, CANNOT_BLOCK_SYNC);
         startWaitingInternal(() -> true);
         return switchToInternal(cancellable, other);
     }

@@ -63,7 +63,8 @@ public final class LiftedFunc implements FuncInst {
         Task task = new Task(inst);
         Scheduler sched = inst.sched;
         CmThread outer = sched.current;
-        sched.current = new CmThread(sched, task, null, true);
+        CmThread thread = new CmThread(sched, task, null, true);
+        sched.current = thread;
         try {
             AbiContext cx = new AbiContext(opts, inst, task, null, caller == null);
             Lifted args = onStart.get();
@@ -89,6 +90,7 @@ public final class LiftedFunc implements FuncInst {
                 opts.postReturn().callRaw(flatResults);
                 inst.mayLeave = true;
             }
+            thread.unregisterInline();
         } finally {
             sched.current = outer;
         }

@@ -132,7 +132,8 @@ final class Scheduler {
             return true;
         }
         for (CmThread t : waiting) {
-            if (t.ready()) {
+            // an inline thread waits only inside its own nested switch (CmThread.switchFromInline)
+            if (t.ready() && !t.inline()) {
                 List<RuntimeInstance> entered = t.task.inst.enter(null);
                 t.resume(false);
                 RuntimeInstance.leave(entered);
