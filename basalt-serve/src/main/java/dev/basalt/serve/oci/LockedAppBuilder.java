@@ -104,7 +104,30 @@ final class LockedAppBuilder {
             lockedComponents.add(component(e.getKey(), e.getValue()));
         }
         locked.set("components", lockedComponents);
+        if (usesServiceChaining(components)) {
+            // as Spin writes it: a host without in-process chaining must refuse the app, not send it to the network
+            locked.put("spin_lock_version", 1);
+            locked.putArray("must_understand").add("host_requirements");
+            locked.putObject("host_requirements").put(LockedAppMaterializer.LOCAL_SERVICE_CHAINING, "required");
+        }
         return new Result(locked, List.copyOf(contents.values()));
+    }
+
+    /** Whether a component may call another in-process: a {@code spin.internal} host among its outbound grants. */
+    private static boolean usesServiceChaining(JsonNode components) {
+        for (JsonNode c : components) {
+            for (JsonNode h : c.path("allowed_outbound_hosts")) {
+                String host = h.asText();
+                int scheme = host.indexOf("://");
+                host = scheme < 0 ? host : host.substring(scheme + 3);
+                int colon = host.lastIndexOf(':');
+                host = colon < 0 ? host : host.substring(0, colon);
+                if (host.toLowerCase(java.util.Locale.ROOT).endsWith(".spin.internal")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private ObjectNode metadata(JsonNode toml) {

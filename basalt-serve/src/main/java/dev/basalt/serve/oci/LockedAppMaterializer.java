@@ -19,7 +19,8 @@ import java.util.Set;
  * {@code spin.toml}, {@code wasm/ID.wasm} for each component and {@code files/ID/...} with the files it mounts
  * (mounted at {@code /}, as Spin mounts a pulled app's files). The locked app is hostile input: component ids
  * and file paths are checked to stay inside the directory, content must match its digest, and what the locked app
- * requires but the manifest cannot say ({@code host_requirements}, dependencies) is refused by name.
+ * requires but the manifest cannot say ({@code host_requirements} other than {@code local_service_chaining}, which
+ * basalt serve provides; dependencies) is refused by name.
  *
  * <p>What the generated manifest grants is exactly what the locked app lists; {@link dev.basalt.serve.AppManifest}
  * then refuses what {@code basalt serve} does not support, with its usual messages.
@@ -35,6 +36,9 @@ final class LockedAppMaterializer {
 
     private LockedAppMaterializer() {
     }
+
+    /** Spin's host requirement of an app whose components call each other in-process ({@code *.spin.internal}). */
+    static final String LOCAL_SERVICE_CHAINING = "local_service_chaining";
 
     /** Writes the application into the (new, empty) directory {@code dir} and returns its manifest file. */
     static Path write(JsonNode locked, Blobs blobs, Path dir, String origin) throws IOException {
@@ -52,7 +56,8 @@ final class LockedAppMaterializer {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = locked.path("host_requirements").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().asText().equals("optional")) {
+            // basalt serve chains in-process (WasiHttpServer), which is what this requirement asks for
+            if (!e.getValue().asText().equals("optional") && !e.getKey().equals(LOCAL_SERVICE_CHAINING)) {
                 throw new OciException(origin + ": the app requires the host feature `" + e.getKey()
                         + "`, which basalt serve does not support");
             }

@@ -337,6 +337,35 @@ class OciDistributionTest {
                 .isInstanceOf(OciException.class).hasMessageContaining("outside the application directory");
     }
 
+    /**
+     * An app whose components chain ({@code *.spin.internal} grants) is pushed as Spin pushes it: lock version 1
+     * requiring {@code local_service_chaining}, so hosts without chaining refuse it; one without is version 0.
+     */
+    @Test
+    void serviceChainingIsAHostRequirementOfThePushedApp(@TempDir Path tmp) throws Exception {
+        Files.write(tmp.resolve("a.wasm"), new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+        String toml = """
+                spin_manifest_version = 2
+                [application]
+                name = "chain"
+                [[trigger.http]]
+                route = "/..."
+                component = "a"
+                [component.a]
+                source = "a.wasm"
+                allowed_outbound_hosts = [%s]
+                """;
+        Path chained = Files.writeString(tmp.resolve("spin.toml"), toml.formatted("\"http://b.spin.internal\""));
+        JsonNode locked = LockedAppBuilder.build(chained).lockedApp();
+        assertThat(locked.path("spin_lock_version").asInt()).isEqualTo(1);
+        assertThat(locked.path("must_understand").toString()).isEqualTo("[\"host_requirements\"]");
+        assertThat(locked.path("host_requirements").path("local_service_chaining").asText()).isEqualTo("required");
+        Path plain = Files.writeString(tmp.resolve("spin.toml"), toml.formatted("\"https://example.com\""));
+        JsonNode unchained = LockedAppBuilder.build(plain).lockedApp();
+        assertThat(unchained.path("spin_lock_version").asInt()).isZero();
+        assertThat(unchained.has("host_requirements")).isFalse();
+    }
+
     @Test
     void hostileLockedAppsAreRefused(@TempDir Path tmp) throws Exception {
         LockedAppMaterializer.Blobs none = d -> {
@@ -355,8 +384,12 @@ class OciDistributionTest {
         assertThatThrownBy(() -> LockedAppMaterializer.write(JSON.readTree(wrongInline), none, Files.createDirectories(tmp.resolve("c")), "test"))
                 .isInstanceOf(OciException.class).hasMessageContaining("does not match its digest");
         String hostReq = "{\"spin_lock_version\":1,\"must_understand\":[\"host_requirements\"],\"host_requirements\":"
-                + "{\"local_service_chaining\":\"required\"},\"triggers\":[],\"components\":[]}";
+                + "{\"local_service_chaining\":\"required\",\"teleportation\":\"required\"},\"triggers\":[],\"components\":[]}";
         assertThatThrownBy(() -> LockedAppMaterializer.write(JSON.readTree(hostReq), none, Files.createDirectories(tmp.resolve("d")), "test"))
-                .isInstanceOf(OciException.class).hasMessageContaining("local_service_chaining");
+                .isInstanceOf(OciException.class).hasMessageContaining("`teleportation`");
+        String chaining = "{\"spin_lock_version\":1,\"must_understand\":[\"host_requirements\"],\"host_requirements\":"
+                + "{\"local_service_chaining\":\"required\"},\"triggers\":[],\"components\":[]}";
+        assertThat(LockedAppMaterializer.write(JSON.readTree(chaining), none, Files.createDirectories(tmp.resolve("e")), "test"))
+                .as("basalt serve chains in-process").exists();
     }
 }
