@@ -32,7 +32,8 @@ class ErrorContextTest {
             (component
               (import "host" (instance $host
                 (export "get-error" (func (result (future error-context))))
-                (export "put-error" (func (param "f" (future error-context))))))
+                (export "put-error" (func (param "f" (future error-context))))
+                (export "get-errors" (func (result (stream error-context))))))
               (core module $Mem
                 (memory (export "mem") 1)
                 (global $next (mut i32) (i32.const 4096))
@@ -47,6 +48,7 @@ class ErrorContextTest {
                 (data (i32.const 32) "guest failed"))
               (core instance $mem (instantiate $Mem))
               (type $FT (future error-context))
+              (type $ST (stream error-context))
               (core func $ec.new (canon error-context.new (memory (core memory $mem "mem"))))
               (core func $ec.msg (canon error-context.debug-message (memory (core memory $mem "mem"))
                 (realloc (core func $mem "realloc"))))
@@ -58,6 +60,9 @@ class ErrorContextTest {
               (core func $future.write (canon future.write $FT (memory (core memory $mem "mem"))))
               (core func $future.drop-readable (canon future.drop-readable $FT))
               (core func $future.drop-writable (canon future.drop-writable $FT))
+              (core func $get-errors (canon lower (func $host "get-errors")))
+              (core func $stream.read (canon stream.read $ST (memory (core memory $mem "mem"))))
+              (core func $stream.drop-readable (canon stream.drop-readable $ST))
               (core func $ret-string (canon task.return (result string) (memory (core memory $mem "mem"))))
               (core func $ret-u32 (canon task.return (result u32)))
               (core module $M
@@ -72,6 +77,9 @@ class ErrorContextTest {
                 (import "" "future.write" (func $future.write (param i32 i32) (result i32)))
                 (import "" "future.drop-readable" (func $future.drop-readable (param i32)))
                 (import "" "future.drop-writable" (func $future.drop-writable (param i32)))
+                (import "" "get-errors" (func $get-errors (result i32)))
+                (import "" "stream.read" (func $stream.read (param i32 i32 i32) (result i32)))
+                (import "" "stream.drop-readable" (func $stream.drop-readable (param i32)))
                 (import "" "ret-string" (func $ret-string (param i32 i32)))
                 (import "" "ret-u32" (func $ret-u32 (param i32)))
                 ;; a new error context saying "disk full"
@@ -95,6 +103,18 @@ class ErrorContextTest {
                   (call $ec.msg (i32.load (i32.const 512)) (i32.const 520))
                   (call $ec.drop (i32.load (i32.const 512)))
                   (call $ret-string (i32.load (i32.const 520)) (i32.load (i32.const 524))))
+                ;; reads up to 4 error contexts from the host's stream in one read: expects 2 (completed, or dropped
+                ;; when the host closed its end before the read returned) and returns the message of the second
+                (func (export "stream-errors")
+                  (local $s i32) (local $r i32)
+                  (local.set $s (call $get-errors))
+                  (local.set $r (call $stream.read (local.get $s) (i32.const 700) (i32.const 4)))
+                  (call $stream.drop-readable (local.get $s))
+                  (if (i32.ne (i32.shr_u (local.get $r) (i32.const 4)) (i32.const 2)) (then unreachable))
+                  (call $ec.msg (i32.load (i32.const 704)) (i32.const 720))
+                  (call $ec.drop (i32.load (i32.const 700)))
+                  (call $ec.drop (i32.load (i32.const 704)))
+                  (call $ret-string (i32.load (i32.const 720)) (i32.load (i32.const 724))))
                 ;; gives the host a future and writes a new error context into it, then drops its own handle
                 ;; (the write copied it): returns the write's result
                 (func (export "send-error")
@@ -121,6 +141,9 @@ class ErrorContextTest {
                 (export "future.write" (func $future.write))
                 (export "future.drop-readable" (func $future.drop-readable))
                 (export "future.drop-writable" (func $future.drop-writable))
+                (export "get-errors" (func $get-errors))
+                (export "stream.read" (func $stream.read))
+                (export "stream.drop-readable" (func $stream.drop-readable))
                 (export "ret-string" (func $ret-string))
                 (export "ret-u32" (func $ret-u32))))))
               (func (export "make") (result error-context) (canon lift (core func $m "make")))
@@ -129,6 +152,8 @@ class ErrorContextTest {
               (func (export "drop-twice") (param "e" error-context) (canon lift (core func $m "drop-twice")))
               (func (export "await-error") async (result string)
                 (canon lift (core func $m "await-error") async (memory (core memory $mem "mem"))))
+              (func (export "stream-errors") async (result string)
+                (canon lift (core func $m "stream-errors") async (memory (core memory $mem "mem"))))
               (func (export "send-error") async (result u32) (canon lift (core func $m "send-error") async))
             )
             """;
@@ -142,6 +167,9 @@ class ErrorContextTest {
     ComponentHostFunction<Void> putError = (s, a) -> {
         throw new AssertionError("put-error not expected");
     };
+    ComponentHostFunction<Void> getErrors = (s, a) -> {
+        throw new AssertionError("get-errors not expected");
+    };
 
     ComponentInstance instantiate() {
         var model = ComponentTextParser.parse(GUEST);
@@ -151,7 +179,9 @@ class ErrorContextTest {
                 .defineFunction("get-error", ComponentFuncType.of(List.of(), FUTURE_OF_ERROR),
                         (s, a) -> getError.call(s, a))
                 .defineFunction("put-error", ComponentFuncType.of(List.of(new ComponentFuncType.Param("f",
-                        FUTURE_OF_ERROR)), null), (s, a) -> putError.call(s, a));
+                        FUTURE_OF_ERROR)), null), (s, a) -> putError.call(s, a))
+                .defineFunction("get-errors", ComponentFuncType.of(List.of(), new ValueType.StreamType(
+                        Optional.of(ValueType.ERROR_CONTEXT))), (s, a) -> getErrors.call(s, a));
         return linker.instantiate(store, Component.fromModel(engine, model));
     }
 
@@ -196,6 +226,18 @@ class ErrorContextTest {
         ComponentInstance i = instantiate();
         assertThat(i.getFunc("await-error").orElseThrow().call())
                 .containsExactly(new ComponentValue.Str("from the host"));
+    }
+
+    @Test
+    void errorContextsTheHostWritesIntoAStreamReachTheGuest() {
+        getErrors = (s, a) -> {
+            StreamWriter w = StreamWriter.create(s, Optional.of(ValueType.ERROR_CONTEXT));
+            w.write(List.of(new ComponentValue.ErrorContext("first"), new ComponentValue.ErrorContext("second")))
+                    .whenComplete((r, e) -> w.close());
+            return List.of(w.readableEnd());
+        };
+        ComponentInstance i = instantiate();
+        assertThat(i.getFunc("stream-errors").orElseThrow().call()).containsExactly(new ComponentValue.Str("second"));
     }
 
     @Test
