@@ -207,19 +207,7 @@ class WasiSocketsP3TcpUdpTest {
     @EnumSource(value = Config.Strategy.class, names = {"INTERPRETER", "COMPILER"})
     void aGuestDroppingItsReceiveStreamMidTransferClosesTheConnection(Config.Strategy strategy) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK)) {
-            // writes until the connection fails; how much it wrote
-            CompletableFuture<IOException> serverEnd = CompletableFuture.supplyAsync(() -> {
-                byte[] chunk = new byte[64 * 1024];
-                try (Socket s = server.accept()) {
-                    OutputStream out = s.getOutputStream();
-                    for (long written = 0; written < (1L << 32); written += chunk.length) {
-                        out.write(chunk);
-                    }
-                    return null;
-                } catch (IOException e) {
-                    return e;
-                }
-            }, PEERS);
+            CompletableFuture<IOException> serverEnd = flood(server);
             WasiConfig config = WasiConfig.builder().allowTcpConnect("127.0.0.1", server.getLocalPort()).build();
             try (Guest guest = Guest.of(strategy, "tcp.wat", config)) {
                 long received = okNumber(guest.call("receive-some", ComponentValue.u16(server.getLocalPort()),
@@ -236,6 +224,54 @@ class WasiSocketsP3TcpUdpTest {
                 ComponentEventLoop.runUntilIdle(guest.instance().store());
                 assertThat(guest.wasi().state.liveResources()).as("host resources left").isZero();
             }
+        }
+    }
+
+    /** A server that writes to its first connection until that fails; the failure (null if it never failed). */
+    private static CompletableFuture<IOException> flood(ServerSocket server) {
+        return CompletableFuture.supplyAsync(() -> {
+            byte[] chunk = new byte[64 * 1024];
+            try (Socket s = server.accept()) {
+                OutputStream out = s.getOutputStream();
+                for (long written = 0; written < (1L << 32); written += chunk.length) {
+                    out.write(chunk);
+                }
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        }, PEERS);
+    }
+
+    /** How many live threads (virtual ones included) have the name {@code name}, from a thread dump. */
+    private static long threadsNamed(String name) throws IOException {
+        java.nio.file.Path dump = java.nio.file.Files.createTempDirectory("threads").resolve("dump.txt");
+        try {
+            java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            return java.nio.file.Files.readAllLines(dump).stream().filter(l -> l.contains("\"" + name + "\"")).count();
+        } finally {
+            java.nio.file.Files.deleteIfExists(dump);
+            java.nio.file.Files.deleteIfExists(dump.getParent());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Config.Strategy.class, names = {"INTERPRETER", "COMPILER"})
+    void closingTheGuestsContextClosesItsConnectionsAndEndsItsPumps(Config.Strategy strategy) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK)) {
+            CompletableFuture<IOException> serverEnd = flood(server);
+            WasiConfig config = WasiConfig.builder().allowTcpConnect("127.0.0.1", server.getLocalPort()).build();
+            // the guest starts receiving, drops everything at once and returns: nothing runs its event loop again
+            try (Guest guest = Guest.of(strategy, "tcp.wat", config)) {
+                okNumber(guest.call("receive-some", ComponentValue.u16(server.getLocalPort()), ComponentValue.u32(0)));
+            }
+            assertThat(serverEnd.get(60, TimeUnit.SECONDS)).as("the server's write failed").isNotNull();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (threadsNamed("basalt-wasi-p3-receive") > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(threadsNamed("basalt-wasi-p3-receive")).as("receive pumps left").isZero();
         }
     }
 

@@ -250,8 +250,9 @@ final class SocketResources {
      */
     static final class ChannelHold extends Res {
         private final Shared shared;
-        private final java.util.concurrent.atomic.AtomicBoolean released =
-                new java.util.concurrent.atomic.AtomicBoolean();
+        /** Completes when the hold is released: the task ended, or the guest's state closed. */
+        private final java.util.concurrent.CompletableFuture<Void> released =
+                new java.util.concurrent.CompletableFuture<>();
 
         private ChannelHold(Shared shared) {
             this.shared = shared.hold();
@@ -269,9 +270,19 @@ final class SocketResources {
             HostResources.drop(rep);
         }
 
+        /**
+         * The outcome of {@code copy} (a stream copy, which completes only when the store's event loop runs), or null
+         * if the hold was released first: the guest's state closed, nobody will run the loop again, and the task
+         * must end rather than stay parked.
+         */
+        <V> V await(java.util.concurrent.CompletableFuture<V> copy) {
+            java.util.concurrent.CompletableFuture.anyOf(copy, released).join();
+            return copy.isDone() ? copy.join() : null;
+        }
+
         @Override
         void close() throws IOException {
-            if (released.compareAndSet(false, true)) {
+            if (released.complete(null)) {
                 shared.release();
             }
         }

@@ -61,7 +61,8 @@ import java.util.concurrent.Executors;
  * it stops the copy; the peer closing ends the stream). Each may be called once per socket.
  * </ul>
  * Streams outlive the socket handle (the WIT's shared ownership): each pump holds the channel
- * ({@link ChannelHold}) until it ends; the guest's state closes whatever is left. An accepted connection beyond
+ * ({@link ChannelHold}) until it ends; the guest's state closes whatever is left, and its pumps then end (a copy
+ * they wait for would only complete when the store's event loop runs again). An accepted connection beyond
  * the guest's socket limit is closed at once.
  */
 public final class SocketsHostP3 {
@@ -241,11 +242,11 @@ public final class SocketsHostP3 {
                         continue;
                     }
                     ComponentValue own = p2.own(s, "tcp-socket", accepted);
-                    CopyResult r = connections.write(List.of(own)).join();
-                    if (r.count() == 0) {
+                    CopyResult r = hold.await(connections.write(List.of(own)));
+                    if (r == null || r.count() == 0) {
                         HostResources.drop(((ComponentValue.Own) own).handle().rep());
                     }
-                    if (r.status() != CopyResult.Status.COMPLETED) {
+                    if (r == null || r.status() != CopyResult.Status.COMPLETED) {
                         break;
                     }
                 }
@@ -281,7 +282,10 @@ public final class SocketsHostP3 {
             ComponentValue outcome = net(() -> {
                 try {
                     while (true) {
-                        CopyResult r = data.read(CHUNK).join();
+                        CopyResult r = hold.await(data.read(CHUNK));
+                        if (r == null) {
+                            return null; // the guest's state closed (and with it the connection)
+                        }
                         ByteBuffer buf = ByteBuffer.wrap(r.bytes());
                         while (buf.hasRemaining()) {
                             ch.write(buf);
@@ -333,7 +337,10 @@ public final class SocketsHostP3 {
                         if (n < 0) {
                             break;
                         }
-                        CopyResult r = data.writeAll(Arrays.copyOf(buf.array(), n)).join();
+                        CopyResult r = hold.await(data.writeAll(Arrays.copyOf(buf.array(), n)));
+                        if (r == null) {
+                            break; // the guest's state closed (and with it the connection)
+                        }
                         if (r.status() != CopyResult.Status.COMPLETED) {
                             ch.shutdownInput(); // nobody reads any more
                             break;
