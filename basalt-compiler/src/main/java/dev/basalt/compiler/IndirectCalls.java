@@ -159,11 +159,12 @@ final class IndirectCalls implements Opcodes {
      */
     static byte[] dispatchClass(ModuleCompiler shape, Shared shared, String className) {
         ModuleCompiler mc = new ModuleCompiler(shape, className, new int[0], shape.owners);
-        ClassWriter cw = ModuleCompiler.classWriter();
+        ClassWriter writer = ModuleCompiler.classWriter();
+        ClassVisitor cw = mc.withHelperCopies(writer);
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, className, null, "java/lang/Object", null);
         new IndirectCalls(mc, shared).emitOwnDispatchers(cw);
         cw.visitEnd();
-        return cw.toByteArray();
+        return writer.toByteArray();
     }
 
     /**

@@ -68,7 +68,8 @@ public final class JvmCompiler implements ExecutionEngine {
      * file, so its functions are spread over classes of about {@link #PART_INSTRUCTIONS} instructions each, named
      * {@code baseName}, {@code baseName_1}, ...; calls between them are direct {@code invokestatic}s, and typed
      * indirect calls of all of them go through the dispatchers of more classes, {@code baseName_dispatch}, ...,
-     * which define no function (parts without members; see {@link IndirectCalls.Shared}).
+     * which define no function (parts without members; see {@link IndirectCalls.Shared}). The module's copies of
+     * the runtime helpers its code calls ({@link HelperCopies}) come last, also parts without members.
      */
     static List<Part> generateParts(WasmModule module, String baseName) {
         return generateParts(module, baseName, PART_INSTRUCTIONS);
@@ -93,10 +94,14 @@ public final class JvmCompiler implements ExecutionEngine {
                 IndirectCalls.Shared dispatch = groups.length > 1
                         ? new IndirectCalls.Shared(baseName + DISPATCH_CLASS_SUFFIX) : null;
                 ModuleCompiler shape = null;
+                HelperCopies helpers = new HelperCopies(baseName);
                 for (int k = 0; k < groups.length; k++) {
                     ModuleCompiler mc = shape == null ? new ModuleCompiler(module, names[k], groups[k], owners)
                             : new ModuleCompiler(shape, names[k], groups[k], owners);
-                    shape = shape == null ? mc : shape;
+                    if (shape == null) {
+                        mc.copyHelpers(helpers);
+                        shape = mc;
+                    }
                     mc.sharedDispatch = dispatch;
                     parts.add(new Part(names[k], mc.compile(), groups[k], mc.lineOffsets));
                 }
@@ -105,6 +110,9 @@ public final class JvmCompiler implements ExecutionEngine {
                         parts.add(new Part(name, IndirectCalls.dispatchClass(shape, dispatch, name), new int[0],
                                 new int[0][]));
                     }
+                }
+                for (HelperCopies.Copy copy : helpers.classes()) {
+                    parts.add(new Part(copy.className(), copy.bytes(), new int[0], new int[0][]));
                 }
                 return parts;
             } catch (ClassTooLargeException e) {
@@ -160,7 +168,8 @@ public final class JvmCompiler implements ExecutionEngine {
             int partCount = in.readInt();
             int defined = module.functions().size();
             int imported = module.importCount(ExternKind.FUNC);
-            if (partCount < 1 || partCount > 2 * Math.max(1, defined) + 1) { // parts, then dispatch classes
+            // parts, then dispatch classes, then the module's copies of the helpers
+            if (partCount < 1 || partCount > 2 * Math.max(1, defined) + 1 + HelperCopies.SOURCES.size()) {
                 throw new IllegalArgumentException("corrupt class count " + partCount);
             }
             List<Part> parts = new ArrayList<>();
@@ -224,7 +233,7 @@ public final class JvmCompiler implements ExecutionEngine {
         for (int p = 0; p < parts.size(); p++) {
             Part part = parts.get(p);
             if (part.members().length == 0) {
-                continue; // the dispatch class of a split module: no functions, no bridge
+                continue; // a split module's dispatch class or a helper copy: no functions, no bridge
             }
             Invoker invoker;
             try {

@@ -14,7 +14,8 @@ import java.util.List;
  * batches are direct {@code invokestatic}s (each batch's class loader has the previous one as parent, so the names
  * resolve); calls to functions not compiled yet go through the runtime, which runs them interpreted or, once
  * compiled, compiled. A function the compiler cannot translate is left out of the batch and stays interpreted.
- * Compile cost is that of the functions compiled: linear in their size.
+ * Compile cost is that of the functions compiled: linear in their size. The module's copies of the runtime
+ * helpers ({@link HelperCopies}) are defined with the first batch that calls them and shared by later ones.
  */
 final class JvmTier implements FunctionTier {
     private final WasmModule module;
@@ -29,6 +30,8 @@ final class JvmTier implements FunctionTier {
     private int batches;
     /** The module-wide tables every batch shares (computed once: a batch costs the size of its functions). */
     private ModuleCompiler shape;
+    /** The module's copies of the runtime helpers: each defined with the first batch that calls it. */
+    private final HelperCopies helpers;
 
     JvmTier(WasmModule module, String classPrefix) {
         this.module = module;
@@ -37,6 +40,7 @@ final class JvmTier implements FunctionTier {
         int total = imported + module.functions().size();
         this.owners = new String[total];
         this.unsupported = new boolean[total];
+        this.helpers = new HelperCopies(classPrefix);
     }
 
     @Override
@@ -62,11 +66,19 @@ final class JvmTier implements FunctionTier {
             String className = classPrefix + "T" + (++batches);
             if (shape == null) {
                 shape = new ModuleCompiler(module, classPrefix + "Shape", new int[0], null);
+                shape.copyHelpers(helpers);
             }
             ModuleCompiler mc = new ModuleCompiler(shape, className, members, owners);
             try {
                 byte[] bytes = mc.compile();
                 var loader = new JvmCompiler.GeneratedLoader(lastLoader);
+                List<HelperCopies.Copy> copies = helpers.classes();
+                for (HelperCopies.Copy copy : copies) {
+                    loader.define(copy.className().replace('/', '.'), copy.bytes());
+                }
+                if (!copies.isEmpty()) {
+                    lastLoader = loader; // later batches find the copies through it, even if this batch fails
+                }
                 Invoker invoker = JvmCompiler.instantiate(loader, className, bytes);
                 lastLoader = loader;
                 for (int k = 0; k < members.length; k++) {

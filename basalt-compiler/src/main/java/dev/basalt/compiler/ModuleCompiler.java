@@ -19,6 +19,7 @@ import dev.basalt.wasm.types.TypeSpace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodTooLargeException;
@@ -91,6 +92,8 @@ final class ModuleCompiler {
     private volatile boolean[] outsideOnly;
     /** See {@link #typeSpace()}; computed on first use, shared by the compilers of one module. */
     private TypeSpace typeSpace;
+    /** See {@link #copyHelpers}; used on {@link #root}. */
+    private HelperCopies helpers;
 
     /** The class of a whole module: every defined function, calls between them direct. */
     ModuleCompiler(WasmModule module, String className) {
@@ -293,7 +296,8 @@ final class ModuleCompiler {
     }
 
     private byte[] generate() {
-        ClassWriter cw = classWriter();
+        ClassWriter writer = classWriter();
+        ClassVisitor cw = withHelperCopies(writer);
         cw.visit(Opcodes.V21, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, className, null,
                 "java/lang/Object", new String[] {"dev/basalt/compiler/Invoker"});
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
@@ -315,7 +319,25 @@ final class ModuleCompiler {
         emitInvoker(cw, false);
         emitInvoker(cw, true);
         cw.visitEnd();
-        return cw.toByteArray();
+        return writer.toByteArray();
+    }
+
+    /**
+     * Makes the module's generated code call its own copies of the runtime helpers ({@link HelperCopies}); set once,
+     * on the compiler whose tables the module's other compilers share, before any class is generated.
+     */
+    void copyHelpers(HelperCopies copies) {
+        root.helpers = copies;
+    }
+
+    /** The module's copies of the helpers, or null when its code calls the shared ones. */
+    HelperCopies helperCopies() {
+        return root.helpers;
+    }
+
+    /** {@code cw}, with helper calls going to the module's copies when it has them. */
+    ClassVisitor withHelperCopies(ClassVisitor cw) {
+        return root.helpers != null ? root.helpers.remap(cw) : cw;
     }
 
     /** A writer for a generated class: frames computed without loading classes. */
@@ -424,7 +446,7 @@ final class ModuleCompiler {
      * more members than fit one method ({@link #bridgeChunk}) gets one static bridge {@code invoke$k} /
      * {@code invokeTail$k} per chunk of them, and the bridge itself only picks the chunk.
      */
-    private void emitInvoker(ClassWriter cw, boolean tail) {
+    private void emitInvoker(ClassVisitor cw, boolean tail) {
         int count = members.length;
         int chunkSize = bridgeChunk();
         String name = tail ? "invokeTail" : "invoke";

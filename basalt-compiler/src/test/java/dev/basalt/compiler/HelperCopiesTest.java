@@ -1,0 +1,327 @@
+package dev.basalt.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.basalt.Config;
+import dev.basalt.Engine;
+import dev.basalt.FuncType;
+import dev.basalt.Instance;
+import dev.basalt.Linker;
+import dev.basalt.Module;
+import dev.basalt.Store;
+import dev.basalt.Trap;
+import dev.basalt.TrapKind;
+import dev.basalt.Val;
+import dev.basalt.wasm.text.WatParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Member;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Each compiled module calls its own copies of the runtime helpers ({@link HelperCopies}), so HotSpot profiles them
+ * per module: the copies are really called (two modules, two sets of classes, neither the shared one), they are the
+ * originals bytecode for bytecode, and every method that may be copied uses only what another package may use.
+ */
+class HelperCopiesTest {
+    private static final Engine COMPILER = Engine.create(Config.builder().strategy(Config.Strategy.COMPILER).build());
+
+    /** A loop over memory (fuel checkpoint, checked loads and stores) that calls an import on the way out. */
+    private static final String WAT = """
+            (module
+              (import "host" "probe" (func $probe))
+              (memory 1)
+              (func (export "sum") (param $n i32) (result i32)
+                (local $i i32) (local $s i32)
+                (loop $l
+                  (i32.store (i32.mul (local.get $i) (i32.const 4)) (local.get $i))
+                  (local.set $s (i32.add (local.get $s)
+                    (i32.load (i32.mul (local.get $i) (i32.const 4)))))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+                (call $probe)
+                (local.get $s))
+              (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))
+            """;
+
+    private static Instance instantiate(List<Class<?>> probed) {
+        Store<Void> store = Store.create(COMPILER);
+        Linker<Void> linker = Linker.create(COMPILER);
+        linker.defineHostFunction("host", "probe", FuncType.of(List.of(), List.of()), (caller, args) -> {
+            // The import is called through Support.callFunction: the frame says whose copy ran.
+            StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).forEach(f -> {
+                if (f.getClassName().endsWith("$Support") && f.getMethodName().equals("callFunction")) {
+                    probed.add(f.getDeclaringClass());
+                }
+            });
+            return new Val[0];
+        });
+        return linker.instantiate(store, Module.fromWat(COMPILER, WAT));
+    }
+
+    @Test
+    void eachModuleCallsItsOwnCopies() {
+        List<Class<?>> probed = new ArrayList<>();
+        Instance first = instantiate(probed);
+        Instance second = instantiate(probed);
+        assertThat(first.getFunc("sum").orElseThrow().callI32(100)).isEqualTo(4950);
+        assertThat(second.getFunc("sum").orElseThrow().callI32(10)).isEqualTo(45);
+        assertThat(probed).hasSize(2);
+        assertThat(probed.get(0)).isNotSameAs(probed.get(1)).isNotSameAs(Support.class);
+        assertThat(probed.get(0).getClassLoader()).isNotSameAs(probed.get(1).getClassLoader())
+                .isNotSameAs(Support.class.getClassLoader());
+        // A trap raised in a copy is the same trap.
+        Trap trap = catchThrowableOfType(Trap.class, () -> first.getFunc("load").orElseThrow().callI32(65_533));
+        assertThat(trap.kind()).isEqualTo(TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS);
+    }
+
+    @Test
+    void generatedCodeCallsOnlyCopiesWhichAreTheOriginalsBytecode() throws IOException {
+        List<JvmCompiler.Part> parts = JvmCompiler.generateParts(WatParser.parseModule(WAT), "dev/basalt/compiler/gen/T");
+        Map<String, byte[]> byName = new HashMap<>();
+        parts.forEach(p -> byName.put(p.className(), p.bytes()));
+        assertThat(byName).containsKeys("dev/basalt/compiler/gen/T$MemorySupport", "dev/basalt/compiler/gen/T$Support");
+        List<String> sharedCalls = new ArrayList<>();
+        List<String> copyCalls = new ArrayList<>();
+        new ClassReader(byName.get("dev/basalt/compiler/gen/T")).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String method, String d, boolean itf) {
+                        if (HelperCopies.SOURCES.stream().anyMatch(c -> Type.getInternalName(c).equals(owner))) {
+                            sharedCalls.add(owner + "." + method);
+                        } else if (owner.startsWith("dev/basalt/compiler/gen/T$")) {
+                            copyCalls.add(owner + "." + method);
+                        }
+                    }
+                };
+            }
+        }, 0);
+        assertThat(sharedCalls).isEmpty();
+        assertThat(copyCalls).contains("dev/basalt/compiler/gen/T$Support.charge",
+                "dev/basalt/compiler/gen/T$Support.callFunction");
+        for (JvmCompiler.Part part : parts) {
+            String name = part.className();
+            if (!name.contains("$")) {
+                continue;
+            }
+            Class<?> source = HelperCopies.SOURCES.stream()
+                    .filter(c -> name.endsWith("$" + c.getSimpleName())).findFirst().orElseThrow();
+            Map<String, List<String>> copied = instructions(part.bytes(), name);
+            Map<String, List<String>> original = instructions(classBytes(source), Type.getInternalName(source));
+            assertThat(copied).isNotEmpty();
+            copied.forEach((method, code) -> assertThat(code).as(name + "." + method).isEqualTo(original.get(method)));
+        }
+    }
+
+    /**
+     * Per method: its instructions as text, references to {@code self} written as "SELF" (so a copy compares equal
+     * to its original).
+     */
+    private static Map<String, List<String>> instructions(byte[] bytes, String self) {
+        Map<String, List<String>> out = new HashMap<>();
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] exceptions) {
+                List<String> code = new ArrayList<>();
+                out.put(name + desc, code);
+                return new MethodVisitor(Opcodes.ASM9) {
+                    private String own(String owner) {
+                        return owner.equals(self) ? "SELF" : owner;
+                    }
+
+                    @Override
+                    public void visitInsn(int opcode) {
+                        code.add("insn " + opcode);
+                    }
+
+                    @Override
+                    public void visitIntInsn(int opcode, int operand) {
+                        code.add("int " + opcode + " " + operand);
+                    }
+
+                    @Override
+                    public void visitVarInsn(int opcode, int var) {
+                        code.add("var " + opcode + " " + var);
+                    }
+
+                    @Override
+                    public void visitTypeInsn(int opcode, String type) {
+                        code.add("type " + opcode + " " + own(type));
+                    }
+
+                    @Override
+                    public void visitFieldInsn(int opcode, String owner, String name, String d) {
+                        code.add("field " + opcode + " " + own(owner) + "." + name + d);
+                    }
+
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String name, String d, boolean itf) {
+                        code.add("method " + opcode + " " + own(owner) + "." + name + d);
+                    }
+
+                    @Override
+                    public void visitJumpInsn(int opcode, Label label) {
+                        code.add("jump " + opcode);
+                    }
+
+                    @Override
+                    public void visitLdcInsn(Object value) {
+                        code.add("ldc " + value);
+                    }
+
+                    @Override
+                    public void visitIincInsn(int var, int increment) {
+                        code.add("iinc " + var + " " + increment);
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return out;
+    }
+
+    private static byte[] classBytes(Class<?> c) throws IOException {
+        try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * A copy lives in another package and class loader than its source: every method that may be copied must use
+     * only public classes and public members outside its own class (else the copy fails to link, or only when a
+     * rare path runs). A helper that needs a package-private member belongs in {@link HelperCopies#SHARED_ONLY}.
+     */
+    @Test
+    void everyCopyableMethodUsesOnlyPublicMembersOutsideItsClass() throws IOException {
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (Class<?> source : HelperCopies.SOURCES) {
+            String self = Type.getInternalName(source);
+            List<String> methods = new ArrayList<>();
+            new ClassReader(classBytes(source)).accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String desc, String sig,
+                                                 String[] exceptions) {
+                    if (HelperCopies.SHARED_ONLY.contains(self + "." + name)) {
+                        return null;
+                    }
+                    methods.add(name);
+                    String where = self + "." + name + desc + ": ";
+                    return new MethodVisitor(Opcodes.ASM9) {
+                        @Override
+                        public void visitTypeInsn(int opcode, String type) {
+                            checkType(type, where);
+                        }
+
+                        @Override
+                        public void visitFieldInsn(int opcode, String owner, String field, String d) {
+                            if (!owner.equals(self)) {
+                                Class<?> c = checkType(owner, where);
+                                if (c != null && !isPublic(field(c, field))) {
+                                    problems.add(where + "field " + owner + "." + field);
+                                }
+                            }
+                        }
+
+                        @Override
+                        public void visitMethodInsn(int opcode, String owner, String method, String d, boolean itf) {
+                            if (!owner.equals(self) && !owner.startsWith("[")) {
+                                Class<?> c = checkType(owner, where);
+                                if (c != null && !isPublic(method(c, method, d))) {
+                                    problems.add(where + "method " + owner + "." + method + d);
+                                }
+                            }
+                        }
+
+                        @Override
+                        public void visitInvokeDynamicInsn(String n, String d, Handle bsm, Object... args) {
+                            for (Object arg : args) {
+                                if (arg instanceof Handle h && !h.getOwner().equals(self)) {
+                                    Class<?> c = checkType(h.getOwner(), where);
+                                    if (c != null && !isPublic(method(c, h.getName(), h.getDesc()))) {
+                                        problems.add(where + "handle " + h);
+                                    }
+                                }
+                            }
+                        }
+
+                        private Class<?> checkType(String internalName, String where) {
+                            Type t = Type.getObjectType(internalName);
+                            while (t.getSort() == Type.ARRAY) {
+                                t = t.getElementType();
+                            }
+                            if (t.getSort() != Type.OBJECT || t.getInternalName().equals(self)) {
+                                return null;
+                            }
+                            try {
+                                Class<?> c = Class.forName(t.getClassName(), false, source.getClassLoader());
+                                for (Class<?> k = c; k != null; k = k.getEnclosingClass()) {
+                                    if (!Modifier.isPublic(k.getModifiers())) {
+                                        problems.add(where + "type " + t.getClassName() + " is not public");
+                                    }
+                                }
+                                return c;
+                            } catch (ClassNotFoundException e) {
+                                problems.add(where + "type " + t.getClassName() + " not found");
+                                return null;
+                            }
+                        }
+                    };
+                }
+            }, 0);
+            checked += methods.size();
+        }
+        assertThat(problems).isEmpty();
+        assertThat(checked).as("methods checked").isGreaterThan(100);
+    }
+
+    private static boolean isPublic(Optional<? extends Member> m) {
+        return m.isPresent() && Modifier.isPublic(m.get().getModifiers());
+    }
+
+    private static Optional<java.lang.reflect.Field> field(Class<?> c, String name) {
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            Optional<java.lang.reflect.Field> f = Arrays.stream(k.getDeclaredFields())
+                    .filter(x -> x.getName().equals(name)).findFirst();
+            if (f.isPresent()) {
+                return f;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<? extends Member> method(Class<?> c, String name, String desc) {
+        if (c == java.lang.invoke.VarHandle.class || c == java.lang.invoke.MethodHandle.class) {
+            // Signature-polymorphic (VarHandle.get, MethodHandle.invokeExact): the call site's descriptor is its own.
+            return Arrays.stream(c.getMethods()).filter(m -> m.getName().equals(name) && m.isVarArgs()).findFirst();
+        }
+        List<Class<?>> types = new ArrayList<>();
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            types.add(k);
+            types.addAll(Arrays.asList(k.getInterfaces()));
+        }
+        return types.stream().flatMap(k -> Stream.concat(Arrays.stream(k.getDeclaredMethods()),
+                        Arrays.stream(k.getDeclaredConstructors())))
+                .filter(m -> (m instanceof java.lang.reflect.Constructor<?> ? "<init>" : m.getName()).equals(name)
+                        && desc.equals(m instanceof java.lang.reflect.Method x ? Type.getMethodDescriptor(x)
+                        : Type.getConstructorDescriptor((java.lang.reflect.Constructor<?>) m)))
+                .findFirst();
+    }
+}
