@@ -16,14 +16,16 @@ import java.util.function.Function;
  *
  * <pre>java -jar basalt-bench/target/basalt-bench.jar [--warmup N] [--iterations N] [--slow-warmup N]
  *     [--slow-iterations N] [--jit-warmup N] [--cold-runs N] [--only a,b] [--runtimes x,y] [--native-dir DIR]
- *     [--node PATH] [--graalvm-dir DIR]</pre>
+ *     [--node PATH] [--graalvm-dir DIR] [--fork | --no-fork]</pre>
  *
  * Runtimes: {@code native} (the same C, clang -O2), {@code v8} (node), {@code basalt-compiler},
  * {@code basalt-compiler-cold} (a fresh JVM per run), {@code basalt-auto} (tiering), {@code basalt-interp},
  * {@code endive-compiler}, {@code endive-interp}, {@code graalwasm-jit} (Truffle's optimizing runtime, a fresh JVM per workload) and, only
  * when asked for, {@code graalwasm} (Truffle's fallback interpreter). Interpreters get the slow warm-up and
  * iteration counts, {@code graalwasm-jit} the JIT warm-up count. Each call of {@code run} gets a fresh instance; run times exclude
- * instantiation, which is its own column.
+ * instantiation, which is its own column. The runtimes that run in a JVM (Basalt's and Endive's) are measured in a
+ * fresh JVM per workload ({@link ForkedRun}; {@code --no-fork} measures them all in this JVM, one after another,
+ * where each workload's figure then depends on what ran before it).
  */
 public final class BenchMain {
     /** Issue 4's table, in this order, when {@code --runtimes} is not given. */
@@ -32,6 +34,18 @@ public final class BenchMain {
     /** Every runtime {@code --runtimes} accepts: the defaults and GraalWasm on Truffle's fallback runtime. */
     static final List<String> ALL_RUNTIMES = List.of("native", "v8", "basalt-compiler", "basalt-compiler-cold",
             "basalt-auto", "basalt-interp", "endive-compiler", "endive-interp", "graalwasm-jit", "graalwasm");
+
+    /** A runtime that runs in this JVM, by its column name. */
+    static JvmRunner inProcessRunner(String name) {
+        return switch (name) {
+            case "basalt-compiler" -> new BasaltCompilerRunner();
+            case "basalt-auto" -> new BasaltAutoRunner();
+            case "basalt-interp" -> new BasaltInterpreterRunner();
+            case "endive-compiler" -> new EndiveCompilerRunner();
+            case "endive-interp" -> new EndiveInterpreterRunner();
+            default -> throw new IllegalArgumentException("not an in-process runtime: " + name);
+        };
+    }
 
     public static void main(String[] args) {
         int warmup = 5;
@@ -45,6 +59,7 @@ public final class BenchMain {
         Path graalvm = GraalWasmRunner.defaultGraalvmDir();
         Path nativeDir = Path.of("basalt-bench", "target", "native");
         String node = "node";
+        boolean fork = true;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -59,6 +74,8 @@ public final class BenchMain {
                     case "--native-dir" -> nativeDir = Path.of(args[++i]);
                     case "--node" -> node = args[++i];
                     case "--graalvm-dir" -> graalvm = Path.of(args[++i]);
+                    case "--fork" -> fork = true;
+                    case "--no-fork" -> fork = false;
                     default -> throw new IllegalArgumentException(args[i]);
                 }
             }
@@ -69,7 +86,8 @@ public final class BenchMain {
         } catch (RuntimeException e) {
             System.err.println("usage: basalt-bench [--warmup N] [--iterations N] [--slow-warmup N] "
                     + "[--slow-iterations N] [--jit-warmup N] [--cold-runs N] [--only w1,w2] [--runtimes "
-                    + String.join(",", ALL_RUNTIMES) + "] [--native-dir DIR] [--node PATH] [--graalvm-dir DIR]");
+                    + String.join(",", ALL_RUNTIMES) + "] [--native-dir DIR] [--node PATH] [--graalvm-dir DIR] "
+                    + "[--fork | --no-fork]");
             System.exit(2);
             return;
         }
@@ -78,12 +96,9 @@ public final class BenchMain {
             runners.add(switch (r) {
                 case "native" -> new NativeRunner(nativeDir);
                 case "v8" -> new NodeRunner(node);
-                case "basalt-compiler" -> new BasaltCompilerRunner();
+                case "basalt-compiler", "basalt-auto", "basalt-interp", "endive-compiler", "endive-interp" ->
+                        fork ? new ForkedRun(inProcessRunner(r)) : inProcessRunner(r);
                 case "basalt-compiler-cold" -> new ColdRun(coldRuns);
-                case "basalt-auto" -> new BasaltAutoRunner();
-                case "basalt-interp" -> new BasaltInterpreterRunner();
-                case "endive-compiler" -> new EndiveCompilerRunner();
-                case "endive-interp" -> new EndiveInterpreterRunner();
                 case "graalwasm-jit" -> new GraalWasmRunner(true, graalvm);
                 case "graalwasm" -> new GraalWasmRunner(false, graalvm);
                 default -> {
@@ -98,6 +113,8 @@ public final class BenchMain {
                 System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
                 NodeRunner.version(node).orElse("absent"), warmup, iterations, slowWarmup, slowIterations, jitWarmup,
                 iterations, coldRuns);
+        System.out.println(fork ? "Basalt's and Endive's runtimes: a fresh JVM per workload (--fork)"
+                : "Basalt's and Endive's runtimes: all in this JVM, one after another (--no-fork)");
         System.out.println("started " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 + ", load average " + loadAverage());
         long start = System.nanoTime();

@@ -49,11 +49,15 @@ final class HelperCopies {
             SimdSupport.class, NumericOps.class, SimdOps.class);
 
     /**
-     * Methods of the source classes that stay shared: they use package-private members of their package (the copy
-     * lives in another package), or they are a bootstrap method referenced by a constant, not called.
+     * Methods of the source classes that stay shared: the calls out of compiled code through the runtime (the
+     * backtrace walk, {@code StoreState}, recognises their frames, {@code Support.invokeAtRoom} and
+     * {@code trampoline}, by class name; the trampoline also uses package-private members, which a copy in another
+     * package cannot), and the {@code intTable} bootstrap method, which a constant names rather than a call.
      */
     static final Set<String> SHARED_ONLY = Set.of(
-            "dev/basalt/compiler/Support.trampoline", "dev/basalt/compiler/Support.intTable");
+            "dev/basalt/compiler/Support.trampoline", "dev/basalt/compiler/Support.intTable",
+            "dev/basalt/compiler/Support.callFunction", "dev/basalt/compiler/Support.callInstance",
+            "dev/basalt/compiler/Support.invokeAtRoom", "dev/basalt/compiler/Support.invoke");
 
     private static final Map<String, Source> BY_NAME = new HashMap<>();
 
@@ -192,8 +196,28 @@ final class HelperCopies {
             return out;
         }
 
+        /**
+         * Written copies by method set, under a placeholder name: most modules call the same helpers, and renaming a
+         * written class (one constant) costs an array copy, where writing it again costs a parse of the source.
+         */
+        private final Map<Set<String>, byte[]> templates = new java.util.concurrent.ConcurrentHashMap<>();
+
         /** A class {@code copyName} with {@code methods} of this one (and all its static fields), self-references renamed. */
         byte[] copy(String copyName, Set<String> methods) {
+            String placeholder = PLACEHOLDER_PACKAGE + name.substring(name.lastIndexOf('/') + 1);
+            byte[] template = templates.get(methods);
+            if (template == null) {
+                template = write(placeholder, methods);
+                if (templates.size() < MAX_TEMPLATES) {
+                    templates.put(Set.copyOf(methods), template);
+                }
+            }
+            byte[] renamed = ClassNames.rename(template, placeholder, copyName);
+            return renamed != null ? renamed : write(copyName, methods);
+        }
+
+        /** Writes the copy: the class file of this one, with only {@code methods}, renamed to {@code copyName}. */
+        private byte[] write(String copyName, Set<String> methods) {
             ClassWriter cw = new ClassWriter(0); // frames and max stack are the original's: the code is unchanged
             new ClassReader(parsed().bytes).accept(new ClassVisitor(Opcodes.ASM9, cw) {
                 @Override
@@ -274,6 +298,11 @@ final class HelperCopies {
             return cw.toByteArray();
         }
     }
+
+    /** The package of the written-once templates of copies (never defined under that name). */
+    private static final String PLACEHOLDER_PACKAGE = "dev/basalt/compiler/gen/$helper$/";
+    /** Templates kept per source class: the method sets modules use are few; a module with an unusual one pays a write. */
+    private static final int MAX_TEMPLATES = 64;
 
     /** What a method of a source class refers to in its own class. */
     private record MethodInfo(Set<String> calls, boolean usesFields) {
