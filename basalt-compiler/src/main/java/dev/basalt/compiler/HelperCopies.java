@@ -1,7 +1,5 @@
 package dev.basalt.compiler;
 
-import dev.basalt.internal.ops.NumericOps;
-import dev.basalt.internal.ops.SimdOps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -22,7 +20,7 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * Per-module copies of the static helpers that generated code calls ({@link MemorySupport}'s accessors,
- * {@link Support#charge}, {@link Support#room}, {@link NumericOps}, {@link SimdOps}, ...), so that each module's code
+ * {@link Support#charge}, {@link Support#room}, the runtime's {@code NumericOps} and {@code SimdOps}, ...), so that each module's code
  * calls methods of its own and HotSpot keeps one profile per module.
  *
  * <p>Why: HotSpot profiles a method once (branch and type profiles, the call sites' receiver types, uncommon traps
@@ -39,14 +37,20 @@ import org.objectweb.asm.Opcodes;
  * class file, so copies keep the originals' size (MemoryHelpersTest's rules about C1's inline limit hold for them)
  * and behaviour. Only methods of a source class that every class may call are copied: their bytecode names only
  * public members outside their own class (HelperCopiesTest checks that for every method not in
- * {@link #SHARED_ONLY}). The copies live in the module's class loader and go away with it.
+ * {@link #SHARED_ONLY}). The copies live in the module's class loader and go away with it. The first module in the
+ * JVM to call a source class calls the shared class itself ({@link #callsShared}), so one module alone (a cold
+ * start) costs nothing more.
  *
  * <p>One instance per module, shared by its parts (and tiering batches); not thread-safe (one compile thread).
  */
 final class HelperCopies {
-    /** The helper classes that modules get copies of. */
-    static final List<Class<?>> SOURCES = List.of(MemorySupport.class, Support.class, DispatchSupport.class,
-            SimdSupport.class, NumericOps.class, SimdOps.class);
+    /**
+     * The helper classes that modules get copies of (internal names: naming them as classes would load SimdOps'
+     * 50 KB in every JVM that compiles a module).
+     */
+    static final List<String> SOURCES = List.of("dev/basalt/compiler/MemorySupport", "dev/basalt/compiler/Support",
+            "dev/basalt/compiler/DispatchSupport", "dev/basalt/compiler/SimdSupport",
+            "dev/basalt/internal/ops/NumericOps", "dev/basalt/internal/ops/SimdOps");
 
     /**
      * Methods of the source classes that stay shared: the calls out of compiled code through the runtime (the
@@ -62,13 +66,17 @@ final class HelperCopies {
     private static final Map<String, Source> BY_NAME = new HashMap<>();
 
     static {
-        for (Class<?> c : SOURCES) {
-            String name = c.getName().replace('.', '/');
-            BY_NAME.put(name, new Source(c, name));
+        for (String name : SOURCES) {
+            BY_NAME.put(name, new Source(name));
         }
     }
 
+    /** Source classes (internal names) that some module calls directly, see {@link #callsShared}. */
+    private static final Set<String> CLAIMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final String prefix;
+    /** Per source class this module calls: whether it calls the shared class (it claimed it) or its copy. */
+    private final Map<String, Boolean> callsShared = new HashMap<>();
     /** Per source class (internal name): the methods ({@code name + desc}) the module's code calls, in order. */
     private final Map<String, Set<String>> used = new LinkedHashMap<>();
     /** Copies already written, per source class: the methods each has (a tiering batch may need more). */
@@ -97,7 +105,9 @@ final class HelperCopies {
                         exceptions)) {
                     @Override
                     public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
-                        if (opcode == Opcodes.INVOKESTATIC && copied(owner, method, desc)) {
+                        if (opcode == Opcodes.INVOKESTATIC && BY_NAME.containsKey(owner)
+                                && !SHARED_ONLY.contains(owner + "." + method) && !callsShared(owner)
+                                && BY_NAME.get(owner).available()) {
                             Set<String> copy = written.get(owner);
                             if (copy != null && !copy.contains(method + desc)) {
                                 // A tiering batch calls a method that the module's copy, written for an earlier
@@ -115,9 +125,15 @@ final class HelperCopies {
         };
     }
 
-    private static boolean copied(String owner, String method, String desc) {
-        Source source = BY_NAME.get(owner);
-        return source != null && source.available() && !SHARED_ONLY.contains(owner + "." + method);
+    /**
+     * Whether this module calls source class {@code owner}'s shared methods rather than a copy: the first module in
+     * the JVM that calls a source class does (it claims the class), every later one gets a copy. No two compiled
+     * modules then share a helper, and a JVM that runs one module (a command, a cold start) writes no copy: in a
+     * fresh JVM, writing the first copies (reading the helpers' class files with code the JVM has not compiled yet)
+     * cost about 40 ms.
+     */
+    private boolean callsShared(String owner) {
+        return callsShared.computeIfAbsent(owner, CLAIMED::add);
     }
 
     /**
@@ -148,12 +164,10 @@ final class HelperCopies {
      * calls and whether it reads the class's static fields.
      */
     private static final class Source {
-        private final Class<?> type;
         private final String name;
         private volatile Parsed parsed;
 
-        Source(Class<?> type, String name) {
-            this.type = type;
+        Source(String name) {
             this.name = name;
         }
 
@@ -166,7 +180,7 @@ final class HelperCopies {
             if (p == null) {
                 synchronized (this) {
                     if (parsed == null) {
-                        parsed = Parsed.of(type, name);
+                        parsed = Parsed.of(name);
                     }
                     p = parsed;
                 }
@@ -312,10 +326,14 @@ final class HelperCopies {
     private record Parsed(byte[] bytes, Map<String, MethodInfo> methods) {
         static final Parsed ABSENT = new Parsed(new byte[0], Map.of());
 
-        /** Reads {@code type}'s class file (ABSENT if its class loader does not expose it: helpers stay shared). */
-        static Parsed of(Class<?> type, String name) {
+        /**
+         * Reads class {@code name}'s class file where the compiler's class loader finds its classes (ABSENT if it
+         * does not expose it: the helpers then stay shared).
+         */
+        static Parsed of(String name) {
             byte[] bytes;
-            try (InputStream in = type.getResourceAsStream(name.substring(name.lastIndexOf('/') + 1) + ".class")) {
+            ClassLoader loader = HelperCopies.class.getClassLoader();
+            try (InputStream in = loader == null ? null : loader.getResourceAsStream(name + ".class")) {
                 if (in == null) {
                     return ABSENT;
                 }
