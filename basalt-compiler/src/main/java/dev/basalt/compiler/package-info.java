@@ -14,6 +14,8 @@
  * of their own, so HotSpot compiles them by invocation count; {@code CountedLoops} picks exact counting-loop exits
  * compiled as {@code <}/{@code >} so that C2 sees counted loops. {@link dev.basalt.compiler.Support},
  * {@link dev.basalt.compiler.MemorySupport} and {@link dev.basalt.compiler.DispatchSupport} hold the run-time helpers
- * generated code calls. See the module's README for the code shape and the supported subset.
+ * generated code calls; {@code HelperCopies} gives each module its own copies of them (and of the runtime's
+ * {@code NumericOps}/{@code SimdOps}) so HotSpot profiles them per module. See the module's README for the code
+ * shape and the supported subset.
  */
 package dev.basalt.compiler;
