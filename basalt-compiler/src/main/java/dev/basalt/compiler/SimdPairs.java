@@ -73,9 +73,12 @@ final class SimdPairs implements Opcodes {
     record Replace(int bits) implements Shape {
     }
 
-    /** {@code i8x16.bitmask}, {@code v128.any_true}, {@code v128.not}, {@code v128.andnot}, {@code v128.bitselect}. */
+    /**
+     * {@code i8x16.bitmask}, {@code v128.any_true}, {@code v128.not}, {@code v128.andnot}, {@code v128.bitselect},
+     * and {@code i8x16.shuffle}, whose constant lanes become shifts and masks of the operands' halves.
+     */
     enum Special implements Shape {
-        BITMASK8, ANY_TRUE, NOT, ANDNOT, BITSELECT
+        BITMASK8, ANY_TRUE, NOT, ANDNOT, BITSELECT, SHUFFLE
     }
 
     static final Map<Opcode, Shape> SHAPES = shapes();
@@ -92,6 +95,7 @@ final class SimdPairs implements Opcodes {
         m.put(V128_BITSELECT, Special.BITSELECT);
         m.put(V128_ANY_TRUE, Special.ANY_TRUE);
         m.put(I8X16_BITMASK, Special.BITMASK8);
+        m.put(I8X16_SHUFFLE, Special.SHUFFLE);
         Object[][] lanewise = {
             {I8X16_ADD, "add8"}, {I8X16_SUB, "sub8"}, {I16X8_ADD, "add16"}, {I16X8_SUB, "sub16"},
             {I32X4_ADD, "add32"}, {I32X4_SUB, "sub32"}, {I16X8_MUL, "mul16"}, {I32X4_MUL, "mul32"},
@@ -280,6 +284,7 @@ final class SimdPairs implements Opcodes {
             }
             case Extract(int bits, boolean signed) -> extract(op, slots[0], lane, bits, signed);
             case Replace(int bits) -> replace(ModuleCompiler.jvmType(params.get(1)), slots[0], slots[1], lane, bits);
+            case Special s when s == Special.SHUFFLE -> shuffle(((Instruction.Shuffle) in).lanes(), slots);
             case Special s -> special(s, slots);
         }
         fc.nextSlot = mark;
@@ -367,6 +372,48 @@ final class SimdPairs implements Opcodes {
         }
     }
 
+    /**
+     * {@code i8x16.shuffle} with constant lanes: each result half is built from runs of consecutive result bytes
+     * that come from consecutive bytes of one operand half, each run one shift, mask and shift of that half (a
+     * byte rotation or a half swap is one or two runs; an interleave is eight single bytes).
+     */
+    private void shuffle(dev.basalt.wasm.V128 lanes, int[] slots) {
+        MethodVisitor mv = fc.mv;
+        for (int half = 0; half < 2; half++) {
+            boolean first = true;
+            int j = 0;
+            while (j < 8) {
+                int source = lanes.byteAt(half * 8 + j); // 0..31 (validated): a.lo, a.hi, b.lo, b.hi bytes
+                int word = source >> 3;
+                int from = source & 7;
+                int length = 1;
+                while (j + length < 8 && from + length < 8
+                        && lanes.byteAt(half * 8 + j + length) == source + length) {
+                    length++;
+                }
+                // (word >>> 8*from) & mask(length bytes), moved to byte j
+                mv.visitVarInsn(LLOAD, slots[word >> 1] + 2 * (word & 1));
+                if (from != 0) {
+                    mv.visitIntInsn(BIPUSH, 8 * from);
+                    mv.visitInsn(LUSHR);
+                }
+                if (from + length < 8) { // bytes above the run are still there
+                    mv.visitLdcInsn(-1L >>> (64 - 8 * length));
+                    mv.visitInsn(LAND);
+                }
+                if (j != 0) {
+                    mv.visitIntInsn(BIPUSH, 8 * j);
+                    mv.visitInsn(LSHL);
+                }
+                if (!first) {
+                    mv.visitInsn(LOR);
+                }
+                first = false;
+                j += length;
+            }
+        }
+    }
+
     private void special(Special s, int[] slots) {
         MethodVisitor mv = fc.mv;
         switch (s) {
@@ -400,6 +447,7 @@ final class SimdPairs implements Opcodes {
                     mv.visitInsn(LAND);
                 }
             }
+            case SHUFFLE -> throw new IllegalStateException("shuffle has its own method");
             case BITSELECT -> {
                 // (a & mask) | (b & ~mask)
                 for (int half = 0; half < 4; half += 2) {

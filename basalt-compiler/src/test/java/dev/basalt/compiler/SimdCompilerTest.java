@@ -217,9 +217,36 @@ class SimdCompilerTest {
     }
 
     @Test
+    void shufflePatternsOnPairsAsTheInterpreterDoes() {
+        // Runs of consecutive bytes (identity, rotations, half swaps, one operand only) and single bytes
+        // (interleaves, broadcasts, reversal): each is shifts and masks on the pair path.
+        String[] patterns = {
+            "0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15", "16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31",
+            "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", "8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7",
+            "0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23", "5 5 5 5 5 5 5 5 31 31 31 31 31 31 31 31",
+            "15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 0", "6 7 8 9 10 11 12 13 30 31 0 1 2 3 4 5",
+            "24 25 26 27 28 29 30 31 7 6 5 4 3 2 1 0"};
+        StringBuilder wat = new StringBuilder("(module\n");
+        for (int p = 0; p < patterns.length; p++) {
+            wat.append("(func (export \"s").append(p).append("\") (param v128 v128) (result v128)")
+                    .append(" local.get 0 local.get 1 i8x16.shuffle ").append(patterns[p]).append(")\n");
+        }
+        wat.append(')');
+        Instance c = CompilerTest.instantiate(COMPILER, wat.toString());
+        Instance i = CompilerTest.instantiate(INTERPRETER, wat.toString());
+        for (int p = 0; p < patterns.length; p++) {
+            for (int variant = 0; variant < VECTORS.size(); variant++) {
+                Val[] args = {VECTORS.get(variant), VECTORS.get((variant + 1) % VECTORS.size())};
+                assertThat(c.getFunc("s" + p).orElseThrow().call(args)).as("%s %s", patterns[p], Arrays.toString(args))
+                        .containsExactly(i.getFunc("s" + p).orElseThrow().call(args));
+            }
+        }
+    }
+
+    @Test
     void pairsMeetBlocksCallsAndObjectsInOneExpression() {
         // Pairs below scalars, below a block with a v128 result, under a call taking and returning v128 and
-        // under an instruction without a pair path (shuffle): each boundary turns pairs into objects in order.
+        // under an instruction without a pair path (swizzle): each boundary turns pairs into objects in order.
         String wat = """
                 (module
                   (memory 1)
@@ -241,7 +268,7 @@ class SimdCompilerTest {
                       local.tee 2
                       local.get 2
                       local.get 0
-                      i8x16.shuffle 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 0
+                      i8x16.swizzle
                       i32x4.add
                     end
                     local.set 2
@@ -256,6 +283,7 @@ class SimdCompilerTest {
                     local.get 1)
                   (data (i32.const 16) "\\01\\02\\03\\04\\05\\06\\07\\08\\f9\\fa\\fb\\fc\\fd\\fe\\ff\\80"))
                 """;
+        assertThat(SimdPairs.SHAPES).doesNotContainKey(Opcode.I8X16_SWIZZLE);
         Instance c = CompilerTest.instantiate(COMPILER, wat);
         Instance i = CompilerTest.instantiate(INTERPRETER, wat);
         for (Val.V128 v : VECTORS) {
