@@ -38,8 +38,24 @@ final class SimdPairs implements Opcodes {
     record Lanewise(String helper) implements Shape {
     }
 
-    /** Each result half is {@code a.half OP b.half} for a JVM long instruction (LAND, LOR, LXOR, LADD, LSUB). */
+    /** Each result half is {@code a.half OP b.half} for a JVM long instruction (LAND, LOR, LXOR, LADD, LSUB, LMUL). */
     record LongInsn(int opcode) implements Shape {
+    }
+
+    /** Each result half is {@code a.half OP constant} (LAND or LXOR: float abs and neg flip or clear sign bits). */
+    record LongConst(int opcode, long constant) implements Shape {
+    }
+
+    /**
+     * A one-operand form of a two-operand per-half method: {@code helper(a.half, a.half)} (abs, sqrt, rounding),
+     * {@code helper(0, a.half)} (neg as 0 - a, when {@code zeroFirst}), or {@code ~helper(a.half, b.half)} (ne as not
+     * eq, when {@code not}).
+     */
+    record Derived(String helper, boolean zeroFirst, boolean not) implements Shape {
+    }
+
+    /** Fused multiply-add: each result half {@code helper(a.half, b.half, c.half, negate)} ({@code (JJJZ)J}). */
+    record Fma(String helper, boolean negate) implements Shape {
     }
 
     /** Each result half is {@code helper(a.half)} ({@code (J)J}), or {@code helper(a.half, flag)} ({@code (JZ)J}). */
@@ -90,6 +106,34 @@ final class SimdPairs implements Opcodes {
         m.put(V128_XOR, new LongInsn(LXOR));
         m.put(I64X2_ADD, new LongInsn(LADD));
         m.put(I64X2_SUB, new LongInsn(LSUB));
+        m.put(I64X2_MUL, new LongInsn(LMUL));
+        m.put(F32X4_ABS, new LongConst(LAND, 0x7FFF_FFFF_7FFF_FFFFL));
+        m.put(F32X4_NEG, new LongConst(LXOR, 0x8000_0000_8000_0000L));
+        m.put(F64X2_ABS, new LongConst(LAND, Long.MAX_VALUE));
+        m.put(F64X2_NEG, new LongConst(LXOR, Long.MIN_VALUE));
+        Object[][] derived = {
+            {I8X16_ABS, "abs8"}, {I16X8_ABS, "abs16"}, {I32X4_ABS, "abs32"},
+            {F32X4_SQRT, "sqrtF32"}, {F32X4_CEIL, "ceilF32"}, {F32X4_FLOOR, "floorF32"}, {F32X4_TRUNC, "truncF32"},
+            {F32X4_NEAREST, "nearestF32"}, {F64X2_SQRT, "sqrtF64"}, {F64X2_CEIL, "ceilF64"},
+            {F64X2_FLOOR, "floorF64"}, {F64X2_TRUNC, "truncF64"}, {F64X2_NEAREST, "nearestF64"},
+        };
+        for (Object[] e : derived) {
+            m.put((Opcode) e[0], new Derived((String) e[1], false, false));
+        }
+        m.put(I8X16_NEG, new Derived("sub8", true, false));
+        m.put(I16X8_NEG, new Derived("sub16", true, false));
+        m.put(I32X4_NEG, new Derived("sub32", true, false));
+        m.put(I8X16_NE, new Derived("eq8", false, true));
+        m.put(I16X8_NE, new Derived("eq16", false, true));
+        m.put(I32X4_NE, new Derived("eq32", false, true));
+        m.put(F32X4_RELAXED_MADD, new Fma("fmaF32", false));
+        m.put(F32X4_RELAXED_NMADD, new Fma("fmaF32", true));
+        m.put(F64X2_RELAXED_MADD, new Fma("fmaF64", false));
+        m.put(F64X2_RELAXED_NMADD, new Fma("fmaF64", true));
+        for (Opcode select : new Opcode[] {I8X16_RELAXED_LANESELECT, I16X8_RELAXED_LANESELECT,
+                I32X4_RELAXED_LANESELECT, I64X2_RELAXED_LANESELECT}) {
+            m.put(select, Special.BITSELECT);
+        }
         m.put(V128_NOT, Special.NOT);
         m.put(V128_ANDNOT, Special.ANDNOT);
         m.put(V128_BITSELECT, Special.BITSELECT);
@@ -116,7 +160,11 @@ final class SimdPairs implements Opcodes {
             {I8X16_AVGR_U, "avgrU8"}, {I16X8_AVGR_U, "avgrU16"}, {I16X8_Q15MULR_SAT_S, "q15mulrSat16"},
             {I32X4_DOT_I16X8_S, "dot16"},
             {F32X4_ADD, "addF32"}, {F32X4_SUB, "subF32"}, {F32X4_MUL, "mulF32"}, {F32X4_DIV, "divF32"},
-            {F32X4_MIN, "minF32"}, {F32X4_MAX, "maxF32"},
+            {F32X4_MIN, "minF32"}, {F32X4_MAX, "maxF32"}, {F32X4_PMIN, "pminF32"}, {F32X4_PMAX, "pmaxF32"},
+            {F32X4_RELAXED_MIN, "minF32"}, {F32X4_RELAXED_MAX, "maxF32"}, {F32X4_NE, "neF32"},
+            {F64X2_PMIN, "pminF64"}, {F64X2_PMAX, "pmaxF64"}, {F64X2_RELAXED_MIN, "minF64"},
+            {F64X2_RELAXED_MAX, "maxF64"}, {F64X2_NE, "neF64"}, {I16X8_RELAXED_Q15MULR_S, "q15mulrSat16"},
+            {I16X8_RELAXED_DOT_I8X16_I7X16_S, "dot8"},
             {F64X2_ADD, "addF64"}, {F64X2_SUB, "subF64"}, {F64X2_MUL, "mulF64"}, {F64X2_DIV, "divF64"},
             {F64X2_MIN, "minF64"}, {F64X2_MAX, "maxF64"},
             {F32X4_EQ, "eqF32"}, {F32X4_LT, "ltF32"}, {F32X4_GT, "gtF32"}, {F32X4_LE, "leF32"}, {F32X4_GE, "geF32"},
@@ -127,6 +175,7 @@ final class SimdPairs implements Opcodes {
         }
         m.put(I8X16_POPCNT, new Unary("popcnt8", null));
         m.put(I32X4_TRUNC_SAT_F32X4_S, new Unary("truncSatS32", null));
+        m.put(I32X4_RELAXED_TRUNC_F32X4_S, new Unary("truncSatS32", null));
         m.put(I16X8_EXTADD_PAIRWISE_I8X16_S, new Unary("pairwise8", true));
         m.put(I16X8_EXTADD_PAIRWISE_I8X16_U, new Unary("pairwise8", false));
         m.put(I32X4_EXTADD_PAIRWISE_I16X8_S, new Unary("pairwise16", true));
@@ -221,6 +270,37 @@ final class SimdPairs implements Opcodes {
                     mv.visitVarInsn(LLOAD, slots[0] + half);
                     mv.visitVarInsn(LLOAD, slots[1] + half);
                     mv.visitInsn(opcode);
+                }
+            }
+            case LongConst(int opcode, long constant) -> {
+                for (int half = 0; half < 4; half += 2) {
+                    mv.visitVarInsn(LLOAD, slots[0] + half);
+                    mv.visitLdcInsn(constant);
+                    mv.visitInsn(opcode);
+                }
+            }
+            case Derived(String helper, boolean zeroFirst, boolean not) -> {
+                for (int half = 0; half < 4; half += 2) {
+                    if (zeroFirst) {
+                        mv.visitInsn(LCONST_0);
+                    } else {
+                        mv.visitVarInsn(LLOAD, slots[0] + half);
+                    }
+                    mv.visitVarInsn(LLOAD, slots[not ? 1 : 0] + half);
+                    call(helper, JJ_J);
+                    if (not) {
+                        mv.visitLdcInsn(-1L);
+                        mv.visitInsn(LXOR);
+                    }
+                }
+            }
+            case Fma(String helper, boolean negate) -> {
+                for (int half = 0; half < 4; half += 2) {
+                    mv.visitVarInsn(LLOAD, slots[0] + half);
+                    mv.visitVarInsn(LLOAD, slots[1] + half);
+                    mv.visitVarInsn(LLOAD, slots[2] + half);
+                    mv.visitInsn(negate ? ICONST_1 : ICONST_0);
+                    call(helper, "(JJJZ)J");
                 }
             }
             case Unary(String helper, Boolean flag) -> {

@@ -140,6 +140,8 @@ class SimdCompilerTest {
         for (var e : SimdPairs.SHAPES.entrySet()) {
             Class<?>[] params = switch (e.getValue()) {
                 case SimdPairs.Lanewise l -> new Class<?>[] {long.class, long.class};
+                case SimdPairs.Derived d -> new Class<?>[] {long.class, long.class};
+                case SimdPairs.Fma f -> new Class<?>[] {long.class, long.class, long.class, boolean.class};
                 case SimdPairs.Unary u -> u.flag() == null ? new Class<?>[] {long.class}
                         : new Class<?>[] {long.class, boolean.class};
                 case SimdPairs.Shift s -> s.helper() == null ? null : new Class<?>[] {long.class, int.class};
@@ -154,6 +156,8 @@ class SimdCompilerTest {
             }
             String helper = switch (e.getValue()) {
                 case SimdPairs.Lanewise l -> l.helper();
+                case SimdPairs.Derived d -> d.helper();
+                case SimdPairs.Fma f -> f.helper();
                 case SimdPairs.Unary u -> u.helper();
                 case SimdPairs.Shift s -> s.helper();
                 case SimdPairs.Extend x -> x.helper();

@@ -384,7 +384,7 @@ public final class SimdOps {
     // ================================================================== lane-wise helpers (generated shape)
     // One small method per operation and lane width, so that HotSpot inlines each into its caller.
 
-    private static long abs8(long x, long y) {
+    public static long abs8(long x, long y) {
         long r = 0;
         for (int s = 0; s < 64; s += 8) {
             int a = (byte) (x >>> s);
@@ -485,7 +485,7 @@ public final class SimdOps {
         return diff & ~((borrows >>> 7) * 0xFF);
     }
 
-    private static long abs16(long x, long y) {
+    public static long abs16(long x, long y) {
         long r = 0;
         for (int s = 0; s < 64; s += 16) {
             int a = (short) (x >>> s);
@@ -599,7 +599,7 @@ public final class SimdOps {
         return sub16(x, y) & ~below16(x, y);
     }
 
-    private static long abs32(long x, long y) {
+    public static long abs32(long x, long y) {
         int a = (int) x;
         int b = (int) y;
         long lo = (Math.abs(a)) & MASK32;
@@ -732,7 +732,7 @@ public final class SimdOps {
         return Float.floatToRawIntBits(NumericOps.f32Ceil(a));
     }
 
-    private static long ceilF32(long x, long y) {
+    public static long ceilF32(long x, long y) {
         return (ceilF32Lane((int) x, (int) y) & MASK32)
                 | ((long) ceilF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -764,7 +764,7 @@ public final class SimdOps {
         return Float.floatToRawIntBits(NumericOps.f32Floor(a));
     }
 
-    private static long floorF32(long x, long y) {
+    public static long floorF32(long x, long y) {
         return (floorF32Lane((int) x, (int) y) & MASK32)
                 | ((long) floorF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -852,7 +852,7 @@ public final class SimdOps {
         return a != b ? -1 : 0;
     }
 
-    private static long neF32(long x, long y) {
+    public static long neF32(long x, long y) {
         return (neF32Lane((int) x, (int) y) & MASK32)
                 | ((long) neF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -862,7 +862,7 @@ public final class SimdOps {
         return Float.floatToRawIntBits(NumericOps.f32Nearest(a));
     }
 
-    private static long nearestF32(long x, long y) {
+    public static long nearestF32(long x, long y) {
         return (nearestF32Lane((int) x, (int) y) & MASK32)
                 | ((long) nearestF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -873,7 +873,7 @@ public final class SimdOps {
         return a < b ? ib : ia;
     }
 
-    private static long pmaxF32(long x, long y) {
+    public static long pmaxF32(long x, long y) {
         return (pmaxF32Lane((int) x, (int) y) & MASK32)
                 | ((long) pmaxF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -884,7 +884,7 @@ public final class SimdOps {
         return b < a ? ib : ia;
     }
 
-    private static long pminF32(long x, long y) {
+    public static long pminF32(long x, long y) {
         return (pminF32Lane((int) x, (int) y) & MASK32)
                 | ((long) pminF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -894,7 +894,7 @@ public final class SimdOps {
         return Float.floatToRawIntBits(NumericOps.f32Sqrt(a));
     }
 
-    private static long sqrtF32(long x, long y) {
+    public static long sqrtF32(long x, long y) {
         return (sqrtF32Lane((int) x, (int) y) & MASK32)
                 | ((long) sqrtF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -915,7 +915,7 @@ public final class SimdOps {
         return Float.floatToRawIntBits(NumericOps.f32Trunc(a));
     }
 
-    private static long truncF32(long x, long y) {
+    public static long truncF32(long x, long y) {
         return (truncF32Lane((int) x, (int) y) & MASK32)
                 | ((long) truncF32Lane((int) (x >>> 32), (int) (y >>> 32)) << 32);
     }
@@ -926,7 +926,7 @@ public final class SimdOps {
         return Double.doubleToRawLongBits(a + b);
     }
 
-    private static long ceilF64(long x, long y) {
+    public static long ceilF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return Double.doubleToRawLongBits(NumericOps.f64Ceil(a));
@@ -944,7 +944,7 @@ public final class SimdOps {
         return a == b ? -1L : 0;
     }
 
-    private static long floorF64(long x, long y) {
+    public static long floorF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return Double.doubleToRawLongBits(NumericOps.f64Floor(a));
@@ -992,31 +992,31 @@ public final class SimdOps {
         return Double.doubleToRawLongBits(a * b);
     }
 
-    private static long neF64(long x, long y) {
+    public static long neF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return a != b ? -1L : 0;
     }
 
-    private static long nearestF64(long x, long y) {
+    public static long nearestF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return Double.doubleToRawLongBits(NumericOps.f64Nearest(a));
     }
 
-    private static long pmaxF64(long x, long y) {
+    public static long pmaxF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return a < b ? y : x;
     }
 
-    private static long pminF64(long x, long y) {
+    public static long pminF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return b < a ? y : x;
     }
 
-    private static long sqrtF64(long x, long y) {
+    public static long sqrtF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return Double.doubleToRawLongBits(NumericOps.f64Sqrt(a));
@@ -1028,7 +1028,7 @@ public final class SimdOps {
         return Double.doubleToRawLongBits(a - b);
     }
 
-    private static long truncF64(long x, long y) {
+    public static long truncF64(long x, long y) {
         double a = Double.longBitsToDouble(x);
         double b = Double.longBitsToDouble(y);
         return Double.doubleToRawLongBits(NumericOps.f64Trunc(a));
@@ -1499,7 +1499,7 @@ public final class SimdOps {
         return new V128(dot8(a.lo(), b.lo()), dot8(a.hi(), b.hi()));
     }
 
-    private static long dot8(long x, long y) {
+    public static long dot8(long x, long y) {
         long r = 0;
         for (int i = 0; i < 4; i++) {
             int s = i << 4;
@@ -2051,7 +2051,7 @@ public final class SimdOps {
         return new V128(geF32(a.lo(), b.lo()), geF32(a.hi(), b.hi()));
     }
 
-    private static long fmaF32(long x, long y, long z, boolean negate) {
+    public static long fmaF32(long x, long y, long z, boolean negate) {
         long r = 0;
         for (int s = 0; s < 64; s += 32) {
             float a = Float.intBitsToFloat((int) (x >>> s));
@@ -2189,7 +2189,7 @@ public final class SimdOps {
         return new V128(geF64(a.lo(), b.lo()), geF64(a.hi(), b.hi()));
     }
 
-    private static long fmaF64(long x, long y, long z, boolean negate) {
+    public static long fmaF64(long x, long y, long z, boolean negate) {
         double a = Double.longBitsToDouble(x);
         return Double.doubleToRawLongBits(
                 Math.fma(negate ? -a : a, Double.longBitsToDouble(y), Double.longBitsToDouble(z)));
