@@ -276,7 +276,7 @@ final class FunctionCompiler implements Opcodes {
         List<Instruction> body = function.body().instructions();
         int i = from;
         while (i < stop) {
-            if (!top().unreachable && !knowsPairs(body.get(i))) {
+            if (!top().unreachable && !knowsPairs(body.get(i), i)) {
                 pairsToObjects(sp);
             }
             if (loops != null) {
@@ -313,12 +313,13 @@ final class FunctionCompiler implements Opcodes {
     /**
      * Whether {@code in} may find v128 values held as two longs ({@link ModuleCompiler#V128_PAIR}) on the operand
      * stack: SIMD instructions, v128 constants, local accesses and drop handle them; plain numeric instructions
-     * and loads and stores only touch the scalars above them. Everything else (control, calls, globals, ...) sees
-     * objects. In a split function locals live elsewhere, so no value stays a pair there.
+     * and loads and stores only touch the scalars above them. Everything else (control, calls, globals, loop exit
+     * tests that {@link CountedLoops} turned into branches, ...) sees objects. In a split function locals live
+     * elsewhere, so no value stays a pair there.
      */
-    private boolean knowsPairs(Instruction in) {
-        if (split != null) {
-            return false;
+    private boolean knowsPairs(Instruction in, int index) {
+        if (split != null || countedExits.containsKey(index) || steppedTails.containsKey(index)) {
+            return false; // a rewritten loop exit test branches: the stack below it must be objects
         }
         Opcode op = in.opcode();
         if (op.prefix() == SimdCodegen.PREFIX) {
