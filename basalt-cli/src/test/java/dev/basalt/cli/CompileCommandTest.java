@@ -123,10 +123,10 @@ class CompileCommandTest {
             Files.write(entry, damage);
             assertThat(basalt(run)).isEqualTo(new Result(0, "3628800\n", ""));
             byte[] replaced = Files.readAllBytes(entry);
-            // A fresh compile, loadable again. Its size is the same up to the generated class name, which numbers
-            // the modules compiled in this JVM (WasmModule99 -> WasmModule100 adds a byte wherever it is
-            // stored), so it depends on how many modules the tests before this one compiled.
-            assertThat(replaced.length).isBetween(stored.length, stored.length + 4);
+            // A fresh compile, loadable again. Not byte-compared with the first: generated class names number the
+            // modules compiled in this JVM, and a module compiled after others carries its own copies of the
+            // runtime helpers (HelperCopies), so the bytes depend on what the tests before this one compiled.
+            assertThat(Module.isSerialized(replaced)).isTrue();
             assertThat(Module.deserialize(compiler, replaced).exports()).hasSize(1);
         }
         assertThat(entries(cache)).hasSize(1);
