@@ -428,16 +428,7 @@ final class SimdPairs implements Opcodes {
             mv.visitInsn(LAND);
         }
         mv.visitVarInsn(FunctionCompiler.opLoad(scalar), value);
-        switch (scalar) {
-            case 'I' -> mv.visitInsn(I2L);
-            case 'F' -> {
-                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Float", "floatToRawIntBits", "(F)I", false);
-                mv.visitInsn(I2L);
-            }
-            case 'D' -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
-            default -> {
-            }
-        }
+        FunctionCompiler.toSlot(mv, scalar); // the lane's bits as a long (floats raw)
         if (bits != 64) {
             mv.visitLdcInsn(laneMask);
             mv.visitInsn(LAND);
