@@ -1,7 +1,6 @@
 package dev.basalt.bench;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,10 +40,7 @@ public final class ColdRun extends ProcessRunner {
 
     @Override
     List<String> command(Workload workload, int warmup, int iterations) {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
-                "java").toString());
-        return List.of(java, "-Xss16m", "-cp", System.getProperty("java.class.path"), ColdRun.class.getName(),
-                workload.name());
+        return childJvm(ColdRun.class, workload.name());
     }
 
     /**

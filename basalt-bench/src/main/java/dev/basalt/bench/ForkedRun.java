@@ -1,6 +1,5 @@
 package dev.basalt.bench;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,10 +30,8 @@ final class ForkedRun extends ProcessRunner {
 
     @Override
     List<String> command(Workload workload, int warmup, int iterations) {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
-                "java").toString());
-        return List.of(java, "-Xss16m", "-cp", System.getProperty("java.class.path"), ForkedRun.class.getName(),
-                inProcess.name(), workload.name(), String.valueOf(warmup), String.valueOf(iterations));
+        return childJvm(ForkedRun.class, inProcess.name(), workload.name(), String.valueOf(warmup),
+                String.valueOf(iterations));
     }
 
     /** Child: {@code ForkedRun RUNTIME WORKLOAD WARMUP ITERATIONS}. Exits with 1 when the measurement failed. */

@@ -61,9 +61,7 @@ final class GraalWasmRunner extends ProcessRunner {
         if (!Files.isDirectory(modules)) {
             throw new IOException("no GraalVM jars in " + modules + " (built by ./mvnw -pl basalt-bench -am package)");
         }
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xss16m"));
+        List<String> command = new ArrayList<>(List.of(thisJava(), "-Xss16m"));
         if (jit) {
             Path compiler;
             try (Stream<Path> jars = Files.list(graalvm.resolve("compiler"))) {

@@ -17,6 +17,20 @@ import java.util.concurrent.TimeUnit;
 abstract class ProcessRunner implements Runner {
     private static final long TIMEOUT_MINUTES = 20;
 
+    /** The java launcher of this JVM, so that child JVMs run the same JDK as the benchmark. */
+    static String thisJava() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** A child JVM on this JVM's class path running {@code main} with {@code args}. */
+    static List<String> childJvm(Class<?> main, String... args) {
+        List<String> command = new ArrayList<>(List.of(thisJava(), "-Xss16m", "-cp",
+                System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     /** The command that measures {@code workload}. */
     abstract List<String> command(Workload workload, int warmup, int iterations) throws IOException;
 
