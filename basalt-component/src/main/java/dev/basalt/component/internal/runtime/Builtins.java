@@ -182,12 +182,8 @@ final class Builtins {
     static Func threadYield(Store<?> store, RuntimeInstance inst, boolean cancellable) {
         return fn(store, NONE, I32, "thread.yield", a -> {
             checkMayLeave(inst);
-            CmThread thread = inst.sched.current();
-            if (!thread.task.mayBlock()) {
-                // a synchronous task may not block: yielding is then a no-op
-                return one(0);
-            }
-            return one(thread.yield_(cancellable) ? 1 : 0);
+            // a thread that may not block (a synchronous task's) goes on: yielding is then a no-op
+            return one(inst.sched.current().yield_(cancellable) ? 1 : 0);
         });
     }
 
@@ -258,20 +254,6 @@ final class Builtins {
             checkMayLeave(inst);
             CmThread cur = inst.sched.current();
             CmThread other = thread(inst, a[0]);
-            if (cur.inline()) {
-                // the implicit thread of a synchronous task: it may switch to its other threads, not block
-                return one(switch (opcode) {
-                    case 0x2a, 0x2b -> {
-                        Traps.trapIf(!other.suspended(), "thread is not suspended");
-                        yield cur.switchFromInline(opcode == 0x2b, other) ? 1 : 0;
-                    }
-                    case 0x2c -> {
-                        Traps.trapIf(!other.ready(), CmThread.CANNOT_BLOCK_SYNC);
-                        yield cur.switchFromInline(false, other) ? 1 : 0;
-                    }
-                    default -> other.ready() && cur.switchFromInline(true, other) ? 1 : 0;
-                });
-            }
             boolean r = switch (opcode) {
                 case 0x2a -> {
                     Traps.trapIf(!other.suspended(), "thread is not suspended");
@@ -279,14 +261,10 @@ final class Builtins {
                 }
                 case 0x2b -> {
                     Traps.trapIf(!other.suspended(), "thread is not suspended");
-                    if (!cur.task.mayBlock()) {
-                        // a synchronous task cannot yield; it runs on once the other thread is done
-                        yield cur.suspendThenResume(cancellable, other);
-                    }
                     yield cur.yieldThenResume(cancellable, other);
                 }
                 case 0x2c -> cur.suspendThenPromote(cancellable, other);
-                default -> cur.task.mayBlock() ? cur.yieldThenPromote(cancellable, other) : false;
+                default -> cur.yieldThenPromote(cancellable, other);
             };
             return one(r ? 1 : 0);
         });

@@ -11,7 +11,8 @@ import java.util.function.BooleanSupplier;
  * <p>Stack switching ({@code cont_new}, {@code resume}, {@code block}) is done as CanonicalABI.md's Python does it,
  * with one Java (virtual) thread per continuation and a semaphore hand-off so that exactly one of them runs; see
  * {@link Scheduler}. An <em>inline</em> thread (the implicit thread of a task whose function type is not async,
- * which may not block before it returns) runs directly on its resumer's Java thread and never suspends.
+ * whose call must come back to it before it returns) runs directly on its caller's Java thread; when it blocks it
+ * runs the threads that may run meanwhile nested on that Java thread ({@link #blockInline}).
  */
 final class CmThread {
     final Scheduler sched;
@@ -147,7 +148,7 @@ final class CmThread {
     /** The monomorphised {@code block}: hands control back to the resumer until resumed again. */
     private boolean block(CmThread to) {
         if (inline) {
-            throw Traps.trap(CANNOT_BLOCK_SYNC);
+            return blockInline(to);
         }
         switchTo = to;
         state = State.SUSPENDED;
@@ -235,44 +236,73 @@ final class CmThread {
     }
 
     /**
-     * {@code thread.{suspend,yield}-then-{resume,promote}} from the inline implicit thread of a synchronous task:
-     * {@code other} (a thread of the same task) runs nested on this Java thread, as this thread's resumer would run
-     * it, until it switches back here, blocks or ends. A synchronous task may switch among its own threads but not
-     * block: if {@code other} did not switch back, a yield continues (this thread was ready), a suspend traps.
+     * The {@code block} of an inline thread: the implicit thread of a synchronous task, which runs on its caller's
+     * Java thread and so cannot hand control back to a resumer. It blocks the way CanonicalABI.md's {@code
+     * canon_lift} drives a non-async-typed call whose thread blocked before returning: on this same Java thread it
+     * runs {@code to} (a thread it switches to) and then, one at a time, the ready threads that may run during the
+     * call ({@link #mayRunDuring}), until this thread is resumed (made ready, or switched to). The caller's stack
+     * serves as this thread's stack because control must come back here before the call can return. When nothing
+     * may run and this thread is not ready, the call can never finish: a deadlock trap.
      */
-    boolean switchFromInline(boolean yielding, CmThread other) {
-        Traps.trapIf(other.task != task, CANNOT_BLOCK_SYNC);
-        if (other.waiting()) {
-            other.stopWaitingInternal();
-        }
+    private boolean blockInline(CmThread to) {
         state = State.SUSPENDED;
-        // ready while yielding, but not in the scheduler's waiting list: only this nested switch can resume it
-        readyFunc = yielding ? () -> true : null;
-        boolean switchedBack = false;
         try {
-            CmThread t = other;
-            while (t != null) {
-                if (t == this) {
-                    switchedBack = true;
-                    break;
+            CmThread next = to;
+            while (next != this) {
+                if (next == null) {
+                    next = nextToRunDuringCall();
+                    Traps.trapIf(next == null, Scheduler.DEADLOCK);
+                    next.stopWaitingInternal();
+                    continue;
                 }
-                Traps.trapIf(t.inline, CANNOT_BLOCK_SYNC);
-                t = t.resumeOnce(false);
+                // only this call's loop resumes this inline thread; another inline thread is lower on this Java
+                // thread's stack and cannot be switched to from here
+                Traps.trapIf(next.inline, Scheduler.DEADLOCK);
+                next = next.resumeOnce(false);
             }
         } finally {
-            // a thread.resume-later of this thread while it was suspended also resumes it
-            switchedBack |= sched.waiting.remove(this);
-            readyFunc = null;
+            if (waiting()) {
+                stopWaitingInternal();
+            }
             state = State.RUNNING;
             sched.current = this;
         }
-        Traps.trapIf(!switchedBack && !yielding, CANNOT_BLOCK_SYNC);
+        // a synchronous task cannot be cancelled: its blocked thread is never resumed with a cancellation
         return false;
     }
 
+    /**
+     * The first waiting thread (in waiting order) that is ready and may run while this inline thread's synchronous
+     * call is in progress: this thread itself, or a thread of the same component instance that can use the stack.
+     */
+    private CmThread nextToRunDuringCall() {
+        for (CmThread t : sched.waiting) {
+            if (t.ready() && (t == this || mayRunDuring(t))) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code t} may run while this inline thread's synchronous call is in progress (the suite's
+     * during-sync-call-* scripts): only threads of the call's own component instance (a sibling's would be an
+     * unexpected reentrance), and not the implicit thread of an async-typed task that needs the instance to itself
+     * ({@link Task#needsExclusive}: a callback-lifted or synchronously lifted async task, which would share the
+     * linear-memory shadow stack the synchronous call is using). Explicit threads and stackful tasks' implicit
+     * threads have stacks of their own. Other inline threads resume only inside their own call.
+     */
+    private boolean mayRunDuring(CmThread t) {
+        if (t.inline || t.task.inst != task.inst) {
+            return false;
+        }
+        Task other = t.task;
+        return !(t == other.implicitThread && other.ft != null && other.ft.async() && other.needsExclusive());
+    }
+
     boolean switchToInternal(boolean cancellable, CmThread other) {
-        // switching to another thread of the same task does not block it (a synchronous task's threads may do so)
-        Traps.trapIf(!task.mayBlock() && other.task != task, CANNOT_BLOCK_SYNC);
+        // a switch is not a block: a synchronous task's thread may switch to any thread of its instance (when that
+        // thread blocks, blockInline decides what runs next)
         this.cancellable = cancellable;
         return block(other);
     }
@@ -313,7 +343,11 @@ final class CmThread {
         return waitUntil(ready, cancellable);
     }
 
+    /** {@code Thread.yield_}; a thread that may not block (a synchronous task's, see {@link Task#mayBlock}) goes on. */
     boolean yield_(boolean cancellable) {
+        if (!task.mayBlock()) {
+            return task.deliverPendingCancel(cancellable);
+        }
         return waitUntil(() -> true, cancellable);
     }
 
@@ -328,7 +362,6 @@ final class CmThread {
         if (task.deliverPendingCancel(cancellable)) {
             return true;
         }
-        Traps.trapIf(!task.mayBlock() && other.task != task, CANNOT_BLOCK_SYNC);
         startWaitingInternal(() -> true);
         return switchToInternal(cancellable, other);
     }

@@ -85,6 +85,12 @@ public final class RuntimeInstance {
         return s;
     }
 
+    /** The instance the host created at the top of this one's tree ({@link #parent} until there is none). */
+    RuntimeInstance root() {
+        List<RuntimeInstance> chain = selfAndAncestors();
+        return chain.get(chain.size() - 1);
+    }
+
     boolean mayEnterFrom(RuntimeInstance caller) {
         for (RuntimeInstance i : enteringSet(caller)) {
             if (!i.mayEnter) {

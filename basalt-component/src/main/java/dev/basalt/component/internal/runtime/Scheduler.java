@@ -113,6 +113,19 @@ final class Scheduler {
         }
     }
 
+    /**
+     * Whether a thread of the component instance tree under {@code root} waits (ready or not): something in that
+     * component could still run. See {@link Task#mayBlock}.
+     */
+    boolean anyWaitingUnder(RuntimeInstance root) {
+        for (CmThread t : waiting) {
+            if (t.task.inst.root() == root) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     CmThread current() {
         CmThread t = current;
         if (t == null) {
@@ -132,7 +145,7 @@ final class Scheduler {
             return true;
         }
         for (CmThread t : waiting) {
-            // an inline thread waits only inside its own nested switch (CmThread.switchFromInline)
+            // an inline thread waits only inside its own synchronous call (CmThread.blockInline)
             if (t.ready() && !t.inline()) {
                 List<RuntimeInstance> entered = t.task.inst.enter(null);
                 t.resume(false);

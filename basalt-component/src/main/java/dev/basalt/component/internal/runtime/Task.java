@@ -44,9 +44,18 @@ public final class Task {
         this.onResolve = onResolve;
     }
 
-    /** Only tasks of async function types may block, and any task once it has returned its value. */
+    /**
+     * Whether this task's threads may block (or call an async-typed function synchronously): tasks of async function
+     * types, any task once it has returned its value, and a synchronous task while some other thread of its
+     * component waits (CanonicalABI.md's {@code canon_lift}: a non-async-typed call whose thread blocks lets the
+     * ready threads of its instance run until it is resumed; see {@link CmThread#blockInline}). With no thread of
+     * its component waiting, nothing could run in its place: the task would wait for itself, which traps at once
+     * with wasmtime's "cannot block a synchronous task before returning" (the suite's trap-if-block-and-sync.wast);
+     * a block that finds only threads that may not run during the call traps with "deadlock detected" (the
+     * during-sync-call-* scripts).
+     */
     boolean mayBlock() {
-        return (ft != null && ft.async()) || state == State.RESOLVED;
+        return (ft != null && ft.async()) || state == State.RESOLVED || inst.sched.anyWaitingUnder(inst.root());
     }
 
     boolean needsExclusive() {
