@@ -50,8 +50,17 @@ public final class CurrentPlugin {
         return state.inputLength() == 0 ? new byte[0] : m.read(state.inputOffset(), state.inputLength());
     }
 
-    /** A value of the manifest's {@code config}. */
+    /** A value of the plug-in's configuration (the manifest's {@code config}, with {@link Plugin#updateConfig}). */
     public Optional<String> config(String key) {
         return Optional.ofNullable(state.config().get(key));
+    }
+
+    /**
+     * The host context the embedder passed to this call ({@link Plugin#call(String, byte[], Object)}), if it is a
+     * {@code type}; empty when the call has none or one of another type.
+     */
+    public <T> Optional<T> hostContext(Class<T> type) {
+        Object context = state.hostContext();
+        return type.isInstance(context) ? Optional.of(type.cast(context)) : Optional.empty();
     }
 }

@@ -34,7 +34,30 @@ public final class Plugin implements AutoCloseable {
     }
 
     /** Calls {@code function} with {@code input}; returns what the guest gave {@code output_set}. */
-    public synchronized byte[] call(String function, byte[] input) {
+    public byte[] call(String function, byte[] input) {
+        return call(function, input, null);
+    }
+
+    /**
+     * {@link #call(String, byte[])} with a host context: an object of the embedder's that the host functions this
+     * call reaches get from {@link CurrentPlugin#hostContext(Class)} (Extism's {@code call_with_host_context}), e.g.
+     * the request or user a call is made for when one plug-in instance serves many. Null: none.
+     */
+    public synchronized byte[] call(String function, byte[] input, Object hostContext) {
+        state.hostContext(hostContext);
+        try {
+            return callInstance(function, input);
+        } finally {
+            state.hostContext(null);
+        }
+    }
+
+    /** {@link #call(String, byte[], Object)} with UTF-8 text. */
+    public String call(String function, String input, Object hostContext) {
+        return new String(call(function, input.getBytes(StandardCharsets.UTF_8), hostContext), StandardCharsets.UTF_8);
+    }
+
+    private byte[] callInstance(String function, byte[] input) {
         if (closed) {
             throw new IllegalStateException("plug-in is closed");
         }
@@ -100,6 +123,29 @@ public final class Plugin implements AutoCloseable {
 
     /** Forgets the variables the guest set. */
     public synchronized void clearVariables() {
+        state.clearVars();
+    }
+
+    /**
+     * Changes this instance's configuration (what the guest's {@code config_get} sees from the next call on; other
+     * instances of the same {@link CompiledPlugin} keep theirs): each key is set to its value, or removed when the
+     * value is null, as Extism's {@code extism_plugin_config} does with a JSON object.
+     */
+    public synchronized void updateConfig(java.util.Map<String, String> changes) {
+        state.updateConfig(changes);
+    }
+
+    /** This instance's configuration: the manifest's {@code config} with the {@link #updateConfig} changes. */
+    public synchronized java.util.Map<String, String> config() {
+        return state.config();
+    }
+
+    /**
+     * Starts over (Extism's {@code extism_plugin_reset}): the next call runs in a fresh instance (new linear memory
+     * and globals, {@code _initialize} again) and the variables are gone. The configuration stays.
+     */
+    public synchronized void reset() {
+        discardInstance();
         state.clearVars();
     }
 

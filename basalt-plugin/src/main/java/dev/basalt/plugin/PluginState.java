@@ -42,8 +42,39 @@ final class PluginState {
         return memory;
     }
 
+    /**
+     * The configuration {@code config_get} reads: the manifest's, with the changes of
+     * {@link Plugin#updateConfig(Map)} (null until the first change, so plug-ins that never change it share the
+     * manifest's map).
+     */
+    private Map<String, String> config;
+    /** The object the embedder passed to the running call, for host functions; null outside a call. */
+    private Object hostContext;
+
     Map<String, String> config() {
-        return plugin.manifest().config();
+        return config != null ? config : plugin.manifest().config();
+    }
+
+    /** Sets (or with a null value removes) configuration keys of this plug-in instance. */
+    void updateConfig(Map<String, String> changes) {
+        Map<String, String> next = new HashMap<>(config());
+        for (Map.Entry<String, String> e : changes.entrySet()) {
+            String key = java.util.Objects.requireNonNull(e.getKey(), "config key");
+            if (e.getValue() == null) {
+                next.remove(key);
+            } else {
+                next.put(key, e.getValue());
+            }
+        }
+        config = Map.copyOf(next);
+    }
+
+    Object hostContext() {
+        return hostContext;
+    }
+
+    void hostContext(Object context) {
+        this.hostContext = context;
     }
 
     WasiContext wasi() {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -215,6 +216,62 @@ class PluginTest {
                 PluginManifest.ofWasm(fixture("test-plugin.wasm"))).hostFunction(failing).build().instantiate()) {
             assertThatThrownBy(() -> plugin.call("call_host", "x")).isInstanceOf(PluginException.class)
                     .hasMessageContaining("extism:host/user::reverse: no reversing today");
+        }
+    }
+
+    /**
+     * Extism's per-call host context: one instance serves calls for different callers, and the host function sees
+     * the object of the call it runs in (and nothing in a call made without one).
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void hostFunctionsSeeTheCallsHostContext(Config.Strategy strategy) {
+        record Caller(String name) {
+        }
+        PluginFunction tagged = PluginFunction.of("reverse", List.of(NumType.I64), List.of(NumType.I64),
+                (plugin, args) -> new long[] {plugin.writeString(plugin.hostContext(Caller.class)
+                        .map(Caller::name).orElse("nobody") + ":" + plugin.readString(args[0]))});
+        try (Plugin plugin = CompiledPlugin.builder(engine(strategy),
+                PluginManifest.ofWasm(fixture("test-plugin.wasm"))).hostFunction(tagged).build().instantiate()) {
+            assertThat(plugin.call("call_host", "x", new Caller("alice"))).isEqualTo("alice:x");
+            assertThat(plugin.call("call_host", "y", new Caller("bob"))).isEqualTo("bob:y");
+            assertThat(plugin.call("call_host", "z")).isEqualTo("nobody:z");
+            assertThat(plugin.call("call_host", "w", "a String, not a Caller")).isEqualTo("nobody:w");
+        }
+    }
+
+    /** Extism's {@code extism_plugin_config}: an instance's configuration changes between calls, its own only. */
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void configurationChangesPerInstance(Config.Strategy strategy) {
+        CompiledPlugin compiled = testPlugin(strategy, PluginManifest.builder().config("greeting", "Hi")).build();
+        try (Plugin plugin = compiled.instantiate(); Plugin other = compiled.instantiate()) {
+            assertThat(plugin.call("greet", "Basalt")).isEqualTo("Hi, Basalt!");
+            plugin.updateConfig(Map.of("greeting", "Servus"));
+            assertThat(plugin.call("greet", "Basalt")).isEqualTo("Servus, Basalt!");
+            assertThat(plugin.config()).containsEntry("greeting", "Servus");
+            assertThat(other.call("greet", "Basalt")).isEqualTo("Hi, Basalt!");
+            java.util.Map<String, String> removal = new java.util.HashMap<>();
+            removal.put("greeting", null);
+            plugin.updateConfig(removal);
+            assertThat(plugin.call("greet", "Basalt")).isEqualTo("Hello, Basalt!"); // the plug-in's own default
+            assertThat(compiled.manifest().config()).containsEntry("greeting", "Hi");
+        }
+    }
+
+    /** Extism's {@code extism_plugin_reset}: a fresh instance (memory, globals) and no variables; config stays. */
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void resetStartsAFreshInstanceWithoutVariables(Config.Strategy strategy) {
+        try (Plugin plugin = testPlugin(strategy)) {
+            plugin.updateConfig(Map.of("greeting", "Ahoj"));
+            assertThat(plugin.call("calls", "")).isEqualTo("1");
+            assertThat(plugin.call("calls", "")).isEqualTo("2");
+            plugin.call("count_vowels", "aaa");
+            plugin.reset();
+            assertThat(plugin.call("calls", "")).isEqualTo("1");
+            assertThat(plugin.call("count_vowels", "a")).contains("\"total\":1");
+            assertThat(plugin.call("greet", "Basalt")).isEqualTo("Ahoj, Basalt!");
         }
     }
 
