@@ -87,12 +87,27 @@ public final class Main {
 
     /** The version from the build. */
     static String version() {
+        return buildProperty("version");
+    }
+
+    /**
+     * The commit the build was made from ({@code git describe}: an abbreviated id, {@code -dirty} when the checkout
+     * had uncommitted changes), or {@code unknown} (built without git or outside a repository).
+     */
+    static String commit() {
+        return buildProperty("commit");
+    }
+
+    /** A property of version.properties, which the build filled in; {@code unknown} where it did not. */
+    private static String buildProperty(String name) {
         try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
             Properties p = new Properties();
             if (in != null) {
                 p.load(in);
             }
-            return p.getProperty("version", "unknown");
+            String value = p.getProperty(name, "unknown").trim();
+            // an unfiltered placeholder (a build that skipped resource filtering or the git step)
+            return value.isEmpty() || value.startsWith("${") ? "unknown" : value;
         } catch (IOException e) {
             return "unknown";
         }
@@ -101,7 +116,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"basalt " + version() + " (Java " + Runtime.version() + ")"};
+            return new String[] {"basalt " + version() + " (commit " + commit() + ", Java " + Runtime.version() + ")"};
         }
     }
 

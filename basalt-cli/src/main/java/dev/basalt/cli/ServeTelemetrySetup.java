@@ -10,10 +10,11 @@ import java.util.Optional;
  * {@code OTEL_*} environment variables (or {@code otel.*} system properties): exporters
  * ({@code OTEL_TRACES_EXPORTER}, {@code OTEL_METRICS_EXPORTER}; OTLP by default), endpoint and protocol
  * ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code OTEL_EXPORTER_OTLP_PROTOCOL}: {@code http/protobuf}, sent with
- * {@code java.net.http}; {@code grpc} is not included, it would need OkHttp or grpc-java), headers, sampler, resource attributes, propagators ({@code tracecontext,baggage} by default),
- * export intervals. Our defaults, which the variables override: {@code service.name} {@code basalt}, the protocol
- * {@code http/protobuf} (the specification's default; the SDK's is grpc) and no log exporter (Basalt's logs go to
- * stderr).
+ * {@code java.net.http}, or {@code grpc}, sent with OkHttp, which speaks HTTP/2 to plain-text collectors as gRPC
+ * needs; also per signal, {@code OTEL_EXPORTER_OTLP_TRACES_PROTOCOL}), headers, sampler, resource attributes,
+ * propagators ({@code tracecontext,baggage} by default), export intervals. Our defaults, which the variables
+ * override: {@code service.name} {@code basalt}, the protocol {@code http/protobuf} (the specification's default;
+ * the SDK's is grpc) and no log exporter (Basalt's logs go to stderr).
  *
  * <p>Telemetry is on only when asked: {@code --otel}, or an OTLP endpoint variable or property is set; and never
  * when {@code OTEL_SDK_DISABLED=true}. Off, no SDK is built and the server makes no telemetry calls.
@@ -48,15 +49,34 @@ final class ServeTelemetrySetup {
         return property != null ? property : env.get(variable);
     }
 
+    /** The exporters' setting that picks one of several HTTP senders on the class path. */
+    static final String HTTP_SENDER_SETTING = "io.opentelemetry.sdk.common.export.HttpSenderProvider";
+    /** The java.net.http sender: no extra threads or connection pool beside the JDK's, the choice for http/protobuf. */
+    static final String JDK_HTTP_SENDER = "io.opentelemetry.exporter.sender.jdk.internal.JdkHttpSenderProvider";
+
+    /**
+     * Makes the OTLP exporters send http/protobuf with java.net.http. Both the JDK and the OkHttp sender (there for
+     * gRPC) offer HTTP; with two, the SDK logs a warning and takes either, unless this setting (a system property, or
+     * the variable {@code IO_OPENTELEMETRY_SDK_COMMON_EXPORT_HTTPSENDERPROVIDER}) names one. A user's own choice
+     * stays.
+     */
+    static void preferJdkHttpSender(Map<String, String> env) {
+        if (System.getProperty(HTTP_SENDER_SETTING) == null
+                && env.get(HTTP_SENDER_SETTING.toUpperCase(java.util.Locale.ROOT).replace('.', '_')) == null) {
+            System.setProperty(HTTP_SENDER_SETTING, JDK_HTTP_SENDER);
+        }
+    }
+
     /** The SDK, if telemetry is asked for; the caller closes it (which flushes what is not exported yet). */
     static Optional<OpenTelemetrySdk> create(boolean flag) {
         if (!asked(flag, System.getenv())) {
             return Optional.empty();
         }
+        preferJdkHttpSender(System.getenv());
         try {
             return Optional.of(AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> Map.of("otel.service.name", "basalt", "otel.logs.exporter", "none",
-                            // the specification's default; the SDK's own is grpc, which needs OkHttp or grpc-java
+                            // the specification's default; the SDK's own is grpc
                             "otel.exporter.otlp.protocol", "http/protobuf"))
                     // closed by basalt serve when it stops (also on a signal, by its own shutdown hook)
                     .disableShutdownHook()

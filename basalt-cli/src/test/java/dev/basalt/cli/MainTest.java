@@ -41,6 +41,11 @@ class MainTest {
         CliRun r = run("--version");
         assertThat(r.code()).isZero();
         assertThat(r.out()).startsWith("basalt 0.");
+        // the commit the build came from: git describe's abbreviated id (in a git checkout; the test runs in
+        // basalt-cli, the repository's .git is beside it: a directory, or a file in a worktree)
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("..", ".git")),
+                "not built in a git checkout (no ../.git): the version names no commit");
+        assertThat(r.out()).containsPattern("\\(commit [0-9a-f]{12}(-dirty)?, Java ");
     }
 
     @Test
