@@ -98,7 +98,8 @@ final class RunCommand implements Callable<Integer> {
                     "A trailing :ro makes it read-only, e.g. --dir out::/out --dir data::/data:ro."})
     List<String> dirs = new ArrayList<>();
 
-    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Set an environment variable of the guest.")
+    @Option(names = "--env", paramLabel = "NAME[=VALUE]",
+            description = "Set an environment variable of the guest; a NAME alone passes the host's value (if set).")
     List<String> env = new ArrayList<>();
 
     @Option(names = "--inherit-env", description = "Give the guest the whole host environment (--env takes precedence).")
@@ -144,12 +145,24 @@ final class RunCommand implements Callable<Integer> {
             description = "wasi-threads programs: at most N threads at once (a further thread-spawn fails; default ${DEFAULT-VALUE}).")
     int maxThreads;
 
+    @Option(names = "-W", paramLabel = "KEY=VALUE",
+            description = {"wasmtime's Wasm options, as aliases: fuel=N (--fuel), timeout=DURATION (--timeout),",
+                    "max-memory-size=BYTES (--max-memory); comma-separated or repeated."})
+    List<String> wasmOptions = new ArrayList<>();
+
+    @Option(names = "-S", paramLabel = "KEY[=VALUE]",
+            description = {"wasmtime's WASI options, as aliases: inherit-env (--inherit-env), inherit-network",
+                    "(--inherit-network), allow-ip-name-lookup (--allow-ip-name-lookup), max-threads=N; cli,",
+                    "preview2, threads, http (always on here); comma-separated or repeated."})
+    List<String> wasiOptions = new ArrayList<>();
+
     @Option(names = "--preload", paramLabel = "NAME=FILE",
             description = "Instantiate FILE first and link its exports as imports under the module name NAME.")
     List<String> preload = new ArrayList<>();
 
     @Override
     public Integer call() {
+        applyWasmtimeAliases();
         file = OciSources.resolve(source, insecure);
         if (file.getFileName().toString().equals("spin.toml") && dev.basalt.serve.oci.OciReference.isOciSource(source)) {
             throw new Main.CliException(source + " is a Spin application: run it with `basalt serve " + source + "`",
@@ -252,6 +265,81 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
+     * Turns wasmtime's {@code -W KEY=VALUE} and {@code -S KEY[=VALUE]} options into ours, so command lines written
+     * for {@code wasmtime run} work where Basalt has the same feature. A key Basalt does not have is a usage error
+     * naming it (silently ignoring e.g. a memory limit would run the guest without one).
+     */
+    private void applyWasmtimeAliases() {
+        for (String option : splitOptions(wasmOptions)) {
+            int eq = option.indexOf('=');
+            String key = eq < 0 ? option : option.substring(0, eq);
+            String value = eq < 0 ? null : option.substring(eq + 1);
+            switch (key) {
+                case "fuel" -> fuel = parseCount("-W fuel", requireValue("-W", key, value));
+                case "timeout" -> timeout = requireValue("-W", key, value);
+                case "max-memory-size" -> maxMemory = requireValue("-W", key, value);
+                default -> throw new Main.CliException("-W " + key + " is not supported (Basalt knows -W fuel=N, "
+                        + "timeout=DURATION, max-memory-size=BYTES)", Main.USAGE);
+            }
+        }
+        for (String option : splitOptions(wasiOptions)) {
+            int eq = option.indexOf('=');
+            String key = eq < 0 ? option : option.substring(0, eq);
+            String value = eq < 0 ? null : option.substring(eq + 1);
+            boolean on = value == null || value.equals("y") || value.equals("yes") || value.equals("true");
+            switch (key) {
+                case "inherit-env" -> inheritEnv = on;
+                case "inherit-network" -> inheritNetwork = on;
+                case "allow-ip-name-lookup" -> allowIpNameLookup = on;
+                case "max-threads" -> maxThreads = (int) Math.min(Integer.MAX_VALUE,
+                        parseCount("-S max-threads", requireValue("-S", key, value)));
+                // what wasmtime turns on with these Basalt always offers: preview1 and 0.2 (cli), wasi-threads
+                // for modules importing wasi.thread-spawn, wasi:http for components importing it
+                case "cli", "preview2", "threads", "http" -> {
+                    if (!on) {
+                        throw new Main.CliException("-S " + key + "=" + value + ": Basalt cannot turn " + key
+                                + " off", Main.USAGE);
+                    }
+                }
+                default -> throw new Main.CliException("-S " + key + " is not supported (Basalt knows -S inherit-env, "
+                        + "inherit-network, allow-ip-name-lookup, max-threads=N, cli, preview2, threads, http)",
+                        Main.USAGE);
+            }
+        }
+    }
+
+    private static List<String> splitOptions(List<String> options) {
+        List<String> out = new ArrayList<>();
+        for (String o : options) {
+            for (String part : o.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String requireValue(String flag, String key, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new Main.CliException(flag + " " + key + " wants a value: " + flag + " " + key + "=...", Main.USAGE);
+        }
+        return value;
+    }
+
+    private static long parseCount(String what, String text) {
+        try {
+            long n = Long.parseLong(text.replace("_", ""));
+            if (n < 0) {
+                throw new NumberFormatException(text);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new Main.CliException(what + " wants a count, got " + text, Main.USAGE);
+        }
+    }
+
+    /**
      * The module in a file's bytes; modules the engine compiles to bytecode go through the code cache unless
      * {@code --no-cache} (a serialized .bwasm is already compiled).
      */
@@ -344,17 +432,34 @@ final class RunCommand implements Callable<Integer> {
         return b.build();
     }
 
-    /** Grants the {@code --env NAME=VALUE}, {@code --inherit-env} and {@code --dir HOST[::GUEST][:ro]} options. */
+    /**
+     * Grants the {@code --env NAME[=VALUE]}, {@code --inherit-env} and {@code --dir HOST[::GUEST][:ro]} options. A
+     * NAME without a value passes the host's variable of that name, as {@code wasmtime run --env NAME} does, and
+     * nothing when the host has none.
+     */
     static void grantEnvAndDirs(WasiConfig.Builder b, List<String> env, boolean inheritEnv, List<String> dirs) {
+        grantEnvAndDirs(b, env, inheritEnv, dirs, System.getenv());
+    }
+
+    /** {@link #grantEnvAndDirs(WasiConfig.Builder, List, boolean, List)} with the host environment given. */
+    static void grantEnvAndDirs(WasiConfig.Builder b, List<String> env, boolean inheritEnv, List<String> dirs,
+            java.util.Map<String, String> hostEnv) {
         for (String e : env) {
             int eq = e.indexOf('=');
-            if (eq <= 0) {
-                throw new Main.CliException("--env wants NAME=VALUE, got " + e, Main.USAGE);
+            if (eq == 0 || e.isEmpty()) {
+                throw new Main.CliException("--env wants NAME=VALUE or NAME, got " + e, Main.USAGE);
             }
-            b.env(e.substring(0, eq), e.substring(eq + 1));
+            if (eq < 0) {
+                String hostValue = hostEnv.get(e);
+                if (hostValue != null) {
+                    b.env(e, hostValue);
+                }
+            } else {
+                b.env(e.substring(0, eq), e.substring(eq + 1));
+            }
         }
         if (inheritEnv) {
-            b.inheritEnv();
+            b.inheritEnv(); // adds only what --env did not set
         }
         for (String d : dirs) {
             boolean readOnly = d.endsWith(":ro") && !d.endsWith("::ro");

@@ -98,7 +98,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "Grant the host directory HOST to every request's guest as GUEST (:ro read-only).")
     List<String> dirs = new ArrayList<>();
 
-    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Set an environment variable of the guest.")
+    @Option(names = "--env", paramLabel = "NAME[=VALUE]",
+            description = "Set an environment variable of the guest; a NAME alone passes the host's value (if set).")
     List<String> env = new ArrayList<>();
 
     @Option(names = "--inherit-env", description = "Give the guest the whole host environment (--env takes precedence).")

@@ -59,6 +59,26 @@ class RunCommandTest {
         assertThat(timeout.err()).startsWith("wasm trap: deadline exceeded");
     }
 
+    /** wasmtime's -W and -S spellings of the same limits and grants work, unknown keys are usage errors. */
+    @Test
+    void wasmtimeStyleWasmAndWasiOptions() throws IOException {
+        Result fuel = run("--invoke", "spin", "-W", "fuel=1000");
+        assertThat(fuel.code()).isEqualTo(1);
+        assertThat(fuel.err()).startsWith("wasm trap: all fuel consumed");
+        Result timeout = run("--invoke", "spin", "-W", "timeout=100ms");
+        assertThat(timeout.code()).isEqualTo(1);
+        assertThat(timeout.err()).startsWith("wasm trap: deadline exceeded");
+        assertThat(run("--invoke", "grow", "2", "-W", "max-memory-size=131072").out()).isEqualTo("-1\n");
+        assertThat(run("--invoke", "grow", "2", "-W", "fuel=1000000,max-memory-size=131072").out()).isEqualTo("-1\n");
+        assertThat(run("--invoke", "grow", "1", "-S", "inherit-env,cli", "-S", "threads=y").out()).isEqualTo("1\n");
+        Result unknown = run("--invoke", "grow", "1", "-W", "relaxed-simd-deterministic=y");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("-W relaxed-simd-deterministic is not supported");
+        assertThat(run("--invoke", "grow", "1", "-S", "cli=n").code()).isEqualTo(2);
+        assertThat(run("--invoke", "grow", "1", "-W", "fuel").err()).contains("-W fuel wants a value");
+        assertThat(run("--invoke", "grow", "1", "-W", "fuel=lots").err()).contains("-W fuel wants a count");
+    }
+
     @Test
     void maxMemoryCapsGrowth() throws IOException {
         assertThat(run("--invoke", "grow", "1", "--max-memory", "128KiB").out()).isEqualTo("1\n");

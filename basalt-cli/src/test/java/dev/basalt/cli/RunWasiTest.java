@@ -86,7 +86,16 @@ class RunWasiTest {
         assertThat(run(HELLO, "FILE", "a", "--b")).isEqualTo(new Result(3, "hi\n", ""));
         assertThat(run(HELLO, "FILE", "--", "--env", "x")).isEqualTo(new Result(3, "hi\n", ""));
         assertThat(run(HELLO, "--env", "K=v=1", "FILE", "x")).isEqualTo(new Result(2, "hi\nK=v=1", ""));
-        assertThat(run(HELLO, "--env", "novalue", "FILE").code()).isEqualTo(2);
+        assertThat(run(HELLO, "--env", "=novalue", "FILE").code()).isEqualTo(2);
+        // a NAME alone passes the host's variable (wasmtime's --env NAME); an unset one passes nothing
+        var host = System.getenv().entrySet().stream()
+                .filter(e -> !e.getKey().isEmpty() && e.getKey().indexOf('=') < 0).findFirst();
+        org.junit.jupiter.api.Assumptions.assumeTrue(host.isPresent(), "the test JVM has no environment variable");
+        String name = host.get().getKey();
+        assertThat(run(HELLO, "--env", name, "FILE"))
+                .isEqualTo(new Result(1, "hi\n" + name + "=" + host.get().getValue(), ""));
+        assertThat(run(HELLO, "--env", "BASALT_TEST_SURELY_UNSET_" + System.nanoTime(), "FILE"))
+                .isEqualTo(new Result(1, "hi\n", ""));
     }
 
     @ParameterizedTest
@@ -179,5 +188,6 @@ class RunWasiTest {
         Result inherited = run(HELLO, "--inherit-env", "FILE");
         assertThat(inherited.code()).isEqualTo(1);
         assertThat(inherited.out().length() > 3).isEqualTo(!System.getenv().isEmpty());
+        assertThat(run(HELLO, "-S", "inherit-env", "FILE")).isEqualTo(inherited); // wasmtime's spelling
     }
 }
