@@ -33,8 +33,15 @@ import java.util.TreeMap;
  * Every named type has {@code lower} (Java to {@link dev.basalt.component.ComponentValue}) and {@code lift} (back,
  * with the shape checked). Names: types in PascalCase, functions and fields in camelCase, enum constants in
  * UPPER_SNAKE_CASE; a name that is a Java keyword or clashes with a name the generated code uses gets a trailing
- * underscore. Async types ({@code future}, {@code stream}, {@code error-context}) and {@code map} are rejected with
- * a {@link ComponentException} naming the function or type.
+ * underscore.
+ *
+ * <p>Async: {@code stream<T>} and {@code future<T>} are {@link dev.basalt.component.binding.TypedStream} and
+ * {@link dev.basalt.component.binding.TypedFuture} (a readable end with its element conversion; the host reads them
+ * or makes writers whose readable ends it passes), {@code error-context} is
+ * {@link dev.basalt.component.ComponentValue.ErrorContext}. An exported {@code async func} is called like any other
+ * (the call runs the store's event loop until the component returns); an imported one returns a
+ * {@link java.util.concurrent.CompletionStage} of its result and is defined with
+ * {@link dev.basalt.component.binding.HostRegistrar#defineAsync}.
  */
 public final class JavaBindgen {
     /** {@code javaPackage}: the package of the generated classes. */
@@ -52,7 +59,7 @@ public final class JavaBindgen {
             "Result", "ComponentValue", "Bindings", "ComponentCaller", "HostRegistrar", "ResourceHandle",
             "ComponentException", "Tuples", "Override", "Void", "Boolean", "Byte", "Short", "Integer", "Long", "Float",
             "Double", "Character", "Math", "Objects", "Imports", "Exports", "AutoCloseable", "Exception", "ValueType",
-            "ComponentFuncType", "ResourceType");
+            "ComponentFuncType", "ResourceType", "TypedStream", "TypedFuture", "CompletionStage");
     /** Names of parameters and locals the generated methods use. */
     private static final Set<String> RESERVED_VALUES = Set.of("caller", "impl", "args", "registrar", "v", "f",
             "result", "handle");
@@ -245,8 +252,9 @@ public final class JavaBindgen {
                 "dev.basalt.component.ResourceType", "dev.basalt.component.ValueType",
                 "dev.basalt.component.binding.Bindings",
                 "dev.basalt.component.binding.ComponentCaller", "dev.basalt.component.binding.HostRegistrar",
-                "dev.basalt.component.binding.Result", "dev.basalt.component.binding.Tuples", "java.util.EnumSet",
-                "java.util.List", "java.util.Optional")) {
+                "dev.basalt.component.binding.Result", "dev.basalt.component.binding.Tuples",
+                "dev.basalt.component.binding.TypedFuture", "dev.basalt.component.binding.TypedStream",
+                "java.util.EnumSet", "java.util.List", "java.util.Optional", "java.util.concurrent.CompletionStage")) {
             s.line("import " + imp + ";");
         }
         s.blank();
@@ -487,7 +495,6 @@ public final class JavaBindgen {
         s.line("/** What the host implements for this import. */");
         s.open("public interface Imports");
         for (Function fn : functions) {
-            checkSupported(fn);
             List<String> ps = new ArrayList<>();
             if (fn.kind() instanceof Function.Kind.Method) {
                 ps.add(javaType(fn.params().getFirst().type(), false) + " self");
@@ -497,7 +504,10 @@ public final class JavaBindgen {
             }
             s.line(docs(fn.docs()).isEmpty() ? "/** {@code " + fn.name() + "} */"
                     : "/**" + docs(fn.docs()) + " */");
-            s.line(returnType(fn) + " " + importMethodName(fn) + "(" + String.join(", ",
+            String result = fn.async()
+                    ? "CompletionStage<" + fn.result().map(t -> javaType(t, true)).orElse("Void") + ">"
+                    : returnType(fn);
+            s.line(result + " " + importMethodName(fn) + "(" + String.join(", ",
                     ps.stream().filter(p -> !p.isEmpty()).toList()) + ");");
         }
         s.close();
@@ -516,16 +526,26 @@ public final class JavaBindgen {
             for (Function.Param p : fn.params()) {
                 paramTypes.add("new ComponentFuncType.Param(" + literal(p.name()) + ", " + valueTypeExpr(p.type()) + ")");
             }
-            s.open("registrar.define(NAME, " + literal(fn.name()) + ", ComponentFuncType.of(List.of("
-                    + String.join(", ", paramTypes) + "), " + fn.result().map(this::valueTypeExpr).orElse("null")
-                    + "), args ->");
+            String funcType = fn.async()
+                    ? "new ComponentFuncType(List.of(" + String.join(", ", paramTypes) + "), "
+                            + optionalValueType(fn.result()) + ", true)"
+                    : "ComponentFuncType.of(List.of(" + String.join(", ", paramTypes) + "), "
+                            + fn.result().map(this::valueTypeExpr).orElse("null") + ")";
+            s.open("registrar." + (fn.async() ? "defineAsync" : "define") + "(NAME, " + literal(fn.name()) + ", "
+                    + funcType + ", args ->");
             s.line("Bindings.arguments(args, " + fn.params().size() + ", " + literal(fn.name()) + ");");
             List<String> lifted = new ArrayList<>();
             for (int i = 0; i < fn.params().size(); i++) {
                 lifted.add(liftExpr(fn.params().get(i).type(), "args.get(" + i + ")", 1));
             }
             String call = "impl." + importMethodName(fn) + "(" + String.join(", ", lifted) + ")";
-            if (fn.result().isPresent()) {
+            if (fn.async()) {
+                // the result is lowered when the host's future completes, on the thread driving the event loop
+                s.line("return " + call + ".thenApply(result -> " + fn.result()
+                        .map(t -> "Optional.<ComponentValue>of(" + lowerExpr(t, "result", 1) + ")")
+                        .orElse("Optional.<ComponentValue>empty()")
+                        + ");");
+            } else if (fn.result().isPresent()) {
                 s.line(javaType(fn.result().get(), false) + " result = " + call + ";");
                 s.line("return Optional.of(" + lowerExpr(fn.result().get(), "result", 1) + ");");
             } else {
@@ -547,7 +567,6 @@ public final class JavaBindgen {
         s.line("this.caller = java.util.Objects.requireNonNull(caller, \"caller\");");
         s.close();
         for (Function fn : functions) {
-            checkSupported(fn);
             if (fn.kind() instanceof Function.Kind.Method) {
                 continue; // a method of the resource class
             }
@@ -596,28 +615,6 @@ public final class JavaBindgen {
         return String.join(", ", out);
     }
 
-    private void checkSupported(Function fn) {
-        if (fn.async()) {
-            throw new ComponentException("bindgen: " + fn.name() + " is async; async functions are not supported yet");
-        }
-        fn.params().forEach(p -> checkSupported(p.type(), fn.name()));
-        fn.result().ifPresent(t -> checkSupported(t, fn.name()));
-    }
-
-    private void checkSupported(WitType t, String where) {
-        switch (t) {
-            case WitType.Primitive p when p == WitType.Primitive.ERROR_CONTEXT -> throw unsupported("error-context", where);
-            case WitType.FutureOf fu -> throw unsupported("future", where);
-            case WitType.StreamOf st -> throw unsupported("stream", where);
-            default -> {
-            }
-        }
-    }
-
-    private static ComponentException unsupported(String what, String where) {
-        return new ComponentException("bindgen: " + where + " uses " + what + ", which has no Java binding yet");
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // Java types and conversions
 
@@ -632,7 +629,7 @@ public final class JavaBindgen {
                 case F32 -> boxed ? "Float" : "float";
                 case F64 -> boxed ? "Double" : "double";
                 case STRING -> "String";
-                case ERROR_CONTEXT -> throw unsupported("error-context", "a type");
+                case ERROR_CONTEXT -> "ComponentValue.ErrorContext";
             };
             case WitType.Ref r -> named(r.id(), boxed);
             case WitType.ListOf l -> isByte(l.element()) ? "byte[]" : "List<" + javaType(l.element(), true) + ">";
@@ -651,8 +648,8 @@ public final class JavaBindgen {
             case WitType.Handle h -> named(h.resource(), boxed);
             // an associative array, as WIT.md asks of bindings; insertion order kept, a later duplicate key wins
             case WitType.MapOf m -> "java.util.Map<" + javaType(m.key(), true) + ", " + javaType(m.value(), true) + ">";
-            case WitType.FutureOf f -> throw unsupported("future", "a type");
-            case WitType.StreamOf st -> throw unsupported("stream", "a type");
+            case WitType.FutureOf f -> "TypedFuture<" + f.payload().map(x -> javaType(x, true)).orElse("Void") + ">";
+            case WitType.StreamOf st -> "TypedStream<" + st.payload().map(x -> javaType(x, true)).orElse("Void") + ">";
         };
     }
 
@@ -694,12 +691,7 @@ public final class JavaBindgen {
     /** A Java expression for the {@link dev.basalt.component.ValueType} of {@code t}. */
     private String valueTypeExpr(WitType t) {
         return switch (t) {
-            case WitType.Primitive p -> {
-                if (p == WitType.Primitive.ERROR_CONTEXT) {
-                    throw unsupported("error-context", "a type");
-                }
-                yield "ValueType." + p.name();
-            }
+            case WitType.Primitive p -> "ValueType." + p.name();
             case WitType.Ref r -> {
                 TypeDef def = definitionOf(r.id());
                 if (def.kind() instanceof TypeDef.Alias a) {
@@ -721,9 +713,13 @@ public final class JavaBindgen {
             // the canonical ABI's map<k, v> is list<tuple<k, v>> (Explainer.md), which is what the runtime checks
             case WitType.MapOf m -> "ValueType.list(ValueType.tuple(" + valueTypeExpr(m.key()) + ", "
                     + valueTypeExpr(m.value()) + "))";
-            case WitType.FutureOf f -> throw unsupported("future", "a type");
-            case WitType.StreamOf st -> throw unsupported("stream", "a type");
+            case WitType.FutureOf f -> "new ValueType.FutureType(" + optionalValueType(f.payload()) + ")";
+            case WitType.StreamOf st -> "new ValueType.StreamType(" + optionalValueType(st.payload()) + ")";
         };
+    }
+
+    private String optionalValueType(Optional<WitType> t) {
+        return t.map(x -> "Optional.of(" + valueTypeExpr(x) + ")").orElse("Optional.empty()");
     }
 
     private String lowerExpr(WitType t, String x, int depth) {
@@ -743,7 +739,7 @@ public final class JavaBindgen {
                 case F64 -> "ComponentValue.f64(" + x + ")";
                 case CHAR -> "ComponentValue.character(" + x + ")";
                 case STRING -> "ComponentValue.string(" + x + ")";
-                case ERROR_CONTEXT -> throw unsupported("error-context", "a type");
+                case ERROR_CONTEXT -> "java.util.Objects.requireNonNull(" + x + ", \"error-context\")";
             };
             case WitType.Ref r -> {
                 TypeDef def = definitionOf(r.id());
@@ -776,8 +772,9 @@ public final class JavaBindgen {
             case WitType.Handle h -> (h.borrow() ? "ComponentValue.borrow(" : "ComponentValue.own(") + x + ".handle())";
             case WitType.MapOf m -> "Bindings.lowerMap(" + x + ", k" + depth + " -> " + lowerExpr(m.key(), "k" + depth,
                     depth + 1) + ", " + e + " -> " + lowerExpr(m.value(), e, depth + 1) + ")";
-            case WitType.FutureOf f -> throw unsupported("future", "a type");
-            case WitType.StreamOf st -> throw unsupported("stream", "a type");
+            // the readable end moves into the callee as it is
+            case WitType.FutureOf f -> x + ".end()";
+            case WitType.StreamOf st -> x + ".end()";
         };
     }
 
@@ -785,7 +782,7 @@ public final class JavaBindgen {
         String e = "e" + depth;
         return switch (t) {
             case WitType.Primitive p -> switch (p) {
-                case ERROR_CONTEXT -> throw unsupported("error-context", "a type");
+                case ERROR_CONTEXT -> "Bindings.liftErrorContext(" + v + ")";
                 default -> "Bindings.lift" + pascal(p.wit()) + "(" + v + ")";
             };
             case WitType.Ref r -> {
@@ -820,8 +817,11 @@ public final class JavaBindgen {
             case WitType.MapOf m -> "Bindings.<" + javaType(m.key(), true) + ", " + javaType(m.value(), true)
                     + ">liftMap(" + v + ", k" + depth + " -> " + liftExpr(m.key(), "k" + depth, depth + 1) + ", " + e
                     + " -> " + liftExpr(m.value(), e, depth + 1) + ")";
-            case WitType.FutureOf f -> throw unsupported("future", "a type");
-            case WitType.StreamOf st -> throw unsupported("stream", "a type");
+            case WitType.FutureOf f -> "new TypedFuture<" + f.payload().map(x -> javaType(x, true)).orElse("Void")
+                    + ">(" + v + ", " + e + " -> " + f.payload().map(x -> liftExpr(x, e, depth + 1)).orElse("null") + ")";
+            case WitType.StreamOf st -> "new TypedStream<" + st.payload().map(x -> javaType(x, true)).orElse("Void")
+                    + ">(" + v + ", " + e + " -> " + st.payload().map(x -> liftExpr(x, e, depth + 1)).orElse("null")
+                    + ")";
         };
     }
 

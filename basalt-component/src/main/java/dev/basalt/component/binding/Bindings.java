@@ -80,6 +80,11 @@ public final class Bindings {
         return as(ComponentValue.Str.class, v, "string").value();
     }
 
+    /** An {@code error-context} value (it stays a {@link ComponentValue.ErrorContext} in Java). */
+    public static ComponentValue.ErrorContext liftErrorContext(ComponentValue v) {
+        return as(ComponentValue.ErrorContext.class, v, "error-context");
+    }
+
     public static ComponentValue lowerU8(byte v) {
         return ComponentValue.u8(Byte.toUnsignedInt(v));
     }

@@ -6,6 +6,7 @@ import dev.basalt.component.ComponentValue;
 import dev.basalt.component.ResourceType;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /** Where generated import bindings define their host functions and resource types, e.g. a component linker. */
 public interface HostRegistrar {
@@ -16,10 +17,30 @@ public interface HostRegistrar {
     }
 
     /**
+     * A host function of an {@code async} type with dynamic values: the arguments in order, completing later with
+     * the result if the function has one (see {@link dev.basalt.component.ComponentAsyncHostFunction}).
+     */
+    @FunctionalInterface
+    interface AsyncHostFunction {
+        CompletionStage<Optional<ComponentValue>> call(List<ComponentValue> args);
+    }
+
+    /**
      * Defines {@code function} of type {@code type} in the imported interface {@code instance} (full name, or the
      * empty string for a function the world imports directly).
      */
     void define(String instance, String function, ComponentFuncType type, HostFunction implementation);
+
+    /**
+     * Defines {@code function} of the {@code async} type {@code type} ({@code type.async()}), whose result comes
+     * later, in {@code instance}. A registrar that cannot define such functions refuses with a
+     * {@link dev.basalt.component.ComponentException}.
+     */
+    default void defineAsync(String instance, String function, ComponentFuncType type,
+            AsyncHostFunction implementation) {
+        throw new dev.basalt.component.ComponentException("this registrar cannot define the async function "
+                + function + (instance.isEmpty() ? "" : " of " + instance));
+    }
 
     /** Defines the host resource type {@code name} in {@code instance} (empty: the world's own imports). */
     void defineResource(String instance, String name, ResourceType type);
@@ -32,6 +53,14 @@ public interface HostRegistrar {
                 ComponentLinker.LinkerInstance<T> target = instance.isEmpty() ? linker.root() : linker.instance(instance);
                 target.defineFunction(function, type, (store, args) -> implementation.call(args)
                         .map(List::of).orElse(List.of()));
+            }
+
+            @Override
+            public void defineAsync(String instance, String function, ComponentFuncType type,
+                    AsyncHostFunction implementation) {
+                ComponentLinker.LinkerInstance<T> target = instance.isEmpty() ? linker.root() : linker.instance(instance);
+                target.defineAsyncFunction(function, type, (store, args) -> implementation.call(args)
+                        .thenApply(r -> r.map(List::of).orElse(List.of())));
             }
 
             @Override

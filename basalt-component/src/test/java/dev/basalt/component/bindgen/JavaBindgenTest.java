@@ -192,17 +192,52 @@ class JavaBindgenTest {
                 .isInstanceOf(ComponentException.class).hasMessageContaining("log takes 2 arguments, got 0");
     }
 
+    /**
+     * Async types anywhere a type may appear (record fields, variant cases, options, payload-less {@code stream} and
+     * {@code future}) generate code that compiles; an imported {@code async func} returns a {@code CompletionStage}
+     * and needs a registrar that defines async functions.
+     */
     @Test
-    void asyncTypesAreRejectedWithTheFunctionName() {
+    void asyncTypesNestedInOtherTypesCompileAndAsyncImportsNeedAnAsyncRegistrar() throws Exception {
         String wit = """
                 package example:streams;
-                interface io { read: func() -> stream<u8>; }
-                world w { export io; }
+                interface io {
+                  record chunked { name: string, body: stream<u8>, done: future }
+                  variant reply { ok(future<list<u8>>), failed(error-context), ticks(stream) }
+                  read: async func(name: string) -> reply;
+                  open: func(c: chunked) -> option<stream<string>>;
+                }
+                world w { import io; export io; }
                 """;
         WitLoader.Loaded loaded = WitLoader.load("streams.wit", wit, WitLoader.Options.DEFAULT);
         Resolve.WorldId world = loaded.resolve().findWorld(loaded.roots().getFirst(), "w").orElseThrow();
-        assertThatThrownBy(() -> JavaBindgen.generate(loaded.resolve(), world, new JavaBindgen.Options("x")))
-                .isInstanceOf(ComponentException.class).hasMessageContaining("read uses stream");
+        Map<String, String> sources = JavaBindgen.generate(loaded.resolve(), world, new JavaBindgen.Options("x.io"));
+        assertThat(sources.get("x/io/Io.java")).contains(
+                "public record Chunked(String name, TypedStream<Byte> body, TypedFuture<Void> done)",
+                "record Ok(TypedFuture<byte[]> value) implements Reply",
+                "record Failed(ComponentValue.ErrorContext value) implements Reply",
+                "record Ticks(TypedStream<Void> value) implements Reply",
+                "CompletionStage<Io.Reply> read(String name);",
+                "Optional<TypedStream<String>> open(Io.Chunked c);",
+                "public Io.Reply read(String name)");
+        ClassLoader classes = InMemoryJavac.compile(sources);
+        Class<?> imports = classes.loadClass("x.io.Io$Imports");
+        Object impl = java.lang.reflect.Proxy.newProxyInstance(classes, new Class<?>[] {imports},
+                (proxy, method, args) -> null);
+        HostRegistrar syncOnly = new HostRegistrar() {
+            @Override
+            public void define(String inst, String function, ComponentFuncType type, HostFunction implementation) {
+            }
+
+            @Override
+            public void defineResource(String inst, String name, ResourceType type) {
+            }
+        };
+        java.lang.reflect.Method register = classes.loadClass("x.io.Io").getMethod("register", HostRegistrar.class,
+                imports);
+        assertThatThrownBy(() -> register.invoke(null, syncOnly, impl)).cause()
+                .isInstanceOf(ComponentException.class)
+                .hasMessage("this registrar cannot define the async function read of example:streams/io");
     }
 
 }

@@ -12,9 +12,12 @@ import dev.basalt.component.binding.ComponentCaller;
 import dev.basalt.component.binding.HostRegistrar;
 import dev.basalt.component.binding.Result;
 import dev.basalt.component.binding.Tuples;
+import dev.basalt.component.binding.TypedFuture;
+import dev.basalt.component.binding.TypedStream;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /** Bindings for the WIT interface {@code example:shapes/logger&#64;1.0.0} */
 @SuppressWarnings("unused")
