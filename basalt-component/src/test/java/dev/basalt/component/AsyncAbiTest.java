@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * The async canonical ABI where a call completes without suspending: {@code canon lift ... async} (no callback)
  * returning through {@code task.return}, and {@code canon lower ... async} of callees that resolve before the
  * lowered call returns ({@code RETURNED}, results in memory); the traps of CanonicalABI.md around them; a callback
- * lift that yields; a task that waits for nothing (a deadlock).
+ * lift that yields; a task that waits for nothing (a deadlock); synchronous exports waiting for cooperative threads
+ * of their instance, and trapping when they would only wait for themselves.
  */
 class AsyncAbiTest {
     final Engine engine = newEngine();
@@ -197,5 +198,82 @@ class AsyncAbiTest {
         assertThat(i.getFunc("count").orElseThrow().call()).containsExactly(ComponentValue.u32(3));
         assertThatThrownBy(() -> i.getFunc("wait").orElseThrow().call()).isInstanceOf(Trap.class)
                 .hasMessageContaining("deadlock detected: event loop cannot make further progress");
+    }
+
+    /**
+     * A synchronous export may block while another thread of its instance can run (CanonicalABI.md's
+     * {@code canon_lift} loop for non-async-typed calls): it starts a cooperative worker thread, suspends until the
+     * worker (which yields in between) has summed 1..n and resumed it, then returns the sum. A worker that suspends
+     * without resuming it leaves no thread of the component waiting: the synchronous task would wait for itself,
+     * which traps at once.
+     */
+    @Test
+    void synchronousExportsMayWaitForCooperativeThreadsOfTheirInstance() {
+        ComponentInstance i = instantiate("""
+                (component
+                  (core module $Table (table (export "table") 2 funcref))
+                  (core instance $table (instantiate $Table))
+                  (core module $M
+                    (import "" "thread.new-indirect" (func $new (param i32 i32) (result i32)))
+                    (import "" "thread.resume-later" (func $resume-later (param i32)))
+                    (import "" "thread.suspend" (func $suspend (result i32)))
+                    (import "" "thread.yield" (func $yield (result i32)))
+                    (import "" "thread.index" (func $index (result i32)))
+                    (import "" "table" (table 2 funcref))
+                    (global $caller (mut i32) (i32.const 0))
+                    (global $sum (mut i32) (i32.const 0))
+                    ;; sums 1..n, yielding after each step, then makes the caller ready again
+                    (func $worker (param $n i32)
+                      (block $done (loop $next
+                        (br_if $done (i32.eqz (local.get $n)))
+                        (global.set $sum (i32.add (global.get $sum) (local.get $n)))
+                        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                        (drop (call $yield))
+                        (br $next)))
+                      (call $resume-later (global.get $caller)))
+                    ;; never resumes the caller
+                    (func $stuck (param i32) (drop (call $suspend)))
+                    (elem (i32.const 0) func $worker $stuck)
+                    (func (export "sum") (param $n i32) (result i32)
+                      (global.set $sum (i32.const 0))
+                      (global.set $caller (call $index))
+                      (call $resume-later (call $new (i32.const 0) (local.get $n)))
+                      (drop (call $suspend))
+                      (global.get $sum))
+                    (func (export "stuck")
+                      (call $resume-later (call $new (i32.const 1) (i32.const 0)))
+                      (drop (call $suspend))))
+                  (core type $start (func (param i32)))
+                  (core func $new (canon thread.new-indirect $start (core table $table "table")))
+                  (core func $resume-later (canon thread.resume-later))
+                  (core func $suspend (canon thread.suspend))
+                  (core func $yield (canon thread.yield))
+                  (core func $index (canon thread.index))
+                  (core instance $m (instantiate $M (with "" (instance
+                    (export "thread.new-indirect" (func $new)) (export "thread.resume-later" (func $resume-later))
+                    (export "thread.suspend" (func $suspend)) (export "thread.yield" (func $yield))
+                    (export "thread.index" (func $index)) (export "table" (table $table "table"))))))
+                  (func (export "sum") (param "n" u32) (result u32) (canon lift (core func $m "sum")))
+                  (func (export "stuck") (canon lift (core func $m "stuck"))))
+                """);
+        assertThat(i.getFunc("sum").orElseThrow().call(ComponentValue.u32(10))).containsExactly(ComponentValue.u32(55));
+        assertThat(i.getFunc("sum").orElseThrow().call(ComponentValue.u32(3))).containsExactly(ComponentValue.u32(6));
+        assertThatThrownBy(() -> i.getFunc("stuck").orElseThrow().call()).isInstanceOf(Trap.class)
+                .hasMessageContaining("cannot block a synchronous task before returning");
+    }
+
+    @Test
+    void aSynchronousExportThatWouldOnlyWaitForItselfTraps() {
+        ComponentInstance i = instantiate("""
+                (component
+                  (core module $M
+                    (import "" "thread.suspend" (func $suspend (result i32)))
+                    (func (export "alone") (drop (call $suspend))))
+                  (core func $suspend (canon thread.suspend))
+                  (core instance $m (instantiate $M (with "" (instance (export "thread.suspend" (func $suspend))))))
+                  (func (export "alone") (canon lift (core func $m "alone"))))
+                """);
+        assertThatThrownBy(() -> i.getFunc("alone").orElseThrow().call()).isInstanceOf(Trap.class)
+                .hasMessageContaining("cannot block a synchronous task before returning");
     }
 }
