@@ -134,8 +134,10 @@ final class Streams {
         }
 
         private void checkIntraComponent(RuntimeInstance inst) {
-            // CanonicalABI.md's "temporary" restriction: a copy within one instance only of numbers (or nothing)
-            Traps.trapIf(inst == pendingInst && !noneOrNumberType(t), "cannot read from and write to intra-component "
+            // CanonicalABI.md's "temporary" restriction: a copy within one instance only of numbers (or nothing).
+            // The host (null) holding both ends is no instance: a host-made end a guest handed back to the host
+            // (e.g. a wasi:http body passed through a middleware) is read by the host from its own writer.
+            Traps.trapIf(inst != null && inst == pendingInst && !noneOrNumberType(t), "cannot read from and write to intra-component "
                     + (future ? "future" : "stream") + " with non-numeric payload");
         }
 
