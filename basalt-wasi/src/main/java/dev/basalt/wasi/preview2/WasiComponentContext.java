@@ -52,6 +52,19 @@ public final class WasiComponentContext implements AutoCloseable {
     }
 
     /**
+     * Lets {@code router} decide where the requests go that this guest passes to its imported
+     * {@code wasi:http/handler@0.3.x} (the {@code wasi:http/middleware} world's next handler): typically
+     * {@link OutboundHttpRouter.Route#inProcess} to the next component of a chain. Where it answers
+     * {@link OutboundHttpRouter.Route#network()}, and without one, such a request goes where a
+     * {@code wasi:http/client.send} of it would: through {@link #routeOutboundHttp}'s router, then to the network
+     * under the grants ({@code allowOutboundHost}) -- to the request's own scheme and authority. Set it before the
+     * guest runs; {@code null} removes it.
+     */
+    public void routeImportedHandler(OutboundHttpRouter router) {
+        state.importedHandlerRouter = router;
+    }
+
+    /**
      * Attaches {@code value} as this guest's {@code type}: the state of host interfaces defined outside basalt-wasi
      * (e.g. basalt-spin's key-value stores), so that their linker definitions find it from the same store data.
      * An {@link AutoCloseable} attachment is closed when this context is.

@@ -136,6 +136,12 @@ public final class WasiHttp {
      * Defines {@code wasi:http/types@0.3.0} and {@code wasi:http/client@0.3.0} in {@code linker} (what a WASI 0.3
      * HTTP service or client imports; {@link WasiPreview2#addToLinker} defines the 0.2 interfaces). Outbound
      * requests reach only the hosts the guest's {@link dev.basalt.wasi.WasiConfig} grants, as in 0.2.
+     *
+     * <p>Also {@code wasi:http/handler@0.3.0}, which a {@code wasi:http/middleware} component imports as its next
+     * handler: a request passed to it goes where
+     * {@link WasiComponentContext#routeImportedHandler the guest's imported-handler router} says (e.g. the next
+     * component of a chain, in-process), and otherwise where {@code client.send} would send it (the outbound
+     * router, then the network under the grants, to the request's own scheme and authority).
      */
     public static <T> void addP3ToLinker(dev.basalt.component.ComponentLinker<T> linker,
             java.util.function.Function<T, WasiComponentContext> context) {

@@ -44,6 +44,11 @@ public final class HostState implements AutoCloseable {
     public volatile dev.basalt.wasi.preview2.OutboundHttpObserver outboundHttpObserver;
     /** Decides first where each outbound wasi:http request goes (e.g. in-process service chaining), or null. */
     public volatile dev.basalt.wasi.preview2.OutboundHttpRouter outboundHttpRouter;
+    /**
+     * Decides first where the requests the guest passes to its imported {@code wasi:http/handler@0.3.x} go (a
+     * {@code wasi:http/middleware} component's next handler), or null: they go where {@code client.send}'s would.
+     */
+    public volatile dev.basalt.wasi.preview2.OutboundHttpRouter importedHandlerRouter;
     /** Waits for the guest's sockets (opened on first use). */
     final NetPoll net = new NetPoll(this);
     /**

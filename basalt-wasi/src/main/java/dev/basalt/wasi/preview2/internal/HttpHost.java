@@ -717,7 +717,12 @@ public final class HttpHost {
      */
     static OutboundHttpRouter.Route route(HostState s, String scheme, Optional<String> authority,
             Optional<String> pathWithQuery) {
-        OutboundHttpRouter router = s.outboundHttpRouter;
+        return route(s.outboundHttpRouter, scheme, authority, pathWithQuery);
+    }
+
+    /** What {@code router} (null: none, the network) decides for a request; its failure refuses the request. */
+    static OutboundHttpRouter.Route route(OutboundHttpRouter router, String scheme, Optional<String> authority,
+            Optional<String> pathWithQuery) {
         if (router == null) {
             return OutboundHttpRouter.Route.network();
         }

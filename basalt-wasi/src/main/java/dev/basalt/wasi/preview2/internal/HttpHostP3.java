@@ -74,6 +74,10 @@ import java.util.function.Supplier;
  * through the same grant ({@code allowOutboundHost}), header rules and {@link java.net.http.HttpClient} as the 0.2
  * host's ({@link HttpHost}). {@link #serve} calls a guest's {@code wasi:http/handler@0.3.x} export.
  *
+ * <p>A {@code wasi:http/middleware} component also imports {@code wasi:http/handler}: its {@code handle} is the
+ * next handler of the chain. The host treats it as {@code client.send}, except that the guest's
+ * {@link HostState#importedHandlerRouter} (e.g. {@code basalt serve}'s next component, in-process) decides first.
+ *
  * <p>Bodies stream both ways with backpressure: a pump thread copies a request body (or an outbound response
  * body) from its Java {@link InputStream} into the guest's stream only as fast as the guest reads it; the guest's
  * response body is copied to the Java side as the guest writes it, on the thread driving the store.
@@ -132,7 +136,7 @@ public final class HttpHostP3 {
             }
             WasiWit.Converter conv = new WasiWit.Converter(r, byId);
             Map<String, ComponentFuncType> fns = new HashMap<>();
-            for (String iface : List.of(TYPES, CLIENT)) {
+            for (String iface : List.of(TYPES, CLIENT, HANDLER)) {
                 for (Function f : r.iface(WasiWit.iface(r, iface + "@" + VERSION)).functions()) {
                     fns.put(iface + "#" + f.name(), conv.funcType(f));
                 }
@@ -152,17 +156,20 @@ public final class HttpHostP3 {
         registerRequests();
         registerResponses();
         registerOptions();
-        asyncImpls.put(CLIENT + "#send", this::send);
+        asyncImpls.put(CLIENT + "#send", (s, store, a) -> send(s, store, a, false));
+        // a wasi:http/middleware component's imported handler: its next handler
+        asyncImpls.put(HANDLER + "#handle", (s, store, a) -> send(s, store, a, true));
     }
 
     /**
-     * Defines {@code wasi:http/types@0.3.0} and {@code wasi:http/client@0.3.0} in {@code linker}; {@code state}
+     * Defines {@code wasi:http/types@0.3.0}, {@code wasi:http/client@0.3.0} and (for middleware) the imported
+     * {@code wasi:http/handler@0.3.0} in {@code linker}; {@code state}
      * finds the guest's state from its store.
      */
     public <T> void define(ComponentLinker<T> linker, java.util.function.Function<Store<T>, HostState> state) {
         Types t = types();
         Resolve r = t.resolve();
-        for (String iface : List.of(TYPES, CLIENT)) {
+        for (String iface : List.of(TYPES, CLIENT, HANDLER)) {
             Resolve.InterfaceId id = WasiWit.iface(r, iface + "@" + VERSION);
             ComponentLinker.LinkerInstance<T> inst = linker.instance(iface + "@" + VERSION);
             WasiWit.defineTypes(inst, r, id, t.converter());
@@ -538,15 +545,24 @@ public final class HttpHostP3 {
 
     // ---------------------------------------------------------------- wasi:http/client
 
-    private CompletionStage<ComponentValue> send(HostState s, Store<?> store, List<ComponentValue> a) {
+    /**
+     * {@code client.send}, or with {@code toNextHandler} a middleware's imported {@code handler.handle}: the same
+     * exchange, except that the guest's {@link HostState#importedHandlerRouter} decides first where the latter goes.
+     */
+    private CompletionStage<ComponentValue> send(HostState s, Store<?> store, List<ComponentValue> a,
+            boolean toNextHandler) {
         Request request = HostResources.take(rep(a, 0), Request.class);
         String scheme = request.scheme.orElse("https").toLowerCase(Locale.ROOT);
         ComponentValue refused = null;
         Optional<HttpHost.Authority> authority = Optional.empty();
         OutboundHttpRouter.Route route = OutboundHttpRouter.Route.network();
+        if (toNextHandler && s.importedHandlerRouter != null) {
+            route = HttpHost.route(s.importedHandlerRouter, scheme, request.authority, request.pathWithQuery);
+        }
         if (!scheme.equals("http") && !scheme.equals("https")) {
             refused = errorCode("HTTP-protocol-error");
-        } else if ((route = HttpHost.route(s, scheme, request.authority, request.pathWithQuery))
+        } else if ((route = route instanceof OutboundHttpRouter.Network
+                ? HttpHost.route(s, scheme, request.authority, request.pathWithQuery) : route)
                 instanceof OutboundHttpRouter.Refused r) {
             refused = errorCode(r.errorCode());
         } else if (route instanceof OutboundHttpRouter.InProcess in) {
