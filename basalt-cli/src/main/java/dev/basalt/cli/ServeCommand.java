@@ -110,6 +110,14 @@ final class ServeCommand implements Callable<Integer> {
                     "(no port: 80/443). Requests anywhere else fail with HTTP-request-denied."})
     List<String> allowOutbound = new ArrayList<>();
 
+    @Option(names = "--next-handler", paramLabel = "FILE",
+            description = {"FILE is a wasi:http/middleware component (it imports and exports wasi:http/handler@0.3.0): "
+                    + "the requests it passes to its imported handler run in a fresh instance of the component FILE, "
+                    + "in-process, with the same grants. Repeated: a chain (each one the next handler of the one before).",
+                    "Without it a middleware's imported handler sends over the network under --allow-outbound. With a "
+                    + "manifest: next_handler = \"ID\" in [component.X]."})
+    List<Path> nextHandlers = new ArrayList<>();
+
     @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
             description = {"Also answer health checks on HOST:PORT (its own listener, apart from the app's): "
                     + "GET /healthz (liveness: 200 also while starting) and /readyz (readiness: 200 only while the "
@@ -198,10 +206,11 @@ final class ServeCommand implements Callable<Integer> {
         Engine engine = Engine.create(config.build());
         WasiHttpServer.Builder b;
         if (manifest) {
-            if (!env.isEmpty() || inheritEnv || !dirs.isEmpty() || !allowOutbound.isEmpty()) {
-                throw new Main.CliException("with a manifest, each component's grants come from the manifest "
-                        + "(environment, files, allowed_outbound_hosts): --env, --inherit-env, --dir and "
-                        + "--allow-outbound do not apply", Main.USAGE);
+            if (!env.isEmpty() || inheritEnv || !dirs.isEmpty() || !allowOutbound.isEmpty()
+                    || !nextHandlers.isEmpty()) {
+                throw new Main.CliException("with a manifest, each component's grants and next handler come from the "
+                        + "manifest (environment, files, allowed_outbound_hosts, next_handler): --env, --inherit-env, "
+                        + "--dir, --allow-outbound and --next-handler do not apply", Main.USAGE);
             }
             java.util.Map<String, String> variableEnv = new java.util.HashMap<>(System.getenv());
             for (String v : variables) {
@@ -246,7 +255,21 @@ final class ServeCommand implements Callable<Integer> {
             }
             Component component = ComponentRun.load(engine, bytes);
             try {
-                b = WasiHttpServer.builder(engine, component).wasi(wasi.build());
+                WasiConfig grants = wasi.build();
+                b = WasiHttpServer.builder(engine, component).wasi(grants);
+                // the chain app -> next1 -> next2 ...: private components with the same grants
+                String previous = "app";
+                for (int i = 0; i < nextHandlers.size(); i++) {
+                    Path next = nextHandlers.get(i);
+                    byte[] nextBytes = ModuleFiles.read(next);
+                    if (!ComponentRun.isComponent(nextBytes) && !ComponentRun.isComponentText(nextBytes)) {
+                        throw new Main.CliException("--next-handler: " + next + " is not a component", Main.USAGE);
+                    }
+                    String name = "next" + (i + 1);
+                    b.privateComponent(name, ComponentRun.load(engine, nextBytes), grants);
+                    b.nextHandler(previous, name);
+                    previous = name;
+                }
             } catch (IllegalArgumentException e) {
                 throw new Main.CliException(e.getMessage(), Main.USAGE);
             }
@@ -311,6 +334,10 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             telemetry.ifPresent(OpenTelemetrySdk::close);
             throw new Main.CliException("cannot listen on " + listen + ": " + e.getMessage(), Main.USAGE);
+        } catch (IllegalArgumentException e) {
+            // e.g. a next handler given to a component that is no middleware
+            telemetry.ifPresent(OpenTelemetrySdk::close);
+            throw new Main.CliException(e.getMessage(), Main.USAGE);
         }
         if (health != null) {
             health.ready(server.address());

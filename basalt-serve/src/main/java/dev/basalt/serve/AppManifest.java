@@ -56,6 +56,8 @@ import java.util.Set;
  * exclude_files = ["**\/*.bak"]
  * key_value_stores = ["default", "cache"]   # the stores it may open (others: access-denied)
  * sqlite_databases = ["default"]            # the SQLite databases it may open (fermyon:spin/sqlite)
+ * next_handler = "backend"      # a wasi:http/middleware's next handler (its imported wasi:http/handler@0.3.0):
+ *                               # component backend, in-process (with or without a trigger of its own)
  * variables = { api_url = "https://{{ host }}/v1", token = "{{ api_token }}" }
  *
  * [variables]                   # application variables: a default, or required (from SPIN_VARIABLE_API_TOKEN)
@@ -116,17 +118,28 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
      * @param keyValueStores the labels of the key-value stores it may open
      * @param variables its variables: name to template over the application's variables
      * @param sqliteDatabases the names of the SQLite databases it may open
+     * @param nextHandler for a {@code wasi:http/middleware} component: the component its imported
+     *     {@code wasi:http/handler} runs ({@code next_handler}), see {@link WasiHttpServer.Builder#nextHandler}
      */
     public record ComponentSpec(String id, Path source, List<String> allowedOutboundHosts,
             Map<String, String> environment, List<FileMount> files, List<String> keyValueStores,
-            Map<String, String> variables, List<String> sqliteDatabases) {
+            Map<String, String> variables, List<String> sqliteDatabases, Optional<String> nextHandler) {
         public ComponentSpec {
+            Objects.requireNonNull(nextHandler, "nextHandler");
             allowedOutboundHosts = List.copyOf(allowedOutboundHosts);
             environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
             files = List.copyOf(files);
             keyValueStores = List.copyOf(keyValueStores);
             variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
             sqliteDatabases = List.copyOf(sqliteDatabases);
+        }
+
+        /** A component that is no middleware (no next handler). */
+        public ComponentSpec(String id, Path source, List<String> allowedOutboundHosts,
+                Map<String, String> environment, List<FileMount> files, List<String> keyValueStores,
+                Map<String, String> variables, List<String> sqliteDatabases) {
+            this(id, source, allowedOutboundHosts, environment, files, keyValueStores, variables, sqliteDatabases,
+                    Optional.empty());
         }
 
         /** A component without SQLite databases. */
@@ -196,6 +209,13 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("component").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             components.put(e.getKey(), component(file, dir, e.getKey(), e.getValue()));
+        }
+
+        for (ComponentSpec c : components.values()) {
+            if (c.nextHandler().isPresent() && !components.containsKey(c.nextHandler().get())) {
+                throw problem(file, "component " + c.id() + ": next_handler names the unknown component `"
+                        + c.nextHandler().get() + "`");
+            }
         }
 
         List<HttpTrigger> routes = new ArrayList<>();
@@ -337,7 +357,7 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!Set.of("source", "allowed_outbound_hosts", "environment", "files", "key_value_stores", "variables",
-                    "sqlite_databases", "exclude_files").contains(key)
+                    "sqlite_databases", "exclude_files", "next_handler").contains(key)
                     && !IGNORED_COMPONENT.contains(key)) {
                 throw problem(file, "`component." + id + "." + key + "` is not supported by basalt serve");
             }
@@ -415,7 +435,12 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             }
             vars.put(e.getKey(), e.getValue().asText());
         }
-        return new ComponentSpec(id, sourcePath, hosts, env, files, stores, vars, databases);
+        JsonNode next = c.path("next_handler");
+        if (!next.isMissingNode() && (!next.isTextual() || next.asText().isEmpty() || next.asText().equals(id))) {
+            throw problem(file, "component " + id + ": next_handler must name another component: " + next);
+        }
+        return new ComponentSpec(id, sourcePath, hosts, env, files, stores, vars, databases,
+                next.isMissingNode() ? Optional.empty() : Optional.of(next.asText()));
     }
 
     /**
@@ -640,6 +665,24 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             } else {
                 b.route(t.route(), t.component(), component, wasiConfig(t.component()), new SpinExtension(spin));
             }
+        }
+        // the middlewares' next handlers, down each chain: one without a trigger of its own is a private component
+        java.util.Deque<String> served = new java.util.ArrayDeque<>(compiled.keySet());
+        java.util.Set<String> chained = new java.util.HashSet<>();
+        while (!served.isEmpty()) {
+            String id = served.removeFirst();
+            Optional<String> next = components.get(id).nextHandler();
+            if (next.isEmpty() || !chained.add(id)) {
+                continue;
+            }
+            if (!compiled.containsKey(next.get())) {
+                Component component = Component.compile(engine, Files.readAllBytes(components.get(next.get()).source()));
+                compiled.put(next.get(), component);
+                b.privateComponent(next.get(), component, wasiConfig(next.get()),
+                        new SpinExtension(spinConfig(next.get(), stores, databases, vars)));
+                served.addLast(next.get());
+            }
+            b.nextHandler(id, next.get());
         }
         return b;
     }

@@ -126,9 +126,11 @@ final class InProcessHttpClient extends HttpClient {
 
     /**
      * Reads a {@link Flow.Publisher} of byte buffers as a stream. It subscribes on the first read and asks for one
-     * buffer only when the previous one is used up, on the reading thread: java.net.http's stream publishers pull
-     * from their source inside {@code request}, which must not happen on the caller's thread (it would wait for
-     * body bytes its own guest has not written yet) nor before the handler wants them. {@link #close()} cancels.
+     * buffer only when the previous one is used up, from a short-lived virtual thread: java.net.http's stream
+     * publishers pull from their source inside {@code request}, which must not happen on the caller's thread (it
+     * would wait for body bytes its own guest has not written yet), nor before the handler wants them, nor on the
+     * reading thread (after a buffer the publisher waits inside {@code request} for the next one). {@link #close()}
+     * cancels.
      */
     static final class PublisherInput extends InputStream implements Flow.Subscriber<ByteBuffer> {
         private static final ByteBuffer END = ByteBuffer.allocate(0);
@@ -191,7 +193,12 @@ final class InProcessHttpClient extends HttpClient {
                     }
                     if (!requested && queue.isEmpty()) {
                         requested = true;
-                        subscription.get().request(1);
+                        // Not on this thread: java.net.http's pull publisher, after handing over a buffer inside
+                        // request, asks its source whether there is more -- a blocking read of the next buffer. A
+                        // streaming body (a middleware's or a chained caller's) then held back the buffer this read
+                        // waits for until the next one arrived, which may only come after this one was answered.
+                        Flow.Subscription s = subscription.get();
+                        Thread.ofVirtual().name("basalt-in-process-body").start(() -> s.request(1));
                     }
                     Object next = queue.take();
                     if (next == END) {

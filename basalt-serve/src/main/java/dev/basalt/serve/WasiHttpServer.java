@@ -84,7 +84,7 @@ public final class WasiHttpServer implements AutoCloseable {
      * component (reachable only by service chaining).
      */
     private record Served(Route route, String name, ComponentInstancePre<WasiComponentContext> pre, WasiConfig wasi,
-            List<HostExtension> extensions) {
+            List<HostExtension> extensions, String next) {
         /** Whether the guest may send self-requests: a grant for the host {@code self} (Spin's {@code http://self}). */
         boolean allowsSelf() {
             return wasi.outboundHosts().stream().anyMatch(g -> g.host().equals("self"));
@@ -140,13 +140,24 @@ public final class WasiHttpServer implements AutoCloseable {
             WasiHttp.addP3ToLinker(linker, ctx -> ctx);
             r.extensions().forEach(e -> e.define(linker));
             Served s = new Served(r.route(), r.name(), linker.instantiatePre(r.component()),
-                    r.wasi() == null ? b.wasi : r.wasi(), r.extensions());
+                    r.wasi() == null ? b.wasi : r.wasi(), r.extensions(), b.nextHandlers.get(r.name()));
             byName.putIfAbsent(s.name(), s);
             if (s.route() != null) {
                 served.add(s);
             }
         }
         components = Map.copyOf(byName);
+        b.nextHandlers.forEach((middleware, next) -> {
+            Served m = components.get(middleware);
+            if (m == null || !components.containsKey(next)) {
+                throw new IllegalArgumentException("the next handler of " + middleware + " is " + next + ", but "
+                        + (m == null ? middleware : next) + " is no component of the server");
+            }
+            if (!importsHandler(m.pre().component())) {
+                throw new IllegalArgumentException("component " + middleware + " has a next handler but is no "
+                        + "wasi:http/middleware: it imports no " + WasiHttp.HANDLER + "@0.3.x");
+            }
+        });
         // the most specific route first: exact routes, then longer prefixes
         served.sort(java.util.Comparator.comparingInt((Served x) -> x.route().specificity()).reversed());
         resources = List.copyOf(b.resources);
@@ -197,6 +208,11 @@ public final class WasiHttpServer implements AutoCloseable {
     /** A server for several components, each on its own {@link Builder#route routes}. */
     public static Builder builder(Engine engine) {
         return new Builder(engine);
+    }
+
+    /** Whether {@code component} imports {@code wasi:http/handler@0.3.x}: a {@code wasi:http/middleware}. */
+    private static boolean importsHandler(Component component) {
+        return component.importNames().stream().anyMatch(n -> n.startsWith(WasiHttp.HANDLER + "@0.3."));
     }
 
     private static void checkHandler(Component component, String what) {
@@ -341,6 +357,8 @@ public final class WasiHttpServer implements AutoCloseable {
 
         private final List<AutoCloseable> resources = new ArrayList<>();
         private boolean withoutRoutes;
+        /** A middleware's name to its next handler's. */
+        private final Map<String, String> nextHandlers = new java.util.HashMap<>();
 
         private Builder(Engine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -378,6 +396,25 @@ public final class WasiHttpServer implements AutoCloseable {
             checkHandler(component, "component " + name);
             routes.add(new RouteSpec(null, Objects.requireNonNull(name), component, Objects.requireNonNull(wasi),
                     List.of(extensions)));
+            return this;
+        }
+
+        /**
+         * Makes component {@code next} (routed or {@linkplain #privateComponent private}) the next handler of
+         * component {@code middleware}, a {@code wasi:http/middleware} (it imports and exports
+         * {@code wasi:http/handler@0.3.x}): each request the middleware passes to its imported {@code handle} runs
+         * in a fresh instance of {@code next}, in-process, with {@code next}'s own grants, its response streaming
+         * back to the middleware. {@code next} may be a middleware itself (a chain; at most
+         * {@value WasiHttpServer#MAX_CHAIN_DEPTH} deep, beyond that {@code loop-detected}). A middleware without a
+         * next handler sends what it passes on where {@code wasi:http/client.send} would: service chaining
+         * ({@code *.spin.internal}, {@code self}), else the network under its grants, to the request's own authority.
+         * Both names are checked when the server starts.
+         */
+        public Builder nextHandler(String middleware, String next) {
+            if (nextHandlers.putIfAbsent(Objects.requireNonNull(middleware, "middleware"),
+                    Objects.requireNonNull(next, "next")) != null) {
+                throw new IllegalArgumentException("component " + middleware + " has a next handler already");
+            }
             return this;
         }
 
@@ -710,6 +747,9 @@ public final class WasiHttpServer implements AutoCloseable {
                 wasi.observeOutboundHttp(telemetry.outbound());
             }
             wasi.routeOutboundHttp(new ChainRouter(target, depth));
+            if (target.next() != null) {
+                wasi.routeImportedHandler(new NextHandlerRouter(components.get(target.next()), depth));
+            }
             running.add(store);
             try {
                 dev.basalt.component.ComponentInstance instance = telemetry == null ? target.pre().instantiate(store)
@@ -779,8 +819,6 @@ public final class WasiHttpServer implements AutoCloseable {
 
         /** Runs a chained or self-request (its caller waits for the response on another thread). */
         private void chained(Served callee, String host, WasiHttp.Request request, WasiHttp.ResponseSink sink) {
-            requests.incrementAndGet();
-            inFlight.incrementAndGet();
             try {
                 String path = request.pathWithQuery();
                 int q = path.indexOf('?');
@@ -799,28 +837,71 @@ public final class WasiHttpServer implements AutoCloseable {
                         }
                     }
                     if (target == null) {
+                        requests.incrementAndGet();
                         sink.respond(404, List.of()).close();
                         return;
                     }
                     route = target.route();
                 }
                 WasiHttp.Request guest = chainedRequest(request, host, route, pathInfo);
-                List<Store<?>> used = new ArrayList<>(1);
-                try {
-                    runGuest(target, guest, null, depth + 1, used, sink);
-                } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-                    failures.incrementAndGet();
-                    config.errorLog.accept(failureMessage(request.method() + " http://" + host + path + " (chained)",
-                            target, e, null));
-                    throw e;
-                } finally {
-                    release(used);
-                }
+                runInProcess(target, guest, request.method() + " http://" + host + path + " (chained)", depth + 1,
+                        sink);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
-            } finally {
-                requestDone();
             }
+        }
+    }
+
+    /**
+     * A middleware's next handler: every request it passes to its imported {@code wasi:http/handler} runs in a fresh
+     * instance of {@code next}, as the middleware passed it (method, path, headers, body; the authority is the
+     * request's, or {@code NEXT.spin.internal} when it has none).
+     */
+    private final class NextHandlerRouter implements OutboundHttpRouter {
+        private final Served next;
+        private final int depth;
+
+        NextHandlerRouter(Served next, int depth) {
+            this.next = next;
+            this.depth = depth;
+        }
+
+        @Override
+        public Route route(String scheme, Optional<String> authority, String pathWithQuery) {
+            if (depth >= MAX_CHAIN_DEPTH) {
+                return Route.refuse("loop-detected");
+            }
+            String host = authority.orElse(next.name() + SPIN_INTERNAL);
+            URI uri;
+            try {
+                uri = new URI(scheme + "://" + host + (pathWithQuery.startsWith("/") ? "" : "/") + pathWithQuery);
+            } catch (java.net.URISyntaxException e) {
+                return Route.refuse("HTTP-request-URI-invalid");
+            }
+            return Route.inProcess(new InProcessHttpClient(chainThreads, r -> (req, sink) -> runInProcess(next, req,
+                    req.method() + " " + uri + " (next handler)", depth + 1, sink)), uri);
+        }
+    }
+
+    /**
+     * Runs an in-process request (chained, self, or a middleware's next handler) in a fresh instance of
+     * {@code target}, counted as a request in flight; a failure is logged (as {@code what}) and rethrown, which its
+     * caller sees as a failed exchange.
+     */
+    private void runInProcess(Served target, WasiHttp.Request request, String what, int depth,
+            WasiHttp.ResponseSink sink) {
+        requests.incrementAndGet();
+        inFlight.incrementAndGet();
+        List<Store<?>> used = new ArrayList<>(1);
+        try {
+            runGuest(target, request, null, depth, used, sink);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            failures.incrementAndGet();
+            config.errorLog.accept(failureMessage(what, target, e, null));
+            throw e;
+        } finally {
+            release(used);
+            requestDone();
         }
     }
 
@@ -892,8 +973,10 @@ public final class WasiHttpServer implements AutoCloseable {
             if (exceeded) {
                 throw new IOException("the request body is larger than " + cap + " bytes");
             }
-            // one byte beyond the cap tells a body of exactly cap bytes from a longer one
-            int n = super.read(b, off, (int) Math.min(len, Math.max(1, cap - count + 1)));
+            // one byte beyond the cap tells a body of exactly cap bytes from a longer one (saturating: without a
+            // cap, Long.MAX_VALUE + 1 would wrap and every read would ask for one byte)
+            long room = cap - count >= Long.MAX_VALUE - 1 ? Long.MAX_VALUE : cap - count + 1;
+            int n = super.read(b, off, (int) Math.min(len, Math.max(1, room)));
             if (n > 0) {
                 count += n;
                 if (count > cap) {

@@ -811,8 +811,10 @@ public final class HttpHost {
         HttpRequest.BodyPublisher publisher;
         if (pipe != null) {
             HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(pipe::in);
-            publisher = length.isPresent() ? HttpRequest.BodyPublishers.fromPublisher(stream, length.getAsLong())
-                    : stream;
+            // a declared length of 0 (java.net.http refuses it for a publisher) is a request without a body
+            publisher = length.isEmpty() ? stream : length.getAsLong() > 0
+                    ? HttpRequest.BodyPublishers.fromPublisher(stream, length.getAsLong())
+                    : HttpRequest.BodyPublishers.noBody();
         } else {
             publisher = HttpRequest.BodyPublishers.noBody();
         }
