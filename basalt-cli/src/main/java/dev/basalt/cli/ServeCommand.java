@@ -208,9 +208,9 @@ final class ServeCommand implements Callable<Integer> {
         if (manifest) {
             if (!env.isEmpty() || inheritEnv || !dirs.isEmpty() || !allowOutbound.isEmpty()
                     || !nextHandlers.isEmpty()) {
-                throw new Main.CliException("with a manifest, each component's grants and next handler come from the "
-                        + "manifest (environment, files, allowed_outbound_hosts, next_handler): --env, --inherit-env, "
-                        + "--dir, --allow-outbound and --next-handler do not apply", Main.USAGE);
+                throw new Main.CliException("with a manifest, each component's grants come from the manifest "
+                        + "(environment, files, allowed_outbound_hosts; a middleware's next_handler too): --env, "
+                        + "--inherit-env, --dir, --allow-outbound and --next-handler do not apply", Main.USAGE);
             }
             java.util.Map<String, String> variableEnv = new java.util.HashMap<>(System.getenv());
             for (String v : variables) {

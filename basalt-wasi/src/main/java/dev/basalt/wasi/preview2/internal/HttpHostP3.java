@@ -463,11 +463,12 @@ public final class HttpHostP3 {
             } catch (ExecutionException | RuntimeException e) {
                 end = err(internalError(String.valueOf(e.getMessage())));
             } finally {
-                contents.close();
-                // Unregistered before the trailers go out: once the guest has them it may finish its request, and
-                // then no resource of this pump may be left (a race the resource checks of the tests saw).
+                // Unregistered before the stream ends and the trailers go out: once the guest sees either it may
+                // finish its request (proxy.wat does at the stream's end), and then no resource of this pump may be
+                // left (a race the resource checks of the tests saw).
                 p.thread = null;
                 stop(p);
+                contents.close();
                 if (end != null && !Thread.currentThread().isInterrupted()) {
                     trailers.write(end).whenComplete((x, e) -> trailers.close());
                 } else {
