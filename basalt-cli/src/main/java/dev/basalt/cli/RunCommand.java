@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,8 +83,10 @@ final class RunCommand implements Callable<Integer> {
     String maxMemory;
 
     @Option(names = "--engine", paramLabel = "ENGINE",
-            description = {"Execution engine: interpreter (the default), compiler (JVM bytecode, compiled before the",
-                    "program starts) or auto (Config.Strategy.AUTO). A .bwasm file defaults to its own engine."})
+            description = {"Execution engine: compiler (JVM bytecode, compiled before the program starts and kept",
+                    "in the code cache; the default for modules), auto (interpreted first, hot functions compiled",
+                    "in the background; the default for components) or interpreter. A .bwasm file defaults to its",
+                    "own engine."})
     String engineName;
 
     @Option(names = "--no-cache", description = "Do not use the code cache (compiled modules are cached by default).")
@@ -152,7 +155,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "-S", paramLabel = "KEY[=VALUE]",
             description = {"wasmtime's WASI options, as aliases: inherit-env (--inherit-env), inherit-network",
-                    "(--inherit-network), allow-ip-name-lookup (--allow-ip-name-lookup), max-threads=N; cli,",
+                    "(--inherit-network), allow-ip-name-lookup (--allow-ip-name-lookup), tcplisten=HOST:PORT",
+                    "(--listen), max-threads=N; cli,",
                     "preview2, threads, http (always on here); comma-separated or repeated."})
     List<String> wasiOptions = new ArrayList<>();
 
@@ -169,8 +173,7 @@ final class RunCommand implements Callable<Integer> {
                     Main.USAGE);
         }
         byte[] bytes = ModuleFiles.read(file);
-        Config.Strategy strategy = engineName != null ? strategy(engineName)
-                : Module.serializedStrategy(bytes).orElse(Config.Strategy.INTERPRETER);
+        Config.Strategy strategy = engineName != null ? strategy(engineName) : defaultStrategy(bytes);
         Config.Builder config = Config.builder().strategy(strategy);
         if (maxMemory != null) {
             config.maxMemoryBytes(parseSize(maxMemory));
@@ -291,6 +294,7 @@ final class RunCommand implements Callable<Integer> {
                 case "inherit-env" -> inheritEnv = on;
                 case "inherit-network" -> inheritNetwork = on;
                 case "allow-ip-name-lookup" -> allowIpNameLookup = on;
+                case "tcplisten" -> listen.add(requireValue("-S", key, value));
                 case "max-threads" -> maxThreads = (int) Math.min(Integer.MAX_VALUE,
                         parseCount("-S max-threads", requireValue("-S", key, value)));
                 // what wasmtime turns on with these Basalt always offers: preview1 and 0.2 (cli), wasi-threads
@@ -302,7 +306,8 @@ final class RunCommand implements Callable<Integer> {
                     }
                 }
                 default -> throw new Main.CliException("-S " + key + " is not supported (Basalt knows -S inherit-env, "
-                        + "inherit-network, allow-ip-name-lookup, max-threads=N, cli, preview2, threads, http)",
+                        + "inherit-network, allow-ip-name-lookup, tcplisten=HOST:PORT, max-threads=N, cli, preview2, "
+                        + "threads, http)",
                         Main.USAGE);
             }
         }
@@ -350,6 +355,28 @@ final class RunCommand implements Callable<Integer> {
         Path dir = cacheDir != null ? cacheDir : CodeCache.defaultDirectory(System.getenv(),
                 System.getProperty("user.home"));
         return new CodeCache(dir).load(engine, bytes, () -> ModuleFiles.module(engine, bytes));
+    }
+
+    /**
+     * The engine without {@code --engine}: a .bwasm file's own; the compiler for other core modules, as wasmtime
+     * always compiles (their compiled code is kept in the code cache, so only the first run of a module pays for
+     * compiling it); {@code auto} for components, which have no code cache yet, so that a big component (a JS
+     * runtime is 10 MB and more) does not compile everything on every run.
+     *
+     * <p>Measured (2026-11-27, CPU seconds of a whole `basalt run` with a fresh JVM, alternated, a loaded machine):
+     * examples/hello.wasm 1.5-1.8 on every engine (the JVM's start dominates; the compiler's first, uncached run
+     * 2.8); the deflate benchmark (--invoke run) interpreter 17.9-18.5, auto 19.5-21.1 (its main loop runs in a
+     * function entered once, which tiering never replaces), compiler 3.0-3.6; Flite (21 MB, speaking one sentence)
+     * interpreter 5.6, auto 4.9-5.2, compiler 5.7 uncached and 2.8-3.5 from the cache; CRuby (30 MB) evaluating a
+     * 200,000-element map: interpreter 57, auto 46, compiler 66 uncached (see basalt-cli/README.md).
+     */
+    static Config.Strategy defaultStrategy(byte[] bytes) {
+        Optional<Config.Strategy> serialized = Module.serializedStrategy(bytes);
+        if (serialized.isPresent()) {
+            return serialized.get();
+        }
+        return ComponentRun.isComponent(bytes) || ComponentRun.isComponentText(bytes)
+                ? Config.Strategy.AUTO : Config.Strategy.COMPILER;
     }
 
     /** The strategy an {@code --engine} name selects. */

@@ -138,9 +138,36 @@ class CompileCommandTest {
         Path cache = dir.resolve("cache");
         assertThat(basalt("run", "--engine", "compiler", "--no-cache", "--cache-dir", cache.toString(),
                 wasm.toString(), "--invoke", "fac", "4").out()).isEqualTo("24\n");
-        assertThat(basalt("run", "--cache-dir", cache.toString(), wasm.toString(), "--invoke", "fac", "4").out())
-                .isEqualTo("24\n");
+        assertThat(basalt("run", "--engine", "interpreter", "--cache-dir", cache.toString(), wasm.toString(),
+                "--invoke", "fac", "4").out()).isEqualTo("24\n");
+        assertThat(basalt("run", "--engine", "auto", "--cache-dir", cache.toString(), wasm.toString(),
+                "--invoke", "fac", "4").out()).isEqualTo("24\n");
         assertThat(entries(cache)).isEmpty();
+    }
+
+    /**
+     * Without --engine a module is compiled, through the cache (the second run loads what the first stored), as
+     * wasmtime does; a component runs under auto; a .bwasm file under the engine it was compiled for.
+     */
+    @Test
+    void theDefaultEngineCompilesModulesThroughTheCache() throws IOException {
+        Path wasm = wasm("fac.wasm", FAC);
+        Path cache = dir.resolve("cache");
+        assertThat(basalt("run", "--cache-dir", cache.toString(), wasm.toString(), "--invoke", "fac", "5"))
+                .isEqualTo(new Result(0, "120\n", ""));
+        assertThat(entries(cache)).hasSize(1);
+        Engine compiler = Engine.create(Config.builder().strategy(Config.Strategy.COMPILER).build());
+        Files.write(entries(cache).get(0), Module.fromWat(compiler, IMPOSTOR).serialize());
+        assertThat(basalt("run", "--cache-dir", cache.toString(), wasm.toString(), "--invoke", "fac", "5").out())
+                .isEqualTo("42\n");
+
+        assertThat(RunCommand.defaultStrategy(Files.readAllBytes(wasm))).isEqualTo(Config.Strategy.COMPILER);
+        assertThat(RunCommand.defaultStrategy("(component)".getBytes())).isEqualTo(Config.Strategy.AUTO);
+        assertThat(RunCommand.defaultStrategy(new byte[] {0, 'a', 's', 'm', 0x0d, 0, 1, 0}))
+                .isEqualTo(Config.Strategy.AUTO);
+        Engine interpreter = Engine.create(Config.builder().strategy(Config.Strategy.INTERPRETER).build());
+        assertThat(RunCommand.defaultStrategy(Module.fromWat(interpreter, IMPOSTOR).serialize()))
+                .isEqualTo(Config.Strategy.INTERPRETER);
     }
 
     @Test

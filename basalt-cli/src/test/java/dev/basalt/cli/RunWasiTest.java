@@ -179,6 +179,7 @@ class RunWasiTest {
                     (call $exit (i32.load8_u (i32.const 0)))))
                 """;
         assertThat(run(filetypeOfFd3, "--listen", "127.0.0.1:0", "FILE").code()).isEqualTo(6); // socket_stream
+        assertThat(run(filetypeOfFd3, "-S", "tcplisten=127.0.0.1:0", "FILE").code()).isEqualTo(6); // wasmtime's
         assertThat(run(filetypeOfFd3, "FILE").code()).isZero(); // nothing granted: fd 3 does not exist
         assertThat(run(filetypeOfFd3, "--listen", "127.0.0.1:notaport", "FILE").code()).isEqualTo(2);
         // wasi:sockets grants are for components; a core module is told to use --listen
