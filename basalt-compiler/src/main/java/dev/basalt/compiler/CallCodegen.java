@@ -222,7 +222,10 @@ final class CallCodegen implements Opcodes {
             fc.sp -= params.length;
             mv.visitVarInsn(ALOAD, fc.instSlot);
             fc.pushCalleeRoom();
-            mv.visitMethodInsn(INVOKESTATIC, owner, ModuleCompiler.methodName(callee), mc.descriptor(callee), false);
+            // A twinned function's self-calls go to the other copy (see ModuleCompiler#twinCandidate).
+            String name = callee == fc.funcIndex && fc.twinned && !fc.asTwin ? ModuleCompiler.twinName(callee)
+                    : ModuleCompiler.methodName(callee);
+            mv.visitMethodInsn(INVOKESTATIC, owner, name, mc.descriptor(callee), false);
             typedResults(results);
             return;
         }

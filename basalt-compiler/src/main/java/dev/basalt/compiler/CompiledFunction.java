@@ -23,6 +23,8 @@ final class CompiledFunction implements TieredCode {
     private final String className;
     private final String entryMethod;
     private final String partPrefix;
+    /** The method of the function's twin, if it has one (see {@link ModuleCompiler#twinCandidate}). */
+    private final String twinMethod;
     private final int[] lineOffsets;
     private final int funcIndex;
     /** For backtrace frames: the module's and the function's names from its name section, read when a trap needs them. */
@@ -36,6 +38,7 @@ final class CompiledFunction implements TieredCode {
         String wrapper = ModuleCompiler.methodName(funcIndex);
         this.entryMethod = tailBody ? CallCodegen.tailBodyName(funcIndex) : wrapper;
         this.partPrefix = wrapper + "$";
+        this.twinMethod = ModuleCompiler.twinName(funcIndex);
         this.lineOffsets = lineOffsets;
         this.funcIndex = funcIndex;
         this.module = module;
@@ -81,7 +84,9 @@ final class CompiledFunction implements TieredCode {
 
     @Override
     public boolean isEntry(StackTraceElement e) {
-        return e.getMethodName().equals(entryMethod) && e.getClassName().equals(className);
+        // A twin is an activation of its own: the entry method calls it, it calls the entry method.
+        String method = e.getMethodName();
+        return (method.equals(entryMethod) || method.equals(twinMethod)) && e.getClassName().equals(className);
     }
 
     @Override

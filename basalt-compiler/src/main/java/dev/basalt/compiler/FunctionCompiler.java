@@ -109,6 +109,13 @@ final class FunctionCompiler implements Opcodes {
     MethodSplitter split;
     /** Outlines loops into methods of their own (see {@link LoopOutliner}); null when the function has none to. */
     LoopOutliner loops;
+    /**
+     * Whether this function is compiled twice, as {@code f<index>} and its twin {@code f<index>$twin}, each making
+     * its direct self-calls to the other (see {@link ModuleCompiler#twinCandidate}); set by {@link #compile}.
+     */
+    boolean twinned;
+    /** This is the twin {@code f<index>$twin} of a twinned function (set by its module compiler before compile). */
+    boolean asTwin;
     /** Loop exit tests compiled as C2's counted-loop comparisons, by instruction index ({@link CountedLoops}). */
     private Map<Integer, CountedLoops.Exit> countedExits = Map.of();
     /** Loops compiled with a trip count ({@link CountedLoops#findStepped}), by the index of their {@code loop}. */
@@ -241,8 +248,15 @@ final class FunctionCompiler implements Opcodes {
         }
         // A body that tail-calls through the trampoline is a method of its own, behind the f<index> wrapper.
         boolean tailBody = calls.tailBody();
+        // Twins only where the function is one method of its own: split pieces and outlined loops are named after
+        // the function, and each copy would define them again.
+        twinned = !tailBody && split == null && loops == null && mc.twinCandidate(funcIndex, function);
+        if (asTwin && !twinned) {
+            throw new IllegalStateException("function " + funcIndex + " cannot have a twin");
+        }
         mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC,
-                tailBody ? CallCodegen.tailBodyName(funcIndex) : ModuleCompiler.methodName(funcIndex),
+                tailBody ? CallCodegen.tailBodyName(funcIndex)
+                        : asTwin ? ModuleCompiler.twinName(funcIndex) : ModuleCompiler.methodName(funcIndex),
                 tailBody ? mc.tailBodyDescriptor(funcIndex) : mc.descriptor(funcIndex), null, null);
         if (split != null) {
             mv = split.begin(mv);

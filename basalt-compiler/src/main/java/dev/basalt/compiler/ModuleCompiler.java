@@ -311,9 +311,20 @@ final class ModuleCompiler {
         indirect = new IndirectCalls(this);
         for (int k = 0; k < members.length; k++) {
             int index = members[k];
-            FunctionCompiler fc = new FunctionCompiler(this, cw, index, functions.get(index - importedFuncs));
+            Function function = functions.get(index - importedFuncs);
+            FunctionCompiler fc = new FunctionCompiler(this, cw, index, function);
             fc.compile();
             lineOffsets[k] = fc.lines.offsets();
+            if (fc.twinned) {
+                FunctionCompiler twin = new FunctionCompiler(this, cw, index, function);
+                twin.asTwin = true;
+                twin.compile();
+                // Backtraces read both copies' frames with one line table (CompiledFunction): the same code, so the
+                // same lines.
+                if (!java.util.Arrays.equals(lineOffsets[k], twin.lines.offsets())) {
+                    throw new IllegalStateException("the twin of function " + index + " has other line numbers");
+                }
+            }
         }
         indirect.emitDispatchers(cw);
         emitInvoker(cw, false);
@@ -353,6 +364,47 @@ final class ModuleCompiler {
 
     static String methodName(int funcIndex) {
         return "f" + funcIndex;
+    }
+
+    /** The method of the twin of function {@code funcIndex} (see {@link #twinCandidate}). */
+    static String twinName(int funcIndex) {
+        return methodName(funcIndex) + TWIN_SUFFIX;
+    }
+
+    static final String TWIN_SUFFIX = "$twin";
+
+    /**
+     * The most instructions a function may have to be compiled with a twin: C2 inlines a hot callee of up to 325
+     * bytes of bytecode ({@code FreqInlineSize}), a few bytes per Wasm instruction.
+     */
+    static final int TWIN_MAX_INSTRUCTIONS = 80;
+
+    /**
+     * Whether function {@code funcIndex} gets a twin: a second copy of its method, {@code f<index>$twin}, the two
+     * making their direct self-calls to each other. For small functions that call themselves ({@code fib}): C2
+     * inlines a recursive call only one level deep ({@code MaxRecursiveInlineLevel}), but counts the two copies as
+     * different methods, so a compiled copy holds four levels of the recursion (itself, the twin, itself, the twin)
+     * and makes a call every fourth level instead of every second. The copies are the same code (same fuel, depth,
+     * traps and line numbers; a backtrace names both as the function). Not for functions that make tail calls
+     * (their self tail calls are jumps already, others need the trampoline's wrapper).
+     */
+    boolean twinCandidate(int funcIndex, Function function) {
+        List<Instruction> body = function.body().instructions();
+        if (body.size() > TWIN_MAX_INSTRUCTIONS || tailCallers[funcIndex - importedFuncs]) {
+            return false;
+        }
+        boolean callsItself = false;
+        for (Instruction in : body) {
+            switch (in.opcode()) {
+                case RETURN_CALL, RETURN_CALL_INDIRECT, RETURN_CALL_REF -> {
+                    return false;
+                }
+                case CALL -> callsItself |= ((Instruction.Index) in).index() == funcIndex;
+                default -> {
+                }
+            }
+        }
+        return callsItself;
     }
 
     /**
