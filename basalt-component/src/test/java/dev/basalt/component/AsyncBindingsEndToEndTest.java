@@ -228,7 +228,30 @@ class AsyncBindingsEndToEndTest {
                 "public int twiceDoubled(int x)",
                 "public Result<Integer, ComponentValue.ErrorContext> fail()",
                 "public ComponentValue.ErrorContext echoError(ComponentValue.ErrorContext e)",
-                "registrar.defineAsync(NAME, \"double\"");
+                "registrar.defineAsync(NAME, \"double\"",
+                "public java.util.concurrent.CompletableFuture<Integer> twiceDoubledAsync(int x)",
+                "public java.util.concurrent.CompletableFuture<TypedFuture<Integer>> laterAsync(int x)");
+        assertThat(world).doesNotContain("failAsync");
+    }
+
+    /**
+     * The ...Async form of async exports: several calls in progress at once, each waiting for the host's async
+     * double on another thread, joined by running the store's event loop.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void asyncExportsStartWithoutWaitingAndRunConcurrently() throws Exception {
+        List<CompletableFuture<Integer>> calls = new ArrayList<>();
+        for (int x = 1; x <= 4; x++) {
+            calls.add((CompletableFuture<Integer>) call("twiceDoubledAsync", x));
+        }
+        CompletableFuture<TypedFuture<Integer>> later = (CompletableFuture<TypedFuture<Integer>>) call("laterAsync", 50);
+        List<Integer> results = new ArrayList<>();
+        for (CompletableFuture<Integer> c : calls) {
+            results.add(ComponentEventLoop.join(store, c));
+        }
+        assertThat(results).containsExactly(4, 8, 12, 16);
+        assertThat(ComponentEventLoop.join(store, later).read(store)).contains(100);
     }
 
     @Test

@@ -566,6 +566,17 @@ public final class JavaBindgen {
         s.open("public Exports(ComponentCaller caller)");
         s.line("this.caller = java.util.Objects.requireNonNull(caller, \"caller\");");
         s.close();
+        // names of the ...Async forms, clear of the other methods' names
+        Set<String> methodNames = new HashSet<>();
+        for (Function fn : functions) {
+            methodNames.add(importMethodName(fn));
+        }
+        Map<Function, String> asyncNames = new HashMap<>();
+        for (Function fn : functions) {
+            if (fn.async() && !(fn.kind() instanceof Function.Kind.Method)) {
+                asyncNames.put(fn, unique(importMethodName(fn) + "Async", methodNames));
+            }
+        }
         for (Function fn : functions) {
             if (fn.kind() instanceof Function.Kind.Method) {
                 continue; // a method of the resource class
@@ -579,6 +590,34 @@ public final class JavaBindgen {
             }
             callAndReturn(s, fn, "this.caller", lowered);
             s.close();
+            if (fn.async()) {
+                startWithoutWaiting(s, fn, lowered, asyncNames);
+            }
+        }
+        s.close();
+    }
+
+    /**
+     * The {@code ...Async} form of an exported {@code async func}: starts the call and returns a future of its
+     * result, so that several calls of one store can be in progress at once.
+     */
+    private void startWithoutWaiting(Source s, Function fn, List<String> lowered, Map<Function, String> asyncNames) {
+        String type = fn.result().map(t -> javaType(t, true)).orElse("Void");
+        s.blank();
+        s.line("/** Starts {@code " + fn.name() + "} without waiting: the future completes once the component returns "
+                + "(run the store's event loop, e.g. {@code ComponentEventLoop.join}). */");
+        s.open("public java.util.concurrent.CompletableFuture<" + type + "> " + asyncNames.get(fn) + "("
+                + params(fn.params()) + ")");
+        s.line("ComponentCaller caller = this.caller;");
+        String start = "caller.callAsync(NAME, " + literal(fn.name()) + ", List.of(" + String.join(", ", lowered) + "))";
+        if (fn.result().isPresent()) {
+            // v and result are reserved names: no WIT parameter is spelled so in Java
+            s.open("return " + start + ".thenApply(v ->");
+            s.line("ComponentValue result = Bindings.result(v, " + literal(fn.name()) + ");");
+            s.line("return " + liftExpr(fn.result().get(), "result", 1) + ";");
+            s.closeWith("});");
+        } else {
+            s.line("return " + start + ".thenApply(v -> (Void) null);");
         }
         s.close();
     }
