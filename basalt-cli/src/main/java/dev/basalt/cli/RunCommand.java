@@ -148,6 +148,15 @@ final class RunCommand implements Callable<Integer> {
             description = "wasi-threads programs: at most N threads at once (a further thread-spawn fails; default ${DEFAULT-VALUE}).")
     int maxThreads;
 
+    @Option(names = "--trap-unknown-imports",
+            description = {"Define the function imports no host or --preload provides as functions that trap when",
+                    "called (wasmtime's -W unknown-imports-trap): the module runs as long as it does not call them."})
+    boolean trapUnknownImports;
+
+    @Option(names = "--argv0", paramLabel = "NAME",
+            description = "The guest's argv[0] (default: FILE's name), as wasmtime run --argv0.")
+    String argv0;
+
     @Option(names = "-W", paramLabel = "KEY=VALUE",
             description = {"wasmtime's Wasm options, as aliases: fuel=N (--fuel), timeout=DURATION (--timeout),",
                     "max-memory-size=BYTES (--max-memory); comma-separated or repeated."})
@@ -182,6 +191,10 @@ final class RunCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         if (ComponentRun.isComponent(bytes) || ComponentRun.isComponentText(bytes)) {
+            if (trapUnknownImports) {
+                throw new Main.CliException("--trap-unknown-imports is for core modules (a component names its "
+                        + "imports by interface; the missing one is reported)", Main.USAGE);
+            }
             if (!listen.isEmpty() || !preload.isEmpty()) {
                 throw new Main.CliException((listen.isEmpty() ? "--preload is for core modules"
                         : "--listen is for core modules (a pre-opened preview1 socket): a component gets "
@@ -241,6 +254,9 @@ final class RunCommand implements Callable<Integer> {
                 Instance preloaded = linker.instantiate(store, m);
                 linker.defineInstance(p.substring(0, eq), preloaded);
             }
+            if (trapUnknownImports) {
+                linker.defineUnknownImportsAsTraps(module);
+            }
             Instance instance = linker.instantiate(store, module);
             if (invoke == null) {
                 if (instance.getFunc("_start").isEmpty() && instance.getFunc("_initialize").isEmpty()) {
@@ -281,26 +297,26 @@ final class RunCommand implements Callable<Integer> {
                 case "fuel" -> fuel = parseCount("-W fuel", requireValue("-W", key, value));
                 case "timeout" -> timeout = requireValue("-W", key, value);
                 case "max-memory-size" -> maxMemory = requireValue("-W", key, value);
+                case "unknown-imports-trap" -> trapUnknownImports = isYes(value);
                 default -> throw new Main.CliException("-W " + key + " is not supported (Basalt knows -W fuel=N, "
-                        + "timeout=DURATION, max-memory-size=BYTES)", Main.USAGE);
+                        + "timeout=DURATION, max-memory-size=BYTES, unknown-imports-trap)", Main.USAGE);
             }
         }
         for (String option : splitOptions(wasiOptions)) {
             int eq = option.indexOf('=');
             String key = eq < 0 ? option : option.substring(0, eq);
             String value = eq < 0 ? null : option.substring(eq + 1);
-            boolean on = value == null || value.equals("y") || value.equals("yes") || value.equals("true");
             switch (key) {
-                case "inherit-env" -> inheritEnv = on;
-                case "inherit-network" -> inheritNetwork = on;
-                case "allow-ip-name-lookup" -> allowIpNameLookup = on;
+                case "inherit-env" -> inheritEnv = isYes(value);
+                case "inherit-network" -> inheritNetwork = isYes(value);
+                case "allow-ip-name-lookup" -> allowIpNameLookup = isYes(value);
                 case "tcplisten" -> listen.add(requireValue("-S", key, value));
                 case "max-threads" -> maxThreads = (int) Math.min(Integer.MAX_VALUE,
                         parseCount("-S max-threads", requireValue("-S", key, value)));
                 // what wasmtime turns on with these Basalt always offers: preview1 and 0.2 (cli), wasi-threads
                 // for modules importing wasi.thread-spawn, wasi:http for components importing it
                 case "cli", "preview2", "threads", "http" -> {
-                    if (!on) {
+                    if (!isYes(value)) {
                         throw new Main.CliException("-S " + key + "=" + value + ": Basalt cannot turn " + key
                                 + " off", Main.USAGE);
                     }
@@ -311,6 +327,15 @@ final class RunCommand implements Callable<Integer> {
                         Main.USAGE);
             }
         }
+    }
+
+    /** A wasmtime boolean option's value: absent (the key alone), y, yes or true; n, no or false. */
+    private static boolean isYes(String value) {
+        return switch (value == null ? "y" : value) {
+            case "y", "yes", "true" -> true;
+            case "n", "no", "false" -> false;
+            default -> throw new Main.CliException("not a yes/no value: " + value + " (use y or n)", Main.USAGE);
+        };
     }
 
     private static List<String> splitOptions(List<String> options) {
@@ -415,7 +440,8 @@ final class RunCommand implements Callable<Integer> {
     /** The capabilities the options grant. Stdio is the process's own unless output goes to in-memory writers. */
     private WasiConfig wasiConfig(java.io.PrintWriter out, java.io.PrintWriter err) {
         WasiConfig.Builder b = WasiConfig.builder();
-        b.args(dev.basalt.serve.oci.OciReference.isOciSource(source) ? source : file.getFileName().toString());
+        b.args(argv0 != null ? argv0
+                : dev.basalt.serve.oci.OciReference.isOciSource(source) ? source : file.getFileName().toString());
         if (invoke == null) {
             b.args(args);
         }

@@ -98,6 +98,38 @@ class RunWasiTest {
                 .isEqualTo(new Result(1, "hi\n", ""));
     }
 
+    /**
+     * wasmtime's --argv0 and unknown-imports-trap: a module importing a function no host provides runs while it does
+     * not call it, and traps naming the import when it does.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"interpreter", "compiler", "auto"})
+    void argv0AndTrappingUnknownImports(String engine) throws IOException {
+        this.engine = engine;
+        assertThat(run(HELLO, "--argv0", "hello", "FILE", "a")).isEqualTo(new Result(2, "hi\n", ""));
+        String importsMore = """
+                (module
+                  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+                  (import "js" "alert" (func $alert (param i32)))
+                  (func (export "_start")
+                    (if (i32.eqz (i32.const 0)) (then (call $exit (i32.const 5))))
+                    (call $alert (i32.const 1)))
+                  (func (export "alert") (call $alert (i32.const 2))))
+                """;
+        Result refused = run(importsMore, "FILE");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("unknown import").contains("js").contains("alert");
+        assertThat(run(importsMore, "--trap-unknown-imports", "FILE").code()).isEqualTo(5);
+        assertThat(run(importsMore, "-W", "unknown-imports-trap=y", "FILE").code()).isEqualTo(5);
+        Result called = run(importsMore, "--trap-unknown-imports", "--invoke", "alert", "FILE");
+        assertThat(called.code()).isEqualTo(1);
+        assertThat(called.err()).startsWith("wasm trap: ").contains("js").contains("alert");
+        assertThat(run(importsMore, "-W", "unknown-imports-trap=maybe", "FILE").code()).isEqualTo(2);
+        Result component = run("(component)", "--trap-unknown-imports", "FILE");
+        assertThat(component.code()).isEqualTo(2);
+        assertThat(component.err()).contains("--trap-unknown-imports is for core modules");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"interpreter", "compiler", "auto"})
     void directoriesReadWriteAndReadOnly(String engine) throws IOException {
