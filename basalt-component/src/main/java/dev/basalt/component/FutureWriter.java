@@ -41,6 +41,15 @@ public final class FutureWriter implements AutoCloseable {
         return end.write(List.of(value)).thenApply(c -> c.status() == HostAsync.COMPLETED);
     }
 
+    /**
+     * Completes as soon as the reader drops its end (during the guest's own turn that drops it, needing no later
+     * event-loop turn), or at once if it did already; also when this end is closed. A write after the reader
+     * dropped completes at once with false.
+     */
+    public CompletableFuture<Void> readerDropped() {
+        return end.otherEndDropped();
+    }
+
     /** Drops the writable end (if nothing was written, the reader sees {@code DROPPED}). */
     @Override
     public void close() {

@@ -69,6 +69,15 @@ public final class StreamReader implements AutoCloseable {
         });
     }
 
+    /**
+     * Completes as soon as the writer drops its end (during the guest's own turn that drops it, needing no later
+     * event-loop turn), or at once if it did already; also when this end is closed. Reads after it complete at once
+     * as {@link CopyResult.Status#DROPPED}.
+     */
+    public CompletableFuture<Void> writerDropped() {
+        return end.otherEndDropped();
+    }
+
     /** Cancels the read in progress, if any: it completes with {@code CANCELLED} (and what arrived, if any). */
     public void cancel() {
         end.cancel();

@@ -93,6 +93,17 @@ public final class StreamWriter implements AutoCloseable {
         return all.subList(from, all.size());
     }
 
+    /**
+     * Completes as soon as the reader drops its end -- during the guest's own turn that drops it, on the thread
+     * driving the store, so it needs no later event-loop turn (none may come: the guest's call may have returned)
+     * -- or at once if it did already; also when this end is closed. A host that is waiting for something else to
+     * write (a socket, a request body) can stop there. Writes after the drop complete at once as
+     * {@link CopyResult.Status#DROPPED}, also while nothing drives the event loop.
+     */
+    public CompletableFuture<Void> readerDropped() {
+        return end.otherEndDropped();
+    }
+
     /** Cancels the write in progress, if any: it completes with what moved and {@code CANCELLED}. */
     public void cancel() {
         end.cancel();

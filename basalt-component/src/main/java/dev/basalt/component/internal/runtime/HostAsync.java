@@ -223,6 +223,12 @@ public final class HostAsync {
         /** The host's copy in progress (its buffer may be the shared pending one). */
         private Streams.Buffer pending;
         private boolean closed;
+        /** {@link #close()} was called (on any thread; {@link #closed} is the event loop's). */
+        private volatile boolean closeRequested;
+        /** The result of the copy posted last (one at a time per end), until it completes. */
+        private volatile CompletableFuture<Copy> posted;
+        /** Whether the drop of the other end completes {@link #posted} (registered once, on the first post). */
+        private volatile boolean watchingDrop;
         /** The other end was dropped (a copy reported DROPPED): no further copy can move anything. */
         private boolean otherDropped;
 
@@ -255,9 +261,59 @@ public final class HostAsync {
             if (shared.future && copy.size() != 1) {
                 throw new IllegalArgumentException("a future takes exactly one value, got " + copy.size());
             }
+            if (otherEndGone()) {
+                // decided already: no event-loop turn needed (none may come once the guest's call returned)
+                return CompletableFuture.completedFuture(new Copy(List.of(), 0, DROPPED));
+            }
+            return post(new Source(copy), true);
+        }
+
+        /**
+         * Posts a copy to the event loop. With {@code endsOnDrop}, a drop of the other end also completes it as
+         * DROPPED (nothing moved) if the event loop has not started it by then: a copy posted just before the guest
+         * dropped its end and returned would otherwise wait for a turn that may never come. (A started copy is
+         * pending in {@link Streams.Shared}, whose drop reports DROPPED with what moved, before the signal.)
+         */
+        private CompletableFuture<Copy> post(Streams.Buffer buffer, boolean endsOnDrop) {
             CompletableFuture<Copy> result = new CompletableFuture<>();
-            sched.post(() -> start(new Source(copy), result));
+            if (endsOnDrop) {
+                posted = result;
+                if (!watchingDrop) {
+                    synchronized (this) {
+                        if (!watchingDrop) {
+                            watchingDrop = true;
+                            shared.dropSignal().thenRun(this::endPostedCopy);
+                        }
+                    }
+                }
+            }
+            sched.post(() -> start(buffer, result));
+            if (endsOnDrop && otherEndGone()) {
+                // dropped between the check above and the post (the signal may have seen the previous copy)
+                endPostedCopy();
+            }
             return result;
+        }
+
+        private void endPostedCopy() {
+            CompletableFuture<Copy> r = posted;
+            if (r != null && !closeRequested) {
+                r.complete(new Copy(List.of(), 0, DROPPED));
+            }
+        }
+
+        /** The other end was dropped while this one is open: every copy now reports DROPPED. */
+        private boolean otherEndGone() {
+            return shared.dropped && !closeRequested;
+        }
+
+        /**
+         * Completes as soon as the other end is dropped (the guest's drop completes it during the guest's own turn,
+         * on the thread driving the store), or at once if it was; also when this end is closed. It needs no later
+         * event-loop turn: a host that waits on something else (a socket, a request body) can stop then.
+         */
+        public CompletableFuture<Void> otherEndDropped() {
+            return shared.dropSignal();
         }
 
         /** Reads at most {@code max} values (a future: its value); completes when some arrived or the writer dropped. */
@@ -268,9 +324,11 @@ public final class HostAsync {
             if (max < 0) {
                 throw new IllegalArgumentException("negative read length " + max);
             }
-            CompletableFuture<Copy> result = new CompletableFuture<>();
-            sched.post(() -> start(new Sink(shared.future ? 1 : max), result));
-            return result;
+            if (otherEndGone() && !shared.future) {
+                // a stream whose writer is gone has nothing more to give; a future's value may still be there
+                return CompletableFuture.completedFuture(new Copy(List.of(), 0, DROPPED));
+            }
+            return post(new Sink(shared.future ? 1 : max), !shared.future);
         }
 
         private void start(Streams.Buffer buffer, CompletableFuture<Copy> result) {
@@ -337,6 +395,7 @@ public final class HostAsync {
 
         /** Drops this end (cancelling a copy in progress); the other side sees {@link #DROPPED}. */
         public void close() {
+            closeRequested = true;
             sched.post(() -> {
                 if (closed) {
                     return;

@@ -7,6 +7,7 @@ import dev.basalt.component.ValueType;
 import dev.basalt.wasm.NumType;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -87,7 +88,13 @@ final class Streams {
     static final class Shared {
         final boolean future;
         final Optional<ValueType> t;
-        boolean dropped;
+        /** An end was dropped. Set on the event loop's thread; volatile for the host's threads (see dropSignal). */
+        volatile boolean dropped;
+        /**
+         * Completed when an end is dropped, in the turn that drops it; made on first request (host ends only), so
+         * that the guests' own streams do not pay for it.
+         */
+        private volatile CompletableFuture<Void> dropSignal;
         /**
          * Whether the readable end is a value in the host's hands ({@code ComponentValue.AsyncEnd}: created by the
          * host or lifted out of a guest) that may be lowered into a guest or read by the host, once.
@@ -130,7 +137,33 @@ final class Streams {
                 if (pendingBuffer != null) {
                     resetAndNotifyPending(DROPPED);
                 }
+                CompletableFuture<Void> signal = dropSignal;
+                if (signal != null) {
+                    signal.complete(null);
+                }
             }
+        }
+
+        /**
+         * Completes as soon as an end is dropped (at once if one was): callable from any thread. The volatile
+         * write of one side and read of the other (dropped here, the signal in drop) make sure one of the two
+         * completes it.
+         */
+        CompletableFuture<Void> dropSignal() {
+            CompletableFuture<Void> signal = dropSignal;
+            if (signal == null) {
+                synchronized (this) {
+                    signal = dropSignal;
+                    if (signal == null) {
+                        signal = new CompletableFuture<>();
+                        dropSignal = signal;
+                    }
+                }
+            }
+            if (dropped) {
+                signal.complete(null);
+            }
+            return signal;
         }
 
         private void checkIntraComponent(RuntimeInstance inst) {
