@@ -432,14 +432,15 @@ public final class HttpHostP3 {
     /**
      * Copies {@code in} into {@code contents} on a new virtual thread, as fast as the guest reads, then closes it
      * and writes {@code trailers} (a {@code result<option<trailers>, error-code>}) made by {@code trailerValue}; a
-     * read failure ends the stream and reports {@code failure} instead. Stops when the guest drops the stream, or
-     * when {@code s} is closed.
+     * read failure ends the stream and reports {@code failure} instead. Stops as soon as the guest drops the stream
+     * (interrupting a read of {@code in} in progress; no trailers then), or when {@code s} is closed.
      */
     static Pump pump(HostState s, InputStream in, StreamWriter contents, FutureWriter trailers,
             Supplier<ComponentValue> trailerValue, java.util.function.Function<IOException, ComponentValue> failure) {
         Pump p = new Pump();
         HostResources.add(s, p);
-        p.thread = Thread.ofVirtual().name("basalt-http-body").start(() -> {
+        java.util.concurrent.atomic.AtomicBoolean readerGone = new java.util.concurrent.atomic.AtomicBoolean();
+        p.thread = Thread.ofVirtual().name("basalt-http-body").unstarted(() -> {
             ComponentValue end = null;
             try (in) {
                 byte[] buf = new byte[CHUNK];
@@ -469,13 +470,20 @@ public final class HttpHostP3 {
                 p.thread = null;
                 stop(p);
                 contents.close();
-                if (end != null && !Thread.currentThread().isInterrupted()) {
+                if (end != null && !Thread.currentThread().isInterrupted() && !readerGone.get()) {
                     trailers.write(end).whenComplete((x, e) -> trailers.close());
                 } else {
                     trailers.close();
                 }
             }
         });
+        // The guest dropping the body stops the pump at once, also while it waits for the source (a slow request
+        // body, an upstream's response) and while nothing drives the event loop: the source is closed then.
+        contents.readerDropped().thenRun(() -> {
+            readerGone.set(true);
+            stop(p);
+        });
+        p.thread.start();
         return p;
     }
 

@@ -58,7 +58,8 @@ import java.util.concurrent.Executors;
  * <li>{@code send} reads the guest's {@code stream<u8>} and writes it to the connection (a guest that drops the
  * stream ends its data: the connection's sending side is shut down, and the returned future says how it went);
  * {@code receive} copies the connection into a {@code stream<u8>} as fast as the guest reads (a guest that drops
- * it stops the copy; the peer closing ends the stream). Each may be called once per socket.
+ * it stops the copy at once, without waiting for the peer or an event-loop turn: {@link StreamWriter#readerDropped};
+ * the peer closing ends the stream). Each may be called once per socket.
  * </ul>
  * Streams outlive the socket handle (the WIT's shared ownership): each pump holds the channel
  * ({@link ChannelHold}) until it ends; the guest's state closes whatever is left, and its pumps then end (a copy
@@ -327,6 +328,15 @@ public final class SocketsHostP3 {
         sock.receiveTaken = true;
         ChannelHold hold = ChannelHold.of(c.s(), sock.shared);
         SocketChannel ch = sock.socket();
+        // The guest dropping the stream ends the copy at once, also while the pump waits for the peer and nothing
+        // drives the event loop: shutting down the receiving side ends the read in progress.
+        data.readerDropped().thenRun(() -> {
+            try {
+                ch.shutdownInput();
+            } catch (IOException e) {
+                // the connection is closed already: the pump ends anyway
+            }
+        });
         Thread.ofVirtual().name("basalt-wasi-p3-receive").start(() -> {
             ComponentValue outcome = net(() -> {
                 ByteBuffer buf = ByteBuffer.allocate(CHUNK);
