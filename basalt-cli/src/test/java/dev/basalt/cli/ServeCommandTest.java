@@ -189,6 +189,44 @@ class ServeCommandTest {
         assertThat(err.toString()).isEmpty();
     }
 
+    /**
+     * {@code --next-handler}: a WASI 0.3 middleware (basalt-wasi's wasi-http-p3/middleware.wat, given as text) in
+     * front of the echo service, run in-process; a next handler for a component that is no middleware is a usage
+     * error.
+     */
+    @Test
+    void servesAMiddlewareWithItsNextHandler() throws Exception {
+        Path p3 = handler().getParent().getParent().resolve("wasi-http-p3");
+        Announcements out = new Announcements();
+        StringWriter err = new StringWriter();
+        int[] code = {-1};
+        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", p3.resolve("middleware.wat").toString(),
+                "--next-handler", p3.resolve("echo.wat").toString(), "--listen", "127.0.0.1:0", "--engine", "interpreter"},
+                new PrintWriter(out, true), new PrintWriter(err, true)));
+        command.start();
+        try {
+            String base = out.url.get(2, TimeUnit.MINUTES);
+            HttpResponse<String> r = post(base + "through?x=1", "the chain");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("x-middleware")).hasValue("seen");
+            assertThat(r.headers().firstValue("x-path")).hasValue("/through?x=1");
+            assertThat(r.body()).isEqualTo("echo:the chain");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no announcement; err: " + err, e);
+        } finally {
+            command.interrupt();
+            command.join(TimeUnit.MINUTES.toMillis(1));
+        }
+        assertThat(command.isAlive()).isFalse();
+        assertThat(code[0]).isZero();
+        assertThat(err.toString()).isEmpty();
+
+        CliRun notAMiddleware = CliRun.of("serve", p3.resolve("echo.wat").toString(), "--next-handler",
+                p3.resolve("echo.wat").toString(), "--listen", "127.0.0.1:0");
+        assertThat(notAMiddleware.code()).isEqualTo(2);
+        assertThat(notAMiddleware.err()).contains("no wasi:http/middleware");
+    }
+
     static Path kvHandler() {
         Path wasi = handler();
         Path p = wasi.getParent().getParent().getParent().getParent().getParent().getParent()
