@@ -58,7 +58,10 @@ class WasiSocketsP3TcpUdpTest {
     record Guest(ComponentInstance instance, WasiComponentContext wasi) implements AutoCloseable {
         static Guest of(Config.Strategy strategy, String fixture, WasiConfig config) {
             Engine engine = Engine.create(Config.builder().strategy(strategy).build());
-            Component component = Component.fromModel(engine, ComponentTextParser.parse(wat(fixture)));
+            var model = ComponentTextParser.parse(wat(fixture));
+            // validated as `basalt run` does (Component.fromModel alone would accept what the validator refuses)
+            dev.basalt.component.validate.ComponentValidator.validate(model);
+            Component component = Component.fromModel(engine, model);
             ComponentLinker<WasiComponentContext> linker = ComponentLinker.create(engine);
             WasiSockets.addP3ToLinker(linker, ctx -> ctx);
             WasiComponentContext wasi = WasiComponentContext.create(config);
