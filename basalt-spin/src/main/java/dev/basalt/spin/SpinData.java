@@ -31,16 +31,24 @@ final class SpinData {
     }
 
     static void register(SpinHost host) {
-        registerSqlite(host);
-        registerRedis(host);
+        registerSqlite(host, "fermyon:spin/sqlite", host.sqliteType());
+        registerSqlite(host, "spin:sqlite/sqlite", host.sqlite3Type());
+        host.on("spin:sqlite/sqlite", "[method]connection.last-insert-rowid", (g, a) -> ComponentValue.s64(
+                SpinGuest.get(SpinHost.rep(a, 0), SqliteConnection.class).lastInsertRowid));
+        host.on("spin:sqlite/sqlite", "[method]connection.changes", (g, a) -> ComponentValue.u64(
+                SpinGuest.get(SpinHost.rep(a, 0), SqliteConnection.class).changes));
+        registerRedis(host, "fermyon:spin/redis", host.redisType());
+        registerRedis(host, "spin:redis/redis", host.redis3Type());
     }
 
     // ---------------------------------------------------------------- sqlite
 
-    private static final String SQLITE = "fermyon:spin/sqlite";
-
-    private static void registerSqlite(SpinHost host) {
-        host.on(SQLITE, "[static]connection.open", (g, a) -> {
+    /**
+     * {@code connection.open} and {@code execute} of {@code iface} (Spin 2's {@code fermyon:spin/sqlite} or
+     * Spin 3's {@code spin:sqlite/sqlite}: the same functions, each interface its own resource type).
+     */
+    private static void registerSqlite(SpinHost host, String iface, dev.basalt.component.ResourceType type) {
+        host.on(iface, "[static]connection.open", (g, a) -> {
             String name = SpinHost.str(a, 0);
             SpinConfig c = g.config();
             if (!c.allowedDatabases().contains(name)) {
@@ -54,12 +62,12 @@ final class SpinData {
                 if (db.isEmpty()) {
                     return sqliteError("no-such-database", null);
                 }
-                return ComponentValue.ok(host.own(host.sqliteType(), g, new SqliteConnection(name, db.get())));
+                return ComponentValue.ok(host.own(type, g, new SqliteConnection(name, db.get())));
             } catch (SqliteException e) {
                 return sqliteError("io", e.getMessage());
             }
         });
-        host.on(SQLITE, "[method]connection.execute", (g, a) -> {
+        host.on(iface, "[method]connection.execute", (g, a) -> {
             SqliteConnection conn = SpinGuest.get(SpinHost.rep(a, 0), SqliteConnection.class);
             List<Value> params = new ArrayList<>();
             for (ComponentValue v : ((ComponentValue.ListValue) a.get(2)).elements()) {
@@ -67,6 +75,8 @@ final class SpinData {
             }
             try {
                 SqliteDatabase.QueryResult r = conn.database.execute(SpinHost.str(a, 1), params);
+                r.effect().changes().ifPresent(n -> conn.changes = n);
+                r.effect().lastInsertRowid().ifPresent(id -> conn.lastInsertRowid = id);
                 List<ComponentValue> rows = new ArrayList<>(r.rows().size());
                 for (List<Value> row : r.rows()) {
                     rows.add(ComponentValue.record(ComponentValue.field("values",
@@ -109,16 +119,18 @@ final class SpinData {
 
     // ---------------------------------------------------------------- redis
 
-    private static final String REDIS = "fermyon:spin/redis";
-
     /** A Redis operation's body; its failures become the interface's error. */
     @FunctionalInterface
     private interface RedisBody {
         ComponentValue run(RedisClient client);
     }
 
-    private static void registerRedis(SpinHost host) {
-        host.on(REDIS, "[static]connection.open", (g, a) -> {
+    /**
+     * The functions of {@code iface}: Spin 2's {@code fermyon:spin/redis} (plain functions) or Spin 3's
+     * {@code spin:redis/redis} (the same functions, async: {@link SpinHost} runs them off the guest's turn).
+     */
+    private static void registerRedis(SpinHost host, String iface, dev.basalt.component.ResourceType type) {
+        host.on(iface, "[static]connection.open", (g, a) -> {
             RedisAddress address;
             try {
                 address = RedisAddress.parse(SpinHost.str(a, 0));
@@ -134,30 +146,30 @@ final class SpinData {
             }
             try {
                 RedisClient client = RedisClient.connect(address, c.limits().maxRedisReplyBytes());
-                return ComponentValue.ok(host.own(host.redisType(), g, new RedisConnection(address, client)));
+                return ComponentValue.ok(host.own(type, g, new RedisConnection(address, client)));
             } catch (RedisException e) {
                 return redisError("other", e.getMessage());
             }
         });
-        on(host, "publish", a -> client -> {
+        on(host, iface, "publish", a -> client -> {
             client.command(utf8("PUBLISH"), utf8(SpinHost.str(a, 1)), SpinHost.bytes(a.get(2)));
             return ComponentValue.ok();
         });
-        on(host, "get", a -> client -> switch (client.command(utf8("GET"), utf8(SpinHost.str(a, 1)))) {
+        on(host, iface, "get", a -> client -> switch (client.command(utf8("GET"), utf8(SpinHost.str(a, 1)))) {
             case Reply.Bulk b -> ComponentValue.ok(ComponentValue.some(ComponentValue.u8List(b.value())));
             case Reply.Nil n -> ComponentValue.ok(ComponentValue.none());
             default -> redisError("type-error", null);
         });
-        on(host, "set", a -> client -> {
+        on(host, iface, "set", a -> client -> {
             client.command(utf8("SET"), utf8(SpinHost.str(a, 1)), SpinHost.bytes(a.get(2)));
             return ComponentValue.ok();
         });
-        on(host, "incr", a -> client -> client.command(utf8("INCR"), utf8(SpinHost.str(a, 1))) instanceof Reply.Int i
+        on(host, iface, "incr", a -> client -> client.command(utf8("INCR"), utf8(SpinHost.str(a, 1))) instanceof Reply.Int i
                 ? ComponentValue.ok(ComponentValue.s64(i.value())) : redisError("type-error", null));
-        on(host, "del", a -> client -> count(client, "DEL", null, strings(a.get(1))));
-        on(host, "sadd", a -> client -> count(client, "SADD", SpinHost.str(a, 1), strings(a.get(2))));
-        on(host, "srem", a -> client -> count(client, "SREM", SpinHost.str(a, 1), strings(a.get(2))));
-        on(host, "smembers", a -> client -> {
+        on(host, iface, "del", a -> client -> count(client, "DEL", null, strings(a.get(1))));
+        on(host, iface, "sadd", a -> client -> count(client, "SADD", SpinHost.str(a, 1), strings(a.get(2))));
+        on(host, iface, "srem", a -> client -> count(client, "SREM", SpinHost.str(a, 1), strings(a.get(2))));
+        on(host, iface, "smembers", a -> client -> {
             if (!(client.command(utf8("SMEMBERS"), utf8(SpinHost.str(a, 1))) instanceof Reply.Array arr)) {
                 return redisError("type-error", null);
             }
@@ -171,7 +183,7 @@ final class SpinData {
             }
             return ComponentValue.ok(ComponentValue.list(members));
         });
-        on(host, "execute", a -> client -> {
+        on(host, iface, "execute", a -> client -> {
             List<ComponentValue> args = ((ComponentValue.ListValue) a.get(2)).elements();
             byte[][] command = new byte[1 + args.size()][];
             command[0] = utf8(SpinHost.str(a, 1));
@@ -187,12 +199,15 @@ final class SpinData {
         });
     }
 
-    private static void on(SpinHost host, String method,
+    private static void on(SpinHost host, String iface, String method,
             java.util.function.Function<List<ComponentValue>, RedisBody> body) {
-        host.on(REDIS, "[method]connection." + method, (g, a) -> {
+        host.on(iface, "[method]connection." + method, (g, a) -> {
             RedisConnection conn = SpinGuest.get(SpinHost.rep(a, 0), RedisConnection.class);
             try {
-                return body.apply(a).run(conn.client);
+                // one command at a time per connection: Spin 3's async calls of one guest may overlap
+                synchronized (conn) {
+                    return body.apply(a).run(conn.client);
+                }
             } catch (RedisException.ErrorReply e) {
                 return e.typeError() ? redisError("type-error", null) : redisError("other", e.getMessage());
             } catch (RedisException e) {

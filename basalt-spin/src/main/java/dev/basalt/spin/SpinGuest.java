@@ -67,10 +67,15 @@ public final class SpinGuest implements AutoCloseable {
         }
     }
 
-    /** An open SQLite database ({@code fermyon:spin/sqlite}'s {@code connection}). */
+    /**
+     * An open SQLite database ({@code fermyon:spin/sqlite}'s and {@code spin:sqlite}'s {@code connection}), with
+     * what its own statements last did ({@code changes}, {@code last-insert-rowid}: 0 until they did it).
+     */
     static final class SqliteConnection extends Handle {
         final String name;
         final SqliteDatabase database;
+        volatile long changes;
+        volatile long lastInsertRowid;
 
         SqliteConnection(String name, SqliteDatabase database) {
             this.name = name;

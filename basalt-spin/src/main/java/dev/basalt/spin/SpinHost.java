@@ -3,6 +3,7 @@ package dev.basalt.spin;
 import dev.basalt.Store;
 import dev.basalt.Trap;
 import dev.basalt.TrapKind;
+import dev.basalt.component.ComponentFuncType;
 import dev.basalt.component.ComponentLinker;
 import dev.basalt.component.ComponentValue;
 import dev.basalt.component.ResourceHandle;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Host implementations of the key-value and variable interfaces Spin offers, defined into a
@@ -34,6 +37,9 @@ import java.util.TreeSet;
  *     component's variables),</li>
  * <li>{@code fermyon:spin/sqlite@2.0.0} (statements on the SQLite databases the component may open),</li>
  * <li>{@code fermyon:spin/redis@2.0.0} (outbound Redis to the servers its outbound grants admit),</li>
+ * <li>Spin 3's {@code spin:sqlite/sqlite@3.0.0} (Spin 2's sqlite plus {@code changes} and
+ *     {@code last-insert-rowid}) and {@code spin:redis/redis@3.0.0} (Spin 2's redis with every function
+ *     {@code async}: the command runs on a virtual thread while the guest's other tasks go on),</li>
  * <li>{@code fermyon:spin/redis-types} (types only: what a Redis trigger's component imports for its
  *     {@code inbound-redis} export, see {@link dev.basalt.spin.redis.RedisTrigger}).</li>
  * </ul>
@@ -47,14 +53,16 @@ public final class SpinHost {
             "wasi:keyvalue/store@0.2.0-draft2", "wasi:keyvalue/atomics@0.2.0-draft2",
             "wasi:keyvalue/batch@0.2.0-draft2", "fermyon:spin/key-value@2.0.0", "fermyon:spin/variables@2.0.0",
             "wasi:config/store@0.2.0-draft-2024-09-27", "fermyon:spin/sqlite@2.0.0", "fermyon:spin/redis@2.0.0",
-            "fermyon:spin/redis-types");
+            "fermyon:spin/redis-types", "spin:sqlite/sqlite@3.0.0", "spin:redis/redis@3.0.0");
 
     /** Keys per {@code list-keys} page. */
     static final int KEYS_PAGE = 1000;
 
     private static final List<String> WIT_FILES = List.of("keyvalue.wit", "spin.wit", "config.wit",
-            "spin-unversioned.wit");
+            "spin-unversioned.wit", "spin-sqlite3.wit", "spin-redis3.wit");
     private static volatile Resolve resolve;
+    /** Where the async functions' blocking work runs: a virtual thread each. */
+    private static final Executor BLOCKING = work -> Thread.ofVirtual().name("basalt-spin-async").start(work);
 
     @FunctionalInterface
     interface Impl {
@@ -68,6 +76,8 @@ public final class SpinHost {
     private final ResourceType storeType = ResourceType.host("store", SpinGuest::drop);
     private final ResourceType sqliteType = ResourceType.host("connection", SpinGuest::drop);
     private final ResourceType redisType = ResourceType.host("connection", SpinGuest::drop);
+    private final ResourceType sqlite3Type = ResourceType.host("connection", SpinGuest::drop);
+    private final ResourceType redis3Type = ResourceType.host("connection", SpinGuest::drop);
 
     private SpinHost() {
         registerWasiKeyValue();
@@ -97,7 +107,8 @@ public final class SpinHost {
         Resolve r = resolve();
         // sqlite and redis both call their resource `connection`: resources are told apart by interface
         Map<String, ResourceType> byName = Map.of("bucket", bucketType, "cas", casType, "store", storeType,
-                "fermyon:spin/sqlite@2.0.0#connection", sqliteType, "fermyon:spin/redis@2.0.0#connection", redisType);
+                "fermyon:spin/sqlite@2.0.0#connection", sqliteType, "fermyon:spin/redis@2.0.0#connection", redisType,
+                "spin:sqlite/sqlite@3.0.0#connection", sqlite3Type, "spin:redis/redis@3.0.0#connection", redis3Type);
         Map<Resolve.TypeId, ResourceType> byId = WasiWit.resourceTypes(r, INTERFACES,
                 (iface, name) -> byName.getOrDefault(iface + "#" + name, byName.get(name)));
         WasiWit.Converter conv = new WasiWit.Converter(r, byId);
@@ -114,8 +125,17 @@ public final class SpinHost {
                     throw new IllegalStateException("no implementation of " + key);
                 }
                 used.add(key);
-                inst.defineFunction(f.name(), conv.funcType(f), (store, args) ->
-                        List.of(impl.call(guest.apply(store), args)));
+                ComponentFuncType type = conv.funcType(f);
+                if (type.async()) {
+                    // Spin 3's async functions block (a database, a Redis server): on a virtual thread, so the
+                    // guest's other tasks (and the store's other guests' turns) go on meanwhile
+                    inst.defineAsyncFunction(f.name(), type, (store, args) -> {
+                        SpinGuest g = guest.apply(store);
+                        return CompletableFuture.supplyAsync(() -> List.of(impl.call(g, args)), BLOCKING);
+                    });
+                } else {
+                    inst.defineFunction(f.name(), type, (store, args) -> List.of(impl.call(guest.apply(store), args)));
+                }
             }
         }
         if (!used.equals(impls.keySet())) {
@@ -238,6 +258,14 @@ public final class SpinHost {
 
     ResourceType redisType() {
         return redisType;
+    }
+
+    ResourceType sqlite3Type() {
+        return sqlite3Type;
+    }
+
+    ResourceType redis3Type() {
+        return redis3Type;
     }
 
     ComponentValue own(ResourceType type, SpinGuest g, SpinGuest.Handle h) {

@@ -70,12 +70,32 @@ public final class SqliteDatabase implements AutoCloseable {
         Null NULL = new Null();
     }
 
-    /** What a statement returned: its column names and rows (none for statements that return no rows). */
-    public record QueryResult(List<String> columns, List<List<Value>> rows) {
+    /**
+     * What a statement returned: its column names and rows (none for statements that return no rows), and what it
+     * did to the counters Spin's {@code changes} / {@code last-insert-rowid} report.
+     */
+    public record QueryResult(List<String> columns, List<List<Value>> rows, Effect effect) {
         public QueryResult {
             columns = List.copyOf(columns);
             rows = List.copyOf(rows);
+            Objects.requireNonNull(effect, "effect");
         }
+
+        public QueryResult(List<String> columns, List<List<Value>> rows) {
+            this(columns, rows, Effect.NONE);
+        }
+    }
+
+    /**
+     * What one statement changed, measured around it while it held the connection (the connection is shared by
+     * every guest of the database, so SQLite's own {@code changes()} and {@code last_insert_rowid()} may already
+     * be another guest's by the time a guest asks: a guest's connection keeps its own copy from this).
+     *
+     * @param changes the rows the statement inserted, updated or deleted, if it was such a statement
+     * @param lastInsertRowid the rowid of the last row it inserted, if it inserted any
+     */
+    public record Effect(java.util.OptionalLong changes, java.util.OptionalLong lastInsertRowid) {
+        public static final Effect NONE = new Effect(java.util.OptionalLong.empty(), java.util.OptionalLong.empty());
     }
 
     private final Connection connection;
@@ -153,6 +173,52 @@ public final class SqliteDatabase implements AutoCloseable {
      * @throws SqliteException if the statement fails (the message is SQLite's), or a limit is exceeded
      */
     public synchronized QueryResult execute(String sql, List<Value> parameters) {
+        try {
+            long[] before = counters();
+            QueryResult r = run(sql, parameters);
+            long[] after = counters();
+            // total_changes moves only when an INSERT, UPDATE or DELETE changed rows (one that changed none reports
+            // 0; any other statement leaves the connection's counts as they were)
+            String verb = verb(sql);
+            boolean write = verb.equals("INSERT") || verb.equals("REPLACE") || verb.equals("UPDATE")
+                    || verb.equals("DELETE");
+            java.util.OptionalLong changes = after[0] != before[0] ? java.util.OptionalLong.of(after[1])
+                    : write ? java.util.OptionalLong.of(0) : java.util.OptionalLong.empty();
+            // last_insert_rowid is the shared connection's: it moved, or an INSERT that changed rows may have
+            // inserted the same rowid another guest's statement did last
+            boolean inserted = after[0] != before[0] && (verb.equals("INSERT") || verb.equals("REPLACE"));
+            java.util.OptionalLong rowid = after[2] != before[2] || inserted ? java.util.OptionalLong.of(after[2])
+                    : java.util.OptionalLong.empty();
+            return new QueryResult(r.columns(), r.rows(), new Effect(changes, rowid));
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** {@code total_changes()}, {@code changes()}, {@code last_insert_rowid()} of the connection now. */
+    private long[] counters() throws SQLException {
+        checksLeft = limits.maxSteps() / STEPS_PER_CHECK;
+        try (java.sql.Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT total_changes(), changes(), last_insert_rowid()")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+        }
+    }
+
+    /** The first keyword of {@code sql} (after comments and blanks), upper-cased; "" if none. */
+    private static String verb(String sql) {
+        String s = sql.stripLeading();
+        while (s.startsWith("--") || s.startsWith("/*")) {
+            int end = s.startsWith("--") ? s.indexOf('\n') : s.indexOf("*/");
+            if (end < 0) {
+                return "";
+            }
+            s = s.substring(end + (s.startsWith("--") ? 1 : 2)).stripLeading();
+        }
+        return s.split("[^A-Za-z]", 2)[0].toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private QueryResult run(String sql, List<Value> parameters) {
         checksLeft = limits.maxSteps() / STEPS_PER_CHECK;
         try (PreparedStatement p = connection.prepareStatement(sql)) {
             int declared = p.getParameterMetaData().getParameterCount();
