@@ -2,11 +2,15 @@ package dev.basalt.compiler;
 
 import dev.basalt.wasm.BlockType;
 import dev.basalt.wasm.Instruction;
+import dev.basalt.wasm.MemArg;
 import dev.basalt.wasm.Opcode;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
 /**
  * Finds loops whose exit test can be compiled as a signed {@code <} or {@code >} instead of the {@code !=} clang
@@ -90,6 +94,449 @@ final class CountedLoops {
 
     private CountedLoops() {
     }
+
+    /** How a stretch's loop tests its variable after the step (see {@link #findStretches}). */
+    enum Test {
+        NE, LT_S, LT_U, GT_S, GT_U
+    }
+
+    /**
+     * The addresses a group of a stretch's accesses may touch: for iteration {@code k} (from 0) of the stretch, the
+     * address is {@code sum(coefs[i] * entry(locals[i])) + perIteration * k + c} for constants {@code c} whose
+     * {@code c + offset} is at least {@code low} and {@code c + offset + width} at most {@code high}, where
+     * {@code entry(l)} is local {@code l}'s value (a signed int) where the stretch is entered.
+     */
+    record Range(int memory, int[] locals, long[] coefs, long perIteration, long low, long high) {
+    }
+
+    /**
+     * A loop with a checked stretch (see {@link #findStretches}): its variable {@code counter}, stepped by the
+     * constant {@code stride} at its end and then tested against the constant {@code limitValue} (or the local
+     * {@code limitLocal}, when not -1) by {@code test}; the address ranges of its accesses, and which accesses
+     * (instruction indices) those ranges cover.
+     */
+    record Stretch(int end, int counter, int stride, int limitLocal, int limitValue, Test test, List<Range> ranges,
+            BitSet covered) {
+    }
+
+    /** Most instructions in a loop compiled twice (the stretch and the loop as written). */
+    static final int MAX_STRETCH_INSTRUCTIONS = 400;
+    /** Most address ranges checked before a stretch. */
+    static final int MAX_STRETCH_RANGES = 8;
+    /** Largest coefficient of an address form: keeps every bound computed in longs far from overflow. */
+    private static final long MAX_COEF = 1 << 20;
+
+    /**
+     * <b>Checked stretches.</b> An innermost loop whose variable steps by a constant at its end and whose memory
+     * accesses have addresses affine in the iteration ({@code x + base + 8}, a second variable stepped by a
+     * constant, loop-invariant locals) is compiled twice. Before it, the number {@code T} of iterations its exit
+     * test lets through from the variable's current value is computed, and the bounds of every address range over
+     * those {@code T} iterations are checked against the memory's size, once; when all hold, the first copy runs,
+     * whose covered accesses skip the Wasm bounds check (the array's own check stays, and C2 removes it from
+     * counted loops with its range-check elimination); otherwise the loop as written runs. Both copies are the
+     * same Wasm code, fuel and interruption included; the first only leaves out checks proven to pass.
+     *
+     * <p>Why: the per-access check {@code 0 <= a <= size - k} is two compare-and-branches that C2 neither hoists
+     * nor removes, and with them in the loop it does not unroll or eliminate the array's checks either (matmul's
+     * inner loop: three checks per access, no unrolling).
+     *
+     * <p>Loops qualify when they end with {@code local.get x  i32.const s  i32.add  local.tee x  [TEST]  br_if 0}
+     * (TEST: {@code i32.const C | local.get c} then {@code i32.ne}, {@code i32.lt_s/u} or {@code i32.gt_s/u}, or
+     * nothing: {@code x != 0}), with the single-exit and only-write rules of the rewrite above, no nested loop, no
+     * call, {@code memory.grow} or other instruction that could change the memory's size or leave the loop, and at
+     * most {@link #MAX_STRETCH_INSTRUCTIONS} instructions. Values are followed symbolically through the body:
+     * locals not written in the loop are invariants, locals written once at its top level as
+     * {@code l = l + d} are stepped, everything else written is unknown at the header (and after a block that
+     * writes it).
+     */
+    static Map<Integer, Stretch> findStretches(List<Instruction> body, char[] localTypes, IntPredicate inline32) {
+        Map<Integer, Stretch> out = new HashMap<>();
+        for (int[] loop : innermostLoops(body)) {
+            Stretch s = stretch(body, loop[0], loop[1], localTypes, inline32);
+            if (s != null) {
+                out.put(loop[0], s);
+            }
+        }
+        return out;
+    }
+
+    /** Loops without a loop inside, as {@code {start, end}}. */
+    private static List<int[]> innermostLoops(List<Instruction> body) {
+        List<int[]> loops = new ArrayList<>();
+        List<int[]> open = new ArrayList<>(); // {isLoop, start, hasInnerLoop}
+        for (int i = 0; i < body.size(); i++) {
+            switch (body.get(i).opcode()) {
+                case BLOCK, IF, TRY, TRY_TABLE -> open.add(new int[] {0, i, 0});
+                case LOOP -> {
+                    for (int[] o : open) {
+                        if (o[0] == 1) {
+                            o[2] = 1;
+                        }
+                    }
+                    open.add(new int[] {1, i, 0});
+                }
+                case END, DELEGATE -> {
+                    if (open.isEmpty()) {
+                        break;
+                    }
+                    int[] f = open.remove(open.size() - 1);
+                    if (f[0] == 1 && f[2] == 0 && body.get(i).opcode() == Opcode.END) {
+                        loops.add(new int[] {f[1], i});
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return loops;
+    }
+
+    private static Stretch stretch(List<Instruction> body, int start, int end, char[] localTypes,
+            IntPredicate inline32) {
+        if (end - start > MAX_STRETCH_INSTRUCTIONS || !(body.get(start) instanceof Instruction.Block loop)
+                || !(loop.type() instanceof BlockType.Empty)) {
+            return null;
+        }
+        int brIf = end - 1;
+        if (brIf <= start + 4 || !(body.get(brIf) instanceof Instruction.Branch b) || b.opcode() != Opcode.BR_IF
+                || b.label() != 0) {
+            return null;
+        }
+        Test test;
+        int tee;
+        int limitLocal = -1;
+        int limitValue = 0;
+        Opcode cmp = body.get(brIf - 1).opcode();
+        switch (cmp) {
+            case I32_NE -> test = Test.NE;
+            case I32_LT_S -> test = Test.LT_S;
+            case I32_LT_U -> test = Test.LT_U;
+            case I32_GT_S -> test = Test.GT_S;
+            case I32_GT_U -> test = Test.GT_U;
+            default -> test = null;
+        }
+        if (test != null) {
+            Instruction limit = body.get(brIf - 2);
+            if (limit instanceof Instruction.I32Const c) {
+                limitValue = c.value();
+            } else if (limit.opcode() == Opcode.LOCAL_GET) {
+                limitLocal = ((Instruction.Index) limit).index();
+            } else {
+                return null;
+            }
+            tee = brIf - 3;
+        } else {
+            test = Test.NE; // br_if on the value itself: x != 0
+            tee = brIf - 1;
+        }
+        if (tee - 3 <= start || body.get(tee).opcode() != Opcode.LOCAL_TEE) {
+            return null;
+        }
+        int x = ((Instruction.Index) body.get(tee)).index();
+        Long step = selfStep(body, start, tee, x);
+        if (step == null || Math.abs(step) > MAX_COEF) {
+            return null;
+        }
+        int stride = (int) (long) step;
+        // A < test needs an upward step and a > test a downward one, or the loop runs until the variable wraps.
+        boolean up = stride > 0;
+        if ((test == Test.LT_S || test == Test.LT_U) != up && test != Test.NE) {
+            return null;
+        }
+        if (stride == 0 || limitLocal == x || !singleExitOnlyWriteAndBackEdge(body, start, brIf, tee, x)) {
+            return null;
+        }
+        // Writes per local, and the step of those written once at the loop's top level as l = l + d.
+        Map<Integer, Integer> writes = new HashMap<>();
+        Map<Integer, Long> steps = new HashMap<>();
+        int depth = 0;
+        for (int i = start + 1; i < brIf; i++) {
+            Instruction in = body.get(i);
+            switch (in.opcode()) {
+                case BLOCK, IF -> depth++;
+                case END -> depth--;
+                case LOOP, CALL, CALL_INDIRECT, CALL_REF, MEMORY_GROW, UNREACHABLE, BR, BR_TABLE -> {
+                    return null;
+                }
+                case LOCAL_SET, LOCAL_TEE -> {
+                    int l = ((Instruction.Index) in).index();
+                    writes.merge(l, 1, Integer::sum);
+                    Long d = depth == 0 ? selfStep(body, start, i, l) : null;
+                    if (d != null) {
+                        steps.put(l, d);
+                    } else {
+                        steps.put(l, null);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (limitLocal >= 0 && writes.containsKey(limitLocal)) {
+            return null;
+        }
+        // The symbolic state at the header.
+        Affine[] locals = new Affine[localTypes.length];
+        for (int l = 0; l < locals.length; l++) {
+            if (localTypes[l] != 'I') {
+                continue;
+            }
+            Integer w = writes.get(l);
+            if (w == null) {
+                locals[l] = Affine.entry(l, 0);
+            } else if (w == 1 && steps.get(l) != null && Math.abs(steps.get(l)) <= MAX_COEF) {
+                locals[l] = Affine.entry(l, steps.get(l));
+            }
+        }
+        List<Affine> stack = new ArrayList<>();
+        List<Frame> frames = new ArrayList<>();
+        Map<String, long[]> groups = new TreeMap<>(); // key -> {memory, low, high}
+        Map<String, Affine> forms = new HashMap<>();
+        BitSet covered = new BitSet();
+        for (int i = start + 1; i <= tee; i++) {
+            Instruction in = body.get(i);
+            Opcode op = in.opcode();
+            switch (op) {
+                case I32_CONST -> stack.add(Affine.constant(((Instruction.I32Const) in).value()));
+                case LOCAL_GET -> stack.add(locals[((Instruction.Index) in).index()]);
+                case LOCAL_SET, LOCAL_TEE -> {
+                    int l = ((Instruction.Index) in).index();
+                    if (stack.isEmpty()) {
+                        return null;
+                    }
+                    Affine v = op == Opcode.LOCAL_SET ? stack.remove(stack.size() - 1) : stack.get(stack.size() - 1);
+                    locals[l] = localTypes[l] == 'I' ? v : null;
+                    for (Frame f : frames) {
+                        f.written.set(l);
+                    }
+                }
+                case I32_ADD, I32_SUB, I32_MUL, I32_SHL -> {
+                    if (stack.size() < 2) {
+                        return null;
+                    }
+                    Affine r = stack.remove(stack.size() - 1);
+                    Affine a = stack.remove(stack.size() - 1);
+                    stack.add(Affine.apply(op, a, r));
+                }
+                case BLOCK, IF -> {
+                    BlockType bt = ((Instruction.Block) in).type();
+                    if (bt instanceof BlockType.TypeIndex) {
+                        return null;
+                    }
+                    if (op == Opcode.IF) {
+                        pop(stack, 1);
+                    }
+                    frames.add(new Frame(stack.size(), bt instanceof BlockType.Value ? 1 : 0, locals.clone()));
+                }
+                case ELSE -> {
+                    Frame f = frames.get(frames.size() - 1);
+                    truncate(stack, f.height);
+                    f.thenWritten.or(f.written);
+                    System.arraycopy(f.atEntry, 0, locals, 0, locals.length);
+                }
+                case END -> {
+                    Frame f = frames.remove(frames.size() - 1);
+                    f.written.or(f.thenWritten);
+                    f.written.stream().forEach(l -> locals[l] = null);
+                    truncate(stack, f.height);
+                    for (int k = 0; k < f.results; k++) {
+                        stack.add(null);
+                    }
+                }
+                case BR_IF -> pop(stack, 1);
+                case DROP -> pop(stack, 1);
+                case SELECT, SELECT_TYPED -> {
+                    pop(stack, 3);
+                    stack.add(null);
+                }
+                case GLOBAL_GET, MEMORY_SIZE -> stack.add(null);
+                case GLOBAL_SET -> pop(stack, 1);
+                case NOP -> {
+                }
+                default -> {
+                    if (!op.hasFixedSignature()) {
+                        return null;
+                    }
+                    int params = op.params().size();
+                    if (in instanceof Instruction.Memory m) {
+                        int width = accessWidth(op);
+                        if (stack.size() < params + 1) {
+                            return null;
+                        }
+                        Affine address = stack.get(stack.size() - 1 - params);
+                        MemArg arg = m.memArg();
+                        if (width > 0 && address != null && inline32.test(arg.memory()) && arg.offset() >= 0
+                                && arg.offset() <= 0xFFFF_FFFFL) {
+                            String key = arg.memory() + ":" + address.key();
+                            forms.putIfAbsent(key, address);
+                            long lo = address.constant + arg.offset();
+                            long hi = lo + width;
+                            groups.merge(key, new long[] {arg.memory(), lo, hi},
+                                    (p, q) -> new long[] {p[0], Math.min(p[1], q[1]), Math.max(p[2], q[2])});
+                            covered.set(i);
+                        }
+                        params++;
+                    } else if (in instanceof Instruction.MemoryLane) {
+                        params++;
+                    }
+                    if (stack.size() < params) {
+                        return null;
+                    }
+                    pop(stack, params);
+                    for (int k = 0; k < op.results().size(); k++) {
+                        stack.add(null);
+                    }
+                }
+            }
+        }
+        if (covered.isEmpty() || groups.size() > MAX_STRETCH_RANGES) {
+            return null;
+        }
+        List<Range> ranges = new ArrayList<>();
+        for (var e : groups.entrySet()) {
+            Affine f = forms.get(e.getKey());
+            long[] g = e.getValue();
+            ranges.add(new Range((int) g[0], f.locals(), f.coefs(), f.perIteration, g[1] - f.constant,
+                    g[2] - f.constant));
+        }
+        return new Stretch(end, x, stride, limitLocal, limitValue, test, List.copyOf(ranges), covered);
+    }
+
+    /** Bytes of a plain load or store that {@link MemoryCodegen} inlines (v128 included); 0 for other instructions. */
+    private static int accessWidth(Opcode op) {
+        return switch (op) {
+            case I32_LOAD8_S, I32_LOAD8_U, I64_LOAD8_S, I64_LOAD8_U, I32_STORE8, I64_STORE8 -> 1;
+            case I32_LOAD16_S, I32_LOAD16_U, I64_LOAD16_S, I64_LOAD16_U, I32_STORE16, I64_STORE16 -> 2;
+            case I32_LOAD, F32_LOAD, I64_LOAD32_S, I64_LOAD32_U, I32_STORE, F32_STORE, I64_STORE32 -> 4;
+            case I64_LOAD, F64_LOAD, I64_STORE, F64_STORE -> 8;
+            case V128_LOAD, V128_STORE -> 16;
+            default -> 0;
+        };
+    }
+
+    /**
+     * {@code d} when the write at {@code at} is {@code local.get l  i32.const d  i32.add} (either order), or
+     * {@code -d} for {@code local.get l  i32.const d  i32.sub}; else null.
+     */
+    private static Long selfStep(List<Instruction> body, int start, int at, int l) {
+        if (at - 3 <= start) {
+            return null;
+        }
+        Opcode op = body.get(at - 1).opcode();
+        if (op == Opcode.I32_ADD) {
+            if (isGet(body.get(at - 3), l) && body.get(at - 2) instanceof Instruction.I32Const c) {
+                return (long) c.value();
+            }
+            if (isGet(body.get(at - 2), l) && body.get(at - 3) instanceof Instruction.I32Const c) {
+                return (long) c.value();
+            }
+        } else if (op == Opcode.I32_SUB && isGet(body.get(at - 3), l)
+                && body.get(at - 2) instanceof Instruction.I32Const c) {
+            return -(long) c.value();
+        }
+        return null;
+    }
+
+    private static void pop(List<Affine> stack, int n) {
+        for (int k = 0; k < n && !stack.isEmpty(); k++) {
+            stack.remove(stack.size() - 1);
+        }
+    }
+
+    private static void truncate(List<Affine> stack, int height) {
+        while (stack.size() > height) {
+            stack.remove(stack.size() - 1);
+        }
+    }
+
+    /** A block or if open inside a stretch's loop, for the symbolic walk. */
+    private static final class Frame {
+        final int height;
+        final int results;
+        final Affine[] atEntry;
+        final BitSet written = new BitSet();
+        final BitSet thenWritten = new BitSet();
+
+        Frame(int height, int results, Affine[] atEntry) {
+            this.height = height;
+            this.results = results;
+            this.atEntry = atEntry;
+        }
+    }
+
+    /**
+     * An i32 value as {@code constant + sum(terms[l] * entry(l)) + perIteration * k} (exact integers, which the
+     * i32 value equals modulo 2^32), or null (unknown) wherever a value is not of that form.
+     */
+    private record Affine(long constant, TreeMap<Integer, Long> terms, long perIteration) {
+        static Affine constant(long c) {
+            return new Affine(c, new TreeMap<>(), 0);
+        }
+
+        static Affine entry(int local, long step) {
+            TreeMap<Integer, Long> t = new TreeMap<>();
+            t.put(local, 1L);
+            return new Affine(0, t, step);
+        }
+
+        boolean isConstant() {
+            return terms.isEmpty() && perIteration == 0;
+        }
+
+        static Affine apply(Opcode op, Affine a, Affine b) {
+            if (a == null || b == null) {
+                return null;
+            }
+            return switch (op) {
+                case I32_ADD -> a.plus(b, 1);
+                case I32_SUB -> a.plus(b, -1);
+                case I32_MUL -> b.isConstant() ? a.times(b.constant) : a.isConstant() ? b.times(a.constant) : null;
+                default -> b.isConstant() && (b.constant & 31) < 20 ? a.times(1L << (b.constant & 31)) : null;
+            };
+        }
+
+        Affine plus(Affine o, long sign) {
+            TreeMap<Integer, Long> t = new TreeMap<>(terms);
+            o.terms.forEach((l, c) -> t.merge(l, sign * c, Long::sum));
+            t.values().removeIf(c -> c == 0);
+            return bounded(new Affine(constant + sign * o.constant, t, perIteration + sign * o.perIteration));
+        }
+
+        Affine times(long f) {
+            // i32.mul by a constant: the constant as the signed int it is (congruent modulo 2^32)
+            long factor = (int) f;
+            TreeMap<Integer, Long> t = new TreeMap<>();
+            terms.forEach((l, c) -> t.put(l, c * factor));
+            t.values().removeIf(c -> c == 0);
+            return factor == 0 ? constant(0) : bounded(new Affine(constant * factor, t, perIteration * factor));
+        }
+
+        private static Affine bounded(Affine a) {
+            if (Math.abs(a.constant) > (1L << 40) || Math.abs(a.perIteration) > MAX_COEF || a.terms.size() > 8) {
+                return null;
+            }
+            for (long c : a.terms.values()) {
+                if (Math.abs(c) > MAX_COEF) {
+                    return null;
+                }
+            }
+            return a;
+        }
+
+        /** What identifies a group of accesses: everything but the constant. */
+        String key() {
+            return terms + "/" + perIteration;
+        }
+
+        int[] locals() {
+            return terms.keySet().stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        long[] coefs() {
+            return terms.values().stream().mapToLong(Long::longValue).toArray();
+        }
+    }
+
 
     /** Loops nested in another loop, as {@code {start, end}} instruction indices (their {@code loop} and {@code end}). */
     private static List<int[]> nestedLoops(List<Instruction> body) {

@@ -122,6 +122,12 @@ final class FunctionCompiler implements Opcodes {
     private Map<Integer, CountedLoops.Stepped> steppedLoops = Map.of();
     /** The same loops by the indices of their exit test's comparison and {@code br_if}. */
     private Map<Integer, CountedLoops.Stepped> steppedTails = Map.of();
+    /** Loops translated with a checked stretch first ({@link CountedLoops#findStretches}), by their {@code loop}. */
+    private Map<Integer, CountedLoops.Stretch> stretches = Map.of();
+    /** The {@code loop} whose stretch copy is being translated, or -1. */
+    private int stretchAt = -1;
+    /** For a loop whose stretch copy was emitted: where that copy continues, placed after the loop as written. */
+    private final Map<Integer, Label> stretchJoins = new HashMap<>();
 
     static final class Ctl {
         /** Instruction index of the block/loop/if (-1 for the function). */
@@ -140,6 +146,8 @@ final class FunctionCompiler implements Opcodes {
         /** A stepped loop (see {@link CountedLoops}): where its trip count is computed, and its JVM local. */
         Label again;
         int tripSlot = -1;
+        /** The loop as written after a checked stretch: the stretch's exit, placed after this frame's end. */
+        Label stretchJoin;
     }
 
     /**
@@ -246,6 +254,9 @@ final class FunctionCompiler implements Opcodes {
                 steppedTails.put(st.branchAt(), st);
             }
         }
+        // A split function's loop may span several methods, where a second copy could not follow.
+        stretches = split != null ? Map.of()
+                : CountedLoops.findStretches(function.body().instructions(), localTypes, memoryCode::inlines32);
         // A body that tail-calls through the trampoline is a method of its own, behind the f<index> wrapper.
         boolean tailBody = calls.tailBody();
         // Twins only where the function is one method of its own: split pieces and outlined loops are named after
@@ -308,6 +319,12 @@ final class FunctionCompiler implements Opcodes {
                 if (next >= 0) {
                     i = next;
                     continue;
+                }
+            }
+            if (!stretches.isEmpty() && stretchAt < 0 && !top().unreachable) {
+                CountedLoops.Stretch st = stretches.get(i);
+                if (st != null) {
+                    stretch(i, st);
                 }
             }
             Instruction in = body.get(i);
@@ -865,7 +882,7 @@ final class FunctionCompiler implements Opcodes {
                 nextSlot = mark;
             }
             default -> {
-                if (memoryCode.emit(in)) {
+                if (memoryCode.emit(in, index)) {
                     return;
                 }
                 if (in.opcode().prefix() == SimdCodegen.PREFIX) {
@@ -906,6 +923,9 @@ final class FunctionCompiler implements Opcodes {
         switch (name) {
             case "BLOCK" -> c.target = c.end;
             case "LOOP" -> {
+                if (!stretchJoins.isEmpty()) {
+                    c.stretchJoin = stretchJoins.remove(index);
+                }
                 CountedLoops.Stepped stepped = steppedLoops.isEmpty() ? null : steppedLoops.get(index);
                 if (stepped != null) {
                     c.again = new Label();
@@ -1061,9 +1081,166 @@ final class FunctionCompiler implements Opcodes {
             exceptions.end(c);
         }
         mv.visitLabel(c.end);
+        if (c.stretchJoin != null) {
+            mv.visitLabel(c.stretchJoin);
+        }
         sp = c.height;
         for (char r : c.results) {
             push(r);
+        }
+    }
+
+    /**
+     * The checked stretch of the loop at {@code index} (see {@link CountedLoops#findStretches}): the entry check
+     * (its trip count and every address range over it), then the loop with the proven accesses unchecked, which
+     * continues after the loop as written; a failed check goes to the loop as written, translated next.
+     */
+    private void stretch(int index, CountedLoops.Stretch st) {
+        Label written = new Label();
+        Label join = new Label();
+        int mark = nextSlot;
+        int trips = newTemp('J');
+        int base = newTemp('J');
+        stretchTrips(st, trips, written);
+        for (CountedLoops.Range r : st.ranges()) {
+            // base = sum(coef * local), as exact longs
+            mv.visitInsn(LCONST_0);
+            for (int t = 0; t < r.locals().length; t++) {
+                mv.visitVarInsn(ILOAD, localSlots[r.locals()[t]]);
+                mv.visitInsn(I2L);
+                if (r.coefs()[t] != 1) {
+                    mv.visitLdcInsn(r.coefs()[t]);
+                    mv.visitInsn(LMUL);
+                }
+                mv.visitInsn(LADD);
+            }
+            mv.visitVarInsn(LSTORE, base);
+            // lowest address: base + low (+ perIteration * (T - 1) when stepping down) >= 0
+            rangeEnd(base, r.low(), r.perIteration() < 0 ? r.perIteration() : 0, trips);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLT, written);
+            // end of the highest access: base + high (+ perIteration * (T - 1) when stepping up) <= size
+            rangeEnd(base, r.high(), r.perIteration() > 0 ? r.perIteration() : 0, trips);
+            mv.visitVarInsn(ILOAD, memoryCode.sizeSlot(r.memory()));
+            mv.visitInsn(I2L);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGT, written);
+        }
+        nextSlot = mark;
+        memoryCode.unchecked = st.covered();
+        stretchAt = index;
+        run(index, st.end() + 1);
+        stretchAt = -1;
+        memoryCode.unchecked = null;
+        mv.visitJumpInsn(GOTO, join);
+        mv.visitLabel(written);
+        stretchJoins.put(index, join);
+    }
+
+    /** Pushes {@code base + constant + perIteration * (trips - 1)} (longs). */
+    private void rangeEnd(int base, long constant, long perIteration, int trips) {
+        mv.visitVarInsn(LLOAD, base);
+        mv.visitLdcInsn(constant);
+        mv.visitInsn(LADD);
+        if (perIteration != 0) {
+            mv.visitVarInsn(LLOAD, trips);
+            mv.visitInsn(LCONST_1);
+            mv.visitInsn(LSUB);
+            mv.visitLdcInsn(perIteration);
+            mv.visitInsn(LMUL);
+            mv.visitInsn(LADD);
+        }
+    }
+
+    /**
+     * Stores in {@code slot} (a long) how many iterations stretch {@code st}'s loop runs from its variable's current
+     * value, exactly, or jumps to {@code fail} when the exit test does not stop the loop within a range that does
+     * not wrap: {@code x != C} needs {@code C - x} to be a positive multiple of the stride; {@code x < C} (upward)
+     * runs {@code max(1, ceil((C - x) / s))} iterations, and the value it exits with must not pass the type's
+     * largest value ({@code >} mirrored; unsigned tests on the values read unsigned).
+     */
+    private void stretchTrips(CountedLoops.Stretch st, int slot, Label fail) {
+        CountedLoops.Test test = st.test();
+        boolean unsigned = test == CountedLoops.Test.LT_U || test == CountedLoops.Test.GT_U;
+        long stride = st.stride();
+        // D: the distance the variable has to go, in the direction of the step
+        boolean down = test == CountedLoops.Test.GT_S || test == CountedLoops.Test.GT_U;
+        if (down) {
+            stretchValue(st, false, unsigned);
+            stretchValue(st, true, unsigned);
+        } else {
+            stretchValue(st, true, unsigned);
+            stretchValue(st, false, unsigned);
+        }
+        mv.visitInsn(LSUB);
+        mv.visitVarInsn(LSTORE, slot);
+        if (test == CountedLoops.Test.NE) {
+            mv.visitVarInsn(LLOAD, slot);
+            mv.visitLdcInsn(stride);
+            mv.visitInsn(LREM);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFNE, fail);
+            mv.visitVarInsn(LLOAD, slot);
+            mv.visitLdcInsn(stride);
+            mv.visitInsn(LDIV);
+            mv.visitInsn(DUP2);
+            mv.visitVarInsn(LSTORE, slot);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLE, fail);
+            return;
+        }
+        long step = Math.abs(stride);
+        // T = D > 0 ? (D + step - 1) / step : 1
+        Label positive = new Label();
+        Label counted = new Label();
+        mv.visitVarInsn(LLOAD, slot);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFGT, positive);
+        mv.visitInsn(LCONST_1);
+        mv.visitVarInsn(LSTORE, slot);
+        mv.visitJumpInsn(GOTO, counted);
+        mv.visitLabel(positive);
+        mv.visitVarInsn(LLOAD, slot);
+        mv.visitLdcInsn(step - 1);
+        mv.visitInsn(LADD);
+        mv.visitLdcInsn(step);
+        mv.visitInsn(LDIV);
+        mv.visitVarInsn(LSTORE, slot);
+        mv.visitLabel(counted);
+        // the value the loop exits with, x + T * stride, must not wrap
+        stretchValue(st, false, unsigned);
+        mv.visitVarInsn(LLOAD, slot);
+        mv.visitLdcInsn(stride);
+        mv.visitInsn(LMUL);
+        mv.visitInsn(LADD);
+        if (down) {
+            mv.visitLdcInsn(unsigned ? 0L : (long) Integer.MIN_VALUE);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLT, fail);
+        } else {
+            mv.visitLdcInsn(unsigned ? 0xFFFF_FFFFL : (long) Integer.MAX_VALUE);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGT, fail);
+        }
+    }
+
+    /** Pushes stretch {@code st}'s limit ({@code limit}) or variable's current value as a long. */
+    private void stretchValue(CountedLoops.Stretch st, boolean limit, boolean unsigned) {
+        if (!limit) {
+            mv.visitVarInsn(ILOAD, localSlots[st.counter()]);
+        } else if (st.limitLocal() >= 0) {
+            mv.visitVarInsn(ILOAD, localSlots[st.limitLocal()]);
+        } else {
+            pushInt(mv, st.limitValue());
+        }
+        mv.visitInsn(I2L);
+        if (unsigned) {
+            mv.visitLdcInsn(0xFFFF_FFFFL);
+            mv.visitInsn(LAND);
         }
     }
 

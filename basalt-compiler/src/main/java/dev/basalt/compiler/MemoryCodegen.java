@@ -63,6 +63,11 @@ final class MemoryCodegen implements Opcodes {
     /** Per memory index: the JVM slots of its backing array and its size in bytes, in the method being generated. */
     private int[] arraySlots;
     private int[] sizeSlots;
+    /**
+     * While a checked stretch is translated ({@link CountedLoops#findStretches}): the instruction indices of the
+     * accesses whose addresses the stretch's entry check proved in bounds, compiled without the bounds check.
+     */
+    java.util.BitSet unchecked;
 
     MemoryCodegen(FunctionCompiler fc) {
         this.fc = fc;
@@ -95,6 +100,16 @@ final class MemoryCodegen implements Opcodes {
             }
         }
         return next;
+    }
+
+    /** Whether plain accesses of memory {@code m} are inline in this function and the memory is 32-bit. */
+    boolean inlines32(int m) {
+        return inlined[m] && !fc.mc.memoryTypes.get(m).is64();
+    }
+
+    /** The JVM slot of memory {@code m}'s size in bytes (an int) in the method being generated. */
+    int sizeSlot(int m) {
+        return sizeSlots[m];
     }
 
     /** The slots of the method being generated, to restore after generating a piece of a split function. */
@@ -170,8 +185,11 @@ final class MemoryCodegen implements Opcodes {
         };
     }
 
-    /** Emits {@code in} if it is a plain load or store of an inlined memory; false otherwise. */
-    boolean emit(Instruction in) {
+    /**
+     * Emits {@code in} (at instruction {@code index}) if it is a plain load or store of an inlined memory; false
+     * otherwise.
+     */
+    boolean emit(Instruction in, int index) {
         if (!any || !(in instanceof Instruction.Memory mem)) {
             return false;
         }
@@ -182,7 +200,8 @@ final class MemoryCodegen implements Opcodes {
         }
         MethodVisitor mv = fc.mv;
         MemoryType type = fc.mc.memoryTypes.get(arg.memory());
-        if (compact && !type.is64() && a.width != 16) {
+        boolean proven = unchecked != null && unchecked.get(index) && !type.is64();
+        if (compact && !proven && !type.is64() && a.width != 16) {
             emitCompact(in.opcode(), a, arg);
             return true;
         }
@@ -204,12 +223,12 @@ final class MemoryCodegen implements Opcodes {
             spilled = fc.spillVectors();
             mv.visitVarInsn(type.is64() ? LLOAD : ILOAD, address);
         }
-        int index = checkedIndex(type.is64(), arg, a.width, sizeSlots[arg.memory()]);
+        int at = checkedIndex(type.is64(), arg, a.width, sizeSlots[arg.memory()], proven);
         fc.reloadSpilled(spilled);
         if (a.store) {
-            store(a, arraySlots[arg.memory()], index, value);
+            store(a, arraySlots[arg.memory()], at, value);
         } else {
-            load(a, arraySlots[arg.memory()], index);
+            load(a, arraySlots[arg.memory()], at);
             fc.push(a.type);
         }
         fc.nextSlot = mark;
@@ -270,11 +289,21 @@ final class MemoryCodegen implements Opcodes {
     /**
      * Turns the address on the stack (int, or long for memory64) into the array index of an access of {@code width}
      * bytes at static offset {@code arg.offset()}, trapping when out of bounds; stores the index in a new temporary
-     * and returns its slot.
+     * and returns its slot. With {@code proven} (a checked stretch's access, in bounds by its entry check), the
+     * check is left out: the array's own index check stays.
      */
-    private int checkedIndex(boolean is64, MemArg arg, int width, int sizeSlot) {
+    private int checkedIndex(boolean is64, MemArg arg, int width, int sizeSlot, boolean proven) {
         MethodVisitor mv = fc.mv;
         long offset = arg.offset();
+        if (proven && !is64 && offset >= 0 && offset <= LinearMemory.MAX_BYTES - width) {
+            if (offset != 0) {
+                FunctionCompiler.pushInt(mv, (int) offset);
+                mv.visitInsn(IADD);
+            }
+            int index = fc.newTemp('I');
+            mv.visitVarInsn(ISTORE, index);
+            return index;
+        }
         // A memory64 offset is unsigned: negative here means at least 2^63.
         if (offset < 0 || offset > LinearMemory.MAX_BYTES - width) {
             // No address is in bounds: check address -1 instead, which always fails.
