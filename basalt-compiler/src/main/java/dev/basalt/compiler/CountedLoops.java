@@ -102,20 +102,22 @@ final class CountedLoops {
 
     /**
      * The addresses a group of a stretch's accesses may touch: for iteration {@code k} (from 0) of the stretch, the
-     * address is {@code sum(coefs[i] * entry(locals[i])) + perIteration * k + c} for constants {@code c} whose
-     * {@code c + offset} is at least {@code low} and {@code c + offset + width} at most {@code high}, where
-     * {@code entry(l)} is local {@code l}'s value (a signed int) where the stretch is entered.
+     * address is {@code sum(coefs[i] * entry(locals[i])) + (perIteration + perStride * s) * k + c} for constants
+     * {@code c} whose {@code c + offset} is at least {@code low} and {@code c + offset + width} at most
+     * {@code high}, where {@code entry(l)} is local {@code l}'s value (a signed int) where the stretch is entered and
+     * {@code s} the stride local's (0 when the stride is a constant).
      */
-    record Range(int memory, int[] locals, long[] coefs, long perIteration, long low, long high) {
+    record Range(int memory, int[] locals, long[] coefs, long perIteration, long perStride, long low, long high) {
     }
 
     /**
      * A loop with a checked stretch (see {@link #findStretches}): its variable {@code counter}, stepped by the
-     * constant {@code stride} at its end and then tested against the constant {@code limitValue} (or the local
+     * constant {@code stride} (or by the loop-invariant local {@code strideLocal}, when not -1) at its end and then
+     * tested against the constant {@code limitValue} (or the local
      * {@code limitLocal}, when not -1) by {@code test}; the address ranges of its accesses, and which accesses
      * (instruction indices) those ranges cover.
      */
-    record Stretch(int end, int counter, int stride, int limitLocal, int limitValue, Test test, List<Range> ranges,
+    record Stretch(int end, int counter, int stride, int strideLocal, int limitLocal, int limitValue, Test test, List<Range> ranges,
             BitSet covered) {
     }
 
@@ -234,16 +236,27 @@ final class CountedLoops {
         }
         int x = ((Instruction.Index) body.get(tee)).index();
         Long step = selfStep(body, start, tee, x);
-        if (step == null || Math.abs(step) > MAX_COEF) {
+        int strideLocal = -1;
+        if (step == null && body.get(tee - 1).opcode() == Opcode.I32_ADD) {
+            // a stride in a local (sieve's marking loop): checked for its sign where the stretch is entered
+            Instruction first = body.get(tee - 3);
+            Instruction second = body.get(tee - 2);
+            Instruction other = isGet(first, x) ? second : isGet(second, x) ? first : null;
+            if (other != null && other.opcode() == Opcode.LOCAL_GET) {
+                strideLocal = ((Instruction.Index) other).index();
+                step = 1L; // the sign below is checked at run time
+            }
+        }
+        if (step == null || Math.abs(step) > MAX_COEF || strideLocal == x) {
             return null;
         }
-        int stride = (int) (long) step;
+        int stride = strideLocal >= 0 ? 0 : (int) (long) step;
         // A < test needs an upward step and a > test a downward one, or the loop runs until the variable wraps.
         boolean up = stride > 0;
-        if ((test == Test.LT_S || test == Test.LT_U) != up && test != Test.NE) {
+        if (strideLocal < 0 && (test == Test.LT_S || test == Test.LT_U) != up && test != Test.NE) {
             return null;
         }
-        if (stride == 0 || limitLocal == x || !singleExitOnlyWriteAndBackEdge(body, start, brIf, tee, x)) {
+        if ((stride == 0 && strideLocal < 0) || limitLocal == x || !singleExitOnlyWriteAndBackEdge(body, start, brIf, tee, x)) {
             return null;
         }
         // Writes per local, and the step of those written once at the loop's top level as l = l + d.
@@ -272,7 +285,7 @@ final class CountedLoops {
                 }
             }
         }
-        if (limitLocal >= 0 && writes.containsKey(limitLocal)) {
+        if (limitLocal >= 0 && writes.containsKey(limitLocal) || strideLocal >= 0 && writes.containsKey(strideLocal)) {
             return null;
         }
         // The symbolic state at the header.
@@ -282,7 +295,9 @@ final class CountedLoops {
                 continue;
             }
             Integer w = writes.get(l);
-            if (w == null) {
+            if (l == x && strideLocal >= 0) {
+                locals[l] = Affine.entry(l, 0).withStride(1);
+            } else if (w == null) {
                 locals[l] = Affine.entry(l, 0);
             } else if (w == 1 && steps.get(l) != null && Math.abs(steps.get(l)) <= MAX_COEF) {
                 locals[l] = Affine.entry(l, steps.get(l));
@@ -396,10 +411,10 @@ final class CountedLoops {
         for (var e : groups.entrySet()) {
             Affine f = forms.get(e.getKey());
             long[] g = e.getValue();
-            ranges.add(new Range((int) g[0], f.locals(), f.coefs(), f.perIteration, g[1] - f.constant,
+            ranges.add(new Range((int) g[0], f.locals(), f.coefs(), f.perIteration, f.perStride, g[1] - f.constant,
                     g[2] - f.constant));
         }
-        return new Stretch(end, x, stride, limitLocal, limitValue, test, List.copyOf(ranges), covered);
+        return new Stretch(end, x, stride, strideLocal, limitLocal, limitValue, test, List.copyOf(ranges), covered);
     }
 
     /** Bytes of a plain load or store that {@link MemoryCodegen} inlines (v128 included); 0 for other instructions. */
@@ -465,22 +480,27 @@ final class CountedLoops {
     }
 
     /**
-     * An i32 value as {@code constant + sum(terms[l] * entry(l)) + perIteration * k} (exact integers, which the
-     * i32 value equals modulo 2^32), or null (unknown) wherever a value is not of that form.
+     * An i32 value as {@code constant + sum(terms[l] * entry(l)) + (perIteration + perStride * s) * k} (exact
+     * integers, which the i32 value equals modulo 2^32; {@code s} the stride local's value), or null (unknown)
+     * wherever a value is not of that form.
      */
-    private record Affine(long constant, TreeMap<Integer, Long> terms, long perIteration) {
+    private record Affine(long constant, TreeMap<Integer, Long> terms, long perIteration, long perStride) {
         static Affine constant(long c) {
-            return new Affine(c, new TreeMap<>(), 0);
+            return new Affine(c, new TreeMap<>(), 0, 0);
         }
 
         static Affine entry(int local, long step) {
             TreeMap<Integer, Long> t = new TreeMap<>();
             t.put(local, 1L);
-            return new Affine(0, t, step);
+            return new Affine(0, t, step, 0);
+        }
+
+        Affine withStride(long perStride) {
+            return new Affine(constant, terms, perIteration, perStride);
         }
 
         boolean isConstant() {
-            return terms.isEmpty() && perIteration == 0;
+            return terms.isEmpty() && perIteration == 0 && perStride == 0;
         }
 
         static Affine apply(Opcode op, Affine a, Affine b) {
@@ -499,7 +519,8 @@ final class CountedLoops {
             TreeMap<Integer, Long> t = new TreeMap<>(terms);
             o.terms.forEach((l, c) -> t.merge(l, sign * c, Long::sum));
             t.values().removeIf(c -> c == 0);
-            return bounded(new Affine(constant + sign * o.constant, t, perIteration + sign * o.perIteration));
+            return bounded(new Affine(constant + sign * o.constant, t, perIteration + sign * o.perIteration,
+                    perStride + sign * o.perStride));
         }
 
         Affine times(long f) {
@@ -508,11 +529,13 @@ final class CountedLoops {
             TreeMap<Integer, Long> t = new TreeMap<>();
             terms.forEach((l, c) -> t.put(l, c * factor));
             t.values().removeIf(c -> c == 0);
-            return factor == 0 ? constant(0) : bounded(new Affine(constant * factor, t, perIteration * factor));
+            return factor == 0 ? constant(0)
+                    : bounded(new Affine(constant * factor, t, perIteration * factor, perStride * factor));
         }
 
         private static Affine bounded(Affine a) {
-            if (Math.abs(a.constant) > (1L << 40) || Math.abs(a.perIteration) > MAX_COEF || a.terms.size() > 8) {
+            if (Math.abs(a.constant) > (1L << 40) || Math.abs(a.perIteration) > MAX_COEF
+                    || Math.abs(a.perStride) > MAX_COEF || a.terms.size() > 8) {
                 return null;
             }
             for (long c : a.terms.values()) {
@@ -525,7 +548,7 @@ final class CountedLoops {
 
         /** What identifies a group of accesses: everything but the constant. */
         String key() {
-            return terms + "/" + perIteration;
+            return terms + "/" + perIteration + "/" + perStride;
         }
 
         int[] locals() {

@@ -1101,7 +1101,7 @@ final class FunctionCompiler implements Opcodes {
         int mark = nextSlot;
         int trips = newTemp('J');
         int base = newTemp('J');
-        stretchTrips(st, trips, written);
+        stretchTrips(st, trips, base, written);
         for (CountedLoops.Range r : st.ranges()) {
             // base = sum(coef * local), as exact longs
             mv.visitInsn(LCONST_0);
@@ -1115,13 +1115,13 @@ final class FunctionCompiler implements Opcodes {
                 mv.visitInsn(LADD);
             }
             mv.visitVarInsn(LSTORE, base);
-            // lowest address: base + low (+ perIteration * (T - 1) when stepping down) >= 0
-            rangeEnd(base, r.low(), r.perIteration() < 0 ? r.perIteration() : 0, trips);
+            // lowest address: base + low (+ the step over T - 1 iterations when stepping down) >= 0
+            rangeEnd(st, r, base, r.low(), false, trips);
             mv.visitInsn(LCONST_0);
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFLT, written);
-            // end of the highest access: base + high (+ perIteration * (T - 1) when stepping up) <= size
-            rangeEnd(base, r.high(), r.perIteration() > 0 ? r.perIteration() : 0, trips);
+            // end of the highest access: base + high (+ the step over T - 1 iterations when stepping up) <= size
+            rangeEnd(st, r, base, r.high(), true, trips);
             mv.visitVarInsn(ILOAD, memoryCode.sizeSlot(r.memory()));
             mv.visitInsn(I2L);
             mv.visitInsn(LCMP);
@@ -1138,34 +1138,70 @@ final class FunctionCompiler implements Opcodes {
         stretchJoins.put(index, join);
     }
 
-    /** Pushes {@code base + constant + perIteration * (trips - 1)} (longs). */
-    private void rangeEnd(int base, long constant, long perIteration, int trips) {
+    /**
+     * Pushes {@code base + constant}, plus the range's step over {@code trips - 1} iterations when it goes the way
+     * asked ({@code up}: when positive, else when negative), as longs.
+     */
+    private void rangeEnd(CountedLoops.Stretch st, CountedLoops.Range r, int base, long constant, boolean up,
+            int trips) {
         mv.visitVarInsn(LLOAD, base);
         mv.visitLdcInsn(constant);
         mv.visitInsn(LADD);
-        if (perIteration != 0) {
-            mv.visitVarInsn(LLOAD, trips);
-            mv.visitInsn(LCONST_1);
-            mv.visitInsn(LSUB);
-            mv.visitLdcInsn(perIteration);
-            mv.visitInsn(LMUL);
-            mv.visitInsn(LADD);
+        if (r.perStride() == 0) {
+            long per = r.perIteration();
+            if (up ? per > 0 : per < 0) {
+                mv.visitVarInsn(LLOAD, trips);
+                mv.visitInsn(LCONST_1);
+                mv.visitInsn(LSUB);
+                mv.visitLdcInsn(per);
+                mv.visitInsn(LMUL);
+                mv.visitInsn(LADD);
+            }
+            return;
+        }
+        // (perIteration + perStride * s) * (T - 1), its sign known only at run time
+        mv.visitLdcInsn(r.perIteration());
+        mv.visitVarInsn(ILOAD, localSlots[st.strideLocal()]);
+        mv.visitInsn(I2L);
+        mv.visitLdcInsn(r.perStride());
+        mv.visitInsn(LMUL);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LLOAD, trips);
+        mv.visitInsn(LCONST_1);
+        mv.visitInsn(LSUB);
+        mv.visitInsn(LMUL);
+        mv.visitInsn(LCONST_0);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", up ? "max" : "min", "(JJ)J", false);
+        mv.visitInsn(LADD);
+    }
+
+    /** Pushes stretch {@code st}'s stride as a long: its constant, or its local's value (signed). */
+    private void stretchStride(CountedLoops.Stretch st) {
+        if (st.strideLocal() >= 0) {
+            mv.visitVarInsn(ILOAD, localSlots[st.strideLocal()]);
+            mv.visitInsn(I2L);
+        } else {
+            mv.visitLdcInsn((long) st.stride());
         }
     }
 
     /**
      * Stores in {@code slot} (a long) how many iterations stretch {@code st}'s loop runs from its variable's current
-     * value, exactly, or jumps to {@code fail} when the exit test does not stop the loop within a range that does
+     * value, exactly (long {@code scratch} free for its use), or jumps to {@code fail} when the exit test does not stop the loop within a range that does
      * not wrap: {@code x != C} needs {@code C - x} to be a positive multiple of the stride; {@code x < C} (upward)
      * runs {@code max(1, ceil((C - x) / s))} iterations, and the value it exits with must not pass the type's
-     * largest value ({@code >} mirrored; unsigned tests on the values read unsigned).
+     * largest value ({@code >} mirrored; unsigned tests on the values read unsigned). A stride in a local must be
+     * nonzero for {@code !=}, positive for {@code <} and negative for {@code >} (read signed).
      */
-    private void stretchTrips(CountedLoops.Stretch st, int slot, Label fail) {
+    private void stretchTrips(CountedLoops.Stretch st, int slot, int scratch, Label fail) {
         CountedLoops.Test test = st.test();
         boolean unsigned = test == CountedLoops.Test.LT_U || test == CountedLoops.Test.GT_U;
-        long stride = st.stride();
         // D: the distance the variable has to go, in the direction of the step
         boolean down = test == CountedLoops.Test.GT_S || test == CountedLoops.Test.GT_U;
+        if (st.strideLocal() >= 0) {
+            mv.visitVarInsn(ILOAD, localSlots[st.strideLocal()]);
+            mv.visitJumpInsn(test == CountedLoops.Test.NE ? IFEQ : down ? IFGE : IFLE, fail);
+        }
         if (down) {
             stretchValue(st, false, unsigned);
             stretchValue(st, true, unsigned);
@@ -1177,13 +1213,13 @@ final class FunctionCompiler implements Opcodes {
         mv.visitVarInsn(LSTORE, slot);
         if (test == CountedLoops.Test.NE) {
             mv.visitVarInsn(LLOAD, slot);
-            mv.visitLdcInsn(stride);
+            stretchStride(st);
             mv.visitInsn(LREM);
             mv.visitInsn(LCONST_0);
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFNE, fail);
             mv.visitVarInsn(LLOAD, slot);
-            mv.visitLdcInsn(stride);
+            stretchStride(st);
             mv.visitInsn(LDIV);
             mv.visitInsn(DUP2);
             mv.visitVarInsn(LSTORE, slot);
@@ -1192,8 +1228,7 @@ final class FunctionCompiler implements Opcodes {
             mv.visitJumpInsn(IFLE, fail);
             return;
         }
-        long step = Math.abs(stride);
-        // T = D > 0 ? (D + step - 1) / step : 1
+        // T = D > 0 ? (D + step - 1) / step : 1, step = |stride|
         Label positive = new Label();
         Label counted = new Label();
         mv.visitVarInsn(LLOAD, slot);
@@ -1205,16 +1240,21 @@ final class FunctionCompiler implements Opcodes {
         mv.visitJumpInsn(GOTO, counted);
         mv.visitLabel(positive);
         mv.visitVarInsn(LLOAD, slot);
-        mv.visitLdcInsn(step - 1);
+        stretchStride(st);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "abs", "(J)J", false);
+        mv.visitInsn(DUP2);
+        mv.visitVarInsn(LSTORE, scratch); // the step
         mv.visitInsn(LADD);
-        mv.visitLdcInsn(step);
+        mv.visitInsn(LCONST_1);
+        mv.visitInsn(LSUB);
+        mv.visitVarInsn(LLOAD, scratch);
         mv.visitInsn(LDIV);
         mv.visitVarInsn(LSTORE, slot);
         mv.visitLabel(counted);
         // the value the loop exits with, x + T * stride, must not wrap
         stretchValue(st, false, unsigned);
         mv.visitVarInsn(LLOAD, slot);
-        mv.visitLdcInsn(stride);
+        stretchStride(st);
         mv.visitInsn(LMUL);
         mv.visitInsn(LADD);
         if (down) {

@@ -32,14 +32,20 @@ class CheckedStretchTest {
      * iterations). The result folds the hash and {@code n}.
      */
     static String probe(String test, int stride) {
+        return probe(test, "(i32.const " + stride + ")");
+    }
+
+    /** {@link #probe(String, int)} with the stride an expression (a local's value: {@code $s}, a fifth parameter). */
+    static String probe(String test, String stride) {
         String tail = test.isEmpty()
-                ? "(br_if $inner (local.tee $x (i32.add (local.get $x) (i32.const %d))))".formatted(stride)
-                : "(br_if $inner (%s (local.tee $x (i32.add (local.get $x) (i32.const %d))) (local.get $c)))"
+                ? "(br_if $inner (local.tee $x (i32.add (local.get $x) %s)))".formatted(stride)
+                : "(br_if $inner (%s (local.tee $x (i32.add (local.get $x) %s)) (local.get $c)))"
                         .formatted(test, stride);
         return """
                 (module
                   (memory (export "memory") 1 4)
-                  (func (export "g") (param $x i32) (param $c i32) (param $base i32) (param $k i32) (result i32)
+                  (func (export "g") (param $x i32) (param $c i32) (param $base i32) (param $k i32) (param $s i32)
+                    (result i32)
                     (local $acc i32) (local $n i32) (local $p i32)
                     (local.set $p (local.get $base))
                     (loop $outer
@@ -66,7 +72,7 @@ class CheckedStretchTest {
         for (var l : function.locals()) {
             locals += l.count();
         }
-        char[] types = new char[4 + locals]; // the probes' parameters and locals are all i32
+        char[] types = new char[5 + locals]; // the probes' parameters and locals are all i32
         Arrays.fill(types, 'I');
         return CountedLoops.findStretches(body, types, m -> true);
     }
@@ -90,10 +96,10 @@ class CheckedStretchTest {
         assertThat(byX.high()).isEqualTo(2);
         // p: stored at p + 2 before its step, loaded at p after it (p + 3 as entry value + 3k)
         CountedLoops.Range byP = st.ranges().stream().filter(r -> r.perIteration() == 3).findFirst().orElseThrow();
-        assertThat(byP.locals()).containsExactly(6);
+        assertThat(byP.locals()).containsExactly(7);
         assertThat(byP.low()).isEqualTo(2);
         assertThat(byP.high()).isEqualTo(7);
-        CountedLoops.Range byN = st.ranges().stream().filter(r -> r.locals()[0] == 5).findFirst().orElseThrow();
+        CountedLoops.Range byN = st.ranges().stream().filter(r -> r.locals()[0] == 6).findFirst().orElseThrow();
         assertThat(byN.coefs()).containsExactly(4L);
         assertThat(byN.perIteration()).isEqualTo(4);
         assertThat(byN.high()).isEqualTo(1);
@@ -101,6 +107,11 @@ class CheckedStretchTest {
         assertThat(find(probe("i32.lt_s", 5))).hasSize(1);
         assertThat(find(probe("i32.gt_u", -6))).hasSize(1);
         assertThat(find(probe("", -1))).hasSize(1);
+        // a stride in a local (sieve's marking loop), with the ranges stepping by it
+        var bySLocal = find(probe("i32.lt_u", "(local.get $s)")).values().iterator().next();
+        assertThat(bySLocal.strideLocal()).isEqualTo(4);
+        assertThat(bySLocal.ranges().stream().filter(r -> r.locals().length == 2).findFirst().orElseThrow()
+                .perStride()).isEqualTo(1);
         assertThat(find(probe("i32.ne", 4).replace("(i32.add (local.get $x) (i32.const 4))",
                 "(i32.sub (local.get $x) (i32.const 4))")).values().iterator().next().stride()).isEqualTo(-4);
     }
@@ -127,7 +138,10 @@ class CheckedStretchTest {
         assertThat(st.values().iterator().next().covered().cardinality()).isEqualTo(2);
     }
 
-    /** {x, c, base, k} per probe: in bounds, out of bounds in the middle of a pass, one iteration, wrapping. */
+    /**
+     * {x, c, base, k, s} per probe: in bounds, out of bounds in the middle of a pass, one iteration, wrapping; with a
+     * stride local, strides of the wrong sign and zero too.
+     */
     private static final Object[][] CASES = {
         {"i32.ne", 4, new int[][] {
             {0, 400, 1000, 3}, {0, 400, 65_000, 1}, {0, 400, 65_200, 1}, {8, 4, 100, 1}, {0, 3, 100, 1},
@@ -142,12 +156,20 @@ class CheckedStretchTest {
             {300, 0, 65_300, 1}}},
         {"i32.gt_u", -6, new int[][] {{600, 0, 2000, 2}, {10, 20, 300, 1}, {5, 2, 300, 1}}},
         {"", -1, new int[][] {{50, 0, 1000, 3}, {50, 0, 65_400, 1}, {-5, 0, 100, 1}}},
+        {"i32.lt_u", "$s", new int[][] {{0, 700, 5000, 2, 7}, {0, 7000, 60_000, 1, 13}, {10, 5, 300, 3, 3},
+            {0xFFFF_FF00, 0xFFFF_FFF0, 0x2000, 1, 9}, {0, 1000, 100, 1, 0x7FFF_FFFF}, {0, 50, 100, 1, -1}}},
+        {"i32.lt_s", "$s", new int[][] {{0, 401, 1000, 3, 5}, {-1000, 100, 60_000, 2, 11},
+            {0x7FFF_FFFC, 0x7FFF_FFFF, -0x7FFF_FF00, 1, 5}}},
+        {"i32.gt_s", "$s", new int[][] {{300, 0, 2000, 2, -3}, {300, 0, 2000, 1, 4}}},
+        {"i32.ne", "$s", new int[][] {{0, 400, 1000, 1, 4}, {400, 0, 1000, 1, -8}, {0, 400, 1000, 1, 0},
+            {0, 401, 1000, 1, 4}}},
     };
 
     @Test
     void stretchedLoopsComputeWriteAndTrapAsTheInterpreterDoes() {
         for (Object[] c : CASES) {
-            String wat = probe((String) c[0], (Integer) c[1]);
+            String wat = c[1] instanceof Integer stride ? probe((String) c[0], stride)
+                    : probe((String) c[0], "(local.get " + c[1] + ")");
             assertThat(find(wat)).as(c[0] + " " + c[1]).hasSize(1);
             for (int[] args : (int[][]) c[2]) {
                 assertThat(call(COMPILER, Store.create(COMPILER), wat, args))
@@ -206,7 +228,8 @@ class CheckedStretchTest {
         Instance instance = Linker.<Void>create(engine).instantiate(store, Module.fromWat(engine, wat));
         String outcome;
         try {
-            outcome = "= " + instance.getFunc("g").orElseThrow().callI32(args[0], args[1], args[2], args[3]);
+            outcome = "= " + instance.getFunc("g").orElseThrow().callI32(args[0], args[1], args[2], args[3],
+                    args.length > 4 ? args[4] : 0);
         } catch (dev.basalt.Trap t) {
             outcome = "trap " + t.kind();
         }
