@@ -146,7 +146,13 @@ final class SpinData {
             }
             try {
                 RedisClient client = RedisClient.connect(address, c.limits().maxRedisReplyBytes());
-                return ComponentValue.ok(host.own(type, g, new RedisConnection(address, client)));
+                // checked again with the add: async opens of one guest may have connected meanwhile
+                int rep = g.addIfFewer(new RedisConnection(address, client), c.limits().maxConnections());
+                if (rep < 0) {
+                    client.close();
+                    return redisError("too-many-connections", null);
+                }
+                return ComponentValue.ok(ComponentValue.own(dev.basalt.component.ResourceHandle.own(type, rep)));
             } catch (RedisException e) {
                 return redisError("other", e.getMessage());
             }

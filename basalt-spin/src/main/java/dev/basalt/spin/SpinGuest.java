@@ -133,6 +133,14 @@ public final class SpinGuest implements AutoCloseable {
         return rep;
     }
 
+    /**
+     * Adds {@code h} unless the guest already holds {@code max} handles of its class: its representation, or -1.
+     * Counting and adding at once matters for Spin 3's async opens, which run concurrently.
+     */
+    synchronized int addIfFewer(Handle h, int max) {
+        return count(h.getClass()) >= max ? -1 : add(h);
+    }
+
     /** The handle {@code rep} as a {@code type}; a trap if it is gone or of another kind (a host bug). */
     static <H extends Handle> H get(int rep, Class<H> type) {
         Handle h = TABLE.get(rep);
