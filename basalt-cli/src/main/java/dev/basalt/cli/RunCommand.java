@@ -96,6 +96,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Code cache directory (default: $XDG_CACHE_HOME/basalt or ~/.cache/basalt).")
     Path cacheDir;
 
+    @Option(names = "--cache-max-size", paramLabel = "SIZE",
+            description = "Keep the code cache under SIZE (e.g. 500MiB; default 2GiB): least recently used entries go.")
+    String cacheMaxSize;
+
     @Option(names = "--dir", paramLabel = "HOST[::GUEST][:ro]",
             description = {"Grant the host directory HOST to the guest as GUEST (default: the same path as given).",
                     "A trailing :ro makes it read-only, e.g. --dir out::/out --dir data::/data:ro."})
@@ -379,7 +383,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Path dir = cacheDir != null ? cacheDir : CodeCache.defaultDirectory(System.getenv(),
                 System.getProperty("user.home"));
-        return new CodeCache(dir).load(engine, bytes, () -> ModuleFiles.module(engine, bytes));
+        long maxBytes = cacheMaxSize == null ? CodeCache.DEFAULT_MAX_BYTES : parseSize(cacheMaxSize);
+        return new CodeCache(dir, maxBytes).load(engine, bytes, () -> ModuleFiles.module(engine, bytes));
     }
 
     /**

@@ -170,6 +170,62 @@ class CompileCommandTest {
                 .isEqualTo(Config.Strategy.INTERPRETER);
     }
 
+    /**
+     * The cache stays under its size limit: after a store, the least recently used entries go (a hit renews an
+     * entry), temporary files of killed runs after an hour; nothing that is not the cache's own is touched.
+     */
+    @Test
+    void cacheEvictsTheLeastRecentlyUsedEntriesOverItsLimit() throws IOException {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        java.nio.file.attribute.FileTime longAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(3)));
+        java.nio.file.attribute.FileTime yesterday = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(1)));
+        Path oldest = Files.write(cache.resolve("a".repeat(64) + ".bwasm"), new byte[1000]);
+        Files.setLastModifiedTime(oldest, longAgo);
+        Path older = Files.write(cache.resolve("b".repeat(64) + ".bwasm"), new byte[1000]);
+        Files.setLastModifiedTime(older, yesterday);
+        Path staleTemp = Files.write(cache.resolve(".entry-1.tmp"), new byte[10]);
+        Files.setLastModifiedTime(staleTemp, yesterday);
+        Path freshTemp = Files.write(cache.resolve(".entry-2.tmp"), new byte[10]); // a run writing right now
+        Path foreign = Files.write(cache.resolve("notes.txt"), new byte[5000]);
+        Path oci = Files.createDirectories(cache.resolve("oci"));
+        Files.setLastModifiedTime(Files.write(oci.resolve("blob.bwasm"), new byte[5000]), longAgo);
+
+        Path wasm = wasm("fac.wasm", FAC);
+        String[] run = {"run", "--cache-dir", cache.toString(), wasm.toString(), "--invoke", "fac", "3"};
+        assertThat(basalt(run)).isEqualTo(new Result(0, "6\n", ""));
+        Path fresh = entries(cache).stream().filter(p -> p.toString().endsWith(".bwasm")
+                && !p.equals(oldest) && !p.equals(older)).findFirst().orElseThrow();
+        long freshSize = Files.size(fresh);
+        // the default limit (2 GiB) keeps everything; the stale temporary file goes
+        assertThat(oldest).exists();
+        assertThat(staleTemp).doesNotExist();
+        assertThat(freshTemp).exists();
+
+        // a hit renews the entry: it is now the most recently used
+        Files.setLastModifiedTime(fresh, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(5))));
+        assertThat(basalt(run).out()).isEqualTo("6\n");
+        assertThat(Files.getLastModifiedTime(fresh).toInstant())
+                .isAfter(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+
+        // room for the new entry and one old one: the least recently used old one goes
+        new CodeCache(cache, freshSize + 1000).evict(fresh);
+        assertThat(oldest).doesNotExist();
+        assertThat(older).exists();
+        assertThat(fresh).exists();
+        // --cache-max-size 1: only the entry just stored stays; foreign files and subdirectories are never touched
+        Files.delete(fresh);
+        assertThat(basalt("run", "--cache-max-size", "1", "--cache-dir", cache.toString(), wasm.toString(),
+                "--invoke", "fac", "3").out()).isEqualTo("6\n");
+        assertThat(older).doesNotExist();
+        assertThat(fresh).exists();
+        assertThat(foreign).exists();
+        assertThat(oci.resolve("blob.bwasm")).exists();
+        assertThat(freshTemp).exists();
+    }
+
     @Test
     void unwritableCacheOnlyCostsTheCompile() throws IOException {
         Path wasm = wasm("fac.wasm", FAC);
