@@ -136,7 +136,7 @@ public final class Store<T> {
      */
     public Object swapExecutionStack(Object next) {
         stacksSwapped = true;
-        return state.swapExecutionStack(next == null ? new StoreState.ExecutionStack()
+        return state.swapExecutionStack(next == null ? new StoreState.ExecutionStack(state.maxDepth)
                 : (StoreState.ExecutionStack) next);
     }
 

@@ -158,6 +158,29 @@ class SandboxTest {
     }
 
     @Test
+    void theCallDepthLimitIsExactAtAnySize() {
+        // The interpreter checks its limit when a call outgrows its frame array; limits below, at and above the
+        // array's first size must all let exactly maxCallDepth frames run.
+        String depthWat = """
+                (module
+                  (func $depth (export "depth") (param i32) (result i32)
+                    (if (result i32) (i32.le_s (local.get 0) (i32.const 1))
+                      (then (i32.const 1))
+                      (else (i32.add (i32.const 1) (call $depth (i32.sub (local.get 0) (i32.const 1))))))))
+                """;
+        for (int limit : new int[] {1, 2, 15, 16, 17, 30, 63, 64, 65, 200}) {
+            Engine limited = Engine.create(Config.builder().maxCallDepth(limit).build());
+            Module m = Module.fromWat(limited, depthWat);
+            Store<Void> store = Store.create(limited);
+            var depth = Linker.<Void>create(limited).instantiate(store, m).getFunc("depth").orElseThrow();
+            assertThat(depth.callI32(limit)).as("limit %d", limit).isEqualTo(limit);
+            assertTrap(() -> depth.call(Val.i32(limit + 1)), TrapKind.CALL_STACK_EXHAUSTED);
+            // The store stays usable at the limit after the trap.
+            assertThat(depth.callI32(limit)).isEqualTo(limit);
+        }
+    }
+
+    @Test
     void engineAndStoreStayUsableAfterTraps() {
         Store<Void> store = Store.create(engine);
         Instance inst = instantiate(store);

@@ -27,11 +27,12 @@ public final class StoreState {
 
     /**
      * The interpreter's frames by depth (compiled frames leave their slots alone: at their depths the entries are
-     * stale; see {@link #backtrace(Throwable, int)}).
+     * stale; see {@link #backtrace(Throwable, int)}). Never longer than {@code maxDepth + 1}: {@link #enter} checks
+     * the limit only when a call outgrows the array.
      */
-    public FunctionInstance[] frames = new FunctionInstance[64];
+    public FunctionInstance[] frames;
     /** Per interpreted frame, the code position where a trap passed through it (filled while a trap unwinds). */
-    public int[] framePcs = new int[64];
+    public int[] framePcs;
     /**
      * The call depth of the runtime's innermost frame: interpreted activations count themselves; compiled code does
      * not count its frames here but passes a room down its calls (see {@code FunctionCompiler.roomSlot}), and sets
@@ -243,6 +244,8 @@ public final class StoreState {
 
     public StoreState(int maxDepth, long maxMemoryBytes, long maxTableElements, int maxInstances) {
         this.maxDepth = maxDepth;
+        this.frames = new FunctionInstance[initialFrames(64, maxDepth)];
+        this.framePcs = new int[frames.length];
         this.maxMemoryBytes = maxMemoryBytes;
         this.maxTableElements = maxTableElements;
         this.maxInstances = maxInstances;
@@ -258,9 +261,26 @@ public final class StoreState {
         long[] his = new long[64];
         Object[] refs = new Object[64];
         int top;
-        FunctionInstance[] frames = new FunctionInstance[16];
-        int[] framePcs = new int[16];
+        FunctionInstance[] frames;
+        int[] framePcs;
         int depth;
+
+        /** An empty stack for a store whose call depth limit is {@code maxDepth}. */
+        public ExecutionStack(int maxDepth) {
+            frames = new FunctionInstance[initialFrames(16, maxDepth)];
+            framePcs = new int[frames.length];
+        }
+
+        private ExecutionStack() {
+        }
+    }
+
+    /**
+     * The first frame array's length: depths 0 (the host) to {@code maxDepth} fit, and no more, so that a call
+     * beyond the limit always takes {@link #enter}'s growth path, where the limit is checked.
+     */
+    private static int initialFrames(int wanted, int maxDepth) {
+        return (int) Math.min(wanted, (long) maxDepth + 1);
     }
 
     /** Installs {@code next} as the current execution stack and returns the one it replaces (its state saved). */
@@ -314,7 +334,8 @@ public final class StoreState {
                 depth--;
                 throw new Trap(TrapKind.CALL_STACK_EXHAUSTED);
             }
-            frames = fs = Arrays.copyOf(fs, Math.min(fs.length * 2, maxDepth + 2));
+            // Compiled code calling through the runtime sets the depth to its own, which may jump past the array.
+            frames = fs = Arrays.copyOf(fs, (int) Math.min(Math.max(fs.length * 2L, d + 1L), maxDepth + 1L));
             framePcs = Arrays.copyOf(framePcs, fs.length);
         }
         if (fs[d] != f) {
