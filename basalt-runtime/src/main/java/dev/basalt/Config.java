@@ -33,10 +33,12 @@ public final class Config {
     private final Features features;
     private final int tierUpThreshold;
     private final boolean compileInBackground;
+    private final boolean trackMemoryWrites;
 
     private Config(Builder b) {
         this.tierUpThreshold = b.tierUpThreshold;
         this.compileInBackground = b.compileInBackground;
+        this.trackMemoryWrites = b.trackMemoryWrites;
         this.strategy = b.strategy;
         this.maxCallDepth = b.maxCallDepth;
         this.maxMemoryBytes = b.maxMemoryBytes;
@@ -63,6 +65,7 @@ public final class Config {
         b.features = features;
         b.tierUpThreshold = tierUpThreshold;
         b.compileInBackground = compileInBackground;
+        b.trackMemoryWrites = trackMemoryWrites;
         return b;
     }
 
@@ -112,6 +115,17 @@ public final class Config {
         return compileInBackground;
     }
 
+    /**
+     * Whether the code of this engine's modules records which 4 KiB pages of their memories it writes, so that
+     * {@link Store#release()} resets only those pages of a pooled memory instead of all of it: for servers that run
+     * a fresh instance of a large module per request ({@code basalt serve}). Costs one extra byte store per Wasm
+     * store in compiled code; off by default. An engine that cannot track (code loaded from another build's
+     * serialized form, a third-party engine) leaves such modules untracked and their memories are reset whole.
+     */
+    public boolean trackMemoryWrites() {
+        return trackMemoryWrites;
+    }
+
     /** Builder of {@link Config}. */
     public static final class Builder {
         private Strategy strategy = Strategy.INTERPRETER;
@@ -122,6 +136,7 @@ public final class Config {
         private Features features = Features.wasm3();
         private int tierUpThreshold = 2_000;
         private boolean compileInBackground = true;
+        private boolean trackMemoryWrites;
 
         private Builder() {
         }
@@ -167,6 +182,12 @@ public final class Config {
         /** See {@link Config#compileInBackground()}. */
         public Builder compileInBackground(boolean background) {
             this.compileInBackground = background;
+            return this;
+        }
+
+        /** See {@link Config#trackMemoryWrites()}. */
+        public Builder trackMemoryWrites(boolean track) {
+            this.trackMemoryWrites = track;
             return this;
         }
 

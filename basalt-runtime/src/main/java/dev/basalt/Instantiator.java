@@ -209,6 +209,9 @@ final class Instantiator {
                             : LinearMemory.create(mt, st.maxMemoryBytes, image.offsets(definedMemory),
                                     image.runs(definedMemory));
                     if (!mt.shared()) {
+                        if (module.tracksMemoryWrites) {
+                            memory.trackWrites(image.takeMap(definedMemory));
+                        }
                         store.recyclable(image, definedMemory, memory);
                     }
                 }

@@ -31,6 +31,11 @@ public final class Module {
     final CompiledModule compiled;
     /** The selected engine's code, or null when the interpreter runs the module. */
     final ModuleCode code;
+    /**
+     * Whether all code that runs this module marks the memory pages it writes, so that its pooled memories are
+     * reset page by page ({@link Config#trackMemoryWrites()}).
+     */
+    final boolean tracksMemoryWrites;
     /** AUTO's background compilation, or null. */
     private final ModuleTiering tiering;
     /** Source positions for backtraces when the module carries DWARF and its binary is known, else null. */
@@ -51,11 +56,15 @@ public final class Module {
         this.types = engine.types().canonicalize(space);
         // The interpreter's translation is kept under every strategy: it evaluates constant expressions.
         this.compiled = CompiledModule.translate(wasm);
+        boolean track = engine.config().trackMemoryWrites();
         this.code = storedCode != null
                 ? engine.codeEngine().orElseThrow().load(wasm, storedCode)
-                : engine.executionEngine().map(e -> e.compile(wasm)).orElse(null);
-        this.tiering = engine.tierEngine().map(e -> e.tier(wasm))
-                .map(t -> new ModuleTiering(engine, compiled, t)).orElse(null);
+                : engine.executionEngine().map(e -> e.compile(wasm, track)).orElse(null);
+        dev.basalt.spi.FunctionTier tier = engine.tierEngine().map(e -> e.tier(wasm, track)).orElse(null);
+        this.tiering = tier == null ? null : new ModuleTiering(engine, compiled, tier);
+        // The interpreter marks every write (LinearMemory), so only other engines' code can leave writes untracked.
+        this.tracksMemoryWrites = track && (code == null || code.tracksMemoryWrites())
+                && (tier == null || tier.tracksMemoryWrites());
         if (tiering != null) {
             compiled.enableTiering(tiering, engine.config().tierUpThreshold());
         }
@@ -95,6 +104,15 @@ public final class Module {
      */
     public static Module fromModel(Engine engine, WasmModule module, byte[] binary) {
         return new Module(engine, module, java.util.Objects.requireNonNull(binary, "binary"));
+    }
+
+    /**
+     * Whether every write of this module's code to its memories is tracked page by page
+     * ({@link Config#trackMemoryWrites()} on an engine whose code can), so that {@link Store#release()} resets only the
+     * pages a store wrote.
+     */
+    public boolean tracksMemoryWrites() {
+        return tracksMemoryWrites;
     }
 
     /**

@@ -198,7 +198,8 @@ public final class Store<T> {
      * initialised from its data segments) is detached -- it becomes empty, any later access traps, so a reference
      * kept by mistake can never see another store's data -- and its array, reset to exactly what a fresh
      * instantiation of that module puts there, serves the module's next instantiation instead of a new array
-     * (zeroing and copying a large memory is most of what instantiating a big module costs). The store and its
+     * (zeroing and copying a large memory is most of what instantiating a big module costs); when the engine tracks
+     * memory writes ({@link Config.Builder#trackMemoryWrites}), only the pages the store's code wrote are reset. The store and its
      * instances must not be used afterwards. For servers that run an instance per request; calling it is optional
      * (without it, memories are garbage collected as usual).
      *
@@ -216,9 +217,10 @@ public final class Store<T> {
         for (RecyclableMemory r : memories) {
             long used = r.memory().byteSize();
             long minBytes = r.memory().type().limits().min() << r.memory().type().pageSizeLog2();
+            byte[] written = r.memory().writtenMap();
             byte[] array = r.memory().detach();
             if (array != null) {
-                r.image().recycle(r.definedIndex(), array, used, minBytes);
+                r.image().recycle(r.definedIndex(), array, written, used, minBytes);
             }
         }
     }

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * from {@link BenchMain}:
  * <pre>java -cp basalt-bench/target/basalt-bench.jar dev.basalt.bench.ServeBench [--component PATH]
  *     [--engine compiler|interpreter|auto] [--requests N] [--warmup N] [--connections N] [--path /x]
- *     [--post-bytes N] [--rounds N]</pre>
+ *     [--post-bytes N] [--rounds N] [--track-writes]</pre>
  * The component is basalt-wasi's C test handler ({@code src/test/resources/wasi-http/handler.component.wasm},
  * found by walking up from the working directory) unless {@code --component} names another one (the StarlingMonkey
  * JS handler, say). The load generator is a minimal HTTP/1.1 client on plain sockets, one keep-alive connection per
@@ -53,6 +53,7 @@ public final class ServeBench {
         int rounds = 3;
         String path = "/bench";
         int postBytes = -1;
+        boolean trackWrites = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--component" -> componentPath = Path.of(args[++i]);
@@ -63,6 +64,7 @@ public final class ServeBench {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--path" -> path = args[++i];
                 case "--post-bytes" -> postBytes = Integer.parseInt(args[++i]);
+                case "--track-writes" -> trackWrites = true;
                 default -> {
                     System.err.println("unknown argument " + args[i]);
                     System.exit(2);
@@ -78,7 +80,7 @@ public final class ServeBench {
             case "auto" -> Config.Strategy.AUTO;
             default -> throw new IllegalArgumentException("--engine compiler|interpreter|auto, not " + engineName);
         };
-        Engine engine = Engine.create(Config.builder().strategy(strategy).build());
+        Engine engine = Engine.create(Config.builder().strategy(strategy).trackMemoryWrites(trackWrites).build());
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long compileStart = threads.getCurrentThreadCpuTime();
         Component component = Component.compile(engine, Files.readAllBytes(componentPath));

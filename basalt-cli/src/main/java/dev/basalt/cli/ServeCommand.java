@@ -199,7 +199,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         file = OciSources.resolve(source, insecure);
         boolean manifest = file.getFileName().toString().endsWith(".toml");
-        Config.Builder config = Config.builder().strategy(RunCommand.strategy(engineName));
+        // an instance per request: its pooled memories are reset page by page after it (Store.release)
+        Config.Builder config = Config.builder().strategy(RunCommand.strategy(engineName)).trackMemoryWrites(true);
         if (maxMemory != null) {
             config.maxMemoryBytes(RunCommand.parseSize(maxMemory));
         }

@@ -438,7 +438,7 @@ final class FunctionCompiler implements Opcodes {
             mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "mem0", "L" + MEMORY + ";");
             mv.visitVarInsn(ASTORE, memSlot);
         }
-        memoryCode.reload();
+        memoryCode.loadOnEntry();
     }
 
     private void prologue() {

@@ -50,7 +50,13 @@ public final class JvmCompiler implements ExecutionEngine {
 
     @Override
     public ModuleCode compile(WasmModule module) {
-        return load(module, generateParts(module, "dev/basalt/compiler/gen/WasmModule" + MODULES.incrementAndGet()));
+        return compile(module, false);
+    }
+
+    @Override
+    public ModuleCode compile(WasmModule module, boolean trackMemoryWrites) {
+        return load(module, generateParts(module, "dev/basalt/compiler/gen/WasmModule" + MODULES.incrementAndGet(),
+                PART_INSTRUCTIONS, trackMemoryWrites), trackMemoryWrites);
     }
 
     /** Instructions per generated class: keeps a class's constant pool (65,535 entries) far from full. */
@@ -77,6 +83,11 @@ public final class JvmCompiler implements ExecutionEngine {
 
     /** As {@link #generateParts(WasmModule, String)}, with at most about {@code partInstructions} per class. */
     static List<Part> generateParts(WasmModule module, String baseName, int partInstructions) {
+        return generateParts(module, baseName, partInstructions, false);
+    }
+
+    /** As {@link #generateParts(WasmModule, String, int)}; stores mark their pages if {@code trackWrites}. */
+    static List<Part> generateParts(WasmModule module, String baseName, int partInstructions, boolean trackWrites) {
         int limit = partInstructions;
         while (true) {
             int[][] groups = partition(module, limit);
@@ -100,6 +111,7 @@ public final class JvmCompiler implements ExecutionEngine {
                             : new ModuleCompiler(shape, names[k], groups[k], owners);
                     if (shape == null) {
                         mc.copyHelpers(helpers);
+                        mc.trackWrites(trackWrites);
                         shape = mc;
                     }
                     mc.sharedDispatch = dispatch;
@@ -154,7 +166,12 @@ public final class JvmCompiler implements ExecutionEngine {
 
     @Override
     public FunctionTier tier(WasmModule module) {
-        return new JvmTier(module, "dev/basalt/compiler/gen/WasmModule" + MODULES.incrementAndGet());
+        return tier(module, false);
+    }
+
+    @Override
+    public FunctionTier tier(WasmModule module, boolean trackMemoryWrites) {
+        return new JvmTier(module, "dev/basalt/compiler/gen/WasmModule" + MODULES.incrementAndGet(), trackMemoryWrites);
     }
 
     @Override
@@ -202,7 +219,7 @@ public final class JvmCompiler implements ExecutionEngine {
             if (total != defined) {
                 throw new IllegalArgumentException("compiled code has " + total + " functions, the module " + defined);
             }
-            return load(module, parts);
+            return load(module, parts, false); // whether stored code tracks writes is not stored: untracked
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated compiled code", e);
         }
@@ -213,7 +230,7 @@ public final class JvmCompiler implements ExecutionEngine {
         return new ModuleCompiler(module, "dev/basalt/compiler/gen/Inspected").compile();
     }
 
-    private static Code load(WasmModule module, List<Part> parts) {
+    private static Code load(WasmModule module, List<Part> parts, boolean tracksMemoryWrites) {
         var loader = new GeneratedLoader(JvmCompiler.class.getClassLoader());
         // Define every class first: they call each other, and the JVM resolves those calls through this loader.
         List<Class<?>> classes = new ArrayList<>();
@@ -247,7 +264,7 @@ public final class JvmCompiler implements ExecutionEngine {
                         part.lineOffsets()[i], tailBodies[index - imported], module));
             }
         }
-        return new Code(functions, imported, List.copyOf(parts));
+        return new Code(functions, imported, List.copyOf(parts), tracksMemoryWrites);
     }
 
     static Invoker instantiate(GeneratedLoader loader, String className, byte[] bytes) {
@@ -259,7 +276,8 @@ public final class JvmCompiler implements ExecutionEngine {
         }
     }
 
-    private record Code(CompiledFunction[] functions, int imported, List<Part> parts) implements ModuleCode {
+    private record Code(CompiledFunction[] functions, int imported, List<Part> parts, boolean tracksMemoryWrites)
+            implements ModuleCode {
         @Override
         public FunctionInstance function(ModuleInstance inst, int index, DefinedType type, String name) {
             return new FunctionInstance(type, functions[index - imported].bind(inst), inst, index, name);

@@ -33,7 +33,11 @@ final class JvmTier implements FunctionTier {
     /** The module's copies of the runtime helpers: each defined with the first batch that calls it. */
     private final HelperCopies helpers;
 
-    JvmTier(WasmModule module, String classPrefix) {
+    /** Whether the compiled functions mark the memory pages they write ({@link ModuleCompiler#trackWrites}). */
+    private final boolean trackWrites;
+
+    JvmTier(WasmModule module, String classPrefix, boolean trackWrites) {
+        this.trackWrites = trackWrites;
         this.module = module;
         this.classPrefix = classPrefix;
         this.imported = module.importCount(ExternKind.FUNC);
@@ -41,6 +45,11 @@ final class JvmTier implements FunctionTier {
         this.owners = new String[total];
         this.unsupported = new boolean[total];
         this.helpers = new HelperCopies(classPrefix);
+    }
+
+    @Override
+    public boolean tracksMemoryWrites() {
+        return trackWrites;
     }
 
     @Override
@@ -67,6 +76,7 @@ final class JvmTier implements FunctionTier {
             if (shape == null) {
                 shape = new ModuleCompiler(module, classPrefix + "Shape", new int[0], null);
                 shape.copyHelpers(helpers);
+                shape.trackWrites(trackWrites);
             }
             ModuleCompiler mc = new ModuleCompiler(shape, className, members, owners);
             try {

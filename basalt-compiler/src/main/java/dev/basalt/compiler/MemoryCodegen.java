@@ -42,6 +42,13 @@ import org.objectweb.asm.Opcodes;
  * and leave C2 its inlining budget, and a function is not split only because inline accesses made it too large.
  * Outlined loops keep the inline form.
  *
+ * <p><b>Write tracking.</b> When the module is compiled to track memory writes ({@code Config.trackMemoryWrites},
+ * for servers that reset a pooled memory after each request), each inlined memory has a third local, its
+ * written-page map ({@code LinearMemory.writtenPages()}, read once on entry: it never changes), and every store
+ * also marks the page of its first byte:
+ * {@code map[index >>> 12] = 1}, one byte store the JIT compiler needs no range check for (the map has an entry for
+ * any int shifted so). Without tracking the generated code is exactly what it was before.
+ *
  * <p>Memory64 accesses work the same way on a {@code long} address, and {@code v128.load}/{@code v128.store} as two
  * little-endian longs. Shared memories, atomics and the other SIMD memory instructions (extending, splatting,
  * zero-filling and lane loads/stores) keep calling {@link LinearMemory}: a shared memory's size is published by
@@ -68,6 +75,12 @@ final class MemoryCodegen implements Opcodes {
      * accesses whose addresses the stretch's entry check proved in bounds, compiled without the bounds check.
      */
     java.util.BitSet unchecked;
+    /**
+     * Whether stores also mark their page in the memory's written-page map ({@code LinearMemory.writtenPages()},
+     * {@code Config.trackMemoryWrites}); then {@link #mapSlots} holds each inlined memory's map.
+     */
+    private final boolean track;
+    private int[] mapSlots;
 
     MemoryCodegen(FunctionCompiler fc) {
         this.fc = fc;
@@ -82,8 +95,10 @@ final class MemoryCodegen implements Opcodes {
             }
         }
         any = found;
+        track = fc.mc.trackWrites();
         arraySlots = new int[n];
         sizeSlots = new int[n];
+        mapSlots = new int[n];
     }
 
     /**
@@ -93,10 +108,14 @@ final class MemoryCodegen implements Opcodes {
     int reserveSlots(int next) {
         arraySlots = new int[inlined.length];
         sizeSlots = new int[inlined.length];
+        mapSlots = new int[inlined.length];
         for (int m = 0; m < inlined.length; m++) {
             if (inlined[m]) {
                 arraySlots[m] = next++;
                 sizeSlots[m] = next++;
+                if (track) {
+                    mapSlots[m] = next++;
+                }
             }
         }
         return next;
@@ -114,12 +133,13 @@ final class MemoryCodegen implements Opcodes {
 
     /** The slots of the method being generated, to restore after generating a piece of a split function. */
     int[][] slots() {
-        return new int[][] {arraySlots, sizeSlots};
+        return new int[][] {arraySlots, sizeSlots, mapSlots};
     }
 
     void restoreSlots(int[][] saved) {
         arraySlots = saved[0];
         sizeSlots = saved[1];
+        mapSlots = saved[2];
     }
 
     /** Reads the backing array and size of every inlined memory into their locals; leaves the operand stack alone. */
@@ -139,6 +159,27 @@ final class MemoryCodegen implements Opcodes {
                 mv.visitVarInsn(ISTORE, sizeSlots[m]);
             }
         }
+    }
+
+    /**
+     * On entry to a generated method: {@link #reload()}, and the written-page map of every inlined memory when stores
+     * mark pages. A memory's map never changes, so it is read once per method, not again after calls.
+     */
+    void loadOnEntry() {
+        if (!any) {
+            return;
+        }
+        if (track) {
+            MethodVisitor mv = fc.mv;
+            for (int m = 0; m < inlined.length; m++) {
+                if (inlined[m]) {
+                    fc.memory(m);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "writtenPages", "()[B", false);
+                    mv.visitVarInsn(ASTORE, mapSlots[m]);
+                }
+            }
+        }
+        reload();
     }
 
     /** Called after each instruction that was translated: re-reads the locals after what can replace an array. */
@@ -227,6 +268,15 @@ final class MemoryCodegen implements Opcodes {
         fc.reloadSpilled(spilled);
         if (a.store) {
             store(a, arraySlots[arg.memory()], at, value);
+            if (track) {
+                // written[at >>> 12] = 1: the unsigned shift of an int is below the map's length, no range check
+                mv.visitVarInsn(ALOAD, mapSlots[arg.memory()]);
+                mv.visitVarInsn(ILOAD, at);
+                FunctionCompiler.pushInt(mv, LinearMemory.WRITTEN_PAGE_LOG2);
+                mv.visitInsn(IUSHR);
+                mv.visitInsn(ICONST_1);
+                mv.visitInsn(BASTORE);
+            }
         } else {
             load(a, arraySlots[arg.memory()], at);
             fc.push(a.type);
@@ -261,6 +311,12 @@ final class MemoryCodegen implements Opcodes {
         mv.visitVarInsn(ILOAD, sizeSlots[arg.memory()]);
         if (a.store) {
             String name = "store" + a.width * 8;
+            if (track) {
+                mv.visitVarInsn(ALOAD, mapSlots[arg.memory()]);
+                mv.visitMethodInsn(INVOKESTATIC, SUPPORT, name + "w", a.width == 8 ? "(IJI[BI[B)V" : "(III[BI[B)V",
+                        false);
+                return;
+            }
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, name, a.width == 8 ? "(IJI[BI)V" : "(III[BI)V", false);
             return;
         }

@@ -2,6 +2,7 @@ package dev.basalt.compiler;
 
 import dev.basalt.Trap;
 import dev.basalt.TrapKind;
+import dev.basalt.internal.memory.LinearMemory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -146,6 +147,51 @@ public final class MemorySupport {
             throw outOfBounds();
         }
         LONG.set(memory, (int) start, value);
+    }
+
+    /*
+     * The compact stores of code that tracks memory writes (Config.trackMemoryWrites): as above, and the page of
+     * the store's first byte is marked in the memory's written-page map (LinearMemory.writtenPages()).
+     */
+
+    public static void store8w(int address, int value, int offset, byte[] memory, int size, byte[] written) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 1 > size) {
+            throw outOfBounds();
+        }
+        int index = (int) start;
+        memory[index] = (byte) value;
+        written[index >>> LinearMemory.WRITTEN_PAGE_LOG2] = 1;
+    }
+
+    public static void store16w(int address, int value, int offset, byte[] memory, int size, byte[] written) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 2 > size) {
+            throw outOfBounds();
+        }
+        int index = (int) start;
+        SHORT.set(memory, index, (short) value);
+        written[index >>> LinearMemory.WRITTEN_PAGE_LOG2] = 1;
+    }
+
+    public static void store32w(int address, int value, int offset, byte[] memory, int size, byte[] written) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 4 > size) {
+            throw outOfBounds();
+        }
+        int index = (int) start;
+        INT.set(memory, index, value);
+        written[index >>> LinearMemory.WRITTEN_PAGE_LOG2] = 1;
+    }
+
+    public static void store64w(int address, long value, int offset, byte[] memory, int size, byte[] written) {
+        long start = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(offset);
+        if (start + 8 > size) {
+            throw outOfBounds();
+        }
+        int index = (int) start;
+        LONG.set(memory, index, value);
+        written[index >>> LinearMemory.WRITTEN_PAGE_LOG2] = 1;
     }
 
     /**

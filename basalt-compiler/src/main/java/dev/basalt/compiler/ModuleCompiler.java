@@ -341,6 +341,22 @@ final class ModuleCompiler {
         root.helpers = copies;
     }
 
+    /**
+     * Makes the module's stores mark the pages they write ({@code Config.trackMemoryWrites}, see
+     * {@link MemoryCodegen}); set once, on the compiler whose tables the others share, before any class is generated.
+     */
+    void trackWrites(boolean track) {
+        root.trackWrites = track;
+    }
+
+    /** Whether the module's stores mark the pages they write. */
+    boolean trackWrites() {
+        return root.trackWrites;
+    }
+
+    /** See {@link #trackWrites(boolean)}; used on {@link #root}. */
+    private boolean trackWrites;
+
     /** The module's copies of the helpers, or null when its code calls the shared ones. */
     HelperCopies helperCopies() {
         return root.helpers;

@@ -28,6 +28,23 @@ public interface ExecutionEngine {
     ModuleCode compile(WasmModule module);
 
     /**
+     * {@link #compile(WasmModule)}, with code that also marks the pages it writes in each memory's
+     * {@code LinearMemory.writtenPages()} map when {@code trackMemoryWrites} is set
+     * ({@link Config#trackMemoryWrites()}); the returned code says whether it does
+     * ({@link ModuleCode#tracksMemoryWrites()}). Engines that cannot track keep this default: untracked code.
+     *
+     * @throws UnsupportedCodeException as {@link #compile(WasmModule)}
+     */
+    default ModuleCode compile(WasmModule module, boolean trackMemoryWrites) {
+        return compile(module);
+    }
+
+    /** {@link #tier(WasmModule)} whose functions track memory writes when asked ({@link #compile(WasmModule, boolean)}). */
+    default FunctionTier tier(WasmModule module, boolean trackMemoryWrites) {
+        return tier(module);
+    }
+
+    /**
      * For {@link Config.Strategy#AUTO}: a compiler of single functions of {@code module} (validated), used in the
      * background for the functions that get hot in the interpreter; null if this engine cannot compile functions
      * one at a time (the module then stays interpreted).

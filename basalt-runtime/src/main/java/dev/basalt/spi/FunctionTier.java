@@ -15,4 +15,9 @@ public interface FunctionTier {
      * earlier calls may be called directly by code of later ones.
      */
     TieredCode[] compile(int[] functions);
+
+    /** Whether the code {@link #compile} returns marks the pages it writes (see {@link ModuleCode#tracksMemoryWrites()}). */
+    default boolean tracksMemoryWrites() {
+        return false;
+    }
 }

@@ -26,4 +26,13 @@ public interface ModuleCode {
     default byte[] artifact() {
         return null;
     }
+
+    /**
+     * Whether this code marks every page it writes in the memory's written-page map
+     * ({@code LinearMemory.writtenPages()}, see {@link ExecutionEngine#compile(dev.basalt.wasm.WasmModule, boolean)});
+     * only then may a pooled memory be reset page by page.
+     */
+    default boolean tracksMemoryWrites() {
+        return false;
+    }
 }

@@ -52,7 +52,8 @@ import org.eclipse.jetty.util.Callback;
  * the requests, each on its own store.
  *
  * {@snippet :
- * Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.COMPILER).build());
+ * // trackMemoryWrites: after each request only the memory pages the guest wrote are reset for the next one
+ * Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.COMPILER).trackMemoryWrites(true).build());
  * try (WasiHttpServer server = WasiHttpServer.builder(engine, Component.compile(engine, bytes))
  *         .listen(new InetSocketAddress("127.0.0.1", 8080))
  *         .wasi(WasiConfig.builder().allowOutboundHost("api.example.com:443").build())

@@ -103,6 +103,26 @@ public final class LinearMemory {
      * stays empty (every access traps, {@code memory.grow} fails).
      */
     private boolean detached;
+    /**
+     * The written-page map of a memory whose writes are tracked ({@link #trackWrites}), else null: entry {@code p}
+     * becomes non-zero when a write touches page {@code p} ({@link #WRITTEN_PAGE_LOG2}-byte pages).
+     */
+    private byte[] written;
+
+    /** Log2 of the pages the written-page map tracks: 4 KiB, small enough that a request's writes cover few. */
+    public static final int WRITTEN_PAGE_LOG2 = 12;
+    /**
+     * Bytes past its page's end that a write marked in a page may have touched: one store of up to 16 bytes marks
+     * only the page of its first byte, so whoever resets page {@code p} restores
+     * {@code [p << WRITTEN_PAGE_LOG2, ((p + 1) << WRITTEN_PAGE_LOG2) + WRITTEN_SPILL)}.
+     */
+    public static final int WRITTEN_SPILL = 15;
+    /**
+     * Length of a written-page map: an entry for every {@code index >>> WRITTEN_PAGE_LOG2} of any {@code int}, so
+     * compiled code's marking store needs no range check of its own (the JIT compiler sees that the unsigned
+     * shift of an int is below this length).
+     */
+    public static final int WRITTEN_MAP_LENGTH = 1 << (32 - WRITTEN_PAGE_LOG2);
 
     private LinearMemory(MemoryType type, long maxPages, byte[] bytes, long byteSize) {
         this.type = type;
@@ -227,6 +247,38 @@ public final class LinearMemory {
             byteSize = 0;
             return array;
         }
+    }
+
+    /**
+     * Starts tracking which pages this unshared memory's writes touch, in {@code map} (all zero, of
+     * {@link #WRITTEN_MAP_LENGTH} bytes), so that a reset can restore only those ({@code Store.release}). Every
+     * write through this class marks its pages; code that writes {@link #array()} itself must mark them in
+     * {@link #writtenPages()} (the page of a store's first byte; see {@link #WRITTEN_SPILL}).
+     */
+    public void trackWrites(byte[] map) {
+        if (shared || map.length != WRITTEN_MAP_LENGTH) {
+            throw new IllegalArgumentException("written-page map for a shared memory or of the wrong length");
+        }
+        written = map;
+    }
+
+    /**
+     * The map in which code that writes {@link #array()} directly marks the pages it writes: the tracked map, or
+     * when this memory is not tracked a shared map nobody reads (so such code needs no test).
+     */
+    public byte[] writtenPages() {
+        byte[] w = written;
+        return w != null ? w : UntrackedPages.MAP;
+    }
+
+    /** The tracked written-page map, or null if this memory's writes are not tracked. */
+    public byte[] writtenMap() {
+        return written;
+    }
+
+    /** Where writes to untracked memories are marked: written by any thread, never read. */
+    private static final class UntrackedPages {
+        static final byte[] MAP = new byte[WRITTEN_MAP_LENGTH];
     }
 
     /** Creates a memory with no cap beyond the type and {@link #MAX_BYTES}. */
@@ -356,6 +408,24 @@ public final class LinearMemory {
         return (int) ea;
     }
 
+    /** {@link #index} of a store: also marks the page of its first byte written (see {@link #writtenPages()}). */
+    private int storeIndex(long address, long offset, int width) {
+        int i = index(address, offset, width);
+        byte[] w = written;
+        if (w != null) {
+            w[i >>> WRITTEN_PAGE_LOG2] = 1;
+        }
+        return i;
+    }
+
+    /** Marks every page of {@code [from, from + length)} written (a bulk write; the range was checked). */
+    private void markWritten(int from, long length) {
+        byte[] w = written;
+        if (w != null && length > 0) {
+            Arrays.fill(w, from >>> WRITTEN_PAGE_LOG2, (int) ((from + length - 1) >>> WRITTEN_PAGE_LOG2) + 1, (byte) 1);
+        }
+    }
+
     /** Miss path: a shared memory may have been grown by another thread since this thread last read its size. */
     private int slowIndex(long address, long offset, int width) {
         long ea = address + offset;
@@ -461,37 +531,37 @@ public final class LinearMemory {
 
     /** {@code i32.store}. */
     public void i32Store(long address, long offset, int value) {
-        INT.set(bytes, index(address, offset, 4), value);
+        INT.set(bytes, storeIndex(address, offset, 4), value);
     }
 
     /** {@code i32.store8} / {@code i64.store8}: the low 8 bits. */
     public void i32Store8(long address, long offset, int value) {
-        bytes[index(address, offset, 1)] = (byte) value;
+        bytes[storeIndex(address, offset, 1)] = (byte) value;
     }
 
     /** {@code i32.store16} / {@code i64.store16}: the low 16 bits. */
     public void i32Store16(long address, long offset, int value) {
-        SHORT.set(bytes, index(address, offset, 2), (short) value);
+        SHORT.set(bytes, storeIndex(address, offset, 2), (short) value);
     }
 
     /** {@code i64.store}. */
     public void i64Store(long address, long offset, long value) {
-        LONG.set(bytes, index(address, offset, 8), value);
+        LONG.set(bytes, storeIndex(address, offset, 8), value);
     }
 
     /** {@code i64.store8}. */
     public void i64Store8(long address, long offset, long value) {
-        bytes[index(address, offset, 1)] = (byte) value;
+        bytes[storeIndex(address, offset, 1)] = (byte) value;
     }
 
     /** {@code i64.store16}. */
     public void i64Store16(long address, long offset, long value) {
-        SHORT.set(bytes, index(address, offset, 2), (short) value);
+        SHORT.set(bytes, storeIndex(address, offset, 2), (short) value);
     }
 
     /** {@code i64.store32}. */
     public void i64Store32(long address, long offset, long value) {
-        INT.set(bytes, index(address, offset, 4), (int) value);
+        INT.set(bytes, storeIndex(address, offset, 4), (int) value);
     }
 
     /** {@code f32.store} (raw bits kept). */
@@ -506,7 +576,7 @@ public final class LinearMemory {
 
     /** {@code v128.store}. */
     public void v128Store(long address, long offset, V128 value) {
-        int i = index(address, offset, 16);
+        int i = storeIndex(address, offset, 16);
         byte[] b = bytes;
         LONG.set(b, i, value.lo());
         LONG.set(b, i + 8, value.hi());
@@ -620,6 +690,7 @@ public final class LinearMemory {
     /** {@code memory.fill}: traps before writing anything if {@code [dst, dst + length)} is out of bounds. */
     public void fill(long dst, int value, long length) {
         int from = rangeIndex(dst, length);
+        markWritten(from, length);
         Arrays.fill(bytes, from, from + (int) length, (byte) value);
     }
 
@@ -627,6 +698,7 @@ public final class LinearMemory {
     public void copy(long dst, long src, long length) {
         int from = rangeIndex(src, length);
         int to = rangeIndex(dst, length);
+        markWritten(to, length);
         System.arraycopy(bytes, from, bytes, to, (int) length);
     }
 
@@ -634,6 +706,7 @@ public final class LinearMemory {
     public void copyFrom(LinearMemory source, long dst, long src, long length) {
         int from = source.rangeIndex(src, length);
         int to = rangeIndex(dst, length);
+        markWritten(to, length);
         System.arraycopy(source.bytes, from, bytes, to, (int) length);
     }
 
@@ -648,6 +721,7 @@ public final class LinearMemory {
             throw outOfBounds();
         }
         int to = rangeIndex(dst, length);
+        markWritten(to, length);
         System.arraycopy(data, (int) srcOffset, bytes, to, (int) length);
     }
 
@@ -668,6 +742,7 @@ public final class LinearMemory {
     /** Host access: copies {@code src[srcOffset, srcOffset + length)} to {@code address}. */
     public void write(long address, byte[] src, int srcOffset, int length) {
         int to = rangeIndex(address, length);
+        markWritten(to, length);
         System.arraycopy(src, srcOffset, bytes, to, length);
     }
 
@@ -677,6 +752,16 @@ public final class LinearMemory {
     }
 
     // ================================================================== atomics
+
+    /** {@link #atomicIndex} of an access that writes: also marks its page written (see {@link #writtenPages()}). */
+    private int atomicStoreIndex(long address, long offset, int width) {
+        int i = atomicIndex(address, offset, width);
+        byte[] w = written;
+        if (w != null) {
+            w[i >>> WRITTEN_PAGE_LOG2] = 1;
+        }
+        return i;
+    }
 
     /** Index of an atomic access: alignment is checked first ("unaligned atomic"), then bounds. */
     private int atomicIndex(long address, long offset, int width) {
@@ -737,7 +822,7 @@ public final class LinearMemory {
 
     /** {@code i32.atomic.store8} / {@code i64.atomic.store8}: the low 8 bits. */
     public void atomicStore8(long address, long offset, int value) {
-        int i = atomicIndex(address, offset, 1);
+        int i = atomicStoreIndex(address, offset, 1);
         if (!shared) {
             bytes[i] = (byte) value;
             return;
@@ -749,7 +834,7 @@ public final class LinearMemory {
 
     /** {@code i32.atomic.store16} / {@code i64.atomic.store16}: the low 16 bits. */
     public void atomicStore16(long address, long offset, int value) {
-        int i = atomicIndex(address, offset, 2);
+        int i = atomicStoreIndex(address, offset, 2);
         if (!shared) {
             SHORT.set(bytes, i, (short) value);
             return;
@@ -761,7 +846,7 @@ public final class LinearMemory {
 
     /** {@code i32.atomic.store} / {@code i64.atomic.store32}. */
     public void atomicStore32(long address, long offset, int value) {
-        int i = atomicIndex(address, offset, 4);
+        int i = atomicStoreIndex(address, offset, 4);
         if (!shared) {
             INT.set(bytes, i, value);
             return;
@@ -773,7 +858,7 @@ public final class LinearMemory {
 
     /** {@code i64.atomic.store}. */
     public void atomicStore64(long address, long offset, long value) {
-        int i = atomicIndex(address, offset, 8);
+        int i = atomicStoreIndex(address, offset, 8);
         if (!shared) {
             LONG.set(bytes, i, value);
             return;
@@ -836,7 +921,7 @@ public final class LinearMemory {
 
     /** {@code i32.atomic.rmw8.<op>_u} / {@code i64.atomic.rmw8.<op>_u}: returns the old byte, zero-extended. */
     public int atomicRmw8(int op, long address, long offset, int operand) {
-        int i = atomicIndex(address, offset, 1);
+        int i = atomicStoreIndex(address, offset, 1);
         if (!shared) {
             return rmw8(i, op, operand);
         }
@@ -847,7 +932,7 @@ public final class LinearMemory {
 
     /** {@code i32.atomic.rmw16.<op>_u} / {@code i64.atomic.rmw16.<op>_u}: returns the old value, zero-extended. */
     public int atomicRmw16(int op, long address, long offset, int operand) {
-        int i = atomicIndex(address, offset, 2);
+        int i = atomicStoreIndex(address, offset, 2);
         if (!shared) {
             return rmw16(i, op, operand);
         }
@@ -858,7 +943,7 @@ public final class LinearMemory {
 
     /** {@code i32.atomic.rmw.<op>} / {@code i64.atomic.rmw32.<op>_u}: returns the old value. */
     public int atomicRmw32(int op, long address, long offset, int operand) {
-        int i = atomicIndex(address, offset, 4);
+        int i = atomicStoreIndex(address, offset, 4);
         if (!shared) {
             return rmw32(i, op, operand);
         }
@@ -869,7 +954,7 @@ public final class LinearMemory {
 
     /** {@code i64.atomic.rmw.<op>}: returns the old value. */
     public long atomicRmw64(int op, long address, long offset, long operand) {
-        int i = atomicIndex(address, offset, 8);
+        int i = atomicStoreIndex(address, offset, 8);
         if (!shared) {
             return rmw64(i, op, operand);
         }
@@ -883,7 +968,7 @@ public final class LinearMemory {
      * bits; the replacement is stored (low 8 bits) if the byte equals it. Returns the old byte, zero-extended.
      */
     public int atomicCmpxchg8(long address, long offset, int expected, int replacement) {
-        int i = atomicIndex(address, offset, 1);
+        int i = atomicStoreIndex(address, offset, 1);
         if (!shared) {
             return cmpxchg8(i, expected, replacement);
         }
@@ -902,7 +987,7 @@ public final class LinearMemory {
 
     /** {@code i32.atomic.rmw16.cmpxchg_u} / {@code i64.atomic.rmw16.cmpxchg_u}: expected wrapped to 16 bits. */
     public int atomicCmpxchg16(long address, long offset, int expected, int replacement) {
-        int i = atomicIndex(address, offset, 2);
+        int i = atomicStoreIndex(address, offset, 2);
         if (!shared) {
             return cmpxchg16(i, expected, replacement);
         }
@@ -921,7 +1006,7 @@ public final class LinearMemory {
 
     /** {@code i32.atomic.rmw.cmpxchg} / {@code i64.atomic.rmw32.cmpxchg_u}. */
     public int atomicCmpxchg32(long address, long offset, int expected, int replacement) {
-        int i = atomicIndex(address, offset, 4);
+        int i = atomicStoreIndex(address, offset, 4);
         if (!shared) {
             return cmpxchg32(i, expected, replacement);
         }
@@ -940,7 +1025,7 @@ public final class LinearMemory {
 
     /** {@code i64.atomic.rmw.cmpxchg}. */
     public long atomicCmpxchg64(long address, long offset, long expected, long replacement) {
-        int i = atomicIndex(address, offset, 8);
+        int i = atomicStoreIndex(address, offset, 8);
         if (!shared) {
             return cmpxchg64(i, expected, replacement);
         }
