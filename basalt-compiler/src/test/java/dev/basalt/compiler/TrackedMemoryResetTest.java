@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * {@link Config.Builder#trackMemoryWrites}: code marks the 4 KiB pages it writes and {@link Store#release()} resets
  * only those of a pooled memory. Whatever a previous instance wrote, by whatever path (inline and compact stores of
- * every width, v128 and lane stores, bulk memory instructions, atomics, loops, grown pages, the host's writes,
+ * every width, v128 and lane stores, bulk memory instructions, atomics, loops, self-recursion (twins), grown pages, the host's writes,
  * stores that spill over a page boundary), the next instance starts from exactly the module's initial memory.
  */
 class TrackedMemoryResetTest {
@@ -68,11 +68,15 @@ class TrackedMemoryResetTest {
                       (i32.add (i32.wrap_i64 (local.get $v)) (local.get $i)))
                     (local.set $i (i32.add (local.get $i) (i32.const 1)))
                     (br_if $l (i32.lt_u (local.get $i) (i32.const 600)))))
+                (func $recursive (export "recursive") (param $a i32) (param $v i64)
+                  (i64.store offset=1000 (local.get $a) (local.get $v))
+                  (if (i32.lt_u (local.get $a) (i32.const 100000))
+                    (then (call $recursive (i32.add (local.get $a) (i32.const 5000)) (local.get $v)))))
                 (func (export "grow") (result i32) (memory.grow (i32.const 1)))
                 )""";
     }
 
-    private static final String[] WRITERS = {"stores", "compact", "vector", "bulk", "atomics", "loop"};
+    private static final String[] WRITERS = {"stores", "compact", "vector", "bulk", "atomics", "loop", "recursive"};
 
     enum Engines {
         INTERPRETER, COMPILER, AUTO;
