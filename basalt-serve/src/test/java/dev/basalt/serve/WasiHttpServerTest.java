@@ -70,7 +70,8 @@ class WasiHttpServerTest {
     }
 
     static WasiHttpServer.Builder server(Config.Strategy strategy, List<String> log) throws IOException {
-        Engine engine = Engine.create(Config.builder().strategy(strategy).build());
+        // as basalt serve: memories reset page by page after each request (the isolation test checks it)
+        Engine engine = Engine.create(Config.builder().strategy(strategy).trackMemoryWrites(true).build());
         return WasiHttpServer.builder(engine, Component.compile(engine, handler()))
                 .listen(new InetSocketAddress("127.0.0.1", 0))
                 .errorLog(log::add);
