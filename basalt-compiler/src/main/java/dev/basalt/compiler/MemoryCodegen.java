@@ -352,13 +352,7 @@ final class MemoryCodegen implements Opcodes {
         MethodVisitor mv = fc.mv;
         long offset = arg.offset();
         if (proven && !is64 && offset >= 0 && offset <= LinearMemory.MAX_BYTES - width) {
-            if (offset != 0) {
-                FunctionCompiler.pushInt(mv, (int) offset);
-                mv.visitInsn(IADD);
-            }
-            int index = fc.newTemp('I');
-            mv.visitVarInsn(ISTORE, index);
-            return index;
+            return storeIndex((int) offset);
         }
         // A memory64 offset is unsigned: negative here means at least 2^63.
         if (offset < 0 || offset > LinearMemory.MAX_BYTES - width) {
@@ -402,8 +396,14 @@ final class MemoryCodegen implements Opcodes {
         if (is64) {
             mv.visitInsn(L2I); // below the size, hence below 2^31
         }
+        return storeIndex((int) offset);
+    }
+
+    /** Adds the static offset to the int address on the stack and stores the index in a new temporary (its slot). */
+    private int storeIndex(int offset) {
+        MethodVisitor mv = fc.mv;
         if (offset != 0) {
-            FunctionCompiler.pushInt(mv, (int) offset);
+            FunctionCompiler.pushInt(mv, offset);
             mv.visitInsn(IADD);
         }
         int index = fc.newTemp('I');
