@@ -33,10 +33,7 @@ import org.objectweb.asm.Opcodes;
  * written locals live at the header; the caller calls the method again. Small chunks ({@link #WARM_BUDGET}) make
  * the method's invocation counter, not only its back-edge counter, bring C1 and C2 compiles after a few thousand
  * back-edges instead of the ~100,000 an OSR compile needs; after {@link #WARM_CHUNKS} calls the budget grows to
- * {@link #STEADY_BUDGET}, so the steady state pays a call per 65,536 back-edges. The headers of loops nested in it
- * that have loops of their own leave the method too when the budget is spent, and the next call enters there
- * ({@link #atLoopHeader}: re-entry points), so that a chunk stays a few back-edges long however long an iteration
- * of the chunked loop runs. Only large loops without calls
+ * {@link #STEADY_BUDGET}, so the steady state pays a call per 65,536 back-edges. Only large loops without calls
  * are chunked ({@link #MIN_CHUNK_ESTIMATE}): loops whose nested loops are all outlined, small ones and loops that
  * call gained nothing or lost (their hot code already compiles by invocation, and each chunked loop is one more
  * method to compile), and so did flat loops that follow one another in a function (hash): in place they share
@@ -58,9 +55,8 @@ import org.objectweb.asm.Opcodes;
  * {@link MethodSplitter}'s pieces do: 0 when the loop fell through its {@code end} (its results follow), otherwise
  * {@code 1 + p} for a branch to the label at position {@code p} of the function's control stack (0 is the function:
  * {@code return}); a chunked loop's method also takes its budget (before the instance) and returns {@code 1 + p}
- * for the loop's own label {@code p} (the continue code: a branch back to the loop, taken by the caller), and
- * {@code 1 + p + e} for re-entry point {@code e}; it takes the entry to start at (0: the loop's start, else a
- * re-entry point) after its budget. On every exit the
+ * for the loop's own label {@code p} (the continue code: a branch back to the loop, taken by the caller). On every
+ * exit the
  * locals the loop writes, then the exit's values, are written to the store's value
  * stack above {@code top} (the runtime's scratch area for calls with several results); the caller reloads the locals
  * from there, then branches to the label itself or, when that label lies outside its own method too, exits the same
@@ -120,8 +116,6 @@ final class LoopOutliner implements Opcodes {
     static final int WARM_CHUNKS = 8192;
     /** Back-edges per call after warm-up: the call and the hand-back are then noise. */
     static final int STEADY_BUDGET = 1 << 16;
-    /** Re-entry points ({@link ReEntry}) a chunked loop's method may have: each is a case of its dispatch. */
-    static final int MAX_REENTRIES = 64;
     /** JVM parameter slots an outlined loop may take (the JVM allows 255 including the instance). */
     static final int MAX_PARAM_SLOTS = 200;
 
@@ -148,19 +142,10 @@ final class LoopOutliner implements Opcodes {
     /** A loop's generated method: what its callers need to call it and act on its exits. */
     private record Outlined(String name, String descriptor, int[] used, int[] written, char[] params,
                             char[] results, BitSet exits, Map<Integer, int[]> handedBack, boolean mayGrowMemory,
-                            int continueCode, String chunkCounter, List<Integer> reentries) {
+                            int continueCode, String chunkCounter) {
         boolean chunked() {
             return continueCode > 0;
         }
-    }
-
-    /**
-     * One step of a re-entry's way in (see {@link #atLoopHeader}): from the header of the loop around it, entry
-     * {@code entry} goes on to the header of the nested loop {@code header}, whose trip count ({@code tripSlot}, a
-     * stepped loop's, else -1) is set to 0 so that its exit test is evaluated as written before it counts again;
-     * {@code last} when that loop is the re-entry point itself (the entry is then cleared).
-     */
-    private record Step(int entry, Label header, int tripSlot, boolean last) {
     }
 
     private final FunctionCompiler fc;
@@ -176,11 +161,6 @@ final class LoopOutliner implements Opcodes {
     private SizeCounter counter;
     /** In a chunked loop's method: the JVM local of its back-edge budget (-1 otherwise). */
     private int budgetSlot = -1;
-    /** In a chunked loop's method: the JVM local of the entry it was called with (-1 otherwise). */
-    private int entrySlot = -1;
-    /** In a chunked loop's method: per loop (instruction index) that dispatches entries, its steps and stub. */
-    private Map<Integer, List<Step>> steps;
-    private Map<Integer, Label> stepStubs;
 
     private LoopOutliner(FunctionCompiler fc, Map<Integer, Loop> loops, LocalLiveness liveness) {
         this.fc = fc;
@@ -445,7 +425,7 @@ final class LoopOutliner implements Opcodes {
             desc.append(FunctionCompiler.localDescriptor(fc.localTypes[l]));
         }
         if (loop.chunked) {
-            desc.append("II"); // the budget, the entry (0: the loop's start, else a re-entry point)
+            desc.append('I');
         }
         desc.append("L").append(ModuleCompiler.INST).append(";I)I"); // the instance, the room (same activation)
         String name = ModuleCompiler.methodName(fc.funcIndex) + PIECE_SUFFIX + (++count);
@@ -459,7 +439,7 @@ final class LoopOutliner implements Opcodes {
             }
         }
         Outlined o = new Outlined(name, desc.toString(), loop.used, loop.written, params, results, new BitSet(),
-                new HashMap<>(), loop.mayGrowMemory, loop.chunked ? 1 + fc.ctls.size() : 0, chunkCounter, new ArrayList<>());
+                new HashMap<>(), loop.mayGrowMemory, loop.chunked ? 1 + fc.ctls.size() : 0, chunkCounter);
 
         MethodVisitor callerMv = fc.mv;
         char[] callerStack = fc.stack;
@@ -478,9 +458,6 @@ final class LoopOutliner implements Opcodes {
         int callerLoop = currentLoop;
         SizeCounter callerCounter = counter;
         int callerBudget = budgetSlot;
-        int callerEntrySlot = entrySlot;
-        Map<Integer, List<Step>> callerSteps = steps;
-        Map<Integer, Label> callerStepStubs = stepStubs;
 
         int base = callerCtls.size() - 1;
         fc.openRemoteFrames(callerCtls);
@@ -502,9 +479,6 @@ final class LoopOutliner implements Opcodes {
             slot += FunctionCompiler.localSize(fc.localTypes[l]);
         }
         budgetSlot = o.chunked() ? slot++ : -1;
-        entrySlot = o.chunked() ? slot++ : -1;
-        steps = new HashMap<>();
-        stepStubs = new HashMap<>();
         fc.instSlot = slot++;
         fc.roomSlot = slot++;
         fc.storeSlot = slot++;
@@ -529,9 +503,6 @@ final class LoopOutliner implements Opcodes {
         if (fallsThrough) {
             exit(0, results);
         }
-        if (o.chunked()) {
-            emitReentries();
-        }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         int size = counter.size();
@@ -554,9 +525,6 @@ final class LoopOutliner implements Opcodes {
         currentLoop = callerLoop;
         counter = callerCounter;
         budgetSlot = callerBudget;
-        entrySlot = callerEntrySlot;
-        steps = callerSteps;
-        stepStubs = callerStepStubs;
 
         if (size > MethodSplitter.HUGE_METHOD_LIMIT && !(fc.cw instanceof SizeCounter.Measure)) {
             throw new LoopTooLargeException(fc.funcIndex, index);
@@ -570,26 +538,12 @@ final class LoopOutliner implements Opcodes {
      * In a chunked loop's method, each header counts down the back-edge budget, and the chunked loop's own header
      * leaves the method with the continue code once the budget is spent (before charging fuel: the caller enters
      * the method again, which charges it then).
-     *
-     * <p><b>Re-entry points.</b> So does the header of every loop nested in it that has loops of its own in place,
-     * when neither it nor a loop around it starts with values on the operand stack, with exit code
-     * {@code continueCode + entry} ({@code entry} counted from 1): the caller takes back the locals live there and
-     * calls the method again with that entry. Without them a chunk would last at least one iteration of the chunked
-     * loop, however long its nested loops run (simd's blur: one iteration is a whole pass over the image, so its
-     * method was called four times and compiled on stack replacement only). Innermost loops are no re-entry points:
-     * a budget test that can leave the method in nbody's innermost loop (one to four iterations per entry) made its
-     * steady state 2x slower. The way back in goes through the headers of the loops around the re-entry point, each
-     * jumping from its own header to the next one's ({@link Step}), so that every loop is still entered at its
-     * header only: a jump from the method's start into a nested loop would make the loops around it irreducible,
-     * and C2 does not optimise irreducible loops as loops. The headers passed on the way count the budget down (a
-     * fresh one) and skip their fuel charge, as the iterations they are in were charged before the method was left.
      */
     void atLoopHeader(int index) {
         if (budgetSlot < 0) {
             return;
         }
         MethodVisitor mv = fc.mv;
-        boolean inPlace = hasLoopInPlace(index);
         mv.visitIincInsn(budgetSlot, -1);
         if (index == currentLoop) {
             Label go = new Label();
@@ -597,112 +551,6 @@ final class LoopOutliner implements Opcodes {
             mv.visitJumpInsn(IFGT, go);
             exit(current.continueCode, new char[0]);
             mv.visitLabel(go);
-        } else if (inPlace && reenterable() && current.reentries.size() < MAX_REENTRIES) {
-            int entry = current.reentries.size() + 1;
-            current.reentries.add(index);
-            FunctionCompiler.Ctl parent = null;
-            for (int k = current.continueCode - 1; k < fc.ctls.size(); k++) {
-                FunctionCompiler.Ctl c = fc.ctls.get(k);
-                if (c.kind != FunctionCompiler.K_LOOP) {
-                    continue;
-                }
-                if (parent != null) {
-                    steps.computeIfAbsent(parent.openAt, p -> new ArrayList<>())
-                            .add(new Step(entry, c.target, c.tripSlot, c.openAt == index));
-                }
-                parent = c;
-            }
-            Label go = new Label();
-            mv.visitVarInsn(ILOAD, budgetSlot);
-            mv.visitJumpInsn(IFGT, go);
-            exit(current.continueCode + entry, new char[0]);
-            mv.visitLabel(go);
-        }
-        if (inPlace) {
-            // On the way to a re-entry point (see above)? Not on a normal pass: the entry is 0 then.
-            Label stub = new Label();
-            stepStubs.put(index, stub);
-            mv.visitVarInsn(ILOAD, entrySlot);
-            mv.visitJumpInsn(IFNE, stub);
-        }
-    }
-
-    /**
-     * Whether the loop whose header is being translated can be a re-entry point: it and every loop between it and
-     * the chunked loop start with nothing on the operand stack (a jump to their headers carries no values).
-     */
-    private boolean reenterable() {
-        for (int k = current.continueCode; k < fc.ctls.size(); k++) {
-            FunctionCompiler.Ctl c = fc.ctls.get(k);
-            if (c.kind == FunctionCompiler.K_LOOP && (c.height != 0 || c.params.length != 0)) {
-                return false;
-            }
-        }
-        return fc.sp == 0;
-    }
-
-    /** Whether the loop at {@code index} has a loop nested in it that is translated in place (not outlined). */
-    private boolean hasLoopInPlace(int index) {
-        List<Instruction> body = fc.function.body().instructions();
-        int depth = 0;
-        for (int pc = index + 1; pc < body.size(); pc++) {
-            switch (body.get(pc).opcode()) {
-                case LOOP -> {
-                    Loop outlined = pc == currentLoop ? null : loops.get(pc);
-                    if (outlined == null) {
-                        return true;
-                    }
-                    pc = outlined.end;
-                }
-                case BLOCK, IF, TRY, TRY_TABLE -> depth++;
-                case END, DELEGATE -> {
-                    if (depth-- == 0) {
-                        return false;
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-        return false;
-    }
-
-    /**
-     * At the end of a chunked loop's method: per loop header on the way to re-entry points (see
-     * {@link #atLoopHeader}), its stub, which takes the entry to the next header.
-     */
-    private void emitReentries() {
-        MethodVisitor mv = fc.mv;
-        for (Map.Entry<Integer, Label> stub : new java.util.TreeMap<>(stepStubs).entrySet()) {
-            mv.visitLabel(stub.getValue());
-            List<Step> ways = steps.getOrDefault(stub.getKey(), List.of());
-            if (ways.isEmpty()) {
-                // No re-entry point below this header (the loops in it had values on the stack): the entry is
-                // never one of its own, so this is never reached.
-                mv.visitInsn(ACONST_NULL);
-                mv.visitInsn(ATHROW);
-                continue;
-            }
-            int[] keys = ways.stream().mapToInt(Step::entry).toArray();
-            Label[] cases = new Label[keys.length];
-            for (int k = 0; k < cases.length; k++) {
-                cases[k] = new Label();
-            }
-            mv.visitVarInsn(ILOAD, entrySlot);
-            mv.visitLookupSwitchInsn(cases[0], keys, cases);
-            for (int k = 0; k < cases.length; k++) {
-                Step step = ways.get(k);
-                mv.visitLabel(cases[k]);
-                if (step.tripSlot() >= 0) {
-                    mv.visitInsn(ICONST_0);
-                    mv.visitVarInsn(ISTORE, step.tripSlot());
-                }
-                if (step.last()) {
-                    mv.visitInsn(ICONST_0);
-                    mv.visitVarInsn(ISTORE, entrySlot);
-                }
-                mv.visitJumpInsn(GOTO, step.header());
-            }
         }
     }
 
@@ -733,10 +581,7 @@ final class LoopOutliner implements Opcodes {
      */
     private int[] handedBack(int code) {
         return current.handedBack.computeIfAbsent(code, c -> {
-            int from = c == 0 ? loops.get(currentLoop).end + 1
-                    : current.chunked() && c > current.continueCode
-                    ? current.reentries.get(c - current.continueCode - 1) + 1 // a re-entry point's loop header
-                    : liveness.continuation(fc.ctls.get(c - 1).openAt);
+            int from = c == 0 ? loops.get(currentLoop).end + 1 : liveness.continuation(fc.ctls.get(c - 1).openAt);
             return java.util.Arrays.stream(current.written).filter(l -> liveness.liveAt(l, from)).toArray();
         });
     }
@@ -806,13 +651,6 @@ final class LoopOutliner implements Opcodes {
         MethodVisitor mv = fc.mv;
         fc.sp -= o.params.length;
         int sp = fc.sp;
-        int entryMark = fc.nextSlot;
-        int callEntry = -1; // a chunked loop's entry for the next call
-        if (o.chunked()) {
-            callEntry = fc.newTemp('I');
-            mv.visitInsn(ICONST_0);
-            mv.visitVarInsn(ISTORE, callEntry);
-        }
         Label reentry = new Label();
         mv.visitLabel(reentry);
         for (int l : o.used) {
@@ -820,7 +658,6 @@ final class LoopOutliner implements Opcodes {
         }
         if (o.chunked()) {
             pushChunkBudget(o);
-            mv.visitVarInsn(ILOAD, callEntry);
         }
         mv.visitVarInsn(ALOAD, fc.instSlot);
         mv.visitVarInsn(ILOAD, fc.roomSlot);
@@ -873,11 +710,8 @@ final class LoopOutliner implements Opcodes {
                 int position = order.get(k) - 1;
                 mv.visitLabel(stubs[k]);
                 fc.sp = sp;
-                if (o.chunked() && order.get(k) >= o.continueCode) {
-                    // The budget spent at the loop's header (entry 0) or at a re-entry point: call again there.
-                    takeBack(o, order.get(k), new char[0]);
-                    FunctionCompiler.pushInt(mv, order.get(k) - o.continueCode);
-                    mv.visitVarInsn(ISTORE, callEntry);
+                if (order.get(k) == o.continueCode) {
+                    takeBack(o, o.continueCode, new char[0]);
                     mv.visitJumpInsn(GOTO, reentry);
                     continue;
                 }
@@ -896,7 +730,7 @@ final class LoopOutliner implements Opcodes {
         } else {
             fc.markUnreachable();
         }
-        fc.nextSlot = entryMark;
+        fc.nextSlot = mark;
     }
 
     /**

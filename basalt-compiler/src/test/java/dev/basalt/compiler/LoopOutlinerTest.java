@@ -190,7 +190,7 @@ class LoopOutlinerTest {
 
     @Test
     void topLevelLoopsOfFunctionsEnteredFromOutsideRunInChunksAndAgree() {
-        assertThat(loopMethods(CHUNKED)).containsExactly("f0$loop1(IIIIJFDIIL" + ModuleCompiler.INST + ";I)I");
+        assertThat(loopMethods(CHUNKED)).containsExactly("f0$loop1(IIIIJFDIL" + ModuleCompiler.INST + ";I)I");
         Instance c = instantiate(COMPILER, CHUNKED);
         Instance i = instantiate(INTERPRETER, CHUNKED);
         // Loops shorter than a chunk, across a few chunks, and far past the warm-up chunks (the steady budget);
@@ -291,7 +291,7 @@ class LoopOutlinerTest {
 
     @Test
     void nestedLoopsUnderLoopsTooLargeForAMethodRunInChunksAndAgree() {
-        assertThat(loopMethods(NESTED_CHUNKED)).containsExactly("f0$loop1(IIIJIIIL" + ModuleCompiler.INST + ";I)I");
+        assertThat(loopMethods(NESTED_CHUNKED)).containsExactly("f0$loop1(IIIJIIL" + ModuleCompiler.INST + ";I)I");
         Instance c = instantiate(COMPILER, NESTED_CHUNKED);
         Instance i = instantiate(INTERPRETER, NESTED_CHUNKED);
         // Loops shorter than a chunk, across a few chunks, past the warm-up chunks (8,192 calls: three rounds of
@@ -328,119 +328,6 @@ class LoopOutlinerTest {
         assertThat(actual.kind()).isEqualTo(TrapKind.INTEGER_DIVIDE_BY_ZERO);
         assertThat(actual.backtrace().stream().map(Trap.Frame::offset).toList())
                 .isEqualTo(expected.backtrace().stream().map(Trap.Frame::offset).toList());
-    }
-
-    /**
-     * A chunked loop ($pass, three passes) whose nested loops, kept in place, run far longer than a chunk: $row (n
-     * rows, a stepped loop of {@link CountedLoops}: $j steps by the local $one to an unsigned limit), in each row
-     * $col (two columns), and in each column $step (stepped too: $k by $s), which traps at {@code $k == $t}, and $v.
-     * $row and $col, loops with loops in them, are re-entry points, so a chunk ends a few back-edges in at one of
-     * them; $step and $v, innermost loops, are not (nor would $v be, opened with a value on the stack).
-     */
-    static final String REENTERED = """
-            (module
-              (global $g (mut i32) (i32.const 0))
-              (func $run (export "run") (param $n i32) (param $t i32) (result i64)
-                (local $i i32) (local $j i32) (local $k i32) (local $s i32) (local $x i64) (local $c i32)
-                (local $one i32)
-                (local.set $s (i32.const 3))
-                (local.set $one (i32.const 1))
-                (block $out (result i64)
-                  (loop $pass
-                    (local.set $j (i32.const 0))
-                    (loop $row
-                      (local.set $c (i32.const 0))
-                      (loop $col
-                        ${WORK}
-                        (local.set $k (i32.add (local.get $j) (local.get $c)))
-                        (loop $step
-                          ${WORK}
-                          (drop (i32.div_s (i32.const 1) (i32.sub (local.get $k) (local.get $t))))
-                          (global.set $g (i32.add (global.get $g) (i32.const 1)))
-                          (br_if $step (i32.lt_u (local.tee $k (i32.add (local.get $k) (local.get $s)))
-                                                 (i32.const 300))))
-                        (local.set $k (i32.add (i32.const 1) (loop $v (result i32) ${WORK} (local.get $k))))
-                        (br_if $col (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 2))))
-                      (br_if $row (i32.lt_u (local.tee $j (i32.add (local.get $j) (local.get $one))) (local.get $n))))
-                    (drop (br_if $out (local.get $x) (i32.eq (local.get $n) (i32.const 5_555))))
-                    (br_if $pass (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3))))
-                  (i64.add (local.get $x) (i64.extend_i32_u (local.get $k)))))
-              (func (export "count") (result i32) (global.get $g)))
-            """.replace("${WORK}", ("(local.set $x (i64.add (i64.mul (local.get $x) (i64.const 31))"
-                    + " (i64.extend_i32_u (local.get $j))))\n").repeat(14));
-
-    @Test
-    void loopsNestedInAChunkedLoopAreReEntryPointsAndAgree() {
-        assertThat(loopMethods(REENTERED)).containsExactly("f0$loop1(IIIIIIJIIIIL" + ModuleCompiler.INST + ";I)I");
-        assertThat(reEntryPoints(REENTERED, "f0$loop1")).as("re-entry points: $row and $col").isEqualTo(2);
-        Instance c = instantiate(COMPILER, REENTERED);
-        Instance i = instantiate(INTERPRETER, REENTERED);
-        // Rows shorter than a chunk, and passes far past the warm-up chunks (8,192 calls of 16 back-edges: 600 rows
-        // of two columns of about 100 steps, three times, are 360,000); 5,555 leaves through $out.
-        for (int n : new int[] {0, 1, 2, 17, 100, 600, 5_556}) {
-            assertThat(c.getFunc("run").orElseThrow().callI64(n, -1)).as("run(%d)", n)
-                    .isEqualTo(i.getFunc("run").orElseThrow().callI64(n, -1));
-            assertThat(c.getFunc("count").orElseThrow().callI32()).isEqualTo(
-                    i.getFunc("count").orElseThrow().callI32());
-        }
-        // Fuel running out inside $step at and between chunk boundaries: the same trap after the same steps.
-        Store<Void> cs = Store.create(COMPILER);
-        Store<Void> is = Store.create(INTERPRETER);
-        Instance cf = Linker.<Void>create(COMPILER).instantiate(cs, Module.fromWat(COMPILER, REENTERED));
-        Instance in = Linker.<Void>create(INTERPRETER).instantiate(is, Module.fromWat(INTERPRETER, REENTERED));
-        for (long budget : new long[] {100, 1_237, 5_001, 77_777}) {
-            cs.setFuel(budget);
-            is.setFuel(budget);
-            assertThatThrownBy(() -> cf.getFunc("run").orElseThrow().callI64(1_000, -1))
-                    .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_FUEL));
-            assertThatThrownBy(() -> in.getFunc("run").orElseThrow().call(Val.i32(1_000), Val.i32(-1)))
-                    .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(TrapKind.OUT_OF_FUEL));
-            assertThat(cs.getFuel()).as("fuel left under budget %d", budget).isEqualTo(is.getFuel());
-            cs.setFuel(1_000);
-            is.setFuel(1_000);
-            assertThat(cf.getFunc("count").orElseThrow().callI32()).as("steps under fuel %d", budget)
-                    .isEqualTo(in.getFunc("count").orElseThrow().callI32());
-        }
-        cs.setFuel(100_000_000);
-        is.setFuel(100_000_000);
-        assertThat(cf.getFunc("run").orElseThrow().callI64(40, -1))
-                .isEqualTo(in.getFunc("run").orElseThrow().callI64(40, -1));
-        assertThat(cs.getFuel()).isEqualTo(is.getFuel());
-        // A trap in $step, chunks in (row 0's second column reaches $k == 250 at its 84th step): the function's
-        // backtrace and offsets.
-        Trap expected = trapOf(in.getFunc("run").orElseThrow(), 1_000, 250);
-        Trap actual = trapOf(cf.getFunc("run").orElseThrow(), 1_000, 250);
-        assertThat(expected).isNotNull();
-        assertThat(actual).isNotNull();
-        assertThat(actual.kind()).isEqualTo(TrapKind.INTEGER_DIVIDE_BY_ZERO);
-        assertThat(actual.backtrace().stream().map(Trap.Frame::offset).toList())
-                .isEqualTo(expected.backtrace().stream().map(Trap.Frame::offset).toList());
-        assertThat(cf.getFunc("count").orElseThrow().callI32()).isEqualTo(in.getFunc("count").orElseThrow().callI32());
-    }
-
-    /**
-     * How many re-entry points chunked loop method {@code name} has: the distinct entries its loop headers dispatch
-     * (each header on the way to one switches on the entry).
-     */
-    private static int reEntryPoints(String wat, String name) {
-        java.util.Set<Integer> entries = new java.util.TreeSet<>();
-        new ClassReader(JvmCompiler.generate(WatParser.parseModule(wat))).accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int access, String method, String descriptor, String signature,
-                                             String[] exceptions) {
-                if (!method.equals(name)) {
-                    return null;
-                }
-                return new MethodVisitor(Opcodes.ASM9) {
-                    @Override
-                    public void visitLookupSwitchInsn(org.objectweb.asm.Label dflt, int[] keys,
-                                                      org.objectweb.asm.Label[] labels) {
-                        Arrays.stream(keys).forEach(entries::add);
-                    }
-                };
-            }
-        }, 0);
-        return entries.size();
     }
 
     private static Trap trapOf(Func f, int... args) {
