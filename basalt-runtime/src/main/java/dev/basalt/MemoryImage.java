@@ -53,13 +53,44 @@ final class MemoryImage {
 
     /** Reset arrays of one defined memory, and its initial contents as one array (made on the first release). */
     private static final class Pool {
-        final java.util.concurrent.ConcurrentLinkedQueue<byte[]> arrays = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        final java.util.concurrent.atomic.AtomicInteger size = new java.util.concurrent.atomic.AtomicInteger();
+        final Bounded arrays = new Bounded();
         /** Written-page maps of released tracked memories, cleared ({@link LinearMemory#trackWrites}). */
-        final java.util.concurrent.ConcurrentLinkedQueue<byte[]> maps = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        final java.util.concurrent.atomic.AtomicInteger mapCount = new java.util.concurrent.atomic.AtomicInteger();
+        final Bounded maps = new Bounded();
         /** The memory's bytes up to the end of its last non-zero run, as instantiation leaves them. */
         volatile byte[] initial;
+    }
+
+    /** A queue of arrays for reuse that holds at most {@link #POOL_LIMIT}; further offers are dropped. */
+    private static final class Bounded {
+        private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> queue =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicInteger size = new java.util.concurrent.atomic.AtomicInteger();
+
+        /** A pooled array, or null if none is. */
+        byte[] poll() {
+            byte[] a = queue.poll();
+            if (a != null) {
+                size.decrementAndGet();
+            }
+            return a;
+        }
+
+        /** Pools {@code a} unless the pool is full. */
+        void offer(byte[] a) {
+            if (size.incrementAndGet() > POOL_LIMIT) {
+                size.decrementAndGet();
+                return;
+            }
+            queue.offer(a);
+        }
+
+        boolean full() {
+            return size.get() >= POOL_LIMIT;
+        }
+
+        int size() {
+            return size.get();
+        }
     }
 
     private MemoryImage(int[][] offsets, byte[][][] runs, byte[][] datasAfterInstantiation) {
@@ -77,12 +108,7 @@ final class MemoryImage {
      * there (zeros past the image), or null if none is pooled.
      */
     byte[] take(int definedIndex) {
-        Pool pool = pools[definedIndex];
-        byte[] array = pool.arrays.poll();
-        if (array != null) {
-            pool.size.decrementAndGet();
-        }
-        return array;
+        return pools[definedIndex].arrays.poll();
     }
 
     /**
@@ -90,13 +116,8 @@ final class MemoryImage {
      * a new one).
      */
     byte[] takeMap(int definedIndex) {
-        Pool pool = pools[definedIndex];
-        byte[] map = pool.maps.poll();
-        if (map != null) {
-            pool.mapCount.decrementAndGet();
-            return map;
-        }
-        return new byte[LinearMemory.WRITTEN_MAP_LENGTH];
+        byte[] map = pools[definedIndex].maps.poll();
+        return map != null ? map : new byte[LinearMemory.WRITTEN_MAP_LENGTH];
     }
 
     /**
@@ -116,7 +137,7 @@ final class MemoryImage {
      */
     void recycle(int definedIndex, byte[] array, byte[] written, long usedBytes, long minBytes) {
         Pool pool = pools[definedIndex];
-        boolean keep = array.length <= Math.max(2 * minBytes, minBytes + (16 << 20)) && pool.size.get() < POOL_LIMIT;
+        boolean keep = array.length <= Math.max(2 * minBytes, minBytes + (16 << 20)) && !pool.arrays.full();
         byte[] initial = null;
         if (keep) {
             initial = pool.initial;
@@ -138,22 +159,13 @@ final class MemoryImage {
                     }
                 }
             }
-            if (pool.mapCount.incrementAndGet() > POOL_LIMIT) {
-                pool.mapCount.decrementAndGet();
-            } else {
-                pool.maps.offer(written);
-            }
+            pool.maps.offer(written);
         } else if (keep) {
             restore(array, initial, 0, (int) usedBytes);
         }
-        if (!keep) {
-            return;
+        if (keep) {
+            pool.arrays.offer(array);
         }
-        if (pool.size.incrementAndGet() > POOL_LIMIT) {
-            pool.size.decrementAndGet();
-            return;
-        }
-        pool.arrays.offer(array);
     }
 
     /** Writes {@code array[from, to)} as instantiation leaves it: from {@code initial}, zeros past its end. */
@@ -170,7 +182,7 @@ final class MemoryImage {
 
     /** How many reset arrays of defined memory {@code definedIndex} are pooled now. */
     int pooled(int definedIndex) {
-        return pools[definedIndex].size.get();
+        return pools[definedIndex].arrays.size();
     }
 
     /** The non-zero runs of defined memory {@code m} written into one array that ends where the last run ends. */

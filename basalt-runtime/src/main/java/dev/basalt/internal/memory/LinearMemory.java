@@ -410,7 +410,11 @@ public final class LinearMemory {
 
     /** {@link #index} of a store: also marks the page of its first byte written (see {@link #writtenPages()}). */
     private int storeIndex(long address, long offset, int width) {
-        int i = index(address, offset, width);
+        return markPage(index(address, offset, width));
+    }
+
+    /** Marks the page of index {@code i} written if this memory is tracked; returns {@code i}. */
+    private int markPage(int i) {
         byte[] w = written;
         if (w != null) {
             w[i >>> WRITTEN_PAGE_LOG2] = 1;
@@ -755,12 +759,7 @@ public final class LinearMemory {
 
     /** {@link #atomicIndex} of an access that writes: also marks its page written (see {@link #writtenPages()}). */
     private int atomicStoreIndex(long address, long offset, int width) {
-        int i = atomicIndex(address, offset, width);
-        byte[] w = written;
-        if (w != null) {
-            w[i >>> WRITTEN_PAGE_LOG2] = 1;
-        }
-        return i;
+        return markPage(atomicIndex(address, offset, width));
     }
 
     /** Index of an atomic access: alignment is checked first ("unaligned atomic"), then bounds. */
