@@ -31,8 +31,8 @@ final class SpinData {
     }
 
     static void register(SpinHost host) {
-        registerSqlite(host, "fermyon:spin/sqlite", host.sqliteType());
-        registerSqlite(host, "spin:sqlite/sqlite", host.sqlite3Type());
+        registerSqlite(host, "fermyon:spin/sqlite", host.sqliteType(), false);
+        registerSqlite(host, "spin:sqlite/sqlite", host.sqlite3Type(), true);
         host.on("spin:sqlite/sqlite", "[method]connection.last-insert-rowid", (g, a) -> ComponentValue.s64(
                 SpinGuest.get(SpinHost.rep(a, 0), SqliteConnection.class).lastInsertRowid));
         host.on("spin:sqlite/sqlite", "[method]connection.changes", (g, a) -> ComponentValue.u64(
@@ -45,9 +45,11 @@ final class SpinData {
 
     /**
      * {@code connection.open} and {@code execute} of {@code iface} (Spin 2's {@code fermyon:spin/sqlite} or
-     * Spin 3's {@code spin:sqlite/sqlite}: the same functions, each interface its own resource type).
+     * Spin 3's {@code spin:sqlite/sqlite}: the same functions, each interface its own resource type). Only an
+     * interface that reports them ({@code counted}) pays for measuring each statement's changes and rowid.
      */
-    private static void registerSqlite(SpinHost host, String iface, dev.basalt.component.ResourceType type) {
+    private static void registerSqlite(SpinHost host, String iface, dev.basalt.component.ResourceType type,
+            boolean counted) {
         host.on(iface, "[static]connection.open", (g, a) -> {
             String name = SpinHost.str(a, 0);
             SpinConfig c = g.config();
@@ -74,7 +76,9 @@ final class SpinData {
                 params.add(sqlValue((ComponentValue.VariantValue) v));
             }
             try {
-                SqliteDatabase.QueryResult r = conn.database.execute(SpinHost.str(a, 1), params);
+                String sql = SpinHost.str(a, 1);
+                SqliteDatabase.QueryResult r = counted ? conn.database.executeCounted(sql, params)
+                        : conn.database.execute(sql, params);
                 r.effect().changes().ifPresent(n -> conn.changes = n);
                 r.effect().lastInsertRowid().ifPresent(id -> conn.lastInsertRowid = id);
                 List<ComponentValue> rows = new ArrayList<>(r.rows().size());

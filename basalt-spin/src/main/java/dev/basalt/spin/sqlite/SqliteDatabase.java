@@ -173,6 +173,16 @@ public final class SqliteDatabase implements AutoCloseable {
      * @throws SqliteException if the statement fails (the message is SQLite's), or a limit is exceeded
      */
     public synchronized QueryResult execute(String sql, List<Value> parameters) {
+        return run(sql, parameters);
+    }
+
+    /**
+     * {@link #execute}, and also measures the statement's {@link Effect} (two queries of the connection's counters
+     * around it), for interfaces that report {@code changes} / {@code last-insert-rowid}.
+     *
+     * @throws SqliteException if the statement fails (the message is SQLite's), or a limit is exceeded
+     */
+    public synchronized QueryResult executeCounted(String sql, List<Value> parameters) {
         try {
             long[] before = counters();
             QueryResult r = run(sql, parameters);
