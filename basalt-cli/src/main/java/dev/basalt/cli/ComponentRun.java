@@ -71,10 +71,8 @@ final class ComponentRun {
         if (isComponent(bytes)) {
             return Component.compile(engine, bytes); // validates
         }
-        dev.basalt.component.model.Component model = ComponentTextParser.parse(
-                new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-        dev.basalt.component.validate.ComponentValidator.validate(model);
-        return Component.fromModel(engine, model);
+        return Component.fromModel(engine, ComponentTextParser.parse( // validates
+                new String(bytes, java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /**

@@ -45,11 +45,23 @@ public final class Component {
     }
 
     /**
-     * Compiles a component given as a model (from the binary reader, the text parser, or built in code) without
-     * validating it: the caller vouches for it. Models from untrusted input must pass
-     * {@link ComponentValidator#validate} first ({@link #compile} does that for binaries).
+     * Validates and compiles a component given as a model (from the binary reader, the text parser, or built in
+     * code), as {@link #compile} does for a binary: a model built in code is as able to be invalid as a binary, and
+     * an invalid one would fail somewhere inside instantiation or the canonical ABI instead of here.
+     *
+     * @throws dev.basalt.wasm.InvalidException if the component or an embedded core module does not validate
      */
     public static Component fromModel(Engine engine, dev.basalt.component.model.Component model) {
+        ComponentValidator.validate(model);
+        return new Component(engine, model);
+    }
+
+    /**
+     * Compiles a model that has already passed {@link ComponentValidator#validate} (a script runner that validated
+     * it to check an {@code assert_invalid}, say), without validating it again. Nothing checks the caller's claim:
+     * an invalid model can fail anywhere later, so anything else uses {@link #fromModel}.
+     */
+    public static Component fromValidatedModel(Engine engine, dev.basalt.component.model.Component model) {
         return new Component(engine, model);
     }
 

@@ -14,6 +14,7 @@ import dev.basalt.component.model.PrimValType;
 import dev.basalt.component.model.Sort;
 import dev.basalt.component.model.TypeDef;
 import dev.basalt.component.model.ValType;
+import dev.basalt.wasm.InvalidException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -74,9 +75,7 @@ class CanonicalAbiTest {
         int ci = b.instantiateCore(m);
         int mem = b.coreAlias(Sort.CORE_MEMORY, ci, "mem");
         int realloc = b.coreAlias(Sort.CORE_FUNC, ci, "realloc");
-        for (TypeDef d : defs) {
-            b.type(d);
-        }
+        t = relocate(t, b.namedTypes(defs));
         List<TypeDef.Param> params = new ArrayList<>();
         params.add(param("x", t));
         for (int i = 0; i < 16; i++) {
@@ -173,9 +172,7 @@ class CanonicalAbiTest {
         int m = b.coreModule("(module (memory (export \"mem\") 1) " + body + ")");
         int ci = b.instantiateCore(m);
         int mem = b.coreAlias(Sort.CORE_MEMORY, ci, "mem");
-        for (TypeDef d : defs) {
-            b.type(d);
-        }
+        result = relocate(result, b.namedTypes(defs));
         List<CanonOpt> opts = new ArrayList<>(List.of(new CanonOpt.Memory(mem)));
         opts.addAll(List.of(extra));
         b.export("f", Sort.FUNC, b.lift(b.coreAlias(Sort.CORE_FUNC, ci, "f"), b.funcType(List.of(), result),
@@ -277,7 +274,7 @@ class CanonicalAbiTest {
         var b = new TestComponentBuilder();
         int m = b.coreModule(LIB);
         int ci = b.instantiateCore(m);
-        int v = b.type(new TypeDef.Variant(List.of(new TypeDef.Case("a", Optional.of(prim(PrimValType.F32))),
+        int v = b.namedType("v", new TypeDef.Variant(List.of(new TypeDef.Case("a", Optional.of(prim(PrimValType.F32))),
                 new TypeDef.Case("b", Optional.of(prim(PrimValType.U64))))));
         int t = b.funcType(List.of(param("x", idx(v))), prim(PrimValType.U64));
         b.export("payload", Sort.FUNC, b.lift(b.coreAlias(Sort.CORE_FUNC, ci, "second-i64"), t));
@@ -399,7 +396,17 @@ class CanonicalAbiTest {
         for (int i = 1; i < 60; i++) {
             doubling.add(new TypeDef.Tuple(List.of(idx(i - 1), idx(i - 1))));
         }
-        assertThatThrownBy(() -> echo(doubling, idx(59), "ptr", null)).isInstanceOf(ComponentException.class)
+        assertThatThrownBy(() -> echo(doubling, idx(59), "ptr", null)).isInstanceOf(InvalidException.class)
+                .hasMessageContaining("type exceeds maximum byte size");
+        // the runtime's own guard, for a model whose caller vouched for it wrongly (fromValidatedModel)
+        var b = new TestComponentBuilder();
+        int ci = b.instantiateCore(b.coreModule(LIB));
+        ValType doubled = relocate(idx(59), b.namedTypes(doubling));
+        b.export("f", Sort.FUNC, b.lift(b.coreAlias(Sort.CORE_FUNC, ci, "ptr"),
+                b.funcType(List.of(param("x", doubled)), doubled), new CanonOpt.Memory(b.coreAlias(Sort.CORE_MEMORY,
+                        ci, "mem")), new CanonOpt.Realloc(b.coreAlias(Sort.CORE_FUNC, ci, "realloc"))));
+        assertThatThrownBy(() -> ComponentLinker.<Void>create(engine).instantiate(Store.create(engine),
+                Component.fromValidatedModel(engine, b.build()))).isInstanceOf(ComponentException.class)
                 .hasMessageContaining("type is too large");
         // a fixed-size list of 50,000 u8 flattens to more than 16 values: spilled, never expanded into core types
         ComponentInstance big = echo(List.of(new TypeDef.ListOf(prim(PrimValType.U8), OptionalInt.of(50_000))),
@@ -458,10 +465,10 @@ class CanonicalAbiTest {
         int ci = b.instantiateCore(m);
         int mem = b.coreAlias(Sort.CORE_MEMORY, ci, "mem");
         int listChar = b.type(new TypeDef.ListOf(prim(PrimValType.CHAR), OptionalInt.empty()));
-        int v = b.type(new TypeDef.Variant(List.of(new TypeDef.Case("a", Optional.of(prim(PrimValType.F64))),
+        int v = b.namedType("v", new TypeDef.Variant(List.of(new TypeDef.Case("a", Optional.of(prim(PrimValType.F64))),
                 new TypeDef.Case("b", Optional.of(idx(listChar))), new TypeDef.Case("c", Optional.empty()))));
         int opt = b.type(new TypeDef.OptionOf(prim(PrimValType.U32)));
-        int rec = b.type(new TypeDef.Record(List.of(new TypeDef.Field("s", prim(PrimValType.STRING)),
+        int rec = b.namedType("r", new TypeDef.Record(List.of(new TypeDef.Field("s", prim(PrimValType.STRING)),
                 new TypeDef.Field("o", idx(opt)), new TypeDef.Field("v", idx(v)))));
         int list = b.type(new TypeDef.ListOf(idx(rec), OptionalInt.empty()));
         b.export("fill", Sort.FUNC, b.lift(b.coreAlias(Sort.CORE_FUNC, ci, "fill"),

@@ -18,8 +18,8 @@ class LinkerDefineTypeTest {
             (component
               (import "x:y/z@1.0.0" (instance $i
                 (type $k (enum "a" "b"))
-                (export "kind" (type (eq $k)))
-                (export "get" (func (result $k)))))
+                (export "kind" (type $kind (eq $k)))
+                (export "get" (func (result $kind)))))
               (alias export $i "get" (func $get))
               (core func $g (canon lower (func $get)))
               (core module $m
@@ -27,7 +27,7 @@ class LinkerDefineTypeTest {
                 (func (export "get") (result i32) (call $get)))
               (core instance $h (export "get" (func $g)))
               (core instance $c (instantiate $m (with "h" (instance $h))))
-              (type $k2 (enum "a" "b"))
+              (alias export $i "kind" (type $k2))
               (func (export "get") (result $k2) (canon lift (core func $c "get"))))
             """;
 

@@ -75,6 +75,58 @@ final class TestComponentBuilder {
         return next(Sort.TYPE);
     }
 
+    /**
+     * Defines {@code t} and exports it as {@code name}; returns the exported type's index. A component must name
+     * (import or export) every record, variant, enum and flags type its exported functions and types refer to, and
+     * they must refer to the exported index, not the definition's.
+     */
+    int namedType(String name, TypeDef t) {
+        return export(name, Sort.TYPE, type(t));
+    }
+
+    /**
+     * Defines value types whose references are relative to the list ({@code idx(i)} is {@code defs[i]}) and exports
+     * each as {@code t0}, {@code t1}, ... (see {@link #namedType}); returns the component index of each, for
+     * {@link #relocate}.
+     */
+    int[] namedTypes(List<TypeDef> defs) {
+        int[] at = new int[defs.size()];
+        for (int i = 0; i < defs.size(); i++) {
+            at[i] = namedType("t" + i, relocate(defs.get(i), at));
+        }
+        return at;
+    }
+
+    /** {@code t} with each {@code idx(i)} replaced by {@code idx(at[i])}. */
+    static ValType relocate(ValType t, int[] at) {
+        return t instanceof ValType.Indexed i ? new ValType.Indexed(at[i.index()]) : t;
+    }
+
+    private static Optional<ValType> relocate(Optional<ValType> t, int[] at) {
+        return t.map(x -> relocate(x, at));
+    }
+
+    /** A value type definition with its references replaced as {@link #relocate(ValType, int[])} does. */
+    static TypeDef relocate(TypeDef t, int[] at) {
+        return switch (t) {
+            case TypeDef.Record r -> new TypeDef.Record(r.fields().stream()
+                    .map(f -> new TypeDef.Field(f.name(), relocate(f.type(), at))).toList());
+            case TypeDef.Variant v -> new TypeDef.Variant(v.cases().stream()
+                    .map(c -> new TypeDef.Case(c.name(), relocate(c.type(), at))).toList());
+            case TypeDef.ListOf l -> new TypeDef.ListOf(relocate(l.element(), at), l.length());
+            case TypeDef.Tuple tu -> new TypeDef.Tuple(tu.types().stream().map(x -> relocate(x, at)).toList());
+            case TypeDef.OptionOf o -> new TypeDef.OptionOf(relocate(o.type(), at));
+            case TypeDef.ResultOf r -> new TypeDef.ResultOf(relocate(r.ok(), at), relocate(r.error(), at));
+            case TypeDef.StreamOf st -> new TypeDef.StreamOf(relocate(st.element(), at));
+            case TypeDef.FutureOf fu -> new TypeDef.FutureOf(relocate(fu.element(), at));
+            case TypeDef.MapOf m -> new TypeDef.MapOf(relocate(m.key(), at), relocate(m.value(), at));
+            case TypeDef.Prim p -> p;
+            case TypeDef.Flags f -> f;
+            case TypeDef.Enum e -> e;
+            default -> throw new IllegalArgumentException("not a value type definition: " + t);
+        };
+    }
+
     int funcType(List<TypeDef.Param> params, ValType result) {
         return type(new TypeDef.Func(false, params, Optional.ofNullable(result)));
     }

@@ -154,7 +154,10 @@ public final class RuntimeBackend implements ExecutionBackend {
         @Override
         public ComponentTarget instantiateComponent(dev.basalt.component.model.Component model,
                                                     Optional<String> name) {
-            dev.basalt.component.Component component = dev.basalt.component.Component.fromModel(engine(), model);
+            // WastRunner validates every component before it instantiates one (it must, to report "does not
+            // validate" apart from a failed instantiation), so it is not validated twice
+            dev.basalt.component.Component component = dev.basalt.component.Component.fromValidatedModel(engine(),
+                    model);
             dev.basalt.component.ComponentInstance instance = dev.basalt.component.ComponentLinker.<Void>create(
                     engine()).instantiate(store, component);
             return (export, args) -> {
