@@ -284,6 +284,32 @@ public final class WasiConfig {
         this.outboundHosts = List.copyOf(b.outboundHosts);
     }
 
+    /** A copy of {@code base} whose guests' stderr is {@code stderr}. */
+    private WasiConfig(WasiConfig base, Stdio stderr) {
+        this.args = base.args;
+        this.env = base.env;
+        this.dirs = base.dirs;
+        this.listen = base.listen;
+        this.socketGrants = base.socketGrants;
+        this.lookupAnyName = base.lookupAnyName;
+        this.lookupNames = base.lookupNames;
+        this.maxSockets = base.maxSockets;
+        this.stdin = base.stdin;
+        this.stdout = base.stdout;
+        this.stderr = java.util.Objects.requireNonNull(stderr, "stderr");
+        this.clock = base.clock;
+        this.random = base.random;
+        this.outboundHosts = base.outboundHosts;
+    }
+
+    /**
+     * The same grants with the guests' stderr going to {@code stderr} (a host that also observes what its guests
+     * write there, say, wrapping {@link #stderr()}).
+     */
+    public WasiConfig withStderr(Stdio stderr) {
+        return new WasiConfig(this, stderr);
+    }
+
     public static Builder builder() {
         return new Builder();
     }
