@@ -41,6 +41,7 @@ class AsyncBindingsEndToEndTest {
               export numbers: async func(n: u32) -> stream<u32>;
               export sum: async func(values: stream<u32>) -> u64;
               export later: async func(x: u32) -> future<u32>;
+              export await-value: async func(f: future<u32>) -> u32;
               export twice-doubled: async func(x: u32) -> u32;
               export fail: func() -> result<u32, error-context>;
               export echo-error: func(e: error-context) -> error-context;
@@ -65,6 +66,8 @@ class AsyncBindingsEndToEndTest {
               (core func $future.new (canon future.new $FT))
               (core func $future.write (canon future.write $FT (memory (core memory $mem "mem"))))
               (core func $future.drop-writable (canon future.drop-writable $FT))
+              (core func $future.read (canon future.read $FT (memory (core memory $mem "mem"))))
+              (core func $future.drop-readable (canon future.drop-readable $FT))
               (core func $ec.new (canon error-context.new (memory (core memory $mem "mem"))))
               (core func $double (canon lower (func $double)))
               (core func $ret-stream (canon task.return (result $ST)))
@@ -81,6 +84,8 @@ class AsyncBindingsEndToEndTest {
                 (import "" "future.new" (func $future.new (result i64)))
                 (import "" "future.write" (func $future.write (param i32 i32) (result i32)))
                 (import "" "future.drop-writable" (func $future.drop-writable (param i32)))
+                (import "" "future.read" (func $future.read (param i32 i32) (result i32)))
+                (import "" "future.drop-readable" (func $future.drop-readable (param i32)))
                 (import "" "ec.new" (func $ec.new (param i32 i32) (result i32)))
                 (import "" "double" (func $double (param i32) (result i32)))
                 (import "" "ret-stream" (func $ret-stream (param i32)))
@@ -130,6 +135,12 @@ class AsyncBindingsEndToEndTest {
                   (if (i32.ne (call $future.write (local.get $w) (i32.const 300)) (i32.const 0 (; COMPLETED ;)))
                     (then unreachable))
                   (call $future.drop-writable (local.get $w)))
+                ;; reads the future (waiting for the writer) and returns its value plus 1
+                (func (export "await-value") (param $f i32)
+                  (if (i32.ne (call $future.read (local.get $f) (i32.const 320)) (i32.const 0 (; COMPLETED ;)))
+                    (then unreachable))
+                  (call $future.drop-readable (local.get $f))
+                  (call $ret-u32 (i32.add (i32.load (i32.const 320)) (i32.const 1))))
                 ;; the host's async double, called synchronously twice (the task waits for each)
                 (func (export "twice-doubled") (param $x i32)
                   (call $ret-u32 (call $double (call $double (local.get $x)))))
@@ -150,6 +161,8 @@ class AsyncBindingsEndToEndTest {
                 (export "future.new" (func $future.new))
                 (export "future.write" (func $future.write))
                 (export "future.drop-writable" (func $future.drop-writable))
+                (export "future.read" (func $future.read))
+                (export "future.drop-readable" (func $future.drop-readable))
                 (export "ec.new" (func $ec.new))
                 (export "double" (func $double))
                 (export "ret-stream" (func $ret-stream))
@@ -162,6 +175,8 @@ class AsyncBindingsEndToEndTest {
                 (canon lift (core func $m "sum") async))
               (func (export "later") async (param "x" u32) (result (future u32))
                 (canon lift (core func $m "later") async))
+              (func (export "await-value") async (param "f" (future u32)) (result u32)
+                (canon lift (core func $m "await-value") async))
               (func (export "twice-doubled") async (param "x" u32) (result u32)
                 (canon lift (core func $m "twice-doubled") async))
               (func (export "fail") (result (result u32 (error error-context)))
@@ -230,7 +245,11 @@ class AsyncBindingsEndToEndTest {
                 "public ComponentValue.ErrorContext echoError(ComponentValue.ErrorContext e)",
                 "registrar.defineAsync(NAME, \"double\"",
                 "public java.util.concurrent.CompletableFuture<Integer> twiceDoubledAsync(int x)",
-                "public java.util.concurrent.CompletableFuture<TypedFuture<Integer>> laterAsync(int x)");
+                "public java.util.concurrent.CompletableFuture<TypedFuture<Integer>> laterAsync(int x)",
+                "public static TypedStream.Writer<Integer> newSumValuesStream(dev.basalt.Store<?> store)",
+                "public static TypedFuture.Writer<Integer> newAwaitValueFFuture(dev.basalt.Store<?> store)");
+        assertThat(world).as("only stream and future parameters get writer factories")
+                .doesNotContain("newNumbersNStream", "newLaterXFuture");
         assertThat(world).doesNotContain("failAsync");
     }
 
@@ -273,6 +292,21 @@ class AsyncBindingsEndToEndTest {
         values.add(0xffff_fff0); // a u32 above 2^31: the Java int carries its bits
         writer.writeAll(values).thenRun(writer::close);
         assertThat(call("sum", writer.readableEnd())).isEqualTo(55L + 0xffff_fff0L);
+    }
+
+    /** The generated factory makes the writer: no ValueType or lowering spelled by the caller. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void generatedWriterFactoriesMakeStreamAndFutureArguments() throws Exception {
+        TypedStream.Writer<Integer> writer = (TypedStream.Writer<Integer>) exports
+                .getMethod("newSumValuesStream", Store.class).invoke(null, store);
+        writer.writeAll(List.of(1, 2, 3, 0xffff_ffff)).thenRun(writer::close);
+        assertThat(call("sum", writer.readableEnd())).isEqualTo(6L + 0xffff_ffffL);
+
+        TypedFuture.Writer<Integer> future = (TypedFuture.Writer<Integer>) exports
+                .getMethod("newAwaitValueFFuture", Store.class).invoke(null, store);
+        future.write(41);
+        assertThat(call("awaitValue", future.readableEnd())).isEqualTo(42);
     }
 
     @Test

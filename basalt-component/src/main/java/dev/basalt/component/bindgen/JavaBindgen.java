@@ -593,7 +593,59 @@ public final class JavaBindgen {
             if (fn.async()) {
                 startWithoutWaiting(s, fn, lowered, asyncNames);
             }
+            for (Function.Param p : fn.params()) {
+                writerFactory(s, fn, p, methodNames);
+            }
         }
+        s.close();
+    }
+
+    /** {@code t} with aliases followed to the type they name. */
+    private WitType unaliased(WitType t) {
+        WitType x = t;
+        for (int i = 0; i < 100 && x instanceof WitType.Ref r && definitionOf(r.id()).kind() instanceof TypeDef.Alias a;
+                i++) {
+            x = a.target();
+        }
+        return x;
+    }
+
+    /**
+     * For a {@code stream<T>} or {@code future<T>} parameter: a static factory of the writer whose readable end the
+     * caller passes ({@code new<Function><Param>Stream(store)} / {@code ...Future(store)}), with the element type and
+     * its conversion filled in, so that no caller spells a {@link dev.basalt.component.ValueType} or a lowering.
+     * Streams and futures without elements get none: they carry no values to convert (use
+     * {@code StreamWriter}/{@code FutureWriter} directly).
+     */
+    private void writerFactory(Source s, Function fn, Function.Param p, Set<String> methodNames) {
+        WitType t = unaliased(p.type());
+        Optional<WitType> payload;
+        String kind;
+        if (t instanceof WitType.StreamOf st) {
+            payload = st.payload();
+            kind = "Stream";
+        } else if (t instanceof WitType.FutureOf fu) {
+            payload = fu.payload();
+            kind = "Future";
+        } else {
+            return;
+        }
+        if (payload.isEmpty()) {
+            return;
+        }
+        String element = javaType(payload.get(), true);
+        String name = unique(valueName("new" + pascal(fn.name()) + pascal(p.name()) + kind), methodNames);
+        s.blank();
+        s.line("/**");
+        s.line(" * A new {@code " + kind.toLowerCase(Locale.ROOT) + "} the host writes, for {@code " + fn.name()
+                + "}'s parameter {@code " + p.name() + "}: pass its");
+        s.line(" * {@code readableEnd()} (once) and " + (kind.equals("Stream")
+                ? "write the elements (close it to end the stream)." : "write the value."));
+        s.line(" * Made in {@code store}, on the thread that drives its event loop.");
+        s.line(" */");
+        s.open("public static Typed" + kind + ".Writer<" + element + "> " + name + "(dev.basalt.Store<?> store)");
+        s.line("return Typed" + kind + ".<" + element + ">writer(store, Optional.of(" + valueTypeExpr(payload.get())
+                + "), e1 -> " + lowerExpr(payload.get(), "e1", 2) + ");");
         s.close();
     }
 
