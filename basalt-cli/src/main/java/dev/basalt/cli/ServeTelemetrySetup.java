@@ -8,20 +8,21 @@ import java.util.Optional;
 /**
  * {@code basalt serve}'s OpenTelemetry SDK, configured as any OpenTelemetry Java SDK by the standard
  * {@code OTEL_*} environment variables (or {@code otel.*} system properties): exporters
- * ({@code OTEL_TRACES_EXPORTER}, {@code OTEL_METRICS_EXPORTER}; OTLP by default), endpoint and protocol
+ * ({@code OTEL_TRACES_EXPORTER}, {@code OTEL_METRICS_EXPORTER}, {@code OTEL_LOGS_EXPORTER}; OTLP by default), endpoint and protocol
  * ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code OTEL_EXPORTER_OTLP_PROTOCOL}: {@code http/protobuf}, sent with
  * {@code java.net.http}, or {@code grpc}, sent with OkHttp, which speaks HTTP/2 to plain-text collectors as gRPC
  * needs; also per signal, {@code OTEL_EXPORTER_OTLP_TRACES_PROTOCOL}), headers, sampler, resource attributes,
  * propagators ({@code tracecontext,baggage} by default), export intervals. Our defaults, which the variables
- * override: {@code service.name} {@code basalt}, the protocol {@code http/protobuf} (the specification's default;
- * the SDK's is grpc) and no log exporter (Basalt's logs go to stderr).
+ * override: {@code service.name} {@code basalt} and the protocol {@code http/protobuf} (the specification's default;
+ * the SDK's is grpc). The log exporter carries the guests' logs ({@code wasi:logging} records and stderr lines, see
+ * basalt-serve's {@code GuestLogs}); Basalt's own logs go to stderr ({@code --log-level}), not to the exporter.
  *
  * <p>Telemetry is on only when asked: {@code --otel}, or an OTLP endpoint variable or property is set; and never
  * when {@code OTEL_SDK_DISABLED=true}. Off, no SDK is built and the server makes no telemetry calls.
  */
 final class ServeTelemetrySetup {
     private static final String[] ENDPOINT_VARIABLES = {"OTEL_EXPORTER_OTLP_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"};
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"};
 
     private ServeTelemetrySetup() {
     }
@@ -75,7 +76,7 @@ final class ServeTelemetrySetup {
         preferJdkHttpSender(System.getenv());
         try {
             return Optional.of(AutoConfiguredOpenTelemetrySdk.builder()
-                    .addPropertiesSupplier(() -> Map.of("otel.service.name", "basalt", "otel.logs.exporter", "none",
+                    .addPropertiesSupplier(() -> Map.of("otel.service.name", "basalt",
                             // the specification's default; the SDK's own is grpc
                             "otel.exporter.otlp.protocol", "http/protobuf"))
                     // closed by basalt serve when it stops (also on a signal, by its own shutdown hook)

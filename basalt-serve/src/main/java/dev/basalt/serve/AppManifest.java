@@ -42,6 +42,12 @@ import java.util.Set;
  * route = "/api/..."            # /exact, /prefix/..., /...; route = { private = true }: only chained requests
  * component = "api"
  *
+ * [[trigger.http]]
+ * route = "/admin/..."
+ * component = "auth"            # a wasi:http/middleware ...
+ * next_handler = "admin"        # ... whose next handler on this route is admin (or a chain: ["audit", "admin"]);
+ *                               # on other routes the component's own next_handler applies
+ *
  * [[trigger.redis]]
  * channel = "orders"            # each message runs the component's fermyon:spin/inbound-redis#handle-message
  * component = "order-handler"
@@ -108,8 +114,20 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
     /**
      * An HTTP trigger: {@code route} to the component {@code component}; {@code route} is null for a private one
      * ({@code route = { private = true }}): the component is reached only by service chaining.
+     *
+     * @param nextHandlers the trigger's {@code next_handler}: for a {@code wasi:http/middleware} component, its
+     *     next handlers on this route, in chain order (see {@link WasiHttpServer.Builder#routeNextHandlers}); empty:
+     *     the components' own {@code next_handler}
      */
-    public record HttpTrigger(String route, String component) {
+    public record HttpTrigger(String route, String component, List<String> nextHandlers) {
+        public HttpTrigger {
+            nextHandlers = List.copyOf(nextHandlers);
+        }
+
+        /** A trigger without next handlers of its own. */
+        public HttpTrigger(String route, String component) {
+            this(route, component, List.of());
+        }
     }
 
     /**
@@ -235,7 +253,12 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
                 throw problem(file, "trigger.http names the unknown component `" + component.asText() + "`");
             }
             JsonNode route = t.path("route");
+            List<String> chain = triggerNextHandlers(file, t, components);
             if (route.isObject() && route.path("private").asBoolean(false)) {
+                if (!chain.isEmpty()) {
+                    throw problem(file, "trigger.http: next_handler on a private route has no requests to apply to "
+                            + "(give the component its next_handler instead): " + t);
+                }
                 // reachable only from the app's other components (http://ID.spin.internal), not routed
                 routes.add(new HttpTrigger(null, component.asText()));
                 continue;
@@ -248,7 +271,7 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             } catch (IllegalArgumentException ex) {
                 throw problem(file, ex.getMessage());
             }
-            routes.add(new HttpTrigger(route.asText(), component.asText()));
+            routes.add(new HttpTrigger(route.asText(), component.asText(), chain));
         }
         List<RedisTriggerSpec> redisTriggers = redisTriggers(file, app, trigger.path("redis"), components);
         if (routes.stream().allMatch(t -> t.route() == null) && redisTriggers.isEmpty()) {
@@ -270,6 +293,38 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             throw problem(file, e.getMessage());
         }
         return m;
+    }
+
+    /**
+     * A trigger's {@code next_handler}: one component id, or a list of them (the chain after the trigger's
+     * middleware); empty without one.
+     */
+    private static List<String> triggerNextHandlers(Path file, JsonNode trigger, Map<String, ComponentSpec> components) {
+        JsonNode next = trigger.path("next_handler");
+        if (next.isMissingNode()) {
+            return List.of();
+        }
+        List<String> chain = new ArrayList<>();
+        if (next.isTextual()) {
+            chain.add(next.asText());
+        } else if (next.isArray() && !next.isEmpty()) {
+            for (JsonNode n : next) {
+                if (!n.isTextual()) {
+                    chain.clear();
+                    break;
+                }
+                chain.add(n.asText());
+            }
+        }
+        if (chain.isEmpty()) {
+            throw problem(file, "trigger.http: next_handler must be a component id or a list of them: " + next);
+        }
+        for (String id : chain) {
+            if (!components.containsKey(id)) {
+                throw problem(file, "trigger.http: next_handler names the unknown component `" + id + "`");
+            }
+        }
+        return chain;
     }
 
     private static List<RedisTriggerSpec> redisTriggers(Path file, JsonNode app, JsonNode triggers,
@@ -666,23 +721,32 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
                 b.route(t.route(), t.component(), component, wasiConfig(t.component()), new SpinExtension(spin));
             }
         }
-        // the middlewares' next handlers, down each chain: one without a trigger of its own is a private component
+        // the middlewares' next handlers, down each chain (the triggers' own, then the components'): one without a
+        // trigger of its own is a private component
         java.util.Deque<String> served = new java.util.ArrayDeque<>(compiled.keySet());
+        for (HttpTrigger t : routes) {
+            if (!t.nextHandlers().isEmpty()) {
+                b.routeNextHandlers(t.route(), t.nextHandlers().toArray(String[]::new));
+                served.addAll(t.nextHandlers());
+            }
+        }
         java.util.Set<String> chained = new java.util.HashSet<>();
         while (!served.isEmpty()) {
             String id = served.removeFirst();
-            Optional<String> next = components.get(id).nextHandler();
-            if (next.isEmpty() || !chained.add(id)) {
+            if (!chained.add(id)) {
                 continue;
             }
-            if (!compiled.containsKey(next.get())) {
-                Component component = Component.compile(engine, Files.readAllBytes(components.get(next.get()).source()));
-                compiled.put(next.get(), component);
-                b.privateComponent(next.get(), component, wasiConfig(next.get()),
-                        new SpinExtension(spinConfig(next.get(), stores, databases, vars)));
-                served.addLast(next.get());
+            if (!compiled.containsKey(id)) {
+                Component component = Component.compile(engine, Files.readAllBytes(components.get(id).source()));
+                compiled.put(id, component);
+                b.privateComponent(id, component, wasiConfig(id),
+                        new SpinExtension(spinConfig(id, stores, databases, vars)));
             }
-            b.nextHandler(id, next.get());
+            Optional<String> next = components.get(id).nextHandler();
+            if (next.isPresent()) {
+                served.addLast(next.get());
+                b.nextHandler(id, next.get());
+            }
         }
         return b;
     }

@@ -41,6 +41,9 @@ import org.eclipse.jetty.util.Callback;
  * {@code basalt.instantiation.duration} by component; {@code basalt.traps} by trap kind; {@code basalt.fuel.consumed}
  * per request (when fuel is metered); {@code http.client.request.duration} for outbound requests.
  *
+ * <p>Logs: the guests' {@code wasi:logging} records and stderr lines ({@link GuestLogs}) as log records in the trace
+ * of the request that wrote them.
+ *
  * <p>Only this class touches the OpenTelemetry API: a server without telemetry never calls it (its handler
  * checks one field), so telemetry that is off costs nothing. Thread-safe.
  */
@@ -101,10 +104,13 @@ public final class ServeTelemetry {
     private final LongCounter traps;
     private final LongHistogram fuelConsumed;
     private final DoubleHistogram clientDuration;
+    private final io.opentelemetry.api.logs.Logger logs;
 
     private ServeTelemetry(OpenTelemetry otel) {
         String version = ServeTelemetry.class.getPackage().getImplementationVersion();
         tracer = version == null ? otel.getTracer(SCOPE) : otel.getTracer(SCOPE, version);
+        logs = version == null ? otel.getLogsBridge().get(SCOPE)
+                : otel.getLogsBridge().loggerBuilder(SCOPE).setInstrumentationVersion(version).build();
         propagator = otel.getPropagators().getTextMapPropagator();
         Meter meter = otel.getMeter(SCOPE);
         serverDuration = meter.histogramBuilder("http.server.request.duration").setUnit("s")
@@ -192,6 +198,46 @@ public final class ServeTelemetry {
         return new RequestTelemetry(request);
     }
 
+    /**
+     * Starts observing an in-process hop ({@code hop}: {@code next-handler}, {@code chained} or {@code self}):
+     * {@code component} runs {@code request}, which a guest of the same server sent. Its span is a {@code SERVER}
+     * span named {@code METHOD COMPONENT}, a child of the sender's {@code CLIENT} span (whose context came with the
+     * request as {@code traceparent}); it counts no incoming request ({@code http.server.*} metrics), only what runs
+     * in it (instantiation, traps, fuel, outbound requests).
+     */
+    RequestTelemetry startHop(dev.basalt.wasi.preview2.WasiHttp.Request request, String component, String hop) {
+        return new RequestTelemetry(request, component, hop);
+    }
+
+    private static final TextMapGetter<List<dev.basalt.wasi.preview2.WasiHttp.Header>> HOP_HEADERS =
+            new TextMapGetter<>() {
+                @Override
+                public Iterable<String> keys(List<dev.basalt.wasi.preview2.WasiHttp.Header> carrier) {
+                    return carrier.stream().map(dev.basalt.wasi.preview2.WasiHttp.Header::name).toList();
+                }
+
+                @Override
+                public String get(List<dev.basalt.wasi.preview2.WasiHttp.Header> carrier, String key) {
+                    if (carrier == null) {
+                        return null;
+                    }
+                    for (dev.basalt.wasi.preview2.WasiHttp.Header h : carrier) {
+                        if (h.name().equalsIgnoreCase(key)) {
+                            return h.value();
+                        }
+                    }
+                    return null;
+                }
+            };
+
+    /** Which of the guest's streams a log record's line came from (the semantic conventions' attribute). */
+    static final AttributeKey<String> LOG_IOSTREAM = AttributeKey.stringKey("log.iostream");
+    /** A {@code wasi:logging} record's context argument (a logger name, a module path...). */
+    static final AttributeKey<String> LOG_CONTEXT = AttributeKey.stringKey("wasi.logging.context");
+
+    /** The in-process hop a span stands for: {@code next-handler}, {@code chained} or {@code self}. */
+    static final AttributeKey<String> HOP = AttributeKey.stringKey("basalt.hop");
+
     /** One request's span and measurements; its handler's thread uses it, the end may come from Jetty's. */
     final class RequestTelemetry {
         private final long startNanos = System.nanoTime();
@@ -200,12 +246,43 @@ public final class ServeTelemetry {
         private final Context context;
         private final Span span;
         private final Attributes activeAttributes;
+        /** Whether this is an in-process hop, which the {@code http.server.*} metrics do not count. */
+        private final boolean hop;
         private String route;
         private String component;
         private String errorType;
         private boolean ended;
 
+        private RequestTelemetry(dev.basalt.wasi.preview2.WasiHttp.Request request, String component, String hopKind) {
+            hop = true;
+            method = method(request.method());
+            scheme = request.scheme().orElse("http");
+            this.component = component;
+            Context parent = propagator.extract(Context.root(), request.headers(), HOP_HEADERS);
+            String pathWithQuery = request.pathWithQuery();
+            int q = pathWithQuery.indexOf('?');
+            var b = tracer.spanBuilder((method.equals("_OTHER") ? "HTTP" : method) + " " + component)
+                    .setParent(parent)
+                    .setSpanKind(SpanKind.SERVER)
+                    .setAttribute(HTTP_REQUEST_METHOD, method)
+                    .setAttribute(URL_SCHEME, scheme)
+                    .setAttribute(URL_PATH, q < 0 ? pathWithQuery : pathWithQuery.substring(0, q))
+                    .setAttribute(COMPONENT, component)
+                    .setAttribute(HOP, hopKind);
+            if (!method.equals(request.method())) {
+                b.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, request.method());
+            }
+            if (q >= 0) {
+                b.setAttribute(URL_QUERY, pathWithQuery.substring(q + 1));
+            }
+            request.authority().ifPresent(a -> b.setAttribute(SERVER_ADDRESS, WasiHttpServer.hostOf(a)));
+            span = b.startSpan();
+            context = parent.with(span);
+            activeAttributes = null;
+        }
+
         private RequestTelemetry(Request request) {
+            hop = false;
             String original = request.getMethod();
             method = method(original);
             scheme = request.getHttpURI().getScheme() == null ? "http" : request.getHttpURI().getScheme();
@@ -304,6 +381,39 @@ public final class ServeTelemetry {
             span.setAttribute("basalt.fuel.consumed", units);
         }
 
+        /**
+         * A {@code wasi:logging} record of the guest ({@code level}: one of {@link GuestLogs#LEVELS}) as an
+         * OpenTelemetry log record in this request's trace (its span's trace and span ids), with the component and
+         * the record's context as attributes.
+         */
+        void guestLog(String guest, String level, String logContext, String message) {
+            var b = logs.logRecordBuilder().setContext(context)
+                    .setSeverity(switch (level) {
+                        case "trace" -> io.opentelemetry.api.logs.Severity.TRACE;
+                        case "debug" -> io.opentelemetry.api.logs.Severity.DEBUG;
+                        case "info" -> io.opentelemetry.api.logs.Severity.INFO;
+                        case "warn" -> io.opentelemetry.api.logs.Severity.WARN;
+                        case "error" -> io.opentelemetry.api.logs.Severity.ERROR;
+                        default -> io.opentelemetry.api.logs.Severity.FATAL;
+                    })
+                    .setSeverityText(GuestLogs.severityText(level))
+                    .setBody(message)
+                    .setAttribute(COMPONENT, guest);
+            if (!logContext.isEmpty()) {
+                b.setAttribute(LOG_CONTEXT, logContext);
+            }
+            b.emit();
+        }
+
+        /**
+         * A line the guest wrote to stderr, as a log record in this request's trace ({@code log.iostream = stderr},
+         * no severity: the guest did not give one).
+         */
+        void guestStderr(String guest, String line) {
+            logs.logRecordBuilder().setContext(context).setBody(line).setAttribute(COMPONENT, guest)
+                    .setAttribute(LOG_IOSTREAM, "stderr").emit();
+        }
+
         /** Observes the guest's outbound requests as children of this request's span. */
         OutboundHttpObserver outbound() {
             return outboundObserver(context);
@@ -329,6 +439,11 @@ public final class ServeTelemetry {
                     return callback.getInvocationType();
                 }
             };
+        }
+
+        /** The in-process hop ended: its guest's response had {@code status} (0: none), or it failed with {@code abort}. */
+        void endHop(int status, Throwable abort) {
+            end(status, abort);
         }
 
         private synchronized void end(int status, Throwable abort) {
@@ -361,8 +476,10 @@ public final class ServeTelemetry {
                 span.setStatus(StatusCode.ERROR);
             }
             span.end();
-            serverDuration.record(seconds, a.build());
-            activeRequests.add(-1, activeAttributes);
+            if (!hop) {
+                serverDuration.record(seconds, a.build());
+                activeRequests.add(-1, activeAttributes);
+            }
         }
     }
 }

@@ -85,7 +85,7 @@ public final class WasiHttpServer implements AutoCloseable {
      * component (reachable only by service chaining).
      */
     private record Served(Route route, String name, ComponentInstancePre<WasiComponentContext> pre, WasiConfig wasi,
-            List<HostExtension> extensions, String next) {
+            List<HostExtension> extensions, String next, List<String> routeChain, boolean logs) {
         /** Whether the guest may send self-requests: a grant for the host {@code self} (Spin's {@code http://self}). */
         boolean allowsSelf() {
             return wasi.outboundHosts().stream().anyMatch(g -> g.host().equals("self"));
@@ -139,9 +139,13 @@ public final class WasiHttpServer implements AutoCloseable {
             // wasi:http/service world's clocks, random and cli stdio at 0.3.0
             WasiPreview3.addToLinker(linker, ctx -> ctx);
             WasiHttp.addP3ToLinker(linker, ctx -> ctx);
+            GuestLogs.addToLinker(linker);
             r.extensions().forEach(e -> e.define(linker));
+            List<String> chain = r.route() == null ? List.of()
+                    : b.routeNextHandlers.getOrDefault(r.route().pattern(), List.of());
             Served s = new Served(r.route(), r.name(), linker.instantiatePre(r.component()),
-                    r.wasi() == null ? b.wasi : r.wasi(), r.extensions(), b.nextHandlers.get(r.name()));
+                    r.wasi() == null ? b.wasi : r.wasi(), r.extensions(), b.nextHandlers.get(r.name()), chain,
+                    GuestLogs.imported(r.component().importNames()));
             byName.putIfAbsent(s.name(), s);
             if (s.route() != null) {
                 served.add(s);
@@ -159,6 +163,7 @@ public final class WasiHttpServer implements AutoCloseable {
                         + "wasi:http/middleware: it imports no " + WasiHttp.HANDLER + "@0.3.x");
             }
         });
+        b.routeNextHandlers.forEach((pattern, chain) -> checkRouteChain(b, pattern, chain));
         // the most specific route first: exact routes, then longer prefixes
         served.sort(java.util.Comparator.comparingInt((Served x) -> x.route().specificity()).reversed());
         resources = List.copyOf(b.resources);
@@ -209,6 +214,29 @@ public final class WasiHttpServer implements AutoCloseable {
     /** A server for several components, each on its own {@link Builder#route routes}. */
     public static Builder builder(Engine engine) {
         return new Builder(engine);
+    }
+
+    /**
+     * Checks a route's chain of next handlers: the route exists, its component and every handler but the last are
+     * middlewares, and every handler is a component of the server.
+     */
+    private void checkRouteChain(Builder b, String pattern, List<String> chain) {
+        RouteSpec spec = b.routes.stream().filter(r -> r.route() != null && r.route().pattern().equals(pattern))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("next handlers are given for route "
+                        + pattern + ", which the server does not serve"));
+        String previous = spec.name();
+        for (String next : chain) {
+            Served m = components.get(previous);
+            if (!components.containsKey(next)) {
+                throw new IllegalArgumentException("on route " + pattern + " the next handler of " + previous + " is "
+                        + next + ", but " + next + " is no component of the server");
+            }
+            if (!importsHandler(m.pre().component())) {
+                throw new IllegalArgumentException("on route " + pattern + " component " + previous + " has a next "
+                        + "handler but is no wasi:http/middleware: it imports no " + WasiHttp.HANDLER + "@0.3.x");
+            }
+            previous = next;
+        }
     }
 
     /** Whether {@code component} imports {@code wasi:http/handler@0.3.x}: a {@code wasi:http/middleware}. */
@@ -360,6 +388,8 @@ public final class WasiHttpServer implements AutoCloseable {
         private boolean withoutRoutes;
         /** A middleware's name to its next handler's. */
         private final Map<String, String> nextHandlers = new java.util.HashMap<>();
+        /** A route's pattern to the next handlers of the middleware it routes to, in chain order. */
+        private final Map<String, List<String>> routeNextHandlers = new java.util.HashMap<>();
 
         private Builder(Engine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -415,6 +445,25 @@ public final class WasiHttpServer implements AutoCloseable {
             if (nextHandlers.putIfAbsent(Objects.requireNonNull(middleware, "middleware"),
                     Objects.requireNonNull(next, "next")) != null) {
                 throw new IllegalArgumentException("component " + middleware + " has a next handler already");
+            }
+            return this;
+        }
+
+        /**
+         * Gives the middleware routed on {@code route} its own next handlers for the requests of that route:
+         * {@code chain[0]} is its next handler, {@code chain[1]} (if any) the next handler of {@code chain[0]}, and so
+         * on; beyond the chain each component's own {@link #nextHandler} applies. The same middleware component on
+         * another route, or reached by service chaining, keeps its own next handler. The route must be given with
+         * {@link #route} (before or after this); the names are checked when the server starts, as with
+         * {@link #nextHandler}.
+         */
+        public Builder routeNextHandlers(String route, String... chain) {
+            String pattern = Route.parse(route).pattern();
+            if (chain.length == 0) {
+                throw new IllegalArgumentException("route " + route + ": the chain of next handlers is empty");
+            }
+            if (routeNextHandlers.putIfAbsent(pattern, List.of(chain)) != null) {
+                throw new IllegalArgumentException("route " + route + " has next handlers already");
             }
             return this;
         }
@@ -629,8 +678,8 @@ public final class WasiHttpServer implements AutoCloseable {
             CappedInput in = new CappedInput(Content.Source.asInputStream(request), config.maxRequestBodyBytes);
             List<Store<?>> used = new ArrayList<>(1);
             try {
-                runGuest(target, toGuest(request, in, target.route(), pathInfo), telemetry, 0, used,
-                        new WasiHttp.ResponseSink() {
+                runGuest(target, target.routeChain(), toGuest(request, in, target.route(), pathInfo), telemetry, 0,
+                        used, new WasiHttp.ResponseSink() {
                     @Override
                     public OutputStream respond(int status, List<WasiHttp.Header> headers) {
                         if (in.exceeded) {
@@ -728,15 +777,22 @@ public final class WasiHttpServer implements AutoCloseable {
     }
 
     /**
-     * Runs {@code request} in a fresh instance of {@code target}'s component, its response going to {@code sink}:
+     * Runs {@code request} in a fresh instance of {@code target}'s component, its response going to {@code sink}, with
+     * {@code chain} as its next handlers (a route's; empty: the component's own {@link Builder#nextHandler}):
      * a new WASI context from the component's grants, a store with the server's limits, fuel and deadline,
      * {@code depth} chained requests below the incoming one. The store goes to {@code used}: the caller
      * {@linkplain #release releases} it once the request is answered, also when this throws.
      */
-    private void runGuest(Served target, WasiHttp.Request request, ServeTelemetry.RequestTelemetry telemetry,
-            int depth, List<Store<?>> used, WasiHttp.ResponseSink sink) {
+    private void runGuest(Served target, List<String> chain, WasiHttp.Request request,
+            ServeTelemetry.RequestTelemetry telemetry, int depth, List<Store<?>> used, WasiHttp.ResponseSink sink) {
+        // with telemetry, the guest's stderr lines are log records too
+        GuestLogs.StderrRecords stderr = telemetry == null ? null
+                : GuestLogs.StderrRecords.of(target.wasi(), target.name(), telemetry);
         // released by the caller after the WASI context closed (resource destructors may still run guest code)
-        try (WasiComponentContext wasi = WasiComponentContext.create(target.wasi())) {
+        try (WasiComponentContext wasi = WasiComponentContext.create(stderr == null ? target.wasi() : stderr.wasi())) {
+            if (target.logs()) {
+                wasi.attach(GuestLogs.Sink.class, new GuestLogs.Sink(target.name(), telemetry));
+            }
             target.extensions().forEach(e -> e.prepare(wasi));
             Store<WasiComponentContext> store = Store.create(config.engine, wasi, config.limits);
             used.add(store);
@@ -748,8 +804,11 @@ public final class WasiHttpServer implements AutoCloseable {
                 wasi.observeOutboundHttp(telemetry.outbound());
             }
             wasi.routeOutboundHttp(new ChainRouter(target, depth));
-            if (target.next() != null) {
-                wasi.routeImportedHandler(new NextHandlerRouter(components.get(target.next()), depth));
+            // a route's own chain first, then each component's own next handler
+            String next = chain.isEmpty() ? target.next() : chain.getFirst();
+            if (next != null) {
+                wasi.routeImportedHandler(new NextHandlerRouter(components.get(next),
+                        chain.isEmpty() ? List.of() : chain.subList(1, chain.size()), depth));
             }
             running.add(store);
             try {
@@ -760,6 +819,9 @@ public final class WasiHttpServer implements AutoCloseable {
                 running.remove(store);
                 store.cancelDeadline();
                 wasi.flush();
+                if (stderr != null) {
+                    stderr.finish();
+                }
                 if (telemetry != null && config.fuel.isPresent()) {
                     telemetry.fuel(config.fuel.getAsLong() - store.getFuel().orElse(0));
                 }
@@ -845,8 +907,9 @@ public final class WasiHttpServer implements AutoCloseable {
                     route = target.route();
                 }
                 WasiHttp.Request guest = chainedRequest(request, host, route, pathInfo);
-                runInProcess(target, guest, request.method() + " http://" + host + path + " (chained)", depth + 1,
-                        sink);
+                runInProcess(target, route == null ? List.of() : target.routeChain(), guest,
+                        request.method() + " http://" + host + path + " (chained)", route == null ? "chained" : "self",
+                        depth + 1, sink);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -860,10 +923,13 @@ public final class WasiHttpServer implements AutoCloseable {
      */
     private final class NextHandlerRouter implements OutboundHttpRouter {
         private final Served next;
+        /** The next handlers after {@code next} on this request's route (empty: the components' own). */
+        private final List<String> rest;
         private final int depth;
 
-        NextHandlerRouter(Served next, int depth) {
+        NextHandlerRouter(Served next, List<String> rest, int depth) {
             this.next = next;
+            this.rest = rest;
             this.depth = depth;
         }
 
@@ -879,26 +945,48 @@ public final class WasiHttpServer implements AutoCloseable {
             } catch (java.net.URISyntaxException e) {
                 return Route.refuse("HTTP-request-URI-invalid");
             }
-            return Route.inProcess(new InProcessHttpClient(chainThreads, r -> (req, sink) -> runInProcess(next, req,
-                    req.method() + " " + uri + " (next handler)", depth + 1, sink)), uri);
+            return Route.inProcess(new InProcessHttpClient(chainThreads, r -> (req, sink) -> runInProcess(next, rest,
+                    req, req.method() + " " + uri + " (next handler)", "next-handler", depth + 1, sink)), uri);
         }
     }
 
     /**
-     * Runs an in-process request (chained, self, or a middleware's next handler) in a fresh instance of
-     * {@code target}, counted as a request in flight; a failure is logged (as {@code what}) and rethrown, which its
-     * caller sees as a failed exchange.
+     * Runs an in-process request ({@code hop}: {@code chained}, {@code self}, or a middleware's
+     * {@code next-handler}) in a fresh instance of {@code target}, counted as a request in flight, in a span of its
+     * own when telemetry is on; a failure is logged (as {@code what}) and rethrown, which its caller sees as a failed
+     * exchange.
      */
-    private void runInProcess(Served target, WasiHttp.Request request, String what, int depth,
-            WasiHttp.ResponseSink sink) {
+    private void runInProcess(Served target, List<String> chain, WasiHttp.Request request, String what, String hop,
+            int depth, WasiHttp.ResponseSink sink) {
         requests.incrementAndGet();
         inFlight.incrementAndGet();
         List<Store<?>> used = new ArrayList<>(1);
+        ServeTelemetry.RequestTelemetry telemetry = config.telemetry == null ? null
+                : config.telemetry.startHop(request, target.name(), hop);
+        int[] status = {0};
+        WasiHttp.ResponseSink observed = telemetry == null ? sink : new WasiHttp.ResponseSink() {
+            @Override
+            public OutputStream respond(int code, List<WasiHttp.Header> headers) throws IOException {
+                status[0] = code;
+                return sink.respond(code, headers);
+            }
+
+            @Override
+            public void complete(List<WasiHttp.Header> trailers) throws IOException {
+                sink.complete(trailers);
+            }
+        };
         try {
-            runGuest(target, request, null, depth, used, sink);
+            runGuest(target, chain, request, telemetry, depth, used, observed);
+            if (telemetry != null) {
+                telemetry.endHop(status[0], null);
+            }
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             failures.incrementAndGet();
-            config.errorLog.accept(failureMessage(what, target, e, null));
+            config.errorLog.accept(failureMessage(what, target, e, telemetry));
+            if (telemetry != null) {
+                telemetry.endHop(status[0], e);
+            }
             throw e;
         } finally {
             release(used);

@@ -210,4 +210,194 @@ class WasiHttpMiddlewareServeTest {
         assertThatThrownBy(() -> AppManifest.load(file)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("next_handler names the unknown component `nope`");
     }
+
+    /**
+     * One middleware, different next handlers per route ({@link WasiHttpServer.Builder#routeNextHandlers}): on
+     * {@code /one/...} echo directly, on {@code /two/...} the middleware once more and then echo, on {@code /e/...}
+     * its own next handler (failing.wat, which fails paths starting with /e: a 500 the middleware passes on), and on
+     * the exact route {@code /e/echo}
+     * (more specific than {@code /e/...}) echo again.
+     */
+    @Test
+    void aMiddlewareHasItsOwnNextHandlersPerRoute() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        Engine engine = engine(Config.Strategy.INTERPRETER);
+        WasiConfig none = WasiConfig.builder().build();
+        var middleware = WasiHttpServerP3Test.component(engine, "middleware.wat");
+        try (WasiHttpServer server = builder(engine, log)
+                .route("/one/...", "gate", middleware, none)
+                .route("/two/...", "gate", middleware, none)
+                .route("/e/...", "gate", middleware, none)
+                .route("/e/echo", "gate", middleware, none)
+                .privateComponent("echo", WasiHttpServerP3Test.component(engine, "echo.wat"), none)
+                .privateComponent("failing", WasiHttpServerP3Test.component(engine, "failing.wat"), none)
+                .nextHandler("gate", "failing")
+                .routeNextHandlers("/one/...", "echo")
+                .routeNextHandlers("/two/...", "gate", "echo")
+                .routeNextHandlers("/e/echo", "echo")
+                .start()) {
+            HttpResponse<String> one = post(server, "/one/x", "1");
+            assertThat(one.statusCode()).isEqualTo(200);
+            assertThat(one.headers().allValues("x-middleware")).containsExactly("seen");
+            assertThat(one.body()).isEqualTo("echo:1");
+
+            HttpResponse<String> two = post(server, "/two/x", "2");
+            assertThat(two.statusCode()).isEqualTo(200);
+            assertThat(two.headers().allValues("x-middleware")).as("the middleware twice").hasSize(2);
+            assertThat(two.body()).isEqualTo("echo:2");
+
+            // the component's own next handler: failing.wat fails paths starting with /e, which the in-process hop
+            // answers 500; the middleware passes that response on
+            HttpResponse<String> own = post(server, "/e/x", "3");
+            assertThat(own.statusCode()).isEqualTo(500);
+            assertThat(own.headers().allValues("x-middleware")).containsExactly("seen");
+
+            HttpResponse<String> exact = post(server, "/e/echo", "4");
+            assertThat(exact.statusCode()).isEqualTo(200);
+            assertThat(exact.body()).isEqualTo("echo:4");
+            assertThat(exact.headers().firstValue("x-path")).hasValue("/e/echo");
+        }
+        // failing.wat's failure is logged as the next handler's, once
+        assertThat(log).singleElement().asString().contains("(failing)").contains("(next handler)");
+    }
+
+    @Test
+    void aRoutesNextHandlersAreChecked() throws Exception {
+        Engine engine = engine(Config.Strategy.INTERPRETER);
+        WasiConfig none = WasiConfig.builder().build();
+        var middleware = WasiHttpServerP3Test.component(engine, "middleware.wat");
+        var echo = WasiHttpServerP3Test.component(engine, "echo.wat");
+        assertThatThrownBy(() -> builder(engine, List.of()).route("/...", "gate", middleware, none)
+                .routeNextHandlers("/other/...", "gate").start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("route /other/..., which the server does not serve");
+        assertThatThrownBy(() -> builder(engine, List.of()).route("/...", "gate", middleware, none)
+                .routeNextHandlers("/...", "missing").start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("missing is no component of the server");
+        // echo is no middleware: it cannot pass a request on to the chain's next element
+        assertThatThrownBy(() -> builder(engine, List.of()).route("/...", "gate", middleware, none)
+                .privateComponent("echo", echo, none).routeNextHandlers("/...", "echo", "gate").start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("component echo has a next handler but is no wasi:http/middleware");
+        assertThatThrownBy(() -> builder(engine, List.of()).route("/...", "gate", middleware, none)
+                .routeNextHandlers("/...", "gate").routeNextHandlers("/...", "gate"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has next handlers already");
+    }
+
+    /** A trigger's next_handler (one id or a chain) overrides the component's own on that route only. */
+    @Test
+    void aManifestTriggerNamesItsOwnNextHandlers() throws Exception {
+        for (String fixture : List.of("middleware.wat", "echo.wat", "failing.wat")) {
+            try (InputStream in = WasiHttpMiddlewareServeTest.class.getResourceAsStream("/wasi-http-p3/" + fixture)) {
+                String wat = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                Files.write(dir.resolve(fixture.replace(".wat", ".wasm")),
+                        ComponentBinaryWriter.write(ComponentTextParser.parse(wat)));
+            }
+        }
+        Path file = Files.writeString(dir.resolve("spin.toml"), """
+                spin_manifest_version = 2
+                [application]
+                name = "gated"
+
+                [[trigger.http]]
+                route = "/e/..."
+                component = "gate"
+
+                [[trigger.http]]
+                route = "/e/echo/..."
+                component = "gate"
+                next_handler = "backend"
+
+                [[trigger.http]]
+                route = "/e/twice/..."
+                component = "gate"
+                next_handler = ["gate", "backend"]
+
+                [component.gate]
+                source = "middleware.wasm"
+                next_handler = "failing"
+
+                [component.backend]
+                source = "echo.wasm"
+
+                [component.failing]
+                source = "failing.wasm"
+                """);
+        AppManifest app = AppManifest.load(file);
+        assertThat(app.routes()).extracting(AppManifest.HttpTrigger::nextHandlers)
+                .containsExactly(List.of(), List.of("backend"), List.of("gate", "backend"));
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (WasiHttpServer server = app.serverBuilder(engine(Config.Strategy.INTERPRETER))
+                .listen(new InetSocketAddress("127.0.0.1", 0)).errorLog(log::add).start()) {
+            assertThat(post(server, "/e/x", "a").statusCode()).as("the component's own: failing").isEqualTo(500);
+            HttpResponse<String> echo = post(server, "/e/echo/x", "b");
+            assertThat(echo.statusCode()).isEqualTo(200);
+            assertThat(echo.body()).isEqualTo("echo:b");
+            HttpResponse<String> twice = post(server, "/e/twice/x", "c");
+            assertThat(twice.statusCode()).isEqualTo(200);
+            assertThat(twice.headers().allValues("x-middleware")).hasSize(2);
+            assertThat(twice.body()).isEqualTo("echo:c");
+        }
+        assertThat(log).singleElement().asString().contains("(failing)");
+
+        String text = Files.readString(file);
+        Files.writeString(file, text.replace("next_handler = \"backend\"", "next_handler = \"nope\""));
+        assertThatThrownBy(() -> AppManifest.load(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("trigger.http: next_handler names the unknown component `nope`");
+        Files.writeString(file, text.replace("next_handler = \"backend\"", "next_handler = 3"));
+        assertThatThrownBy(() -> AppManifest.load(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("next_handler must be a component id or a list of them");
+        Files.writeString(file, text.replace("route = \"/e/echo/...\"", "route = { private = true }"));
+        assertThatThrownBy(() -> AppManifest.load(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("next_handler on a private route");
+    }
+
+    /**
+     * With telemetry, the in-process hop to the next handler is a span of its own: a SERVER span named after the
+     * next handler ({@code basalt.hop = next-handler}) under the middleware's CLIENT span, in the incoming request's
+     * trace, with the next handler's instantiation below it.
+     */
+    @Test
+    void theHopToTheNextHandlerHasItsOwnSpan() throws Exception {
+        var spans = io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+        try (var sdk = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+                .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+                        .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(spans)).build())
+                .setPropagators(io.opentelemetry.context.propagation.ContextPropagators.create(
+                        io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator.getInstance()))
+                .build()) {
+            List<String> log = new CopyOnWriteArrayList<>();
+            Engine engine = engine(Config.Strategy.INTERPRETER);
+            WasiConfig none = WasiConfig.builder().build();
+            try (WasiHttpServer server = builder(engine, log)
+                    .route("/...", "gate", WasiHttpServerP3Test.component(engine, "middleware.wat"), none)
+                    .privateComponent("echo", WasiHttpServerP3Test.component(engine, "echo.wat"), none)
+                    .nextHandler("gate", "echo")
+                    .telemetry(ServeTelemetry.create(sdk))
+                    .start()) {
+                assertThat(post(server, "/p?q=1", "traced").body()).isEqualTo("echo:traced");
+            }
+            assertThat(log).isEmpty();
+            List<io.opentelemetry.sdk.trace.data.SpanData> all = spans.getFinishedSpanItems();
+            var incoming = all.stream().filter(x -> x.getName().equals("POST /...")).findFirst().orElseThrow();
+            var hop = all.stream().filter(x -> x.getName().equals("POST echo")).findFirst().orElseThrow();
+            var client = all.stream().filter(x -> x.getKind() == io.opentelemetry.api.trace.SpanKind.CLIENT)
+                    .findFirst().orElseThrow();
+            assertThat(hop.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.SERVER);
+            assertThat(hop.getAttributes().get(ServeTelemetry.HOP)).isEqualTo("next-handler");
+            assertThat(hop.getAttributes().get(ServeTelemetry.COMPONENT)).isEqualTo("echo");
+            assertThat(hop.getAttributes().get(ServeTelemetry.URL_PATH)).isEqualTo("/p");
+            assertThat(hop.getAttributes().get(ServeTelemetry.URL_QUERY)).isEqualTo("q=1");
+            assertThat(hop.getAttributes().get(ServeTelemetry.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(200L);
+            assertThat(hop.getTraceId()).isEqualTo(incoming.getTraceId());
+            assertThat(client.getParentSpanId()).as("the middleware's request").isEqualTo(incoming.getSpanId());
+            assertThat(hop.getParentSpanId()).as("the hop runs under the middleware's request")
+                    .isEqualTo(client.getSpanId());
+            assertThat(all).anySatisfy(x -> {
+                assertThat(x.getName()).isEqualTo("instantiate echo");
+                assertThat(x.getParentSpanId()).isEqualTo(hop.getSpanId());
+            });
+        }
+    }
 }
