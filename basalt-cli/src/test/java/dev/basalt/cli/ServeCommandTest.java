@@ -399,6 +399,70 @@ class ServeCommandTest {
                 .containsPattern("INFO  \\[[^]]+] org\\.eclipse\\.jetty\\.server\\.Server: Started ");
     }
 
+    /**
+     * {@code --otel} exports the guest's logs over OTLP too: the logging echo service (basalt-serve's
+     * logging/echo-logging.wat) logs through wasi:logging and writes two lines to stderr; the stand-in collector
+     * receives them at /v1/logs, in the request's trace.
+     */
+    @Test
+    void exportsTheGuestsLogsOverOtlp() throws Exception {
+        java.util.Map<String, byte[]> bodies = new java.util.concurrent.ConcurrentHashMap<>();
+        com.sun.net.httpserver.HttpServer collector = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            bodies.merge(exchange.getRequestURI().getPath(), body, (a, b) -> {
+                byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+                System.arraycopy(b, 0, both, a.length, b.length);
+                return both;
+            });
+            exchange.getResponseHeaders().add("content-type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        java.util.Map<String, String> properties = java.util.Map.of(
+                "otel.exporter.otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort(),
+                "otel.exporter.otlp.protocol", "http/protobuf",
+                "otel.metrics.exporter", "none",
+                "otel.blrp.schedule.delay", "50");
+        properties.forEach(System::setProperty);
+        Path guest = handler().getParent().getParent().getParent().getParent().getParent().getParent()
+                .resolve("basalt-serve/src/test/resources/logging/echo-logging.wat");
+        Announcements out = new Announcements();
+        StringWriter err = new StringWriter();
+        int[] code = {-1};
+        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", guest.toString(),
+                "--listen", "127.0.0.1:0", "--engine", "interpreter", "--otel"}, new PrintWriter(out, true),
+                new PrintWriter(err, true)));
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        try {
+            command.start();
+            String base;
+            try {
+                base = out.url.get(2, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("no announcement; err: " + err, e);
+            }
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "x"))
+                    .header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01")
+                    .POST(HttpRequest.BodyPublishers.ofString("hi")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).isEqualTo("echo:hi");
+        } finally {
+            command.interrupt();
+            command.join(TimeUnit.MINUTES.toMillis(1));
+            properties.keySet().forEach(System::clearProperty);
+            collector.stop(0);
+        }
+        assertThat(code[0]).as("err: " + err).isZero();
+        // stopping flushed the records
+        byte[] logs = bodies.get("/v1/logs");
+        assertThat(logs).as("paths received: %s", bodies.keySet()).isNotNull();
+        assertThat(new String(logs, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains("handling a request").contains("line one").contains("line two").contains("WARN");
+        assertThat(indexOf(logs, java.util.HexFormat.of().parseHex(traceId))).isNotNegative();
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {

@@ -19,6 +19,8 @@ class ServeTelemetrySetupTest {
         assertThat(ServeTelemetrySetup.asked(false, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"))).isTrue();
         assertThat(ServeTelemetrySetup.asked(false, Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:4318/v1/traces")))
                 .isTrue();
+        assertThat(ServeTelemetrySetup.asked(false, Map.of("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "http://c:4318/v1/logs")))
+                .isTrue();
         assertThat(ServeTelemetrySetup.asked(false, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", " "))).isFalse();
         assertThat(ServeTelemetrySetup.asked(true, Map.of("OTEL_SDK_DISABLED", "true"))).isFalse();
         assertThat(ServeTelemetrySetup.asked(false, Map.of("OTEL_SDK_DISABLED", "TRUE",
