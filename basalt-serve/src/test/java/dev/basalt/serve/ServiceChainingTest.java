@@ -132,6 +132,49 @@ class ServiceChainingTest {
         assertThat(log).isEmpty();
     }
 
+    /**
+     * With telemetry, a chained request and a self-request each run in a span of their own ({@code basalt.hop}
+     * {@code chained} / {@code self}) under the caller's CLIENT span, in the incoming request's trace.
+     */
+    @Test
+    void chainedAndSelfRequestsHaveSpansOfTheirOwn() throws Exception {
+        var spans = io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+        try (var sdk = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+                .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+                        .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(spans)).build())
+                .setPropagators(io.opentelemetry.context.propagation.ContextPropagators.create(
+                        io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator.getInstance()))
+                .build()) {
+            Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.INTERPRETER).build());
+            try (WasiHttpServer traced = AppManifest.load(dir.resolve("spin.toml")).serverBuilder(engine,
+                            java.util.Optional.empty(), java.util.Map.of(), dir.resolve(".spin"))
+                    .listen(new InetSocketAddress("127.0.0.1", 0)).errorLog(log::add)
+                    .telemetry(ServeTelemetry.create(sdk)).start()) {
+                for (String path : List.of("/outbound/inventory.spin.internal/items", "/outbound/self.alt/pub/x")) {
+                    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + traced.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(r.statusCode()).isEqualTo(200);
+                }
+            }
+            var all = spans.getFinishedSpanItems();
+            for (String[] expected : new String[][] {{"GET inventory", "chained", "/items"},
+                    {"GET public", "self", "/pub/x"}}) {
+                var hop = all.stream().filter(x -> x.getName().equals(expected[0])).findFirst().orElseThrow(
+                        () -> new AssertionError("no span " + expected[0] + " in " + all));
+                assertThat(hop.getAttributes().get(ServeTelemetry.HOP)).isEqualTo(expected[1]);
+                assertThat(hop.getAttributes().get(ServeTelemetry.URL_PATH)).isEqualTo(expected[2]);
+                var client = all.stream().filter(x -> x.getSpanId().equals(hop.getParentSpanId())).findFirst()
+                        .orElseThrow();
+                assertThat(client.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.CLIENT);
+                var incoming = all.stream().filter(x -> x.getSpanId().equals(client.getParentSpanId())).findFirst()
+                        .orElseThrow();
+                assertThat(incoming.getAttributes().get(ServeTelemetry.COMPONENT)).isEqualTo("front");
+                assertThat(hop.getTraceId()).isEqualTo(incoming.getTraceId());
+            }
+        }
+        assertThat(log).isEmpty();
+    }
+
     @Test
     void requestBodyStreamsToTheChainedComponent() throws Exception {
         String payload = "x".repeat(100_000) + "end";
