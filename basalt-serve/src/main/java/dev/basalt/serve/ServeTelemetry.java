@@ -357,7 +357,11 @@ public final class ServeTelemetry {
             errorType = kind;
             AttributesBuilder a = Attributes.builder().put(TRAP_KIND, kind);
             if (route != null) {
-                a.put(HTTP_ROUTE, route).put(COMPONENT, component);
+                a.put(HTTP_ROUTE, route);
+            }
+            if (component != null) {
+                // an in-process hop has a component but no route
+                a.put(COMPONENT, component);
             }
             traps.add(1, a.build());
             span.addEvent("exception", Attributes.of(EXCEPTION_TYPE, "wasm trap: " + kind,
@@ -375,7 +379,11 @@ public final class ServeTelemetry {
         void fuel(long units) {
             AttributesBuilder a = Attributes.builder();
             if (route != null) {
-                a.put(HTTP_ROUTE, route).put(COMPONENT, component);
+                a.put(HTTP_ROUTE, route);
+            }
+            if (component != null) {
+                // an in-process hop has a component but no route
+                a.put(COMPONENT, component);
             }
             fuelConsumed.record(units, a.build());
             span.setAttribute("basalt.fuel.consumed", units);
