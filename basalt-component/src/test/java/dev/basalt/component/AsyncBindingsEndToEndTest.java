@@ -38,10 +38,12 @@ class AsyncBindingsEndToEndTest {
             package test:pipes;
             world pipes {
               import double: async func(x: u32) -> u32;
+              import count: func(n: u32) -> stream<u32>;
               export numbers: async func(n: u32) -> stream<u32>;
               export sum: async func(values: stream<u32>) -> u64;
               export later: async func(x: u32) -> future<u32>;
               export await-value: async func(f: future<u32>) -> u32;
+              export sum-count: async func(n: u32) -> u64;
               export twice-doubled: async func(x: u32) -> u32;
               export fail: func() -> result<u32, error-context>;
               export echo-error: func(e: error-context) -> error-context;
@@ -52,6 +54,7 @@ class AsyncBindingsEndToEndTest {
     static final String GUEST = """
             (component
               (import "double" (func $double async (param "x" u32) (result u32)))
+              (import "count" (func $count (param "n" u32) (result (stream u32))))
               (core module $Mem
                 (memory (export "mem") 1)
                 (data (i32.const 16) "bad input"))
@@ -70,6 +73,7 @@ class AsyncBindingsEndToEndTest {
               (core func $future.drop-readable (canon future.drop-readable $FT))
               (core func $ec.new (canon error-context.new (memory (core memory $mem "mem"))))
               (core func $double (canon lower (func $double)))
+              (core func $count (canon lower (func $count)))
               (core func $ret-stream (canon task.return (result $ST)))
               (core func $ret-future (canon task.return (result $FT)))
               (core func $ret-u64 (canon task.return (result u64)))
@@ -88,6 +92,7 @@ class AsyncBindingsEndToEndTest {
                 (import "" "future.drop-readable" (func $future.drop-readable (param i32)))
                 (import "" "ec.new" (func $ec.new (param i32 i32) (result i32)))
                 (import "" "double" (func $double (param i32) (result i32)))
+                (import "" "count" (func $count (param i32) (result i32)))
                 (import "" "ret-stream" (func $ret-stream (param i32)))
                 (import "" "ret-future" (func $ret-future (param i32)))
                 (import "" "ret-u64" (func $ret-u64 (param i64)))
@@ -109,7 +114,7 @@ class AsyncBindingsEndToEndTest {
                     (br $next)))
                   (call $stream.drop-writable (local.get $w)))
                 ;; reads the stream up to 4 values at a time until the writer drops it; returns their sum
-                (func (export "sum") (param $s i32)
+                (func $sum (export "sum") (param $s i32)
                   (local $r i32) (local $k i32) (local $i i32) (local $total i64)
                   (loop $more
                     (local.set $r (call $stream.read (local.get $s) (i32.const 200) (i32.const 4)))
@@ -135,6 +140,9 @@ class AsyncBindingsEndToEndTest {
                   (if (i32.ne (call $future.write (local.get $w) (i32.const 300)) (i32.const 0 (; COMPLETED ;)))
                     (then unreachable))
                   (call $future.drop-writable (local.get $w)))
+                ;; the sum of the host's count(n) stream
+                (func (export "sum-count") (param $n i32)
+                  (call $sum (call $count (local.get $n))))
                 ;; reads the future (waiting for the writer) and returns its value plus 1
                 (func (export "await-value") (param $f i32)
                   (if (i32.ne (call $future.read (local.get $f) (i32.const 320)) (i32.const 0 (; COMPLETED ;)))
@@ -165,6 +173,7 @@ class AsyncBindingsEndToEndTest {
                 (export "future.drop-readable" (func $future.drop-readable))
                 (export "ec.new" (func $ec.new))
                 (export "double" (func $double))
+                (export "count" (func $count))
                 (export "ret-stream" (func $ret-stream))
                 (export "ret-future" (func $ret-future))
                 (export "ret-u64" (func $ret-u64))
@@ -175,6 +184,8 @@ class AsyncBindingsEndToEndTest {
                 (canon lift (core func $m "sum") async))
               (func (export "later") async (param "x" u32) (result (future u32))
                 (canon lift (core func $m "later") async))
+              (func (export "sum-count") async (param "n" u32) (result u64)
+                (canon lift (core func $m "sum-count") async))
               (func (export "await-value") async (param "f" (future u32)) (result u32)
                 (canon lift (core func $m "await-value") async))
               (func (export "twice-doubled") async (param "x" u32) (result u32)
@@ -207,9 +218,21 @@ class AsyncBindingsEndToEndTest {
         ComponentLinker<Void> linker = ComponentLinker.create(engine);
         Class<?> imports = classes.loadClass("gen.pipes.Pipes$Imports");
         // the async import completes on another thread; its result is lowered on the event loop's thread
-        Object doubler = Proxy.newProxyInstance(classes, new Class<?>[] {imports},
-                (proxy, method, args) -> CompletableFuture.supplyAsync(() -> (Integer) args[0] * 2,
-                        work -> Thread.ofVirtual().start(work)));
+        // count(n) returns a stream of 0 .. n-1 made with the generated result factory
+        Method newCountResult = classes.loadClass("gen.pipes.Pipes").getMethod("newCountResultStream");
+        Object doubler = Proxy.newProxyInstance(classes, new Class<?>[] {imports}, (proxy, method, args) -> {
+            if (method.getName().equals("count")) {
+                @SuppressWarnings("unchecked")
+                TypedStream.Writer<Integer> writer = (TypedStream.Writer<Integer>) newCountResult.invoke(null);
+                List<Integer> values = new ArrayList<>();
+                for (int i = 0; i < (Integer) args[0]; i++) {
+                    values.add(i);
+                }
+                writer.writeAll(values).thenRun(writer::close);
+                return writer.readableEnd();
+            }
+            return CompletableFuture.supplyAsync(() -> (Integer) args[0] * 2, work -> Thread.ofVirtual().start(work));
+        });
         classes.loadClass("gen.pipes.Pipes").getMethod("register", HostRegistrar.class, imports)
                 .invoke(null, HostRegistrar.of(linker), doubler);
         store = Store.create(engine);
@@ -247,7 +270,9 @@ class AsyncBindingsEndToEndTest {
                 "public java.util.concurrent.CompletableFuture<Integer> twiceDoubledAsync(int x)",
                 "public java.util.concurrent.CompletableFuture<TypedFuture<Integer>> laterAsync(int x)",
                 "public static TypedStream.Writer<Integer> newSumValuesStream(dev.basalt.Store<?> store)",
-                "public static TypedFuture.Writer<Integer> newAwaitValueFFuture(dev.basalt.Store<?> store)");
+                "public static TypedFuture.Writer<Integer> newAwaitValueFFuture(dev.basalt.Store<?> store)",
+                "TypedStream<Integer> count(int n);",
+                "public static TypedStream.Writer<Integer> newCountResultStream()");
         assertThat(world).as("only stream and future parameters get writer factories")
                 .doesNotContain("newNumbersNStream", "newLaterXFuture");
         assertThat(world).doesNotContain("failAsync");
@@ -307,6 +332,22 @@ class AsyncBindingsEndToEndTest {
                 .getMethod("newAwaitValueFFuture", Store.class).invoke(null, store);
         future.write(41);
         assertThat(call("awaitValue", future.readableEnd())).isEqualTo(42);
+    }
+
+    /** An import returning a stream: the host makes it with the generated result factory, in the caller's store. */
+    @Test
+    void anImportReturnsAStreamMadeByItsGeneratedFactory() throws Exception {
+        assertThat(call("sumCount", 10)).isEqualTo(45L);
+        assertThat(call("sumCount", 0)).isEqualTo(0L);
+        // outside a host function there is no caller's store to make it in
+        Method factory = classes.loadClass("gen.pipes.Pipes").getMethod("newCountResultStream");
+        assertThatThrownBy(() -> {
+            try {
+                factory.invoke(null);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }).isInstanceOf(ComponentException.class).hasMessageContaining("no host function is running");
     }
 
     @Test

@@ -555,6 +555,48 @@ public final class JavaBindgen {
             s.closeWith("});");
         }
         s.close();
+        for (Function fn : functions) {
+            resultWriterFactory(s, fn);
+        }
+    }
+
+    /**
+     * For an imported function whose result is a {@code stream<T>} or {@code future<T>}: a static factory of the
+     * writer whose readable end its implementation returns ({@code new<Function>ResultStream()} /
+     * {@code ...Future()}), made in the calling guest's store ({@link dev.basalt.component.binding.Bindings#hostCallStore}).
+     */
+    private void resultWriterFactory(Source s, Function fn) {
+        if (fn.result().isEmpty()) {
+            return;
+        }
+        WitType t = unaliased(fn.result().get());
+        Optional<WitType> payload;
+        String kind;
+        if (t instanceof WitType.StreamOf st) {
+            payload = st.payload();
+            kind = "Stream";
+        } else if (t instanceof WitType.FutureOf fu) {
+            payload = fu.payload();
+            kind = "Future";
+        } else {
+            return;
+        }
+        if (payload.isEmpty()) {
+            return;
+        }
+        String element = javaType(payload.get(), true);
+        s.blank();
+        s.line("/**");
+        s.line(" * A new {@code " + kind.toLowerCase(Locale.ROOT) + "} for the result of {@code " + fn.name()
+                + "}: call it in the implementation (it is made in the");
+        s.line(" * calling guest's store), return its {@code readableEnd()} and write " + (kind.equals("Stream")
+                ? "the elements (close it to end the stream)." : "the value."));
+        s.line(" */");
+        s.open("public static Typed" + kind + ".Writer<" + element + "> "
+                + valueName("new" + pascal(fn.name()) + "Result" + kind) + "()");
+        s.line("return Typed" + kind + ".<" + element + ">writer(Bindings.hostCallStore(), Optional.of("
+                + valueTypeExpr(payload.get()) + "), e1 -> " + lowerExpr(payload.get(), "e1", 2) + ");");
+        s.close();
     }
 
     private void exports(Source s, List<Function> functions) {

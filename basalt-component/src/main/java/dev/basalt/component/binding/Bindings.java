@@ -18,6 +18,40 @@ import java.util.function.Function;
  * {@code byte[]}.
  */
 public final class Bindings {
+    /** The store of the host function a {@link HostRegistrar#of linker registrar} is running on this thread. */
+    private static final ThreadLocal<dev.basalt.Store<?>> HOST_CALL_STORE = new ThreadLocal<>();
+
+    /**
+     * The store of the guest that called the host function running on this thread (defined through
+     * {@link HostRegistrar#of}): where the streams and futures the function returns are made (the generated
+     * {@code new<Function>ResultStream()} factories).
+     *
+     * @throws ComponentException outside a host function
+     */
+    public static dev.basalt.Store<?> hostCallStore() {
+        dev.basalt.Store<?> store = HOST_CALL_STORE.get();
+        if (store == null) {
+            throw new ComponentException("no host function is running on this thread: streams and futures for "
+                    + "its result are made inside it");
+        }
+        return store;
+    }
+
+    /** Runs {@code call} as a host function of {@code store} (see {@link #hostCallStore}); nested calls restore. */
+    static <R> R inHostCall(dev.basalt.Store<?> store, java.util.function.Supplier<R> call) {
+        dev.basalt.Store<?> outer = HOST_CALL_STORE.get();
+        HOST_CALL_STORE.set(store);
+        try {
+            return call.get();
+        } finally {
+            if (outer == null) {
+                HOST_CALL_STORE.remove();
+            } else {
+                HOST_CALL_STORE.set(outer);
+            }
+        }
+    }
+
     private Bindings() {
     }
 

@@ -45,22 +45,25 @@ public interface HostRegistrar {
     /** Defines the host resource type {@code name} in {@code instance} (empty: the world's own imports). */
     void defineResource(String instance, String name, ResourceType type);
 
-    /** Defines into {@code linker}: interfaces become linker instances, world-level imports go to its root. */
+    /**
+     * Defines into {@code linker}: interfaces become linker instances, world-level imports go to its root. While an
+     * implementation runs, {@link Bindings#hostCallStore()} is the calling guest's store.
+     */
     static <T> HostRegistrar of(ComponentLinker<T> linker) {
         return new HostRegistrar() {
             @Override
             public void define(String instance, String function, ComponentFuncType type, HostFunction implementation) {
                 ComponentLinker.LinkerInstance<T> target = instance.isEmpty() ? linker.root() : linker.instance(instance);
-                target.defineFunction(function, type, (store, args) -> implementation.call(args)
-                        .map(List::of).orElse(List.of()));
+                target.defineFunction(function, type, (store, args) -> Bindings.inHostCall(store,
+                        () -> implementation.call(args)).map(List::of).orElse(List.of()));
             }
 
             @Override
             public void defineAsync(String instance, String function, ComponentFuncType type,
                     AsyncHostFunction implementation) {
                 ComponentLinker.LinkerInstance<T> target = instance.isEmpty() ? linker.root() : linker.instance(instance);
-                target.defineAsyncFunction(function, type, (store, args) -> implementation.call(args)
-                        .thenApply(r -> r.map(List::of).orElse(List.of())));
+                target.defineAsyncFunction(function, type, (store, args) -> Bindings.inHostCall(store,
+                        () -> implementation.call(args)).thenApply(r -> r.map(List::of).orElse(List.of())));
             }
 
             @Override
