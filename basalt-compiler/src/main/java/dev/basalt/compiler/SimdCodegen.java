@@ -128,15 +128,18 @@ final class SimdCodegen implements Opcodes {
 
     // ------------------------------------------------------------------ instructions
 
-    /** Emits SIMD instruction {@code in} (any 0xFD opcode but {@code v128.const}). */
-    void emit(Instruction in) {
+    /**
+     * Emits SIMD instruction {@code in} (any 0xFD opcode but {@code v128.const}), followed in the function body by
+     * {@code next} and {@code afterNext} (null past the end; only read for peepholes on the immediate reader).
+     */
+    void emit(Instruction in, Instruction next, Instruction afterNext) {
         Opcode op = in.opcode();
         Method m = METHODS.get(op);
         if (m == null) {
             throw fc.unsupported(op.mnemonic());
         }
         MethodVisitor mv = fc.mv;
-        if (!isMemory(op) && pairs.emit(in)) {
+        if (!isMemory(op) && pairs.emit(in, next, afterNext)) {
             return;
         }
         // this path takes and makes objects

@@ -237,8 +237,12 @@ final class SimdPairs implements Opcodes {
         this.fc = fc;
     }
 
-    /** Emits {@code in} on pairs if its opcode has a shape (and returns true); otherwise emits nothing. */
-    boolean emit(Instruction in) {
+    /**
+     * Emits {@code in} on pairs if its opcode has a shape (and returns true); otherwise emits nothing. {@code next}
+     * and {@code afterNext} are the instructions that follow it in the body (or null): the immediate reader of its
+     * result, for the peepholes of {@link #readOnlySigns} and {@link #testedAgainstZero}.
+     */
+    boolean emit(Instruction in, Instruction next, Instruction afterNext) {
         Opcode op = in.opcode();
         Shape shape = SHAPES.get(op);
         if (shape == null) {
@@ -259,10 +263,11 @@ final class SimdPairs implements Opcodes {
         int lane = in instanceof Instruction.Lane l ? l.lane() : -1;
         switch (shape) {
             case Lanewise(String helper) -> {
+                String h = op == I8X16_EQ && readOnlySigns(next) ? "eqSigns8" : helper;
                 for (int half = 0; half < 4; half += 2) {
                     mv.visitVarInsn(LLOAD, slots[0] + half);
                     mv.visitVarInsn(LLOAD, slots[1] + half);
-                    call(helper, JJ_J);
+                    call(h, JJ_J);
                 }
             }
             case LongInsn(int opcode) -> {
@@ -365,6 +370,11 @@ final class SimdPairs implements Opcodes {
             case Extract(int bits, boolean signed) -> extract(op, slots[0], lane, bits, signed);
             case Replace(int bits) -> replace(ModuleCompiler.jvmType(params.get(1)), slots[0], slots[1], lane, bits);
             case Special s when s == Special.SHUFFLE -> shuffle(((Instruction.Shuffle) in).lanes(), slots);
+            case Special s when s == Special.BITMASK8 && testedAgainstZero(next, afterNext) -> {
+                mv.visitVarInsn(LLOAD, slots[0]);
+                mv.visitVarInsn(LLOAD, slots[0] + 2);
+                call("anySign8", "(JJ)I");
+            }
             case Special s -> special(s, slots);
         }
         fc.nextSlot = mark;
@@ -372,6 +382,33 @@ final class SimdPairs implements Opcodes {
             fc.push(r == NumType.V128 ? ModuleCompiler.V128_PAIR : ModuleCompiler.jvmType(r));
         }
         return true;
+    }
+
+    /**
+     * Whether the instruction after an {@code i8x16.eq} reads only the sign bit of each byte of the result:
+     * {@code i8x16.bitmask}. The comparison's result is on the top of the stack and the next instruction pops it,
+     * so no other instruction ever sees it, and the comparison can leave out spreading each sign bit over its byte
+     * (the memchr idiom {@code i8x16.bitmask(i8x16.eq(v, needle))}: two operations per half fewer).
+     */
+    private static boolean readOnlySigns(Instruction next) {
+        return next != null && next.opcode() == I8X16_BITMASK;
+    }
+
+    /**
+     * Whether the instructions after an {@code i8x16.bitmask} only test its result against zero
+     * ({@code i32.eqz}, or {@code i32.const 0  i32.ne}): they pop it right away, so any int that is zero exactly
+     * when the mask is (no sign bit set) gives the same answer, and the bits need no gathering (the memchr idiom
+     * {@code if (bitmask(eq(v, needle)) != 0)}).
+     */
+    private static boolean testedAgainstZero(Instruction next, Instruction afterNext) {
+        if (next == null) {
+            return false;
+        }
+        if (next.opcode() == I32_EQZ) {
+            return true;
+        }
+        return next instanceof Instruction.I32Const c && c.value() == 0 && afterNext != null
+                && afterNext.opcode() == I32_NE;
     }
 
     private void call(String helper, String descriptor) {

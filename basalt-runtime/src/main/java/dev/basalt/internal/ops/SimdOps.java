@@ -347,6 +347,15 @@ public final class SimdOps {
         return ((x | HIGH32) - (y & ~HIGH32)) ^ ((x ^ ~y) & HIGH32);
     }
 
+    /**
+     * Per byte: 0x80 where the bytes of x and y are equal, else 0: {@link #eq8}'s sign bits alone, for an
+     * {@code i8x16.eq} whose only reader is an {@code i8x16.bitmask}, which reads nothing else.
+     */
+    public static long eqSigns8(long x, long y) {
+        long t = x ^ y;
+        return ~(((t & LOW7) + LOW7) | t) & HIGH8;
+    }
+
     /** Per byte: 0xFF where the bytes of x and y are equal, else 0. Exact (no carries cross bytes). */
     public static long eq8(long x, long y) {
         long t = x ^ y;
@@ -1120,6 +1129,16 @@ public final class SimdOps {
     /** {@code i8x16.bitmask}: bit i is the sign bit of byte i. */
     public static int i8x16Bitmask(V128 a) {
         return gatherSigns8(a.lo()) | (gatherSigns8(a.hi()) << 8);
+    }
+
+    /**
+     * Nonzero exactly when some byte of {@code lo} or {@code hi} has its sign bit set: {@code i8x16.bitmask} for a
+     * reader that only tests it against zero ({@code i32.eqz}, {@code i32.const 0  i32.ne}), without gathering the
+     * bits.
+     */
+    public static int anySign8(long lo, long hi) {
+        long signs = (lo | hi) & HIGH8;
+        return (int) (signs | (signs >>> 32));
     }
 
     /** Moves the 8 byte sign bits of x into the low 8 bits (byte 0 to bit 0) with one multiplication. */
