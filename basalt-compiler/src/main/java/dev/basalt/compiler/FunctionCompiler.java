@@ -76,7 +76,6 @@ final class FunctionCompiler implements Opcodes {
      */
     int roomSlot;
     int storeSlot;
-    int memSlot = -1;
     /** First free JVM local: temporaries are allocated from here and released in stack order. */
     int nextSlot;
 
@@ -233,9 +232,6 @@ final class FunctionCompiler implements Opcodes {
         roomSlot = paramSlots + 1;
         storeSlot = slot;
         nextSlot = storeSlot + 1;
-        if (!mc.memoryTypes.isEmpty()) {
-            memSlot = nextSlot++;
-        }
         memoryCode = new MemoryCodegen(this);
         memoryCode.compact = compactMemory;
         nextSlot = memoryCode.reserveSlots(nextSlot);
@@ -426,18 +422,13 @@ final class FunctionCompiler implements Opcodes {
 
     /**
      * Loads what every generated method of this function keeps in locals from the instance in {@link #instSlot}:
-     * the store, memory 0 and the inline memory accesses' array and size. The function's own prologue, split pieces
+     * the store and the inline memory accesses' array and size. The function's own prologue, split pieces
      * and outlined loops all start with it.
      */
     void loadMethodContext() {
         mv.visitVarInsn(ALOAD, instSlot);
         mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", "L" + ModuleCompiler.STORE + ";");
         mv.visitVarInsn(ASTORE, storeSlot);
-        if (memSlot >= 0) {
-            mv.visitVarInsn(ALOAD, instSlot);
-            mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "mem0", "L" + MEMORY + ";");
-            mv.visitVarInsn(ASTORE, memSlot);
-        }
         memoryCode.loadOnEntry();
     }
 
@@ -1424,7 +1415,11 @@ final class FunctionCompiler implements Opcodes {
 
     void memory(int m) {
         if (m == 0) {
-            mv.visitVarInsn(ALOAD, memSlot);
+            // Read from the instance each time rather than kept in a local: a local would be one more value live
+            // in every deoptimisation state of the method (C2 spilled it around quicksort's scanning loops), and
+            // it is only needed after calls and for memory instructions other than plain accesses.
+            mv.visitVarInsn(ALOAD, instSlot);
+            mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "mem0", "L" + MEMORY + ";");
         } else {
             mv.visitVarInsn(ALOAD, instSlot);
             mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "memories", "[L" + MEMORY + ";");

@@ -450,7 +450,6 @@ final class LoopOutliner implements Opcodes {
         int callerInst = fc.instSlot;
         int callerRoom = fc.roomSlot;
         int callerStore = fc.storeSlot;
-        int callerMem = fc.memSlot;
         int[][] callerMemoryLocals = fc.memoryCode.slots();
         boolean callerCompact = fc.memoryCode.compact;
         int[] callerLocalSlots = fc.localSlots;
@@ -482,7 +481,6 @@ final class LoopOutliner implements Opcodes {
         fc.instSlot = slot++;
         fc.roomSlot = slot++;
         fc.storeSlot = slot++;
-        fc.memSlot = callerMem >= 0 ? slot++ : -1;
         fc.nextSlot = fc.memoryCode.reserveSlots(slot);
         // Loop methods are small and hot: inline accesses, which C1 inlines too (see MemorySupport).
         fc.memoryCode.compact = false;
@@ -517,7 +515,6 @@ final class LoopOutliner implements Opcodes {
         fc.instSlot = callerInst;
         fc.roomSlot = callerRoom;
         fc.storeSlot = callerStore;
-        fc.memSlot = callerMem;
         fc.memoryCode.restoreSlots(callerMemoryLocals);
         fc.memoryCode.compact = callerCompact;
         fc.localSlots = callerLocalSlots;

@@ -32,8 +32,20 @@ import org.objectweb.asm.Opcodes;
  * C1 (the first runs) markedly slower. The index into the array is then {@code a + o}, which cannot overflow. A miss throws the trap from the access itself (through {@link MemorySupport#outOfBounds}), so the
  * backtrace's byte offset is the instruction's; no JVM exception is caught and turned into a trap (HotSpot may
  * omit the stack traces of implicit exceptions). Multi-byte values go through little-endian
- * {@code byteArrayViewVarHandle}s, which HotSpot intrinsifies (their own index check is against the array's
- * length, which may exceed the memory, so it cannot replace ours).
+ * {@code byteArrayViewVarHandle}s, which HotSpot intrinsifies.
+ *
+ * <p><b>Exact arrays.</b> The array's own index check (the JVM's, or the view VarHandle's) is against its length,
+ * which exceeds the memory's size once {@code memory.grow} left slack (arrays grow geometrically); where it does not,
+ * that check is exactly ours, and the access needs no other. So a scalar access of a 32-bit memory whose array's
+ * length equals its size skips our comparisons: only an address at or above 2^31 is tested when the static offset is not 0 (so that {@code a + o}
+ * cannot wrap back into the array), and an exception-table entry over the access turns the array's
+ * {@code ArrayIndexOutOfBoundsException} into the same trap, thrown by a handler in this frame at the access's line
+ * (so the backtrace is the checked form's, whatever stack trace HotSpot gave the exception). C2 compiles the length
+ * test to one guard that later accesses share (it reads the length the array check reads anyway; a local holding the
+ * outcome instead was one more value live in every deoptimisation state), and the access to one array check that its loop optimisations
+ * (range-check elimination, predication) treat like any array access: quicksort's scanning loops went from three
+ * compare-and-branches per load to one. v128 accesses (two array accesses: a trap between them would leave half a
+ * store) and memories with slack keep the comparisons.
  *
  * <p><b>Compact form.</b> In functions whose own method would exceed {@link MethodSplitter#COMPACT_ABOVE} bytes
  * with inline accesses, plain accesses of 32-bit memories are one call each to a {@link MemorySupport} helper that
@@ -57,6 +69,8 @@ import org.objectweb.asm.Opcodes;
 final class MemoryCodegen implements Opcodes {
     private static final String MEMORY = "dev/basalt/internal/memory/LinearMemory";
     private static final String SUPPORT = "dev/basalt/compiler/MemorySupport";
+    /** What the array's own index check throws: a {@code byte[]} access, or a byte-array view VarHandle's. */
+    private static final String ARRAY_INDEX = "java/lang/ArrayIndexOutOfBoundsException";
 
     private final FunctionCompiler fc;
     /** Per memory index: whether this function accesses it inline (it is unshared and has plain loads/stores). */
@@ -81,6 +95,12 @@ final class MemoryCodegen implements Opcodes {
      */
     private final boolean track;
     private int[] mapSlots;
+    /**
+     * Set by {@link #checkedIndex} when the access it checked may rely on the array's own index check (an exact
+     * array): the handler that turns that check's exception into the trap, for {@link #emit} to register over the
+     * access.
+     */
+    private Label arrayCheckHandler;
 
     MemoryCodegen(FunctionCompiler fc) {
         this.fc = fc;
@@ -264,10 +284,21 @@ final class MemoryCodegen implements Opcodes {
             spilled = fc.spillVectors();
             mv.visitVarInsn(type.is64() ? LLOAD : ILOAD, address);
         }
-        int at = checkedIndex(type.is64(), arg, a.width, sizeSlots[arg.memory()], proven);
+        // The array's own check may stand for ours (see checkedIndex) only where one array access does the whole
+        // access: a v128 is two, and a trap between them would leave half a store.
+        // MethodSplitter's dry run decides the compact form by the size of the checked form, as it did before the
+        // exact path existed: that path's length test and handler (about 12 bytes an access, folded by C2 after
+        // its first guard) would otherwise tip functions such as hash's run over the threshold into the slower
+        // compact form. The method stays far below HugeMethodLimit (a 3,000-byte method holds at most ~115 accesses).
+        boolean mayBeExact = !proven && a.width != 16 && !type.is64() && !(fc.cw instanceof SizeCounter.Measure);
+        int at = checkedIndex(type.is64(), arg, a.width, arg.memory(), proven, mayBeExact);
         fc.reloadSpilled(spilled);
+        Label accessStart = new Label();
+        Label accessEnd = new Label();
+        mv.visitLabel(accessStart);
         if (a.store) {
             store(a, arraySlots[arg.memory()], at, value);
+            mv.visitLabel(accessEnd);
             if (track) {
                 // written[at >>> 12] = 1: the unsigned shift of an int is below the map's length, no range check
                 mv.visitVarInsn(ALOAD, mapSlots[arg.memory()]);
@@ -279,7 +310,12 @@ final class MemoryCodegen implements Opcodes {
             }
         } else {
             load(a, arraySlots[arg.memory()], at);
+            mv.visitLabel(accessEnd);
             fc.push(a.type);
+        }
+        if (arrayCheckHandler != null) {
+            mv.visitTryCatchBlock(accessStart, accessEnd, arrayCheckHandler, ARRAY_INDEX);
+            arrayCheckHandler = null;
         }
         fc.nextSlot = mark;
         return true;
@@ -348,8 +384,9 @@ final class MemoryCodegen implements Opcodes {
      * and returns its slot. With {@code proven} (a checked stretch's access, in bounds by its entry check), the
      * check is left out: the array's own index check stays.
      */
-    private int checkedIndex(boolean is64, MemArg arg, int width, int sizeSlot, boolean proven) {
+    private int checkedIndex(boolean is64, MemArg arg, int width, int memory, boolean proven, boolean mayBeExact) {
         MethodVisitor mv = fc.mv;
+        int sizeSlot = sizeSlots[memory];
         long offset = arg.offset();
         if (proven && !is64 && offset >= 0 && offset <= LinearMemory.MAX_BYTES - width) {
             return storeIndex((int) offset);
@@ -368,6 +405,13 @@ final class MemoryCodegen implements Opcodes {
         long k = offset + width;
         Label ok = new Label();
         Label trap = new Label();
+        Label exact = mayBeExact ? new Label() : null;
+        if (exact != null) {
+            mv.visitVarInsn(ALOAD, arraySlots[memory]);
+            mv.visitInsn(ARRAYLENGTH);
+            mv.visitVarInsn(ILOAD, sizeSlot);
+            mv.visitJumpInsn(IF_ICMPEQ, exact);
+        }
         if (is64) {
             mv.visitInsn(DUP2);
             mv.visitInsn(LCONST_0);
@@ -392,6 +436,22 @@ final class MemoryCodegen implements Opcodes {
         mv.visitLabel(trap);
         mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "outOfBounds", "()Ldev/basalt/Trap;", false);
         mv.visitInsn(ATHROW);
+        if (exact != null) {
+            // The handler of the access's own index check (registered by emit over the access): the same trap,
+            // thrown from this frame at the access's line, so the backtrace is the one the check above gives.
+            // Placed after the athrow, it costs no jump.
+            arrayCheckHandler = new Label();
+            mv.visitLabel(arrayCheckHandler);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "outOfBounds", "()Ldev/basalt/Trap;", false);
+            mv.visitInsn(ATHROW);
+            mv.visitLabel(exact);
+            if (offset != 0) {
+                // a + o must not wrap back into the array: an address at or above 2^31 (negative) traps here, and
+                // a + o of a smaller one either is the exact index or wraps negative, which the array rejects.
+                mv.visitInsn(DUP);
+                mv.visitJumpInsn(IFLT, trap);
+            }
+        }
         mv.visitLabel(ok);
         if (is64) {
             mv.visitInsn(L2I); // below the size, hence below 2^31

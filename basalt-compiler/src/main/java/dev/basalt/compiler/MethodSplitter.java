@@ -249,7 +249,6 @@ final class MethodSplitter implements Opcodes {
         counter = new SizeCounter(mv);
         fc.storeSlot = fc.roomSlot + 1;
         int next = fc.storeSlot + 1;
-        fc.memSlot = fc.memSlot >= 0 ? next++ : -1;
         next = fc.memoryCode.reserveSlots(next);
         numsSlot = next++;
         objsSlot = next++;
@@ -519,7 +518,6 @@ final class MethodSplitter implements Opcodes {
         int callerInst = fc.instSlot;
         int callerRoom = fc.roomSlot;
         int callerStore = fc.storeSlot;
-        int callerMem = fc.memSlot;
         int[][] callerMemoryLocals = fc.memoryCode.slots();
         int callerNums = numsSlot;
         int callerObjs = objsSlot;
@@ -539,8 +537,7 @@ final class MethodSplitter implements Opcodes {
         fc.instSlot = 2;
         fc.roomSlot = 3; // a piece is part of the same activation: the same room
         fc.storeSlot = 4;
-        fc.memSlot = callerMem >= 0 ? 5 : -1;
-        fc.nextSlot = fc.memoryCode.reserveSlots(callerMem >= 0 ? 6 : 5);
+        fc.nextSlot = fc.memoryCode.reserveSlots(5);
         baseIndex = base;
         exits = new BitSet();
 
@@ -576,7 +573,6 @@ final class MethodSplitter implements Opcodes {
         fc.instSlot = callerInst;
         fc.roomSlot = callerRoom;
         fc.storeSlot = callerStore;
-        fc.memSlot = callerMem;
         fc.memoryCode.restoreSlots(callerMemoryLocals);
         numsSlot = callerNums;
         objsSlot = callerObjs;

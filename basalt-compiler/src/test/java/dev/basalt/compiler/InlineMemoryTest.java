@@ -478,4 +478,107 @@ class InlineMemoryTest {
         assertThat(ct.backtrace()).isEqualTo(it.backtrace());
         assertThat(ct.backtrace().stream().map(Trap.Frame::functionName).toList()).containsExactly("big", "outer");
     }
+    /** The JVM exception types each generated method's exception table catches. */
+    private static List<String> caughtTypes(String wat) {
+        List<String> types = new ArrayList<>();
+        new ClassReader(JvmCompiler.generate(WatParser.parseModule(wat))).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitTryCatchBlock(org.objectweb.asm.Label start, org.objectweb.asm.Label end,
+                                                   org.objectweb.asm.Label handler, String type) {
+                        types.add(type);
+                    }
+                };
+            }
+        }, 0);
+        return types;
+    }
+
+    /**
+     * A memory whose backing array is exactly its size relies on the array's own index check (MemoryCodegen, "exact
+     * arrays"): one handler per scalar access turns its exception into the trap. The edge tests above run on such
+     * memories (a memory starts with an exact array); this checks that the path is the one generated.
+     */
+    @Test
+    void scalarAccessesOfExactArraysAreGuardedByTheArraysOwnCheck() {
+        long[] offsets = {0, 8};
+        long scalarAccesses = OPS.stream().filter(op -> op.width != 16).count() * offsets.length;
+        assertThat(caughtTypes(accessModule("1", "i32", offsets)))
+                .hasSize((int) scalarAccesses).containsOnly("java/lang/ArrayIndexOutOfBoundsException");
+        // memory64 and the compact form keep their own checks
+        assertThat(caughtTypes(accessModule("i64 1", "i64", offsets))).isEmpty();
+        assertThat(caughtTypes(accessModule("1", "i32", offsets, COMPACT_PADDING))).isEmpty();
+    }
+
+    /**
+     * After a {@code memory.grow} that left the array longer than the memory (arrays grow by half: 4 pages grown by
+     * one become 5 in an array of 6), the array's check no longer stands for the memory's: every width and offset
+     * must still trap exactly past the new size, and read and write what the interpreter does below it; growing
+     * again to the array's length makes it exact again, with the edge there.
+     */
+    @Test
+    void aGrownMemoryWithSlackTrapsExactlyPastItsSizeAndAgainWhenExact() {
+        long[] offsets = {0, 1, 3, 65_536, 0x7FFF_FFF0L, 0xFFFF_FFFFL};
+        String module = accessModule("4", "i32", offsets);
+        String wat = module.substring(0, module.length() - 1)
+                + "(func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0))))";
+        for (int pages : new int[] {5, 6}) {
+            Instance compiled = instantiate(COMPILER, wat);
+            Instance interpreted = instantiate(INTERPRETER, wat);
+            for (Instance inst : List.of(compiled, interpreted)) {
+                assertThat(inst.getFunc("grow").orElseThrow().callI32(pages - 4)).isEqualTo(4);
+            }
+            long size = pages * 65_536L;
+            int f = 0;
+            for (Op op : OPS) {
+                for (long offset : offsets) {
+                    long edge = size - op.width - offset;
+                    for (long address : new long[] {edge, edge + 1, edge - 1, 0, 4 * 65_536, 6 * 65_536 - 4, -1,
+                        0x8000_0000L, edge + 0x1_0000_0000L}) {
+                        Outcome c = run(compiled, f, address);
+                        Outcome i = run(interpreted, f, address);
+                        String what = op.name + " offset=" + offset + " at " + Long.toUnsignedString(address)
+                                + " (" + pages + " pages)";
+                        boolean fits = fits(address & 0xFFFF_FFFFL, offset, op.width, size);
+                        assertThat(c.result).as(what).isEqualTo(fits ? i.result : "trap OUT_OF_BOUNDS_MEMORY_ACCESS");
+                        assertThat(i.result).as(what + " (interpreter)").isEqualTo(c.result);
+                        assertThat(c.memory).as(what + ": memory").isEqualTo(i.memory);
+                    }
+                    f++;
+                }
+            }
+        }
+    }
+
+    /**
+     * A trap raised by the array's own check has the backtrace of the checked form: the interpreter's function
+     * names and byte offsets, for a load and a store, in a callee and its caller.
+     */
+    @Test
+    void theArrayChecksTrapHasTheInterpretersBacktrace() {
+        String wat = """
+                (module (memory (export "mem") 1)
+                  (func $load (param i32) (result i32) (i32.load offset=4 (local.get 0)))
+                  (func $store (param i32) (i64.store8 (local.get 0) (i64.const 7)))
+                  (func (export "loads") (param i32) (result i32) (i32.add (i32.const 1) (call $load (local.get 0))))
+                  (func (export "stores") (param i32) (call $store (local.get 0))))""";
+        assertThat(caughtTypes(wat)).hasSize(2);
+        for (String export : List.of("loads", "stores")) {
+            for (long address : new long[] {65_536, 65_533, 0xFFFF_FFFFL, 0x8000_0000L}) {
+                Instance c = instantiate(COMPILER, wat);
+                Instance i = instantiate(INTERPRETER, wat);
+                if (export.equals("stores") && address == 65_533) {
+                    continue; // a one-byte store fits there
+                }
+                Trap ct = catchThrowableOfType(Trap.class, () -> c.getFunc(export).orElseThrow().callRaw(address));
+                Trap it = catchThrowableOfType(Trap.class, () -> i.getFunc(export).orElseThrow().callRaw(address));
+                assertThat(ct).as(export + " at " + address).isNotNull();
+                assertThat(ct.kind()).isEqualTo(TrapKind.OUT_OF_BOUNDS_MEMORY_ACCESS);
+                assertThat(ct.backtrace()).as(export + " at " + address).isEqualTo(it.backtrace()).hasSize(2);
+            }
+        }
+    }
 }
