@@ -117,6 +117,16 @@ final class FunctionCompiler implements Opcodes {
     boolean asTwin;
     /** Loop exit tests compiled as C2's counted-loop comparisons, by instruction index ({@link CountedLoops}). */
     private Map<Integer, CountedLoops.Exit> countedExits = Map.of();
+
+    /**
+     * The JVM jump opcode of a comparison whose 0/1 result is not on the JVM stack yet (the operand stack's top
+     * {@code 'I'} stands for it), or 0. A numeric comparison leaves its operands on the JVM stack and sets this;
+     * when the next instruction is a {@code br_if} or {@code if}, that instruction jumps on the comparison directly
+     * (one {@code if_icmplt} instead of a jump, two constants, a {@code goto} and an {@code ifne}), which the JVM's
+     * interpreter and C1 run as written -- most of a cold first call runs there. Anything else first materialises
+     * the 0/1 ({@link #flushPendingCompare}).
+     */
+    private int pendingJump;
     /** Loops compiled with a trip count ({@link CountedLoops#findStepped}), by the index of their {@code loop}. */
     private Map<Integer, CountedLoops.Stepped> steppedLoops = Map.of();
     /** The same loops by the indices of their exit test's comparison and {@code br_if}. */
@@ -297,6 +307,9 @@ final class FunctionCompiler implements Opcodes {
         List<Instruction> body = function.body().instructions();
         int i = from;
         while (i < stop) {
+            if (pendingJump != 0 && !takesPendingCompare(body.get(i), i)) {
+                flushPendingCompare();
+            }
             if (!top().unreachable && !knowsPairs(body.get(i), i)) {
                 pairsToObjects(sp);
             }
@@ -331,10 +344,64 @@ final class FunctionCompiler implements Opcodes {
             }
             i++;
         }
+        flushPendingCompare();
         if (!top().unreachable) {
             pairsToObjects(sp);
         }
         return i;
+    }
+
+    /**
+     * Whether instruction {@code in} at {@code index} jumps on the pending comparison itself: a plain {@code br_if}
+     * or {@code if} (not one of CountedLoops' rewritten exits), with no v128 pair on the operand stack (converting
+     * pairs would move the stack's top, which is not there yet).
+     */
+    private boolean takesPendingCompare(Instruction in, int index) {
+        Opcode op = in.opcode();
+        if ((op != Opcode.BR_IF && op != Opcode.IF) || top().unreachable
+                || (!countedExits.isEmpty() && countedExits.containsKey(index))
+                || (!steppedTails.isEmpty() && steppedTails.containsKey(index))) {
+            return false;
+        }
+        for (int k = 0; k < sp; k++) {
+            if (stack[k] == ModuleCompiler.V128_PAIR) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Puts the pending comparison's 0/1 result on the JVM stack, if there is one. */
+    private void flushPendingCompare() {
+        int jump = pendingJump;
+        if (jump != 0) {
+            pendingJump = 0;
+            pop();
+            compare(jump);
+        }
+    }
+
+    /** The jump taken exactly when {@code jump} is not (the same operands on the stack). */
+    static int negateJump(int jump) {
+        return switch (jump) {
+            case IFEQ -> IFNE;
+            case IFNE -> IFEQ;
+            case IFLT -> IFGE;
+            case IFGE -> IFLT;
+            case IFGT -> IFLE;
+            case IFLE -> IFGT;
+            case IF_ICMPEQ -> IF_ICMPNE;
+            case IF_ICMPNE -> IF_ICMPEQ;
+            case IF_ICMPLT -> IF_ICMPGE;
+            case IF_ICMPGE -> IF_ICMPLT;
+            case IF_ICMPGT -> IF_ICMPLE;
+            case IF_ICMPLE -> IF_ICMPGT;
+            case IF_ACMPEQ -> IF_ACMPNE;
+            case IF_ACMPNE -> IF_ACMPEQ;
+            case IFNULL -> IFNONNULL;
+            case IFNONNULL -> IFNULL;
+            default -> throw new IllegalArgumentException("not a conditional jump: " + jump);
+        };
     }
 
     /**
@@ -908,8 +975,13 @@ final class FunctionCompiler implements Opcodes {
     }
 
     private void block(String name, Instruction.Block b, int index) {
+        int elseJump = IFEQ;
         if (name.equals("IF")) {
             pop();
+            if (pendingJump != 0) {
+                elseJump = negateJump(pendingJump);
+                pendingJump = 0;
+            }
         }
         Ctl c = openBlock(b.type(), name.equals("BLOCK") ? K_BLOCK : name.equals("LOOP") ? K_LOOP : K_IF);
         c.openAt = index;
@@ -936,7 +1008,7 @@ final class FunctionCompiler implements Opcodes {
             default -> {
                 c.target = c.end;
                 c.elseLabel = new Label();
-                mv.visitJumpInsn(IFEQ, c.elseLabel);
+                mv.visitJumpInsn(elseJump, c.elseLabel);
             }
         }
     }
@@ -1279,7 +1351,12 @@ final class FunctionCompiler implements Opcodes {
 
     /** {@code br_if}: pops the condition (an i32 on the stack's top) and branches to label {@code depth} if nonzero. */
     void branchIf(int depth) {
-        branchIf(depth, IFNE);
+        int jump = IFNE;
+        if (pendingJump != 0) {
+            jump = pendingJump;
+            pendingJump = 0;
+        }
+        branchIf(depth, jump);
     }
 
     /** A {@code br_if} taken when the int on the stack passes {@code ifOpcode} (IFNE, or IFLT/IFGT: see CountedLoops). */
@@ -1290,7 +1367,7 @@ final class FunctionCompiler implements Opcodes {
         if (t.kind != K_FUNC && !t.remote && sp - t.height - arity(t).length == 0) {
             mv.visitJumpInsn(ifOpcode, t.target);
         } else {
-            mv.visitJumpInsn(ifOpcode == IFNE ? IFEQ : ifOpcode == IFLT ? IFGE : IFLE, skip);
+            mv.visitJumpInsn(negateJump(ifOpcode), skip);
             branch(depth);
             mv.visitLabel(skip);
         }
@@ -1536,13 +1613,13 @@ final class FunctionCompiler implements Opcodes {
             case "F64_CONVERT_I64_S" -> convert(L2D, 'D');
             case "I32_EQZ" -> {
                 pop();
-                compare(IFEQ);
+                pendingCompare(IFEQ);
             }
             case "I64_EQZ" -> {
                 pop();
                 mv.visitInsn(LCONST_0);
                 mv.visitInsn(LCMP);
-                compare(IFEQ);
+                pendingCompare(IFEQ);
             }
             case "I32_EQ" -> intCompare(IF_ICMPEQ);
             case "I32_NE" -> intCompare(IF_ICMPNE);
@@ -1600,21 +1677,27 @@ final class FunctionCompiler implements Opcodes {
     private void intCompare(int ifOpcode) {
         pop();
         pop();
-        compare(ifOpcode);
+        pendingCompare(ifOpcode);
     }
 
     private void cmpCompare(int cmpOpcode, int ifOpcode) {
         pop();
         pop();
         mv.visitInsn(cmpOpcode);
-        compare(ifOpcode);
+        pendingCompare(ifOpcode);
     }
 
     private void unsignedCompare(String owner, String desc, int ifOpcode) {
         pop();
         pop();
         mv.visitMethodInsn(INVOKESTATIC, owner, "compareUnsigned", desc, false);
-        compare(ifOpcode);
+        pendingCompare(ifOpcode);
+    }
+
+    /** A comparison as the last thing its instruction emits: its result stays pending (see {@link #pendingJump}). */
+    private void pendingCompare(int ifOpcode) {
+        pendingJump = ifOpcode;
+        push('I');
     }
 
     /** Turns a conditional jump on the stack's top into 1 (taken) or 0. */
