@@ -284,8 +284,8 @@ public final class WasiConfig {
         this.outboundHosts = List.copyOf(b.outboundHosts);
     }
 
-    /** A copy of {@code base} whose guests' stderr is {@code stderr}. */
-    private WasiConfig(WasiConfig base, Stdio stderr) {
+    /** A copy of {@code base} whose guests' stdout and stderr are {@code stdout} and {@code stderr}. */
+    private WasiConfig(WasiConfig base, Stdio stdout, Stdio stderr) {
         this.args = base.args;
         this.env = base.env;
         this.dirs = base.dirs;
@@ -295,7 +295,7 @@ public final class WasiConfig {
         this.lookupNames = base.lookupNames;
         this.maxSockets = base.maxSockets;
         this.stdin = base.stdin;
-        this.stdout = base.stdout;
+        this.stdout = java.util.Objects.requireNonNull(stdout, "stdout");
         this.stderr = java.util.Objects.requireNonNull(stderr, "stderr");
         this.clock = base.clock;
         this.random = base.random;
@@ -307,7 +307,12 @@ public final class WasiConfig {
      * write there, say, wrapping {@link #stderr()}).
      */
     public WasiConfig withStderr(Stdio stderr) {
-        return new WasiConfig(this, stderr);
+        return new WasiConfig(this, stdout, stderr);
+    }
+
+    /** The same grants with the guests' stdout going to {@code stdout} (see {@link #withStderr}). */
+    public WasiConfig withStdout(Stdio stdout) {
+        return new WasiConfig(this, stdout, stderr);
     }
 
     public static Builder builder() {
