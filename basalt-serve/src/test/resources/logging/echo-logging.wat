@@ -1,7 +1,8 @@
 ;; echo.wat (basalt-wasi's wasi-http-p3 echo service: 200, x-path, the body echoed behind "echo:") that also logs:
 ;; before it answers, it logs "handling a request" with context "echo" at level warn through
-;; wasi:logging/logging@0.1.0-draft, and writes "line one\nline two" (the second line without a newline) to
-;; stderr through wasi:cli/stderr@0.3.0's write-via-stream, for basalt serve's guest logs.
+;; wasi:logging/logging@0.1.0-draft, writes "line one\nline two" (the second line without a newline) to
+;; stderr through wasi:cli/stderr@0.3.0's write-via-stream and "to stdout\n" to stdout through wasi:cli/stdout@0.3.0's,
+;; for basalt serve's guest logs.
 (component
   (import "wasi:http/types@0.3.0" (instance $types
     (export "fields" (type $fields (sub resource)))
@@ -74,6 +75,11 @@
     (export "error-code" (type $ec (eq $ec')))
     (export "write-via-stream" (func (param "data" (stream u8)) (result (future (result (error $ec))))))))
   (alias export $stderr "error-code" (type $stderr-ec))
+  (import "wasi:cli/stdout@0.3.0" (instance $stdout
+    (type $ec' (enum "io" "illegal-byte-sequence" "pipe"))
+    (export "error-code" (type $ec (eq $ec')))
+    (export "write-via-stream" (func (param "data" (stream u8)) (result (future (result (error $ec))))))))
+  (alias export $stdout "error-code" (type $stdout-ec))
   (import "wasi:logging/logging@0.1.0-draft" (instance $logging
     (type $level' (enum "trace" "debug" "info" "warn" "error" "critical"))
     (export "level" (type $level (eq $level')))
@@ -92,6 +98,7 @@
   (type $FD (future (result (error $error-code))))
   (type $FT (future (result (option (own $fields)) (error $error-code))))
   (type $EF (future (result (error $stderr-ec))))
+  (type $OF (future (result (error $stdout-ec))))
 
   (core module $Mem
     (memory (export "mem") 2)
@@ -100,6 +107,7 @@
     (data (i32.const 0x320) "echo")
     (data (i32.const 0x330) "handling a request")
     (data (i32.const 0x350) "line one\nline two")
+    (data (i32.const 0x370) "to stdout\n")
     ;; a bump allocator: every request gets a fresh instance
     (global $bump (mut i32) (i32.const 0x8000))
     (func (export "realloc") (param i32 i32 i32 i32) (result i32)
@@ -131,6 +139,8 @@
   (core func $ft.drop-writable (canon future.drop-writable $FT))
   (core func $ft.drop-readable (canon future.drop-readable $FT))
   (core func $ef.drop-readable (canon future.drop-readable $EF))
+  (core func $of.drop-readable (canon future.drop-readable $OF))
+  (core func $write-stdout (canon lower (func $stdout "write-via-stream")))
   (core func $write-via-stream (canon lower (func $stderr "write-via-stream")))
   (core func $log (canon lower (func $logging "log") (memory (core memory $mem "mem"))))
 
@@ -156,6 +166,8 @@
     (import "" "ft.drop-writable" (func $ft.drop-writable (param i32)))
     (import "" "ft.drop-readable" (func $ft.drop-readable (param i32)))
     (import "" "ef.drop-readable" (func $ef.drop-readable (param i32)))
+    (import "" "of.drop-readable" (func $of.drop-readable (param i32)))
+    (import "" "write-stdout" (func $write-stdout (param i32) (result i32)))
     (import "" "write-via-stream" (func $write-via-stream (param i32) (result i32)))
     (import "" "log" (func $log (param i32 i32 i32 i32 i32)))
 
@@ -186,6 +198,12 @@
       (drop (call $write-all (i32.wrap_i64 (i64.shr_u (local.get $err) (i64.const 32))) (i32.const 0x350) (i32.const 17)))
       (call $stream.drop-writable (i32.wrap_i64 (i64.shr_u (local.get $err) (i64.const 32))))
       (call $ef.drop-readable (local.get $err-result))
+      ;; "to stdout\n" to stdout
+      (local.set $err (call $stream.new))
+      (local.set $err-result (call $write-stdout (i32.wrap_i64 (local.get $err))))
+      (drop (call $write-all (i32.wrap_i64 (i64.shr_u (local.get $err) (i64.const 32))) (i32.const 0x370) (i32.const 10)))
+      (call $stream.drop-writable (i32.wrap_i64 (i64.shr_u (local.get $err) (i64.const 32))))
+      (call $of.drop-readable (local.get $err-result))
       ;; x-path: the path-with-query, if any (option<string> at 0x100: tag, ptr, len)
       (local.set $headers (call $fields.new))
       (call $get-path (local.get $req) (i32.const 0x100))
@@ -251,6 +269,8 @@
     (export "ft.drop-writable" (func $ft.drop-writable))
     (export "ft.drop-readable" (func $ft.drop-readable))
     (export "ef.drop-readable" (func $ef.drop-readable))
+    (export "of.drop-readable" (func $of.drop-readable))
+    (export "write-stdout" (func $write-stdout))
     (export "write-via-stream" (func $write-via-stream))
     (export "log" (func $log))
   ))))

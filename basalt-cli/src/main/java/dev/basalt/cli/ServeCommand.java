@@ -145,7 +145,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "With a manifest: the value of application variable NAME (over SPIN_VARIABLE_NAME in the environment).")
     List<String> variables = new ArrayList<>();
 
-    @Option(names = "--otel", description = {"Export traces, metrics and the guests' logs (wasi:logging, stderr lines) "
+    @Option(names = "--otel", description = {"Export traces, metrics and the guests' logs (wasi:logging, stdout/stderr lines) "
             + "with OpenTelemetry (OTLP), configured by the "
             + "standard OTEL_* variables (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318 over http/protobuf).",
             "Also on without this flag when OTEL_EXPORTER_OTLP_ENDPOINT is set; never with OTEL_SDK_DISABLED=true."})

@@ -14,7 +14,7 @@ import java.util.Optional;
  * needs; also per signal, {@code OTEL_EXPORTER_OTLP_TRACES_PROTOCOL}), headers, sampler, resource attributes,
  * propagators ({@code tracecontext,baggage} by default), export intervals. Our defaults, which the variables
  * override: {@code service.name} {@code basalt} and the protocol {@code http/protobuf} (the specification's default;
- * the SDK's is grpc). The log exporter carries the guests' logs ({@code wasi:logging} records and stderr lines, see
+ * the SDK's is grpc). The log exporter carries the guests' logs ({@code wasi:logging} records and stdout/stderr lines, see
  * basalt-serve's {@code GuestLogs}); Basalt's own logs go to stderr ({@code --log-level}), not to the exporter.
  *
  * <p>Telemetry is on only when asked: {@code --otel}, or an OTLP endpoint variable or property is set; and never

@@ -459,7 +459,8 @@ class ServeCommandTest {
         byte[] logs = bodies.get("/v1/logs");
         assertThat(logs).as("paths received: %s", bodies.keySet()).isNotNull();
         assertThat(new String(logs, java.nio.charset.StandardCharsets.ISO_8859_1))
-                .contains("handling a request").contains("line one").contains("line two").contains("WARN");
+                .contains("handling a request").contains("line one").contains("line two").contains("WARN")
+                .contains("to stdout");
         assertThat(indexOf(logs, java.util.HexFormat.of().parseHex(traceId))).isNotNegative();
     }
 

@@ -16,10 +16,10 @@ import java.util.Locale;
 
 /**
  * What guests log: {@code wasi:logging/logging@0.1.0-draft} (Spin's and wasmtime's logging interface) for every
- * served component, and, when telemetry is on, the guest's stderr line by line. With telemetry both become
+ * served component, and, when telemetry is on, the guest's stdout and stderr line by line. With telemetry both become
  * OpenTelemetry log records of the request that wrote them ({@link ServeTelemetry.RequestTelemetry#guestLog});
  * without, {@code wasi:logging} records go to the {@code System.Logger} {@value #LOGGER} (basalt serve's
- * {@code --log-level} applies) and stderr goes where the guest's grants send it.
+ * {@code --log-level} applies) and stdout and stderr go where the guest's grants send them.
  */
 final class GuestLogs {
     /** The interface a guest imports to log. */
@@ -88,23 +88,32 @@ final class GuestLogs {
     }
 
     /**
-     * A request's guest stderr split into log records for {@code telemetry}: {@link #wasi} is the guest's grants with
-     * that stderr (which still passes every byte on where the grants send it); {@link #finish} once the guest is
-     * done exports a last line without a newline.
+     * A request's guest stdout and stderr split into log records for {@code telemetry}: {@link #wasi} is the guest's
+     * grants with those streams (which still pass every byte on where the grants send them); {@link #finish} once
+     * the guest is done exports a last line without a newline.
      */
-    record StderrRecords(WasiConfig wasi, LineRecords lines) {
-        static StderrRecords of(WasiConfig wasi, String component, ServeTelemetry.RequestTelemetry telemetry) {
-            WasiConfig.Stdio original = wasi.stderr();
-            LineRecords lines = new LineRecords(switch (original) {
-                case WasiConfig.Stdio.Inherit i -> new NonClosing(System.err);
+    record StdioRecords(WasiConfig wasi, LineRecords out, LineRecords err) {
+        static StdioRecords of(WasiConfig wasi, String component, ServeTelemetry.RequestTelemetry telemetry) {
+            LineRecords out = new LineRecords(original(wasi.stdout(), System.out),
+                    line -> telemetry.guestOutput(component, "stdout", line));
+            LineRecords err = new LineRecords(original(wasi.stderr(), System.err),
+                    line -> telemetry.guestOutput(component, "stderr", line));
+            return new StdioRecords(wasi.withStdout(new WasiConfig.Stdio.Streams(null, () -> out))
+                    .withStderr(new WasiConfig.Stdio.Streams(null, () -> err)), out, err);
+        }
+
+        /** Where the grants send the stream ({@code inherited}: the host's own). */
+        private static OutputStream original(WasiConfig.Stdio stdio, OutputStream inherited) {
+            return switch (stdio) {
+                case WasiConfig.Stdio.Inherit i -> new NonClosing(inherited);
                 case WasiConfig.Stdio.Closed c -> OutputStream.nullOutputStream();
                 case WasiConfig.Stdio.Streams st -> st.out() != null ? st.out().get() : OutputStream.nullOutputStream();
-            }, line -> telemetry.guestStderr(component, line));
-            return new StderrRecords(wasi.withStderr(new WasiConfig.Stdio.Streams(null, () -> lines)), lines);
+            };
         }
 
         void finish() {
-            lines.endLine();
+            out.endLine();
+            err.endLine();
         }
     }
 

@@ -41,7 +41,7 @@ import org.eclipse.jetty.util.Callback;
  * {@code basalt.instantiation.duration} by component; {@code basalt.traps} by trap kind; {@code basalt.fuel.consumed}
  * per request (when fuel is metered); {@code http.client.request.duration} for outbound requests.
  *
- * <p>Logs: the guests' {@code wasi:logging} records and stderr lines ({@link GuestLogs}) as log records in the trace
+ * <p>Logs: the guests' {@code wasi:logging} records and stdout and stderr lines ({@link GuestLogs}) as log records in the trace
  * of the request that wrote them.
  *
  * <p>Only this class touches the OpenTelemetry API: a server without telemetry never calls it (its handler
@@ -414,12 +414,12 @@ public final class ServeTelemetry {
         }
 
         /**
-         * A line the guest wrote to stderr, as a log record in this request's trace ({@code log.iostream = stderr},
-         * no severity: the guest did not give one).
+         * A line the guest wrote to {@code stream} ({@code stdout} or {@code stderr}), as a log record in this
+         * request's trace ({@code log.iostream}; no severity: the guest did not give one).
          */
-        void guestStderr(String guest, String line) {
+        void guestOutput(String guest, String stream, String line) {
             logs.logRecordBuilder().setContext(context).setBody(line).setAttribute(COMPONENT, guest)
-                    .setAttribute(LOG_IOSTREAM, "stderr").emit();
+                    .setAttribute(LOG_IOSTREAM, stream).emit();
         }
 
         /** Observes the guest's outbound requests as children of this request's span. */

@@ -785,11 +785,11 @@ public final class WasiHttpServer implements AutoCloseable {
      */
     private void runGuest(Served target, List<String> chain, WasiHttp.Request request,
             ServeTelemetry.RequestTelemetry telemetry, int depth, List<Store<?>> used, WasiHttp.ResponseSink sink) {
-        // with telemetry, the guest's stderr lines are log records too
-        GuestLogs.StderrRecords stderr = telemetry == null ? null
-                : GuestLogs.StderrRecords.of(target.wasi(), target.name(), telemetry);
+        // with telemetry, the guest's stdout and stderr lines are log records too
+        GuestLogs.StdioRecords stdio = telemetry == null ? null
+                : GuestLogs.StdioRecords.of(target.wasi(), target.name(), telemetry);
         // released by the caller after the WASI context closed (resource destructors may still run guest code)
-        try (WasiComponentContext wasi = WasiComponentContext.create(stderr == null ? target.wasi() : stderr.wasi())) {
+        try (WasiComponentContext wasi = WasiComponentContext.create(stdio == null ? target.wasi() : stdio.wasi())) {
             if (target.logs()) {
                 wasi.attach(GuestLogs.Sink.class, new GuestLogs.Sink(target.name(), telemetry));
             }
@@ -819,8 +819,8 @@ public final class WasiHttpServer implements AutoCloseable {
                 running.remove(store);
                 store.cancelDeadline();
                 wasi.flush();
-                if (stderr != null) {
-                    stderr.finish();
+                if (stdio != null) {
+                    stdio.finish();
                 }
                 if (telemetry != null && config.fuel.isPresent()) {
                     telemetry.fuel(config.fuel.getAsLong() - store.getFuel().orElse(0));

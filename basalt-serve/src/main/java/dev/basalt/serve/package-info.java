@@ -9,7 +9,7 @@
  * per route ({@link dev.basalt.serve.WasiHttpServer.Builder#routeNextHandlers}, a trigger's {@code next_handler}).
  * Observability: {@link dev.basalt.serve.ServeTelemetry} (OpenTelemetry traces and metrics of requests, in-process
  * hops, instantiations, traps, fuel and outbound requests, and the guests' logs as log records; the API only),
- * {@code GuestLogs} ({@code wasi:logging} and stderr lines) and {@link dev.basalt.serve.AccessLog} (NCSA access
+ * {@code GuestLogs} ({@code wasi:logging} and stdout/stderr lines) and {@link dev.basalt.serve.AccessLog} (NCSA access
  * logs).
  *
  * {@snippet :

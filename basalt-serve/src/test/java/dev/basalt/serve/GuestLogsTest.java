@@ -37,9 +37,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What guests log ({@link GuestLogs}), through a running server and the logging echo service
- * (logging/echo-logging.wat: a wasi:logging record, then "line one\nline two" on stderr): with telemetry, OpenTelemetry
- * log records in the request's trace; without, the wasi:logging record on the {@code dev.basalt.serve.guest} logger
- * and stderr where the grants send it.
+ * (logging/echo-logging.wat: a wasi:logging record, then "line one\nline two" on stderr and a line on stdout): with
+ * telemetry, OpenTelemetry log records in the request's trace; without, the wasi:logging record on the
+ * {@code dev.basalt.serve.guest} logger and the output where the grants send it.
  */
 class GuestLogsTest {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -60,10 +60,11 @@ class GuestLogsTest {
     }
 
     @Test
-    void withTelemetryWasiLoggingAndStderrLinesAreLogRecordsOfTheRequest() throws Exception {
+    void withTelemetryWasiLoggingAndOutputLinesAreLogRecordsOfTheRequest() throws Exception {
         InMemoryLogRecordExporter logs = InMemoryLogRecordExporter.create();
         InMemorySpanExporter spans = InMemorySpanExporter.create();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         List<String> errors = new CopyOnWriteArrayList<>();
         try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
@@ -73,7 +74,8 @@ class GuestLogsTest {
                 .build()) {
             Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.INTERPRETER).build());
             // the grants' stderr still gets every byte
-            WasiConfig wasi = WasiConfig.builder().stderr(new WasiConfig.Stdio.Streams(null, () -> stderr)).build();
+            WasiConfig wasi = WasiConfig.builder().stderr(new WasiConfig.Stdio.Streams(null, () -> stderr))
+                    .stdout(new WasiConfig.Stdio.Streams(null, () -> stdout)).build();
             try (WasiHttpServer server = WasiHttpServer.builder(engine, loggingEcho(engine)).wasi(wasi)
                     .listen(new InetSocketAddress("127.0.0.1", 0)).errorLog(errors::add)
                     .telemetry(ServeTelemetry.create(sdk)).start()) {
@@ -83,10 +85,11 @@ class GuestLogsTest {
             }
             assertThat(errors).isEmpty();
             assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo("line one\nline two");
+            assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo("to stdout\n");
             SpanData request = spans.getFinishedSpanItems().stream()
                     .filter(s -> s.getKind() == io.opentelemetry.api.trace.SpanKind.SERVER).findFirst().orElseThrow();
             List<LogRecordData> records = logs.getFinishedLogRecordItems();
-            assertThat(records).hasSize(3);
+            assertThat(records).hasSize(4);
             LogRecordData logged = records.get(0);
             assertThat(logged.getBodyValue().asString()).isEqualTo("handling a request");
             assertThat(logged.getSeverity()).isEqualTo(Severity.WARN);
@@ -94,13 +97,12 @@ class GuestLogsTest {
             assertThat(logged.getAttributes().get(ServeTelemetry.LOG_CONTEXT)).isEqualTo("echo");
             assertThat(logged.getAttributes().get(ServeTelemetry.COMPONENT)).isEqualTo("app");
             List<String> lines = new ArrayList<>();
-            for (LogRecordData line : records.subList(1, 3)) {
-                lines.add(line.getBodyValue().asString());
-                assertThat(line.getAttributes().get(ServeTelemetry.LOG_IOSTREAM)).isEqualTo("stderr");
+            for (LogRecordData line : records.subList(1, 4)) {
+                lines.add(line.getAttributes().get(ServeTelemetry.LOG_IOSTREAM) + ": " + line.getBodyValue().asString());
                 assertThat(line.getSeverity()).isEqualTo(Severity.UNDEFINED_SEVERITY_NUMBER);
             }
-            // the last line had no newline: it is exported when the guest is done
-            assertThat(lines).containsExactly("line one", "line two");
+            // stderr's last line had no newline: it is exported when the guest is done
+            assertThat(lines).containsExactly("stderr: line one", "stdout: to stdout", "stderr: line two");
             for (LogRecordData x : records) {
                 assertThat(x.getSpanContext().getTraceId()).as("in the request's trace").isEqualTo(TRACE_ID);
                 assertThat(x.getSpanContext().getSpanId()).isEqualTo(request.getSpanId());
