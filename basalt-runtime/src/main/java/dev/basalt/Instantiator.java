@@ -167,7 +167,7 @@ final class Instantiator {
         ModuleInstance inst = new ModuleInstance(st, cm, types, module.defined().moduleName());
         inst.sourceLines = module.sourceLines;
         int nf = w.functionCount();
-        inst.funcs = new FunctionInstance[nf];
+        FunctionInstance[] funcs = new FunctionInstance[nf];
         inst.tables = new TableInstance[w.tableCount()];
         inst.memories = new LinearMemory[w.memoryCount()];
         inst.globals = new GlobalInstance[w.globalCount()];
@@ -179,7 +179,7 @@ final class Instantiator {
         int tgi = 0;
         for (int i = 0; i < imports.length; i++) {
             switch (w.imports().get(i).desc().kind()) {
-                case FUNC -> inst.funcs[fi++] = (FunctionInstance) imports[i];
+                case FUNC -> funcs[fi++] = (FunctionInstance) imports[i];
                 case TABLE -> inst.tables[ti++] = (TableInstance) imports[i];
                 case MEMORY -> inst.memories[mi++] = (LinearMemory) imports[i];
                 case GLOBAL -> inst.globals[gi++] = (GlobalInstance) imports[i];
@@ -187,12 +187,8 @@ final class Instantiator {
             }
         }
         Module.Defined defined = module.defined();
-        for (int d = 0; d < defined.types().length; d++) {
-            int index = fi;
-            inst.funcs[fi++] = module.code != null
-                    ? module.code.function(inst, index, defined.types()[d], defined.names()[d])
-                    : cm.function(inst, index, defined.types()[d], defined.names()[d]);
-        }
+        // defined functions are made on first use (ModuleInstance.func)
+        inst.functions(funcs, module.functionMaker);
         for (var tag : w.tags()) {
             inst.tags[tgi++] = new TagInstance(types[tag.typeIndex()]);
         }
@@ -247,7 +243,7 @@ final class Instantiator {
         }
         for (Export e : w.exports()) {
             Object v = switch (e.kind()) {
-                case FUNC -> inst.funcs[e.index()];
+                case FUNC -> inst.funcWhileUnshared(e.index());
                 case TABLE -> inst.tables[e.index()];
                 case MEMORY -> inst.memories[e.index()];
                 case GLOBAL -> inst.globals[e.index()];
@@ -263,9 +259,8 @@ final class Instantiator {
             Object[] values = new Object[init.size()];
             int[] functions = defined.elementFunctions()[i];
             if (functions != null) {
-                FunctionInstance[] funcs = inst.funcs;
                 for (int j = 0; j < values.length; j++) {
-                    values[j] = functions[j] < 0 ? null : funcs[functions[j]];
+                    values[j] = functions[j] < 0 ? null : inst.funcWhileUnshared(functions[j]);
                 }
             } else {
                 for (int j = 0; j < values.length; j++) {
@@ -316,7 +311,7 @@ final class Instantiator {
             }
         }
         if (w.start().isPresent()) {
-            Calls.run(store, inst.funcs[w.start().getAsInt()], st.top);
+            Calls.run(store, inst.func(w.start().getAsInt()), st.top);
         }
         return instance;
     }
@@ -324,7 +319,7 @@ final class Instantiator {
     private static Object evalRef(StoreState st, CompiledModule cm, ModuleInstance inst, Expression e, GlobalInstance tmp) {
         List<Instruction> ins = e.instructions();
         if (ins.size() == 1 && ins.get(0) instanceof Instruction.Index ix && ix.opcode().name().equals("REF_FUNC")) {
-            return inst.funcs[ix.index()];
+            return inst.func(ix.index());
         }
         if (ins.size() == 1 && ins.get(0) instanceof Instruction.HeapTypeInstr h && h.opcode().name().equals("REF_NULL")) {
             return null;

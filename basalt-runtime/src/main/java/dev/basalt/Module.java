@@ -2,6 +2,8 @@ package dev.basalt;
 
 import dev.basalt.internal.interpreter.CompiledModule;
 import dev.basalt.internal.runtime.DefinedType;
+import dev.basalt.internal.runtime.FunctionInstance;
+import dev.basalt.internal.runtime.ModuleInstance;
 import dev.basalt.internal.runtime.SourceLines;
 import dev.basalt.spi.ModuleCode;
 import dev.basalt.wasm.Export;
@@ -127,7 +129,8 @@ public final class Module {
      * What every instantiation needs about the defined functions, computed once: canonical types and names (the name
      * section is a map lookup per function otherwise).
      */
-    record Defined(DefinedType[] types, String[] names, String moduleName, int[][] elementFunctions) {
+    record Defined(int importedFunctions, DefinedType[] types, String[] names, String moduleName,
+            int[][] elementFunctions) {
     }
 
     /**
@@ -159,6 +162,16 @@ public final class Module {
 
     private volatile Defined defined;
 
+    /** Makes a defined function's instance the first time an instance uses it (see {@code ModuleInstance.func}). */
+    final ModuleInstance.FunctionMaker functionMaker = this::makeFunction;
+
+    private FunctionInstance makeFunction(ModuleInstance inst, int index) {
+        Defined d = defined();
+        int k = index - d.importedFunctions();
+        return code != null ? code.function(inst, index, d.types()[k], d.names()[k])
+                : compiled.function(inst, index, d.types()[k], d.names()[k]);
+    }
+
     Defined defined() {
         Defined d = defined;
         if (d == null) {
@@ -171,7 +184,7 @@ public final class Module {
                 fTypes[i] = types[functions.get(i).typeIndex()];
                 names[i] = ns == null ? null : ns.functionName(imported + i).orElse(null);
             }
-            d = new Defined(fTypes, names, ns == null ? null : ns.moduleName().orElse(null), elementFunctions(wasm));
+            d = new Defined(imported, fTypes, names, ns == null ? null : ns.moduleName().orElse(null), elementFunctions(wasm));
             defined = d;
         }
         return d;

@@ -51,6 +51,15 @@ final class CallCodegen implements Opcodes {
     private static final String INST_DESC = "L" + ModuleCompiler.INST + ";";
 
     static final String FUNC_DESC = "Ldev/basalt/internal/runtime/FunctionInstance;";
+
+    /**
+     * With the instance and a function index on the JVM stack: replaces them with the function's instance, which
+     * {@code ModuleInstance.func} makes on first use (instances make their functions lazily).
+     */
+    static void invokeFunc(MethodVisitor mv) {
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, ModuleCompiler.INST, "func", "(I)" + FUNC_DESC,
+                false);
+    }
     private static final String TABLE_DESC = "Ldev/basalt/internal/runtime/TableInstance;";
 
     private final FunctionCompiler fc;
@@ -364,9 +373,8 @@ final class CallCodegen implements Opcodes {
         } else {
             spillTailArguments(fc.types(mc.funcTypes.get(callee).params()));
             mv.visitVarInsn(ALOAD, fc.instSlot);
-            mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "funcs", "[" + FUNC_DESC);
             FunctionCompiler.pushInt(mv, callee);
-            mv.visitInsn(AALOAD);
+            invokeFunc(mv);
             leaveForTrampoline();
         }
         fc.markUnreachable();

@@ -68,7 +68,7 @@ final class CompiledFunction implements TieredCode {
     @Override
     public void invoke(StoreState m, ModuleInstance inst, int base) {
         int top = m.top;
-        m.top = base + inst.funcs[funcIndex].type.paramCount;
+        m.top = base + inst.func(funcIndex).type.paramCount;
         try {
             invoker.invoke(member, m, inst, base);
         } finally {

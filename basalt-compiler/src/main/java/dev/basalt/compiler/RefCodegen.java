@@ -35,9 +35,8 @@ final class RefCodegen implements Opcodes {
             }
             case REF_FUNC -> {
                 mv.visitVarInsn(ALOAD, fc.instSlot);
-                mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "funcs", "[" + CallCodegen.FUNC_DESC);
                 FunctionCompiler.pushInt(mv, ((Instruction.Index) in).index());
-                mv.visitInsn(AALOAD);
+                CallCodegen.invokeFunc(mv);
                 fc.push('L');
             }
             case REF_AS_NON_NULL -> {

@@ -76,7 +76,7 @@ public final class Support {
      * the callee's call depth room.
      */
     public static void callFunction(StoreState m, ModuleInstance inst, int index, int base, int room) {
-        invokeAtRoom(m, inst, inst.funcs[index], base, room);
+        invokeAtRoom(m, inst, inst.func(index), base, room);
     }
 
     /**

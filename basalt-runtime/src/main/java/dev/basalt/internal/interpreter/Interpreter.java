@@ -62,7 +62,6 @@ public final class Interpreter {
             ModuleInstance inst = fn.instance;
             int[] code = cc.code;
             LinearMemory mem = inst.mem0;
-            FunctionInstance[] funcs = inst.funcs;
             GlobalInstance[] globals = inst.globals;
             m.ensureStack(fp + cc.maxHeight);
             long[] s = m.stack;
@@ -130,7 +129,7 @@ public final class Interpreter {
                                 }
                             }
                             case Op.CALL -> {
-                                FunctionInstance callee = funcs[code[pc++]];
+                                FunctionInstance callee = inst.func(code[pc++]);
                                 int base = sp - callee.type.paramCount;
                                 if (callee.code != null) {
                                     m.enter(callee);
@@ -290,7 +289,7 @@ public final class Interpreter {
                             case Op.REF_IS_NULL -> {
                                 s[sp - 1] = rs[sp - 1] == null ? 1 : 0;
                             }
-                            case Op.REF_FUNC -> rs[sp++] = funcs[code[pc++]];
+                            case Op.REF_FUNC -> rs[sp++] = inst.func(code[pc++]);
                             case Op.REF_AS_NON_NULL -> {
                                 if (rs[sp - 1] == null) {
                                     throw new Trap(TrapKind.NULL_REFERENCE);
@@ -555,7 +554,7 @@ public final class Interpreter {
     private static FunctionInstance tailCallee(ModuleInstance inst, int[] code, int at, long[] s, Object[] rs, int sp) {
         switch (code[at]) {
             case Op.RETURN_CALL:
-                return inst.funcs[code[at + 1]];
+                return inst.func(code[at + 1]);
             case Op.RETURN_CALL_INDIRECT:
                 return indirect(inst, code[at + 1], code[at + 2], s[sp - 1]);
             default: {
