@@ -9,6 +9,7 @@
  * code, V8 through node, {@link dev.basalt.bench.ColdRun} for Basalt in fresh JVMs, {@link
  * dev.basalt.bench.GraalWasmRunner} for GraalWasm with its jars on the child's module path). {@link
  * dev.basalt.bench.InstantiateBench} and {@link dev.basalt.bench.CompileBench} measure instantiation and compile
- * speed on their own.
+ * speed on their own. Cold start: {@link dev.basalt.bench.ColdStart} (fresh JVMs per workload and build: first call,
+ * process and JIT CPU, compile timeline) and {@link dev.basalt.bench.ColdProfile} (one call, by tier).
  */
 package dev.basalt.bench;
