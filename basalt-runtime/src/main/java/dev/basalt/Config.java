@@ -34,8 +34,10 @@ public final class Config {
     private final int tierUpThreshold;
     private final boolean compileInBackground;
     private final boolean trackMemoryWrites;
+    private final CodeCache codeCache;
 
     private Config(Builder b) {
+        this.codeCache = b.codeCache;
         this.tierUpThreshold = b.tierUpThreshold;
         this.compileInBackground = b.compileInBackground;
         this.trackMemoryWrites = b.trackMemoryWrites;
@@ -66,6 +68,7 @@ public final class Config {
         b.tierUpThreshold = tierUpThreshold;
         b.compileInBackground = compileInBackground;
         b.trackMemoryWrites = trackMemoryWrites;
+        b.codeCache = codeCache;
         return b;
     }
 
@@ -126,6 +129,14 @@ public final class Config {
         return trackMemoryWrites;
     }
 
+    /**
+     * The on-disk cache that modules compiled under {@link Strategy#COMPILER} go through (see {@link CodeCache}), or
+     * empty (the default): every process then generates the code of every module it compiles.
+     */
+    public java.util.Optional<CodeCache> codeCache() {
+        return java.util.Optional.ofNullable(codeCache);
+    }
+
     /** Builder of {@link Config}. */
     public static final class Builder {
         private Strategy strategy = Strategy.INTERPRETER;
@@ -137,6 +148,7 @@ public final class Config {
         private int tierUpThreshold = 2_000;
         private boolean compileInBackground = true;
         private boolean trackMemoryWrites;
+        private CodeCache codeCache;
 
         private Builder() {
         }
@@ -188,6 +200,12 @@ public final class Config {
         /** See {@link Config#trackMemoryWrites()}. */
         public Builder trackMemoryWrites(boolean track) {
             this.trackMemoryWrites = track;
+            return this;
+        }
+
+        /** See {@link Config#codeCache()}; null for none. Used only under {@link Strategy#COMPILER}. */
+        public Builder codeCache(CodeCache cache) {
+            this.codeCache = cache;
             return this;
         }
 

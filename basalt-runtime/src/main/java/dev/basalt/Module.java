@@ -56,12 +56,13 @@ public final class Module {
                 wasm.names().flatMap(dev.basalt.wasm.NameSection::moduleName).orElse(null));
         this.space = Validator.validateAndGetTypes(wasm, engine.config().features());
         this.types = engine.types().canonicalize(space);
-        // The interpreter's translation is kept under every strategy: it evaluates constant expressions.
-        this.compiled = CompiledModule.translate(wasm);
         boolean track = engine.config().trackMemoryWrites();
         this.code = storedCode != null
-                ? engine.codeEngine().orElseThrow().load(wasm, storedCode)
+                ? engine.codeEngine().orElseThrow().load(wasm, storedCode, track)
                 : engine.executionEngine().map(e -> e.compile(wasm, track)).orElse(null);
+        // The interpreter's translation is kept under every strategy: it evaluates constant expressions. Function
+        // bodies only when the interpreter runs them (no code, or AUTO's start).
+        this.compiled = code == null ? CompiledModule.translate(wasm) : CompiledModule.constantsOnly(wasm);
         dev.basalt.spi.FunctionTier tier = engine.tierEngine().map(e -> e.tier(wasm, track)).orElse(null);
         this.tiering = tier == null ? null : new ModuleTiering(engine, compiled, tier);
         // The interpreter marks every write (LinearMemory), so only other engines' code can leave writes untracked.
@@ -80,7 +81,8 @@ public final class Module {
      * @throws dev.basalt.spi.UnsupportedCodeException if the configured engine cannot translate the module yet
      */
     public static Module compile(Engine engine, byte[] wasm) {
-        return new Module(engine, BinaryReader.read(wasm), wasm.clone());
+        byte[] copy = wasm.clone();
+        return cached(engine, copy, null, () -> new Module(engine, BinaryReader.read(copy), copy));
     }
 
     /**
@@ -90,10 +92,14 @@ public final class Module {
      * @throws dev.basalt.wasm.InvalidException if the module does not validate
      */
     public static Module fromWat(Engine engine, String wat) {
-        return new Module(engine, WatParser.parseModule(wat), null);
+        return cached(engine, wat.getBytes(java.nio.charset.StandardCharsets.UTF_8), null,
+                () -> new Module(engine, WatParser.parseModule(wat), null));
     }
 
-    /** Validates and translates an already parsed module (from the binary reader or the text parser). */
+    /**
+     * Validates and translates an already parsed module (from the binary reader or the text parser). Not cached
+     * (there are no bytes to key the cache by): see {@link #fromModel(Engine, WasmModule, byte[])}.
+     */
     public static Module fromModel(Engine engine, WasmModule module) {
         return new Module(engine, module, null);
     }
@@ -105,7 +111,21 @@ public final class Module {
      * not change.
      */
     public static Module fromModel(Engine engine, WasmModule module, byte[] binary) {
-        return new Module(engine, module, java.util.Objects.requireNonNull(binary, "binary"));
+        java.util.Objects.requireNonNull(binary, "binary");
+        return cached(engine, binary, module, () -> new Module(engine, module, binary));
+    }
+
+    /**
+     * {@code compile}'s module, through the engine's {@link Config#codeCache()} when it has one and generates code;
+     * {@code source} determines the module ({@code parsed}, when known, is it decoded).
+     */
+    private static Module cached(Engine engine, byte[] source, WasmModule parsed,
+            java.util.function.Supplier<Module> compile) {
+        CodeCache cache = engine.config().codeCache().orElse(null);
+        if (cache == null || engine.codeEngine().isEmpty()) {
+            return compile.get();
+        }
+        return cache.load(engine, source, parsed, compile);
     }
 
     /**

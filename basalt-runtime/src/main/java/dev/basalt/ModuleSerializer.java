@@ -62,7 +62,9 @@ final class ModuleSerializer {
 
     /**
      * What the stored code depends on besides the module: strategy, features, and the code generator's own
-     * fingerprint (which changes with every build of the compiler or runtime). Limits are not part of it: they are
+     * fingerprint (which changes with every build of the compiler or runtime), and whether the code marks the pages
+     * it writes ({@link Config#trackMemoryWrites()}: stored code is loaded as tracking only by engines that track, so
+     * {@code basalt serve}'s page-wise memory reset holds for cached code too). Limits are not part of it: they are
      * checked at run time, not compiled in.
      */
     static String fingerprint(Engine engine) {
@@ -70,7 +72,8 @@ final class ModuleSerializer {
         String generator = engine.codeEngine().map(ExecutionEngine::codeFingerprint).orElse("interpreter");
         String features = c.features().enabled().stream().map(String::valueOf).sorted()
                 .collect(java.util.stream.Collectors.joining(","));
-        return "strategy=" + c.strategy() + ";features=" + features + ";code=" + generator;
+        return "strategy=" + c.strategy() + ";features=" + features + ";track=" + c.trackMemoryWrites()
+                + ";code=" + generator;
     }
 
     static byte[] sha256(byte[] bytes, int length) {
@@ -140,6 +143,14 @@ final class ModuleSerializer {
     }
 
     static Module deserialize(Engine engine, byte[] bytes) {
+        return deserialize(engine, bytes, null, null);
+    }
+
+    /**
+     * {@link #deserialize(Engine, byte[])}; when {@code parsed} is not null it is {@code binary} decoded, the stored
+     * module must be exactly {@code binary}, and the model is used instead of decoding the stored copy again.
+     */
+    static Module deserialize(Engine engine, byte[] bytes, dev.basalt.wasm.WasmModule parsed, byte[] binary) {
         if (!looksSerialized(bytes)) {
             throw new SerializedModuleException("not a serialized Basalt module (bad magic)");
         }
@@ -183,7 +194,13 @@ final class ModuleSerializer {
                 throw new SerializedModuleException("serialized module " + (code == null ? "has no" : "has")
                         + " compiled code, this engine " + (code == null ? "needs it" : "does not use it"));
             }
-            return Module.fromStored(engine, BinaryReader.read(wasm), wasm, code);
+            if (parsed == null) {
+                return Module.fromStored(engine, BinaryReader.read(wasm), wasm, code);
+            }
+            if (!Arrays.equals(wasm, binary)) {
+                throw new SerializedModuleException("serialized module holds another module");
+            }
+            return Module.fromStored(engine, parsed, binary, code);
         } catch (IOException e) {
             throw new SerializedModuleException("serialized module is truncated", e);
         } catch (SerializedModuleException e) {

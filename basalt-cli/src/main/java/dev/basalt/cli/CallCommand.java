@@ -76,9 +76,13 @@ final class CallCommand implements Callable<Integer> {
             description = "Guest log messages shown on stderr: trace, debug, info, warn (default), error, off.")
     String logLevel;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "interpreter",
-            description = "Execution engine: interpreter (default), compiler or auto.")
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "compiler",
+            description = {"Execution engine: compiler (the default: JVM bytecode, kept in the code cache, so only a",
+                    "plug-in's first call compiles it), interpreter or auto."})
     String engineName;
+
+    @picocli.CommandLine.Mixin
+    CacheOptions cacheOptions = new CacheOptions();
 
     @Override
     public Integer call() throws IOException {
@@ -97,7 +101,9 @@ final class CallCommand implements Callable<Integer> {
             throw new Main.CliException("--log-level: one of trace, debug, info, warn, error, off", Main.USAGE);
         }
         PluginManifest manifest = manifest();
-        Engine engine = Engine.create(Config.builder().strategy(RunCommand.strategy(engineName)).build());
+        Config.Strategy strategy = RunCommand.strategy(engineName);
+        Engine engine = Engine.create(Config.builder().strategy(strategy).codeCache(cacheOptions.cache(strategy))
+                .build());
         CompiledPlugin.Builder b = CompiledPlugin.builder(engine, manifest).logLevel(level)
                 .logSink((l, message) -> {
                     synchronized (err) {

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -83,22 +82,13 @@ final class RunCommand implements Callable<Integer> {
     String maxMemory;
 
     @Option(names = "--engine", paramLabel = "ENGINE",
-            description = {"Execution engine: compiler (JVM bytecode, compiled before the program starts and kept",
-                    "in the code cache; the default for modules), auto (interpreted first, hot functions compiled",
-                    "in the background; the default for components) or interpreter. A .bwasm file defaults to its",
-                    "own engine."})
+            description = {"Execution engine: compiler (the default: JVM bytecode, compiled before the program",
+                    "starts and kept in the code cache, a component's per core module), auto (interpreted first, hot",
+                    "functions compiled in the background) or interpreter. A .bwasm file defaults to its own engine."})
     String engineName;
 
-    @Option(names = "--no-cache", description = "Do not use the code cache (compiled modules are cached by default).")
-    boolean noCache;
-
-    @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Code cache directory (default: $XDG_CACHE_HOME/basalt or ~/.cache/basalt).")
-    Path cacheDir;
-
-    @Option(names = "--cache-max-size", paramLabel = "SIZE",
-            description = "Keep the code cache under SIZE (e.g. 500MiB; default 2GiB): least recently used entries go.")
-    String cacheMaxSize;
+    @picocli.CommandLine.Mixin
+    CacheOptions cacheOptions = new CacheOptions();
 
     @Option(names = "--dir", paramLabel = "HOST[::GUEST][:ro]",
             description = {"Grant the host directory HOST to the guest as GUEST (default: the same path as given).",
@@ -187,7 +177,8 @@ final class RunCommand implements Callable<Integer> {
         }
         byte[] bytes = ModuleFiles.read(file);
         Config.Strategy strategy = engineName != null ? strategy(engineName) : defaultStrategy(bytes);
-        Config.Builder config = Config.builder().strategy(strategy);
+        Config.Builder config = Config.builder().strategy(strategy)
+                .codeCache(cacheOptions.cache(strategy));
         if (maxMemory != null) {
             config.maxMemoryBytes(parseSize(maxMemory));
         }
@@ -374,39 +365,34 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * The module in a file's bytes; modules the engine compiles to bytecode go through the code cache unless
-     * {@code --no-cache} (a serialized .bwasm is already compiled).
+     * The module in a file's bytes. Binary modules the engine compiles to bytecode go through the engine's code cache
+     * ({@link #codeCache}); text is cached here by its bytes (the testkit front end parses it); a serialized .bwasm
+     * is already compiled.
      */
-    private Module loadModule(Engine engine, byte[] bytes) {
-        if (noCache || Module.isSerialized(bytes) || engine.config().strategy() != Config.Strategy.COMPILER) {
+    private static Module loadModule(Engine engine, byte[] bytes) {
+        java.util.Optional<dev.basalt.CodeCache> cache = engine.config().codeCache();
+        if (cache.isEmpty() || Module.isSerialized(bytes) || ModuleFiles.isBinary(bytes)
+                || engine.config().strategy() != Config.Strategy.COMPILER) {
             return ModuleFiles.module(engine, bytes);
         }
-        Path dir = cacheDir != null ? cacheDir : CodeCache.defaultDirectory(System.getenv(),
-                System.getProperty("user.home"));
-        long maxBytes = cacheMaxSize == null ? CodeCache.DEFAULT_MAX_BYTES : parseSize(cacheMaxSize);
-        return new CodeCache(dir, maxBytes).load(engine, bytes, () -> ModuleFiles.module(engine, bytes));
+        return cache.get().load(engine, bytes, () -> ModuleFiles.module(engine, bytes));
     }
 
     /**
-     * The engine without {@code --engine}: a .bwasm file's own; the compiler for other core modules, as wasmtime
-     * always compiles (their compiled code is kept in the code cache, so only the first run of a module pays for
-     * compiling it); {@code auto} for components, which have no code cache yet, so that a big component (a JS
-     * runtime is 10 MB and more) does not compile everything on every run.
+     * The engine without {@code --engine}: a .bwasm file's own; the compiler for modules and components, as
+     * wasmtime always compiles (their compiled code is kept in the code cache, a component's per core module, so
+     * only the first run of a program pays for compiling it).
      *
      * <p>Measured (2026-11-27, CPU seconds of a whole `basalt run` with a fresh JVM, alternated, a loaded machine):
      * examples/hello.wasm 1.5-1.8 on every engine (the JVM's start dominates; the compiler's first, uncached run
      * 2.8); the deflate benchmark (--invoke run) interpreter 17.9-18.5, auto 19.5-21.1 (its main loop runs in a
      * function entered once, which tiering never replaces), compiler 3.0-3.6; Flite (21 MB, speaking one sentence)
      * interpreter 5.6, auto 4.9-5.2, compiler 5.7 uncached and 2.8-3.5 from the cache; CRuby (30 MB) evaluating a
-     * 200,000-element map: interpreter 57, auto 46, compiler 66 uncached (see basalt-cli/README.md).
+     * 200,000-element map: interpreter 57, auto 46, compiler 66 uncached (see basalt-cli/README.md). Components:
+     * see basalt-cli/README.md ("Engines and the code cache").
      */
     static Config.Strategy defaultStrategy(byte[] bytes) {
-        Optional<Config.Strategy> serialized = Module.serializedStrategy(bytes);
-        if (serialized.isPresent()) {
-            return serialized.get();
-        }
-        return ComponentRun.isComponent(bytes) || ComponentRun.isComponentText(bytes)
-                ? Config.Strategy.AUTO : Config.Strategy.COMPILER;
+        return Module.serializedStrategy(bytes).orElse(Config.Strategy.COMPILER);
     }
 
     /** The strategy an {@code --engine} name selects. */

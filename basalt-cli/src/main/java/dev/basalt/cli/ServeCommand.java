@@ -61,8 +61,12 @@ final class ServeCommand implements Callable<Integer> {
     String listen;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "compiler",
-            description = "Execution engine: compiler (the default: JVM bytecode, compiled once at start), interpreter or auto.")
+            description = {"Execution engine: compiler (the default: JVM bytecode, compiled once at start and kept in",
+                    "the code cache, per core module), interpreter or auto."})
     String engineName;
+
+    @picocli.CommandLine.Mixin
+    CacheOptions cacheOptions = new CacheOptions();
 
     @Option(names = "--fuel", paramLabel = "N", description = "Fuel per request: a request's guest traps after about N units.")
     Long fuel;
@@ -201,7 +205,9 @@ final class ServeCommand implements Callable<Integer> {
         file = OciSources.resolve(source, insecure);
         boolean manifest = file.getFileName().toString().endsWith(".toml");
         // an instance per request: its pooled memories are reset page by page after it (Store.release)
-        Config.Builder config = Config.builder().strategy(RunCommand.strategy(engineName)).trackMemoryWrites(true);
+        Config.Strategy strategy = RunCommand.strategy(engineName);
+        Config.Builder config = Config.builder().strategy(strategy).trackMemoryWrites(true)
+                .codeCache(cacheOptions.cache(strategy));
         if (maxMemory != null) {
             config.maxMemoryBytes(RunCommand.parseSize(maxMemory));
         }

@@ -2,6 +2,7 @@ package dev.basalt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.basalt.CodeCache;
 import dev.basalt.Config;
 import dev.basalt.Engine;
 import dev.basalt.Module;
@@ -95,7 +96,7 @@ class CompileCommandTest {
             return List.of();
         }
         try (Stream<Path> s = Files.list(cache)) {
-            return s.toList();
+            return s.sorted().toList();
         }
     }
 
@@ -146,8 +147,8 @@ class CompileCommandTest {
     }
 
     /**
-     * Without --engine a module is compiled, through the cache (the second run loads what the first stored), as
-     * wasmtime does; a component runs under auto; a .bwasm file under the engine it was compiled for.
+     * Without --engine a module or component is compiled, through the cache (the second run loads what the first
+     * stored), as wasmtime does; a .bwasm file runs under the engine it was compiled for.
      */
     @Test
     void theDefaultEngineCompilesModulesThroughTheCache() throws IOException {
@@ -162,12 +163,46 @@ class CompileCommandTest {
                 .isEqualTo("42\n");
 
         assertThat(RunCommand.defaultStrategy(Files.readAllBytes(wasm))).isEqualTo(Config.Strategy.COMPILER);
-        assertThat(RunCommand.defaultStrategy("(component)".getBytes())).isEqualTo(Config.Strategy.AUTO);
+        assertThat(RunCommand.defaultStrategy("(component)".getBytes())).isEqualTo(Config.Strategy.COMPILER);
         assertThat(RunCommand.defaultStrategy(new byte[] {0, 'a', 's', 'm', 0x0d, 0, 1, 0}))
-                .isEqualTo(Config.Strategy.AUTO);
+                .isEqualTo(Config.Strategy.COMPILER);
         Engine interpreter = Engine.create(Config.builder().strategy(Config.Strategy.INTERPRETER).build());
         assertThat(RunCommand.defaultStrategy(Module.fromWat(interpreter, IMPOSTOR).serialize()))
                 .isEqualTo(Config.Strategy.INTERPRETER);
+    }
+
+    /**
+     * A component's core modules each get an entry (the adapter and the program), and the second run of the
+     * component loads them all: no entry is written again (a store renames a new file over the entry).
+     */
+    @Test
+    void theDefaultEngineCompilesComponentsThroughTheCache() throws IOException {
+        Path hello = ComponentCommandRunTest.fixture("hello");
+        Path cache = dir.resolve("cache");
+        String[] run = {"run", "--cache-dir", cache.toString(), hello.toString(), "big", "world"};
+        assertThat(basalt(run)).isEqualTo(new Result(0, "hello big world\n", ""));
+        List<Path> entries = entries(cache);
+        assertThat(entries).hasSizeGreaterThanOrEqualTo(2);
+        List<Object> identities = new java.util.ArrayList<>();
+        for (Path e : entries) {
+            identities.add(Files.readAttributes(e, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        }
+        assertThat(basalt(run)).isEqualTo(new Result(0, "hello big world\n", ""));
+        assertThat(entries(cache)).isEqualTo(entries);
+        for (int i = 0; i < entries.size(); i++) {
+            assertThat(Files.readAttributes(entries.get(i), java.nio.file.attribute.BasicFileAttributes.class)
+                    .fileKey()).isEqualTo(identities.get(i));
+        }
+        // --no-cache and the other engines leave the cache alone
+        Path other = dir.resolve("other");
+        for (String[] args : List.of(new String[] {"--no-cache"}, new String[] {"--engine", "auto"},
+                new String[] {"--engine", "interpreter"})) {
+            List<String> full = new java.util.ArrayList<>(List.of("run", "--cache-dir", other.toString()));
+            full.addAll(List.of(args));
+            full.addAll(List.of(hello.toString(), "x"));
+            assertThat(basalt(full.toArray(String[]::new)).out()).isEqualTo("hello x\n");
+        }
+        assertThat(other).doesNotExist();
     }
 
     /**
@@ -211,7 +246,7 @@ class CompileCommandTest {
                 .isAfter(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
 
         // room for the new entry and one old one: the least recently used old one goes
-        new CodeCache(cache, freshSize + 1000).evict(fresh);
+        new CodeCache(cache, freshSize + 1000).trim();
         assertThat(oldest).doesNotExist();
         assertThat(older).exists();
         assertThat(fresh).exists();

@@ -181,6 +181,11 @@ public final class JvmCompiler implements ExecutionEngine {
 
     @Override
     public ModuleCode load(WasmModule module, byte[] artifact) {
+        return load(module, artifact, false);
+    }
+
+    @Override
+    public ModuleCode load(WasmModule module, byte[] artifact, boolean trackMemoryWrites) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(artifact))) {
             int partCount = in.readInt();
             int defined = module.functions().size();
@@ -219,7 +224,8 @@ public final class JvmCompiler implements ExecutionEngine {
             if (total != defined) {
                 throw new IllegalArgumentException("compiled code has " + total + " functions, the module " + defined);
             }
-            return load(module, parts, false); // whether stored code tracks writes is not stored: untracked
+            // The caller's fingerprint check vouches that the code was generated with this tracking setting.
+            return load(module, parts, trackMemoryWrites);
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated compiled code", e);
         }

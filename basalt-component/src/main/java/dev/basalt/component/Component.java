@@ -67,10 +67,14 @@ public final class Component {
 
     /**
      * A core module compiled for the engine. One with DWARF sections keeps its binary (a copy), which its backtraces'
-     * source lines need; the others do not pay for the copy.
+     * source lines need, and so does one compiled through the engine's code cache, which keys and stores its code by
+     * the binary ({@link Module#fromModel(Engine, dev.basalt.wasm.WasmModule, byte[])}: the same entry as the module
+     * run on its own); the others do not pay for the copy.
      */
     private Module coreModule(CoreModule m) {
-        return dev.basalt.wasm.dwarf.DwarfDebugInfo.present(m.module().customSections())
+        boolean cached = engine.config().codeCache().isPresent()
+                && engine.config().strategy() == dev.basalt.Config.Strategy.COMPILER;
+        return cached || dev.basalt.wasm.dwarf.DwarfDebugInfo.present(m.module().customSections())
                 ? Module.fromModel(engine, m.module(), m.bytes()) : Module.fromModel(engine, m.module());
     }
 

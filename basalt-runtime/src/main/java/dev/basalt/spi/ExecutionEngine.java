@@ -69,4 +69,15 @@ public interface ExecutionEngine {
     default ModuleCode load(WasmModule module, byte[] artifact) {
         throw new IllegalArgumentException(name() + " cannot load stored code");
     }
+
+    /**
+     * {@link #load(WasmModule, byte[])} of code that {@link #compile(WasmModule, boolean)} made with
+     * {@code trackMemoryWrites} (the caller knows: the flag is part of the stored code's fingerprint); the returned
+     * code says whether it tracks. Engines that cannot tell keep this default: untracked code.
+     *
+     * @throws IllegalArgumentException if the bytes are not such code
+     */
+    default ModuleCode load(WasmModule module, byte[] artifact, boolean trackMemoryWrites) {
+        return load(module, artifact);
+    }
 }

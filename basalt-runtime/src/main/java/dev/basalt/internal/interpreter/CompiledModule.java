@@ -10,7 +10,9 @@ import dev.basalt.wasm.WasmModule;
 
 /**
  * A validated module translated for the interpreter: one {@link CompiledCode} per defined function, made once and
- * shared by every instance (it is immutable). Constant expressions are translated when an instance needs them.
+ * shared by every instance (it is immutable). Constant expressions are translated when an instance needs them. A
+ * module whose functions another engine runs ({@link #constantsOnly}) translates no function bodies: that would
+ * cost a big module seconds of start-up (a 14 MB JS runtime: about a third of loading its cached code).
  */
 public final class CompiledModule {
     private final WasmModule module;
@@ -18,18 +20,26 @@ public final class CompiledModule {
     private final CompiledCode[] functions;
     private final int importedFunctions;
 
-    private CompiledModule(WasmModule module) {
+    private CompiledModule(WasmModule module, boolean translateFunctions) {
         this.module = module;
         this.translator = new Translator(module);
         this.importedFunctions = module.importCount(ExternKind.FUNC);
-        this.functions = new CompiledCode[module.functions().size()];
+        this.functions = new CompiledCode[translateFunctions ? module.functions().size() : 0];
         for (int i = 0; i < functions.length; i++) {
             functions[i] = translator.translateFunction(importedFunctions + i);
         }
     }
 
     public static CompiledModule translate(WasmModule module) {
-        return new CompiledModule(module);
+        return new CompiledModule(module, true);
+    }
+
+    /**
+     * The translation of {@code module}'s constant expressions only, for a module whose functions all run as another
+     * engine's code: {@link #function}, {@link #enableTiering} and {@link #install} are not for it.
+     */
+    public static CompiledModule constantsOnly(WasmModule module) {
+        return new CompiledModule(module, false);
     }
 
     public WasmModule module() {
@@ -38,6 +48,9 @@ public final class CompiledModule {
 
     /** The function instance of defined function {@code index} (in the function index space) for {@code inst}. */
     public FunctionInstance function(ModuleInstance inst, int index, DefinedType type, String name) {
+        if (functions.length != module.functions().size()) {
+            throw new IllegalStateException("the module's functions were not translated for the interpreter");
+        }
         return new FunctionInstance(type, functions[index - importedFunctions], inst, index, name);
     }
 

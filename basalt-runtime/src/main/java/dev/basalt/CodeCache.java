@@ -1,8 +1,6 @@
-package dev.basalt.cli;
+package dev.basalt;
 
-import dev.basalt.Engine;
-import dev.basalt.Module;
-import dev.basalt.SerializedModuleException;
+import dev.basalt.wasm.WasmModule;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -11,12 +9,23 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
- * The CLI's on-disk code cache: compiled modules ({@link Module#serialize()} output) in files named by
- * {@link Module#cacheKey} (module hash, Basalt version and build, configuration). Only engines that generate code
- * use it (COMPILER); the interpreter's translation is as fast as loading it back. An entry that cannot be read or
- * loaded (damaged, half-written by a crashed process) is deleted and replaced; cache I/O failures never fail the
- * command, they only cost the compile. Entries are written to a temporary file and renamed, so concurrent runs see
- * either nothing or a complete entry.
+ * An on-disk code cache: modules compiled to JVM bytecode, stored as {@link Module#serialize()} output in files named
+ * by {@link Module#cacheKey} (module hash, Basalt version and build, configuration), so that the next process that
+ * compiles the same module loads its code instead of generating it. Give it to an engine with
+ * {@link Config.Builder#codeCache}: every module that engine compiles from bytes ({@link Module#compile},
+ * {@link Module#fromWat}, {@link Module#fromModel(Engine, WasmModule, byte[])}, and so every core module of a
+ * component) then goes through it, as with wasmtime's {@code Config::cache}. Only engines that generate code use it
+ * ({@link Config.Strategy#COMPILER}); the interpreter's translation is as fast as loading it back.
+ *
+ * {@snippet :
+ * Engine engine = Engine.create(Config.builder().strategy(Config.Strategy.COMPILER)
+ *         .codeCache(new CodeCache(CodeCache.defaultDirectory())).build());
+ * }
+ *
+ * <p>An entry that cannot be read or loaded (damaged, half-written by a crashed process) is deleted and replaced;
+ * cache I/O failures never fail a compile, they only cost it. Entries are written to a temporary file and renamed,
+ * so concurrent processes see either nothing or a complete entry. Only load a cache directory that only trusted
+ * processes write: stored code is JVM bytecode.
  *
  * <p>The cache is bounded: every new Basalt build has new keys and a big module's entry is tens of MB (Flite: 22 MB),
  * so after storing an entry the least recently used ones (a hit renews an entry's modification time) are deleted
@@ -24,25 +33,35 @@ import java.util.Map;
  * keeps a 5 GB soft limit the same way); temporary files left by killed runs go after an hour. Only this cache's
  * own files ({@code *.bwasm}, {@code .entry-*.tmp} directly in the directory) are ever deleted.
  */
-final class CodeCache {
+public final class CodeCache {
     /** 2 GiB. */
-    static final long DEFAULT_MAX_BYTES = 2L << 30;
+    public static final long DEFAULT_MAX_BYTES = 2L << 30;
     private static final String SUFFIX = ".bwasm";
 
     private final Path dir;
     private final long maxBytes;
 
-    CodeCache(Path dir) {
+    /** A cache in {@code dir} (created on the first store) with the default size limit. */
+    public CodeCache(Path dir) {
         this(dir, DEFAULT_MAX_BYTES);
     }
 
-    CodeCache(Path dir, long maxBytes) {
-        this.dir = dir;
+    /** A cache in {@code dir} (created on the first store) whose entries take at most about {@code maxBytes}. */
+    public CodeCache(Path dir, long maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("cache size limit must not be negative: " + maxBytes);
+        }
+        this.dir = java.util.Objects.requireNonNull(dir, "dir");
         this.maxBytes = maxBytes;
     }
 
-    /** {@code $XDG_CACHE_HOME/basalt}, else {@code ~/.cache/basalt}. */
-    static Path defaultDirectory(Map<String, String> env, String userHome) {
+    /** {@code $XDG_CACHE_HOME/basalt}, else {@code ~/.cache/basalt} (the directory the CLI uses by default). */
+    public static Path defaultDirectory() {
+        return defaultDirectory(System.getenv(), System.getProperty("user.home"));
+    }
+
+    /** {@link #defaultDirectory()} for the given environment and home directory. */
+    public static Path defaultDirectory(Map<String, String> env, String userHome) {
         String xdg = env.get("XDG_CACHE_HOME");
         if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
             return Path.of(xdg, "basalt");
@@ -50,17 +69,36 @@ final class CodeCache {
         return Path.of(userHome, ".cache", "basalt");
     }
 
-    Path directory() {
+    public Path directory() {
         return dir;
     }
 
-    /** The module of {@code wasm} (a binary or text module's file bytes), from the cache or compiled and stored. */
-    Module load(Engine engine, byte[] wasm, java.util.function.Supplier<Module> compile) {
-        Path entry = dir.resolve(Module.cacheKey(engine, wasm) + SUFFIX);
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /**
+     * The module that {@code source} (a binary or text module's bytes: whatever determines the module) compiles to
+     * under {@code engine}: loaded from the cache, or made by {@code compile} (which must compile exactly that
+     * module, not through this cache) and stored. For sources {@link Module#compile} does not take, e.g. text
+     * parsed by another front end; an engine configured with this cache needs no call here for binaries.
+     */
+    public Module load(Engine engine, byte[] source, java.util.function.Supplier<Module> compile) {
+        return load(engine, source, null, compile);
+    }
+
+    /**
+     * {@link #load(Engine, byte[], java.util.function.Supplier)}; when {@code parsed} is not null it is the module
+     * decoded from the binary {@code source}, and a hit uses it instead of decoding the entry's copy again (the
+     * entry must hold exactly {@code source}).
+     */
+    Module load(Engine engine, byte[] source, WasmModule parsed, java.util.function.Supplier<Module> compile) {
+        Path entry = dir.resolve(Module.cacheKey(engine, source) + SUFFIX);
         byte[] stored = read(entry);
         if (stored != null) {
             try {
-                Module module = Module.deserialize(engine, stored);
+                Module module = parsed == null ? Module.deserialize(engine, stored)
+                        : ModuleSerializer.deserialize(engine, stored, parsed, source);
                 touch(entry);
                 return module;
             } catch (SerializedModuleException e) {
@@ -84,8 +122,16 @@ final class CodeCache {
     }
 
     /**
-     * Deletes the least recently used entries (never {@code keep}, the one just stored) while all entries together
-     * are over the size limit, and temporary files over an hour old.
+     * Deletes the least recently used entries while all entries together are over the size limit, and temporary
+     * files over an hour old: what every store does afterwards, for a cache whose limit was lowered.
+     */
+    public void trim() {
+        evict(null);
+    }
+
+    /**
+     * Deletes the least recently used entries (never {@code keep}, the one just stored; null: none kept) while all
+     * entries together are over the size limit, and temporary files over an hour old.
      */
     void evict(Path keep) {
         record Entry(Path path, long size, long modified) {
