@@ -9,7 +9,9 @@
  * ({@link dev.basalt.Func}, {@link dev.basalt.Memory}, {@link dev.basalt.Table}, {@link dev.basalt.Global},
  * {@link dev.basalt.Tag}). Values cross the boundary as {@link dev.basalt.Val}; failures as
  * {@link dev.basalt.Trap} (with a Wasm backtrace), {@link dev.basalt.WasmException} (an uncaught Wasm exception)
- * and {@link dev.basalt.UnlinkableException}.
+ * and {@link dev.basalt.UnlinkableException}. Compiled code can be kept across processes: {@link dev.basalt.Module#serialize()}
+ * for one module, or an on-disk {@link dev.basalt.CodeCache} that every module (and component core module) an engine
+ * compiles goes through ({@link dev.basalt.Config.Builder#codeCache}).
  *
  * {@snippet :
  * Engine engine = Engine.create();

@@ -15,7 +15,8 @@ import java.util.Objects;
 /**
  * A compiled component: its binary model plus every core module inside it (at any nesting depth) validated and
  * translated once by the engine. Immutable and reusable: instantiate it with a {@link ComponentLinker}, any number
- * of times, in any store of the same engine.
+ * of times, in any store of the same engine. An engine with a code cache ({@link dev.basalt.Config#codeCache()})
+ * loads each core module's code from it, or compiles and stores it there, under the key the module has on its own.
  */
 public final class Component {
     private final Engine engine;
