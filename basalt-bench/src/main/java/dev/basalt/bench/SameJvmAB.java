@@ -24,7 +24,12 @@ import java.util.function.LongSupplier;
  *
  * <p>Arguments: workloads, warm-up calls and timed calls per build, then the builds: each a {@code basalt-bench.jar}
  * (or a directory of classes placed before this JVM's class path, such as a module's {@code target/classes}),
- * loaded in a class loader of its own, or {@code endive} for Endive's compiler. Every build has its own copies of
+ * loaded in a class loader of its own, or {@code endive} for Endive's compiler. A Basalt build may carry a
+ * metering suffix ({@link Metering}): {@code build.jar@fuel} runs every call with fuel metering on,
+ * {@code @deadline} with a deadline armed (an hour: it never fires), {@code @pending} while another, idle store of
+ * that build has an interrupt pending (the state in which compiled checkpoints read the volatile interrupt flag).
+ * Each build has its own copy of the runtime's static flags, so one build's fuel or pending interrupt does not
+ * reach another's code: the same jar twice, once with {@code @fuel}, measures what metering costs. Every build has its own copies of
  * Basalt's classes, so the JIT compiles and profiles each one's generated code and helpers apart (no build's
  * profile shapes another's).
  * Per workload, one call of each build in turn (the starting build rotates), every call on a fresh instance; it
@@ -78,9 +83,11 @@ public final class SameJvmAB {
         if (build.equals("endive")) {
             return Call.of(new EndiveCompilerRunner(), workload);
         }
-        ClassLoader loader = new BuildLoader(build);
-        return (LongSupplier) loader.loadClass(Call.class.getName()).getMethod("basalt", String.class)
-                .invoke(null, workload);
+        int at = build.lastIndexOf('@');
+        String metering = at < 0 ? Metering.NONE.name() : Metering.of(build.substring(at + 1)).name();
+        ClassLoader loader = new BuildLoader(at < 0 ? build : build.substring(0, at));
+        return (LongSupplier) loader.loadClass(Call.class.getName()).getMethod("basalt", String.class, String.class)
+                .invoke(null, workload, metering);
     }
 
     /**
@@ -128,14 +135,66 @@ public final class SameJvmAB {
         }
     }
 
+    /** How a build's calls are metered (the suffix after {@code @} of a build argument, lower case). */
+    enum Metering {
+        /** No fuel, no deadline, no interrupt pending anywhere: the checkpoints compile to nothing. */
+        NONE,
+        /** Fuel metering on ({@code Store.setFuel}, more than any call uses). */
+        FUEL,
+        /** A deadline armed for each call (an hour: it does not fire). */
+        DEADLINE,
+        /** An interrupt pending on another store that never runs: every checkpoint reads the interrupt flag. */
+        PENDING;
+
+        static Metering of(String suffix) {
+            return valueOf(suffix.toUpperCase(Locale.ROOT));
+        }
+    }
+
     /** Compiles a workload once and times its calls; defined again in each build's loader. */
     public static final class Call {
         private Call() {
         }
 
-        /** Basalt's compiler of the loader that defined this class. */
-        public static LongSupplier basalt(String workload) {
-            return of(new BasaltCompilerRunner(), workload);
+        /** Keeps the idle stores of {@link Metering#PENDING} reachable: a collected one would uncount itself. */
+        private static final List<Object> IDLE_STORES = new ArrayList<>();
+
+        /**
+         * Basalt's compiler of the loader that defined this class, each call on a fresh store metered as
+         * {@code metering} (a {@link Metering} constant's name, never the type: this class is defined again in each
+         * build's loader, which resolves every other class from the build, and builds from before the option have no
+         * {@code Metering}). Only public API that every build has.
+         */
+        public static LongSupplier basalt(String workload, String metering) {
+            Workload w = Workload.all().stream().filter(x -> x.name().equals(workload)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no workload " + workload));
+            dev.basalt.Engine engine = dev.basalt.Engine.create(
+                    dev.basalt.Config.builder().strategy(dev.basalt.Config.Strategy.COMPILER).build());
+            dev.basalt.InstancePre<Void> pre = dev.basalt.Linker.<Void>create(engine)
+                    .instantiatePre(dev.basalt.Module.compile(engine, w.wasm()));
+            if (metering.equals("PENDING")) {
+                dev.basalt.Store<Void> idle = dev.basalt.Store.create(engine);
+                idle.interrupt();
+                IDLE_STORES.add(idle);
+            }
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            return () -> {
+                dev.basalt.Store<Void> store = dev.basalt.Store.create(engine);
+                if (metering.equals("FUEL")) {
+                    store.setFuel(Long.MAX_VALUE / 4);
+                } else if (metering.equals("DEADLINE")) {
+                    store.setDeadline(java.time.Duration.ofHours(1));
+                }
+                dev.basalt.Func run = pre.instantiate(store).getFunc("run").orElseThrow();
+                long start = threads.getCurrentThreadCpuTime();
+                long result = run.callI64();
+                long cpu = threads.getCurrentThreadCpuTime() - start;
+                store.cancelDeadline();
+                if (result != w.expected()) {
+                    throw new IllegalStateException(workload + " returned " + result + ", expected " + w.expected());
+                }
+                return cpu;
+            };
         }
 
         static LongSupplier of(JvmRunner runner, String workload) {

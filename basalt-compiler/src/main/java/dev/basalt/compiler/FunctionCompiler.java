@@ -1003,7 +1003,9 @@ final class FunctionCompiler implements Opcodes {
                 if (loops != null) {
                     loops.atLoopHeader(index);
                 }
-                charge(loopFuel.getOrDefault(index, 1));
+                // A checked stretch's iterations were charged before it (see stretch): its header only polls
+                // interruption, through the same helper (its C1/C2 behaviour, see Support.charge).
+                charge(index == stretchAt ? 0 : loopFuel.getOrDefault(index, 1));
             }
             default -> {
                 c.target = c.end;
@@ -1164,6 +1166,10 @@ final class FunctionCompiler implements Opcodes {
         Label written = new Label();
         Label join = new Label();
         int mark = nextSlot;
+        // Live through the stretch, for the refund: the iterations charged up front, the variable's entry value.
+        int charged = newTemp('J');
+        int counterOnEntry = newTemp('I');
+        int checks = nextSlot;
         int trips = newTemp('J');
         int base = newTemp('J');
         stretchTrips(st, trips, base, written);
@@ -1192,13 +1198,48 @@ final class FunctionCompiler implements Opcodes {
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFGT, written);
         }
-        nextSlot = mark;
+        // The fuel of all T iterations at once, when it is there (else the loop as written charges per iteration).
+        int fuelPerTrip = loopFuel.getOrDefault(index, 1);
+        mv.visitVarInsn(ALOAD, instSlot);
+        mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", "L" + ModuleCompiler.STORE + ";");
+        mv.visitVarInsn(LLOAD, trips);
+        pushInt(mv, fuelPerTrip);
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "prepay", "(L" + ModuleCompiler.STORE + ";JI)J", false);
+        mv.visitInsn(DUP2);
+        mv.visitVarInsn(LSTORE, charged);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFLT, written);
+        mv.visitVarInsn(ILOAD, localSlots[st.counter()]);
+        mv.visitVarInsn(ISTORE, counterOnEntry);
+        nextSlot = checks;
+        // Whatever leaves the stretch by a throw (a trap, an interrupt at a loop header) gets the fuel of the
+        // iterations that did not start back first. No Wasm handler is inside a stretch, and handlers around it are
+        // registered after this one (at the end of their range), so this one comes first in the table.
+        Label covered = new Label();
+        Label coveredEnd = new Label();
+        Label refund = new Label();
+        mv.visitTryCatchBlock(covered, coveredEnd, refund, null);
+        mv.visitLabel(covered);
         memoryCode.unchecked = st.covered();
         stretchAt = index;
         run(index, st.end() + 1);
         stretchAt = -1;
         memoryCode.unchecked = null;
+        mv.visitLabel(coveredEnd);
         mv.visitJumpInsn(GOTO, join);
+        mv.visitLabel(refund);
+        mv.visitVarInsn(ALOAD, instSlot);
+        mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", "L" + ModuleCompiler.STORE + ";");
+        mv.visitVarInsn(LLOAD, charged);
+        mv.visitVarInsn(ILOAD, localSlots[st.counter()]);
+        mv.visitVarInsn(ILOAD, counterOnEntry);
+        stretchStride(st);
+        pushInt(mv, fuelPerTrip);
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "refund", "(Ljava/lang/Throwable;L" + ModuleCompiler.STORE
+                + ";JIIJI)Ljava/lang/Throwable;", false);
+        mv.visitInsn(ATHROW);
+        nextSlot = mark;
         mv.visitLabel(written);
         stretchJoins.put(index, join);
     }

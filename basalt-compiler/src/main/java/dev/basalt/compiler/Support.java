@@ -41,6 +41,42 @@ public final class Support {
         }
     }
 
+    /**
+     * Charges a checked stretch's fuel before it runs ({@code trips} iterations of {@code fuelPerTrip} each, see
+     * {@code FunctionCompiler.stretch}): returns the iterations charged, 0 when nothing is metered (the checkpoints
+     * are off, so nothing is charged and nothing will be refunded), or -1 when the fuel left does not cover them all
+     * (then the loop as written runs, charging per iteration, and traps at the iteration the interpreter stops at).
+     * The stretch's loop headers then only poll interruption; {@link #refund} gives back what a trap leaves unrun.
+     */
+    public static long prepay(StoreState m, long trips, int fuelPerTrip) {
+        if (!StoreState.checkpointsArmed()) {
+            return 0;
+        }
+        long cost = trips * fuelPerTrip;
+        if (m.fuel < cost) {
+            return -1;
+        }
+        m.fuel -= cost;
+        return trips;
+    }
+
+    /**
+     * A throwable left a checked stretch whose fuel {@link #prepay} charged for {@code charged} iterations (none when
+     * 0): gives back the fuel of the iterations that had not started, so the fuel left is what charging at every
+     * loop header gives. Its variable, written only at the end of an iteration, is {@code x} now and was {@code x0}
+     * on entry, and steps by {@code stride} without wrapping, so {@code |x - x0| / |stride|} iterations ended and the
+     * next one (whose header charged) was running. Returns {@code thrown} to rethrow.
+     */
+    public static Throwable refund(Throwable thrown, StoreState m, long charged, int x, int x0, long stride,
+                                   int fuelPerTrip) {
+        if (charged > 0) {
+            long moved = stride > 0 ? Integer.toUnsignedLong(x - x0) : Integer.toUnsignedLong(x0 - x);
+            long started = moved / Math.abs(stride) + 1;
+            m.fuel += (charged - started) * fuelPerTrip;
+        }
+        return thrown;
+    }
+
     public static Trap unreachable() {
         return new Trap(TrapKind.UNREACHABLE);
     }

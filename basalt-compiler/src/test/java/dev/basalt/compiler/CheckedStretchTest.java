@@ -197,6 +197,134 @@ class CheckedStretchTest {
     }
 
     /**
+     * With fuel on, a stretch's iterations are charged before it when the fuel left covers them all, and the loop as
+     * written runs otherwise: every case, with fuel to spare, exactly enough, one unit short and half of what the
+     * call uses, ends with the interpreter's result or trap, memory and fuel left.
+     */
+    @Test
+    void prepaidStretchesLeaveTheInterpretersFuel() {
+        Map<String, Module[]> modules = new java.util.HashMap<>();
+        for (Object[] c : CASES) {
+            String wat = c[1] instanceof Integer stride ? probe((String) c[0], stride)
+                    : probe((String) c[0], "(local.get " + c[1] + ")");
+            for (int[] args : (int[][]) c[2]) {
+                long used = fuelUsed(INTERPRETER, modules, wat, args);
+                for (long fuel : new long[] {10_000_000, used, used - 1, used / 2}) {
+                    assertThat(metered(COMPILER, modules, wat, args, fuel))
+                            .as("%s %s %s with fuel %d", c[0], c[1], Arrays.toString(args), fuel)
+                            .isEqualTo(metered(INTERPRETER, modules, wat, args, fuel));
+                }
+            }
+        }
+    }
+
+    /**
+     * A trap inside a prepaid stretch (a division by zero at iteration {@code n == at}, in the first pass or a later
+     * one) gives back the fuel of the iterations that did not start: the fuel left is the interpreter's.
+     */
+    @Test
+    void trapsInsidePrepaidStretchesRefundTheIterationsNotRun() {
+        String anchor = "(local.set $n (i32.add (local.get $n) (i32.const 1)))";
+        Map<String, Module[]> modules = new java.util.HashMap<>();
+        for (int at : new int[] {0, 1, 37, 99, 100}) {
+            String trapAt = "(local.set $acc (i32.add (local.get $acc) (i32.div_u (i32.const 1) "
+                    + "(i32.sub (local.get $n) (i32.const " + at + ")))))";
+            // each with 100 iterations in its first pass, one in each later pass
+            Map<String, int[]> probes = Map.of(
+                    probe("i32.ne", 4).replace(anchor, trapAt + anchor), new int[] {0, 400, 1000, 3},
+                    probe("i32.lt_u", "(local.get $s)").replace(anchor, trapAt + anchor), new int[] {0, 400, 1000, 3, 4},
+                    probe("i32.gt_s", -3).replace(anchor, trapAt + anchor), new int[] {300, 0, 2000, 3});
+            for (var probe : probes.entrySet()) {
+                String wat = probe.getKey();
+                int[] args = probe.getValue();
+                assertThat(find(wat)).hasSize(1);
+                for (long fuel : new long[] {10_000_000, 2_000}) {
+                    String compiled = metered(COMPILER, modules, wat, args, fuel);
+                    assertThat(compiled).as("trap at %d, fuel %d: %s", at, fuel, wat)
+                            .isEqualTo(metered(INTERPRETER, modules, wat, args, fuel));
+                    if (fuel > 2_000) {
+                        assertThat(compiled).as("trap at %d: %s", at, wat).startsWith("trap INTEGER_DIVIDE_BY_ZERO");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * An interrupt that stops a prepaid stretch (another thread's {@code Store.interrupt()} once the loop runs) leaves
+     * the fuel of the iterations started, as charging at every loop header does: the entry's and the loop's fuel
+     * per iteration are measured on the interpreter, the iterations done are counted in memory by the loop itself.
+     */
+    @Test
+    void interruptedPrepaidStretchesLeaveTheFuelOfTheIterationsStarted() throws Exception {
+        String wat = """
+                (module
+                  (memory (export "memory") 1)
+                  (func (export "spin") (param $limit i32)
+                    (local $x i32) (local $n i32)
+                    (loop $l
+                      (i32.store (i32.const 0) (local.tee $n (i32.add (local.get $n) (i32.const 1))))
+                      (br_if $l (i32.ne (local.tee $x (i32.add (local.get $x) (i32.const 1))) (local.get $limit))))))
+                """;
+        assertThat(find(wat)).hasSize(1);
+        long[] used = new long[3];
+        for (int limit = 1; limit <= 2; limit++) {
+            Store<Void> store = Store.create(INTERPRETER);
+            store.setFuel(1_000);
+            Linker.<Void>create(INTERPRETER).instantiate(store, Module.fromWat(INTERPRETER, wat))
+                    .getFunc("spin").orElseThrow().callRaw(limit);
+            used[limit] = 1_000 - store.getFuel().orElseThrow();
+        }
+        long perIteration = used[2] - used[1];
+        long onEntry = used[1] - perIteration;
+        long fuel = Long.MAX_VALUE / 4;
+        Store<Void> store = Store.create(COMPILER);
+        store.setFuel(fuel);
+        Instance instance = Linker.<Void>create(COMPILER).instantiate(store, Module.fromWat(COMPILER, wat));
+        var memory = instance.getMemory("memory").orElseThrow();
+        var running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                instance.getFunc("spin").orElseThrow().callRaw(Integer.MAX_VALUE);
+                return "returned";
+            } catch (dev.basalt.Trap t) {
+                return "trap " + t.kind();
+            }
+        });
+        long waitUntil = System.nanoTime() + 30_000_000_000L;
+        while (iterationsDone(memory) == 0 && !running.isDone() && System.nanoTime() < waitUntil) {
+            Thread.sleep(1);
+        }
+        Thread.sleep(20);
+        store.interrupt();
+        assertThat(running.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("trap INTERRUPTED");
+        long started = iterationsDone(memory) + 1;
+        assertThat(started).isBetween(2L, (long) Integer.MAX_VALUE - 1);
+        assertThat(fuel - store.getFuel().orElseThrow()).isEqualTo(onEntry + started * perIteration);
+    }
+
+    private static long iterationsDone(dev.basalt.Memory memory) {
+        return java.nio.ByteBuffer.wrap(memory.read(0, 4)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    /** The fuel {@code g} uses on {@code engine} with fuel to spare. */
+    private static long fuelUsed(Engine engine, Map<String, Module[]> modules, String wat, int[] args) {
+        String outcome = metered(engine, modules, wat, args, 10_000_000);
+        return 10_000_000 - Long.parseLong(outcome.substring(outcome.lastIndexOf(' ') + 1));
+    }
+
+    /** {@link #call} on a store with {@code fuel}, the module compiled once per engine: outcome and fuel left. */
+    private static String metered(Engine engine, Map<String, Module[]> modules, String wat, int[] args, long fuel) {
+        Module[] pair = modules.computeIfAbsent(wat, w -> new Module[2]);
+        int e = engine == COMPILER ? 0 : 1;
+        if (pair[e] == null) {
+            pair[e] = Module.fromWat(engine, wat);
+        }
+        Store<Void> store = Store.create(engine);
+        store.setFuel(fuel);
+        return call(engine, store, pair[e], args) + " fuel left " + store.getFuel().orElseThrow();
+    }
+
+    /**
      * The backing array may be larger than the memory (room to grow): a stretch must not let an access past the
      * memory's size land in it. The memory grows to 2 pages, then the loop runs off the end of them.
      */
@@ -225,7 +353,11 @@ class CheckedStretchTest {
 
     /** Calls {@code g}: its result or trap kind, and a digest of the memory afterwards. */
     private static String call(Engine engine, Store<Void> store, String wat, int[] args) {
-        Instance instance = Linker.<Void>create(engine).instantiate(store, Module.fromWat(engine, wat));
+        return call(engine, store, Module.fromWat(engine, wat), args);
+    }
+
+    private static String call(Engine engine, Store<Void> store, Module module, int[] args) {
+        Instance instance = Linker.<Void>create(engine).instantiate(store, module);
         String outcome;
         try {
             outcome = "= " + instance.getFunc("g").orElseThrow().callI32(args[0], args[1], args[2], args[3],
