@@ -1166,9 +1166,8 @@ final class FunctionCompiler implements Opcodes {
         Label written = new Label();
         Label join = new Label();
         int mark = nextSlot;
-        // Live through the stretch, for the refund: the iterations charged up front, the variable's entry value.
-        int charged = newTemp('J');
-        int counterOnEntry = newTemp('I');
+        // Live through the stretch, for the refund: the value its variable leaves the loop with (see Support.prepay).
+        int exit = newTemp('J');
         int checks = nextSlot;
         int trips = newTemp('J');
         int base = newTemp('J');
@@ -1199,19 +1198,19 @@ final class FunctionCompiler implements Opcodes {
             mv.visitJumpInsn(IFGT, written);
         }
         // The fuel of all T iterations at once, when it is there (else the loop as written charges per iteration).
+        // Few bytes: a function's method over MethodSplitter.COMPACT_ABOVE takes slower compact memory accesses.
         int fuelPerTrip = loopFuel.getOrDefault(index, 1);
         mv.visitVarInsn(ALOAD, instSlot);
-        mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", "L" + ModuleCompiler.STORE + ";");
+        mv.visitVarInsn(ILOAD, localSlots[st.counter()]);
         mv.visitVarInsn(LLOAD, trips);
+        stretchStrideInt(st);
         pushInt(mv, fuelPerTrip);
-        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "prepay", "(L" + ModuleCompiler.STORE + ";JI)J", false);
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "prepay", "(L" + ModuleCompiler.INST + ";IJII)J", false);
         mv.visitInsn(DUP2);
-        mv.visitVarInsn(LSTORE, charged);
+        mv.visitVarInsn(LSTORE, exit);
         mv.visitInsn(LCONST_0);
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFLT, written);
-        mv.visitVarInsn(ILOAD, localSlots[st.counter()]);
-        mv.visitVarInsn(ISTORE, counterOnEntry);
         nextSlot = checks;
         // Whatever leaves the stretch by a throw (a trap, an interrupt at a loop header) gets the fuel of the
         // iterations that did not start back first. No Wasm handler is inside a stretch, and handlers around it are
@@ -1230,14 +1229,12 @@ final class FunctionCompiler implements Opcodes {
         mv.visitJumpInsn(GOTO, join);
         mv.visitLabel(refund);
         mv.visitVarInsn(ALOAD, instSlot);
-        mv.visitFieldInsn(GETFIELD, ModuleCompiler.INST, "store", "L" + ModuleCompiler.STORE + ";");
-        mv.visitVarInsn(LLOAD, charged);
         mv.visitVarInsn(ILOAD, localSlots[st.counter()]);
-        mv.visitVarInsn(ILOAD, counterOnEntry);
-        stretchStride(st);
+        mv.visitVarInsn(LLOAD, exit);
+        stretchStrideInt(st);
         pushInt(mv, fuelPerTrip);
-        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "refund", "(Ljava/lang/Throwable;L" + ModuleCompiler.STORE
-                + ";JIIJI)Ljava/lang/Throwable;", false);
+        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "refund", "(Ljava/lang/Throwable;L" + ModuleCompiler.INST
+                + ";IJII)Ljava/lang/Throwable;", false);
         mv.visitInsn(ATHROW);
         nextSlot = mark;
         mv.visitLabel(written);
@@ -1279,6 +1276,15 @@ final class FunctionCompiler implements Opcodes {
         mv.visitInsn(LCONST_0);
         mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", up ? "max" : "min", "(JJ)J", false);
         mv.visitInsn(LADD);
+    }
+
+    /** Pushes stretch {@code st}'s stride as an int: its constant, or its local's value. */
+    private void stretchStrideInt(CountedLoops.Stretch st) {
+        if (st.strideLocal() >= 0) {
+            mv.visitVarInsn(ILOAD, localSlots[st.strideLocal()]);
+        } else {
+            pushInt(mv, st.stride());
+        }
     }
 
     /** Pushes stretch {@code st}'s stride as a long: its constant, or its local's value (signed). */

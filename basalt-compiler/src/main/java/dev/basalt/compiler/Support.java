@@ -42,37 +42,41 @@ public final class Support {
     }
 
     /**
-     * Charges a checked stretch's fuel before it runs ({@code trips} iterations of {@code fuelPerTrip} each, see
-     * {@code FunctionCompiler.stretch}): returns the iterations charged, 0 when nothing is metered (the checkpoints
-     * are off, so nothing is charged and nothing will be refunded), or -1 when the fuel left does not cover them all
-     * (then the loop as written runs, charging per iteration, and traps at the iteration the interpreter stops at).
-     * The stretch's loop headers then only poll interruption; {@link #refund} gives back what a trap leaves unrun.
+     * Charges a checked stretch's fuel before it runs (see {@code FunctionCompiler.stretch}): {@code trips}
+     * iterations of {@code fuelPerTrip} each, from its variable's value {@code x} by {@code stride}. Returns the value
+     * the variable leaves the loop with, {@code x + trips * stride} (it does not wrap) as an unsigned int, for
+     * {@link #refund}; or -1 when the fuel left does not cover all the iterations (then the loop as written runs,
+     * charging per iteration, and traps at the iteration the interpreter stops at). While the checkpoints are off (no
+     * store of the JVM ever metered fuel) nothing is charged. The stretch's loop headers only poll interruption.
      */
-    public static long prepay(StoreState m, long trips, int fuelPerTrip) {
-        if (!StoreState.checkpointsArmed()) {
-            return 0;
+    public static long prepay(ModuleInstance inst, int x, long trips, int stride, int fuelPerTrip) {
+        if (StoreState.checkpointsArmed()) {
+            StoreState m = inst.store;
+            long cost = trips * fuelPerTrip;
+            if (m.fuel < cost) {
+                return -1;
+            }
+            m.fuel -= cost;
         }
-        long cost = trips * fuelPerTrip;
-        if (m.fuel < cost) {
-            return -1;
-        }
-        m.fuel -= cost;
-        return trips;
+        return (x + trips * stride) & 0xFFFF_FFFFL;
     }
 
     /**
-     * A throwable left a checked stretch whose fuel {@link #prepay} charged for {@code charged} iterations (none when
-     * 0): gives back the fuel of the iterations that had not started, so the fuel left is what charging at every
-     * loop header gives. Its variable, written only at the end of an iteration, is {@code x} now and was {@code x0}
-     * on entry, and steps by {@code stride} without wrapping, so {@code |x - x0| / |stride|} iterations ended and the
-     * next one (whose header charged) was running. Returns {@code thrown} to rethrow.
+     * A throwable left a checked stretch whose fuel {@link #prepay} charged: gives back the fuel of the iterations
+     * that had not started, so the fuel left is what charging at every loop header gives. The stretch's variable,
+     * written only at the end of an iteration, is {@code x} now and leaves the loop as {@code exit}, stepping by
+     * {@code stride} without wrapping: {@code |exit - x| / |stride|} iterations were left, the running one (whose
+     * header charged) among them. Only for a store that meters fuel: one that does not was charged only if some
+     * other store armed the checkpoints, and its fuel is not observable (nor must it overflow). Returns
+     * {@code thrown}, to rethrow.
      */
-    public static Throwable refund(Throwable thrown, StoreState m, long charged, int x, int x0, long stride,
+    public static Throwable refund(Throwable thrown, ModuleInstance inst, int x, long exit, int stride,
                                    int fuelPerTrip) {
-        if (charged > 0) {
-            long moved = stride > 0 ? Integer.toUnsignedLong(x - x0) : Integer.toUnsignedLong(x0 - x);
-            long started = moved / Math.abs(stride) + 1;
-            m.fuel += (charged - started) * fuelPerTrip;
+        StoreState m = inst.store;
+        if (m.fuelEnabled) {
+            int end = (int) exit;
+            long left = stride > 0 ? Integer.toUnsignedLong(end - x) : Integer.toUnsignedLong(x - end);
+            m.fuel += (left / Math.abs((long) stride) - 1) * fuelPerTrip;
         }
         return thrown;
     }
