@@ -13,6 +13,17 @@ import dev.basalt.Store;
  * instantiate = a new {@link Store} and {@link InstancePre#instantiate}.
  */
 abstract class BasaltRunner extends JvmRunner {
+    /**
+     * Set (to {@code true}) by {@code --fuel}: every call's store meters fuel ({@code Store.setFuel} with more than any
+     * workload uses), so the table shows what metering costs. Child JVMs get it too ({@link ProcessRunner#childJvm}).
+     */
+    static final String FUEL_PROPERTY = "basalt.bench.fuel";
+
+    static boolean metersFuel() {
+        return Boolean.getBoolean(FUEL_PROPERTY);
+    }
+
+
     private final String name;
     private final Engine engine;
 
@@ -30,8 +41,13 @@ abstract class BasaltRunner extends JvmRunner {
     Compiled compile(byte[] wasm) {
         Module module = Module.compile(engine, wasm);
         InstancePre<Void> pre = Linker.<Void>create(engine).instantiatePre(module);
+        boolean fuel = metersFuel();
         return () -> {
-            Func run = pre.instantiate(Store.create(engine)).getFunc("run").orElseThrow();
+            Store<Void> store = Store.create(engine);
+            if (fuel) {
+                store.setFuel(Long.MAX_VALUE / 4);
+            }
+            Func run = pre.instantiate(store).getFunc("run").orElseThrow();
             return run::callI64;
         };
     }

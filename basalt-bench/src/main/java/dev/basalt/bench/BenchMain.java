@@ -16,7 +16,7 @@ import java.util.function.Function;
  *
  * <pre>java -jar basalt-bench/target/basalt-bench.jar [--warmup N] [--iterations N] [--slow-warmup N]
  *     [--slow-iterations N] [--jit-warmup N] [--cold-runs N] [--only a,b] [--runtimes x,y] [--native-dir DIR]
- *     [--node PATH] [--graalvm-dir DIR] [--fork | --no-fork]</pre>
+ *     [--node PATH] [--graalvm-dir DIR] [--fork | --no-fork] [--fuel]</pre>
  *
  * Runtimes: {@code native} (the same C, clang -O2), {@code v8} (node), {@code basalt-compiler},
  * {@code basalt-compiler-cold} (a fresh JVM per run), {@code basalt-auto} (tiering), {@code basalt-interp},
@@ -76,6 +76,7 @@ public final class BenchMain {
                     case "--graalvm-dir" -> graalvm = Path.of(args[++i]);
                     case "--fork" -> fork = true;
                     case "--no-fork" -> fork = false;
+                    case "--fuel" -> System.setProperty(BasaltRunner.FUEL_PROPERTY, "true");
                     default -> throw new IllegalArgumentException(args[i]);
                 }
             }
@@ -87,7 +88,7 @@ public final class BenchMain {
             System.err.println("usage: basalt-bench [--warmup N] [--iterations N] [--slow-warmup N] "
                     + "[--slow-iterations N] [--jit-warmup N] [--cold-runs N] [--only w1,w2] [--runtimes "
                     + String.join(",", ALL_RUNTIMES) + "] [--native-dir DIR] [--node PATH] [--graalvm-dir DIR] "
-                    + "[--fork | --no-fork]");
+                    + "[--fork | --no-fork] [--fuel]");
             System.exit(2);
             return;
         }
@@ -115,6 +116,9 @@ public final class BenchMain {
                 iterations, coldRuns);
         System.out.println(fork ? "Basalt's and Endive's runtimes: a fresh JVM per workload (--fork)"
                 : "Basalt's and Endive's runtimes: all in this JVM, one after another (--no-fork)");
+        if (BasaltRunner.metersFuel()) {
+            System.out.println("Basalt's runtimes meter fuel (--fuel): every call's store has Store.setFuel");
+        }
         System.out.println("started " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 + ", load average " + loadAverage());
         long start = System.nanoTime();

@@ -25,8 +25,11 @@ abstract class ProcessRunner implements Runner {
 
     /** A child JVM on this JVM's class path running {@code main} with {@code args}. */
     static List<String> childJvm(Class<?> main, String... args) {
-        List<String> command = new ArrayList<>(List.of(thisJava(), "-Xss16m", "-cp",
-                System.getProperty("java.class.path"), main.getName()));
+        List<String> command = new ArrayList<>(List.of(thisJava(), "-Xss16m"));
+        if (BasaltRunner.metersFuel()) {
+            command.add("-D" + BasaltRunner.FUEL_PROPERTY + "=true"); // --fuel reaches the child's Basalt runtimes
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return command;
     }

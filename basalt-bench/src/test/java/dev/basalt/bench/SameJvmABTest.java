@@ -26,4 +26,36 @@ class SameJvmABTest {
         // Each build checked fib's answer on every call (a wrong one throws); both are reported.
         assertThat(line).startsWith("fib").contains("[0] ").contains("[1] endive: median ");
     }
+
+    @Test
+    void meteringSuffixesRunTheBuildMetered() throws Exception {
+        String build = Path.of(SameJvmAB.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            SameJvmAB.main(new String[] {"fib", "0", "1", build + "@fuel", build + "@deadline", build + "@pending"});
+        } finally {
+            System.setOut(out);
+        }
+        String line = captured.toString(StandardCharsets.UTF_8).strip();
+        assertThat(line).contains("[0] classes@fuel: median ").contains("[1] classes@deadline: median ")
+                .contains("[2] classes@pending: median ");
+        assertThat(SameJvmAB.Metering.of("fuel")).isEqualTo(SameJvmAB.Metering.FUEL);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SameJvmAB.Metering.of("fast"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void fuelOptionReachesChildJvms() {
+        System.setProperty(BasaltRunner.FUEL_PROPERTY, "true");
+        try {
+            assertThat(ProcessRunner.childJvm(ForkedRun.class, "basalt-compiler"))
+                    .contains("-D" + BasaltRunner.FUEL_PROPERTY + "=true");
+        } finally {
+            System.clearProperty(BasaltRunner.FUEL_PROPERTY);
+        }
+        assertThat(ProcessRunner.childJvm(ForkedRun.class, "basalt-compiler"))
+                .noneMatch(a -> a.contains(BasaltRunner.FUEL_PROPERTY));
+    }
 }

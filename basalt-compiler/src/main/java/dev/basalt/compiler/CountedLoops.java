@@ -136,7 +136,8 @@ final class CountedLoops {
      * those {@code T} iterations are checked against the memory's size, once; when all hold, the first copy runs,
      * whose covered accesses skip the Wasm bounds check (the array's own check stays, and C2 removes it from
      * counted loops with its range-check elimination); otherwise the loop as written runs. Both copies are the
-     * same Wasm code, fuel and interruption included; the first only leaves out checks proven to pass.
+     * same Wasm code, interruption included; the first only leaves out checks proven to pass, and charges its fuel
+     * before it runs (refunded on a throw: {@code FunctionCompiler.stretch}), leaving what the second would.
      *
      * <p>Why: the per-access check {@code 0 <= a <= size - k} is two compare-and-branches that C2 neither hoists
      * nor removes, and with them in the loop it does not unroll or eliminate the array's checks either (matmul's
