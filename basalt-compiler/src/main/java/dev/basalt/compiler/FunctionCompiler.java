@@ -1213,12 +1213,13 @@ final class FunctionCompiler implements Opcodes {
         mv.visitJumpInsn(IFLT, written);
         nextSlot = checks;
         // Whatever leaves the stretch by a throw (a trap, an interrupt at a loop header) gets the fuel of the
-        // iterations that did not start back first. No Wasm handler is inside a stretch, and handlers around it are
-        // registered after this one (at the end of their range), so this one comes first in the table.
+        // iterations that did not start back first. Registered after the body: the JVM takes the first matching
+        // entry of the table, and handlers inside the stretch (an exact array access's index check, whose handler
+        // code inside this range throws the trap that then reaches this one) must come first; handlers around it
+        // (Wasm try) are registered at the end of their range, after this one.
         Label covered = new Label();
         Label coveredEnd = new Label();
         Label refund = new Label();
-        mv.visitTryCatchBlock(covered, coveredEnd, refund, null);
         mv.visitLabel(covered);
         memoryCode.unchecked = st.covered();
         stretchAt = index;
@@ -1226,6 +1227,7 @@ final class FunctionCompiler implements Opcodes {
         stretchAt = -1;
         memoryCode.unchecked = null;
         mv.visitLabel(coveredEnd);
+        mv.visitTryCatchBlock(covered, coveredEnd, refund, null);
         mv.visitJumpInsn(GOTO, join);
         mv.visitLabel(refund);
         mv.visitVarInsn(ALOAD, instSlot);

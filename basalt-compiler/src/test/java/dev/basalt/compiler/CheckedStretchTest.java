@@ -229,11 +229,19 @@ class CheckedStretchTest {
         for (int at : new int[] {0, 1, 37, 99, 100}) {
             String trapAt = "(local.set $acc (i32.add (local.get $acc) (i32.div_u (i32.const 1) "
                     + "(i32.sub (local.get $n) (i32.const " + at + ")))))";
+            // an access the stretch does not cover (its address is not affine), out of bounds at n == at, of a
+            // memory whose backing array is exactly its size (its own index check throws the trap)
+            String outOfBoundsAt = "(local.set $acc (i32.add (local.get $acc) (i32.load (select (i32.const 70000) "
+                    + "(i32.const 0) (i32.eq (local.get $n) (i32.const " + at + "))))))";
+            String exactMemory = probe("i32.ne", 4).replace("(memory (export \"memory\") 1 4)",
+                    "(memory (export \"memory\") 1)");
             // each with 100 iterations in its first pass, one in each later pass
             Map<String, int[]> probes = Map.of(
                     probe("i32.ne", 4).replace(anchor, trapAt + anchor), new int[] {0, 400, 1000, 3},
                     probe("i32.lt_u", "(local.get $s)").replace(anchor, trapAt + anchor), new int[] {0, 400, 1000, 3, 4},
-                    probe("i32.gt_s", -3).replace(anchor, trapAt + anchor), new int[] {300, 0, 2000, 3});
+                    probe("i32.gt_s", -3).replace(anchor, trapAt + anchor), new int[] {300, 0, 2000, 3},
+                    exactMemory.replace(anchor, outOfBoundsAt + anchor), new int[] {0, 400, 1000, 3},
+                    probe("i32.ne", 4).replace(anchor, outOfBoundsAt + anchor), new int[] {0, 400, 1000, 3});
             for (var probe : probes.entrySet()) {
                 String wat = probe.getKey();
                 int[] args = probe.getValue();
@@ -243,7 +251,8 @@ class CheckedStretchTest {
                     assertThat(compiled).as("trap at %d, fuel %d: %s", at, fuel, wat)
                             .isEqualTo(metered(INTERPRETER, modules, wat, args, fuel));
                     if (fuel > 2_000) {
-                        assertThat(compiled).as("trap at %d: %s", at, wat).startsWith("trap INTEGER_DIVIDE_BY_ZERO");
+                        assertThat(compiled).as("trap at %d: %s", at, wat).startsWith(wat.contains("70000")
+                                ? "trap OUT_OF_BOUNDS_MEMORY_ACCESS" : "trap INTEGER_DIVIDE_BY_ZERO");
                     }
                 }
             }
