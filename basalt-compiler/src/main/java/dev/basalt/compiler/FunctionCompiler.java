@@ -944,9 +944,7 @@ final class FunctionCompiler implements Opcodes {
                     return;
                 }
                 if (in.opcode().prefix() == SimdCodegen.PREFIX) {
-                    List<Instruction> body = function.body().instructions();
-                    simd.emit(in, index + 1 < body.size() ? body.get(index + 1) : null,
-                            index + 2 < body.size() ? body.get(index + 2) : null);
+                    simd.emit(in, index, function.body().instructions());
                     return;
                 }
                 if (atomics.emit(in) || refs.emit(in) || tables.emit(in) || calls.emit(in) || exceptions.emit(in)

@@ -129,17 +129,17 @@ final class SimdCodegen implements Opcodes {
     // ------------------------------------------------------------------ instructions
 
     /**
-     * Emits SIMD instruction {@code in} (any 0xFD opcode but {@code v128.const}), followed in the function body by
-     * {@code next} and {@code afterNext} (null past the end; only read for peepholes on the immediate reader).
+     * Emits SIMD instruction {@code in} (any 0xFD opcode but {@code v128.const}), instruction {@code index} of the
+     * function's {@code body} (read by the pair path's peepholes and lane bounds).
      */
-    void emit(Instruction in, Instruction next, Instruction afterNext) {
+    void emit(Instruction in, int index, List<Instruction> body) {
         Opcode op = in.opcode();
         Method m = METHODS.get(op);
         if (m == null) {
             throw fc.unsupported(op.mnemonic());
         }
         MethodVisitor mv = fc.mv;
-        if (!isMemory(op) && pairs.emit(in, next, afterNext)) {
+        if (!isMemory(op) && pairs.emit(in, index, body)) {
             return;
         }
         // this path takes and makes objects

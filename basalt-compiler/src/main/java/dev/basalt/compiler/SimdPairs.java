@@ -232,17 +232,23 @@ final class SimdPairs implements Opcodes {
     }
 
     private final FunctionCompiler fc;
+    /** The lane bounds of the function's body, made at its first use. */
+    private SimdBounds bounds;
 
     SimdPairs(FunctionCompiler fc) {
         this.fc = fc;
     }
 
     /**
-     * Emits {@code in} on pairs if its opcode has a shape (and returns true); otherwise emits nothing. {@code next}
-     * and {@code afterNext} are the instructions that follow it in the body (or null): the immediate reader of its
-     * result, for the peepholes of {@link #readOnlySigns} and {@link #testedAgainstZero}.
+     * Emits {@code in}, instruction {@code index} of the function's {@code body}, on pairs if its opcode has a shape
+     * (and returns true); otherwise emits nothing. The instructions after it are the immediate readers of its
+     * result, for the peepholes of {@link #readOnlySigns} and {@link #testedAgainstZero}; {@link SimdBounds} (made
+     * once per function, at its first {@code i16x8.add} or {@code i8x16.narrow_i16x8_u}) says which additions
+     * cannot carry between lanes.
      */
-    boolean emit(Instruction in, Instruction next, Instruction afterNext) {
+    boolean emit(Instruction in, int index, List<Instruction> body) {
+        Instruction next = index + 1 < body.size() ? body.get(index + 1) : null;
+        Instruction afterNext = index + 2 < body.size() ? body.get(index + 2) : null;
         Opcode op = in.opcode();
         Shape shape = SHAPES.get(op);
         if (shape == null) {
@@ -262,6 +268,14 @@ final class SimdPairs implements Opcodes {
         }
         int lane = in instanceof Instruction.Lane l ? l.lane() : -1;
         switch (shape) {
+            case Lanewise(String helper) when op == I16X8_ADD && bounds(body).addWithoutCarry(index) -> {
+                // no lane's sum reaches 0x10000: one long addition per half is the lane-wise addition
+                for (int half = 0; half < 4; half += 2) {
+                    mv.visitVarInsn(LLOAD, slots[0] + half);
+                    mv.visitVarInsn(LLOAD, slots[1] + half);
+                    mv.visitInsn(LADD);
+                }
+            }
             case Lanewise(String helper) -> {
                 String h = op == I8X16_EQ && readOnlySigns(next) ? "eqSigns8" : helper;
                 for (int half = 0; half < 4; half += 2) {
@@ -343,13 +357,16 @@ final class SimdPairs implements Opcodes {
                 call(helper, "(JZ)J");
             }
             case Narrow(String helper, Boolean signed) -> {
+                // no negative lane in either operand: saturating only at 255
+                String h = op == I8X16_NARROW_I16X8_U && bounds(body).narrowsNonNegative(index)
+                        ? "narrowU8NonNegative" : helper;
                 for (int operand = 0; operand < 2; operand++) {
                     mv.visitVarInsn(LLOAD, slots[operand]);
                     mv.visitVarInsn(LLOAD, slots[operand] + 2);
                     if (signed != null) {
                         mv.visitInsn(signed ? ICONST_1 : ICONST_0);
                     }
-                    call(helper, signed != null ? "(JJZ)J" : JJ_J);
+                    call(h, signed != null ? "(JJZ)J" : JJ_J);
                 }
             }
             case Splat(String helper) -> {
@@ -409,6 +426,13 @@ final class SimdPairs implements Opcodes {
         }
         return next instanceof Instruction.I32Const c && c.value() == 0 && afterNext != null
                 && afterNext.opcode() == I32_NE;
+    }
+
+    private SimdBounds bounds(List<Instruction> body) {
+        if (bounds == null) {
+            bounds = SimdBounds.of(body);
+        }
+        return bounds;
     }
 
     private void call(String helper, String descriptor) {

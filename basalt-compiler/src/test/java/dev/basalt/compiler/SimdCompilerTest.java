@@ -343,6 +343,103 @@ class SimdCompilerTest {
     }
 
     @Test
+    void laneBoundsAddWithoutCarryOnlyWhereNoLaneCanCarry() {
+        // Widened bytes (extend_*_u: lanes up to 255), shifted by constants and summed, as image filters do: sums
+        // whose bounds stay under 0x10000 are one long addition per half (SimdBounds); the others, and values whose
+        // origin the walk lost (a local, a block), keep the lane-wise addition. Each function is compared with the
+        // interpreter on vectors that reach the bounds (all bytes 0xFF) and on mixed ones.
+        String wat = """
+                (module
+                  (func (export "filter") (param v128 v128 v128) (result v128)
+                    (local v128)
+                    local.get 0 i16x8.extend_low_i8x16_u
+                    local.get 1 i16x8.extend_low_i8x16_u i32.const 1 i16x8.shl i16x8.add
+                    local.get 2 i16x8.extend_low_i8x16_u i16x8.add
+                    v128.const i16x8 2 2 2 2 2 2 2 2 local.tee 3 i16x8.add
+                    i32.const 2 i16x8.shr_u
+                    local.get 0 i16x8.extend_high_i8x16_u
+                    local.get 1 i16x8.extend_high_i8x16_u i32.const 1 i16x8.shl i16x8.add
+                    local.get 2 i16x8.extend_high_i8x16_u i16x8.add
+                    local.get 3 i16x8.add
+                    i32.const 2 i16x8.shr_u
+                    i8x16.narrow_i16x8_u)
+                  (func (export "fits") (param v128 v128) (result v128)
+                    local.get 0 i16x8.extend_low_i8x16_u i32.const 7 i16x8.shl
+                    local.get 1 i16x8.extend_high_i8x16_u i32.const 7 i16x8.shl
+                    i16x8.add)
+                  (func (export "carries") (param v128 v128) (result v128)
+                    local.get 0 i16x8.extend_low_i8x16_u i32.const 8 i16x8.shl
+                    local.get 1 i16x8.extend_high_i8x16_u i32.const 8 i16x8.shl
+                    i16x8.add)
+                  (func (export "shiftedOut") (param v128 v128) (result v128)
+                    local.get 0 i16x8.extend_low_i8x16_u i32.const 9 i16x8.shl
+                    local.get 1 i16x8.extend_low_i8x16_u
+                    i16x8.add)
+                  (func (export "bigConstant") (param v128 v128) (result v128)
+                    local.get 0 i16x8.extend_low_i8x16_u
+                    v128.const i16x8 0 0 0 0xff01 0 0 0 0 local.tee 1
+                    i16x8.add)
+                  (func (export "acrossBlock") (param v128 v128) (result v128)
+                    local.get 0 i16x8.extend_low_i8x16_u i32.const 8 i16x8.shl
+                    block (result v128) local.get 1 end
+                    i16x8.add)
+                  (func (export "narrowHalves") (param v128 v128) (result v128)
+                    local.get 0 i32.const 1 i16x8.shr_u
+                    local.get 1 i32.const 1 i16x8.shr_u
+                    i8x16.narrow_i16x8_u)
+                  (func (export "narrowSigned") (param v128 v128) (result v128)
+                    local.get 0 i32.const 1 i16x8.shr_u
+                    local.get 1
+                    i8x16.narrow_i16x8_u))
+                """;
+        List<Val.V128> vectors = new ArrayList<>(VECTORS);
+        vectors.add(new Val.V128(-1L, -1L));
+        vectors.add(new Val.V128(0x7FFF_0100_00FF_0080L, 0x8000_FFFF_0001_7F00L));
+        vectors.add(new Val.V128(0x0101_0101_0101_0101L, 0xFEFE_FEFE_FEFE_FEFEL));
+        Instance c = CompilerTest.instantiate(COMPILER, wat);
+        Instance i = CompilerTest.instantiate(INTERPRETER, wat);
+        for (String name : List.of("filter", "fits", "carries", "shiftedOut", "bigConstant", "acrossBlock",
+                "narrowHalves", "narrowSigned")) {
+            int params = name.equals("filter") ? 3 : 2;
+            for (int v = 0; v < vectors.size(); v++) {
+                Val[] args = new Val[params];
+                for (int k = 0; k < params; k++) {
+                    args[k] = vectors.get((v + k) % vectors.size());
+                }
+                assertThat(c.getFunc(name).orElseThrow().call(args)).as("%s %s", name, Arrays.toString(args))
+                        .containsExactly(i.getFunc(name).orElseThrow().call(args));
+            }
+        }
+        // which additions and narrows the walk proves safe (instruction indices in each body)
+        var module = WatParser.parseModule(wat);
+        SimdBounds filter = SimdBounds.of(module.functions().get(0).body().instructions());
+        List<Integer> adds = indices(module.functions().get(0).body().instructions(), Opcode.I16X8_ADD);
+        assertThat(adds).hasSize(6);
+        // low half: 255 + 510, + 255, + the constant 2 (through local.tee); high half: the same but for local.get 3
+        assertThat(adds.stream().map(filter::addWithoutCarry))
+                .containsExactly(true, true, true, true, true, false);
+        assertThat(filter.narrowsNonNegative(indices(module.functions().get(0).body().instructions(),
+                Opcode.I8X16_NARROW_I16X8_U).get(0))).isTrue();
+        for (int f = 1; f <= 7; f++) {
+            List<dev.basalt.wasm.Instruction> body = module.functions().get(f).body().instructions();
+            SimdBounds b = SimdBounds.of(body);
+            List<Integer> at = indices(body, f >= 6 ? Opcode.I8X16_NARROW_I16X8_U : Opcode.I16X8_ADD);
+            boolean proven = f >= 6 ? b.narrowsNonNegative(at.get(0)) : b.addWithoutCarry(at.get(0));
+            assertThat(proven).as("function %d", f).isEqualTo(f == 1 || f == 6);
+        }
+    }
+
+    private static List<Integer> indices(List<dev.basalt.wasm.Instruction> body, Opcode op) {
+        List<Integer> out = new ArrayList<>();
+        for (int k = 0; k < body.size(); k++) {
+            if (body.get(k).opcode() == op) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    @Test
     void pairsMeetBlocksCallsAndObjectsInOneExpression() {
         // Pairs below scalars, below a block with a v128 result, under a call taking and returning v128 and
         // under an instruction without a pair path (swizzle): each boundary turns pairs into objects in order.

@@ -1218,6 +1218,22 @@ public final class SimdOps {
     }
 
     /**
+     * {@link #narrowU8} for operands without a negative lane (each lane's top bit clear): lanes above 255 become 255,
+     * the rest keep their low byte.
+     */
+    public static long narrowU8NonNegative(long lo, long hi) {
+        return narrow16to8NonNegative(lo) | (narrow16to8NonNegative(hi) << 32);
+    }
+
+    /** {@link #narrow16to8U} for a value without a negative lane. */
+    public static long narrow16to8NonNegative(long x) {
+        long big = ((((x & 0x7F00_7F00_7F00_7F00L) + 0x7F00_7F00_7F00_7F00L) & HIGH16) >>> 15) * 0xFF;
+        long lanes = (x & 0x00FF_00FF_00FF_00FFL) | big;
+        lanes = (lanes | (lanes >>> 8)) & 0x0000_FFFF_0000_FFFFL;
+        return (lanes | (lanes >>> 16)) & MASK32;
+    }
+
+    /**
      * The four signed i16 lanes of {@code x} saturated to u8, in the low 4 bytes (SWAR): negative lanes become 0,
      * lanes with a bit of 0x7F00 set become 255, the rest keep their low byte.
      */
