@@ -8,7 +8,8 @@
  * of their own: {@code CallCodegen} (calls, several results, tail calls), {@code IndirectCalls}
  * ({@code call_indirect}/{@code call_ref} through per-type dispatchers; one dispatch class for a module spread over
  * several classes), {@code RefCodegen}, {@code TableCodegen},
- * {@code ExceptionCodegen}, {@code GcCodegen}, {@code AtomicCodegen}, {@code MemoryCodegen} (inline loads and
+ * {@code ExceptionCodegen}, {@code GcCodegen}, {@code AtomicCodegen}, {@code SimdCodegen} (SIMD; most of it on v128
+ * values held as two longs by {@code SimdPairs}, with lane bounds from {@code SimdBounds}), {@code MemoryCodegen} (inline loads and
  * stores; in large functions a compact form, one checking helper call each). {@code MethodSplitter} cuts functions too large for one method; {@code LoopOutliner} (with
  * {@code LocalLiveness}) moves inner loops (and large top-level loops of entry functions, run in chunks) into methods
  * of their own, so HotSpot compiles them by invocation count; {@code CountedLoops} picks exact counting-loop exits
