@@ -569,34 +569,19 @@ public final class JavaBindgen {
         if (fn.result().isEmpty()) {
             return;
         }
-        WitType t = unaliased(fn.result().get());
-        Optional<WitType> payload;
-        String kind;
-        if (t instanceof WitType.StreamOf st) {
-            payload = st.payload();
-            kind = "Stream";
-        } else if (t instanceof WitType.FutureOf fu) {
-            payload = fu.payload();
-            kind = "Future";
-        } else {
+        WriterShape w = WriterShape.of(unaliased(fn.result().get()));
+        if (w == null) {
             return;
         }
-        if (payload.isEmpty()) {
-            return;
-        }
-        String element = javaType(payload.get(), true);
         s.blank();
         s.line("/**");
-        s.line(" * A new {@code " + kind.toLowerCase(Locale.ROOT) + "} for the result of {@code " + fn.name()
+        s.line(" * A new {@code " + w.kind().toLowerCase(Locale.ROOT) + "} for the result of {@code " + fn.name()
                 + "}: call it in the implementation (it is made in the");
-        s.line(" * calling guest's store), return its {@code readableEnd()} and write " + (kind.equals("Stream")
+        s.line(" * calling guest's store), return its {@code readableEnd()} and write " + (w.kind().equals("Stream")
                 ? "the elements (close it to end the stream)." : "the value."));
         s.line(" */");
-        s.open("public static Typed" + kind + ".Writer<" + element + "> "
-                + valueName("new" + pascal(fn.name()) + "Result" + kind) + "()");
-        s.line("return Typed" + kind + ".<" + element + ">writer(Bindings.hostCallStore(), Optional.of("
-                + valueTypeExpr(payload.get()) + "), e1 -> " + lowerExpr(payload.get(), "e1", 2) + ");");
-        s.close();
+        writerFactoryBody(s, w, valueName("new" + pascal(fn.name()) + "Result" + w.kind()), "",
+                "Bindings.hostCallStore()");
     }
 
     private void exports(Source s, List<Function> functions) {
@@ -660,34 +645,47 @@ public final class JavaBindgen {
      * {@code StreamWriter}/{@code FutureWriter} directly).
      */
     private void writerFactory(Source s, Function fn, Function.Param p, Set<String> methodNames) {
-        WitType t = unaliased(p.type());
-        Optional<WitType> payload;
-        String kind;
-        if (t instanceof WitType.StreamOf st) {
-            payload = st.payload();
-            kind = "Stream";
-        } else if (t instanceof WitType.FutureOf fu) {
-            payload = fu.payload();
-            kind = "Future";
-        } else {
+        WriterShape w = WriterShape.of(unaliased(p.type()));
+        if (w == null) {
             return;
         }
-        if (payload.isEmpty()) {
-            return;
-        }
-        String element = javaType(payload.get(), true);
-        String name = unique(valueName("new" + pascal(fn.name()) + pascal(p.name()) + kind), methodNames);
+        String name = unique(valueName("new" + pascal(fn.name()) + pascal(p.name()) + w.kind()), methodNames);
         s.blank();
         s.line("/**");
-        s.line(" * A new {@code " + kind.toLowerCase(Locale.ROOT) + "} the host writes, for {@code " + fn.name()
+        s.line(" * A new {@code " + w.kind().toLowerCase(Locale.ROOT) + "} the host writes, for {@code " + fn.name()
                 + "}'s parameter {@code " + p.name() + "}: pass its");
-        s.line(" * {@code readableEnd()} (once) and " + (kind.equals("Stream")
+        s.line(" * {@code readableEnd()} (once) and " + (w.kind().equals("Stream")
                 ? "write the elements (close it to end the stream)." : "write the value."));
         s.line(" * Made in {@code store}, on the thread that drives its event loop.");
         s.line(" */");
-        s.open("public static Typed" + kind + ".Writer<" + element + "> " + name + "(dev.basalt.Store<?> store)");
-        s.line("return Typed" + kind + ".<" + element + ">writer(store, Optional.of(" + valueTypeExpr(payload.get())
-                + "), e1 -> " + lowerExpr(payload.get(), "e1", 2) + ");");
+        writerFactoryBody(s, w, name, "dev.basalt.Store<?> store", "store");
+    }
+
+    /** A {@code stream<T>} or {@code future<T>} with elements: what the writer factories are generated for. */
+    private record WriterShape(String kind, WitType payload) {
+        /** The shape of {@code t}, or null when it is neither a stream nor a future, or carries no elements. */
+        static WriterShape of(WitType t) {
+            Optional<WitType> payload;
+            String kind;
+            if (t instanceof WitType.StreamOf st) {
+                payload = st.payload();
+                kind = "Stream";
+            } else if (t instanceof WitType.FutureOf fu) {
+                payload = fu.payload();
+                kind = "Future";
+            } else {
+                return null;
+            }
+            return payload.map(e -> new WriterShape(kind, e)).orElse(null);
+        }
+    }
+
+    /** A writer factory's method: a {@code TypedStream}/{@code TypedFuture} writer in {@code storeExpr}. */
+    private void writerFactoryBody(Source s, WriterShape w, String name, String params, String storeExpr) {
+        String element = javaType(w.payload(), true);
+        s.open("public static Typed" + w.kind() + ".Writer<" + element + "> " + name + "(" + params + ")");
+        s.line("return Typed" + w.kind() + ".<" + element + ">writer(" + storeExpr + ", Optional.of("
+                + valueTypeExpr(w.payload()) + "), e1 -> " + lowerExpr(w.payload(), "e1", 2) + ");");
         s.close();
     }
 
