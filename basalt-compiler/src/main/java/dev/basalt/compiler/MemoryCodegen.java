@@ -29,23 +29,25 @@ import org.objectweb.asm.Opcodes;
  * negative as an int), two comparisons with a loop-invariant bound and no calls. An unsigned comparison against
  * {@code max(size - k + 1, 0)} (one branch, through the {@code Math.max}/{@code Integer.compareUnsigned}
  * intrinsics) was as fast once compiled, but those calls made code that still runs in the bytecode interpreter or
- * C1 (the first runs) markedly slower. The index into the array is then {@code a + o}, which cannot overflow. A miss throws the trap from the access itself (through {@link MemorySupport#outOfBounds}), so the
- * backtrace's byte offset is the instruction's; no JVM exception is caught and turned into a trap (HotSpot may
- * omit the stack traces of implicit exceptions). Multi-byte values go through little-endian
- * {@code byteArrayViewVarHandle}s, which HotSpot intrinsifies.
+ * C1 (the first runs) markedly slower. The index into the array is then {@code a + o}, which cannot overflow. A
+ * miss throws the trap from the access itself (through {@link MemorySupport#outOfBounds}), so the backtrace's byte
+ * offset is the instruction's. The JVM's own exception is never what reports the trap (HotSpot may omit the stack
+ * traces of implicit exceptions): where exact arrays below let the array's check stand for ours, a handler in this
+ * frame throws the trap in its place. Multi-byte values go through little-endian {@code byteArrayViewVarHandle}s,
+ * which HotSpot intrinsifies.
  *
  * <p><b>Exact arrays.</b> The array's own index check (the JVM's, or the view VarHandle's) is against its length,
  * which exceeds the memory's size once {@code memory.grow} left slack (arrays grow geometrically); where it does not,
  * that check is exactly ours, and the access needs no other. So a scalar access of a 32-bit memory whose array's
- * length equals its size skips our comparisons: only an address at or above 2^31 is tested when the static offset is not 0 (so that {@code a + o}
- * cannot wrap back into the array), and an exception-table entry over the access turns the array's
- * {@code ArrayIndexOutOfBoundsException} into the same trap, thrown by a handler in this frame at the access's line
- * (so the backtrace is the checked form's, whatever stack trace HotSpot gave the exception). C2 compiles the length
- * test to one guard that later accesses share (it reads the length the array check reads anyway; a local holding the
- * outcome instead was one more value live in every deoptimisation state), and the access to one array check that its loop optimisations
- * (range-check elimination, predication) treat like any array access: quicksort's scanning loops went from three
- * compare-and-branches per load to one. v128 accesses (two array accesses: a trap between them would leave half a
- * store) and memories with slack keep the comparisons.
+ * length equals its size skips our comparisons: only an address at or above 2^31 is tested when the static offset
+ * is not 0 (so that {@code a + o} cannot wrap back into the array), and an exception-table entry over the access
+ * turns the array's {@code ArrayIndexOutOfBoundsException} into the same trap, thrown by a handler in this frame at
+ * the access's line (so the backtrace is the checked form's, whatever stack trace HotSpot gave the exception). C2
+ * compiles the length test to one guard that later accesses share (it reads the length the array check reads anyway;
+ * a local holding the outcome instead was one more value live in every deoptimisation state), and the access to one
+ * array check that its loop optimisations (range-check elimination, predication) treat like any array access:
+ * quicksort's scanning loops went from three compare-and-branches per load to one. v128 accesses (two array
+ * accesses: a trap between them would leave half a store) and memories with slack keep the comparisons.
  *
  * <p><b>Compact form.</b> In functions whose own method would exceed {@link MethodSplitter#COMPACT_ABOVE} bytes
  * with inline accesses, plain accesses of 32-bit memories are one call each to a {@link MemorySupport} helper that
