@@ -331,26 +331,11 @@ class ServeCommandTest {
     @Test
     void exportsTracesAndMetricsWritesAnAccessLogAndLogsAtTheGivenLevel(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.Map<String, byte[]> bodies = new java.util.concurrent.ConcurrentHashMap<>();
-        com.sun.net.httpserver.HttpServer collector = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        collector.createContext("/", exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String path = exchange.getRequestURI().getPath();
-            received.add(path);
-            bodies.merge(path, body, (a, b) -> {
-                byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
-                System.arraycopy(b, 0, both, a.length, b.length);
-                return both;
-            });
-            exchange.getResponseHeaders().add("content-type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        collector.start();
+        OtlpCollector collector = OtlpCollector.start();
+        java.util.List<String> received = collector.received;
+        java.util.Map<String, byte[]> bodies = collector.bodies;
         java.util.Map<String, String> properties = java.util.Map.of(
-                "otel.exporter.otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort(),
+                "otel.exporter.otlp.endpoint", collector.endpoint(),
                 "otel.exporter.otlp.protocol", "http/protobuf",
                 "otel.bsp.schedule.delay", "50",
                 "otel.metric.export.interval", "200");
@@ -383,7 +368,7 @@ class ServeCommandTest {
             properties.keySet().forEach(System::clearProperty);
             dev.basalt.cli.logging.CliLogging.output(System.err);
             dev.basalt.cli.logging.CliLogging.configure("warn");
-            collector.stop(0);
+            collector.stop();
         }
         assertThat(command.isAlive()).isFalse();
         assertThat(code[0]).as("err: " + err).isZero();
@@ -406,23 +391,10 @@ class ServeCommandTest {
      */
     @Test
     void exportsTheGuestsLogsOverOtlp() throws Exception {
-        java.util.Map<String, byte[]> bodies = new java.util.concurrent.ConcurrentHashMap<>();
-        com.sun.net.httpserver.HttpServer collector = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        collector.createContext("/", exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            bodies.merge(exchange.getRequestURI().getPath(), body, (a, b) -> {
-                byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
-                System.arraycopy(b, 0, both, a.length, b.length);
-                return both;
-            });
-            exchange.getResponseHeaders().add("content-type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        collector.start();
+        OtlpCollector collector = OtlpCollector.start();
+        java.util.Map<String, byte[]> bodies = collector.bodies;
         java.util.Map<String, String> properties = java.util.Map.of(
-                "otel.exporter.otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort(),
+                "otel.exporter.otlp.endpoint", collector.endpoint(),
                 "otel.exporter.otlp.protocol", "http/protobuf",
                 "otel.metrics.exporter", "none",
                 "otel.blrp.schedule.delay", "50");
@@ -452,7 +424,7 @@ class ServeCommandTest {
             command.interrupt();
             command.join(TimeUnit.MINUTES.toMillis(1));
             properties.keySet().forEach(System::clearProperty);
-            collector.stop(0);
+            collector.stop();
         }
         assertThat(code[0]).as("err: " + err).isZero();
         // stopping flushed the records
@@ -462,6 +434,48 @@ class ServeCommandTest {
                 .contains("handling a request").contains("line one").contains("line two").contains("WARN")
                 .contains("to stdout");
         assertThat(indexOf(logs, java.util.HexFormat.of().parseHex(traceId))).isNotNegative();
+    }
+
+    /**
+     * A stand-in OTLP collector (http/protobuf on a free port): it answers every export with 200 and keeps the paths
+     * it was sent to, in order, and the bodies per path, concatenated.
+     */
+    private static final class OtlpCollector {
+        final java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.Map<String, byte[]> bodies = new java.util.concurrent.ConcurrentHashMap<>();
+        private final com.sun.net.httpserver.HttpServer server;
+
+        private OtlpCollector() throws IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String path = exchange.getRequestURI().getPath();
+                received.add(path);
+                bodies.merge(path, body, (a, b) -> {
+                    byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+                    System.arraycopy(b, 0, both, a.length, b.length);
+                    return both;
+                });
+                exchange.getResponseHeaders().add("content-type", "application/x-protobuf");
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+        }
+
+        static OtlpCollector start() throws IOException {
+            OtlpCollector c = new OtlpCollector();
+            c.server.start();
+            return c;
+        }
+
+        /** What {@code otel.exporter.otlp.endpoint} is set to. */
+        String endpoint() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        void stop() {
+            server.stop(0);
+        }
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
