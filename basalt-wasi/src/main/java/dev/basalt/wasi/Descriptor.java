@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import dev.basalt.wasi.internal.Sandbox;
+import dev.basalt.wasi.internal.StdioStreams;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -48,12 +49,21 @@ abstract sealed class Descriptor {
         final InputStream in;
         final OutputStream out;
         final boolean terminal;
+        /** Whether the context owns the Java stream and closes it (see {@link StdioStreams#owned}). */
+        private final boolean owned;
 
-        Stream(InputStream in, OutputStream out, boolean terminal) {
+        Stream(InputStream in, OutputStream out, boolean terminal, boolean owned) {
             super(in != null ? Rights.STDIN : Rights.STDOUT, 0);
             this.in = in;
             this.out = out;
             this.terminal = terminal;
+            this.owned = owned;
+        }
+
+        /** Flushes the output; closes the stream only if the context owns it (never the host's own stdio). */
+        @Override
+        void close() throws IOException {
+            StdioStreams.release(in != null ? in : out, owned);
         }
 
         @Override

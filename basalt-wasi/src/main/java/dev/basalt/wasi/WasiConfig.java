@@ -247,8 +247,17 @@ public final class WasiConfig {
         record Closed() implements Stdio {
         }
 
-        /** A stream supplied per context (called once by each {@link WasiContext#create}). */
-        record Streams(Supplier<InputStream> in, Supplier<OutputStream> out) implements Stdio {
+        /**
+         * A stream supplied per context (each supplier is called once by each {@link WasiContext#create}; a
+         * {@code null} supplier: nothing to read, output discarded). With {@code owned}, each context owns what the
+         * suppliers gave it and closes it when the context closes or the guest closes the descriptor; without, the
+         * stream is someone else's (shared by several contexts, say) and the context only flushes it.
+         */
+        record Streams(Supplier<InputStream> in, Supplier<OutputStream> out, boolean owned) implements Stdio {
+            /** Streams the contexts do not own: they flush them but leave them open. */
+            public Streams(Supplier<InputStream> in, Supplier<OutputStream> out) {
+                this(in, out, false);
+            }
         }
     }
 
@@ -651,7 +660,7 @@ public final class WasiConfig {
         /** The guest reads these bytes from stdin (each context gets its own copy). */
         public Builder stdin(byte[] bytes) {
             byte[] copy = bytes.clone();
-            stdin = new Stdio.Streams(() -> new java.io.ByteArrayInputStream(copy), null);
+            stdin = new Stdio.Streams(() -> new java.io.ByteArrayInputStream(copy), null, true);
             return this;
         }
 
@@ -667,8 +676,37 @@ public final class WasiConfig {
             return this;
         }
 
+        /** The guest's stderr goes to {@code out} (shared by every context made from this config). */
         public Builder stderr(OutputStream out) {
             stderr = new Stdio.Streams(null, () -> out);
+            return this;
+        }
+
+        /**
+         * Each context made from this config reads stdin from its own stream, which {@code perContext} opens when
+         * the context is created; the context closes it when it closes (or the guest closes descriptor 0).
+         */
+        public Builder stdinPerContext(Supplier<? extends InputStream> perContext) {
+            Objects.requireNonNull(perContext);
+            stdin = new Stdio.Streams(perContext::get, null, true);
+            return this;
+        }
+
+        /**
+         * Each context made from this config writes stdout to its own stream, which {@code perContext} opens when
+         * the context is created (a log file per guest, say); the context flushes and closes it when it closes (or
+         * the guest closes descriptor 1).
+         */
+        public Builder stdoutPerContext(Supplier<? extends OutputStream> perContext) {
+            Objects.requireNonNull(perContext);
+            stdout = new Stdio.Streams(null, perContext::get, true);
+            return this;
+        }
+
+        /** As {@link #stdoutPerContext} for stderr (descriptor 2). */
+        public Builder stderrPerContext(Supplier<? extends OutputStream> perContext) {
+            Objects.requireNonNull(perContext);
+            stderr = new Stdio.Streams(null, perContext::get, true);
             return this;
         }
 

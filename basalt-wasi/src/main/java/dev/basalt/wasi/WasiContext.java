@@ -21,7 +21,7 @@ import java.util.random.RandomGenerator;
  * order granted, then the pre-opened listening sockets), arguments, environment, clock and random source. Made
  * from a {@link WasiConfig} by {@link #create}; used by the host functions {@link WasiPreview1} defines. One
  * context per guest instance; not thread-safe (a store runs one thread at a time). Closing it closes every
- * descriptor the guest still holds.
+ * descriptor the guest still holds, and the stdio streams it owns (see {@link #close()}).
  *
  * {@snippet :
  * try (WasiContext wasi = WasiContext.create(config)) {
@@ -57,11 +57,12 @@ public final class WasiContext implements AutoCloseable {
     public static WasiContext create(WasiConfig config) {
         WasiContext ctx = new WasiContext(config);
         try {
-            ctx.fds.put(0, new Descriptor.Stream(input(config.stdin()), null, isTerminal(config.stdin())));
+            ctx.fds.put(0, new Descriptor.Stream(input(config.stdin()), null, isTerminal(config.stdin()),
+                    StdioStreams.owned(config.stdin())));
             ctx.fds.put(1, new Descriptor.Stream(null, output(config.stdout(), FileDescriptor.out),
-                    isTerminal(config.stdout())));
+                    isTerminal(config.stdout()), StdioStreams.owned(config.stdout())));
             ctx.fds.put(2, new Descriptor.Stream(null, output(config.stderr(), FileDescriptor.err),
-                    isTerminal(config.stderr())));
+                    isTerminal(config.stderr()), StdioStreams.owned(config.stderr())));
             for (WasiConfig.DirGrant d : config.dirs()) {
                 ctx.fds.put(ctx.fds.lastKey() + 1, Descriptor.Directory.preopen(Sandbox.Root.open(d)));
             }
@@ -115,9 +116,13 @@ public final class WasiContext implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes every descriptor the guest still holds. Its stdout and stderr are flushed; stdio streams the context
+     * owns ({@link WasiConfig.Builder#stdoutPerContext} and the like) are closed, the host's own stdio and streams
+     * shared by several contexts ({@link WasiConfig.Builder#stdout(OutputStream)}) are left open.
+     */
     @Override
     public void close() {
-        flush();
         for (Descriptor d : fds.values()) {
             try {
                 d.close();

@@ -147,9 +147,12 @@ public final class HostState implements AutoCloseable {
         }
     }
 
+    /**
+     * Releases every resource the guest still holds, flushes its stdout and stderr and closes the stdio streams the
+     * context owns ({@link StdioStreams#owned}; never the host's own stdio or a stream shared by several contexts).
+     */
     @Override
     public void close() {
-        flush();
         synchronized (owned) {
             for (HostResources.Res r : List.copyOf(owned.values())) {
                 HostResources.release(r);
@@ -157,5 +160,16 @@ public final class HostState implements AutoCloseable {
             owned.clear();
         }
         net.close();
+        release(stdin, config.stdin());
+        release(stdout, config.stdout());
+        release(stderr, config.stderr());
+    }
+
+    private static void release(java.io.Closeable stream, WasiConfig.Stdio grant) {
+        try {
+            StdioStreams.release(stream, StdioStreams.owned(grant));
+        } catch (IOException ignored) {
+            // closing is best effort: the guest is gone, and a failing sink is the embedder's business
+        }
     }
 }
