@@ -34,7 +34,7 @@ public record WasmModule(
 
     public WasmModule {
         recGroups = List.copyOf(recGroups);
-        imports = List.copyOf(imports);
+        imports = ImportList.of(imports);
         functions = List.copyOf(functions);
         tables = List.copyOf(tables);
         memories = List.copyOf(memories);
@@ -64,25 +64,14 @@ public record WasmModule(
         return Collections.unmodifiableList(all);
     }
 
-    /** Imports of one kind, in order: the first entries of that kind's index space. */
+    /** Imports of one kind, in order: the first entries of that kind's index space (unmodifiable). */
     public List<Import> imports(ExternKind kind) {
-        List<Import> out = new ArrayList<>();
-        for (Import i : imports) {
-            if (i.desc().kind() == kind) {
-                out.add(i);
-            }
-        }
-        return out;
+        return ((ImportList) imports).ofKind(kind);
     }
 
+    /** How many imports of {@code kind} there are (counted once, when the module was made). */
     public int importCount(ExternKind kind) {
-        int n = 0;
-        for (Import i : imports) {
-            if (i.desc().kind() == kind) {
-                n++;
-            }
-        }
-        return n;
+        return imports(kind).size();
     }
 
     /** Size of the function index space (imported + defined). */
