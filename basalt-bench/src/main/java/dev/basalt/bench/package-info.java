@@ -10,6 +10,8 @@
  * dev.basalt.bench.GraalWasmRunner} for GraalWasm with its jars on the child's module path). {@link
  * dev.basalt.bench.InstantiateBench} and {@link dev.basalt.bench.CompileBench} measure instantiation and compile
  * speed on their own. Cold start: {@link dev.basalt.bench.ColdStart} (fresh JVMs per workload and build: first call,
- * process and JIT CPU, compile timeline) and {@link dev.basalt.bench.ColdProfile} (one call, by tier).
+ * process and JIT CPU, compile timeline) and {@link dev.basalt.bench.ColdProfile} (one call, by tier). Steady
+ * state: {@link dev.basalt.bench.SameJvmAB} (builds alternated in one JVM) and {@link
+ * dev.basalt.bench.MachineStretches} (the machine's slow stretches against plain-Java controls).
  */
 package dev.basalt.bench;
