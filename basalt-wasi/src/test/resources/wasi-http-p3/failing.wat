@@ -1,6 +1,7 @@
 ;; A WASI 0.3 HTTP service that fails on purpose, for the host's failure paths: it is echo.wat, except that for a
-;; path starting with /e it returns err(internal-error(none)) instead of a response, and for a path starting with /t
-;; it traps (unreachable) after returning its response and writing the body's first 5 bytes.
+;; path starting with /e it returns err(internal-error(none)) instead of a response, for /c err(configuration-error),
+;; for a path starting with /t it traps (unreachable) after returning its response and writing the body's first 5
+;; bytes, and for /u it traps before it has a response.
 (component
   (import "wasi:http/types@0.3.0" (instance $types
     (export "fields" (type $fields (sub resource)))
@@ -163,7 +164,9 @@
       (if (i32.load8_u (i32.const 0x100)) (then
         (call $fields.append (local.get $headers) (i32.const 0x300) (i32.const 6)
             (i32.load (i32.const 0x104)) (i32.load (i32.const 0x108)) (i32.const 0x140))
-        (if (i32.load8_u (i32.const 0x140)) (then unreachable))))
+        (if (i32.load8_u (i32.const 0x140)) (then unreachable))
+        ;; /u...: trap before there is a response
+        (if (i32.eq (i32.load8_u offset=1 (i32.load (i32.const 0x104))) (i32.const 0x75)) (then unreachable))))
       ;; the request body: its stream and trailers (the future passed in is where we would report errors)
       (local.set $fd (call $fd.new))
       (call $consume-body (local.get $req) (i32.wrap_i64 (local.get $fd)) (i32.const 0x200))
@@ -179,6 +182,11 @@
       ;; /e...: answer err(internal-error(none)) (case 38) and end the task
       (if (i32.eq (i32.load8_u offset=1 (i32.load (i32.const 0x104))) (i32.const 0x65)) (then
         (call $task.return (i32.const 1) (i32.const 38) (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0)
+            (i32.const 0) (i32.const 0))
+        (return)))
+      ;; /c...: answer err(configuration-error) (case 37)
+      (if (i32.eq (i32.load8_u offset=1 (i32.load (i32.const 0x104))) (i32.const 0x63)) (then
+        (call $task.return (i32.const 1) (i32.const 37) (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0)
             (i32.const 0) (i32.const 0))
         (return)))
       (call $task.return (i32.const 0) (local.get $resp) (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 0)

@@ -1,6 +1,7 @@
 package dev.basalt.serve;
 
 import dev.basalt.wasi.preview2.WasiHttp;
+import dev.basalt.wasi.preview2.WasiHttpException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,7 +47,9 @@ final class InProcessHttpClient extends HttpClient {
     interface Exchange {
         /**
          * Handles the request on the calling thread; the response must have been given to {@code sink} (and its
-         * body completed) when it returns normally. A failure before the response is the caller's 500.
+         * body completed) when it returns normally. A failure before the response is the caller's 500, or with
+         * {@code errorCodes} a {@link WasiHttpException} with an error-code fails the caller's exchange: the guest
+         * that sent the request gets that error-code, as for a request that got no response over the network.
          */
         void run(WasiHttp.Request request, WasiHttp.ResponseSink sink) throws Exception;
     }
@@ -54,14 +57,22 @@ final class InProcessHttpClient extends HttpClient {
     /** Runs each in-process request on a thread of its own (not the caller's, which waits for the response). */
     private final Executor threads;
     private final java.util.function.Function<HttpRequest, Exchange> exchanges;
+    /** Whether an exchange's {@link WasiHttpException} with an error-code reaches the caller as that error-code. */
+    private final boolean errorCodes;
 
     /**
      * @param exchanges the handler for each request (decided from the request, e.g. its host); called on the
      *     caller's thread
+     * @param errorCodes whether a handler's failure before the response that is a {@link WasiHttpException} with an
+     *     {@linkplain WasiHttpException#errorCode() error-code} fails the caller's exchange with it (a middleware's
+     *     next handler, as an imported {@code handle} returns {@code err(error-code)}) instead of answering 500 (a
+     *     Spin service-chaining request, answered as the network would)
      */
-    InProcessHttpClient(Executor threads, java.util.function.Function<HttpRequest, Exchange> exchanges) {
+    InProcessHttpClient(Executor threads, java.util.function.Function<HttpRequest, Exchange> exchanges,
+            boolean errorCodes) {
         this.threads = threads;
         this.exchanges = exchanges;
+        this.errorCodes = errorCodes;
     }
 
     @Override
@@ -71,7 +82,7 @@ final class InProcessHttpClient extends HttpClient {
         Exchange exchange = exchanges.apply(request);
         WasiHttp.Request guestRequest = toGuest(request);
         Runnable run = () -> {
-            ResponseStream<T> response = new ResponseStream<>(request, handler, result);
+            ResponseStream<T> response = new ResponseStream<>(request, handler, result, errorCodes);
             try {
                 exchange.run(guestRequest, response);
                 response.finished();
@@ -243,13 +254,15 @@ final class InProcessHttpClient extends HttpClient {
         private final HttpRequest request;
         private final HttpResponse.BodyHandler<T> handler;
         private final CompletableFuture<HttpResponse<T>> result;
+        private final boolean errorCodes;
         private BodyOutput body;
 
         ResponseStream(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                CompletableFuture<HttpResponse<T>> result) {
+                CompletableFuture<HttpResponse<T>> result, boolean errorCodes) {
             this.request = request;
             this.handler = handler;
             this.result = result;
+            this.errorCodes = errorCodes;
         }
 
         @Override
@@ -304,12 +317,18 @@ final class InProcessHttpClient extends HttpClient {
             }
         }
 
-        /** The handler failed: the caller's 500, or, once the status was given, a body that ends in an error. */
+        /**
+         * The handler failed: the caller's 500 (or its error-code, see {@link Exchange}), or, once the status was
+         * given, a body that ends in an error.
+         */
         void failed(Throwable e) {
-            if (body == null) {
-                respondError();
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (body != null) {
+                body.fail(cause);
+            } else if (errorCodes && cause instanceof WasiHttpException w && w.errorCode().isPresent()) {
+                result.completeExceptionally(w);
             } else {
-                body.fail(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                respondError();
             }
         }
 

@@ -876,8 +876,9 @@ public final class WasiHttpServer implements AutoCloseable {
             } catch (java.net.URISyntaxException e) {
                 return Route.refuse("HTTP-request-URI-invalid");
             }
+            // a chained request is answered as over the network: a callee that fails before responding is a 500
             return Route.inProcess(new InProcessHttpClient(chainThreads,
-                    r -> (req, sink) -> chained(callee, target, req, sink)), uri);
+                    r -> (req, sink) -> chained(callee, target, req, sink), false), uri);
         }
 
         /** Runs a chained or self-request (its caller waits for the response on another thread). */
@@ -945,8 +946,32 @@ public final class WasiHttpServer implements AutoCloseable {
             } catch (java.net.URISyntaxException e) {
                 return Route.refuse("HTTP-request-URI-invalid");
             }
-            return Route.inProcess(new InProcessHttpClient(chainThreads, r -> (req, sink) -> runInProcess(next, rest,
-                    req, req.method() + " " + uri + " (next handler)", "next-handler", depth + 1, sink)), uri);
+            return Route.inProcess(new InProcessHttpClient(chainThreads, r -> (req, sink) -> {
+                try {
+                    runInProcess(next, rest, req, req.method() + " " + uri + " (next handler)", "next-handler",
+                            depth + 1, sink);
+                } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                    throw asErrorCode(next, e);
+                }
+            }, true), uri);
+        }
+
+        /**
+         * What the middleware's {@code handle} returns when the next handler failed before its response: the
+         * error-code the next handler set itself, else {@code internal-error} saying what happened (it trapped, it
+         * returned without a response), as a request that got no response over the network gives an error-code
+         * rather than a response the middleware could mistake for the next handler's own.
+         */
+        private static WasiHttpException asErrorCode(Served next, Throwable e) {
+            if (e instanceof WasiHttpException w && (w.errorCode().isPresent() || w.responseStarted())) {
+                return w;
+            }
+            String what = e instanceof Trap t ? "trapped: " + t.getMessage()
+                    : e instanceof WasiHttpException w ? "failed: " + w.getMessage()
+                    : "failed: " + e;
+            WasiHttpException failure = WasiHttpException.internalError("the next handler " + next.name() + " " + what);
+            failure.initCause(e);
+            return failure;
         }
     }
 

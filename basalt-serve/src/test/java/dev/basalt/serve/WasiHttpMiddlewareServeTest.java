@@ -131,6 +131,44 @@ class WasiHttpMiddlewareServeTest {
         assertThat(log).isEmpty();
     }
 
+    /**
+     * A next handler that fails before its response gives the middleware's imported {@code handle} an error-code, as
+     * a request that got no response over the network would, never a response of the host's making: the next
+     * handler's own error-code as it set it, {@code internal-error} when it trapped. A trap after its response
+     * started ends the response body the middleware passes on.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"INTERPRETER", "COMPILER"})
+    void aFailingNextHandlerGivesTheMiddlewareAnErrorCode(Config.Strategy strategy) throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        Engine engine = engine(strategy);
+        WasiConfig none = WasiConfig.builder().build();
+        try (WasiHttpServer server = builder(engine, log)
+                .route("/...", "gate", WasiHttpServerP3Test.component(engine, "middleware.wat"), none)
+                .privateComponent("failing", WasiHttpServerP3Test.component(engine, "failing.wat"), none)
+                .nextHandler("gate", "failing")
+                .start()) {
+            HttpResponse<String> own = post(server, "/c/x", "");
+            assertThat(own.statusCode()).isEqualTo(502);
+            assertThat(own.headers().firstValue("x-next-error")).as("configuration-error, as set").hasValue("37");
+
+            HttpResponse<String> trapped = post(server, "/u/x", "");
+            assertThat(trapped.statusCode()).isEqualTo(502);
+            assertThat(trapped.headers().firstValue("x-next-error")).as("internal-error").hasValue("38");
+
+            HttpResponse<String> fine = post(server, "/ok", "still");
+            assertThat(fine.statusCode()).isEqualTo(200);
+            assertThat(fine.body()).isEqualTo("echo:still");
+
+            assertThatThrownBy(() -> post(server, "/t/x", "late")).as("the body ends early").isInstanceOf(IOException.class);
+        }
+        assertThat(log).hasSize(4);
+        assertThat(log.get(0)).contains("(next handler) (failing)").contains("error-code configuration-error");
+        assertThat(log.get(1)).contains("/u/x (next handler) (failing): the guest trapped: unreachable");
+        assertThat(log.get(2)).contains("/t/x (next handler) (failing): the guest trapped: unreachable");
+        assertThat(log.get(3)).contains("/t/x (gate): the response body is incomplete");
+    }
+
     /** Two middlewares that are each other's next handler: the chain ends at its depth limit with loop-detected. */
     @Test
     void aChainThatComesBackToItselfEndsWithLoopDetected() throws Exception {
@@ -214,7 +252,7 @@ class WasiHttpMiddlewareServeTest {
     /**
      * One middleware, different next handlers per route ({@link WasiHttpServer.Builder#routeNextHandlers}): on
      * {@code /one/...} echo directly, on {@code /two/...} the middleware once more and then echo, on {@code /e/...}
-     * its own next handler (failing.wat, which fails paths starting with /e: a 500 the middleware passes on), and on
+     * its own next handler (failing.wat, which fails paths starting with /e with an error-code: the middleware's 502), and on
      * the exact route {@code /e/echo}
      * (more specific than {@code /e/...}) echo again.
      */
@@ -246,11 +284,11 @@ class WasiHttpMiddlewareServeTest {
             assertThat(two.headers().allValues("x-middleware")).as("the middleware twice").hasSize(2);
             assertThat(two.body()).isEqualTo("echo:2");
 
-            // the component's own next handler: failing.wat fails paths starting with /e, which the in-process hop
-            // answers 500; the middleware passes that response on
+            // the component's own next handler: failing.wat answers paths starting with /e with
+            // err(internal-error), which the middleware's handle gets as it is (38) and answers 502
             HttpResponse<String> own = post(server, "/e/x", "3");
-            assertThat(own.statusCode()).isEqualTo(500);
-            assertThat(own.headers().allValues("x-middleware")).containsExactly("seen");
+            assertThat(own.statusCode()).isEqualTo(502);
+            assertThat(own.headers().firstValue("x-next-error")).hasValue("38");
 
             HttpResponse<String> exact = post(server, "/e/echo", "4");
             assertThat(exact.statusCode()).isEqualTo(200);
@@ -330,7 +368,7 @@ class WasiHttpMiddlewareServeTest {
         List<String> log = new CopyOnWriteArrayList<>();
         try (WasiHttpServer server = app.serverBuilder(engine(Config.Strategy.INTERPRETER))
                 .listen(new InetSocketAddress("127.0.0.1", 0)).errorLog(log::add).start()) {
-            assertThat(post(server, "/e/x", "a").statusCode()).as("the component's own: failing").isEqualTo(500);
+            assertThat(post(server, "/e/x", "a").statusCode()).as("the component's own: failing").isEqualTo(502);
             HttpResponse<String> echo = post(server, "/e/echo/x", "b");
             assertThat(echo.statusCode()).isEqualTo(200);
             assertThat(echo.body()).isEqualTo("echo:b");

@@ -42,7 +42,9 @@ public interface OutboundHttpRouter {
 
         /**
          * Sent with {@code client} as a request to {@code uri}, whatever the grants say (the router granted it).
-         * Observers ({@link OutboundHttpObserver}) see it as any other request.
+         * Observers ({@link OutboundHttpObserver}) see it as any other request. When the client's exchange fails
+         * with a {@link WasiHttpException} (anywhere in the cause chain) that has an
+         * {@linkplain WasiHttpException#errorCode() error-code}, the guest gets exactly that error-code.
          */
         static Route inProcess(HttpClient client, URI uri) {
             return new InProcess(client, uri);

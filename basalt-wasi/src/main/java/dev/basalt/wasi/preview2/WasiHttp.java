@@ -246,7 +246,7 @@ public final class WasiHttp {
         private final ResponseSink sink;
         private boolean started;
         private boolean completed;
-        private String errorCode;
+        private ComponentValue errorCode;
         private String abortReason;
 
         Outcome(ResponseSink sink) {
@@ -266,7 +266,7 @@ public final class WasiHttp {
         }
 
         @Override
-        public void failed(String code) {
+        public void failed(ComponentValue code) {
             errorCode = code;
         }
 
@@ -277,7 +277,8 @@ public final class WasiHttp {
 
         void check() {
             if (errorCode != null) {
-                throw new WasiHttpException("the handler responded with error-code " + errorCode, false);
+                throw new WasiHttpException("the handler responded with error-code " + HttpHost.describe(errorCode),
+                        false, errorCode);
             }
             if (!started) {
                 throw new WasiHttpException("the handler returned without setting a response", false);

@@ -133,7 +133,8 @@ public final class HttpHost {
     }
 
     /** An error-code value as text: its case name, and its payload if any. */
-    static String describe(ComponentValue errorCode) {
+    /** An error-code as text: its case name and payload, e.g. {@code internal-error(no route)}. */
+    public static String describe(ComponentValue errorCode) {
         if (errorCode instanceof ComponentValue.VariantValue v) {
             return v.caseName() + v.payload().map(p -> "(" + describePayload(p) + ")").orElse("");
         }
@@ -411,7 +412,7 @@ public final class HttpHost {
             ResponseOutparam param = HostResources.take(rep(a, 0), ResponseOutparam.class);
             ComponentValue.ResultValue result = (ComponentValue.ResultValue) a.get(1);
             if (!result.ok()) {
-                param.target.failed(describe(result.payload().orElseThrow()));
+                param.target.failed(result.payload().orElseThrow());
                 return null;
             }
             OutgoingResponse response = HostResources.take(rep(List.of(result.payload().orElseThrow()), 0), OutgoingResponse.class);
@@ -849,7 +850,10 @@ public final class HttpHost {
                 "the outbound HTTP observer failed; the request goes on unobserved", e);
     }
 
-    /** The wasi:http error-code for a failure of {@link HttpClient}. */
+    /**
+     * The wasi:http error-code for a failure of {@link HttpClient}: an in-process exchange's
+     * {@link dev.basalt.wasi.preview2.WasiHttpException#errorCode()} as it is, else mapped from the exception.
+     */
     static ComponentValue toErrorCode(Throwable e) {
         Throwable c = e;
         while ((c instanceof CompletionException || c instanceof java.util.concurrent.ExecutionException)
@@ -857,6 +861,10 @@ public final class HttpHost {
             c = c.getCause();
         }
         for (Throwable x = c; x != null; x = x.getCause()) {
+            if (x instanceof dev.basalt.wasi.preview2.WasiHttpException w && w.errorCode().isPresent()) {
+                // an in-process handler's own error-code, or the one that stands for its failure
+                return w.errorCode().get();
+            }
             if (x instanceof HttpConnectTimeoutException) {
                 return errorCode("connection-timeout");
             }
@@ -893,7 +901,8 @@ public final class HttpHost {
 
         void complete(List<Map.Entry<String, String>> trailers) throws IOException;
 
-        void failed(String errorCode);
+        /** The guest gave this wasi:http {@code error-code} instead of a response. */
+        void failed(ComponentValue errorCode);
 
         void aborted(String reason);
     }
@@ -930,7 +939,7 @@ public final class HttpHost {
             }
 
             @Override
-            public void failed(String errorCode) {
+            public void failed(ComponentValue errorCode) {
                 target.failed(errorCode);
             }
 

@@ -783,7 +783,7 @@ public final class HttpHostP3 {
             HttpHost.Target target) {
         ComponentValue.ResultValue result = (ComponentValue.ResultValue) results.getFirst();
         if (!result.ok()) {
-            target.failed(HttpHost.describe(result.payload().orElseThrow()));
+            target.failed(result.payload().orElseThrow());
             return CompletableFuture.completedFuture(null);
         }
         Response response = HostResources.take(rep(List.of(result.payload().orElseThrow()), 0), Response.class);

@@ -1,6 +1,7 @@
 package dev.basalt.wasi.preview2.internal;
 
 import dev.basalt.Trap;
+import dev.basalt.component.ComponentValue;
 import dev.basalt.TrapKind;
 import dev.basalt.wasi.preview2.internal.HostResources.InStream;
 import dev.basalt.wasi.preview2.internal.HostResources.OutStream;
@@ -340,8 +341,8 @@ final class HttpResources {
         /** The body was finished with these trailers (empty: none). */
         void complete(Optional<List<Field>> trailers) throws IOException;
 
-        /** The guest set an error-code instead of a response (its case name and payload, as text). */
-        void failed(String errorCode);
+        /** The guest set an error-code instead of a response (the wasi:http {@code error-code} value). */
+        void failed(ComponentValue errorCode);
 
         /** The body was dropped unfinished: the response is incomplete. */
         void aborted(String reason);

@@ -244,4 +244,27 @@ class HttpHostTest {
         drop(pollable);
         drop(future);
     }
+
+    /**
+     * An in-process exchange that failed with a {@link dev.basalt.wasi.preview2.WasiHttpException} carrying an
+     * error-code gives the guest exactly that error-code, wherever it is in the cause chain; other failures are
+     * mapped from the exception.
+     */
+    @Test
+    void anInProcessFailuresOwnErrorCodeReachesTheGuestAsItIs() {
+        ComponentValue configuration = variant("configuration-error");
+        var own = new dev.basalt.wasi.preview2.WasiHttpException("the handler responded with error-code", false,
+                configuration);
+        assertThat(HttpHost.toErrorCode(new java.util.concurrent.CompletionException(own))).isEqualTo(configuration);
+        assertThat(HttpHost.toErrorCode(new IOException("wrapped", own))).isEqualTo(configuration);
+        assertThat(HttpHost.toErrorCode(dev.basalt.wasi.preview2.WasiHttpException.internalError(
+                "the next handler b trapped: unreachable")))
+                .isEqualTo(new ComponentValue.VariantValue("internal-error",
+                        Optional.of(some(str("the next handler b trapped: unreachable")))));
+        // without an error-code it is one more exception
+        assertThat(HttpHost.describe(HttpHost.toErrorCode(new dev.basalt.wasi.preview2.WasiHttpException("x", false))))
+                .isEqualTo("internal-error(WasiHttpException: x)");
+        assertThat(HttpHost.toErrorCode(new java.net.ConnectException("refused")))
+                .isEqualTo(variant("connection-refused"));
+    }
 }
