@@ -24,7 +24,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Arguments: workloads, warm-up calls and timed calls per build, then the builds: each a {@code basalt-bench.jar}
  * (or a directory of classes placed before this JVM's class path, such as a module's {@code target/classes}),
- * loaded in a class loader of its own, or {@code endive} for Endive's compiler. A Basalt build may carry a
+ * loaded in a class loader of its own, {@code endive} for Endive's compiler, or {@code java} for the workload's
+ * plain-Java port ({@link JavaPorts}: what HotSpot makes of the same algorithm on Java arrays, the floor a Basalt build
+ * is measured against; fib, hash, mandel, matmul, sieve and sort). A Basalt build may carry a
  * metering suffix ({@link Metering}): {@code build.jar@fuel} runs every call with fuel metering on,
  * {@code @deadline} with a deadline armed (an hour: it never fires), {@code @pending} while another, idle store of
  * that build has an interrupt pending (the state in which compiled checkpoints read the volatile interrupt flag).
@@ -45,7 +47,7 @@ public final class SameJvmAB {
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
             System.err.println("usage: SameJvmAB WORKLOADS WARMUP ITERATIONS BUILD... (BUILD: a basalt-bench.jar, "
-                    + "a classes directory, or endive)");
+                    + "a classes directory, endive, or java)");
             System.exit(2);
         }
         int warmup = Integer.parseInt(args[1]);
@@ -82,6 +84,9 @@ public final class SameJvmAB {
     private static LongSupplier prepare(String build, String workload) throws Exception {
         if (build.equals("endive")) {
             return Call.of(new EndiveCompilerRunner(), workload);
+        }
+        if (build.equals("java")) {
+            return Call.java(workload);
         }
         int at = build.lastIndexOf('@');
         String metering = at < 0 ? Metering.NONE.name() : Metering.of(build.substring(at + 1)).name();
@@ -192,6 +197,26 @@ public final class SameJvmAB {
                 store.cancelDeadline();
                 if (result != w.expected()) {
                     throw new IllegalStateException(workload + " returned " + result + ", expected " + w.expected());
+                }
+                return cpu;
+            };
+        }
+
+        /** The plain-Java port of {@code workload} ({@link JavaPorts}), its result checked like the Wasm builds'. */
+        static LongSupplier java(String workload) {
+            Workload w = Workload.all().stream().filter(x -> x.name().equals(workload)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no workload " + workload));
+            if (!JavaPorts.NAMES.contains(workload)) {
+                throw new IllegalArgumentException("no Java port of " + workload + " (ports: " + JavaPorts.NAMES + ")");
+            }
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            return () -> {
+                long start = threads.getCurrentThreadCpuTime();
+                long result = JavaPorts.run(workload);
+                long cpu = threads.getCurrentThreadCpuTime() - start;
+                if (result != w.expected()) {
+                    throw new IllegalStateException(workload + " (Java port) returned " + result + ", expected "
+                            + w.expected());
                 }
                 return cpu;
             };

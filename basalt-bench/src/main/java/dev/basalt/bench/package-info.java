@@ -11,7 +11,8 @@
  * dev.basalt.bench.InstantiateBench} and {@link dev.basalt.bench.CompileBench} measure instantiation and compile
  * speed on their own. Cold start: {@link dev.basalt.bench.ColdStart} (fresh JVMs per workload and build: first call,
  * process and JIT CPU, compile timeline) and {@link dev.basalt.bench.ColdProfile} (one call, by tier). Steady
- * state: {@link dev.basalt.bench.SameJvmAB} (builds alternated in one JVM) and {@link
+ * state: {@link dev.basalt.bench.SameJvmAB} (builds alternated in one JVM; its {@code java} build runs {@link
+ * dev.basalt.bench.JavaPorts}, the algorithms ported to plain Java, as the JVM's own floor) and {@link
  * dev.basalt.bench.MachineStretches} (the machine's slow stretches against plain-Java controls).
  */
 package dev.basalt.bench;

@@ -28,6 +28,25 @@ class SameJvmABTest {
     }
 
     @Test
+    void javaBuildRunsThePlainJavaPortBesideABuild() throws Exception {
+        String build = Path.of(SameJvmAB.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            SameJvmAB.main(new String[] {"fib", "0", "1", build, "java"});
+        } finally {
+            System.setOut(out);
+        }
+        // The port's result is checked against the workload's on every call, as the builds' are.
+        assertThat(captured.toString(StandardCharsets.UTF_8).strip()).startsWith("fib").contains("[0] ")
+                .contains("[1] java: median ");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> SameJvmAB.main(new String[] {"deflate", "0", "1", "java"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no Java port of deflate");
+    }
+
+    @Test
     void meteringSuffixesRunTheBuildMetered() throws Exception {
         String build = Path.of(SameJvmAB.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         PrintStream out = System.out;
