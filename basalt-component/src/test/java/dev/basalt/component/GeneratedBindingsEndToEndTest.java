@@ -59,6 +59,55 @@ class GeneratedBindingsEndToEndTest {
     }
 
     /**
+     * {@code registerPerStore}: one linker, two guests whose stores carry different host state; each call of the
+     * import goes to the implementation for the calling guest's store, given to it explicitly (no thread-local).
+     */
+    @Test
+    void anImportImplementedPerStoreSeesTheCallingGuestsStore() throws Exception {
+        WitLoader.Loaded loaded = WitLoader.load("calc.wit", WIT, WitLoader.Options.DEFAULT);
+        Resolve.WorldId world = loaded.resolve().findWorld(loaded.roots().getFirst(), "calc").orElseThrow();
+        ClassLoader classes = InMemoryJavac.compile(
+                JavaBindgen.generate(loaded.resolve(), world, new JavaBindgen.Options("gen.calc")));
+        Class<?> imports = classes.loadClass("gen.calc.Calc$Imports");
+        java.util.function.Function<Store<?>, Object> perStore = store -> Proxy.newProxyInstance(classes,
+                new Class<?>[] {imports}, (proxy, method, args) -> (Integer) args[0] * (Integer) store.data());
+
+        Engine engine = Engine.create();
+        ComponentLinker<Integer> linker = ComponentLinker.create(engine);
+        classes.loadClass("gen.calc.Calc").getMethod("registerPerStore", HostRegistrar.class,
+                java.util.function.Function.class).invoke(null, HostRegistrar.of(linker), perStore);
+        Component component = Component.fromModel(engine, component());
+        Class<?> exports = classes.loadClass("gen.calc.Calc$Exports");
+        var addDoubled = exports.getMethod("addDoubled", int.class, int.class);
+        Object times2 = exports.getConstructor(ComponentCaller.class)
+                .newInstance(ComponentCaller.of(linker.instantiate(Store.create(engine, 2), component)));
+        Object times3 = exports.getConstructor(ComponentCaller.class)
+                .newInstance(ComponentCaller.of(linker.instantiate(Store.create(engine, 3), component)));
+        assertThat(addDoubled.invoke(times2, 20, 2)).isEqualTo(42);
+        assertThat(addDoubled.invoke(times3, 20, 2)).isEqualTo(62);
+        assertThat(addDoubled.invoke(times2, 1, 1)).isEqualTo(3);
+
+        // a registrar that cannot tell the store refuses when the bindings are registered, not at the first call
+        HostRegistrar storeless = new HostRegistrar() {
+            @Override
+            public void define(String inst, String function, ComponentFuncType type, HostFunction impl) {
+            }
+
+            @Override
+            public void defineResource(String inst, String name, ResourceType type) {
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+            try {
+                classes.loadClass("gen.calc.Calc").getMethod("registerPerStore", HostRegistrar.class,
+                        java.util.function.Function.class).invoke(null, storeless, perStore);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }).isInstanceOf(ComponentException.class).hasMessageContaining("which store called it");
+    }
+
+    /**
      * {@code map<K, V>} (🗺️) through generated bindings: a Java {@code Map} lowered as the canonical ABI's list of
      * (key, value) tuples into a real component, which swaps keys and values, and lifted back into an
      * insertion-ordered map where a later duplicate key wins.

@@ -514,6 +514,30 @@ public final class JavaBindgen {
         s.blank();
         s.line("/** Defines every function of {@code impl} under {@link #NAME}. */");
         s.open("public static void register(HostRegistrar registrar, Imports impl)");
+        defineFunctions(s, functions, false);
+        s.close();
+        s.blank();
+        s.line("/**");
+        s.line(" * Defines every function under {@link #NAME}, each call going to the implementation {@code implFor} "
+                + "gives for the");
+        s.line(" * calling guest's store: per-guest host state, e.g. {@code store -> ((Tenant) store.data()).impl()}. "
+                + "Needs a registrar");
+        s.line(" * that knows the caller's store ({@link HostRegistrar#of}).");
+        s.line(" */");
+        s.open("public static void registerPerStore(HostRegistrar registrar, "
+                + "java.util.function.Function<? super dev.basalt.Store<?>, ? extends Imports> implFor)");
+        defineFunctions(s, functions, true);
+        s.close();
+        for (Function fn : functions) {
+            resultWriterFactory(s, fn);
+        }
+    }
+
+    /**
+     * The body of {@code register} ({@code impl} given) or {@code registerPerStore} ({@code impl} asked of
+     * {@code implFor} for each call's store).
+     */
+    private void defineFunctions(Source s, List<Function> functions, boolean perStore) {
         s.line("ComponentCaller caller = null;");
         for (Function fn : functions) {
             if (fn.kind() instanceof Function.Kind.Constructor c) {
@@ -531,9 +555,13 @@ public final class JavaBindgen {
                             + optionalValueType(fn.result()) + ", true)"
                     : "ComponentFuncType.of(List.of(" + String.join(", ", paramTypes) + "), "
                             + fn.result().map(this::valueTypeExpr).orElse("null") + ")";
-            s.open("registrar." + (fn.async() ? "defineAsync" : "define") + "(NAME, " + literal(fn.name()) + ", "
-                    + funcType + ", args ->");
+            s.open("registrar." + (fn.async() ? "defineAsync" : "define") + (perStore ? "WithStore" : "") + "(NAME, "
+                    + literal(fn.name()) + ", " + funcType + ", " + (perStore ? "(store, args)" : "args") + " ->");
             s.line("Bindings.arguments(args, " + fn.params().size() + ", " + literal(fn.name()) + ");");
+            if (perStore) {
+                s.line("Imports impl = java.util.Objects.requireNonNull(implFor.apply(store), \"no implementation of "
+                        + fn.name() + " for the calling store\");");
+            }
             List<String> lifted = new ArrayList<>();
             for (int i = 0; i < fn.params().size(); i++) {
                 lifted.add(liftExpr(fn.params().get(i).type(), "args.get(" + i + ")", 1));
@@ -553,10 +581,6 @@ public final class JavaBindgen {
                 s.line("return Optional.empty();");
             }
             s.closeWith("});");
-        }
-        s.close();
-        for (Function fn : functions) {
-            resultWriterFactory(s, fn);
         }
     }
 
@@ -580,8 +604,12 @@ public final class JavaBindgen {
         s.line(" * calling guest's store), return its {@code readableEnd()} and write " + (w.kind().equals("Stream")
                 ? "the elements (close it to end the stream)." : "the value."));
         s.line(" */");
-        writerFactoryBody(s, w, valueName("new" + pascal(fn.name()) + "Result" + w.kind()), "",
-                "Bindings.hostCallStore()");
+        String name = valueName("new" + pascal(fn.name()) + "Result" + w.kind());
+        writerFactoryBody(s, w, name, "", "Bindings.hostCallStore()");
+        s.blank();
+        s.line("/** As {@link #" + name + "()}, made in {@code store}: the store a {@code registerPerStore} "
+                + "implementation was given. */");
+        writerFactoryBody(s, w, name, "dev.basalt.Store<?> store", "store");
     }
 
     private void exports(Source s, List<Function> functions) {

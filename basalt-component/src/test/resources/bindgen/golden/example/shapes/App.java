@@ -44,6 +44,21 @@ public final class App {
         });
     }
 
+    /**
+     * Defines every function under {@link #NAME}, each call going to the implementation {@code implFor} gives for the
+     * calling guest's store: per-guest host state, e.g. {@code store -> ((Tenant) store.data()).impl()}. Needs a registrar
+     * that knows the caller's store ({@link HostRegistrar#of}).
+     */
+    public static void registerPerStore(HostRegistrar registrar, java.util.function.Function<? super dev.basalt.Store<?>, ? extends Imports> implFor) {
+        ComponentCaller caller = null;
+        registrar.defineWithStore(NAME, "clock", ComponentFuncType.of(List.of(), ValueType.U64), (store, args) -> {
+            Bindings.arguments(args, 0, "clock");
+            Imports impl = java.util.Objects.requireNonNull(implFor.apply(store), "no implementation of clock for the calling store");
+            long result = impl.clock();
+            return Optional.of(ComponentValue.u64(result));
+        });
+    }
+
     /** Calls this export of a component instance. */
     public static final class Exports {
         private final ComponentCaller caller;

@@ -50,4 +50,25 @@ public final class Logger {
             return Optional.of(Bindings.lowerResult(result, e1 -> Bindings.lowerBytes(e1, true), e1 -> ComponentValue.string(e1)));
         });
     }
+
+    /**
+     * Defines every function under {@link #NAME}, each call going to the implementation {@code implFor} gives for the
+     * calling guest's store: per-guest host state, e.g. {@code store -> ((Tenant) store.data()).impl()}. Needs a registrar
+     * that knows the caller's store ({@link HostRegistrar#of}).
+     */
+    public static void registerPerStore(HostRegistrar registrar, java.util.function.Function<? super dev.basalt.Store<?>, ? extends Imports> implFor) {
+        ComponentCaller caller = null;
+        registrar.defineWithStore(NAME, "log", ComponentFuncType.of(List.of(new ComponentFuncType.Param("message", ValueType.STRING), new ComponentFuncType.Param("color", Types.Color.TYPE)), null), (store, args) -> {
+            Bindings.arguments(args, 2, "log");
+            Imports impl = java.util.Objects.requireNonNull(implFor.apply(store), "no implementation of log for the calling store");
+            impl.log(Bindings.liftString(args.get(0)), Types.Color.lift(args.get(1), caller));
+            return Optional.empty();
+        });
+        registrar.defineWithStore(NAME, "read-file", ComponentFuncType.of(List.of(new ComponentFuncType.Param("path", ValueType.STRING), new ComponentFuncType.Param("mode", Types.Permissions.TYPE)), ValueType.result(ValueType.list(ValueType.U8), ValueType.STRING)), (store, args) -> {
+            Bindings.arguments(args, 2, "read-file");
+            Imports impl = java.util.Objects.requireNonNull(implFor.apply(store), "no implementation of read-file for the calling store");
+            Result<byte[], String> result = impl.readFile(Bindings.liftString(args.get(0)), Types.Permissions.liftSet(args.get(1), caller));
+            return Optional.of(Bindings.lowerResult(result, e1 -> Bindings.lowerBytes(e1, true), e1 -> ComponentValue.string(e1)));
+        });
+    }
 }

@@ -224,6 +224,34 @@ public final class Types {
         });
     }
 
+    /**
+     * Defines every function under {@link #NAME}, each call going to the implementation {@code implFor} gives for the
+     * calling guest's store: per-guest host state, e.g. {@code store -> ((Tenant) store.data()).impl()}. Needs a registrar
+     * that knows the caller's store ({@link HostRegistrar#of}).
+     */
+    public static void registerPerStore(HostRegistrar registrar, java.util.function.Function<? super dev.basalt.Store<?>, ? extends Imports> implFor) {
+        ComponentCaller caller = null;
+        registrar.defineResource(NAME, "counter", Types.Counter.TYPE);
+        registrar.defineWithStore(NAME, "[constructor]counter", ComponentFuncType.of(List.of(new ComponentFuncType.Param("start", ValueType.U32)), new ValueType.OwnType(Types.Counter.TYPE)), (store, args) -> {
+            Bindings.arguments(args, 1, "[constructor]counter");
+            Imports impl = java.util.Objects.requireNonNull(implFor.apply(store), "no implementation of [constructor]counter for the calling store");
+            Types.Counter result = impl.newCounter(Bindings.liftU32(args.get(0)));
+            return Optional.of(ComponentValue.own(result.handle()));
+        });
+        registrar.defineWithStore(NAME, "[method]counter.increment", ComponentFuncType.of(List.of(new ComponentFuncType.Param("self", new ValueType.BorrowType(Types.Counter.TYPE)), new ComponentFuncType.Param("by", ValueType.U32)), ValueType.U32), (store, args) -> {
+            Bindings.arguments(args, 2, "[method]counter.increment");
+            Imports impl = java.util.Objects.requireNonNull(implFor.apply(store), "no implementation of [method]counter.increment for the calling store");
+            int result = impl.counterIncrement(Types.Counter.lift(args.get(0), caller), Bindings.liftU32(args.get(1)));
+            return Optional.of(Bindings.lowerU32(result));
+        });
+        registrar.defineWithStore(NAME, "[static]counter.total", ComponentFuncType.of(List.of(new ComponentFuncType.Param("counters", ValueType.list(new ValueType.BorrowType(Types.Counter.TYPE)))), ValueType.U64), (store, args) -> {
+            Bindings.arguments(args, 1, "[static]counter.total");
+            Imports impl = java.util.Objects.requireNonNull(implFor.apply(store), "no implementation of [static]counter.total for the calling store");
+            long result = impl.counterTotal(Bindings.<Types.Counter>liftList(args.get(0), e1 -> Types.Counter.lift(e1, caller)));
+            return Optional.of(ComponentValue.u64(result));
+        });
+    }
+
     /** Calls this export of a component instance. */
     public static final class Exports {
         private final ComponentCaller caller;
