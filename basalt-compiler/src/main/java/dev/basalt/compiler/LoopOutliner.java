@@ -48,6 +48,15 @@ import org.objectweb.asm.Opcodes;
  * loop of a method of its own is entered once per iteration of that loop, and handing its locals back on every
  * exit is what keeps such loops in place (nbody's inner loop ran its steady state 3x slower chunked).
  *
+ * <p><b>Handover.</b> A chunk ends only at its loop's header, so a chunked loop whose iterations are long (simd's
+ * blur: four passes over an image, each a loop of 512 rows with a loop of its own) is called a few times in all and
+ * runs interpreted until an on-stack-replacement compile. A nested loop in a chunked loop's method that has loops of
+ * its own in place and a constant trip count of at least {@link #HANDOVER_MIN_TRIPS} ({@link #staticTrips}) stays
+ * in place but gets a chunked method of its own too: when the chunk has spent its budget, its header calls that
+ * method to run the rest of the loop ({@link #handover}), which is called every few back-edges and so compiles by
+ * invocation. The chunk's own method then runs a few back-edges per pass and its nested loop's method the rest, in
+ * the steady state too (the chunk's method is called a few times per run, so it stays on its warm-up budget).
+ *
  * <p><b>Method.</b> Parameters: the loop's parameters (multi-value loops), then every Wasm local the loop reads or
  * writes (as JVM locals of their own type in the outlined method, exactly as in an unsplit function: a v128 local
  * as its two longs), then the
@@ -116,6 +125,14 @@ final class LoopOutliner implements Opcodes {
     static final int WARM_CHUNKS = 8192;
     /** Back-edges per call after warm-up: the call and the hand-back are then noise. */
     static final int STEADY_BUDGET = 1 << 16;
+    /**
+     * Iterations a nested loop must be seen to run per entry ({@link #staticTrips}) to hand over. Handing over
+     * takes code at the loop's header in the chunk's method, which costs even when it never runs: with every
+     * nested loop with loops of its own handing over, nbody's steady state (its pair loop, five iterations) went
+     * from 24.6 to 29.1 ms and deflate's from 68.5 to 76.7 (same-JVM A/B, thread CPU); simd's blur rows (512 and
+     * 510 iterations) are what needs it.
+     */
+    static final int HANDOVER_MIN_TRIPS = 64;
     /** JVM parameter slots an outlined loop may take (the JVM allows 255 including the instance). */
     static final int MAX_PARAM_SLOTS = 200;
 
@@ -150,6 +167,8 @@ final class LoopOutliner implements Opcodes {
 
     private final FunctionCompiler fc;
     private final Map<Integer, Loop> loops;
+    /** Loops that stay in place but hand over to a chunked method of their own once a chunk has spent its budget (by index). */
+    private final Map<Integer, Loop> handovers;
     private final LocalLiveness liveness;
     /** Per loop index: its method once generated (a caller translated twice reuses it). */
     private final Map<Integer, Outlined> generated = new HashMap<>();
@@ -162,9 +181,11 @@ final class LoopOutliner implements Opcodes {
     /** In a chunked loop's method: the JVM local of its back-edge budget (-1 otherwise). */
     private int budgetSlot = -1;
 
-    private LoopOutliner(FunctionCompiler fc, Map<Integer, Loop> loops, LocalLiveness liveness) {
+    private LoopOutliner(FunctionCompiler fc, Map<Integer, Loop> loops, Map<Integer, Loop> handovers,
+                         LocalLiveness liveness) {
         this.fc = fc;
         this.loops = loops;
+        this.handovers = handovers;
         this.liveness = liveness;
     }
 
@@ -185,17 +206,20 @@ final class LoopOutliner implements Opcodes {
             }
         }
         LocalLiveness liveness = new LocalLiveness(body);
-        Map<Integer, Loop> loops = analyze(fc, body, liveness);
-        return loops.isEmpty() ? null : new LoopOutliner(fc, loops, liveness);
+        Map<Integer, Loop> handovers = new HashMap<>();
+        Map<Integer, Loop> loops = analyze(fc, body, liveness, handovers);
+        return loops.isEmpty() ? null : new LoopOutliner(fc, loops, handovers, liveness);
     }
 
     /**
      * One pass over the body: per loop (up to {@link #MAX_NESTING} deep) the locals it uses and writes and an
      * estimate of its method's size, nested loops that are outlined counting as their call.
      */
-    private static Map<Integer, Loop> analyze(FunctionCompiler fc, List<Instruction> body, LocalLiveness liveness) {
+    private static Map<Integer, Loop> analyze(FunctionCompiler fc, List<Instruction> body, LocalLiveness liveness,
+                                              Map<Integer, Loop> handovers) {
         Map<Integer, Loop> out = new HashMap<>();
         boolean recursive = callsItself(fc.funcIndex, body);
+        boolean fromOutside = fc.mc.enteredFromOutsideOnly(fc.funcIndex);
         // Open blocks: for loops that are tracked, their frame; null for other blocks and untracked loops.
         List<Frame> open = new ArrayList<>();
         List<Frame> tracked = new ArrayList<>();
@@ -248,8 +272,10 @@ final class LoopOutliner implements Opcodes {
                     boolean outline = fits && f.nested
                             && (f.estimate <= INLINE_ESTIMATE && !recursive || handsBackAtMost(liveness, f, i, 0));
                     boolean chunk = fits && !f.nested && !hasParams(fc, body.get(f.start))
-                            && f.keepsLoop && !f.calls && f.estimate >= MIN_CHUNK_ESTIMATE
-                            && fc.mc.enteredFromOutsideOnly(fc.funcIndex);
+                            && f.keepsLoop && !f.calls && f.estimate >= MIN_CHUNK_ESTIMATE && fromOutside;
+                    // In place, but able to hand over to a method of its own (see atLoopHeader).
+                    boolean handover = fits && f.nested && !outline && f.keepsLoop && fromOutside
+                            && !hasParams(fc, body.get(f.start)) && staticTrips(body, f.start, i) >= HANDOVER_MIN_TRIPS;
                     f.end = i;
                     f.fits = fits;
                     f.inPlace = !outline && !chunk;
@@ -257,12 +283,15 @@ final class LoopOutliner implements Opcodes {
                         out.put(f.start, new Loop(i, f.used.stream().toArray(), f.written.stream().toArray(),
                                 f.mayGrowMemory, chunk));
                     }
+                    if (handover) {
+                        handovers.put(f.start, new Loop(i, f.used.stream().toArray(), f.written.stream().toArray(),
+                                f.mayGrowMemory, true));
+                    }
+                    int call = 24 + 6 * (f.used.cardinality() + 2 * f.written.cardinality());
                     if (parent != null) {
                         parent.keepsLoop |= !outline;
                         parent.calls |= f.calls;
-                        parent.estimate += outline
-                                ? 24 + 6 * (f.used.cardinality() + 2 * f.written.cardinality())
-                                : f.estimate;
+                        parent.estimate += outline ? call : handover ? f.estimate + call : f.estimate;
                         parent.used.or(f.used);
                         parent.written.or(f.written);
                         parent.mayGrowMemory |= f.mayGrowMemory;
@@ -282,7 +311,68 @@ final class LoopOutliner implements Opcodes {
                 }
             }
         }
+        handovers.keySet().removeAll(out.keySet());
         return out;
+    }
+
+    /**
+     * How many iterations the loop from {@code start} to its {@code end} at {@code end} runs per entry, when its
+     * shape says so, else -1. The shape (what C compilers emit for a {@code for} loop with constant bounds): a
+     * variable {@code x} set from a constant {@code K} last before the loop, stepped once in it by
+     * {@code local.get x, i32.const S, i32.add, local.set/tee x} with {@code S > 0}, and the loop ending with
+     * {@code (local.tee x | local.get x), i32.const L, (i32.ne | i32.lt_s | i32.lt_u), br_if 0}: then
+     * {@code ceil((L - K) / S)} when {@code L > K}. A heuristic for where handing over pays (see
+     * {@link #HANDOVER_MIN_TRIPS}), never for what code does: any other shape is -1.
+     */
+    static long staticTrips(List<Instruction> body, int start, int end) {
+        if (end - start < 5 || !(body.get(end - 1) instanceof Instruction.Branch br)
+                || br.opcode() != dev.basalt.wasm.Opcode.BR_IF || br.label() != 0
+                || !(body.get(end - 3) instanceof Instruction.I32Const limit)
+                || !(body.get(end - 4) instanceof Instruction.Index test)
+                || test.opcode() != dev.basalt.wasm.Opcode.LOCAL_TEE && test.opcode() != dev.basalt.wasm.Opcode.LOCAL_GET) {
+            return -1;
+        }
+        switch (body.get(end - 2).opcode()) {
+            case I32_NE, I32_LT_S, I32_LT_U -> {
+            }
+            default -> {
+                return -1;
+            }
+        }
+        int x = test.index();
+        // The one write of x in the loop, and its step.
+        long stride = 0;
+        for (int k = start + 1; k < end; k++) {
+            if (body.get(k) instanceof Instruction.Index w && w.index() == x
+                    && (w.opcode() == dev.basalt.wasm.Opcode.LOCAL_SET || w.opcode() == dev.basalt.wasm.Opcode.LOCAL_TEE)) {
+                if (stride != 0 || k < start + 4 || body.get(k - 1).opcode() != dev.basalt.wasm.Opcode.I32_ADD
+                        || !(body.get(k - 2) instanceof Instruction.I32Const step)
+                        || !(body.get(k - 3) instanceof Instruction.Index from)
+                        || from.opcode() != dev.basalt.wasm.Opcode.LOCAL_GET || from.index() != x
+                        || step.value() <= 0) {
+                    return -1;
+                }
+                stride = step.value();
+            }
+        }
+        if (stride == 0) {
+            return -1;
+        }
+        // The last write of x before the loop: a constant.
+        for (int k = start - 1; k > 0; k--) {
+            if (body.get(k) instanceof Instruction.Index w && w.index() == x
+                    && (w.opcode() == dev.basalt.wasm.Opcode.LOCAL_SET || w.opcode() == dev.basalt.wasm.Opcode.LOCAL_TEE)) {
+                if (!(body.get(k - 1) instanceof Instruction.I32Const initial)) {
+                    return -1;
+                }
+                long span = (long) limit.value() - initial.value();
+                return span <= 0 ? -1 : (span + stride - 1) / stride;
+            }
+            if (body.get(k).opcode() == dev.basalt.wasm.Opcode.LOOP || body.get(k).opcode() == dev.basalt.wasm.Opcode.END) {
+                return -1; // x is set in another loop or block: not a constant this loop starts from
+            }
+        }
+        return -1;
     }
 
     /** Whether every loop around {@code f} is too large for a method of its own (so none is outlined or chunked). */
@@ -548,7 +638,49 @@ final class LoopOutliner implements Opcodes {
             mv.visitJumpInsn(IFGT, go);
             exit(current.continueCode, new char[0]);
             mv.visitLabel(go);
+        } else if (handovers.containsKey(index)) {
+            handover(index, handovers.get(index));
         }
+    }
+
+    /**
+     * At the header of a loop nested in a chunked loop's method that has loops of its own in place: once the chunk
+     * has spent its budget, the rest of this loop runs in a chunked method
+     * of its own, called from here with the locals as they are at this header (as if the loop started here), and
+     * the chunk goes on after the loop, or wherever the loop branched to. A chunk can only end at its own loop's
+     * header, so without this a chunked loop whose iterations are long (simd's blur: four iterations, each a pass
+     * over the image) is called a few times in all and its code runs interpreted until an on-stack-replacement
+     * compile; the nested loop's own method is called once per few back-edges (its own chunks), so its invocation
+     * counter brings C1 and C2 compiles. Fuel is charged by that method's header for the iteration the handover
+     * starts (this header charges it after this test, in place), so fuel, traps and backtraces stay the function's.
+     * The budget stays spent, so the loops after this one in the same chunk hand over too, until the chunk ends.
+     */
+    private void handover(int index, Loop loop) {
+        MethodVisitor mv = fc.mv;
+        Label stay = new Label();
+        // As soon as the budget is spent. Session 9's version waited for 1,024 back-edges past it: those ran in the
+        // chunk's method, interpreted or in C1 code for dozens of calls (it is called a few times per run), which
+        // made simd's calls 16-30 of a fresh JVM 15.0 -> 19.8 ms; handing over at once leaves 16 per pass there.
+        mv.visitVarInsn(ILOAD, budgetSlot);
+        mv.visitJumpInsn(IFGT, stay);
+        // The loop's own frame is open (this is its header): its method and call see the frames around it only, as
+        // an outlined loop's call at its instruction does.
+        FunctionCompiler.Ctl self = fc.ctls.remove(fc.ctls.size() - 1);
+        FunctionCompiler.Ctl around = fc.top();
+        boolean aroundUnreachable = around.unreachable;
+        int sp = fc.sp;
+        Outlined o = generated.get(index);
+        if (o == null) {
+            o = generate(index, loop);
+        }
+        emitCall(o);
+        if (o.exits.get(0)) {
+            mv.visitJumpInsn(GOTO, self.end); // fell through the loop's end: its results are on the stack
+        }
+        around.unreachable = aroundUnreachable;
+        fc.sp = sp;
+        fc.ctls.add(self);
+        mv.visitLabel(stay);
     }
 
     /** The parameter and result types of a block type. */
@@ -578,7 +710,8 @@ final class LoopOutliner implements Opcodes {
      */
     private int[] handedBack(int code) {
         return current.handedBack.computeIfAbsent(code, c -> {
-            int from = c == 0 ? loops.get(currentLoop).end + 1 : liveness.continuation(fc.ctls.get(c - 1).openAt);
+            int from = c == 0 ? loops.getOrDefault(currentLoop, handovers.get(currentLoop)).end + 1
+                    : liveness.continuation(fc.ctls.get(c - 1).openAt);
             return java.util.Arrays.stream(current.written).filter(l -> liveness.liveAt(l, from)).toArray();
         });
     }

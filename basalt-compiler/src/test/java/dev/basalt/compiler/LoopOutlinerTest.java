@@ -330,6 +330,136 @@ class LoopOutlinerTest {
                 .isEqualTo(expected.backtrace().stream().map(Trap.Frame::offset).toList());
     }
 
+    /**
+     * A chunked top-level loop ($pass, {@code $n} passes) whose iterations are long: its nested loop $rows (200
+     * rows, a constant count: {@link LoopOutliner#staticTrips}) stays in place (too large to inline, hands $x and $d
+     * back) and has a loop of its own ($cols, 10 iterations), so a chunk spends its budget inside $rows and $rows
+     * hands over to a method of its own ({@link LoopOutliner#handover}). The handed-over rows leave to an
+     * outer label with a value (row 2,555 in all), return (row {@code -$t}), trap (row {@code $t}) and run out of
+     * fuel, as in the interpreter.
+     */
+    static final String HANDOVER = """
+            (module
+              (global $g (mut i32) (i32.const 0))
+              (func $run (export "run") (param $n i32) (param $t i32) (result i64)
+                (local $p i32) (local $r i32) (local $c i32) (local $x i64) (local $d f64)
+                (block $out (result i64)
+                  (loop $pass
+                    (local.set $r (i32.const 0))
+                    (loop $rows
+                      (local.set $c (i32.const 0))
+                      (loop $cols
+                        ${WORK}
+                        (br_if $cols (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 10))))
+                      (local.set $d (f64.add (local.get $d) (f64.convert_i32_s (local.get $r))))
+                      (global.set $g (i32.add (global.get $g) (i32.const 1)))
+                      (drop (i32.div_s (i32.const 1) (i32.sub (global.get $g) (local.get $t))))
+                      (if (i32.eq (global.get $g) (i32.sub (i32.const 0) (local.get $t))) (then (return (i64.const -5))))
+                      (drop (br_if $out (local.get $x) (i32.eq (global.get $g) (i32.const 2_555))))
+                      (br_if $rows (i32.ne (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 200))))
+                    (br_if $pass (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $n))))
+                  (i64.add (local.get $x) (i64.trunc_f64_s (local.get $d)))))
+              (func (export "count") (result i32) (global.get $g)))
+            """.replace("${WORK}", ("(local.set $x (i64.add (i64.mul (local.get $x) (i64.const 31))"
+                    + " (i64.extend_i32_u (local.get $c))))\n").repeat(45));
+
+    @Test
+    void nestedLoopsOfLongChunksHandOverToAMethodOfTheirOwnAndAgree() {
+        // $pass's chunked method, and $rows's (chunked too: it takes a budget); $cols stays in place in both.
+        assertThat(loopMethods(HANDOVER)).containsExactly(
+                "f0$loop1(IIIIIJDIL" + ModuleCompiler.INST + ";I)I", "f0$loop2(IIIJDIL" + ModuleCompiler.INST + ";I)I");
+        // One pass (2,200 back-edges: handing over part-way), several, leaving through $out (13 passes: row 2,555),
+        // returning (row 777) and trapping (row 900: both far past the first handover).
+        int[][] calls = {{0, 0}, {1, 0}, {2, 0}, {12, 0}, {13, 0}, {20, 0}, {20, -777}, {20, 900}};
+        for (int[] call : calls) {
+            Trap expected = trapOf(instantiate(INTERPRETER, HANDOVER).getFunc("run").orElseThrow(), call);
+            Trap actual = trapOf(instantiate(COMPILER, HANDOVER).getFunc("run").orElseThrow(), call);
+            assertThat(actual == null).as("trap of run%s", Arrays.toString(call)).isEqualTo(expected == null);
+            if (actual != null) {
+                assertThat(actual.kind()).isEqualTo(expected.kind());
+                assertThat(actual.backtrace().stream().map(Trap.Frame::offset).toList())
+                        .isEqualTo(expected.backtrace().stream().map(Trap.Frame::offset).toList());
+                assertThat(actual.backtrace()).hasSize(1);
+                continue;
+            }
+            Instance c = instantiate(COMPILER, HANDOVER);
+            Instance i = instantiate(INTERPRETER, HANDOVER);
+            assertThat(c.getFunc("run").orElseThrow().callI64(call[0], call[1])).as("run%s", Arrays.toString(call))
+                    .isEqualTo(i.getFunc("run").orElseThrow().callI64(call[0], call[1]));
+            assertThat(c.getFunc("count").orElseThrow().callI32()).as("rows run by run%s", Arrays.toString(call))
+                    .isEqualTo(i.getFunc("count").orElseThrow().callI32());
+        }
+        assertThat(trapOf(instantiate(COMPILER, HANDOVER).getFunc("run").orElseThrow(), 20, 900).kind())
+                .isEqualTo(TrapKind.INTEGER_DIVIDE_BY_ZERO);
+        // Fuel running out before, around and well after the first handover, and enough of it: as in the
+        // interpreter, with the same rows run.
+        for (long budget : new long[] {100, 1_500, 20_000, 55_555, 100_000_000}) {
+            Store<Void> cs = Store.create(COMPILER);
+            Store<Void> is = Store.create(INTERPRETER);
+            Instance c = Linker.<Void>create(COMPILER).instantiate(cs, Module.fromWat(COMPILER, HANDOVER));
+            Instance i = Linker.<Void>create(INTERPRETER).instantiate(is, Module.fromWat(INTERPRETER, HANDOVER));
+            cs.setFuel(budget);
+            is.setFuel(budget);
+            Trap expected = trapOf(i.getFunc("run").orElseThrow(), 10, 0);
+            Trap actual = trapOf(c.getFunc("run").orElseThrow(), 10, 0);
+            assertThat(actual == null).as("out of fuel under %d", budget).isEqualTo(expected == null);
+            if (actual != null) {
+                assertThat(actual.kind()).isEqualTo(TrapKind.OUT_OF_FUEL);
+                assertThat(expected.kind()).isEqualTo(TrapKind.OUT_OF_FUEL);
+            }
+            assertThat(cs.getFuel()).as("fuel left under budget %d", budget).isEqualTo(is.getFuel());
+            cs.setFuel(1_000);
+            is.setFuel(1_000);
+            assertThat(c.getFunc("count").orElseThrow().callI32()).as("rows run under budget %d", budget)
+                    .isEqualTo(i.getFunc("count").orElseThrow().callI32());
+        }
+    }
+
+    @Test
+    void handedOverLoopsAgreeOnTheirWarmUpAndSteadyBudgets() {
+        // One instance called again and again (the first call leaves at row 2,555, each later one runs 12,000 rows):
+        // its class's handed-over method passes WARM_CHUNKS calls (16 back-edges each) within the first calls, after
+        // which it runs on its steady budget.
+        Instance c = instantiate(COMPILER, HANDOVER);
+        Instance i = instantiate(INTERPRETER, HANDOVER);
+        int rowsPerCall = 60 * 200 * 11;
+        long callsToWarm = (long) LoopOutliner.WARM_CHUNKS * LoopOutliner.WARM_BUDGET / rowsPerCall + 2;
+        for (int k = 0; k < callsToWarm + 2; k++) {
+            assertThat(c.getFunc("run").orElseThrow().callI64(60, 0)).as("call %d", k)
+                    .isEqualTo(i.getFunc("run").orElseThrow().callI64(60, 0));
+        }
+        assertThat(c.getFunc("count").orElseThrow().callI32()).isEqualTo(i.getFunc("count").orElseThrow().callI32());
+        assertThat(c.getFunc("run").orElseThrow().callI64(60, 0)).isEqualTo(i.getFunc("run").orElseThrow().callI64(60, 0));
+    }
+
+    @Test
+    void staticTripCountsReadConstantForLoopsOnly() {
+        // for (r = 0; r != 200; r++) with a body, as in HANDOVER's $rows
+        assertThat(LoopOutliner.staticTrips(body("(local.set 0 (i32.const 0)) (loop (nop)"
+                + " (br_if 0 (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 200))))"),
+                2, 11)).isEqualTo(200);
+        // from 1, by 16, below 480 (signed), stepped at the top and tested with local.get
+        assertThat(LoopOutliner.staticTrips(body("(local.set 0 (i32.const 1)) (loop"
+                + " (local.set 0 (i32.add (local.get 0) (i32.const 16)))"
+                + " (br_if 0 (i32.lt_s (local.get 0) (i32.const 480))))"), 2, 11)).isEqualTo(30);
+        // the limit a local, the start not a constant, a second write: unknown
+        assertThat(LoopOutliner.staticTrips(body("(local.set 0 (i32.const 0)) (loop"
+                + " (br_if 0 (i32.lt_s (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (local.get 1))))"), 2, 10))
+                .isEqualTo(-1);
+        assertThat(LoopOutliner.staticTrips(body("(local.set 0 (local.get 1)) (loop"
+                + " (br_if 0 (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 200))))"), 2, 10))
+                .isEqualTo(-1);
+        assertThat(LoopOutliner.staticTrips(body("(local.set 0 (i32.const 0)) (loop (local.set 0 (i32.const 5))"
+                + " (br_if 0 (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 200))))"), 2, 12))
+                .isEqualTo(-1);
+    }
+
+    /** The instructions of a function {@code (param i32 i32)} with body {@code wat}. */
+    private static List<dev.basalt.wasm.Instruction> body(String wat) {
+        return WatParser.parseModule("(module (func (param i32 i32) " + wat + "))").functions().get(0).body()
+                .instructions();
+    }
+
     private static Trap trapOf(Func f, int... args) {
         try {
             f.call(Arrays.stream(args).mapToObj(Val::i32).toArray(Val[]::new));
