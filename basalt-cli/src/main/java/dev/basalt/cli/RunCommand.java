@@ -485,9 +485,12 @@ final class RunCommand implements Callable<Integer> {
         grantEnvAndDirs(b, env, inheritEnv, dirs, System.getenv());
     }
 
-    /** {@link #grantEnvAndDirs(WasiConfig.Builder, List, boolean, List)} with the host environment given. */
-    static void grantEnvAndDirs(WasiConfig.Builder b, List<String> env, boolean inheritEnv, List<String> dirs,
-            java.util.Map<String, String> hostEnv) {
+    /**
+     * The variables {@code --env} options give, in order: {@code NAME=VALUE}, or {@code NAME} alone for the host's
+     * value (left out when the host has none).
+     */
+    static java.util.Map<String, String> parseEnv(List<String> env, java.util.Map<String, String> hostEnv) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         for (String e : env) {
             int eq = e.indexOf('=');
             if (eq == 0 || e.isEmpty()) {
@@ -496,12 +499,19 @@ final class RunCommand implements Callable<Integer> {
             if (eq < 0) {
                 String hostValue = hostEnv.get(e);
                 if (hostValue != null) {
-                    b.env(e, hostValue);
+                    out.put(e, hostValue);
                 }
             } else {
-                b.env(e.substring(0, eq), e.substring(eq + 1));
+                out.put(e.substring(0, eq), e.substring(eq + 1));
             }
         }
+        return out;
+    }
+
+    /** {@link #grantEnvAndDirs(WasiConfig.Builder, List, boolean, List)} with the host environment given. */
+    static void grantEnvAndDirs(WasiConfig.Builder b, List<String> env, boolean inheritEnv, List<String> dirs,
+            java.util.Map<String, String> hostEnv) {
+        parseEnv(env, hostEnv).forEach(b::env);
         if (inheritEnv) {
             b.inheritEnv(); // adds only what --env did not set
         }

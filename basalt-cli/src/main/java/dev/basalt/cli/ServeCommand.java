@@ -16,6 +16,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,11 +45,17 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = {"A component (binary or text) exporting "
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = {"A component (binary or text) exporting "
             + "wasi:http/incoming-handler@0.2.x or wasi:http/handler@0.3.x, or a Spin-style manifest (*.toml, spin_manifest_version = 2: routes to",
             "components, each with its allowed_outbound_hosts, environment, files, key_value_stores and variables), or oci://REF: a Spin "
-            + "application or a component in an OCI registry (basalt registry push)."})
+            + "application or a component in an OCI registry (basalt registry push). Default: spin.toml in the "
+            + "current directory, as spin up."})
     String source;
+
+    @Option(names = {"-f", "--from"}, paramLabel = "FILE|DIR",
+            description = "The application, as FILE (spin up -f): a manifest, a component, oci://REF, or a directory "
+                    + "holding spin.toml.")
+    String from;
 
     /** The local file {@link #source} names (after pulling an {@code oci://} reference). */
     private Path file;
@@ -56,8 +63,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-k", "--insecure"}, description = "With oci://REF: talk plain HTTP to the registry.")
     boolean insecure;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
-            description = "Where to listen (default ${DEFAULT-VALUE}; port 0 picks a free port).")
+    @Option(names = {"--listen", "--addr"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            description = "Where to listen (default ${DEFAULT-VALUE}; port 0 picks a free port). --addr as wasmtime serve.")
     String listen;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "compiler",
@@ -102,8 +109,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Grant the host directory HOST to every request's guest as GUEST (:ro read-only).")
     List<String> dirs = new ArrayList<>();
 
-    @Option(names = "--env", paramLabel = "NAME[=VALUE]",
-            description = "Set an environment variable of the guest; a NAME alone passes the host's value (if set).")
+    @Option(names = {"-e", "--env"}, paramLabel = "NAME[=VALUE]",
+            description = {"Set an environment variable of the guest; a NAME alone passes the host's value (if set).",
+                    "With a manifest: of every component, over the manifest's environment (spin up -e)."})
     List<String> env = new ArrayList<>();
 
     @Option(names = "--inherit-env", description = "Give the guest the whole host environment (--env takes precedence).")
@@ -186,6 +194,33 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The application to serve: FILE, or {@code -f} (a directory meaning its {@code spin.toml}), or else
+     * {@code spin.toml} in the current directory, as {@code spin up} finds it.
+     */
+    private String application() {
+        if (source != null && from != null) {
+            throw new Main.CliException("give the application once: FILE or -f/--from, not both", Main.USAGE);
+        }
+        String given = source != null ? source : from;
+        if (given == null) {
+            Path here = Path.of("spin.toml");
+            if (!Files.isRegularFile(here)) {
+                throw new Main.CliException("no application given and no spin.toml in the current directory "
+                        + "(basalt serve FILE, or -f FILE|DIR)", Main.USAGE);
+            }
+            return here.toString();
+        }
+        if (!OciReference.isOciSource(given) && Files.isDirectory(Path.of(given))) {
+            Path manifest = Path.of(given).resolve("spin.toml");
+            if (!Files.isRegularFile(manifest)) {
+                throw new Main.CliException(given + " is a directory without spin.toml", Main.USAGE);
+            }
+            return manifest.toString();
+        }
+        return given;
+    }
+
     private Integer serve() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -202,6 +237,7 @@ final class ServeCommand implements Callable<Integer> {
             // in the process's own command: embedded (tests), JUL's global configuration is left alone.
             JulBridge.install();
         }
+        source = application();
         file = OciSources.resolve(source, insecure);
         boolean manifest = file.getFileName().toString().endsWith(".toml");
         // an instance per request: its pooled memories are reset page by page after it (Store.release)
@@ -214,11 +250,11 @@ final class ServeCommand implements Callable<Integer> {
         Engine engine = Engine.create(config.build());
         WasiHttpServer.Builder b;
         if (manifest) {
-            if (!env.isEmpty() || inheritEnv || !dirs.isEmpty() || !allowOutbound.isEmpty()
-                    || !nextHandlers.isEmpty()) {
+            if (inheritEnv || !dirs.isEmpty() || !allowOutbound.isEmpty() || !nextHandlers.isEmpty()) {
                 throw new Main.CliException("with a manifest, each component's grants come from the manifest "
-                        + "(environment, files, allowed_outbound_hosts; a middleware's next_handler too): --env, "
-                        + "--inherit-env, --dir, --allow-outbound and --next-handler do not apply", Main.USAGE);
+                        + "(environment, files, allowed_outbound_hosts; a middleware's next_handler too): "
+                        + "--inherit-env, --dir, --allow-outbound and --next-handler do not apply (--env adds to "
+                        + "every component's environment)", Main.USAGE);
             }
             java.util.Map<String, String> variableEnv = new java.util.HashMap<>(System.getenv());
             for (String v : variables) {
@@ -230,7 +266,7 @@ final class ServeCommand implements Callable<Integer> {
                         v.substring(eq + 1));
             }
             try {
-                AppManifest app = AppManifest.load(file);
+                AppManifest app = AppManifest.load(file).withEnvironment(RunCommand.parseEnv(env, System.getenv()));
                 Path state = stateDir != null ? stateDir
                         : OciReference.isOciSource(source) ? Path.of(".spin").toAbsolutePath() : app.defaultStateDir();
                 b = app.serverBuilder(engine, java.util.Optional.ofNullable(runtimeConfig), variableEnv, state);

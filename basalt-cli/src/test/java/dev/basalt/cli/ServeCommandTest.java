@@ -115,8 +115,10 @@ class ServeCommandTest {
         Announcements out = new Announcements();
         StringWriter err = new StringWriter();
         int[] code = {-1};
-        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", manifest.toString(),
-                "--listen", "127.0.0.1:0", "--engine", "interpreter"}, new PrintWriter(out, true), new PrintWriter(err, true)));
+        // spin up's spelling: -f DIR (its spin.toml), -e for every component's environment; --addr as wasmtime serve
+        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", "-f", dir.toString(),
+                "-e", "GREETING=hi", "--addr", "127.0.0.1:0", "--engine", "interpreter"}, new PrintWriter(out, true),
+                new PrintWriter(err, true)));
         command.start();
         try {
             String base = out.url.get(2, TimeUnit.MINUTES);
@@ -132,9 +134,25 @@ class ServeCommandTest {
         }
         assertThat(command.isAlive()).isFalse();
         assertThat(code[0]).isZero();
-        CliRun withGrants = CliRun.of("serve", manifest.toString(), "--env", "A=1");
+        CliRun withGrants = CliRun.of("serve", manifest.toString(), "--dir", dir.toString());
         assertThat(withGrants.code()).isEqualTo(2);
         assertThat(withGrants.err()).contains("each component's grants come from the manifest");
+        CliRun twice = CliRun.of("serve", manifest.toString(), "-f", dir.toString());
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err()).contains("FILE or -f/--from, not both");
+        CliRun emptyDir = CliRun.of("serve", "-f", Files.createDirectory(dir.resolve("empty")).toString());
+        assertThat(emptyDir.code()).isEqualTo(2);
+        assertThat(emptyDir.err()).contains("is a directory without spin.toml");
+    }
+
+    /** Without FILE, basalt serve looks for spin.toml in the current directory, as spin up does. */
+    @Test
+    void withoutAFileItWantsASpinTomlHere() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("spin.toml")),
+                "the working directory has a spin.toml");
+        CliRun none = CliRun.of("serve");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("no application given and no spin.toml in the current directory");
     }
 
     /**

@@ -104,6 +104,25 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
     }
 
     /**
+     * The same application with {@code env} added to every component's environment, over the manifest's own values
+     * (Spin's {@code spin up --env NAME=VALUE}, which passes a variable to all components).
+     */
+    public AppManifest withEnvironment(Map<String, String> env) {
+        if (env.isEmpty()) {
+            return this;
+        }
+        Map<String, ComponentSpec> out = new LinkedHashMap<>();
+        components.forEach((id, c) -> {
+            Map<String, String> merged = new LinkedHashMap<>(c.environment());
+            merged.putAll(env);
+            out.put(id, new ComponentSpec(c.id(), c.source(), c.allowedOutboundHosts(), merged, c.files(),
+                    c.keyValueStores(), c.variables(), c.sqliteDatabases(), c.nextHandler()));
+        });
+        return new AppManifest(file, name, routes, java.util.Collections.unmodifiableMap(out), variables,
+                redisTriggers);
+    }
+
+    /**
      * A Redis trigger ({@code [[trigger.redis]]}): messages published on {@code channel} of the server at
      * {@code address} (the trigger's own {@code address}, else {@code [application.trigger.redis] address}) run
      * {@code component}'s {@code fermyon:spin/inbound-redis#handle-message}.

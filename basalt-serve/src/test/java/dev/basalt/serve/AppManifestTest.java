@@ -44,6 +44,38 @@ class AppManifestTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** spin up --env: a variable for every component, over the manifest's own; nothing else changes. */
+    @Test
+    void extraEnvironmentGoesToEveryComponentOverItsOwn() throws Exception {
+        handlerAs("a.wasm");
+        Path file = manifest("""
+                spin_manifest_version = 2
+                [application]
+                name = "env-app"
+                [[trigger.http]]
+                route = "/a"
+                component = "a"
+                [[trigger.http]]
+                route = "/b"
+                component = "b"
+                [component.a]
+                source = "a.wasm"
+                environment = { MODE = "manifest", KEEP = "yes" }
+                [component.b]
+                source = "a.wasm"
+                """);
+        AppManifest m = AppManifest.load(file);
+        AppManifest withEnv = m.withEnvironment(java.util.Map.of("MODE", "cli", "EXTRA", "1"));
+        assertThat(withEnv.wasiConfig("a").env()).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("MODE", "cli", "KEEP", "yes", "EXTRA", "1"));
+        assertThat(withEnv.wasiConfig("b").env()).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("MODE", "cli", "EXTRA", "1"));
+        assertThat(m.wasiConfig("a").env()).as("the original is unchanged").containsEntry("MODE", "manifest")
+                .doesNotContainKey("EXTRA");
+        assertThat(withEnv.routes()).isEqualTo(m.routes());
+        assertThat(m.withEnvironment(java.util.Map.of())).isSameAs(m);
+    }
+
     @Test
     void routesToComponentsWithTheirOwnGrants() throws Exception {
         handlerAs("a.wasm");
