@@ -325,7 +325,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** A wasmtime boolean option's value: absent (the key alone), y, yes or true; n, no or false. */
-    private static boolean isYes(String value) {
+    static boolean isYes(String value) {
         return switch (value == null ? "y" : value) {
             case "y", "yes", "true" -> true;
             case "n", "no", "false" -> false;
@@ -333,7 +333,7 @@ final class RunCommand implements Callable<Integer> {
         };
     }
 
-    private static List<String> splitOptions(List<String> options) {
+    static List<String> splitOptions(List<String> options) {
         List<String> out = new ArrayList<>();
         for (String o : options) {
             for (String part : o.split(",")) {
@@ -345,14 +345,14 @@ final class RunCommand implements Callable<Integer> {
         return out;
     }
 
-    private static String requireValue(String flag, String key, String value) {
+    static String requireValue(String flag, String key, String value) {
         if (value == null || value.isEmpty()) {
             throw new Main.CliException(flag + " " + key + " wants a value: " + flag + " " + key + "=...", Main.USAGE);
         }
         return value;
     }
 
-    private static long parseCount(String what, String text) {
+    static long parseCount(String what, String text) {
         try {
             long n = Long.parseLong(text.replace("_", ""));
             if (n < 0) {

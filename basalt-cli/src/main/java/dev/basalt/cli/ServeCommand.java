@@ -84,6 +84,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-memory", paramLabel = "SIZE", description = "Cap each request's linear memory, e.g. 64MiB.")
     String maxMemory;
 
+    @Option(names = "-W", paramLabel = "KEY=VALUE",
+            description = {"wasmtime serve's Wasm options, as aliases: fuel=N (--fuel), timeout=DURATION (--timeout),",
+                    "max-memory-size=BYTES (--max-memory); comma-separated or repeated."})
+    List<String> wasmOptions = new ArrayList<>();
+
     @Option(names = "--max-concurrent-requests", paramLabel = "N",
             description = "Handle at most N requests at once; more are answered 503 (retry-after: 1).")
     Integer maxConcurrent;
@@ -194,6 +199,22 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** wasmtime serve's {@code -W} spellings of the per-request limits; a key Basalt does not have is refused. */
+    private void applyWasmtimeAliases() {
+        for (String option : RunCommand.splitOptions(wasmOptions)) {
+            int eq = option.indexOf('=');
+            String key = eq < 0 ? option : option.substring(0, eq);
+            String value = eq < 0 ? null : option.substring(eq + 1);
+            switch (key) {
+                case "fuel" -> fuel = RunCommand.parseCount("-W fuel", RunCommand.requireValue("-W", key, value));
+                case "timeout" -> timeout = RunCommand.requireValue("-W", key, value);
+                case "max-memory-size" -> maxMemory = RunCommand.requireValue("-W", key, value);
+                default -> throw new Main.CliException("-W " + key + " is not supported by basalt serve (it knows -W "
+                        + "fuel=N, timeout=DURATION, max-memory-size=BYTES)", Main.USAGE);
+            }
+        }
+    }
+
     /**
      * The application to serve: FILE, or {@code -f} (a directory meaning its {@code spin.toml}), or else
      * {@code spin.toml} in the current directory, as {@code spin up} finds it.
@@ -237,6 +258,7 @@ final class ServeCommand implements Callable<Integer> {
             // in the process's own command: embedded (tests), JUL's global configuration is left alone.
             JulBridge.install();
         }
+        applyWasmtimeAliases();
         source = application();
         file = OciSources.resolve(source, insecure);
         boolean manifest = file.getFileName().toString().endsWith(".toml");

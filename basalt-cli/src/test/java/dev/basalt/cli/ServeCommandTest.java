@@ -145,6 +145,33 @@ class ServeCommandTest {
         assertThat(emptyDir.err()).contains("is a directory without spin.toml");
     }
 
+    /** wasmtime serve's -W spellings of the per-request limits: here a memory cap too small to instantiate. */
+    @Test
+    void wasmtimeStyleLimitsApplyPerRequest() throws Exception {
+        Announcements out = new Announcements();
+        StringWriter err = new StringWriter();
+        int[] code = {-1};
+        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", handler().toString(),
+                "--addr", "127.0.0.1:0", "--engine", "interpreter", "-W", "max-memory-size=65536,fuel=100000000"},
+                new PrintWriter(out, true), new PrintWriter(err, true)));
+        command.start();
+        try {
+            String base = out.url.get(2, TimeUnit.MINUTES);
+            // one 64 KiB page is less than the handler's data and heap need: each request's instantiation fails
+            assertThat(get(base + "counter").statusCode()).isEqualTo(500);
+            assertThat(err.toString()).startsWith("basalt serve: GET /counter (app): ");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no announcement; err: " + err, e);
+        } finally {
+            command.interrupt();
+            command.join(TimeUnit.MINUTES.toMillis(1));
+        }
+        assertThat(code[0]).isZero();
+        CliRun unknown = CliRun.of("serve", handler().toString(), "-W", "epoch-interruption=y");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("-W epoch-interruption is not supported by basalt serve");
+    }
+
     /** Without FILE, basalt serve looks for spin.toml in the current directory, as spin up does. */
     @Test
     void withoutAFileItWantsASpinTomlHere() {
