@@ -20,6 +20,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -234,6 +235,20 @@ public final class JvmCompiler implements ExecutionEngine {
     /** The generated class of a module, for tests and tools (e.g. the JVM verifier, disassembly). */
     public static byte[] generate(WasmModule module) {
         return new ModuleCompiler(module, "dev/basalt/compiler/gen/Inspected").compile();
+    }
+
+    /**
+     * Every class the compiler engine defines for a module, by internal name ({@code dev/basalt/compiler/gen/
+     * Inspected}, its further parts, dispatch classes and helper copies), in definition order, exactly as
+     * {@link #compile(WasmModule)} generates them apart from the names: for disassembly ({@code javap -c -p}) and
+     * comparisons of builds' code.
+     */
+    public static Map<String, byte[]> classFiles(WasmModule module) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (Part part : generateParts(module, "dev/basalt/compiler/gen/Inspected")) {
+            out.put(part.className(), part.bytes());
+        }
+        return out;
     }
 
     private static Code load(WasmModule module, List<Part> parts, boolean tracksMemoryWrites) {
