@@ -13,6 +13,7 @@
  * process and JIT CPU, compile timeline) and {@link dev.basalt.bench.ColdProfile} (one call, by tier). Steady
  * state: {@link dev.basalt.bench.SameJvmAB} (builds alternated in one JVM; its {@code java} build runs {@link
  * dev.basalt.bench.JavaPorts}, the algorithms ported to plain Java, as the JVM's own floor) and {@link
- * dev.basalt.bench.MachineStretches} (the machine's slow stretches against plain-Java controls).
+ * dev.basalt.bench.MachineStretches} (the machine's slow stretches against plain-Java controls). Comparing code:
+ * {@link dev.basalt.bench.GeneratedClasses} (both compilers' generated classes of a workload, for {@code javap}).
  */
 package dev.basalt.bench;
