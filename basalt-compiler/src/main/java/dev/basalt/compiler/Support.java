@@ -22,10 +22,13 @@ public final class Support {
      * Charges {@code fuel} and raises a pending interrupt: the interpreter's function-entry and loop-header check.
      * While no store of the JVM has ever had fuel on and none has an interrupt pending
      * ({@link StoreState#checkpointsArmed}, a JIT constant) it compiles to nothing: counting fuel nobody meters
-     * was a read-modify-write of {@code m.fuel} per loop iteration. The volatile {@code interrupt} is read only
-     * while some store has an interrupt pending ({@link StoreState#anyInterruptPending}, also a JIT constant):
-     * otherwise that read would be a memory barrier in every loop, keeping HotSpot from hoisting loads (memory
-     * fields, globals) out of it.
+     * was a read-modify-write of {@code m.fuel} per loop iteration. Fuel is counted only once some store has metered
+     * it ({@link StoreState#fuelMetered}), and the store's interrupt flag is read only while some store has an
+     * interrupt pending ({@link StoreState#anyInterruptPending}, also a JIT constant), and then as a plain field
+     * ({@link StoreState#interruptRequestedPlain}): a volatile read would be a memory barrier in every loop, keeping
+     * HotSpot from hoisting loads (memory fields, globals) out of it, so one store's pending interrupt slowed the
+     * loops of every store in the JVM 1.6-1.9x. A plain read that HotSpot hoists still sees a new interrupt because
+     * each request deoptimises the code that folded the flag.
      *
      * <p>One method of more than 35 bytes of bytecode on purpose: C1 does not inline it (its inline limit is 35
      * bytes) but calls it, by then compiled by C2 where both flags fold; C2 inlines it at every hot site (up to 325
@@ -35,7 +38,11 @@ public final class Support {
      */
     public static void charge(StoreState m, int fuel) {
         if (StoreState.checkpointsArmed()) {
-            if ((m.fuel -= fuel) < 0 || StoreState.anyInterruptPending() && m.interrupt != 0) {
+            if (StoreState.fuelMetered()) {
+                if ((m.fuel -= fuel) < 0 || StoreState.anyInterruptPending() && m.interruptRequestedPlain()) {
+                    m.poll();
+                }
+            } else if (m.interruptRequestedPlain()) { // armed without fuel: some store has an interrupt pending
                 m.poll();
             }
         }
@@ -46,11 +53,11 @@ public final class Support {
      * iterations of {@code fuelPerTrip} each, from its variable's value {@code x} by {@code stride}. Returns the value
      * the variable leaves the loop with, {@code x + trips * stride} (it does not wrap) as an unsigned int, for
      * {@link #refund}; or -1 when the fuel left does not cover all the iterations (then the loop as written runs,
-     * charging per iteration, and traps at the iteration the interpreter stops at). While the checkpoints are off (no
-     * store of the JVM ever metered fuel) nothing is charged. The stretch's loop headers only poll interruption.
+     * charging per iteration, and traps at the iteration the interpreter stops at). While no store of the JVM ever
+     * metered fuel ({@link StoreState#fuelMetered}) nothing is charged. The stretch's loop headers only poll interruption.
      */
     public static long prepay(ModuleInstance inst, int x, long trips, int stride, int fuelPerTrip) {
-        if (StoreState.checkpointsArmed()) {
+        if (StoreState.fuelMetered()) {
             StoreState m = inst.store;
             long cost = trips * fuelPerTrip;
             if (m.fuel < cost) {
@@ -67,7 +74,7 @@ public final class Support {
      * written only at the end of an iteration, is {@code x} now and leaves the loop as {@code exit}, stepping by
      * {@code stride} without wrapping: {@code |exit - x| / |stride|} iterations were left, the running one (whose
      * header charged) among them. Only for a store that meters fuel: one that does not was charged only if some
-     * other store armed the checkpoints, and its fuel is not observable (nor must it overflow). Returns
+     * other store turned fuel on, and its fuel is not observable (nor must it overflow). Returns
      * {@code thrown}, to rethrow.
      */
     public static Throwable refund(Throwable thrown, ModuleInstance inst, int x, long exit, int stride,

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Interruption of compiled code: loop headers read the store's interrupt flag only while some store has an
- * interrupt pending (a JIT constant, see {@link StoreState#anyInterruptPending}), so these tests check that an
- * interrupt or deadline still stops a loop that has been running (and JIT-compiled) for a while, again and again,
- * and that stores do not see each other's interrupts.
+ * interrupt pending (a JIT constant, see {@link StoreState#anyInterruptPending}), and then as a plain field, so these
+ * tests check that an interrupt or deadline still stops a loop that has been running (and JIT-compiled) for a while,
+ * again and again, also while another store has one pending, and that stores do not see each other's interrupts.
  */
 @Timeout(120) // a loop that never sees its interrupt must fail the test, not hang the build
 class InterruptCompilerTest {
@@ -70,6 +70,34 @@ class InterruptCompilerTest {
             }
         } finally {
             exec.shutdownNow();
+        }
+    }
+
+    /**
+     * While another store has an interrupt pending, checkpoints read the store's flag as a plain field, which HotSpot
+     * may hoist out of the running loop (it was compiled with the flag 0). Every request must still stop it: the
+     * request re-targets the pending flag, deoptimising the loop. Several rounds, each long enough for the loop to be
+     * JIT-compiled in the pending state.
+     */
+    @Test
+    void interruptStopsACompiledLoopWhileAnotherStoreHasOnePending() {
+        Store<Void> idle = Store.create(CompilerTest.COMPILER);
+        idle.interrupt(); // never runs: keeps the flag up for the whole test
+        Store<Void> store = Store.create(CompilerTest.COMPILER);
+        Instance inst = instantiate(store);
+        ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (int round = 0; round < 4; round++) {
+                assertThat(StoreState.anyInterruptPending()).isTrue();
+                exec.schedule(store::interrupt, 300, TimeUnit.MILLISECONDS);
+                assertTrap(() -> inst.getFunc("spin").orElseThrow().call(), TrapKind.INTERRUPTED);
+                assertThat(inst.getFunc("sum").orElseThrow().callI32(100)).isEqualTo(5050);
+            }
+            // The idle store's interrupt is still pending: its next call traps.
+            assertTrap(() -> instantiate(idle).getFunc("sum").orElseThrow().callI32(1), TrapKind.INTERRUPTED);
+        } finally {
+            exec.shutdownNow();
+            idle.clearInterrupt();
         }
     }
 

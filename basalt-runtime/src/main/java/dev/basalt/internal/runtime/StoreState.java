@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MutableCallSite;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,12 +60,16 @@ public final class StoreState {
     private Cleaner.Cleanable counted;
 
     /*
-     * Compiled code polls interruption at every loop header. A volatile read there is a memory barrier for the JIT:
-     * it keeps HotSpot from hoisting any memory load out of the loop. So compiled code first asks
-     * anyInterruptPending(), a constant for the JIT (the target of a MutableCallSite, folded with a dependency),
-     * and reads `interrupt` only when it is true. The flag is true while any store has an interrupt pending;
-     * flipping it deoptimises the code that folded it, and syncAll makes every thread see the new value, so an
-     * interrupt still stops a running loop.
+     * Compiled code polls interruption at every loop header and function entry. A volatile read there is a memory
+     * barrier for the JIT: it keeps HotSpot from hoisting any memory load out of the loop, and while it was the
+     * check, one store's pending interrupt made every loop of every store in the JVM 1.6-1.9x slower. So compiled
+     * code first asks anyInterruptPending(), a constant for the JIT (the target of a MutableCallSite, folded with a
+     * dependency), and only while it is true reads `interrupt`, and then with a plain read
+     * (interruptRequestedPlain): no barrier, and HotSpot may hoist it out of a loop like any other invariant load.
+     * What makes a hoisted read still see a new interrupt is that every requestInterrupt re-targets the flag (also
+     * when it is true already): that deoptimises all code that folded it, frames on the stack included, and the
+     * deoptimised frame continues in the bytecode interpreter, which reads the field afresh. The flag is true while
+     * any store has an interrupt pending; syncAll makes every thread see a new target.
      */
     private static final Object INTERRUPTS = new Object();
     private static final Cleaner CLEANER = Cleaner.create();
@@ -82,6 +87,18 @@ public final class StoreState {
     private static boolean fuelEverEnabled; // guarded by INTERRUPTS
     private static final MutableCallSite ARMED_FLAG = new MutableCallSite(MethodHandles.constant(boolean.class, false));
     private static final MethodHandle ARMED_READER = ARMED_FLAG.dynamicInvoker();
+    private static final MutableCallSite FUEL_FLAG = new MutableCallSite(MethodHandles.constant(boolean.class, false));
+    private static final MethodHandle FUEL_READER = FUEL_FLAG.dynamicInvoker();
+    /** {@link #interrupt} read without the volatile semantics (see {@link #interruptRequestedPlain}). */
+    private static final VarHandle INTERRUPT_PLAIN;
+
+    static {
+        try {
+            INTERRUPT_PLAIN = MethodHandles.lookup().findVarHandle(StoreState.class, "interrupt", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * False while no store of this JVM has ever had fuel on and none has an interrupt pending: then compiled
@@ -95,22 +112,31 @@ public final class StoreState {
         }
     }
 
+    /**
+     * True once some store of this JVM has had fuel on (sticky): then compiled checkpoints count fuel. While it is
+     * false and {@link #checkpointsArmed} is true, an interrupt is pending somewhere and checkpoints only check this
+     * store's. A JIT constant.
+     */
+    public static boolean fuelMetered() {
+        try {
+            return (boolean) FUEL_READER.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     /** Turns fuel metering on for this store with {@code amount} units (see {@link #checkpointsArmed}). */
     public void enableFuel(long amount) {
         synchronized (INTERRUPTS) {
             if (!fuelEverEnabled) {
                 fuelEverEnabled = true;
-                updateArmedFlag();
+                FUEL_FLAG.setTarget(MethodHandles.constant(boolean.class, true));
+                ARMED_FLAG.setTarget(MethodHandles.constant(boolean.class, true));
+                MutableCallSite.syncAll(new MutableCallSite[] {FUEL_FLAG, ARMED_FLAG});
             }
         }
         fuelEnabled = true;
         fuel = amount;
-    }
-
-    private static void updateArmedFlag() { // holding INTERRUPTS
-        boolean armed = fuelEverEnabled || pendingStores > 0;
-        ARMED_FLAG.setTarget(MethodHandles.constant(boolean.class, armed));
-        MutableCallSite.syncAll(new MutableCallSite[] {ARMED_FLAG});
     }
 
     /** False when no store has an interrupt pending (then {@link #interrupt} is 0 everywhere); a JIT constant. */
@@ -123,6 +149,15 @@ public final class StoreState {
     }
 
     /**
+     * Whether an interrupt is pending on this store, read as a plain field: for compiled checkpoints, and only while
+     * {@link #anyInterruptPending} is true (its re-targeting on every request is what makes a read the JIT hoisted
+     * out of a loop see a new interrupt; see the comment at {@code INTERRUPTS}).
+     */
+    public boolean interruptRequestedPlain() {
+        return (int) INTERRUPT_PLAIN.get(this) != 0;
+    }
+
+    /**
      * Asks code running on this store to trap with {@code kind} at its next check; any thread. A thread blocked in
      * a host call of this store ({@link #enterBlocking}) is woken by interrupting it.
      */
@@ -130,11 +165,12 @@ public final class StoreState {
         synchronized (INTERRUPTS) {
             interrupt = kind.ordinal() + 1;
             if (counted == null) {
-                if (pendingStores++ == 0) {
-                    setPendingFlag(true);
-                }
+                pendingStores++;
                 counted = CLEANER.register(this, StoreState::uncountOne);
             }
+            // Also when the flag is true already: code compiled meanwhile may have hoisted its plain read of this
+            // store's flag out of a running loop; re-targeting deoptimises it (see the comment at INTERRUPTS).
+            setPendingFlag(true);
         }
         synchronized (blockingLock) {
             if (blockedThread != null && !wokeBlocked) {
@@ -230,8 +266,8 @@ public final class StoreState {
 
     private static void setPendingFlag(boolean value) { // holding INTERRUPTS
         PENDING_FLAG.setTarget(MethodHandles.constant(boolean.class, value));
-        MutableCallSite.syncAll(new MutableCallSite[] {PENDING_FLAG});
-        updateArmedFlag();
+        ARMED_FLAG.setTarget(MethodHandles.constant(boolean.class, value || fuelEverEnabled));
+        MutableCallSite.syncAll(new MutableCallSite[] {PENDING_FLAG, ARMED_FLAG});
     }
 
     public final long maxMemoryBytes;
