@@ -82,12 +82,6 @@ class InterruptCompilerTest {
 
     /**
      * While another store has an interrupt pending, checkpoints read the store's flag as a plain field, which HotSpot
-     * may hoist out of the running loop (it was compiled with the flag 0). Every request must still stop it: the
-     * request re-targets the pending flag, deoptimising the loop. Several rounds, long enough for the loop to be
-     * JIT-compiled in the pending state (without the re-targeting, this test hung in its loop).
-     */
-    /**
-     * While another store has an interrupt pending, checkpoints read the store's flag as a plain field, which HotSpot
      * hoists out of a loop whose check has never fired. A request must still stop that loop: it re-targets the
      * pending flag, deoptimising the loop. The loop is warmed up in the pending state without ever seeing an
      * interrupt, then counts down from 2^32 - 1 (seconds of work): a loop that missed the interrupt returns instead
