@@ -735,7 +735,24 @@ final class FunctionCompiler implements Opcodes {
                 branch(((Instruction.Branch) in).label());
                 markUnreachable();
             }
-            case "BR_IF" -> branchIf(((Instruction.Branch) in).label());
+            case "BR_IF" -> {
+                int label = ((Instruction.Branch) in).label();
+                Ctl t = ctls.get(ctls.size() - 1 - label);
+                // A loop's back edge on a local's value (`local.get x; br_if loop`): jump out when it is 0 and make
+                // the back edge a goto, where the local is dead when the loop sets it before reading it, so C2's
+                // back-edge safepoint does not keep the 0/1 it holds.
+                if (pendingJump == 0 && index > 0 && t.kind == K_LOOP && !t.remote && split == null
+                        && function.body().instructions().get(index - 1).opcode() == Opcode.LOCAL_GET
+                        && sp - 1 - t.height - arity(t).length == 0) {
+                    pop();
+                    Label skip = new Label();
+                    mv.visitJumpInsn(IFEQ, skip);
+                    mv.visitJumpInsn(GOTO, t.target);
+                    mv.visitLabel(skip);
+                } else {
+                    branchIf(label);
+                }
+            }
             case "BR_TABLE" -> brTable((Instruction.BranchTable) in);
             case "RETURN" -> {
                 emitReturn();
