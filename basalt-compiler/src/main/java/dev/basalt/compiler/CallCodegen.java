@@ -353,7 +353,7 @@ final class CallCodegen implements Opcodes {
             CompositeType.Func ft = mc.funcTypes.get(callee);
             fc.sp -= ft.params().size();
             mv.visitVarInsn(ALOAD, fc.instSlot);
-            mv.visitVarInsn(ILOAD, fc.roomSlot); // it replaces this frame: the same depth
+            fc.pushOwnRoom(); // it replaces this frame: the same depth
             fc.lines.markNoActivation(mv);
             mv.visitMethodInsn(INVOKESTATIC, mc.directOwner(callee), ModuleCompiler.methodName(callee),
                     mc.descriptor(callee), false);

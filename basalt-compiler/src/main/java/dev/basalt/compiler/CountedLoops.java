@@ -164,7 +164,7 @@ final class CountedLoops {
     }
 
     /** Loops without a loop inside, as {@code {start, end}}. */
-    private static List<int[]> innermostLoops(List<Instruction> body) {
+    static List<int[]> innermostLoops(List<Instruction> body) {
         List<int[]> loops = new ArrayList<>();
         List<int[]> open = new ArrayList<>(); // {isLoop, start, hasInnerLoop}
         for (int i = 0; i < body.size(); i++) {

@@ -189,8 +189,9 @@ final class IndirectCalls implements Opcodes {
     }
 
     /**
-     * Emits the call of the dispatcher with the instance in {@code instSlot} and the caller's call depth room in
-     * {@code roomSlot}: the callee gets one less, or the same for a tail call (it replaces the caller's frame).
+     * Emits the call of the dispatcher with the instance in {@code instSlot} and the caller's room local in
+     * {@code roomSlot}, which holds the callees' room ({@code FunctionCompiler.roomSlot}): passed as it is, or plus
+     * one for a tail call (it replaces the caller's frame: the caller's own room).
      */
     private void call(MethodVisitor mv, int instSlot, int roomSlot, int typeIndex, boolean tail) {
         DefinedType expected = mc.typeSpace().defined(typeIndex);
@@ -209,10 +210,11 @@ final class IndirectCalls implements Opcodes {
             return new Dispatcher(used.size(), owner, typeIndex, desc, type.results().size());
         });
         mv.visitVarInsn(ALOAD, instSlot);
-        mv.visitVarInsn(ILOAD, roomSlot);
-        if (!tail) {
+        mv.visitVarInsn(ILOAD, roomSlot); // the callees' room (FunctionCompiler.roomSlot)
+        if (tail) {
+            // a tail callee replaces this frame: this activation's own room
             mv.visitInsn(ICONST_1);
-            mv.visitInsn(ISUB);
+            mv.visitInsn(IADD);
         }
         mv.visitMethodInsn(INVOKESTATIC, d.owner(), DISPATCH + d.id(), Signature.of(d.desc(), tail).desc(), false);
     }

@@ -5,6 +5,7 @@ import dev.basalt.wasm.Instruction;
 import dev.basalt.wasm.MemArg;
 import dev.basalt.wasm.MemoryType;
 import dev.basalt.wasm.Opcode;
+import java.util.List;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -96,6 +97,8 @@ final class MemoryCodegen implements Opcodes {
      * {@code Config.trackMemoryWrites}); then {@link #mapSlots} holds each inlined memory's map.
      */
     private final boolean track;
+    /** Whether memory 0 is read from the instance at each use in this function (see {@link #keepsLocals0}). */
+    private final boolean rereads0;
     private int[] mapSlots;
     /**
      * Set by {@link #checkedIndex} when the access it checked may rely on the array's own index check (an exact
@@ -117,6 +120,7 @@ final class MemoryCodegen implements Opcodes {
             }
         }
         any = found;
+        rereads0 = found && noWritesInInnermostLoops(fc.function.body().instructions());
         track = fc.mc.trackWrites();
         arraySlots = new int[n];
         sizeSlots = new int[n];
@@ -148,9 +152,76 @@ final class MemoryCodegen implements Opcodes {
         return inlined[m] && !fc.mc.memoryTypes.get(m).is64();
     }
 
-    /** The JVM slot of memory {@code m}'s size in bytes (an int) in the method being generated. */
-    int sizeSlot(int m) {
-        return sizeSlots[m];
+    /**
+     * Whether this is MethodSplitter's dry run that decides the compact form ({@link MethodSplitter#COMPACT_ABOVE}):
+     * it measures memory 0 kept in locals, as before memory 0 was read at each use, so that the same functions take
+     * the compact form (re-reading costs about 2 bytes more an access and saves the reload after each call; hash's
+     * run, 2,920 bytes in that measure, went compact and 11% slower when the reads were counted). Only that
+     * decision: the compact dry run, which decides splitting, measures what is generated.
+     */
+    private boolean measuresAsLocals() {
+        return fc.cw instanceof SizeCounter.Measure && !fc.compactMemory;
+    }
+
+    /**
+     * Whether memory 0's array and size live in locals in the method being generated, as other memories' do: in
+     * methods with compact accesses (large functions, whose loops with calls cannot hoist the reads: deflate's main
+     * function got 23% slower reading them at each access) and in the dry run above.
+     */
+    private boolean keepsLocals0() {
+        return compact || measuresAsLocals() || !rereads0;
+    }
+
+    /**
+     * Whether no innermost loop of the function writes memory 0 (plain stores, bulk memory instructions) or calls:
+     * only then is memory 0 read at each use. HotSpot's C2 does not tell a store through the byte array's views from
+     * the fields it read memory 0 from, so after each store it reads the instance, the memory, its array and its size
+     * again and repeats the exactness test (nbody's loops, which store doubles, ran 2.2x slower).
+     */
+    private static boolean noWritesInInnermostLoops(List<Instruction> body) {
+        for (int[] loop : CountedLoops.innermostLoops(body)) {
+            for (int i = loop[0] + 1; i < loop[1]; i++) {
+                Instruction in = body.get(i);
+                // any store of a memory (lane stores, atomics included): conservative, whatever the memory
+                if (in instanceof Instruction.Memory && (in.opcode().mnemonic().contains("store")
+                        || in.opcode().mnemonic().contains("atomic"))) {
+                    return false;
+                }
+                switch (in.opcode()) {
+                    case CALL, CALL_INDIRECT, CALL_REF, MEMORY_GROW, MEMORY_FILL, MEMORY_COPY, MEMORY_INIT -> {
+                        return false;
+                    }
+                    default -> {
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Pushes memory {@code m}'s backing array. Memory 0's is read from the instance at each use ({@link
+     * MemorySupport#array0}), other memories' from the locals {@link #reload} fills.
+     */
+    void pushArray(int m) {
+        MethodVisitor mv = fc.mv;
+        if (m == 0 && !keepsLocals0()) {
+            mv.visitVarInsn(ALOAD, fc.instSlot);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "array0", "(L" + ModuleCompiler.INST + ";)[B", false);
+        } else {
+            mv.visitVarInsn(ALOAD, arraySlots[m]);
+        }
+    }
+
+    /** Pushes memory {@code m}'s size in bytes (an int); memory 0's read at each use, as {@link #pushArray}. */
+    void pushSize(int m) {
+        MethodVisitor mv = fc.mv;
+        if (m == 0 && !keepsLocals0()) {
+            mv.visitVarInsn(ALOAD, fc.instSlot);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "size0", "(L" + ModuleCompiler.INST + ";)I", false);
+        } else {
+            mv.visitVarInsn(ILOAD, sizeSlots[m]);
+        }
     }
 
     /** The slots of the method being generated, to restore after generating a piece of a split function. */
@@ -171,7 +242,7 @@ final class MemoryCodegen implements Opcodes {
         }
         MethodVisitor mv = fc.mv;
         for (int m = 0; m < inlined.length; m++) {
-            if (inlined[m]) {
+            if (inlined[m] && (m != 0 || keepsLocals0())) { // memory 0 is read where it is used (pushArray)
                 fc.memory(m);
                 mv.visitInsn(DUP);
                 mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "array", "()[B", false);
@@ -299,7 +370,7 @@ final class MemoryCodegen implements Opcodes {
         Label accessEnd = new Label();
         mv.visitLabel(accessStart);
         if (a.store) {
-            store(a, arraySlots[arg.memory()], at, value);
+            store(a, arg.memory(), at, value);
             mv.visitLabel(accessEnd);
             if (track) {
                 // written[at >>> 12] = 1: the unsigned shift of an int is below the map's length, no range check
@@ -311,7 +382,7 @@ final class MemoryCodegen implements Opcodes {
                 mv.visitInsn(BASTORE);
             }
         } else {
-            load(a, arraySlots[arg.memory()], at);
+            load(a, arg.memory(), at);
             mv.visitLabel(accessEnd);
             fc.push(a.type);
         }
@@ -345,8 +416,8 @@ final class MemoryCodegen implements Opcodes {
         }
         fc.pop();
         FunctionCompiler.pushInt(mv, (int) arg.offset()); // a u32: the helper reads it unsigned
-        mv.visitVarInsn(ALOAD, arraySlots[arg.memory()]);
-        mv.visitVarInsn(ILOAD, sizeSlots[arg.memory()]);
+        pushArray(arg.memory());
+        pushSize(arg.memory());
         if (a.store) {
             String name = "store" + a.width * 8;
             if (track) {
@@ -388,7 +459,6 @@ final class MemoryCodegen implements Opcodes {
      */
     private int checkedIndex(boolean is64, MemArg arg, int width, int memory, boolean proven, boolean mayBeExact) {
         MethodVisitor mv = fc.mv;
-        int sizeSlot = sizeSlots[memory];
         long offset = arg.offset();
         if (proven && !is64 && offset >= 0 && offset <= LinearMemory.MAX_BYTES - width) {
             return storeIndex((int) offset);
@@ -409,10 +479,16 @@ final class MemoryCodegen implements Opcodes {
         Label trap = new Label();
         Label exact = mayBeExact ? new Label() : null;
         if (exact != null) {
-            mv.visitVarInsn(ALOAD, arraySlots[memory]);
-            mv.visitInsn(ARRAYLENGTH);
-            mv.visitVarInsn(ILOAD, sizeSlot);
-            mv.visitJumpInsn(IF_ICMPEQ, exact);
+            if (memory == 0 && !keepsLocals0()) {
+                mv.visitVarInsn(ALOAD, fc.instSlot);
+                mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "exact0", "(L" + ModuleCompiler.INST + ";)Z", false);
+                mv.visitJumpInsn(IFNE, exact);
+            } else {
+                mv.visitVarInsn(ALOAD, arraySlots[memory]);
+                mv.visitInsn(ARRAYLENGTH);
+                mv.visitVarInsn(ILOAD, sizeSlots[memory]);
+                mv.visitJumpInsn(IF_ICMPEQ, exact);
+            }
         }
         if (is64) {
             mv.visitInsn(DUP2);
@@ -420,7 +496,7 @@ final class MemoryCodegen implements Opcodes {
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFLT, trap);
             mv.visitInsn(DUP2);
-            mv.visitVarInsn(ILOAD, sizeSlot);
+            pushSize(memory);
             FunctionCompiler.pushInt(mv, (int) k);
             mv.visitInsn(ISUB);
             mv.visitInsn(I2L);
@@ -430,7 +506,7 @@ final class MemoryCodegen implements Opcodes {
             mv.visitInsn(DUP);
             mv.visitJumpInsn(IFLT, trap);
             mv.visitInsn(DUP);
-            mv.visitVarInsn(ILOAD, sizeSlot);
+            pushSize(memory);
             FunctionCompiler.pushInt(mv, (int) k);
             mv.visitInsn(ISUB);
             mv.visitJumpInsn(IF_ICMPLE, ok);
@@ -473,12 +549,12 @@ final class MemoryCodegen implements Opcodes {
         return index;
     }
 
-    private void load(Access a, int arraySlot, int index) {
+    private void load(Access a, int memory, int index) {
         MethodVisitor mv = fc.mv;
         if (a.width == 16) {
             // v128: two little-endian longs, low half first (as LinearMemory.v128Load), left as a pair
             for (int half = 0; half < 2; half++) {
-                mv.visitVarInsn(ALOAD, arraySlot);
+                pushArray(memory);
                 mv.visitVarInsn(ILOAD, index);
                 if (half == 1) {
                     mv.visitIntInsn(BIPUSH, 8);
@@ -489,7 +565,7 @@ final class MemoryCodegen implements Opcodes {
             return;
         }
         if (a.width == 1) {
-            mv.visitVarInsn(ALOAD, arraySlot);
+            pushArray(memory);
             mv.visitVarInsn(ILOAD, index);
             mv.visitInsn(BALOAD);
             if (!a.signed) {
@@ -503,7 +579,7 @@ final class MemoryCodegen implements Opcodes {
         }
         String handle = a.width == 2 ? "Short" : a.width == 4 ? "Int" : "Long";
         char viewType = a.width == 2 ? 'S' : a.width == 4 ? 'I' : 'J';
-        mv.visitVarInsn(ALOAD, arraySlot);
+        pushArray(memory);
         mv.visitVarInsn(ILOAD, index);
         mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "get" + handle, "([BI)" + viewType, false);
         switch (a.type) {
@@ -531,11 +607,11 @@ final class MemoryCodegen implements Opcodes {
         }
     }
 
-    private void store(Access a, int arraySlot, int index, int value) {
+    private void store(Access a, int memory, int index, int value) {
         MethodVisitor mv = fc.mv;
         if (a.width == 16) {
             for (int half = 0; half < 2; half++) {
-                mv.visitVarInsn(ALOAD, arraySlot);
+                pushArray(memory);
                 mv.visitVarInsn(ILOAD, index);
                 if (half == 1) {
                     mv.visitIntInsn(BIPUSH, 8);
@@ -547,7 +623,7 @@ final class MemoryCodegen implements Opcodes {
             return;
         }
         if (a.width == 1) {
-            mv.visitVarInsn(ALOAD, arraySlot);
+            pushArray(memory);
             mv.visitVarInsn(ILOAD, index);
             mv.visitVarInsn(FunctionCompiler.opLoad(a.type), value);
             if (a.type == 'J') {
@@ -558,7 +634,7 @@ final class MemoryCodegen implements Opcodes {
         }
         String handle = a.width == 2 ? "Short" : a.width == 4 ? "Int" : "Long";
         char viewType = a.width == 2 ? 'S' : a.width == 4 ? 'I' : 'J';
-        mv.visitVarInsn(ALOAD, arraySlot);
+        pushArray(memory);
         mv.visitVarInsn(ILOAD, index);
         mv.visitVarInsn(FunctionCompiler.opLoad(a.type), value);
         switch (a.type) {

@@ -3,6 +3,7 @@ package dev.basalt.compiler;
 import dev.basalt.Trap;
 import dev.basalt.TrapKind;
 import dev.basalt.internal.memory.LinearMemory;
+import dev.basalt.internal.runtime.ModuleInstance;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -24,6 +25,29 @@ public final class MemorySupport {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private MemorySupport() {
+    }
+
+    /*
+     * Memory 0 of an instance, read where an inline access needs it instead of kept in locals (MemoryCodegen.pushArray
+     * and friends): a local is one more value live in every deoptimisation state of the method, among them the
+     * safepoint poll of each loop that C2 does not count, and C2's register allocator moved such values between
+     * registers, XMM registers and stack slots on every iteration of quicksort's scanning loops. Read here, the
+     * loads are loop-invariant (nothing in a loop without calls or memory.grow writes these fields) and C2 hoists
+     * them. Memory 0 is never shared where accesses are inline, so byteSize is a plain field.
+     */
+
+    public static byte[] array0(ModuleInstance instance) {
+        return instance.mem0.array();
+    }
+
+    public static int size0(ModuleInstance instance) {
+        return (int) instance.mem0.byteSize();
+    }
+
+    /** Whether memory 0's array is exactly its size (no slack): then the array's own index check is the bounds check. */
+    public static boolean exact0(ModuleInstance instance) {
+        LinearMemory memory = instance.mem0;
+        return memory.array().length == memory.byteSize();
     }
 
     public static short getShort(byte[] memory, int index) {
