@@ -84,21 +84,23 @@ public final class CodeCache {
      * parsed by another front end; an engine configured with this cache needs no call here for binaries.
      */
     public Module load(Engine engine, byte[] source, java.util.function.Supplier<Module> compile) {
-        return load(engine, source, null, compile);
+        return load(engine, source, null, false, compile);
     }
 
     /**
      * {@link #load(Engine, byte[], java.util.function.Supplier)}; when {@code parsed} is not null it is the module
      * decoded from the binary {@code source}, and a hit uses it instead of decoding the entry's copy again (the
-     * entry must hold exactly {@code source}).
+     * entry must hold exactly {@code source}); {@code validated}: the caller validated {@code parsed}
+     * ({@link Module#fromValidatedModel}).
      */
-    Module load(Engine engine, byte[] source, WasmModule parsed, java.util.function.Supplier<Module> compile) {
+    Module load(Engine engine, byte[] source, WasmModule parsed, boolean validated,
+            java.util.function.Supplier<Module> compile) {
         Path entry = dir.resolve(Module.cacheKey(engine, source) + SUFFIX);
         byte[] stored = read(entry);
         if (stored != null) {
             try {
                 Module module = parsed == null ? Module.deserialize(engine, stored)
-                        : ModuleSerializer.deserialize(engine, stored, parsed, source);
+                        : ModuleSerializer.deserialize(engine, stored, parsed, source, validated);
                 touch(entry);
                 return module;
             } catch (SerializedModuleException e) {

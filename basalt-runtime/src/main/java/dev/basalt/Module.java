@@ -44,17 +44,22 @@ public final class Module {
     final SourceLines sourceLines;
 
     private Module(Engine engine, WasmModule wasm, byte[] source) {
-        this(engine, wasm, source, null);
+        this(engine, wasm, source, null, false);
     }
 
-    /** {@code storedCode}: code an earlier run serialized, loaded instead of compiling (null: compile). */
-    private Module(Engine engine, WasmModule wasm, byte[] source, byte[] storedCode) {
+    /**
+     * {@code storedCode}: code an earlier run serialized, loaded instead of compiling (null: compile);
+     * {@code validated}: the caller validated {@code wasm} under the engine's features (see {@link #fromValidatedModel}),
+     * so only its type space is computed.
+     */
+    private Module(Engine engine, WasmModule wasm, byte[] source, byte[] storedCode, boolean validated) {
         this.engine = engine;
         this.wasm = wasm;
         this.source = source;
         this.sourceLines = SourceLines.register(wasm, source,
                 wasm.names().flatMap(dev.basalt.wasm.NameSection::moduleName).orElse(null));
-        this.space = Validator.validateAndGetTypes(wasm, engine.config().features());
+        this.space = validated ? dev.basalt.wasm.types.TypeSpace.of(wasm)
+                : Validator.validateAndGetTypes(wasm, engine.config().features());
         this.types = engine.types().canonicalize(space);
         boolean track = engine.config().trackMemoryWrites();
         this.code = storedCode != null
@@ -82,7 +87,7 @@ public final class Module {
      */
     public static Module compile(Engine engine, byte[] wasm) {
         byte[] copy = wasm.clone();
-        return cached(engine, copy, null, () -> new Module(engine, BinaryReader.read(copy), copy));
+        return cached(engine, copy, null, false, () -> new Module(engine, BinaryReader.read(copy), copy));
     }
 
     /**
@@ -92,7 +97,7 @@ public final class Module {
      * @throws dev.basalt.wasm.InvalidException if the module does not validate
      */
     public static Module fromWat(Engine engine, String wat) {
-        return cached(engine, wat.getBytes(java.nio.charset.StandardCharsets.UTF_8), null,
+        return cached(engine, wat.getBytes(java.nio.charset.StandardCharsets.UTF_8), null, false,
                 () -> new Module(engine, WatParser.parseModule(wat), null));
     }
 
@@ -112,20 +117,37 @@ public final class Module {
      */
     public static Module fromModel(Engine engine, WasmModule module, byte[] binary) {
         java.util.Objects.requireNonNull(binary, "binary");
-        return cached(engine, binary, module, () -> new Module(engine, module, binary));
+        return cached(engine, binary, module, false, () -> new Module(engine, module, binary));
+    }
+
+    /**
+     * {@link #fromModel(Engine, WasmModule, byte[])} for a module the caller has just validated with
+     * {@link Validator#validate(WasmModule, dev.basalt.wasm.Features)} under exactly this engine's
+     * {@linkplain Config#features() features} (a component's core modules, which the component validator checks):
+     * validating a large module again is a noticeable part of loading it (about a sixth of a cached 14 MB JS
+     * component's load). Nothing checks the caller's claim: an invalid module can fail anywhere later, so anything
+     * else uses {@link #fromModel}. {@code binary} may be null, as for {@link #fromModel(Engine, WasmModule)}: the
+     * module then goes through no code cache.
+     */
+    public static Module fromValidatedModel(Engine engine, WasmModule module, byte[] binary) {
+        if (binary == null) {
+            return new Module(engine, module, null, null, true);
+        }
+        return cached(engine, binary, module, true, () -> new Module(engine, module, binary, null, true));
     }
 
     /**
      * {@code compile}'s module, through the engine's {@link Config#codeCache()} when it has one and generates code;
-     * {@code source} determines the module ({@code parsed}, when known, is it decoded).
+     * {@code source} determines the module ({@code parsed}, when known, is it decoded; {@code validated}: and the
+     * caller validated it, see {@link #fromValidatedModel}).
      */
-    private static Module cached(Engine engine, byte[] source, WasmModule parsed,
+    private static Module cached(Engine engine, byte[] source, WasmModule parsed, boolean validated,
             java.util.function.Supplier<Module> compile) {
         CodeCache cache = engine.config().codeCache().orElse(null);
         if (cache == null || engine.codeEngine().isEmpty()) {
             return compile.get();
         }
-        return cache.load(engine, source, parsed, compile);
+        return cache.load(engine, source, parsed, validated, compile);
     }
 
     /**
@@ -228,8 +250,8 @@ public final class Module {
         return m == NO_MEMORY_IMAGE ? null : (MemoryImage) m;
     }
 
-    static Module fromStored(Engine engine, WasmModule wasm, byte[] source, byte[] storedCode) {
-        return new Module(engine, wasm, source, storedCode);
+    static Module fromStored(Engine engine, WasmModule wasm, byte[] source, byte[] storedCode, boolean validated) {
+        return new Module(engine, wasm, source, storedCode, validated);
     }
 
     /**

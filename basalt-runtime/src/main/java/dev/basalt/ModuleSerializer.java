@@ -143,14 +143,16 @@ final class ModuleSerializer {
     }
 
     static Module deserialize(Engine engine, byte[] bytes) {
-        return deserialize(engine, bytes, null, null);
+        return deserialize(engine, bytes, null, null, false);
     }
 
     /**
      * {@link #deserialize(Engine, byte[])}; when {@code parsed} is not null it is {@code binary} decoded, the stored
-     * module must be exactly {@code binary}, and the model is used instead of decoding the stored copy again.
+     * module must be exactly {@code binary}, and the model is used instead of decoding the stored copy again;
+     * {@code validated}: the caller validated that model ({@link Module#fromValidatedModel}).
      */
-    static Module deserialize(Engine engine, byte[] bytes, dev.basalt.wasm.WasmModule parsed, byte[] binary) {
+    static Module deserialize(Engine engine, byte[] bytes, dev.basalt.wasm.WasmModule parsed, byte[] binary,
+            boolean validated) {
         if (!looksSerialized(bytes)) {
             throw new SerializedModuleException("not a serialized Basalt module (bad magic)");
         }
@@ -195,12 +197,12 @@ final class ModuleSerializer {
                         + " compiled code, this engine " + (code == null ? "needs it" : "does not use it"));
             }
             if (parsed == null) {
-                return Module.fromStored(engine, BinaryReader.read(wasm), wasm, code);
+                return Module.fromStored(engine, BinaryReader.read(wasm), wasm, code, false);
             }
             if (!Arrays.equals(wasm, binary)) {
                 throw new SerializedModuleException("serialized module holds another module");
             }
-            return Module.fromStored(engine, parsed, binary, code);
+            return Module.fromStored(engine, parsed, binary, code, validated);
         } catch (IOException e) {
             throw new SerializedModuleException("serialized module is truncated", e);
         } catch (SerializedModuleException e) {
