@@ -255,14 +255,18 @@ final class Instantiator {
         inst.elems = new Object[elems.size()][];
         GlobalInstance tmp = new GlobalInstance(new GlobalType(RefType.FUNCREF, false));
         for (int i = 0; i < elems.size(); i++) {
-            List<Expression> init = elems.get(i).init();
-            Object[] values = new Object[init.size()];
             int[] functions = defined.elementFunctions()[i];
+            if (lazySegment(functions, elems.get(i))) {
+                // written into its table below as a lazy run (TableInstance.initLazily): its functions are made
+                // on first use; inst.elems[i] stays null until then
+                continue;
+            }
+            List<Expression> init = elems.get(i).init();
+            Object[] values;
             if (functions != null) {
-                for (int j = 0; j < values.length; j++) {
-                    values[j] = functions[j] < 0 ? null : inst.funcWhileUnshared(functions[j]);
-                }
+                values = functionValues(inst, functions);
             } else {
+                values = new Object[init.size()];
                 for (int j = 0; j < values.length; j++) {
                     values[j] = evalRef(st, cm, inst, init.get(j), tmp);
                 }
@@ -278,22 +282,17 @@ final class Instantiator {
         }
         st.instanceCount++;
         Instance instance = new Instance(inst, store, module);
-        for (int i = 0; i < elems.size(); i++) {
-            ElementSegment seg = elems.get(i);
-            if (seg.mode() instanceof ElementSegment.Active a) {
-                TableInstance t = inst.tables[a.table()];
-                GlobalInstance off = new GlobalInstance(new GlobalType(t.type.addressType(), false));
-                eval(st, cm, inst, a.offset(), off);
-                long d = t.type.is64() ? off.value : off.value & 0xFFFF_FFFFL;
-                Object[] values = inst.elems[i];
-                if (d < 0 || d > t.size - (long) values.length) {
-                    throw new Trap(TrapKind.OUT_OF_BOUNDS_TABLE_ACCESS);
+        try {
+            initTables(st, cm, inst, defined, elems);
+        } catch (Trap e) {
+            // the instance's functions may already be in an imported table, and may run table.init on the
+            // active segments not reached: those keep their contents, as in an instance that never dropped them
+            for (int i = 0; i < elems.size(); i++) {
+                if (inst.elems[i] == null) {
+                    inst.elems[i] = functionValues(inst, defined.elementFunctions()[i]);
                 }
-                System.arraycopy(values, 0, t.elements, (int) d, values.length);
-                inst.elems[i] = DROPPED_ELEMS;
-            } else if (seg.mode() instanceof ElementSegment.Declarative) {
-                inst.elems[i] = DROPPED_ELEMS;
             }
+            throw e;
         }
         if (image != null) {
             // the active segments are in the memories' initial contents already, and dropped after instantiation
@@ -314,6 +313,63 @@ final class Instantiator {
             Calls.run(store, inst.func(w.start().getAsInt()), st.top);
         }
         return instance;
+    }
+
+    /**
+     * Active segments of function indices at least this long fill their tables lazily. Shorter ones make their
+     * functions at instantiation: a lazy entry's first {@code call_indirect} takes the lookup's null path, and once
+     * compiled code has seen that path taken, C2 keeps it as a call inside the caller's loops, which then cannot keep
+     * fields in registers across iterations (the dispatch workload, a fresh instance per call with a 12-entry table
+     * filled lazily, ran 10-15% slower in every one of eight alternated same-JVM runs). A large table, such as
+     * StarlingMonkey's 7,775 entries, costs far more to fill up front than the few entries a request calls.
+     */
+    static final int LAZY_SEGMENT_MIN = 1024;
+
+    /** Whether active segment {@code seg} with function indices {@code functions} (or null) fills its table lazily. */
+    private static boolean lazySegment(int[] functions, ElementSegment seg) {
+        return functions != null && functions.length >= LAZY_SEGMENT_MIN
+                && seg.mode() instanceof ElementSegment.Active;
+    }
+
+    /** The functions an element segment of function indices names (-1: null), made now. */
+    private static Object[] functionValues(ModuleInstance inst, int[] functions) {
+        Object[] values = new Object[functions.length];
+        for (int j = 0; j < values.length; j++) {
+            values[j] = functions[j] < 0 ? null : inst.funcWhileUnshared(functions[j]);
+        }
+        return values;
+    }
+
+    /**
+     * Writes the active element segments into their tables in order and drops them and the declarative ones; an
+     * out-of-bounds segment traps, leaving the earlier segments' writes in place (as the spec's instantiation does).
+     */
+    private static void initTables(StoreState st, CompiledModule cm, ModuleInstance inst, Module.Defined defined,
+            List<ElementSegment> elems) {
+        for (int i = 0; i < elems.size(); i++) {
+            ElementSegment seg = elems.get(i);
+            if (seg.mode() instanceof ElementSegment.Active a) {
+                TableInstance t = inst.tables[a.table()];
+                GlobalInstance off = new GlobalInstance(new GlobalType(t.type.addressType(), false));
+                eval(st, cm, inst, a.offset(), off);
+                long d = t.type.is64() ? off.value : off.value & 0xFFFF_FFFFL;
+                int[] functions = defined.elementFunctions()[i];
+                boolean lazy = lazySegment(functions, seg);
+                Object[] values = inst.elems[i];
+                int length = lazy ? functions.length : values.length;
+                if (d < 0 || d > t.size - (long) length) {
+                    throw new Trap(TrapKind.OUT_OF_BOUNDS_TABLE_ACCESS);
+                }
+                if (lazy) {
+                    t.initLazily((int) d, functions, inst);
+                } else {
+                    t.init(d, values, 0, length);
+                }
+                inst.elems[i] = DROPPED_ELEMS;
+            } else if (seg.mode() instanceof ElementSegment.Declarative) {
+                inst.elems[i] = DROPPED_ELEMS;
+            }
+        }
     }
 
     private static Object evalRef(StoreState st, CompiledModule cm, ModuleInstance inst, Expression e, GlobalInstance tmp) {

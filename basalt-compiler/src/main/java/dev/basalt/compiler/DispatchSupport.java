@@ -24,7 +24,8 @@ public final class DispatchSupport {
         if (Integer.compareUnsigned(index, table.size) >= 0) {
             throw new Trap(TrapKind.UNDEFINED_ELEMENT);
         }
-        return nonNull(table.elements[index]);
+        Object element = table.elements[index];
+        return element != null ? (FunctionInstance) element : lazyOrTrap(table, index);
     }
 
     /** The function at {@code index} (unsigned) of a 64-bit table; traps as {@code call_indirect} does. */
@@ -32,10 +33,16 @@ public final class DispatchSupport {
         if (Long.compareUnsigned(index, table.size) >= 0) {
             throw new Trap(TrapKind.UNDEFINED_ELEMENT);
         }
-        return nonNull(table.elements[(int) index]);
+        Object element = table.elements[(int) index];
+        return element != null ? (FunctionInstance) element : lazyOrTrap(table, (int) index);
     }
 
-    private static FunctionInstance nonNull(Object element) {
+    /**
+     * The slow path of a null entry: a function the table makes on first use ({@link TableInstance#elementOrLazy}),
+     * else the uninitialized-element trap. Kept out of {@link #element} so the call site's inlined lookup stays small.
+     */
+    private static FunctionInstance lazyOrTrap(TableInstance table, int index) {
+        Object element = table.elementOrLazy(index);
         if (element == null) {
             throw new Trap(TrapKind.UNINITIALIZED_ELEMENT);
         }

@@ -540,7 +540,7 @@ public final class Interpreter {
             throw new Trap(TrapKind.UNDEFINED_ELEMENT);
         }
         Object r = t.elements[(int) i];
-        if (r == null) {
+        if (r == null && (r = t.elementOrLazy((int) i)) == null) {
             throw new Trap(TrapKind.UNINITIALIZED_ELEMENT);
         }
         FunctionInstance f = (FunctionInstance) r;
