@@ -320,7 +320,7 @@ final class Instantiator {
      * functions at instantiation: a lazy entry's first {@code call_indirect} takes the lookup's null path, and once
      * compiled code has seen that path taken, C2 keeps it as a call inside the caller's loops, which then cannot keep
      * fields in registers across iterations (the dispatch workload, a fresh instance per call with a 12-entry table
-     * filled lazily, ran 10-15% slower in every one of eight alternated same-JVM runs). A large table, such as
+     * filled lazily, ran 10-17% slower in 9 of 11 alternated same-JVM runs). A large table, such as
      * StarlingMonkey's 7,775 entries, costs far more to fill up front than the few entries a request calls.
      */
     static final int LAZY_SEGMENT_MIN = 1024;
