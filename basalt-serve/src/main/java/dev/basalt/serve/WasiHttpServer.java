@@ -675,7 +675,8 @@ public final class WasiHttpServer implements AutoCloseable {
             boolean[] started = {false};
             OutputStream[] body = {null};
             org.eclipse.jetty.http.HttpFields[] responseTrailers = {null};
-            CappedInput in = new CappedInput(Content.Source.asInputStream(request), config.maxRequestBodyBytes);
+            CappedInput in = new CappedInput(Content.Source.asInputStream(request), config.maxRequestBodyBytes,
+                    request.getHeaders().contains(org.eclipse.jetty.http.HttpHeader.EXPECT, "100-continue"));
             List<Store<?>> used = new ArrayList<>(1);
             try {
                 runGuest(target, target.routeChain(), toGuest(request, in, target.route(), pathInfo), telemetry, 0,
@@ -717,6 +718,7 @@ public final class WasiHttpServer implements AutoCloseable {
                 if (in.exceeded && !started[0]) {
                     tooLarge(request, response, callback);
                 } else {
+                    in.discardRest();
                     callback.succeeded();
                 }
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
@@ -726,6 +728,9 @@ public final class WasiHttpServer implements AutoCloseable {
                 } else {
                     String message = failureMessage(what, target, e, telemetry);
                     boolean sent = started[0] || (e instanceof WasiHttpException w && w.responseStarted());
+                    if (!sent) {
+                        in.discardRest();
+                    }
                     fail(request, response, callback, sent, message, e);
                 }
             } finally {
@@ -1067,13 +1072,17 @@ public final class WasiHttpServer implements AutoCloseable {
      * that it did, so that the request is answered 413.
      */
     private static final class CappedInput extends java.io.FilterInputStream {
+        /** At most this much of a body the guest left unread is read and dropped (see {@link #discardRest}). */
+        static final long DISCARD_LIMIT = 16L << 20;
         private final long cap;
+        private final boolean expectsContinue;
         private long count;
         volatile boolean exceeded;
 
-        CappedInput(InputStream in, long cap) {
+        CappedInput(InputStream in, long cap, boolean expectsContinue) {
             super(in);
             this.cap = cap;
+            this.expectsContinue = expectsContinue;
         }
 
         @Override
@@ -1099,6 +1108,39 @@ public final class WasiHttpServer implements AutoCloseable {
                 }
             }
             return n;
+        }
+
+        /**
+         * Reads and drops what the guest left of the request body, up to {@link #DISCARD_LIMIT} bytes (and never past
+         * the cap), before the response is completed. A server that answers (an error, or a guest that did not read
+         * the body) and closes while the client is still sending makes the client's kernel see a reset, which
+         * loses the response the client had not read yet: clients report a broken pipe instead of the status.
+         * Reading the rest lets the connection end cleanly (or be kept alive); a longer rest is left to Jetty, which
+         * closes the connection. Never throws: a failing or over-cap body has nothing more to give.
+         */
+        void discardRest() {
+            // a client that waits for 100 Continue sends nothing more unless asked: do not ask for a body to drop
+            if (exceeded || expectsContinue) {
+                return;
+            }
+            byte[] buf = new byte[8192];
+            long left = DISCARD_LIMIT;
+            try {
+                int n;
+                while (left > 0 && (n = read(buf, 0, (int) Math.min(buf.length, left))) >= 0) {
+                    left -= n;
+                }
+            } catch (IOException | RuntimeException e) {
+                // the client went away or the body passed the cap: the response goes out (or not) as it would have
+            }
+        }
+
+        /**
+         * The guest dropping its body stream does not close Jetty's: closing it would give up the rest of the body,
+         * which {@link #discardRest} still reads; Jetty ends the request content with the exchange.
+         */
+        @Override
+        public void close() {
         }
 
         @Override

@@ -187,6 +187,33 @@ class WasiHttpServerTest {
     }
 
     @Test
+    void aBodyLeftUnreadByATrapIsDroppedSoTheClientGetsTheErrorAndTheConnectionStays() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (WasiHttpServer server = server(Config.Strategy.INTERPRETER, log).fuelPerRequest(500_000).start();
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(120_000); // a safety net against a hang, not a timing assumption
+            // the guest runs out of fuel copying the body, long before its end: the 500 must still reach the client.
+            // 4 MiB is far more than the sockets' buffers hold, so the write only completes if the server reads the
+            // rest; had it closed instead, the client's write fails (a reset) and the response is lost
+            byte[] body = new byte[4 << 20];
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            // the same connection carries the next request
+            out.write("GET /counter HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String responses = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(responses.split("HTTP/1.1 ", -1)).as(responses).hasSize(3);
+            assertThat(responses).as(responses).startsWith("HTTP/1.1 500 ");
+            assertThat(responses.substring(responses.lastIndexOf("HTTP/1.1 "))).as(responses)
+                    .startsWith("HTTP/1.1 200 ").contains("count=1\n");
+        }
+        assertThat(log).singleElement().asString().startsWith("POST /echo (app): the guest trapped: all fuel consumed");
+    }
+
+    @Test
     void fuelAndMemoryLimitsApplyPerRequest() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         try (WasiHttpServer server = server(Config.Strategy.INTERPRETER, log).fuelPerRequest(500_000).start()) {
