@@ -60,26 +60,50 @@ class ServeCommandTest {
         }
     }
 
+    /**
+     * A {@code basalt serve} command on a thread of its own, its output collected, serving at {@link #base} (the
+     * address it announced). {@link #stop} stops it as Ctrl-C does, by interrupting the thread.
+     */
+    static final class ServeRun {
+        final Announcements out = new Announcements();
+        final StringWriter err = new StringWriter();
+        final String base;
+        private final Thread thread;
+        private volatile int code = -1;
+
+        ServeRun(String... args) throws Exception {
+            thread = new Thread(() -> code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true)));
+            thread.start();
+            try {
+                base = out.url.get(2, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.TimeoutException e) {
+                stop();
+                throw new AssertionError("no announcement; err: " + err, e);
+            }
+        }
+
+        /** Stops the command and waits for it to end. */
+        void stop() throws InterruptedException {
+            thread.interrupt();
+            thread.join(TimeUnit.MINUTES.toMillis(1));
+            assertThat(thread.isAlive()).as("basalt serve still runs a minute after it was stopped").isFalse();
+        }
+
+        /** The command's exit code (-1 while it runs). */
+        int code() {
+            return code;
+        }
+    }
+
     static HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void servesUntilStoppedAndLogsTraps() throws Exception {
-        Announcements out = new Announcements();
-        StringWriter err = new StringWriter();
-        int[] code = {-1};
-        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", handler().toString(),
-                "--listen", "127.0.0.1:0", "--engine", "interpreter", "--env", "A=1", "--allow-outbound", "127.0.0.1:1",
-                "--fuel", "100000000"}, new PrintWriter(out, true), new PrintWriter(err, true)));
-        command.start();
-        String base;
-        try {
-            base = out.url.get(2, TimeUnit.MINUTES);
-        } catch (java.util.concurrent.TimeoutException e) {
-            command.interrupt();
-            throw new AssertionError("no announcement; err: " + err, e);
-        }
+        ServeRun serve = new ServeRun("serve", handler().toString(), "--listen", "127.0.0.1:0", "--engine",
+                "interpreter", "--env", "A=1", "--allow-outbound", "127.0.0.1:1", "--fuel", "100000000");
+        String base = serve.base;
         assertThat(base).matches("http://127\\.0\\.0\\.1:\\d+/");
         try {
             HttpResponse<String> counter = get(base + "counter");
@@ -87,15 +111,13 @@ class ServeCommandTest {
             assertThat(counter.body()).isEqualTo("count=1\n");
             assertThat(get(base + "counter").body()).isEqualTo("count=1\n");
             assertThat(get(base + "trap").statusCode()).isEqualTo(500);
-            assertThat(err.toString()).startsWith("basalt serve: GET /trap (app): the guest trapped: unreachable")
-                    .contains("handle");
+            assertThat(serve.err.toString())
+                    .startsWith("basalt serve: GET /trap (app): the guest trapped: unreachable").contains("handle");
             assertThat(get(base + "outbound/127.0.0.1:2/").body()).isEqualTo("error-code: HTTP-request-denied\n");
         } finally {
-            command.interrupt();
-            command.join(TimeUnit.MINUTES.toMillis(1));
+            serve.stop();
         }
-        assertThat(command.isAlive()).isFalse();
-        assertThat(code[0]).isZero();
+        assertThat(serve.code()).isZero();
         assertThatThrownBy(() -> get(base)).isInstanceOf(ConnectException.class);
     }
 
@@ -112,28 +134,19 @@ class ServeCommandTest {
                 [component.hello]
                 source = "hello.wasm"
                 """);
-        Announcements out = new Announcements();
-        StringWriter err = new StringWriter();
-        int[] code = {-1};
         // spin up's spelling: -f DIR (its spin.toml), -e for every component's environment; --addr as wasmtime serve
-        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", "-f", dir.toString(),
-                "-e", "GREETING=hi", "--addr", "127.0.0.1:0", "--engine", "interpreter"}, new PrintWriter(out, true),
-                new PrintWriter(err, true)));
-        command.start();
+        ServeRun serve = new ServeRun("serve", "-f", dir.toString(), "-e", "GREETING=hi", "--addr", "127.0.0.1:0",
+                "--engine", "interpreter");
         try {
-            String base = out.url.get(2, TimeUnit.MINUTES);
+            String base = serve.base;
             HttpResponse<String> hello = get(base + "hello/x");
             assertThat(hello.statusCode()).isEqualTo(200);
             assertThat(hello.body()).startsWith("GET /hello/x\n").contains("\nspin-path-info: /x\n");
             assertThat(get(base + "other").statusCode()).isEqualTo(404);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("no announcement; err: " + err, e);
         } finally {
-            command.interrupt();
-            command.join(TimeUnit.MINUTES.toMillis(1));
+            serve.stop();
         }
-        assertThat(command.isAlive()).isFalse();
-        assertThat(code[0]).isZero();
+        assertThat(serve.code()).isZero();
         CliRun withGrants = CliRun.of("serve", manifest.toString(), "--dir", dir.toString());
         assertThat(withGrants.code()).isEqualTo(2);
         assertThat(withGrants.err()).contains("each component's grants come from the manifest");
@@ -148,25 +161,17 @@ class ServeCommandTest {
     /** wasmtime serve's -W spellings of the per-request limits: here a memory cap too small to instantiate. */
     @Test
     void wasmtimeStyleLimitsApplyPerRequest() throws Exception {
-        Announcements out = new Announcements();
-        StringWriter err = new StringWriter();
-        int[] code = {-1};
-        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", handler().toString(),
-                "--addr", "127.0.0.1:0", "--engine", "interpreter", "-W", "max-memory-size=65536,fuel=100000000"},
-                new PrintWriter(out, true), new PrintWriter(err, true)));
-        command.start();
+        ServeRun serve = new ServeRun("serve", handler().toString(), "--addr", "127.0.0.1:0", "--engine",
+                "interpreter", "-W", "max-memory-size=65536,fuel=100000000");
         try {
-            String base = out.url.get(2, TimeUnit.MINUTES);
+            String base = serve.base;
             // one 64 KiB page is less than the handler's data and heap need: each request's instantiation fails
             assertThat(get(base + "counter").statusCode()).isEqualTo(500);
-            assertThat(err.toString()).startsWith("basalt serve: GET /counter (app): ");
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("no announcement; err: " + err, e);
+            assertThat(serve.err.toString()).startsWith("basalt serve: GET /counter (app): ");
         } finally {
-            command.interrupt();
-            command.join(TimeUnit.MINUTES.toMillis(1));
+            serve.stop();
         }
-        assertThat(code[0]).isZero();
+        assertThat(serve.code()).isZero();
         CliRun unknown = CliRun.of("serve", handler().toString(), "-W", "epoch-interruption=y");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("-W epoch-interruption is not supported by basalt serve");
@@ -207,14 +212,10 @@ class ServeCommandTest {
                 [component.v2]
                 source = "v2.wasm"
                 """);
-        Announcements out = new Announcements();
-        StringWriter err = new StringWriter();
-        int[] code = {-1};
-        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", manifest.toString(),
-                "--listen", "127.0.0.1:0", "--engine", "interpreter"}, new PrintWriter(out, true), new PrintWriter(err, true)));
-        command.start();
+        ServeRun serve = new ServeRun("serve", manifest.toString(), "--listen", "127.0.0.1:0", "--engine",
+                "interpreter");
         try {
-            String base = out.url.get(2, TimeUnit.MINUTES);
+            String base = serve.base;
             HttpResponse<String> echo = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "echo/x?y=1"))
                     .POST(HttpRequest.BodyPublishers.ofString("streamed")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(echo.statusCode()).isEqualTo(200);
@@ -223,15 +224,11 @@ class ServeCommandTest {
             HttpResponse<String> v2 = get(base + "v2/x");
             assertThat(v2.statusCode()).isEqualTo(200);
             assertThat(v2.body()).startsWith("GET /v2/x\n");
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("no announcement; err: " + err, e);
         } finally {
-            command.interrupt();
-            command.join(TimeUnit.MINUTES.toMillis(1));
+            serve.stop();
         }
-        assertThat(command.isAlive()).isFalse();
-        assertThat(code[0]).isZero();
-        assertThat(err.toString()).isEmpty();
+        assertThat(serve.code()).isZero();
+        assertThat(serve.err.toString()).isEmpty();
     }
 
     /**
@@ -242,29 +239,20 @@ class ServeCommandTest {
     @Test
     void servesAMiddlewareWithItsNextHandler() throws Exception {
         Path p3 = handler().getParent().getParent().resolve("wasi-http-p3");
-        Announcements out = new Announcements();
-        StringWriter err = new StringWriter();
-        int[] code = {-1};
-        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", p3.resolve("middleware.wat").toString(),
-                "--next-handler", p3.resolve("echo.wat").toString(), "--listen", "127.0.0.1:0", "--engine", "interpreter"},
-                new PrintWriter(out, true), new PrintWriter(err, true)));
-        command.start();
+        ServeRun serve = new ServeRun("serve", p3.resolve("middleware.wat").toString(), "--next-handler",
+                p3.resolve("echo.wat").toString(), "--listen", "127.0.0.1:0", "--engine", "interpreter");
         try {
-            String base = out.url.get(2, TimeUnit.MINUTES);
+            String base = serve.base;
             HttpResponse<String> r = post(base + "through?x=1", "the chain");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("x-middleware")).hasValue("seen");
             assertThat(r.headers().firstValue("x-path")).hasValue("/through?x=1");
             assertThat(r.body()).isEqualTo("echo:the chain");
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("no announcement; err: " + err, e);
         } finally {
-            command.interrupt();
-            command.join(TimeUnit.MINUTES.toMillis(1));
+            serve.stop();
         }
-        assertThat(command.isAlive()).isFalse();
-        assertThat(code[0]).isZero();
-        assertThat(err.toString()).isEmpty();
+        assertThat(serve.code()).isZero();
+        assertThat(serve.err.toString()).isEmpty();
 
         CliRun notAMiddleware = CliRun.of("serve", p3.resolve("echo.wat").toString(), "--next-handler",
                 p3.resolve("echo.wat").toString(), "--listen", "127.0.0.1:0");
@@ -301,27 +289,19 @@ class ServeCommandTest {
                 variables = { auth = "Bearer {{ token }}" }
                 """);
         Path rc = Files.writeString(dir.resolve("rc.toml"), "[key_value_store.mem]\ntype = \"memory\"\n");
-        Announcements out = new Announcements();
-        StringWriter err = new StringWriter();
-        int[] code = {-1};
-        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", manifest.toString(),
-                "--listen", "127.0.0.1:0", "--engine", "interpreter", "--runtime-config-file", rc.toString(),
-                "--variable", "token=abc", "--state-dir", dir.resolve("state").toString()},
-                new PrintWriter(out, true), new PrintWriter(err, true)));
-        command.start();
+        ServeRun serve = new ServeRun("serve", manifest.toString(), "--listen", "127.0.0.1:0", "--engine",
+                "interpreter", "--runtime-config-file", rc.toString(), "--variable", "token=abc", "--state-dir",
+                dir.resolve("state").toString());
         try {
-            String base = out.url.get(2, TimeUnit.MINUTES);
+            String base = serve.base;
             assertThat(post(base + "spin/default/set/k", "v").body()).isEqualTo("ok");
             assertThat(post(base + "spin/default/get/k", "").body()).isEqualTo("v");
             assertThat(post(base + "wasi/mem/incr/n", "2").body()).isEqualTo("2");
             assertThat(post(base + "var/auth", "").body()).isEqualTo("Bearer abc");
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("no announcement; err: " + err, e);
         } finally {
-            command.interrupt();
-            command.join(TimeUnit.MINUTES.toMillis(1));
+            serve.stop();
         }
-        assertThat(code[0]).isZero();
+        assertThat(serve.code()).isZero();
         assertThat(dir.resolve("state/sqlite_key_value.db")).as("--state-dir").isRegularFile();
         assertThat(dir.resolve(".spin")).doesNotExist();
         CliRun noToken = CliRun.of("serve", manifest.toString(), "--runtime-config-file", rc.toString());
@@ -555,16 +535,11 @@ class ServeCommandTest {
         javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl).build();
-        Announcements out = new Announcements();
-        StringWriter err = new StringWriter();
-        int[] code = {-1};
-        Thread command = new Thread(() -> code[0] = Main.run(new String[] {"serve", handler().toString(),
-                "--listen", "127.0.0.1:0", "--engine", "interpreter", "--tls-cert", tls("cert.pem").toString(),
-                "--tls-key", tls("key.pem").toString(), "--max-request-body", "8", "--max-concurrent-requests", "4",
-                "--drain-timeout", "1s"}, new PrintWriter(out, true), new PrintWriter(err, true)));
-        command.start();
+        ServeRun serve = new ServeRun("serve", handler().toString(), "--listen", "127.0.0.1:0", "--engine",
+                "interpreter", "--tls-cert", tls("cert.pem").toString(), "--tls-key", tls("key.pem").toString(),
+                "--max-request-body", "8", "--max-concurrent-requests", "4", "--drain-timeout", "1s");
         try {
-            String base = out.url.get(2, TimeUnit.MINUTES);
+            String base = serve.base;
             assertThat(base).matches("https://127\\.0\\.0\\.1:\\d+/");
             HttpResponse<String> counter = client.send(HttpRequest.newBuilder(URI.create(base + "counter")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -572,13 +547,9 @@ class ServeCommandTest {
             HttpResponse<String> big = client.send(HttpRequest.newBuilder(URI.create(base + "echo"))
                     .POST(HttpRequest.BodyPublishers.ofString("0123456789")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(big.statusCode()).isEqualTo(413);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("no announcement; err: " + err, e);
         } finally {
-            command.interrupt();
-            command.join(TimeUnit.MINUTES.toMillis(1));
+            serve.stop();
         }
-        assertThat(command.isAlive()).isFalse();
-        assertThat(code[0]).isZero();
+        assertThat(serve.code()).isZero();
     }
 }
