@@ -1,7 +1,5 @@
 package dev.basalt.wasm;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -33,7 +31,7 @@ public record WasmModule(
         Optional<NameSection> names) {
 
     public WasmModule {
-        recGroups = List.copyOf(recGroups);
+        recGroups = RecGroupList.of(recGroups);
         imports = ImportList.of(imports);
         functions = List.copyOf(functions);
         tables = List.copyOf(tables);
@@ -57,11 +55,7 @@ public record WasmModule(
 
     /** All defined types, flattened across recursion groups, in index order. */
     public List<SubType> types() {
-        List<SubType> all = new ArrayList<>();
-        for (RecGroup g : recGroups) {
-            all.addAll(g.types());
-        }
-        return Collections.unmodifiableList(all);
+        return ((RecGroupList) recGroups).types();
     }
 
     /** Imports of one kind, in order: the first entries of that kind's index space (unmodifiable). */

@@ -74,4 +74,29 @@ class WasmModuleIndexSpaceTest {
         assertThat(m.memoryCount()).isEqualTo(1);
         assertThat(WasmModule.empty().functionCount()).isZero();
     }
+
+    @Test
+    void typesAreOneIndexSpaceAcrossRecursionGroupsAndImmutable() {
+        WasmModule m = WatParser.parseModule("""
+                (module
+                  (type $a (func))
+                  (rec (type $b (struct (field (ref null $c)))) (type $c (struct (field (ref null $b)))))
+                  (type $d (array i8)))
+                """);
+        assertThat(m.recGroups()).hasSize(3);
+        List<SubType> flat = new ArrayList<>();
+        m.recGroups().forEach(g -> flat.addAll(g.types()));
+        assertThat(m.types()).hasSize(4).isEqualTo(flat);
+        assertThatThrownBy(() -> m.types().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> m.recGroups().clear()).isInstanceOf(UnsupportedOperationException.class);
+        // The caller's list of groups is copied: changing it afterwards changes neither the groups nor the types.
+        List<RecGroup> groups = new ArrayList<>(m.recGroups());
+        WasmModule copy = new WasmModule(groups, m.imports(), m.functions(), m.tables(), m.memories(), m.tags(),
+                m.globals(), m.exports(), m.start(), m.elements(), m.dataCount(), m.data(), m.customSections(),
+                m.names());
+        groups.clear();
+        assertThat(copy).isEqualTo(m).hasSameHashCodeAs(m);
+        assertThat(copy.types()).isEqualTo(flat);
+        assertThat(BinaryReader.read(BinaryWriter.write(copy)).types()).isEqualTo(m.types());
+    }
 }
