@@ -43,6 +43,9 @@ public final class Main {
         CommandLine cl = new CommandLine(main);
         // `basalt run prog.wasm --verbose`: options basalt does not know belong to the guest (use -- for the rest).
         cl.getSubcommands().get("run").setUnmatchedOptionsArePositionalParams(true);
+        // no picocli @-files: `basalt run prog.wasm @x` passes "@x" to the guest as wasmtime does, and
+        // `basalt serve --sqlite @migration.sql` names a file of SQL as spin up does
+        cl.setExpandAtFiles(false);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(t -> t instanceof CliException c ? c.exitCode : PROBLEM);

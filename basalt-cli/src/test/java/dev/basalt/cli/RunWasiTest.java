@@ -85,6 +85,9 @@ class RunWasiTest {
         assertThat(run(HELLO, "FILE")).isEqualTo(new Result(1, "hi\n", ""));
         assertThat(run(HELLO, "FILE", "a", "--b")).isEqualTo(new Result(3, "hi\n", ""));
         assertThat(run(HELLO, "FILE", "--", "--env", "x")).isEqualTo(new Result(3, "hi\n", ""));
+        // "@FILE" is the guest's argument as it is (wasmtime's behaviour), not an argument file basalt expands
+        Path argFile = Files.writeString(dir.resolve("args.txt"), "a b c\n");
+        assertThat(run(HELLO, "FILE", "@" + argFile)).isEqualTo(new Result(2, "hi\n", ""));
         assertThat(run(HELLO, "--env", "K=v=1", "FILE", "x")).isEqualTo(new Result(2, "hi\nK=v=1", ""));
         assertThat(run(HELLO, "--env", "=novalue", "FILE").code()).isEqualTo(2);
         // a NAME alone passes the host's variable (wasmtime's --env NAME); an unset one passes nothing
