@@ -162,6 +162,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "With a manifest: the value of application variable NAME (over SPIN_VARIABLE_NAME in the environment).")
     List<String> variables = new ArrayList<>();
 
+    @Option(names = "--key-value", paramLabel = "KEY=VALUE",
+            description = "With a manifest: set KEY in the default key-value store before serving (overwriting; as spin up).")
+    List<String> keyValues = new ArrayList<>();
+
+    @Option(names = "--sqlite", paramLabel = "STATEMENTS|@FILE",
+            description = {"With a manifest: run SQL statements (or the file FILE's) against the default SQLite",
+                    "database before serving, e.g. a migration (as spin up; in order, stops at the first error)."})
+    List<String> sqlite = new ArrayList<>();
+
     @Option(names = "--otel", description = {"Export traces, metrics and the guests' logs (wasi:logging, stdout/stderr lines) "
             + "with OpenTelemetry (OTLP), configured by the "
             + "standard OTEL_* variables (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318 over http/protobuf).",
@@ -291,16 +300,19 @@ final class ServeCommand implements Callable<Integer> {
                 AppManifest app = AppManifest.load(file).withEnvironment(RunCommand.parseEnv(env, System.getenv()));
                 Path state = stateDir != null ? stateDir
                         : OciReference.isOciSource(source) ? Path.of(".spin").toAbsolutePath() : app.defaultStateDir();
-                b = app.serverBuilder(engine, java.util.Optional.ofNullable(runtimeConfig), variableEnv, state);
+                b = app.serverBuilder(engine, java.util.Optional.ofNullable(runtimeConfig), variableEnv, state,
+                        seed());
             } catch (IOException e) {
                 throw new Main.CliException("cannot read " + e.getMessage(), Main.USAGE);
             } catch (IllegalArgumentException e) {
                 throw new Main.CliException(e.getMessage(), Main.USAGE);
             }
         } else {
-            if (runtimeConfig != null || !variables.isEmpty() || stateDir != null) {
-                throw new Main.CliException("--runtime-config-file, --state-dir and --variable need a manifest (spin.toml): "
-                        + "its components say which stores and variables they use", Main.USAGE);
+            if (runtimeConfig != null || !variables.isEmpty() || stateDir != null || !keyValues.isEmpty()
+                    || !sqlite.isEmpty()) {
+                throw new Main.CliException("--runtime-config-file, --state-dir, --variable, --key-value and --sqlite "
+                        + "need a manifest (spin.toml): its components say which stores and variables they use",
+                        Main.USAGE);
             }
             byte[] bytes = ModuleFiles.read(file);
             if (!ComponentRun.isComponent(bytes) && !ComponentRun.isComponentText(bytes)) {
@@ -458,5 +470,22 @@ final class ServeCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new Main.CliException("--listen wants HOST:PORT, got " + text, Main.USAGE);
         }
+    }
+
+    /** {@code --key-value} and {@code --sqlite} as what the manifest's default stores get before serving. */
+    private AppManifest.Seed seed() throws IOException {
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (String kv : keyValues) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new Main.CliException("--key-value needs KEY=VALUE: " + kv, Main.USAGE);
+            }
+            values.put(kv.substring(0, eq), kv.substring(eq + 1)); // a key given twice keeps its last value
+        }
+        List<String> scripts = new ArrayList<>();
+        for (String sql : sqlite) {
+            scripts.add(sql.startsWith("@") ? Files.readString(Path.of(sql.substring(1))) : sql);
+        }
+        return new AppManifest.Seed(values, scripts);
     }
 }

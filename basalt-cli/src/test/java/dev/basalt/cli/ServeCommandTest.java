@@ -74,12 +74,24 @@ class ServeCommandTest {
         ServeRun(String... args) throws Exception {
             thread = new Thread(() -> code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true)));
             thread.start();
-            try {
-                base = out.url.get(2, TimeUnit.MINUTES);
-            } catch (java.util.concurrent.TimeoutException e) {
-                stop();
-                throw new AssertionError("no announcement; err: " + err, e);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2); // a safety net, not a timing assumption
+            String announced = null;
+            // until the command announces its address, ends without doing so (a usage error), or the net is reached
+            while (announced == null && thread.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    announced = out.url.get(100, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // not yet
+                }
             }
+            if (announced == null && out.url.isDone()) {
+                announced = out.url.get();
+            }
+            if (announced == null) {
+                stop();
+                throw new AssertionError("no announcement (exit code " + code + "); err: " + err);
+            }
+            base = announced;
         }
 
         /** Stops the command and waits for it to end. */
@@ -289,20 +301,37 @@ class ServeCommandTest {
                 variables = { auth = "Bearer {{ token }}" }
                 """);
         Path rc = Files.writeString(dir.resolve("rc.toml"), "[key_value_store.mem]\ntype = \"memory\"\n");
+        Path migration = Files.writeString(dir.resolve("migration.sql"), "INSERT INTO t VALUES (2);\nINSERT INTO t VALUES (3);\n");
+        // spin up's seeding: --key-value into the default store (the last of a key wins), --sqlite statements or
+        // @FILE against the default database, in order
         ServeRun serve = new ServeRun("serve", manifest.toString(), "--listen", "127.0.0.1:0", "--engine",
                 "interpreter", "--runtime-config-file", rc.toString(), "--variable", "token=abc", "--state-dir",
-                dir.resolve("state").toString());
+                dir.resolve("state").toString(), "--key-value", "seeded=once", "--key-value", "seeded=twice",
+                "--sqlite", "CREATE TABLE t(x); INSERT INTO t VALUES (1)", "--sqlite", "@" + migration);
         try {
             String base = serve.base;
             assertThat(post(base + "spin/default/set/k", "v").body()).isEqualTo("ok");
             assertThat(post(base + "spin/default/get/k", "").body()).isEqualTo("v");
             assertThat(post(base + "wasi/mem/incr/n", "2").body()).isEqualTo("2");
             assertThat(post(base + "var/auth", "").body()).isEqualTo("Bearer abc");
+            assertThat(post(base + "spin/default/get/seeded", "").body()).isEqualTo("twice");
         } finally {
             serve.stop();
         }
         assertThat(serve.code()).isZero();
         assertThat(dir.resolve("state/sqlite_key_value.db")).as("--state-dir").isRegularFile();
+        try (dev.basalt.spin.sqlite.SqliteDatabase db = dev.basalt.spin.sqlite.SqliteDatabase.open(
+                dir.resolve("state/sqlite_db.db"), dev.basalt.spin.sqlite.SqliteDatabase.Limits.DEFAULT)) {
+            assertThat(db.execute("SELECT group_concat(x) FROM t", java.util.List.of()).rows().toString())
+                    .as("--sqlite ran in order").contains("1,2,3");
+        }
+        CliRun badSql = CliRun.of("serve", manifest.toString(), "--runtime-config-file", rc.toString(),
+                "--variable", "token=abc", "--state-dir", dir.resolve("state").toString(), "--sqlite", "CREATE nonsense");
+        assertThat(badSql.code()).isEqualTo(2);
+        assertThat(badSql.err()).contains("--sqlite: ").contains("CREATE nonsense");
+        CliRun badKeyValue = CliRun.of("serve", manifest.toString(), "--key-value", "novalue");
+        assertThat(badKeyValue.code()).isEqualTo(2);
+        assertThat(badKeyValue.err()).contains("--key-value needs KEY=VALUE");
         assertThat(dir.resolve(".spin")).doesNotExist();
         CliRun noToken = CliRun.of("serve", manifest.toString(), "--runtime-config-file", rc.toString());
         assertThat(noToken.code()).isEqualTo(2);
@@ -312,7 +341,10 @@ class ServeCommandTest {
         assertThat(badVariable.err()).contains("--variable needs NAME=VALUE");
         CliRun bare = CliRun.of("serve", handler().toString(), "--runtime-config-file", rc.toString());
         assertThat(bare.code()).isEqualTo(2);
-        assertThat(bare.err()).contains("--runtime-config-file, --state-dir and --variable need a manifest");
+        assertThat(bare.err()).contains("--runtime-config-file, --state-dir, --variable, --key-value and --sqlite need a manifest");
+        CliRun bareSeed = CliRun.of("serve", handler().toString(), "--key-value", "a=b");
+        assertThat(bareSeed.code()).isEqualTo(2);
+        assertThat(bareSeed.err()).contains("need a manifest");
     }
 
     @Test

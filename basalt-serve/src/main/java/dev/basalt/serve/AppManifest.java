@@ -8,6 +8,7 @@ import dev.basalt.serve.oci.OciCache;
 import dev.basalt.serve.oci.UrlSource;
 import dev.basalt.spin.SpinConfig;
 import dev.basalt.spin.Variables;
+import dev.basalt.spin.kv.KeyValueStore;
 import dev.basalt.spin.kv.KeyValueStores;
 import dev.basalt.spin.redis.RedisAddress;
 import dev.basalt.spin.redis.RedisTrigger;
@@ -571,6 +572,24 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
         return b.build();
     }
 
+    private static void seed(Seed seed, KeyValueStores stores, SqliteDatabases databases) {
+        if (!seed.keyValues().isEmpty()) {
+            try {
+                KeyValueStore store = stores.open(KeyValueStores.DEFAULT).orElseThrow();
+                seed.keyValues().forEach((k, v) -> store.set(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (dev.basalt.spin.kv.KeyValueException e) {
+                throw new IllegalArgumentException("--key-value: " + e.getMessage(), e);
+            }
+        }
+        for (String script : seed.sqlScripts()) {
+            try {
+                databases.open(SqliteDatabases.DEFAULT).orElseThrow().executeScript(script);
+            } catch (dev.basalt.spin.sqlite.SqliteException e) {
+                throw new IllegalArgumentException("--sqlite: " + e.getMessage() + " (in: " + script + ")", e);
+            }
+        }
+    }
+
     /**
      * A server builder with a route for every HTTP trigger; each routed component is compiled once.
      *
@@ -701,6 +720,31 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
      */
     public WasiHttpServer.Builder serverBuilder(Engine engine, Optional<Path> runtimeConfig, Map<String, String> env,
             Path stateDir) throws IOException {
+        return serverBuilder(engine, runtimeConfig, env, stateDir, Seed.NONE);
+    }
+
+    /**
+     * What the operator puts into the application's default stores before it serves (Spin's {@code spin up
+     * --key-value KEY=VALUE} and {@code --sqlite STATEMENTS}): key-value pairs set in the key-value store
+     * {@code default} (overwriting), then SQL scripts run in order against the SQLite database {@code default}.
+     */
+    public record Seed(Map<String, String> keyValues, List<String> sqlScripts) {
+        public static final Seed NONE = new Seed(Map.of(), List.of());
+
+        public Seed {
+            keyValues = Map.copyOf(keyValues);
+            sqlScripts = List.copyOf(sqlScripts);
+        }
+    }
+
+    /**
+     * As {@link #serverBuilder(Engine, Optional, Map, Path)}, with {@code seed} written to the default stores
+     * before anything runs.
+     *
+     * @throws IllegalArgumentException also if a seed's SQL fails (SQLite's message) or a store cannot be opened
+     */
+    public WasiHttpServer.Builder serverBuilder(Engine engine, Optional<Path> runtimeConfig, Map<String, String> env,
+            Path stateDir, Seed seed) throws IOException {
         Variables vars;
         try {
             vars = variables(env);
@@ -713,6 +757,13 @@ public record AppManifest(Path file, String name, List<HttpTrigger> routes, Map<
             databases = sqliteDatabases(runtimeConfig, stateDir);
         } catch (IOException | RuntimeException e) {
             stores.close();
+            throw e;
+        }
+        try {
+            seed(seed, stores, databases);
+        } catch (RuntimeException e) {
+            stores.close();
+            databases.close();
             throw e;
         }
         WasiHttpServer.Builder b = WasiHttpServer.builder(engine).closeWithServer(stores).closeWithServer(databases);

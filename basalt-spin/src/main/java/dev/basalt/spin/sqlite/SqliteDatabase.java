@@ -177,6 +177,23 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
+     * Runs every statement of {@code script} in order, with no parameters and no results: the operator's own
+     * migrations and seed data (Spin's {@code spin up --sqlite}), not a guest's statements. Stops at the first that
+     * fails; the ones before it stay done.
+     *
+     * @throws SqliteException if a statement fails (the message is SQLite's), or a limit is exceeded
+     */
+    public synchronized void executeScript(String script) {
+        checksLeft = limits.maxSteps() / STEPS_PER_CHECK;
+        try (java.sql.Statement st = connection.createStatement()) {
+            // sqlite-jdbc runs an unprepared update through sqlite3_exec, which takes several statements
+            st.executeUpdate(script);
+        } catch (SQLException e) {
+            throw new SqliteException(e.getMessage(), false, e);
+        }
+    }
+
+    /**
      * {@link #execute}, and also measures the statement's {@link Effect} (two queries of the connection's counters
      * around it), for interfaces that report {@code changes} / {@code last-insert-rowid}.
      *
