@@ -172,11 +172,8 @@ final class CallCommand implements Callable<Integer> {
         base.maxVarBytes().ifPresent(m::maxVarBytes);
         base.timeout().ifPresent(m::timeout);
         for (String kv : config) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new Main.CliException("--config expects KEY=VALUE: " + kv, Main.USAGE);
-            }
-            m.config(kv.substring(0, eq), kv.substring(eq + 1));
+            java.util.Map.Entry<String, String> pair = Main.nameValue(kv, "--config expects KEY=VALUE: ");
+            m.config(pair.getKey(), pair.getValue());
         }
         allowHosts.forEach(m::allowHost);
         for (String spec : allowPaths) {

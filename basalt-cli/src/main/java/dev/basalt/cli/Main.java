@@ -123,6 +123,18 @@ public final class Main {
         }
     }
 
+    /**
+     * {@code arg} of a NAME=VALUE option split at its first '=' (the value may hold more); a missing '=' or an empty
+     * name is a usage error whose message is {@code problem} followed by {@code arg}.
+     */
+    static java.util.Map.Entry<String, String> nameValue(String arg, String problem) {
+        int eq = arg.indexOf('=');
+        if (eq <= 0) {
+            throw new CliException(problem + arg, USAGE);
+        }
+        return java.util.Map.entry(arg.substring(0, eq), arg.substring(eq + 1));
+    }
+
     /** A failure the user caused or should act on, with a ready message and exit code. */
     static final class CliException extends RuntimeException {
         final int exitCode;

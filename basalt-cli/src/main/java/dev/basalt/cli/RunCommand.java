@@ -240,14 +240,11 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             for (String p : preload) {
-                int eq = p.indexOf('=');
-                if (eq <= 0) {
-                    throw new Main.CliException("--preload wants NAME=FILE, got " + p, Main.USAGE);
-                }
-                Path preloadFile = Path.of(p.substring(eq + 1));
+                java.util.Map.Entry<String, String> named = Main.nameValue(p, "--preload wants NAME=FILE, got ");
+                Path preloadFile = Path.of(named.getValue());
                 Module m = loadModule(engine, ModuleFiles.read(preloadFile));
                 Instance preloaded = linker.instantiate(store, m);
-                linker.defineInstance(p.substring(0, eq), preloaded);
+                linker.defineInstance(named.getKey(), preloaded);
             }
             if (trapUnknownImports) {
                 linker.defineUnknownImportsAsTraps(module);

@@ -289,12 +289,9 @@ final class ServeCommand implements Callable<Integer> {
             }
             java.util.Map<String, String> variableEnv = new java.util.HashMap<>(System.getenv());
             for (String v : variables) {
-                int eq = v.indexOf('=');
-                if (eq <= 0) {
-                    throw new Main.CliException("--variable needs NAME=VALUE: " + v, Main.USAGE);
-                }
-                variableEnv.put("SPIN_VARIABLE_" + v.substring(0, eq).toUpperCase(java.util.Locale.ROOT),
-                        v.substring(eq + 1));
+                java.util.Map.Entry<String, String> variable = Main.nameValue(v, "--variable needs NAME=VALUE: ");
+                variableEnv.put("SPIN_VARIABLE_" + variable.getKey().toUpperCase(java.util.Locale.ROOT),
+                        variable.getValue());
             }
             try {
                 AppManifest app = AppManifest.load(file).withEnvironment(RunCommand.parseEnv(env, System.getenv()));
@@ -476,11 +473,8 @@ final class ServeCommand implements Callable<Integer> {
     private AppManifest.Seed seed() throws IOException {
         java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
         for (String kv : keyValues) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new Main.CliException("--key-value needs KEY=VALUE: " + kv, Main.USAGE);
-            }
-            values.put(kv.substring(0, eq), kv.substring(eq + 1)); // a key given twice keeps its last value
+            java.util.Map.Entry<String, String> pair = Main.nameValue(kv, "--key-value needs KEY=VALUE: ");
+            values.put(pair.getKey(), pair.getValue()); // a key given twice keeps its last value
         }
         List<String> scripts = new ArrayList<>();
         for (String sql : sqlite) {
